@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ApiEnv } from './env';
+import { AppError, toErrorShape } from '../core/errors';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+import type { AppErrorShape } from '../../shared/schemas/common';
+import { requireKey } from './auth';
+import { promptsRoutes } from './routes/prompts';
+import type { Workspace } from '../core/workspace';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function problemResponse(error: AppErrorShape): Response {
+  const problem = toProblem(error);
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+  });
+}
+
+export interface ApiAppOptions {
+  workspace: Workspace;
+  version: string;
+  /** Extra routes mounted by the host (the headless renderer and its bridge). */
+  mount?: (app: Hono<ApiEnv>) => void;
+}
+
+/** The HTTP API: health, then key-authenticated `/api/v1`. Host/Origin are checked before this runs. */
+export function createApiApp({ workspace, version, mount }: ApiAppOptions): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () =>
+        problemResponse({ code: 'payload_too_large', message: `The body is larger than ${MAX_BODY_BYTES} bytes` }),
+    }),
+  );
+
+  app.get('/api/v1/health', (c) => c.json({ status: 'ok', version }));
+  app.use('/api/v1/*', requireKey(workspace));
+  app.route('/api/v1/prompts', promptsRoutes);
+  mount?.(app);
+
+  app.notFound((c) => problemResponse({ code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }));
+  app.onError((error) => {
+    if (error instanceof AppError) return problemResponse(error.toJSON());
+    if (error instanceof HTTPException && error.status === 413) {
+      return problemResponse({ code: 'payload_too_large', message: `The body is larger than ${MAX_BODY_BYTES} bytes` });
+    }
+    console.error('[api]', error);
+    return problemResponse(toErrorShape(error));
+  });
+  return app;
+}

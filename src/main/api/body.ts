@@ -1,0 +1,39 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { AppError, fromZodError, invalid } from '../core/errors';
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * Reads a JSON body and parses it with a shared schema. A non-JSON Content-Type is a 415:
+ * browsers can send text/plain cross-site without a preflight, JSON they cannot.
+ */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S, extra: Record<string, unknown> = {}): Promise<z.output<S>> {
+  const type = c.req.header('content-type') ?? '';
+  const text = await c.req.text();
+  let body: unknown = {};
+  if (text.trim() !== '' || type !== '') {
+    if (!JSON_TYPE.test(type)) throw new AppError('unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json"');
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw invalid('The body is not valid JSON');
+    }
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The body must be a JSON object');
+  return parseWith(schema, { ...body, ...extra });
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw fromZodError(parsed.error);
+  return parsed.data;
+}
+
+/** An optional positive integer query parameter, with a clear error naming it. */
+export function intQuery(c: Context, name: string): number | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{1,9}$/.test(raw)) throw invalid(`${name} must be a whole number`, name);
+  return Number(raw);
+}

@@ -1,0 +1,49 @@
+import type { AppErrorShape, ErrorCode } from '../../shared/schemas/common';
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+};
+
+const TITLES: Record<ErrorCode, string> = {
+  invalid_input: 'Invalid input',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  payload_too_large: 'Request body too large',
+  unsupported_media_type: 'Unsupported media type',
+  rate_limited: 'Too many requests',
+  internal: 'Internal error',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  field?: string;
+}
+
+/** RFC 9457 body for an error; `type` is stable per code so clients can branch on it. */
+export function toProblem(error: AppErrorShape): Problem {
+  const problem: Problem = {
+    type: `urn:promptdesk:problem:${error.code}`,
+    title: TITLES[error.code],
+    status: STATUS_BY_CODE[error.code],
+    detail: error.message,
+    code: error.code,
+  };
+  if (error.field) problem.field = error.field;
+  return problem;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -1,0 +1,33 @@
+import { Hono } from 'hono';
+import type { ApiEnv } from '../env';
+import { intQuery, parseWith, readJson } from '../body';
+import { ListPromptsInput, PromptNameSchema, RenderInput } from '../../../shared/schemas/prompts';
+import { getPrompt, listPrompts } from '../../core/prompts/prompts-service';
+import { servedVersion } from '../../core/versions/versions-service';
+import { renderPrompt } from '../../core/render/render-service';
+
+export const promptsRoutes = new Hono<ApiEnv>()
+  .get('/', (c) => {
+    const input = parseWith(ListPromptsInput, {
+      query: c.req.query('query') ?? c.req.query('q'),
+      tag: c.req.query('tag'),
+      ownerId: c.req.query('owner'),
+      sort: c.req.query('sort'),
+      limit: intQuery(c, 'limit'),
+      offset: intQuery(c, 'offset'),
+    });
+    const { items, total } = listPrompts(c.get('ctx'), input);
+    return c.json({ items, total, limit: input.limit, offset: input.offset });
+  })
+  .get('/:name', (c) => {
+    const ctx = c.get('ctx');
+    const name = parseWith(PromptNameSchema, c.req.param('name'));
+    const { latest: _latest, ...prompt } = getPrompt(ctx, name);
+    const version = servedVersion(ctx, name, intQuery(c, 'version'));
+    return c.json({ ...prompt, version });
+  })
+  .post('/:name/render', async (c) => {
+    const input = await readJson(c, RenderInput, { name: c.req.param('name') });
+    const version = intQuery(c, 'version') ?? input.version;
+    return c.json(renderPrompt(c.get('ctx'), { ...input, version }));
+  });

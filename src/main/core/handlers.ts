@@ -1,0 +1,50 @@
+import type { Channel } from '../../shared/contract/channels';
+import type { ChannelOutput, ChannelParsed } from '../../shared/contract/contract';
+import { CONTRACT } from '../../shared/contract/contract';
+import type { AppInfo } from '../../shared/schemas/app';
+import type { Result } from '../../shared/schemas/common';
+import type { Ctx } from './context';
+import { fromZodError, toErrorShape } from './errors';
+import { createPrompt, deletePrompt, getPrompt, listPrompts } from './prompts/prompts-service';
+import { getVersion, listVersions, saveVersion } from './versions/versions-service';
+import { previewRender } from './render/render-service';
+import { listUsers } from './users/users-service';
+
+export interface HostInfo {
+  appInfo(ctx: Ctx): AppInfo;
+}
+
+type Handlers = { [C in Channel]: (ctx: Ctx, input: ChannelParsed<C>) => ChannelOutput<C> };
+
+/** The contract, implemented once: IPC and the headless bridge both dispatch here. */
+export function createHandlers(host: HostInfo): Handlers {
+  return {
+    'app:info': (ctx) => host.appInfo(ctx),
+    'prompts:list': (ctx, input) => listPrompts(ctx, input),
+    'prompts:get': (ctx, input) => getPrompt(ctx, input.name),
+    'prompts:create': (ctx, input) => createPrompt(ctx, input),
+    'prompts:delete': (ctx, input) => deletePrompt(ctx, input.name),
+    'versions:save': (ctx, input) => saveVersion(ctx, input),
+    'versions:list': (ctx, input) => listVersions(ctx, input.name),
+    'versions:get': (ctx, input) => getVersion(ctx, input.name, input.number),
+    'render:preview': (_ctx, input) => previewRender(input),
+    'users:list': (ctx) => listUsers(ctx),
+  };
+}
+
+export function isChannel(value: string): value is Channel {
+  return Object.hasOwn(CONTRACT, value);
+}
+
+/** Parses the input with the channel's schema, runs the handler, and wraps the outcome. */
+export function dispatch<C extends Channel>(handlers: Handlers, ctx: Ctx, channel: C, input: unknown): Result<ChannelOutput<C>> {
+  const parsed = CONTRACT[channel].safeParse(input ?? {});
+  if (!parsed.success) return { ok: false, error: fromZodError(parsed.error).toJSON() };
+  try {
+    const handler = handlers[channel] as (ctx: Ctx, input: ChannelParsed<C>) => ChannelOutput<C>;
+    return { ok: true, value: handler(ctx, parsed.data as ChannelParsed<C>) };
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'AppError') console.error(`[${channel}]`, error);
+    return { ok: false, error: toErrorShape(error) };
+  }
+}

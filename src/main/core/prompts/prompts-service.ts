@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../context';
+import { nowIso } from '../context';
+import { AppError, conflict, notFound } from '../errors';
+import type { CreatePromptInput, ListPromptsInput, PromptDetail, PromptList } from '../../../shared/schemas/prompts';
+import type { z } from 'zod';
+import { promptFromRow, type PromptRow } from '../../store/repos/prompts-repo';
+import { templateText, type Template } from '../../../shared/template/template';
+import { assertActive } from '../users/users-service';
+
+type CreateParsed = z.output<typeof CreatePromptInput>;
+type ListParsed = z.output<typeof ListPromptsInput>;
+
+/**
+ * Turns what a person types into an FTS5 query: every word must match, each as a prefix,
+ * quoted so FTS syntax characters in the input are just text.
+ */
+export function toMatchQuery(query: string): string | null {
+  const words = query.normalize('NFKC').match(/[\p{L}\p{N}_]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words.slice(0, 16).map((word) => `"${word}"*`).join(' ');
+}
+
+export function listPrompts(ctx: Ctx, input: ListParsed): PromptList {
+  assertActive(ctx.actor);
+  const { prompts } = ctx.store;
+  const filter = { match: toMatchQuery(input.query), tag: input.tag ?? null, owner: input.ownerId ?? null };
+  return {
+    items: prompts.list(filter, input.sort, input.limit, input.offset),
+    total: prompts.count(filter),
+    facets: { tags: prompts.tags(), owners: prompts.owners() },
+  };
+}
+
+/** The prompt row by name, or the same 404 for a prompt that is not there. */
+export function requirePromptRow(ctx: Ctx, name: string): PromptRow {
+  const row = ctx.store.prompts.getRowByName(name);
+  if (!row) throw notFound(`Prompt "${name}"`);
+  return row;
+}
+
+export function getPrompt(ctx: Ctx, name: string): PromptDetail {
+  assertActive(ctx.actor);
+  const row = requirePromptRow(ctx, name);
+  const latest = row.latest_version ? (ctx.store.versions.get(row.id, row.latest_version) ?? null) : null;
+  return { ...promptFromRow(row), latest };
+}
+
+export function createPrompt(ctx: Ctx, input: CreateParsed): PromptDetail {
+  assertActive(ctx.actor);
+  const { store } = ctx;
+  const now = nowIso(ctx);
+  const id = randomUUID();
+  store.tx(() => {
+    if (store.prompts.getRowByName(input.name)) {
+      throw conflict(`A prompt named "${input.name}" already exists`, 'name');
+    }
+    const slashCommand = input.slashCommand ?? null;
+    if (slashCommand && store.prompts.slashCommandTaken(slashCommand)) {
+      throw conflict(`The slash command /${slashCommand} is already used by another prompt`, 'slashCommand');
+    }
+    store.prompts.insert({
+      id,
+      name: input.name,
+      title: input.title,
+      description: input.description,
+      tags: input.tags,
+      slashCommand,
+      ownerId: ctx.actor.id,
+      now,
+    });
+    const row = store.prompts.getRowByName(input.name)!;
+    store.prompts.index(row.rowid, { ...input, template: '' });
+  });
+  return getPrompt(ctx, input.name);
+}
+
+export function deletePrompt(ctx: Ctx, name: string): { deleted: true } {
+  assertActive(ctx.actor);
+  const { store } = ctx;
+  store.tx(() => {
+    const row = requirePromptRow(ctx, name);
+    if (row.owner_id !== ctx.actor.id && ctx.actor.role !== 'admin') {
+      throw new AppError('forbidden', 'Only the owner or an admin can delete a prompt');
+    }
+    store.prompts.unindex(row.rowid);
+    store.prompts.delete(row.id);
+  });
+  return { deleted: true };
+}
+
+/** Refreshes the search document after a save (inside the save's transaction). */
+export function reindexPrompt(ctx: Ctx, row: PromptRow, template: Template): void {
+  const tags = JSON.parse(row.tags) as string[];
+  ctx.store.prompts.index(row.rowid, {
+    name: row.name,
+    title: row.title,
+    description: row.description,
+    tags,
+    template: templateText(template),
+  });
+}

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import type { Ctx } from '../context';
+import { AppError, invalid } from '../errors';
+import type { PreviewRenderInput, RenderedPrompt, RenderInput } from '../../../shared/schemas/prompts';
+import { renderTemplate, type Template, type VariableMeta, type VariableValue } from '../../../shared/template/template';
+import { servedVersion } from '../versions/versions-service';
+
+function renderOrThrow(template: Template, variables: Record<string, VariableValue>, metadata: VariableMeta[]) {
+  const result = renderTemplate(template, variables, metadata);
+  if (result.ok) return result;
+  if (result.missing) {
+    const [first] = result.missing;
+    const list = result.missing.map((n) => `"${n}"`).join(', ');
+    throw new AppError('invalid_input', `Missing value for variable ${list}`, `variables.${first}`);
+  }
+  throw invalid(result.problem.message, 'template');
+}
+
+/** Renders the served (or asked-for) version of a prompt with the caller's variables. */
+export function renderPrompt(ctx: Ctx, input: z.output<typeof RenderInput>): RenderedPrompt {
+  const version = servedVersion(ctx, input.name, input.version);
+  const { messages, text, unusedVariables } = renderOrThrow(version.template, input.variables, version.variables);
+  return { prompt: input.name, version: version.number, messages, text, unusedVariables };
+}
+
+/** Renders an unsaved draft, for the editor's preview. */
+export function previewRender(input: z.output<typeof PreviewRenderInput>): Omit<RenderedPrompt, 'prompt' | 'version'> {
+  const { messages, text, unusedVariables } = renderOrThrow(input.template, input.variables, input.metadata);
+  return { messages, text, unusedVariables };
+}

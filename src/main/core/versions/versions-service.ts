@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Ctx } from '../context';
+import { nowIso } from '../context';
+import { conflict, invalid, notFound } from '../errors';
+import type { PromptVersion, SaveVersionInput, VersionSummary } from '../../../shared/schemas/prompts';
+import { analyzeTemplate, isTemplateEmpty, type Template, type VariableMeta } from '../../../shared/template/template';
+import { reindexPrompt, requirePromptRow } from '../prompts/prompts-service';
+import { assertActive } from '../users/users-service';
+
+type SaveParsed = z.output<typeof SaveVersionInput>;
+
+/** Rejects a template a user could not render: empty, or with a malformed `{{...}}`. */
+export function validateTemplate(template: Template): string[] {
+  if (isTemplateEmpty(template)) {
+    throw invalid('The template is empty: write the prompt text before saving', template.kind === 'text' ? 'template.text' : 'template.messages');
+  }
+  const analysis = analyzeTemplate(template);
+  if (!analysis.ok) {
+    const { problem } = analysis;
+    const field = problem.messageIndex === undefined ? 'template.text' : `template.messages.${problem.messageIndex}.content`;
+    throw invalid(`${problem.message} (line ${problem.line}, column ${problem.column})`, field);
+  }
+  return analysis.variables;
+}
+
+/** Keeps metadata only for variables the template uses, in template order. */
+function alignVariables(detected: string[], metadata: VariableMeta[]): VariableMeta[] {
+  const byName = new Map(metadata.map((m) => [m.name, m]));
+  return detected.map((name) => ({ ...byName.get(name), name }));
+}
+
+/**
+ * Every save is a new immutable version, numbered after the newest.
+ * `baseVersion` guards against overwriting someone's newer save made in the meantime.
+ */
+export function saveVersion(ctx: Ctx, input: SaveParsed): PromptVersion {
+  assertActive(ctx.actor);
+  const detected = validateTemplate(input.template);
+  const { store } = ctx;
+  const number = store.tx(() => {
+    const row = requirePromptRow(ctx, input.name);
+    const next = store.versions.nextNumber(row.id);
+    if (input.baseVersion !== undefined && input.baseVersion !== next - 1) {
+      throw conflict(
+        `Version ${next - 1} was saved after you started editing version ${input.baseVersion}; reload to see it before saving`,
+        'baseVersion',
+      );
+    }
+    const now = nowIso(ctx);
+    store.versions.insert({
+      id: randomUUID(),
+      promptId: row.id,
+      number: next,
+      template: input.template,
+      variables: alignVariables(detected, input.variables),
+      modelSettings: input.modelSettings,
+      displayMessage: input.displayMessage?.trim() || null,
+      commitMessage: input.commitMessage.trim(),
+      authorId: ctx.actor.id,
+      createdAt: now,
+    });
+    store.prompts.setLatestVersion(row.id, next, now);
+    reindexPrompt(ctx, row, input.template);
+    return next;
+  });
+  return getVersion(ctx, input.name, number);
+}
+
+export function listVersions(ctx: Ctx, name: string): VersionSummary[] {
+  assertActive(ctx.actor);
+  return ctx.store.versions.list(requirePromptRow(ctx, name).id);
+}
+
+export function getVersion(ctx: Ctx, name: string, number: number): PromptVersion {
+  assertActive(ctx.actor);
+  const row = requirePromptRow(ctx, name);
+  const version = ctx.store.versions.get(row.id, number);
+  if (!version) throw notFound(`Version ${number} of prompt "${name}"`);
+  return version;
+}
+
+/**
+ * The version API callers get: the one asked for, else the newest.
+ * (Promotion and deployment pinning refine this in the versions lifecycle.)
+ */
+export function servedVersion(ctx: Ctx, name: string, number?: number): PromptVersion {
+  if (number !== undefined) return getVersion(ctx, name, number);
+  const row = requirePromptRow(ctx, name);
+  if (!row.latest_version) throw notFound(`Prompt "${name}" has no saved version yet`);
+  return getVersion(ctx, name, row.latest_version);
+}

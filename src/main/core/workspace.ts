@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { createStore, type Store } from '../store/store';
+import { systemClock, type Clock, type Ctx } from './context';
+import { ensureFirstAdmin } from './users/users-service';
+import type { User } from '../../shared/schemas/users';
+import { notFound } from './errors';
+
+export const DB_FILE = 'promptdesk.db';
+
+/** An open data folder: the store, the clock, and the member a desktop session acts as. */
+export interface Workspace {
+  dataDir: string;
+  store: Store;
+  clock: Clock;
+  owner: User;
+  /** A service context acting as the given member (fresh from the store, so deactivation shows). */
+  as(userId: string): Ctx;
+  close(): void;
+}
+
+function osUser(): { name: string; email: string } {
+  let name = 'owner';
+  try {
+    name = userInfo().username || name;
+  } catch {
+    // No passwd entry (some containers): keep the default.
+  }
+  const local = name.toLowerCase().replace(/[^a-z0-9._-]/g, '') || 'owner';
+  return { name, email: `${local}@localhost` };
+}
+
+export interface OpenWorkspaceOptions {
+  clock?: Clock;
+  nativeBinding?: string;
+}
+
+export function openWorkspace(dataDir: string, options: OpenWorkspaceOptions = {}): Workspace {
+  mkdirSync(dataDir, { recursive: true });
+  const clock = options.clock ?? systemClock;
+  const store = createStore(join(dataDir, DB_FILE), { nativeBinding: options.nativeBinding });
+  const owner = ensureFirstAdmin(store, clock, osUser());
+  return {
+    dataDir,
+    store,
+    clock,
+    owner,
+    as(userId) {
+      const actor = store.users.get(userId);
+      if (!actor) throw notFound('Member');
+      return { store, clock, actor };
+    },
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,33 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Hono } from 'hono';
+import type { ApiEnv } from '../api/env';
+import { readJson } from '../api/body';
+import { z } from 'zod';
+import { AppError } from '../core/errors';
+import { dispatch, isChannel, type createHandlers } from '../core/handlers';
+import type { Workspace } from '../core/workspace';
+
+function sameToken(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The headless stand-in for IPC: `POST /bridge/<channel>` runs the same handlers the
+ * Electron main process registers, for a browser holding the session token.
+ */
+export function mountBridge(
+  app: Hono<ApiEnv>,
+  opts: { workspace: Workspace; handlers: ReturnType<typeof createHandlers>; sessionToken: string; actorId: () => string },
+): void {
+  app.post('/bridge/:channel', async (c) => {
+    if (!sameToken(c.req.header('x-promptdesk-session') ?? '', opts.sessionToken)) {
+      throw new AppError('unauthenticated', 'Open the address printed by "promptdesk serve" (it carries the session token)');
+    }
+    const channel = c.req.param('channel');
+    if (!isChannel(channel)) throw new AppError('not_found', `Unknown call ${channel}`);
+    const input = await readJson(c, z.unknown());
+    return c.json(dispatch(opts.handlers, opts.workspace.as(opts.actorId()), channel, input));
+  });
+}

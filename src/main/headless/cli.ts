@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { startHost, APP_VERSION } from '../host';
+import { mountBridge } from './bridge';
+import { mountRendererFiles } from './renderer-files';
+import { openWorkspace } from '../core/workspace';
+import { addUser } from '../core/users/users-service';
+import { createKey } from '../core/keys/keys-service';
+import { AddUserInput, CreateKeyInput } from '../../shared/schemas/users';
+import { parseWith } from '../api/body';
+import { AppError } from '../core/errors';
+import { StoreError } from '../store/open';
+
+const USAGE = `promptdesk ${APP_VERSION}
+
+Usage:
+  promptdesk serve --data-dir DIR [--port PORT] [--host 127.0.0.1]
+  promptdesk users add --data-dir DIR --email EMAIL --name NAME [--admin]
+  promptdesk keys create --data-dir DIR --user EMAIL [--name LABEL]
+`;
+
+class UsageError extends Error {}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function parsePort(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new UsageError(`--port must be a number from 0 to 65535`);
+  return Number(raw);
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+  });
+  const dataDir = resolve(required(values, 'data-dir'));
+  const sessionToken = randomBytes(24).toString('base64url');
+  const rendererDir = join(__dirname, '../renderer');
+  const host = await startHost({
+    dataDir,
+    mode: 'headless',
+    port: parsePort(values.port),
+    host: values.host,
+    mount: (app, h) => {
+      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessionToken, actorId: () => h.workspace.owner.id });
+      mountRendererFiles(app, rendererDir);
+    },
+  });
+  if (!host.server) throw new Error(host.api.error ?? 'The server did not start');
+  process.stdout.write(`Promptdesk ${APP_VERSION} serving ${dataDir}\n`);
+  process.stdout.write(`API: ${host.server.url}/api/v1\n`);
+  process.stdout.write(`Open ${host.server.url}/#session=${sessionToken}\n`);
+  const stop = () => {
+    void host.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function usersAdd(args: string[]): void {
+  const { values } = parseArgs({
+    args,
+    options: { 'data-dir': { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' } },
+  });
+  const workspace = openWorkspace(resolve(required(values, 'data-dir')));
+  try {
+    const input = parseWith(AddUserInput, { email: values.email, name: values.name, role: values.admin ? 'admin' : 'member' });
+    // The CLI is run by whoever holds the data folder: it acts as the workspace owner.
+    const user = addUser(workspace.as(workspace.owner.id), input);
+    process.stdout.write(`${user.email}\n`);
+  } finally {
+    workspace.close();
+  }
+}
+
+function keysCreate(args: string[]): void {
+  const { values } = parseArgs({
+    args,
+    options: { 'data-dir': { type: 'string' }, user: { type: 'string' }, name: { type: 'string' } },
+  });
+  const workspace = openWorkspace(resolve(required(values, 'data-dir')));
+  try {
+    const input = parseWith(CreateKeyInput, { userEmail: required(values, 'user'), label: values.name });
+    const { key } = createKey(workspace.as(workspace.owner.id), input);
+    // Only the key on stdout, so `KEY=$(promptdesk keys create ...)` works.
+    process.stdout.write(`${key}\n`);
+  } finally {
+    workspace.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  try {
+    if (command === 'serve') await serve(argv.slice(1));
+    else if (command === 'users' && sub === 'add') usersAdd(rest);
+    else if (command === 'keys' && sub === 'create') keysCreate(rest);
+    else if (command === '--version' || command === '-v') process.stdout.write(`${APP_VERSION}\n`);
+    else if (command === undefined || command === '--help' || command === 'help') process.stdout.write(USAGE);
+    else throw new UsageError(`Unknown command: ${argv.join(' ')}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`promptdesk: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof AppError || error instanceof StoreError) {
+      const field = error instanceof AppError && error.field ? ` (${error.field})` : '';
+      process.stderr.write(`promptdesk: ${error.message}${field}\n`);
+      return 1;
+    }
+    process.stderr.write(`promptdesk: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exit(code);
+  });
+}

@@ -1,0 +1,72 @@
+import type { Hono } from 'hono';
+import { createApiApp } from './api/app';
+import type { ApiEnv } from './api/env';
+import { DEFAULT_API_PORT, listen, type RunningServer } from './api/server';
+import { createHandlers } from './core/handlers';
+import { openWorkspace, type Workspace } from './core/workspace';
+import type { ApiServerState, AppInfo } from '../shared/schemas/app';
+import packageJson from '../../package.json';
+
+export const APP_VERSION: string = packageJson.version;
+
+export interface HostOptions {
+  dataDir: string;
+  mode: AppInfo['mode'];
+  /** Overrides the saved API port (CLI --port). 0 picks a free port. */
+  port?: number;
+  host?: string;
+  nativeBinding?: string;
+  /** Adds routes to the API app before it listens (the headless renderer and bridge). */
+  mount?: (app: Hono<ApiEnv>, host: Host) => void;
+}
+
+export interface Host {
+  workspace: Workspace;
+  handlers: ReturnType<typeof createHandlers>;
+  api: ApiServerState;
+  server: RunningServer | null;
+  close(): Promise<void>;
+}
+
+interface ApiSettings {
+  enabled: boolean;
+  port: number;
+}
+
+/**
+ * Opens the data folder and starts the API server: the part of the main process that the
+ * Electron shell and `promptdesk serve` share.
+ */
+export async function startHost(options: HostOptions): Promise<Host> {
+  const workspace = openWorkspace(options.dataDir, { nativeBinding: options.nativeBinding });
+  const saved = workspace.store.settings.get<ApiSettings>('api') ?? { enabled: true, port: DEFAULT_API_PORT };
+  const bindHost = options.host ?? '127.0.0.1';
+  const port = options.port ?? saved.port;
+  const api: ApiServerState = { enabled: saved.enabled || options.port !== undefined, host: bindHost, port, url: null, error: null };
+
+  const host: Host = {
+    workspace,
+    api,
+    server: null,
+    handlers: createHandlers({
+      appInfo: (ctx): AppInfo => ({ version: APP_VERSION, mode: options.mode, dataDir: workspace.dataDir, currentUser: ctx.actor, api: { ...api } }),
+    }),
+    async close() {
+      await host.server?.close();
+      workspace.close();
+    },
+  };
+
+  if (api.enabled) {
+    const app = createApiApp({ workspace, version: APP_VERSION, mount: (a) => options.mount?.(a, host) });
+    try {
+      host.server = await listen(app, bindHost, port);
+      api.port = host.server.port;
+      api.url = host.server.url;
+    } catch (error) {
+      // The app still works without its API; Settings shows why and lets the user pick a port.
+      api.error = (error as Error).message;
+    }
+  }
+  return host;
+}

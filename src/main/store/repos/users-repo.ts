@@ -1,0 +1,41 @@
+import type { Db } from '../open';
+import type { User } from '../../../shared/schemas/users';
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'member';
+  is_active: number;
+  created_at: string;
+}
+
+export const userFromRow = (row: UserRow): User => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role,
+  isActive: row.is_active === 1,
+  createdAt: row.created_at,
+});
+
+export function usersRepo(db: Db) {
+  const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+  const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
+  const all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY name COLLATE NOCASE');
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+  const insert = db.prepare('INSERT INTO users (id, email, name, role, is_active, created_at) VALUES (?, ?, ?, ?, 1, ?)');
+  return {
+    get: (id: string) => {
+      const row = byId.get(id);
+      return row ? userFromRow(row) : undefined;
+    },
+    getByEmail: (email: string) => {
+      const row = byEmail.get(email);
+      return row ? userFromRow(row) : undefined;
+    },
+    list: () => all.all().map(userFromRow),
+    count: () => count.get()!.n,
+    insert: (user: User) => insert.run(user.id, user.email, user.name, user.role, user.createdAt),
+  };
+}

@@ -1,0 +1,93 @@
+import type { Db } from '../open';
+import type { PromptVersion, VersionStatus, VersionSummary } from '../../../shared/schemas/prompts';
+import type { Template, VariableMeta } from '../../../shared/template/template';
+import type { ModelSettings } from '../../../shared/schemas/template';
+import { analyzeTemplate } from '../../../shared/template/template';
+
+interface VersionRow {
+  id: string;
+  prompt_id: string;
+  number: number;
+  status: VersionStatus;
+  template: string;
+  variables: string;
+  model_settings: string;
+  display_message: string | null;
+  commit_message: string;
+  author_id: string;
+  author_name: string;
+  author_email: string;
+  created_at: string;
+}
+
+export const versionFromRow = (row: VersionRow): PromptVersion => {
+  const template = JSON.parse(row.template) as Template;
+  const analysis = analyzeTemplate(template);
+  return {
+    id: row.id,
+    promptId: row.prompt_id,
+    number: row.number,
+    status: row.status,
+    template,
+    variables: JSON.parse(row.variables) as VariableMeta[],
+    detectedVariables: analysis.ok ? analysis.variables : [],
+    modelSettings: JSON.parse(row.model_settings) as ModelSettings,
+    displayMessage: row.display_message,
+    commitMessage: row.commit_message,
+    author: { id: row.author_id, name: row.author_name, email: row.author_email },
+    createdAt: row.created_at,
+  };
+};
+
+const SELECT_VERSION = `SELECT v.*, u.name AS author_name, u.email AS author_email
+  FROM prompt_versions v JOIN users u ON u.id = v.author_id`;
+
+export interface NewVersion {
+  id: string;
+  promptId: string;
+  number: number;
+  template: Template;
+  variables: VariableMeta[];
+  modelSettings: ModelSettings;
+  displayMessage: string | null;
+  commitMessage: string;
+  authorId: string;
+  createdAt: string;
+}
+
+export function versionsRepo(db: Db) {
+  const byNumber = db.prepare<[string, number], VersionRow>(`${SELECT_VERSION} WHERE v.prompt_id = ? AND v.number = ?`);
+  const summaries = db.prepare<[string], Omit<VersionRow, 'template' | 'variables' | 'model_settings'>>(
+    `SELECT v.number, v.status, v.commit_message, v.created_at, v.author_id, u.name AS author_name, u.email AS author_email
+     FROM prompt_versions v JOIN users u ON u.id = v.author_id WHERE v.prompt_id = ? ORDER BY v.number DESC`,
+  );
+  const maxNumber = db.prepare<[string], { n: number | null }>(
+    'SELECT max(number) AS n FROM prompt_versions WHERE prompt_id = ?',
+  );
+  const insert = db.prepare(`INSERT INTO prompt_versions
+    (id, prompt_id, number, template, variables, model_settings, display_message, commit_message, author_id, created_at)
+    VALUES (:id, :promptId, :number, :template, :variables, :modelSettings, :displayMessage, :commitMessage, :authorId, :createdAt)`);
+
+  return {
+    get: (promptId: string, number: number) => {
+      const row = byNumber.get(promptId, number);
+      return row ? versionFromRow(row) : undefined;
+    },
+    list: (promptId: string): VersionSummary[] =>
+      summaries.all(promptId).map((row) => ({
+        number: row.number,
+        status: row.status,
+        commitMessage: row.commit_message,
+        author: { id: row.author_id, name: row.author_name, email: row.author_email },
+        createdAt: row.created_at,
+      })),
+    nextNumber: (promptId: string) => (maxNumber.get(promptId)!.n ?? 0) + 1,
+    insert: (v: NewVersion) =>
+      insert.run({
+        ...v,
+        template: JSON.stringify(v.template),
+        variables: JSON.stringify(v.variables),
+        modelSettings: JSON.stringify(v.modelSettings),
+      }),
+  };
+}

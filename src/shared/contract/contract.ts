@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { Channel } from './channels';
+import {
+  CreatePromptInput,
+  ListPromptsInput,
+  PreviewRenderInput,
+  PromptRefInput,
+  SaveVersionInput,
+  VersionRefInput,
+} from '../schemas/prompts';
+import type {
+  PromptDetail,
+  PromptList,
+  PromptVersion,
+  RenderedPrompt,
+  VersionSummary,
+} from '../schemas/prompts';
+import type { User } from '../schemas/users';
+import type { AppInfo } from '../schemas/app';
+
+const NoInput = z.object({}).strict().default({});
+
+/** Input schema of every channel: the main process parses with these before acting. */
+export const CONTRACT = {
+  'app:info': NoInput,
+  'prompts:list': ListPromptsInput,
+  'prompts:get': PromptRefInput,
+  'prompts:create': CreatePromptInput,
+  'prompts:delete': PromptRefInput,
+  'versions:save': SaveVersionInput,
+  'versions:list': PromptRefInput,
+  'versions:get': VersionRefInput,
+  'render:preview': PreviewRenderInput,
+  'users:list': NoInput,
+} satisfies Record<Channel, z.ZodType>;
+
+export interface ChannelOutputs {
+  'app:info': AppInfo;
+  'prompts:list': PromptList;
+  'prompts:get': PromptDetail;
+  'prompts:create': PromptDetail;
+  'prompts:delete': { deleted: true };
+  'versions:save': PromptVersion;
+  'versions:list': VersionSummary[];
+  'versions:get': PromptVersion;
+  'render:preview': Omit<RenderedPrompt, 'prompt' | 'version'>;
+  'users:list': User[];
+}
+
+export type ChannelInput<C extends Channel> = z.input<(typeof CONTRACT)[C]>;
+export type ChannelParsed<C extends Channel> = z.output<(typeof CONTRACT)[C]>;
+export type ChannelOutput<C extends Channel> = ChannelOutputs[C];

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Error codes shared by IPC results and HTTP problem+json; HTTP maps each to a status. */
+export const ERROR_CODES = [
+  'invalid_input',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AppErrorShape {
+  code: ErrorCode;
+  message: string;
+  /** Dotted path of the input field at fault, e.g. `template.text` or `variables.name`. */
+  field?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
+
+export const IsoDate = z.string();
+export const Id = z.string().min(1).max(64);

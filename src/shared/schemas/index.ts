@@ -1,0 +1,5 @@
+export * from './common';
+export * from './template';
+export * from './prompts';
+export * from './users';
+export * from './app';

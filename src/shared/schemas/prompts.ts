@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { ModelSettingsSchema, TemplateSchema, VariableMetaSchema, VariablesSchema } from './template';
+import type { ChatMessage, Template, VariableMeta } from '../template/template';
+import type { ModelSettings } from './template';
+
+/** A prompt's key in URLs and API calls: URL-safe, unique, case-insensitive. */
+export const PROMPT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const PromptNameSchema = z
+  .string()
+  .regex(PROMPT_NAME_PATTERN, 'Use 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export const SLASH_COMMAND_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+export const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,39}$/u;
+
+export const TagsSchema = z
+  .array(z.string().trim().toLowerCase().regex(TAG_PATTERN, 'Tags are 1-40 letters, digits, spaces, ".", "_" or "-"'))
+  .max(20)
+  .transform((tags) => [...new Set(tags)]);
+
+export const CreatePromptInput = z.object({
+  name: PromptNameSchema,
+  title: z.string().trim().min(1, 'Give the prompt a title').max(200),
+  description: z.string().max(2000).default(''),
+  tags: TagsSchema.default([]),
+  slashCommand: z
+    .string()
+    .trim()
+    .transform((s) => s.replace(/^\//, ''))
+    .pipe(z.string().regex(SLASH_COMMAND_PATTERN, 'Use 1-32 lowercase letters, digits, "_" or "-"'))
+    .nullable()
+    .optional(),
+});
+export type CreatePromptInput = z.input<typeof CreatePromptInput>;
+
+export const SaveVersionInput = z.object({
+  name: PromptNameSchema,
+  template: TemplateSchema,
+  variables: z.array(VariableMetaSchema).max(200).default([]),
+  modelSettings: ModelSettingsSchema.default({ models: [] }),
+  commitMessage: z.string().max(1000).default(''),
+  /** The version the author started editing from: a save based on a stale version is refused. */
+  baseVersion: z.number().int().min(0).optional(),
+  /** Optional display message shown in chat instead of the full rendered prompt. */
+  displayMessage: z.string().max(2000).optional(),
+});
+export type SaveVersionInput = z.input<typeof SaveVersionInput>;
+
+export const PROMPT_SORTS = ['updated', 'created', 'name', 'title'] as const;
+export const ListPromptsInput = z.object({
+  query: z.string().max(500).default(''),
+  tag: z.string().max(40).optional(),
+  ownerId: z.string().max(64).optional(),
+  sort: z.enum(PROMPT_SORTS).default('updated'),
+  limit: z.number().int().min(1).max(200).default(50),
+  offset: z.number().int().min(0).default(0),
+});
+export type ListPromptsInput = z.input<typeof ListPromptsInput>;
+
+export const PromptRefInput = z.object({ name: PromptNameSchema });
+export const VersionRefInput = z.object({ name: PromptNameSchema, number: z.number().int().min(1) });
+
+export const RenderInput = z.object({
+  name: PromptNameSchema,
+  version: z.number().int().min(1).optional(),
+  variables: VariablesSchema.default({}),
+});
+
+export const PreviewRenderInput = z.object({
+  template: TemplateSchema,
+  variables: VariablesSchema.default({}),
+  metadata: z.array(VariableMetaSchema).max(200).default([]),
+});
+
+export interface UserRef {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface PromptSummary {
+  id: string;
+  name: string;
+  title: string;
+  description: string;
+  tags: string[];
+  slashCommand: string | null;
+  owner: UserRef;
+  latestVersion: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type VersionStatus = 'draft' | 'published' | 'archived';
+
+export interface PromptVersion {
+  id: string;
+  promptId: string;
+  number: number;
+  status: VersionStatus;
+  template: Template;
+  variables: VariableMeta[];
+  /** Variables detected in the template, in order of first use. */
+  detectedVariables: string[];
+  modelSettings: ModelSettings;
+  displayMessage: string | null;
+  commitMessage: string;
+  author: UserRef;
+  createdAt: string;
+}
+
+export interface PromptDetail extends PromptSummary {
+  /** The newest version, or null for a prompt that was never saved. */
+  latest: PromptVersion | null;
+}
+
+export interface PromptList {
+  items: PromptSummary[];
+  total: number;
+  /** Every tag and owner in the visible library, for the filter menus. */
+  facets: { tags: string[]; owners: UserRef[] };
+}
+
+export interface RenderedPrompt {
+  prompt: string;
+  version: number;
+  messages: ChatMessage[];
+  text: string;
+  unusedVariables: string[];
+}
+
+export interface VersionSummary {
+  number: number;
+  status: VersionStatus;
+  commitMessage: string;
+  author: UserRef;
+  createdAt: string;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { VARIABLE_NAME_PATTERN } from '../template/parse';
+
+export const MAX_TEMPLATE_CHARS = 200_000;
+
+export const MessageRoleSchema = z.enum(['system', 'user', 'assistant']);
+export const ChatMessageSchema = z.object({
+  role: MessageRoleSchema,
+  content: z.string().max(MAX_TEMPLATE_CHARS),
+});
+
+export const TemplateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string().max(MAX_TEMPLATE_CHARS) }),
+  z.object({ kind: z.literal('chat'), messages: z.array(ChatMessageSchema).min(1).max(100) }),
+]);
+
+export const VariableMetaSchema = z.object({
+  name: z.string().regex(VARIABLE_NAME_PATTERN, 'Variable names use letters, digits and _'),
+  description: z.string().max(2000).optional(),
+  default: z.string().max(MAX_TEMPLATE_CHARS).optional(),
+  example: z.string().max(MAX_TEMPLATE_CHARS).optional(),
+});
+
+/** `integrationName:modelName`, as seed 001 defines model references. */
+export const MODEL_REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:[^\s:][^\s]{0,127}$/;
+
+export const ModelSettingsSchema = z.object({
+  models: z
+    .array(z.string().regex(MODEL_REF_PATTERN, 'Use integrationName:modelName, e.g. openai:gpt-4o'))
+    .max(20)
+    .default([]),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+});
+
+export const VariableValueSchema = z.union([z.string().max(MAX_TEMPLATE_CHARS), z.number(), z.boolean()]);
+export const VariablesSchema = z.record(z.string().max(200), VariableValueSchema);
+
+export type ModelSettings = z.infer<typeof ModelSettingsSchema>;

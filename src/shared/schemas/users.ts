@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+export const EmailSchema = z.string().trim().toLowerCase().pipe(z.email('Enter an email address like ada@example.com').max(254));
+
+export const AddUserInput = z.object({
+  email: EmailSchema,
+  name: z.string().trim().min(1, 'Enter a name').max(200),
+  role: z.enum(['admin', 'member']).default('member'),
+});
+export type AddUserInput = z.input<typeof AddUserInput>;
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'member';
+  isActive: boolean;
+  createdAt: string;
+}
+
+export const CreateKeyInput = z.object({
+  userEmail: EmailSchema,
+  label: z.string().trim().min(1).max(100).default('default'),
+});
+
+export interface ApiKeyInfo {
+  id: string;
+  userId: string;
+  label: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
