@@ -1,0 +1,51 @@
+import { request } from 'node:http';
+import { connect } from 'node:net';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** An HTTP request with full control of headers (fetch refuses to set Host). */
+export function http(
+  port: number,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...opts.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}
+
+/** Sends raw bytes (e.g. a request with no Host line) and returns the status line. */
+export function rawStatus(port: number, payload: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(payload));
+    let data = '';
+    socket.on('data', (c) => {
+      data += c.toString('latin1');
+      if (data.includes('\r\n')) {
+        socket.destroy();
+        resolve(data.split('\r\n')[0]!);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('end', () => resolve(data.split('\r\n')[0] ?? ''));
+  });
+}

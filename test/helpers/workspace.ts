@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openWorkspace, type Workspace } from '../../src/main/core/workspace';
+import type { Ctx } from '../../src/main/core/context';
+import { addUser } from '../../src/main/core/users/users-service';
+import { createPrompt } from '../../src/main/core/prompts/prompts-service';
+import { saveVersion } from '../../src/main/core/versions/versions-service';
+import { CreatePromptInput, SaveVersionInput } from '../../src/shared/schemas/prompts';
+import { AddUserInput } from '../../src/shared/schemas/users';
+
+export function tempDir(prefix = 'promptdesk-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh workspace in its own temp folder, with a fixed clock that ticks a second per call. */
+export function testWorkspace(): { workspace: Workspace; owner: Ctx; dir: string; cleanup: () => void } {
+  const { dir, cleanup } = tempDir();
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const workspace = openWorkspace(dir, { clock: { now: () => new Date((t += 1000)) } });
+  return {
+    workspace,
+    dir,
+    owner: workspace.as(workspace.owner.id),
+    cleanup: () => {
+      workspace.close();
+      cleanup();
+    },
+  };
+}
+
+export function member(ctx: Ctx, email: string, name = email.split('@')[0]!): Ctx {
+  const user = addUser(ctx, AddUserInput.parse({ email, name }));
+  return { ...ctx, actor: user };
+}
+
+export function seedPrompt(ctx: Ctx, name: string, text: string, extra: Partial<CreatePromptInput> = {}) {
+  createPrompt(ctx, CreatePromptInput.parse({ name, title: extra.title ?? name, ...extra }));
+  return saveVersion(ctx, SaveVersionInput.parse({ name, template: { kind: 'text', text } }));
+}

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHANNELS } from '../../../../src/shared/contract/channels';
+
+// Electron cannot launch on CI machines: replace the module and assert what the shell asks of it.
+const electron = vi.hoisted(() => {
+  const handlers = new Map<string, (event: unknown, input: unknown) => unknown>();
+  const windows: { options: { webPreferences: Record<string, unknown> }; contents: FakeContents }[] = [];
+  const appEvents = new Map<string, (...args: unknown[]) => void>();
+  class FakeContents {
+    listeners = new Map<string, (...args: unknown[]) => void>();
+    openHandler: ((details: { url: string }) => { action: string }) | null = null;
+    on(event: string, listener: (...args: unknown[]) => void) {
+      this.listeners.set(event, listener);
+      return this;
+    }
+    setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+      this.openHandler = handler;
+    }
+  }
+  const state = {
+    userData: '',
+    lock: true,
+    csp: null as null | ((details: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void),
+    loaded: [] as string[],
+    quit: vi.fn(),
+  };
+  return { handlers, windows, appEvents, FakeContents, state };
+});
+
+vi.mock('electron', () => {
+  const { handlers, windows, appEvents, FakeContents, state } = electron;
+  class BrowserWindow {
+    webContents = new FakeContents();
+    constructor(public options: { webPreferences: Record<string, unknown> }) {
+      windows.push({ options, contents: this.webContents });
+    }
+    static getAllWindows = () => windows;
+    once() {}
+    show() {}
+    isMinimized = () => false;
+    focus() {}
+    loadURL(url: string) {
+      state.loaded.push(url);
+      return Promise.resolve();
+    }
+  }
+  return {
+    app: {
+      requestSingleInstanceLock: () => state.lock,
+      whenReady: () => Promise.resolve(),
+      getPath: () => state.userData,
+      getAppPath: () => state.userData,
+      on: (event: string, listener: (...args: unknown[]) => void) => appEvents.set(event, listener),
+      quit: state.quit,
+    },
+    BrowserWindow,
+    ipcMain: { handle: (channel: string, fn: (event: unknown, input: unknown) => unknown) => handlers.set(channel, fn) },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: (fn: typeof state.csp) => (state.csp = fn) },
+      },
+    },
+  };
+});
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'promptdesk-shell-'));
+  electron.state.userData = dataDir;
+  const { boot } = await import('../../../../src/main/electron/index');
+  await boot();
+});
+afterAll(async () => {
+  electron.appEvents.get('will-quit')?.();
+  await new Promise((r) => setTimeout(r, 50));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('Electron shell', () => {
+  it('opens the window with isolation, sandbox and no Node in the renderer', () => {
+    const prefs = electron.windows[0]!.options.webPreferences;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+    });
+    expect(String(prefs['preload'])).toMatch(/preload[/\\]index\.js$/);
+  });
+
+  it('registers a handler for every contract channel and nothing else', () => {
+    expect([...electron.handlers.keys()].sort()).toEqual([...CHANNELS].sort());
+  });
+
+  it('answers IPC from the app frame and refuses other frames', async () => {
+    const appUrl = electron.state.loaded[0]!;
+    const list = electron.handlers.get('prompts:list')!;
+    expect(await list({ senderFrame: { url: appUrl } }, {})).toMatchObject({ ok: true, value: { total: 0 } });
+    expect(await list({ senderFrame: { url: 'https://evil.example/' } }, {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await list({ senderFrame: null }, {})).toMatchObject({ ok: false });
+  });
+
+  it('validates IPC input before acting', async () => {
+    const create = electron.handlers.get('prompts:create')!;
+    const result = await create({ senderFrame: { url: electron.state.loaded[0]! } }, { name: 'no spaces allowed', title: 't' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'name' } });
+  });
+
+  it('blocks navigation away from the app and every new window', () => {
+    const contents = electron.windows[0]!.contents;
+    const event = { preventDefault: vi.fn() };
+    contents.listeners.get('will-navigate')!(event, 'https://evil.example/');
+    expect(event.preventDefault).toHaveBeenCalled();
+    const ok = { preventDefault: vi.fn() };
+    contents.listeners.get('will-navigate')!(ok, electron.state.loaded[0]!);
+    expect(ok.preventDefault).not.toHaveBeenCalled();
+    expect(contents.openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+  });
+
+  it('sets a strict Content-Security-Policy on responses', () => {
+    let headers: Record<string, string[]> = {};
+    electron.state.csp!({ responseHeaders: {} }, (r) => (headers = (r as { responseHeaders: Record<string, string[]> }).responseHeaders));
+    const csp = headers['Content-Security-Policy']![0]!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toContain('unsafe-eval');
+  });
+
+  it('holds the single-instance lock: a second instance quits at once', async () => {
+    expect(electron.appEvents.has('second-instance')).toBe(true);
+    electron.state.lock = false;
+    const { boot } = await import('../../../../src/main/electron/index');
+    await boot();
+    expect(electron.state.quit).toHaveBeenCalled();
+    expect(electron.windows).toHaveLength(1);
+  });
+});

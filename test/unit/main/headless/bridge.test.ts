@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHost, type Host } from '../../../../src/main/host';
+import { mountBridge } from '../../../../src/main/headless/bridge';
+import { mountRendererFiles } from '../../../../src/main/headless/renderer-files';
+import { tempDir } from '../../../helpers/workspace';
+import { http } from '../../../helpers/http';
+
+const TOKEN = 'test-session-token-123456';
+let host: Host;
+let port: number;
+let cleanup: () => void;
+
+beforeAll(async () => {
+  const dir = tempDir();
+  cleanup = dir.cleanup;
+  const rendererDir = join(dir.dir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>app</title>');
+  host = await startHost({
+    dataDir: join(dir.dir, 'data'),
+    mode: 'headless',
+    port: 0,
+    mount: (app, h) => {
+      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessionToken: TOKEN, actorId: () => h.workspace.owner.id });
+      mountRendererFiles(app, rendererDir);
+    },
+  });
+  port = host.server!.port;
+});
+afterAll(async () => {
+  await host.close();
+  cleanup();
+});
+
+const call = (channel: string, body: unknown, token = TOKEN) =>
+  http(port, 'POST', `/bridge/${channel}`, {
+    headers: { 'content-type': 'application/json', 'x-promptdesk-session': token },
+    body: JSON.stringify(body),
+  });
+
+describe('headless bridge', () => {
+  it('runs contract calls for the session holder, as the workspace owner', async () => {
+    const info = (await call('app:info', {})).json();
+    expect(info).toMatchObject({ ok: true, value: { mode: 'headless', currentUser: { role: 'admin' }, api: { port } } });
+    const created = (await call('prompts:create', { name: 'p1', title: 'P1' })).json();
+    expect(created).toMatchObject({ ok: true, value: { name: 'p1' } });
+  });
+
+  it('returns contract errors as results with the field at fault', async () => {
+    const result = (await call('prompts:create', { name: 'bad name', title: 'x' })).json();
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'name' } });
+  });
+
+  it('refuses a missing or wrong session token', async () => {
+    expect((await call('prompts:list', {}, '')).status).toBe(401);
+    expect((await call('prompts:list', {}, 'x'.repeat(TOKEN.length))).status).toBe(401);
+  });
+
+  it('refuses channels outside the contract', async () => {
+    expect((await call('shell:open', {})).status).toBe(404);
+    expect((await call('__proto__', {})).status).toBe(404);
+  });
+
+  it('serves the renderer with a strict CSP and falls back to index.html', async () => {
+    const page = await http(port, 'GET', '/prompts/anything');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.text).toContain('<title>app</title>');
+    const traversal = await http(port, 'GET', '/../../etc/passwd');
+    expect(traversal.text).not.toContain('root:');
+  });
+});

@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../../src/main/headless/cli';
+import { openWorkspace } from '../../../../src/main/core/workspace';
+import { authenticateKey } from '../../../../src/main/core/keys/keys-service';
+import { tempDir } from '../../../helpers/workspace';
+
+let dir: ReturnType<typeof tempDir>;
+let out: string;
+let err: string;
+beforeEach(() => {
+  dir = tempDir();
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  dir.cleanup();
+});
+
+describe('promptdesk CLI', () => {
+  it('adds a member and creates a key that authenticates as them, printing only the key', async () => {
+    expect(await main(['users', 'add', '--data-dir', dir.dir, '--email', 'Bob@Example.com', '--name', 'Bob'])).toBe(0);
+    out = '';
+    expect(await main(['keys', 'create', '--data-dir', dir.dir, '--user', 'bob@example.com', '--name', 'laptop'])).toBe(0);
+    expect(out).toMatch(/^pd_\S+\n$/);
+    const workspace = openWorkspace(dir.dir);
+    try {
+      const { user, key } = authenticateKey(workspace.store, workspace.clock, out.trim());
+      expect(user).toMatchObject({ email: 'bob@example.com', role: 'member' });
+      expect(key.label).toBe('laptop');
+    } finally {
+      workspace.close();
+    }
+  });
+
+  it('adds an admin with --admin', async () => {
+    await main(['users', 'add', '--data-dir', dir.dir, '--email', 'a@example.com', '--name', 'A', '--admin']);
+    const workspace = openWorkspace(dir.dir);
+    expect(workspace.store.users.getByEmail('a@example.com')?.role).toBe('admin');
+    workspace.close();
+  });
+
+  it('explains bad input and exits non-zero', async () => {
+    expect(await main(['users', 'add', '--data-dir', dir.dir, '--email', 'not-an-email', '--name', 'X'])).toBe(1);
+    expect(err).toMatch(/email/);
+    expect(await main(['users', 'add', '--data-dir', dir.dir, '--email', 'x@example.com'])).toBe(1);
+    expect(await main(['keys', 'create', '--data-dir', dir.dir, '--user', 'ghost@example.com'])).toBe(1);
+    expect(err).toMatch(/ghost@example.com not found/);
+    expect(await main(['keys', 'create', '--user', 'x@example.com'])).toBe(2);
+    expect(err).toMatch(/--data-dir is required/);
+    expect(await main(['frobnicate'])).toBe(2);
+  });
+
+  it('refuses a duplicate member email', async () => {
+    await main(['users', 'add', '--data-dir', dir.dir, '--email', 'b@example.com', '--name', 'B']);
+    expect(await main(['users', 'add', '--data-dir', dir.dir, '--email', 'B@example.com', '--name', 'B2'])).toBe(1);
+    expect(err).toMatch(/already exists/);
+  });
+});
