@@ -70,7 +70,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'promptdesk-shell-'));
   electron.state.userData = dataDir;
-  const { boot } = await import('../../../../src/main/electron/index');
+  const { boot } = await import('../../../../src/main/electron/shell');
   await boot();
 });
 afterAll(async () => {
@@ -135,7 +135,7 @@ describe('Electron shell', () => {
   it('holds the single-instance lock: a second instance quits at once', async () => {
     expect(electron.appEvents.has('second-instance')).toBe(true);
     electron.state.lock = false;
-    const { boot } = await import('../../../../src/main/electron/index');
+    const { boot } = await import('../../../../src/main/electron/shell');
     await boot();
     expect(electron.state.quit).toHaveBeenCalled();
     expect(electron.windows).toHaveLength(1);

@@ -1,0 +1,67 @@
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startHost, type Host } from '../host';
+import { registerIpc } from '../ipc/register';
+import { enforceCsp, lockNavigation, secureWebPreferences } from './security';
+
+const rendererUrl = (): string =>
+  process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(join(__dirname, '../renderer/index.html')).href;
+
+const isAppUrl = (url: string): boolean => {
+  try {
+    const target = new URL(url);
+    const base = new URL(rendererUrl());
+    return base.protocol === 'file:' ? target.href.split('#')[0] === base.href.split('#')[0] : target.origin === base.origin;
+  } catch {
+    return false;
+  }
+};
+
+/** better-sqlite3 built for Electron's ABI by `npm start` (scripts/electron-native.mjs). */
+function electronNativeBinding(): string | undefined {
+  const candidate = join(app.getAppPath(), '.native', 'electron', 'better_sqlite3.node');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+let host: Host | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    show: false,
+    title: 'Promptdesk',
+    webPreferences: secureWebPreferences(join(__dirname, '../preload/index.js')),
+  });
+  lockNavigation(mainWindow.webContents, isAppUrl);
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  void mainWindow.loadURL(rendererUrl());
+}
+
+export async function boot(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => lockNavigation(contents, isAppUrl));
+  await app.whenReady();
+  enforceCsp(session.defaultSession);
+  host = await startHost({ dataDir: app.getPath('userData'), mode: 'desktop', nativeBinding: electronNativeBinding() });
+  const workspace = host.workspace;
+  registerIpc(ipcMain, host.handlers, { context: () => workspace.as(workspace.owner.id), trustedUrl: rendererUrl });
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => void host?.close());
+}
