@@ -26,8 +26,7 @@ export function listPrompts(ctx: Ctx, input: ListParsed): PromptList {
   const { prompts } = ctx.store;
   const filter = { match: toMatchQuery(input.query), tag: input.tag ?? null, owner: input.ownerId ?? null };
   return {
-    items: prompts.list(filter, input.sort, input.limit, input.offset),
-    total: prompts.count(filter),
+    ...prompts.page(filter, input.sort, input.limit, input.offset),
     facets: { tags: prompts.tags(), owners: prompts.owners() },
   };
 }

@@ -36,7 +36,10 @@ export const initial: Migration = {
       created_at TEXT NOT NULL,
       updated_at TEXT NOT NULL
     ) STRICT;
-    CREATE INDEX prompts_updated ON prompts(updated_at DESC);
+    CREATE INDEX prompts_updated ON prompts(updated_at DESC, name);
+    CREATE INDEX prompts_created ON prompts(created_at DESC, name);
+    CREATE INDEX prompts_title ON prompts(title COLLATE NOCASE, name);
+    CREATE INDEX prompts_name ON prompts(name);
     CREATE INDEX prompts_owner ON prompts(owner_id);
 
     CREATE TABLE prompt_tags (

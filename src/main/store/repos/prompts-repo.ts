@@ -35,18 +35,39 @@ export const promptFromRow = (row: PromptRow): PromptSummary => ({
 const SELECT_PROMPT = `SELECT p.rowid, p.*, u.name AS owner_name, u.email AS owner_email
   FROM prompts p JOIN users u ON u.id = p.owner_id`;
 
-// Identifiers come from this allow-list only, never from input.
-const ORDER_BY: Record<(typeof PROMPT_SORTS)[number], string> = {
+type Sort = (typeof PROMPT_SORTS)[number];
+
+// Identifiers come from these allow-lists only, never from input. Each sort has a covering index.
+const ORDER_BY: Record<Sort, string> = {
   updated: 'p.updated_at DESC, p.name',
   created: 'p.created_at DESC, p.name',
-  name: 'p.name COLLATE NOCASE',
+  name: 'p.name',
   title: 'p.title COLLATE NOCASE, p.name',
+};
+const SORT_INDEX: Record<Sort, string> = {
+  updated: 'prompts_updated',
+  created: 'prompts_created',
+  name: 'prompts_name',
+  title: 'prompts_title',
 };
 
 const FILTER = `
-  (:match IS NULL OR p.rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH :match))
-  AND (:tag IS NULL OR EXISTS (SELECT 1 FROM prompt_tags t WHERE t.tag = :tag AND t.prompt_id = p.id))
+  (:tag IS NULL OR EXISTS (SELECT 1 FROM prompt_tags t WHERE t.tag = :tag AND t.prompt_id = p.id))
   AND (:owner IS NULL OR p.owner_id = :owner)`;
+
+/**
+ * A page of prompts. With a search, matches are materialised once and the page walks the sort
+ * index testing membership, so a query matching most of the library stops after one page
+ * instead of sorting every match. Only the page's rows are then read in full.
+ */
+function pageSql(sort: Sort, search: boolean): string {
+  const matches = search ? 'WITH m AS MATERIALIZED (SELECT rowid AS id FROM prompts_fts WHERE prompts_fts MATCH :match) ' : '';
+  const source = search ? `prompts p INDEXED BY ${SORT_INDEX[sort]}` : 'prompts p';
+  const where = search ? `p.rowid IN (SELECT id FROM m) AND ${FILTER}` : FILTER;
+  return `${matches}SELECT q.*, (SELECT count(*) FROM prompts p WHERE ${where}) AS total FROM (
+      SELECT p.rowid AS r FROM ${source} WHERE ${where} ORDER BY ${ORDER_BY[sort]} LIMIT :limit OFFSET :offset
+    ) page JOIN (${SELECT_PROMPT}) q ON q.rowid = page.r ORDER BY ${ORDER_BY[sort].replaceAll('p.', 'q.')}`;
+}
 
 export interface PromptFilter {
   match: string | null;
@@ -64,15 +85,18 @@ export interface SearchDocument {
 
 export function promptsRepo(db: Db) {
   const byName = db.prepare<[string], PromptRow>(`${SELECT_PROMPT} WHERE p.name = ?`);
-  const listBySort = Object.fromEntries(
-    PROMPT_SORTS.map((sort) => [
-      sort,
-      db.prepare<PromptFilter & { limit: number; offset: number }, PromptRow>(
-        `${SELECT_PROMPT} WHERE ${FILTER} ORDER BY ${ORDER_BY[sort]} LIMIT :limit OFFSET :offset`,
-      ),
-    ]),
-  ) as Record<(typeof PROMPT_SORTS)[number], Database.Statement<PromptFilter & { limit: number; offset: number }, PromptRow>>;
-  const count = db.prepare<PromptFilter, { n: number }>(`SELECT count(*) AS n FROM prompts p WHERE ${FILTER}`);
+  type PageParams = PromptFilter & { limit: number; offset: number };
+  type PageRow = PromptRow & { total: number };
+  const pages = new Map<string, Database.Statement<PageParams, PageRow>>();
+  const pageStatement = (sort: Sort, search: boolean) => {
+    const key = `${sort}:${search}`;
+    let statement = pages.get(key);
+    if (!statement) pages.set(key, (statement = db.prepare<PageParams, PageRow>(pageSql(sort, search))));
+    return statement;
+  };
+  const countSql = (search: boolean) =>
+    `${search ? 'WITH m AS MATERIALIZED (SELECT rowid AS id FROM prompts_fts WHERE prompts_fts MATCH :match) ' : ''}SELECT count(*) AS n FROM prompts p WHERE ${search ? 'p.rowid IN (SELECT id FROM m) AND ' : ''}${FILTER}`;
+  const counts = { true: db.prepare<PromptFilter, { n: number }>(countSql(true)), false: db.prepare<PromptFilter, { n: number }>(countSql(false)) };
   const allTags = db.prepare<[], { tag: string }>('SELECT DISTINCT tag FROM prompt_tags ORDER BY tag');
   const owners = db.prepare<[], UserRef>(
     'SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT 1 FROM prompts p WHERE p.owner_id = u.id) ORDER BY u.name',
@@ -91,9 +115,15 @@ export function promptsRepo(db: Db) {
 
   return {
     getRowByName: (name: string) => byName.get(name),
-    list: (filter: PromptFilter, sort: (typeof PROMPT_SORTS)[number], limit: number, offset: number) =>
-      listBySort[sort].all({ ...filter, limit, offset }).map(promptFromRow),
-    count: (filter: PromptFilter) => count.get(filter)!.n,
+    /** One page in the given order, and the total number of prompts the filter matches. */
+    page(filter: PromptFilter, sort: Sort, limit: number, offset: number): { items: PromptSummary[]; total: number } {
+      const search = filter.match !== null;
+      const params = search ? { ...filter, limit, offset } : { tag: filter.tag, owner: filter.owner, limit, offset };
+      const rows = pageStatement(sort, search).all(params as PageParams);
+      // Past the last page there are no rows to carry the total.
+      const total = rows[0]?.total ?? counts[`${search}`].get((search ? filter : { tag: filter.tag, owner: filter.owner }) as PromptFilter)!.n;
+      return { items: rows.map(promptFromRow), total };
+    },
     tags: () => allTags.all().map((r) => r.tag),
     owners: () => owners.all(),
     slashCommandTaken: (command: string) => bySlash.get(command) !== undefined,

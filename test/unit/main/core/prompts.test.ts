@@ -185,3 +185,20 @@ describe('rendering', () => {
     expect(renderPrompt(ctx, RenderInput.parse({ name: 'greet', variables: { name: 'A' } })).text).toBe('Bye A');
   });
 });
+
+describe('library paging with search', () => {
+  it('pages through search results in every sort order with a stable total', () => {
+    for (let i = 0; i < 7; i++) seedPrompt(ctx, `item-${i}`, `shared word ${i}`, { title: `Title ${6 - i}` });
+    for (const sort of ['updated', 'created', 'name', 'title'] as const) {
+      const seen: string[] = [];
+      for (let offset = 0; offset < 9; offset += 3) {
+        const page = list({ query: 'shared', sort, limit: 3, offset });
+        expect(page.total).toBe(7);
+        seen.push(...page.items.map((p) => p.name));
+      }
+      expect(seen.sort()).toEqual(Array.from({ length: 7 }, (_, i) => `item-${i}`));
+    }
+    expect(list({ query: 'shared', sort: 'title', limit: 2 }).items.map((p) => p.title)).toEqual(['Title 0', 'Title 1']);
+    expect(list({ query: 'shared', offset: 50 })).toMatchObject({ items: [], total: 7 });
+  });
+});
