@@ -51,22 +51,50 @@ const SORT_INDEX: Record<Sort, string> = {
   title: 'prompts_title',
 };
 
-const FILTER = `
-  (:tag IS NULL OR EXISTS (SELECT 1 FROM prompt_tags t WHERE t.tag = :tag AND t.prompt_id = p.id))
-  AND (:owner IS NULL OR p.owner_id = :owner)`;
+/** Above this many matches, walking the sort index beats sorting the matches. */
+const BROAD_SEARCH = 1000;
+
+const MATCHES = 'WITH m AS MATERIALIZED (SELECT rowid AS id FROM prompts_fts WHERE prompts_fts MATCH :match) ';
+
+/** The WHERE clause for the filters present; fragments are fixed text, values are parameters. */
+function conditions(filter: PromptFilter): string {
+  const parts: string[] = [];
+  if (filter.match !== null) parts.push('p.rowid IN (SELECT id FROM m)');
+  if (filter.tag !== null) parts.push('p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag = :tag)');
+  if (filter.owner !== null) parts.push('p.owner_id = :owner');
+  return parts.length ? parts.join(' AND ') : '1';
+}
 
 /**
  * A page of prompts. With a search, matches are materialised once and the page walks the sort
  * index testing membership, so a query matching most of the library stops after one page
- * instead of sorting every match. Only the page's rows are then read in full.
+ * instead of sorting every match; a narrow search sorts its few matches instead. Only the
+ * page's rows are then read in full.
  */
-function pageSql(sort: Sort, search: boolean): string {
-  const matches = search ? 'WITH m AS MATERIALIZED (SELECT rowid AS id FROM prompts_fts WHERE prompts_fts MATCH :match) ' : '';
-  const source = search ? `prompts p INDEXED BY ${SORT_INDEX[sort]}` : 'prompts p';
-  const where = search ? `p.rowid IN (SELECT id FROM m) AND ${FILTER}` : FILTER;
-  return `${matches}SELECT q.*, (SELECT count(*) FROM prompts p WHERE ${where}) AS total FROM (
-      SELECT p.rowid AS r FROM ${source} WHERE ${where} ORDER BY ${ORDER_BY[sort]} LIMIT :limit OFFSET :offset
-    ) page JOIN (${SELECT_PROMPT}) q ON q.rowid = page.r ORDER BY ${ORDER_BY[sort].replaceAll('p.', 'q.')}`;
+function pageSql(filter: PromptFilter, sort: Sort, walkIndex: boolean): string {
+  const search = filter.match !== null;
+  const source = walkIndex ? `prompts p INDEXED BY ${SORT_INDEX[sort]}` : 'prompts p';
+  return `${search ? MATCHES : ''}SELECT p.rowid, p.*, u.name AS owner_name, u.email AS owner_email FROM (
+      SELECT p.rowid AS r FROM ${source} WHERE ${conditions(filter)} ORDER BY ${ORDER_BY[sort]} LIMIT :limit OFFSET :offset
+    ) page CROSS JOIN prompts p ON p.rowid = page.r CROSS JOIN users u ON u.id = p.owner_id ORDER BY ${ORDER_BY[sort]}`;
+}
+
+/** Counts from the smallest source that answers exactly (the search index rows mirror prompts). */
+function countSql(filter: PromptFilter): string {
+  const { match, tag, owner } = filter;
+  if (match === null && tag === null && owner === null) return 'SELECT count(*) AS n FROM prompts';
+  if (match !== null && tag === null && owner === null) return 'SELECT count(*) AS n FROM prompts_fts WHERE prompts_fts MATCH :match';
+  if (match === null && tag !== null && owner === null) return 'SELECT count(*) AS n FROM prompt_tags WHERE tag = :tag';
+  return `${match !== null ? MATCHES : ''}SELECT count(*) AS n FROM prompts p WHERE ${conditions(filter)}`;
+}
+
+/** Only the parameters a statement names (better-sqlite3 refuses unused named parameters). */
+function paramsFor(filter: PromptFilter): Partial<PromptFilter> {
+  const params: Partial<PromptFilter> = {};
+  if (filter.match !== null) params.match = filter.match;
+  if (filter.tag !== null) params.tag = filter.tag;
+  if (filter.owner !== null) params.owner = filter.owner;
+  return params;
 }
 
 export interface PromptFilter {
@@ -85,18 +113,12 @@ export interface SearchDocument {
 
 export function promptsRepo(db: Db) {
   const byName = db.prepare<[string], PromptRow>(`${SELECT_PROMPT} WHERE p.name = ?`);
-  type PageParams = PromptFilter & { limit: number; offset: number };
-  type PageRow = PromptRow & { total: number };
-  const pages = new Map<string, Database.Statement<PageParams, PageRow>>();
-  const pageStatement = (sort: Sort, search: boolean) => {
-    const key = `${sort}:${search}`;
-    let statement = pages.get(key);
-    if (!statement) pages.set(key, (statement = db.prepare<PageParams, PageRow>(pageSql(sort, search))));
-    return statement;
+  const statements = new Map<string, Database.Statement>();
+  const statement = (sql: string) => {
+    let prepared = statements.get(sql);
+    if (!prepared) statements.set(sql, (prepared = db.prepare(sql)));
+    return prepared;
   };
-  const countSql = (search: boolean) =>
-    `${search ? 'WITH m AS MATERIALIZED (SELECT rowid AS id FROM prompts_fts WHERE prompts_fts MATCH :match) ' : ''}SELECT count(*) AS n FROM prompts p WHERE ${search ? 'p.rowid IN (SELECT id FROM m) AND ' : ''}${FILTER}`;
-  const counts = { true: db.prepare<PromptFilter, { n: number }>(countSql(true)), false: db.prepare<PromptFilter, { n: number }>(countSql(false)) };
   const allTags = db.prepare<[], { tag: string }>('SELECT DISTINCT tag FROM prompt_tags ORDER BY tag');
   const owners = db.prepare<[], UserRef>(
     'SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT 1 FROM prompts p WHERE p.owner_id = u.id) ORDER BY u.name',
@@ -117,11 +139,10 @@ export function promptsRepo(db: Db) {
     getRowByName: (name: string) => byName.get(name),
     /** One page in the given order, and the total number of prompts the filter matches. */
     page(filter: PromptFilter, sort: Sort, limit: number, offset: number): { items: PromptSummary[]; total: number } {
-      const search = filter.match !== null;
-      const params = search ? { ...filter, limit, offset } : { tag: filter.tag, owner: filter.owner, limit, offset };
-      const rows = pageStatement(sort, search).all(params as PageParams);
-      // Past the last page there are no rows to carry the total.
-      const total = rows[0]?.total ?? counts[`${search}`].get((search ? filter : { tag: filter.tag, owner: filter.owner }) as PromptFilter)!.n;
+      const params = paramsFor(filter);
+      const total = (statement(countSql(filter)).get(params) as { n: number }).n;
+      const walkIndex = filter.match !== null && total > BROAD_SEARCH;
+      const rows = statement(pageSql(filter, sort, walkIndex)).all({ ...params, limit, offset }) as PromptRow[];
       return { items: rows.map(promptFromRow), total };
     },
     tags: () => allTags.all().map((r) => r.tag),

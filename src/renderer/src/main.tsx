@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { applyTheme, readThemePreference } from './state/theme';
+import './styles.css';
+
+// Before the first paint, so a dark-theme user never sees a white flash.
+applyTheme(readThemePreference());
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html is missing #root');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,66 @@
+import { TextAreaField } from '../../components/TextAreaField';
+import { TextField } from '../../components/TextField';
+import { useAppStore } from '../../state/store';
+import { useSlotError } from './use-slot-error';
+
+export function ModelSettingsPanel() {
+  const models = useAppStore((s) => s.editor.draft.models);
+  const temperature = useAppStore((s) => s.editor.draft.temperature);
+  const maxTokens = useAppStore((s) => s.editor.draft.maxTokens);
+  const displayMessage = useAppStore((s) => s.editor.draft.displayMessage);
+  const setSetting = useAppStore((s) => s.editor.setSetting);
+  const modelsError = useSlotError({ kind: 'models' });
+  const temperatureError = useSlotError({ kind: 'temperature' });
+  const maxTokensError = useSlotError({ kind: 'maxTokens' });
+  const displayError = useSlotError({ kind: 'displayMessage' });
+
+  return (
+    <section className="panel" aria-labelledby="model-settings-heading">
+      <h2 id="model-settings-heading" className="panel__title">
+        Model settings
+      </h2>
+      <TextAreaField
+        label="Models"
+        hint="One per line as integration:model, e.g. openai:gpt-4o"
+        rows={2}
+        spellCheck={false}
+        value={models}
+        error={modelsError}
+        onChange={(event) => setSetting('models', event.target.value)}
+      />
+      <div className="field-row">
+        <TextField
+          label="Temperature"
+          type="number"
+          inputMode="decimal"
+          min={0}
+          max={2}
+          step={0.1}
+          placeholder="Default"
+          value={temperature}
+          error={temperatureError}
+          onChange={(event) => setSetting('temperature', event.target.value)}
+        />
+        <TextField
+          label="Max tokens"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          step={1}
+          placeholder="Default"
+          value={maxTokens}
+          error={maxTokensError}
+          onChange={(event) => setSetting('maxTokens', event.target.value)}
+        />
+      </div>
+      <TextAreaField
+        label="Display message"
+        hint="Optional. Shown in chat instead of the full rendered prompt."
+        rows={2}
+        value={displayMessage}
+        error={displayError}
+        onChange={(event) => setSetting('displayMessage', event.target.value)}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'react';
+import { Banner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { EmptyState } from '../../components/EmptyState';
+import { useAppStore } from '../../state/store';
+import { LibraryToolbar } from './LibraryToolbar';
+import { NewPromptDialog } from './NewPromptDialog';
+import { Pager } from './Pager';
+import { PromptTable } from './PromptTable';
+
+export function LibraryScreen() {
+  const [creating, setCreating] = useState(false);
+  const load = useAppStore((s) => s.library.load);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <div className="screen">
+      <header className="screen__header">
+        <div>
+          <h1 className="screen__title">Library</h1>
+          <PromptCount />
+        </div>
+        <Button variant="primary" onClick={() => setCreating(true)}>
+          New prompt
+        </Button>
+      </header>
+      <LibraryToolbar />
+      <LibraryBody onCreate={() => setCreating(true)} />
+      {creating && <NewPromptDialog onClose={() => setCreating(false)} />}
+    </div>
+  );
+}
+
+function PromptCount() {
+  const total = useAppStore((s) => s.library.total);
+  const loaded = useAppStore((s) => s.library.loaded);
+  return (
+    <p className="screen__subtitle" aria-live="polite">
+      {loaded ? `${total} ${total === 1 ? 'prompt' : 'prompts'}` : ' '}
+    </p>
+  );
+}
+
+function LibraryBody({ onCreate }: { onCreate(): void }) {
+  const loaded = useAppStore((s) => s.library.loaded);
+  const error = useAppStore((s) => s.library.error);
+  const count = useAppStore((s) => s.library.items.length);
+  const total = useAppStore((s) => s.library.total);
+  const filtered = useAppStore((s) => s.library.query.trim() !== '' || s.library.tag !== '' || s.library.ownerId !== '');
+  const clearFilters = useAppStore((s) => s.library.clearFilters);
+  const load = useAppStore((s) => s.library.load);
+
+  if (error) {
+    return (
+      <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+        Could not load prompts: {error}
+      </Banner>
+    );
+  }
+  if (!loaded) return <div className="skeleton-list" aria-hidden="true" />;
+  if (count === 0 && total === 0 && !filtered) {
+    return (
+      <EmptyState
+        title="No prompts yet — create your first"
+        action={
+          <Button variant="primary" onClick={onCreate}>
+            Create your first prompt
+          </Button>
+        }
+      >
+        <p>A prompt is a named, versioned template with {'{{variables}}'}. Every save keeps a new version you can go back to.</p>
+      </EmptyState>
+    );
+  }
+  if (count === 0) {
+    return (
+      <EmptyState title="No prompts match" action={<Button onClick={clearFilters}>Clear filters</Button>}>
+        <p>Nothing in the library matches this search and these filters.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <>
+      <PromptTable />
+      <Pager />
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+import { useEffect, useState } from 'react';
+import { SelectField } from '../../components/SelectField';
+import { TextField } from '../../components/TextField';
+import { useDebouncedValue } from '../../lib/use-debounced-value';
+import { LIBRARY_SORTS, type LibrarySort } from '../../state/library-slice';
+import { useAppStore } from '../../state/store';
+
+const SEARCH_DEBOUNCE_MS = 150;
+
+export function LibraryToolbar() {
+  return (
+    <div className="toolbar" role="search">
+      <SearchBox />
+      <TagFilter />
+      <OwnerFilter />
+      <SortSelect />
+    </div>
+  );
+}
+
+function SearchBox() {
+  const query = useAppStore((s) => s.library.query);
+  const setQuery = useAppStore((s) => s.library.setQuery);
+  const [text, setText] = useState(query);
+  const [seenQuery, setSeenQuery] = useState(query);
+  const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
+
+  // "Clear filters" resets the store's query; the box must follow it (adjusted during render).
+  if (query !== seenQuery) {
+    setSeenQuery(query);
+    if (query === '') setText('');
+  }
+
+  useEffect(() => {
+    setQuery(debounced);
+  }, [debounced, setQuery]);
+
+  return (
+    <TextField
+      className="toolbar__search"
+      label="Search prompts"
+      hideLabel
+      type="search"
+      placeholder="Search title, name, description, template…"
+      value={text}
+      onChange={(event) => setText(event.target.value)}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && text !== '') {
+          event.preventDefault();
+          setText('');
+        }
+      }}
+    />
+  );
+}
+
+function TagFilter() {
+  const tag = useAppStore((s) => s.library.tag);
+  const tags = useAppStore((s) => s.library.facets.tags);
+  const setTag = useAppStore((s) => s.library.setTag);
+  const known = tag === '' || tags.includes(tag) ? tags : [tag, ...tags];
+  const options = [{ value: '', label: 'All tags' }, ...known.map((t) => ({ value: t, label: t }))];
+  return <SelectField label="Tag" options={options} value={tag} onChange={(event) => setTag(event.target.value)} />;
+}
+
+function OwnerFilter() {
+  const ownerId = useAppStore((s) => s.library.ownerId);
+  const owners = useAppStore((s) => s.library.facets.owners);
+  const setOwner = useAppStore((s) => s.library.setOwner);
+  const options = [
+    { value: '', label: 'Anyone' },
+    ...owners.map((o) => ({ value: o.id, label: o.name || o.email })),
+  ];
+  if (ownerId !== '' && !owners.some((o) => o.id === ownerId)) options.push({ value: ownerId, label: 'Selected owner' });
+  return <SelectField label="Owner" options={options} value={ownerId} onChange={(event) => setOwner(event.target.value)} />;
+}
+
+function SortSelect() {
+  const sort = useAppStore((s) => s.library.sort);
+  const setSort = useAppStore((s) => s.library.setSort);
+  return (
+    <SelectField
+      label="Sort"
+      options={LIBRARY_SORTS}
+      value={sort}
+      onChange={(event) => setSort(event.target.value as LibrarySort)}
+    />
+  );
+}

@@ -1,0 +1,66 @@
+import { useShallow } from 'zustand/react/shallow';
+import { Link } from '../../components/Link';
+import { TagChips } from '../../components/TagChips';
+import { absoluteTime, relativeTime } from '../../lib/relative-time';
+import { useAppStore } from '../../state/store';
+import type { PromptSummary } from '../../../../shared/schemas/prompts';
+
+export function PromptTable() {
+  const items = useAppStore(useShallow((s) => s.library.items));
+  const loading = useAppStore((s) => s.library.loading);
+  return (
+    <div className="table-wrap" aria-busy={loading}>
+      <table className="prompt-table">
+        <thead>
+          <tr>
+            <th scope="col">Prompt</th>
+            <th scope="col">Tags</th>
+            <th scope="col">Owner</th>
+            <th scope="col">Version</th>
+            <th scope="col">Last edit</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((prompt) => (
+            <PromptRow key={prompt.id} prompt={prompt} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function PromptRow({ prompt }: { prompt: PromptSummary }) {
+  return (
+    <tr>
+      <td className="prompt-table__main">
+        <Link to={{ name: 'editor', promptName: prompt.name }} className="prompt-table__title">
+          {prompt.title}
+        </Link>
+        <div className="prompt-table__meta">
+          <code className="prompt-table__name">{prompt.name}</code>
+          {prompt.slashCommand && <span className="prompt-table__slash">/{prompt.slashCommand}</span>}
+        </div>
+        {prompt.description && <p className="prompt-table__description">{prompt.description}</p>}
+      </td>
+      <td>
+        <TagChips tags={prompt.tags} />
+      </td>
+      <td className="prompt-table__owner">{prompt.owner.name || prompt.owner.email}</td>
+      <td>
+        {prompt.latestVersion === null ? (
+          <span className="muted" title="Never saved">
+            —
+          </span>
+        ) : (
+          <span className="badge">v{prompt.latestVersion}</span>
+        )}
+      </td>
+      <td className="prompt-table__time">
+        <time dateTime={prompt.updatedAt} title={absoluteTime(prompt.updatedAt)}>
+          {relativeTime(prompt.updatedAt)}
+        </time>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,186 @@
+import type { PromptDetail } from '../../../shared/schemas/prompts';
+import { analyzeTemplate, type MessageRole, type TemplateAnalysis } from '../../../shared/template/template';
+import { api, unwrap } from '../lib/api';
+import { toFormError, type FormError } from '../lib/field-errors';
+import {
+  EMPTY_VARIABLE,
+  draftFromVersion,
+  draftKey,
+  draftTemplate,
+  draftToSaveInput,
+  newMessage,
+  switchMode,
+  type EditorDraft,
+  type TemplateMode,
+  type VariableDraft,
+} from './editor-draft';
+import type { SliceCreator } from './store';
+
+type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface EditorSlice {
+  editor: {
+    promptName: string | null;
+    status: LoadStatus;
+    loadError: FormError | null;
+    prompt: PromptDetail | null;
+    draft: EditorDraft;
+    /** Live analysis of the draft's template, for the variables panel and warnings. */
+    analysis: TemplateAnalysis;
+    /** Variables of the last template that parsed, so the panel holds steady while `{{` is half typed. */
+    variableNames: string[];
+    /** draftKey of what is saved; the draft is dirty when its key differs. */
+    savedKey: string;
+    dirty: boolean;
+    saveDialogOpen: boolean;
+    saving: boolean;
+    saveError: FormError | null;
+    savedMessage: string | null;
+    load(promptName: string): Promise<void>;
+    setMode(mode: TemplateMode): void;
+    setText(text: string): void;
+    addMessage(): void;
+    removeMessage(id: string): void;
+    setMessageRole(id: string, role: MessageRole): void;
+    setMessageContent(id: string, content: string): void;
+    setVariableField(name: string, field: keyof VariableDraft, value: string): void;
+    setSetting(field: 'models' | 'temperature' | 'maxTokens' | 'displayMessage', value: string): void;
+    openSaveDialog(): void;
+    closeSaveDialog(): void;
+    save(commitMessage: string): Promise<void>;
+    discardChanges(): void;
+  };
+}
+
+const initialDraft = draftFromVersion(null);
+
+export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
+  const patch = (partial: Partial<EditorSlice['editor']>) => set((s) => ({ editor: { ...s.editor, ...partial } }));
+
+  const analyze = (draft: EditorDraft, previous: string[]) => {
+    const analysis = analyzeTemplate(draftTemplate(draft));
+    return { analysis, variableNames: analysis.ok ? analysis.variables : previous };
+  };
+
+  const updateDraft = (change: (draft: EditorDraft) => EditorDraft) => {
+    const { draft, savedKey, variableNames } = get().editor;
+    const next = change(draft);
+    patch({ draft: next, ...analyze(next, variableNames), dirty: draftKey(next) !== savedKey, savedMessage: null });
+  };
+
+  const updateMessages = (change: (messages: EditorDraft['messages']) => EditorDraft['messages']) =>
+    updateDraft((d) => ({ ...d, messages: change(d.messages) }));
+
+  const startFrom = (prompt: PromptDetail) => {
+    const draft = draftFromVersion(prompt.latest);
+    return { prompt, draft, ...analyze(draft, []), savedKey: draftKey(draft), dirty: false };
+  };
+
+  return {
+    editor: {
+      promptName: null,
+      status: 'idle',
+      loadError: null,
+      prompt: null,
+      draft: initialDraft,
+      analysis: { ok: true, variables: [] },
+      variableNames: [],
+      savedKey: draftKey(initialDraft),
+      dirty: false,
+      saveDialogOpen: false,
+      saving: false,
+      saveError: null,
+      savedMessage: null,
+      async load(promptName) {
+        patch({
+          promptName,
+          status: 'loading',
+          loadError: null,
+          prompt: null,
+          saveError: null,
+          savedMessage: null,
+          saveDialogOpen: false,
+          dirty: false,
+        });
+        try {
+          const prompt = await unwrap(api.prompts.get({ name: promptName }));
+          if (get().editor.promptName !== promptName) return;
+          patch({ ...startFrom(prompt), status: 'ready' });
+        } catch (error) {
+          if (get().editor.promptName !== promptName) return;
+          patch({ status: 'error', loadError: toFormError(error) });
+        }
+      },
+      setMode(mode) {
+        updateDraft((d) => switchMode(d, mode));
+      },
+      setText(text) {
+        if (text !== get().editor.draft.text) updateDraft((d) => ({ ...d, text }));
+      },
+      addMessage() {
+        updateMessages((messages) => {
+          const last = messages[messages.length - 1];
+          // Conversations alternate, so the natural next turn is the other speaker.
+          const role: MessageRole = last?.role === 'user' ? 'assistant' : 'user';
+          return [...messages, newMessage(role)];
+        });
+      },
+      removeMessage(id) {
+        updateMessages((messages) => messages.filter((m) => m.id !== id));
+      },
+      setMessageRole(id, role) {
+        updateMessages((messages) => messages.map((m) => (m.id === id ? { ...m, role } : m)));
+      },
+      setMessageContent(id, content) {
+        const current = get().editor.draft.messages.find((m) => m.id === id);
+        if (current && current.content !== content) {
+          updateMessages((messages) => messages.map((m) => (m.id === id ? { ...m, content } : m)));
+        }
+      },
+      setVariableField(name, field, value) {
+        updateDraft((d) => ({
+          ...d,
+          variables: { ...d.variables, [name]: { ...(d.variables[name] ?? EMPTY_VARIABLE), [field]: value } },
+        }));
+      },
+      setSetting(field, value) {
+        updateDraft((d) => ({ ...d, [field]: value }));
+      },
+      openSaveDialog() {
+        if (get().editor.status === 'ready' && !get().editor.saving) patch({ saveDialogOpen: true, saveError: null });
+      },
+      closeSaveDialog() {
+        patch({ saveDialogOpen: false });
+      },
+      async save(commitMessage) {
+        const { prompt, draft, saving } = get().editor;
+        if (!prompt || saving) return;
+        patch({ saving: true, saveError: null, savedMessage: null });
+        try {
+          const version = await unwrap(
+            api.versions.save(draftToSaveInput(draft, prompt.name, prompt.latest?.number ?? 0, commitMessage)),
+          );
+          const { draft: current } = get().editor;
+          // Edits typed while the save was in flight stay, and still count as unsaved.
+          const savedKey = draftKey(draft);
+          patch({
+            prompt: { ...prompt, latest: version, latestVersion: version.number, updatedAt: version.createdAt },
+            savedKey,
+            dirty: draftKey(current) !== savedKey,
+            saving: false,
+            saveDialogOpen: false,
+            savedMessage: `Saved version ${version.number}`,
+          });
+        } catch (error) {
+          const saveError = toFormError(error);
+          // A commit-message problem is fixed in the dialog; anything else belongs to the page.
+          patch({ saving: false, saveError, saveDialogOpen: saveError.field === 'commitMessage' });
+        }
+      },
+      discardChanges() {
+        const { prompt } = get().editor;
+        if (prompt) patch({ ...startFrom(prompt), saveError: null, savedMessage: null });
+      },
+    },
+  };
+};

@@ -1,0 +1,17 @@
+import { create, type StateCreator } from 'zustand';
+import { createRouteSlice, type RouteSlice } from './route-slice';
+import { createSessionSlice, type SessionSlice } from './session-slice';
+import { createLibrarySlice, type LibrarySlice } from './library-slice';
+import { createEditorSlice, type EditorSlice } from './editor-slice';
+
+export type AppState = RouteSlice & SessionSlice & LibrarySlice & EditorSlice;
+
+/** Each slice owns one top-level key (`route`, `session`, `library`, `editor`) holding its state and actions. */
+export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
+
+export const useAppStore = create<AppState>()((...args) => ({
+  ...createRouteSlice(...args),
+  ...createSessionSlice(...args),
+  ...createLibrarySlice(...args),
+  ...createEditorSlice(...args),
+}));
