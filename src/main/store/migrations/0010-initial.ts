@@ -64,10 +64,10 @@ export const initial: Migration = {
     ) STRICT;
 
     -- Search index over the library; rows are kept in step by the prompts service.
+    -- Prefix indexes keep short search-as-you-type prefixes fast ("re" matches many terms).
     CREATE VIRTUAL TABLE prompts_fts USING fts5(
       name, title, description, tags, template,
       tokenize = 'unicode61 remove_diacritics 2',
-      -- Prefix indexes keep short search-as-you-type prefixes fast ("re" matches many terms).
       prefix = '1 2 3'
     );
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../open';
 import type { PromptSummary, UserRef } from '../../../shared/schemas/prompts';
-import { PROMPT_SORTS } from '../../../shared/schemas/prompts';
+import { type PROMPT_SORTS } from '../../../shared/schemas/prompts';
 
 export interface PromptRow {
   rowid: number;
