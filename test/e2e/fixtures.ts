@@ -52,7 +52,8 @@ export async function openApp(page: Page, server: Server): Promise<void> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  // Finish CSS transitions first so a theme switch is captured in its end state.
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
 export const test = base.extend<{ dataDir: string; server: Server }>({
