@@ -25,6 +25,13 @@ function electronNativeBinding(): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }
 
+/** PROMPTDESK_API_PORT overrides the saved API port (e.g. when 4319 is taken). */
+function apiPortFromEnv(): number | undefined {
+  const raw = process.env['PROMPTDESK_API_PORT'];
+  if (raw === undefined || !/^\d{1,5}$/.test(raw) || Number(raw) > 65535) return undefined;
+  return Number(raw);
+}
+
 let host: Host | null = null;
 let mainWindow: BrowserWindow | null = null;
 
@@ -53,7 +60,12 @@ export async function boot(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => lockNavigation(contents, isAppUrl));
   await app.whenReady();
   enforceCsp(session.defaultSession);
-  host = await startHost({ dataDir: app.getPath('userData'), mode: 'desktop', nativeBinding: electronNativeBinding() });
+  host = await startHost({
+    dataDir: process.env['PROMPTDESK_DATA_DIR'] ?? app.getPath('userData'),
+    mode: 'desktop',
+    port: apiPortFromEnv(),
+    nativeBinding: electronNativeBinding(),
+  });
   const workspace = host.workspace;
   registerIpc(ipcMain, host.handlers, { context: () => workspace.as(workspace.owner.id), trustedUrl: rendererUrl });
   createWindow();
