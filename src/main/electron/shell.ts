@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -60,12 +60,19 @@ export async function boot(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => lockNavigation(contents, isAppUrl));
   await app.whenReady();
   enforceCsp(session.defaultSession);
-  host = await startHost({
-    dataDir: process.env['PROMPTDESK_DATA_DIR'] ?? app.getPath('userData'),
-    mode: 'desktop',
-    port: apiPortFromEnv(),
-    nativeBinding: electronNativeBinding(),
-  });
+  try {
+    host = await startHost({
+      dataDir: process.env['PROMPTDESK_DATA_DIR'] ?? app.getPath('userData'),
+      mode: 'desktop',
+      port: apiPortFromEnv(),
+      nativeBinding: electronNativeBinding(),
+    });
+  } catch (error) {
+    // A data file Promptdesk refuses (not a database, newer schema, corrupt) is left untouched.
+    dialog.showErrorBox('Promptdesk cannot open its data', (error as Error).message);
+    app.quit();
+    return;
+  }
   const workspace = host.workspace;
   registerIpc(ipcMain, host.handlers, { context: () => workspace.as(workspace.owner.id), trustedUrl: rendererUrl });
   createWindow();

@@ -26,6 +26,7 @@ const electron = vi.hoisted(() => {
     csp: null as null | ((details: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void),
     loaded: [] as string[],
     quit: vi.fn(),
+    errorBox: vi.fn(),
   };
   return { handlers, windows, appEvents, FakeContents, state };
 });
@@ -57,6 +58,7 @@ vi.mock('electron', () => {
       quit: state.quit,
     },
     BrowserWindow,
+    dialog: { showErrorBox: state.errorBox },
     ipcMain: { handle: (channel: string, fn: (event: unknown, input: unknown) => unknown) => handlers.set(channel, fn) },
     session: {
       defaultSession: {
@@ -130,6 +132,21 @@ describe('Electron shell', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("object-src 'none'");
     expect(csp).not.toContain('unsafe-eval');
+  });
+
+  it('explains a data file it refuses, leaves it untouched, and quits without a window', async () => {
+    const { writeFileSync, readFileSync, mkdirSync } = await import('node:fs');
+    const badDir = join(dataDir, 'bad');
+    mkdirSync(badDir);
+    writeFileSync(join(badDir, 'promptdesk.db'), 'plain text');
+    electron.state.userData = badDir;
+    const { boot } = await import('../../../../src/main/electron/shell');
+    await boot();
+    expect(electron.state.errorBox).toHaveBeenCalledWith('Promptdesk cannot open its data', expect.stringMatching(/not a Promptdesk database/));
+    expect(electron.state.quit).toHaveBeenCalled();
+    expect(electron.windows).toHaveLength(1);
+    expect(readFileSync(join(badDir, 'promptdesk.db'), 'utf8')).toBe('plain text');
+    electron.state.quit.mockClear();
   });
 
   it('holds the single-instance lock: a second instance quits at once', async () => {

@@ -59,3 +59,15 @@ describe('promptdesk CLI', () => {
     expect(err).toMatch(/already exists/);
   });
 });
+
+describe('promptdesk serve', () => {
+  it('refuses a data folder whose database file is not a database, and leaves it untouched', async () => {
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const file = join(dir.dir, 'promptdesk.db');
+    writeFileSync(file, 'not sqlite at all');
+    expect(await main(['serve', '--data-dir', dir.dir, '--port', '0'])).toBe(1);
+    expect(err).toMatch(/not a Promptdesk database/);
+    expect(readFileSync(file, 'utf8')).toBe('not sqlite at all');
+  });
+});
