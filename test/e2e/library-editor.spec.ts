@@ -32,6 +32,7 @@ test('a new user creates a prompt, saves two versions, finds it by its template,
   await dialog.getByRole('button', { name: 'Create prompt' }).click();
   await expect(dialog.getByText(/letters, digits/)).toBeVisible();
   await dialog.getByLabel('Name').fill('welcome-email');
+  await expect(dialog.getByText(/letters, digits, "\."/)).toBeHidden();
   await dialog.getByLabel('Description').fill('First email after signup');
   await dialog.getByLabel('Tags').fill('onboarding, email');
   await screenshot(page, 'new-prompt-dialog');

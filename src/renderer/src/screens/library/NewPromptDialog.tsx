@@ -35,7 +35,11 @@ export function NewPromptDialog({ onClose }: { onClose(): void }) {
   const bind = (field: Field) => ({
     value: values[field],
     error: errorFor(field),
-    onChange: (event: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: event.target.value })),
+    onChange: (event: { target: { value: string } }) => {
+      setValues((v) => ({ ...v, [field]: event.target.value }));
+      // The message was about the old value: drop it once the user changes that field.
+      setError((current) => (current && fieldIsUnder(current.field, field) ? null : current));
+    },
   });
 
   async function submit(event: FormEvent) {
