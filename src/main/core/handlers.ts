@@ -8,6 +8,17 @@ import { fromZodError, toErrorShape } from './errors';
 import { createPrompt, deletePrompt, getPrompt, listPrompts } from './prompts/prompts-service';
 import { getVersion, listVersions, saveVersion } from './versions/versions-service';
 import { previewRender } from './render/render-service';
+import {
+  commitVersion,
+  deleteVersion,
+  getDeployment,
+  listPromotions,
+  pinDeployment,
+  promoteVersion,
+  restoreVersion,
+  unarchiveVersion,
+} from './versions/lifecycle';
+import { compareVersions } from './versions/compare';
 import { listUsers } from './users/users-service';
 
 export interface HostInfo {
@@ -27,6 +38,15 @@ export function createHandlers(host: HostInfo): Handlers {
     'versions:save': (ctx, input) => saveVersion(ctx, input),
     'versions:list': (ctx, input) => listVersions(ctx, input.name),
     'versions:get': (ctx, input) => getVersion(ctx, input.name, input.number),
+    'versions:commit': (ctx, input) => commitVersion(ctx, input.name, input.number),
+    'versions:promote': (ctx, input) => promoteVersion(ctx, input),
+    'versions:unarchive': (ctx, input) => unarchiveVersion(ctx, input.name, input.number),
+    'versions:restore': (ctx, input) => restoreVersion(ctx, input.name, input.number),
+    'versions:delete': (ctx, input) => deleteVersion(ctx, input.name, input.number),
+    'versions:compare': (ctx, input) => compareVersions(ctx, input.name, input.from, input.to),
+    'promotions:list': (ctx, input) => listPromotions(ctx, input),
+    'deployment:get': (ctx, input) => getDeployment(ctx, input.name),
+    'deployment:pin': (ctx, input) => pinDeployment(ctx, input.name, input.version),
     'render:preview': (_ctx, input) => previewRender(input),
     'users:list': (ctx) => listUsers(ctx),
   };

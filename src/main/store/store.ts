@@ -4,6 +4,7 @@ import { keysRepo } from './repos/keys-repo';
 import { promptsRepo } from './repos/prompts-repo';
 import { versionsRepo } from './repos/versions-repo';
 import { settingsRepo } from './repos/settings-repo';
+import { promotionsRepo } from './repos/promotions-repo';
 
 /** The open database and its repositories, prepared once. */
 export interface Store {
@@ -14,6 +15,7 @@ export interface Store {
   prompts: ReturnType<typeof promptsRepo>;
   versions: ReturnType<typeof versionsRepo>;
   settings: ReturnType<typeof settingsRepo>;
+  promotions: ReturnType<typeof promotionsRepo>;
   /** Runs `fn` in one synchronous transaction (never await inside). */
   tx<T>(fn: () => T): T;
   close(): void;
@@ -29,6 +31,7 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
     prompts: promptsRepo(db),
     versions: versionsRepo(db),
     settings: settingsRepo(db),
+    promotions: promotionsRepo(db),
     tx: (fn) => db.transaction(fn).immediate(),
     close: () => db.close(),
   };

@@ -16,6 +16,8 @@ import type {
   VersionSummary,
 } from '../schemas/prompts';
 import type { User } from '../schemas/users';
+import { CompareInput, PinInput, PromoteInput, PromotionsInput } from '../schemas/versions';
+import type { Deployment, Promotion, VersionComparison } from '../schemas/versions';
 import type { AppInfo } from '../schemas/app';
 
 const NoInput = z.object({}).strict().default({});
@@ -30,6 +32,15 @@ export const CONTRACT = {
   'versions:save': SaveVersionInput,
   'versions:list': PromptRefInput,
   'versions:get': VersionRefInput,
+  'versions:commit': VersionRefInput,
+  'versions:promote': PromoteInput,
+  'versions:unarchive': VersionRefInput,
+  'versions:restore': VersionRefInput,
+  'versions:delete': VersionRefInput,
+  'versions:compare': CompareInput,
+  'promotions:list': PromotionsInput,
+  'deployment:get': PromptRefInput,
+  'deployment:pin': PinInput,
   'render:preview': PreviewRenderInput,
   'users:list': NoInput,
 } satisfies Record<Channel, z.ZodType>;
@@ -43,6 +54,15 @@ export interface ChannelOutputs {
   'versions:save': PromptVersion;
   'versions:list': VersionSummary[];
   'versions:get': PromptVersion;
+  'versions:commit': PromptVersion;
+  'versions:promote': Promotion;
+  'versions:unarchive': PromptVersion;
+  'versions:restore': PromptVersion;
+  'versions:delete': { deleted: true };
+  'versions:compare': VersionComparison;
+  'promotions:list': Promotion[];
+  'deployment:get': Deployment;
+  'deployment:pin': Deployment;
   'render:preview': Omit<RenderedPrompt, 'prompt' | 'version'>;
   'users:list': User[];
 }

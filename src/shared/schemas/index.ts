@@ -3,3 +3,4 @@ export * from './template';
 export * from './prompts';
 export * from './users';
 export * from './app';
+export * from './versions';

@@ -59,6 +59,17 @@ export type ListPromptsInput = z.input<typeof ListPromptsInput>;
 export const PromptRefInput = z.object({ name: PromptNameSchema });
 export const VersionRefInput = z.object({ name: PromptNameSchema, number: z.number().int().min(1) });
 
+/** Changes to a draft version in place (seed APIs 001/004); immutable versions refuse with 409. */
+export const UpdateVersionInput = z.object({
+  name: PromptNameSchema,
+  number: z.number().int().min(1),
+  template: TemplateSchema.optional(),
+  variables: z.array(VariableMetaSchema).max(200).optional(),
+  modelSettings: ModelSettingsSchema.optional(),
+  commitMessage: z.string().max(1000).optional(),
+  displayMessage: z.string().max(2000).nullable().optional(),
+});
+
 export const RenderInput = z.object({
   name: PromptNameSchema,
   version: z.number().int().min(1).optional(),
@@ -86,6 +97,10 @@ export interface PromptSummary {
   slashCommand: string | null;
   owner: UserRef;
   latestVersion: number | null;
+  /** The version in production (promoted), if any. */
+  publishedVersion: number | null;
+  /** The version the API deployment is pinned to, if pinned. */
+  pinnedVersion: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -97,6 +112,8 @@ export interface PromptVersion {
   promptId: string;
   number: number;
   status: VersionStatus;
+  /** Committed versions are read-only; only they can be deployed (promotion commits). */
+  committed: boolean;
   template: Template;
   variables: VariableMeta[];
   /** Variables detected in the template, in order of first use. */
@@ -131,6 +148,7 @@ export interface RenderedPrompt {
 export interface VersionSummary {
   number: number;
   status: VersionStatus;
+  committed: boolean;
   commitMessage: string;
   author: UserRef;
   createdAt: string;

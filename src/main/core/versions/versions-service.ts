@@ -25,7 +25,7 @@ export function validateTemplate(template: Template): string[] {
 }
 
 /** Keeps metadata only for variables the template uses, in template order. */
-function alignVariables(detected: string[], metadata: VariableMeta[]): VariableMeta[] {
+export function alignVariables(detected: string[], metadata: VariableMeta[]): VariableMeta[] {
   const byName = new Map(metadata.map((m) => [m.name, m]));
   return detected.map((name) => ({ ...byName.get(name), name }));
 }
@@ -81,12 +81,13 @@ export function getVersion(ctx: Ctx, name: string, number: number): PromptVersio
 }
 
 /**
- * The version API callers get: the one asked for, else the newest.
- * (Promotion and deployment pinning refine this in the versions lifecycle.)
+ * The version API callers get: the one asked for; else the pinned deployment version; else the
+ * published one; else, for a prompt never promoted, the newest.
  */
 export function servedVersion(ctx: Ctx, name: string, number?: number): PromptVersion {
   if (number !== undefined) return getVersion(ctx, name, number);
   const row = requirePromptRow(ctx, name);
-  if (!row.latest_version) throw notFound(`Prompt "${name}" has no saved version yet`);
-  return getVersion(ctx, name, row.latest_version);
+  const served = row.pinned_version ?? row.published_version ?? row.latest_version;
+  if (!served) throw notFound(`Prompt "${name}" has no saved version yet`);
+  return getVersion(ctx, name, served);
 }

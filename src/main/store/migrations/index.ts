@@ -1,7 +1,8 @@
 import type { Migration } from './types';
 import { initial } from './0010-initial';
+import { versionsLifecycle } from './0020-versions-lifecycle';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle];
 
 export type { Migration };

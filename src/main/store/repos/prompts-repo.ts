@@ -13,6 +13,8 @@ export interface PromptRow {
   slash_command: string | null;
   owner_id: string;
   latest_version: number | null;
+  pinned_version: number | null;
+  published_version: number | null;
   created_at: string;
   updated_at: string;
   owner_name: string;
@@ -28,12 +30,16 @@ export const promptFromRow = (row: PromptRow): PromptSummary => ({
   slashCommand: row.slash_command,
   owner: { id: row.owner_id, name: row.owner_name, email: row.owner_email },
   latestVersion: row.latest_version,
+  publishedVersion: row.published_version,
+  pinnedVersion: row.pinned_version,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
 
-const SELECT_PROMPT = `SELECT p.rowid, p.*, u.name AS owner_name, u.email AS owner_email
-  FROM prompts p JOIN users u ON u.id = p.owner_id`;
+// The published version comes from the one-published partial index: one probe per row.
+const PROMPT_COLUMNS = `p.rowid, p.*, u.name AS owner_name, u.email AS owner_email,
+  (SELECT v.number FROM prompt_versions v WHERE v.prompt_id = p.id AND v.status = 'published') AS published_version`;
+const SELECT_PROMPT = `SELECT ${PROMPT_COLUMNS} FROM prompts p JOIN users u ON u.id = p.owner_id`;
 
 type Sort = (typeof PROMPT_SORTS)[number];
 
@@ -74,7 +80,7 @@ function conditions(filter: PromptFilter): string {
 function pageSql(filter: PromptFilter, sort: Sort, walkIndex: boolean): string {
   const search = filter.match !== null;
   const source = walkIndex ? `prompts p INDEXED BY ${SORT_INDEX[sort]}` : 'prompts p';
-  return `${search ? MATCHES : ''}SELECT p.rowid, p.*, u.name AS owner_name, u.email AS owner_email FROM (
+  return `${search ? MATCHES : ''}SELECT ${PROMPT_COLUMNS} FROM (
       SELECT p.rowid AS r FROM ${source} WHERE ${conditions(filter)} ORDER BY ${ORDER_BY[sort]} LIMIT :limit OFFSET :offset
     ) page CROSS JOIN prompts p ON p.rowid = page.r CROSS JOIN users u ON u.id = p.owner_id ORDER BY ${ORDER_BY[sort]}`;
 }
@@ -128,6 +134,8 @@ export function promptsRepo(db: Db) {
     VALUES (:id, :name, :title, :description, :tags, :slashCommand, :ownerId, NULL, :now, :now)`);
   const insertTag = db.prepare('INSERT INTO prompt_tags (prompt_id, tag) VALUES (?, ?)');
   const setLatest = db.prepare('UPDATE prompts SET latest_version = ?, updated_at = ? WHERE id = ?');
+  const setPinned = db.prepare('UPDATE prompts SET pinned_version = ?, updated_at = ? WHERE id = ?');
+  const touch = db.prepare('UPDATE prompts SET updated_at = ? WHERE id = ?');
   const remove = db.prepare('DELETE FROM prompts WHERE id = ?');
   const bySlash = db.prepare<[string], { id: string }>('SELECT id FROM prompts WHERE slash_command = ?');
   const ftsDelete = db.prepare('DELETE FROM prompts_fts WHERE rowid = ?');
@@ -161,7 +169,9 @@ export function promptsRepo(db: Db) {
       insert.run({ ...p, tags: JSON.stringify(p.tags) });
       for (const tag of p.tags) insertTag.run(p.id, tag);
     },
-    setLatestVersion: (id: string, version: number, now: string) => setLatest.run(version, now, id),
+    setLatestVersion: (id: string, version: number | null, now: string) => setLatest.run(version, now, id),
+    setPinnedVersion: (id: string, version: number | null, now: string) => setPinned.run(version, now, id),
+    touch: (id: string, now: string) => touch.run(now, id),
     delete: (id: string) => remove.run(id),
     /** Replaces the prompt's search document (call inside the write's transaction). */
     index(rowid: number, doc: SearchDocument) {

@@ -18,6 +18,7 @@ interface VersionRow {
   author_name: string;
   author_email: string;
   created_at: string;
+  committed_at: string | null;
 }
 
 export const versionFromRow = (row: VersionRow): PromptVersion => {
@@ -28,6 +29,7 @@ export const versionFromRow = (row: VersionRow): PromptVersion => {
     promptId: row.prompt_id,
     number: row.number,
     status: row.status,
+    committed: row.committed_at !== null,
     template,
     variables: JSON.parse(row.variables) as VariableMeta[],
     detectedVariables: analysis.ok ? analysis.variables : [],
@@ -58,7 +60,7 @@ export interface NewVersion {
 export function versionsRepo(db: Db) {
   const byNumber = db.prepare<[string, number], VersionRow>(`${SELECT_VERSION} WHERE v.prompt_id = ? AND v.number = ?`);
   const summaries = db.prepare<[string], Omit<VersionRow, 'template' | 'variables' | 'model_settings'>>(
-    `SELECT v.number, v.status, v.commit_message, v.created_at, v.author_id, u.name AS author_name, u.email AS author_email
+    `SELECT v.number, v.status, v.committed_at, v.commit_message, v.created_at, v.author_id, u.name AS author_name, u.email AS author_email
      FROM prompt_versions v JOIN users u ON u.id = v.author_id WHERE v.prompt_id = ? ORDER BY v.number DESC`,
   );
   const maxNumber = db.prepare<[string], { n: number | null }>(
@@ -68,7 +70,34 @@ export function versionsRepo(db: Db) {
     (id, prompt_id, number, template, variables, model_settings, display_message, commit_message, author_id, created_at)
     VALUES (:id, :promptId, :number, :template, :variables, :modelSettings, :displayMessage, :commitMessage, :authorId, :createdAt)`);
 
+  const published = db.prepare<[string], { number: number }>(
+    "SELECT number FROM prompt_versions WHERE prompt_id = ? AND status = 'published'",
+  );
+  const setStatus = db.prepare('UPDATE prompt_versions SET status = ?, updated_at = ? WHERE prompt_id = ? AND number = ?');
+  const commit = db.prepare(
+    'UPDATE prompt_versions SET committed_at = coalesce(committed_at, ?), updated_at = ? WHERE prompt_id = ? AND number = ?',
+  );
+  const updateContent = db.prepare(`UPDATE prompt_versions SET template = :template, variables = :variables,
+    model_settings = :modelSettings, display_message = :displayMessage, commit_message = :commitMessage, updated_at = :now
+    WHERE prompt_id = :promptId AND number = :number`);
+  const remove = db.prepare('DELETE FROM prompt_versions WHERE prompt_id = ? AND number = ?');
+
   return {
+    publishedNumber: (promptId: string) => published.get(promptId)?.number ?? null,
+    setStatus: (promptId: string, number: number, status: VersionStatus, now: string) => setStatus.run(status, now, promptId, number),
+    commit: (promptId: string, number: number, now: string) => commit.run(now, now, promptId, number),
+    updateContent: (v: Omit<NewVersion, 'id' | 'authorId' | 'createdAt'> & { now: string }) =>
+      updateContent.run({
+        promptId: v.promptId,
+        number: v.number,
+        template: JSON.stringify(v.template),
+        variables: JSON.stringify(v.variables),
+        modelSettings: JSON.stringify(v.modelSettings),
+        displayMessage: v.displayMessage,
+        commitMessage: v.commitMessage,
+        now: v.now,
+      }),
+    delete: (promptId: string, number: number) => remove.run(promptId, number),
     get: (promptId: string, number: number) => {
       const row = byNumber.get(promptId, number);
       return row ? versionFromRow(row) : undefined;
@@ -77,6 +106,7 @@ export function versionsRepo(db: Db) {
       summaries.all(promptId).map((row) => ({
         number: row.number,
         status: row.status,
+        committed: row.committed_at !== null,
         commitMessage: row.commit_message,
         author: { id: row.author_id, name: row.author_name, email: row.author_email },
         createdAt: row.created_at,

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Ctx } from '../context';
+import { nowIso } from '../context';
+import { conflict, invalid, notFound } from '../errors';
+import { assertActive } from '../users/users-service';
+import { reindexPrompt, requirePromptRow } from '../prompts/prompts-service';
+import type { PromptRow } from '../../store/repos/prompts-repo';
+import type { PromptVersion, UpdateVersionInput } from '../../../shared/schemas/prompts';
+import type { Deployment, PromoteInput, Promotion, PromotionsInput } from '../../../shared/schemas/versions';
+import { saveVersion, validateTemplate, alignVariables } from './versions-service';
+
+/**
+ * The version lifecycle (docs/versions.md): draft -> published -> archived, with exactly one
+ * published version per prompt. Published, archived, committed and pinned versions never change
+ * content; edits make a new version.
+ */
+
+function requireVersion(ctx: Ctx, row: PromptRow, number: number): PromptVersion {
+  const version = ctx.store.versions.get(row.id, number);
+  if (!version) throw notFound(`Version ${number} of prompt "${row.name}"`);
+  return version;
+}
+
+/** Why a version's content may not change, or null when it may. */
+export function immutableReason(version: PromptVersion, pinnedVersion: number | null): string | null {
+  if (version.status === 'published') return `Version ${version.number} is in production`;
+  if (version.status === 'archived') return `Version ${version.number} is archived`;
+  if (pinnedVersion === version.number) return `Version ${version.number} is pinned to the API deployment`;
+  if (version.committed) return `Version ${version.number} is committed (read-only)`;
+  return null;
+}
+
+/**
+ * Promotes a version to production in one immediate transaction: the previous published version
+ * is archived, this one published and committed, and the promotion recorded with its predecessor.
+ * Concurrent promoters (even other processes) are serialised by SQLite's write lock.
+ */
+export function promoteVersion(ctx: Ctx, input: z.output<typeof PromoteInput>): Promotion {
+  assertActive(ctx.actor);
+  const { store } = ctx;
+  const id = randomUUID();
+  store.tx(() => {
+    const row = requirePromptRow(ctx, input.name);
+    const version = requireVersion(ctx, row, input.number);
+    if (version.status === 'archived') {
+      throw conflict(`Version ${input.number} is archived: unarchive it first (it returns to draft), then promote it`, 'number');
+    }
+    if (version.status === 'published') throw conflict(`Version ${input.number} is already in production`, 'number');
+    const now = nowIso(ctx);
+    const previous = store.versions.publishedNumber(row.id);
+    if (previous !== null) store.versions.setStatus(row.id, previous, 'archived', now);
+    store.versions.setStatus(row.id, input.number, 'published', now);
+    store.versions.commit(row.id, input.number, now);
+    store.promotions.insert({
+      id,
+      promptId: row.id,
+      version: input.number,
+      previousVersion: previous,
+      promotedBy: ctx.actor.id,
+      promotedAt: now,
+      notes: input.notes.trim(),
+    });
+    store.prompts.touch(row.id, now);
+  });
+  return store.promotions.get(id)!;
+}
+
+/** Returns an archived version to draft, the first step of a rollback (seed 002). */
+export function unarchiveVersion(ctx: Ctx, name: string, number: number): PromptVersion {
+  assertActive(ctx.actor);
+  const { store } = ctx;
+  return store.tx(() => {
+    const row = requirePromptRow(ctx, name);
+    const version = requireVersion(ctx, row, number);
+    if (version.status !== 'archived') throw conflict(`Version ${number} is ${version.status}, not archived`, 'number');
+    store.versions.setStatus(row.id, number, 'draft', nowIso(ctx));
+    return requireVersion(ctx, row, number);
+  });
+}
+
+/** Marks a version read-only (seed 004 "commit"); committing twice is harmless. */
+export function commitVersion(ctx: Ctx, name: string, number: number): PromptVersion {
+  assertActive(ctx.actor);
+  const { store } = ctx;
+  return store.tx(() => {
+    const row = requirePromptRow(ctx, name);
+    requireVersion(ctx, row, number);
+    store.versions.commit(row.id, number, nowIso(ctx));
+    return requireVersion(ctx, row, number);
+  });
+}
+
+/** A new version with an old one's content: history only ever grows. */
+export function restoreVersion(ctx: Ctx, name: string, number: number): PromptVersion {
+  const source = requireVersion(ctx, requirePromptRow(ctx, name), number);
+  return saveVersion(ctx, {
+    name,
+    template: source.template,
+    variables: source.variables,
+    modelSettings: source.modelSettings,
+    displayMessage: source.displayMessage ?? undefined,
+    commitMessage: `Restored from v${number}`,
+  });
+}
+
+/** Changes a mutable draft in place (the seed APIs' update); anything else is a 409. */
+export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInput>): PromptVersion {
+  assertActive(ctx.actor);
+  const { store } = ctx;
+  return store.tx(() => {
+    const row = requirePromptRow(ctx, input.name);
+    const version = requireVersion(ctx, row, input.number);
+    const reason = immutableReason(version, row.pinned_version);
+    if (reason) throw conflict(`${reason}: save a new version instead of editing it`, 'number');
+    const template = input.template ?? version.template;
+    const detected = validateTemplate(template);
+    store.versions.updateContent({
+      promptId: row.id,
+      number: input.number,
+      template,
+      variables: alignVariables(detected, input.variables ?? version.variables),
+      modelSettings: input.modelSettings ?? version.modelSettings,
+      displayMessage: input.displayMessage === undefined ? version.displayMessage : input.displayMessage?.trim() || null,
+      commitMessage: input.commitMessage?.trim() ?? version.commitMessage,
+      now: nowIso(ctx),
+    });
+    if (row.latest_version === input.number) reindexPrompt(ctx, row, template);
+    store.prompts.touch(row.id, nowIso(ctx));
+    return requireVersion(ctx, row, input.number);
+  });
+}
+
+export function deleteVersion(ctx: Ctx, name: string, number: number): { deleted: true } {
+  assertActive(ctx.actor);
+  const { store } = ctx;
+  store.tx(() => {
+    const row = requirePromptRow(ctx, name);
+    const version = requireVersion(ctx, row, number);
+    if (version.status === 'published') throw conflict(`Version ${number} is in production: promote another version before deleting it`, 'number');
+    if (row.pinned_version === number) throw conflict(`Version ${number} is pinned to the API deployment: unpin it first`, 'number');
+    store.versions.delete(row.id, number);
+    if (row.latest_version === number) {
+      const newest = store.versions.list(row.id)[0]?.number ?? null;
+      const now = nowIso(ctx);
+      store.prompts.setLatestVersion(row.id, newest, now);
+      const template = newest === null ? { kind: 'text' as const, text: '' } : requireVersion(ctx, row, newest).template;
+      reindexPrompt(ctx, row, template);
+    }
+  });
+  return { deleted: true };
+}
+
+function toDeployment(row: PromptRow, published: number | null): Deployment {
+  return {
+    mode: row.pinned_version === null ? 'published' : 'pinned',
+    pinnedVersion: row.pinned_version,
+    publishedVersion: published,
+    servedVersion: row.pinned_version ?? published ?? row.latest_version,
+  };
+}
+
+export function getDeployment(ctx: Ctx, name: string): Deployment {
+  assertActive(ctx.actor);
+  const row = requirePromptRow(ctx, name);
+  return toDeployment(row, ctx.store.versions.publishedNumber(row.id));
+}
+
+/**
+ * Pins the API deployment to a version (or back to following promotions with null).
+ * A pinned version is deployed, so it is committed: it can no longer change.
+ */
+export function pinDeployment(ctx: Ctx, name: string, version: number | null): Deployment {
+  assertActive(ctx.actor);
+  const { store } = ctx;
+  store.tx(() => {
+    const row = requirePromptRow(ctx, name);
+    const now = nowIso(ctx);
+    if (version !== null) {
+      requireVersion(ctx, row, version);
+      store.versions.commit(row.id, version, now);
+    }
+    store.prompts.setPinnedVersion(row.id, version, now);
+  });
+  return getDeployment(ctx, name);
+}
+
+/** A bare date covers its whole day (UTC); anything else must be a valid date-time. */
+function boundary(value: string | undefined, edge: 'start' | 'end', field: string): string | null {
+  if (value === undefined || value === '') return null;
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}Z` : value;
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) throw invalid(`${field} must be a date like 2026-01-31 or an ISO date-time`, field);
+  return new Date(time).toISOString();
+}
+
+export function listPromotions(ctx: Ctx, input: z.output<typeof PromotionsInput>): Promotion[] {
+  assertActive(ctx.actor);
+  const row = requirePromptRow(ctx, input.name);
+  return ctx.store.promotions.list(row.id, {
+    userId: input.userId ?? null,
+    from: boundary(input.from, 'start', 'from'),
+    to: boundary(input.to, 'end', 'to'),
+  });
+}
