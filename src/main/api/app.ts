@@ -7,6 +7,7 @@ import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 import type { AppErrorShape } from '../../shared/schemas/common';
 import { requireKey } from './auth';
 import { promptsRoutes } from './routes/prompts';
+import { versionsRoutes } from './routes/versions';
 import type { Workspace } from '../core/workspace';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -46,6 +47,7 @@ export function createApiApp({ workspace, version, mount }: ApiAppOptions): Hono
   app.get('/api/v1/health', (c) => c.json({ status: 'ok', version }));
   app.use('/api/v1/*', requireKey(workspace));
   app.route('/api/v1/prompts', promptsRoutes);
+  app.route('/api/v1/prompts', versionsRoutes);
   mount?.(app);
 
   app.notFound((c) => problemResponse({ code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }));

@@ -12,7 +12,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, extra
   const type = c.req.header('content-type') ?? '';
   const text = await c.req.text();
   let body: unknown = {};
-  if (text.trim() !== '' || type !== '') {
+  // An empty body (e.g. POST .../commit) is an empty object whatever its declared type.
+  if (text.trim() !== '') {
     if (!JSON_TYPE.test(type)) throw new AppError('unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json"');
     try {
       body = JSON.parse(text);
@@ -28,6 +29,13 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw fromZodError(parsed.error);
   return parsed.data;
+}
+
+/** A path segment that must be a version number. */
+export function versionParam(c: Context, name = 'number'): number {
+  const raw = c.req.param(name) ?? '';
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw invalid(`The version must be a positive whole number, not "${raw.slice(0, 20)}"`, name);
+  return Number(raw);
 }
 
 /** An optional positive integer query parameter, with a clear error naming it. */

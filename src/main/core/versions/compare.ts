@@ -20,8 +20,8 @@ function compact(parts: { value: string; added?: boolean; removed?: boolean }[])
 }
 
 /** Word diff within a time budget, else a line diff (always fast): compare never hangs. */
-export function diffTexts(from: string, to: string): { parts: DiffPart[]; granularity: 'words' | 'lines' } {
-  const words = diffWordsWithSpace(from, to, { timeout: WORD_DIFF_BUDGET_MS });
+export function diffTexts(from: string, to: string, budgetMs = WORD_DIFF_BUDGET_MS): { parts: DiffPart[]; granularity: 'words' | 'lines' } {
+  const words = diffWordsWithSpace(from, to, { timeout: budgetMs });
   if (words) return { parts: compact(words), granularity: 'words' };
   return { parts: compact(diffLines(from, to)), granularity: 'lines' };
 }

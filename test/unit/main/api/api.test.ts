@@ -4,6 +4,7 @@ import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { seedPrompt, tempDir } from '../../../helpers/workspace';
 import { http, rawStatus } from '../../../helpers/http';
 import { MAX_BODY_BYTES } from '../../../../src/main/api/app';
+import { expectProblem } from '../../../helpers/host';
 
 let host: Host;
 let port: number;
@@ -30,16 +31,6 @@ const post = (path: string, body: unknown, extra: Record<string, string> = {}) =
   const { body: text, ...headers } = json(body);
   return http(port, 'POST', path, { headers: { ...headers, ...extra }, body: text });
 };
-
-function expectProblem(res: Awaited<ReturnType<typeof http>>, status: number, field?: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toBe('application/problem+json');
-  const problem = res.json();
-  expect(problem).toMatchObject({ status, type: expect.stringMatching(/^urn:promptdesk:problem:/), detail: expect.any(String) });
-  if (field) expect(problem.field).toBe(field);
-  expect(res.text).not.toMatch(/at .*\.ts|SQLITE|sqlite/);
-  return problem;
-}
 
 describe('HTTP API over a real socket', () => {
   it('answers health without a key', async () => {

@@ -1,0 +1,51 @@
+import { startHost, type Host } from '../../src/main/host';
+import { createKey } from '../../src/main/core/keys/keys-service';
+import type { Ctx } from '../../src/main/core/context';
+import { tempDir } from './workspace';
+import { http, type RawResponse } from './http';
+import { expect } from 'vitest';
+
+export interface TestHost {
+  host: Host;
+  port: number;
+  key: string;
+  owner: Ctx;
+  /** JSON request with the owner's key. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<RawResponse>;
+  stop(): Promise<void>;
+}
+
+/** A headless host on an ephemeral port with its own data folder and an owner key. */
+export async function startTestHost(): Promise<TestHost> {
+  const dir = tempDir();
+  const host = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0 });
+  const owner = host.workspace.as(host.workspace.owner.id);
+  const key = createKey(owner, { userEmail: owner.actor.email, label: 'test' }).key;
+  const port = host.server!.port;
+  return {
+    host,
+    port,
+    key,
+    owner,
+    call: (method, path, body, headers = {}) =>
+      http(port, method, path, {
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    stop: async () => {
+      await host.close();
+      dir.cleanup();
+    },
+  };
+}
+
+/** Asserts an RFC 9457 problem response and returns its body. */
+export function expectProblem(res: RawResponse, status: number, field?: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toBe('application/problem+json');
+  const problem = res.json();
+  expect(problem).toMatchObject({ status, type: expect.stringMatching(/^urn:promptdesk:problem:/), detail: expect.any(String) });
+  if (field) expect(problem.field).toBe(field);
+  expect(res.text).not.toMatch(/at .*\.ts|SQLITE|sqlite/);
+  return problem;
+}
