@@ -4,6 +4,7 @@ import type { ApiEnv } from './api/env';
 import { DEFAULT_API_PORT, listen, type RunningServer } from './api/server';
 import { createHandlers } from './core/handlers';
 import { openWorkspace, type Workspace } from './core/workspace';
+import { requireActiveMember } from './core/users/users-service';
 import type { ApiServerState, AppInfo } from '../shared/schemas/app';
 import packageJson from '../../package.json';
 
@@ -22,6 +23,8 @@ export interface HostOptions {
 
 export interface Host {
   workspace: Workspace;
+  /** The member this desktop (or headless browser session) acts as; the owner at start. */
+  currentUserId(): string;
   handlers: ReturnType<typeof createHandlers>;
   api: ApiServerState;
   server: RunningServer | null;
@@ -44,12 +47,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const port = options.port ?? saved.port;
   const api: ApiServerState = { enabled: saved.enabled || options.port !== undefined, host: bindHost, port, url: null, error: null };
 
+  let currentUserId = workspace.owner.id;
   const host: Host = {
     workspace,
     api,
     server: null,
+    currentUserId: () => currentUserId,
     handlers: createHandlers({
       appInfo: (ctx): AppInfo => ({ version: APP_VERSION, mode: options.mode, dataDir: workspace.dataDir, currentUser: ctx.actor, api: { ...api } }),
+      switchMember: (userId) => {
+        const user = requireActiveMember(workspace.store, userId);
+        currentUserId = user.id;
+        return user;
+      },
     }),
     async close() {
       await host.server?.close();

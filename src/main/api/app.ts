@@ -8,6 +8,7 @@ import type { AppErrorShape } from '../../shared/schemas/common';
 import { requireKey } from './auth';
 import { promptsRoutes } from './routes/prompts';
 import { versionsRoutes } from './routes/versions';
+import { sharingRoutes } from './routes/sharing';
 import type { Workspace } from '../core/workspace';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -48,6 +49,7 @@ export function createApiApp({ workspace, version, mount }: ApiAppOptions): Hono
   app.use('/api/v1/*', requireKey(workspace));
   app.route('/api/v1/prompts', promptsRoutes);
   app.route('/api/v1/prompts', versionsRoutes);
+  app.route('/api/v1/prompts', sharingRoutes);
   mount?.(app);
 
   app.notFound((c) => problemResponse({ code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }));

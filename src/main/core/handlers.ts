@@ -5,7 +5,7 @@ import type { AppInfo } from '../../shared/schemas/app';
 import type { Result } from '../../shared/schemas/common';
 import type { Ctx } from './context';
 import { fromZodError, toErrorShape } from './errors';
-import { createPrompt, deletePrompt, getPrompt, listPrompts } from './prompts/prompts-service';
+import { createPrompt, deletePrompt, getPrompt, listPrompts, listRunnablePrompts } from './prompts/prompts-service';
 import { getVersion, listVersions, saveVersion } from './versions/versions-service';
 import { previewRender } from './render/render-service';
 import {
@@ -19,10 +19,15 @@ import {
   unarchiveVersion,
 } from './versions/lifecycle';
 import { compareVersions } from './versions/compare';
-import { listUsers } from './users/users-service';
+import { addUser, listUsers, searchUsers, setUserActive } from './users/users-service';
+import { addShare, getSharing, removeShare, setSharingLevel } from './sharing/sharing-service';
+import { accessForUser } from './sharing/access-report';
+import type { User } from '../../shared/schemas/users';
 
 export interface HostInfo {
   appInfo(ctx: Ctx): AppInfo;
+  /** Makes another member the one this desktop session acts as. */
+  switchMember(userId: string): User;
 }
 
 type Handlers = { [C in Channel]: (ctx: Ctx, input: ChannelParsed<C>) => ChannelOutput<C> };
@@ -32,6 +37,7 @@ export function createHandlers(host: HostInfo): Handlers {
   return {
     'app:info': (ctx) => host.appInfo(ctx),
     'prompts:list': (ctx, input) => listPrompts(ctx, input),
+    'prompts:runnable': (ctx, input) => listRunnablePrompts(ctx, input),
     'prompts:get': (ctx, input) => getPrompt(ctx, input.name),
     'prompts:create': (ctx, input) => createPrompt(ctx, input),
     'prompts:delete': (ctx, input) => deletePrompt(ctx, input.name),
@@ -48,7 +54,16 @@ export function createHandlers(host: HostInfo): Handlers {
     'deployment:get': (ctx, input) => getDeployment(ctx, input.name),
     'deployment:pin': (ctx, input) => pinDeployment(ctx, input.name, input.version),
     'render:preview': (_ctx, input) => previewRender(input),
+    'sharing:get': (ctx, input) => getSharing(ctx, input.name),
+    'sharing:set-level': (ctx, input) => setSharingLevel(ctx, input),
+    'sharing:add': (ctx, input) => addShare(ctx, input),
+    'sharing:remove': (ctx, input) => removeShare(ctx, input),
     'users:list': (ctx) => listUsers(ctx),
+    'users:add': (ctx, input) => addUser(ctx, input),
+    'users:set-active': (ctx, input) => setUserActive(ctx, input.userId, input.isActive),
+    'users:search': (ctx, input) => searchUsers(ctx, input.query),
+    'users:access': (ctx, input) => accessForUser(ctx, input.userId),
+    'session:switch': (_ctx, input) => host.switchMember(input.userId),
   };
 }
 

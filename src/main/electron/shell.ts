@@ -74,7 +74,8 @@ export async function boot(): Promise<void> {
     return;
   }
   const workspace = host.workspace;
-  registerIpc(ipcMain, host.handlers, { context: () => workspace.as(workspace.owner.id), trustedUrl: rendererUrl });
+  const current = host;
+  registerIpc(ipcMain, host.handlers, { context: () => workspace.as(current.currentUserId()), trustedUrl: rendererUrl });
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

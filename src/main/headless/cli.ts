@@ -48,7 +48,7 @@ async function serve(args: string[]): Promise<void> {
     port: parsePort(values.port),
     host: values.host,
     mount: (app, h) => {
-      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessionToken, actorId: () => h.workspace.owner.id });
+      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessionToken, actorId: h.currentUserId });
       mountRendererFiles(app, rendererDir);
     },
   });

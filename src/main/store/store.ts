@@ -5,6 +5,7 @@ import { promptsRepo } from './repos/prompts-repo';
 import { versionsRepo } from './repos/versions-repo';
 import { settingsRepo } from './repos/settings-repo';
 import { promotionsRepo } from './repos/promotions-repo';
+import { sharesRepo } from './repos/shares-repo';
 
 /** The open database and its repositories, prepared once. */
 export interface Store {
@@ -16,6 +17,7 @@ export interface Store {
   versions: ReturnType<typeof versionsRepo>;
   settings: ReturnType<typeof settingsRepo>;
   promotions: ReturnType<typeof promotionsRepo>;
+  shares: ReturnType<typeof sharesRepo>;
   /** Runs `fn` in one synchronous transaction (never await inside). */
   tx<T>(fn: () => T): T;
   close(): void;
@@ -32,6 +34,7 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
     versions: versionsRepo(db),
     settings: settingsRepo(db),
     promotions: promotionsRepo(db),
+    shares: sharesRepo(db),
     tx: (fn) => db.transaction(fn).immediate(),
     close: () => db.close(),
   };

@@ -5,6 +5,7 @@
 export const CHANNELS = [
   'app:info',
   'prompts:list',
+  'prompts:runnable',
   'prompts:get',
   'prompts:create',
   'prompts:delete',
@@ -20,8 +21,17 @@ export const CHANNELS = [
   'promotions:list',
   'deployment:get',
   'deployment:pin',
+  'sharing:get',
+  'sharing:set-level',
+  'sharing:add',
+  'sharing:remove',
   'render:preview',
   'users:list',
+  'users:add',
+  'users:set-active',
+  'users:search',
+  'users:access',
+  'session:switch',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -16,6 +16,9 @@ import type {
   VersionSummary,
 } from '../schemas/prompts';
 import type { User } from '../schemas/users';
+import { AddUserInput, SearchUsersInput, SetUserActiveInput, UserRefInput } from '../schemas/users';
+import { AddShareInput, RemoveShareInput, SetSharingLevelInput } from '../schemas/sharing';
+import type { AccessEntry, SharingInfo } from '../schemas/sharing';
 import { CompareInput, PinInput, PromoteInput, PromotionsInput } from '../schemas/versions';
 import type { Deployment, Promotion, VersionComparison } from '../schemas/versions';
 import type { AppInfo } from '../schemas/app';
@@ -26,6 +29,7 @@ const NoInput = z.object({}).strict().default({});
 export const CONTRACT = {
   'app:info': NoInput,
   'prompts:list': ListPromptsInput,
+  'prompts:runnable': ListPromptsInput,
   'prompts:get': PromptRefInput,
   'prompts:create': CreatePromptInput,
   'prompts:delete': PromptRefInput,
@@ -41,13 +45,23 @@ export const CONTRACT = {
   'promotions:list': PromotionsInput,
   'deployment:get': PromptRefInput,
   'deployment:pin': PinInput,
+  'sharing:get': PromptRefInput,
+  'sharing:set-level': SetSharingLevelInput,
+  'sharing:add': AddShareInput,
+  'sharing:remove': RemoveShareInput,
   'render:preview': PreviewRenderInput,
   'users:list': NoInput,
+  'users:add': AddUserInput,
+  'users:set-active': SetUserActiveInput,
+  'users:search': SearchUsersInput,
+  'users:access': UserRefInput,
+  'session:switch': UserRefInput,
 } satisfies Record<Channel, z.ZodType>;
 
 export interface ChannelOutputs {
   'app:info': AppInfo;
   'prompts:list': PromptList;
+  'prompts:runnable': PromptList;
   'prompts:get': PromptDetail;
   'prompts:create': PromptDetail;
   'prompts:delete': { deleted: true };
@@ -64,7 +78,16 @@ export interface ChannelOutputs {
   'deployment:get': Deployment;
   'deployment:pin': Deployment;
   'render:preview': Omit<RenderedPrompt, 'prompt' | 'version'>;
+  'sharing:get': SharingInfo;
+  'sharing:set-level': SharingInfo;
+  'sharing:add': SharingInfo;
+  'sharing:remove': SharingInfo;
   'users:list': User[];
+  'users:add': User;
+  'users:set-active': User;
+  'users:search': User[];
+  'users:access': AccessEntry[];
+  'session:switch': User;
 }
 
 export type ChannelInput<C extends Channel> = z.input<(typeof CONTRACT)[C]>;

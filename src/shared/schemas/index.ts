@@ -4,3 +4,4 @@ export * from './prompts';
 export * from './users';
 export * from './app';
 export * from './versions';
+export * from './sharing';

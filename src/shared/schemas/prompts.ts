@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ModelSettingsSchema, TemplateSchema, VariableMetaSchema, VariablesSchema } from './template';
 import type { ChatMessage, Template, VariableMeta } from '../template/template';
 import type { ModelSettings } from './template';
+import type { SharingLevel } from './sharing';
 
 /** A prompt's key in URLs and API calls: URL-safe, unique, case-insensitive. */
 export const PROMPT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -101,6 +102,7 @@ export interface PromptSummary {
   publishedVersion: number | null;
   /** The version the API deployment is pinned to, if pinned. */
   pinnedVersion: number | null;
+  sharingLevel: SharingLevel;
   createdAt: string;
   updatedAt: string;
 }

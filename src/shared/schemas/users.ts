@@ -32,3 +32,7 @@ export interface ApiKeyInfo {
   lastUsedAt: string | null;
   revokedAt: string | null;
 }
+
+export const UserRefInput = z.object({ userId: z.string().min(1).max(64) });
+export const SetUserActiveInput = z.object({ userId: z.string().min(1).max(64), isActive: z.boolean() });
+export const SearchUsersInput = z.object({ query: z.string().max(200).default('') });

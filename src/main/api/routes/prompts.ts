@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { ApiEnv } from '../env';
 import { intQuery, parseWith, readJson } from '../body';
 import { ListPromptsInput, PromptNameSchema, RenderInput } from '../../../shared/schemas/prompts';
-import { getPrompt, listPrompts } from '../../core/prompts/prompts-service';
+import { deletePrompt, getPrompt, listPrompts } from '../../core/prompts/prompts-service';
 import { servedVersion } from '../../core/versions/versions-service';
 import { renderPrompt } from '../../core/render/render-service';
 
@@ -25,6 +25,10 @@ export const promptsRoutes = new Hono<ApiEnv>()
     const { latest: _latest, ...prompt } = getPrompt(ctx, name);
     const version = servedVersion(ctx, name, intQuery(c, 'version'));
     return c.json({ ...prompt, version });
+  })
+  .delete('/:name', (c) => {
+    deletePrompt(c.get('ctx'), parseWith(PromptNameSchema, c.req.param('name')));
+    return c.body(null, 204);
   })
   .post('/:name/render', async (c) => {
     const input = await readJson(c, RenderInput, { name: c.req.param('name') });

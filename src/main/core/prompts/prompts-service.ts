@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
-import { AppError, conflict, notFound } from '../errors';
+import { conflict } from '../errors';
+import { requirePrompt } from '../sharing/access';
 import type { CreatePromptInput, ListPromptsInput, PromptDetail, PromptList } from '../../../shared/schemas/prompts';
 import type { z } from 'zod';
-import { promptFromRow, type PromptRow } from '../../store/repos/prompts-repo';
+import { promptFromRow, type PromptRow, type PromptScope } from '../../store/repos/prompts-repo';
 import { templateText, type Template } from '../../../shared/template/template';
 import { assertActive } from '../users/users-service';
 
@@ -21,26 +22,29 @@ export function toMatchQuery(query: string): string | null {
   return words.slice(0, 16).map((word) => `"${word}"*`).join(' ');
 }
 
-export function listPrompts(ctx: Ctx, input: ListParsed): PromptList {
+/** Whose visibility applies to a listing: nobody's for an admin, who sees every prompt. */
+const viewerOf = (ctx: Ctx) => (ctx.actor.role === 'admin' ? null : ctx.actor.id);
+
+/** The library: prompts the actor may find (owned, Library View/Edit, or shared with them). */
+export function listPrompts(ctx: Ctx, input: ListParsed, scope: PromptScope = 'library'): PromptList {
   assertActive(ctx.actor);
   const { prompts } = ctx.store;
-  const filter = { match: toMatchQuery(input.query), tag: input.tag ?? null, owner: input.ownerId ?? null };
+  const viewer = viewerOf(ctx);
+  const filter = { viewer, scope, match: toMatchQuery(input.query), tag: input.tag ?? null, owner: input.ownerId ?? null };
   return {
     ...prompts.page(filter, input.sort, input.limit, input.offset),
-    facets: { tags: prompts.tags(), owners: prompts.owners() },
+    facets: { tags: prompts.tags(viewer), owners: prompts.owners(viewer) },
   };
 }
 
-/** The prompt row by name, or the same 404 for a prompt that is not there. */
-export function requirePromptRow(ctx: Ctx, name: string): PromptRow {
-  const row = ctx.store.prompts.getRowByName(name);
-  if (!row) throw notFound(`Prompt "${name}"`);
-  return row;
+/** The chat launcher's list: prompts the actor may run, Chat only ones included. */
+export function listRunnablePrompts(ctx: Ctx, input: ListParsed): PromptList {
+  return listPrompts(ctx, input, 'runnable');
 }
 
 export function getPrompt(ctx: Ctx, name: string): PromptDetail {
   assertActive(ctx.actor);
-  const row = requirePromptRow(ctx, name);
+  const row = requirePrompt(ctx, name, 'read');
   const latest = row.latest_version ? (ctx.store.versions.get(row.id, row.latest_version) ?? null) : null;
   return { ...promptFromRow(row), latest };
 }
@@ -78,10 +82,7 @@ export function deletePrompt(ctx: Ctx, name: string): { deleted: true } {
   assertActive(ctx.actor);
   const { store } = ctx;
   store.tx(() => {
-    const row = requirePromptRow(ctx, name);
-    if (row.owner_id !== ctx.actor.id && ctx.actor.role !== 'admin') {
-      throw new AppError('forbidden', 'Only the owner or an admin can delete a prompt');
-    }
+    const row = requirePrompt(ctx, name, 'delete');
     store.prompts.unindex(row.rowid);
     store.prompts.delete(row.id);
   });

@@ -18,7 +18,8 @@ function renderOrThrow(template: Template, variables: Record<string, VariableVal
 
 /** Renders the served (or asked-for) version of a prompt with the caller's variables. */
 export function renderPrompt(ctx: Ctx, input: z.output<typeof RenderInput>): RenderedPrompt {
-  const version = servedVersion(ctx, input.name, input.version);
+  // Rendering is how a prompt is run: it needs run permission (Chat only grants it), not read.
+  const version = servedVersion(ctx, input.name, input.version, 'run');
   const { messages, text, unusedVariables } = renderOrThrow(version.template, input.variables, version.variables);
   return { prompt: input.name, version: version.number, messages, text, unusedVariables };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Ctx, Clock } from '../context';
-import { AppError, conflict } from '../errors';
+import { AppError, conflict, invalid, notFound } from '../errors';
 import type { AddUserInput, User } from '../../../shared/schemas/users';
 import type { Store } from '../../store/store';
 
@@ -31,6 +31,40 @@ function insertUser(store: Store, clock: Clock, input: z.output<typeof AddUserIn
 export function addUser(ctx: Ctx, input: z.output<typeof AddUserInput>): User {
   assertAdmin(ctx.actor);
   return ctx.store.tx(() => insertUser(ctx.store, ctx.clock, input));
+}
+
+/** Deactivation takes effect at once: the member's keys and session stop working. */
+export function setUserActive(ctx: Ctx, userId: string, isActive: boolean): User {
+  assertAdmin(ctx.actor);
+  const { store } = ctx;
+  return store.tx(() => {
+    const user = store.users.get(userId);
+    if (!user) throw notFound('Member');
+    if (!isActive && user.id === ctx.actor.id) throw invalid('You cannot deactivate yourself', 'userId');
+    if (!isActive && user.role === 'admin' && store.users.list().filter((u) => u.role === 'admin' && u.isActive).length === 1) {
+      throw invalid('The last active admin cannot be deactivated', 'userId');
+    }
+    store.users.setActive(userId, isActive);
+    return store.users.get(userId)!;
+  });
+}
+
+/** Typeahead over active members by name or email. */
+export function searchUsers(ctx: Ctx, query: string): User[] {
+  assertActive(ctx.actor);
+  const q = query.trim().toLowerCase();
+  return ctx.store.users
+    .list()
+    .filter((u) => u.isActive && (q === '' || u.name.toLowerCase().includes(q) || u.email.includes(q)))
+    .slice(0, 10);
+}
+
+/** The member a desktop session switches to: any active member of the workspace. */
+export function requireActiveMember(store: Store, userId: string): User {
+  const user = store.users.get(userId);
+  if (!user) throw notFound('Member');
+  if (!user.isActive) throw invalid(`${user.name} is deactivated`, 'userId');
+  return user;
 }
 
 export function listUsers(ctx: Ctx): User[] {

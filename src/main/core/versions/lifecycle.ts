@@ -4,7 +4,8 @@ import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { conflict, invalid, notFound } from '../errors';
 import { assertActive } from '../users/users-service';
-import { reindexPrompt, requirePromptRow } from '../prompts/prompts-service';
+import { reindexPrompt } from '../prompts/prompts-service';
+import { requirePrompt } from '../sharing/access';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { PromptVersion, UpdateVersionInput } from '../../../shared/schemas/prompts';
 import type { Deployment, PromoteInput, Promotion, PromotionsInput } from '../../../shared/schemas/versions';
@@ -41,7 +42,7 @@ export function promoteVersion(ctx: Ctx, input: z.output<typeof PromoteInput>): 
   const { store } = ctx;
   const id = randomUUID();
   store.tx(() => {
-    const row = requirePromptRow(ctx, input.name);
+    const row = requirePrompt(ctx, input.name, 'promote');
     const version = requireVersion(ctx, row, input.number);
     if (version.status === 'archived') {
       throw conflict(`Version ${input.number} is archived: unarchive it first (it returns to draft), then promote it`, 'number');
@@ -71,7 +72,7 @@ export function unarchiveVersion(ctx: Ctx, name: string, number: number): Prompt
   assertActive(ctx.actor);
   const { store } = ctx;
   return store.tx(() => {
-    const row = requirePromptRow(ctx, name);
+    const row = requirePrompt(ctx, name, 'promote');
     const version = requireVersion(ctx, row, number);
     if (version.status !== 'archived') throw conflict(`Version ${number} is ${version.status}, not archived`, 'number');
     store.versions.setStatus(row.id, number, 'draft', nowIso(ctx));
@@ -84,7 +85,7 @@ export function commitVersion(ctx: Ctx, name: string, number: number): PromptVer
   assertActive(ctx.actor);
   const { store } = ctx;
   return store.tx(() => {
-    const row = requirePromptRow(ctx, name);
+    const row = requirePrompt(ctx, name, 'edit');
     requireVersion(ctx, row, number);
     store.versions.commit(row.id, number, nowIso(ctx));
     return requireVersion(ctx, row, number);
@@ -93,7 +94,7 @@ export function commitVersion(ctx: Ctx, name: string, number: number): PromptVer
 
 /** A new version with an old one's content: history only ever grows. */
 export function restoreVersion(ctx: Ctx, name: string, number: number): PromptVersion {
-  const source = requireVersion(ctx, requirePromptRow(ctx, name), number);
+  const source = requireVersion(ctx, requirePrompt(ctx, name, 'edit'), number);
   return saveVersion(ctx, {
     name,
     template: source.template,
@@ -109,7 +110,7 @@ export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInpu
   assertActive(ctx.actor);
   const { store } = ctx;
   return store.tx(() => {
-    const row = requirePromptRow(ctx, input.name);
+    const row = requirePrompt(ctx, input.name, 'edit');
     const version = requireVersion(ctx, row, input.number);
     const reason = immutableReason(version, row.pinned_version);
     if (reason) throw conflict(`${reason}: save a new version instead of editing it`, 'number');
@@ -135,7 +136,7 @@ export function deleteVersion(ctx: Ctx, name: string, number: number): { deleted
   assertActive(ctx.actor);
   const { store } = ctx;
   store.tx(() => {
-    const row = requirePromptRow(ctx, name);
+    const row = requirePrompt(ctx, name, 'edit');
     const version = requireVersion(ctx, row, number);
     if (version.status === 'published') throw conflict(`Version ${number} is in production: promote another version before deleting it`, 'number');
     if (row.pinned_version === number) throw conflict(`Version ${number} is pinned to the API deployment: unpin it first`, 'number');
@@ -162,7 +163,7 @@ function toDeployment(row: PromptRow, published: number | null): Deployment {
 
 export function getDeployment(ctx: Ctx, name: string): Deployment {
   assertActive(ctx.actor);
-  const row = requirePromptRow(ctx, name);
+  const row = requirePrompt(ctx, name, 'read');
   return toDeployment(row, ctx.store.versions.publishedNumber(row.id));
 }
 
@@ -174,7 +175,7 @@ export function pinDeployment(ctx: Ctx, name: string, version: number | null): D
   assertActive(ctx.actor);
   const { store } = ctx;
   store.tx(() => {
-    const row = requirePromptRow(ctx, name);
+    const row = requirePrompt(ctx, name, 'promote');
     const now = nowIso(ctx);
     if (version !== null) {
       requireVersion(ctx, row, version);
@@ -196,7 +197,7 @@ function boundary(value: string | undefined, edge: 'start' | 'end', field: strin
 
 export function listPromotions(ctx: Ctx, input: z.output<typeof PromotionsInput>): Promotion[] {
   assertActive(ctx.actor);
-  const row = requirePromptRow(ctx, input.name);
+  const row = requirePrompt(ctx, input.name, 'read');
   return ctx.store.promotions.list(row.id, {
     userId: input.userId ?? null,
     from: boundary(input.from, 'start', 'from'),

@@ -5,7 +5,9 @@ import { nowIso } from '../context';
 import { conflict, invalid, notFound } from '../errors';
 import type { PromptVersion, SaveVersionInput, VersionSummary } from '../../../shared/schemas/prompts';
 import { analyzeTemplate, isTemplateEmpty, type Template, type VariableMeta } from '../../../shared/template/template';
-import { reindexPrompt, requirePromptRow } from '../prompts/prompts-service';
+import { reindexPrompt } from '../prompts/prompts-service';
+import { requirePrompt } from '../sharing/access';
+import type { Action } from '../../../shared/schemas/sharing';
 import { assertActive } from '../users/users-service';
 
 type SaveParsed = z.output<typeof SaveVersionInput>;
@@ -39,7 +41,7 @@ export function saveVersion(ctx: Ctx, input: SaveParsed): PromptVersion {
   const detected = validateTemplate(input.template);
   const { store } = ctx;
   const number = store.tx(() => {
-    const row = requirePromptRow(ctx, input.name);
+    const row = requirePrompt(ctx, input.name, 'edit');
     const next = store.versions.nextNumber(row.id);
     if (input.baseVersion !== undefined && input.baseVersion !== next - 1) {
       throw conflict(
@@ -67,14 +69,15 @@ export function saveVersion(ctx: Ctx, input: SaveParsed): PromptVersion {
   return getVersion(ctx, input.name, number);
 }
 
+
 export function listVersions(ctx: Ctx, name: string): VersionSummary[] {
   assertActive(ctx.actor);
-  return ctx.store.versions.list(requirePromptRow(ctx, name).id);
+  return ctx.store.versions.list(requirePrompt(ctx, name, 'read').id);
 }
 
-export function getVersion(ctx: Ctx, name: string, number: number): PromptVersion {
+export function getVersion(ctx: Ctx, name: string, number: number, action: Action = 'read'): PromptVersion {
   assertActive(ctx.actor);
-  const row = requirePromptRow(ctx, name);
+  const row = requirePrompt(ctx, name, action);
   const version = ctx.store.versions.get(row.id, number);
   if (!version) throw notFound(`Version ${number} of prompt "${name}"`);
   return version;
@@ -84,10 +87,10 @@ export function getVersion(ctx: Ctx, name: string, number: number): PromptVersio
  * The version API callers get: the one asked for; else the pinned deployment version; else the
  * published one; else, for a prompt never promoted, the newest.
  */
-export function servedVersion(ctx: Ctx, name: string, number?: number): PromptVersion {
-  if (number !== undefined) return getVersion(ctx, name, number);
-  const row = requirePromptRow(ctx, name);
+export function servedVersion(ctx: Ctx, name: string, number?: number, action: Action = 'read'): PromptVersion {
+  if (number !== undefined) return getVersion(ctx, name, number, action);
+  const row = requirePrompt(ctx, name, action);
   const served = row.pinned_version ?? row.published_version ?? row.latest_version;
   if (!served) throw notFound(`Prompt "${name}" has no saved version yet`);
-  return getVersion(ctx, name, served);
+  return getVersion(ctx, name, served, action);
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../open';
 import type { PromptSummary, UserRef } from '../../../shared/schemas/prompts';
+import type { SharingLevel } from '../../../shared/schemas/sharing';
 import { type PROMPT_SORTS } from '../../../shared/schemas/prompts';
 
 export interface PromptRow {
@@ -15,6 +16,7 @@ export interface PromptRow {
   latest_version: number | null;
   pinned_version: number | null;
   published_version: number | null;
+  sharing_level: SharingLevel;
   created_at: string;
   updated_at: string;
   owner_name: string;
@@ -32,6 +34,7 @@ export const promptFromRow = (row: PromptRow): PromptSummary => ({
   latestVersion: row.latest_version,
   publishedVersion: row.published_version,
   pinnedVersion: row.pinned_version,
+  sharingLevel: row.sharing_level,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -62,9 +65,18 @@ const BROAD_SEARCH = 1000;
 
 const MATCHES = 'WITH m AS MATERIALIZED (SELECT rowid AS id FROM prompts_fts WHERE prompts_fts MATCH :match) ';
 
+// Which prompts a member sees. Admins (viewer null) see every prompt.
+const VISIBLE: Record<PromptScope, string> = {
+  library: `(p.owner_id = :viewer OR p.sharing_level IN ('library_view', 'library_edit')
+    OR EXISTS (SELECT 1 FROM prompt_shares s WHERE s.prompt_id = p.id AND s.user_id = :viewer))`,
+  runnable: `(p.owner_id = :viewer OR p.sharing_level <> 'private'
+    OR EXISTS (SELECT 1 FROM prompt_shares s WHERE s.prompt_id = p.id AND s.user_id = :viewer AND s.permission IN ('run', 'edit')))`,
+};
+
 /** The WHERE clause for the filters present; fragments are fixed text, values are parameters. */
 function conditions(filter: PromptFilter): string {
   const parts: string[] = [];
+  if (filter.viewer !== null) parts.push(VISIBLE[filter.scope]);
   if (filter.match !== null) parts.push('p.rowid IN (SELECT id FROM m)');
   if (filter.tag !== null) parts.push('p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag = :tag)');
   if (filter.owner !== null) parts.push('p.owner_id = :owner');
@@ -88,6 +100,7 @@ function pageSql(filter: PromptFilter, sort: Sort, walkIndex: boolean): string {
 /** Counts from the smallest source that answers exactly (the search index rows mirror prompts). */
 function countSql(filter: PromptFilter): string {
   const { match, tag, owner } = filter;
+  if (filter.viewer !== null) return `${match !== null ? MATCHES : ''}SELECT count(*) AS n FROM prompts p WHERE ${conditions(filter)}`;
   if (match === null && tag === null && owner === null) return 'SELECT count(*) AS n FROM prompts';
   if (match !== null && tag === null && owner === null) return 'SELECT count(*) AS n FROM prompts_fts WHERE prompts_fts MATCH :match';
   if (match === null && tag !== null && owner === null) return 'SELECT count(*) AS n FROM prompt_tags WHERE tag = :tag';
@@ -95,15 +108,21 @@ function countSql(filter: PromptFilter): string {
 }
 
 /** Only the parameters a statement names (better-sqlite3 refuses unused named parameters). */
-function paramsFor(filter: PromptFilter): Partial<PromptFilter> {
-  const params: Partial<PromptFilter> = {};
-  if (filter.match !== null) params.match = filter.match;
-  if (filter.tag !== null) params.tag = filter.tag;
-  if (filter.owner !== null) params.owner = filter.owner;
+function paramsFor(filter: PromptFilter): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (filter.viewer !== null) params['viewer'] = filter.viewer;
+  if (filter.match !== null) params['match'] = filter.match;
+  if (filter.tag !== null) params['tag'] = filter.tag;
+  if (filter.owner !== null) params['owner'] = filter.owner;
   return params;
 }
 
+export type PromptScope = 'library' | 'runnable';
+
 export interface PromptFilter {
+  /** The member whose visibility applies; null for an admin (sees everything). */
+  viewer: string | null;
+  scope: PromptScope;
   match: string | null;
   tag: string | null;
   owner: string | null;
@@ -126,8 +145,23 @@ export function promptsRepo(db: Db) {
     return prepared;
   };
   const allTags = db.prepare<[], { tag: string }>('SELECT DISTINCT tag FROM prompt_tags ORDER BY tag');
+  const visibleTags = db.prepare<{ viewer: string }, { tag: string }>(
+    `SELECT DISTINCT t.tag FROM prompt_tags t JOIN prompts p ON p.id = t.prompt_id WHERE ${VISIBLE.library} ORDER BY t.tag`,
+  );
   const owners = db.prepare<[], UserRef>(
     'SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT 1 FROM prompts p WHERE p.owner_id = u.id) ORDER BY u.name',
+  );
+  const visibleOwners = db.prepare<{ viewer: string }, UserRef>(
+    `SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT 1 FROM prompts p WHERE p.owner_id = u.id AND ${VISIBLE.library}) ORDER BY u.name`,
+  );
+  const setLevel = db.prepare('UPDATE prompts SET sharing_level = ?, updated_at = ? WHERE id = ?');
+  type Candidate = Pick<PromptRow, 'id' | 'name' | 'title' | 'owner_id' | 'sharing_level'>;
+  const everyPrompt = db.prepare<{ limit: number }, Candidate>(
+    'SELECT id, name, title, owner_id, sharing_level FROM prompts ORDER BY name LIMIT :limit',
+  );
+  const reachable = db.prepare<{ viewer: string; limit: number }, Candidate>(
+    `SELECT id, name, title, owner_id, sharing_level FROM prompts p WHERE ${VISIBLE.runnable}
+       OR EXISTS (SELECT 1 FROM prompt_shares s WHERE s.prompt_id = p.id AND s.user_id = :viewer) ORDER BY name LIMIT :limit`,
   );
   const insert = db.prepare(`INSERT INTO prompts
     (id, name, title, description, tags, slash_command, owner_id, latest_version, created_at, updated_at)
@@ -153,8 +187,13 @@ export function promptsRepo(db: Db) {
       const rows = statement(pageSql(filter, sort, walkIndex)).all({ ...params, limit, offset }) as PromptRow[];
       return { items: rows.map(promptFromRow), total };
     },
-    tags: () => allTags.all().map((r) => r.tag),
-    owners: () => owners.all(),
+    /** Tags and owners of the prompts the viewer's library shows (null: every prompt). */
+    tags: (viewer: string | null) => (viewer === null ? allTags.all() : visibleTags.all({ viewer })).map((r) => r.tag),
+    owners: (viewer: string | null) => (viewer === null ? owners.all() : visibleOwners.all({ viewer })),
+    setSharingLevel: (id: string, level: SharingLevel, now: string) => setLevel.run(level, now, id),
+    /** Prompts a member might reach by ownership, level or share (null: every prompt). */
+    accessCandidates: (viewer: string | null, limit: number) =>
+      viewer === null ? everyPrompt.all({ limit }) : reachable.all({ viewer, limit }),
     slashCommandTaken: (command: string) => bySlash.get(command) !== undefined,
     insert(p: {
       id: string;

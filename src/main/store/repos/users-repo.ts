@@ -25,6 +25,7 @@ export function usersRepo(db: Db) {
   const all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY name COLLATE NOCASE');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
   const insert = db.prepare('INSERT INTO users (id, email, name, role, is_active, created_at) VALUES (?, ?, ?, ?, 1, ?)');
+  const setActive = db.prepare('UPDATE users SET is_active = ? WHERE id = ?');
   return {
     get: (id: string) => {
       const row = byId.get(id);
@@ -36,6 +37,7 @@ export function usersRepo(db: Db) {
     },
     list: () => all.all().map(userFromRow),
     count: () => count.get()!.n,
+    setActive: (id: string, isActive: boolean) => setActive.run(isActive ? 1 : 0, id),
     insert: (user: User) => insert.run(user.id, user.email, user.name, user.role, user.createdAt),
   };
 }

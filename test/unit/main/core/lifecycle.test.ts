@@ -17,6 +17,8 @@ import { AppError } from '../../../../src/main/core/errors';
 import { SaveVersionInput, UpdateVersionInput } from '../../../../src/shared/schemas/prompts';
 import { PromoteInput, PromotionsInput } from '../../../../src/shared/schemas/versions';
 import type { Ctx } from '../../../../src/main/core/context';
+import { addShare } from '../../../../src/main/core/sharing/sharing-service';
+import { AddShareInput } from '../../../../src/shared/schemas/sharing';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 
 let t: ReturnType<typeof testWorkspace>;
@@ -95,6 +97,7 @@ describe('promotion', () => {
 
   it('filters history by member and by date range', () => {
     const bob = member(ctx, 'bob@example.com', 'Bob');
+    addShare(ctx, AddShareInput.parse({ name: 'p', email: 'bob@example.com', permission: 'edit' }));
     promote(1, '', ctx);
     promote(2, '', bob);
     promote(3, '', ctx);

@@ -5,6 +5,8 @@ import { renderPrompt } from '../../../../src/main/core/render/render-service';
 import { AppError } from '../../../../src/main/core/errors';
 import { CreatePromptInput, ListPromptsInput, RenderInput, SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 import type { Ctx } from '../../../../src/main/core/context';
+import { addShare } from '../../../../src/main/core/sharing/sharing-service';
+import { AddShareInput } from '../../../../src/shared/schemas/sharing';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 
 let t: ReturnType<typeof testWorkspace>;
@@ -101,6 +103,7 @@ describe('saving versions', () => {
 
   it('records the author of each version', () => {
     const bob = member(ctx, 'bob@example.com', 'Bob');
+    addShare(ctx, AddShareInput.parse({ name: 'greet', email: 'bob@example.com', permission: 'edit' }));
     saveVersion(bob, SaveVersionInput.parse({ name: 'greet', template: { kind: 'text', text: 'by bob' } }));
     expect(getVersion(ctx, 'greet', 1).author).toMatchObject({ name: 'Bob', email: 'bob@example.com' });
   });
