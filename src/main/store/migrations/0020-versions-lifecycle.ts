@@ -9,6 +9,10 @@ export const versionsLifecycle: Migration = {
     ALTER TABLE prompt_versions ADD COLUMN updated_at TEXT;
     ALTER TABLE prompts ADD COLUMN pinned_version INTEGER;
 
+    -- The version list reads only this index: the template column precedes the listed ones, and
+    -- reaching past a 20 KB template means walking its overflow pages for every row.
+    CREATE INDEX prompt_versions_list ON prompt_versions(prompt_id, number DESC, status, committed_at, author_id, created_at, commit_message);
+
     -- At most one published version per prompt, whatever the code above it does.
     CREATE UNIQUE INDEX prompt_versions_one_published ON prompt_versions(prompt_id) WHERE status = 'published';
 

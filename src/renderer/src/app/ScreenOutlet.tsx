@@ -14,7 +14,10 @@ export function ScreenOutlet() {
       return <LibraryScreen />;
     case 'editor':
       // Keyed so opening another prompt starts from a fresh editor, not the previous one's state.
-      return <EditorScreen key={route.promptName} promptName={route.promptName} />;
+      // Switching tabs keeps it mounted, so the draft and the editor's state carry across tabs.
+      return (
+        <EditorScreen key={route.promptName} promptName={route.promptName} tab={route.tab ?? 'editor'} version={route.version} />
+      );
     case 'chat':
       return <ChatScreen />;
     case 'logs':

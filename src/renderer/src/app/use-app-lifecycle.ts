@@ -16,8 +16,12 @@ export function useAppLifecycle(): void {
     const stopTheme = followSystemTheme(() => useAppStore.getState().session.theme);
     // Another window (or the HTTP API) changed prompts: refresh what the library shows.
     const stopEvents = onAppEvent('prompts:changed', () => {
-      const { library } = useAppStore.getState();
+      const { library, versions, history, route } = useAppStore.getState();
       if (library.loaded) void library.load();
+      // A prompt page open on its Versions or History tab follows changes made elsewhere.
+      const showing = route.current.name === 'editor' ? route.current.promptName : null;
+      if (showing !== null && versions.promptName === showing && versions.status === 'ready') void versions.load();
+      if (showing !== null && history.promptName === showing && history.status === 'ready') void history.load();
     });
     return () => {
       window.removeEventListener('hashchange', onHashChange);
@@ -34,8 +38,14 @@ export function useAppReadyFlag(): void {
     switch (s.route.current.name) {
       case 'library':
         return s.library.loaded;
-      case 'editor':
-        return s.editor.status === 'ready' || s.editor.status === 'error';
+      case 'editor': {
+        const editorDone = s.editor.status === 'ready' || s.editor.status === 'error';
+        const tab = s.route.current.tab ?? 'editor';
+        if (tab === 'editor' || s.editor.status === 'error') return editorDone;
+        const versionsDone = s.versions.status === 'ready' || s.versions.status === 'error';
+        if (tab === 'versions') return editorDone && versionsDone;
+        return editorDone && versionsDone && (s.history.status === 'ready' || s.history.status === 'error');
+      }
       case 'settings':
         return s.session.usersStatus === 'ready' || s.session.usersStatus === 'error';
       default:

@@ -49,6 +49,13 @@ export interface EditorSlice {
     closeSaveDialog(): void;
     save(commitMessage: string): Promise<void>;
     discardChanges(): void;
+    /** Starts over from `prompt` (e.g. a version was restored as the newest): the draft is replaced. */
+    replacePrompt(prompt: PromptDetail): void;
+    /**
+     * Re-reads the prompt's lifecycle facts (published, pinned, the latest version's status)
+     * after a promotion or pin, leaving the draft and its base version alone.
+     */
+    refreshMeta(): Promise<void>;
   };
 }
 
@@ -180,6 +187,33 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
       discardChanges() {
         const { prompt } = get().editor;
         if (prompt) patch({ ...startFrom(prompt), saveError: null, savedMessage: null });
+      },
+      replacePrompt(prompt) {
+        if (get().editor.promptName !== prompt.name) return;
+        patch({ ...startFrom(prompt), status: 'ready', loadError: null, saveError: null, savedMessage: null });
+      },
+      async refreshMeta() {
+        const { promptName } = get().editor;
+        if (!promptName) return;
+        try {
+          const fresh = await unwrap(api.prompts.get({ name: promptName }));
+          const { prompt } = get().editor;
+          if (!prompt || get().editor.promptName !== promptName) return;
+          const { latest } = prompt;
+          const freshLatest = fresh.latest;
+          // A newer version saved elsewhere must not move the draft's base silently.
+          const sameLatest = latest !== null && freshLatest !== null && freshLatest.number === latest.number;
+          patch({
+            prompt: {
+              ...prompt,
+              publishedVersion: fresh.publishedVersion,
+              pinnedVersion: fresh.pinnedVersion,
+              latest: sameLatest ? { ...latest, status: freshLatest.status, committed: freshLatest.committed } : latest,
+            },
+          });
+        } catch {
+          // The header keeps what it showed; the action's own result is already on screen.
+        }
       },
     },
   };

@@ -1,5 +1,5 @@
 import type { SliceCreator } from './store';
-import { parseHash, routeHref, sameRoute, type Route } from './route';
+import { parseHash, routeHref, samePrompt, sameRoute, type Route } from './route';
 
 export interface RouteSlice {
   route: {
@@ -19,7 +19,8 @@ export const createRouteSlice: SliceCreator<RouteSlice> = (set, get) => {
 
   const mustConfirm = (to: Route) => {
     const { current } = get().route;
-    return current.name === 'editor' && get().editor.dirty && !sameRoute(current, to);
+    // The draft lives in the store, so switching between a prompt's tabs keeps it.
+    return current.name === 'editor' && get().editor.dirty && !samePrompt(current, to);
   };
 
   const commit = (to: Route) => {

@@ -3,10 +3,15 @@ import { createRouteSlice, type RouteSlice } from './route-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createLibrarySlice, type LibrarySlice } from './library-slice';
 import { createEditorSlice, type EditorSlice } from './editor-slice';
+import { createVersionsSlice, type VersionsSlice } from './versions-slice';
+import { createHistorySlice, type HistorySlice } from './history-slice';
 
-export type AppState = RouteSlice & SessionSlice & LibrarySlice & EditorSlice;
+export type AppState = RouteSlice & SessionSlice & LibrarySlice & EditorSlice & VersionsSlice & HistorySlice;
 
-/** Each slice owns one top-level key (`route`, `session`, `library`, `editor`) holding its state and actions. */
+/**
+ * Each slice owns one top-level key (`route`, `session`, `library`, `editor`, `versions`,
+ * `history`) holding its state and actions.
+ */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
 export const useAppStore = create<AppState>()((...args) => ({
@@ -14,4 +19,6 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
   ...createLibrarySlice(...args),
   ...createEditorSlice(...args),
+  ...createVersionsSlice(...args),
+  ...createHistorySlice(...args),
 }));

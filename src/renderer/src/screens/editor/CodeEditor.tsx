@@ -6,7 +6,8 @@ import { templateVariableHighlight } from './template-highlight';
 
 interface CodeEditorProps {
   value: string;
-  onChange(value: string): void;
+  /** Omit for a read-only editor (text can be selected and copied, not changed). */
+  onChange?(value: string): void;
   /** Accessible name of the editable area, e.g. "Template". */
   label: string;
   describedBy?: string;
@@ -14,8 +15,9 @@ interface CodeEditorProps {
   placeholderText?: string;
 }
 
-function contentAttributes(label: string, describedBy: string | undefined, invalid: boolean | undefined) {
+function contentAttributes(label: string, describedBy: string | undefined, invalid: boolean | undefined, readOnly: boolean) {
   const attributes: Record<string, string> = { 'aria-label': label };
+  if (readOnly) attributes['aria-readonly'] = 'true';
   if (describedBy) attributes['aria-describedby'] = describedBy;
   if (invalid) attributes['aria-invalid'] = 'true';
   return EditorView.contentAttributes.of(attributes);
@@ -29,7 +31,8 @@ function contentAttributes(label: string, describedBy: string | undefined, inval
 export function CodeEditor({ value, onChange, label, describedBy, invalid, placeholderText }: CodeEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
-  const initial = useRef({ value, label, describedBy, invalid, placeholderText });
+  const readOnly = onChange === undefined;
+  const initial = useRef({ value, label, describedBy, invalid, placeholderText, readOnly });
   const onChangeRef = useRef(onChange);
   const [attributes] = useState(() => new Compartment());
 
@@ -53,9 +56,10 @@ export function CodeEditor({ value, onChange, label, describedBy, invalid, place
           keymap.of([...defaultKeymap, ...historyKeymap]),
           placeholder(start.placeholderText ?? ''),
           templateVariableHighlight,
-          attributes.of(contentAttributes(start.label, start.describedBy, start.invalid)),
+          EditorState.readOnly.of(start.readOnly),
+          attributes.of(contentAttributes(start.label, start.describedBy, start.invalid, start.readOnly)),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) onChangeRef.current(update.state.doc.toString());
+            if (update.docChanged) onChangeRef.current?.(update.state.doc.toString());
           }),
         ],
       }),
@@ -75,8 +79,9 @@ export function CodeEditor({ value, onChange, label, describedBy, invalid, place
   }, [value]);
 
   useEffect(() => {
-    viewRef.current?.dispatch({ effects: attributes.reconfigure(contentAttributes(label, describedBy, invalid)) });
-  }, [attributes, label, describedBy, invalid]);
+    viewRef.current?.dispatch({ effects: attributes.reconfigure(contentAttributes(label, describedBy, invalid, readOnly)) });
+  }, [attributes, label, describedBy, invalid, readOnly]);
 
-  return <div ref={hostRef} className={`code-editor${invalid ? ' code-editor--invalid' : ''}`} />;
+  const classes = ['code-editor', invalid ? 'code-editor--invalid' : '', readOnly ? 'code-editor--readonly' : ''].filter(Boolean).join(' ');
+  return <div ref={hostRef} className={classes} />;
 }

@@ -1,28 +1,39 @@
 import { useEffect } from 'react';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
-import { Link } from '../../components/Link';
-import { TagChips } from '../../components/TagChips';
+import { type PromptTab } from '../../state/route';
 import { useAppStore } from '../../state/store';
-import { ChatTemplate } from './ChatTemplate';
-import { FormatToggle } from './FormatToggle';
-import { ModelSettingsPanel } from './ModelSettingsPanel';
-import { PreviewPanel } from './PreviewPanel';
-import { SaveDialog } from './SaveDialog';
-import { TextTemplate } from './TextTemplate';
-import { useSaveShortcut, useUnloadGuard } from './use-editor-shortcuts';
-import { useSlotError } from './use-slot-error';
-import { VariablesPanel } from './VariablesPanel';
+import { HistoryPanel } from '../history/HistoryPanel';
+import { PromoteDialog } from '../versions/PromoteDialog';
+import { VersionsPanel } from '../versions/VersionsPanel';
+import { EditorPanel } from './EditorPanel';
+import { Breadcrumb, PromptHeader } from './PromptHeader';
+import { PANEL_ID, PromptTabs, tabId } from './PromptTabs';
+import { useUnloadGuard } from './use-editor-shortcuts';
 
-export function EditorScreen({ promptName }: { promptName: string }) {
+interface EditorScreenProps {
+  promptName: string;
+  tab: PromptTab;
+  /** On the Versions tab, the version opened read-only. */
+  version?: number;
+}
+
+/** One prompt's page: header, then the Editor, Versions and History tabs. */
+export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
   const load = useAppStore((s) => s.editor.load);
-  const status = useAppStore((s) => s.editor.status);
+  const resetVersions = useAppStore((s) => s.versions.reset);
+  const resetHistory = useAppStore((s) => s.history.reset);
+  // The store may still hold the previous prompt for one render: only this prompt counts.
+  const status = useAppStore((s) => (s.editor.promptName === promptName ? s.editor.status : 'loading'));
   const loadError = useAppStore((s) => s.editor.loadError);
 
   useEffect(() => {
+    resetVersions(promptName);
+    resetHistory(promptName);
     void load(promptName);
-  }, [load, promptName]);
+  }, [load, resetVersions, resetHistory, promptName]);
 
   if (status === 'error' && loadError) {
     const missing = loadError.message.toLowerCase().includes('not found');
@@ -31,9 +42,7 @@ export function EditorScreen({ promptName }: { promptName: string }) {
         <Breadcrumb />
         <EmptyState
           title={missing ? 'Prompt not found' : 'Could not open this prompt'}
-          action={
-            <Button onClick={() => void load(promptName)}>Try again</Button>
-          }
+          action={<Button onClick={() => void load(promptName)}>Try again</Button>}
         >
           <p>{missing ? `There is no prompt named “${promptName}”. It may have been deleted or renamed.` : loadError.message}</p>
         </EmptyState>
@@ -48,96 +57,71 @@ export function EditorScreen({ promptName }: { promptName: string }) {
       </div>
     );
   }
-  return <Editor />;
+  return <PromptPage promptName={promptName} tab={tab} version={version} />;
 }
 
-function Breadcrumb() {
-  return (
-    <Link to={{ name: 'library' }} className="breadcrumb">
-      <span aria-hidden="true">← </span>All prompts
-    </Link>
-  );
-}
-
-function Editor() {
-  useSaveShortcut();
+function PromptPage({ promptName, tab, version }: EditorScreenProps) {
+  // Closing the window loses the draft whichever tab is showing.
   useUnloadGuard();
-  const mode = useAppStore((s) => s.editor.draft.mode);
   return (
     <div className="screen screen--editor">
-      <EditorHeader />
-      <SaveErrorBanner />
-      <div className="editor-layout">
-        <div className="editor-main">
-          <div className="editor-main__bar">
-            <h2 className="panel__title">Template</h2>
-            <FormatToggle />
-          </div>
-          {mode === 'text' ? <TextTemplate /> : <ChatTemplate />}
-          <PreviewPanel />
-        </div>
-        <aside className="editor-side" aria-label="Prompt settings">
-          <VariablesPanel />
-          <ModelSettingsPanel />
-        </aside>
+      <PromptHeader showActions={tab === 'editor'} />
+      <div className="tabs-bar">
+        <PromptTabs promptName={promptName} active={tab} />
+        <ActionNotice />
       </div>
-      <SaveDialog />
+      <ActionError />
+      <div role="tabpanel" id={PANEL_ID} aria-labelledby={tabId(tab)} className="tabpanel">
+        {tab === 'editor' && <EditorPanel />}
+        {tab === 'versions' && <VersionsPanel promptName={promptName} openedVersion={version} />}
+        {tab === 'history' && <HistoryPanel />}
+      </div>
+      <PromoteDialog />
+      <RestoreConfirm />
     </div>
   );
 }
 
-function EditorHeader() {
-  const prompt = useAppStore((s) => s.editor.prompt);
-  const dirty = useAppStore((s) => s.editor.dirty);
-  const saving = useAppStore((s) => s.editor.saving);
-  const savedMessage = useAppStore((s) => s.editor.savedMessage);
-  const openSaveDialog = useAppStore((s) => s.editor.openSaveDialog);
-  if (!prompt) return null;
-  const version = prompt.latest?.number;
+/** Always in the page so screen readers announce each new message. */
+function ActionNotice() {
+  const notice = useAppStore((s) => s.versions.notice);
   return (
-    <header className="editor-header">
-      <div className="editor-header__text">
-        <Breadcrumb />
-        <div className="editor-header__title-row">
-          <h1 className="screen__title">{prompt.title}</h1>
-          {version === undefined ? (
-            <span className="badge badge--muted">Not saved yet</span>
-          ) : (
-            <span className="badge" title={`Latest version: ${version}`}>
-              v{version}
-            </span>
-          )}
-        </div>
-        <div className="editor-header__meta">
-          <code>{prompt.name}</code>
-          {prompt.slashCommand && <span className="muted">/{prompt.slashCommand}</span>}
-          <TagChips tags={prompt.tags} />
-        </div>
-        {prompt.description && <p className="editor-header__description">{prompt.description}</p>}
-      </div>
-      <div className="editor-header__actions">
-        <p role="status" className="save-status">
-          {savedMessage ?? (dirty ? 'Unsaved changes' : '')}
-        </p>
-        <Button
-          variant="primary"
-          onClick={openSaveDialog}
-          disabled={saving}
-          aria-keyshortcuts="Control+S Meta+S"
-          title="Save a new version (Ctrl+S / ⌘S)"
-        >
-          Save
-        </Button>
-      </div>
-    </header>
+    <p role="status" className="action-notice">
+      {notice && (
+        <span className="action-notice__text">
+          <span aria-hidden="true">✓ </span>
+          {notice}
+        </span>
+      )}
+    </p>
   );
 }
 
-function SaveErrorBanner() {
-  const bannerError = useSlotError({ kind: 'banner' });
-  // Field errors sit next to their field, which may be scrolled away: say so up top too.
-  const fieldError = useAppStore((s) => s.editor.saveError !== null && s.editor.saveError.field !== undefined);
-  if (bannerError) return <Banner tone="error">Not saved: {bannerError}</Banner>;
-  if (fieldError) return <Banner tone="error">Not saved. The field with the problem is marked in red.</Banner>;
-  return null;
+function ActionError() {
+  const error = useAppStore((s) => s.versions.actionError);
+  const dismiss = useAppStore((s) => s.versions.dismissError);
+  if (!error) return null;
+  return (
+    <Banner tone="error" action={<Button size="sm" onClick={dismiss}>Dismiss</Button>}>
+      {error}
+    </Banner>
+  );
+}
+
+function RestoreConfirm() {
+  const number = useAppStore((s) => s.versions.restoreConfirm);
+  const confirm = useAppStore((s) => s.versions.confirmRestore);
+  const cancel = useAppStore((s) => s.versions.cancelRestore);
+  if (number === null) return null;
+  return (
+    <ConfirmDialog
+      title="Discard unsaved changes?"
+      description={`Restoring v${number} makes it the newest version and opens it in the editor. The edits you have not saved would be thrown away.`}
+      confirmLabel={`Discard and restore v${number}`}
+      cancelLabel="Keep editing"
+      destructive
+      onConfirm={confirm}
+      onCancel={cancel}
+    />
+  );
 }

@@ -53,7 +53,15 @@ function PromptRow({ prompt }: { prompt: PromptSummary }) {
             —
           </span>
         ) : (
-          <span className="badge">v{prompt.latestVersion}</span>
+          <span className="version-cell">
+            <span className="badge">v{prompt.latestVersion}</span>
+            {prompt.publishedVersion !== null && (
+              <span className="version-cell__live" title={`v${prompt.publishedVersion} is published (in production)`}>
+                <span aria-hidden="true">· </span>
+                {`live v${prompt.publishedVersion}`}
+              </span>
+            )}
+          </span>
         )}
       </td>
       <td className="prompt-table__time">

@@ -1,0 +1,46 @@
+import { Banner } from '../../components/Banner';
+import { useAppStore } from '../../state/store';
+import { ChatTemplate } from './ChatTemplate';
+import { FormatToggle } from './FormatToggle';
+import { ModelSettingsPanel } from './ModelSettingsPanel';
+import { PreviewPanel } from './PreviewPanel';
+import { SaveDialog } from './SaveDialog';
+import { TextTemplate } from './TextTemplate';
+import { useSaveShortcut } from './use-editor-shortcuts';
+import { useSlotError } from './use-slot-error';
+import { VariablesPanel } from './VariablesPanel';
+
+/** The Editor tab: the draft of the next version. The draft itself lives in the store. */
+export function EditorPanel() {
+  useSaveShortcut();
+  const mode = useAppStore((s) => s.editor.draft.mode);
+  return (
+    <>
+      <SaveErrorBanner />
+      <div className="editor-layout">
+        <div className="editor-main">
+          <div className="editor-main__bar">
+            <h2 className="panel__title">Template</h2>
+            <FormatToggle />
+          </div>
+          {mode === 'text' ? <TextTemplate /> : <ChatTemplate />}
+          <PreviewPanel />
+        </div>
+        <aside className="editor-side" aria-label="Prompt settings">
+          <VariablesPanel />
+          <ModelSettingsPanel />
+        </aside>
+      </div>
+      <SaveDialog />
+    </>
+  );
+}
+
+function SaveErrorBanner() {
+  const bannerError = useSlotError({ kind: 'banner' });
+  // Field errors sit next to their field, which may be scrolled away: say so up top too.
+  const fieldError = useAppStore((s) => s.editor.saveError !== null && s.editor.saveError.field !== undefined);
+  if (bannerError) return <Banner tone="error">Not saved: {bannerError}</Banner>;
+  if (fieldError) return <Banner tone="error">Not saved. The field with the problem is marked in red.</Banner>;
+  return null;
+}

@@ -1,0 +1,178 @@
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { Promotion } from '../../../../shared/schemas/versions';
+import { Banner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { Label } from '../../components/ButtonLabel';
+import { EmptyState } from '../../components/EmptyState';
+import { SelectField } from '../../components/SelectField';
+import { StatusBadge } from '../../components/StatusBadge';
+import { TextField } from '../../components/TextField';
+import { fieldIsUnder, messageForField } from '../../lib/field-errors';
+import { absoluteTime, relativeTime } from '../../lib/relative-time';
+import { useAppStore } from '../../state/store';
+import { versionOffers } from '../../state/version-offers';
+
+
+/** Promotion history: who put which version in production, when, and why. */
+export function HistoryPanel() {
+  const loadHistory = useAppStore((s) => s.history.load);
+  const loadVersions = useAppStore((s) => s.versions.load);
+
+  useEffect(() => {
+    void loadHistory();
+    // Row actions depend on each version's current status.
+    void loadVersions();
+  }, [loadHistory, loadVersions]);
+
+  return (
+    <div className="tab-stack">
+      <p className="history__explainer">
+        There is no dedicated rollback button: to roll back, unarchive an earlier version, then promote it.
+      </p>
+      <HistoryFilters />
+      <HistoryBody />
+    </div>
+  );
+}
+
+function HistoryFilters() {
+  const filter = useAppStore((s) => s.history.filter);
+  const people = useAppStore(useShallow((s) => s.history.people));
+  const error = useAppStore((s) => s.history.error);
+  const setFilter = useAppStore((s) => s.history.setFilter);
+  const options = [{ value: '', label: 'All members' }, ...people.map((p) => ({ value: p.id, label: p.name || p.email }))];
+  const dateError = (field: 'from' | 'to') => (error && fieldIsUnder(error.field, field) ? messageForField(error) : null);
+  return (
+    <div className="filters" role="group" aria-label="Filter promotions">
+      <SelectField label="Promoted by" options={options} value={filter.userId} onChange={(e) => setFilter({ userId: e.target.value })} />
+      <TextField
+        className="field--inline"
+        label="From"
+        type="date"
+        value={filter.from}
+        max={filter.to || undefined}
+        error={dateError('from')}
+        onChange={(e) => setFilter({ from: e.target.value })}
+      />
+      <TextField
+        className="field--inline"
+        label="To"
+        type="date"
+        value={filter.to}
+        min={filter.from || undefined}
+        error={dateError('to')}
+        onChange={(e) => setFilter({ to: e.target.value })}
+      />
+    </div>
+  );
+}
+
+function HistoryBody() {
+  const status = useAppStore((s) => s.history.status);
+  const error = useAppStore((s) => s.history.error);
+  const items = useAppStore(useShallow((s) => s.history.items));
+  const filtered = useAppStore((s) => s.history.filter.userId !== '' || s.history.filter.from !== '' || s.history.filter.to !== '');
+  const clearFilters = useAppStore((s) => s.history.clearFilters);
+  const load = useAppStore((s) => s.history.load);
+
+  if (status === 'error' && error && !error.field) {
+    return (
+      <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+        Could not load the promotion history: {error.message}
+      </Banner>
+    );
+  }
+  if (status === 'idle' || status === 'loading') return <div className="skeleton-list" aria-busy="true" aria-label="Loading promotion history" />;
+  if (items.length === 0 && filtered) {
+    return (
+      <EmptyState title="No promotions match" action={<Button onClick={clearFilters}>Clear filters</Button>}>
+        <p>No promotion of this prompt matches these filters.</p>
+      </EmptyState>
+    );
+  }
+  if (items.length === 0) {
+    return (
+      <EmptyState title="Nothing promoted yet">
+        <p>Promote a version from the Versions tab or the editor to put it in production. Each promotion is recorded here.</p>
+      </EmptyState>
+    );
+  }
+  // A version promoted more than once gets its actions on its newest row only.
+  const firstRow = new Set<string>();
+  const seen = new Set<number>();
+  for (const item of items) {
+    if (!seen.has(item.version)) {
+      seen.add(item.version);
+      firstRow.add(item.id);
+    }
+  }
+  return (
+    <div className="table-wrap">
+      <table className="data-table">
+        <caption className="visually-hidden">Promotions, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Promoted by</th>
+            <th scope="col">Promoted at</th>
+            <th scope="col">Previous version</th>
+            <th scope="col">Notes</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <PromotionRow key={item.id} promotion={item} withActions={firstRow.has(item.id)} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function PromotionRow({ promotion, withActions }: { promotion: Promotion; withActions: boolean }) {
+  const status = useAppStore((s) => s.versions.items.find((v) => v.number === promotion.version)?.status);
+  return (
+    <tr>
+      <th scope="row" className="data-table__version">
+        <span className="version-number">v{promotion.version}</span>
+        {status && <StatusBadge status={status} />}
+      </th>
+      <td>{promotion.promotedBy.name || promotion.promotedBy.email}</td>
+      <td className="data-table__muted data-table__nowrap">
+        <time dateTime={promotion.promotedAt} title={relativeTime(promotion.promotedAt)}>
+          {absoluteTime(promotion.promotedAt)}
+        </time>
+      </td>
+      <td className="data-table__muted">{promotion.previousVersion === null ? '—' : `v${promotion.previousVersion}`}</td>
+      <td className="data-table__message">{promotion.notes || <span className="muted">—</span>}</td>
+      <td className="data-table__actions">{withActions && <RollbackActions number={promotion.version} />}</td>
+    </tr>
+  );
+}
+
+function RollbackActions({ number }: { number: number }) {
+  const status = useAppStore((s) => s.versions.items.find((v) => v.number === number)?.status);
+  const busy = useAppStore((s) => s.versions.busy || s.versions.promoting);
+  const unarchive = useAppStore((s) => s.versions.unarchive);
+  const openPromote = useAppStore((s) => s.versions.openPromote);
+  if (!status) return null;
+  const offers = versionOffers({ number, status }, null, null);
+  return (
+    <div className="row-actions">
+      {offers.unarchive && (
+        <Button size="sm" disabled={busy} onClick={() => void unarchive(number)}>
+          <Label visible="Unarchive" hidden={` v${number}`} />
+        </Button>
+      )}
+      {offers.promote && (
+        <Button size="sm" variant="primary" disabled={busy} onClick={() => openPromote(number)}>
+          <Label visible="Promote" hidden={` v${number}`} />
+        </Button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+import type { ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { DiffPart, FieldChange, VersionComparison } from '../../../../shared/schemas/versions';
+import { Banner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { SelectField } from '../../components/SelectField';
+import { StatusBadge } from '../../components/StatusBadge';
+import { useAppStore } from '../../state/store';
+
+export function ComparePanel() {
+  const numbers = useAppStore(useShallow((s) => s.versions.items.map((v) => v.number)));
+  const from = useAppStore((s) => s.versions.compareFrom);
+  const to = useAppStore((s) => s.versions.compareTo);
+  const comparing = useAppStore((s) => s.versions.comparing);
+  const error = useAppStore((s) => s.versions.compareError);
+  const comparison = useAppStore((s) => s.versions.comparison);
+  const setCompare = useAppStore((s) => s.versions.setCompare);
+  const compare = useAppStore((s) => s.versions.compare);
+  if (numbers.length < 2 || from === null || to === null) return null;
+  const options = numbers.map((n) => ({ value: String(n), label: `v${n}` }));
+
+  return (
+    <section className="panel compare" aria-labelledby="compare-heading">
+      <div className="compare__bar">
+        <h2 id="compare-heading" className="panel__title">
+          Compare versions
+        </h2>
+        <div className="compare__controls">
+          <SelectField label="Compare from" options={options} value={String(from)} onChange={(e) => setCompare(Number(e.target.value), to)} />
+          <span className="compare__arrow" aria-hidden="true">
+            →
+          </span>
+          <SelectField label="Compare to" options={options} value={String(to)} onChange={(e) => setCompare(from, Number(e.target.value))} />
+          <Button size="sm" onClick={() => void compare()} disabled={comparing}>
+            Compare
+          </Button>
+        </div>
+      </div>
+      {error && <Banner tone="error">Could not compare: {error}</Banner>}
+      {comparison && <ComparisonView comparison={comparison} busy={comparing} />}
+    </section>
+  );
+}
+
+function ComparisonView({ comparison, busy }: { comparison: VersionComparison; busy: boolean }) {
+  const { template, modelSettings, variables, displayMessage } = comparison;
+  const same = template.every((p) => !p.added && !p.removed);
+  return (
+    <div className="comparison" aria-busy={busy}>
+      <div className="diff">
+        <DiffColumn side="from" heading={comparison.from} parts={template} />
+        <DiffColumn side="to" heading={comparison.to} parts={template} />
+      </div>
+      <p className="diff__note">
+        {same ? 'The templates are identical.' : comparison.granularity === 'lines' ? 'Changes are shown line by line (the texts are long).' : 'Removed words are struck through on the left; added words are highlighted on the right.'}
+      </p>
+      <div className="changes">
+        <ChangeGroup title="Model settings">
+          {modelSettings.length > 0 && <FieldChanges changes={modelSettings} />}
+        </ChangeGroup>
+        <ChangeGroup title="Variables">
+          {variables.added.length > 0 && <NameList label="Added" names={variables.added} tone="added" />}
+          {variables.removed.length > 0 && <NameList label="Removed" names={variables.removed} tone="removed" />}
+          {variables.changed.length > 0 && (
+            <div className="change-list__group">
+              <span className="change-list__label">Changed</span>
+              <FieldChanges changes={variables.changed} />
+            </div>
+          )}
+        </ChangeGroup>
+        <ChangeGroup title="Display message">{displayMessage && <FieldChanges changes={[displayMessage]} />}</ChangeGroup>
+      </div>
+    </div>
+  );
+}
+
+function DiffColumn({ side, heading, parts }: { side: 'from' | 'to'; heading: VersionComparison['from']; parts: DiffPart[] }) {
+  return (
+    <div className={`diff__column diff__column--${side}`}>
+      <h3 className="diff__heading">
+        <span className="visually-hidden">{side === 'from' ? 'From ' : 'To '}</span>
+        <span className="version-number">v{heading.number}</span>
+        <StatusBadge status={heading.status} />
+      </h3>
+      <pre className="diff__text">
+        {parts.map((part, index) => {
+          if (side === 'from') {
+            if (part.added) return null;
+            return part.removed ? <del key={index}>{part.value}</del> : <span key={index}>{part.value}</span>;
+          }
+          if (part.removed) return null;
+          return part.added ? <ins key={index}>{part.value}</ins> : <span key={index}>{part.value}</span>;
+        })}
+      </pre>
+    </div>
+  );
+}
+
+function ChangeGroup({ title, children }: { title: string; children: ReactNode }) {
+  const items = (Array.isArray(children) ? children : [children]).filter(Boolean);
+  return (
+    <section className="change-group">
+      <h3 className="change-group__title">{title}</h3>
+      {items.length === 0 ? <p className="change-group__none">No changes</p> : children}
+    </section>
+  );
+}
+
+const shown = (value: string) => (value === '' ? <span className="muted">(none)</span> : <code>{value}</code>);
+
+function FieldChanges({ changes }: { changes: FieldChange[] }) {
+  return (
+    <ul className="change-list">
+      {changes.map((change) => (
+        <li key={change.field} className="change-list__item">
+          <span className="change-list__field">{change.field}</span> {shown(change.from)}
+          <span aria-hidden="true"> → </span>
+          <span className="visually-hidden"> changed to </span>
+          {shown(change.to)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function NameList({ label, names, tone }: { label: string; names: string[]; tone: 'added' | 'removed' }) {
+  return (
+    <div className="change-list__group">
+      <span className="change-list__label">{label}</span>
+      <ul className="change-names">
+        {names.map((name) => (
+          <li key={name} className={`change-name change-name--${tone}`}>
+            <code>{`{{${name}}}`}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

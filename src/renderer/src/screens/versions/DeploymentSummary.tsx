@@ -1,0 +1,29 @@
+import { Button } from '../../components/Button';
+import { useAppStore } from '../../state/store';
+import { deploymentSummary } from '../../state/version-offers';
+
+export function DeploymentSummary() {
+  const summary = useAppStore((s) => deploymentSummary(s.versions.deployment, s.versions.items.length));
+  const pinned = useAppStore((s) => s.versions.deployment?.mode === 'pinned');
+  const busy = useAppStore((s) => s.versions.busy);
+  const pin = useAppStore((s) => s.versions.pin);
+  if (!summary) return null;
+  return (
+    <section className="deployment" aria-label="API deployment">
+      <span className={`deployment__dot${pinned ? ' deployment__dot--pinned' : ''}`} aria-hidden="true" />
+      <div className="deployment__text">
+        <p className="deployment__summary">{summary}</p>
+        <p className="deployment__hint">
+          {pinned
+            ? 'Promotions do not change what the API serves while it is pinned.'
+            : 'Promoting a version changes what the API serves. Pin a version to hold it in place.'}
+        </p>
+      </div>
+      {pinned && (
+        <Button size="sm" disabled={busy} onClick={() => void pin(null)}>
+          Follow published version
+        </Button>
+      )}
+    </section>
+  );
+}

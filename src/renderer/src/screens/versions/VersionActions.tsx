@@ -1,0 +1,59 @@
+import { Button } from '../../components/Button';
+import { Label } from '../../components/ButtonLabel';
+import { useAppStore } from '../../state/store';
+import { versionOffers } from '../../state/version-offers';
+
+interface VersionActionsProps {
+  number: number;
+  /** Open is left out where the version is already open. */
+  withOpen?: boolean;
+}
+
+/**
+ * The actions a version offers, by status. Visible labels stay short ("Promote"); the version
+ * number is in each accessible name ("Promote v3") so every row's buttons are distinct.
+ */
+export function VersionActions({ number, withOpen = true }: VersionActionsProps) {
+  const status = useAppStore((s) => s.versions.items.find((v) => v.number === number)?.status);
+  const newest = useAppStore((s) => s.versions.items[0]?.number ?? null);
+  const deployment = useAppStore((s) => s.versions.deployment);
+  const busy = useAppStore((s) => s.versions.busy || s.versions.promoting);
+  const promptName = useAppStore((s) => s.versions.promptName);
+  const navigate = useAppStore((s) => s.route.navigate);
+  const openPromote = useAppStore((s) => s.versions.openPromote);
+  const unarchive = useAppStore((s) => s.versions.unarchive);
+  const requestRestore = useAppStore((s) => s.versions.requestRestore);
+  const pin = useAppStore((s) => s.versions.pin);
+  if (!status || !promptName) return null;
+  const offers = versionOffers({ number, status }, newest, deployment);
+
+  return (
+    <div className="row-actions">
+      {withOpen && (
+        <Button size="sm" onClick={() => navigate({ name: 'editor', promptName, tab: 'versions', version: number })}>
+          <Label visible="Open" hidden={` v${number}`} />
+        </Button>
+      )}
+      {offers.promote && (
+        <Button size="sm" variant="primary" disabled={busy} onClick={() => openPromote(number)}>
+          <Label visible="Promote" hidden={` v${number}`} />
+        </Button>
+      )}
+      {offers.unarchive && (
+        <Button size="sm" disabled={busy} onClick={() => void unarchive(number)} title="Make it a draft again so it can be promoted">
+          <Label visible="Unarchive" hidden={` v${number}`} />
+        </Button>
+      )}
+      {offers.restore && (
+        <Button size="sm" disabled={busy} onClick={() => requestRestore(number)} title="Copy this version's content into a new version">
+          <Label visible="Restore" hidden={` v${number} as new version`} />
+        </Button>
+      )}
+      {offers.pin && (
+        <Button size="sm" variant="ghost" disabled={busy} onClick={() => void pin(number)} title="Serve this version from the API whatever is published">
+          <Label visible="Pin" hidden={` v${number}`} after=" to API" />
+        </Button>
+      )}
+    </div>
+  );
+}
