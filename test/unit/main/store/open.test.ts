@@ -100,3 +100,17 @@ describe('openStore', () => {
     expect(() => openStore(path)).toThrowError(StoreError);
   });
 });
+
+describe('data migrations', () => {
+  it('0030 sharing: prompts that existed before become Private, with no shares', () => {
+    const path = dbPath();
+    const before = openStore(path, { migrations: MIGRATIONS.filter((m) => m.version < 30) });
+    before.prepare("INSERT INTO users (id, email, name, role, created_at) VALUES ('u1', 'a@b.c', 'A', 'admin', 'now')").run();
+    before.prepare("INSERT INTO prompts (id, name, title, owner_id, created_at, updated_at) VALUES ('p1', 'old', 'Old', 'u1', 'now', 'now')").run();
+    before.close();
+    const after = openStore(path);
+    expect(after.prepare("SELECT sharing_level FROM prompts WHERE id = 'p1'").get()).toEqual({ sharing_level: 'private' });
+    expect(after.prepare('SELECT count(*) AS n FROM prompt_shares').get()).toEqual({ n: 0 });
+    after.close();
+  });
+});
