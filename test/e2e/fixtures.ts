@@ -1,7 +1,8 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { osUser } from '../../src/main/core/workspace';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -45,6 +46,15 @@ export function startServer(dataDir: string, port = 0): Promise<Server> {
   });
 }
 
+/** Runs the promptdesk CLI and returns its stdout, trimmed. */
+export function cli(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [join(ROOT, 'bin', 'promptdesk.js'), ...args], (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim()),
+    );
+  });
+}
+
 export async function openApp(page: Page, server: Server): Promise<void> {
   await page.goto(server.openUrl);
   await expect(page.locator('html[data-app-ready="true"]')).toBeAttached();
@@ -56,7 +66,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
-export const test = base.extend<{ dataDir: string; server: Server }>({
+export const test = base.extend<{ dataDir: string; server: Server; apiKey: string }>({
   // eslint-disable-next-line no-empty-pattern
   dataDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'promptdesk-e2e-'));
@@ -67,6 +77,11 @@ export const test = base.extend<{ dataDir: string; server: Server }>({
     const server = await startServer(dataDir);
     await use(server);
     await server.stop();
+  },
+  /** A key for the workspace owner, made with the CLI as a user would. */
+  apiKey: async ({ dataDir, server }, use) => {
+    void server; // the server has created the workspace and its owner
+    await use(await cli(['keys', 'create', '--data-dir', dataDir, '--user', osUser().email]));
   },
 });
 

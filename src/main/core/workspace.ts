@@ -20,7 +20,8 @@ export interface Workspace {
   close(): void;
 }
 
-function osUser(): { name: string; email: string } {
+/** Who owns a new workspace: the OS user, as `<username>@localhost`. */
+export function osUser(): { name: string; email: string } {
   let name = 'owner';
   try {
     name = userInfo().username || name;

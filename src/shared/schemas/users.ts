@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-export const EmailSchema = z.string().trim().toLowerCase().pipe(z.email('Enter an email address like ada@example.com').max(254));
+// Deliberately loose: the desktop owner is `<os user>@localhost`, which stricter checks refuse.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@.][^\s@]*$/;
+export const EmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.string().max(254).regex(EMAIL_PATTERN, 'Enter an email address like ada@example.com'));
 
 export const AddUserInput = z.object({
   email: EmailSchema,

@@ -108,7 +108,10 @@ export const createVersionsSlice: SliceCreator<VersionsSlice> = (set, get) => {
       patch({ busy: false, notice: describe(value) });
       await refreshAll();
     } catch (error) {
-      if (current(promptName)) patch({ busy: false, actionError: toFormError(error).message });
+      if (!current(promptName)) return;
+      patch({ busy: false, actionError: toFormError(error).message });
+      // The refusal may come from a change made elsewhere: show the versions as they are now.
+      void get().versions.load();
     }
   };
 
@@ -139,7 +142,8 @@ export const createVersionsSlice: SliceCreator<VersionsSlice> = (set, get) => {
           // Newest first: by default compare the previous version with the newest.
           const defaults = { compareTo: items[0]?.number ?? null, compareFrom: items[1]?.number ?? items[0]?.number ?? null };
           patch({ items, deployment, status: 'ready', ...(keep ? {} : { ...defaults, comparison: null }) });
-          if (!keep && items.length >= 2) void get().versions.compare();
+          // Re-run even when the pair is kept: statuses (and drafts edited in place) may have moved.
+          if (items.length >= 2) void get().versions.compare();
         } catch (error) {
           if (request !== latestLoad || !current(promptName)) return;
           patch({ status: 'error', error: toFormError(error).message });
@@ -194,7 +198,9 @@ export const createVersionsSlice: SliceCreator<VersionsSlice> = (set, get) => {
           patch({ promoting: false, promoteTarget: null, notice: `v${number} promoted to production` });
           await refreshAll();
         } catch (error) {
-          if (current(promptName)) patch({ promoting: false, promoteError: toFormError(error) });
+          if (!current(promptName)) return;
+          patch({ promoting: false, promoteError: toFormError(error) });
+          void get().versions.load();
         }
       },
       async unarchive(number) {
