@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { createApiApp } from './api/app';
+import type { RateLimits } from './api/rate-limit';
 import type { ApiEnv } from './api/env';
 import { DEFAULT_API_PORT, listen, type RunningServer } from './api/server';
 import { createHandlers } from './core/handlers';
@@ -17,6 +18,8 @@ export interface HostOptions {
   port?: number;
   host?: string;
   nativeBinding?: string;
+  /** API rate limits (tests make them small). */
+  limits?: RateLimits;
   /** Adds routes to the API app before it listens (the headless renderer and bridge). */
   mount?: (app: Hono<ApiEnv>, host: Host) => void;
 }
@@ -68,7 +71,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   };
 
   if (api.enabled) {
-    const app = createApiApp({ workspace, version: APP_VERSION, mount: (a) => options.mount?.(a, host) });
+    const app = createApiApp({ workspace, version: APP_VERSION, limits: options.limits, mount: (a) => options.mount?.(a, host) });
     try {
       host.server = await listen(app, bindHost, port);
       api.port = host.server.port;

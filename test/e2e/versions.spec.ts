@@ -31,6 +31,19 @@ async function promote(page: Page, number: number, notes: string): Promise<void>
   await expect(page.getByText(`v${number} promoted to production`)).toBeVisible();
 }
 
+/** Turns the prompt's API access on through the app's own bridge (prompts start with it off). */
+async function enableApiAccess(page: Page, name: string): Promise<void> {
+  const result = await page.evaluate(async (promptName) => {
+    const response = await fetch('/bridge/prompts:set-api', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-promptdesk-session': sessionStorage.getItem('promptdesk.session') ?? '' },
+      body: JSON.stringify({ name: promptName, apiAccess: true }),
+    });
+    return (await response.json()) as { ok: boolean };
+  }, name);
+  expect(result.ok).toBe(true);
+}
+
 async function renderViaApi(server: { url: string }, key: string): Promise<string> {
   const res = await fetch(`${server.url}/api/v1/prompts/support-reply/render`, {
     method: 'POST',
@@ -45,6 +58,7 @@ test('versions: compare, promote with notes, history, rollback by unarchive + pr
   await openApp(page, server);
   await createPrompt(page, 'support-reply', 'Support reply');
   await saveVersion(page, 'Reply to {{customer}} politely.', 'first', 1);
+  await enableApiAccess(page, 'support-reply');
   await saveVersion(page, 'Reply to {{customer}} warmly and briefly.', 'warmer', 2);
   await saveVersion(page, 'Reply to {{customer}} warmly, briefly, and offer a discount.', 'discount', 3);
 

@@ -1,4 +1,5 @@
 import { startHost, type Host } from '../../src/main/host';
+import type { RateLimits } from '../../src/main/api/rate-limit';
 import { createKey } from '../../src/main/core/keys/keys-service';
 import type { Ctx } from '../../src/main/core/context';
 import { tempDir } from './workspace';
@@ -16,9 +17,9 @@ export interface TestHost {
 }
 
 /** A headless host on an ephemeral port with its own data folder and an owner key. */
-export async function startTestHost(): Promise<TestHost> {
+export async function startTestHost(options: { limits?: RateLimits } = {}): Promise<TestHost> {
   const dir = tempDir();
-  const host = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0 });
+  const host = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0, limits: options.limits });
   const owner = host.workspace.as(host.workspace.owner.id);
   const key = createKey(owner, { userEmail: owner.actor.email, label: 'test' }).key;
   const port = host.server!.port;

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../src/main/core/context';
 import { addUser, setUserActive } from '../../src/main/core/users/users-service';
-import { createPrompt } from '../../src/main/core/prompts/prompts-service';
+import { createPrompt, setApiSettings } from '../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../src/main/core/versions/versions-service';
 import { addShare, setSharingLevel } from '../../src/main/core/sharing/sharing-service';
 import { AddUserInput } from '../../src/shared/schemas/users';
@@ -35,6 +35,7 @@ export function buildMatrixWorld(admin: Ctx): Record<Actor, User> {
         saveVersion(owner, SaveVersionInput.parse({ name, template: { kind: 'text', text: 'Hello {{who}}' } }));
         saveVersion(owner, SaveVersionInput.parse({ name, template: { kind: 'text', text: 'Hi {{who}}' } }));
         setSharingLevel(owner, { name, level });
+        setApiSettings(owner, { name, apiAccess: true });
         addShare(owner, { name, email: users.viewShare.email, permission: 'view' });
         addShare(owner, { name, email: users.runShare.email, permission: 'run' });
         addShare(owner, { name, email: users.editShare.email, permission: 'edit' });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openWorkspace, type Workspace } from '../../src/main/core/workspace';
 import type { Ctx } from '../../src/main/core/context';
 import { addUser } from '../../src/main/core/users/users-service';
-import { createPrompt } from '../../src/main/core/prompts/prompts-service';
+import { createPrompt, setApiSettings } from '../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../src/main/core/versions/versions-service';
 import { CreatePromptInput, SaveVersionInput } from '../../src/shared/schemas/prompts';
 import { AddUserInput } from '../../src/shared/schemas/users';
@@ -35,7 +35,10 @@ export function member(ctx: Ctx, email: string, name = email.split('@')[0]!): Ct
   return { ...ctx, actor: user };
 }
 
-export function seedPrompt(ctx: Ctx, name: string, text: string, extra: Partial<CreatePromptInput> = {}) {
-  createPrompt(ctx, CreatePromptInput.parse({ name, title: extra.title ?? name, ...extra }));
+/** A prompt with one version; `api: true` also turns its HTTP API access on. */
+export function seedPrompt(ctx: Ctx, name: string, text: string, extra: Partial<CreatePromptInput> & { api?: boolean } = {}) {
+  const { api, ...input } = extra;
+  createPrompt(ctx, CreatePromptInput.parse({ name, title: input.title ?? name, ...input }));
+  if (api) setApiSettings(ctx, { name, apiAccess: true });
   return saveVersion(ctx, SaveVersionInput.parse({ name, template: { kind: 'text', text } }));
 }

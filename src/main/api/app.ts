@@ -6,6 +6,7 @@ import { AppError, toErrorShape } from '../core/errors';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 import type { AppErrorShape } from '../../shared/schemas/common';
 import { requireKey } from './auth';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit';
 import { promptsRoutes } from './routes/prompts';
 import { versionsRoutes } from './routes/versions';
 import { sharingRoutes } from './routes/sharing';
@@ -13,23 +14,25 @@ import type { Workspace } from '../core/workspace';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export function problemResponse(error: AppErrorShape): Response {
+// Headers go in at construction: @hono/node-server's fast Response ignores later header edits.
+export function problemResponse(error: AppErrorShape, extraHeaders: Record<string, string> = {}): Response {
   const problem = toProblem(error);
   return new Response(JSON.stringify(problem), {
     status: problem.status,
-    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', ...extraHeaders },
   });
 }
 
 export interface ApiAppOptions {
   workspace: Workspace;
   version: string;
+  limits?: RateLimits;
   /** Extra routes mounted by the host (the headless renderer and its bridge). */
   mount?: (app: Hono<ApiEnv>) => void;
 }
 
 /** The HTTP API: health, then key-authenticated `/api/v1`. Host/Origin are checked before this runs. */
-export function createApiApp({ workspace, version, mount }: ApiAppOptions): Hono<ApiEnv> {
+export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_LIMITS }: ApiAppOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.use('*', async (c, next) => {
     await next();
@@ -46,7 +49,7 @@ export function createApiApp({ workspace, version, mount }: ApiAppOptions): Hono
   );
 
   app.get('/api/v1/health', (c) => c.json({ status: 'ok', version }));
-  app.use('/api/v1/*', requireKey(workspace));
+  app.use('/api/v1/*', requireKey(workspace, limits));
   app.route('/api/v1/prompts', promptsRoutes);
   app.route('/api/v1/prompts', versionsRoutes);
   app.route('/api/v1/prompts', sharingRoutes);
@@ -54,7 +57,9 @@ export function createApiApp({ workspace, version, mount }: ApiAppOptions): Hono
 
   app.notFound((c) => problemResponse({ code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }));
   app.onError((error) => {
-    if (error instanceof AppError) return problemResponse(error.toJSON());
+    if (error instanceof AppError) {
+      return problemResponse(error.toJSON(), error.retryAfter === undefined ? {} : { 'Retry-After': String(error.retryAfter) });
+    }
     if (error instanceof HTTPException && error.status === 413) {
       return problemResponse({ code: 'payload_too_large', message: `The body is larger than ${MAX_BODY_BYTES} bytes` });
     }

@@ -1,5 +1,12 @@
 import type { Store } from '../store/store';
-import type { User } from '../../shared/schemas/users';
+import type { ApiKeyInfo, User } from '../../shared/schemas/users';
+
+/** How a call arrived over the HTTP API: the key used (null for a keyless read) and from where. */
+export interface ApiVia {
+  kind: 'api';
+  key: ApiKeyInfo | null;
+  loopback: boolean;
+}
 
 export interface Clock {
   now(): Date;
@@ -11,6 +18,8 @@ export interface Ctx {
   store: Store;
   clock: Clock;
   actor: User;
+  /** Set for HTTP API calls: API exposure, key scopes and keyless access apply. */
+  via?: ApiVia;
 }
 
 export const nowIso = (ctx: { clock: Clock }) => ctx.clock.now().toISOString();

@@ -3,6 +3,9 @@ import type { ZodError } from 'zod';
 
 /** A failure a caller can act on. Every door maps it the same way (IPC result, problem+json, CLI). */
 export class AppError extends Error {
+  /** Seconds a rate-limited caller should wait (sent as Retry-After). */
+  retryAfter?: number;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -10,6 +13,12 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+  }
+
+  static rateLimited(message: string, retryAfter: number): AppError {
+    const error = new AppError('rate_limited', message);
+    error.retryAfter = retryAfter;
+    return error;
   }
 
   toJSON(): AppErrorShape {

@@ -5,7 +5,8 @@ import type { AppInfo } from '../../shared/schemas/app';
 import type { Result } from '../../shared/schemas/common';
 import type { Ctx } from './context';
 import { fromZodError, toErrorShape } from './errors';
-import { createPrompt, deletePrompt, getPrompt, listPrompts, listRunnablePrompts } from './prompts/prompts-service';
+import { createPrompt, deletePrompt, getPrompt, listPrompts, listRunnablePrompts, setApiSettings } from './prompts/prompts-service';
+import { createKey, listKeys, revokeKey } from './keys/keys-service';
 import { getVersion, listVersions, saveVersion } from './versions/versions-service';
 import { previewRender } from './render/render-service';
 import {
@@ -41,6 +42,7 @@ export function createHandlers(host: HostInfo): Handlers {
     'prompts:get': (ctx, input) => getPrompt(ctx, input.name),
     'prompts:create': (ctx, input) => createPrompt(ctx, input),
     'prompts:delete': (ctx, input) => deletePrompt(ctx, input.name),
+    'prompts:set-api': (ctx, input) => setApiSettings(ctx, input),
     'versions:save': (ctx, input) => saveVersion(ctx, input),
     'versions:list': (ctx, input) => listVersions(ctx, input.name),
     'versions:get': (ctx, input) => getVersion(ctx, input.name, input.number),
@@ -64,6 +66,9 @@ export function createHandlers(host: HostInfo): Handlers {
     'users:search': (ctx, input) => searchUsers(ctx, input.query),
     'users:access': (ctx, input) => accessForUser(ctx, input.userId),
     'session:switch': (_ctx, input) => host.switchMember(input.userId),
+    'keys:list': (ctx) => listKeys(ctx),
+    'keys:create': (ctx, input) => createKey(ctx, input),
+    'keys:revoke': (ctx, input) => revokeKey(ctx, input.keyId),
   };
 }
 

@@ -9,6 +9,7 @@ export const CHANNELS = [
   'prompts:get',
   'prompts:create',
   'prompts:delete',
+  'prompts:set-api',
   'versions:save',
   'versions:list',
   'versions:get',
@@ -32,6 +33,9 @@ export const CHANNELS = [
   'users:search',
   'users:access',
   'session:switch',
+  'keys:list',
+  'keys:create',
+  'keys:revoke',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

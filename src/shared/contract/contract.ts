@@ -6,6 +6,7 @@ import {
   PreviewRenderInput,
   PromptRefInput,
   SaveVersionInput,
+  SetApiSettingsInput,
   VersionRefInput,
 } from '../schemas/prompts';
 import type {
@@ -16,7 +17,8 @@ import type {
   VersionSummary,
 } from '../schemas/prompts';
 import type { User } from '../schemas/users';
-import { AddUserInput, SearchUsersInput, SetUserActiveInput, UserRefInput } from '../schemas/users';
+import { AddUserInput, CreateKeyInput, KeyRefInput, SearchUsersInput, SetUserActiveInput, UserRefInput } from '../schemas/users';
+import type { ApiKeyInfo, ApiKeyListItem } from '../schemas/users';
 import { AddShareInput, RemoveShareInput, SetSharingLevelInput } from '../schemas/sharing';
 import type { AccessEntry, SharingInfo } from '../schemas/sharing';
 import { CompareInput, PinInput, PromoteInput, PromotionsInput } from '../schemas/versions';
@@ -33,6 +35,7 @@ export const CONTRACT = {
   'prompts:get': PromptRefInput,
   'prompts:create': CreatePromptInput,
   'prompts:delete': PromptRefInput,
+  'prompts:set-api': SetApiSettingsInput,
   'versions:save': SaveVersionInput,
   'versions:list': PromptRefInput,
   'versions:get': VersionRefInput,
@@ -56,6 +59,9 @@ export const CONTRACT = {
   'users:search': SearchUsersInput,
   'users:access': UserRefInput,
   'session:switch': UserRefInput,
+  'keys:list': NoInput,
+  'keys:create': CreateKeyInput,
+  'keys:revoke': KeyRefInput,
 } satisfies Record<Channel, z.ZodType>;
 
 export interface ChannelOutputs {
@@ -65,6 +71,7 @@ export interface ChannelOutputs {
   'prompts:get': PromptDetail;
   'prompts:create': PromptDetail;
   'prompts:delete': { deleted: true };
+  'prompts:set-api': PromptDetail;
   'versions:save': PromptVersion;
   'versions:list': VersionSummary[];
   'versions:get': PromptVersion;
@@ -88,6 +95,10 @@ export interface ChannelOutputs {
   'users:search': User[];
   'users:access': AccessEntry[];
   'session:switch': User;
+  'keys:list': ApiKeyListItem[];
+  /** The plain key is in this answer only; it is never shown again. */
+  'keys:create': { key: string; info: ApiKeyInfo };
+  'keys:revoke': ApiKeyInfo;
 }
 
 export type ChannelInput<C extends Channel> = z.input<(typeof CONTRACT)[C]>;

@@ -58,6 +58,12 @@ export const ListPromptsInput = z.object({
 export type ListPromptsInput = z.input<typeof ListPromptsInput>;
 
 export const PromptRefInput = z.object({ name: PromptNameSchema });
+
+export const SetApiSettingsInput = z.object({
+  name: PromptNameSchema,
+  apiAccess: z.boolean().optional(),
+  keyRequired: z.boolean().optional(),
+});
 export const VersionRefInput = z.object({ name: PromptNameSchema, number: z.number().int().min(1) });
 
 /** Changes to a draft version in place (seed APIs 001/004); immutable versions refuse with 409. */
@@ -103,6 +109,10 @@ export interface PromptSummary {
   /** The version the API deployment is pinned to, if pinned. */
   pinnedVersion: number | null;
   sharingLevel: SharingLevel;
+  /** Served over the HTTP API at all (off by default for prompts made in the app). */
+  apiAccess: boolean;
+  /** Whether API callers need a key; keyless calls are accepted from 127.0.0.1 only. */
+  apiKeyRequired: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -24,19 +24,38 @@ export interface User {
   createdAt: string;
 }
 
+/** What a key may be used for, within its member's own permissions. */
+export const KEY_SCOPES = ['read', 'run', 'write', 'admin'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
 export const CreateKeyInput = z.object({
   userEmail: EmailSchema,
-  label: z.string().trim().min(1).max(100).default('default'),
+  label: z.string().trim().min(1, 'Give the key a label').max(100).default('default'),
+  scopes: z
+    .array(z.enum(KEY_SCOPES, { message: 'Scopes are read, run, write and admin' }))
+    .min(1, 'Choose at least one scope')
+    .default([...KEY_SCOPES])
+    .transform((scopes) => KEY_SCOPES.filter((s) => scopes.includes(s))),
+  /** ISO date or date-time after which the key stops working; a bare date expires at its end (UTC). */
+  expiresAt: z.string().max(40).nullable().optional(),
 });
+
+export const KeyRefInput = z.object({ keyId: z.string().min(1).max(64) });
 
 export interface ApiKeyInfo {
   id: string;
   userId: string;
   label: string;
   prefix: string;
+  scopes: KeyScope[];
   createdAt: string;
   lastUsedAt: string | null;
+  expiresAt: string | null;
   revokedAt: string | null;
+}
+
+export interface ApiKeyListItem extends ApiKeyInfo {
+  user: { id: string; name: string; email: string };
 }
 
 export const UserRefInput = z.object({ userId: z.string().min(1).max(64) });

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { z } from 'zod';
 import type { Clock, Ctx } from '../context';
-import { AppError, notFound } from '../errors';
-import { assertAdmin } from '../users/users-service';
-import type { ApiKeyInfo, User } from '../../../shared/schemas/users';
+import { AppError, invalid, notFound } from '../errors';
+import { assertActive, assertAdmin } from '../users/users-service';
+import type { ApiKeyInfo, ApiKeyListItem, CreateKeyInput, KeyScope, User } from '../../../shared/schemas/users';
 import type { Store } from '../../store/store';
 
 /** `pd_` + 12-char lookup prefix + `_` + 43-char secret (256 bits). */
@@ -12,30 +13,65 @@ const hashKey = (key: string) => createHash('sha256').update(key).digest();
 
 const unauthenticated = () => new AppError('unauthenticated', 'Missing or invalid API key');
 
-/** Creates a key for a member; the plain key is returned once and only its hash is stored. */
-export function createKey(ctx: Ctx, input: { userEmail: string; label: string }): { key: string; info: ApiKeyInfo } {
+function expiryOf(value: string | null | undefined, now: Date): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value;
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) throw invalid('Expiry must be a date like 2027-01-31 or an ISO date-time', 'expiresAt');
+  if (time <= now.getTime()) throw invalid('Expiry must be in the future', 'expiresAt');
+  return new Date(time).toISOString();
+}
+
+/**
+ * Creates a key for a member (yourself, or anyone if you are an admin). The plain key is
+ * returned once; only its SHA-256 and a short visible prefix are stored.
+ */
+export function createKey(ctx: Ctx, input: z.input<typeof CreateKeyInput> & { scopes?: KeyScope[] }): { key: string; info: ApiKeyInfo } {
+  assertActive(ctx.actor);
   const { store } = ctx;
-  const owner = store.users.getByEmail(input.userEmail);
+  const owner = store.users.getByEmail(input.userEmail.toLowerCase());
   if (!owner) throw notFound(`Member ${input.userEmail}`);
   if (owner.id !== ctx.actor.id) assertAdmin(ctx.actor);
+  const now = ctx.clock.now();
   const prefix = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);
   const key = `pd_${prefix}_${randomBytes(32).toString('base64url')}`;
   const info: ApiKeyInfo = {
     id: randomUUID(),
     userId: owner.id,
-    label: input.label,
+    label: input.label ?? 'default',
     prefix: `pd_${prefix}`,
-    createdAt: ctx.clock.now().toISOString(),
+    scopes: input.scopes ?? ['read', 'run', 'write', 'admin'],
+    createdAt: now.toISOString(),
     lastUsedAt: null,
+    expiresAt: expiryOf(input.expiresAt, now),
     revokedAt: null,
   };
   store.tx(() => store.keys.insert(info, hashKey(key)));
   return { key, info };
 }
 
+/** Your own keys; an admin sees every member's. */
+export function listKeys(ctx: Ctx): ApiKeyListItem[] {
+  assertActive(ctx.actor);
+  const all = ctx.store.keys.listAll();
+  return ctx.actor.role === 'admin' ? all : all.filter((k) => k.userId === ctx.actor.id);
+}
+
+/** Revocation takes effect on the key's next request. */
+export function revokeKey(ctx: Ctx, keyId: string): ApiKeyInfo {
+  assertActive(ctx.actor);
+  const { store } = ctx;
+  return store.tx(() => {
+    const key = store.keys.get(keyId);
+    if (!key || (key.userId !== ctx.actor.id && ctx.actor.role !== 'admin')) throw notFound('API key');
+    store.keys.revoke(keyId, ctx.clock.now().toISOString());
+    return store.keys.get(keyId)!;
+  });
+}
+
 /**
  * The member a presented key acts as. Looks up by prefix, then compares hashes in constant
- * time; any malformed, unknown, revoked or deactivated key is the same 401.
+ * time; any malformed, unknown, revoked, expired or deactivated key is the same 401.
  */
 export function authenticateKey(store: Store, clock: Clock, presented: string): { user: User; key: ApiKeyInfo } {
   const match = KEY_PATTERN.exec(presented);
@@ -44,8 +80,17 @@ export function authenticateKey(store: Store, clock: Clock, presented: string): 
   const expected = stored?.hash ?? Buffer.alloc(32);
   const equal = timingSafeEqual(hashKey(presented), expected);
   if (!stored || !equal || stored.info.revokedAt) throw unauthenticated();
+  const now = clock.now();
+  if (stored.info.expiresAt && Date.parse(stored.info.expiresAt) <= now.getTime()) throw unauthenticated();
   const user = store.users.get(stored.info.userId);
   if (!user || !user.isActive) throw unauthenticated();
-  store.keys.touch(stored.info.id, clock.now().toISOString());
+  store.keys.touch(stored.info.id, now.toISOString());
   return { user, key: stored.info };
+}
+
+/** A key used outside its scopes is refused even where its member would be allowed. */
+export function requireScope(key: ApiKeyInfo, scope: KeyScope): void {
+  if (!key.scopes.includes(scope)) {
+    throw new AppError('forbidden', `This API key lacks the "${scope}" scope (it has: ${key.scopes.join(', ')})`);
+  }
 }

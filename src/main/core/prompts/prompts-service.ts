@@ -3,7 +3,8 @@ import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { conflict } from '../errors';
 import { requirePrompt } from '../sharing/access';
-import type { CreatePromptInput, ListPromptsInput, PromptDetail, PromptList } from '../../../shared/schemas/prompts';
+import { requireScope } from '../keys/keys-service';
+import type { CreatePromptInput, ListPromptsInput, PromptDetail, PromptList, SetApiSettingsInput } from '../../../shared/schemas/prompts';
 import type { z } from 'zod';
 import { promptFromRow, type PromptRow, type PromptScope } from '../../store/repos/prompts-repo';
 import { templateText, type Template } from '../../../shared/template/template';
@@ -30,7 +31,9 @@ export function listPrompts(ctx: Ctx, input: ListParsed, scope: PromptScope = 'l
   assertActive(ctx.actor);
   const { prompts } = ctx.store;
   const viewer = viewerOf(ctx);
-  const filter = { viewer, scope, match: toMatchQuery(input.query), tag: input.tag ?? null, owner: input.ownerId ?? null };
+  if (ctx.via?.key) requireScope(ctx.via.key, 'read');
+  const apiOnly = ctx.via !== undefined;
+  const filter = { viewer, scope, apiOnly, match: toMatchQuery(input.query), tag: input.tag ?? null, owner: input.ownerId ?? null };
   return {
     ...prompts.page(filter, input.sort, input.limit, input.offset),
     facets: { tags: prompts.tags(viewer), owners: prompts.owners(viewer) },
@@ -71,6 +74,8 @@ export function createPrompt(ctx: Ctx, input: CreateParsed): PromptDetail {
       slashCommand,
       ownerId: ctx.actor.id,
       now,
+      // A prompt created through the API is meant to be served by it; one made in the app starts off.
+      apiAccess: ctx.via !== undefined,
     });
     const row = store.prompts.getRowByName(input.name)!;
     store.prompts.index(row.rowid, { ...input, template: '' });
@@ -99,4 +104,14 @@ export function reindexPrompt(ctx: Ctx, row: PromptRow, template: Template): voi
     tags,
     template: templateText(template),
   });
+}
+
+/** Turns API exposure on or off and decides whether callers need a key (owner or admin). */
+export function setApiSettings(ctx: Ctx, input: z.output<typeof SetApiSettingsInput>): PromptDetail {
+  const { store } = ctx;
+  store.tx(() => {
+    const row = requirePrompt(ctx, input.name, 'share');
+    store.prompts.setApiSettings(row.id, input.apiAccess ?? row.api_access === 1, input.keyRequired ?? row.api_key_required === 1, nowIso(ctx));
+  });
+  return getPrompt(ctx, input.name);
 }

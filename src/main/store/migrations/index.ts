@@ -2,8 +2,9 @@ import type { Migration } from './types';
 import { initial } from './0010-initial';
 import { versionsLifecycle } from './0020-versions-lifecycle';
 import { sharing } from './0030-sharing';
+import { apiAccess } from './0040-api-access';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess];
 
 export type { Migration };

@@ -17,6 +17,8 @@ export interface PromptRow {
   pinned_version: number | null;
   published_version: number | null;
   sharing_level: SharingLevel;
+  api_access: number;
+  api_key_required: number;
   created_at: string;
   updated_at: string;
   owner_name: string;
@@ -35,6 +37,8 @@ export const promptFromRow = (row: PromptRow): PromptSummary => ({
   publishedVersion: row.published_version,
   pinnedVersion: row.pinned_version,
   sharingLevel: row.sharing_level,
+  apiAccess: row.api_access === 1,
+  apiKeyRequired: row.api_key_required === 1,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -77,6 +81,7 @@ const VISIBLE: Record<PromptScope, string> = {
 function conditions(filter: PromptFilter): string {
   const parts: string[] = [];
   if (filter.viewer !== null) parts.push(VISIBLE[filter.scope]);
+  if (filter.apiOnly) parts.push('p.api_access = 1');
   if (filter.match !== null) parts.push('p.rowid IN (SELECT id FROM m)');
   if (filter.tag !== null) parts.push('p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag = :tag)');
   if (filter.owner !== null) parts.push('p.owner_id = :owner');
@@ -100,7 +105,7 @@ function pageSql(filter: PromptFilter, sort: Sort, walkIndex: boolean): string {
 /** Counts from the smallest source that answers exactly (the search index rows mirror prompts). */
 function countSql(filter: PromptFilter): string {
   const { match, tag, owner } = filter;
-  if (filter.viewer !== null) return `${match !== null ? MATCHES : ''}SELECT count(*) AS n FROM prompts p WHERE ${conditions(filter)}`;
+  if (filter.viewer !== null || filter.apiOnly) return `${match !== null ? MATCHES : ''}SELECT count(*) AS n FROM prompts p WHERE ${conditions(filter)}`;
   if (match === null && tag === null && owner === null) return 'SELECT count(*) AS n FROM prompts';
   if (match !== null && tag === null && owner === null) return 'SELECT count(*) AS n FROM prompts_fts WHERE prompts_fts MATCH :match';
   if (match === null && tag !== null && owner === null) return 'SELECT count(*) AS n FROM prompt_tags WHERE tag = :tag';
@@ -123,6 +128,8 @@ export interface PromptFilter {
   /** The member whose visibility applies; null for an admin (sees everything). */
   viewer: string | null;
   scope: PromptScope;
+  /** Only prompts with API access on (listing over the HTTP API). */
+  apiOnly?: boolean;
   match: string | null;
   tag: string | null;
   owner: string | null;
@@ -155,6 +162,7 @@ export function promptsRepo(db: Db) {
     `SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT 1 FROM prompts p WHERE p.owner_id = u.id AND ${VISIBLE.library}) ORDER BY u.name`,
   );
   const setLevel = db.prepare('UPDATE prompts SET sharing_level = ?, updated_at = ? WHERE id = ?');
+  const setApi = db.prepare('UPDATE prompts SET api_access = ?, api_key_required = ?, updated_at = ? WHERE id = ?');
   type Candidate = Pick<PromptRow, 'id' | 'name' | 'title' | 'owner_id' | 'sharing_level'>;
   const everyPrompt = db.prepare<{ limit: number }, Candidate>(
     'SELECT id, name, title, owner_id, sharing_level FROM prompts ORDER BY name LIMIT :limit',
@@ -164,8 +172,8 @@ export function promptsRepo(db: Db) {
        OR EXISTS (SELECT 1 FROM prompt_shares s WHERE s.prompt_id = p.id AND s.user_id = :viewer) ORDER BY name LIMIT :limit`,
   );
   const insert = db.prepare(`INSERT INTO prompts
-    (id, name, title, description, tags, slash_command, owner_id, latest_version, created_at, updated_at)
-    VALUES (:id, :name, :title, :description, :tags, :slashCommand, :ownerId, NULL, :now, :now)`);
+    (id, name, title, description, tags, slash_command, owner_id, latest_version, created_at, updated_at, api_access)
+    VALUES (:id, :name, :title, :description, :tags, :slashCommand, :ownerId, NULL, :now, :now, :apiAccess)`);
   const insertTag = db.prepare('INSERT INTO prompt_tags (prompt_id, tag) VALUES (?, ?)');
   const setLatest = db.prepare('UPDATE prompts SET latest_version = ?, updated_at = ? WHERE id = ?');
   const setPinned = db.prepare('UPDATE prompts SET pinned_version = ?, updated_at = ? WHERE id = ?');
@@ -191,6 +199,8 @@ export function promptsRepo(db: Db) {
     tags: (viewer: string | null) => (viewer === null ? allTags.all() : visibleTags.all({ viewer })).map((r) => r.tag),
     owners: (viewer: string | null) => (viewer === null ? owners.all() : visibleOwners.all({ viewer })),
     setSharingLevel: (id: string, level: SharingLevel, now: string) => setLevel.run(level, now, id),
+    setApiSettings: (id: string, access: boolean, keyRequired: boolean, now: string) =>
+      setApi.run(access ? 1 : 0, keyRequired ? 1 : 0, now, id),
     /** Prompts a member might reach by ownership, level or share (null: every prompt). */
     accessCandidates: (viewer: string | null, limit: number) =>
       viewer === null ? everyPrompt.all({ limit }) : reachable.all({ viewer, limit }),
@@ -204,8 +214,9 @@ export function promptsRepo(db: Db) {
       slashCommand: string | null;
       ownerId: string;
       now: string;
+      apiAccess: boolean;
     }) {
-      insert.run({ ...p, tags: JSON.stringify(p.tags) });
+      insert.run({ ...p, tags: JSON.stringify(p.tags), apiAccess: p.apiAccess ? 1 : 0 });
       for (const tag of p.tags) insertTag.run(p.id, tag);
     },
     setLatestVersion: (id: string, version: number | null, now: string) => setLatest.run(version, now, id),

@@ -18,7 +18,7 @@ beforeAll(async () => {
   port = host.server!.port;
   const ctx = host.workspace.as(host.workspace.owner.id);
   key = createKey(ctx, { userEmail: ctx.actor.email, label: 'test' }).key;
-  seedPrompt(ctx, 'greet', 'Hello {{name}}, welcome to {{place}}', { title: 'Greeting', tags: ['demo'] });
+  seedPrompt(ctx, 'greet', 'Hello {{name}}, welcome to {{place}}', { title: 'Greeting', tags: ['demo'], api: true });
 });
 afterAll(async () => {
   await host.close();

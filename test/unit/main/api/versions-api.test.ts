@@ -5,7 +5,7 @@ import { seedPrompt } from '../../../helpers/workspace';
 let t: TestHost;
 beforeAll(async () => {
   t = await startTestHost();
-  seedPrompt(t.owner, 'greet', 'Hello {{name}}');
+  seedPrompt(t.owner, 'greet', 'Hello {{name}}', { api: true });
 });
 afterAll(() => t.stop());
 

@@ -1,0 +1,50 @@
+/**
+ * Token buckets in memory: each key refills `perSecond` tokens up to `burst`. A loopback API
+ * has one process and few clients, so nothing shared or persistent is needed.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Takes a token; returns 0 when allowed, else the seconds to wait before retrying. */
+  take(id: string): number {
+    const now = this.now();
+    const bucket = this.buckets.get(id) ?? { tokens: this.burst, at: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
+    bucket.at = now;
+    this.buckets.set(id, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    if (this.buckets.size > 10_000) this.prune(now);
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond));
+  }
+
+  /** A failure that only costs a token (failed authentications), without a check. */
+  peek(id: string): number {
+    const bucket = this.buckets.get(id);
+    if (!bucket) return 0;
+    const tokens = Math.min(this.burst, bucket.tokens + ((this.now() - bucket.at) / 1000) * this.perSecond);
+    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.perSecond));
+  }
+
+  private prune(now: number): void {
+    for (const [id, bucket] of this.buckets) if (now - bucket.at > 60_000) this.buckets.delete(id);
+  }
+}
+
+export interface RateLimits {
+  /** Requests per second per key, and the burst allowed above it. */
+  perKeyPerSecond: number;
+  perKeyBurst: number;
+  /** Failed authentications per minute per client address before it is made to wait. */
+  failedAuthPerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { perKeyPerSecond: 1000, perKeyBurst: 2000, failedAuthPerMinute: 30 };
