@@ -34,9 +34,11 @@ async function promote(page: Page, number: number, notes: string): Promise<void>
 /** Turns the prompt's API access on through the app's own bridge (prompts start with it off). */
 async function enableApiAccess(page: Page, name: string): Promise<void> {
   const result = await page.evaluate(async (promptName) => {
+    // Runs in the page: the session token the app keeps in sessionStorage.
+    const storage = (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage;
     const response = await fetch('/bridge/prompts:set-api', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-promptdesk-session': sessionStorage.getItem('promptdesk.session') ?? '' },
+      headers: { 'content-type': 'application/json', 'x-promptdesk-session': storage.getItem('promptdesk.session') ?? '' },
       body: JSON.stringify({ name: promptName, apiAccess: true }),
     });
     return (await response.json()) as { ok: boolean };
