@@ -10,7 +10,12 @@ import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit';
 import { promptsRoutes } from './routes/prompts';
 import { versionsRoutes } from './routes/versions';
 import { sharingRoutes } from './routes/sharing';
+import { keysRoutes, membersRoutes } from './routes/members';
 import type { Workspace } from '../core/workspace';
+import { z } from 'zod';
+import { NATIVE_OPERATIONS, openApiDocument } from './openapi';
+import { COMPAT_OPERATIONS, mountCompat } from './compat';
+import { DOCS_CSP, docsPage } from './docs-page';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -49,10 +54,25 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   );
 
   app.get('/api/v1/health', (c) => c.json({ status: 'ok', version }));
-  app.use('/api/v1/*', requireKey(workspace, limits));
+  // Documentation is public, like health: it describes the API, it exposes no data.
+  const operations = [...NATIVE_OPERATIONS, ...COMPAT_OPERATIONS];
+  const document = openApiDocument(version, operations);
+  app.get('/api/v1/openapi.json', (c) => c.json(document));
+  app.get('/docs', (c) =>
+    c.html(docsPage(version, operations, (op) => (op.body ? z.toJSONSchema(op.body, { io: 'input', unrepresentable: 'any' }) : null)), 200, {
+      'Content-Security-Policy': DOCS_CSP,
+    }),
+  );
+  // One instance, so /api/v1 and /compat share each key's rate budget.
+  const auth = requireKey(workspace, limits);
+  app.use('/api/v1/*', auth);
   app.route('/api/v1/prompts', promptsRoutes);
   app.route('/api/v1/prompts', versionsRoutes);
   app.route('/api/v1/prompts', sharingRoutes);
+  app.route('/api/v1/members', membersRoutes);
+  app.route('/api/v1/keys', keysRoutes);
+  app.use('/compat/*', auth);
+  mountCompat(app);
   mount?.(app);
 
   app.notFound((c) => problemResponse({ code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }));

@@ -33,6 +33,15 @@ export const CreatePromptInput = z.object({
 });
 export type CreatePromptInput = z.input<typeof CreatePromptInput>;
 
+/** Metadata changes; the template changes only through versions. */
+export const UpdatePromptInput = z.object({
+  name: PromptNameSchema,
+  title: CreatePromptInput.shape.title.optional(),
+  description: z.string().max(2000).optional(),
+  tags: TagsSchema.optional(),
+  slashCommand: CreatePromptInput.shape.slashCommand,
+});
+
 export const SaveVersionInput = z.object({
   name: PromptNameSchema,
   template: TemplateSchema,

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { ApiEnv } from '../env';
 import { intQuery, parseWith, readJson } from '../body';
-import { ListPromptsInput, PromptNameSchema, RenderInput } from '../../../shared/schemas/prompts';
-import { deletePrompt, getPrompt, listPrompts } from '../../core/prompts/prompts-service';
+import { CreatePromptInput, ListPromptsInput, PromptNameSchema, RenderInput, SetApiSettingsInput, UpdatePromptInput } from '../../../shared/schemas/prompts';
+import { createPrompt, deletePrompt, getPrompt, listPrompts, setApiSettings, updatePrompt } from '../../core/prompts/prompts-service';
 import { servedVersion } from '../../core/versions/versions-service';
 import { renderPrompt } from '../../core/render/render-service';
 
@@ -18,6 +18,18 @@ export const promptsRoutes = new Hono<ApiEnv>()
     });
     const { items, total } = listPrompts(c.get('ctx'), input);
     return c.json({ items, total, limit: input.limit, offset: input.offset });
+  })
+  .post('/', async (c) => {
+    const input = await readJson(c, CreatePromptInput);
+    return c.json(createPrompt(c.get('ctx'), input), 201);
+  })
+  .patch('/:name', async (c) => {
+    const input = await readJson(c, UpdatePromptInput, { name: c.req.param('name') });
+    return c.json(updatePrompt(c.get('ctx'), input));
+  })
+  .put('/:name/api', async (c) => {
+    const input = await readJson(c, SetApiSettingsInput, { name: c.req.param('name') });
+    return c.json(setApiSettings(c.get('ctx'), input));
   })
   .get('/:name', (c) => {
     const ctx = c.get('ctx');

@@ -28,6 +28,7 @@ function expiryOf(value: string | null | undefined, now: Date): string | null {
  */
 export function createKey(ctx: Ctx, input: z.input<typeof CreateKeyInput> & { scopes?: KeyScope[] }): { key: string; info: ApiKeyInfo } {
   assertActive(ctx.actor);
+  requireApiScope(ctx, 'admin');
   const { store } = ctx;
   const owner = store.users.getByEmail(input.userEmail.toLowerCase());
   if (!owner) throw notFound(`Member ${input.userEmail}`);
@@ -53,6 +54,7 @@ export function createKey(ctx: Ctx, input: z.input<typeof CreateKeyInput> & { sc
 /** Your own keys; an admin sees every member's. */
 export function listKeys(ctx: Ctx): ApiKeyListItem[] {
   assertActive(ctx.actor);
+  requireApiScope(ctx, 'read');
   const all = ctx.store.keys.listAll();
   return ctx.actor.role === 'admin' ? all : all.filter((k) => k.userId === ctx.actor.id);
 }
@@ -60,6 +62,7 @@ export function listKeys(ctx: Ctx): ApiKeyListItem[] {
 /** Revocation takes effect on the key's next request. */
 export function revokeKey(ctx: Ctx, keyId: string): ApiKeyInfo {
   assertActive(ctx.actor);
+  requireApiScope(ctx, 'admin');
   const { store } = ctx;
   return store.tx(() => {
     const key = store.keys.get(keyId);
@@ -93,4 +96,9 @@ export function requireScope(key: ApiKeyInfo, scope: KeyScope): void {
   if (!key.scopes.includes(scope)) {
     throw new AppError('forbidden', `This API key lacks the "${scope}" scope (it has: ${key.scopes.join(', ')})`);
   }
+}
+
+/** For calls over the HTTP API, the key must carry `scope` (in-app calls have no key). */
+export function requireApiScope(ctx: Ctx, scope: KeyScope): void {
+  if (ctx.via?.key) requireScope(ctx.via.key, scope);
 }

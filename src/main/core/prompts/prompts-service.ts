@@ -3,8 +3,8 @@ import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { conflict } from '../errors';
 import { requirePrompt } from '../sharing/access';
-import { requireScope } from '../keys/keys-service';
-import type { CreatePromptInput, ListPromptsInput, PromptDetail, PromptList, SetApiSettingsInput } from '../../../shared/schemas/prompts';
+import { requireApiScope, requireScope } from '../keys/keys-service';
+import type { CreatePromptInput, ListPromptsInput, PromptDetail, PromptList, SetApiSettingsInput, UpdatePromptInput } from '../../../shared/schemas/prompts';
 import type { z } from 'zod';
 import { promptFromRow, type PromptRow, type PromptScope } from '../../store/repos/prompts-repo';
 import { templateText, type Template } from '../../../shared/template/template';
@@ -54,6 +54,7 @@ export function getPrompt(ctx: Ctx, name: string): PromptDetail {
 
 export function createPrompt(ctx: Ctx, input: CreateParsed): PromptDetail {
   assertActive(ctx.actor);
+  requireApiScope(ctx, 'write');
   const { store } = ctx;
   const now = nowIso(ctx);
   const id = randomUUID();
@@ -112,6 +113,30 @@ export function setApiSettings(ctx: Ctx, input: z.output<typeof SetApiSettingsIn
   store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'share');
     store.prompts.setApiSettings(row.id, input.apiAccess ?? row.api_access === 1, input.keyRequired ?? row.api_key_required === 1, nowIso(ctx));
+  });
+  return getPrompt(ctx, input.name);
+}
+
+/** Changes title, description, tags or slash command (edit permission); search follows. */
+export function updatePrompt(ctx: Ctx, input: z.output<typeof UpdatePromptInput>): PromptDetail {
+  const { store } = ctx;
+  store.tx(() => {
+    const row = requirePrompt(ctx, input.name, 'edit');
+    const slashCommand = input.slashCommand === undefined ? row.slash_command : input.slashCommand;
+    if (slashCommand && slashCommand !== row.slash_command && store.prompts.slashCommandTaken(slashCommand)) {
+      throw conflict(`The slash command /${slashCommand} is already used by another prompt`, 'slashCommand');
+    }
+    store.prompts.updateMeta({
+      id: row.id,
+      title: input.title ?? row.title,
+      description: input.description ?? row.description,
+      tags: input.tags ?? (JSON.parse(row.tags) as string[]),
+      slashCommand,
+      now: nowIso(ctx),
+    });
+    const updated = store.prompts.getRowByName(input.name)!;
+    const latest = updated.latest_version ? store.versions.get(updated.id, updated.latest_version) : undefined;
+    reindexPrompt(ctx, updated, latest?.template ?? { kind: 'text', text: '' });
   });
   return getPrompt(ctx, input.name);
 }

@@ -4,6 +4,7 @@ import type { Ctx, Clock } from '../context';
 import { AppError, conflict, invalid, notFound } from '../errors';
 import type { AddUserInput, User } from '../../../shared/schemas/users';
 import type { Store } from '../../store/store';
+import { requireApiScope } from '../keys/keys-service';
 
 export function assertActive(actor: User): void {
   if (!actor.isActive) throw new AppError('unauthenticated', 'This member has been deactivated');
@@ -30,12 +31,14 @@ function insertUser(store: Store, clock: Clock, input: z.output<typeof AddUserIn
 
 export function addUser(ctx: Ctx, input: z.output<typeof AddUserInput>): User {
   assertAdmin(ctx.actor);
+  requireApiScope(ctx, 'admin');
   return ctx.store.tx(() => insertUser(ctx.store, ctx.clock, input));
 }
 
 /** Deactivation takes effect at once: the member's keys and session stop working. */
 export function setUserActive(ctx: Ctx, userId: string, isActive: boolean): User {
   assertAdmin(ctx.actor);
+  requireApiScope(ctx, 'admin');
   const { store } = ctx;
   return store.tx(() => {
     const user = store.users.get(userId);
@@ -69,6 +72,7 @@ export function requireActiveMember(store: Store, userId: string): User {
 
 export function listUsers(ctx: Ctx): User[] {
   assertActive(ctx.actor);
+  requireApiScope(ctx, 'read');
   return ctx.store.users.list();
 }
 

@@ -3,8 +3,9 @@ import { initial } from './0010-initial';
 import { versionsLifecycle } from './0020-versions-lifecycle';
 import { sharing } from './0030-sharing';
 import { apiAccess } from './0040-api-access';
+import { compatExtra } from './0050-compat-extra';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra];
 
 export type { Migration };

@@ -19,6 +19,7 @@ export interface PromptRow {
   sharing_level: SharingLevel;
   api_access: number;
   api_key_required: number;
+  extra: string;
   created_at: string;
   updated_at: string;
   owner_name: string;
@@ -162,6 +163,12 @@ export function promptsRepo(db: Db) {
     `SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT 1 FROM prompts p WHERE p.owner_id = u.id AND ${VISIBLE.library}) ORDER BY u.name`,
   );
   const setLevel = db.prepare('UPDATE prompts SET sharing_level = ?, updated_at = ? WHERE id = ?');
+  const updateMeta = db.prepare(
+    'UPDATE prompts SET title = :title, description = :description, tags = :tags, slash_command = :slashCommand, updated_at = :now WHERE id = :id',
+  );
+  const deleteTags = db.prepare('DELETE FROM prompt_tags WHERE prompt_id = ?');
+  const byId = db.prepare<[string], PromptRow>(`${SELECT_PROMPT} WHERE p.id = ?`);
+  const setExtra = db.prepare('UPDATE prompts SET extra = ? WHERE id = ?');
   const setApi = db.prepare('UPDATE prompts SET api_access = ?, api_key_required = ?, updated_at = ? WHERE id = ?');
   type Candidate = Pick<PromptRow, 'id' | 'name' | 'title' | 'owner_id' | 'sharing_level'>;
   const everyPrompt = db.prepare<{ limit: number }, Candidate>(
@@ -187,6 +194,8 @@ export function promptsRepo(db: Db) {
 
   return {
     getRowByName: (name: string) => byName.get(name),
+    getRowById: (id: string) => byId.get(id),
+    setExtra: (id: string, extra: Record<string, unknown>) => setExtra.run(JSON.stringify(extra), id),
     /** One page in the given order, and the total number of prompts the filter matches. */
     page(filter: PromptFilter, sort: Sort, limit: number, offset: number): { items: PromptSummary[]; total: number } {
       const params = paramsFor(filter);
@@ -217,6 +226,11 @@ export function promptsRepo(db: Db) {
       apiAccess: boolean;
     }) {
       insert.run({ ...p, tags: JSON.stringify(p.tags), apiAccess: p.apiAccess ? 1 : 0 });
+      for (const tag of p.tags) insertTag.run(p.id, tag);
+    },
+    updateMeta(p: { id: string; title: string; description: string; tags: string[]; slashCommand: string | null; now: string }) {
+      updateMeta.run({ ...p, tags: JSON.stringify(p.tags) });
+      deleteTags.run(p.id);
       for (const tag of p.tags) insertTag.run(p.id, tag);
     },
     setLatestVersion: (id: string, version: number | null, now: string) => setLatest.run(version, now, id),

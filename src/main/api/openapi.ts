@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { CreatePromptInput, RenderInput, SaveVersionInput, SetApiSettingsInput, UpdatePromptInput, UpdateVersionInput } from '../../shared/schemas/prompts';
+import { PromoteInput } from '../../shared/schemas/versions';
+import { AddShareInput, SetSharingLevelInput } from '../../shared/schemas/sharing';
+import { AddUserInput, CreateKeyInput } from '../../shared/schemas/users';
+
+/** One documented operation. The contract test checks these against the routes the app serves. */
+export interface Operation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI path, e.g. /api/v1/prompts/{name}. */
+  path: string;
+  summary: string;
+  tag: string;
+  body?: z.ZodType;
+  /** Raw text body (seed 001's PUT takes the template as plain text). */
+  textBody?: boolean;
+  query?: Record<string, string>;
+  responses: Record<number, string>;
+  /** Health is the only operation without a key. */
+  public?: boolean;
+}
+
+const name = { name: true } as const;
+const ERRORS = { 400: 'Invalid input (problem+json naming the field)', 401: 'Missing or invalid API key', 404: 'Not found, or not visible to this key' };
+const WRITE_ERRORS = { ...ERRORS, 403: 'The key or its member may not do this', 409: 'Conflict with the current state', 415: 'Body is not JSON' };
+
+export const NATIVE_OPERATIONS: Operation[] = [
+  { method: 'get', path: '/api/v1/health', summary: 'Liveness and version', tag: 'meta', responses: { 200: 'Running' }, public: true },
+  {
+    method: 'get',
+    path: '/api/v1/prompts',
+    summary: 'List prompts with API access (search, filter, sort, page)',
+    tag: 'prompts',
+    query: { query: 'Full-text search over name, title, description, tags and template', tag: 'Only prompts with this tag', owner: 'Owner member id', sort: 'updated | created | name | title', limit: '1-200 (default 50)', offset: 'Rows to skip' },
+    responses: { 200: '{ items, total, limit, offset }', ...ERRORS },
+  },
+  { method: 'post', path: '/api/v1/prompts', summary: 'Create a prompt (API access on)', tag: 'prompts', body: CreatePromptInput, responses: { 201: 'The prompt', ...WRITE_ERRORS } },
+  { method: 'get', path: '/api/v1/prompts/{name}', summary: 'Get a prompt and the version the API serves', tag: 'prompts', query: { version: 'A specific version number' }, responses: { 200: 'The prompt with `version`', ...ERRORS } },
+  { method: 'patch', path: '/api/v1/prompts/{name}', summary: 'Change title, description, tags or slash command', tag: 'prompts', body: UpdatePromptInput.omit(name), responses: { 200: 'The prompt', ...WRITE_ERRORS } },
+  { method: 'delete', path: '/api/v1/prompts/{name}', summary: 'Delete a prompt (owner or admin)', tag: 'prompts', responses: { 204: 'Deleted', ...WRITE_ERRORS } },
+  { method: 'put', path: '/api/v1/prompts/{name}/api', summary: 'Turn API access on or off; require a key or not', tag: 'prompts', body: SetApiSettingsInput.omit(name), responses: { 200: 'The prompt', ...WRITE_ERRORS } },
+  { method: 'post', path: '/api/v1/prompts/{name}/render', summary: 'Render the served (or ?version=N) version with variables', tag: 'prompts', query: { version: 'A specific version number' }, body: RenderInput.omit(name), responses: { 200: '{ prompt, version, messages, text, unusedVariables }', ...WRITE_ERRORS } },
+  { method: 'get', path: '/api/v1/prompts/{name}/versions', summary: 'List versions, newest first', tag: 'versions', responses: { 200: '{ items }', ...ERRORS } },
+  { method: 'post', path: '/api/v1/prompts/{name}/versions', summary: 'Save a new draft version', tag: 'versions', body: SaveVersionInput.omit(name), responses: { 201: 'The version', ...WRITE_ERRORS } },
+  { method: 'get', path: '/api/v1/prompts/{name}/versions/{number}', summary: 'Get one version', tag: 'versions', responses: { 200: 'The version', ...ERRORS } },
+  { method: 'patch', path: '/api/v1/prompts/{name}/versions/{number}', summary: 'Edit a draft in place (409 when immutable)', tag: 'versions', body: UpdateVersionInput.omit({ name: true, number: true }), responses: { 200: 'The version', ...WRITE_ERRORS } },
+  { method: 'delete', path: '/api/v1/prompts/{name}/versions/{number}', summary: 'Delete a version (not the published or pinned one)', tag: 'versions', responses: { 204: 'Deleted', ...WRITE_ERRORS } },
+  { method: 'post', path: '/api/v1/prompts/{name}/versions/{number}/commit', summary: 'Make a version read-only', tag: 'versions', responses: { 200: 'The version', ...WRITE_ERRORS } },
+  { method: 'post', path: '/api/v1/prompts/{name}/versions/{number}/promote', summary: 'Promote to production with notes', tag: 'versions', body: PromoteInput.omit({ name: true, number: true }), responses: { 200: 'The promotion', ...WRITE_ERRORS } },
+  { method: 'post', path: '/api/v1/prompts/{name}/versions/{number}/unarchive', summary: 'Return an archived version to draft', tag: 'versions', responses: { 200: 'The version', ...WRITE_ERRORS } },
+  { method: 'get', path: '/api/v1/prompts/{name}/compare', summary: 'Compare two versions', tag: 'versions', query: { from: 'Older version number', to: 'Newer version number' }, responses: { 200: 'Word diff and changed settings', ...ERRORS } },
+  { method: 'get', path: '/api/v1/prompts/{name}/promotions', summary: 'Promotion history, newest first', tag: 'versions', query: { user: 'Promoted by (member id)', from: 'From date (YYYY-MM-DD or ISO date-time)', to: 'To date, inclusive' }, responses: { 200: '{ items }', ...ERRORS } },
+  { method: 'get', path: '/api/v1/prompts/{name}/deployment', summary: 'What the API serves: pinned, published or newest', tag: 'versions', responses: { 200: 'The deployment', ...ERRORS } },
+  { method: 'put', path: '/api/v1/prompts/{name}/deployment', summary: 'Pin the API deployment to a version, or null to follow promotions', tag: 'versions', body: z.object({ pinnedVersion: z.number().int().min(1).nullable() }), responses: { 200: 'The deployment', ...WRITE_ERRORS } },
+  { method: 'get', path: '/api/v1/prompts/{name}/sharing', summary: 'Sharing level and shares', tag: 'sharing', responses: { 200: 'Sharing', ...ERRORS } },
+  { method: 'put', path: '/api/v1/prompts/{name}/sharing', summary: 'Set the sharing level', tag: 'sharing', body: SetSharingLevelInput.omit(name), responses: { 200: 'Sharing', ...WRITE_ERRORS } },
+  { method: 'post', path: '/api/v1/prompts/{name}/shares', summary: 'Share with a member (view, run or edit)', tag: 'sharing', body: AddShareInput.omit(name), responses: { 201: 'Sharing', ...WRITE_ERRORS } },
+  { method: 'delete', path: '/api/v1/prompts/{name}/shares/{userId}', summary: 'Remove a share', tag: 'sharing', responses: { 200: 'Sharing', ...WRITE_ERRORS } },
+  { method: 'get', path: '/api/v1/members', summary: 'Workspace members', tag: 'members', responses: { 200: '{ items }', ...ERRORS } },
+  { method: 'post', path: '/api/v1/members', summary: 'Add a member (admin)', tag: 'members', body: AddUserInput, responses: { 201: 'The member', ...WRITE_ERRORS } },
+  { method: 'patch', path: '/api/v1/members/{id}', summary: 'Deactivate or reactivate a member (admin)', tag: 'members', body: z.object({ isActive: z.boolean() }), responses: { 200: 'The member', ...WRITE_ERRORS } },
+  { method: 'get', path: '/api/v1/keys', summary: 'Your API keys (admins: all)', tag: 'keys', responses: { 200: '{ items }', ...ERRORS } },
+  { method: 'post', path: '/api/v1/keys', summary: 'Create a key; the plain key is in this answer only', tag: 'keys', body: CreateKeyInput.partial({ userEmail: true }), responses: { 201: '{ key, info }', ...WRITE_ERRORS } },
+  { method: 'delete', path: '/api/v1/keys/{id}', summary: 'Revoke a key (effective on its next request)', tag: 'keys', responses: { 200: 'The key', ...WRITE_ERRORS } },
+  { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', tag: 'meta', responses: { 200: 'OpenAPI 3.1' }, public: true },
+];
+
+const schemaOf = (schema: z.ZodType) => {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json['$schema'];
+  return json;
+};
+
+const PROBLEM = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string' },
+    field: { type: 'string', description: 'The input field at fault' },
+  },
+  required: ['type', 'title', 'status', 'detail'],
+};
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
+export function openApiDocument(version: string, operations: Operation[]): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const query = Object.entries(op.query ?? {}).map(([q, description]) => ({ name: q, in: 'query', required: false, description, schema: { type: 'string' } }));
+    const responses = Object.fromEntries(
+      Object.entries(op.responses).map(([status, description]) => [
+        status,
+        Number(status) >= 400 ? { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } : { description },
+      ]),
+    );
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      parameters: [...params, ...query],
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(op.body) } } } } : {}),
+      ...(op.textBody ? { requestBody: { required: true, content: { 'text/plain': { schema: { type: 'string' } } } } } : {}),
+      responses,
+      ...(op.public ? { security: [] } : {}),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Promptdesk API',
+      version,
+      description: 'The embedded HTTP API of Promptdesk, on 127.0.0.1. Send a key as `Authorization: Bearer <key>` (or `X-Authorization`). Errors are RFC 9457 problem+json.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Problem: PROBLEM },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,68 @@
+import type { Ctx } from '../context';
+import { AppError, invalid, notFound } from '../errors';
+import { createPrompt, updatePrompt } from '../prompts/prompts-service';
+import { saveVersion } from '../versions/versions-service';
+import { immutableReason, updateVersion } from '../versions/lifecycle';
+import { requirePrompt } from '../sharing/access';
+import { requireIntegrations } from '../integrations/integrations';
+import { MODEL_REF_PATTERN } from '../../../shared/schemas/template';
+
+export interface ConductorUpsert {
+  name: string;
+  description: string;
+  version?: number;
+  models: string[];
+  /** The raw request body. */
+  text: string;
+}
+
+/** Seed 001: "Enclosing quotation marks are stripped automatically." */
+export function stripEnclosingQuotes(text: string): string {
+  return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
+}
+
+/**
+ * Seed 001 `PUT /api/prompts/{name}`: creates the prompt (the caller owns it) or updates the
+ * targeted version (default: latest). An immutable target (published, archived, committed,
+ * pinned) is never changed: the update becomes a new version instead.
+ */
+export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
+  for (const [index, model] of input.models.entries()) {
+    if (!MODEL_REF_PATTERN.test(model)) throw invalid('models must look like integrationName:modelName', `models.${index}`);
+  }
+  requireIntegrations(ctx, input.models);
+  const template = { kind: 'text' as const, text: stripEnclosingQuotes(input.text) };
+  ctx.store.tx(() => {
+    const existing = ctx.store.prompts.getRowByName(input.name);
+    if (!existing) {
+      if (input.version !== undefined && input.version !== 1) throw notFound(`Version ${input.version} of a new prompt (it starts at version 1)`);
+      createPrompt(ctx, { name: input.name, title: input.name, description: input.description, tags: [], slashCommand: null });
+      saveVersion(ctx, { name: input.name, template, variables: [], modelSettings: { models: input.models }, commitMessage: '' });
+      return;
+    }
+    let row;
+    try {
+      row = requirePrompt(ctx, input.name, 'edit');
+    } catch (error) {
+      // The name is taken either way; seed 001 answers 403 when the caller may not update it.
+      if (error instanceof AppError && error.code === 'not_found') throw new AppError('forbidden', `You do not have UPDATE permission on "${input.name}"`);
+      throw error;
+    }
+    updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
+    const number = input.version ?? row.latest_version;
+    const target = number ? ctx.store.versions.get(row.id, number) : undefined;
+    if (input.version !== undefined && !target) throw notFound(`Version ${input.version} of prompt "${input.name}"`);
+    const models = input.models.length > 0 ? input.models : (target?.modelSettings.models ?? []);
+    if (target && !immutableReason(target, row.pinned_version)) {
+      updateVersion(ctx, { name: input.name, number: target.number, template, modelSettings: { ...target.modelSettings, models } });
+    } else {
+      saveVersion(ctx, {
+        name: input.name,
+        template,
+        variables: target?.variables ?? [],
+        modelSettings: { ...(target?.modelSettings ?? {}), models },
+        commitMessage: target ? `Update of v${target.number} (read-only) via the compatibility API` : '',
+      });
+    }
+  });
+}

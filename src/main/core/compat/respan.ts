@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import type { Ctx } from '../context';
+import { invalid, notFound } from '../errors';
+import { createPrompt, deletePrompt, getPrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
+import { getVersion, listVersions, saveVersion } from '../versions/versions-service';
+import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiveVersion, updateVersion } from '../versions/lifecycle';
+import { requirePrompt } from '../sharing/access';
+import { ListPromptsInput, type PromptVersion } from '../../../shared/schemas/prompts';
+import { MessageRoleSchema, MODEL_REF_PATTERN } from '../../../shared/schemas/template';
+import type { PromptRow } from '../../store/repos/prompts-repo';
+import type { ChatMessage, Template } from '../../../shared/template/template';
+
+export const RespanMessagesSchema = z.array(z.object({ role: MessageRoleSchema, content: z.string().max(200_000) })).min(1).max(100);
+
+export const RespanCreatePromptSchema = z.object({
+  name: z.string().trim().min(1, 'name is required').max(200),
+  description: z.string().max(2000).optional(),
+});
+export const RespanUpdatePromptSchema = RespanCreatePromptSchema.partial();
+export const RespanVersionSchema = z.object({
+  messages: RespanMessagesSchema,
+  model: z.string().max(200).optional(),
+  description: z.string().max(1000).nullable().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().min(1).max(1_000_000).optional(),
+});
+export const RespanUpdateVersionSchema = RespanVersionSchema.partial();
+export const RespanListSchema = z.object({
+  page: z.number().int().min(1).default(1),
+  page_size: z.number().int().min(1).max(200).default(50),
+  search: z.string().max(500).optional(),
+});
+export const RespanDeploySchema = z.object({ version: z.number({ message: 'version is required' }).int().min(1) });
+
+/** A Respan prompt id is Promptdesk's prompt id; the prompt's name is accepted too. */
+function resolve(ctx: Ctx, ref: string): PromptRow {
+  const row = ctx.store.prompts.getRowById(ref) ?? ctx.store.prompts.getRowByName(ref);
+  if (!row) throw notFound(`Prompt ${ref}`);
+  return row;
+}
+
+function toTemplate(messages: ChatMessage[]): Template {
+  return { kind: 'chat', messages };
+}
+
+function messagesOf(template: Template): ChatMessage[] {
+  return template.kind === 'chat' ? template.messages : [{ role: 'user', content: template.text }];
+}
+
+/** Respan's `model` is a bare model name; Promptdesk's is integration:model. Both are kept. */
+function modelsFrom(model: string | undefined): string[] {
+  if (model === undefined || model === '') return [];
+  if (!MODEL_REF_PATTERN.test(model.includes(':') ? model : `respan:${model}`)) throw invalid('model is not a valid model name', 'model');
+  return [model.includes(':') ? model : `respan:${model}`];
+}
+
+const modelName = (v: PromptVersion) => (v.modelSettings.models[0] ?? '').replace(/^respan:/, '');
+
+function splitName(name: string): { first_name: string; last_name: string } {
+  const [first = '', ...rest] = name.split(' ');
+  return { first_name: first, last_name: rest.join(' ') };
+}
+
+/** The seed 004 version object. */
+export function respanVersion(ctx: Ctx, row: PromptRow, v: PromptVersion) {
+  const author = ctx.store.users.get(v.author.id);
+  return {
+    id: v.id,
+    prompt_version_id: v.id,
+    version: v.number,
+    description: v.commitMessage || null,
+    messages: messagesOf(v.template),
+    model: modelName(v),
+    readonly: v.committed || immutableReason(v, row.pinned_version) !== null,
+    is_deployed: v.status === 'published',
+    edited_by: { id: v.author.id, email: v.author.email, ...splitName(author?.name ?? v.author.name) },
+    created_at: v.createdAt,
+    updated_at: v.createdAt,
+  };
+}
+
+export function respanPrompt(row: PromptRow) {
+  return {
+    id: row.id,
+    prompt_id: row.id,
+    name: row.title,
+    description: row.description || null,
+    current_version: row.latest_version,
+    deployed_version: row.published_version,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/** Display names become URL-safe keys; a taken key gets a numeric suffix. */
+function keyFor(ctx: Ctx, title: string): string {
+  const base = title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '').slice(0, 90) || 'prompt';
+  let key = base;
+  for (let n = 2; ctx.store.prompts.getRowByName(key); n++) key = `${base}-${n}`;
+  return key;
+}
+
+export function respanCreatePrompt(ctx: Ctx, input: z.output<typeof RespanCreatePromptSchema>) {
+  return ctx.store.tx(() => {
+    const name = keyFor(ctx, input.name);
+    createPrompt(ctx, { name, title: input.name, description: input.description ?? '', tags: [], slashCommand: null });
+    return respanPrompt(ctx.store.prompts.getRowByName(name)!);
+  });
+}
+
+export function respanGetPrompt(ctx: Ctx, ref: string) {
+  return respanPrompt(requirePrompt(ctx, resolve(ctx, ref).name, 'read'));
+}
+
+export function respanUpdatePrompt(ctx: Ctx, ref: string, input: z.output<typeof RespanUpdatePromptSchema>) {
+  const row = resolve(ctx, ref);
+  updatePrompt(ctx, { name: row.name, title: input.name, description: input.description, slashCommand: undefined });
+  return respanPrompt(ctx.store.prompts.getRowById(row.id)!);
+}
+
+export function respanDeletePrompt(ctx: Ctx, ref: string): void {
+  deletePrompt(ctx, resolve(ctx, ref).name);
+}
+
+export function respanListPrompts(ctx: Ctx, input: z.output<typeof RespanListSchema>) {
+  const list = listPrompts(ctx, ListPromptsInput.parse({ query: input.search ?? '', limit: input.page_size, offset: (input.page - 1) * input.page_size }));
+  const results = list.items.map((p) => respanPrompt(ctx.store.prompts.getRowByName(p.name)!));
+  const hasNext = input.page * input.page_size < list.total;
+  return { results, count: list.total, next: hasNext ? input.page + 1 : null, previous: input.page > 1 ? input.page - 1 : null };
+}
+
+export function respanSummary(ctx: Ctx, input: z.output<typeof RespanListSchema>) {
+  const { results, count } = respanListPrompts(ctx, { ...input, page: 1, page_size: 200 });
+  return {
+    total_prompts: count,
+    deployed_prompts: results.filter((p) => p.deployed_version !== null).length,
+    total_versions: results.reduce((sum, p) => sum + (p.current_version ?? 0), 0),
+  };
+}
+
+export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeof RespanVersionSchema>) {
+  const row = resolve(ctx, ref);
+  const version = saveVersion(ctx, {
+    name: row.name,
+    template: toTemplate(input.messages),
+    variables: [],
+    modelSettings: { models: modelsFrom(input.model), temperature: input.temperature, maxTokens: input.max_tokens },
+    commitMessage: input.description ?? '',
+  });
+  return respanVersion(ctx, ctx.store.prompts.getRowById(row.id)!, version);
+}
+
+export function respanListVersions(ctx: Ctx, ref: string) {
+  const row = resolve(ctx, ref);
+  const results = listVersions(ctx, row.name).map((s) => respanVersion(ctx, row, getVersion(ctx, row.name, s.number)));
+  return { results, count: results.length, next: null, previous: null };
+}
+
+export function respanGetVersion(ctx: Ctx, ref: string, number: number) {
+  const row = resolve(ctx, ref);
+  return respanVersion(ctx, row, getVersion(ctx, row.name, number));
+}
+
+/** Only an uncommitted draft changes; seed 004 lists 400 for a refused change. */
+export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input: z.output<typeof RespanUpdateVersionSchema>) {
+  const row = resolve(ctx, ref);
+  const current = getVersion(ctx, row.name, number);
+  const reason = immutableReason(current, row.pinned_version);
+  if (reason) throw invalid(`${reason}: create a new version instead`, 'version');
+  const version = updateVersion(ctx, {
+    name: row.name,
+    number,
+    template: input.messages ? toTemplate(input.messages) : undefined,
+    modelSettings:
+      input.model !== undefined || input.temperature !== undefined || input.max_tokens !== undefined
+        ? {
+            models: input.model !== undefined ? modelsFrom(input.model) : current.modelSettings.models,
+            temperature: input.temperature ?? current.modelSettings.temperature,
+            maxTokens: input.max_tokens ?? current.modelSettings.maxTokens,
+          }
+        : undefined,
+    commitMessage: input.description ?? undefined,
+  });
+  return respanVersion(ctx, row, version);
+}
+
+export function respanDeleteVersion(ctx: Ctx, ref: string, number: number): void {
+  deleteVersion(ctx, resolve(ctx, ref).name, number);
+}
+
+export function respanCommitVersion(ctx: Ctx, ref: string, number: number) {
+  const row = resolve(ctx, ref);
+  return respanVersion(ctx, row, commitVersion(ctx, row.name, number));
+}
+
+/**
+ * Seed 004 deploy: "Deploy a committed version as the live version". An uncommitted version is a
+ * 400; an archived one is deployed again (unarchived and promoted at once); the live one is a no-op.
+ */
+export function respanDeploy(ctx: Ctx, ref: string, number: number) {
+  return ctx.store.tx(() => {
+    const row = resolve(ctx, ref);
+    const version = getVersion(ctx, row.name, number);
+    if (!version.committed) throw invalid(`Version ${number} is not committed: commit it before deploying`, 'version');
+    if (version.status === 'archived') unarchiveVersion(ctx, row.name, number);
+    if (version.status !== 'published') promoteVersion(ctx, { name: row.name, number, notes: 'Deployed via the Respan-compatible API' });
+    getPrompt(ctx, row.name);
+    const fresh = ctx.store.prompts.getRowById(row.id)!;
+    return respanVersion(ctx, fresh, getVersion(ctx, row.name, number));
+  });
+}
