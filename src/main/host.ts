@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { createApiApp } from './api/app';
 import type { RateLimits } from './api/rate-limit';
 import type { ApiEnv } from './api/env';
-import { DEFAULT_API_PORT, listen, type RunningServer } from './api/server';
+import { DEFAULT_API_PORT, listen, type RunningServer, type Timeouts } from './api/server';
 import { createHandlers } from './core/handlers';
 import { openWorkspace, type Workspace } from './core/workspace';
 import { requireActiveMember } from './core/users/users-service';
@@ -18,8 +18,9 @@ export interface HostOptions {
   port?: number;
   host?: string;
   nativeBinding?: string;
-  /** API rate limits (tests make them small). */
+  /** API rate limits and slow-client timeouts (tests make them small). */
   limits?: RateLimits;
+  timeouts?: Timeouts;
   /** Adds routes to the API app before it listens (the headless renderer and bridge). */
   mount?: (app: Hono<ApiEnv>, host: Host) => void;
 }
@@ -73,7 +74,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   if (api.enabled) {
     const app = createApiApp({ workspace, version: APP_VERSION, limits: options.limits, mount: (a) => options.mount?.(a, host) });
     try {
-      host.server = await listen(app, bindHost, port);
+      host.server = await listen(app, bindHost, port, options.timeouts);
       api.port = host.server.port;
       api.url = host.server.url;
     } catch (error) {

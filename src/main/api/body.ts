@@ -4,6 +4,21 @@ import { AppError, fromZodError, invalid } from '../core/errors';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Walks a parsed body once: refuses nesting deeper than MAX_JSON_DEPTH and the key `__proto__`
+ * (harmless to JSON.parse, dangerous to any code that later merges objects).
+ */
+function checkShape(value: unknown, depth = 0, path = ''): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (depth >= MAX_JSON_DEPTH) throw invalid(`The body is nested deeper than ${MAX_JSON_DEPTH} levels`, path || undefined);
+  for (const [key, child] of Object.entries(value)) {
+    if (key === '__proto__') throw invalid('The key "__proto__" is not allowed', path ? `${path}.${key}` : key);
+    checkShape(child, depth + 1, path ? `${path}.${key}` : key);
+  }
+}
+
 /**
  * Reads a JSON body and parses it with a shared schema. A non-JSON Content-Type is a 415:
  * browsers can send text/plain cross-site without a preflight, JSON they cannot.
@@ -20,6 +35,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, extra
     } catch {
       throw invalid('The body is not valid JSON');
     }
+    checkShape(body);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The body must be a JSON object');
   return parseWith(schema, { ...body, ...extra });
