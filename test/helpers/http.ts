@@ -19,7 +19,7 @@ export function http(
     // Node's client sends no framing for a DELETE/GET body unless told its length.
     const length = opts.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(opts.body)) };
     const req = request(
-      { host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...length, ...opts.headers } },
+      { host: '127.0.0.1', port, method, path, agent: false, headers: { host: `127.0.0.1:${port}`, ...length, ...opts.headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
-import { invalid, notFound } from '../errors';
+import { AppError, invalid, notFound } from '../errors';
 import { allowedActions, requirePrompt, subjectOf } from './access';
 import type { AddShareInput, RemoveShareInput, SetSharingLevelInput, SharingInfo } from '../../../shared/schemas/sharing';
 import { ACTIONS } from '../../../shared/schemas/sharing';
@@ -37,7 +37,7 @@ export function addShare(ctx: Ctx, input: z.output<typeof AddShareInput>): Shari
   return store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'share');
     const member = store.users.getByEmail(input.email);
-    if (!member) throw notFound(`No member with email ${input.email}`);
+    if (!member) throw new AppError('not_found', `No member has the email ${input.email}`, 'email');
     if (!member.isActive) throw invalid(`${member.name} is deactivated`, 'email');
     if (member.id === ctx.actor.id) throw invalid('You cannot share a prompt with yourself', 'email');
     if (member.id === row.owner_id) throw invalid(`${member.name} owns this prompt and already has full access`, 'email');

@@ -1,6 +1,6 @@
 import type { PromptDetail } from '../../../shared/schemas/prompts';
 import { analyzeTemplate, type MessageRole, type TemplateAnalysis } from '../../../shared/template/template';
-import { api, unwrap } from '../lib/api';
+import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import {
   EMPTY_VARIABLE,
@@ -36,6 +36,11 @@ export interface EditorSlice {
     saving: boolean;
     saveError: FormError | null;
     savedMessage: string | null;
+    /**
+     * The server refused a save because the acting member may not edit this prompt: the draft
+     * can never be saved by them, so leaving it does not ask to keep it.
+     */
+    saveForbidden: boolean;
     load(promptName: string): Promise<void>;
     setMode(mode: TemplateMode): void;
     setText(text: string): void;
@@ -60,6 +65,11 @@ export interface EditorSlice {
 }
 
 const initialDraft = draftFromVersion(null);
+
+/** Unsaved edits worth asking about before they are thrown away: ones this member could save. */
+export function hasEditsToKeep(editor: Pick<EditorSlice['editor'], 'dirty' | 'saveForbidden'>): boolean {
+  return editor.dirty && !editor.saveForbidden;
+}
 
 export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
   const patch = (partial: Partial<EditorSlice['editor']>) => set((s) => ({ editor: { ...s.editor, ...partial } }));
@@ -98,8 +108,10 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
       saving: false,
       saveError: null,
       savedMessage: null,
+      saveForbidden: false,
       async load(promptName) {
         patch({
+          saveForbidden: false,
           promptName,
           status: 'loading',
           loadError: null,
@@ -176,21 +188,23 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
             dirty: draftKey(current) !== savedKey,
             saving: false,
             saveDialogOpen: false,
+            saveForbidden: false,
             savedMessage: `Saved version ${version.number}`,
           });
         } catch (error) {
           const saveError = toFormError(error);
           // A commit-message problem is fixed in the dialog; anything else belongs to the page.
-          patch({ saving: false, saveError, saveDialogOpen: saveError.field === 'commitMessage' });
+          const saveForbidden = error instanceof ApiError && error.code === 'forbidden';
+          patch({ saving: false, saveError, saveForbidden, saveDialogOpen: saveError.field === 'commitMessage' });
         }
       },
       discardChanges() {
         const { prompt } = get().editor;
-        if (prompt) patch({ ...startFrom(prompt), saveError: null, savedMessage: null });
+        if (prompt) patch({ ...startFrom(prompt), saveError: null, savedMessage: null, saveForbidden: false });
       },
       replacePrompt(prompt) {
         if (get().editor.promptName !== prompt.name) return;
-        patch({ ...startFrom(prompt), status: 'ready', loadError: null, saveError: null, savedMessage: null });
+        patch({ ...startFrom(prompt), status: 'ready', loadError: null, saveError: null, savedMessage: null, saveForbidden: false });
       },
       async refreshMeta() {
         const { promptName } = get().editor;

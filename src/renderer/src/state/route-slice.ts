@@ -1,3 +1,4 @@
+import { hasEditsToKeep } from './editor-slice';
 import type { SliceCreator } from './store';
 import { parseHash, routeHref, samePrompt, sameRoute, type Route } from './route';
 
@@ -20,7 +21,7 @@ export const createRouteSlice: SliceCreator<RouteSlice> = (set, get) => {
   const mustConfirm = (to: Route) => {
     const { current } = get().route;
     // The draft lives in the store, so switching between a prompt's tabs keeps it.
-    return current.name === 'editor' && get().editor.dirty && !samePrompt(current, to);
+    return current.name === 'editor' && hasEditsToKeep(get().editor) && !samePrompt(current, to);
   };
 
   const commit = (to: Route) => {

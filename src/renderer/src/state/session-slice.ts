@@ -1,5 +1,4 @@
 import type { AppInfo } from '../../../shared/schemas/app';
-import type { User } from '../../../shared/schemas/users';
 import { api, unwrap } from '../lib/api';
 import { toFormError } from '../lib/field-errors';
 import type { SliceCreator } from './store';
@@ -12,13 +11,17 @@ export interface SessionSlice {
     info: AppInfo | null;
     infoStatus: LoadStatus;
     infoError: string | null;
-    users: User[];
-    usersStatus: LoadStatus;
-    usersError: string | null;
     theme: ThemePreference;
+    /** A member switch is in flight. */
+    switching: boolean;
+    switchError: string | null;
     loadInfo(): Promise<void>;
-    loadUsers(): Promise<void>;
     setTheme(theme: ThemePreference): void;
+    /**
+     * Makes this desktop act as another member. Everything on screen belonged to the previous
+     * member, so it is all reloaded and the app starts again from the library.
+     */
+    switchMember(userId: string): Promise<void>;
   };
 }
 
@@ -30,10 +33,9 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => {
       info: null,
       infoStatus: 'idle',
       infoError: null,
-      users: [],
-      usersStatus: 'idle',
-      usersError: null,
       theme: readThemePreference(),
+      switching: false,
+      switchError: null,
       async loadInfo() {
         patch({ infoStatus: 'loading', infoError: null });
         try {
@@ -42,18 +44,29 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => {
           patch({ infoStatus: 'error', infoError: toFormError(error).message });
         }
       },
-      async loadUsers() {
-        patch({ usersStatus: get().session.users.length ? 'ready' : 'loading', usersError: null });
-        try {
-          patch({ users: await unwrap(api.users.list()), usersStatus: 'ready' });
-        } catch (error) {
-          patch({ usersStatus: 'error', usersError: toFormError(error).message });
-        }
-      },
       setTheme(theme) {
         storeThemePreference(theme);
         applyTheme(theme);
         patch({ theme });
+      },
+      async switchMember(userId) {
+        if (get().session.switching) return;
+        patch({ switching: true, switchError: null });
+        try {
+          await unwrap(api.session.switch({ userId }));
+        } catch (error) {
+          patch({ switching: false, switchError: toFormError(error).message });
+          return;
+        }
+        const { editor, library, launcher, members, route } = get();
+        // The previous member's draft must not follow the new member around.
+        editor.discardChanges();
+        launcher.reset();
+        members.reset();
+        await get().session.loadInfo();
+        patch({ switching: false });
+        route.navigate({ name: 'library' });
+        library.clearFilters();
       },
     },
   };

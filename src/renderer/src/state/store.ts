@@ -5,12 +5,23 @@ import { createLibrarySlice, type LibrarySlice } from './library-slice';
 import { createEditorSlice, type EditorSlice } from './editor-slice';
 import { createVersionsSlice, type VersionsSlice } from './versions-slice';
 import { createHistorySlice, type HistorySlice } from './history-slice';
+import { createSharingSlice, type SharingSlice } from './sharing-slice';
+import { createMembersSlice, type MembersSlice } from './members-slice';
+import { createLauncherSlice, type LauncherSlice } from './launcher-slice';
 
-export type AppState = RouteSlice & SessionSlice & LibrarySlice & EditorSlice & VersionsSlice & HistorySlice;
+export type AppState = RouteSlice &
+  SessionSlice &
+  LibrarySlice &
+  EditorSlice &
+  VersionsSlice &
+  HistorySlice &
+  SharingSlice &
+  MembersSlice &
+  LauncherSlice;
 
 /**
  * Each slice owns one top-level key (`route`, `session`, `library`, `editor`, `versions`,
- * `history`) holding its state and actions.
+ * `history`, `sharing`, `members`, `launcher`) holding its state and actions.
  */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
@@ -21,4 +32,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createEditorSlice(...args),
   ...createVersionsSlice(...args),
   ...createHistorySlice(...args),
+  ...createSharingSlice(...args),
+  ...createMembersSlice(...args),
+  ...createLauncherSlice(...args),
 }));

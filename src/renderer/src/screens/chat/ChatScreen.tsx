@@ -1,8 +1,23 @@
-import { EmptyState } from '../../components/EmptyState';
+import { useEffect, useId, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { PromptSummary } from '../../../../shared/schemas/prompts';
+import { Banner } from '../../components/Banner';
+import { Button } from '../../components/Button';
 import { Link } from '../../components/Link';
+import { SharingBadge } from '../../components/SharingBadge';
+import { TextField } from '../../components/TextField';
 import { ChatIcon } from '../../app/nav-icons';
+import { useDebouncedValue } from '../../lib/use-debounced-value';
+import { useAppStore } from '../../state/store';
+
+const SEARCH_DEBOUNCE_MS = 150;
 
 export function ChatScreen() {
+  const load = useAppStore((s) => s.launcher.load);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
   return (
     <div className="screen">
       <header className="screen__header">
@@ -11,18 +26,133 @@ export function ChatScreen() {
           <p className="screen__subtitle">Run a prompt against a model and continue the conversation.</p>
         </div>
       </header>
-      <EmptyState
-        icon={<ChatIcon />}
-        title="No model integration configured"
-        action={
-          <Link to={{ name: 'library' }} className="button button--secondary">
-            Browse prompts
-          </Link>
-        }
-      >
+      <NoModelNote />
+      <Launcher />
+    </div>
+  );
+}
+
+function NoModelNote() {
+  return (
+    <section className="chat-note" aria-labelledby="chat-note-title">
+      <div className="chat-note__icon" aria-hidden="true">
+        <ChatIcon />
+      </div>
+      <div className="chat-note__text">
+        <h2 id="chat-note-title" className="chat-note__title">
+          No model integration configured
+        </h2>
         <p>Running prompts with a model needs a model integration — none is configured yet.</p>
         <p>Until then, write and version prompts in the library and check their output in each prompt's preview.</p>
-      </EmptyState>
-    </div>
+      </div>
+      <Link to={{ name: 'library' }} className="button button--secondary chat-note__action">
+        Browse prompts
+      </Link>
+    </section>
+  );
+}
+
+function Launcher() {
+  const headingId = useId();
+  return (
+    <section className="launcher">
+      <div className="launcher__bar">
+        <div>
+          <h2 id={headingId} className="launcher__title">
+            Prompts you can run
+          </h2>
+          <LauncherCount />
+        </div>
+        <LauncherSearch />
+      </div>
+      <LauncherBody labelledBy={headingId} />
+    </section>
+  );
+}
+
+function LauncherCount() {
+  const total = useAppStore((s) => s.launcher.total);
+  const loaded = useAppStore((s) => s.launcher.loaded);
+  return (
+    <p className="launcher__count" aria-live="polite">
+      {loaded ? `${total} ${total === 1 ? 'prompt' : 'prompts'}` : ' '}
+    </p>
+  );
+}
+
+function LauncherSearch() {
+  const query = useAppStore((s) => s.launcher.query);
+  const setQuery = useAppStore((s) => s.launcher.setQuery);
+  const [text, setText] = useState(query);
+  const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
+
+  useEffect(() => {
+    setQuery(debounced);
+  }, [debounced, setQuery]);
+
+  return (
+    <TextField
+      className="launcher__search"
+      label="Search runnable prompts"
+      hideLabel
+      type="search"
+      placeholder="Search runnable prompts…"
+      value={text}
+      onChange={(event) => setText(event.target.value)}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && text !== '') {
+          event.preventDefault();
+          setText('');
+        }
+      }}
+    />
+  );
+}
+
+function LauncherBody({ labelledBy }: { labelledBy: string }) {
+  const items = useAppStore(useShallow((s) => s.launcher.items));
+  const loaded = useAppStore((s) => s.launcher.loaded);
+  const loading = useAppStore((s) => s.launcher.loading);
+  const error = useAppStore((s) => s.launcher.error);
+  const filtered = useAppStore((s) => s.launcher.query.trim() !== '');
+  const load = useAppStore((s) => s.launcher.load);
+
+  if (error) {
+    return (
+      <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+        Could not load the prompts you can run: {error}
+      </Banner>
+    );
+  }
+  if (!loaded) return <div className="skeleton-list" aria-hidden="true" />;
+  if (items.length === 0) {
+    return <p className="launcher__empty">{filtered ? 'No prompts you can run match this search.' : 'No prompts you can run yet.'}</p>;
+  }
+  return (
+    <ul role="list" aria-labelledby={labelledBy} aria-busy={loading} className="launcher__list">
+      {items.map((prompt) => (
+        <LauncherRow key={prompt.id} prompt={prompt} />
+      ))}
+    </ul>
+  );
+}
+
+function LauncherRow({ prompt }: { prompt: PromptSummary }) {
+  return (
+    <li className="launcher__item">
+      <div className="launcher__text">
+        <span className="launcher__name">{prompt.title}</span>
+        <span className="launcher__meta">
+          <code>{prompt.name}</code>
+          {prompt.slashCommand && <span className="muted">/{prompt.slashCommand}</span>}
+          <SharingBadge level={prompt.sharingLevel} />
+        </span>
+        {prompt.description && <span className="launcher__description">{prompt.description}</span>}
+      </div>
+      {/* Labelled, not hidden text, so the title is not found twice in the row. */}
+      <Button size="sm" disabled title="Needs a model integration" aria-label={`Run ${prompt.title}`}>
+        Run
+      </Button>
+    </li>
   );
 }

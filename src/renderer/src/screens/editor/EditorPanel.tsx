@@ -40,7 +40,15 @@ function SaveErrorBanner() {
   const bannerError = useSlotError({ kind: 'banner' });
   // Field errors sit next to their field, which may be scrolled away: say so up top too.
   const fieldError = useAppStore((s) => s.editor.saveError !== null && s.editor.saveError.field !== undefined);
-  if (bannerError) return <Banner tone="error">Not saved: {bannerError}</Banner>;
+  const forbidden = useAppStore((s) => s.editor.saveForbidden);
+  if (bannerError) {
+    return (
+      <Banner tone="error">
+        Not saved: {bannerError}
+        {forbidden && ' Ask the owner or an admin for edit access.'}
+      </Banner>
+    );
+  }
   if (fieldError) return <Banner tone="error">Not saved. The field with the problem is marked in red.</Banner>;
   return null;
 }

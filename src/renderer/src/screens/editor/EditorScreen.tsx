@@ -6,6 +6,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { type PromptTab } from '../../state/route';
 import { useAppStore } from '../../state/store';
 import { HistoryPanel } from '../history/HistoryPanel';
+import { SharingPanel } from '../sharing/SharingPanel';
 import { PromoteDialog } from '../versions/PromoteDialog';
 import { VersionsPanel } from '../versions/VersionsPanel';
 import { EditorPanel } from './EditorPanel';
@@ -20,11 +21,12 @@ interface EditorScreenProps {
   version?: number;
 }
 
-/** One prompt's page: header, then the Editor, Versions and History tabs. */
+/** One prompt's page: header, then the Editor, Versions, History and Sharing tabs. */
 export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
   const load = useAppStore((s) => s.editor.load);
   const resetVersions = useAppStore((s) => s.versions.reset);
   const resetHistory = useAppStore((s) => s.history.reset);
+  const resetSharing = useAppStore((s) => s.sharing.reset);
   // The store may still hold the previous prompt for one render: only this prompt counts.
   const status = useAppStore((s) => (s.editor.promptName === promptName ? s.editor.status : 'loading'));
   const loadError = useAppStore((s) => s.editor.loadError);
@@ -32,8 +34,9 @@ export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
   useEffect(() => {
     resetVersions(promptName);
     resetHistory(promptName);
+    resetSharing(promptName);
     void load(promptName);
-  }, [load, resetVersions, resetHistory, promptName]);
+  }, [load, resetVersions, resetHistory, resetSharing, promptName]);
 
   if (status === 'error' && loadError) {
     const missing = loadError.message.toLowerCase().includes('not found');
@@ -68,13 +71,14 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
       <PromptHeader showActions={tab === 'editor'} />
       <div className="tabs-bar">
         <PromptTabs promptName={promptName} active={tab} />
-        <ActionNotice />
+        <ActionNotice tab={tab} />
       </div>
-      <ActionError />
+      <ActionError tab={tab} />
       <div role="tabpanel" id={PANEL_ID} aria-labelledby={tabId(tab)} className="tabpanel">
         {tab === 'editor' && <EditorPanel />}
         {tab === 'versions' && <VersionsPanel promptName={promptName} openedVersion={version} />}
         {tab === 'history' && <HistoryPanel />}
+        {tab === 'sharing' && <SharingPanel />}
       </div>
       <PromoteDialog />
       <RestoreConfirm />
@@ -83,8 +87,9 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
 }
 
 /** Always in the page so screen readers announce each new message. */
-function ActionNotice() {
-  const notice = useAppStore((s) => s.versions.notice);
+function ActionNotice({ tab }: { tab: PromptTab }) {
+  // Sharing changes are announced on the Sharing tab; version actions on the others.
+  const notice = useAppStore((s) => (tab === 'sharing' ? s.sharing.notice : s.versions.notice));
   return (
     <p role="status" className="action-notice">
       {notice && (
@@ -97,9 +102,11 @@ function ActionNotice() {
   );
 }
 
-function ActionError() {
-  const error = useAppStore((s) => s.versions.actionError);
-  const dismiss = useAppStore((s) => s.versions.dismissError);
+function ActionError({ tab }: { tab: PromptTab }) {
+  const error = useAppStore((s) => (tab === 'sharing' ? s.sharing.actionError : s.versions.actionError));
+  const dismissVersions = useAppStore((s) => s.versions.dismissError);
+  const dismissSharing = useAppStore((s) => s.sharing.dismissError);
+  const dismiss = tab === 'sharing' ? dismissSharing : dismissVersions;
   if (!error) return null;
   return (
     <Banner tone="error" action={<Button size="sm" onClick={dismiss}>Dismiss</Button>}>

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { hasEditsToKeep } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
 
 /** Ctrl/Cmd+S saves from anywhere on the page, including inside CodeMirror. */
@@ -18,7 +19,7 @@ export function useSaveShortcut(): void {
 
 /** While there are unsaved edits, closing or reloading the window asks first. */
 export function useUnloadGuard(): void {
-  const dirty = useAppStore((s) => s.editor.dirty);
+  const dirty = useAppStore((s) => hasEditsToKeep(s.editor));
   useEffect(() => {
     if (!dirty) return;
     const onBeforeUnload = (event: BeforeUnloadEvent) => {

@@ -4,6 +4,7 @@ import { TagChips } from '../../components/TagChips';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
 import { useAppStore } from '../../state/store';
 import type { PromptSummary } from '../../../../shared/schemas/prompts';
+import { SharingBadge } from '../../components/SharingBadge';
 
 export function PromptTable() {
   const items = useAppStore(useShallow((s) => s.library.items));
@@ -40,6 +41,7 @@ function PromptRow({ prompt }: { prompt: PromptSummary }) {
         <div className="prompt-table__meta">
           <code className="prompt-table__name">{prompt.name}</code>
           {prompt.slashCommand && <span className="prompt-table__slash">/{prompt.slashCommand}</span>}
+          <SharingBadge level={prompt.sharingLevel} />
         </div>
         {prompt.description && <p className="prompt-table__description">{prompt.description}</p>}
       </td>

@@ -1,16 +1,43 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { User } from '../../../../shared/schemas/users';
 import { Banner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { SelectField } from '../../components/SelectField';
+import { TextField } from '../../components/TextField';
+import { messageForField } from '../../lib/field-errors';
+import { ACCESS_VIA_LABELS, ROLE_LABELS } from '../../state/members-slice';
 import { useAppStore } from '../../state/store';
 import { SettingsSection } from './SettingsSection';
 
+const ROLE_OPTIONS = [
+  { value: 'member', label: ROLE_LABELS.member },
+  { value: 'admin', label: ROLE_LABELS.admin },
+];
+
+const COLUMNS = 5;
+
+const displayName = (user: { name: string; email: string }) => user.name || user.email;
+
 export function MembersSection() {
-  const users = useAppStore((s) => s.session.users);
-  const status = useAppStore((s) => s.session.usersStatus);
-  const error = useAppStore((s) => s.session.usersError);
-  const currentId = useAppStore((s) => s.session.info?.currentUser.id);
+  const users = useAppStore(useShallow((s) => s.members.users));
+  const status = useAppStore((s) => s.members.status);
+  const error = useAppStore((s) => s.members.error);
+  const isAdmin = useAppStore((s) => s.session.info?.currentUser.role === 'admin');
 
   return (
-    <SettingsSection title="Members" description={<p>People who can sign in to this workspace and own prompts.</p>}>
+    <SettingsSection
+      title="Members"
+      description={
+        <p>
+          People who work in this workspace and own prompts. Admins add members and can deactivate them; a deactivated
+          member keeps their prompts but can no longer act.
+        </p>
+      }
+    >
+      <MembersNotice />
       {error && <Banner tone="error">Could not load members: {error}</Banner>}
+      {isAdmin && <AddMemberForm />}
       {status === 'loading' && users.length === 0 && <p className="muted">Loading…</p>}
       {users.length > 0 && (
         <table className="members-table">
@@ -19,23 +46,203 @@ export function MembersSection() {
               <th scope="col">Name</th>
               <th scope="col">Email</th>
               <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {users.map((user) => (
-              <tr key={user.id} className={user.isActive ? undefined : 'is-inactive'}>
-                <td>
-                  {user.name}
-                  {user.id === currentId && <span className="badge badge--muted">You</span>}
-                  {!user.isActive && <span className="badge badge--muted">Deactivated</span>}
-                </td>
-                <td>{user.email}</td>
-                <td className="capitalize">{user.role}</td>
-              </tr>
+              <MemberRows key={user.id} user={user} isAdmin={isAdmin} />
             ))}
           </tbody>
         </table>
       )}
     </SettingsSection>
+  );
+}
+
+/** Always in the page so screen readers announce each new message. */
+function MembersNotice() {
+  const notice = useAppStore((s) => s.members.notice);
+  const actionError = useAppStore((s) => s.members.actionError);
+  return (
+    <>
+      <p role="status" className="members__notice">
+        {notice && (
+          <span>
+            <span aria-hidden="true">✓ </span>
+            {notice}
+          </span>
+        )}
+      </p>
+      {actionError && <Banner tone="error">{actionError}</Banner>}
+    </>
+  );
+}
+
+type AddField = 'name' | 'email' | 'role';
+
+function AddMemberForm() {
+  const headingId = useId();
+  const add = useAppStore((s) => s.members.add);
+  const adding = useAppStore((s) => s.members.adding);
+  const addError = useAppStore((s) => s.members.addError);
+  const clearAddError = useAppStore((s) => s.members.clearAddError);
+  const [values, setValues] = useState({ name: '', email: '', role: 'member' as User['role'] });
+
+  const errorFor = (field: AddField) => (addError?.field === field ? messageForField(addError) : null);
+  const formError = addError && !['name', 'email', 'role'].includes(addError.field ?? '') ? addError.message : null;
+
+  const set = (field: AddField, value: string) => {
+    setValues((v) => ({ ...v, [field]: value }));
+    clearAddError(field);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (await add(values)) setValues({ name: '', email: '', role: 'member' });
+  };
+
+  return (
+    <form className="member-form" aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
+      <h3 id={headingId} className="member-form__title">
+        New member
+      </h3>
+      {formError && <Banner tone="error">{formError}</Banner>}
+      <div className="member-form__fields">
+        <TextField label="Name" autoComplete="off" value={values.name} error={errorFor('name')} onChange={(e) => set('name', e.target.value)} />
+        <TextField
+          label="Email"
+          type="email"
+          autoComplete="off"
+          spellCheck={false}
+          value={values.email}
+          error={errorFor('email')}
+          onChange={(e) => set('email', e.target.value)}
+        />
+        <SelectField label="Role" options={ROLE_OPTIONS} value={values.role} onChange={(e) => set('role', e.target.value)} />
+        <Button type="submit" variant="primary" disabled={adding} className="member-form__submit">
+          Add member
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function MemberRows({ user, isAdmin }: { user: User; isAdmin: boolean }) {
+  const currentId = useAppStore((s) => s.session.info?.currentUser.id);
+  const busy = useAppStore((s) => s.members.busyId !== null);
+  const accessOpen = useAppStore((s) => s.members.access[user.id] !== undefined);
+  const setActive = useAppStore((s) => s.members.setActive);
+  const toggleAccess = useAppStore((s) => s.members.toggleAccess);
+  const accessId = useId();
+  const name = displayName(user);
+  const isSelf = user.id === currentId;
+  // Admins see everyone's access; a member may look at their own.
+  const canSeeAccess = isAdmin || isSelf;
+
+  return (
+    <>
+      <tr className={user.isActive ? undefined : 'is-inactive'}>
+        <td>
+          <span className="members-table__name">{user.name}</span>
+          {isSelf && <span className="badge badge--muted">You</span>}
+        </td>
+        <td>
+          <EmailText email={user.email} />
+        </td>
+        <td>{ROLE_LABELS[user.role]}</td>
+        <td>
+          <span className={`member-status member-status--${user.isActive ? 'active' : 'inactive'}`}>
+            {user.isActive ? 'Active' : 'Deactivated'}
+          </span>
+        </td>
+        <td className="members-table__actions">
+          <div className="row-actions">
+            {canSeeAccess && (
+              <Button
+                size="sm"
+                aria-label={`Show access for ${name}`}
+                aria-expanded={accessOpen}
+                aria-controls={accessOpen ? accessId : undefined}
+                onClick={() => toggleAccess(user.id)}
+              >
+                Access
+              </Button>
+            )}
+            {isAdmin && !isSelf && (
+              <Button
+                size="sm"
+                variant={user.isActive ? 'secondary' : 'primary'}
+                disabled={busy}
+                aria-label={`${user.isActive ? 'Deactivate' : 'Reactivate'} ${name}`}
+                onClick={() => void setActive(user.id, !user.isActive)}
+              >
+                {user.isActive ? 'Deactivate' : 'Reactivate'}
+              </Button>
+            )}
+          </div>
+        </td>
+      </tr>
+      {accessOpen && (
+        <tr className="members-table__access-row">
+          <td colSpan={COLUMNS} id={accessId}>
+            <AccessList userId={user.id} name={name} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+/** The email with a line-break opportunity before "@", for narrow columns. */
+function EmailText({ email }: { email: string }) {
+  const at = email.indexOf('@');
+  if (at <= 0) return <>{email}</>;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
+    </>
+  );
+}
+
+function AccessList({ userId, name }: { userId: string; name: string }) {
+  const access = useAppStore((s) => s.members.access[userId]);
+  if (!access || (access.status === 'loading' && access.entries.length === 0)) return <p className="muted">Loading access…</p>;
+  if (access.error) return <Banner tone="error">Could not load access: {access.error}</Banner>;
+  if (access.entries.length === 0) return <p className="muted">{name} has no access to any prompt.</p>;
+  return (
+    <table className="access-table" aria-label={`Access for ${name}`}>
+      <thead>
+        <tr>
+          <th scope="col">Prompt</th>
+          <th scope="col">Can</th>
+          <th scope="col">Via</th>
+        </tr>
+      </thead>
+      <tbody>
+        {access.entries.map((entry) => (
+          <tr key={entry.prompt.name}>
+            <td>
+              <span className="access-table__title">{entry.prompt.title}</span> <code className="muted">{entry.prompt.name}</code>
+            </td>
+            <td>
+              <ul className="tags" aria-label="Actions">
+                {entry.actions.map((action) => (
+                  <li key={action} className="tag">
+                    {action}
+                  </li>
+                ))}
+              </ul>
+            </td>
+            <td>{ACCESS_VIA_LABELS[entry.via]}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { ActingAsSection } from './ActingAsSection';
 import { AppearanceSection } from './AppearanceSection';
 import { ApiServerSection } from './ApiServerSection';
 import { MembersSection } from './MembersSection';
@@ -7,11 +8,11 @@ import { useAppStore } from '../../state/store';
 import { Banner } from '../../components/Banner';
 
 export function SettingsScreen() {
-  const loadUsers = useAppStore((s) => s.session.loadUsers);
+  const loadMembers = useAppStore((s) => s.members.load);
   const infoError = useAppStore((s) => s.session.infoError);
   useEffect(() => {
-    void loadUsers();
-  }, [loadUsers]);
+    void loadMembers();
+  }, [loadMembers]);
 
   return (
     <div className="screen screen--narrow">
@@ -25,6 +26,7 @@ export function SettingsScreen() {
       <AppearanceSection />
       <ApiServerSection />
       <WorkspaceSection />
+      <ActingAsSection />
       <MembersSection />
     </div>
   );

@@ -1,0 +1,208 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import {
+  SHARE_PERMISSIONS,
+  SHARING_LEVEL_LABELS,
+  SHARING_LEVELS,
+  type Share,
+  type SharePermission,
+} from '../../../../shared/schemas/sharing';
+import { Banner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { SelectField } from '../../components/SelectField';
+import { messageForField } from '../../lib/field-errors';
+import { PERMISSION_LABELS, SHARING_LEVEL_HINTS, sharingAllows } from '../../state/sharing-slice';
+import { useAppStore } from '../../state/store';
+import { ShareWithField } from './ShareWithField';
+
+const PERMISSION_OPTIONS = SHARE_PERMISSIONS.map((value) => ({ value, label: PERMISSION_LABELS[value] }));
+
+/** The Sharing tab: who may find, run and edit this prompt. The server decides; this offers what `allowed` says. */
+export function SharingPanel() {
+  const load = useAppStore((s) => s.sharing.load);
+  const status = useAppStore((s) => s.sharing.status);
+  const error = useAppStore((s) => s.sharing.error);
+  const loaded = useAppStore((s) => s.sharing.info !== null);
+  const canShare = useAppStore((s) => sharingAllows(s.sharing.info, 'share'));
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (!loaded) {
+    if (status === 'error') {
+      return (
+        <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+          Could not load sharing: {error}
+        </Banner>
+      );
+    }
+    return <div className="skeleton-list" aria-busy="true" aria-label="Loading sharing" />;
+  }
+
+  return (
+    <div className="tab-stack sharing">
+      {!canShare && (
+        <p className="sharing__readonly">
+          <LockIcon />
+          Only the owner or an admin can change sharing
+        </p>
+      )}
+      <LevelSection canShare={canShare} />
+      <PeopleSection canShare={canShare} />
+    </div>
+  );
+}
+
+function LevelSection({ canShare }: { canShare: boolean }) {
+  const level = useAppStore((s) => s.sharing.info?.level);
+  const owner = useAppStore(useShallow((s) => s.sharing.info?.owner));
+  const setLevel = useAppStore((s) => s.sharing.setLevel);
+  const hintId = useId();
+  return (
+    <section className="panel sharing__level">
+      <fieldset className="level-cards" disabled={!canShare}>
+        <legend className="panel__title">Sharing level</legend>
+        <div className="level-cards__grid">
+          {SHARING_LEVELS.map((value) => (
+            <label key={value} className="radio-card level-card">
+              <input
+                type="radio"
+                name="sharing-level"
+                value={value}
+                checked={level === value}
+                aria-describedby={`${hintId}-${value}`}
+                onChange={() => void setLevel(value)}
+              />
+              <span className="radio-card__label">{SHARING_LEVEL_LABELS[value]}</span>
+              <span id={`${hintId}-${value}`} className="radio-card__hint" aria-hidden="true">
+                {SHARING_LEVEL_HINTS[value]}
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {owner && (
+        <p className="sharing__owner">
+          <span className="sharing__owner-label">Owner:</span> {owner.name} <span className="muted">({owner.email})</span>
+        </p>
+      )}
+    </section>
+  );
+}
+
+function PeopleSection({ canShare }: { canShare: boolean }) {
+  const shares = useAppStore(useShallow((s) => s.sharing.info?.shares ?? []));
+  return (
+    // Not labelled by its heading: "Share with" must name only the field (getByLabel, voice control).
+    <section className="panel sharing__people">
+      <h2 className="panel__title">
+        Share with people
+      </h2>
+      {canShare && <AddShareForm />}
+      {shares.length === 0 ? (
+        <p className="panel__empty">Not shared with anyone yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table shares-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Permission</th>
+                {canShare && (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {shares.map((share) => (
+                <ShareRow key={share.user.id} share={share} canShare={canShare} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function AddShareForm() {
+  const add = useAppStore((s) => s.sharing.add);
+  const busy = useAppStore((s) => s.sharing.busy);
+  const addError = useAppStore((s) => s.sharing.addError);
+  const clearAddError = useAppStore((s) => s.sharing.clearAddError);
+  const [who, setWho] = useState('');
+  const [permission, setPermission] = useState<SharePermission>('view');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (await add(who, permission)) setWho('');
+  };
+
+  return (
+    <form className="share-form" onSubmit={(event) => void submit(event)} noValidate>
+      <ShareWithField
+        value={who}
+        error={addError ? messageForField(addError) : null}
+        onChange={(value) => {
+          setWho(value);
+          clearAddError();
+        }}
+      />
+      <SelectField
+        label="Permission"
+        options={PERMISSION_OPTIONS}
+        value={permission}
+        onChange={(event) => setPermission(event.target.value as SharePermission)}
+      />
+      <Button type="submit" variant="primary" disabled={busy} className="share-form__add">
+        Add
+      </Button>
+    </form>
+  );
+}
+
+function ShareRow({ share, canShare }: { share: Share; canShare: boolean }) {
+  const setPermission = useAppStore((s) => s.sharing.setPermission);
+  const remove = useAppStore((s) => s.sharing.remove);
+  const busy = useAppStore((s) => s.sharing.busy);
+  const name = share.user.name || share.user.email;
+  return (
+    <tr>
+      <td className="shares-table__name">{name}</td>
+      <td className="data-table__muted">{share.user.email}</td>
+      <td>
+        {canShare ? (
+          <SelectField
+            label={`Permission for ${name}`}
+            hideLabel
+            options={PERMISSION_OPTIONS}
+            value={share.permission}
+            onChange={(event) => void setPermission(share.user.id, event.target.value as SharePermission)}
+          />
+        ) : (
+          PERMISSION_LABELS[share.permission]
+        )}
+      </td>
+      {canShare && (
+        <td className="data-table__actions">
+          <Button size="sm" variant="ghost" disabled={busy} aria-label={`Remove ${name}`} onClick={() => void remove(share.user.id)}>
+            Remove
+          </Button>
+        </td>
+      )}
+    </tr>
+  );
+}
+
+function LockIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden="true">
+      <rect x="3" y="7" width="10" height="7" rx="1.5" />
+      <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" />
+    </svg>
+  );
+}

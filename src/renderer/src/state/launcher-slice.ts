@@ -1,0 +1,61 @@
+import type { PromptSummary } from '../../../shared/schemas/prompts';
+import { api, unwrap } from '../lib/api';
+import { toFormError } from '../lib/field-errors';
+import type { SliceCreator } from './store';
+
+const LAUNCHER_LIMIT = 100;
+
+/** The chat launcher: every prompt the acting member may run, Chat only ones included. */
+export interface LauncherSlice {
+  launcher: {
+    query: string;
+    items: PromptSummary[];
+    total: number;
+    loading: boolean;
+    /** False until the first list arrives, so the screen never flashes a wrong empty state. */
+    loaded: boolean;
+    error: string | null;
+    setQuery(query: string): void;
+    load(): Promise<void>;
+    reset(): void;
+  };
+}
+
+let latestRequest = 0;
+
+export const createLauncherSlice: SliceCreator<LauncherSlice> = (set, get) => {
+  const patch = (partial: Partial<LauncherSlice['launcher']>) => set((s) => ({ launcher: { ...s.launcher, ...partial } }));
+
+  return {
+    launcher: {
+      query: '',
+      items: [],
+      total: 0,
+      loading: false,
+      loaded: false,
+      error: null,
+      setQuery(query) {
+        if (query === get().launcher.query) return;
+        patch({ query });
+        void get().launcher.load();
+      },
+      async load() {
+        const request = ++latestRequest;
+        const { query } = get().launcher;
+        patch({ loading: true });
+        try {
+          const list = await unwrap(api.prompts.runnable({ query, sort: 'title', limit: LAUNCHER_LIMIT }));
+          if (request !== latestRequest) return;
+          patch({ items: list.items, total: list.total, loading: false, loaded: true, error: null });
+        } catch (error) {
+          if (request !== latestRequest) return;
+          patch({ loading: false, loaded: true, error: toFormError(error).message });
+        }
+      },
+      reset() {
+        latestRequest += 1;
+        patch({ query: '', items: [], total: 0, loading: false, loaded: false, error: null });
+      },
+    },
+  };
+};
