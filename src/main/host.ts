@@ -5,7 +5,8 @@ import type { ApiEnv } from './api/env';
 import { DEFAULT_API_PORT, listen, type RunningServer, type Timeouts } from './api/server';
 import { createHandlers } from './core/handlers';
 import { openWorkspace, type Workspace } from './core/workspace';
-import { requireActiveMember } from './core/users/users-service';
+import { assertAdmin, requireActiveMember } from './core/users/users-service';
+import { invalid } from './core/errors';
 import type { ApiServerState, AppInfo } from '../shared/schemas/app';
 import packageJson from '../../package.json';
 
@@ -64,6 +65,16 @@ export async function startHost(options: HostOptions): Promise<Host> {
         currentUserId = user.id;
         return user;
       },
+      configureApi: async (ctx, settings) => {
+        assertAdmin(ctx.actor);
+        if (options.mode === 'headless') {
+          // The same server carries this page and its bridge: turning it off or moving it would cut the UI off.
+          throw invalid('In headless mode the API server also serves this window: restart `promptdesk serve` with --port to change it', 'port');
+        }
+        workspace.store.settings.set('api', settings);
+        await applyApi(settings.enabled, settings.port);
+        return { ...api };
+      },
     }),
     async close() {
       await host.server?.close();
@@ -71,8 +82,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
   };
 
-  if (api.enabled) {
-    const app = createApiApp({ workspace, version: APP_VERSION, limits: options.limits, mount: (a) => options.mount?.(a, host) });
+  const app = createApiApp({ workspace, version: APP_VERSION, limits: options.limits, mount: (a) => options.mount?.(a, host) });
+  async function applyApi(enabled: boolean, port: number): Promise<void> {
+    await host.server?.close();
+    host.server = null;
+    Object.assign(api, { enabled, port, url: null, error: null });
+    if (!enabled) return;
     try {
       host.server = await listen(app, bindHost, port, options.timeouts);
       api.port = host.server.port;
@@ -82,5 +97,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       api.error = (error as Error).message;
     }
   }
+
+  await applyApi(api.enabled, port);
   return host;
 }

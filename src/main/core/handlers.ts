@@ -27,16 +27,19 @@ import type { User } from '../../shared/schemas/users';
 
 export interface HostInfo {
   appInfo(ctx: Ctx): AppInfo;
+  /** Turns the HTTP API server on or off, or moves it to another port. */
+  configureApi(ctx: Ctx, settings: { enabled: boolean; port: number }): Promise<AppInfo['api']>;
   /** Makes another member the one this desktop session acts as. */
   switchMember(userId: string): User;
 }
 
-type Handlers = { [C in Channel]: (ctx: Ctx, input: ChannelParsed<C>) => ChannelOutput<C> };
+type Handlers = { [C in Channel]: (ctx: Ctx, input: ChannelParsed<C>) => ChannelOutput<C> | Promise<ChannelOutput<C>> };
 
 /** The contract, implemented once: IPC and the headless bridge both dispatch here. */
 export function createHandlers(host: HostInfo): Handlers {
   return {
     'app:info': (ctx) => host.appInfo(ctx),
+    'api:configure': (ctx, input) => host.configureApi(ctx, input),
     'prompts:list': (ctx, input) => listPrompts(ctx, input),
     'prompts:runnable': (ctx, input) => listRunnablePrompts(ctx, input),
     'prompts:get': (ctx, input) => getPrompt(ctx, input.name),
@@ -77,12 +80,12 @@ export function isChannel(value: string): value is Channel {
 }
 
 /** Parses the input with the channel's schema, runs the handler, and wraps the outcome. */
-export function dispatch<C extends Channel>(handlers: Handlers, ctx: Ctx, channel: C, input: unknown): Result<ChannelOutput<C>> {
+export async function dispatch<C extends Channel>(handlers: Handlers, ctx: Ctx, channel: C, input: unknown): Promise<Result<ChannelOutput<C>>> {
   const parsed = CONTRACT[channel].safeParse(input ?? {});
   if (!parsed.success) return { ok: false, error: fromZodError(parsed.error).toJSON() };
   try {
-    const handler = handlers[channel] as (ctx: Ctx, input: ChannelParsed<C>) => ChannelOutput<C>;
-    return { ok: true, value: handler(ctx, parsed.data as ChannelParsed<C>) };
+    const handler = handlers[channel] as (ctx: Ctx, input: ChannelParsed<C>) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
+    return { ok: true, value: await handler(ctx, parsed.data as ChannelParsed<C>) };
   } catch (error) {
     if (!(error instanceof Error) || error.name !== 'AppError') console.error(`[${channel}]`, error);
     return { ok: false, error: toErrorShape(error) };

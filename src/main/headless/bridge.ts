@@ -28,6 +28,6 @@ export function mountBridge(
     const channel = c.req.param('channel');
     if (!isChannel(channel)) throw new AppError('not_found', `Unknown call ${channel}`);
     const input = await readJson(c, z.unknown());
-    return c.json(dispatch(opts.handlers, opts.workspace.as(opts.actorId()), channel, input));
+    return c.json(await dispatch(opts.handlers, opts.workspace.as(opts.actorId()), channel, input));
   });
 }

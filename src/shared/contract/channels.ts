@@ -4,6 +4,7 @@
  */
 export const CHANNELS = [
   'app:info',
+  'api:configure',
   'prompts:list',
   'prompts:runnable',
   'prompts:get',

@@ -23,13 +23,15 @@ import { AddShareInput, RemoveShareInput, SetSharingLevelInput } from '../schema
 import type { AccessEntry, SharingInfo } from '../schemas/sharing';
 import { CompareInput, PinInput, PromoteInput, PromotionsInput } from '../schemas/versions';
 import type { Deployment, Promotion, VersionComparison } from '../schemas/versions';
-import type { AppInfo } from '../schemas/app';
+import type { ApiServerState, AppInfo } from '../schemas/app';
+import { ConfigureApiInput } from '../schemas/app';
 
 const NoInput = z.object({}).strict().default({});
 
 /** Input schema of every channel: the main process parses with these before acting. */
 export const CONTRACT = {
   'app:info': NoInput,
+  'api:configure': ConfigureApiInput,
   'prompts:list': ListPromptsInput,
   'prompts:runnable': ListPromptsInput,
   'prompts:get': PromptRefInput,
@@ -66,6 +68,7 @@ export const CONTRACT = {
 
 export interface ChannelOutputs {
   'app:info': AppInfo;
+  'api:configure': ApiServerState;
   'prompts:list': PromptList;
   'prompts:runnable': PromptList;
   'prompts:get': PromptDetail;

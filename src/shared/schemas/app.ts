@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { User } from './users';
 
 export interface ApiServerState {
@@ -17,3 +18,9 @@ export interface AppInfo {
   currentUser: User;
   api: ApiServerState;
 }
+
+export const ConfigureApiInput = z.object({
+  enabled: z.boolean(),
+  /** 0 picks a free port; below 1024 needs privileges a desktop app should not have. */
+  port: z.number().int().refine((p) => p === 0 || (p >= 1024 && p <= 65535), 'Use a port from 1024 to 65535 (or 0 for any free port)'),
+});
