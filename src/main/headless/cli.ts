@@ -17,7 +17,7 @@ const USAGE = `promptdesk ${APP_VERSION}
 Usage:
   promptdesk serve --data-dir DIR [--port PORT] [--host 127.0.0.1]
   promptdesk users add --data-dir DIR --email EMAIL --name NAME [--admin]
-  promptdesk keys create --data-dir DIR --user EMAIL [--name LABEL]
+  promptdesk keys create --data-dir DIR --user EMAIL [--name LABEL] [--scopes read,run,write,admin] [--expires YYYY-MM-DD]
 `;
 
 class UsageError extends Error {}
@@ -82,11 +82,22 @@ function usersAdd(args: string[]): void {
 function keysCreate(args: string[]): void {
   const { values } = parseArgs({
     args,
-    options: { 'data-dir': { type: 'string' }, user: { type: 'string' }, name: { type: 'string' } },
+    options: {
+      'data-dir': { type: 'string' },
+      user: { type: 'string' },
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      expires: { type: 'string' },
+    },
   });
   const workspace = openWorkspace(resolve(required(values, 'data-dir')));
   try {
-    const input = parseWith(CreateKeyInput, { userEmail: required(values, 'user'), label: values.name });
+    const input = parseWith(CreateKeyInput, {
+      userEmail: required(values, 'user'),
+      label: values.name,
+      scopes: values.scopes?.split(',').map((s) => s.trim()),
+      expiresAt: values.expires,
+    });
     const { key } = createKey(workspace.as(workspace.owner.id), input);
     // Only the key on stdout, so `KEY=$(promptdesk keys create ...)` works.
     process.stdout.write(`${key}\n`);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { ApiEnv } from '../env';
-import { parseWith, readJson, versionParam } from '../body';
+import { parseWith, readBodyText, readJson, versionParam } from '../body';
 import type { Operation } from '../openapi';
 import { invalid } from '../../core/errors';
 import { PromptNameSchema } from '../../../shared/schemas/prompts';
@@ -40,7 +40,7 @@ const conductor = new Hono<ApiEnv>().put('/api/prompts/:name', async (c) => {
     description,
     version: versionRaw === null ? undefined : Number(versionRaw),
     models: url.searchParams.getAll('models'),
-    text: await c.req.text(),
+    text: await readBodyText(c),
   });
   return c.body(null, 200);
 });

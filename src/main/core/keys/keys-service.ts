@@ -9,6 +9,8 @@ import type { Store } from '../../store/store';
 /** `pd_` + 12-char lookup prefix + `_` + 43-char secret (256 bits). */
 const KEY_PATTERN = /^pd_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
 const hashKey = (key: string) => createHash('sha256').update(key).digest();
 
 const unauthenticated = () => new AppError('unauthenticated', 'Missing or invalid API key');
@@ -87,7 +89,9 @@ export function authenticateKey(store: Store, clock: Clock, presented: string): 
   if (stored.info.expiresAt && Date.parse(stored.info.expiresAt) <= now.getTime()) throw unauthenticated();
   const user = store.users.get(stored.info.userId);
   if (!user || !user.isActive) throw unauthenticated();
-  store.keys.touch(stored.info.id, now.toISOString());
+  // Last-used is kept to the minute: a durable write on every request would cost an fsync each.
+  const last = stored.info.lastUsedAt ? Date.parse(stored.info.lastUsedAt) : 0;
+  if (now.getTime() - last >= LAST_USED_RESOLUTION_MS) store.keys.touch(stored.info.id, now.toISOString());
   return { user, key: stored.info };
 }
 

@@ -35,6 +35,21 @@ describe('promptdesk CLI', () => {
     }
   });
 
+  it('creates a key with chosen scopes and expiry', async () => {
+    await main(['users', 'add', '--data-dir', dir.dir, '--email', 'c@example.com', '--name', 'C']);
+    out = '';
+    expect(await main(['keys', 'create', '--data-dir', dir.dir, '--user', 'c@example.com', '--scopes', 'read,run', '--expires', '2999-01-01'])).toBe(0);
+    const workspace = openWorkspace(dir.dir);
+    try {
+      const { key } = authenticateKey(workspace.store, workspace.clock, out.trim());
+      expect(key).toMatchObject({ scopes: ['read', 'run'], expiresAt: '2999-01-01T23:59:59.999Z' });
+    } finally {
+      workspace.close();
+    }
+    expect(await main(['keys', 'create', '--data-dir', dir.dir, '--user', 'c@example.com', '--scopes', 'root'])).toBe(1);
+    expect(err).toMatch(/scopes/);
+  });
+
   it('adds an admin with --admin', async () => {
     await main(['users', 'add', '--data-dir', dir.dir, '--email', 'a@example.com', '--name', 'A', '--admin']);
     const workspace = openWorkspace(dir.dir);
