@@ -79,11 +79,11 @@ const VISIBLE: Record<PromptScope, string> = {
 };
 
 /** The WHERE clause for the filters present; fragments are fixed text, values are parameters. */
-function conditions(filter: PromptFilter): string {
+function conditions(filter: PromptFilter, matchesJoined = false): string {
   const parts: string[] = [];
   if (filter.viewer !== null) parts.push(VISIBLE[filter.scope]);
   if (filter.apiOnly) parts.push('p.api_access = 1');
-  if (filter.match !== null) parts.push('p.rowid IN (SELECT id FROM m)');
+  if (filter.match !== null && !matchesJoined) parts.push('p.rowid IN (SELECT id FROM m)');
   if (filter.tag !== null) parts.push('p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag = :tag)');
   if (filter.owner !== null) parts.push('p.owner_id = :owner');
   return parts.length ? parts.join(' AND ') : '1';
@@ -106,7 +106,11 @@ function pageSql(filter: PromptFilter, sort: Sort, walkIndex: boolean): string {
 /** Counts from the smallest source that answers exactly (the search index rows mirror prompts). */
 function countSql(filter: PromptFilter): string {
   const { match, tag, owner } = filter;
-  if (filter.viewer !== null || filter.apiOnly) return `${match !== null ? MATCHES : ''}SELECT count(*) AS n FROM prompts p WHERE ${conditions(filter)}`;
+  // With a search, count from the matches outward rather than testing every prompt against them.
+  if (match !== null && (filter.viewer !== null || filter.apiOnly || tag !== null || owner !== null)) {
+    return `${MATCHES}SELECT count(*) AS n FROM m CROSS JOIN prompts p ON p.rowid = m.id WHERE ${conditions(filter, true)}`;
+  }
+  if (filter.viewer !== null || filter.apiOnly) return `SELECT count(*) AS n FROM prompts p WHERE ${conditions(filter)}`;
   if (match === null && tag === null && owner === null) return 'SELECT count(*) AS n FROM prompts';
   if (match !== null && tag === null && owner === null) return 'SELECT count(*) AS n FROM prompts_fts WHERE prompts_fts MATCH :match';
   if (match === null && tag !== null && owner === null) return 'SELECT count(*) AS n FROM prompt_tags WHERE tag = :tag';
