@@ -31,19 +31,12 @@ async function promote(page: Page, number: number, notes: string): Promise<void>
   await expect(page.getByText(`v${number} promoted to production`)).toBeVisible();
 }
 
-/** Turns the prompt's API access on through the app's own bridge (prompts start with it off). */
-async function enableApiAccess(page: Page, name: string): Promise<void> {
-  const result = await page.evaluate(async (promptName) => {
-    // Runs in the page: the session token the app keeps in sessionStorage.
-    const storage = (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage;
-    const response = await fetch('/bridge/prompts:set-api', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-promptdesk-session': storage.getItem('promptdesk.session') ?? '' },
-      body: JSON.stringify({ name: promptName, apiAccess: true }),
-    });
-    return (await response.json()) as { ok: boolean };
-  }, name);
-  expect(result.ok).toBe(true);
+/** Prompts made in the app start with API access off: turn it on in the API tab. */
+async function enableApiAccess(page: Page): Promise<void> {
+  await page.getByRole('tablist').getByRole('tab', { name: 'API' }).click();
+  await page.getByRole('switch', { name: 'API access' }).click();
+  await expect(page.getByText('API access on')).toBeVisible();
+  await page.getByRole('tablist').getByRole('tab', { name: 'Editor' }).click();
 }
 
 async function renderViaApi(server: { url: string }, key: string): Promise<string> {
@@ -60,7 +53,7 @@ test('versions: compare, promote with notes, history, rollback by unarchive + pr
   await openApp(page, server);
   await createPrompt(page, 'support-reply', 'Support reply');
   await saveVersion(page, 'Reply to {{customer}} politely.', 'first', 1);
-  await enableApiAccess(page, 'support-reply');
+  await enableApiAccess(page);
   await saveVersion(page, 'Reply to {{customer}} warmly and briefly.', 'warmer', 2);
   await saveVersion(page, 'Reply to {{customer}} warmly, briefly, and offer a discount.', 'discount', 3);
 

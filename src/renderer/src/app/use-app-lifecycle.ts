@@ -16,7 +16,7 @@ export function useAppLifecycle(): void {
     const stopTheme = followSystemTheme(() => useAppStore.getState().session.theme);
     // Another window (or the HTTP API) changed prompts: refresh what the library shows.
     const stopEvents = onAppEvent('prompts:changed', () => {
-      const { library, versions, history, sharing, launcher, route } = useAppStore.getState();
+      const { library, versions, history, sharing, launcher, promptApi, route } = useAppStore.getState();
       if (library.loaded) void library.load();
       if (launcher.loaded) void launcher.load();
       // A prompt page open on its Versions or History tab follows changes made elsewhere.
@@ -24,6 +24,7 @@ export function useAppLifecycle(): void {
       if (showing !== null && versions.promptName === showing && versions.status === 'ready') void versions.load();
       if (showing !== null && history.promptName === showing && history.status === 'ready') void history.load();
       if (showing !== null && sharing.promptName === showing && sharing.status === 'ready') void sharing.load();
+      if (showing !== null && promptApi.promptName === showing && promptApi.status === 'ready') void promptApi.load();
     });
     return () => {
       window.removeEventListener('hashchange', onHashChange);
@@ -47,12 +48,13 @@ export function useAppReadyFlag(): void {
         const versionsDone = s.versions.status === 'ready' || s.versions.status === 'error';
         if (tab === 'versions') return editorDone && versionsDone;
         if (tab === 'sharing') return editorDone && (s.sharing.status === 'ready' || s.sharing.status === 'error');
+        if (tab === 'api') return editorDone && (s.promptApi.status === 'ready' || s.promptApi.status === 'error');
         return editorDone && versionsDone && (s.history.status === 'ready' || s.history.status === 'error');
       }
       case 'chat':
         return s.launcher.loaded;
       case 'settings':
-        return s.members.status === 'ready' || s.members.status === 'error';
+        return (s.members.status === 'ready' || s.members.status === 'error') && (s.keys.status === 'ready' || s.keys.status === 'error');
       default:
         return true;
     }

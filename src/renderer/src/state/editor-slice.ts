@@ -61,6 +61,8 @@ export interface EditorSlice {
      * after a promotion or pin, leaving the draft and its base version alone.
      */
     refreshMeta(): Promise<void>;
+    /** Takes the API settings (access, key required) from the server's answer; the draft stays. */
+    applyApiSettings(prompt: Pick<PromptDetail, 'name' | 'apiAccess' | 'apiKeyRequired'>): void;
   };
 }
 
@@ -228,6 +230,11 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
         } catch {
           // The header keeps what it showed; the action's own result is already on screen.
         }
+      },
+      applyApiSettings({ name, apiAccess, apiKeyRequired }) {
+        const { prompt, promptName } = get().editor;
+        if (!prompt || promptName !== name) return;
+        patch({ prompt: { ...prompt, apiAccess, apiKeyRequired } });
       },
     },
   };

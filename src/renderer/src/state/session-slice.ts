@@ -58,11 +58,12 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => {
           patch({ switching: false, switchError: toFormError(error).message });
           return;
         }
-        const { editor, library, launcher, members, route } = get();
+        const { editor, library, launcher, members, keys, route } = get();
         // The previous member's draft must not follow the new member around.
         editor.discardChanges();
         launcher.reset();
         members.reset();
+        keys.reset();
         await get().session.loadInfo();
         patch({ switching: false });
         route.navigate({ name: 'library' });

@@ -8,6 +8,9 @@ import { createHistorySlice, type HistorySlice } from './history-slice';
 import { createSharingSlice, type SharingSlice } from './sharing-slice';
 import { createMembersSlice, type MembersSlice } from './members-slice';
 import { createLauncherSlice, type LauncherSlice } from './launcher-slice';
+import { createPromptApiSlice, type PromptApiSlice } from './prompt-api-slice';
+import { createApiServerSlice, type ApiServerSlice } from './api-server-slice';
+import { createKeysSlice, type KeysSlice } from './keys-slice';
 
 export type AppState = RouteSlice &
   SessionSlice &
@@ -17,11 +20,14 @@ export type AppState = RouteSlice &
   HistorySlice &
   SharingSlice &
   MembersSlice &
-  LauncherSlice;
+  LauncherSlice &
+  PromptApiSlice &
+  ApiServerSlice &
+  KeysSlice;
 
 /**
  * Each slice owns one top-level key (`route`, `session`, `library`, `editor`, `versions`,
- * `history`, `sharing`, `members`, `launcher`) holding its state and actions.
+ * `history`, `sharing`, `members`, `launcher`, `promptApi`, `apiServer`, `keys`) holding its state and actions.
  */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
@@ -35,4 +41,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createSharingSlice(...args),
   ...createMembersSlice(...args),
   ...createLauncherSlice(...args),
+  ...createPromptApiSlice(...args),
+  ...createApiServerSlice(...args),
+  ...createKeysSlice(...args),
 }));

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { type PromptTab } from '../../state/route';
 import { useAppStore } from '../../state/store';
+import { ApiPanel } from '../api/ApiPanel';
 import { HistoryPanel } from '../history/HistoryPanel';
 import { SharingPanel } from '../sharing/SharingPanel';
 import { PromoteDialog } from '../versions/PromoteDialog';
@@ -21,12 +22,13 @@ interface EditorScreenProps {
   version?: number;
 }
 
-/** One prompt's page: header, then the Editor, Versions, History and Sharing tabs. */
+/** One prompt's page: header, then the Editor, Versions, History, Sharing and API tabs. */
 export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
   const load = useAppStore((s) => s.editor.load);
   const resetVersions = useAppStore((s) => s.versions.reset);
   const resetHistory = useAppStore((s) => s.history.reset);
   const resetSharing = useAppStore((s) => s.sharing.reset);
+  const resetApi = useAppStore((s) => s.promptApi.reset);
   // The store may still hold the previous prompt for one render: only this prompt counts.
   const status = useAppStore((s) => (s.editor.promptName === promptName ? s.editor.status : 'loading'));
   const loadError = useAppStore((s) => s.editor.loadError);
@@ -35,8 +37,9 @@ export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
     resetVersions(promptName);
     resetHistory(promptName);
     resetSharing(promptName);
+    resetApi(promptName);
     void load(promptName);
-  }, [load, resetVersions, resetHistory, resetSharing, promptName]);
+  }, [load, resetVersions, resetHistory, resetSharing, resetApi, promptName]);
 
   if (status === 'error' && loadError) {
     const missing = loadError.message.toLowerCase().includes('not found');
@@ -79,6 +82,7 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
         {tab === 'versions' && <VersionsPanel promptName={promptName} openedVersion={version} />}
         {tab === 'history' && <HistoryPanel />}
         {tab === 'sharing' && <SharingPanel />}
+        {tab === 'api' && <ApiPanel />}
       </div>
       <PromoteDialog />
       <RestoreConfirm />
@@ -88,8 +92,8 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
 
 /** Always in the page so screen readers announce each new message. */
 function ActionNotice({ tab }: { tab: PromptTab }) {
-  // Sharing changes are announced on the Sharing tab; version actions on the others.
-  const notice = useAppStore((s) => (tab === 'sharing' ? s.sharing.notice : s.versions.notice));
+  // Sharing and API changes are announced on their own tabs; version actions on the others.
+  const notice = useAppStore((s) => (tab === 'sharing' ? s.sharing.notice : tab === 'api' ? s.promptApi.notice : s.versions.notice));
   return (
     <p role="status" className="action-notice">
       {notice && (
@@ -103,10 +107,13 @@ function ActionNotice({ tab }: { tab: PromptTab }) {
 }
 
 function ActionError({ tab }: { tab: PromptTab }) {
-  const error = useAppStore((s) => (tab === 'sharing' ? s.sharing.actionError : s.versions.actionError));
+  const error = useAppStore((s) =>
+    tab === 'sharing' ? s.sharing.actionError : tab === 'api' ? s.promptApi.actionError : s.versions.actionError,
+  );
   const dismissVersions = useAppStore((s) => s.versions.dismissError);
   const dismissSharing = useAppStore((s) => s.sharing.dismissError);
-  const dismiss = tab === 'sharing' ? dismissSharing : dismissVersions;
+  const dismissApi = useAppStore((s) => s.promptApi.dismissError);
+  const dismiss = tab === 'sharing' ? dismissSharing : tab === 'api' ? dismissApi : dismissVersions;
   if (!error) return null;
   return (
     <Banner tone="error" action={<Button size="sm" onClick={dismiss}>Dismiss</Button>}>

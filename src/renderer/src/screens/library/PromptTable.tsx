@@ -42,6 +42,11 @@ function PromptRow({ prompt }: { prompt: PromptSummary }) {
           <code className="prompt-table__name">{prompt.name}</code>
           {prompt.slashCommand && <span className="prompt-table__slash">/{prompt.slashCommand}</span>}
           <SharingBadge level={prompt.sharingLevel} />
+          {prompt.apiAccess && (
+            <span className="api-badge" title={prompt.apiKeyRequired ? 'Served over the HTTP API (key required)' : 'Served over the HTTP API (no key needed from this computer)'}>
+              API
+            </span>
+          )}
         </div>
         {prompt.description && <p className="prompt-table__description">{prompt.description}</p>}
       </td>

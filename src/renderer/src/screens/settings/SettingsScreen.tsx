@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { ActingAsSection } from './ActingAsSection';
 import { AppearanceSection } from './AppearanceSection';
 import { ApiServerSection } from './ApiServerSection';
+import { KeysSection } from './KeysSection';
 import { MembersSection } from './MembersSection';
 import { WorkspaceSection } from './WorkspaceSection';
 import { useAppStore } from '../../state/store';
@@ -9,22 +10,25 @@ import { Banner } from '../../components/Banner';
 
 export function SettingsScreen() {
   const loadMembers = useAppStore((s) => s.members.load);
+  const loadKeys = useAppStore((s) => s.keys.load);
   const infoError = useAppStore((s) => s.session.infoError);
   useEffect(() => {
     void loadMembers();
-  }, [loadMembers]);
+    void loadKeys();
+  }, [loadMembers, loadKeys]);
 
   return (
     <div className="screen screen--narrow">
       <header className="screen__header">
         <div>
           <h1 className="screen__title">Settings</h1>
-          <p className="screen__subtitle">How Promptdesk looks, where it keeps data, and who works in this workspace.</p>
+          <p className="screen__subtitle">How Promptdesk looks, how other programs reach it, where it keeps data, and who works in this workspace.</p>
         </div>
       </header>
       {infoError && <Banner tone="error">Could not read the app settings: {infoError}</Banner>}
       <AppearanceSection />
       <ApiServerSection />
+      <KeysSection />
       <WorkspaceSection />
       <ActingAsSection />
       <MembersSection />

@@ -1,6 +1,14 @@
 import { useId, type ReactNode } from 'react';
 
-export function SettingsSection({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
+interface SettingsSectionProps {
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  /** Content that needs the section's whole width (a wide table), below the two columns. */
+  wide?: ReactNode;
+}
+
+export function SettingsSection({ title, description, children, wide }: SettingsSectionProps) {
   const id = useId();
   return (
     <section className="settings-section" aria-labelledby={id}>
@@ -11,6 +19,7 @@ export function SettingsSection({ title, description, children }: { title: strin
         {description && <div className="settings-section__description">{description}</div>}
       </div>
       <div className="settings-section__body">{children}</div>
+      {wide && <div className="settings-section__wide">{wide}</div>}
     </section>
   );
 }

@@ -1,0 +1,172 @@
+import { useEffect } from 'react';
+import { Banner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { Link } from '../../components/Link';
+import { SelectField } from '../../components/SelectField';
+import { Switch } from '../../components/Switch';
+import { useCopy } from '../../lib/clipboard';
+import { KEY_ENV_VAR, SNIPPET_LANGUAGE_LABELS, SNIPPET_LANGUAGES, type SnippetLanguage } from '../../state/api-snippets';
+import { endpointFor, mayChangeApi, servedDescription, snippetFor } from '../../state/prompt-api-slice';
+import { useAppStore } from '../../state/store';
+
+const LANGUAGE_OPTIONS = SNIPPET_LANGUAGES.map((value) => ({ value, label: SNIPPET_LANGUAGE_LABELS[value] }));
+
+/** The API tab: whether API callers may use this prompt, where, and how (ready-to-run snippets). */
+export function ApiPanel() {
+  const load = useAppStore((s) => s.promptApi.load);
+  const loadSharing = useAppStore((s) => s.sharing.load);
+  const status = useAppStore((s) => s.promptApi.status);
+  const error = useAppStore((s) => s.promptApi.error);
+
+  useEffect(() => {
+    void load();
+    // Who may change the switches comes from the prompt's sharing (owner or admin: "share").
+    void loadSharing();
+  }, [load, loadSharing]);
+
+  return (
+    <div className="tab-stack api-tab">
+      <AccessSection />
+      {status === 'error' && (
+        <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+          Could not load what the API serves: {error}
+        </Banner>
+      )}
+      <EndpointSection />
+      <SnippetSection />
+    </div>
+  );
+}
+
+function AccessSection() {
+  const apiAccess = useAppStore((s) => s.editor.prompt?.apiAccess ?? false);
+  const keyRequired = useAppStore((s) => s.editor.prompt?.apiKeyRequired ?? true);
+  const may = useAppStore(mayChangeApi);
+  const busy = useAppStore((s) => s.promptApi.busy);
+  const setAccess = useAppStore((s) => s.promptApi.setAccess);
+  const setKeyRequired = useAppStore((s) => s.promptApi.setKeyRequired);
+  const disabled = may !== true || busy;
+
+  return (
+    <section className="panel api-access" aria-labelledby="api-access-title">
+      <h2 id="api-access-title" className="panel__title">
+        Access
+      </h2>
+      {may === false && (
+        <p className="sharing__readonly">
+          <LockIcon />
+          Only the owner or an admin can change API access
+        </p>
+      )}
+      <Switch
+        label="API access"
+        hint="Off: API callers get 404 for this prompt."
+        checked={apiAccess}
+        disabled={disabled}
+        busy={busy}
+        onChange={(on) => void setAccess(on)}
+      />
+      <Switch
+        label="Key required"
+        hint="On: callers send an API key in the Authorization header."
+        checked={keyRequired}
+        disabled={disabled}
+        busy={busy}
+        onChange={(on) => void setKeyRequired(on)}
+      />
+      {!keyRequired && (
+        <p className="api-access__note">Without a key this prompt can be read and rendered only from this computer (127.0.0.1).</p>
+      )}
+    </section>
+  );
+}
+
+function EndpointSection() {
+  const endpoint = useAppStore(endpointFor);
+  const listening = useAppStore((s) => Boolean(s.session.info?.api.url));
+  const served = useAppStore(servedDescription);
+  const loaded = useAppStore((s) => s.promptApi.status === 'ready');
+
+  return (
+    <section className="panel api-endpoint" aria-labelledby="api-endpoint-title">
+      <h2 id="api-endpoint-title" className="panel__title">
+        Endpoint
+      </h2>
+      {endpoint && (
+        <p className="api-endpoint__url">
+          <span className="api-endpoint__method">POST</span>
+          <code className="break-all">{endpoint}</code>
+        </p>
+      )}
+      {!listening && (
+        <Banner tone="warning">
+          The API server is off, so nothing answers at this address. Turn it on in{' '}
+          <Link to={{ name: 'settings' }}>Settings</Link>.
+        </Banner>
+      )}
+      {loaded && <p className="api-endpoint__served">{served ?? 'The API serves nothing yet: save a version first.'}</p>}
+    </section>
+  );
+}
+
+function SnippetSection() {
+  const apiAccess = useAppStore((s) => s.editor.prompt?.apiAccess ?? false);
+  const keyRequired = useAppStore((s) => s.editor.prompt?.apiKeyRequired ?? true);
+  const language = useAppStore((s) => s.promptApi.language);
+  const setLanguage = useAppStore((s) => s.promptApi.setLanguage);
+
+  return (
+    <section className="panel api-snippets" aria-labelledby="api-snippets-title">
+      <div className="api-snippets__bar">
+        <h2 id="api-snippets-title" className="panel__title">
+          Call it
+        </h2>
+        <SelectField
+          label="Snippet language"
+          options={LANGUAGE_OPTIONS}
+          value={language}
+          onChange={(event) => setLanguage(event.target.value as SnippetLanguage)}
+        />
+      </div>
+      {!apiAccess && <Banner tone="warning">API access is off: these calls answer 404 until you turn it on.</Banner>}
+      <p className="panel__hint api-snippets__hint">
+        Variables are filled with their examples or defaults. Put an API key from{' '}
+        <Link to={{ name: 'settings' }}>Settings → API keys</Link> in <code>{KEY_ENV_VAR}</code>
+        {keyRequired ? '.' : ': it is optional for this prompt when you call from this computer.'}
+      </p>
+      <Snippet language={language} inactive={!apiAccess} />
+    </section>
+  );
+}
+
+function Snippet({ language, inactive }: { language: SnippetLanguage; inactive: boolean }) {
+  const text = useAppStore((s) => snippetFor(s, language));
+  const [copyState, copy] = useCopy();
+  const label = SNIPPET_LANGUAGE_LABELS[language];
+  return (
+    <figure className={`snippet${inactive ? ' snippet--inactive' : ''}`}>
+      <figcaption className="visually-hidden">{label} snippet</figcaption>
+      {/* Focusable so keyboard users can scroll a long line sideways. */}
+      <pre className="snippet__code" tabIndex={0}>
+        <code>{text}</code>
+      </pre>
+      <div className="snippet__actions">
+        <span role="status" className={`snippet__status snippet__status--${copyState}`}>
+          {copyState === 'copied' ? 'Copied' : copyState === 'failed' ? 'Could not copy: select the text instead' : ''}
+        </span>
+        <Button size="sm" aria-label={`Copy ${label} snippet`} onClick={() => void copy(text)}>
+          Copy
+        </Button>
+      </div>
+    </figure>
+  );
+}
+
+function LockIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden="true">
+      <rect x="3" y="7" width="10" height="7" rx="1.5" />
+      <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" />
+    </svg>
+  );
+}

@@ -1,0 +1,171 @@
+import type { ApiKeyInfo, ApiKeyListItem, KeyScope, User } from '../../../shared/schemas/users';
+import { api, unwrap } from '../lib/api';
+import { toFormError, type FormError } from '../lib/field-errors';
+import type { AppState, SliceCreator } from './store';
+
+type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+export type KeyStatus = 'active' | 'revoked' | 'expired';
+
+export const KEY_STATUS_LABELS: Record<KeyStatus, string> = { active: 'Active', revoked: 'Revoked', expired: 'Expired' };
+
+export const KEY_SCOPE_HINTS: Record<KeyScope, string> = {
+  read: 'List and read prompts',
+  run: 'Render prompts',
+  write: 'Create and change prompts',
+  admin: 'Manage members, sharing and keys',
+};
+
+export const DEFAULT_KEY_SCOPES: KeyScope[] = ['read', 'run'];
+
+export interface NewKeyInput {
+  label: string;
+  scopes: KeyScope[];
+  /** 'YYYY-MM-DD' from the date field; empty means the key never expires. */
+  expires: string;
+  /** The member the key acts as; empty means the acting member. */
+  userEmail: string;
+}
+
+/** A key just made: the plain key lives here only while its dialog is open. */
+export interface CreatedKey {
+  key: string;
+  info: ApiKeyInfo;
+}
+
+export interface KeysSlice {
+  keys: {
+    items: ApiKeyListItem[];
+    status: LoadStatus;
+    error: string | null;
+    creating: boolean;
+    createError: FormError | null;
+    created: CreatedKey | null;
+    /** The key waiting for "Revoke key x?" to be answered. */
+    revokeTarget: string | null;
+    revoking: boolean;
+    notice: string | null;
+    actionError: string | null;
+    load(): Promise<void>;
+    /** True when the key was made (its dialog then shows it once). */
+    create(input: NewKeyInput): Promise<boolean>;
+    clearCreateError(field: string): void;
+    /** Closes the "API key created" dialog and forgets the plain key. */
+    dismissCreated(): void;
+    requestRevoke(keyId: string): void;
+    cancelRevoke(): void;
+    confirmRevoke(): Promise<void>;
+    /** Forgets what belonged to the member acting before. */
+    reset(): void;
+  };
+}
+
+type State = KeysSlice['keys'];
+
+let latestLoad = 0;
+
+export function keyStatus(key: Pick<ApiKeyInfo, 'revokedAt' | 'expiresAt'>, now: number = Date.now()): KeyStatus {
+  if (key.revokedAt) return 'revoked';
+  if (key.expiresAt && Date.parse(key.expiresAt) <= now) return 'expired';
+  return 'active';
+}
+
+/** "pd_AbC1…": enough to recognise a key without showing its whole lookup prefix. */
+export function shortPrefix(prefix: string): string {
+  return prefix.length > 7 ? `${prefix.slice(0, 7)}…` : prefix;
+}
+
+/** The member select in the new-key form: admins may make keys for any active member. */
+export function keyOwnerChoices(me: User | undefined, users: User[]): { value: string; label: string }[] | null {
+  if (!me || me.role !== 'admin') return null;
+  const others = users.filter((u) => u.isActive && u.id !== me.id);
+  return [{ value: me.email, label: `${me.name || me.email} (you)` }, ...others.map((u) => ({ value: u.email, label: u.name || u.email }))];
+}
+
+export function revokeTargetKey(s: AppState): ApiKeyListItem | null {
+  return s.keys.items.find((k) => k.id === s.keys.revokeTarget) ?? null;
+}
+
+export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => {
+  const patch = (partial: Partial<State>) => set((s) => ({ keys: { ...s.keys, ...partial } }));
+
+  return {
+    keys: {
+      items: [],
+      status: 'idle',
+      error: null,
+      creating: false,
+      createError: null,
+      created: null,
+      revokeTarget: null,
+      revoking: false,
+      notice: null,
+      actionError: null,
+      async load() {
+        const request = ++latestLoad;
+        patch({ status: get().keys.status === 'ready' ? 'ready' : 'loading', error: null });
+        try {
+          const items = await unwrap(api.keys.list());
+          if (request !== latestLoad) return;
+          patch({ items, status: 'ready' });
+        } catch (error) {
+          if (request !== latestLoad) return;
+          patch({ status: 'error', error: toFormError(error).message });
+        }
+      },
+      async create(input) {
+        if (get().keys.creating) return false;
+        const userEmail = input.userEmail || get().session.info?.currentUser.email || '';
+        patch({ creating: true, createError: null, notice: null, actionError: null });
+        try {
+          const created = await unwrap(
+            api.keys.create({ userEmail, label: input.label, scopes: input.scopes, expiresAt: input.expires === '' ? null : input.expires }),
+          );
+          patch({ creating: false, created, notice: `Created key ${created.info.label}` });
+          void get().keys.load();
+          return true;
+        } catch (error) {
+          patch({ creating: false, createError: toFormError(error) });
+          return false;
+        }
+      },
+      clearCreateError(field) {
+        const { createError } = get().keys;
+        if (createError && (createError.field === undefined || createError.field === field || createError.field.startsWith(`${field}.`))) {
+          patch({ createError: null });
+        }
+      },
+      dismissCreated() {
+        patch({ created: null });
+      },
+      requestRevoke(keyId) {
+        patch({ revokeTarget: keyId, actionError: null });
+      },
+      cancelRevoke() {
+        if (!get().keys.revoking) patch({ revokeTarget: null });
+      },
+      async confirmRevoke() {
+        const { revokeTarget, revoking, items } = get().keys;
+        if (!revokeTarget || revoking) return;
+        const label = items.find((k) => k.id === revokeTarget)?.label ?? 'key';
+        patch({ revoking: true, notice: null, actionError: null });
+        try {
+          const info = await unwrap(api.keys.revoke({ keyId: revokeTarget }));
+          patch({
+            revoking: false,
+            revokeTarget: null,
+            items: get().keys.items.map((k) => (k.id === info.id ? { ...k, ...info } : k)),
+            notice: `Revoked key ${label}`,
+          });
+        } catch (error) {
+          patch({ revoking: false, revokeTarget: null, actionError: toFormError(error).message });
+          void get().keys.load();
+        }
+      },
+      reset() {
+        latestLoad += 1;
+        patch({ items: [], status: 'idle', error: null, created: null, createError: null, revokeTarget: null, notice: null, actionError: null });
+      },
+    },
+  };
+};
