@@ -13,7 +13,7 @@ import {
 import { compareVersions, diffTexts } from '../../../../src/main/core/versions/compare';
 import { getVersion, listVersions, saveVersion, servedVersion } from '../../../../src/main/core/versions/versions-service';
 import { getPrompt } from '../../../../src/main/core/prompts/prompts-service';
-import { AppError } from '../../../../src/main/core/errors';
+import { errorOf } from '../../../helpers/errors';
 import { SaveVersionInput, UpdateVersionInput } from '../../../../src/shared/schemas/prompts';
 import { PromoteInput, PromotionsInput } from '../../../../src/shared/schemas/versions';
 import type { Ctx } from '../../../../src/main/core/context';
@@ -38,15 +38,6 @@ function save(text: string) {
 const promote = (number: number, notes = '', as: Ctx = ctx) => promoteVersion(as, PromoteInput.parse({ name: 'p', number, notes }));
 const statuses = () => Object.fromEntries(listVersions(ctx, 'p').map((v) => [v.number, v.status]));
 
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('promotion', () => {
   it('publishes a draft, archives the previous one, and records both in history', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPrompt, deletePrompt, getPrompt, listPrompts } from '../../../../src/main/core/prompts/prompts-service';
 import { getVersion, listVersions, saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { renderPrompt } from '../../../../src/main/core/render/render-service';
-import { AppError } from '../../../../src/main/core/errors';
+import { errorOf } from '../../../helpers/errors';
 import { CreatePromptInput, ListPromptsInput, RenderInput, SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 import type { Ctx } from '../../../../src/main/core/context';
 import { addShare } from '../../../../src/main/core/sharing/sharing-service';
@@ -20,15 +20,6 @@ afterEach(() => t.cleanup());
 const list = (input: Parameters<typeof ListPromptsInput.parse>[0] = {}) => listPrompts(ctx, ListPromptsInput.parse(input));
 const save = (input: Parameters<typeof SaveVersionInput.parse>[0]) => saveVersion(ctx, SaveVersionInput.parse(input));
 
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('creating prompts', () => {
   it('creates a prompt owned by the actor with no version yet', () => {

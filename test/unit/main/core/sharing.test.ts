@@ -7,7 +7,7 @@ import { authenticateKey, createKey } from '../../../../src/main/core/keys/keys-
 import { AddShareInput, SetSharingLevelInput } from '../../../../src/shared/schemas/sharing';
 import { ListPromptsInput } from '../../../../src/shared/schemas/prompts';
 import { AddUserInput } from '../../../../src/shared/schemas/users';
-import { AppError } from '../../../../src/main/core/errors';
+import { errorOf } from '../../../helpers/errors';
 import type { Ctx } from '../../../../src/main/core/context';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 
@@ -24,15 +24,6 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 const names = (ctx: Ctx, query = '') => listPrompts(ctx, ListPromptsInput.parse({ query })).items.map((p) => p.name);
 const runnable = (ctx: Ctx) => listRunnablePrompts(ctx, ListPromptsInput.parse({})).items.map((p) => p.name);
 
