@@ -6,6 +6,7 @@ import { versionsRepo } from './repos/versions-repo';
 import { settingsRepo } from './repos/settings-repo';
 import { promotionsRepo } from './repos/promotions-repo';
 import { sharesRepo } from './repos/shares-repo';
+import { createReadCache } from './read-cache';
 
 /** The open database and its repositories, prepared once. */
 export interface Store {
@@ -25,16 +26,29 @@ export interface Store {
 
 export function createStore(path: string, options?: OpenStoreOptions): Store {
   const db = openStore(path, options);
+  const { memo } = createReadCache(db);
+  const users = usersRepo(db);
+  const keys = keysRepo(db);
+  const prompts = promptsRepo(db);
+  const versions = versionsRepo(db);
+  const shares = sharesRepo(db);
+  // The reads every API request makes (key, member, prompt, version, share) are memoised until
+  // the next write; see read-cache.ts.
   return {
     db,
     path,
-    users: usersRepo(db),
-    keys: keysRepo(db),
-    prompts: promptsRepo(db),
-    versions: versionsRepo(db),
+    users: { ...users, get: memo('users.get', users.get) },
+    keys: { ...keys, getByPrefix: memo('keys.getByPrefix', keys.getByPrefix) },
+    prompts: {
+      ...prompts,
+      getRowByName: memo('prompts.getRowByName', prompts.getRowByName),
+      tags: memo('prompts.tags', prompts.tags),
+      owners: memo('prompts.owners', prompts.owners),
+    },
+    versions: { ...versions, get: memo('versions.get', versions.get), publishedNumber: memo('versions.publishedNumber', versions.publishedNumber) },
     settings: settingsRepo(db),
     promotions: promotionsRepo(db),
-    shares: sharesRepo(db),
+    shares: { ...shares, permissionOf: memo('shares.permissionOf', shares.permissionOf) },
     tx: (fn) => db.transaction(fn).immediate(),
     close: () => db.close(),
   };

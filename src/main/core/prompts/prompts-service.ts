@@ -36,27 +36,11 @@ export function listPrompts(ctx: Ctx, input: ListParsed, scope: PromptScope = 'l
   const filter = { viewer, scope, apiOnly, match: toMatchQuery(input.query), tag: input.tag ?? null, owner: input.ownerId ?? null };
   return {
     ...prompts.page(filter, input.sort, input.limit, input.offset),
-    facets: facetsFor(ctx, viewer),
+    // Cached by the store until the next write: facets scan the whole visible library.
+    facets: { tags: prompts.tags(viewer), owners: prompts.owners(viewer) },
   };
 }
 
-// Facets scan the whole visible library; they change only when data does, so they are cached
-// per viewer until the database changes (this connection's writes or another process's).
-const facetCache = new WeakMap<object, Map<string, PromptList['facets']>>();
-function facetsFor(ctx: Ctx, viewer: string | null): PromptList['facets'] {
-  const { db, prompts } = ctx.store;
-  const generation = `${db.prepare('SELECT total_changes() AS n').pluck().get() as number}:${db.pragma('data_version', { simple: true }) as number}`;
-  let cache = facetCache.get(db);
-  if (!cache) facetCache.set(db, (cache = new Map()));
-  const key = `${generation}:${viewer ?? '*'}`;
-  let facets = cache.get(key);
-  if (!facets) {
-    if (cache.size > 100) cache.clear();
-    facets = { tags: prompts.tags(viewer), owners: prompts.owners(viewer) };
-    cache.set(key, facets);
-  }
-  return facets;
-}
 
 /** The chat launcher's list: prompts the actor may run, Chat only ones included. */
 export function listRunnablePrompts(ctx: Ctx, input: ListParsed): PromptList {
