@@ -26,7 +26,8 @@ export interface Store {
 
 export function createStore(path: string, options?: OpenStoreOptions): Store {
   const db = openStore(path, options);
-  const { memo } = createReadCache(db);
+  const cache = createReadCache(db);
+  const { memo } = cache;
   const users = usersRepo(db);
   const keys = keysRepo(db);
   const prompts = promptsRepo(db);
@@ -38,7 +39,16 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
     db,
     path,
     users: { ...users, get: memo('users.get', users.get) },
-    keys: { ...keys, getByPrefix: memo('keys.getByPrefix', keys.getByPrefix) },
+    keys: {
+      ...keys,
+      getByPrefix: memo('keys.getByPrefix', keys.getByPrefix),
+      // The one write made outside a transaction (last-used time).
+      touch: (id: string, at: string) => {
+        const result = keys.touch(id, at);
+        cache.clear();
+        return result;
+      },
+    },
     prompts: {
       ...prompts,
       getRowByName: memo('prompts.getRowByName', prompts.getRowByName),
@@ -49,7 +59,7 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
     settings: settingsRepo(db),
     promotions: promotionsRepo(db),
     shares: { ...shares, permissionOf: memo('shares.permissionOf', shares.permissionOf) },
-    tx: (fn) => db.transaction(fn).immediate(),
+    tx: (fn) => cache.around(() => db.transaction(fn).immediate()),
     close: () => db.close(),
   };
 }
