@@ -66,6 +66,11 @@ test('versions: compare, promote with notes, history, rollback by unarchive + pr
   await expect(page.locator('del').filter({ hasText: 'politely' }).first()).toBeVisible();
   await screenshot(page, 'versions-compare');
 
+  // Commit v1 from the Versions tab: it becomes read-only.
+  await page.getByRole('button', { name: 'Commit v1' }).click();
+  await expect(page.getByText('v1 committed: it is read-only now')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Commit v1' })).toHaveCount(0);
+
   await promote(page, 2, 'Warmer tone for enterprise customers');
   expect(await renderViaApi(server, apiKey)).toBe('Reply to Ada warmly and briefly.');
   await promote(page, 3, 'Offer a discount');

@@ -7,14 +7,17 @@ import type { Deployment } from '../../../shared/schemas/versions';
  * version, which must be unarchived first).
  */
 export interface VersionOffers {
+  /** Make a draft read-only (seed 004's commit); promotion and pinning commit too. */
+  commit: boolean;
   promote: boolean;
   unarchive: boolean;
   restore: boolean;
   pin: boolean;
 }
 
-export function versionOffers(version: Pick<VersionSummary, 'number' | 'status'>, newest: number | null, deployment: Deployment | null): VersionOffers {
+export function versionOffers(version: Pick<VersionSummary, 'number' | 'status' | 'committed'>, newest: number | null, deployment: Deployment | null): VersionOffers {
   return {
+    commit: version.status === 'draft' && !version.committed,
     promote: version.status === 'draft',
     unarchive: version.status === 'archived',
     // Restoring the newest version would only duplicate it.

@@ -45,6 +45,7 @@ export interface VersionsSlice {
     closePromote(): void;
     promote(notes: string): Promise<void>;
     unarchive(number: number): Promise<void>;
+    commit(number: number): Promise<void>;
     requestRestore(number: number): void;
     confirmRestore(): void;
     cancelRestore(): void;
@@ -207,6 +208,12 @@ export const createVersionsSlice: SliceCreator<VersionsSlice> = (set, get) => {
         await run(
           (name) => unwrap(api.versions.unarchive({ name, number })),
           () => `v${number} unarchived: it is a draft again and can be promoted`,
+        );
+      },
+      async commit(number) {
+        await run(
+          (name) => unwrap(api.versions.commit({ name, number })),
+          () => `v${number} committed: it is read-only now`,
         );
       },
       requestRestore(number) {

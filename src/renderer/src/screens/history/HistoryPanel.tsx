@@ -160,7 +160,8 @@ function RollbackActions({ number }: { number: number }) {
   const unarchive = useAppStore((s) => s.versions.unarchive);
   const openPromote = useAppStore((s) => s.versions.openPromote);
   if (!status) return null;
-  const offers = versionOffers({ number, status }, null, null);
+  // History offers only the rollback steps (unarchive, promote); commit state does not matter here.
+  const offers = versionOffers({ number, status, committed: true }, null, null);
   return (
     <div className="row-actions">
       {offers.unarchive && (

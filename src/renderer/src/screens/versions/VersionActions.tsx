@@ -15,6 +15,7 @@ interface VersionActionsProps {
  */
 export function VersionActions({ number, withOpen = true }: VersionActionsProps) {
   const status = useAppStore((s) => s.versions.items.find((v) => v.number === number)?.status);
+  const committed = useAppStore((s) => s.versions.items.find((v) => v.number === number)?.committed ?? false);
   const newest = useAppStore((s) => s.versions.items[0]?.number ?? null);
   const deployment = useAppStore((s) => s.versions.deployment);
   const busy = useAppStore((s) => s.versions.busy || s.versions.promoting);
@@ -22,10 +23,11 @@ export function VersionActions({ number, withOpen = true }: VersionActionsProps)
   const navigate = useAppStore((s) => s.route.navigate);
   const openPromote = useAppStore((s) => s.versions.openPromote);
   const unarchive = useAppStore((s) => s.versions.unarchive);
+  const commit = useAppStore((s) => s.versions.commit);
   const requestRestore = useAppStore((s) => s.versions.requestRestore);
   const pin = useAppStore((s) => s.versions.pin);
   if (!status || !promptName) return null;
-  const offers = versionOffers({ number, status }, newest, deployment);
+  const offers = versionOffers({ number, status, committed }, newest, deployment);
 
   return (
     <div className="row-actions">
@@ -37,6 +39,11 @@ export function VersionActions({ number, withOpen = true }: VersionActionsProps)
       {offers.promote && (
         <Button size="sm" variant="primary" disabled={busy} onClick={() => openPromote(number)}>
           <Label visible="Promote" hidden={` v${number}`} />
+        </Button>
+      )}
+      {offers.commit && (
+        <Button size="sm" variant="ghost" disabled={busy} onClick={() => void commit(number)} title="Make this version read-only: edits then make a new version">
+          <Label visible="Commit" hidden={` v${number}`} />
         </Button>
       )}
       {offers.unarchive && (
