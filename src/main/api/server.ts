@@ -30,9 +30,9 @@ export interface Timeouts {
 }
 export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, requestMs: 30_000 };
 
-/** Listens on the given loopback host (always named: never all interfaces by accident). */
-export function listen(app: Hono<ApiEnv>, host: string, port: number, timeouts: Timeouts = DEFAULT_TIMEOUTS): Promise<RunningServer> {
-  let boundPort = port;
+type Listener = Parameters<typeof createServer>[1];
+
+function createHttpServer(listener: Listener, timeouts: Timeouts): Server {
   // A client trickling bytes must not hold a connection forever. Node only checks these
   // timeouts every connectionsCheckingInterval (30 s by default), so check often enough.
   const server = createServer(
@@ -42,11 +42,11 @@ export function listen(app: Hono<ApiEnv>, host: string, port: number, timeouts: 
       connectionsCheckingInterval: Math.max(100, Math.min(1000, timeouts.headersMs / 2)),
       keepAliveTimeout: 5_000,
     },
-    guardLoopback(() => boundPort, host, getRequestListener(app.fetch)),
+    listener,
   );
   // Requests Node's parser refuses (malformed, oversized headers, too slow) still get problem+json.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return socket.destroy();
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
     const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     const status = timedOut ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     const body = JSON.stringify({
@@ -60,22 +60,55 @@ export function listen(app: Hono<ApiEnv>, host: string, port: number, timeouts: 
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
+  return server;
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(new Error(describeListenError(error, host, port))));
+    server.once('error', reject);
     server.listen(port, host, () => {
-      boundPort = (server.address() as AddressInfo).port;
-      const urlHost = host.includes(':') ? `[${host}]` : host;
-      resolve({
-        server,
-        host,
-        port: boundPort,
-        url: `http://${urlHost}:${boundPort}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+const closeServer = (server: Server) =>
+  new Promise<void>((done) => {
+    server.closeAllConnections();
+    server.close(() => done());
+  });
+
+/**
+ * Listens on the given host (always named: never all interfaces by accident). On the default
+ * 127.0.0.1 it also takes the same port on ::1, where `localhost` often resolves first.
+ */
+export async function listen(app: Hono<ApiEnv>, host: string, port: number, timeouts: Timeouts = DEFAULT_TIMEOUTS): Promise<RunningServer> {
+  let boundPort = port;
+  const listener = guardLoopback(() => boundPort, host, getRequestListener(app.fetch));
+  const server = createHttpServer(listener, timeouts);
+  try {
+    boundPort = await listenOn(server, port, host);
+  } catch (error) {
+    throw new Error(describeListenError(error as NodeJS.ErrnoException, host, port));
+  }
+  const servers = [server];
+  if (host === '127.0.0.1') {
+    const v6 = createHttpServer(listener, timeouts);
+    // No IPv6 on this machine, or the port taken there: IPv4 loopback alone still works.
+    await listenOn(v6, boundPort, '::1').then(
+      () => servers.push(v6),
+      () => undefined,
+    );
+  }
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    server,
+    host,
+    port: boundPort,
+    url: `http://${urlHost}:${boundPort}`,
+    close: async () => {
+      await Promise.all(servers.map(closeServer));
+    },
+  };
 }

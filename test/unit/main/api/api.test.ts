@@ -142,7 +142,36 @@ describe('loopback guard', () => {
     expect(same.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('listens on 127.0.0.1 only', () => {
+  it('listens on the loopback addresses only: 127.0.0.1, and ::1 on the same port', async () => {
     expect(host.server!.server.address()).toMatchObject({ address: '127.0.0.1' });
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '::1', family: 6, port, path: '/api/v1/health', headers: { host: `[::1]:${port}` }, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+    const { networkInterfaces } = await import('node:os');
+    const external = Object.values(networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4');
+    if (external) {
+      const refused = await new Promise<boolean>((resolve) => {
+        const req = request({ host: external.address, port, path: '/api/v1/health', agent: false, timeout: 1000 }, () => resolve(false));
+        req.on('error', () => resolve(true));
+        req.on('timeout', () => {
+          req.destroy();
+          resolve(true);
+        });
+        req.end();
+      });
+      expect(refused).toBe(true);
+    }
+  });
+
+  it('refuses an empty Host header', async () => {
+    // Raw bytes: Node's client would fill in a Host of its own.
+    expect(await rawStatus(port, 'GET /api/v1/health HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n')).toMatch(/ 403 /);
   });
 });
