@@ -1,16 +1,13 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PromptSummary } from '../../../../shared/schemas/prompts';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { Link } from '../../components/Link';
 import { SharingBadge } from '../../components/SharingBadge';
-import { TextField } from '../../components/TextField';
+import { SearchField } from '../../components/SearchField';
 import { ChatIcon } from '../../app/nav-icons';
-import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { useAppStore } from '../../state/store';
-
-const SEARCH_DEBOUNCE_MS = 150;
 
 export function ChatScreen() {
   const load = useAppStore((s) => s.launcher.load);
@@ -83,29 +80,8 @@ function LauncherCount() {
 function LauncherSearch() {
   const query = useAppStore((s) => s.launcher.query);
   const setQuery = useAppStore((s) => s.launcher.setQuery);
-  const [text, setText] = useState(query);
-  const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
-
-  useEffect(() => {
-    setQuery(debounced);
-  }, [debounced, setQuery]);
-
   return (
-    <TextField
-      className="launcher__search"
-      label="Search runnable prompts"
-      hideLabel
-      type="search"
-      placeholder="Search runnable prompts…"
-      value={text}
-      onChange={(event) => setText(event.target.value)}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape' && text !== '') {
-          event.preventDefault();
-          setText('');
-        }
-      }}
-    />
+    <SearchField className="launcher__search" label="Search runnable prompts" placeholder="Search runnable prompts…" query={query} onSearch={setQuery} />
   );
 }
 

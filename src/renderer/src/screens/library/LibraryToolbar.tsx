@@ -1,11 +1,7 @@
-import { useEffect, useState } from 'react';
 import { SelectField } from '../../components/SelectField';
-import { TextField } from '../../components/TextField';
-import { useDebouncedValue } from '../../lib/use-debounced-value';
+import { SearchField } from '../../components/SearchField';
 import { LIBRARY_SORTS, type LibrarySort } from '../../state/library-slice';
 import { useAppStore } from '../../state/store';
-
-const SEARCH_DEBOUNCE_MS = 150;
 
 export function LibraryToolbar() {
   return (
@@ -21,35 +17,13 @@ export function LibraryToolbar() {
 function SearchBox() {
   const query = useAppStore((s) => s.library.query);
   const setQuery = useAppStore((s) => s.library.setQuery);
-  const [text, setText] = useState(query);
-  const [seenQuery, setSeenQuery] = useState(query);
-  const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
-
-  // "Clear filters" resets the store's query; the box must follow it (adjusted during render).
-  if (query !== seenQuery) {
-    setSeenQuery(query);
-    if (query === '') setText('');
-  }
-
-  useEffect(() => {
-    setQuery(debounced);
-  }, [debounced, setQuery]);
-
   return (
-    <TextField
+    <SearchField
       className="toolbar__search"
       label="Search prompts"
-      hideLabel
-      type="search"
       placeholder="Search title, name, description, template…"
-      value={text}
-      onChange={(event) => setText(event.target.value)}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape' && text !== '') {
-          event.preventDefault();
-          setText('');
-        }
-      }}
+      query={query}
+      onSearch={setQuery}
     />
   );
 }

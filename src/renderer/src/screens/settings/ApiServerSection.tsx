@@ -8,6 +8,7 @@ import { messageForField } from '../../lib/field-errors';
 import { apiServerControl } from '../../state/api-server-slice';
 import { useAppStore } from '../../state/store';
 import { Detail, SettingsSection } from './SettingsSection';
+import { ActionNotice } from '../../components/ActionNotice';
 
 function describeState(api: ApiServerState): { label: string; tone: 'ok' | 'off' | 'error' } {
   if (api.error) return { label: 'Error', tone: 'error' };
@@ -135,14 +136,7 @@ function ServerForm({ api, headless }: { api: ApiServerState; headless: boolean 
         </div>
       </fieldset>
       {otherError && <Banner tone="error">{otherError}</Banner>}
-      <p role="status" className="members__notice">
-        {notice && (
-          <span>
-            <span aria-hidden="true">✓ </span>
-            {notice}
-          </span>
-        )}
-      </p>
+      <ActionNotice notice={notice} />
     </form>
   );
 }

@@ -21,6 +21,7 @@ import {
 } from '../../state/keys-slice';
 import { useAppStore } from '../../state/store';
 import { SettingsSection } from './SettingsSection';
+import { ActionNotice } from '../../components/ActionNotice';
 
 export function KeysSection() {
   const items = useAppStore(useShallow((s) => s.keys.items));
@@ -53,23 +54,10 @@ export function KeysSection() {
   );
 }
 
-/** Always in the page so screen readers announce each new message. */
 function KeysNotice() {
   const notice = useAppStore((s) => s.keys.notice);
   const actionError = useAppStore((s) => s.keys.actionError);
-  return (
-    <>
-      <p role="status" className="members__notice">
-        {notice && (
-          <span>
-            <span aria-hidden="true">✓ </span>
-            {notice}
-          </span>
-        )}
-      </p>
-      {actionError && <Banner tone="error">{actionError}</Banner>}
-    </>
-  );
+  return <ActionNotice notice={notice} error={actionError} />;
 }
 
 const FORM_FIELDS = ['label', 'scopes', 'expiresAt', 'userEmail'] as const;

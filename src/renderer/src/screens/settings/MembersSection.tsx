@@ -9,6 +9,7 @@ import { messageForField } from '../../lib/field-errors';
 import { ACCESS_VIA_LABELS, ROLE_LABELS } from '../../state/members-slice';
 import { useAppStore } from '../../state/store';
 import { SettingsSection } from './SettingsSection';
+import { ActionNotice } from '../../components/ActionNotice';
 
 const ROLE_OPTIONS = [
   { value: 'member', label: ROLE_LABELS.member },
@@ -63,23 +64,10 @@ export function MembersSection() {
   );
 }
 
-/** Always in the page so screen readers announce each new message. */
 function MembersNotice() {
   const notice = useAppStore((s) => s.members.notice);
   const actionError = useAppStore((s) => s.members.actionError);
-  return (
-    <>
-      <p role="status" className="members__notice">
-        {notice && (
-          <span>
-            <span aria-hidden="true">✓ </span>
-            {notice}
-          </span>
-        )}
-      </p>
-      {actionError && <Banner tone="error">{actionError}</Banner>}
-    </>
-  );
+  return <ActionNotice notice={notice} error={actionError} />;
 }
 
 type AddField = 'name' | 'email' | 'role';
