@@ -8,6 +8,7 @@ import { useCopy } from '../../lib/clipboard';
 import { KEY_ENV_VAR, SNIPPET_LANGUAGE_LABELS, SNIPPET_LANGUAGES, type SnippetLanguage } from '../../state/api-snippets';
 import { endpointFor, mayChangeApi, servedDescription, snippetFor } from '../../state/prompt-api-slice';
 import { useAppStore } from '../../state/store';
+import { LockIcon } from '../../components/LockIcon';
 
 const LANGUAGE_OPTIONS = SNIPPET_LANGUAGES.map((value) => ({ value, label: SNIPPET_LANGUAGE_LABELS[value] }));
 
@@ -162,11 +163,3 @@ function Snippet({ language, inactive }: { language: SnippetLanguage; inactive: 
   );
 }
 
-function LockIcon() {
-  return (
-    <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden="true">
-      <rect x="3" y="7" width="10" height="7" rx="1.5" />
-      <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" />
-    </svg>
-  );
-}

@@ -6,6 +6,7 @@ import { Button } from '../../components/Button';
 import { Link } from '../../components/Link';
 import { SharingBadge } from '../../components/SharingBadge';
 import { SearchField } from '../../components/SearchField';
+import { PromptCount } from '../../components/PromptCount';
 import { ChatIcon } from '../../app/nav-icons';
 import { useAppStore } from '../../state/store';
 
@@ -70,11 +71,7 @@ function Launcher() {
 function LauncherCount() {
   const total = useAppStore((s) => s.launcher.total);
   const loaded = useAppStore((s) => s.launcher.loaded);
-  return (
-    <p className="launcher__count" aria-live="polite">
-      {loaded ? `${total} ${total === 1 ? 'prompt' : 'prompts'}` : ' '}
-    </p>
-  );
+  return <PromptCount className="launcher__count" total={total} loaded={loaded} />;
 }
 
 function LauncherSearch() {

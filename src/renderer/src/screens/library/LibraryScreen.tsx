@@ -7,6 +7,7 @@ import { LibraryToolbar } from './LibraryToolbar';
 import { NewPromptDialog } from './NewPromptDialog';
 import { Pager } from './Pager';
 import { PromptTable } from './PromptTable';
+import { PromptCount } from '../../components/PromptCount';
 
 export function LibraryScreen() {
   const [creating, setCreating] = useState(false);
@@ -21,7 +22,7 @@ export function LibraryScreen() {
       <header className="screen__header">
         <div>
           <h1 className="screen__title">Library</h1>
-          <PromptCount />
+          <LibraryCount />
         </div>
         <Button variant="primary" onClick={() => setCreating(true)}>
           New prompt
@@ -34,14 +35,10 @@ export function LibraryScreen() {
   );
 }
 
-function PromptCount() {
+function LibraryCount() {
   const total = useAppStore((s) => s.library.total);
   const loaded = useAppStore((s) => s.library.loaded);
-  return (
-    <p className="screen__subtitle" aria-live="polite">
-      {loaded ? `${total} ${total === 1 ? 'prompt' : 'prompts'}` : ' '}
-    </p>
-  );
+  return <PromptCount className="screen__subtitle" total={total} loaded={loaded} />;
 }
 
 function LibraryBody({ onCreate }: { onCreate(): void }) {

@@ -14,6 +14,7 @@ import { messageForField } from '../../lib/field-errors';
 import { PERMISSION_LABELS, SHARING_LEVEL_HINTS, sharingAllows } from '../../state/sharing-slice';
 import { useAppStore } from '../../state/store';
 import { ShareWithField } from './ShareWithField';
+import { LockIcon } from '../../components/LockIcon';
 
 const PERMISSION_OPTIONS = SHARE_PERMISSIONS.map((value) => ({ value, label: PERMISSION_LABELS[value] }));
 
@@ -198,11 +199,3 @@ function ShareRow({ share, canShare }: { share: Share; canShare: boolean }) {
   );
 }
 
-function LockIcon() {
-  return (
-    <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden="true">
-      <rect x="3" y="7" width="10" height="7" rx="1.5" />
-      <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" />
-    </svg>
-  );
-}
