@@ -9,6 +9,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  provider_error: 502,
+  provider_timeout: 504,
   internal: 500,
 };
 
@@ -21,6 +23,8 @@ const TITLES: Record<ErrorCode, string> = {
   payload_too_large: 'Request body too large',
   unsupported_media_type: 'Unsupported media type',
   rate_limited: 'Too many requests',
+  provider_error: 'Model provider error',
+  provider_timeout: 'Model provider timeout',
   internal: 'Internal error',
 };
 

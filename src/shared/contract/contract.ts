@@ -26,6 +26,13 @@ import type { Deployment, Promotion, VersionComparison } from '../schemas/versio
 import type { ApiServerState, AppInfo } from '../schemas/app';
 import { ConfigureApiInput } from '../schemas/app';
 
+import { IntegrationRefInput, SaveIntegrationInput, TestIntegrationInput } from '../schemas/integrations';
+import type { Integration, IntegrationTestResult, SecretStorageInfo } from '../schemas/integrations';
+import { DeleteTestCaseInput, RunRefInput, SaveTestCaseInput, SetDataLoggingInput, StartRunInput, WatchRunInput } from '../schemas/runs';
+import type { RunProgress, RunStarted, RunnablePrompt, TestCase } from '../schemas/runs';
+import { ExportLogsInput, ExportRefInput, ListLogsInput, LogFilterSchema, LogRefInput, RateRunInput, RetentionInput } from '../schemas/logs';
+import type { LogDetail, LogExportStatus, LogPage, LogSettings, LogStats } from '../schemas/logs';
+
 const NoInput = z.object({}).strict().default({});
 
 /** Input schema of every channel: the main process parses with these before acting. */
@@ -64,6 +71,28 @@ export const CONTRACT = {
   'keys:list': NoInput,
   'keys:create': CreateKeyInput,
   'keys:revoke': KeyRefInput,
+  'integrations:list': NoInput,
+  'integrations:save': SaveIntegrationInput,
+  'integrations:delete': IntegrationRefInput,
+  'integrations:test': TestIntegrationInput,
+  'integrations:secret-storage': NoInput,
+  'prompts:set-logging': SetDataLoggingInput,
+  'runs:prepare': PromptRefInput,
+  'runs:start': StartRunInput,
+  'runs:watch': WatchRunInput,
+  'runs:cancel': RunRefInput,
+  'testcases:list': PromptRefInput,
+  'testcases:save': SaveTestCaseInput,
+  'testcases:delete': DeleteTestCaseInput,
+  'logs:list': ListLogsInput,
+  'logs:get': LogRefInput,
+  'logs:stats': LogFilterSchema,
+  'logs:rate': RateRunInput,
+  'logs:export': ExportLogsInput,
+  'logs:export-status': ExportRefInput,
+  'logs:settings': NoInput,
+  'logs:set-retention': RetentionInput,
+  'logs:purge': NoInput,
 } satisfies Record<Channel, z.ZodType>;
 
 export interface ChannelOutputs {
@@ -102,6 +131,30 @@ export interface ChannelOutputs {
   /** The plain key is in this answer only; it is never shown again. */
   'keys:create': { key: string; info: ApiKeyInfo };
   'keys:revoke': ApiKeyInfo;
+  /** Admins see every integration; members see the ones they may use. */
+  'integrations:list': Integration[];
+  'integrations:save': Integration;
+  'integrations:delete': { deleted: true };
+  'integrations:test': IntegrationTestResult;
+  'integrations:secret-storage': SecretStorageInfo;
+  'prompts:set-logging': PromptDetail;
+  'runs:prepare': RunnablePrompt;
+  'runs:start': RunStarted;
+  'runs:watch': RunProgress;
+  'runs:cancel': RunProgress;
+  'testcases:list': TestCase[];
+  'testcases:save': TestCase;
+  'testcases:delete': { deleted: true };
+  'logs:list': LogPage;
+  'logs:get': LogDetail;
+  'logs:stats': LogStats;
+  'logs:rate': LogDetail;
+  'logs:export': LogExportStatus;
+  'logs:export-status': LogExportStatus;
+  'logs:settings': LogSettings;
+  'logs:set-retention': LogSettings;
+  /** Removes logs older than the retention setting now. */
+  'logs:purge': LogSettings;
 }
 
 export type ChannelInput<C extends Channel> = z.input<(typeof CONTRACT)[C]>;

@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',
+  /** The model provider answered with an error (its message is passed on). */
+  'provider_error',
+  /** The model provider did not answer (or stopped answering) in time. */
+  'provider_timeout',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

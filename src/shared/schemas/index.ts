@@ -5,3 +5,6 @@ export * from './users';
 export * from './app';
 export * from './versions';
 export * from './sharing';
+export * from './integrations';
+export * from './runs';
+export * from './logs';

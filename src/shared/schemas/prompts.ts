@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ModelSettingsSchema, TemplateSchema, VariableMetaSchema, VariablesSchema } from './template';
 import type { ChatMessage, Template, VariableMeta } from '../template/template';
 import type { ModelSettings } from './template';
+import type { DataLoggingLevel } from './runs';
 import type { SharingLevel } from './sharing';
 
 /** A prompt's key in URLs and API calls: URL-safe, unique, case-insensitive. */
@@ -122,6 +123,8 @@ export interface PromptSummary {
   apiAccess: boolean;
   /** Whether API callers need a key; keyless calls are accepted from 127.0.0.1 only. */
   apiKeyRequired: boolean;
+  /** How much of each run the logs keep (see DATA_LOGGING_HELP). */
+  dataLogging: DataLoggingLevel;
   createdAt: string;
   updatedAt: string;
 }

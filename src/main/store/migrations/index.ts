@@ -4,8 +4,9 @@ import { versionsLifecycle } from './0020-versions-lifecycle';
 import { sharing } from './0030-sharing';
 import { apiAccess } from './0040-api-access';
 import { compatExtra } from './0050-compat-extra';
+import { runsAndLogs } from './0060-runs-and-logs';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs];
 
 export type { Migration };

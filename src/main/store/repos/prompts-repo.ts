@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../open';
 import type { PromptSummary, UserRef } from '../../../shared/schemas/prompts';
 import type { SharingLevel } from '../../../shared/schemas/sharing';
+import type { DataLoggingLevel } from '../../../shared/schemas/runs';
 import { type PROMPT_SORTS } from '../../../shared/schemas/prompts';
 
 export interface PromptRow {
@@ -19,6 +20,7 @@ export interface PromptRow {
   sharing_level: SharingLevel;
   api_access: number;
   api_key_required: number;
+  data_logging: DataLoggingLevel;
   extra: string;
   created_at: string;
   updated_at: string;
@@ -40,6 +42,7 @@ export const promptFromRow = (row: PromptRow): PromptSummary => ({
   sharingLevel: row.sharing_level,
   apiAccess: row.api_access === 1,
   apiKeyRequired: row.api_key_required === 1,
+  dataLogging: row.data_logging,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
