@@ -45,12 +45,12 @@ export function requireKey(workspace: Workspace, limits: RateLimits): Middleware
           throw new AppError('unauthenticated', 'Send an API key in the Authorization header: "Authorization: Bearer <key>"');
         }
         // Acts as the workspace owner, but the prompt's own keyless rule limits it to read/run.
-        c.set('ctx', { store: workspace.store, clock: workspace.clock, actor: workspace.owner, via: { kind: 'api', key: null, loopback } });
+        c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: workspace.owner, via: { kind: 'api', key: null, loopback } });
       } else {
         const { user, key: info } = authenticateKey(workspace.store, workspace.clock, key);
         const wait = perKey.take(info.id);
         if (wait > 0) throw AppError.rateLimited(`Rate limit for this key reached (${limits.perKeyPerSecond} requests/s); retry after ${wait} s`, wait);
-        c.set('ctx', { store: workspace.store, clock: workspace.clock, actor: user, via: { kind: 'api', key: info, loopback } });
+        c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: user, via: { kind: 'api', key: info, loopback } });
         c.set('apiKey', info);
       }
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { Store } from '../store/store';
+import type { Runtime } from './runtime';
 import type { ApiKeyInfo, User } from '../../shared/schemas/users';
 
 /** How a call arrived over the HTTP API: the key used (null for a keyless read) and from where. */
@@ -18,6 +19,7 @@ export interface Ctx {
   store: Store;
   clock: Clock;
   actor: User;
+  runtime: Runtime;
   /** Set for HTTP API calls: API exposure, key scopes and keyless access apply. */
   via?: ApiVia;
 }

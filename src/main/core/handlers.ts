@@ -24,6 +24,11 @@ import { addUser, listUsers, searchUsers, setUserActive } from './users/users-se
 import { addShare, getSharing, removeShare, setSharingLevel } from './sharing/sharing-service';
 import { accessForUser } from './sharing/access-report';
 import type { User } from '../../shared/schemas/users';
+import { setDataLogging } from './prompts/prompts-service';
+import { deleteIntegration, listIntegrations, saveIntegration, secretStorageInfo, testIntegration } from './integrations/integrations';
+import { cancelRun, prepareRun, startRun, watchRun } from './runs/run-service';
+import { deleteTestCase, listTestCases, saveTestCase } from './runs/test-cases-service';
+import { getLog, listLogs, logSettings, logStats, purgeLogs, rateRun, resolveFilter, setRetention } from './logs/logs-service';
 
 export interface HostInfo {
   appInfo(ctx: Ctx): AppInfo;
@@ -72,6 +77,28 @@ export function createHandlers(host: HostInfo): Handlers {
     'keys:list': (ctx) => listKeys(ctx),
     'keys:create': (ctx, input) => createKey(ctx, input),
     'keys:revoke': (ctx, input) => revokeKey(ctx, input.keyId),
+    'integrations:list': (ctx) => listIntegrations(ctx),
+    'integrations:save': (ctx, input) => saveIntegration(ctx, input),
+    'integrations:delete': (ctx, input) => deleteIntegration(ctx, input.id),
+    'integrations:test': (ctx, input) => testIntegration(ctx, input),
+    'integrations:secret-storage': (ctx) => secretStorageInfo(ctx),
+    'prompts:set-logging': (ctx, input) => setDataLogging(ctx, input.name, input.level),
+    'runs:prepare': (ctx, input) => prepareRun(ctx, input.name),
+    'runs:start': (ctx, input) => startRun(ctx, input),
+    'runs:watch': (ctx, input) => watchRun(ctx, input),
+    'runs:cancel': (ctx, input) => cancelRun(ctx, input.runId),
+    'testcases:list': (ctx, input) => listTestCases(ctx, input.name),
+    'testcases:save': (ctx, input) => saveTestCase(ctx, input),
+    'testcases:delete': (ctx, input) => deleteTestCase(ctx, input.name, input.id),
+    'logs:list': (ctx, input) => listLogs(ctx, input),
+    'logs:get': (ctx, input) => getLog(ctx, input.id),
+    'logs:stats': (ctx, input) => logStats(ctx, input),
+    'logs:rate': (ctx, input) => rateRun(ctx, input),
+    'logs:export': (ctx, input) => ctx.runtime.exports.start(ctx, resolveFilter(ctx, input.filter), input.format),
+    'logs:export-status': (ctx, input) => ctx.runtime.exports.status(ctx, input.exportId),
+    'logs:settings': (ctx) => logSettings(ctx),
+    'logs:set-retention': (ctx, input) => setRetention(ctx, input.days),
+    'logs:purge': (ctx) => purgeLogs(ctx),
   };
 }
 

@@ -6,6 +6,8 @@ import { systemClock, type Clock, type Ctx } from './context';
 import { ensureFirstAdmin } from './users/users-service';
 import type { User } from '../../shared/schemas/users';
 import { notFound } from './errors';
+import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
+import { fileSecretBox, type SecretBox } from './integrations/secret-box';
 
 export const DB_FILE = 'promptdesk.db';
 
@@ -15,6 +17,7 @@ export interface Workspace {
   store: Store;
   clock: Clock;
   owner: User;
+  runtime: Runtime;
   /** A service context acting as the given member (fresh from the store, so deactivation shows). */
   as(userId: string): Ctx;
   close(): void;
@@ -35,6 +38,10 @@ export function osUser(): { name: string; email: string } {
 export interface OpenWorkspaceOptions {
   clock?: Clock;
   nativeBinding?: string;
+  /** Electron passes its safeStorage box; headless uses the key file (see secret-box.ts). */
+  secrets?: (dataDir: string) => SecretBox;
+  limits?: RuntimeOptions['limits'];
+  exportsDir?: string;
 }
 
 export function openWorkspace(dataDir: string, options: OpenWorkspaceOptions = {}): Workspace {
@@ -42,15 +49,22 @@ export function openWorkspace(dataDir: string, options: OpenWorkspaceOptions = {
   const clock = options.clock ?? systemClock;
   const store = createStore(join(dataDir, DB_FILE), { nativeBinding: options.nativeBinding });
   const owner = ensureFirstAdmin(store, clock, osUser());
+  const runtime = createRuntime(store, {
+    dataDir,
+    secrets: (options.secrets ?? fileSecretBox)(dataDir),
+    limits: options.limits,
+    exportsDir: options.exportsDir,
+  });
   return {
     dataDir,
     store,
     clock,
     owner,
+    runtime,
     as(userId) {
       const actor = store.users.get(userId);
       if (!actor) throw notFound('Member');
-      return { store, clock, actor };
+      return { store, clock, actor, runtime };
     },
     close: () => store.close(),
   };

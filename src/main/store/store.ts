@@ -6,6 +6,9 @@ import { versionsRepo } from './repos/versions-repo';
 import { settingsRepo } from './repos/settings-repo';
 import { promotionsRepo } from './repos/promotions-repo';
 import { sharesRepo } from './repos/shares-repo';
+import { integrationsRepo } from './repos/integrations-repo';
+import { logsRepo } from './repos/logs-repo';
+import { testCasesRepo } from './repos/test-cases-repo';
 import { createReadCache } from './read-cache';
 
 /** The open database and its repositories, prepared once. */
@@ -19,6 +22,10 @@ export interface Store {
   settings: ReturnType<typeof settingsRepo>;
   promotions: ReturnType<typeof promotionsRepo>;
   shares: ReturnType<typeof sharesRepo>;
+  integrations: ReturnType<typeof integrationsRepo>;
+  /** Written by the log writer's group commit, not through tx(): logs are never memoised. */
+  logs: ReturnType<typeof logsRepo>;
+  testCases: ReturnType<typeof testCasesRepo>;
   /** Runs `fn` in one synchronous transaction (never await inside). */
   tx<T>(fn: () => T): T;
   close(): void;
@@ -58,6 +65,9 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
     versions: { ...versions, get: memo('versions.get', versions.get), publishedNumber: memo('versions.publishedNumber', versions.publishedNumber) },
     settings: settingsRepo(db),
     promotions: promotionsRepo(db),
+    integrations: integrationsRepo(db),
+    logs: logsRepo(db),
+    testCases: testCasesRepo(db),
     shares: { ...shares, permissionOf: memo('shares.permissionOf', shares.permissionOf) },
     tx: (fn) => cache.around(() => db.transaction(fn).immediate()),
     close: () => db.close(),

@@ -1,19 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { Ctx } from '../context';
-import { notFound } from '../errors';
+import { nowIso } from '../context';
+import { AppError, conflict, invalid, notFound } from '../errors';
+import { assertActive, assertAdmin } from '../users/users-service';
+import type { IntegrationRecord } from '../../store/repos/integrations-repo';
+import type {
+  Integration,
+  IntegrationTestResult,
+  SaveIntegrationInput,
+  SecretStorageInfo,
+  TestIntegrationInput,
+} from '../../../shared/schemas/integrations';
+import type { User } from '../../../shared/schemas/users';
+import { keyHint } from './secret-box';
+import { fetchModelList, type ProviderTarget } from './providers';
 
-/**
- * Model references are `integrationName:modelName` (seed 001); the integration must exist.
- * Integrations are configured in Settings once model providers are supported; until then the
- * workspace has none, so any reference names an integration that does not exist.
- */
-export function knownIntegrations(_ctx: Ctx): Set<string> {
-  return new Set();
+const mayUse = (actor: User, record: IntegrationRecord) =>
+  actor.isActive && (actor.role === 'admin' || record.access === 'everyone' || record.memberIds.includes(actor.id));
+
+function toView(ctx: Ctx, record: IntegrationRecord): Integration {
+  const creator = record.createdBy ? ctx.store.users.get(record.createdBy) : undefined;
+  return {
+    id: record.id,
+    name: record.name,
+    kind: record.kind,
+    baseUrl: record.baseUrl,
+    hasApiKey: record.apiKey !== null,
+    apiKeyHint: record.apiKeyHint,
+    models: record.models,
+    access: record.access,
+    memberIds: record.memberIds,
+    usable: mayUse(ctx.actor, record),
+    createdBy: creator ? { id: creator.id, name: creator.name, email: creator.email } : null,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
 }
 
+/** Admins see every integration; members only those they may use. Keys never leave as text. */
+export function listIntegrations(ctx: Ctx): Integration[] {
+  assertActive(ctx.actor);
+  return ctx.store.integrations
+    .list()
+    .filter((r) => ctx.actor.role === 'admin' || mayUse(ctx.actor, r))
+    .map((r) => toView(ctx, r));
+}
+
+export function secretStorageInfo(ctx: Ctx): SecretStorageInfo {
+  assertActive(ctx.actor);
+  return ctx.runtime.secrets.info();
+}
+
+export function saveIntegration(ctx: Ctx, input: z.output<typeof SaveIntegrationInput>): Integration {
+  assertAdmin(ctx.actor);
+  const existing = input.id ? ctx.store.integrations.get(input.id) : undefined;
+  if (input.id && !existing) throw notFound('Integration');
+  const clash = ctx.store.integrations.getByName(input.name);
+  if (clash && clash.id !== existing?.id) throw conflict(`An integration named "${input.name}" exists already`, 'name');
+  for (const userId of input.memberIds) {
+    if (!ctx.store.users.get(userId)) throw invalid(`Unknown member ${userId}`, 'memberIds');
+  }
+
+  let apiKey = existing?.apiKey ?? null;
+  let apiKeyHint = existing?.apiKeyHint ?? null;
+  if (input.apiKey !== undefined) {
+    const plain = input.apiKey.trim();
+    if (plain === '') {
+      apiKey = null;
+      apiKeyHint = null;
+    } else {
+      const storage = ctx.runtime.secrets.info();
+      if (storage.backend === 'weak' && !input.allowWeakKeyStorage) {
+        throw invalid(`${storage.message} Confirm to store the key anyway.`, 'allowWeakKeyStorage');
+      }
+      apiKey = ctx.runtime.secrets.encrypt(plain);
+      apiKeyHint = keyHint(plain);
+    }
+  }
+  const now = nowIso(ctx);
+  const record: IntegrationRecord = {
+    id: existing?.id ?? randomUUID(),
+    name: input.name,
+    kind: input.kind,
+    baseUrl: input.baseUrl,
+    apiKey,
+    apiKeyHint,
+    models: [...new Set(input.models)],
+    access: input.access,
+    memberIds: input.access === 'selected' ? [...new Set(input.memberIds)] : [],
+    createdBy: existing?.createdBy ?? ctx.actor.id,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  ctx.store.tx(() => ctx.store.integrations.save(record));
+  return toView(ctx, ctx.store.integrations.get(record.id)!);
+}
+
+export function deleteIntegration(ctx: Ctx, id: string): { deleted: true } {
+  assertAdmin(ctx.actor);
+  if (!ctx.store.tx(() => ctx.store.integrations.remove(id))) throw notFound('Integration');
+  return { deleted: true };
+}
+
+function openKey(ctx: Ctx, record: IntegrationRecord): string | null {
+  if (!record.apiKey) return null;
+  try {
+    return ctx.runtime.secrets.decrypt(record.apiKey);
+  } catch {
+    throw invalid(`The stored key of "${record.name}" cannot be decrypted here (was the data folder moved?); enter it again`, 'apiKey');
+  }
+}
+
+/** Tries the provider with the form's settings (the stored key when none is typed): lists its models. */
+export async function testIntegration(ctx: Ctx, input: z.output<typeof TestIntegrationInput>): Promise<IntegrationTestResult> {
+  assertAdmin(ctx.actor);
+  const stored = input.id ? ctx.store.integrations.get(input.id) : undefined;
+  const apiKey = input.apiKey?.trim() ? input.apiKey.trim() : stored ? openKey(ctx, stored) : null;
+  const target: ProviderTarget = { name: stored?.name ?? 'test', kind: input.kind, baseUrl: input.baseUrl, apiKey };
+  const started = performance.now();
+  try {
+    const models = await fetchModelList(target, ctx.runtime.limits);
+    const latencyMs = Math.round(performance.now() - started);
+    return {
+      ok: true,
+      models,
+      latencyMs,
+      message: models.length > 0 ? `Connected: ${models.length} models available` : 'Connected; this provider lists no models, so add them by hand',
+    };
+  } catch (error) {
+    return { ok: false, models: [], latencyMs: Math.round(performance.now() - started), message: (error as Error).message };
+  }
+}
+
+export interface ResolvedModel {
+  ref: string;
+  target: ProviderTarget;
+  modelId: string;
+}
+
+function splitRef(ref: string): [string, string] {
+  const at = ref.indexOf(':');
+  return [ref.slice(0, at), ref.slice(at + 1)];
+}
+
+/** `integrationName:modelName` to a provider the actor may use, with its key opened. */
+export function resolveModel(ctx: Ctx, ref: string, field = 'model'): ResolvedModel {
+  const [name, modelId] = splitRef(ref);
+  const record = ctx.store.integrations.getByName(name);
+  if (!record) throw new AppError('not_found', `Integration "${name}" (from "${ref}") not found; an admin adds it in Settings`, field);
+  if (!mayUse(ctx.actor, record)) throw new AppError('forbidden', `You may not use the integration "${record.name}"; ask an admin`, field);
+  return { ref: `${record.name}:${modelId}`, target: { name: record.name, kind: record.kind, baseUrl: record.baseUrl, apiKey: openKey(ctx, record) }, modelId };
+}
+
+/** Every `integration:model` the actor may run, in integration then model order. */
+export function usableModels(ctx: Ctx): string[] {
+  return ctx.store.integrations
+    .list()
+    .filter((r) => mayUse(ctx.actor, r))
+    .flatMap((r) => r.models.map((m) => `${r.name}:${m}`));
+}
+
+/** Seed 001: each model reference names an integration that exists and the caller may use. */
 export function requireIntegrations(ctx: Ctx, models: string[]): void {
-  const known = knownIntegrations(ctx);
   for (const model of models) {
-    const integration = model.split(':')[0]!;
-    if (!known.has(integration)) throw notFound(`Integration "${integration}" (from "${model}")`);
+    const name = splitRef(model)[0];
+    const record = ctx.store.integrations.getByName(name);
+    if (!record) throw notFound(`Integration "${name}" (from "${model}")`);
+    if (!mayUse(ctx.actor, record)) throw new AppError('forbidden', `You may not use the integration "${record.name}"`);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DataLoggingLevel } from '../../../shared/schemas/runs';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { conflict } from '../errors';
@@ -117,6 +118,15 @@ export function setApiSettings(ctx: Ctx, input: z.output<typeof SetApiSettingsIn
     store.prompts.setApiSettings(row.id, input.apiAccess ?? row.api_access === 1, input.keyRequired ?? row.api_key_required === 1, nowIso(ctx));
   });
   return getPrompt(ctx, input.name);
+}
+
+/** How much of each run the logs keep; whoever may edit the prompt decides (seed 000 checklist). */
+export function setDataLogging(ctx: Ctx, name: string, level: DataLoggingLevel): PromptDetail {
+  ctx.store.tx(() => {
+    const row = requirePrompt(ctx, name, 'edit');
+    ctx.store.prompts.setDataLogging(row.id, level, nowIso(ctx));
+  });
+  return getPrompt(ctx, name);
 }
 
 /** Changes title, description, tags or slash command (edit permission); search follows. */

@@ -5,7 +5,7 @@ import type { PreviewRenderInput, RenderedPrompt, RenderInput } from '../../../s
 import { renderTemplate, type Template, type VariableMeta, type VariableValue } from '../../../shared/template/template';
 import { servedVersion } from '../versions/versions-service';
 
-function renderOrThrow(template: Template, variables: Record<string, VariableValue>, metadata: VariableMeta[]) {
+export function renderOrThrow(template: Template, variables: Record<string, VariableValue>, metadata: VariableMeta[]) {
   const result = renderTemplate(template, variables, metadata);
   if (result.ok) return result;
   if (result.missing) {

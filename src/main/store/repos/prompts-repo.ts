@@ -74,7 +74,7 @@ const BROAD_SEARCH = 1000;
 const MATCHES = 'WITH m AS MATERIALIZED (SELECT rowid AS id FROM prompts_fts WHERE prompts_fts MATCH :match) ';
 
 // Which prompts a member sees. Admins (viewer null) see every prompt.
-const VISIBLE: Record<PromptScope, string> = {
+export const VISIBLE: Record<PromptScope, string> = {
   library: `(p.owner_id = :viewer OR p.sharing_level IN ('library_view', 'library_edit')
     OR EXISTS (SELECT 1 FROM prompt_shares s WHERE s.prompt_id = p.id AND s.user_id = :viewer))`,
   runnable: `(p.owner_id = :viewer OR p.sharing_level <> 'private'
@@ -177,6 +177,7 @@ export function promptsRepo(db: Db) {
   const byId = db.prepare<[string], PromptRow>(`${SELECT_PROMPT} WHERE p.id = ?`);
   const setExtra = db.prepare('UPDATE prompts SET extra = ? WHERE id = ?');
   const setApi = db.prepare('UPDATE prompts SET api_access = ?, api_key_required = ?, updated_at = ? WHERE id = ?');
+  const setLogging = db.prepare('UPDATE prompts SET data_logging = ?, updated_at = ? WHERE id = ?');
   type Candidate = Pick<PromptRow, 'id' | 'name' | 'title' | 'owner_id' | 'sharing_level'>;
   const everyPrompt = db.prepare<{ limit: number }, Candidate>(
     'SELECT id, name, title, owner_id, sharing_level FROM prompts ORDER BY name LIMIT :limit',
@@ -217,6 +218,7 @@ export function promptsRepo(db: Db) {
     setSharingLevel: (id: string, level: SharingLevel, now: string) => setLevel.run(level, now, id),
     setApiSettings: (id: string, access: boolean, keyRequired: boolean, now: string) =>
       setApi.run(access ? 1 : 0, keyRequired ? 1 : 0, now, id),
+    setDataLogging: (id: string, level: DataLoggingLevel, now: string) => setLogging.run(level, now, id),
     /** Prompts a member might reach by ownership, level or share (null: every prompt). */
     accessCandidates: (viewer: string | null, limit: number) =>
       viewer === null ? everyPrompt.all({ limit }) : reachable.all({ viewer, limit }),

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import type { Ctx } from '../context';
+import { notFound } from '../errors';
+import type { Cursor, LogQuery, LogRow } from '../../store/repos/logs-repo';
+import type { EXPORT_FORMATS, LogExportStatus } from '../../../shared/schemas/logs';
+
+type Format = (typeof EXPORT_FORMATS)[number];
+
+const PAGE = 2000;
+
+const CSV_COLUMNS = [
+  'id', 'started_at', 'prompt', 'version', 'source', 'member', 'key_label', 'model', 'status', 'latency_ms', 'ttft_ms',
+  'tokens_in', 'tokens_out', 'data_logging', 'rating', 'rating_comment', 'error', 'variables', 'output',
+] as const;
+
+// A cell a spreadsheet would run as a formula is prefixed with a quote (OWASP CSV injection).
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function exportRecord(row: LogRow, member: string | null) {
+  return {
+    id: row.id,
+    started_at: new Date(row.started_at).toISOString(),
+    prompt: row.prompt_name,
+    version: row.version,
+    source: row.source,
+    member,
+    key_label: row.key_label,
+    model: row.model,
+    status: row.status,
+    latency_ms: row.latency_ms,
+    ttft_ms: row.ttft_ms,
+    tokens_in: row.tokens_in,
+    tokens_out: row.tokens_out,
+    data_logging: row.data_logging,
+    rating: row.rating,
+    rating_comment: row.rating_comment,
+    error: row.error,
+    variables: row.variables,
+    output: row.output,
+  };
+}
+
+/**
+ * Exports run in the background, a page of rows at a time, into a file: memory stays flat
+ * however many rows match, the event loop keeps serving between pages, and the renderer polls
+ * the progress.
+ */
+export class ExportJobs {
+  private readonly jobs = new Map<string, LogExportStatus & { ownerId: string }>();
+  /** Set by the headless host: where the browser downloads a finished file. */
+  downloadBase: string | null = null;
+
+  constructor(private readonly dir: string) {}
+
+  start(ctx: Ctx, query: LogQuery, format: Format): LogExportStatus {
+    mkdirSync(this.dir, { recursive: true });
+    const exportId = randomUUID();
+    const stamp = ctx.clock.now().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const fileName = `promptdesk-logs-${stamp}.${format}`;
+    const path = join(this.dir, `${exportId}-${fileName}`);
+    const job = {
+      exportId,
+      ownerId: ctx.actor.id,
+      format,
+      state: 'running' as LogExportStatus['state'],
+      rows: 0,
+      total: ctx.store.logs.count(query),
+      bytes: 0,
+      fileName,
+      path,
+      downloadUrl: this.downloadBase ? `${this.downloadBase}${exportId}` : null,
+      error: null as string | null,
+    };
+    this.jobs.set(exportId, job);
+    void this.write(ctx, query, format, job).catch((error: Error) => {
+      job.state = 'error';
+      job.error = error.message;
+    });
+    return this.view(job);
+  }
+
+  status(ctx: Ctx, exportId: string): LogExportStatus {
+    const job = this.jobs.get(exportId);
+    if (!job || job.ownerId !== ctx.actor.id) throw notFound('Export');
+    return this.view(job);
+  }
+
+  /** The finished file of the caller's export, for the headless download route. */
+  file(ctx: Ctx, exportId: string): { path: string; fileName: string; format: Format } {
+    const job = this.jobs.get(exportId);
+    if (!job || job.ownerId !== ctx.actor.id || job.state !== 'done') throw notFound('Export');
+    return { path: job.path!, fileName: job.fileName, format: job.format };
+  }
+
+  private view({ ownerId: _owner, ...job }: LogExportStatus & { ownerId: string }): LogExportStatus {
+    return { ...job };
+  }
+
+  private async write(ctx: Ctx, query: LogQuery, format: Format, job: LogExportStatus): Promise<void> {
+    const out = createWriteStream(job.path!, { mode: 0o600 });
+    const put = async (text: string) => {
+      job.bytes += Buffer.byteLength(text);
+      if (!out.write(text)) await once(out, 'drain');
+    };
+    const names = new Map<string, string>();
+    const member = (id: string | null) => {
+      if (!id) return null;
+      if (!names.has(id)) names.set(id, ctx.store.users.get(id)?.name ?? 'Removed member');
+      return names.get(id)!;
+    };
+    if (format === 'csv') await put(`${CSV_COLUMNS.join(',')}\r\n`);
+    let cursor: Cursor | null = null;
+    for (;;) {
+      const rows = ctx.store.logs.page(query, cursor, PAGE, 'all');
+      if (rows.length === 0) break;
+      let chunk = '';
+      for (const row of rows) {
+        const record = exportRecord(row, member(row.user_id));
+        chunk +=
+          format === 'csv'
+            ? `${CSV_COLUMNS.map((c) => csvCell(record[c])).join(',')}\r\n`
+            : `${JSON.stringify({ ...record, variables: row.variables === null ? null : JSON.parse(row.variables) })}\n`;
+      }
+      await put(chunk);
+      job.rows += rows.length;
+      const last = rows.at(-1)!;
+      cursor = { startedAt: last.started_at, seq: last.seq };
+      // Let runs, logs and other requests through between pages.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    out.end();
+    await once(out, 'finish');
+    job.state = 'done';
+  }
+}

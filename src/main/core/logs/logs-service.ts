@@ -1,0 +1,205 @@
+import type { z } from 'zod';
+import type { Ctx } from '../context';
+import { nowIso } from '../context';
+import { AppError, invalid, notFound } from '../errors';
+import { assertActive, assertAdmin } from '../users/users-service';
+import { requirePrompt } from '../sharing/access';
+import { toMatchQuery } from '../prompts/prompts-service';
+import type { Cursor, LogQuery, LogRow } from '../../store/repos/logs-repo';
+import type {
+  ListLogsInput,
+  LogDetail,
+  LogEntry,
+  LogFilterSchema,
+  LogPage,
+  LogSettings,
+  LogStats,
+  RateRunInput,
+} from '../../../shared/schemas/logs';
+
+export type LogFilterParsed = z.output<typeof LogFilterSchema>;
+
+const DAY_MS = 86_400_000;
+const RETENTION_KEY = 'logs.retention';
+const LAST_PURGE_KEY = 'logs.lastPurge';
+/** Percentiles are taken over the newest runs matching the filter, which bounds the work. */
+export const LATENCY_SAMPLE = 20_000;
+
+const instant = (value: string) => Date.parse(value);
+
+/** The filter as the repository takes it; a member's view is limited to what they may read. */
+export function resolveFilter(ctx: Ctx, filter: LogFilterParsed): LogQuery {
+  assertActive(ctx.actor);
+  const query: LogQuery = { viewer: ctx.actor.role === 'admin' ? null : ctx.actor.id };
+  if (filter.prompt) {
+    const row = ctx.store.prompts.getRowByName(filter.prompt);
+    if (!row) throw new AppError('not_found', `Prompt "${filter.prompt}" not found`, 'prompt');
+    if (query.viewer !== null) requirePrompt(ctx, filter.prompt, 'read');
+    query.promptId = row.id;
+  }
+  if (filter.source?.length) query.sources = filter.source;
+  if (filter.status?.length) query.statuses = filter.status;
+  if (filter.version !== undefined) query.version = filter.version;
+  if (filter.userId) query.userId = filter.userId;
+  if (filter.model) query.model = filter.model;
+  if (filter.from) query.from = instant(filter.from);
+  if (filter.to) query.to = instant(filter.to);
+  if (query.from !== undefined && query.to !== undefined && query.from >= query.to) throw invalid('"from" must be before "to"', 'to');
+  if (filter.q) {
+    const match = toMatchQuery(filter.q);
+    if (match) query.match = match;
+  }
+  return query;
+}
+
+export const encodeCursor = (row: { started_at: number; seq: number }) => Buffer.from(`${row.started_at}.${row.seq}`).toString('base64url');
+
+function decodeCursor(cursor: string): Cursor {
+  const match = /^(\d{1,16})\.(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw invalid('This cursor is not one Promptdesk gave out; start again without it', 'cursor');
+  return { startedAt: Number(match[1]), seq: Number(match[2]) };
+}
+
+function userName(ctx: Ctx, id: string | null): LogEntry['user'] {
+  if (!id) return null;
+  const user = ctx.store.users.get(id);
+  return { id, name: user?.name ?? 'Removed member' };
+}
+
+export function toEntry(ctx: Ctx, row: LogRow): LogEntry {
+  return {
+    id: row.id,
+    prompt: row.prompt_name,
+    promptId: row.prompt_id,
+    version: row.version,
+    source: row.source,
+    user: userName(ctx, row.user_id),
+    keyLabel: row.key_label,
+    model: row.model,
+    status: row.status,
+    startedAt: new Date(row.started_at).toISOString(),
+    latencyMs: row.latency_ms,
+    ttftMs: row.ttft_ms,
+    inputTokens: row.tokens_in,
+    outputTokens: row.tokens_out,
+    dataLogging: row.data_logging,
+    rating: row.rating,
+    ratingComment: row.rating_comment,
+    error: row.error,
+    outputPreview: row.output,
+  };
+}
+
+export function listLogs(ctx: Ctx, input: z.output<typeof ListLogsInput>): LogPage {
+  const { cursor, limit, ...filter } = input;
+  const rows = ctx.store.logs.page(resolveFilter(ctx, filter), cursor ? decodeCursor(cursor) : null, limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items: items.map((row) => toEntry(ctx, row)), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+function visibleRow(ctx: Ctx, id: string): LogRow {
+  assertActive(ctx.actor);
+  const row = ctx.store.logs.get(id);
+  if (!row) throw notFound('Log entry');
+  if (ctx.actor.role !== 'admin' && row.user_id !== ctx.actor.id) {
+    try {
+      requirePrompt(ctx, row.prompt_name, 'read');
+    } catch {
+      throw notFound('Log entry');
+    }
+  }
+  return row;
+}
+
+const parsed = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
+
+export function getLog(ctx: Ctx, id: string): LogDetail {
+  const row = visibleRow(ctx, id);
+  return {
+    ...toEntry(ctx, row),
+    outputPreview: row.output === null ? null : row.output.slice(0, 160),
+    variables: parsed(row.variables),
+    variableNames: parsed(row.variable_names),
+    messages: parsed(row.messages),
+    output: row.output,
+    outputChars: row.output_chars,
+    conversationId: row.conversation_id,
+  };
+}
+
+/** Only the member who ran it rates a run (an admin may correct any). */
+export function rateRun(ctx: Ctx, input: z.output<typeof RateRunInput>): LogDetail {
+  const row = visibleRow(ctx, input.id);
+  if (row.user_id !== ctx.actor.id && ctx.actor.role !== 'admin') throw new AppError('forbidden', 'Only the member who ran it can rate this answer');
+  const comment = input.rating === null ? null : input.comment || null;
+  ctx.store.logs.rate(input.id, input.rating, comment);
+  return getLog(ctx, input.id);
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const value = sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return Number(value.toPrecision(2));
+}
+
+/** Counts and chart series over the filter: runs and errors per day, latency by version. */
+export function logStats(ctx: Ctx, filter: LogFilterParsed): LogStats {
+  const query = resolveFilter(ctx, filter);
+  const wantsErrors = !query.statuses || query.statuses.includes('error');
+  const errorQuery: LogQuery = { ...query, statuses: ['error'] };
+  const perDay = ctx.store.logs.perDay(query);
+  const errorsPerDay = new Map(wantsErrors ? ctx.store.logs.perDay(errorQuery).map((d) => [d.day, d.runs]) : []);
+  const total = perDay.reduce((sum, d) => sum + d.runs, 0);
+  const groups = new Map<string, { prompt: string; version: number | null; latencies: number[] }>();
+  for (const row of ctx.store.logs.latencies(query, LATENCY_SAMPLE)) {
+    const key = `${row.prompt_name}\u0000${row.version ?? 'draft'}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { prompt: row.prompt_name, version: row.version, latencies: [] }));
+    group.latencies.push(row.latency_ms);
+  }
+  const latencyByVersion = [...groups.values()]
+    .sort((a, b) => b.latencies.length - a.latencies.length)
+    .slice(0, 12)
+    .map((g) => {
+      const sorted = g.latencies.sort((a, b) => a - b);
+      return { prompt: g.prompt, version: g.version, runs: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+    })
+    .sort((a, b) => a.prompt.localeCompare(b.prompt) || (a.version ?? 0) - (b.version ?? 0));
+  return {
+    total,
+    errors: [...errorsPerDay.values()].reduce((sum, n) => sum + n, 0),
+    days: perDay.map((d) => ({ day: new Date(d.day * DAY_MS).toISOString().slice(0, 10), runs: d.runs, errors: errorsPerDay.get(d.day) ?? 0 })),
+    latencyByVersion,
+  };
+}
+
+export function logSettings(ctx: Ctx): LogSettings {
+  assertActive(ctx.actor);
+  return {
+    retentionDays: ctx.store.settings.get<number | null>(RETENTION_KEY) ?? null,
+    lastPurge: ctx.store.settings.get<LogSettings['lastPurge']>(LAST_PURGE_KEY) ?? null,
+  };
+}
+
+export function setRetention(ctx: Ctx, days: number | null): LogSettings {
+  assertAdmin(ctx.actor);
+  ctx.store.tx(() => ctx.store.settings.set(RETENTION_KEY, days));
+  return logSettings(ctx);
+}
+
+/** Deletes logs older than the retention period (nothing when logs are kept forever). */
+export function purgeLogs(ctx: Ctx): LogSettings {
+  assertAdmin(ctx.actor);
+  applyRetention(ctx);
+  return logSettings(ctx);
+}
+
+/** The retention rule itself, also run by the host at start and daily. */
+export function applyRetention(ctx: Pick<Ctx, 'store' | 'clock'>): number {
+  const days = ctx.store.settings.get<number | null>(RETENTION_KEY) ?? null;
+  if (days === null) return 0;
+  const removed = ctx.store.logs.purgeBefore(ctx.clock.now().getTime() - days * DAY_MS);
+  ctx.store.tx(() => ctx.store.settings.set(LAST_PURGE_KEY, { at: nowIso(ctx), removed }));
+  return removed;
+}

@@ -1,0 +1,370 @@
+import { randomUUID } from 'node:crypto';
+import { streamText } from 'ai';
+import type { z } from 'zod';
+import type { Ctx } from '../context';
+import { AppError, invalid, notFound } from '../errors';
+import { requirePrompt } from '../sharing/access';
+import { getVersion, servedVersion, alignVariables } from '../versions/versions-service';
+import { renderOrThrow } from '../render/render-service';
+import { resolveModel, usableModels, type ResolvedModel } from '../integrations/integrations';
+import { guardedFetch } from '../integrations/guarded-fetch';
+import { languageModel } from '../integrations/providers';
+import { assertActive } from '../users/users-service';
+import { providerFailure } from './run-errors';
+import type { ActiveRun, Conversation } from './run-registry';
+import type { LogRecord } from '../../store/repos/logs-repo';
+import { analyzeTemplate, renderTemplate, type ChatMessage, type Template, type VariableMeta } from '../../../shared/template/template';
+import type {
+  RunApiBody,
+  RunProgress,
+  RunResult,
+  RunSource,
+  RunStarted,
+  RunnablePrompt,
+  StartRunInput,
+  WatchRunInput,
+} from '../../../shared/schemas/runs';
+import type { ModelSettings } from '../../../shared/schemas/template';
+
+type Variables = Record<string, string | number | boolean>;
+
+/** Everything decided before the provider is called: what to send, to whom, and what to log. */
+interface RunPlan {
+  promptId: string;
+  promptName: string;
+  version: number | null;
+  model: ResolvedModel;
+  settings: ModelSettings;
+  messages: ChatMessage[];
+  variables: Variables;
+  source: RunSource;
+  conversation: Conversation;
+  /** What the chat shows for the member's turn. */
+  displayText: string;
+}
+
+const WATCH_WAIT_MS = 15_000;
+
+function chooseModel(ctx: Ctx, requested: string | undefined, settings: ModelSettings): ResolvedModel {
+  const ref = requested ?? settings.models.find((m) => safeResolves(ctx, m)) ?? usableModels(ctx)[0];
+  if (!ref) throw invalid('No model to run with: an admin adds an integration (a model provider) in Settings', 'model');
+  return resolveModel(ctx, ref);
+}
+
+function safeResolves(ctx: Ctx, ref: string): boolean {
+  try {
+    resolveModel(ctx, ref);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The display message with the variables filled in, else the last user message of the render. */
+function displayTextOf(displayMessage: string | null, variables: Variables, messages: ChatMessage[]): string {
+  if (displayMessage) {
+    const shown = renderTemplate({ kind: 'text', text: displayMessage }, variables);
+    if (shown.ok) return shown.text;
+  }
+  return [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+}
+
+/** A Chat-only prompt's run form: variables and models, never its template. */
+export function prepareRun(ctx: Ctx, name: string): RunnablePrompt {
+  const version = servedVersion(ctx, name, undefined, 'run');
+  const row = requirePrompt(ctx, name, 'run');
+  const analysis = analyzeTemplate(version.template);
+  const detected = analysis.ok ? analysis.variables : [];
+  const usable = usableModels(ctx);
+  const own = version.modelSettings.models.filter((m) => safeResolves(ctx, m));
+  const models = [...new Set([...own, ...usable])];
+  return {
+    name: row.name,
+    title: row.title,
+    description: row.description,
+    version: version.number,
+    variables: alignVariables(detected, version.variables).map((v) => ({ ...v, required: v.default === undefined })),
+    displayMessage: version.displayMessage,
+    models,
+    defaultModel: models[0] ?? null,
+  };
+}
+
+interface Target {
+  name: string;
+  version?: number;
+  draft?: { template: Template };
+  variables: Variables;
+  model?: string;
+  source: RunSource;
+}
+
+function planNewRun(ctx: Ctx, target: Target): RunPlan {
+  assertActive(ctx.actor);
+  let template: Template;
+  let metadata: VariableMeta[];
+  let settings: ModelSettings;
+  let displayMessage: string | null;
+  let versionNumber: number | null;
+  let row;
+  if (target.draft) {
+    // The test panel runs unsaved text: only someone who may edit the prompt may do that.
+    row = requirePrompt(ctx, target.name, 'edit');
+    const latest = row.latest_version ? getVersion(ctx, target.name, row.latest_version, 'edit') : null;
+    template = target.draft.template;
+    metadata = latest?.variables ?? [];
+    settings = latest?.modelSettings ?? { models: [] };
+    displayMessage = latest?.displayMessage ?? null;
+    versionNumber = null;
+  } else {
+    const version = servedVersion(ctx, target.name, target.version, 'run');
+    row = requirePrompt(ctx, target.name, 'run');
+    template = version.template;
+    metadata = version.variables;
+    settings = version.modelSettings;
+    displayMessage = version.displayMessage;
+    versionNumber = version.number;
+  }
+  const { messages } = renderOrThrow(template, target.variables, metadata);
+  const model = chooseModel(ctx, target.model, settings);
+  const conversation: Conversation = {
+    id: randomUUID(),
+    ownerId: ctx.actor.id,
+    promptId: row.id,
+    promptName: row.name,
+    version: versionNumber,
+    model: model.ref,
+    dataLogging: row.data_logging,
+    variables: target.variables,
+    messages,
+    running: false,
+    touchedAt: Date.now(),
+  };
+  return {
+    promptId: row.id,
+    promptName: row.name,
+    version: versionNumber,
+    model,
+    settings,
+    messages,
+    variables: target.variables,
+    source: target.source,
+    conversation,
+    displayText: displayTextOf(displayMessage, target.variables, messages),
+  };
+}
+
+function planReply(ctx: Ctx, input: { conversationId: string; message: string; model?: string }): RunPlan {
+  assertActive(ctx.actor);
+  const conversation = ctx.runtime.runs.conversation(input.conversationId);
+  if (!conversation || conversation.ownerId !== ctx.actor.id) throw notFound('Conversation (it ends when Promptdesk restarts)');
+  if (conversation.running) throw new AppError('conflict', 'Wait for the answer (or stop it) before replying', 'message');
+  // Access may have been withdrawn since the chat began.
+  const row = requirePrompt(ctx, conversation.promptName, 'run');
+  const model = resolveModel(ctx, input.model ?? conversation.model);
+  return {
+    promptId: row.id,
+    promptName: row.name,
+    version: conversation.version,
+    model,
+    settings: { models: [] },
+    messages: [...conversation.messages, { role: 'user', content: input.message }],
+    variables: conversation.variables,
+    source: 'chat',
+    conversation,
+    displayText: input.message,
+  };
+}
+
+/** What the logs keep of a run, by the prompt's data-logging level (read when the run ends). */
+function logRecord(ctx: Ctx, plan: RunPlan, run: ActiveRun, startedAt: number): LogRecord {
+  const level = ctx.store.prompts.getRowByName(plan.promptName)?.data_logging ?? plan.conversation.dataLogging;
+  const full = level === 'full';
+  const keepsShape = level !== 'none';
+  const key = ctx.via?.key;
+  return {
+    id: run.id,
+    promptId: plan.promptId,
+    promptName: plan.promptName,
+    version: plan.version,
+    source: plan.source,
+    userId: ctx.actor.id,
+    keyLabel: ctx.via ? (key ? key.label : 'keyless') : null,
+    model: plan.model.ref,
+    status: run.status,
+    startedAt,
+    latencyMs: run.latencyMs,
+    ttftMs: run.ttftMs,
+    tokensIn: run.usage.inputTokens,
+    tokensOut: run.usage.outputTokens,
+    dataLogging: level,
+    variableNames: keepsShape ? JSON.stringify(Object.keys(plan.variables)) : null,
+    variables: full ? JSON.stringify(plan.variables) : null,
+    messages: full ? JSON.stringify(plan.messages) : null,
+    output: full ? run.output : null,
+    outputChars: keepsShape ? run.output.length : null,
+    // Provider errors can quote the input back; with no logging only the error code stays.
+    error: run.error ? (keepsShape ? run.error.message : run.error.code) : null,
+    conversationId: plan.conversation.id,
+  };
+}
+
+/** Calls the provider, streaming into the run; logs it; never throws (the run carries the error). */
+async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text: string) => void): Promise<void> {
+  const startedAt = ctx.clock.now().getTime();
+  const t0 = performance.now();
+  const guard = guardedFetch(ctx.runtime.limits);
+  const { runs } = ctx.runtime;
+  plan.conversation.running = true;
+  try {
+    const result = streamText({
+      model: languageModel(plan.model.target, plan.model.modelId, guard),
+      messages: plan.messages,
+      temperature: plan.settings.temperature,
+      maxOutputTokens: plan.settings.maxTokens,
+      abortSignal: run.abort.signal,
+      maxRetries: 0,
+    });
+    for await (const part of result.fullStream) {
+      if (part.type === 'text-delta') {
+        if (run.ttftMs === null) run.ttftMs = Math.round(performance.now() - t0);
+        run.output += part.text;
+        onDelta?.(part.text);
+        runs.notify(run);
+      } else if (part.type === 'finish') {
+        run.usage = { inputTokens: part.totalUsage.inputTokens ?? null, outputTokens: part.totalUsage.outputTokens ?? null };
+      } else if (part.type === 'error') {
+        throw part.error;
+      }
+    }
+    run.status = run.abort.signal.aborted ? 'cancelled' : 'success';
+  } catch (error) {
+    if (run.abort.signal.aborted && !guard.failure()) run.status = 'cancelled';
+    else {
+      run.status = 'error';
+      run.error = providerFailure(error, guard, plan.model.target.name);
+    }
+  }
+  run.latencyMs = Math.round(performance.now() - t0);
+  plan.conversation.running = false;
+  if (run.status === 'success' || (run.status === 'cancelled' && run.output)) {
+    plan.conversation.messages = [...plan.messages, { role: 'assistant', content: run.output }];
+    plan.conversation.touchedAt = Date.now();
+    runs.saveConversation(plan.conversation);
+  }
+  try {
+    await ctx.runtime.logs.append(logRecord(ctx, plan, run, startedAt));
+  } catch {
+    run.status = 'error';
+    run.error = new AppError('internal', 'The run finished but its log could not be written');
+  }
+  runs.notify(run);
+}
+
+function begin(ctx: Ctx, plan: RunPlan, onDelta?: (text: string) => void): ActiveRun {
+  const run: ActiveRun = {
+    id: randomUUID(),
+    ownerId: ctx.actor.id,
+    conversationId: plan.conversation.id,
+    status: 'running',
+    output: '',
+    usage: { inputTokens: null, outputTokens: null },
+    latencyMs: null,
+    ttftMs: null,
+    error: null,
+    abort: new AbortController(),
+    done: Promise.resolve(),
+    waiters: new Set(),
+  };
+  ctx.runtime.runs.add(run);
+  ctx.runtime.runs.saveConversation(plan.conversation);
+  run.done = execute(ctx, plan, run, onDelta);
+  return run;
+}
+
+/** Starts a chat, a reply or a test run; the answer is followed with watchRun. */
+export function startRun(ctx: Ctx, input: z.output<typeof StartRunInput>): RunStarted {
+  const plan =
+    'conversationId' in input
+      ? planReply(ctx, input)
+      : planNewRun(ctx, { ...input, source: input.source });
+  const run = begin(ctx, plan);
+  return {
+    runId: run.id,
+    conversationId: plan.conversation.id,
+    prompt: plan.promptName,
+    version: plan.version,
+    model: plan.model.ref,
+    displayText: plan.displayText,
+  };
+}
+
+function ownRun(ctx: Ctx, runId: string): ActiveRun {
+  const run = ctx.runtime.runs.get(runId);
+  if (!run || (run.ownerId !== ctx.actor.id && ctx.actor.role !== 'admin')) throw notFound('Run (finished runs are in the logs)');
+  return run;
+}
+
+function progress(run: ActiveRun, cursor: number): RunProgress {
+  return {
+    runId: run.id,
+    status: run.status,
+    text: run.output.slice(cursor),
+    cursor: run.output.length,
+    usage: run.usage,
+    latencyMs: run.latencyMs,
+    ttftMs: run.ttftMs,
+    error: run.error ? { code: run.error.code, message: run.error.message } : null,
+  };
+}
+
+/** Long poll: answers as soon as there is text past the cursor or the run has ended. */
+export async function watchRun(ctx: Ctx, input: z.output<typeof WatchRunInput>): Promise<RunProgress> {
+  const run = ownRun(ctx, input.runId);
+  if (run.status === 'running' && run.output.length <= input.cursor) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, WATCH_WAIT_MS);
+      run.waiters.add(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  return progress(run, input.cursor);
+}
+
+export async function cancelRun(ctx: Ctx, runId: string): Promise<RunProgress> {
+  const run = ownRun(ctx, runId);
+  if (run.status === 'running') run.abort.abort();
+  await run.done;
+  return progress(run, 0);
+}
+
+/**
+ * `POST /api/v1/prompts/{name}/run`: renders the served version, calls the model and answers
+ * once the run is logged. `onStart`/`onDelta` let the route stream it as server-sent events.
+ */
+export async function runForApi(
+  ctx: Ctx,
+  name: string,
+  body: z.output<typeof RunApiBody>,
+  hooks: { onStart?: (started: RunStarted) => void; onDelta?: (text: string) => void; signal?: AbortSignal } = {},
+): Promise<RunResult> {
+  const plan = planNewRun(ctx, { name, version: body.version, variables: body.variables, model: body.model, source: 'api' });
+  const run = begin(ctx, plan, hooks.onDelta);
+  hooks.signal?.addEventListener('abort', () => run.abort.abort(), { once: true });
+  hooks.onStart?.({ runId: run.id, conversationId: plan.conversation.id, prompt: plan.promptName, version: plan.version, model: plan.model.ref, displayText: plan.displayText });
+  await run.done;
+  if (run.error) throw run.error;
+  if (run.status === 'cancelled') throw new AppError('provider_error', 'The run was cancelled');
+  return {
+    runId: run.id,
+    prompt: plan.promptName,
+    version: plan.version!,
+    model: plan.model.ref,
+    output: run.output,
+    usage: run.usage,
+    latencyMs: run.latencyMs!,
+    ttftMs: run.ttftMs,
+  };
+}
