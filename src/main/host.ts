@@ -4,7 +4,8 @@ import type { RateLimits } from './api/rate-limit';
 import type { ApiEnv } from './api/env';
 import { DEFAULT_API_PORT, listen, type RunningServer, type Timeouts } from './api/server';
 import { createHandlers } from './core/handlers';
-import { openWorkspace, type Workspace } from './core/workspace';
+import { openWorkspace, type OpenWorkspaceOptions, type Workspace } from './core/workspace';
+import { applyRetention } from './core/logs/logs-service';
 import { assertAdmin, requireActiveMember } from './core/users/users-service';
 import { invalid } from './core/errors';
 import type { ApiServerState, AppInfo } from '../shared/schemas/app';
@@ -19,6 +20,11 @@ export interface HostOptions {
   port?: number;
   host?: string;
   nativeBinding?: string;
+  /** How provider keys are sealed (Electron: safeStorage); headless default: the key file. */
+  secrets?: OpenWorkspaceOptions['secrets'];
+  /** Provider timeouts and response cap (tests make them small). */
+  providerLimits?: OpenWorkspaceOptions['limits'];
+  exportsDir?: string;
   /** API rate limits and slow-client timeouts (tests make them small). */
   limits?: RateLimits;
   timeouts?: Timeouts;
@@ -46,7 +52,16 @@ interface ApiSettings {
  * Electron shell and `promptdesk serve` share.
  */
 export async function startHost(options: HostOptions): Promise<Host> {
-  const workspace = openWorkspace(options.dataDir, { nativeBinding: options.nativeBinding });
+  const workspace = openWorkspace(options.dataDir, {
+    nativeBinding: options.nativeBinding,
+    secrets: options.secrets,
+    limits: options.providerLimits,
+    exportsDir: options.exportsDir,
+  });
+  // Retention is applied at start and then daily.
+  const retain = () => applyRetention(workspace);
+  retain();
+  const retention = setInterval(retain, 86_400_000).unref();
   const saved = workspace.store.settings.get<ApiSettings>('api') ?? { enabled: true, port: DEFAULT_API_PORT };
   const bindHost = options.host ?? '127.0.0.1';
   const port = options.port ?? saved.port;
@@ -77,7 +92,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
       },
     }),
     async close() {
+      clearInterval(retention);
+      for (const run of workspace.runtime.runs.active()) run.abort.abort();
+      await Promise.all(workspace.runtime.runs.active().map((run) => run.done));
       await host.server?.close();
+      await workspace.runtime.logs.drain();
       workspace.close();
     },
   };

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openWorkspace, type Workspace } from '../../src/main/core/workspace';
+import { openWorkspace, type OpenWorkspaceOptions, type Workspace } from '../../src/main/core/workspace';
 import type { Ctx } from '../../src/main/core/context';
 import { addUser } from '../../src/main/core/users/users-service';
 import { createPrompt, setApiSettings } from '../../src/main/core/prompts/prompts-service';
@@ -15,10 +15,10 @@ export function tempDir(prefix = 'promptdesk-test-'): { dir: string; cleanup: ()
 }
 
 /** A fresh workspace in its own temp folder, with a fixed clock that ticks a second per call. */
-export function testWorkspace(): { workspace: Workspace; owner: Ctx; dir: string; cleanup: () => void } {
+export function testWorkspace(options: Omit<OpenWorkspaceOptions, 'clock'> = {}): { workspace: Workspace; owner: Ctx; dir: string; cleanup: () => void } {
   const { dir, cleanup } = tempDir();
   let t = Date.parse('2026-01-01T00:00:00Z');
-  const workspace = openWorkspace(dir, { clock: { now: () => new Date((t += 1000)) } });
+  const workspace = openWorkspace(dir, { ...options, clock: { now: () => new Date((t += 1000)) } });
   return {
     workspace,
     dir,

@@ -8,6 +8,8 @@ import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit';
 import { promptsRoutes } from './routes/prompts';
 import { versionsRoutes } from './routes/versions';
 import { sharingRoutes } from './routes/sharing';
+import { runsRoutes } from './routes/runs';
+import { logsRoutes } from './routes/logs';
 import { keysRoutes, membersRoutes } from './routes/members';
 import type { Workspace } from '../core/workspace';
 import { z } from 'zod';
@@ -67,6 +69,8 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   app.route('/api/v1/prompts', promptsRoutes);
   app.route('/api/v1/prompts', versionsRoutes);
   app.route('/api/v1/prompts', sharingRoutes);
+  app.route('/api/v1/prompts', runsRoutes);
+  app.route('/api/v1/logs', logsRoutes);
   app.route('/api/v1/members', membersRoutes);
   app.route('/api/v1/keys', keysRoutes);
   app.use('/compat/*', auth);

@@ -8,8 +8,8 @@ import { RateLimiter, type RateLimits } from './rate-limit';
 
 const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'access_token', 'token', 'authorization'];
 
-// Reading or rendering one prompt may be keyless when the prompt allows it (checked per prompt).
-const KEYLESS_ROUTE = /^\/api\/v1\/prompts\/[^/]+(\/render)?$/;
+// Reading, rendering or running one prompt may be keyless when the prompt allows it (checked per prompt).
+const KEYLESS_ROUTE = /^\/api\/v1\/prompts\/[^/]+(\/render|\/run)?$/;
 
 function presentedKey(authorization: string | undefined, xAuthorization: string | undefined): string | undefined {
   const raw = authorization ?? xAuthorization;

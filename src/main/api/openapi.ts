@@ -3,6 +3,7 @@ import { CreatePromptInput, RenderInput, SaveVersionInput, SetApiSettingsInput, 
 import { PromoteInput } from '../../shared/schemas/versions';
 import { AddShareInput, SetSharingLevelInput } from '../../shared/schemas/sharing';
 import { AddUserInput, CreateKeyInput } from '../../shared/schemas/users';
+import { RunApiBody } from '../../shared/schemas/runs';
 
 /** One documented operation. The contract test checks these against the routes the app serves. */
 export interface Operation {
@@ -40,6 +41,9 @@ export const NATIVE_OPERATIONS: Operation[] = [
   { method: 'delete', path: '/api/v1/prompts/{name}', summary: 'Delete a prompt (owner or admin)', tag: 'prompts', responses: { 204: 'Deleted', ...WRITE_ERRORS } },
   { method: 'put', path: '/api/v1/prompts/{name}/api', summary: 'Turn API access on or off; require a key or not', tag: 'prompts', body: SetApiSettingsInput.omit(name), responses: { 200: 'The prompt', ...WRITE_ERRORS } },
   { method: 'post', path: '/api/v1/prompts/{name}/render', summary: 'Render the served (or ?version=N) version with variables', tag: 'prompts', query: { version: 'A specific version number' }, body: RenderInput.omit(name), responses: { 200: '{ prompt, version, messages, text, unusedVariables }', ...WRITE_ERRORS } },
+  { method: 'post', path: '/api/v1/prompts/{name}/run', summary: 'Run the served (or given) version on a model; stream: true answers as server-sent events (start, delta, done | error)', tag: 'runs', body: RunApiBody, responses: { 200: '{ runId, prompt, version, model, output, usage, latencyMs, ttftMs } (or text/event-stream)', ...WRITE_ERRORS, 429: 'Rate limited (by Promptdesk or by the provider; see Retry-After)', 502: 'The model provider answered with an error (its message is in detail)', 504: 'The model provider did not answer in time' } },
+  { method: 'get', path: '/api/v1/logs', summary: 'Execution logs, newest first, paged by cursor', tag: 'logs', query: { prompt: 'Prompt name', source: 'chat, api, test or refine (repeatable)', status: 'success, error, cancelled or running (repeatable)', version: 'Version number', member: 'Member id', model: 'integration:model', from: 'Start (ISO date or date-time, inclusive)', to: 'End (exclusive)', q: 'Full-text search over logged variables and outputs', cursor: 'nextCursor of the previous page', limit: '1-500, default 100' }, responses: { 200: '{ items, nextCursor }', ...ERRORS } },
+  { method: 'get', path: '/api/v1/logs/{id}', summary: 'One execution with its logged variables, messages and output', tag: 'logs', responses: { 200: 'The log entry', ...ERRORS } },
   { method: 'get', path: '/api/v1/prompts/{name}/versions', summary: 'List versions, newest first', tag: 'versions', responses: { 200: '{ items }', ...ERRORS } },
   { method: 'post', path: '/api/v1/prompts/{name}/versions', summary: 'Save a new draft version', tag: 'versions', body: SaveVersionInput.omit(name), responses: { 201: 'The version', ...WRITE_ERRORS } },
   { method: 'get', path: '/api/v1/prompts/{name}/versions/{number}', summary: 'Get one version', tag: 'versions', responses: { 200: 'The version', ...ERRORS } },

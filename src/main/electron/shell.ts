@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { startHost, type Host } from '../host';
 import { registerIpc } from '../ipc/register';
 import { enforceCsp, lockNavigation, secureWebPreferences } from './security';
+import { safeStorageBox } from './safe-storage-box';
 
 const rendererUrl = (): string =>
   process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(join(__dirname, '../renderer/index.html')).href;
@@ -66,6 +67,8 @@ export async function boot(): Promise<void> {
       mode: 'desktop',
       port: apiPortFromEnv(),
       nativeBinding: electronNativeBinding(),
+      secrets: () => safeStorageBox(),
+      exportsDir: app.getPath('downloads'),
     });
   } catch (error) {
     // A data file Promptdesk refuses (not a database, newer schema, corrupt) is left untouched.

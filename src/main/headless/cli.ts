@@ -15,7 +15,7 @@ import { StoreError } from '../store/open';
 const USAGE = `promptdesk ${APP_VERSION}
 
 Usage:
-  promptdesk serve --data-dir DIR [--port PORT] [--host 127.0.0.1]
+  promptdesk serve --data-dir DIR [--port PORT] [--host 127.0.0.1] [--provider-timeout SECONDS]
   promptdesk users add --data-dir DIR --email EMAIL --name NAME [--admin]
   promptdesk keys create --data-dir DIR --user EMAIL [--name LABEL] [--scopes read,run,write,admin] [--expires YYYY-MM-DD]
 `;
@@ -34,10 +34,18 @@ function parsePort(raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
+/** --provider-timeout SECONDS: how long a model provider may stay silent (default 60). */
+function providerTimeout(raw: string | undefined) {
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new UsageError('--provider-timeout takes seconds, from 0.1 to 3600');
+  return { responseTimeoutMs: seconds * 1000, idleTimeoutMs: seconds * 1000 };
+}
+
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'provider-timeout': { type: 'string' } },
   });
   const dataDir = resolve(required(values, 'data-dir'));
   const sessionToken = randomBytes(24).toString('base64url');
@@ -47,6 +55,7 @@ async function serve(args: string[]): Promise<void> {
     mode: 'headless',
     port: parsePort(values.port),
     host: values.host,
+    providerLimits: providerTimeout(values['provider-timeout']),
     mount: (app, h) => {
       mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessionToken, actorId: h.currentUserId });
       mountRendererFiles(app, rendererDir);

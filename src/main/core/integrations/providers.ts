@@ -4,6 +4,9 @@ import type { LanguageModel } from 'ai';
 import type { IntegrationKind } from '../../../shared/schemas/integrations';
 import { guardedFetch, type GuardedFetch, type ProviderLimits } from './guarded-fetch';
 
+// The SDK warns on the console about model ids it does not know; local servers have many.
+(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+
 export interface ProviderTarget {
   name: string;
   kind: IntegrationKind;

@@ -21,7 +21,7 @@ interface Pending {
 }
 
 export function createLogWriter(store: Store, maxBatch = 500): LogWriter {
-  let queue: Pending[] = [];
+  const queue: Pending[] = [];
   let scheduled = false;
 
   const flush = () => {

@@ -10,6 +10,7 @@ import { resolveModel, usableModels, type ResolvedModel } from '../integrations/
 import { guardedFetch } from '../integrations/guarded-fetch';
 import { languageModel } from '../integrations/providers';
 import { assertActive } from '../users/users-service';
+import { requireApiScope } from '../keys/keys-service';
 import { providerFailure } from './run-errors';
 import type { ActiveRun, Conversation } from './run-registry';
 import type { LogRecord } from '../../store/repos/logs-repo';
@@ -224,6 +225,8 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
       maxOutputTokens: plan.settings.maxTokens,
       abortSignal: run.abort.signal,
       maxRetries: 0,
+      // The error also arrives as an 'error' part below, where it is handled; no console noise.
+      onError: () => undefined,
     });
     for await (const part of result.fullStream) {
       if (part.type === 'text-delta') {
@@ -341,30 +344,37 @@ export async function cancelRun(ctx: Ctx, runId: string): Promise<RunProgress> {
 }
 
 /**
- * `POST /api/v1/prompts/{name}/run`: renders the served version, calls the model and answers
- * once the run is logged. `onStart`/`onDelta` let the route stream it as server-sent events.
+ * `POST /api/v1/prompts/{name}/run`: renders the served version and starts the model call.
+ * Everything that can be refused (prompt, variables, model, access) is refused before this
+ * returns, so a streaming route can still answer with a plain problem+json. `finished` settles
+ * once the run is logged.
  */
-export async function runForApi(
+export function beginApiRun(
   ctx: Ctx,
   name: string,
   body: z.output<typeof RunApiBody>,
-  hooks: { onStart?: (started: RunStarted) => void; onDelta?: (text: string) => void; signal?: AbortSignal } = {},
-): Promise<RunResult> {
+  hooks: { onDelta?: (text: string) => void; signal?: AbortSignal } = {},
+): { started: RunStarted; finished: Promise<RunResult> } {
+  requireApiScope(ctx, 'run');
   const plan = planNewRun(ctx, { name, version: body.version, variables: body.variables, model: body.model, source: 'api' });
   const run = begin(ctx, plan, hooks.onDelta);
   hooks.signal?.addEventListener('abort', () => run.abort.abort(), { once: true });
-  hooks.onStart?.({ runId: run.id, conversationId: plan.conversation.id, prompt: plan.promptName, version: plan.version, model: plan.model.ref, displayText: plan.displayText });
-  await run.done;
-  if (run.error) throw run.error;
-  if (run.status === 'cancelled') throw new AppError('provider_error', 'The run was cancelled');
+  const finished = run.done.then((): RunResult => {
+    if (run.error) throw run.error;
+    if (run.status === 'cancelled') throw new AppError('provider_error', 'The run was cancelled');
+    return {
+      runId: run.id,
+      prompt: plan.promptName,
+      version: plan.version!,
+      model: plan.model.ref,
+      output: run.output,
+      usage: run.usage,
+      latencyMs: run.latencyMs!,
+      ttftMs: run.ttftMs,
+    };
+  });
   return {
-    runId: run.id,
-    prompt: plan.promptName,
-    version: plan.version!,
-    model: plan.model.ref,
-    output: run.output,
-    usage: run.usage,
-    latencyMs: run.latencyMs!,
-    ttftMs: run.ttftMs,
+    started: { runId: run.id, conversationId: plan.conversation.id, prompt: plan.promptName, version: plan.version, model: plan.model.ref, displayText: plan.displayText },
+    finished,
   };
 }
