@@ -1,6 +1,7 @@
 import { startHost, type Host } from '../../src/main/host';
 import type { RateLimits } from '../../src/main/api/rate-limit';
 import type { Timeouts } from '../../src/main/api/server';
+import type { ProviderLimits } from '../../src/main/core/integrations/guarded-fetch';
 import { createKey } from '../../src/main/core/keys/keys-service';
 import type { Ctx } from '../../src/main/core/context';
 import { tempDir } from './workspace';
@@ -18,9 +19,9 @@ export interface TestHost {
 }
 
 /** A headless host on an ephemeral port with its own data folder and an owner key. */
-export async function startTestHost(options: { limits?: RateLimits; timeouts?: Timeouts } = {}): Promise<TestHost> {
+export async function startTestHost(options: { limits?: RateLimits; timeouts?: Timeouts; providerLimits?: Partial<ProviderLimits> } = {}): Promise<TestHost> {
   const dir = tempDir();
-  const host = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0, limits: options.limits, timeouts: options.timeouts });
+  const host = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0, limits: options.limits, timeouts: options.timeouts, providerLimits: options.providerLimits });
   const owner = host.workspace.as(host.workspace.owner.id);
   const key = createKey(owner, { userEmail: owner.actor.email, label: 'test' }).key;
   const port = host.server!.port;
