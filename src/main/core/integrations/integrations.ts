@@ -21,16 +21,18 @@ const mayUse = (actor: User, record: IntegrationRecord) =>
 
 function toView(ctx: Ctx, record: IntegrationRecord): Integration {
   const creator = record.createdBy ? ctx.store.users.get(record.createdBy) : undefined;
+  // Members only need the name and models; who else has access and key details are admin matters.
+  const admin = ctx.actor.role === 'admin';
   return {
     id: record.id,
     name: record.name,
     kind: record.kind,
     baseUrl: record.baseUrl,
     hasApiKey: record.apiKey !== null,
-    apiKeyHint: record.apiKeyHint,
+    apiKeyHint: admin ? record.apiKeyHint : null,
     models: record.models,
     access: record.access,
-    memberIds: record.memberIds,
+    memberIds: admin ? record.memberIds : [],
     usable: mayUse(ctx.actor, record),
     createdBy: creator ? { id: creator.id, name: creator.name, email: creator.email } : null,
     createdAt: record.createdAt,
@@ -63,6 +65,9 @@ export function saveIntegration(ctx: Ctx, input: z.output<typeof SaveIntegration
   }
 
   let apiKey = existing?.apiKey ?? null;
+  if (apiKey && input.apiKey === undefined && existing && originOf(existing.baseUrl) !== originOf(input.baseUrl)) {
+    throw invalid('The base URL points at another host: enter the key again (or remove it) so it is not sent somewhere new', 'apiKey');
+  }
   let apiKeyHint = existing?.apiKeyHint ?? null;
   if (input.apiKey !== undefined) {
     const plain = input.apiKey.trim();
@@ -103,6 +108,8 @@ export function deleteIntegration(ctx: Ctx, id: string): { deleted: true } {
   return { deleted: true };
 }
 
+const originOf = (url: string) => new URL(url).origin;
+
 function openKey(ctx: Ctx, record: IntegrationRecord): string | null {
   if (!record.apiKey) return null;
   try {
@@ -116,6 +123,9 @@ function openKey(ctx: Ctx, record: IntegrationRecord): string | null {
 export async function testIntegration(ctx: Ctx, input: z.output<typeof TestIntegrationInput>): Promise<IntegrationTestResult> {
   assertAdmin(ctx.actor);
   const stored = input.id ? ctx.store.integrations.get(input.id) : undefined;
+  if (stored?.apiKey && !input.apiKey?.trim() && originOf(stored.baseUrl) !== originOf(input.baseUrl)) {
+    throw invalid('The base URL points at another host: enter the key again to test it there', 'apiKey');
+  }
   const apiKey = input.apiKey?.trim() ? input.apiKey.trim() : stored ? openKey(ctx, stored) : null;
   const target: ProviderTarget = { name: stored?.name ?? 'test', kind: input.kind, baseUrl: input.baseUrl, apiKey };
   const started = performance.now();
