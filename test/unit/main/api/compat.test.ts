@@ -6,6 +6,8 @@ import { getVersion, listVersions, saveVersion } from '../../../../src/main/core
 import { commitVersion, promoteVersion } from '../../../../src/main/core/versions/lifecycle';
 import { SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 import { seedPrompt } from '../../../helpers/workspace';
+import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
+import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
 
 let t: TestHost;
 beforeAll(async () => {
@@ -55,6 +57,13 @@ describe('seed 001: PUT /compat/conductor/api/prompts/{name}', () => {
     expectProblem(await http(t.port, 'PUT', '/compat/conductor/api/prompts/no-desc', { headers: { 'x-authorization': t.key }, body: 'x' }), 400, 'description');
     expectProblem(await http(t.port, 'PUT', '/compat/conductor/api/prompts/no-key?description=d', { body: 'x' }), 401);
     expect(listVersions(t.owner, 'population-prompt')).toHaveLength(2);
+  });
+
+  it('associates models of an integration that exists (seed 001 models=integration:model)', async () => {
+    saveIntegration(t.owner, SaveIntegrationInput.parse({ name: 'openai', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', models: ['gpt-4o'] }));
+    const res = await http(t.port, 'PUT', '/compat/conductor/api/prompts/with-model?description=d&models=openai:gpt-4o&models=openai:gpt-4o-mini', { headers: { 'x-authorization': t.key }, body: 'x' });
+    expect(res.status).toBeLessThan(300);
+    expect(getVersion(t.owner, 'with-model', 1).modelSettings.models).toEqual(['openai:gpt-4o', 'openai:gpt-4o-mini']);
   });
 
   it('answers 403 when the caller lacks UPDATE permission on an existing prompt', async () => {
