@@ -16,6 +16,15 @@ function sessionToken(): string {
   return sessionStorage.getItem(SESSION_KEY) ?? '';
 }
 
+/**
+ * Headers that authorise a plain `fetch` to the headless host, for what is not a bridge call
+ * (an export's download URL). Empty under Electron, where there is no session token.
+ */
+export function bridgeAuthHeaders(): Record<string, string> {
+  const token = sessionStorage.getItem(SESSION_KEY);
+  return token ? { 'X-Promptdesk-Session': token } : {};
+}
+
 export function createBrowserBridge(): DesktopApi {
   const token = sessionToken();
   return buildDesktopApi(async (channel, input) => {

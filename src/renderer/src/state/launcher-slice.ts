@@ -15,6 +15,11 @@ export interface LauncherSlice {
     /** False until the first list arrives, so the screen never flashes a wrong empty state. */
     loaded: boolean;
     error: string | null;
+    /**
+     * Whether the member may use any model integration: 'unknown' until the list arrives
+     * (or when it cannot be read), so the "no model" note never flashes.
+     */
+    models: 'unknown' | 'none' | 'some';
     setQuery(query: string): void;
     load(): Promise<void>;
     reset(): void;
@@ -22,9 +27,22 @@ export interface LauncherSlice {
 }
 
 let latestRequest = 0;
+let latestModelsCheck = 0;
 
 export const createLauncherSlice: SliceCreator<LauncherSlice> = (set, get) => {
   const patch = (partial: Partial<LauncherSlice['launcher']>) => set((s) => ({ launcher: { ...s.launcher, ...partial } }));
+
+  const checkModels = async () => {
+    const request = ++latestModelsCheck;
+    try {
+      const integrations = await unwrap(api.integrations.list());
+      if (request !== latestModelsCheck) return;
+      patch({ models: integrations.some((i) => i.usable) ? 'some' : 'none' });
+    } catch {
+      // The launcher works without knowing; running a prompt says what is missing.
+      if (request === latestModelsCheck) patch({ models: 'unknown' });
+    }
+  };
 
   return {
     launcher: {
@@ -34,6 +52,7 @@ export const createLauncherSlice: SliceCreator<LauncherSlice> = (set, get) => {
       loading: false,
       loaded: false,
       error: null,
+      models: 'unknown',
       setQuery(query) {
         if (query === get().launcher.query) return;
         patch({ query });
@@ -43,6 +62,7 @@ export const createLauncherSlice: SliceCreator<LauncherSlice> = (set, get) => {
         const request = ++latestRequest;
         const { query } = get().launcher;
         patch({ loading: true });
+        void checkModels();
         try {
           const list = await unwrap(api.prompts.runnable({ query, sort: 'title', limit: LAUNCHER_LIMIT }));
           if (request !== latestRequest) return;
@@ -54,7 +74,10 @@ export const createLauncherSlice: SliceCreator<LauncherSlice> = (set, get) => {
       },
       reset() {
         latestRequest += 1;
-        patch({ query: '', items: [], total: 0, loading: false, loaded: false, error: null });
+        latestModelsCheck += 1;
+        patch({ query: '', items: [], total: 0, loading: false, loaded: false, error: null, models: 'unknown' });
+        // The launcher is reset when the acting member changes: their open chat goes with it.
+        get().chat.reset();
       },
     },
   };

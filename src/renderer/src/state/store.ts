@@ -11,6 +11,10 @@ import { createLauncherSlice, type LauncherSlice } from './launcher-slice';
 import { createPromptApiSlice, type PromptApiSlice } from './prompt-api-slice';
 import { createApiServerSlice, type ApiServerSlice } from './api-server-slice';
 import { createKeysSlice, type KeysSlice } from './keys-slice';
+import { createIntegrationsSlice, type IntegrationsSlice } from './integrations-slice';
+import { createLogsSlice, type LogsSlice } from './logs-slice';
+import { createChatSlice, type ChatSlice } from './chat-slice';
+import { createTestPanelSlice, type TestPanelSlice } from './test-panel-slice';
 
 export type AppState = RouteSlice &
   SessionSlice &
@@ -23,11 +27,15 @@ export type AppState = RouteSlice &
   LauncherSlice &
   PromptApiSlice &
   ApiServerSlice &
-  KeysSlice;
+  KeysSlice &
+  IntegrationsSlice &
+  LogsSlice &
+  ChatSlice &
+  TestPanelSlice;
 
 /**
  * Each slice owns one top-level key (`route`, `session`, `library`, `editor`, `versions`,
- * `history`, `sharing`, `members`, `launcher`, `promptApi`, `apiServer`, `keys`) holding its state and actions.
+ * `history`, `sharing`, `members`, `launcher`, `promptApi`, `apiServer`, `keys`, `integrations`, `logs`, `chat`, `testPanel`) holding its state and actions.
  */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
@@ -44,4 +52,8 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createPromptApiSlice(...args),
   ...createApiServerSlice(...args),
   ...createKeysSlice(...args),
+  ...createIntegrationsSlice(...args),
+  ...createLogsSlice(...args),
+  ...createChatSlice(...args),
+  ...createTestPanelSlice(...args),
 }));

@@ -9,8 +9,21 @@ import { SearchField } from '../../components/SearchField';
 import { PromptCount } from '../../components/PromptCount';
 import { ChatIcon } from '../../app/nav-icons';
 import { useAppStore } from '../../state/store';
+import { RunView } from './RunView';
 
 export function ChatScreen() {
+  const attach = useAppStore((s) => s.chat.attach);
+  const detach = useAppStore((s) => s.chat.detach);
+  const running = useAppStore((s) => s.chat.promptName !== null);
+  // Answers stream only while the chat is on screen; coming back picks them up where they were.
+  useEffect(() => {
+    attach();
+    return detach;
+  }, [attach, detach]);
+  return running ? <RunView /> : <LauncherView />;
+}
+
+function LauncherView() {
   const load = useAppStore((s) => s.launcher.load);
   useEffect(() => {
     void load();
@@ -31,6 +44,8 @@ export function ChatScreen() {
 }
 
 function NoModelNote() {
+  const models = useAppStore((s) => s.launcher.models);
+  if (models !== 'none') return null;
   return (
     <section className="chat-note" aria-labelledby="chat-note-title">
       <div className="chat-note__icon" aria-hidden="true">
@@ -38,13 +53,13 @@ function NoModelNote() {
       </div>
       <div className="chat-note__text">
         <h2 id="chat-note-title" className="chat-note__title">
-          No model integration configured
+          No model available
         </h2>
-        <p>Running prompts with a model needs a model integration — none is configured yet.</p>
+        <p>Running prompts needs a model integration you may use: an admin adds one in Settings.</p>
         <p>Until then, write and version prompts in the library and check their output in each prompt's preview.</p>
       </div>
-      <Link to={{ name: 'library' }} className="button button--secondary chat-note__action">
-        Browse prompts
+      <Link to={{ name: 'settings' }} className="button button--secondary chat-note__action">
+        Open Settings
       </Link>
     </section>
   );
@@ -111,6 +126,7 @@ function LauncherBody({ labelledBy }: { labelledBy: string }) {
 }
 
 function LauncherRow({ prompt }: { prompt: PromptSummary }) {
+  const open = useAppStore((s) => s.chat.open);
   return (
     <li className="launcher__item">
       <div className="launcher__text">
@@ -123,7 +139,7 @@ function LauncherRow({ prompt }: { prompt: PromptSummary }) {
         {prompt.description && <span className="launcher__description">{prompt.description}</span>}
       </div>
       {/* Labelled, not hidden text, so the title is not found twice in the row. */}
-      <Button size="sm" disabled title="Needs a model integration" aria-label={`Run ${prompt.title}`}>
+      <Button size="sm" aria-label={`Run ${prompt.title}`} onClick={() => void open(prompt.name)}>
         Run
       </Button>
     </li>

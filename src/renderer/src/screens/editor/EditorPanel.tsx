@@ -5,6 +5,7 @@ import { FormatToggle } from './FormatToggle';
 import { ModelSettingsPanel } from './ModelSettingsPanel';
 import { PreviewPanel } from './PreviewPanel';
 import { SaveDialog } from './SaveDialog';
+import { TestPanel } from './test-panel/TestPanel';
 import { TextTemplate } from './TextTemplate';
 import { useSaveShortcut } from './use-editor-shortcuts';
 import { useSlotError } from './use-slot-error';
@@ -31,6 +32,7 @@ export function EditorPanel() {
           <ModelSettingsPanel />
         </aside>
       </div>
+      <TestPanel />
       <SaveDialog />
     </>
   );

@@ -7,6 +7,7 @@ import { type PromptTab } from '../../state/route';
 import { useAppStore } from '../../state/store';
 import { ApiPanel } from '../api/ApiPanel';
 import { HistoryPanel } from '../history/HistoryPanel';
+import { PromptLogsPanel } from '../logs/PromptLogsPanel';
 import { SharingPanel } from '../sharing/SharingPanel';
 import { PromoteDialog } from '../versions/PromoteDialog';
 import { VersionsPanel } from '../versions/VersionsPanel';
@@ -22,7 +23,7 @@ interface EditorScreenProps {
   version?: number;
 }
 
-/** One prompt's page: header, then the Editor, Versions, History, Sharing and API tabs. */
+/** One prompt's page: header, then the Editor, Versions, History, Sharing, API and Logs tabs. */
 export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
   const load = useAppStore((s) => s.editor.load);
   const resetVersions = useAppStore((s) => s.versions.reset);
@@ -83,6 +84,7 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
         {tab === 'history' && <HistoryPanel />}
         {tab === 'sharing' && <SharingPanel />}
         {tab === 'api' && <ApiPanel />}
+        {tab === 'logs' && <PromptLogsPanel promptName={promptName} />}
       </div>
       <PromoteDialog />
       <RestoreConfirm />

@@ -1,18 +1,21 @@
-import { EmptyState } from '../../components/EmptyState';
-import { LogsIcon } from '../../app/nav-icons';
+import { isAdmin } from '../../state/logs-slice';
+import { useAppStore } from '../../state/store';
+import { LogsView } from './LogsView';
+import { RetentionSettings } from './RetentionSettings';
 
+/** Every run of every prompt the member can see; admins also set how long logs are kept. */
 export function LogsScreen() {
+  const admin = useAppStore(isAdmin);
   return (
-    <div className="screen">
+    <div className="screen screen--logs">
       <header className="screen__header">
         <div>
           <h1 className="screen__title">Logs</h1>
-          <p className="screen__subtitle">Every execution of a prompt: inputs, output, model, timing and cost.</p>
+          <p className="screen__subtitle">Every execution of a prompt: inputs, output, model, timing and tokens.</p>
         </div>
       </header>
-      <EmptyState icon={<LogsIcon />}>
-        <p className="empty-state__lead">No executions logged yet. Every run from chat or the API will appear here.</p>
-      </EmptyState>
+      <LogsView />
+      {admin && <RetentionSettings />}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { ActingAsSection } from './ActingAsSection';
 import { AppearanceSection } from './AppearanceSection';
 import { ApiServerSection } from './ApiServerSection';
+import { IntegrationsSection } from './IntegrationsSection';
 import { KeysSection } from './KeysSection';
 import { MembersSection } from './MembersSection';
 import { WorkspaceSection } from './WorkspaceSection';
@@ -11,11 +12,13 @@ import { Banner } from '../../components/Banner';
 export function SettingsScreen() {
   const loadMembers = useAppStore((s) => s.members.load);
   const loadKeys = useAppStore((s) => s.keys.load);
+  const loadIntegrations = useAppStore((s) => s.integrations.load);
   const infoError = useAppStore((s) => s.session.infoError);
   useEffect(() => {
     void loadMembers();
     void loadKeys();
-  }, [loadMembers, loadKeys]);
+    void loadIntegrations();
+  }, [loadMembers, loadKeys, loadIntegrations]);
 
   return (
     <div className="screen screen--narrow">
@@ -28,6 +31,7 @@ export function SettingsScreen() {
       {infoError && <Banner tone="error">Could not read the app settings: {infoError}</Banner>}
       <AppearanceSection />
       <ApiServerSection />
+      <IntegrationsSection />
       <KeysSection />
       <WorkspaceSection />
       <ActingAsSection />

@@ -1,0 +1,157 @@
+import { useEffect } from 'react';
+import { Banner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { EmptyState } from '../../components/EmptyState';
+import { LogsIcon } from '../../app/nav-icons';
+import { isLogFilterActive, plural } from '../../state/logs-slice';
+import { useAppStore } from '../../state/store';
+import { ExportButtons, ExportStatus } from './ExportBar';
+import { LogCharts } from './LogCharts';
+import { LogDrawer } from './LogDrawer';
+import { LogFilters } from './LogFilters';
+import { LogTable } from './LogTable';
+
+/**
+ * Every logged run, filtered, charted and exportable. The global Logs screen shows all prompts
+ * (`promptName` omitted); a prompt's Logs tab passes its name and the prompt filter is fixed.
+ */
+export function LogsView({ promptName = null }: { promptName?: string | null }) {
+  const open = useAppStore((s) => s.logs.open);
+  const closeDetail = useAppStore((s) => s.logs.closeDetail);
+  const loadMembers = useAppStore((s) => s.logs.loadMembers);
+  const showPrompt = promptName === null;
+
+  useEffect(() => {
+    open(promptName);
+    // Leaving the view (say, by the drawer's link to the prompt) must not reopen the drawer later.
+    return () => closeDetail();
+  }, [open, closeDetail, promptName]);
+
+  useEffect(() => {
+    void loadMembers();
+  }, [loadMembers]);
+
+  return (
+    <div className="logs-view">
+      <Controls showPrompt={showPrompt} />
+      <LogsBody promptName={promptName} />
+      <LogDrawer />
+    </div>
+  );
+}
+
+/** Filters, counts, export and charts; left out while there is nothing at all to filter. */
+function Controls({ showPrompt }: { showPrompt: boolean }) {
+  const nothingYet = useAppStore(
+    (s) => s.logs.status === 'ready' && s.logs.items.length === 0 && s.logs.stats?.total === 0 && !isLogFilterActive(s.logs.filter),
+  );
+  if (nothingYet) return null;
+  return (
+    <>
+      <LogFilters showPrompt={showPrompt} />
+      <SummaryBar />
+      <ExportStatus />
+      <Charts showPrompt={showPrompt} />
+    </>
+  );
+}
+
+function SummaryBar() {
+  const total = useAppStore((s) => s.logs.stats?.total ?? null);
+  const errors = useAppStore((s) => s.logs.stats?.errors ?? 0);
+  const filtered = useAppStore((s) => isLogFilterActive(s.logs.filter));
+  const statsError = useAppStore((s) => s.logs.statsError);
+  const refreshing = useAppStore((s) => s.logs.status === 'loading');
+  const refresh = useAppStore((s) => s.logs.refresh);
+  const clearFilters = useAppStore((s) => s.logs.clearFilters);
+  return (
+    <div className="logs-summary">
+      <p className="logs-summary__count" aria-live="polite">
+        {total === null ? (
+          statsError ? (
+            <span className="field__error">Could not count the runs: {statsError}</span>
+          ) : (
+            ' '
+          )
+        ) : (
+          <>
+            <strong>{plural(total, 'run')}</strong>
+            {filtered ? (total === 1 ? ' matches' : ' match') : ''}
+            {errors > 0 && <span className="logs-summary__errors"> · {plural(errors, 'error')}</span>}
+          </>
+        )}
+      </p>
+      <div className="logs-summary__actions">
+        {filtered && (
+          <Button size="sm" variant="ghost" onClick={clearFilters}>
+            Clear filters
+          </Button>
+        )}
+        <Button size="sm" variant="ghost" disabled={refreshing} onClick={() => void refresh()}>
+          Refresh
+        </Button>
+        <ExportButtons disabled={total === 0} />
+      </div>
+    </div>
+  );
+}
+
+function Charts({ showPrompt }: { showPrompt: boolean }) {
+  const stats = useAppStore((s) => s.logs.stats);
+  if (!stats || stats.total === 0) return null;
+  return <LogCharts stats={stats} showPrompt={showPrompt} />;
+}
+
+function LogsBody({ promptName }: { promptName: string | null }) {
+  const status = useAppStore((s) => s.logs.status);
+  const error = useAppStore((s) => s.logs.error);
+  const count = useAppStore((s) => s.logs.items.length);
+  const filtered = useAppStore((s) => isLogFilterActive(s.logs.filter));
+  const clearFilters = useAppStore((s) => s.logs.clearFilters);
+  const refresh = useAppStore((s) => s.logs.refresh);
+
+  if (status === 'error') {
+    return (
+      <Banner tone="error" action={<Button size="sm" onClick={() => void refresh()}>Try again</Button>}>
+        Could not load the logs: {error}
+      </Banner>
+    );
+  }
+  if (status === 'idle' || (status === 'loading' && count === 0)) {
+    return <div className="skeleton-list" aria-busy="true" aria-label="Loading runs" />;
+  }
+  if (count === 0 && filtered) {
+    return (
+      <EmptyState title="No runs match" action={<Button onClick={clearFilters}>Clear filters</Button>}>
+        <p>No logged run matches these filters. Widen the dates or clear the filters to see every run.</p>
+      </EmptyState>
+    );
+  }
+  if (count === 0) {
+    return (
+      <EmptyState
+        icon={<LogsIcon />}
+        title={promptName ? 'No runs of this prompt yet' : 'No runs yet'}
+        action={
+          <Button size="sm" onClick={() => void refresh()}>
+            Check again
+          </Button>
+        }
+      >
+        <p>Every execution is logged here with its model, status, timing and tokens. Runs arrive from three places:</p>
+        <ul className="logs-empty__sources">
+          <li>
+            <strong>Chat</strong>: running {promptName ? 'it' : 'a prompt'} from the chat launcher
+          </li>
+          <li>
+            <strong>API</strong>: <code>POST /api/v1/prompts/{promptName ?? '{name}'}/run</code> with an API key
+          </li>
+          <li>
+            <strong>Test panel</strong>: trying a draft in the editor
+          </li>
+        </ul>
+      </EmptyState>
+    );
+  }
+  return <LogTable showPrompt={promptName === null} />;
+}

@@ -1,0 +1,315 @@
+import type {
+  Integration,
+  IntegrationAccess,
+  IntegrationKind,
+  IntegrationTestResult,
+  SaveIntegrationInput,
+  SecretStorageInfo,
+} from '../../../shared/schemas/integrations';
+import { api, unwrap } from '../lib/api';
+import { toFormError, type FormError } from '../lib/field-errors';
+import type { AppState, SliceCreator } from './store';
+
+type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+export const INTEGRATION_KIND_LABELS: Record<IntegrationKind, string> = {
+  'openai-compatible': 'OpenAI-compatible',
+  anthropic: 'Anthropic',
+};
+
+/** What the form holds; the key is kept only while the dialog is open. */
+export interface IntegrationDraft {
+  name: string;
+  kind: IntegrationKind;
+  baseUrl: string;
+  /** A new key typed in the form; empty keeps the stored one (or stores none). */
+  apiKey: string;
+  /** Editing: drop the stored key on save (local servers need none). */
+  removeKey: boolean;
+  models: string[];
+  access: IntegrationAccess;
+  memberIds: string[];
+  allowWeakKeyStorage: boolean;
+}
+
+/** Which integration the dialog edits: `id` null adds a new one. */
+export interface IntegrationEditorTarget {
+  id: string | null;
+}
+
+export interface IntegrationsSlice {
+  /** Settings → Integrations: the model providers prompts and chats run on (`name:model`). */
+  integrations: {
+    items: Integration[];
+    status: LoadStatus;
+    error: string | null;
+    /** The member the list was loaded for: after a member switch it belongs to someone else. */
+    loadedFor: string | null;
+    storage: SecretStorageInfo | null;
+    editor: IntegrationEditorTarget | null;
+    saving: boolean;
+    saveError: FormError | null;
+    testing: boolean;
+    testResult: IntegrationTestResult | null;
+    /** The test call itself failed (bad input, no permission), as opposed to the provider refusing. */
+    testError: FormError | null;
+    deleteTarget: string | null;
+    deleting: boolean;
+    notice: string | null;
+    actionError: string | null;
+    load(): Promise<void>;
+    loadStorage(): Promise<void>;
+    openEditor(id: string | null): void;
+    closeEditor(): void;
+    /** True when saved (the dialog then closes). */
+    save(draft: IntegrationDraft): Promise<boolean>;
+    /** The field was changed: its message from the last save or test goes. */
+    clearFieldError(field: string): void;
+    test(draft: IntegrationDraft): Promise<void>;
+    /** The form's connection settings changed: the last result no longer describes them. */
+    clearTest(): void;
+    requestDelete(id: string): void;
+    cancelDelete(): void;
+    confirmDelete(): Promise<void>;
+    reset(): void;
+  };
+}
+
+type State = IntegrationsSlice['integrations'];
+
+let latestLoad = 0;
+let latestTest = 0;
+
+export function emptyDraft(): IntegrationDraft {
+  return {
+    name: '',
+    kind: 'openai-compatible',
+    baseUrl: '',
+    apiKey: '',
+    removeKey: false,
+    models: [],
+    access: 'everyone',
+    memberIds: [],
+    allowWeakKeyStorage: false,
+  };
+}
+
+export function draftFrom(integration: Integration): IntegrationDraft {
+  return {
+    ...emptyDraft(),
+    name: integration.name,
+    kind: integration.kind,
+    baseUrl: integration.baseUrl,
+    models: [...integration.models],
+    access: integration.access,
+    memberIds: [...integration.memberIds],
+  };
+}
+
+/** `apiKey` omitted keeps the stored key, '' removes it, anything else replaces it. */
+function keyField(draft: IntegrationDraft): { apiKey?: string } {
+  if (draft.apiKey.trim() !== '') return { apiKey: draft.apiKey.trim() };
+  if (draft.removeKey) return { apiKey: '' };
+  return {};
+}
+
+export function toSaveInput(draft: IntegrationDraft, id: string | null): SaveIntegrationInput {
+  return {
+    ...(id === null ? {} : { id }),
+    name: draft.name,
+    kind: draft.kind,
+    baseUrl: draft.baseUrl,
+    ...keyField(draft),
+    models: draft.models,
+    access: draft.access,
+    memberIds: draft.access === 'selected' ? draft.memberIds : [],
+    allowWeakKeyStorage: draft.allowWeakKeyStorage,
+  };
+}
+
+/** "Everyone", "1 member", "3 members". */
+export function accessLabel(integration: Pick<Integration, 'access' | 'memberIds'>): string {
+  if (integration.access === 'everyone') return 'Everyone';
+  const count = integration.memberIds.length;
+  return `${count} ${count === 1 ? 'member' : 'members'}`;
+}
+
+/**
+ * Model names typed by hand: "gpt-4o, gpt-4o-mini" adds two. Duplicates are skipped.
+ * @example addModels(['echo'], 'slow, echo') // ['echo', 'slow']
+ */
+export function addModels(models: string[], typed: string): string[] {
+  const next = [...models];
+  for (const model of typed.split(/[\s,]+/)) {
+    if (model !== '' && !next.includes(model)) next.push(model);
+  }
+  return next;
+}
+
+/** The saved integration in place of the one edited (a rename changes its id), or appended. */
+function upsert(items: Integration[], saved: Integration, editedId: string | null): Integration[] {
+  const index = items.findIndex((i) => i.id === (editedId ?? saved.id));
+  if (index === -1) return [...items, saved];
+  return items.map((item, i) => (i === index ? saved : item));
+}
+
+export function editorIntegration(s: AppState): Integration | null {
+  const id = s.integrations.editor?.id;
+  return id ? (s.integrations.items.find((i) => i.id === id) ?? null) : null;
+}
+
+export function deleteTargetIntegration(s: AppState): Integration | null {
+  return s.integrations.items.find((i) => i.id === s.integrations.deleteTarget) ?? null;
+}
+
+export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, get) => {
+  const patch = (partial: Partial<State>) => set((s) => ({ integrations: { ...s.integrations, ...partial } }));
+  const currentUserId = () => get().session.info?.currentUser.id ?? null;
+  const forgetTest = () => {
+    latestTest += 1;
+    patch({ testing: false, testResult: null, testError: null });
+  };
+
+  return {
+    integrations: {
+      items: [],
+      status: 'idle',
+      error: null,
+      loadedFor: null,
+      storage: null,
+      editor: null,
+      saving: false,
+      saveError: null,
+      testing: false,
+      testResult: null,
+      testError: null,
+      deleteTarget: null,
+      deleting: false,
+      notice: null,
+      actionError: null,
+      async load() {
+        const request = ++latestLoad;
+        const userId = currentUserId();
+        const { status, loadedFor } = get().integrations;
+        // Another member acts now: nothing of the previous member's list or messages may show.
+        if (loadedFor !== userId) {
+          forgetTest();
+          patch({ items: [], status: 'loading', error: null, loadedFor: userId, editor: null, deleteTarget: null, notice: null, actionError: null });
+        }
+        else patch({ status: status === 'ready' ? 'ready' : 'loading', error: null });
+        try {
+          const items = await unwrap(api.integrations.list());
+          if (request !== latestLoad) return;
+          patch({ items, status: 'ready' });
+        } catch (error) {
+          if (request !== latestLoad) return;
+          patch({ status: 'error', error: toFormError(error).message });
+        }
+      },
+      async loadStorage() {
+        try {
+          patch({ storage: await unwrap(api.integrations.secretStorage()) });
+        } catch {
+          // Without it the form simply shows no storage note; saving still reports any problem.
+          patch({ storage: null });
+        }
+      },
+      openEditor(id) {
+        forgetTest();
+        patch({ editor: { id }, saveError: null, notice: null, actionError: null });
+        void get().integrations.loadStorage();
+      },
+      closeEditor() {
+        if (get().integrations.saving) return;
+        forgetTest();
+        patch({ editor: null, saveError: null });
+      },
+      async save(draft) {
+        const { saving, editor } = get().integrations;
+        if (saving || !editor) return false;
+        patch({ saving: true, saveError: null, notice: null, actionError: null });
+        try {
+          const saved = await unwrap(api.integrations.save(toSaveInput(draft, editor.id)));
+          forgetTest();
+          patch({
+            saving: false,
+            editor: null,
+            items: upsert(get().integrations.items, saved, editor.id),
+            notice: `${editor.id === null ? 'Added' : 'Saved'} integration ${saved.name}`,
+          });
+          void get().integrations.load();
+          return true;
+        } catch (error) {
+          patch({ saving: false, saveError: toFormError(error) });
+          return false;
+        }
+      },
+      clearFieldError(field) {
+        const { saveError, testError } = get().integrations;
+        const matches = (e: FormError | null) => e && (e.field === undefined || e.field === field || e.field.startsWith(`${field}.`));
+        if (matches(saveError)) patch({ saveError: null });
+        if (matches(testError)) patch({ testError: null });
+      },
+      async test(draft) {
+        const { editor } = get().integrations;
+        if (!editor) return;
+        const request = ++latestTest;
+        patch({ testing: true, testResult: null, testError: null });
+        try {
+          const result = await unwrap(
+            api.integrations.test({ ...(editor.id === null ? {} : { id: editor.id }), kind: draft.kind, baseUrl: draft.baseUrl, ...keyField(draft) }),
+          );
+          if (request !== latestTest) return;
+          patch({ testing: false, testResult: result });
+        } catch (error) {
+          if (request !== latestTest) return;
+          patch({ testing: false, testError: toFormError(error) });
+        }
+      },
+      clearTest() {
+        const { testing, testResult, testError } = get().integrations;
+        if (testing || testResult || testError) forgetTest();
+      },
+      requestDelete(id) {
+        patch({ deleteTarget: id, notice: null, actionError: null });
+      },
+      cancelDelete() {
+        if (!get().integrations.deleting) patch({ deleteTarget: null });
+      },
+      async confirmDelete() {
+        const { deleteTarget, deleting, items } = get().integrations;
+        if (!deleteTarget || deleting) return;
+        const name = items.find((i) => i.id === deleteTarget)?.name ?? deleteTarget;
+        patch({ deleting: true, notice: null, actionError: null });
+        try {
+          await unwrap(api.integrations.delete({ id: deleteTarget }));
+          patch({
+            deleting: false,
+            deleteTarget: null,
+            items: get().integrations.items.filter((i) => i.id !== deleteTarget),
+            notice: `Deleted integration ${name}`,
+          });
+        } catch (error) {
+          patch({ deleting: false, deleteTarget: null, actionError: toFormError(error).message });
+          void get().integrations.load();
+        }
+      },
+      reset() {
+        latestLoad += 1;
+        forgetTest();
+        patch({
+          items: [],
+          status: 'idle',
+          error: null,
+          loadedFor: null,
+          editor: null,
+          saving: false,
+          saveError: null,
+          deleteTarget: null,
+          notice: null,
+          actionError: null,
+        });
+      },
+    },
+  };
+};

@@ -1,0 +1,223 @@
+import type { Page } from '@playwright/test';
+import type { LogPage } from '../../src/shared/schemas/logs';
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
+import { expect, openApp, screenshot, test as base, type Server } from './fixtures';
+
+const test = base.extend<{ provider: FakeProvider }>({
+  // eslint-disable-next-line no-empty-pattern
+  provider: async ({}, use) => {
+    const provider = await startFakeProvider();
+    await use(provider);
+    await provider.close();
+  },
+});
+
+const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+
+/** Adds a model provider through Settings, as an admin would. */
+async function addIntegration(page: Page, name: string, baseUrl: string, models: string[]): Promise<void> {
+  await nav(page, 'Settings');
+  const section = page.getByRole('region', { name: 'Integrations' });
+  await section.getByRole('button', { name: 'Add integration' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add integration' });
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByLabel('Base URL').fill(baseUrl);
+  for (const model of models) {
+    await dialog.getByLabel('Add model').fill(model);
+    await dialog.getByLabel('Add model').press('Enter');
+  }
+  await dialog.getByRole('button', { name: 'Add integration' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** A bridge call with the session the server printed, for checks the UI does not show. */
+async function bridge<T>(server: Server, channel: string, input: unknown): Promise<T> {
+  const token = new URL(server.openUrl).hash.replace('#session=', '');
+  const response = await fetch(`${server.url}/bridge/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-promptdesk-session': token },
+    body: JSON.stringify(input),
+  });
+  const result = (await response.json()) as { ok: boolean; value: T };
+  expect(result.ok).toBe(true);
+  return result.value;
+}
+
+const TEMPLATE =
+  'Act as a meticulous travel agent. Write a detailed three-day plan for {{city}}, with morning, afternoon and evening sections.';
+
+test('a prompt runs from the chat launcher: display message, streamed answer, reply, stop, rating', async ({ page, server, provider }) => {
+  await openApp(page, server);
+
+  // Before any integration, the launcher says why nothing can run yet.
+  await nav(page, 'Chat');
+  await expect(page.getByRole('heading', { name: 'No model available' })).toBeVisible();
+  await screenshot(page, 'chat-launcher-no-model');
+  await addIntegration(page, 'fake', `${provider.url}/v1`, ['echo', 'slow']);
+
+  // A prompt with a variable and a short display message for the chat.
+  await nav(page, 'Library');
+  await page.getByRole('button', { name: 'New prompt' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New prompt' });
+  await dialog.getByLabel('Name').fill('trip-planner');
+  await dialog.getByLabel('Title').fill('Trip planner');
+  await dialog.getByRole('button', { name: 'Create prompt' }).click();
+  await page.getByLabel('Template').click();
+  await page.keyboard.insertText(TEMPLATE);
+  await page.getByLabel('Description for city').fill('Where you are going');
+  await page.getByLabel('Example for city').fill('Lisbon');
+  await page.getByLabel('Display message').fill('Plan my trip to {{city}}');
+  await page.keyboard.press('ControlOrMeta+s');
+  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('v1');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved version 1' })).toBeVisible();
+
+  // The launcher opens the run form: the variable with its help, the models to choose from.
+  await nav(page, 'Chat');
+  await expect(page.getByRole('heading', { name: 'No model available' })).toHaveCount(0);
+  await screenshot(page, 'chat-launcher');
+  await page.getByRole('button', { name: 'Run Trip planner' }).click();
+  await expect(page.getByRole('heading', { name: 'Trip planner', level: 1 })).toBeVisible();
+  const city = page.getByLabel('city');
+  await expect(city).toHaveAttribute('placeholder', 'Lisbon');
+  await expect(city).toHaveAccessibleDescription('Where you are going');
+  await expect(page.getByLabel('Model')).toHaveValue('fake:echo');
+  await expect(city).toBeFocused();
+  // A required variable left empty: the message sits next to it.
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(city).toHaveAttribute('aria-invalid', 'true');
+  await expect(city).toHaveAccessibleDescription(/Missing value for variable "city"/);
+  await city.fill('Porto');
+  await expect(city).not.toHaveAttribute('aria-invalid', 'true');
+  await screenshot(page, 'chat-run-form');
+
+  // Ctrl/Cmd+Enter runs. The member's turn is the display message, not the rendered prompt.
+  await city.press('ControlOrMeta+Enter');
+  const log = page.getByRole('region', { name: 'Conversation' });
+  const turns = log.getByRole('listitem');
+  await expect(turns.first()).toContainText('Plan my trip to Porto');
+  await expect(turns.first()).not.toContainText('meticulous');
+  const first = log.getByRole('article', { name: 'Answer 1' });
+  await expect(first).toContainText('Echo: Act as a meticulous travel agent. Write a detailed three-day plan for Porto');
+  await expect(first).toContainText('evening sections.');
+  await expect(first).toHaveAttribute('aria-busy', 'false');
+  await expect(first.getByRole('definition').first()).toHaveText(/^\d+$/); // tokens in
+  await expect(first).toContainText(/Latency\s*\d+(\.\d)?\s*(ms|s)/);
+  expect(provider.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
+  await screenshot(page, 'chat-answer');
+
+  // A reply continues the same conversation.
+  await page.getByLabel('Reply').fill('Make day two about food');
+  await page.getByLabel('Reply').press('ControlOrMeta+Enter');
+  await expect(turns.nth(2)).toContainText('Make day two about food');
+  const second = log.getByRole('article', { name: 'Answer 2' });
+  await expect(second).toContainText('Echo: Make day two about food');
+  await expect(page.getByLabel('Reply')).toHaveValue('');
+  const lastRequest = provider.requests.at(-1)?.body as { messages: { role: string; content: unknown }[] };
+  expect(lastRequest.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+
+  // Rating: Useful is pressed, a comment field appears and is saved with it.
+  await second.getByRole('button', { name: 'Useful', exact: true }).click();
+  await expect(second.getByRole('button', { name: 'Useful', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(second.getByRole('button', { name: 'Not useful' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(second.getByRole('status')).toHaveText('Thanks, rating saved');
+  await second.getByLabel('Comment (optional)').fill('Good food tips');
+  await second.getByRole('button', { name: 'Save comment' }).click();
+  await expect(second.getByRole('status')).toHaveText('Comment saved');
+  await screenshot(page, 'chat-rated');
+  const logs = await bridge<LogPage>(server, 'logs:list', { prompt: 'trip-planner' });
+  const rated = logs.items.find((entry) => entry.rating !== null);
+  expect(rated).toMatchObject({ rating: 'useful', ratingComment: 'Good food tips', source: 'chat', status: 'success' });
+
+  // A new chat with the slow model: Stop keeps the partial answer, marked Stopped.
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await expect(log).toHaveCount(0);
+  await expect(city).toHaveValue('Porto');
+  await city.fill(`Porto ${'and the Douro valley '.repeat(30)}`);
+  await page.getByLabel('Model').selectOption('fake:slow');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const slow = log.getByRole('article', { name: 'Answer 1' });
+  await expect(slow).toContainText('Echo: Act as');
+  await expect(slow).toHaveAttribute('aria-busy', 'true');
+  await screenshot(page, 'chat-streaming');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(slow.getByText('Stopped', { exact: true })).toBeVisible();
+  await expect(slow).toHaveAttribute('aria-busy', 'false');
+  await expect(slow).toContainText('Echo: Act as');
+  await expect(slow).not.toContainText('evening sections.');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await screenshot(page, 'chat-stopped');
+
+  // Back to the launcher.
+  await page.getByRole('button', { name: 'All prompts' }).click();
+  await expect(page.getByRole('heading', { name: 'Prompts you can run' })).toBeVisible();
+});
+
+test('a provider error shows in the conversation with the provider message', async ({ page, server, provider }) => {
+  await openApp(page, server);
+  await addIntegration(page, 'fake', `${provider.url}/v1`, ['error-500']);
+  await nav(page, 'Library');
+  await page.getByRole('button', { name: 'New prompt' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New prompt' });
+  await dialog.getByLabel('Name').fill('broken');
+  await dialog.getByLabel('Title').fill('Broken model');
+  await dialog.getByRole('button', { name: 'Create prompt' }).click();
+  await page.getByLabel('Template').click();
+  await page.keyboard.insertText('Say hello');
+  await page.keyboard.press('ControlOrMeta+s');
+  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('v1');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved version 1' })).toBeVisible();
+
+  await nav(page, 'Chat');
+  await page.getByRole('button', { name: 'Run Broken model' }).click();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const answer = page.getByRole('region', { name: 'Conversation' }).getByRole('article', { name: 'Answer 1' });
+  await expect(answer.getByRole('alert')).toContainText('Fake provider: internal server error');
+  await expect(answer.getByRole('button', { name: 'Useful', exact: true })).toHaveCount(0);
+  await screenshot(page, 'chat-provider-error');
+});
+
+test('Chat only: a member runs it from the chat launcher and sees only the display message', async ({ page, server, provider }) => {
+  await openApp(page, server);
+  await addIntegration(page, 'fake', `${provider.url}/v1`, ['echo']);
+  await page.getByLabel('Name', { exact: true }).fill('Bob Member');
+  await page.getByLabel('Email', { exact: true }).fill('bob@example.com');
+  await page.getByRole('button', { name: 'Add member' }).click();
+  await expect(page.getByRole('cell', { name: 'bob@example.com' })).toBeVisible();
+
+  await nav(page, 'Library');
+  await page.getByRole('button', { name: 'New prompt' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New prompt' });
+  await dialog.getByLabel('Name').fill('support-reply');
+  await dialog.getByLabel('Title').fill('Support reply');
+  await dialog.getByLabel('Description').fill('Drafts a polite answer to a customer');
+  await dialog.getByRole('button', { name: 'Create prompt' }).click();
+  await page.getByLabel('Template').click();
+  await page.keyboard.insertText('Internal policy: refunds within 30 days. Answer the customer question: {{question}}');
+  await page.getByLabel('Display message').fill('Help me answer: {{question}}');
+  await page.keyboard.press('ControlOrMeta+s');
+  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('v1');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved version 1' })).toBeVisible();
+  await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();
+  await page.getByRole('radio', { name: 'Chat only', exact: true }).check();
+  await expect(page.getByText('Sharing level set to Chat only')).toBeVisible();
+
+  await nav(page, 'Settings');
+  await page.getByLabel('Switch member').selectOption({ label: 'Bob Member' });
+  await page.getByRole('button', { name: 'Switch', exact: true }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Bob Member');
+
+  await nav(page, 'Chat');
+  await page.getByRole('button', { name: 'Run Support reply' }).click();
+  await expect(page.getByText('Drafts a polite answer to a customer')).toBeVisible();
+  await page.getByLabel('question').fill('Can I return my shoes?');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const log = page.getByRole('region', { name: 'Conversation' });
+  await expect(log.getByRole('listitem').first()).toHaveText(/Help me answer: Can I return my shoes\?$/);
+  await expect(log.getByRole('listitem').first()).not.toContainText('Internal policy');
+  await expect(log.getByRole('article', { name: 'Answer 1' })).toContainText('Can I return my shoes?');
+  await expect(log.getByRole('article', { name: 'Answer 1' }).getByRole('button', { name: 'Useful', exact: true })).toBeVisible();
+  await screenshot(page, 'chat-member-chat-only');
+});

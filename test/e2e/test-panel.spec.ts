@@ -1,0 +1,199 @@
+import type { Locator, Page } from '@playwright/test';
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
+import { expect, openApp, screenshot, test as base } from './fixtures';
+
+const test = base.extend<{ provider: FakeProvider }>({
+  // eslint-disable-next-line no-empty-pattern
+  provider: async ({}, use) => {
+    const provider = await startFakeProvider();
+    await use(provider);
+    await provider.close();
+  },
+});
+
+const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+
+/** Adds a model provider through Settings, as an admin would. */
+async function addIntegration(
+  page: Page,
+  options: { name: string; kind: 'OpenAI-compatible' | 'Anthropic'; baseUrl: string; apiKey?: string; models: string[] },
+): Promise<void> {
+  await nav(page, 'Settings');
+  await page.getByRole('region', { name: 'Integrations' }).getByRole('button', { name: 'Add integration' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add integration' });
+  await dialog.getByLabel('Name').fill(options.name);
+  await dialog.getByLabel('Kind').selectOption({ label: options.kind });
+  await dialog.getByLabel('Base URL').fill(options.baseUrl);
+  if (options.apiKey) await dialog.getByLabel('API key').fill(options.apiKey);
+  for (const model of options.models) {
+    await dialog.getByLabel('Add model').fill(model);
+    await dialog.getByLabel('Add model').press('Enter');
+  }
+  await dialog.getByRole('button', { name: 'Add integration' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+async function expectFinished(column: Locator, output: string): Promise<void> {
+  await expect(column).toContainText(output);
+  await expect(column).toContainText('Done');
+  await expect(column).toContainText(/Tokens in\s*\d+/);
+  await expect(column).toContainText(/Tokens out\s*\d+/);
+  await expect(column).toContainText(/Latency\s*\d+(\.\d)?\s*(ms|s)/);
+  await expect(column).toContainText(/First token\s*\d+(\.\d)?\s*(ms|s)/);
+}
+
+test('the editor test panel runs a prompt on two providers side by side, and runs saved test cases', async ({ page, server, provider }) => {
+  await openApp(page, server);
+  await addIntegration(page, { name: 'oai', kind: 'OpenAI-compatible', baseUrl: `${provider.url}/v1`, models: ['echo', 'slow'] });
+  await addIntegration(page, { name: 'claude', kind: 'Anthropic', baseUrl: `${provider.url}/v1`, apiKey: 'sk-ant-fake', models: ['echo'] });
+
+  await nav(page, 'Library');
+  await page.getByRole('button', { name: 'New prompt' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New prompt' });
+  await dialog.getByLabel('Name').fill('haiku');
+  await dialog.getByLabel('Title').fill('Haiku');
+  await dialog.getByRole('button', { name: 'Create prompt' }).click();
+  await page.getByLabel('Template').click();
+  await page.keyboard.insertText('Write a haiku about {{topic}} in a {{mood}} mood.');
+  await page.getByLabel('Default for mood').fill('calm');
+  await page.keyboard.press('ControlOrMeta+s');
+  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('First cut');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved version 1' })).toBeVisible();
+
+  // The Test panel: inputs from the draft's variables, defaults filled in, models to tick.
+  const panel = page.getByRole('region', { name: 'Test', exact: true });
+  await expect(panel.getByLabel('Version')).toHaveValue('draft');
+  await expect(panel.getByLabel('mood', { exact: true })).toHaveValue('calm');
+  await panel.getByLabel('topic', { exact: true }).fill('autumn rain');
+  await panel.getByRole('heading', { name: 'Results' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'test-panel-ready');
+  await panel.getByRole('checkbox', { name: 'oai:echo' }).check();
+  await panel.getByRole('checkbox', { name: 'claude:echo' }).check();
+  await expect(panel.getByRole('checkbox', { name: 'oai:slow' })).not.toBeChecked();
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+
+  // One run per model, at once: each column streams its answer, then shows tokens and timing.
+  const openai = panel.getByRole('article', { name: 'Result from oai:echo' });
+  const anthropic = panel.getByRole('article', { name: 'Result from claude:echo' });
+  await expectFinished(openai, 'Echo: Write a haiku about autumn rain in a calm mood.');
+  await expectFinished(anthropic, 'Echo: Write a haiku about autumn rain in a calm mood.');
+  const paths = provider.requests.map((r) => `${r.protocol} ${r.path}`);
+  expect(paths).toContain('openai /v1/chat/completions');
+  expect(paths).toContain('anthropic /v1/messages');
+  const [left, right] = await Promise.all([openai.boundingBox(), anthropic.boundingBox()]);
+  expect(left && right && Math.abs(left.y - right.y) < 2 && Math.abs(left.x - right.x) > left.width / 2).toBe(true); // side by side
+  await panel.getByRole('heading', { name: 'Results' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'test-panel-side-by-side');
+
+  // The draft runs unsaved text; a saved version runs what was saved.
+  await page.getByLabel('Template').click();
+  await page.keyboard.press('End');
+  await page.keyboard.insertText(' Use five syllables first.');
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(openai).toContainText('mood. Use five syllables first.');
+  await panel.getByLabel('Version').selectOption('1');
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+  await expectFinished(openai, 'Echo: Write a haiku about autumn rain in a calm mood.');
+  await expect(openai).not.toContainText('five syllables');
+
+  // Stop all: a slow run keeps what it had and is marked Stopped.
+  await panel.getByRole('checkbox', { name: 'claude:echo' }).uncheck();
+  await panel.getByRole('checkbox', { name: 'oai:echo' }).uncheck();
+  await panel.getByRole('checkbox', { name: 'oai:slow' }).check();
+  await panel.getByLabel('topic', { exact: true }).fill(`autumn rain ${'falling on the old stone bridge '.repeat(20)}`);
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+  const slow = panel.getByRole('article', { name: 'Result from oai:slow' });
+  await expect(slow).toContainText('Echo: Write');
+  await panel.getByRole('button', { name: 'Stop all' }).click();
+  await expect(slow).toContainText('Stopped');
+  await expect(slow).not.toContainText('mood.');
+  await screenshot(page, 'test-panel-stopped');
+  await expect(panel.getByRole('button', { name: 'Stop all' })).toBeDisabled();
+
+  // Test cases: save the inputs under a name, twice; load one back.
+  await panel.getByRole('checkbox', { name: 'oai:slow' }).uncheck();
+  await panel.getByRole('checkbox', { name: 'oai:echo' }).check();
+  await panel.getByRole('checkbox', { name: 'claude:echo' }).check();
+  await panel.getByLabel('topic', { exact: true }).fill('autumn rain');
+  await panel.getByLabel('Case name').fill('Rain');
+  await panel.getByRole('button', { name: 'Save case' }).click();
+  await expect(panel.getByRole('status').filter({ hasText: 'Saved test case “Rain”' })).toBeVisible();
+  await panel.getByLabel('topic', { exact: true }).fill('first snow');
+  await panel.getByLabel('mood', { exact: true }).fill('hopeful');
+  await panel.getByLabel('Case name').fill('Snow');
+  await panel.getByRole('button', { name: 'Save case' }).click();
+  const cases = panel.getByRole('list', { name: 'Saved test cases' }).getByRole('listitem');
+  await expect(cases).toHaveCount(2);
+  await panel.getByRole('button', { name: 'Load Rain' }).click();
+  await expect(panel.getByLabel('topic', { exact: true })).toHaveValue('autumn rain');
+  await expect(panel.getByLabel('mood', { exact: true })).toHaveValue('calm');
+
+  // Run all cases: a case × model grid.
+  await panel.getByRole('button', { name: 'Run all cases' }).click();
+  const grid = panel.getByRole('table', { name: 'Test case results' });
+  await expect(grid.getByRole('columnheader')).toHaveCount(3);
+  await expect(grid.getByRole('columnheader').first()).toHaveText('Case');
+  await expect(grid.getByRole('columnheader', { name: 'oai:echo' })).toBeVisible();
+  await expect(grid.getByRole('columnheader', { name: 'claude:echo' })).toBeVisible();
+  const rain = grid.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Rain' }) });
+  const snow = grid.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Snow' }) });
+  for (const cell of [rain.getByRole('cell').nth(0), rain.getByRole('cell').nth(1)]) {
+    await expectFinished(cell, 'Echo: Write a haiku about autumn rain in a calm mood.');
+  }
+  for (const cell of [snow.getByRole('cell').nth(0), snow.getByRole('cell').nth(1)]) {
+    await expectFinished(cell, 'Echo: Write a haiku about first snow in a hopeful mood.');
+  }
+  await expect(panel.getByText('v1 · 4 finished')).toBeVisible();
+  await grid.scrollIntoViewIfNeeded();
+  await screenshot(page, 'test-panel-cases');
+
+  // Deleting a case asks first.
+  await panel.getByRole('button', { name: 'Delete Snow' }).click();
+  await page.getByRole('dialog', { name: 'Delete test case “Snow”?' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(cases).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Test', exact: true }).getByRole('list', { name: 'Saved test cases' }).getByRole('listitem')).toHaveCount(1);
+});
+
+test('a member who may only view a prompt tests its saved version, without test cases', async ({ page, server, provider }) => {
+  await openApp(page, server);
+  await addIntegration(page, { name: 'oai', kind: 'OpenAI-compatible', baseUrl: `${provider.url}/v1`, models: ['echo'] });
+  await page.getByLabel('Name', { exact: true }).fill('Bob Member');
+  await page.getByLabel('Email', { exact: true }).fill('bob@example.com');
+  await page.getByRole('button', { name: 'Add member' }).click();
+  await expect(page.getByRole('cell', { name: 'bob@example.com' })).toBeVisible();
+
+  await nav(page, 'Library');
+  await page.getByRole('button', { name: 'New prompt' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New prompt' });
+  await dialog.getByLabel('Name').fill('tagline');
+  await dialog.getByLabel('Title').fill('Tagline');
+  await dialog.getByRole('button', { name: 'Create prompt' }).click();
+  await page.getByLabel('Template').click();
+  await page.keyboard.insertText('A tagline for {{product}}');
+  await page.keyboard.press('ControlOrMeta+s');
+  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('Initial');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved version 1' })).toBeVisible();
+  await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();
+  await page.getByRole('radio', { name: 'Library View', exact: true }).check();
+  await expect(page.getByText('Sharing level set to Library View')).toBeVisible();
+
+  await nav(page, 'Settings');
+  await page.getByLabel('Switch member').selectOption({ label: 'Bob Member' });
+  await page.getByRole('button', { name: 'Switch', exact: true }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Bob Member');
+  await nav(page, 'Library');
+  await page.getByRole('link', { name: 'Tagline' }).click();
+
+  const panel = page.getByRole('region', { name: 'Test', exact: true });
+  await expect(panel.getByLabel('Version')).toHaveValue('1');
+  await expect(panel.getByLabel('Version').getByRole('option', { name: 'Current draft (unsaved)' })).toHaveCount(0);
+  await expect(panel.getByText('Test cases belong to the people who may edit this prompt.')).toBeVisible();
+  await panel.getByLabel('product', { exact: true }).fill('a bicycle bell');
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+  await expectFinished(panel.getByRole('article', { name: 'Result from oai:echo' }), 'Echo: A tagline for a bicycle bell');
+  await panel.getByRole('heading', { name: 'Results' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'test-panel-viewer');
+});
