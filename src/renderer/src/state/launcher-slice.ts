@@ -44,6 +44,20 @@ export const createLauncherSlice: SliceCreator<LauncherSlice> = (set, get) => {
     }
   };
 
+  const list = async () => {
+    const request = ++latestRequest;
+    const { query } = get().launcher;
+    patch({ loading: true });
+    try {
+      const page = await unwrap(api.prompts.runnable({ query, sort: 'title', limit: LAUNCHER_LIMIT }));
+      if (request !== latestRequest) return;
+      patch({ items: page.items, total: page.total, loading: false, loaded: true, error: null });
+    } catch (error) {
+      if (request !== latestRequest) return;
+      patch({ loading: false, loaded: true, error: toFormError(error).message });
+    }
+  };
+
   return {
     launcher: {
       query: '',
@@ -56,21 +70,13 @@ export const createLauncherSlice: SliceCreator<LauncherSlice> = (set, get) => {
       setQuery(query) {
         if (query === get().launcher.query) return;
         patch({ query });
-        void get().launcher.load();
+        void list();
       },
       async load() {
-        const request = ++latestRequest;
-        const { query } = get().launcher;
-        patch({ loading: true });
+        // A search only filters prompts; opening the screen (or a change elsewhere) also
+        // asks again whether any model is usable.
         void checkModels();
-        try {
-          const list = await unwrap(api.prompts.runnable({ query, sort: 'title', limit: LAUNCHER_LIMIT }));
-          if (request !== latestRequest) return;
-          patch({ items: list.items, total: list.total, loading: false, loaded: true, error: null });
-        } catch (error) {
-          if (request !== latestRequest) return;
-          patch({ loading: false, loaded: true, error: toFormError(error).message });
-        }
+        await list();
       },
       reset() {
         latestRequest += 1;
