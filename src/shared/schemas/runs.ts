@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PromptNameSchema } from './prompts';
-import { MODEL_REF_PATTERN, TemplateSchema, VariablesSchema } from './template';
+import { MODEL_REF_PATTERN, ModelSettingsSchema, TemplateSchema, VariableMetaSchema, VariablesSchema } from './template';
 import type { VariableMeta } from '../template/template';
 
 export const RUN_SOURCES = ['chat', 'api', 'test', 'refine'] as const;
@@ -26,8 +26,14 @@ export const StartRunInput = z.union([
     name: PromptNameSchema,
     /** Omitted: the version chat users and API callers get (pinned, else published, else latest). */
     version: z.number().int().min(1).optional(),
-    /** The unsaved editor text, for the test panel (needs edit rights). */
-    draft: z.object({ template: TemplateSchema }).optional(),
+    /** The unsaved editor state, for the test panel (needs edit rights); omitted parts come from the newest version. */
+    draft: z
+      .object({
+        template: TemplateSchema,
+        variables: z.array(VariableMetaSchema).max(200).optional(),
+        modelSettings: ModelSettingsSchema.optional(),
+      })
+      .optional(),
     variables: VariablesSchema.default({}),
     model: ModelRefSchema.optional(),
     source: z.enum(['chat', 'test']).default('chat'),

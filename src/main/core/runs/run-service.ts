@@ -94,7 +94,7 @@ export function prepareRun(ctx: Ctx, name: string): RunnablePrompt {
 interface Target {
   name: string;
   version?: number;
-  draft?: { template: Template };
+  draft?: { template: Template; variables?: VariableMeta[]; modelSettings?: ModelSettings };
   variables: Variables;
   model?: string;
   source: RunSource;
@@ -113,8 +113,8 @@ function planNewRun(ctx: Ctx, target: Target): RunPlan {
     row = requirePrompt(ctx, target.name, 'edit');
     const latest = row.latest_version ? getVersion(ctx, target.name, row.latest_version, 'edit') : null;
     template = target.draft.template;
-    metadata = latest?.variables ?? [];
-    settings = latest?.modelSettings ?? { models: [] };
+    metadata = target.draft.variables ?? latest?.variables ?? [];
+    settings = target.draft.modelSettings ?? latest?.modelSettings ?? { models: [] };
     displayMessage = latest?.displayMessage ?? null;
     versionNumber = null;
   } else {

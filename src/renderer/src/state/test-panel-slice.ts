@@ -1,14 +1,22 @@
 import type { VersionSummary } from '../../../shared/schemas/prompts';
 import type { Integration } from '../../../shared/schemas/integrations';
 import type { RunStatus, RunUsage, StartRunInput, TestCase } from '../../../shared/schemas/runs';
-import type { Template, VariableMeta } from '../../../shared/template/template';
+import type { VariableMeta } from '../../../shared/template/template';
 import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import { NO_USAGE, followRun, type RunSnapshot } from '../lib/run-stream';
-import { draftTemplate, variableMetadata } from './editor-draft';
+import { draftToSaveInput, variableMetadata, type EditorDraft } from './editor-draft';
 import type { AppState, SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+type RunDraft = NonNullable<Extract<StartRunInput, { draft?: unknown }>['draft']>;
+
+/** The unsaved template with its unsaved variable metadata and model settings, as a save would send them. */
+function runDraft(draft: EditorDraft): RunDraft {
+  const { template, variables, modelSettings } = draftToSaveInput(draft, '', 0, '');
+  return { template, variables, modelSettings };
+}
 
 /** 'queued' waits for a free slot; 'starting' waits for `runs.start` to answer. */
 export type TestRunStatus = 'queued' | 'starting' | RunStatus;
@@ -37,7 +45,7 @@ export interface TestBatch {
   id: number;
   kind: 'inputs' | 'cases';
   /** The draft's template as it was when Run was pressed, or a saved version. */
-  target: { draft: Template } | { version: number };
+  target: { draft: RunDraft } | { version: number };
   label: string;
   models: string[];
   cases: { id: string; name: string }[];
@@ -226,7 +234,7 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
     patchRun(batch.id, run.key, { status: 'starting' });
     const input: StartRunInput = {
       name: promptName,
-      ...('draft' in batch.target ? { draft: { template: batch.target.draft } } : { version: batch.target.version }),
+      ...('draft' in batch.target ? { draft: batch.target.draft } : { version: batch.target.version }),
       variables: run.variables,
       model: run.model,
       source: 'test',
@@ -279,7 +287,7 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
     const batch: TestBatch = {
       id: ++batchSeq,
       kind,
-      target: version === null ? { draft: draftTemplate(editor.draft) } : { version },
+      target: version === null ? { draft: runDraft(editor.draft) } : { version },
       label: version === null ? 'Current draft' : `v${version}`,
       models: [...selectedModels],
       cases,

@@ -93,6 +93,20 @@ describe('running a prompt', () => {
     await finish(owner, started.runId);
   });
 
+  it('runs the unsaved draft with its unsaved variable defaults and models (test panel)', async () => {
+    saveIntegration(owner, SaveIntegrationInput.parse({ name: 'other', kind: 'anthropic', baseUrl: `${provider.url}/v1`, apiKey: PROVIDER_KEY, models: ['echo'] }));
+    const started = chat(owner, {
+      name: 'greet',
+      source: 'test',
+      draft: { template: { kind: 'text', text: 'Draft to {{who}}' }, variables: [{ name: 'who', default: 'Bea' }], modelSettings: { models: ['other:echo'] } },
+    });
+    expect(started).toMatchObject({ version: null, model: 'other:echo' });
+    expect((await finish(owner, started.runId)).text).toBe('Echo: Draft to Bea');
+    expect(logs(owner, { source: 'test' })[0]).toMatchObject({ version: null, source: 'test' });
+    const viewer = member(owner, 'viewer@example.com');
+    expect(() => chat(viewer, { name: 'greet', draft: { template: { kind: 'text', text: 'x' } } })).toThrow();
+  });
+
   it('refuses a run with a missing variable before calling the model, naming the field', () => {
     const before = provider.requests.length;
     expect(() => chat(owner, { name: 'greet', variables: {}, model: 'local:echo' })).toThrow(expect.objectContaining({ field: 'variables.name' }));
