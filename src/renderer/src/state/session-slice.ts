@@ -58,12 +58,13 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => {
           patch({ switching: false, switchError: toFormError(error).message });
           return;
         }
-        const { editor, library, launcher, members, keys, route } = get();
+        const { editor, library, launcher, members, keys, integrations, route } = get();
         // The previous member's draft must not follow the new member around.
         editor.discardChanges();
         launcher.reset();
         members.reset();
         keys.reset();
+        integrations.reset();
         await get().session.loadInfo();
         patch({ switching: false });
         route.navigate({ name: 'library' });
