@@ -59,6 +59,13 @@ vi.mock('electron', () => {
     },
     BrowserWindow,
     dialog: { showErrorBox: state.errorBox },
+    // A reversible stand-in for the OS secret store: enough to see keys go through it.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (plain: string) => Buffer.from(`sealed:${plain}`).reverse(),
+      decryptString: (sealed: Buffer) => Buffer.from(sealed).reverse().toString().replace(/^sealed:/, ''),
+    },
     ipcMain: { handle: (channel: string, fn: (event: unknown, input: unknown) => unknown) => handlers.set(channel, fn) },
     session: {
       defaultSession: {
@@ -112,6 +119,14 @@ describe('Electron shell', () => {
     const create = electron.handlers.get('prompts:create')!;
     const result = await create({ senderFrame: { url: electron.state.loaded[0]! } }, { name: 'no spaces allowed', title: 't' });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'name' } });
+  });
+
+  it('seals provider keys with safeStorage', async () => {
+    const event = { senderFrame: { url: electron.state.loaded[0]! } };
+    expect(await electron.handlers.get('integrations:secret-storage')!(event, {})).toMatchObject({ ok: true, value: { backend: 'os' } });
+    const saved = await electron.handlers.get('integrations:save')!(event, { name: 'ollama', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'sk-sealed-9876' });
+    expect(saved).toMatchObject({ ok: true, value: { hasApiKey: true, apiKeyHint: 'sk-…9876' } });
+    expect(JSON.stringify(saved)).not.toContain('sk-sealed-9876');
   });
 
   it('blocks navigation away from the app and every new window', () => {
