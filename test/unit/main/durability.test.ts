@@ -32,7 +32,8 @@ afterAll(async () => {
 
 /** `promptdesk serve` in its own process, as users run it; resolves with its port. */
 function serve(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/main/headless/cli.ts', 'serve', '--data-dir', dir.dir, '--port', '0'], {
+  // `node --import tsx`, not the tsx binary: that one forks, and SIGKILL would miss the server.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless/cli.ts', 'serve', '--data-dir', dir.dir, '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -71,6 +72,8 @@ describe('log durability', () => {
     child.kill('SIGKILL');
     stop = true;
     await Promise.all([exited, ...workers]);
+    // Nothing answers any more: the process that was killed was the server.
+    await expect(http(port, 'GET', '/api/v1/health')).rejects.toThrow();
 
     const workspace = openWorkspace(dir.dir);
     try {
