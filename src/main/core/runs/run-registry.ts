@@ -30,6 +30,8 @@ export interface Conversation {
   promptName: string;
   version: number | null;
   model: string;
+  /** Temperature and max tokens of the version the chat began with. */
+  settings: { temperature?: number; maxTokens?: number };
   dataLogging: DataLoggingLevel;
   variables: Record<string, string | number | boolean>;
   messages: ChatMessage[];
