@@ -222,6 +222,8 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
     const result = streamText({
       model: languageModel(plan.model.target, plan.model.modelId, guard),
       messages: plan.messages,
+      // System messages come from the template its editors wrote, in the order they wrote them.
+      allowSystemInMessages: true,
       temperature: plan.settings.temperature,
       maxOutputTokens: plan.settings.maxTokens,
       abortSignal: run.abort.signal,
