@@ -34,8 +34,12 @@ export function resolveFilter(ctx: Ctx, filter: LogFilterParsed): LogQuery {
   if (filter.prompt) {
     const row = ctx.store.prompts.getRowByName(filter.prompt);
     if (!row) throw new AppError('not_found', `Prompt "${filter.prompt}" not found`, 'prompt');
-    if (query.viewer !== null) requirePrompt(ctx, filter.prompt, 'read');
     query.promptId = row.id;
+    if (query.viewer !== null) {
+      requirePrompt(ctx, filter.prompt, 'read');
+      // A member who may read the prompt sees every log of it: no per-row visibility test.
+      query.viewer = null;
+    }
   }
   if (filter.source?.length) query.sources = filter.source;
   if (filter.status?.length) query.statuses = filter.status;
@@ -143,16 +147,33 @@ function percentile(sorted: number[], p: number): number | null {
   return Number(value.toPrecision(2));
 }
 
+/**
+ * Where the newest `sample` runs begin, from the per-day counts: the latency query then reads
+ * those days only instead of walking back through every older row that fails the filter.
+ */
+function sampleStart(days: { day: number; runs: number }[], sample: number): number | null {
+  let runs = 0;
+  for (let i = days.length - 1; i >= 0; i--) {
+    runs += days[i]!.runs;
+    if (runs >= sample) return i === 0 ? null : days[i]!.day * DAY_MS;
+  }
+  return null;
+}
+
 /** Counts and chart series over the filter: runs and errors per day, latency by version. */
 export function logStats(ctx: Ctx, filter: LogFilterParsed): LogStats {
   const query = resolveFilter(ctx, filter);
   const wantsErrors = !query.statuses || query.statuses.includes('error');
-  const errorQuery: LogQuery = { ...query, statuses: ['error'] };
+  // One pass counts runs and errors per day (the errors of the filter are its rows with status
+  // 'error', the same rows the former second query with statuses ['error'] counted).
   const perDay = ctx.store.logs.perDay(query);
-  const errorsPerDay = new Map(wantsErrors ? ctx.store.logs.perDay(errorQuery).map((d) => [d.day, d.runs]) : []);
   const total = perDay.reduce((sum, d) => sum + d.runs, 0);
+  const since = sampleStart(perDay, LATENCY_SAMPLE);
+  let samples = ctx.store.logs.latencies(query, LATENCY_SAMPLE, since);
+  // Runs still going have no latency yet: if they left the window short, take the full walk.
+  if (since !== null && samples.length < LATENCY_SAMPLE) samples = ctx.store.logs.latencies(query, LATENCY_SAMPLE);
   const groups = new Map<string, { prompt: string; version: number | null; latencies: number[] }>();
-  for (const row of ctx.store.logs.latencies(query, LATENCY_SAMPLE)) {
+  for (const row of samples) {
     const key = `${row.prompt_name}\u0000${row.version ?? 'draft'}`;
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { prompt: row.prompt_name, version: row.version, latencies: [] }));
@@ -168,8 +189,8 @@ export function logStats(ctx: Ctx, filter: LogFilterParsed): LogStats {
     .sort((a, b) => a.prompt.localeCompare(b.prompt) || (a.version ?? 0) - (b.version ?? 0));
   return {
     total,
-    errors: [...errorsPerDay.values()].reduce((sum, n) => sum + n, 0),
-    days: perDay.map((d) => ({ day: new Date(d.day * DAY_MS).toISOString().slice(0, 10), runs: d.runs, errors: errorsPerDay.get(d.day) ?? 0 })),
+    errors: wantsErrors ? perDay.reduce((sum, d) => sum + d.errors, 0) : 0,
+    days: perDay.map((d) => ({ day: new Date(d.day * DAY_MS).toISOString().slice(0, 10), runs: d.runs, errors: wantsErrors ? d.errors : 0 })),
     latencyByVersion,
   };
 }
