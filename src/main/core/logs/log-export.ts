@@ -64,8 +64,9 @@ export class ExportJobs {
     mkdirSync(this.dir, { recursive: true });
     const exportId = randomUUID();
     const stamp = ctx.clock.now().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const fileName = `promptdesk-logs-${stamp}.${format}`;
-    const path = join(this.dir, `${exportId}-${fileName}`);
+    // The desktop writes into Downloads: a readable name, with a short suffix so two exports in one second differ.
+    const fileName = `promptdesk-logs-${stamp}-${exportId.slice(0, 6)}.${format}`;
+    const path = join(this.dir, fileName);
     const job = {
       exportId,
       ownerId: ctx.actor.id,
