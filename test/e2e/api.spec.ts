@@ -1,7 +1,6 @@
 import { expect, openApp, screenshot, test } from './fixtures';
-import type { Page } from '@playwright/test';
+import { nav } from './flows';
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
 
 test('a key made in Settings calls a prompt turned on in its API tab; revoking it stops it', async ({ page, server }) => {
   await openApp(page, server);

@@ -1,7 +1,7 @@
-import type { Page } from '@playwright/test';
 import type { LogPage } from '../../src/shared/schemas/logs';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
-import { expect, openApp, screenshot, test as base, type Server } from './fixtures';
+import { expect, openApp, screenshot, test as base } from './fixtures';
+import { addIntegration, bridge, nav, saveVersion, switchTo } from './flows';
 
 const test = base.extend<{ provider: FakeProvider }>({
   // eslint-disable-next-line no-empty-pattern
@@ -12,36 +12,8 @@ const test = base.extend<{ provider: FakeProvider }>({
   },
 });
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
 
-/** Adds a model provider through Settings, as an admin would. */
-async function addIntegration(page: Page, name: string, baseUrl: string, models: string[]): Promise<void> {
-  await nav(page, 'Settings');
-  const section = page.getByRole('region', { name: 'Integrations' });
-  await section.getByRole('button', { name: 'Add integration' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add integration' });
-  await dialog.getByLabel('Name').fill(name);
-  await dialog.getByLabel('Base URL').fill(baseUrl);
-  for (const model of models) {
-    await dialog.getByLabel('Add model').fill(model);
-    await dialog.getByLabel('Add model').press('Enter');
-  }
-  await dialog.getByRole('button', { name: 'Add integration' }).click();
-  await expect(dialog).toBeHidden();
-}
 
-/** A bridge call with the session the server printed, for checks the UI does not show. */
-async function bridge<T>(server: Server, channel: string, input: unknown): Promise<T> {
-  const token = new URL(server.openUrl).hash.replace('#session=', '');
-  const response = await fetch(`${server.url}/bridge/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-promptdesk-session': token },
-    body: JSON.stringify(input),
-  });
-  const result = (await response.json()) as { ok: boolean; value: T };
-  expect(result.ok).toBe(true);
-  return result.value;
-}
 
 const TEMPLATE =
   'Act as a meticulous travel agent. Write a detailed three-day plan for {{city}}, with morning, afternoon and evening sections.';
@@ -53,7 +25,7 @@ test('a prompt runs from the chat launcher: display message, streamed answer, re
   await nav(page, 'Chat');
   await expect(page.getByRole('heading', { name: 'No model available' })).toBeVisible();
   await screenshot(page, 'chat-launcher-no-model');
-  await addIntegration(page, 'fake', `${provider.url}/v1`, ['echo', 'slow']);
+  await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['echo', 'slow'] });
 
   // A prompt with a variable and a short display message for the chat.
   await nav(page, 'Library');
@@ -67,10 +39,7 @@ test('a prompt runs from the chat launcher: display message, streamed answer, re
   await page.getByLabel('Description for city').fill('Where you are going');
   await page.getByLabel('Example for city').fill('Lisbon');
   await page.getByLabel('Display message').fill('Plan my trip to {{city}}');
-  await page.keyboard.press('ControlOrMeta+s');
-  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('v1');
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: 'Saved version 1' })).toBeVisible();
+  await saveVersion(page, 'v1', 1);
 
   // The launcher opens the run form: the variable with its help, the models to choose from.
   await nav(page, 'Chat');
@@ -155,7 +124,7 @@ test('a prompt runs from the chat launcher: display message, streamed answer, re
 
 test('a provider error shows in the conversation with the provider message', async ({ page, server, provider }) => {
   await openApp(page, server);
-  await addIntegration(page, 'fake', `${provider.url}/v1`, ['error-500']);
+  await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['error-500'] });
   await nav(page, 'Library');
   await page.getByRole('button', { name: 'New prompt' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'New prompt' });
@@ -164,10 +133,7 @@ test('a provider error shows in the conversation with the provider message', asy
   await dialog.getByRole('button', { name: 'Create prompt' }).click();
   await page.getByLabel('Template').click();
   await page.keyboard.insertText('Say hello');
-  await page.keyboard.press('ControlOrMeta+s');
-  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('v1');
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: 'Saved version 1' })).toBeVisible();
+  await saveVersion(page, 'v1', 1);
 
   await nav(page, 'Chat');
   await page.getByRole('button', { name: 'Run Broken model' }).click();
@@ -180,7 +146,7 @@ test('a provider error shows in the conversation with the provider message', asy
 
 test('Chat only: a member runs it from the chat launcher and sees only the display message', async ({ page, server, provider }) => {
   await openApp(page, server);
-  await addIntegration(page, 'fake', `${provider.url}/v1`, ['echo']);
+  await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['echo'] });
   await page.getByLabel('Name', { exact: true }).fill('Bob Member');
   await page.getByLabel('Email', { exact: true }).fill('bob@example.com');
   await page.getByRole('button', { name: 'Add member' }).click();
@@ -196,18 +162,12 @@ test('Chat only: a member runs it from the chat launcher and sees only the displ
   await page.getByLabel('Template').click();
   await page.keyboard.insertText('Internal policy: refunds within 30 days. Answer the customer question: {{question}}');
   await page.getByLabel('Display message').fill('Help me answer: {{question}}');
-  await page.keyboard.press('ControlOrMeta+s');
-  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('v1');
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: 'Saved version 1' })).toBeVisible();
+  await saveVersion(page, 'v1', 1);
   await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();
   await page.getByRole('radio', { name: 'Chat only', exact: true }).check();
   await expect(page.getByText('Sharing level set to Chat only')).toBeVisible();
 
-  await nav(page, 'Settings');
-  await page.getByLabel('Switch member').selectOption({ label: 'Bob Member' });
-  await page.getByRole('button', { name: 'Switch', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Bob Member');
+  await switchTo(page, 'Bob Member');
 
   await nav(page, 'Chat');
   await page.getByRole('button', { name: 'Run Support reply' }).click();

@@ -1,7 +1,7 @@
-import type { Page } from '@playwright/test';
 import { osUser } from '../../src/main/core/workspace';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base } from './fixtures';
+import { nav, switchTo } from './flows';
 
 const PROVIDER_KEY = 'sk-test-123';
 
@@ -16,14 +16,7 @@ const test = base.extend<{ provider: FakeProvider }>({
 
 const ADMIN = osUser().name;
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
 
-async function switchTo(page: Page, member: string): Promise<void> {
-  await nav(page, 'Settings');
-  await page.getByLabel('Switch member').selectOption({ label: member });
-  await page.getByRole('button', { name: 'Switch', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText(member);
-}
 
 test('an admin adds a provider in Settings: tests it, takes its models, and the key is never shown again', async ({ page, server, provider }) => {
   await openApp(page, server);

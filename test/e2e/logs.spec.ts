@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base, type Server } from './fixtures';
+import { bridge, nav } from './flows';
 
 const test = base.extend<{ provider: FakeProvider }>({
   // eslint-disable-next-line no-empty-pattern
@@ -12,20 +13,8 @@ const test = base.extend<{ provider: FakeProvider }>({
   },
 });
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
 
 /** A call through the headless bridge, as the app itself makes it (session token from the printed URL). */
-async function bridge<T>(server: Server, channel: string, input: unknown): Promise<T> {
-  const session = new URL(server.openUrl).hash.replace(/^#session=/, '');
-  const res = await fetch(`${server.url}/bridge/${encodeURIComponent(channel)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-promptdesk-session': session },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!body.ok) throw new Error(`${channel}: ${body.error?.message ?? res.status}`);
-  return body.value;
-}
 
 /** The public HTTP API with a key, as a script would call it. */
 async function http(server: Server, apiKey: string, method: string, path: string, body?: unknown): Promise<Response> {

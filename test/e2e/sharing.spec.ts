@@ -1,17 +1,11 @@
 import { expect, openApp, screenshot, test } from './fixtures';
+import { nav, switchTo } from './flows';
 import { osUser } from '../../src/main/core/workspace';
 
 const ADMIN = osUser().name;
 import type { Page } from '@playwright/test';
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
 
-async function switchTo(page: Page, member: string): Promise<void> {
-  await nav(page, 'Settings');
-  await page.getByLabel('Switch member').selectOption({ label: member });
-  await page.getByRole('button', { name: 'Switch', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText(member);
-}
 
 async function setLevel(page: Page, level: 'Private' | 'Chat only' | 'Library View' | 'Library Edit'): Promise<void> {
   await nav(page, 'Library');

@@ -1,6 +1,7 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base } from './fixtures';
+import { addIntegration, nav, saveVersion, switchTo } from './flows';
 
 const test = base.extend<{ provider: FakeProvider }>({
   // eslint-disable-next-line no-empty-pattern
@@ -11,27 +12,7 @@ const test = base.extend<{ provider: FakeProvider }>({
   },
 });
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
 
-/** Adds a model provider through Settings, as an admin would. */
-async function addIntegration(
-  page: Page,
-  options: { name: string; kind: 'OpenAI-compatible' | 'Anthropic'; baseUrl: string; apiKey?: string; models: string[] },
-): Promise<void> {
-  await nav(page, 'Settings');
-  await page.getByRole('region', { name: 'Integrations' }).getByRole('button', { name: 'Add integration' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add integration' });
-  await dialog.getByLabel('Name').fill(options.name);
-  await dialog.getByLabel('Kind').selectOption({ label: options.kind });
-  await dialog.getByLabel('Base URL').fill(options.baseUrl);
-  if (options.apiKey) await dialog.getByLabel('API key').fill(options.apiKey);
-  for (const model of options.models) {
-    await dialog.getByLabel('Add model').fill(model);
-    await dialog.getByLabel('Add model').press('Enter');
-  }
-  await dialog.getByRole('button', { name: 'Add integration' }).click();
-  await expect(dialog).toBeHidden();
-}
 
 async function expectFinished(column: Locator, output: string): Promise<void> {
   await expect(column).toContainText(output);
@@ -56,10 +37,7 @@ test('the editor test panel runs a prompt on two providers side by side, and run
   await page.getByLabel('Template').click();
   await page.keyboard.insertText('Write a haiku about {{topic}} in a {{mood}} mood.');
   await page.getByLabel('Default for mood').fill('calm');
-  await page.keyboard.press('ControlOrMeta+s');
-  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('First cut');
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: 'Saved version 1' })).toBeVisible();
+  await saveVersion(page, 'First cut', 1);
 
   // The Test panel: inputs from the draft's variables, defaults filled in, models to tick.
   const panel = page.getByRole('region', { name: 'Test', exact: true });
@@ -172,18 +150,12 @@ test('a member who may only view a prompt tests its saved version, without test 
   await dialog.getByRole('button', { name: 'Create prompt' }).click();
   await page.getByLabel('Template').click();
   await page.keyboard.insertText('A tagline for {{product}}');
-  await page.keyboard.press('ControlOrMeta+s');
-  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('Initial');
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: 'Saved version 1' })).toBeVisible();
+  await saveVersion(page, 'Initial', 1);
   await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();
   await page.getByRole('radio', { name: 'Library View', exact: true }).check();
   await expect(page.getByText('Sharing level set to Library View')).toBeVisible();
 
-  await nav(page, 'Settings');
-  await page.getByLabel('Switch member').selectOption({ label: 'Bob Member' });
-  await page.getByRole('button', { name: 'Switch', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Bob Member');
+  await switchTo(page, 'Bob Member');
   await nav(page, 'Library');
   await page.getByRole('link', { name: 'Tagline' }).click();
 

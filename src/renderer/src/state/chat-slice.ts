@@ -1,7 +1,7 @@
 import type { RunnablePrompt, RunStarted, RunStatus, RunUsage } from '../../../shared/schemas/runs';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import { NO_USAGE, followRun, type RunSnapshot } from '../lib/run-stream';
+import { NO_USAGE, followRun, progressPatch, type RunSnapshot } from '../lib/run-stream';
 import type { SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -175,17 +175,7 @@ export const createChatSlice: SliceCreator<ChatSlice> = (set, get) => {
     if (!attached || !turn || turn.status !== 'running' || followers.has(runId)) return;
     const controller = new AbortController();
     followers.set(runId, controller);
-    const apply = (run: RunSnapshot) =>
-      patchAnswer(runId, {
-        status: run.status,
-        text: run.text,
-        cursor: run.cursor,
-        usage: run.usage,
-        latencyMs: run.latencyMs,
-        ttftMs: run.ttftMs,
-        error: run.error,
-        ...(run.status === 'running' ? {} : { stopping: false }),
-      });
+    const apply = (run: RunSnapshot) => patchAnswer(runId, progressPatch(run));
     followRun(runId, apply, controller.signal, { text: turn.text, cursor: turn.cursor })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;

@@ -4,7 +4,7 @@ import type { RunStatus, RunUsage, StartRunInput, TestCase } from '../../../shar
 import type { VariableMeta } from '../../../shared/template/template';
 import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import { NO_USAGE, followRun, type RunSnapshot } from '../lib/run-stream';
+import { NO_USAGE, followRun, progressPatch, type RunSnapshot } from '../lib/run-stream';
 import { draftToSaveInput, variableMetadata, type EditorDraft } from './editor-draft';
 import type { AppState, SliceCreator } from './store';
 
@@ -207,17 +207,7 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
     const { runId, key } = run;
     const controller = new AbortController();
     followers.set(key, controller);
-    const apply = (snapshot: RunSnapshot) =>
-      patchRun(batchId, key, {
-        status: snapshot.status,
-        text: snapshot.text,
-        cursor: snapshot.cursor,
-        usage: snapshot.usage,
-        latencyMs: snapshot.latencyMs,
-        ttftMs: snapshot.ttftMs,
-        error: snapshot.error,
-        ...(snapshot.status === 'running' ? {} : { stopping: false }),
-      });
+    const apply = (snapshot: RunSnapshot) => patchRun(batchId, key, progressPatch(snapshot));
     followRun(runId, apply, controller.signal, { text: run.text, cursor: run.cursor })
       .catch((error: unknown) => {
         if (!controller.signal.aborted) patchRun(batchId, key, { status: 'error', error: { code: 'internal', message: `Lost track of the run: ${toFormError(error).message}` } });

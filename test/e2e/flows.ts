@@ -1,0 +1,55 @@
+import type { Page } from '@playwright/test';
+import { expect, type Server } from './fixtures';
+
+/** Steps several specs take the same way a user does. */
+
+export const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+
+/** Settings → Acting as: the desktop session acts as another member. */
+export async function switchTo(page: Page, member: string): Promise<void> {
+  await nav(page, 'Settings');
+  await page.getByLabel('Switch member').selectOption({ label: member });
+  await page.getByRole('button', { name: 'Switch', exact: true }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText(member);
+}
+
+/** Adds a model provider through Settings, as an admin would. */
+export async function addIntegration(
+  page: Page,
+  options: { name: string; kind?: 'OpenAI-compatible' | 'Anthropic'; baseUrl: string; apiKey?: string; models: string[] },
+): Promise<void> {
+  await nav(page, 'Settings');
+  await page.getByRole('region', { name: 'Integrations' }).getByRole('button', { name: 'Add integration' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add integration' });
+  await dialog.getByLabel('Name').fill(options.name);
+  if (options.kind) await dialog.getByLabel('Kind').selectOption({ label: options.kind });
+  await dialog.getByLabel('Base URL').fill(options.baseUrl);
+  if (options.apiKey) await dialog.getByLabel('API key').fill(options.apiKey);
+  for (const model of options.models) {
+    await dialog.getByLabel('Add model').fill(model);
+    await dialog.getByLabel('Add model').press('Enter');
+  }
+  await dialog.getByRole('button', { name: 'Add integration' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** Ctrl+S in the editor, a commit message, Enter: the way authors save. */
+export async function saveVersion(page: Page, message: string, number: number): Promise<void> {
+  await page.keyboard.press('ControlOrMeta+s');
+  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill(message);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: `Saved version ${number}` })).toBeVisible();
+}
+
+/** A bridge call with the session the server printed, for setup and checks the UI does not show. */
+export async function bridge<T>(server: Server, channel: string, input: unknown): Promise<T> {
+  const session = new URL(server.openUrl).hash.replace(/^#session=/, '');
+  const res = await fetch(`${server.url}/bridge/${encodeURIComponent(channel)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-promptdesk-session': session },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!body.ok) throw new Error(`${channel}: ${body.error?.message ?? res.status}`);
+  return body.value;
+}
