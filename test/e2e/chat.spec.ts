@@ -1,7 +1,7 @@
 import type { LogPage } from '../../src/shared/schemas/logs';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base } from './fixtures';
-import { addIntegration, bridge, nav, saveVersion, switchTo } from './flows';
+import { addIntegration, addMember, bridge, nav, newPrompt, saveVersion, switchTo } from './flows';
 
 const test = base.extend<{ provider: FakeProvider }>({
   // eslint-disable-next-line no-empty-pattern
@@ -28,14 +28,7 @@ test('a prompt runs from the chat launcher: display message, streamed answer, re
   await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['echo', 'slow'] });
 
   // A prompt with a variable and a short display message for the chat.
-  await nav(page, 'Library');
-  await page.getByRole('button', { name: 'New prompt' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'New prompt' });
-  await dialog.getByLabel('Name').fill('trip-planner');
-  await dialog.getByLabel('Title').fill('Trip planner');
-  await dialog.getByRole('button', { name: 'Create prompt' }).click();
-  await page.getByLabel('Template').click();
-  await page.keyboard.insertText(TEMPLATE);
+  await newPrompt(page, { name: 'trip-planner', title: 'Trip planner' }, TEMPLATE);
   await page.getByLabel('Description for city').fill('Where you are going');
   await page.getByLabel('Example for city').fill('Lisbon');
   await page.getByLabel('Display message').fill('Plan my trip to {{city}}');
@@ -125,14 +118,7 @@ test('a prompt runs from the chat launcher: display message, streamed answer, re
 test('a provider error shows in the conversation with the provider message', async ({ page, server, provider }) => {
   await openApp(page, server);
   await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['error-500'] });
-  await nav(page, 'Library');
-  await page.getByRole('button', { name: 'New prompt' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'New prompt' });
-  await dialog.getByLabel('Name').fill('broken');
-  await dialog.getByLabel('Title').fill('Broken model');
-  await dialog.getByRole('button', { name: 'Create prompt' }).click();
-  await page.getByLabel('Template').click();
-  await page.keyboard.insertText('Say hello');
+  await newPrompt(page, { name: 'broken', title: 'Broken model' }, 'Say hello');
   await saveVersion(page, 'v1', 1);
 
   await nav(page, 'Chat');
@@ -147,20 +133,9 @@ test('a provider error shows in the conversation with the provider message', asy
 test('Chat only: a member runs it from the chat launcher and sees only the display message', async ({ page, server, provider }) => {
   await openApp(page, server);
   await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['echo'] });
-  await page.getByLabel('Name', { exact: true }).fill('Bob Member');
-  await page.getByLabel('Email', { exact: true }).fill('bob@example.com');
-  await page.getByRole('button', { name: 'Add member' }).click();
-  await expect(page.getByRole('cell', { name: 'bob@example.com' })).toBeVisible();
+  await addMember(page, 'Bob Member', 'bob@example.com');
 
-  await nav(page, 'Library');
-  await page.getByRole('button', { name: 'New prompt' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'New prompt' });
-  await dialog.getByLabel('Name').fill('support-reply');
-  await dialog.getByLabel('Title').fill('Support reply');
-  await dialog.getByLabel('Description').fill('Drafts a polite answer to a customer');
-  await dialog.getByRole('button', { name: 'Create prompt' }).click();
-  await page.getByLabel('Template').click();
-  await page.keyboard.insertText('Internal policy: refunds within 30 days. Answer the customer question: {{question}}');
+  await newPrompt(page, { name: 'support-reply', title: 'Support reply', description: 'Drafts a polite answer to a customer' }, 'Internal policy: refunds within 30 days. Answer the customer question: {{question}}');
   await page.getByLabel('Display message').fill('Help me answer: {{question}}');
   await saveVersion(page, 'v1', 1);
   await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();

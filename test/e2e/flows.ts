@@ -53,3 +53,24 @@ export async function bridge<T>(server: Server, channel: string, input: unknown)
   if (!body.ok) throw new Error(`${channel}: ${body.error?.message ?? res.status}`);
   return body.value;
 }
+
+/** Library → New prompt, then the template typed into the editor (not saved yet). */
+export async function newPrompt(page: Page, prompt: { name: string; title: string; description?: string }, template: string): Promise<void> {
+  await nav(page, 'Library');
+  await page.getByRole('button', { name: 'New prompt' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New prompt' });
+  await dialog.getByLabel('Name').fill(prompt.name);
+  await dialog.getByLabel('Title').fill(prompt.title);
+  if (prompt.description) await dialog.getByLabel('Description').fill(prompt.description);
+  await dialog.getByRole('button', { name: 'Create prompt' }).click();
+  await page.getByLabel('Template').click();
+  await page.keyboard.insertText(template);
+}
+
+/** Settings → Members → Add member (Settings is open). */
+export async function addMember(page: Page, name: string, email: string): Promise<void> {
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Add member' }).click();
+  await expect(page.getByRole('cell', { name: email })).toBeVisible();
+}

@@ -1,7 +1,7 @@
 import type { Locator } from '@playwright/test';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base } from './fixtures';
-import { addIntegration, nav, saveVersion, switchTo } from './flows';
+import { addIntegration, addMember, nav, newPrompt, saveVersion, switchTo } from './flows';
 
 const test = base.extend<{ provider: FakeProvider }>({
   // eslint-disable-next-line no-empty-pattern
@@ -28,14 +28,7 @@ test('the editor test panel runs a prompt on two providers side by side, and run
   await addIntegration(page, { name: 'oai', kind: 'OpenAI-compatible', baseUrl: `${provider.url}/v1`, models: ['echo', 'slow'] });
   await addIntegration(page, { name: 'claude', kind: 'Anthropic', baseUrl: `${provider.url}/v1`, apiKey: 'sk-ant-fake', models: ['echo'] });
 
-  await nav(page, 'Library');
-  await page.getByRole('button', { name: 'New prompt' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'New prompt' });
-  await dialog.getByLabel('Name').fill('haiku');
-  await dialog.getByLabel('Title').fill('Haiku');
-  await dialog.getByRole('button', { name: 'Create prompt' }).click();
-  await page.getByLabel('Template').click();
-  await page.keyboard.insertText('Write a haiku about {{topic}} in a {{mood}} mood.');
+  await newPrompt(page, { name: 'haiku', title: 'Haiku' }, 'Write a haiku about {{topic}} in a {{mood}} mood.');
   await page.getByLabel('Default for mood').fill('calm');
   await saveVersion(page, 'First cut', 1);
 
@@ -137,19 +130,9 @@ test('the editor test panel runs a prompt on two providers side by side, and run
 test('a member who may only view a prompt tests its saved version, without test cases', async ({ page, server, provider }) => {
   await openApp(page, server);
   await addIntegration(page, { name: 'oai', kind: 'OpenAI-compatible', baseUrl: `${provider.url}/v1`, models: ['echo'] });
-  await page.getByLabel('Name', { exact: true }).fill('Bob Member');
-  await page.getByLabel('Email', { exact: true }).fill('bob@example.com');
-  await page.getByRole('button', { name: 'Add member' }).click();
-  await expect(page.getByRole('cell', { name: 'bob@example.com' })).toBeVisible();
+  await addMember(page, 'Bob Member', 'bob@example.com');
 
-  await nav(page, 'Library');
-  await page.getByRole('button', { name: 'New prompt' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'New prompt' });
-  await dialog.getByLabel('Name').fill('tagline');
-  await dialog.getByLabel('Title').fill('Tagline');
-  await dialog.getByRole('button', { name: 'Create prompt' }).click();
-  await page.getByLabel('Template').click();
-  await page.keyboard.insertText('A tagline for {{product}}');
+  await newPrompt(page, { name: 'tagline', title: 'Tagline' }, 'A tagline for {{product}}');
   await saveVersion(page, 'Initial', 1);
   await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();
   await page.getByRole('radio', { name: 'Library View', exact: true }).check();

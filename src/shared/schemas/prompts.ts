@@ -3,6 +3,7 @@ import { ModelSettingsSchema, TemplateSchema, VariableMetaSchema, VariablesSchem
 import type { ChatMessage, Template, VariableMeta } from '../template/template';
 import type { ModelSettings } from './template';
 import type { DataLoggingLevel } from './runs';
+import type { Action } from './sharing';
 import type { SharingLevel } from './sharing';
 
 /** A prompt's key in URLs and API calls: URL-safe, unique, case-insensitive. */
@@ -152,6 +153,8 @@ export interface PromptVersion {
 export interface PromptDetail extends PromptSummary {
   /** The newest version, or null for a prompt that was never saved. */
   latest: PromptVersion | null;
+  /** What the asking member may do with it, so screens offer only what will work. */
+  allowed: Action[];
 }
 
 export interface PromptList {

@@ -3,7 +3,8 @@ import type { DataLoggingLevel } from '../../../shared/schemas/runs';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { conflict } from '../errors';
-import { requirePrompt } from '../sharing/access';
+import { allowedActions, requirePrompt, subjectOf } from '../sharing/access';
+import { ACTIONS } from '../../../shared/schemas/sharing';
 import { requireApiScope, requireScope } from '../keys/keys-service';
 import type { CreatePromptInput, ListPromptsInput, PromptDetail, PromptList, SetApiSettingsInput, UpdatePromptInput } from '../../../shared/schemas/prompts';
 import type { z } from 'zod';
@@ -52,7 +53,8 @@ export function getPrompt(ctx: Ctx, name: string): PromptDetail {
   assertActive(ctx.actor);
   const row = requirePrompt(ctx, name, 'read');
   const latest = row.latest_version ? (ctx.store.versions.get(row.id, row.latest_version) ?? null) : null;
-  return { ...promptFromRow(row), latest };
+  const allowed = allowedActions(ctx.actor, subjectOf(ctx, row));
+  return { ...promptFromRow(row), latest, allowed: ACTIONS.filter((a) => allowed.has(a)) };
 }
 
 export function createPrompt(ctx: Ctx, input: CreateParsed): PromptDetail {

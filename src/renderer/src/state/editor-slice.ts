@@ -69,6 +69,11 @@ export interface EditorSlice {
 const initialDraft = draftFromVersion(null);
 
 /** Unsaved edits worth asking about before they are thrown away: ones this member could save. */
+/** Whether the acting member may edit the open prompt (the server says so with the prompt); null before it loads. */
+export function mayEditPrompt(s: { editor: Pick<EditorSlice['editor'], 'prompt'> }): boolean | null {
+  return s.editor.prompt ? s.editor.prompt.allowed.includes('edit') : null;
+}
+
 export function hasEditsToKeep(editor: Pick<EditorSlice['editor'], 'dirty' | 'saveForbidden'>): boolean {
   return editor.dirty && !editor.saveForbidden;
 }

@@ -2,10 +2,11 @@ import type { VersionSummary } from '../../../shared/schemas/prompts';
 import type { Integration } from '../../../shared/schemas/integrations';
 import type { RunStatus, RunUsage, StartRunInput, TestCase } from '../../../shared/schemas/runs';
 import type { VariableMeta } from '../../../shared/template/template';
-import { ApiError, api, unwrap } from '../lib/api';
+import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import { NO_USAGE, followRun, progressPatch, type RunSnapshot } from '../lib/run-stream';
 import { draftToSaveInput, variableMetadata, type EditorDraft } from './editor-draft';
+import { mayEditPrompt } from './editor-slice';
 import type { AppState, SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -75,11 +76,6 @@ export interface TestPanelSlice {
     runProblem: string | null;
     cases: TestCase[];
     casesStatus: LoadStatus;
-    /**
-     * Whether the member may edit this prompt, learnt from the test cases (they belong to its
-     * editors): null until known. Without edit rights the draft cannot run, only saved versions.
-     */
-    canEdit: boolean | null;
     casesError: string | null;
     caseName: string;
     caseSaving: boolean;
@@ -124,7 +120,6 @@ const FRESH = {
   runProblem: null,
   cases: [],
   casesStatus: 'idle',
-  canEdit: null,
   casesError: null,
   caseName: '',
   caseSaving: false,
@@ -327,14 +322,18 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
   };
 
   const loadCases = async (promptName: string) => {
+    // Test cases belong to the prompt's editors; others get none.
+    if (mayEditPrompt(get()) === false) {
+      patch({ cases: [], casesStatus: 'ready', casesError: null });
+      return;
+    }
     patch({ casesStatus: get().testPanel.casesStatus === 'ready' ? 'ready' : 'loading', casesError: null });
     try {
       const cases = await unwrap(api.testcases.list({ name: promptName }));
-      if (get().testPanel.promptName === promptName) patch({ cases, casesStatus: 'ready', canEdit: true });
+      if (get().testPanel.promptName === promptName) patch({ cases, casesStatus: 'ready' });
     } catch (error) {
       if (get().testPanel.promptName !== promptName) return;
-      if (error instanceof ApiError && error.code === 'forbidden') patch({ cases: [], casesStatus: 'ready', canEdit: false });
-      else patch({ casesStatus: 'error', casesError: toFormError(error).message });
+      patch({ casesStatus: 'error', casesError: toFormError(error).message });
     }
   };
 
@@ -391,7 +390,7 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         });
         // Someone who may only run the prompt tests what is saved: the newest version.
         const newest = list[0];
-        if (get().testPanel.canEdit === false && get().testPanel.version === null && newest) void get().testPanel.setVersion(newest.number);
+        if (mayEditPrompt(get()) === false && get().testPanel.version === null && newest) void get().testPanel.setVersion(newest.number);
       },
       async refreshVersions() {
         const { promptName } = get().testPanel;

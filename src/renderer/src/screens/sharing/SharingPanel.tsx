@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
   SHARE_PERMISSIONS,
@@ -15,6 +15,7 @@ import { PERMISSION_LABELS, SHARING_LEVEL_HINTS, sharingAllows } from '../../sta
 import { useAppStore } from '../../state/store';
 import { ShareWithField } from './ShareWithField';
 import { LockIcon } from '../../components/LockIcon';
+import { RadioCards } from '../../components/RadioCards';
 
 const PERMISSION_OPTIONS = SHARE_PERMISSIONS.map((value) => ({ value, label: PERMISSION_LABELS[value] }));
 
@@ -59,28 +60,20 @@ function LevelSection({ canShare }: { canShare: boolean }) {
   const level = useAppStore((s) => s.sharing.info?.level);
   const owner = useAppStore(useShallow((s) => s.sharing.info?.owner));
   const setLevel = useAppStore((s) => s.sharing.setLevel);
-  const hintId = useId();
   return (
     <section className="panel sharing__level">
       <fieldset className="level-cards" disabled={!canShare}>
         <legend className="panel__title">Sharing level</legend>
         <div className="level-cards__grid">
-          {SHARING_LEVELS.map((value) => (
-            <label key={value} className="radio-card level-card">
-              <input
-                type="radio"
-                name="sharing-level"
-                value={value}
-                checked={level === value}
-                aria-describedby={`${hintId}-${value}`}
-                onChange={() => void setLevel(value)}
-              />
-              <span className="radio-card__label">{SHARING_LEVEL_LABELS[value]}</span>
-              <span id={`${hintId}-${value}`} className="radio-card__hint" aria-hidden="true">
-                {SHARING_LEVEL_HINTS[value]}
-              </span>
-            </label>
-          ))}
+          <RadioCards
+            name="sharing-level"
+            options={SHARING_LEVELS}
+            value={level}
+            labels={SHARING_LEVEL_LABELS}
+            hints={SHARING_LEVEL_HINTS}
+            onChange={(value) => void setLevel(value)}
+            hideHintsFromName
+          />
         </div>
       </fieldset>
       {owner && (

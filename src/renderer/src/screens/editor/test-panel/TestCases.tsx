@@ -6,6 +6,7 @@ import { Label } from '../../../components/ButtonLabel';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { TextField } from '../../../components/TextField';
 import { messageForField } from '../../../lib/field-errors';
+import { mayEditPrompt } from '../../../state/editor-slice';
 import { useAppStore } from '../../../state/store';
 
 /** Named sets of variable values: save the inputs as one, load one back, run them all. */
@@ -18,7 +19,7 @@ export function TestCases() {
   const canRun = useAppStore((s) => s.testPanel.selectedModels.length > 0);
   const [deleting, setDeleting] = useState<TestCase | null>(null);
   const deleteCase = useAppStore((s) => s.testPanel.deleteCase);
-  const canEdit = useAppStore((s) => s.testPanel.canEdit);
+  const canEdit = useAppStore(mayEditPrompt);
 
   if (canEdit === false) {
     return (

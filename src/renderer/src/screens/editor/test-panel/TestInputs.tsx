@@ -4,6 +4,7 @@ import type { VariableMeta } from '../../../../../shared/template/template';
 import { Button } from '../../../components/Button';
 import { FieldFrame } from '../../../components/FieldFrame';
 import { SelectField } from '../../../components/SelectField';
+import { mayEditPrompt } from '../../../state/editor-slice';
 import { useAppStore } from '../../../state/store';
 import { isBusy, panelVariables, shownValue } from '../../../state/test-panel-slice';
 import { NoModelNotice, onSendShortcut } from '../../chat/run-bits';
@@ -53,7 +54,7 @@ function VersionSelect() {
   const versions = useAppStore(useShallow((s) => s.testPanel.versions));
   const version = useAppStore((s) => s.testPanel.version);
   const setVersion = useAppStore((s) => s.testPanel.setVersion);
-  const canEdit = useAppStore((s) => s.testPanel.canEdit !== false);
+  const canEdit = useAppStore((s) => mayEditPrompt(s) !== false);
   const options = useMemo(
     () => [
       // Running unsaved text needs edit rights; members who only run the prompt test saved versions.
