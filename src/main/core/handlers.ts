@@ -28,7 +28,7 @@ import { setDataLogging } from './prompts/prompts-service';
 import { deleteIntegration, listIntegrations, saveIntegration, secretStorageInfo, testIntegration } from './integrations/integrations';
 import { cancelRun, prepareRun, startRun, watchRun } from './runs/run-service';
 import { deleteTestCase, listTestCases, saveTestCase } from './runs/test-cases-service';
-import { getLog, listLogs, logSettings, logStats, purgeLogs, rateRun, resolveFilter, setRetention } from './logs/logs-service';
+import { exportLogs, getLog, listLogs, logSettings, logStats, purgeLogs, rateRun, setRetention } from './logs/logs-service';
 
 export interface HostInfo {
   appInfo(ctx: Ctx): AppInfo;
@@ -94,7 +94,7 @@ export function createHandlers(host: HostInfo): Handlers {
     'logs:get': (ctx, input) => getLog(ctx, input.id),
     'logs:stats': (ctx, input) => logStats(ctx, input),
     'logs:rate': (ctx, input) => rateRun(ctx, input),
-    'logs:export': (ctx, input) => ctx.runtime.exports.start(ctx, resolveFilter(ctx, input.filter), input.format),
+    'logs:export': (ctx, input) => exportLogs(ctx, input),
     'logs:export-status': (ctx, input) => ctx.runtime.exports.status(ctx, input.exportId),
     'logs:settings': (ctx) => logSettings(ctx),
     'logs:set-retention': (ctx, input) => setRetention(ctx, input.days),

@@ -65,9 +65,7 @@ export function saveIntegration(ctx: Ctx, input: z.output<typeof SaveIntegration
   }
 
   let apiKey = existing?.apiKey ?? null;
-  if (apiKey && input.apiKey === undefined && existing && originOf(existing.baseUrl) !== originOf(input.baseUrl)) {
-    throw invalid('The base URL points at another host: enter the key again (or remove it) so it is not sent somewhere new', 'apiKey');
-  }
+  if (input.apiKey === undefined) assertKeyStaysOnHost(existing, input.baseUrl);
   let apiKeyHint = existing?.apiKeyHint ?? null;
   if (input.apiKey !== undefined) {
     const plain = input.apiKey.trim();
@@ -108,7 +106,12 @@ export function deleteIntegration(ctx: Ctx, id: string): { deleted: true } {
   return { deleted: true };
 }
 
-const originOf = (url: string) => new URL(url).origin;
+/** A stored key goes only to the host it was entered for: pointing it elsewhere needs the key typed again. */
+function assertKeyStaysOnHost(stored: IntegrationRecord | undefined, baseUrl: string): void {
+  if (stored?.apiKey && new URL(stored.baseUrl).origin !== new URL(baseUrl).origin) {
+    throw invalid('The base URL points at another host: enter the key again so it is not sent somewhere new', 'apiKey');
+  }
+}
 
 function openKey(ctx: Ctx, record: IntegrationRecord): string | null {
   if (!record.apiKey) return null;
@@ -123,9 +126,7 @@ function openKey(ctx: Ctx, record: IntegrationRecord): string | null {
 export async function testIntegration(ctx: Ctx, input: z.output<typeof TestIntegrationInput>): Promise<IntegrationTestResult> {
   assertAdmin(ctx.actor);
   const stored = input.id ? ctx.store.integrations.get(input.id) : undefined;
-  if (stored?.apiKey && !input.apiKey?.trim() && originOf(stored.baseUrl) !== originOf(input.baseUrl)) {
-    throw invalid('The base URL points at another host: enter the key again to test it there', 'apiKey');
-  }
+  if (!input.apiKey?.trim()) assertKeyStaysOnHost(stored, input.baseUrl);
   const apiKey = input.apiKey?.trim() ? input.apiKey.trim() : stored ? openKey(ctx, stored) : null;
   const target: ProviderTarget = { name: stored?.name ?? 'test', kind: input.kind, baseUrl: input.baseUrl, apiKey };
   const started = performance.now();

@@ -7,7 +7,9 @@ import { requirePrompt } from '../sharing/access';
 import { toMatchQuery } from '../prompts/prompts-service';
 import type { Cursor, LogQuery, LogRow } from '../../store/repos/logs-repo';
 import type {
+  ExportLogsInput,
   ListLogsInput,
+  LogExportStatus,
   LogDetail,
   LogEntry,
   LogFilterSchema,
@@ -193,6 +195,11 @@ export function logStats(ctx: Ctx, filter: LogFilterParsed): LogStats {
     days: perDay.map((d) => ({ day: new Date(d.day * DAY_MS).toISOString().slice(0, 10), runs: d.runs, errors: wantsErrors ? d.errors : 0 })),
     latencyByVersion,
   };
+}
+
+/** Starts writing the filtered logs to a file in the background; progress via the export's status. */
+export function exportLogs(ctx: Ctx, input: z.output<typeof ExportLogsInput>): LogExportStatus {
+  return ctx.runtime.exports.start(ctx, resolveFilter(ctx, input.filter), input.format);
 }
 
 export function logSettings(ctx: Ctx): LogSettings {
