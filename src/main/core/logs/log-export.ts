@@ -17,12 +17,7 @@ const CSV_COLUMNS = [
 ] as const;
 
 // A cell a spreadsheet would run as a formula is prefixed with a quote (OWASP CSV injection).
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+import { csvCell } from './csv-cell';
 
 function exportRecord(row: LogRow, member: string | null) {
   return {
