@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import { AppError, invalid, notFound } from '../errors';
 import { createPrompt, updatePrompt } from '../prompts/prompts-service';
-import { saveVersion } from '../versions/versions-service';
+import { saveVersion, versionOf } from '../versions/versions-service';
 import { immutableReason, updateVersion } from '../versions/lifecycle';
 import { requirePrompt } from '../sharing/access';
 import { requireIntegrations } from '../integrations/integrations';
@@ -50,8 +50,8 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
     }
     updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
     const number = input.version ?? row.latest_version;
-    const target = number ? ctx.store.versions.get(row.id, number) : undefined;
-    if (input.version !== undefined && !target) throw notFound(`Version ${input.version} of prompt "${input.name}"`);
+    // versionOf: a deleted number answers 404 here too, never a fresh version under that number.
+    const target = number ? versionOf(ctx, row, number) : undefined;
     const models = input.models.length > 0 ? input.models : (target?.modelSettings.models ?? []);
     if (target && !immutableReason(target, row.pinned_version)) {
       updateVersion(ctx, { name: input.name, number: target.number, template, modelSettings: { ...target.modelSettings, models } });

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
-import { conflict, invalid, notFound } from '../errors';
+import { conflict, invalid } from '../errors';
 import { assertActive } from '../users/users-service';
 import { reindexPrompt } from '../prompts/prompts-service';
 import { requirePrompt } from '../sharing/access';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { PromptVersion, UpdateVersionInput } from '../../../shared/schemas/prompts';
 import type { Deployment, PromoteInput, Promotion, PromotionsInput } from '../../../shared/schemas/versions';
-import { saveVersion, validateTemplate, alignVariables } from './versions-service';
+import { saveVersion, validateTemplate, alignVariables, versionOf } from './versions-service';
 
 /**
  * The version lifecycle (docs/versions.md): draft -> published -> archived, with exactly one
@@ -17,11 +17,7 @@ import { saveVersion, validateTemplate, alignVariables } from './versions-servic
  * content; edits make a new version.
  */
 
-function requireVersion(ctx: Ctx, row: PromptRow, number: number): PromptVersion {
-  const version = ctx.store.versions.get(row.id, number);
-  if (!version) throw notFound(`Version ${number} of prompt "${row.name}"`);
-  return version;
-}
+const requireVersion = versionOf;
 
 /** Why a version's content may not change, or null when it may. */
 export function immutableReason(version: PromptVersion, pinnedVersion: number | null): string | null {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
-import { conflict, invalid, notFound } from '../errors';
+import { AppError, conflict, invalid, notFound } from '../errors';
+import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { PromptVersion, SaveVersionInput, VersionSummary } from '../../../shared/schemas/prompts';
 import { analyzeTemplate, isTemplateEmpty, type Template, type VariableMeta } from '../../../shared/template/template';
 import { reindexPrompt } from '../prompts/prompts-service';
@@ -42,10 +43,12 @@ export function saveVersion(ctx: Ctx, input: SaveParsed): PromptVersion {
   const { store } = ctx;
   const number = store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'edit');
+    // The next number follows every number ever given (deleted ones too): numbers are identities.
     const next = store.versions.nextNumber(row.id);
-    if (input.baseVersion !== undefined && input.baseVersion !== next - 1) {
+    const newest = row.latest_version ?? 0;
+    if (input.baseVersion !== undefined && input.baseVersion !== newest) {
       throw conflict(
-        `Version ${next - 1} was saved after you started editing version ${input.baseVersion}; reload to see it before saving`,
+        `Version ${newest} was saved after you started editing version ${input.baseVersion}; reload to see it before saving`,
         'baseVersion',
       );
     }
@@ -75,12 +78,24 @@ export function listVersions(ctx: Ctx, name: string): VersionSummary[] {
   return ctx.store.versions.list(requirePrompt(ctx, name, 'read').id);
 }
 
+/**
+ * Version `number` of the prompt in `row`; the one place a version is looked up by number, for
+ * every door. Throws not_found (404) when there is none. A number that was given and then deleted
+ * stays not found forever, because numbers are never given again (docs/versions.md): its detail
+ * says so, so a caller holding an old number learns why it stopped resolving.
+ */
+export function versionOf(ctx: Ctx, row: PromptRow, number: number): PromptVersion {
+  const version = ctx.store.versions.get(row.id, number);
+  if (version) return version;
+  if (number >= 1 && number <= ctx.store.versions.highWater(row.id)) {
+    throw new AppError('not_found', `Version ${number} of prompt "${row.name}" was deleted; version numbers are never given again`);
+  }
+  throw notFound(`Version ${number} of prompt "${row.name}"`);
+}
+
 export function getVersion(ctx: Ctx, name: string, number: number, action: Action = 'read'): PromptVersion {
   assertActive(ctx.actor);
-  const row = requirePrompt(ctx, name, action);
-  const version = ctx.store.versions.get(row.id, number);
-  if (!version) throw notFound(`Version ${number} of prompt "${name}"`);
-  return version;
+  return versionOf(ctx, requirePrompt(ctx, name, action), number);
 }
 
 /**

@@ -5,8 +5,9 @@ import { sharing } from './0030-sharing';
 import { apiAccess } from './0040-api-access';
 import { compatExtra } from './0050-compat-extra';
 import { runsAndLogs } from './0060-runs-and-logs';
+import { versionHighWater } from './0070-version-high-water';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater];
 
 export type { Migration };

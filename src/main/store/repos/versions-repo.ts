@@ -63,9 +63,9 @@ export function versionsRepo(db: Db) {
     `SELECT v.number, v.status, v.committed_at, v.commit_message, v.created_at, v.author_id, u.name AS author_name, u.email AS author_email
      FROM prompt_versions v JOIN users u ON u.id = v.author_id WHERE v.prompt_id = ? ORDER BY v.number DESC`,
   );
-  const maxNumber = db.prepare<[string], { n: number | null }>(
-    'SELECT max(number) AS n FROM prompt_versions WHERE prompt_id = ?',
-  );
+  // Numbers are identities: the next one comes after every number ever given (migration 0070's
+  // high-water mark, raised by a trigger on insert), not after the newest version still there.
+  const highWater = db.prepare<[string], { n: number }>('SELECT version_high_water AS n FROM prompts WHERE id = ?');
   const insert = db.prepare(`INSERT INTO prompt_versions
     (id, prompt_id, number, template, variables, model_settings, display_message, commit_message, author_id, created_at)
     VALUES (:id, :promptId, :number, :template, :variables, :modelSettings, :displayMessage, :commitMessage, :authorId, :createdAt)`);
@@ -111,7 +111,10 @@ export function versionsRepo(db: Db) {
         author: { id: row.author_id, name: row.author_name, email: row.author_email },
         createdAt: row.created_at,
       })),
-    nextNumber: (promptId: string) => (maxNumber.get(promptId)!.n ?? 0) + 1,
+    /** The highest number ever given to a version of the prompt (0 for none); deleted ones count. */
+    highWater: (promptId: string) => highWater.get(promptId)?.n ?? 0,
+    /** The number the next saved version gets: never one given before, even if since deleted. */
+    nextNumber: (promptId: string) => (highWater.get(promptId)?.n ?? 0) + 1,
     insert: (v: NewVersion) =>
       insert.run({
         ...v,
