@@ -2,9 +2,12 @@ import { z } from 'zod';
 
 // Deliberately loose: the desktop owner is `<os user>@localhost`, which stricter checks refuse.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.][^\s@]*$/;
+// NFKC here only so a fullwidth "＠" passes the shape check; the member-email rule (look-alikes,
+// invisible characters) is src/main/core/users/email-identity.ts.
 export const EmailSchema = z
   .string()
   .trim()
+  .normalize('NFKC')
   .toLowerCase()
   .pipe(z.string().max(254).regex(EMAIL_PATTERN, 'Enter an email address like ada@example.com'));
 
@@ -34,8 +37,9 @@ export const CreateKeyInput = z.object({
   scopes: z
     .array(z.enum(KEY_SCOPES, { message: 'Scopes are read, run, write and admin' }))
     .min(1, 'Choose at least one scope')
-    .default([...KEY_SCOPES])
-    .transform((scopes) => KEY_SCOPES.filter((s) => scopes.includes(s))),
+    .transform((scopes) => KEY_SCOPES.filter((s) => scopes.includes(s)))
+    // Left out: every scope, or every scope of the key making the request (see createKey).
+    .optional(),
   /** ISO date or date-time after which the key stops working; a bare date expires at its end (UTC). */
   expiresAt: z.string().max(40).nullable().optional(),
 });

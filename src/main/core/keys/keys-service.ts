@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { Clock, Ctx } from '../context';
 import { AppError, invalid, notFound } from '../errors';
 import { assertActive, assertAdmin } from '../users/users-service';
-import type { ApiKeyInfo, ApiKeyListItem, CreateKeyInput, KeyScope, User } from '../../../shared/schemas/users';
+import { KEY_SCOPES, type ApiKeyInfo, type ApiKeyListItem, type CreateKeyInput, type KeyScope, type User } from '../../../shared/schemas/users';
+import { canonicalEmail } from '../users/email-identity';
 import type { Store } from '../../store/store';
 
 /** `pd_` + 12-char lookup prefix + `_` + 43-char secret (256 bits). */
@@ -25,6 +26,28 @@ function expiryOf(value: string | null | undefined, now: Date): string | null {
 }
 
 /**
+ * The scopes and expiry a new key may have. In the app (no key) any; over the API, a key never
+ * mints a wider key: at most the calling key's scopes (403 on `scopes` otherwise) and an expiry no
+ * later than its own (403 on `expiresAt`). Left out, they default to the calling key's (or every
+ * scope and no expiry in the app).
+ */
+export function withinCallerKey(ctx: Ctx, scopes: readonly KeyScope[] | undefined, expiresAt: string | null): { scopes: KeyScope[]; expiresAt: string | null } {
+  const caller = ctx.via?.key;
+  if (!caller) return { scopes: [...(scopes ?? KEY_SCOPES)], expiresAt };
+  const wanted = scopes ?? caller.scopes;
+  const extra = wanted.filter((s) => !caller.scopes.includes(s));
+  if (extra.length > 0) {
+    throw new AppError('forbidden', `This API key cannot give scopes it does not have (${extra.join(', ')}); it has: ${caller.scopes.join(', ')}`, 'scopes');
+  }
+  if (caller.expiresAt === null) return { scopes: [...wanted], expiresAt };
+  if (expiresAt === null) return { scopes: [...wanted], expiresAt: caller.expiresAt };
+  if (Date.parse(expiresAt) > Date.parse(caller.expiresAt)) {
+    throw new AppError('forbidden', `A key made with this API key must expire by ${caller.expiresAt}, when this key does`, 'expiresAt');
+  }
+  return { scopes: [...wanted], expiresAt };
+}
+
+/**
  * Creates a key for a member (yourself, or anyone if you are an admin). The plain key is
  * returned once; only its SHA-256 and a short visible prefix are stored.
  */
@@ -32,10 +55,11 @@ export function createKey(ctx: Ctx, input: z.input<typeof CreateKeyInput> & { sc
   assertActive(ctx.actor);
   requireApiScope(ctx, 'admin');
   const { store } = ctx;
-  const owner = store.users.getByEmail(input.userEmail.toLowerCase());
+  const owner = store.users.getByEmail(canonicalEmail(input.userEmail));
   if (!owner) throw notFound(`Member ${input.userEmail}`);
   if (owner.id !== ctx.actor.id) assertAdmin(ctx.actor);
   const now = ctx.clock.now();
+  const bounded = withinCallerKey(ctx, input.scopes, expiryOf(input.expiresAt, now));
   const prefix = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);
   const key = `pd_${prefix}_${randomBytes(32).toString('base64url')}`;
   const info: ApiKeyInfo = {
@@ -43,10 +67,10 @@ export function createKey(ctx: Ctx, input: z.input<typeof CreateKeyInput> & { sc
     userId: owner.id,
     label: input.label ?? 'default',
     prefix: `pd_${prefix}`,
-    scopes: input.scopes ?? ['read', 'run', 'write', 'admin'],
+    scopes: bounded.scopes,
     createdAt: now.toISOString(),
     lastUsedAt: null,
-    expiresAt: expiryOf(input.expiresAt, now),
+    expiresAt: bounded.expiresAt,
     revokedAt: null,
   };
   store.tx(() => store.keys.insert(info, hashKey(key)));

@@ -1,0 +1,78 @@
+import { invalid } from '../errors';
+
+// Characters a person cannot see or that reorder what they see: zero-width joiners and spaces,
+// bidirectional embeddings/overrides/isolates (Trojan Source), soft hyphens, variation selectors,
+// controls, private-use and unassigned code points. Two addresses that differ only by these look
+// identical on screen, so they are refused rather than stripped (stripping would hide the attempt).
+const INVISIBLE = /[\p{Cf}\p{Cc}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}]/u;
+
+const SHAPE = /^[^\s@]+@[^\s@.][^\s@]*$/u;
+
+// Scripts checked for mixing; anything else that is a letter counts as its own "other" script.
+const SCRIPTS = [
+  'Latin', 'Greek', 'Cyrillic', 'Armenian', 'Hebrew', 'Arabic', 'Syriac', 'Thaana', 'Devanagari', 'Bengali', 'Gurmukhi',
+  'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Thai', 'Lao', 'Tibetan', 'Myanmar',
+  'Georgian', 'Hangul', 'Ethiopic', 'Cherokee', 'Khmer', 'Mongolian', 'Hiragana', 'Katakana', 'Bopomofo', 'Han',
+] as const;
+const SCRIPT_TESTS = SCRIPTS.map((name) => ({ name, re: new RegExp(`^\\p{Script=${name}}$`, 'u') }));
+const NEUTRAL = /^[\p{Script=Common}\p{Script=Inherited}]$/u;
+
+// UTS #39 "highly restrictive": one script, or Latin with the scripts one CJK language mixes.
+const ALLOWED_MIXES: ReadonlyArray<ReadonlySet<string>> = [
+  new Set(['Latin', 'Han', 'Hiragana', 'Katakana']),
+  new Set(['Latin', 'Han', 'Hangul']),
+  new Set(['Latin', 'Han', 'Bopomofo']),
+];
+
+/** The scripts of the letters in `text` (digits, punctuation and combining marks are neutral). */
+export function scriptsOf(text: string): Set<string> {
+  const found = new Set<string>();
+  for (const ch of text) {
+    if (NEUTRAL.test(ch)) continue;
+    found.add(SCRIPT_TESTS.find((s) => s.re.test(ch))?.name ?? `other:${ch}`);
+  }
+  return found;
+}
+
+function isSingleScriptish(text: string): boolean {
+  const scripts = scriptsOf(text);
+  if (scripts.size <= 1) return true;
+  return ALLOWED_MIXES.some((allowed) => [...scripts].every((s) => allowed.has(s)));
+}
+
+/**
+ * The canonical spelling of an email for lookups: trimmed, NFKC (fullwidth and compatibility
+ * forms fold to their plain letters), lowercase. Never throws; use {@link normalizeMemberEmail}
+ * to admit a new address.
+ *
+ * @example canonicalEmail(' ＡＤＡ@Example.COM ') === 'ada@example.com'
+ */
+export function canonicalEmail(raw: string): string {
+  return raw.trim().normalize('NFKC').toLowerCase().normalize('NFKC');
+}
+
+/**
+ * The one rule for a member's email address, applied by every door that adds a member (CLI
+ * `users add`, `POST /api/v1/members`, Settings → Members): returns the canonical form
+ * ({@link canonicalEmail}) or throws `invalid_input` on field `email` (or `fieldName`) when the
+ * address contains invisible or bidirectional characters, is not shaped like an email, or mixes
+ * scripts within its local part or a domain label (e.g. a Cyrillic "а" inside "admin").
+ *
+ * @example normalizeMemberEmail('Ada@Example.com') === 'ada@example.com'
+ * @example normalizeMemberEmail('ad\u200Bmin@x.io') // throws invalid_input (email)
+ */
+export function normalizeMemberEmail(raw: string, fieldName = 'email'): string {
+  if (INVISIBLE.test(raw)) {
+    throw invalid('This email contains invisible or text-direction characters; type it again without them', fieldName);
+  }
+  const email = canonicalEmail(raw);
+  if (INVISIBLE.test(email) || !SHAPE.test(email) || email.length > 254) {
+    throw invalid('Enter an email address like ada@example.com', fieldName);
+  }
+  const at = email.lastIndexOf('@');
+  const parts = [email.slice(0, at), ...email.slice(at + 1).split('.')];
+  if (!parts.every(isSingleScriptish)) {
+    throw invalid('This email mixes alphabets (for example a Cyrillic letter among Latin ones), so it could pass for another address', fieldName);
+  }
+  return email;
+}

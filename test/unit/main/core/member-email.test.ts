@@ -1,0 +1,102 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../../src/main/headless/cli';
+import { dispatch } from '../../../../src/main/core/handlers';
+import { canonicalEmail, normalizeMemberEmail } from '../../../../src/main/core/users/email-identity';
+import { startTestHost, type TestHost } from '../../../helpers/host';
+
+/** Look-alike addresses: each is refused, or stored as the plain address it stands for. */
+const CASES: Array<{ label: string; email: string; stored?: string }> = [
+  { label: 'uppercase', email: 'Ada.Case@Example.COM', stored: 'ada.case@example.com' },
+  { label: 'fullwidth letters', email: 'ｆｕｌｌ＠ｅｘａｍｐｌｅ．ｃｏｍ', stored: 'full@example.com' },
+  { label: 'fullwidth and upper', email: 'ＷＩＤＥ@example.com', stored: 'wide@example.com' },
+  { label: 'ligature', email: 'ﬁle@example.com', stored: 'file@example.com' },
+  { label: 'surrounding spaces', email: '  spaced@example.com ', stored: 'spaced@example.com' },
+  { label: 'one script, not Latin', email: 'иван@пример.рф', stored: 'иван@пример.рф' },
+  { label: 'Japanese with Latin', email: 'yamada山田@example.jp', stored: 'yamada山田@example.jp' },
+  { label: 'zero-width space', email: 'zw\u200Bsp@example.com' },
+  { label: 'zero-width joiner', email: 'zw\u200Dj@example.com' },
+  { label: 'zero-width non-joiner', email: 'zw\u200Cnj@example.com' },
+  { label: 'byte order mark', email: 'b\uFEFFom@example.com' },
+  { label: 'word joiner', email: 'word\u2060join@example.com' },
+  { label: 'soft hyphen', email: 'soft\u00ADhyphen@example.com' },
+  { label: 'right-to-left override', email: 'rlo\u202Emoc.elpmaxe@example.com' },
+  { label: 'left-to-right mark', email: 'lrm\u200E@example.com' },
+  { label: 'right-to-left isolate', email: 'rli\u2067x\u2069@example.com' },
+  { label: 'arabic letter mark', email: 'alm\u061C@example.com' },
+  { label: 'variation selector', email: 'vs\uFE0F@example.com' },
+  { label: 'control character', email: 'ctl\u0007@example.com' },
+  { label: 'Cyrillic a in a Latin name', email: 'p\u0430ypal@example.com' },
+  { label: 'Greek omicron in a Latin name', email: 'g\u03BFogle@example.com' },
+  { label: 'Cyrillic in the domain', email: 'mixed@ex\u0430mple.com' },
+  { label: 'Latin and Cyrillic, uppercase', email: 'ADMIN\u0410@example.com' },
+  { label: 'Armenian and Latin', email: 'h\u0585me@example.com' },
+];
+
+describe('normalizeMemberEmail', () => {
+  it.each(CASES)('$label', ({ email, stored }) => {
+    if (stored) expect(normalizeMemberEmail(email)).toBe(stored);
+    else expect(() => normalizeMemberEmail(email)).toThrowError(expect.objectContaining({ code: 'invalid_input', field: 'email' }));
+  });
+
+  it('is idempotent and agrees with the lookup form', () => {
+    for (const { stored } of CASES) if (stored) expect(canonicalEmail(normalizeMemberEmail(stored))).toBe(stored);
+  });
+});
+
+describe('every door that adds a member', () => {
+  let h: TestHost;
+  let err = '';
+  beforeAll(async () => {
+    h = await startTestHost();
+  });
+  afterAll(() => h.stop());
+  afterEach(() => vi.restoreAllMocks());
+
+  const emails = () => new Set(h.host.workspace.store.users.list().map((u) => u.email));
+
+  /** Adds `email` through one door; returns the stored address, or the field the door named. */
+  const doors: Record<string, (email: string) => Promise<{ field?: string }>> = {
+    cli: async (email) => {
+      err = '';
+      vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+      const code = await main(['users', 'add', '--data-dir', h.host.workspace.dataDir, '--email', email, '--name', 'Someone']);
+      vi.restoreAllMocks();
+      return code === 0 ? {} : { field: /\((\w+)\)\s*$/.exec(err)?.[1] ?? err };
+    },
+    api: async (email) => {
+      const res = await h.call('POST', '/api/v1/members', { email, name: 'Someone' });
+      return res.status === 201 ? {} : { field: res.json().field };
+    },
+    ui: async (email) => {
+      const result = await dispatch(h.host.handlers, h.owner, 'users:add', { email, name: 'Someone' });
+      return result.ok ? {} : { field: result.error.field };
+    },
+  };
+
+  for (const [index, [door, add]] of Object.entries(doors).entries()) {
+    it.each(CASES)(`${door}: $label`, async ({ email, stored }) => {
+      // Each door gets its own address (a digit tag: script-neutral), so every door sees each look-alike.
+      const tag = `+${index}`;
+      const tagged = email.replace(/[@＠]/, `${tag}$&`);
+      const before = emails();
+      const outcome = await add(tagged);
+      if (stored) {
+        expect(outcome.field).toBeUndefined();
+        expect(emails()).toContain(stored.replace('@', `${tag}@`));
+      } else {
+        expect(outcome.field).toBe('email');
+        expect(emails()).toEqual(before);
+      }
+    });
+  }
+
+  it('refuses a second member whose address differs only by case or width', async () => {
+    expect((await h.call('POST', '/api/v1/members', { email: 'twin@example.com', name: 'Twin' })).status).toBe(201);
+    for (const twin of ['TWIN@example.com', 'ｔｗｉｎ@example.com', 'Ｔwin@ＥXAMPLE.com']) {
+      const res = await h.call('POST', '/api/v1/members', { email: twin, name: 'Twin 2' });
+      expect(res.status).toBe(409);
+      expect(res.json().field).toBe('email');
+    }
+  });
+});
