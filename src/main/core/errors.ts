@@ -26,7 +26,19 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+/**
+ * The one way to say "not found": `${what} not found`, with the input `field` at fault if any.
+ * `what` names a kind of thing ("Log entry", "Version 3 of prompt \"greet\""), never a stored
+ * name or id the caller may not see.
+ */
+export const notFound = (what: string, field?: string) => new AppError('not_found', `${what} not found`, field);
+
+/**
+ * The answer for a prompt that does not exist AND for one the caller may not see (Private,
+ * another member's, API access off): byte-for-byte the same, naming nothing, so no door can
+ * tell the two apart. Every door (native API, compat APIs, bridge, logs filter) uses this.
+ */
+export const promptNotFound = (field?: string) => notFound('Prompt', field);
 export const invalid = (message: string, field?: string) => new AppError('invalid_input', message, field);
 export const conflict = (message: string, field?: string) => new AppError('conflict', message, field);
 

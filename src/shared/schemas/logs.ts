@@ -79,6 +79,8 @@ export interface LogDetail extends LogEntry {
   variables: Record<string, unknown> | null;
   variableNames: string[] | null;
   messages: ChatMessage[] | null;
+  /** True when `messages` is null because the caller may run the prompt but not read its text. */
+  messagesWithheld?: boolean;
   output: string | null;
   outputChars: number | null;
   conversationId: string | null;

@@ -4,6 +4,7 @@ import { createPrompt, updatePrompt } from '../prompts/prompts-service';
 import { saveVersion, versionOf } from '../versions/versions-service';
 import { immutableReason, updateVersion } from '../versions/lifecycle';
 import { requirePrompt } from '../sharing/access';
+import { requireApiScope } from '../keys/keys-service';
 import { requireIntegrations } from '../integrations/integrations';
 import { MODEL_REF_PATTERN } from '../../../shared/schemas/template';
 
@@ -16,6 +17,8 @@ export interface ConductorUpsert {
   text: string;
 }
 
+const noUpdatePermission = () => new AppError('forbidden', 'You do not have UPDATE permission on this prompt');
+
 /** Seed 001: "Enclosing quotation marks are stripped automatically." */
 export function stripEnclosingQuotes(text: string): string {
   return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
@@ -27,6 +30,9 @@ export function stripEnclosingQuotes(text: string): string {
  * pinned) is never changed: the update becomes a new version instead.
  */
 export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
+  // Create or update, it is a write whatever the name: checked before the name is looked at, so
+  // a narrowed key gets one answer for every name.
+  requireApiScope(ctx, 'write');
   for (const [index, model] of input.models.entries()) {
     if (!MODEL_REF_PATTERN.test(model)) throw invalid('models must look like integrationName:modelName', `models.${index}`);
   }
@@ -44,8 +50,9 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
     try {
       row = requirePrompt(ctx, input.name, 'edit');
     } catch (error) {
-      // The name is taken either way; seed 001 answers 403 when the caller may not update it.
-      if (error instanceof AppError && error.code === 'not_found') throw new AppError('forbidden', `You do not have UPDATE permission on "${input.name}"`);
+      // The name is taken either way; seed 001 answers 403 when the caller may not update the
+      // existing prompt. Hidden or only visible, it is the same 403, naming nothing.
+      if (error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden')) throw noUpdatePermission();
       throw error;
     }
     updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
-import { invalid, notFound } from '../errors';
+import { invalid, promptNotFound } from '../errors';
 import { createPrompt, deletePrompt, getPrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { getVersion, listVersions, saveVersion } from '../versions/versions-service';
 import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiveVersion, updateVersion } from '../versions/lifecycle';
@@ -35,7 +35,7 @@ export const RespanDeploySchema = z.object({ version: z.number({ message: 'versi
 /** A Respan prompt id is Promptdesk's prompt id; the prompt's name is accepted too. */
 function resolve(ctx: Ctx, ref: string): PromptRow {
   const row = ctx.store.prompts.getRowById(ref) ?? ctx.store.prompts.getRowByName(ref);
-  if (!row) throw notFound(`Prompt ${ref}`);
+  if (!row) throw promptNotFound();
   return row;
 }
 

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
-import { AppError, invalid, notFound } from '../errors';
+import { AppError, invalid, notFound, promptNotFound } from '../errors';
 import { assertActive, assertAdmin } from '../users/users-service';
-import { requirePrompt } from '../sharing/access';
+import { canReadText, requirePrompt } from '../sharing/access';
 import { toMatchQuery } from '../prompts/prompts-service';
 import type { Cursor, LogQuery, LogRow } from '../../store/repos/logs-repo';
+import type { PromptRow } from '../../store/repos/prompts-repo';
 import type {
   ExportLogsInput,
   ListLogsInput,
@@ -34,14 +35,11 @@ export function resolveFilter(ctx: Ctx, filter: LogFilterParsed): LogQuery {
   assertActive(ctx.actor);
   const query: LogQuery = { viewer: ctx.actor.role === 'admin' ? null : ctx.actor.id };
   if (filter.prompt) {
-    const row = ctx.store.prompts.getRowByName(filter.prompt);
-    if (!row) throw new AppError('not_found', `Prompt "${filter.prompt}" not found`, 'prompt');
+    const { row, readable } = promptFilter(ctx, filter.prompt);
     query.promptId = row.id;
-    if (query.viewer !== null) {
-      requirePrompt(ctx, filter.prompt, 'read');
-      // A member who may read the prompt sees every log of it: no per-row visibility test.
-      query.viewer = null;
-    }
+    // A member who may read the prompt sees every log of it: no per-row visibility test. One who
+    // may only run it keeps the viewer rule (their own runs).
+    if (readable) query.viewer = null;
   }
   if (filter.source?.length) query.sources = filter.source;
   if (filter.status?.length) query.statuses = filter.status;
@@ -56,6 +54,23 @@ export function resolveFilter(ctx: Ctx, filter: LogFilterParsed): LogQuery {
     if (match) query.match = match;
   }
   return query;
+}
+
+/**
+ * The prompt a logs filter names, and whether the caller may read it. A name that does not exist
+ * and one the caller may not see answer the same `promptNotFound('prompt')` (404 naming the
+ * field), so the filter cannot probe for hidden names.
+ */
+function promptFilter(ctx: Ctx, name: string): { row: PromptRow; readable: boolean } {
+  try {
+    return { row: requirePrompt(ctx, name, 'read'), readable: true };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    if (error.code === 'not_found') throw promptNotFound('prompt');
+    // Visible but not readable (run only): the member's own runs of it.
+    if (error.code === 'forbidden') return { row: ctx.store.prompts.getRowByName(name)!, readable: false };
+    throw error;
+  }
 }
 
 export const encodeCursor = (row: { started_at: number; seq: number }) => Buffer.from(`${row.started_at}.${row.seq}`).toString('base64url');
@@ -120,14 +135,27 @@ function visibleRow(ctx: Ctx, id: string): LogRow {
 
 const parsed = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 
+/**
+ * Whether the caller may see the rendered messages of a logged run: they carry the template's
+ * text, so only someone who may read the prompt (admins always). A run-only member keeps their
+ * own variables and the output of their runs.
+ */
+function readsLoggedText(ctx: Ctx, row: LogRow): boolean {
+  if (ctx.actor.role === 'admin') return true;
+  const prompt = ctx.store.prompts.getRowByName(row.prompt_name);
+  return prompt !== undefined && prompt.id === row.prompt_id && canReadText(ctx, prompt);
+}
+
 export function getLog(ctx: Ctx, id: string): LogDetail {
   const row = visibleRow(ctx, id);
+  const withheld = row.messages !== null && !readsLoggedText(ctx, row);
   return {
     ...toEntry(ctx, row),
     outputPreview: row.output === null ? null : row.output.slice(0, 160),
     variables: parsed(row.variables),
     variableNames: parsed(row.variable_names),
-    messages: parsed(row.messages),
+    messages: withheld ? null : parsed(row.messages),
+    ...(withheld ? { messagesWithheld: true } : {}),
     output: row.output,
     outputChars: row.output_chars,
     conversationId: row.conversation_id,

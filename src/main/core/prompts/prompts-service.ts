@@ -35,7 +35,11 @@ export function listPrompts(ctx: Ctx, input: ListParsed, scope: PromptScope = 'l
   const viewer = viewerOf(ctx);
   if (ctx.via?.key) requireScope(ctx.via.key, 'read');
   const apiOnly = ctx.via !== undefined;
-  const filter = { viewer, scope, apiOnly, match: toMatchQuery(input.query), tag: input.tag ?? null, owner: input.ownerId ?? null };
+  const words = toMatchQuery(input.query);
+  // The chat launcher lists prompts the member may only run (Chat only, run shares): its search
+  // must not match template text, or typing words would probe a text they may not read.
+  const match = words !== null && scope === 'runnable' ? `{name title description tags} : (${words})` : words;
+  const filter = { viewer, scope, apiOnly, match, tag: input.tag ?? null, owner: input.ownerId ?? null };
   return {
     ...prompts.page(filter, input.sort, input.limit, input.offset),
     // Cached by the store until the next write: facets scan the whole visible library.
@@ -64,9 +68,7 @@ export function createPrompt(ctx: Ctx, input: CreateParsed): PromptDetail {
   const now = nowIso(ctx);
   const id = randomUUID();
   store.tx(() => {
-    if (store.prompts.getRowByName(input.name)) {
-      throw conflict(`A prompt named "${input.name}" already exists`, 'name');
-    }
+    if (store.prompts.getRowByName(input.name)) throw nameTaken();
     const slashCommand = input.slashCommand ?? null;
     if (slashCommand && store.prompts.slashCommandTaken(slashCommand)) {
       throw conflict(`The slash command /${slashCommand} is already used by another prompt`, 'slashCommand');
@@ -88,6 +90,13 @@ export function createPrompt(ctx: Ctx, input: CreateParsed): PromptDetail {
   });
   return getPrompt(ctx, input.name);
 }
+
+/**
+ * The one answer to creating a prompt under a name already used. Names are unique across the
+ * workspace, so a caller can learn that a name is in use; the answer is the same 409 whether the
+ * prompt is theirs, visible to them or hidden from them, and it names nothing stored.
+ */
+export const nameTaken = () => conflict('This name is already used by another prompt; choose another name', 'name');
 
 export function deletePrompt(ctx: Ctx, name: string): { deleted: true } {
   assertActive(ctx.actor);

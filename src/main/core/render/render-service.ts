@@ -18,8 +18,9 @@ export function renderOrThrow(template: Template, variables: Record<string, Vari
 
 /** Renders the served (or asked-for) version of a prompt with the caller's variables. */
 export function renderPrompt(ctx: Ctx, input: z.output<typeof RenderInput>): RenderedPrompt {
-  // Rendering is how a prompt is run: it needs run permission (Chat only grants it), not read.
-  const version = servedVersion(ctx, input.name, input.version, 'run');
+  // The rendered text is the template's text: rendering needs read. A run-only member (Chat
+  // only, a run share) runs the prompt and gets the model's output, never this.
+  const version = servedVersion(ctx, input.name, input.version, 'read');
   const { messages, text, unusedVariables } = renderOrThrow(version.template, input.variables, version.variables);
   return { prompt: input.name, version: version.number, messages, text, unusedVariables };
 }

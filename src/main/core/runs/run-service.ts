@@ -3,14 +3,13 @@ import { streamText } from 'ai';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { AppError, invalid, notFound } from '../errors';
-import { requirePrompt } from '../sharing/access';
+import { canReadText, requirePrompt } from '../sharing/access';
 import { getVersion, servedVersion, alignVariables } from '../versions/versions-service';
 import { renderOrThrow } from '../render/render-service';
-import { resolveModel, usableModels, type ResolvedModel } from '../integrations/integrations';
+import { providerSecrets, resolveModel, usableModels, type ResolvedModel } from '../integrations/integrations';
 import { guardedFetch } from '../integrations/guarded-fetch';
 import { languageModel } from '../integrations/providers';
 import { assertActive } from '../users/users-service';
-import { requireApiScope } from '../keys/keys-service';
 import { providerFailure } from './run-errors';
 import type { ActiveRun, Conversation } from './run-registry';
 import type { LogRecord } from '../../store/repos/logs-repo';
@@ -26,6 +25,7 @@ import type {
   WatchRunInput,
 } from '../../../shared/schemas/runs';
 import type { ModelSettings } from '../../../shared/schemas/template';
+import type { PromptVersion } from '../../../shared/schemas/prompts';
 
 type Variables = Record<string, string | number | boolean>;
 
@@ -61,13 +61,34 @@ function safeResolves(ctx: Ctx, ref: string): boolean {
   }
 }
 
-/** The display message with the variables filled in, else the last user message of the render. */
-function displayTextOf(displayMessage: string | null, variables: Variables, messages: ChatMessage[]): string {
+/**
+ * What the member's chat turn shows: the display message with the variables filled in; else, for
+ * someone who may read the prompt, the last user message of the render; else (a run-only member,
+ * whose turn must not carry template text) their own variable values, or "Ran <title>".
+ */
+function displayTextOf(displayMessage: string | null, variables: Variables, messages: ChatMessage[], reader: boolean, title: string): string {
   if (displayMessage) {
     const shown = renderTemplate({ kind: 'text', text: displayMessage }, variables);
     if (shown.ok) return shown.text;
   }
-  return [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  if (reader) return [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const values = Object.entries(variables).map(([name, value]) => `${name}: ${String(value)}`);
+  return values.length > 0 ? values.join('\n') : `Ran ${title}`;
+}
+
+/**
+ * The saved version a run uses. Whoever may read the prompt may pick any version; a run-only
+ * member runs only the version this door serves (asking for another, a draft included, is a
+ * 403 naming `version`), so no other text can be reached by running it.
+ */
+function versionToRun(ctx: Ctx, name: string, requested: number | undefined): PromptVersion {
+  const served = servedVersion(ctx, name, undefined, 'run');
+  if (requested === undefined || requested === served.number) return served;
+  const row = requirePrompt(ctx, name, 'run');
+  if (!canReadText(ctx, row)) {
+    throw new AppError('forbidden', `You may run only the version "${row.name}" serves (version ${served.number}); picking another needs read permission`, 'version');
+  }
+  return servedVersion(ctx, name, requested, 'run');
 }
 
 /** A Chat-only prompt's run form: variables and models, never its template. */
@@ -118,7 +139,7 @@ function planNewRun(ctx: Ctx, target: Target): RunPlan {
     displayMessage = latest?.displayMessage ?? null;
     versionNumber = null;
   } else {
-    const version = servedVersion(ctx, target.name, target.version, 'run');
+    const version = versionToRun(ctx, target.name, target.version);
     row = requirePrompt(ctx, target.name, 'run');
     template = version.template;
     metadata = version.variables;
@@ -152,7 +173,7 @@ function planNewRun(ctx: Ctx, target: Target): RunPlan {
     variables: target.variables,
     source: target.source,
     conversation,
-    displayText: displayTextOf(displayMessage, target.variables, messages),
+    displayText: displayTextOf(displayMessage, target.variables, messages, canReadText(ctx, row), row.title),
   };
 }
 
@@ -248,7 +269,7 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
     if (run.abort.signal.aborted && !guard.failure()) run.status = 'cancelled';
     else {
       run.status = 'error';
-      run.error = providerFailure(error, guard, plan.model.target.name);
+      run.error = providerFailure(error, guard, plan.model.target.name, [plan.model.target.apiKey, ...providerSecrets(ctx)]);
     }
   }
   run.latencyMs = Math.round(performance.now() - t0);
@@ -358,7 +379,7 @@ export function beginApiRun(
   body: z.output<typeof RunApiBody>,
   hooks: { onDelta?: (text: string) => void; signal?: AbortSignal } = {},
 ): { started: RunStarted; finished: Promise<RunResult> } {
-  requireApiScope(ctx, 'run');
+  // The key's `run` scope is checked by requirePrompt, after visibility (hidden = missing).
   const plan = planNewRun(ctx, { name, version: body.version, variables: body.variables, model: body.model, source: 'api' });
   const run = begin(ctx, plan, hooks.onDelta);
   hooks.signal?.addEventListener('abort', () => run.abort.abort(), { once: true });

@@ -1,4 +1,4 @@
-import { AppError, notFound } from '../errors';
+import { AppError, promptNotFound } from '../errors';
 import type { Ctx } from '../context';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { Action, SharePermission, SharingLevel } from '../../../shared/schemas/sharing';
@@ -13,9 +13,11 @@ const BY_LEVEL: Record<SharingLevel, Action[]> = {
   library_edit: ['read', 'run', 'edit', 'promote'],
 };
 
+// A `run` share is Chat only for one person: seed 000 offers Chat only "to make it available in
+// chat without exposing the configuration", so running never implies reading the template.
 const BY_SHARE: Record<SharePermission, Action[]> = {
   view: ['read'],
-  run: ['read', 'run'],
+  run: ['run'],
   edit: ['read', 'run', 'edit', 'promote'],
 };
 
@@ -63,36 +65,51 @@ const SCOPE_FOR: Record<Action, KeyScope> = {
   delete: 'write',
 };
 
+const KEYLESS_REFUSED = 'Send an API key in the Authorization header: "Authorization: Bearer <key>"';
+
 /**
- * API exposure rules: a prompt with API access off does not exist for API callers; a keyless
- * call may only read or run a prompt that allows it, from this machine; a key needs the scope.
- * Returns true when a keyless call was allowed (sharing rules do not apply to it).
+ * A keyless API call may only read or run, from this machine, a prompt with API access on and
+ * its key requirement off. Anything else, a name that does not exist included, is the same 401
+ * the auth middleware gives keyless calls to other routes: without a key nothing about which
+ * names exist can be learnt.
  */
-function checkApiExposure(ctx: Ctx, row: PromptRow, name: string, action: Action): boolean {
-  const via = ctx.via;
-  if (!via) return false;
-  if (row.api_access !== 1) throw notFound(`Prompt "${name}"`);
-  if (via.key === null) {
-    if (row.api_key_required === 1 || !via.loopback || (action !== 'read' && action !== 'run')) {
-      throw new AppError('unauthenticated', 'Send an API key in the Authorization header: "Authorization: Bearer <key>"');
-    }
-    return true;
-  }
-  requireScope(via.key, SCOPE_FOR[action]);
-  return false;
+function keylessAllows(row: PromptRow | undefined, loopback: boolean, action: Action): row is PromptRow {
+  return !!row && row.api_access === 1 && row.api_key_required !== 1 && loopback && (action === 'read' || action === 'run');
 }
 
 /**
- * The prompt, if the actor may do `action` with it. A prompt the actor has no access to at all
- * answers exactly like one that does not exist (404); one they can see but not act on is a 403.
+ * The prompt, if the actor may do `action` with it. The order is the guarantee:
+ *  1. visibility: a name that does not exist, a prompt with API access off (for API callers,
+ *     admins included) and one the actor has no access to at all are the same `promptNotFound()`;
+ *  2. then the key's scope (403), so a narrowed key cannot tell hidden from missing either;
+ *  3. then the action (403 naming the prompt, which the actor can see).
+ * Keyless API calls get one 401 for every refusal (see keylessAllows).
+ *
+ * @throws AppError `unauthenticated` (401), `not_found` (404) or `forbidden` (403)
  */
 export function requirePrompt(ctx: Ctx, name: string, action: Action): PromptRow {
   if (!ctx.actor.isActive) throw new AppError('unauthenticated', 'This member has been deactivated');
   const row = ctx.store.prompts.getRowByName(name);
-  if (!row) throw notFound(`Prompt "${name}"`);
-  if (checkApiExposure(ctx, row, name, action)) return row;
+  const via = ctx.via;
+  if (via && via.key === null) {
+    if (!keylessAllows(row, via.loopback, action)) throw new AppError('unauthenticated', KEYLESS_REFUSED);
+    // Sharing rules do not apply to a keyless call: the prompt itself allows it.
+    return row;
+  }
+  if (!row || (via && row.api_access !== 1)) throw promptNotFound();
   const allowed = allowedActions(ctx.actor, subjectOf(ctx, row));
-  if (allowed.size === 0) throw notFound(`Prompt "${name}"`);
+  if (allowed.size === 0) throw promptNotFound();
+  if (via?.key) requireScope(via.key, SCOPE_FOR[action]);
   if (!allowed.has(action)) throw new AppError('forbidden', `You do not have permission to ${VERBS[action]} "${row.name}"`);
   return row;
+}
+
+/**
+ * Whether the actor may see the prompt's text (template, rendered messages, versions): read
+ * permission. A member who may only run (Chat only, a `run` share) gets outputs, never text.
+ * Keyless API calls act under the prompt's own keyless rule, which allows read.
+ */
+export function canReadText(ctx: Ctx, row: PromptRow): boolean {
+  if (ctx.via && ctx.via.key === null) return true;
+  return allowedActions(ctx.actor, subjectOf(ctx, row)).has('read');
 }

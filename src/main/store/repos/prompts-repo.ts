@@ -73,10 +73,11 @@ const BROAD_SEARCH = 1000;
 
 const MATCHES = 'WITH m AS MATERIALIZED (SELECT rowid AS id FROM prompts_fts WHERE prompts_fts MATCH :match) ';
 
-// Which prompts a member sees. Admins (viewer null) see every prompt.
+// Which prompts a member sees (the SQL twin of core/sharing/access.ts). Admins (viewer null) see
+// every prompt. The library lists what they may read: a run share, like Chat only, is not in it.
 export const VISIBLE: Record<PromptScope, string> = {
   library: `(p.owner_id = :viewer OR p.sharing_level IN ('library_view', 'library_edit')
-    OR EXISTS (SELECT 1 FROM prompt_shares s WHERE s.prompt_id = p.id AND s.user_id = :viewer))`,
+    OR EXISTS (SELECT 1 FROM prompt_shares s WHERE s.prompt_id = p.id AND s.user_id = :viewer AND s.permission IN ('view', 'edit')))`,
   runnable: `(p.owner_id = :viewer OR p.sharing_level <> 'private'
     OR EXISTS (SELECT 1 FROM prompt_shares s WHERE s.prompt_id = p.id AND s.user_id = :viewer AND s.permission IN ('run', 'edit')))`,
 };

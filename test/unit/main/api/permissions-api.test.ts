@@ -5,10 +5,13 @@ import { ACTORS, HTTP_STATUS, MATRIX_ACTIONS, expected, type Actor } from '../..
 import { buildMatrixWorld, deactivate, promptFor } from '../../../helpers/matrix-world';
 import { startTestHost, type TestHost } from '../../../helpers/host';
 import { http } from '../../../helpers/http';
+import { startFakeProvider, type FakeProvider } from '../../../helpers/fake-provider';
+import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
+import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
 
 const REQUEST: Record<Action, (name: string) => [method: string, path: string, body?: unknown]> = {
   read: (name) => ['GET', `/api/v1/prompts/${name}`],
-  run: (name) => ['POST', `/api/v1/prompts/${name}/render`, { variables: { who: 'x' } }],
+  run: (name) => ['POST', `/api/v1/prompts/${name}/run`, { variables: { who: 'x' }, model: 'local:echo' }],
   edit: (name) => ['POST', `/api/v1/prompts/${name}/versions`, { template: { kind: 'text', text: 'edited' } }],
   promote: (name) => ['POST', `/api/v1/prompts/${name}/versions/2/promote`, { notes: '' }],
   share: (name) => ['PUT', `/api/v1/prompts/${name}/sharing`, { level: 'library_edit' }],
@@ -16,14 +19,21 @@ const REQUEST: Record<Action, (name: string) => [method: string, path: string, b
 };
 
 let t: TestHost;
+let provider: FakeProvider;
 const keys = {} as Record<Actor, string>;
 beforeAll(async () => {
+  provider = await startFakeProvider();
   t = await startTestHost();
+  // Everyone may use it, so a refused run is about the prompt, never the model.
+  saveIntegration(t.owner, SaveIntegrationInput.parse({ name: 'local', kind: 'openai-compatible', baseUrl: `${provider.url}/v1`, models: ['echo'] }));
   const users = buildMatrixWorld(t.owner);
   for (const actor of ACTORS) keys[actor] = createKey(t.owner, { userEmail: users[actor].email, label: actor }).key;
   deactivate(t.owner, users);
 });
-afterAll(() => t.stop());
+afterAll(async () => {
+  await t.stop();
+  await provider.close();
+});
 
 describe('permission matrix through the HTTP API, with each member\'s key', () => {
   for (const level of SHARING_LEVELS) {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPrompt, deletePrompt } from '../../../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { promoteVersion } from '../../../../src/main/core/versions/lifecycle';
-import { renderPrompt } from '../../../../src/main/core/render/render-service';
+import { prepareRun } from '../../../../src/main/core/runs/run-service';
 import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
 import { AppError } from '../../../../src/main/core/errors';
-import { RenderInput, SaveVersionInput } from '../../../../src/shared/schemas/prompts';
+import { SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 import { SHARING_LEVELS, type Action } from '../../../../src/shared/schemas/sharing';
 import type { Ctx } from '../../../../src/main/core/context';
 import type { User } from '../../../../src/shared/schemas/users';
@@ -15,7 +15,8 @@ import { testWorkspace } from '../../../helpers/workspace';
 
 const ACT: Record<Action, (ctx: Ctx, name: string) => unknown> = {
   read: (ctx, name) => getPrompt(ctx, name),
-  run: (ctx, name) => renderPrompt(ctx, RenderInput.parse({ name, variables: { who: 'x' } })),
+  // The chat's run form: what running needs, without a provider (rendering needs read).
+  run: (ctx, name) => prepareRun(ctx, name),
   edit: (ctx, name) => saveVersion(ctx, SaveVersionInput.parse({ name, template: { kind: 'text', text: 'edited' } })),
   promote: (ctx, name) => promoteVersion(ctx, { name, number: 2, notes: '' }),
   share: (ctx, name) => setSharingLevel(ctx, { name, level: 'library_edit' }),
