@@ -7,6 +7,10 @@ export interface FakeProviderOptions {
   apiKey?: string;
   /** Models listed by GET /v1/models (both protocols). Default ['echo', 'slow', 'stall', 'huge', 'error-401', 'error-429', 'error-500', 'redirect']. */
   models?: string[];
+  /** Retry-After sent with the `error-429` model's answer (default '1'); null sends none. Any header value, e.g. '7' or an HTTP-date. */
+  retryAfter?: string | null;
+  /** Like OpenAI's "Incorrect API key provided: sk-…": auth failures (and the `error-401` model) quote the key the client sent. */
+  echoKey?: boolean;
 }
 
 export interface FakeRequest {
@@ -146,6 +150,13 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const requests: FakeRequest[] = [];
   let nextId = 1;
   let trapPort = 0;
+  const retryAfter = options.retryAfter === undefined ? '1' : options.retryAfter;
+  /** The key a request presented, as the provider would quote it back. */
+  const presentedKey = (req: IncomingMessage, protocol: Protocol): string | undefined => {
+    const raw = protocol === 'openai' ? req.headers.authorization : req.headers['x-api-key'];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    return value?.replace(/^Bearer /, '');
+  };
 
   function sendError(res: ServerResponse, protocol: Protocol, kind: ErrorKind, message: string, param?: string): void {
     const spec = ERRORS[kind];
@@ -157,7 +168,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     res.writeHead(spec.status, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(text),
-      ...(kind === 'rate_limit' ? { 'retry-after': '1' } : {}),
+      ...(kind === 'rate_limit' && retryAfter !== null ? { 'retry-after': retryAfter } : {}),
     });
     res.end(text);
   }
@@ -193,7 +204,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     }
     switch (model) {
       case 'error-401':
-        sendError(res, protocol, 'auth', 'Fake provider: invalid API key');
+        sendError(res, protocol, 'auth', options.echoKey ? `Incorrect API key provided: ${presentedKey(req, protocol) ?? ''}` : 'Fake provider: invalid API key');
         return undefined;
       case 'error-429':
         sendError(res, protocol, 'rate_limit', 'Fake provider: rate limit reached');
@@ -334,7 +345,9 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
           ? protocol === 'openai'
             ? "Fake provider: you didn't provide an API key (Authorization: Bearer KEY)"
             : 'Fake provider: x-api-key header is required'
-          : 'Fake provider: incorrect API key provided';
+          : options.echoKey
+            ? `Incorrect API key provided: ${presentedKey(req, protocol) ?? ''}. You can find your API key at https://example.invalid/keys.`
+            : 'Fake provider: incorrect API key provided';
       sendError(res, protocol, 'auth', message);
       return;
     }

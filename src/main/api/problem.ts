@@ -35,6 +35,8 @@ export interface Problem {
   detail: string;
   code: ErrorCode;
   field?: string;
+  /** rate_limited: seconds to wait, as in the Retry-After header (also where there is no header: an SSE `error` event). */
+  retryAfter?: number;
 }
 
 /** RFC 9457 body for an error; `type` is stable per code so clients can branch on it. */
@@ -47,6 +49,7 @@ export function toProblem(error: AppErrorShape): Problem {
     code: error.code,
   };
   if (error.field) problem.field = error.field;
+  if (error.retryAfter !== undefined) problem.retryAfter = error.retryAfter;
   return problem;
 }
 

@@ -22,7 +22,10 @@ export class AppError extends Error {
   }
 
   toJSON(): AppErrorShape {
-    return this.field ? { code: this.code, message: this.message, field: this.field } : { code: this.code, message: this.message };
+    const shape: AppErrorShape = this.field ? { code: this.code, message: this.message, field: this.field } : { code: this.code, message: this.message };
+    // Carried in the shape, not only as a header, so a streamed run's error event and the UI get it too.
+    if (this.retryAfter !== undefined) shape.retryAfter = this.retryAfter;
+    return shape;
   }
 }
 

@@ -23,6 +23,8 @@ export interface AppErrorShape {
   message: string;
   /** Dotted path of the input field at fault, e.g. `template.text` or `variables.name`. */
   field?: string;
+  /** rate_limited only: whole seconds to wait before retrying (the provider's or our own Retry-After). */
+  retryAfter?: number;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };

@@ -74,7 +74,8 @@ export interface RunProgress {
   usage: RunUsage;
   latencyMs: number | null;
   ttftMs: number | null;
-  error: { code: string; message: string } | null;
+  /** `retryAfter` (seconds) when the provider rate-limited the run. */
+  error: { code: string; message: string; retryAfter?: number } | null;
 }
 
 /** What the chat launcher and test panel need to run a prompt without seeing its template. */

@@ -15,6 +15,7 @@ import type {
 import type { User } from '../../../shared/schemas/users';
 import { keyHint } from './secret-box';
 import { fetchModelList, type ProviderTarget } from './providers';
+import { redactSecrets } from './redact-secrets';
 
 const mayUse = (actor: User, record: IntegrationRecord) =>
   actor.isActive && (actor.role === 'admin' || record.access === 'everyone' || record.memberIds.includes(actor.id));
@@ -122,6 +123,23 @@ function openKey(ctx: Ctx, record: IntegrationRecord): string | null {
   }
 }
 
+/**
+ * Every provider key this workspace holds, decrypted (keys that cannot be opened here are
+ * skipped): what redactSecrets looks for in a provider's error before anyone sees it.
+ */
+export function providerSecrets(ctx: Ctx): string[] {
+  const keys: string[] = [];
+  for (const record of ctx.store.integrations.list()) {
+    if (!record.apiKey) continue;
+    try {
+      keys.push(ctx.runtime.secrets.decrypt(record.apiKey));
+    } catch {
+      // Sealed on another machine: it cannot have been sent from here either.
+    }
+  }
+  return keys;
+}
+
 /** Tries the provider with the form's settings (the stored key when none is typed): lists its models. */
 export async function testIntegration(ctx: Ctx, input: z.output<typeof TestIntegrationInput>): Promise<IntegrationTestResult> {
   assertAdmin(ctx.actor);
@@ -140,7 +158,9 @@ export async function testIntegration(ctx: Ctx, input: z.output<typeof TestInteg
       message: models.length > 0 ? `Connected: ${models.length} models available` : 'Connected; this provider lists no models, so add them by hand',
     };
   } catch (error) {
-    return { ok: false, models: [], latencyMs: Math.round(performance.now() - started), message: (error as Error).message };
+    // The provider may quote the key it was sent ("Incorrect API key provided: sk-…").
+    const message = redactSecrets((error as Error).message, [apiKey, ...providerSecrets(ctx)]);
+    return { ok: false, models: [], latencyMs: Math.round(performance.now() - started), message };
   }
 }
 

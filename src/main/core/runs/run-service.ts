@@ -341,7 +341,7 @@ function progress(run: ActiveRun, cursor: number): RunProgress {
     usage: run.usage,
     latencyMs: run.latencyMs,
     ttftMs: run.ttftMs,
-    error: run.error ? { code: run.error.code, message: run.error.message } : null,
+    error: run.error ? { code: run.error.code, message: run.error.message, ...(run.error.retryAfter === undefined ? {} : { retryAfter: run.error.retryAfter }) } : null,
   };
 }
 

@@ -1,0 +1,66 @@
+/**
+ * Provider errors often quote the request back ("Incorrect API key provided: sk-abc…"), and
+ * whatever a provider says is shown in the chat, written to the logs and exported. This is the
+ * one place such text is cleaned before it enters the core: see providerFailure (runs) and
+ * testIntegration (Settings → Test connection).
+ */
+
+/** What a secret is replaced with. */
+export const REDACTED = '[redacted]';
+
+/** Stored keys shorter than this are not looked for (too likely to match ordinary words). */
+const MIN_KNOWN_SECRET = 8;
+/** A run of at least this many characters of a stored key counts as that key (a masked echo such as `sk-abc12***wxyz`). */
+const MIN_KEY_FRAGMENT = 8;
+
+/** Runs of characters keys are made of; `*` is how providers mask the middle of an echoed key. */
+const TOKEN = /[A-Za-z0-9_\-+/=.~*]+/g;
+/** `Bearer x`, `Basic x`, `Token x` (an echoed Authorization header). */
+const AUTH_SCHEME = /\b(bearer|basic|token)(\s+)([^\s"',;]+)/gi;
+/** `api_key=x`, `"x-api-key": "x"`, `authorization: x`, `secret=x` (an echoed header or query parameter). */
+const NAMED_SECRET = /\b(x-api-key|api[-_]?key|access[-_]?token|auth[-_]?token|authorization|secret|password)(["']?\s*[:=]\s*["']?)([^\s"',;&]+)/gi;
+/** Key prefixes providers use: OpenAI and Anthropic `sk-`, Stripe-like `sk_`, Groq `gsk_`, xAI `xai-`, Hugging Face `hf_`, GitHub `ghp_`, Google `AIza`. */
+const KEY_PREFIX = /^(?:sk|rk|pk|gsk|xai|hf|ghp|gho|ghs|github_pat|pplx|nvapi|r8)[-_]|^AIza/;
+
+function looksLikeKey(token: string): boolean {
+  const bare = token.replace(/^[.=]+|[.=]+$/g, '');
+  if (KEY_PREFIX.test(bare) && bare.length >= 8) return true;
+  if (bare.length < 20) return false;
+  const upper = /[A-Z]/.test(bare);
+  const lower = /[a-z]/.test(bare);
+  const digit = /[0-9]/.test(bare);
+  // Mixed case with digits is how random keys look and how prose and model names ("gpt-4o-mini-2024-07-18") do not.
+  if (upper && lower && digit) return true;
+  // Long hex or base36 strings (hashes, UUID-like tokens): letters and digits, 32 characters or more.
+  return bare.length >= 32 && digit && (upper || lower);
+}
+
+/**
+ * `text` with secrets replaced by `[redacted]`: every occurrence of a `known` secret (the stored
+ * provider keys and the key being tried), any run of 8 or more characters of one (masked echoes),
+ * the value after `Bearer`/`Basic`/`Token` or after a key-like name (`api_key=`, `x-api-key:`,
+ * `authorization:`…), tokens with a provider key prefix (`sk-`, `gsk_`, `xai-`…) and long
+ * random-looking tokens (20+ characters mixing upper case, lower case and digits, or 32+
+ * mixing letters and digits). Linear in the text for each known secret; never throws.
+ *
+ * @example
+ * redactSecrets('Incorrect API key provided: sk-abc123xyz', []) // 'Incorrect API key provided: [redacted]'
+ * redactSecrets('denied for hunter2hunter2', ['hunter2hunter2']) // 'denied for [redacted]'
+ */
+export function redactSecrets(text: string, known: Iterable<string | null | undefined>): string {
+  const secrets = [...new Set([...known].filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_KNOWN_SECRET).map((s) => s.trim()))]
+    // Longest first, so a key that contains another is removed whole.
+    .sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join(REDACTED);
+  out = out.replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
+  out = out.replace(NAMED_SECRET, (whole, name: string, sep: string, value: string) => (value === REDACTED || value.length < 4 ? whole : `${name}${sep}${REDACTED}`));
+  return out.replace(TOKEN, (token) => {
+    if (looksLikeKey(token)) return REDACTED;
+    // A masked echo keeps pieces of the key between the asterisks: each long enough piece is the key's.
+    for (const piece of token.split('*')) {
+      if (piece.length >= MIN_KEY_FRAGMENT && secrets.some((s) => s.includes(piece))) return REDACTED;
+    }
+    return token;
+  });
+}

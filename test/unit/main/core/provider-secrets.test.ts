@@ -1,0 +1,202 @@
+/**
+ * Issue 10 item 9: a provider error that quotes the request never shows, logs, stores or exports
+ * a key. A property test of the one redaction function, then a provider that echoes the key it
+ * was sent (several key shapes), followed through every door: API answer, SSE error event, the
+ * chat's run state, the log row, CSV and JSONL exports, the database files and Test connection.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import fc from 'fast-check';
+import { APICallError } from 'ai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../../../helpers/fake-provider';
+import { startTestHost, type TestHost } from '../../../helpers/host';
+import { seedPrompt } from '../../../helpers/workspace';
+import { REDACTED, redactSecrets } from '../../../../src/main/core/integrations/redact-secrets';
+import { providerFailure } from '../../../../src/main/core/runs/run-errors';
+import { guardedFetch } from '../../../../src/main/core/integrations/guarded-fetch';
+import { saveIntegration, testIntegration } from '../../../../src/main/core/integrations/integrations';
+import { startRun, watchRun } from '../../../../src/main/core/runs/run-service';
+import { getLog, resolveFilter } from '../../../../src/main/core/logs/logs-service';
+import { SaveIntegrationInput, TestIntegrationInput } from '../../../../src/shared/schemas/integrations';
+import { StartRunInput } from '../../../../src/shared/schemas/runs';
+import { LogFilterSchema } from '../../../../src/shared/schemas/logs';
+
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const randomKey = (length: number, seed: number) => Array.from({ length }, (_, i) => BASE62[(seed * 7919 + i * 104729 + i * i * 31) % 62]).join('');
+const keyChars = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...BASE62.split('')), minLength: min, maxLength: max });
+/** Prose around a key: anything but key characters next to it, so the key stays one token. */
+const prose = fc.string({ unit: fc.constantFrom(' ', ':', ',', '"', '(', ')', '\n', 'é', '→', ...'the key was refused'.split('')), maxLength: 40 });
+const glued = (before: string, key: string, after: string) => `${before}${before && /\w$/.test(before) ? ' ' : ''}${key}${after && /^\w/.test(after) ? ' ' : ''}${after}`;
+
+describe('redactSecrets', () => {
+  it('removes a stored key wherever it appears, whatever it looks like', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 8, maxLength: 64 }).filter((s) => s.trim().length >= 8), fc.string(), fc.string(), (key, before, after) => {
+        fc.pre(!REDACTED.includes(key.trim()) && !(before + after).includes(key.trim()));
+        const out = redactSecrets(`${before}${key.trim()}${after}`, [key]);
+        expect(out).not.toContain(key.trim());
+      }),
+    );
+  });
+
+  it('removes the masked echo of a stored key (first characters, asterisks, last characters)', () => {
+    fc.assert(
+      fc.property(keyChars(24, 64), fc.integer({ min: 8, max: 12 }), prose, prose, (key, shown, before, after) => {
+        const echo = `${key.slice(0, shown)}${'*'.repeat(12)}${key.slice(-4)}`;
+        const out = redactSecrets(glued(before, echo, after), [key]);
+        expect(out).not.toContain(key.slice(0, shown));
+      }),
+    );
+  });
+
+  it('removes unknown keys by shape: Bearer values, sk-/gsk_/xai- keys, long random tokens, key=value', () => {
+    fc.assert(
+      fc.property(
+        keyChars(20, 60).filter((k) => /[A-Z]/.test(k) && /[a-z]/.test(k) && /\d/.test(k)),
+        fc.constantFrom('Bearer ', 'Authorization: Bearer ', 'sk-', 'sk-proj-', 'sk-ant-api03-', 'gsk_', 'xai-', 'api_key=', '"x-api-key": "', ''),
+        prose,
+        prose,
+        (key, lead, before, after) => {
+          const out = redactSecrets(glued(before, `${lead}${key}`, after), []);
+          expect(out).not.toContain(key);
+        },
+      ),
+    );
+  });
+
+  it('leaves ordinary provider messages alone', () => {
+    for (const message of [
+      'The model `gpt-4o-mini-2024-07-18` does not exist or you do not have access to it.',
+      'Rate limit reached for claude-3-5-sonnet-20241022 on requests per minute. Please try again in 20s.',
+      "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens.",
+      'local answered 500: Fake provider: internal server error',
+      'connection refused (is the server running?)',
+    ]) {
+      expect(redactSecrets(message, ['unrelated-secret-value'])).toBe(message);
+    }
+  });
+
+  it('is applied by providerFailure to every kind of failure, keeping code and retryAfter', () => {
+    const key = 'my-own-secret-9';
+    const guard = guardedFetch({ responseTimeoutMs: 1000, idleTimeoutMs: 1000, maxResponseBytes: 1024, maxRedirects: 0 });
+    const apiError = (status: number, headers: Record<string, string> = {}) =>
+      new APICallError({ message: 'x', url: 'http://127.0.0.1/v1', requestBodyValues: {}, statusCode: status, responseHeaders: headers, responseBody: JSON.stringify({ error: { message: `bad key ${key} or Bearer ${randomKey(30, 3)}` } }) });
+    for (const [error, code] of [
+      [apiError(401), 'provider_error'],
+      [apiError(429, { 'retry-after': '9' }), 'rate_limited'],
+      [new TypeError('fetch failed', { cause: { message: `socket hang up sending ${key}` } }), 'provider_error'],
+    ] as const) {
+      const failure = providerFailure(error, guard, 'local', [key, null]);
+      expect(failure.code).toBe(code);
+      expect(failure.message).not.toContain(key);
+      expect(failure.message).toContain(REDACTED);
+      if (code === 'rate_limited') expect(failure.retryAfter).toBe(9);
+    }
+  });
+});
+
+/** Key shapes a provider might echo: OpenAI project key, Anthropic key, a local server's plain word key, one with symbols. */
+const KEYS = {
+  openai: `sk-proj-${randomKey(48, 1)}`,
+  anthropic: `sk-ant-api03-${randomKey(40, 2)}`,
+  plain: 'my-local-server-password',
+  symbols: 'p@ss/w0rd+with=symbols!',
+};
+
+let t: TestHost;
+let provider: FakeProvider;
+
+function events(text: string): [string, any][] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return text
+    .split('\n\n')
+    .filter((b) => b.trim())
+    .map((b) => [/^event: (.*)$/m.exec(b)?.[1] ?? 'message', JSON.parse(b.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n'))]);
+}
+
+async function exported(format: 'csv' | 'jsonl'): Promise<string> {
+  const { exports } = t.owner.runtime;
+  const started = exports.start(t.owner, resolveFilter(t.owner, LogFilterSchema.parse({ status: 'error' })), format);
+  let status = started;
+  while (status.state === 'running') {
+    await new Promise((r) => setTimeout(r, 10));
+    status = exports.status(t.owner, started.exportId);
+  }
+  return readFileSync(status.path!, 'utf8');
+}
+
+beforeAll(async () => {
+  // The provider wants another key, and quotes back whichever one it was sent.
+  provider = await startFakeProvider({ apiKey: 'the-right-key', echoKey: true });
+  t = await startTestHost();
+  seedPrompt(t.owner, 'greet', 'Say hello to {{name}}', { api: true });
+  for (const [shape, key] of Object.entries(KEYS)) {
+    for (const kind of ['openai-compatible', 'anthropic'] as const) {
+      saveIntegration(t.owner, SaveIntegrationInput.parse({ name: `${shape}-${kind}`, kind, baseUrl: `${provider.url}/v1`, apiKey: key, models: ['echo'] }));
+    }
+  }
+});
+afterAll(async () => {
+  await t.stop();
+  await provider.close();
+});
+
+describe.each(Object.entries(KEYS))('a provider quoting a %s key back', (shape, key) => {
+  describe.each(['openai-compatible', 'anthropic'])('over %s', (kind) => {
+    const model = `${shape}-${kind}:echo`;
+
+    it('never shows it: API answer, SSE error event, chat run state, log row', async () => {
+      const plain = await t.call('POST', '/api/v1/prompts/greet/run', { variables: { name: 'Ada' }, model });
+      expect(plain.status).toBe(502);
+      expect(plain.json().detail).toContain('Incorrect API key provided');
+      expect(plain.text).not.toContain(key);
+
+      const streamed = await t.call('POST', '/api/v1/prompts/greet/run', { variables: { name: 'Ada' }, model, stream: true });
+      const last = events(streamed.text).at(-1)!;
+      expect(last[0]).toBe('error');
+      expect(last[1].detail).toContain(REDACTED);
+      expect(streamed.text).not.toContain(key);
+
+      const started = startRun(t.owner, StartRunInput.parse({ name: 'greet', variables: { name: 'Ada' }, model, source: 'chat' }));
+      let progress = await watchRun(t.owner, { runId: started.runId, cursor: 0 });
+      for (let i = 0; progress.status === 'running' && i < 10; i++) progress = await watchRun(t.owner, { runId: started.runId, cursor: progress.cursor });
+      expect(progress.status).toBe('error');
+      expect(progress.error!.message).toContain(REDACTED);
+      expect(JSON.stringify(progress)).not.toContain(key);
+
+      const row = getLog(t.owner, started.runId);
+      expect(row.error).toContain(REDACTED);
+      expect(JSON.stringify(row)).not.toContain(key);
+      const viaApi = await t.call('GET', `/api/v1/logs/${plain.json().runId ?? started.runId}`);
+      expect(viaApi.text).not.toContain(key);
+    });
+
+    it('never tells Test connection what was sent', async () => {
+      const typed = await testIntegration(t.owner, TestIntegrationInput.parse({ kind, baseUrl: `${provider.url}/v1`, apiKey: key }));
+      expect(typed.ok).toBe(false);
+      expect(typed.message).not.toContain(key);
+      const id = t.owner.store.integrations.getByName(`${shape}-${kind}`)!.id;
+      const stored = await testIntegration(t.owner, TestIntegrationInput.parse({ id, kind, baseUrl: `${provider.url}/v1` }));
+      expect(stored.ok).toBe(false);
+      expect(stored.message).toContain(REDACTED);
+      expect(stored.message).not.toContain(key);
+    });
+  });
+});
+
+describe('after every failed run', () => {
+  it('no key is in a CSV or JSONL export, nor in the database files', async () => {
+    const csv = await exported('csv');
+    const jsonl = await exported('jsonl');
+    expect(csv).toContain('Incorrect API key provided');
+    t.owner.store.db.pragma('wal_checkpoint(PASSIVE)');
+    const dir = dirname(t.owner.store.db.name);
+    const files = readdirSync(dir).filter((f) => f.startsWith('promptdesk.db')).map((f) => readFileSync(join(dir, f)).toString('latin1'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const key of Object.values(KEYS)) {
+      expect(csv).not.toContain(key);
+      expect(jsonl).not.toContain(key);
+      for (const file of files) expect(file).not.toContain(key);
+    }
+  });
+});
