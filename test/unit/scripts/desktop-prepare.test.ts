@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  electronExecutableFor,
+  installerEnv,
+  isElectronBinaryInstalled,
+  nativeStampFor,
+  planDesktopStart,
+  runDesktopPrepare,
+  type DesktopState,
+} from '../../../scripts/desktop/plan';
+import { buildElectronNative, type Rebuild } from '../../../scripts/desktop/native-build';
+
+const WANTED = nativeStampFor('41.7.1', '12.11.1', 'linux', 'x64');
+const state = (over: Partial<DesktopState> = {}): DesktopState => ({
+  electronVersion: '41.7.1',
+  isElectronInstalled: true,
+  nativeStamp: WANTED,
+  wantedNativeStamp: WANTED,
+  ...over,
+});
+
+describe('npm start: what to do before Electron launches', () => {
+  it('fetches Electron exactly when its binary is missing and builds natives exactly when the stamp differs', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.option(fc.string(), { nil: undefined }), fc.string(), (isElectronInstalled, nativeStamp, wanted) => {
+        const steps = planDesktopStart(state({ isElectronInstalled, nativeStamp, wantedNativeStamp: wanted }));
+        expect(steps.includes('fetch-electron')).toBe(!isElectronInstalled);
+        expect(steps.includes('build-native')).toBe(nativeStamp !== wanted);
+        // Electron first: the native build is pointless without the binary it is for.
+        if (steps.length === 2) expect(steps).toEqual(['fetch-electron', 'build-native']);
+      }),
+    );
+  });
+
+  it('rebuilds natives for a new Electron, a new better-sqlite3 and another platform or arch', () => {
+    const variants = [
+      nativeStampFor('42.0.0', '12.11.1', 'linux', 'x64'),
+      nativeStampFor('41.7.1', '12.12.0', 'linux', 'x64'),
+      nativeStampFor('41.7.1', '12.11.1', 'win32', 'x64'),
+      nativeStampFor('41.7.1', '12.11.1', 'linux', 'arm64'),
+    ];
+    for (const old of variants) expect(planDesktopStart(state({ nativeStamp: old }))).toEqual(['build-native']);
+    // The stamp of the old script (the Electron version alone) is rebuilt once too.
+    expect(planDesktopStart(state({ nativeStamp: '41.7.1' }))).toEqual(['build-native']);
+  });
+
+  describe('Electron binary detection (the test of electron/install.js)', () => {
+    const dir = '/x/node_modules/electron';
+    const files = (platform: string, version: string, pathTxt = electronExecutableFor(platform)) => ({
+      [join(dir, 'dist', 'version')]: version,
+      [join(dir, 'path.txt')]: pathTxt,
+      [join(dir, 'dist', electronExecutableFor(platform))]: 'binary',
+    });
+    const check = (fs: Record<string, string>, platform: string) =>
+      isElectronBinaryInstalled(dir, '41.7.1', platform, (p) => fs[p], (p) => p in fs);
+
+    it.each(['linux', 'darwin', 'win32', 'freebsd'])('%s: installed when version, path.txt and executable agree', (platform) => {
+      expect(check(files(platform, '41.7.1'), platform)).toBe(true);
+      expect(check(files(platform, 'v41.7.1\n'), platform)).toBe(true);
+    });
+
+    it.each(['linux', 'darwin', 'win32'])('%s: missing when any part is missing or stale', (platform) => {
+      const full = files(platform, '41.7.1');
+      for (const key of Object.keys(full)) {
+        const partial = { ...full };
+        delete partial[key];
+        expect(check(partial, platform)).toBe(false);
+      }
+      expect(check(files(platform, '40.0.0'), platform)).toBe(false);
+      expect(check(files(platform, '41.7.1', 'other'), platform)).toBe(false);
+      // What `npm install` leaves now: the package without its binary.
+      expect(check({}, platform)).toBe(false);
+    });
+  });
+
+  it('runs the installer without ELECTRON_SKIP_BINARY_DOWNLOAD, whatever its case, and keeps the rest', () => {
+    const env = installerEnv({ ELECTRON_SKIP_BINARY_DOWNLOAD: '1', electron_skip_binary_download: '1', ELECTRON_MIRROR: 'http://mirror', PATH: '/bin' });
+    expect(env).toEqual({ ELECTRON_MIRROR: 'http://mirror', PATH: '/bin' });
+  });
+
+  describe('runDesktopPrepare', () => {
+    const run = async (initial: DesktopState, fetchResult: { installs: boolean; output?: string }, buildError?: Error) => {
+      let current = initial;
+      const calls: string[] = [];
+      const logs: string[] = [];
+      const errors: string[] = [];
+      const code = await runDesktopPrepare({
+        readState: () => current,
+        fetchElectron: async () => {
+          calls.push('fetch');
+          if (fetchResult.installs) current = { ...current, isElectronInstalled: true };
+          return fetchResult.output;
+        },
+        buildNative: async () => {
+          calls.push('build');
+          if (buildError) throw buildError;
+        },
+        log: (line) => logs.push(line),
+        error: (line) => errors.push(line),
+      });
+      return { code, calls, logs, errors };
+    };
+
+    it('launches at once when everything is in place', async () => {
+      expect(await run(state(), { installs: true })).toEqual({ code: 0, calls: [], logs: [], errors: [] });
+    });
+
+    it('fetches then builds on the first start', async () => {
+      const result = await run(state({ isElectronInstalled: false, nativeStamp: undefined }), { installs: true });
+      expect(result).toMatchObject({ code: 0, calls: ['fetch', 'build'], errors: [] });
+    });
+
+    it('stops with one line saying what to do when the download host is unreachable', async () => {
+      const stack = 'RequestError: getaddrinfo ENOTFOUND github.com\n    at ClientRequest.<anonymous> (got/index.js:970:111)\n    at emit';
+      const result = await run(state({ isElectronInstalled: false, nativeStamp: undefined }), { installs: false, output: stack });
+      expect(result.code).toBe(1);
+      expect(result.calls).toEqual(['fetch']);
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]).not.toContain('\n');
+      expect(result.errors[0]).toContain('Electron 41.7.1');
+      expect(result.errors[0]).toContain('ENOTFOUND github.com');
+      expect(result.errors[0]).toContain('npm start');
+      expect(result.errors[0]).toContain('promptdesk serve');
+    });
+
+    it('does not trust an installer that exits 0 without a binary (ELECTRON_SKIP_BINARY_DOWNLOAD)', async () => {
+      const result = await run(state({ isElectronInstalled: false }), { installs: false, output: undefined });
+      expect(result.code).toBe(1);
+      expect(result.errors).toHaveLength(1);
+    });
+
+    it('stops with one line when the native build fails', async () => {
+      const result = await run(state({ nativeStamp: undefined }), { installs: true }, new Error("node-gyp failed to rebuild 'better-sqlite3'\nmore"));
+      expect(result).toMatchObject({ code: 1, calls: ['build'] });
+      expect(result.errors).toEqual([expect.stringContaining("node-gyp failed to rebuild 'better-sqlite3'")]);
+      expect(result.errors[0]).not.toContain('\n');
+    });
+  });
+});
+
+describe('the Electron build of better-sqlite3 (@electron/rebuild)', () => {
+  const setup = () => {
+    const root = mkdtempSync(join(tmpdir(), 'promptdesk-native-'));
+    const sqliteDir = join(root, 'node_modules', 'better-sqlite3');
+    mkdirSync(join(sqliteDir, 'build', 'Release'), { recursive: true });
+    writeFileSync(join(sqliteDir, 'package.json'), JSON.stringify({ name: 'better-sqlite3', version: '12.11.1' }));
+    writeFileSync(join(sqliteDir, 'binding.gyp'), '{}');
+    writeFileSync(join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'), 'node-abi');
+    return { root, sqliteDir };
+  };
+  const snapshot = (dir: string): Record<string, string> =>
+    Object.fromEntries(
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => [join(entry.parentPath, entry.name), readFileSync(join(entry.parentPath, entry.name), 'utf8')]),
+    );
+
+  it('asks @electron/rebuild for better-sqlite3 alone, in a copy, and installs the result in .native/electron', async () => {
+    const { root, sqliteDir } = setup();
+    const before = snapshot(sqliteDir);
+    const calls: Parameters<Rebuild>[0][] = [];
+    const rebuild: Rebuild = async (options) => {
+      calls.push(options);
+      const moduleDir = join(options.buildPath, 'node_modules', 'better-sqlite3');
+      // The copy must not carry the Node build, or a no-op rebuild would pass it off as Electron's.
+      expect(existsSync(join(moduleDir, 'build'))).toBe(false);
+      expect(existsSync(join(moduleDir, 'binding.gyp'))).toBe(true);
+      mkdirSync(join(moduleDir, 'build', 'Release'), { recursive: true });
+      writeFileSync(join(moduleDir, 'build', 'Release', 'better_sqlite3.node'), 'electron-abi');
+    };
+    try {
+      await buildElectronNative({ root, sqliteDir, electronVersion: '41.7.1', stamp: WANTED, rebuild });
+      expect(calls).toEqual([expect.objectContaining({ electronVersion: '41.7.1', onlyModules: ['better-sqlite3'], force: true })]);
+      expect(calls[0]!.buildPath.startsWith(join(root, '.native'))).toBe(true);
+      expect(readFileSync(join(root, '.native', 'electron', 'better_sqlite3.node'), 'utf8')).toBe('electron-abi');
+      expect(readFileSync(join(root, '.native', 'electron', 'version.txt'), 'utf8')).toBe(WANTED);
+      expect(snapshot(sqliteDir)).toEqual(before); // the Node build stays for the CLI and tests
+      expect(existsSync(join(root, '.native', 'build'))).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a failed rebuild installs nothing and writes no stamp, so the next start retries', async () => {
+    const { root, sqliteDir } = setup();
+    const rebuild: Rebuild = async () => {
+      throw new Error('node-gyp failed to rebuild');
+    };
+    try {
+      await expect(buildElectronNative({ root, sqliteDir, electronVersion: '41.7.1', stamp: WANTED, rebuild })).rejects.toThrow('node-gyp failed');
+      expect(existsSync(join(root, '.native', 'electron', 'version.txt'))).toBe(false);
+      expect(existsSync(join(root, '.native', 'build'))).toBe(false);
+      // A rebuild that "succeeds" without producing the binary is a failure too.
+      await expect(buildElectronNative({ root, sqliteDir, electronVersion: '41.7.1', stamp: WANTED, rebuild: async () => {} })).rejects.toThrow(/left no/);
+      expect(existsSync(join(root, '.native', 'electron', 'version.txt'))).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
