@@ -37,3 +37,37 @@ export function lockNavigation(contents: Pick<WebContents, 'on' | 'setWindowOpen
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
+
+/**
+ * The only permission granted, and only to the app's own page: writing text to the clipboard
+ * (the copy buttons for keys, snippets and log entries). Camera, microphone, notifications,
+ * geolocation, MIDI, HID/USB/serial, screen capture, clipboard reads, `openExternal`… are refused.
+ */
+export const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/**
+ * Whether a page at `requestingUrl` gets `permission`: one decision for requests and checks.
+ * Unknown or missing URLs are refused (a permission never goes to a frame we cannot name).
+ * @example isPermissionGranted('media', appUrl, isAppUrl) // false
+ */
+export function isPermissionGranted(permission: string, requestingUrl: string | undefined, isAppUrl: (url: string) => boolean): boolean {
+  return GRANTED_PERMISSIONS.has(permission) && requestingUrl !== undefined && isAppUrl(requestingUrl);
+}
+
+/**
+ * Electron grants every permission a page asks for unless the session says otherwise (security
+ * checklist, "Handle session permission requests from remote content"): deny by default, for
+ * prompts (request), silent queries (check) and devices (HID, USB, serial).
+ */
+export function denyPermissions(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>,
+  isAppUrl: (url: string) => boolean,
+): void {
+  session.setPermissionRequestHandler((contents, permission, callback, details) => {
+    callback(isPermissionGranted(permission, details?.requestingUrl ?? contents?.getURL(), isAppUrl));
+  });
+  session.setPermissionCheckHandler((contents, permission, _origin, details) =>
+    isPermissionGranted(permission, details?.requestingUrl ?? contents?.getURL(), isAppUrl),
+  );
+  session.setDevicePermissionHandler(() => false);
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHost, type Host } from '../host';
 import { registerIpc } from '../ipc/register';
-import { enforceCsp, lockNavigation, secureWebPreferences } from './security';
+import { denyPermissions, enforceCsp, lockNavigation, secureWebPreferences } from './security';
 import { safeStorageBox } from './safe-storage-box';
 
 const rendererUrl = (): string =>
@@ -61,6 +61,7 @@ export async function boot(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => lockNavigation(contents, isAppUrl));
   await app.whenReady();
   enforceCsp(session.defaultSession);
+  denyPermissions(session.defaultSession, isAppUrl);
   try {
     host = await startHost({
       dataDir: process.env['PROMPTDESK_DATA_DIR'] ?? app.getPath('userData'),

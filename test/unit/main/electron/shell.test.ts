@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { CHANNELS } from '../../../../src/shared/contract/channels';
 
 // Electron cannot launch on CI machines: replace the module and assert what the shell asks of it.
+type FakeWebContents = { getURL(): string } | null;
+type PermissionRequestHandler = (contents: FakeWebContents, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void;
+type PermissionCheckHandler = (contents: FakeWebContents, permission: string, origin: string, details: { requestingUrl?: string }) => boolean;
 const electron = vi.hoisted(() => {
   const handlers = new Map<string, (event: unknown, input: unknown) => unknown>();
   const windows: { options: { webPreferences: Record<string, unknown> }; contents: FakeContents }[] = [];
@@ -27,6 +30,9 @@ const electron = vi.hoisted(() => {
     loaded: [] as string[],
     quit: vi.fn(),
     errorBox: vi.fn(),
+    permissionRequest: null as null | PermissionRequestHandler,
+    permissionCheck: null as null | PermissionCheckHandler,
+    devicePermission: null as null | ((details: unknown) => boolean),
   };
   return { handlers, windows, appEvents, FakeContents, state };
 });
@@ -70,6 +76,9 @@ vi.mock('electron', () => {
     session: {
       defaultSession: {
         webRequest: { onHeadersReceived: (fn: typeof state.csp) => (state.csp = fn) },
+        setPermissionRequestHandler: (fn: typeof state.permissionRequest) => (state.permissionRequest = fn),
+        setPermissionCheckHandler: (fn: typeof state.permissionCheck) => (state.permissionCheck = fn),
+        setDevicePermissionHandler: (fn: typeof state.devicePermission) => (state.devicePermission = fn),
       },
     },
   };
@@ -147,6 +156,46 @@ describe('Electron shell', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("object-src 'none'");
     expect(csp).not.toContain('unsafe-eval');
+  });
+
+  // Every permission name Electron 41 passes to the request and check handlers, plus one it may add later.
+  const PERMISSIONS = [
+    'clipboard-read', 'clipboard-sanitized-write', 'deprecated-sync-clipboard-read', 'display-capture', 'fileSystem', 'fullscreen',
+    'geolocation', 'hid', 'idle-detection', 'keyboardLock', 'media', 'mediaKeySystem', 'midi', 'midiSysex', 'notifications',
+    'openExternal', 'pointerLock', 'serial', 'speaker-selection', 'storage-access', 'top-level-storage-access', 'unknown', 'usb',
+    'window-management', 'some-future-permission',
+  ];
+  const FOREIGN_URLS = ['https://evil.example/', 'http://127.0.0.1:4319/', 'file:///etc/passwd', 'about:blank', '', 'not a url'];
+
+  it('denies every session permission by default: requests, checks and devices', () => {
+    const appUrl = electron.state.loaded[0]!;
+    const request = electron.state.permissionRequest!;
+    const check = electron.state.permissionCheck!;
+    expect(request).toBeTypeOf('function');
+    expect(check).toBeTypeOf('function');
+    const asked = (permission: string, url: string | undefined, contentsUrl: string): boolean[] => {
+      const contents = { getURL: () => contentsUrl };
+      let granted: boolean | undefined;
+      request(contents, permission, (answer) => (granted = answer), url === undefined ? {} : { requestingUrl: url });
+      return [granted!, check(contents, permission, url ?? contentsUrl, url === undefined ? {} : { requestingUrl: url })];
+    };
+    for (const permission of PERMISSIONS) {
+      // The app's own page gets only the clipboard write its copy buttons use.
+      const forApp = permission === 'clipboard-sanitized-write';
+      expect(asked(permission, appUrl, appUrl), `${permission} for the app`).toEqual([forApp, forApp]);
+      expect(asked(permission, `${appUrl}#/settings`, appUrl), `${permission} for an app route`).toEqual([forApp, forApp]);
+      for (const url of FOREIGN_URLS) {
+        expect(asked(permission, url, url), `${permission} for ${url}`).toEqual([false, false]);
+        // A foreign frame inside the app window is judged by its own URL, not the window's.
+        expect(asked(permission, url, appUrl), `${permission} for ${url} in the app`).toEqual([false, false]);
+      }
+    }
+    // No frame to name: refused.
+    let granted: boolean | undefined;
+    request(null, 'clipboard-sanitized-write', (answer) => (granted = answer), {});
+    expect(granted).toBe(false);
+    expect(check(null, 'clipboard-sanitized-write', '', {})).toBe(false);
+    expect(electron.state.devicePermission!({ deviceType: 'usb', origin: appUrl })).toBe(false);
   });
 
   it('explains a data file it refuses, leaves it untouched, and quits without a window', async () => {
