@@ -1,10 +1,11 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { AppError } from '../core/errors';
 import { authenticateKey } from '../core/keys/keys-service';
 import type { Workspace } from '../core/workspace';
 import type { ApiEnv } from './env';
 import { RateLimiter, type RateLimits } from './rate-limit';
+import { AuthThrottle, limitAddress, type ClientSignals } from './auth-throttle';
 
 const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'access_token', 'token', 'authorization'];
 
@@ -18,28 +19,35 @@ function presentedKey(authorization: string | undefined, xAuthorization: string 
   return /^bearer\s+/i.test(trimmed) ? trimmed.replace(/^bearer\s+/i, '') : trimmed;
 }
 
-const isLoopback = (address: string | undefined) =>
-  address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-
+/** The signals {@link AuthThrottle} tells local clients apart by. */
+export function clientSignals(c: Context<ApiEnv>): ClientSignals {
+  return {
+    address: getConnInfo(c).remote.address,
+    userAgent: c.req.header('user-agent'),
+    origin: c.req.header('origin'),
+    referer: c.req.header('referer'),
+  };
+}
 
 /**
  * API key from `Authorization: Bearer` or `X-Authorization`; never from the query string.
- * Failed authentications per address and requests per key are rate limited (429 + Retry-After).
+ * Failed authentications are limited per presented key and per client, never per address
+ * alone (see {@link AuthThrottle}); requests per key are limited too (429 + Retry-After).
  */
 export function requireKey(workspace: Workspace, limits: RateLimits): MiddlewareHandler<ApiEnv> {
   const perKey = new RateLimiter(limits.perKeyPerSecond, limits.perKeyBurst);
-  const failures = new RateLimiter(limits.failedAuthPerMinute / 60, limits.failedAuthPerMinute);
+  const throttle = new AuthThrottle(limits.failedAuthPerMinute);
   return async (c, next) => {
     const url = new URL(c.req.url);
-    const address = getConnInfo(c).remote.address ?? 'unknown';
-    const loopback = isLoopback(address);
-    const waitFailures = failures.peek(address);
-    if (waitFailures > 0) throw AppError.rateLimited('Too many failed authentications from this address; wait and retry', waitFailures);
+    const client = clientSignals(c);
+    const loopback = limitAddress(client.address) === 'loopback';
+    const key = presentedKey(c.req.header('authorization'), c.req.header('x-authorization'));
+    const waitFailures = throttle.waitBefore(client, key);
+    if (waitFailures > 0) throw AppError.rateLimited('Too many failed authentications; wait and retry', waitFailures);
     try {
       if (KEY_QUERY_PARAMS.some((p) => url.searchParams.has(p))) {
         throw new AppError('unauthenticated', 'API keys in the URL are refused (they end up in logs): send it in the Authorization header');
       }
-      const key = presentedKey(c.req.header('authorization'), c.req.header('x-authorization'));
       if (!key) {
         if (!KEYLESS_ROUTE.test(url.pathname) || !['GET', 'POST'].includes(c.req.method)) {
           throw new AppError('unauthenticated', 'Send an API key in the Authorization header: "Authorization: Bearer <key>"');
@@ -54,7 +62,10 @@ export function requireKey(workspace: Workspace, limits: RateLimits): Middleware
         c.set('apiKey', info);
       }
     } catch (error) {
-      if (error instanceof AppError && error.code === 'unauthenticated') failures.take(address);
+      if (error instanceof AppError && error.code === 'unauthenticated') {
+        const wait = throttle.recordFailure(client, key);
+        if (wait > 0) throw AppError.rateLimited('Too many failed authentications; wait and retry', wait);
+      }
       throw error;
     }
     await next();

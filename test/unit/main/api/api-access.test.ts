@@ -82,7 +82,7 @@ describe('rate limits', () => {
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
   });
 
-  it('slows down an address after repeated failed authentications', async () => {
+  it('slows down a key after repeated failed authentications', async () => {
     const fresh = await startTestHost({ limits: { perKeyPerSecond: 100, perKeyBurst: 100, failedAuthPerMinute: 6 } });
     try {
       const statuses: number[] = [];
@@ -90,8 +90,8 @@ describe('rate limits', () => {
         statuses.push((await http(fresh.port, 'GET', '/api/v1/prompts', { headers: { authorization: 'Bearer pd_wrongwrongwr_' + 'x'.repeat(43) } })).status);
       }
       expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
-      // Even a valid key waits: the address is being slowed, whoever it claims to be.
-      expect((await http(fresh.port, 'GET', '/api/v1/prompts', { headers: { authorization: `Bearer ${fresh.key}` } })).status).toBe(429);
+      // The wrong key is slowed, not the address: a valid key from the same place still works.
+      expect((await http(fresh.port, 'GET', '/api/v1/prompts', { headers: { authorization: `Bearer ${fresh.key}` } })).status).toBe(200);
     } finally {
       await fresh.stop();
     }
