@@ -3,7 +3,7 @@ import type { ApiEnv } from '../env';
 import { intQuery, parseWith, readJson } from '../body';
 import { CreatePromptInput, ListPromptsInput, PromptNameSchema, RenderInput, SetApiSettingsInput, UpdatePromptInput } from '../../../shared/schemas/prompts';
 import { createPrompt, deletePrompt, getPrompt, listPrompts, setApiSettings, updatePrompt } from '../../core/prompts/prompts-service';
-import { servedVersion } from '../../core/versions/versions-service';
+import { shownVersion } from '../../core/versions/versions-service';
 import { renderPrompt } from '../../core/render/render-service';
 
 export const promptsRoutes = new Hono<ApiEnv>()
@@ -35,7 +35,7 @@ export const promptsRoutes = new Hono<ApiEnv>()
     const ctx = c.get('ctx');
     const name = parseWith(PromptNameSchema, c.req.param('name'));
     const { latest: _latest, ...prompt } = getPrompt(ctx, name);
-    const version = servedVersion(ctx, name, intQuery(c, 'version'));
+    const version = shownVersion(ctx, name, intQuery(c, 'version'));
     return c.json({ ...prompt, version });
   })
   .delete('/:name', (c) => {

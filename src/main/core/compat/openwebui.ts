@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
-import { AppError, invalid, promptNotFound } from '../errors';
+import { AppError, invalid, notFound } from '../errors';
 import { getPrompt, updatePrompt } from '../prompts/prompts-service';
-import { saveVersion } from '../versions/versions-service';
+import { saveVersion, servedNumber } from '../versions/versions-service';
 import { promoteVersion } from '../versions/lifecycle';
 import { requirePrompt } from '../sharing/access';
 import { addShare, removeShare } from '../sharing/sharing-service';
@@ -39,7 +39,8 @@ interface Extra {
 /** The seed 003 prompt object for a row. */
 export function openWebUiPrompt(ctx: Ctx, row: PromptRow) {
   const extra = JSON.parse(row.extra) as Extra;
-  const served = row.published_version ?? row.latest_version;
+  // Seed 003's object is the prompt's active history entry (what chat users get), never the API pin.
+  const served = servedNumber(row, 'active');
   const version = served ? ctx.store.versions.get(row.id, served) : undefined;
   return {
     id: row.id,
@@ -64,7 +65,7 @@ export function openWebUiPrompt(ctx: Ctx, row: PromptRow) {
 
 function rowById(ctx: Ctx, id: string): PromptRow {
   const row = ctx.store.prompts.getRowById(id);
-  if (!row) throw promptNotFound();
+  if (!row) throw notFound(`Prompt ${id}`);
   return row;
 }
 

@@ -9,7 +9,7 @@ import { requirePrompt } from '../sharing/access';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { PromptVersion, UpdateVersionInput } from '../../../shared/schemas/prompts';
 import type { Deployment, PromoteInput, Promotion, PromotionsInput } from '../../../shared/schemas/versions';
-import { saveVersion, validateTemplate, alignVariables, versionOf } from './versions-service';
+import { saveVersion, servedNumber, validateTemplate, alignVariables, versionOf } from './versions-service';
 
 /**
  * The version lifecycle (docs/versions.md): draft -> published -> archived, with exactly one
@@ -153,7 +153,7 @@ function toDeployment(row: PromptRow, published: number | null): Deployment {
     mode: row.pinned_version === null ? 'published' : 'pinned',
     pinnedVersion: row.pinned_version,
     publishedVersion: published,
-    servedVersion: row.pinned_version ?? published ?? row.latest_version,
+    servedVersion: servedNumber({ ...row, published_version: published }, 'deployment'),
   };
 }
 

@@ -13,12 +13,16 @@ import { assertActive } from '../users/users-service';
 
 type SaveParsed = z.output<typeof SaveVersionInput>;
 
-/** Rejects a template a user could not render: empty, or with a malformed `{{...}}`. */
+/**
+ * Rejects a template a user could not render or did not mean: empty, a malformed `{{...}}`, a
+ * variable name the API cannot accept (`__proto__`), or a path whose backslash escapes a
+ * variable (`C:\Users\{{user}}`); the message carries line and column.
+ */
 export function validateTemplate(template: Template): string[] {
   if (isTemplateEmpty(template)) {
     throw invalid('The template is empty: write the prompt text before saving', template.kind === 'text' ? 'template.text' : 'template.messages');
   }
-  const analysis = analyzeTemplate(template);
+  const analysis = analyzeTemplate(template, { strict: true });
   if (!analysis.ok) {
     const { problem } = analysis;
     const field = problem.messageIndex === undefined ? 'template.text' : `template.messages.${problem.messageIndex}.content`;
@@ -99,13 +103,52 @@ export function getVersion(ctx: Ctx, name: string, number: number, action: Actio
 }
 
 /**
- * The version API callers get: the one asked for; else the pinned deployment version; else the
- * published one; else, for a prompt never promoted, the newest.
+ * Where a prompt is served from (seed 000): an API deployment (the native HTTP API and the
+ * Conductor- and Respan-style APIs) honours the pin, "so code integrations are not affected by
+ * ongoing prompt edits"; the app (chat, the chat launcher, the test panel's default) gets the
+ * active version, which is what chat users receive.
  */
-export function servedVersion(ctx: Ctx, name: string, number?: number, action: Action = 'read'): PromptVersion {
+export type ServingDoor = 'deployment' | 'active';
+
+/** The door a call comes through: HTTP API calls are API deployments, the app's calls are not. */
+export const servingDoor = (ctx: Ctx): ServingDoor => (ctx.via ? 'deployment' : 'active');
+
+/**
+ * The one rule for which version a door serves, as a number (null: nothing saved yet).
+ * `active`: the published version, else (never promoted) the newest. `deployment`: the pinned
+ * version, else the active one.
+ *
+ * @example servedNumber(row, 'active') // 3 when v3 is published, even if the API is pinned to v2
+ */
+export function servedNumber(row: Pick<PromptRow, 'pinned_version' | 'published_version' | 'latest_version'>, door: ServingDoor): number | null {
+  const active = row.published_version ?? row.latest_version;
+  return door === 'deployment' ? (row.pinned_version ?? active) : active;
+}
+
+/** 409 for rendering or running a prompt that exists but has no saved version yet. */
+export const noSavedVersion = (name: string) =>
+  new AppError('conflict', `Prompt "${name}" has no saved version yet: save a version before rendering or running it`, 'version');
+
+/**
+ * The version a caller gets: the one asked for (`number`), else the one `door` serves
+ * (servedNumber; by default the door the call came through). Throws not_found for an unknown or
+ * deleted number, and a 409 conflict ("no saved version yet") when the prompt has none.
+ */
+export function servedVersion(ctx: Ctx, name: string, number?: number, action: Action = 'read', door: ServingDoor = servingDoor(ctx)): PromptVersion {
   if (number !== undefined) return getVersion(ctx, name, number, action);
   const row = requirePrompt(ctx, name, action);
-  const served = row.pinned_version ?? row.published_version ?? row.latest_version;
-  if (!served) throw notFound(`Prompt "${name}" has no saved version yet`);
-  return getVersion(ctx, name, served, action);
+  const served = servedNumber(row, door);
+  if (served === null) throw noSavedVersion(row.name);
+  return versionOf(ctx, row, served);
+}
+
+/**
+ * The version shown with a prompt (`GET /api/v1/prompts/{name}`): the one asked for, else the one
+ * this door serves, else null for a prompt with no saved version yet (it exists: 200, not 404).
+ */
+export function shownVersion(ctx: Ctx, name: string, number?: number): PromptVersion | null {
+  if (number !== undefined) return getVersion(ctx, name, number);
+  const row = requirePrompt(ctx, name, 'read');
+  const served = servedNumber(row, servingDoor(ctx));
+  return served === null ? null : versionOf(ctx, row, served);
 }

@@ -154,7 +154,9 @@ describe('API deployment', () => {
     expect(getVersion(ctx, 'p', 3).committed).toBe(true);
     save('five');
     promote(4);
-    expect(servedVersion(ctx, 'p').number).toBe(3);
+    expect(servedVersion(ctx, 'p', undefined, 'read', 'deployment').number).toBe(3);
+    // The app (chat, the launcher, the test panel) serves the active version: the pin is the API's.
+    expect(servedVersion(ctx, 'p').number).toBe(4);
     expect(errorOf(() => deleteVersion(ctx, 'p', 3)).message).toMatch(/pinned/);
     expect(pinDeployment(ctx, 'p', null)).toMatchObject({ mode: 'published', servedVersion: 4 });
   });
