@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
-import { AppError, invalid, notFound } from '../errors';
+import { AppError, invalid, promptNotFound } from '../errors';
 import { getPrompt, updatePrompt } from '../prompts/prompts-service';
 import { saveVersion, servedNumber } from '../versions/versions-service';
 import { promoteVersion } from '../versions/lifecycle';
@@ -65,7 +65,7 @@ export function openWebUiPrompt(ctx: Ctx, row: PromptRow) {
 
 function rowById(ctx: Ctx, id: string): PromptRow {
   const row = ctx.store.prompts.getRowById(id);
-  if (!row) throw notFound(`Prompt ${id}`);
+  if (!row) throw promptNotFound();
   return row;
 }
 
