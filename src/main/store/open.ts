@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { MIGRATIONS, type Migration } from './migrations';
+import { checkSideFiles } from './side-files';
+import { checkpointAndSeal } from './wal-seal';
+import { ensurePrivateFile } from './private-files';
 
 export type Db = Database.Database;
 
@@ -9,7 +12,7 @@ export type Db = Database.Database;
 export class StoreError extends Error {
   constructor(
     message: string,
-    readonly reason: 'not_a_database' | 'newer_schema' | 'corrupt' | 'edited_migration' | 'pragma',
+    readonly reason: 'not_a_database' | 'newer_schema' | 'corrupt' | 'edited_migration' | 'pragma' | 'side_files',
   ) {
     super(message);
     this.name = 'StoreError';
@@ -50,6 +53,8 @@ function pragmaValue(db: Db, name: string): unknown {
 /**
  * Durability settings, read back because SQLite ignores a pragma it cannot apply.
  * synchronous=FULL: in WAL mode NORMAL can lose the last acknowledged commits on power loss.
+ * wal_autocheckpoint=0: the store checkpoints itself and seals each new WAL generation (wal-seal.ts).
+ * journal_size_limit=0: a restarted WAL is cut to its new content, so no stale frames follow it.
  */
 function configure(db: Db, path: string): void {
   const journal = path === ':memory:' ? 'memory' : 'wal';
@@ -57,7 +62,16 @@ function configure(db: Db, path: string): void {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  const expected: Record<string, unknown> = { journal_mode: journal, synchronous: 2, foreign_keys: 1, busy_timeout: 5000 };
+  db.pragma('wal_autocheckpoint = 0');
+  db.pragma('journal_size_limit = 0');
+  const expected: Record<string, unknown> = {
+    journal_mode: journal,
+    synchronous: 2,
+    foreign_keys: 1,
+    busy_timeout: 5000,
+    wal_autocheckpoint: 0,
+    journal_size_limit: 0,
+  };
   for (const [name, value] of Object.entries(expected)) {
     const actual = pragmaValue(db, name);
     if (actual !== value) throw new StoreError(`PRAGMA ${name} is ${String(actual)}, expected ${String(value)}`, 'pragma');
@@ -69,8 +83,7 @@ function checkIntegrity(db: Db): void {
   if (result !== 'ok') throw new StoreError(`Database integrity check failed: ${String(result)}`, 'corrupt');
 }
 
-function refuseNewerSchema(db: Db, path: string, migrations: readonly Migration[]): void {
-  const current = pragmaValue(db, 'user_version') as number;
+function refuseNewerSchema(current: number, path: string, migrations: readonly Migration[]): void {
   const newest = migrations.at(-1)?.version ?? 0;
   if (current > newest) {
     throw new StoreError(
@@ -99,6 +112,8 @@ function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
   // A copy of the data as it was, in case a migration turns out wrong in the field.
   if (current > 0 && path !== ':memory:') {
     const backup = `${path}.before-v${pending[0]!.version}-${Date.now()}.bak`;
+    // VACUUM INTO fills an empty file and keeps its mode: the backup is 0600 from its first byte.
+    ensurePrivateFile(backup);
     db.prepare('VACUUM INTO ?').run(backup);
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, hash, applied_at) VALUES (?, ?, ?, ?)');
@@ -112,35 +127,74 @@ function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
   })();
 }
 
+function openOrRefuse(path: string, options: OpenStoreOptions, readonly: boolean): Db {
+  try {
+    return new Database(path, { nativeBinding: options.nativeBinding, readonly, fileMustExist: readonly });
+  } catch (error) {
+    throw new StoreError(`Cannot open ${path}: ${(error as Error).message}`, 'not_a_database');
+  }
+}
+
+function asStoreError(error: unknown, path: string): unknown {
+  if (error instanceof StoreError) return error;
+  const message = (error as Error).message;
+  if (/not a database|malformed/i.test(message)) {
+    return new StoreError(`${path} is not a readable Promptdesk database: ${message}`, 'not_a_database');
+  }
+  return error;
+}
+
+/**
+ * Everything that can refuse a data folder, before anything in it is written: the file is SQLite,
+ * its side files belong to it (side-files.ts), its schema is not from a newer Promptdesk, and it
+ * passes quick_check. The last two need SQLite: they run on a read-only connection, which applies
+ * a WAL in memory only and cannot checkpoint it into the file when it closes.
+ */
+function checkBeforeWriting(path: string, options: OpenStoreOptions, migrations: readonly Migration[]): void {
+  assertSqliteFile(path);
+  const sides = checkSideFiles(path);
+  if ('message' in sides) throw new StoreError(sides.message, 'side_files');
+  refuseNewerSchema(sides.userVersion, path, migrations);
+  if (!existsSync(path) || statSync(path).size === 0) return;
+  const db = openOrRefuse(path, options, true);
+  try {
+    refuseNewerSchema(pragmaValue(db, 'user_version') as number, path, migrations);
+    checkIntegrity(db);
+  } catch (error) {
+    throw asStoreError(error, path);
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Opens (creating if needed) a Promptdesk store and brings its schema up to date.
- * Refuses, without writing, a file that is not SQLite, is corrupt, or is from a newer version.
+ * Refuses, without writing a byte in the folder, a file that is not SQLite, is corrupt, is from a
+ * newer version, or whose side files (-wal, -journal) do not belong to it; the StoreError message
+ * names the file and what to do. A new database file is created 0600 (its side files follow).
  *
  * @example const db = openStore(join(dataDir, 'promptdesk.db'));
  */
 export function openStore(path: string, options: OpenStoreOptions = {}): Db {
-  if (path !== ':memory:') assertSqliteFile(path);
-  let db: Db;
-  try {
-    db = new Database(path, { nativeBinding: options.nativeBinding });
-  } catch (error) {
-    throw new StoreError(`Cannot open ${path}: ${(error as Error).message}`, 'not_a_database');
+  const migrations = options.migrations ?? MIGRATIONS;
+  const inMemory = path === ':memory:';
+  if (!inMemory) {
+    checkBeforeWriting(path, options, migrations);
+    ensurePrivateFile(path);
   }
+  const db = openOrRefuse(path, options, false);
   try {
-    // Read-only checks first, so a refused file is never modified.
-    const migrations = options.migrations ?? MIGRATIONS;
-    refuseNewerSchema(db, path, migrations);
-    checkIntegrity(db);
+    if (inMemory) {
+      refuseNewerSchema(pragmaValue(db, 'user_version') as number, path, migrations);
+      checkIntegrity(db);
+    }
     configure(db, path);
     migrate(db, path, migrations);
+    // Fold a recovered WAL into the file and start a generation this store has sealed.
+    if (!inMemory) checkpointAndSeal(db, path);
     return db;
   } catch (error) {
     db.close();
-    if (error instanceof StoreError) throw error;
-    const message = (error as Error).message;
-    if (/not a database|malformed/i.test(message)) {
-      throw new StoreError(`${path} is not a readable Promptdesk database: ${message}`, 'not_a_database');
-    }
-    throw error;
+    throw asStoreError(error, path);
   }
 }

@@ -10,6 +10,10 @@ import { integrationsRepo } from './repos/integrations-repo';
 import { logsRepo } from './repos/logs-repo';
 import { testCasesRepo } from './repos/test-cases-repo';
 import { createReadCache } from './read-cache';
+import { checkpointIfLarge } from './wal-seal';
+
+/** How often the store looks at its WAL's size (it checkpoints and reseals past 8 MiB). */
+const CHECKPOINT_CHECK_MS = 2000;
 
 /** The open database and its repositories, prepared once. */
 export interface Store {
@@ -40,6 +44,9 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
   const prompts = promptsRepo(db);
   const versions = versionsRepo(db);
   const shares = sharesRepo(db);
+  // SQLite's auto-checkpoint is off (see wal-seal.ts): the store keeps its WAL short itself.
+  const checkpoints = path === ':memory:' ? null : setInterval(() => checkpointIfLarge(db, path), CHECKPOINT_CHECK_MS).unref();
+  const logs = logsRepo(db);
   // The reads every API request makes (key, member, prompt, version, share) are memoised until
   // the next write; see read-cache.ts.
   return {
@@ -66,10 +73,13 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
     settings: settingsRepo(db),
     promotions: promotionsRepo(db),
     integrations: integrationsRepo(db),
-    logs: logsRepo(db),
+    logs,
     testCases: testCasesRepo(db),
     shares: { ...shares, permissionOf: memo('shares.permissionOf', shares.permissionOf) },
     tx: (fn) => cache.around(() => db.transaction(fn).immediate()),
-    close: () => db.close(),
+    close: () => {
+      if (checkpoints) clearInterval(checkpoints);
+      db.close();
+    },
   };
 }

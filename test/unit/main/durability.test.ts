@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider';
 import { seedPrompt, tempDir } from '../../helpers/workspace';
@@ -74,6 +75,8 @@ describe('log durability', () => {
     await Promise.all([exited, ...workers]);
     // Nothing answers any more: the process that was killed was the server.
     await expect(http(port, 'GET', '/api/v1/health')).rejects.toThrow();
+    // The kill left the answered runs in the WAL: they must be recovered, not refused as foreign.
+    expect(statSync(join(dir.dir, 'promptdesk.db-wal')).size).toBeGreaterThan(32);
 
     const workspace = openWorkspace(dir.dir);
     try {

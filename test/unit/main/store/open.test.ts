@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, StoreError } from '../../../../src/main/store/open';
 import { MIGRATIONS, type Migration } from '../../../../src/main/store/migrations';
 import { tempDir } from '../../../helpers/workspace';
+import { copyFolder, hashFolder } from '../../../helpers/data-folder';
+import { checkpointAndSeal } from '../../../../src/main/store/wal-seal';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -112,5 +114,292 @@ describe('data migrations', () => {
     expect(after.prepare("SELECT sharing_level FROM prompts WHERE id = 'p1'").get()).toEqual({ sharing_level: 'private' });
     expect(after.prepare('SELECT count(*) AS n FROM prompt_shares').get()).toEqual({ n: 0 });
     after.close();
+  });
+});
+
+describe('side files (-wal, -shm, -journal) must belong to the database', () => {
+  function folder(): { dir: string; path: string } {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    return { dir, path: join(dir, 'promptdesk.db') };
+  }
+  function seed(db: Database.Database, tag: string, count = 20): void {
+    const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
+    for (let i = 0; i < count; i++) insert.run(`${tag}-${i}`, `"${tag} ${'x'.repeat(300)}"`);
+  }
+  function keys(path: string): string[] {
+    const db = openStore(path);
+    const rows = db.prepare("SELECT key FROM settings WHERE key LIKE '%-%' ORDER BY key").pluck().all() as string[];
+    db.close();
+    return rows;
+  }
+  /** A store closed cleanly: no WAL, a seal file. */
+  function clean(tag: string): { dir: string; path: string } {
+    const f = folder();
+    const db = openStore(f.path);
+    seed(db, tag);
+    db.close();
+    return f;
+  }
+  /** What kill -9 leaves: the files of a store that is still open, with rows only in its WAL. */
+  function crashed(tag: string, before?: (db: Database.Database, live: { dir: string; path: string }) => void) {
+    const live = folder();
+    const db = openStore(live.path);
+    seed(db, tag);
+    before?.(db, live);
+    const copy = folder();
+    copyFolder(live.dir, copy.dir);
+    db.close();
+    return copy;
+  }
+  function walOf(f: { path: string }): Buffer {
+    return readFileSync(`${f.path}-wal`);
+  }
+  /** A real hot rollback journal of another database: a transaction spilled to it and not finished. */
+  function foreignHotJournal(): Buffer {
+    const f = folder();
+    const raw = new Database(join(f.dir, 'other.db'));
+    raw.pragma('cache_size = 2');
+    raw.exec('CREATE TABLE t (x BLOB)');
+    raw.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) INSERT INTO t SELECT randomblob(3000) FROM n");
+    raw.exec('BEGIN');
+    raw.exec('UPDATE t SET x = randomblob(3000)');
+    const journal = readFileSync(join(f.dir, 'other.db-journal'));
+    raw.exec('ROLLBACK');
+    raw.close();
+    return journal;
+  }
+
+  const faults: { name: string; file: RegExp; reason?: StoreError['reason']; build: () => { dir: string; path: string } }[] = [
+    {
+      name: 'a WAL from another database',
+      file: /promptdesk\.db-wal was not written by this database/,
+      build: () => {
+        const other = crashed('other');
+        const f = clean('mine');
+        copyFolder(other.dir, f.dir, ['-wal']);
+        return f;
+      },
+    },
+    {
+      name: 'a WAL and -shm from another database',
+      file: /promptdesk\.db-wal was not written by this database/,
+      build: () => {
+        const other = crashed('other');
+        const f = clean('mine');
+        copyFolder(other.dir, f.dir, ['-wal', '-shm']);
+        return f;
+      },
+    },
+    {
+      name: "another database's WAL, -shm and seal list (only promptdesk.db is this one)",
+      file: /promptdesk\.db is older or newer than its promptdesk\.db-wal/,
+      build: () => {
+        const other = crashed('other');
+        const f = clean('mine');
+        copyFolder(other.dir, f.dir, ['-wal', '-shm', '-seal']);
+        return f;
+      },
+    },
+    {
+      name: 'a WAL whose frame salts do not match its header',
+      file: /promptdesk\.db-wal holds frames from another write-ahead log/,
+      build: () => {
+        const f = crashed('mine');
+        const wal = walOf(f);
+        const second = 32 + (24 + 4096);
+        wal.writeUInt32BE((wal.readUInt32BE(second + 8) ^ 1) >>> 0, second + 8);
+        writeFileSync(`${f.path}-wal`, wal);
+        return f;
+      },
+    },
+    {
+      name: 'a WAL with another page size',
+      file: /promptdesk\.db-wal belongs to another database \(page size 8192/,
+      build: () => {
+        const other = folder();
+        const raw = new Database(other.path);
+        raw.pragma('page_size = 8192');
+        raw.pragma('journal_mode = WAL');
+        raw.pragma('wal_autocheckpoint = 0');
+        raw.exec('CREATE TABLE t (x TEXT); INSERT INTO t VALUES (1)');
+        const f = clean('mine');
+        copyFolder(other.dir, f.dir, ['-wal']);
+        raw.close();
+        return f;
+      },
+    },
+    {
+      name: 'a WAL with a damaged header',
+      file: /promptdesk\.db-wal has a damaged header/,
+      build: () => {
+        const f = crashed('mine');
+        const wal = walOf(f);
+        wal.writeUInt8(wal.readUInt8(25) ^ 0xff, 25);
+        writeFileSync(`${f.path}-wal`, wal);
+        return f;
+      },
+    },
+    {
+      name: 'a -wal that is not a WAL',
+      file: /promptdesk\.db-wal is not an SQLite write-ahead log/,
+      build: () => {
+        const f = clean('mine');
+        writeFileSync(`${f.path}-wal`, 'notes I saved under the wrong name\n'.repeat(50));
+        return f;
+      },
+    },
+    {
+      name: 'a WAL with no database beside it',
+      file: /promptdesk\.db-wal has no promptdesk\.db beside it/,
+      build: () => {
+        const other = crashed('other');
+        const f = folder();
+        copyFolder(other.dir, f.dir, ['-wal', '-shm', '-seal']);
+        return f;
+      },
+    },
+    {
+      name: 'a hot rollback journal from another database',
+      file: /promptdesk\.db-journal is a rollback journal/,
+      build: () => {
+        const f = clean('mine');
+        writeFileSync(`${f.path}-journal`, foreignHotJournal());
+        return f;
+      },
+    },
+    {
+      name: 'a folder copied while the app ran (database copied before a checkpoint, WAL after)',
+      file: /promptdesk\.db is older or newer than its promptdesk\.db-wal/,
+      build: () => {
+        const copy = folder();
+        crashed('early', (db, live) => {
+          copyFolder(live.dir, copy.dir, ['']);
+          checkpointAndSeal(db, live.path);
+          seed(db, 'late');
+          copyFolder(live.dir, copy.dir, ['-wal', '-shm', '-seal']);
+        });
+        return copy;
+      },
+    },
+    {
+      name: 'a folder copied while the app ran (WAL copied before a checkpoint, database after)',
+      file: /promptdesk\.db-wal was not written by this database/,
+      build: () => {
+        const copy = folder();
+        crashed('early', (db, live) => {
+          copyFolder(live.dir, copy.dir, ['-wal', '-shm']);
+          checkpointAndSeal(db, live.path);
+          seed(db, 'late');
+          copyFolder(live.dir, copy.dir, ['', '-seal']);
+        });
+        return copy;
+      },
+    },
+    {
+      name: 'a database restored from a backup next to the current WAL',
+      file: /promptdesk\.db is older or newer than its promptdesk\.db-wal/,
+      build: () => {
+        const f = clean('before');
+        const backup = readFileSync(f.path);
+        const later = openStore(f.path);
+        seed(later, 'after');
+        later.close();
+        const db = openStore(f.path);
+        seed(db, 'latest');
+        const copy = folder();
+        copyFolder(f.dir, copy.dir, ['-wal', '-shm', '-seal']);
+        writeFileSync(copy.path, backup);
+        db.close();
+        return copy;
+      },
+    },
+    {
+      name: 'two app versions: an older Promptdesk (no seals) left its own WAL generation',
+      file: /promptdesk\.db-wal was not written by this database/,
+      build: () => {
+        const f = clean('mine');
+        const old = new Database(f.path);
+        old.prepare("INSERT INTO settings (key, value) VALUES ('old-1', '1')").run();
+        const copy = folder();
+        copyFolder(f.dir, copy.dir);
+        old.close();
+        return copy;
+      },
+    },
+    {
+      name: 'two app versions: a newer Promptdesk left its schema in the WAL',
+      file: /written by a newer Promptdesk/,
+      reason: 'newer_schema',
+      build: () => crashed('mine', (db) => db.pragma('user_version = 99999')),
+    },
+  ];
+
+  it.each(faults)('refuses $name, names the file and leaves every byte as it was', ({ build, file, reason }) => {
+    const f = build();
+    const before = hashFolder(f.dir);
+    let error: unknown;
+    try {
+      openStore(f.path).close();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).reason).toBe(reason ?? 'side_files');
+    expect((error as Error).message).toMatch(file);
+    expect((error as Error).message).toMatch(/move|update|put back/i);
+    expect(hashFolder(f.dir)).toEqual(before);
+  });
+
+  it('recovers a WAL left by a kill -9 of the same database', () => {
+    const f = crashed('mine');
+    expect(walOf(f).length).toBeGreaterThan(32);
+    expect(keys(f.path)).toHaveLength(20);
+  });
+
+  it('recovers it across checkpoints, and with a torn last frame or a zero-filled tail', () => {
+    const f = crashed('mine', (db, live) => {
+      checkpointAndSeal(db, live.path);
+      seed(db, 'next');
+    });
+    writeFileSync(`${f.path}-wal`, Buffer.concat([walOf(f), Buffer.alloc(24 + 4096), Buffer.from('torn')]));
+    expect(keys(f.path)).toHaveLength(40);
+  });
+
+  it('recovers committed frames and drops a transaction the crash interrupted', () => {
+    const f = crashed('mine', (db, live) => {
+      db.pragma('cache_size = 2');
+      db.exec('BEGIN');
+      seed(db, 'unfinished', 200);
+      const copy = readFileSync(`${live.path}-wal`);
+      db.exec('ROLLBACK');
+      writeFileSync(`${live.path}-wal`, copy);
+    });
+    expect(keys(f.path)).toEqual(expect.not.arrayContaining(['unfinished-0']));
+    expect(keys(f.path)).toHaveLength(20);
+  });
+
+  it('opens with a stale -shm, an empty -journal or a journal whose header is zeroed', () => {
+    const other = crashed('other');
+    const f = clean('mine');
+    copyFolder(other.dir, f.dir, ['-shm']);
+    writeFileSync(`${f.path}-journal`, Buffer.alloc(0));
+    expect(keys(f.path)).toHaveLength(20);
+    writeFileSync(`${f.path}-journal`, Buffer.alloc(4096));
+    expect(keys(f.path)).toHaveLength(20);
+  });
+
+  it('recovers the WAL of a database from before seals (never sealed, no seal list)', () => {
+    const f = clean('mine');
+    const raw = new Database(f.path);
+    raw.pragma('application_id = 0');
+    raw.close();
+    rmSync(`${f.path}-seal`);
+    const old = new Database(f.path);
+    old.prepare("INSERT INTO settings (key, value) VALUES ('old-1', '1')").run();
+    const copy = folder();
+    copyFolder(f.dir, copy.dir);
+    old.close();
+    expect(keys(copy.path)).toContain('old-1');
   });
 });

@@ -1,0 +1,53 @@
+import { randomInt } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { readFileSeal, readSealRecord, SEAL_SUFFIX, type SealRecord } from './side-files';
+import { writeFileAtomic } from './private-files';
+
+type Db = Database.Database;
+
+/** A generation that never resets (checkpoints kept busy by other processes) keeps this many seals. */
+const MAX_SEALS = 64;
+/** WAL size above which the store checkpoints and starts a new sealed generation. */
+export const CHECKPOINT_WAL_BYTES = 8 * 1024 * 1024;
+
+function walBytes(dbPath: string): number {
+  const wal = `${dbPath}-wal`;
+  return existsSync(wal) ? statSync(wal).size : 0;
+}
+
+/**
+ * Checkpoints the WAL into the database and seals the next WAL generation (see side-files.ts):
+ * records a fresh random seal in `<db>-seal` first, then writes it into the header's application_id,
+ * so the first commit of the new WAL carries it. Promptdesk turns SQLite's own auto-checkpoint off
+ * (a generation SQLite started on its own would carry no new seal) and calls this at open and
+ * whenever the WAL passes CHECKPOINT_WAL_BYTES.
+ *
+ * @param wait whether a checkpoint may wait for readers in other processes (busy_timeout); the
+ *   periodic call passes false so the event loop never blocks on another process.
+ */
+export function checkpointAndSeal(db: Db, dbPath: string, wait = true): void {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  if (!wait) db.pragma('busy_timeout = 0');
+  let reset = false;
+  try {
+    const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    reset = row?.busy === 0 && walBytes(dbPath) === 0;
+  } finally {
+    if (!wait) db.pragma(`busy_timeout = ${timeout}`);
+  }
+  // Not reset: the WAL still holds the generation's earlier seals, and the file may show any of them.
+  const earlier: SealRecord = (!reset && readSealRecord(dbPath)) || { wal: [], file: [] };
+  const seal = randomInt(1, 2 ** 31);
+  const record: SealRecord = {
+    wal: [...new Set([...earlier.wal, seal])].slice(-MAX_SEALS),
+    file: [...new Set([...earlier.file, readFileSeal(dbPath), seal])].slice(-MAX_SEALS),
+  };
+  writeFileAtomic(`${dbPath}${SEAL_SUFFIX}`, `${JSON.stringify(record)}\n`);
+  db.pragma(`application_id = ${seal}`);
+}
+
+/** Checkpoints and reseals when the WAL has grown past CHECKPOINT_WAL_BYTES, without waiting. */
+export function checkpointIfLarge(db: Db, dbPath: string): void {
+  if (db.open && !db.inTransaction && walBytes(dbPath) > CHECKPOINT_WAL_BYTES) checkpointAndSeal(db, dbPath, false);
+}
