@@ -2,11 +2,8 @@ import { z } from 'zod';
 import { RUN_SOURCES, RUN_STATUSES } from './runs';
 import type { DataLoggingLevel, RunSource, RunStatus } from './runs';
 import type { ChatMessage } from '../template/template';
+import { InstantSchema } from './instant';
 
-const Instant = z
-  .string()
-  .max(40)
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'Use an ISO date such as 2026-11-25 or 2026-11-25T10:00:00Z');
 
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).max(10)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
@@ -19,9 +16,9 @@ export const LogFilterSchema = z.object({
   version: z.coerce.number().int().min(1).optional(),
   userId: z.string().max(64).optional(),
   model: z.string().max(200).optional(),
-  /** Inclusive start and exclusive end; a bare date means its start (UTC). */
-  from: Instant.optional(),
-  to: Instant.optional(),
+  /** Inclusive start and exclusive end (see parseInstant): a bare date means its start (UTC); a date-time needs its offset. */
+  from: InstantSchema.optional(),
+  to: InstantSchema.optional(),
   /** Full-text search over logged variables and outputs (prompts logging in full only). */
   q: z.string().trim().max(200).optional(),
 });

@@ -20,7 +20,11 @@ export const CompareInput = z.object({
 export const PromotionsInput = z.object({
   name: PromptNameSchema,
   userId: z.string().max(64).optional(),
-  /** ISO date or date-time; `from` inclusive, `to` inclusive (a bare date means the whole day). */
+  /**
+   * Both inclusive: a bare date is that whole UTC day, a date-time needs its offset (checked by
+   * listPromotions with parseInstant; the logs filter parses the same, with an exclusive `to`).
+   * Empty: no bound.
+   */
   from: z.string().max(40).optional(),
   to: z.string().max(40).optional(),
 });

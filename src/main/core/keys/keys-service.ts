@@ -6,6 +6,7 @@ import { assertActive, assertAdmin } from '../users/users-service';
 import { KEY_SCOPES, type ApiKeyInfo, type ApiKeyListItem, type CreateKeyInput, type KeyScope, type User } from '../../../shared/schemas/users';
 import { canonicalEmail } from '../users/email-identity';
 import type { Store } from '../../store/store';
+import { parseInstant } from '../../../shared/schemas/instant';
 
 /** `pd_` + 12-char lookup prefix + `_` + 43-char secret (256 bits). */
 const KEY_PATTERN = /^pd_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -18,9 +19,10 @@ const unauthenticated = () => new AppError('unauthenticated', 'Missing or invali
 
 function expiryOf(value: string | null | undefined, now: Date): string | null {
   if (value === undefined || value === null || value === '') return null;
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value;
-  const time = Date.parse(text);
-  if (Number.isNaN(time)) throw invalid('Expiry must be a date like 2027-01-31 or an ISO date-time', 'expiresAt');
+  // A bare date is valid through its last millisecond (UTC); a date-time needs its offset.
+  const parsed = parseInstant(value, 'end');
+  if (!parsed.ok) throw invalid(`Expiry: ${parsed.message}`, 'expiresAt');
+  const time = parsed.ms;
   if (time <= now.getTime()) throw invalid('Expiry must be in the future', 'expiresAt');
   return new Date(time).toISOString();
 }

@@ -19,6 +19,7 @@ import type {
   LogStats,
   RateRunInput,
 } from '../../../shared/schemas/logs';
+import { parseInstant } from '../../../shared/schemas/instant';
 
 export type LogFilterParsed = z.output<typeof LogFilterSchema>;
 
@@ -28,7 +29,12 @@ const LAST_PURGE_KEY = 'logs.lastPurge';
 /** Percentiles are taken over the newest runs matching the filter, which bounds the work. */
 export const LATENCY_SAMPLE = 20_000;
 
-const instant = (value: string) => Date.parse(value);
+/** An instant the schema has checked; refused naming the field if it somehow was not. */
+function instant(value: string, field: 'from' | 'to'): number {
+  const parsed = parseInstant(value);
+  if (!parsed.ok) throw invalid(parsed.message, field);
+  return parsed.ms;
+}
 
 /** The filter as the repository takes it; a member's view is limited to what they may read. */
 export function resolveFilter(ctx: Ctx, filter: LogFilterParsed): LogQuery {
@@ -46,8 +52,8 @@ export function resolveFilter(ctx: Ctx, filter: LogFilterParsed): LogQuery {
   if (filter.version !== undefined) query.version = filter.version;
   if (filter.userId) query.userId = filter.userId;
   if (filter.model) query.model = filter.model;
-  if (filter.from) query.from = instant(filter.from);
-  if (filter.to) query.to = instant(filter.to);
+  if (filter.from) query.from = instant(filter.from, 'from');
+  if (filter.to) query.to = instant(filter.to, 'to');
   if (query.from !== undefined && query.to !== undefined && query.from >= query.to) throw invalid('"from" must be before "to"', 'to');
   if (filter.q) {
     const match = toMatchQuery(filter.q);

@@ -4,6 +4,8 @@ import { AppError, invalid } from '../errors';
 import type { PreviewRenderInput, RenderedPrompt, RenderInput } from '../../../shared/schemas/prompts';
 import { renderTemplate, type Template, type VariableMeta, type VariableValue } from '../../../shared/template/template';
 import { servedVersion } from '../versions/versions-service';
+import { requirePrompt } from '../sharing/access';
+import { requireApiScope } from '../keys/keys-service';
 
 export function renderOrThrow(template: Template, variables: Record<string, VariableValue>, metadata: VariableMeta[]) {
   const result = renderTemplate(template, variables, metadata);
@@ -18,8 +20,11 @@ export function renderOrThrow(template: Template, variables: Record<string, Vari
 
 /** Renders the served (or asked-for) version of a prompt with the caller's variables. */
 export function renderPrompt(ctx: Ctx, input: z.output<typeof RenderInput>): RenderedPrompt {
-  // The rendered text is the template's text: rendering needs read. A run-only member (Chat
-  // only, a run share) runs the prompt and gets the model's output, never this.
+  // The rendered text is the template's text: rendering needs read permission. A run-only
+  // member (Chat only, a run share) runs the prompt and gets the model's output, never this.
+  // Over the API a key needs the `run` scope too, as before (checked after visibility).
+  requirePrompt(ctx, input.name, 'read');
+  requireApiScope(ctx, 'run');
   const version = servedVersion(ctx, input.name, input.version, 'read');
   const { messages, text, unusedVariables } = renderOrThrow(version.template, input.variables, version.variables);
   return { prompt: input.name, version: version.number, messages, text, unusedVariables };

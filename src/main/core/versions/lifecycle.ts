@@ -9,6 +9,7 @@ import { requirePrompt } from '../sharing/access';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { PromptVersion, UpdateVersionInput } from '../../../shared/schemas/prompts';
 import type { Deployment, PromoteInput, Promotion, PromotionsInput } from '../../../shared/schemas/versions';
+import { parseInstant } from '../../../shared/schemas/instant';
 import { saveVersion, servedNumber, validateTemplate, alignVariables, versionOf } from './versions-service';
 
 /**
@@ -182,21 +183,22 @@ export function pinDeployment(ctx: Ctx, name: string, version: number | null): D
   return getDeployment(ctx, name);
 }
 
-/** A bare date covers its whole day (UTC); anything else must be a valid date-time. */
-function boundary(value: string | undefined, edge: 'start' | 'end', field: string): string | null {
+/**
+ * One bound of a promotions filter as the stored ISO form (see parseInstant), refused naming the
+ * field: both ends inclusive, so a bare `to` date covers its whole UTC day.
+ */
+function boundary(value: string | undefined, field: 'from' | 'to'): string | null {
   if (value === undefined || value === '') return null;
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}Z` : value;
-  const time = Date.parse(text);
-  if (Number.isNaN(time)) throw invalid(`${field} must be a date like 2026-01-31 or an ISO date-time`, field);
-  return new Date(time).toISOString();
+  const parsed = parseInstant(value, field === 'to' ? 'end' : 'start');
+  if (!parsed.ok) throw invalid(parsed.message, field);
+  return new Date(parsed.ms).toISOString();
 }
 
 export function listPromotions(ctx: Ctx, input: z.output<typeof PromotionsInput>): Promotion[] {
   assertActive(ctx.actor);
   const row = requirePrompt(ctx, input.name, 'read');
-  return ctx.store.promotions.list(row.id, {
-    userId: input.userId ?? null,
-    from: boundary(input.from, 'start', 'from'),
-    to: boundary(input.to, 'end', 'to'),
-  });
+  const from = boundary(input.from, 'from');
+  const to = boundary(input.to, 'to');
+  if (from !== null && to !== null && from > to) throw invalid('"from" must not be after "to"', 'to');
+  return ctx.store.promotions.list(row.id, { userId: input.userId ?? null, from, to });
 }

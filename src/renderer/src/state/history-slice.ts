@@ -2,6 +2,7 @@ import type { UserRef } from '../../../shared/schemas/prompts';
 import type { Promotion } from '../../../shared/schemas/versions';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { localDayRange } from '../lib/local-day';
 import type { SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -9,7 +10,7 @@ type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 export interface HistoryFilter {
   /** '' means everyone. */
   userId: string;
-  /** 'YYYY-MM-DD' or '' (inclusive). */
+  /** 'YYYY-MM-DD' or '' (inclusive local days; see localDayRange). */
   from: string;
   to: string;
 }
@@ -59,14 +60,19 @@ export const createHistorySlice: SliceCreator<HistorySlice> = (set, get) => {
         const { promptName, filter, status } = get().history;
         if (!promptName) return;
         const request = ++latestRequest;
+        // The days picked are the user's local days, converted as the Logs filters convert them.
+        const days = localDayRange(filter, 'inclusive');
+        if ('error' in days) {
+          patch({ status: 'error', error: days.error });
+          return;
+        }
         patch({ status: status === 'ready' ? 'ready' : 'loading', error: null });
         try {
           const items = await unwrap(
             api.promotions.list({
               name: promptName,
               ...(filter.userId ? { userId: filter.userId } : {}),
-              ...(filter.from ? { from: filter.from } : {}),
-              ...(filter.to ? { to: filter.to } : {}),
+              ...days.range,
             }),
           );
           if (request !== latestRequest || get().history.promptName !== promptName) return;

@@ -4,6 +4,7 @@ import type { User } from '../../../shared/schemas/users';
 import { bridgeAuthHeaders } from '../lib/bridge';
 import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { localDayRange } from '../lib/local-day';
 import type { AppState, SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -127,28 +128,18 @@ export function isAdmin(s: AppState): boolean {
 
 const VERSION_PATTERN = /^\d{1,9}$/;
 
-/** A local calendar day as the instant it starts, so "To 25 Nov" includes all of 25 Nov here. */
-function localDayStart(day: string, addDays = 0): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!match) return null;
-  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + addDays);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
 /**
  * The server's filter for what the form holds, or the first field the form can already tell is
- * wrong. The backend's `to` is exclusive, the form's inclusive, hence the day added.
+ * wrong. Dates are the user's local days (see localDayRange).
  */
 export function toLogFilter(scope: string | null, form: LogsFilterForm): { filter: LogFilter } | { error: FormError } {
   const version = form.version.trim();
   if (version !== '' && (!VERSION_PATTERN.test(version) || Number(version) < 1)) {
     return { error: { field: 'version', message: 'Use a version number such as 3' } };
   }
-  const from = form.from ? localDayStart(form.from) : undefined;
-  const to = form.to ? localDayStart(form.to, 1) : undefined;
-  if (from === null) return { error: { field: 'from', message: 'Use a date such as 2026-11-25' } };
-  if (to === null) return { error: { field: 'to', message: 'Use a date such as 2026-11-25' } };
-  if (form.from && form.to && form.to < form.from) return { error: { field: 'to', message: 'The end date is before the start date' } };
+  const days = localDayRange(form);
+  if ('error' in days) return days;
+  const { from, to } = days.range;
   const prompt = scope ?? form.prompt.trim();
   return {
     filter: {
