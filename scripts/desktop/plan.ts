@@ -84,7 +84,7 @@ export function firstLine(output: string): string {
   return output.split(/\r?\n/).map((line) => line.trim()).find((line) => line !== '') ?? 'no output';
 }
 
-const HEADLESS_HINT = 'headless mode needs neither: npx promptdesk serve --data-dir DIR';
+const HEADLESS_HINT = 'headless mode needs neither: node bin/promptdesk.js serve --data-dir DIR';
 
 /** One line for a failed Electron download: what failed, why, and what to do. */
 export function electronFetchFailedMessage(version: string, reason: string): string {

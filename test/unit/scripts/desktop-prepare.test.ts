@@ -124,7 +124,7 @@ describe('npm start: what to do before Electron launches', () => {
       expect(result.errors[0]).toContain('Electron 41.7.1');
       expect(result.errors[0]).toContain('ENOTFOUND github.com');
       expect(result.errors[0]).toContain('npm start');
-      expect(result.errors[0]).toContain('promptdesk serve');
+      expect(result.errors[0]).toContain('node bin/promptdesk.js serve');
     });
 
     it('does not trust an installer that exits 0 without a binary (ELECTRON_SKIP_BINARY_DOWNLOAD)', async () => {
