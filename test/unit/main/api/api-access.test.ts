@@ -34,7 +34,9 @@ describe('per-prompt API access', () => {
     expect(rendered.json()).toMatchObject({ text: 'served 1' });
     // Keyless never reaches anything else: the list, other prompts, writes.
     expectProblem(await get('/api/v1/prompts'), 401);
-    expectProblem(await get('/api/v1/prompts/hidden'), 404);
+    // Without a key, a prompt that is not served keyless is the same 401 as a name never used.
+    expectProblem(await get('/api/v1/prompts/hidden'), 401);
+    expectProblem(await get('/api/v1/prompts/never-used'), 401);
     expectProblem(await http(t.port, 'POST', '/api/v1/prompts/served/versions', { headers: { 'content-type': 'application/json' }, body: '{}' }), 401);
     setApiSettings(t.owner, { name: 'served', keyRequired: true });
   });
