@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { AppError, invalid, promptNotFound } from '../errors';
-import { getPrompt, updatePrompt } from '../prompts/prompts-service';
+import { updatePrompt } from '../prompts/prompts-service';
+import { mayReadBack } from '../sharing/read-back';
 import { saveVersion, servedNumber } from '../versions/versions-service';
 import { promoteVersion } from '../versions/lifecycle';
 import { requirePrompt } from '../sharing/access';
@@ -36,8 +37,11 @@ interface Extra {
   openwebui?: { data?: Record<string, unknown>; meta?: Record<string, unknown> };
 }
 
-/** The seed 003 prompt object for a row. */
-export function openWebUiPrompt(ctx: Ctx, row: PromptRow) {
+/**
+ * The seed 003 prompt object for a row. `withContent` false (a caller who may not read the text,
+ * see mayReadBack) leaves `content` empty.
+ */
+export function openWebUiPrompt(ctx: Ctx, row: PromptRow, withContent = true) {
   const extra = JSON.parse(row.extra) as Extra;
   // Seed 003's object is the prompt's active history entry (what chat users get), never the API pin.
   const served = servedNumber(row, 'active');
@@ -47,7 +51,7 @@ export function openWebUiPrompt(ctx: Ctx, row: PromptRow) {
     command: row.slash_command ?? '',
     user_id: row.owner_id,
     name: row.title,
-    content: version ? templateText(version.template) : '',
+    content: version && withContent ? templateText(version.template) : '',
     data: extra.openwebui?.data ?? {},
     meta: extra.openwebui?.meta ?? {},
     tags: JSON.parse(row.tags) as string[],
@@ -84,6 +88,7 @@ export function openWebUiUpdate(ctx: Ctx, id: string, input: OpenWebUiUpdate) {
       if (error instanceof AppError && error.code === 'forbidden') throw new AppError('unauthenticated', 'You lack write access to this prompt');
       throw error;
     }
+    const readable = mayReadBack(ctx, row);
     const command = input.command.replace(/^\//, '');
     const other = ctx.store.prompts.slashCommandTaken(command) && row.slash_command !== command;
     if (other) throw invalid(`Command "${command}" is already in use by another prompt`, 'command');
@@ -113,8 +118,9 @@ export function openWebUiUpdate(ctx: Ctx, id: string, input: OpenWebUiUpdate) {
       });
       if (input.is_production) promoteVersion(ctx, { name: row.name, number: version.number, notes: input.commit_message ?? '' });
     }
-    getPrompt(ctx, row.name);
-    return openWebUiPrompt(ctx, ctx.store.prompts.getRowById(row.id)!);
+    // The write's own result, decided before writing: no read check after it that would roll
+    // back (or report as failed) a change the caller was allowed to make.
+    return openWebUiPrompt(ctx, ctx.store.prompts.getRowById(row.id)!, readable);
   });
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { invalid, promptNotFound } from '../errors';
-import { createPrompt, deletePrompt, getPrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
-import { getVersion, listVersions, saveVersion } from '../versions/versions-service';
+import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
+import { getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiveVersion, updateVersion } from '../versions/lifecycle';
 import { requirePrompt } from '../sharing/access';
 import { ListPromptsInput, type PromptVersion } from '../../../shared/schemas/prompts';
@@ -164,7 +164,8 @@ export function respanGetVersion(ctx: Ctx, ref: string, number: number) {
 /** Only an uncommitted draft changes; seed 004 lists 400 for a refused change. */
 export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input: z.output<typeof RespanUpdateVersionSchema>) {
   const row = resolve(ctx, ref);
-  const current = getVersion(ctx, row.name, number);
+  // Checked as the edit it is: a read check here refused write-only keys.
+  const current = getVersion(ctx, row.name, number, 'edit');
   const reason = immutableReason(current, row.pinned_version);
   if (reason) throw invalid(`${reason}: create a new version instead`, 'version');
   const version = updateVersion(ctx, {
@@ -200,12 +201,13 @@ export function respanCommitVersion(ctx: Ctx, ref: string, number: number) {
 export function respanDeploy(ctx: Ctx, ref: string, number: number) {
   return ctx.store.tx(() => {
     const row = resolve(ctx, ref);
-    const version = getVersion(ctx, row.name, number);
+    // Checked as the promotion it is; the answer is the deployed version, read without a second
+    // (read) check that would roll back a deploy the caller may make.
+    const version = getVersion(ctx, row.name, number, 'promote');
     if (!version.committed) throw invalid(`Version ${number} is not committed: commit it before deploying`, 'version');
     if (version.status === 'archived') unarchiveVersion(ctx, row.name, number);
     if (version.status !== 'published') promoteVersion(ctx, { name: row.name, number, notes: 'Deployed via the Respan-compatible API' });
-    getPrompt(ctx, row.name);
     const fresh = ctx.store.prompts.getRowById(row.id)!;
-    return respanVersion(ctx, fresh, getVersion(ctx, row.name, number));
+    return respanVersion(ctx, fresh, versionOf(ctx, fresh, number));
   });
 }

@@ -4,6 +4,7 @@ import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { conflict } from '../errors';
 import { allowedActions, requirePrompt, subjectOf } from '../sharing/access';
+import { mayReadBack } from '../sharing/read-back';
 import { ACTIONS } from '../../../shared/schemas/sharing';
 import { requireApiScope, requireScope } from '../keys/keys-service';
 import type { CreatePromptInput, ListPromptsInput, PromptDetail, PromptList, SetApiSettingsInput, UpdatePromptInput } from '../../../shared/schemas/prompts';
@@ -53,12 +54,25 @@ export function listRunnablePrompts(ctx: Ctx, input: ListParsed): PromptList {
   return listPrompts(ctx, input, 'runnable');
 }
 
-export function getPrompt(ctx: Ctx, name: string): PromptDetail {
-  assertActive(ctx.actor);
-  const row = requirePrompt(ctx, name, 'read');
-  const latest = row.latest_version ? (ctx.store.versions.get(row.id, row.latest_version) ?? null) : null;
+/** A prompt as answered to the actor; without `withLatest`, `latest` (the newest version's text) is null. */
+function promptDetail(ctx: Ctx, row: PromptRow, withLatest: boolean): PromptDetail {
+  const latest = withLatest && row.latest_version ? (ctx.store.versions.get(row.id, row.latest_version) ?? null) : null;
   const allowed = allowedActions(ctx.actor, subjectOf(ctx, row));
   return { ...promptFromRow(row), latest, allowed: ACTIONS.filter((a) => allowed.has(a)) };
+}
+
+/**
+ * The answer to a write on a prompt: the prompt as the write left it, read straight from the
+ * store. The permission was checked before writing; checking read again here would report a
+ * failure for a change already committed (issue 10 item 3). `readable` comes from mayReadBack.
+ */
+export function promptWriteResult(ctx: Ctx, promptId: string, readable: boolean): PromptDetail {
+  return promptDetail(ctx, ctx.store.prompts.getRowById(promptId)!, readable);
+}
+
+export function getPrompt(ctx: Ctx, name: string): PromptDetail {
+  assertActive(ctx.actor);
+  return promptDetail(ctx, requirePrompt(ctx, name, 'read'), true);
 }
 
 export function createPrompt(ctx: Ctx, input: CreateParsed): PromptDetail {
@@ -88,7 +102,8 @@ export function createPrompt(ctx: Ctx, input: CreateParsed): PromptDetail {
     const row = store.prompts.getRowByName(input.name)!;
     store.prompts.index(row.rowid, { ...input, template: '' });
   });
-  return getPrompt(ctx, input.name);
+  // A new prompt has no text yet: its own result is all there is to answer.
+  return promptWriteResult(ctx, id, false);
 }
 
 /**
@@ -124,27 +139,32 @@ export function reindexPrompt(ctx: Ctx, row: PromptRow, template: Template): voi
 /** Turns API exposure on or off and decides whether callers need a key (owner or admin). */
 export function setApiSettings(ctx: Ctx, input: z.output<typeof SetApiSettingsInput>): PromptDetail {
   const { store } = ctx;
-  store.tx(() => {
+  const { id, readable } = store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'share');
+    const readable = mayReadBack(ctx, row);
     store.prompts.setApiSettings(row.id, input.apiAccess ?? row.api_access === 1, input.keyRequired ?? row.api_key_required === 1, nowIso(ctx));
+    return { id: row.id, readable };
   });
-  return getPrompt(ctx, input.name);
+  return promptWriteResult(ctx, id, readable);
 }
 
 /** How much of each run the logs keep; whoever may edit the prompt decides (seed 000 checklist). */
 export function setDataLogging(ctx: Ctx, name: string, level: DataLoggingLevel): PromptDetail {
-  ctx.store.tx(() => {
+  const { id, readable } = ctx.store.tx(() => {
     const row = requirePrompt(ctx, name, 'edit');
+    const readable = mayReadBack(ctx, row);
     ctx.store.prompts.setDataLogging(row.id, level, nowIso(ctx));
+    return { id: row.id, readable };
   });
-  return getPrompt(ctx, name);
+  return promptWriteResult(ctx, id, readable);
 }
 
 /** Changes title, description, tags or slash command (edit permission); search follows. */
 export function updatePrompt(ctx: Ctx, input: z.output<typeof UpdatePromptInput>): PromptDetail {
   const { store } = ctx;
-  store.tx(() => {
+  const { id, readable } = store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'edit');
+    const readable = mayReadBack(ctx, row);
     const slashCommand = input.slashCommand === undefined ? row.slash_command : input.slashCommand;
     if (slashCommand && slashCommand !== row.slash_command && store.prompts.slashCommandTaken(slashCommand)) {
       throw conflict(`The slash command /${slashCommand} is already used by another prompt`, 'slashCommand');
@@ -160,6 +180,7 @@ export function updatePrompt(ctx: Ctx, input: z.output<typeof UpdatePromptInput>
     const updated = store.prompts.getRowByName(input.name)!;
     const latest = updated.latest_version ? store.versions.get(updated.id, updated.latest_version) : undefined;
     reindexPrompt(ctx, updated, latest?.template ?? { kind: 'text', text: '' });
+    return { id: row.id, readable };
   });
-  return getPrompt(ctx, input.name);
+  return promptWriteResult(ctx, id, readable);
 }

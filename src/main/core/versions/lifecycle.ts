@@ -171,7 +171,7 @@ export function getDeployment(ctx: Ctx, name: string): Deployment {
 export function pinDeployment(ctx: Ctx, name: string, version: number | null): Deployment {
   assertActive(ctx.actor);
   const { store } = ctx;
-  store.tx(() => {
+  const id = store.tx(() => {
     const row = requirePrompt(ctx, name, 'promote');
     const now = nowIso(ctx);
     if (version !== null) {
@@ -179,8 +179,11 @@ export function pinDeployment(ctx: Ctx, name: string, version: number | null): D
       store.versions.commit(row.id, version, now);
     }
     store.prompts.setPinnedVersion(row.id, version, now);
+    return row.id;
   });
-  return getDeployment(ctx, name);
+  // The write's own result (version numbers only), without a read check that could fail after the commit.
+  const row = store.prompts.getRowById(id)!;
+  return toDeployment(row, store.versions.publishedNumber(row.id));
 }
 
 /**

@@ -45,7 +45,7 @@ export function saveVersion(ctx: Ctx, input: SaveParsed): PromptVersion {
   assertActive(ctx.actor);
   const detected = validateTemplate(input.template);
   const { store } = ctx;
-  const number = store.tx(() => {
+  const { row, number } = store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'edit');
     // The next number follows every number ever given (deleted ones too): numbers are identities.
     const next = store.versions.nextNumber(row.id);
@@ -71,9 +71,11 @@ export function saveVersion(ctx: Ctx, input: SaveParsed): PromptVersion {
     });
     store.prompts.setLatestVersion(row.id, next, now);
     reindexPrompt(ctx, row, input.template);
-    return next;
+    return { row, number: next };
   });
-  return getVersion(ctx, input.name, number);
+  // The write's own result (the caller sent this text), read without a second permission check:
+  // re-checking read here answered 403 to a write-only key after the version was saved.
+  return versionOf(ctx, row, number);
 }
 
 

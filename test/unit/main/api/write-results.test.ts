@@ -1,0 +1,292 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHost, type TestHost } from '../../../helpers/host';
+import { http, type RawResponse } from '../../../helpers/http';
+import { NATIVE_OPERATIONS } from '../../../../src/main/api/openapi';
+import { COMPAT_OPERATIONS } from '../../../../src/main/api/compat';
+import { createKey } from '../../../../src/main/core/keys/keys-service';
+import { addUser } from '../../../../src/main/core/users/users-service';
+import { createPrompt, setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
+import { saveVersion } from '../../../../src/main/core/versions/versions-service';
+import { commitVersion, promoteVersion } from '../../../../src/main/core/versions/lifecycle';
+import { addShare } from '../../../../src/main/core/sharing/sharing-service';
+import { CreatePromptInput, SaveVersionInput } from '../../../../src/shared/schemas/prompts';
+import { AddUserInput, KEY_SCOPES, type KeyScope } from '../../../../src/shared/schemas/users';
+import { templateText } from '../../../../src/shared/template/template';
+import type { Ctx } from '../../../../src/main/core/context';
+
+/**
+ * Issue 10 item 3: a write that was saved answers success. Every write operation in the OpenAPI
+ * document (native and compat) x every key scope set that allows the write: the answer is 2xx and
+ * the change is in the store exactly once. A key without `read` must not get a 403 for a change
+ * already committed.
+ */
+
+/** POST operations that write nothing (they render, run or list). */
+const NOT_WRITES = new Set([
+  'post /api/v1/prompts/{name}/render',
+  'post /api/v1/prompts/{name}/run',
+  'post /compat/respan/api/prompts/list/',
+  'post /compat/respan/api/prompts/summary/',
+]);
+
+interface Fixture {
+  /** A prompt of its own: v1 archived, v2 published, v3 draft, v4 committed draft; shared with `mate`. */
+  name: string;
+  id: string;
+  /** A unique token for names the write creates. */
+  tag: string;
+  /** A member of its own (for member writes), and a key of its own (for key writes). */
+  memberId: string;
+  keyId: string;
+}
+
+interface Case {
+  scope: KeyScope;
+  request: (f: Fixture) => { method: string; path: string; body?: unknown; text?: string };
+  /** Asserts the change is there exactly once. */
+  check: (f: Fixture, res: RawResponse) => void;
+}
+
+let t: TestHost;
+let app: Ctx;
+let mate: { id: string; email: string };
+let seq = 0;
+
+const store = () => t.host.workspace.store;
+const row = (name: string) => store().prompts.getRowByName(name);
+const versions = (f: Fixture) => store().versions.list(f.id);
+const texts = (f: Fixture) => versions(f).map((v) => templateText(store().versions.get(f.id, v.number)!.template));
+const once = (list: unknown[], value: unknown) => expect(list.filter((x) => x === value)).toHaveLength(1);
+
+function fixture(): Fixture {
+  const tag = `w${++seq}`;
+  const name = `write-${tag}`;
+  const save = (text: string) => saveVersion(app, SaveVersionInput.parse({ name, template: { kind: 'text', text } }));
+  createPrompt(app, CreatePromptInput.parse({ name, title: name }));
+  setApiSettings(app, { name, apiAccess: true });
+  save('one {{x}}');
+  save('two {{x}}');
+  save('three {{x}}');
+  save('four {{x}}');
+  promoteVersion(app, { name, number: 1, notes: '' });
+  promoteVersion(app, { name, number: 2, notes: '' });
+  commitVersion(app, name, 4);
+  addShare(app, { name, email: mate.email, permission: 'view' });
+  const member = addUser(app, AddUserInput.parse({ email: `${tag}@example.com`, name: `Member ${tag}` }));
+  const key = createKey(app, { userEmail: app.actor.email, label: `victim-${tag}` });
+  return { name, id: row(name)!.id, tag, memberId: member.id, keyId: key.info.id };
+}
+
+const CASES: Record<string, Case> = {
+  'post /api/v1/prompts': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: '/api/v1/prompts', body: { name: `new-${f.tag}`, title: 'New' } }),
+    check: (f) => expect(row(`new-${f.tag}`)).toBeDefined(),
+  },
+  'patch /api/v1/prompts/{name}': {
+    scope: 'write',
+    request: (f) => ({ method: 'PATCH', path: `/api/v1/prompts/${f.name}`, body: { title: `Changed ${f.tag}` } }),
+    check: (f) => expect(row(f.name)!.title).toBe(`Changed ${f.tag}`),
+  },
+  'delete /api/v1/prompts/{name}': {
+    scope: 'write',
+    request: (f) => ({ method: 'DELETE', path: `/api/v1/prompts/${f.name}` }),
+    check: (f) => expect(row(f.name)).toBeUndefined(),
+  },
+  'put /api/v1/prompts/{name}/api': {
+    scope: 'write',
+    request: (f) => ({ method: 'PUT', path: `/api/v1/prompts/${f.name}/api`, body: { keyRequired: row(f.name)!.api_key_required !== 1 } }),
+    check: () => undefined, // checked below against the value before
+  },
+  'post /api/v1/prompts/{name}/versions': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: `/api/v1/prompts/${f.name}/versions`, body: { template: { kind: 'text', text: `saved ${f.tag}` } } }),
+    check: (f, res) => {
+      once(texts(f), `saved ${f.tag}`);
+      expect(res.json()).toMatchObject({ number: 5 });
+    },
+  },
+  'patch /api/v1/prompts/{name}/versions/{number}': {
+    scope: 'write',
+    request: (f) => ({ method: 'PATCH', path: `/api/v1/prompts/${f.name}/versions/3`, body: { template: { kind: 'text', text: `edited ${f.tag}` } } }),
+    check: (f) => {
+      expect(texts(f)).toHaveLength(4);
+      once(texts(f), `edited ${f.tag}`);
+    },
+  },
+  'delete /api/v1/prompts/{name}/versions/{number}': {
+    scope: 'write',
+    request: (f) => ({ method: 'DELETE', path: `/api/v1/prompts/${f.name}/versions/3` }),
+    check: (f) => expect(versions(f).map((v) => v.number)).toEqual([4, 2, 1]),
+  },
+  'post /api/v1/prompts/{name}/versions/{number}/commit': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: `/api/v1/prompts/${f.name}/versions/3/commit` }),
+    check: (f) => expect(store().versions.get(f.id, 3)!.committed).toBe(true),
+  },
+  'post /api/v1/prompts/{name}/versions/{number}/promote': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: `/api/v1/prompts/${f.name}/versions/3/promote`, body: { notes: f.tag } }),
+    check: (f) => {
+      expect(store().versions.publishedNumber(f.id)).toBe(3);
+      once(store().promotions.list(f.id, { userId: null, from: null, to: null }).map((p) => p.notes), f.tag);
+    },
+  },
+  'post /api/v1/prompts/{name}/versions/{number}/unarchive': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: `/api/v1/prompts/${f.name}/versions/1/unarchive` }),
+    check: (f) => expect(store().versions.get(f.id, 1)!.status).toBe('draft'),
+  },
+  'put /api/v1/prompts/{name}/deployment': {
+    scope: 'write',
+    request: (f) => ({ method: 'PUT', path: `/api/v1/prompts/${f.name}/deployment`, body: { pinnedVersion: 3 } }),
+    check: (f, res) => {
+      expect(row(f.name)!.pinned_version).toBe(3);
+      expect(res.json()).toMatchObject({ pinnedVersion: 3, servedVersion: 3 });
+    },
+  },
+  'put /api/v1/prompts/{name}/sharing': {
+    scope: 'write',
+    request: (f) => ({ method: 'PUT', path: `/api/v1/prompts/${f.name}/sharing`, body: { level: 'library_view' } }),
+    check: (f) => expect(row(f.name)!.sharing_level).toBe('library_view'),
+  },
+  'post /api/v1/prompts/{name}/shares': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: `/api/v1/prompts/${f.name}/shares`, body: { email: `${f.tag}@example.com`, permission: 'edit' } }),
+    check: (f) => once(store().shares.list(f.id).map((s) => s.user.id), f.memberId),
+  },
+  'delete /api/v1/prompts/{name}/shares/{userId}': {
+    scope: 'write',
+    request: (f) => ({ method: 'DELETE', path: `/api/v1/prompts/${f.name}/shares/${mate.id}` }),
+    check: (f) => expect(store().shares.list(f.id)).toEqual([]),
+  },
+  'post /api/v1/members': {
+    scope: 'admin',
+    request: (f) => ({ method: 'POST', path: '/api/v1/members', body: { email: `added-${f.tag}@example.com`, name: 'Added' } }),
+    check: (f) => expect(store().users.getByEmail(`added-${f.tag}@example.com`)).toBeDefined(),
+  },
+  'patch /api/v1/members/{id}': {
+    scope: 'admin',
+    request: (f) => ({ method: 'PATCH', path: `/api/v1/members/${f.memberId}`, body: { isActive: false } }),
+    check: (f) => expect(store().users.get(f.memberId)!.isActive).toBe(false),
+  },
+  'post /api/v1/keys': {
+    scope: 'admin',
+    request: (f) => ({ method: 'POST', path: '/api/v1/keys', body: { label: `made-${f.tag}` } }),
+    check: (f) => expect(store().keys.listAll().filter((k) => k.label === `made-${f.tag}`)).toHaveLength(1),
+  },
+  'delete /api/v1/keys/{id}': {
+    scope: 'admin',
+    request: (f) => ({ method: 'DELETE', path: `/api/v1/keys/${f.keyId}` }),
+    check: (f) => expect(store().keys.listAll().find((k) => k.id === f.keyId)!.revokedAt).not.toBeNull(),
+  },
+  'put /compat/conductor/api/prompts/{name}': {
+    scope: 'write',
+    request: (f) => ({ method: 'PUT', path: `/compat/conductor/api/prompts/${f.name}?description=d`, text: `conducted ${f.tag}` }),
+    check: (f) => once(texts(f), `conducted ${f.tag}`),
+  },
+  'post /compat/openwebui/api/prompts/id/{id}/update': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: `/compat/openwebui/api/prompts/id/${f.id}/update`, body: { command: f.tag, name: 'OW', content: `ow ${f.tag}` } }),
+    check: (f) => {
+      once(texts(f), `ow ${f.tag}`);
+      expect(store().versions.publishedNumber(f.id)).toBe(5);
+    },
+  },
+  'post /compat/respan/api/prompts/': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: '/compat/respan/api/prompts/', body: { name: `Respan ${f.tag}` } }),
+    check: (f) => expect(row(`respan-${f.tag}`)).toMatchObject({ title: `Respan ${f.tag}` }),
+  },
+  'patch /compat/respan/api/prompts/{id}/': {
+    scope: 'write',
+    request: (f) => ({ method: 'PATCH', path: `/compat/respan/api/prompts/${f.id}/`, body: { name: `Renamed ${f.tag}` } }),
+    check: (f) => expect(row(f.name)!.title).toBe(`Renamed ${f.tag}`),
+  },
+  'delete /compat/respan/api/prompts/{id}/': {
+    scope: 'write',
+    request: (f) => ({ method: 'DELETE', path: `/compat/respan/api/prompts/${f.id}/` }),
+    check: (f) => expect(row(f.name)).toBeUndefined(),
+  },
+  'post /compat/respan/api/prompts/{id}/versions/': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: `/compat/respan/api/prompts/${f.id}/versions/`, body: { messages: [{ role: 'user', content: `respan ${f.tag}` }] } }),
+    check: (f) => once(texts(f), `respan ${f.tag}`),
+  },
+  'patch /compat/respan/api/prompts/{id}/versions/{version}/': {
+    scope: 'write',
+    request: (f) => ({ method: 'PATCH', path: `/compat/respan/api/prompts/${f.id}/versions/3/`, body: { messages: [{ role: 'user', content: `patched ${f.tag}` }] } }),
+    check: (f) => {
+      expect(texts(f)).toHaveLength(4);
+      once(texts(f), `patched ${f.tag}`);
+    },
+  },
+  'delete /compat/respan/api/prompts/{id}/versions/{version}/': {
+    scope: 'write',
+    request: (f) => ({ method: 'DELETE', path: `/compat/respan/api/prompts/${f.id}/versions/3/` }),
+    check: (f) => expect(versions(f).map((v) => v.number)).toEqual([4, 2, 1]),
+  },
+  'post /compat/respan/api/prompts/{id}/versions/{version}/commit/': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: `/compat/respan/api/prompts/${f.id}/versions/3/commit/` }),
+    check: (f) => expect(store().versions.get(f.id, 3)!.committed).toBe(true),
+  },
+  'post /compat/respan/api/prompts/{id}/deployments/': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: `/compat/respan/api/prompts/${f.id}/deployments/`, body: { version: 4 } }),
+    check: (f) => expect(store().versions.publishedNumber(f.id)).toBe(4),
+  },
+};
+
+/** Every scope set that contains `needed`. */
+function scopeSetsWith(needed: KeyScope): KeyScope[][] {
+  const others = KEY_SCOPES.filter((s) => s !== needed);
+  return Array.from({ length: 1 << others.length }, (_, mask) => [needed, ...others.filter((_, i) => mask & (1 << i))]);
+}
+
+const keys = new Map<string, string>();
+const keyFor = (scopes: KeyScope[]) => keys.get([...scopes].sort().join(','))!;
+
+beforeAll(async () => {
+  t = await startTestHost();
+  app = t.owner;
+  mate = addUser(app, AddUserInput.parse({ email: 'mate@example.com', name: 'Mate' }));
+  for (const needed of ['write', 'admin'] as const) {
+    for (const scopes of scopeSetsWith(needed)) {
+      const id = [...scopes].sort().join(',');
+      if (!keys.has(id)) keys.set(id, createKey(app, { userEmail: app.actor.email, label: `scopes ${id}`, scopes }).key);
+    }
+  }
+});
+afterAll(() => t.stop());
+
+describe('a committed write answers success, for every key scope set that allows it (item 3)', () => {
+  it('covers every write operation in the OpenAPI document', () => {
+    const writes = [...NATIVE_OPERATIONS, ...COMPAT_OPERATIONS]
+      .filter((op) => op.method !== 'get' && !NOT_WRITES.has(`${op.method} ${op.path}`))
+      .map((op) => `${op.method} ${op.path}`);
+    expect(writes.filter((w) => !(w in CASES))).toEqual([]);
+    expect(Object.keys(CASES).filter((c) => !writes.includes(c))).toEqual([]);
+  });
+
+  const matrix = Object.entries(CASES).flatMap(([op, c]) => scopeSetsWith(c.scope).map((scopes) => [op, scopes.join('+'), scopes, c] as const));
+
+  it.each(matrix)('%s with a key scoped %s', async (op, _label, scopes, c) => {
+    const f = fixture();
+    const { method, path, body, text } = c.request(f);
+    const keyRequiredBefore = row(f.name)!.api_key_required;
+    const headers: Record<string, string> = { authorization: `Bearer ${keyFor(scopes)}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (text !== undefined) headers['content-type'] = 'text/plain';
+    const res = await http(t.port, method, path, { headers, body: body === undefined ? text : JSON.stringify(body) });
+    expect(res.status, `${op}: ${res.text}`).toBeGreaterThanOrEqual(200);
+    expect(res.status, `${op}: ${res.text}`).toBeLessThan(300);
+    c.check(f, res);
+    if (op === 'put /api/v1/prompts/{name}/api') expect(row(f.name)!.api_key_required).toBe(keyRequiredBefore === 1 ? 0 : 1);
+    // A write that answers with a prompt carries no version text the key may not read (a write
+    // on one version answers with that version: its own result).
+    if (!scopes.includes('read') && !/\/versions|\/deployments\//.test(op)) {
+      expect(res.text).not.toMatch(/(one|two|three|four) \{\{x\}\}/);
+    }
+  });
+});
