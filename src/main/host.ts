@@ -6,12 +6,16 @@ import { DEFAULT_API_PORT, listen, type RunningServer, type Timeouts } from './a
 import { createHandlers } from './core/handlers';
 import { openWorkspace, type OpenWorkspaceOptions, type Workspace } from './core/workspace';
 import { applyRetention } from './core/logs/logs-service';
-import { assertAdmin, requireActiveMember } from './core/users/users-service';
+import { assertAdmin } from './core/users/users-service';
+import { authorizeSwitch } from './core/sessions/member-switch';
 import { invalid } from './core/errors';
 import type { ApiServerState, AppInfo } from '../shared/schemas/app';
 import packageJson from '../../package.json';
 
 export const APP_VERSION: string = packageJson.version;
+
+/** Where a headless host records the address it serves on (read by `users login-link`). */
+export const SERVED_URL_SETTING = 'headless.url';
 
 export interface HostOptions {
   dataDir: string;
@@ -75,9 +79,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     currentUserId: () => currentUserId,
     handlers: createHandlers({
       appInfo: (ctx): AppInfo => ({ version: APP_VERSION, mode: options.mode, dataDir: workspace.dataDir, currentUser: ctx.actor, api: { ...api } }),
-      switchMember: (userId) => {
-        const user = requireActiveMember(workspace.store, userId);
-        currentUserId = user.id;
+      switchMember: (ctx, input) => {
+        const user = authorizeSwitch(ctx, input);
+        // Headless, each browser session acts as its own member (the bridge makes a new session).
+        if (options.mode !== 'headless') currentUserId = user.id;
         return user;
       },
       configureApi: async (ctx, settings) => {
@@ -118,5 +123,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }
 
   await applyApi(api.enabled, port);
+  // `promptdesk users login-link` runs in another process: it finds the server's address here.
+  if (options.mode === 'headless' && host.server) workspace.store.settings.set(SERVED_URL_SETTING, host.server.url);
   return host;
 }

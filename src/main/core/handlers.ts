@@ -34,8 +34,8 @@ export interface HostInfo {
   appInfo(ctx: Ctx): AppInfo;
   /** Turns the HTTP API server on or off, or moves it to another port. */
   configureApi(ctx: Ctx, settings: { enabled: boolean; port: number }): Promise<AppInfo['api']>;
-  /** Makes another member the one this desktop session acts as. */
-  switchMember(userId: string): User;
+  /** Makes another member the one this session acts as, if core/sessions/member-switch.ts allows it. */
+  switchMember(ctx: Ctx, input: { userId: string; key?: string }): User;
 }
 
 type Handlers = { [C in Channel]: (ctx: Ctx, input: ChannelParsed<C>) => ChannelOutput<C> | Promise<ChannelOutput<C>> };
@@ -73,7 +73,7 @@ export function createHandlers(host: HostInfo): Handlers {
     'users:set-active': (ctx, input) => setUserActive(ctx, input.userId, input.isActive),
     'users:search': (ctx, input) => searchUsers(ctx, input.query),
     'users:access': (ctx, input) => accessForUser(ctx, input.userId),
-    'session:switch': (_ctx, input) => host.switchMember(input.userId),
+    'session:switch': (ctx, input) => host.switchMember(ctx, input),
     'keys:list': (ctx) => listKeys(ctx),
     'keys:create': (ctx, input) => createKey(ctx, input),
     'keys:revoke': (ctx, input) => revokeKey(ctx, input.keyId),

@@ -1,49 +1,98 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { ApiEnv } from '../api/env';
 import { readJson } from '../api/body';
+import { clientSignals } from '../api/auth';
+import { AuthThrottle } from '../api/auth-throttle';
+import { DEFAULT_RATE_LIMITS } from '../api/rate-limit';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
+import type { Ctx } from '../core/context';
 import { dispatch, isChannel, type createHandlers } from '../core/handlers';
 import type { Workspace } from '../core/workspace';
+import type { SessionRegistry } from '../core/sessions/session-registry';
+import { memberByKey, redeemLoginLink } from '../core/sessions/sign-in';
+import { loginSecretOf, SignInInput } from '../../shared/schemas/session';
 
-function sameToken(presented: string, expected: string): boolean {
-  const a = Buffer.from(presented);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** The header a browser tab sends its session token in, and receives a new one in after a switch. */
+export const SESSION_HEADER = 'x-promptdesk-session';
+
+export interface BridgeOptions {
+  workspace: Workspace;
+  handlers: ReturnType<typeof createHandlers>;
+  /** Who each browser session acts as (server-side). */
+  sessions: SessionRegistry;
+  /** Failed sign-ins per minute per client and per credential (default: the API's failed-auth limit). */
+  failedSignInsPerMinute?: number;
 }
 
 /**
- * The headless stand-in for IPC: `POST /bridge/<channel>` runs the same handlers the
- * Electron main process registers, for a browser holding the session token.
+ * The headless stand-in for IPC: `POST /bridge/<channel>` runs the same handlers the Electron
+ * main process registers, as the member of the caller's session. `POST /bridge/sign-in` makes
+ * a session from an API key or a one-time sign-in link; `POST /bridge/sign-out` ends one.
  */
-export function mountBridge(
-  app: Hono<ApiEnv>,
-  opts: { workspace: Workspace; handlers: ReturnType<typeof createHandlers>; sessionToken: string; actorId: () => string },
-): void {
-  const requireSession = (presented: string | undefined) => {
-    if (!sameToken(presented ?? '', opts.sessionToken)) {
-      throw new AppError('unauthenticated', 'Open the address printed by "promptdesk serve" (it carries the session token)');
+export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
+  const { workspace, sessions } = opts;
+  const throttle = new AuthThrottle(opts.failedSignInsPerMinute ?? DEFAULT_RATE_LIMITS.failedAuthPerMinute);
+
+  /** The caller's session as a service context; a deactivated member's session ends at once. */
+  const sessionCtx = (c: Context<ApiEnv>): Ctx => {
+    const token = c.req.header(SESSION_HEADER);
+    const ctx = workspace.as(sessions.memberOf(token));
+    if (!ctx.actor.isActive) {
+      sessions.end(token);
+      throw new AppError('unauthenticated', 'This member has been deactivated');
     }
+    return ctx;
   };
+
+  app.post('/bridge/sign-in', async (c) => {
+    const input = await readJson(c, SignInInput);
+    const credential = 'key' in input ? input.key : loginSecretOf(input.link);
+    const client = clientSignals(c);
+    const wait = throttle.waitBefore(client, credential);
+    if (wait > 0) throw AppError.rateLimited('Too many failed sign-ins; wait and retry', wait);
+    try {
+      const user = 'key' in input ? memberByKey(workspace.store, workspace.clock, credential) : redeemLoginLink(workspace.store, workspace.clock, credential);
+      return c.json({ session: sessions.create(user.id), user });
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'unauthenticated' || error.code === 'forbidden')) {
+        const waitNow = throttle.recordFailure(client, credential);
+        if (waitNow > 0) throw AppError.rateLimited('Too many failed sign-ins; wait and retry', waitNow);
+      }
+      throw error;
+    }
+  });
+
+  app.post('/bridge/sign-out', (c) => {
+    sessions.end(c.req.header(SESSION_HEADER));
+    return c.body(null, 204);
+  });
+
   // A finished log export, streamed from its file: the browser's stand-in for a save dialog.
-  opts.workspace.runtime.exports.downloadBase = '/bridge/exports/';
+  workspace.runtime.exports.downloadBase = '/bridge/exports/';
   app.get('/bridge/exports/:id', (c) => {
-    requireSession(c.req.header('x-promptdesk-session'));
-    const file = opts.workspace.runtime.exports.file(opts.workspace.as(opts.actorId()), c.req.param('id'));
+    const file = workspace.runtime.exports.file(sessionCtx(c), c.req.param('id'));
     const body = Readable.toWeb(createReadStream(file.path)) as ReadableStream;
     return c.body(body, 200, {
       'Content-Type': file.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
       'Content-Disposition': `attachment; filename="${file.fileName}"`,
     });
   });
+
   app.post('/bridge/:channel', async (c) => {
-    requireSession(c.req.header('x-promptdesk-session'));
+    const ctx = sessionCtx(c);
     const channel = c.req.param('channel');
     if (!isChannel(channel)) throw new AppError('not_found', `Unknown call ${channel}`);
     const input = await readJson(c, z.unknown());
-    return c.json(await dispatch(opts.handlers, opts.workspace.as(opts.actorId()), channel, input));
+    const result = await dispatch(opts.handlers, ctx, channel, input);
+    if (channel === 'session:switch' && result.ok) {
+      // A session's member never changes: an allowed switch gives this tab a new session, so
+      // other tabs (and the link it was opened with) keep acting as who they were.
+      const user = result.value as { id: string };
+      c.header(SESSION_HEADER, sessions.create(user.id));
+    }
+    return c.json(result);
   });
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { startHost, APP_VERSION } from '../host';
+import { startHost, APP_VERSION, SERVED_URL_SETTING } from '../host';
+import { DEFAULT_API_PORT } from '../api/server';
 import { mountBridge } from './bridge';
 import { mountRendererFiles } from './renderer-files';
 import { openWorkspace } from '../core/workspace';
@@ -11,12 +11,15 @@ import { AddUserInput, CreateKeyInput } from '../../shared/schemas/users';
 import { parseWith } from '../api/body';
 import { AppError } from '../core/errors';
 import { StoreError } from '../store/open';
+import { SessionRegistry } from '../core/sessions/session-registry';
+import { createLoginLink, LOGIN_LINK_TTL_MS } from '../core/sessions/sign-in';
 
 const USAGE = `promptdesk ${APP_VERSION}
 
 Usage:
   promptdesk serve --data-dir DIR [--port PORT] [--host 127.0.0.1] [--provider-timeout SECONDS]
   promptdesk users add --data-dir DIR --email EMAIL --name NAME [--admin]
+  promptdesk users login-link --data-dir DIR --user EMAIL [--url http://127.0.0.1:PORT]
   promptdesk keys create --data-dir DIR --user EMAIL [--name LABEL] [--scopes read,run,write,admin] [--expires YYYY-MM-DD]
 `;
 
@@ -48,7 +51,8 @@ async function serve(args: string[]): Promise<void> {
     options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'provider-timeout': { type: 'string' } },
   });
   const dataDir = resolve(required(values, 'data-dir'));
-  const sessionToken = randomBytes(24).toString('base64url');
+  // Each browser session acts as one member; the printed link is the workspace owner's.
+  const sessions = new SessionRegistry();
   const rendererDir = join(__dirname, '../renderer');
   const host = await startHost({
     dataDir,
@@ -57,14 +61,15 @@ async function serve(args: string[]): Promise<void> {
     host: values.host,
     providerLimits: providerTimeout(values['provider-timeout']),
     mount: (app, h) => {
-      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessionToken, actorId: h.currentUserId });
+      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions });
       mountRendererFiles(app, rendererDir);
     },
   });
   if (!host.server) throw new Error(host.api.error ?? 'The server did not start');
   process.stdout.write(`Promptdesk ${APP_VERSION} serving ${dataDir}\n`);
   process.stdout.write(`API: ${host.server.url}/api/v1\n`);
-  process.stdout.write(`Open ${host.server.url}/#session=${sessionToken}\n`);
+  process.stdout.write(`Open ${host.server.url}/#session=${sessions.create(host.workspace.owner.id)}\n`);
+  process.stdout.write(`Other members sign in with their API key, or a link from: promptdesk users login-link --data-dir ${values['data-dir']} --user EMAIL\n`);
   const stop = () => {
     void host.close().then(() => process.exit(0));
   };
@@ -83,6 +88,27 @@ function usersAdd(args: string[]): void {
     // The CLI is run by whoever holds the data folder: it acts as the workspace owner.
     const user = addUser(workspace.as(workspace.owner.id), input);
     process.stdout.write(`${user.email}\n`);
+  } finally {
+    workspace.close();
+  }
+}
+
+/**
+ * Prints a one-time sign-in link for a member (stdout: the link only). The address is `--url`,
+ * else the one the last `promptdesk serve` on this folder recorded, else the saved API port.
+ */
+function usersLoginLink(args: string[]): void {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, user: { type: 'string' }, url: { type: 'string' } } });
+  const email = required(values, 'user');
+  if (values.url !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(values.url)) throw new UsageError('--url takes the server address, like http://127.0.0.1:4319');
+  const workspace = openWorkspace(resolve(required(values, 'data-dir')));
+  try {
+    const served = workspace.store.settings.get<string>(SERVED_URL_SETTING);
+    const port = workspace.store.settings.get<{ port: number }>('api')?.port ?? DEFAULT_API_PORT;
+    const base = (values.url ?? served ?? `http://127.0.0.1:${port}`).replace(/\/$/, '');
+    const { secret } = createLoginLink(workspace.store, workspace.clock, email);
+    process.stdout.write(`${base}/#login=${secret}\n`);
+    process.stderr.write(`Works once, within ${LOGIN_LINK_TTL_MS / 60_000} minutes, while promptdesk serve runs on this folder.\n`);
   } finally {
     workspace.close();
   }
@@ -120,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'serve') await serve(argv.slice(1));
     else if (command === 'users' && sub === 'add') usersAdd(rest);
+    else if (command === 'users' && sub === 'login-link') usersLoginLink(rest);
     else if (command === 'keys' && sub === 'create') keysCreate(rest);
     else if (command === '--version' || command === '-v') process.stdout.write(`${APP_VERSION}\n`);
     else if (command === undefined || command === '--help' || command === 'help') process.stdout.write(USAGE);

@@ -18,6 +18,7 @@ import type {
 } from '../schemas/prompts';
 import type { User } from '../schemas/users';
 import { AddUserInput, CreateKeyInput, KeyRefInput, SearchUsersInput, SetUserActiveInput, UserRefInput } from '../schemas/users';
+import { SwitchMemberInput } from '../schemas/session';
 import type { ApiKeyInfo, ApiKeyListItem } from '../schemas/users';
 import { AddShareInput, RemoveShareInput, SetSharingLevelInput } from '../schemas/sharing';
 import type { AccessEntry, SharingInfo } from '../schemas/sharing';
@@ -67,7 +68,7 @@ export const CONTRACT = {
   'users:set-active': SetUserActiveInput,
   'users:search': SearchUsersInput,
   'users:access': UserRefInput,
-  'session:switch': UserRefInput,
+  'session:switch': SwitchMemberInput,
   'keys:list': NoInput,
   'keys:create': CreateKeyInput,
   'keys:revoke': KeyRefInput,

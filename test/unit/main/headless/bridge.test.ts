@@ -5,9 +5,10 @@ import { startHost, type Host } from '../../../../src/main/host';
 import { mountBridge } from '../../../../src/main/headless/bridge';
 import { mountRendererFiles } from '../../../../src/main/headless/renderer-files';
 import { tempDir } from '../../../helpers/workspace';
+import { SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
 import { http } from '../../../helpers/http';
 
-const TOKEN = 'test-session-token-123456';
+let TOKEN = '';
 let host: Host;
 let port: number;
 let cleanup: () => void;
@@ -23,7 +24,9 @@ beforeAll(async () => {
     mode: 'headless',
     port: 0,
     mount: (app, h) => {
-      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessionToken: TOKEN, actorId: () => h.workspace.owner.id });
+      const sessions = new SessionRegistry();
+      TOKEN = sessions.create(h.workspace.owner.id);
+      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions });
       mountRendererFiles(app, rendererDir);
     },
   });

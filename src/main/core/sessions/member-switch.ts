@@ -1,0 +1,31 @@
+import type { Ctx } from '../context';
+import { AppError } from '../errors';
+import { assertActive, requireActiveMember } from '../users/users-service';
+import type { User } from '../../../shared/schemas/users';
+import { memberByKey } from './sign-in';
+
+/**
+ * The one rule for "Acting as": who may make a session (a desktop, a browser tab) act as
+ * another member. Allowed when the target is the actor itself, when the actor is an admin, or
+ * with the target's consent, shown by their API key (a full-scope key of that member). So a
+ * plain member can never become an admin, or anyone else, on their own say.
+ * Returns the target; throws `forbidden` on field `key` when consent is missing or wrong,
+ * `not_found` / `invalid_input` (field `userId`) for an unknown or deactivated target.
+ */
+export function authorizeSwitch(ctx: Ctx, input: { userId: string; key?: string | null }): User {
+  assertActive(ctx.actor);
+  const target = requireActiveMember(ctx.store, input.userId);
+  if (target.id === ctx.actor.id || ctx.actor.role === 'admin') return target;
+  if (!input.key) {
+    throw new AppError('forbidden', `Enter ${target.name}'s API key to act as them (or ask an admin to switch)`, 'key');
+  }
+  let owner: User;
+  try {
+    owner = memberByKey(ctx.store, ctx.clock, input.key);
+  } catch (error) {
+    // The session itself is fine; only the consent is wrong, so this is not a sign-out (401).
+    throw error instanceof AppError ? new AppError('forbidden', error.message, 'key') : error;
+  }
+  if (owner.id !== target.id) throw new AppError('forbidden', `This API key is not ${target.name}'s`, 'key');
+  return target;
+}

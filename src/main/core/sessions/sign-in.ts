@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../context';
+import { AppError, notFound } from '../errors';
+import { authenticateKey } from '../keys/keys-service';
+import { canonicalEmail } from '../users/email-identity';
+import { KEY_SCOPES, type User } from '../../../shared/schemas/users';
+import type { Store } from '../../store/store';
+import { loginLinksRepo } from '../../store/repos/login-links-repo';
+
+/** How long a sign-in link from `promptdesk users login-link` stays usable. */
+export const LOGIN_LINK_TTL_MS = 15 * 60_000;
+
+const hash = (secret: string) => createHash('sha256').update(secret).digest();
+const LINK_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+const repos = new WeakMap<Store, ReturnType<typeof loginLinksRepo>>();
+function links(store: Store) {
+  let repo = repos.get(store);
+  if (!repo) repos.set(store, (repo = loginLinksRepo(store.db)));
+  return repo;
+}
+
+/**
+ * Proves a person is `user` by the API key they typed: the key must authenticate and carry every
+ * scope, because a UI session can do everything its member can and a narrowed key must not
+ * open more than it grants. Throws `unauthenticated` on field `fieldName` (default `key`).
+ */
+export function memberByKey(store: Store, clock: Clock, key: string, fieldName = 'key'): User {
+  let found: ReturnType<typeof authenticateKey>;
+  try {
+    found = authenticateKey(store, clock, key.trim());
+  } catch {
+    throw new AppError('unauthenticated', 'This API key is not valid (it may be mistyped, revoked or expired)', fieldName);
+  }
+  if (!KEY_SCOPES.every((s) => found.key.scopes.includes(s))) {
+    throw new AppError('forbidden', 'This key is limited to some scopes; signing in needs a key with all of them (read, run, write, admin)', fieldName);
+  }
+  return found.user;
+}
+
+/**
+ * Makes a one-time sign-in link secret for the member with `email` (43 url-safe characters,
+ * 256 bits), usable once within {@link LOGIN_LINK_TTL_MS}. Only its hash is stored.
+ * Throws `not_found` (field `user`) for an unknown email, `invalid_input` for a deactivated member.
+ *
+ * @example `${serverUrl}/#login=${createLoginLink(store, clock, 'ada@example.com').secret}`
+ */
+export function createLoginLink(store: Store, clock: Clock, email: string): { secret: string; user: User; expiresAt: string } {
+  const user = store.users.getByEmail(canonicalEmail(email));
+  if (!user) throw Object.assign(notFound(`Member ${email}`), { field: 'user' });
+  if (!user.isActive) throw new AppError('invalid_input', `${user.name} is deactivated`, 'user');
+  const now = clock.now();
+  const secret = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + LOGIN_LINK_TTL_MS).toISOString();
+  store.tx(() => {
+    links(store).pruneExpiredBefore(now.toISOString());
+    links(store).insert(hash(secret), { userId: user.id, createdAt: now.toISOString(), expiresAt });
+  });
+  return { secret, user, expiresAt };
+}
+
+/**
+ * Redeems a sign-in link: the member it was made for, once. A used, expired, unknown or
+ * malformed link, or one for a member deactivated since, is the same `unauthenticated` error
+ * on field `link`.
+ */
+export function redeemLoginLink(store: Store, clock: Clock, secret: string): User {
+  const refused = () => new AppError('unauthenticated', 'This sign-in link has been used or has expired: ask for a new one (promptdesk users login-link)', 'link');
+  const trimmed = secret.trim();
+  if (!LINK_PATTERN.test(trimmed)) throw refused();
+  const now = clock.now().toISOString();
+  return store.tx(() => {
+    const link = links(store).get(hash(trimmed));
+    if (!link || link.usedAt !== null || link.expiresAt <= now) throw refused();
+    if (!links(store).use(hash(trimmed), now)) throw refused();
+    const user = store.users.get(link.userId);
+    if (!user || !user.isActive) throw refused();
+    return user;
+  });
+}
