@@ -57,10 +57,15 @@ describe('a deleted version number answers 404 forever, through every door (item
     save('ids', 'three {{x}}');
     deleteVersion(app, 'ids', 3);
     deleteVersion(app, 'ids', 2);
-    // Saved after deleting the newest: a new number, not a second v2 or v3.
-    expect(save('ids', 'four {{x}}').number).toBe(4);
-    promoteVersion(app, { name: 'ids', number: 4, notes: '' });
+    // Saved after deleting the newest: must be a new number (v4), not a second v2 or v3.
+    fourth = save('ids', 'four {{x}}').number;
+    promoteVersion(app, { name: 'ids', number: fourth, notes: '' });
     id = (await t.call('GET', '/api/v1/prompts/ids')).json().id as string;
+  });
+  let fourth: number;
+
+  it('a save after deleting the newest versions gets the next number never given', () => {
+    expect(fourth).toBe(4);
   });
 
   const DELETED = [2, 3];
@@ -151,15 +156,13 @@ describe('the served version: the pin is for API deployments only (item 19)', ()
     pinDeployment(app, 'served', 1);
   });
 
-  it('API doors serve the pinned version', async () => {
+  it('API doors serve the pinned version; the chat launcher, chat runs, the test panel default and the Open WebUI object get the active one', async () => {
     expect((await t.call('GET', '/api/v1/prompts/served')).json().version.number).toBe(1);
     expect((await t.call('POST', '/api/v1/prompts/served/render', { variables: { x: 'a' } })).json()).toMatchObject({ version: 1, text: 'one a' });
     const run = (await t.call('POST', '/api/v1/prompts/served/run', { variables: { x: 'a' }, model: 'local:echo' })).json();
     expect(run).toMatchObject({ version: 1, output: 'Echo: one a' });
     expect(getDeployment(app, 'served')).toMatchObject({ pinnedVersion: 1, publishedVersion: 2, servedVersion: 1 });
-  });
 
-  it('the chat launcher, chat runs and the test panel default get the active (published) version', async () => {
     expect(prepareRun(app, 'served').version).toBe(2);
     const chat = startRun(app, StartRunInput.parse({ name: 'served', variables: { x: 'a' }, model: 'local:echo' }));
     expect(chat.version).toBe(2);
@@ -167,9 +170,6 @@ describe('the served version: the pin is for API deployments only (item 19)', ()
     const test = startRun(app, StartRunInput.parse({ name: 'served', variables: { x: 'b' }, model: 'local:echo', source: 'test' }));
     expect(test.version).toBe(2);
     await finished(app, test.runId);
-  });
-
-  it('the Open WebUI prompt object shows the active version, not the pin', async () => {
     const id = (await t.call('GET', '/api/v1/prompts/served')).json().id as string;
     expect((await t.call('GET', `/compat/openwebui/api/prompts/id/${id}`)).json()).toMatchObject({ content: 'two {{x}}' });
   });
