@@ -212,6 +212,9 @@ function Variables({ detail }: { detail: LogDetail }) {
 }
 
 function Messages({ detail }: { detail: LogDetail }) {
+  if (detail.messagesWithheld) {
+    return <p className="log-drawer__missing">Not shown: you may run this prompt but not read its text</p>;
+  }
   if (detail.messages === null) return <p className="log-drawer__missing">{notLogged(detail) ?? 'Not logged'}</p>;
   if (detail.messages.length === 0) return <p className="log-drawer__missing">none</p>;
   return (
