@@ -9,6 +9,7 @@ import { applyRetention } from './core/logs/logs-service';
 import { assertAdmin } from './core/users/users-service';
 import { authorizeSwitch } from './core/sessions/member-switch';
 import { invalid } from './core/errors';
+import { storageWarnings } from './core/storage/storage-warnings';
 import type { ApiServerState, AppInfo } from '../shared/schemas/app';
 import packageJson from '../../package.json';
 
@@ -40,6 +41,8 @@ export interface Host {
   workspace: Workspace;
   /** The member this desktop (or headless browser session) acts as; the owner at start. */
   currentUserId(): string;
+  /** Data in the folder other users can read (see core/storage/storage-warnings.ts). */
+  storageWarnings(): string[];
   handlers: ReturnType<typeof createHandlers>;
   api: ApiServerState;
   server: RunningServer | null;
@@ -77,8 +80,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
     api,
     server: null,
     currentUserId: () => currentUserId,
+    storageWarnings: () => storageWarnings(workspace.dataDir, { exportsDir: options.exportsDir }),
     handlers: createHandlers({
-      appInfo: (ctx): AppInfo => ({ version: APP_VERSION, mode: options.mode, dataDir: workspace.dataDir, currentUser: ctx.actor, api: { ...api } }),
+      appInfo: (ctx): AppInfo => ({
+        version: APP_VERSION,
+        mode: options.mode,
+        dataDir: workspace.dataDir,
+        currentUser: ctx.actor,
+        api: { ...api },
+        // Read again on each call, so a folder fixed with chmod stops warning without a restart.
+        storageWarnings: host.storageWarnings(),
+      }),
       switchMember: (ctx, input) => {
         const user = authorizeSwitch(ctx, input);
         // Headless, each browser session acts as its own member (the bridge makes a new session).

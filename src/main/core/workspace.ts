@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { createStore, type Store } from '../store/store';
@@ -8,6 +7,7 @@ import type { User } from '../../shared/schemas/users';
 import { notFound } from './errors';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
 import { fileSecretBox, type SecretBox } from './integrations/secret-box';
+import { ensurePrivateDir } from '../store/private-files';
 
 export const DB_FILE = 'promptdesk.db';
 
@@ -45,7 +45,8 @@ export interface OpenWorkspaceOptions {
 }
 
 export function openWorkspace(dataDir: string, options: OpenWorkspaceOptions = {}): Workspace {
-  mkdirSync(dataDir, { recursive: true });
+  // Created 0700 whatever the umask: the folder holds prompts, logs and keys (a looser one is warned about).
+  ensurePrivateDir(dataDir);
   const clock = options.clock ?? systemClock;
   const store = createStore(join(dataDir, DB_FILE), { nativeBinding: options.nativeBinding });
   const owner = ensureFirstAdmin(store, clock, osUser());

@@ -69,6 +69,7 @@ async function serve(args: string[]): Promise<void> {
   process.stdout.write(`Promptdesk ${APP_VERSION} serving ${dataDir}\n`);
   process.stdout.write(`API: ${host.server.url}/api/v1\n`);
   process.stdout.write(`Open ${host.server.url}/#session=${sessions.create(host.workspace.owner.id)}\n`);
+  for (const warning of host.storageWarnings()) process.stderr.write(`promptdesk: warning: ${warning}\n`);
   process.stdout.write(`Other members sign in with their API key, or a link from: promptdesk users login-link --data-dir ${values['data-dir']} --user EMAIL\n`);
   const stop = () => {
     void host.close().then(() => process.exit(0));

@@ -17,6 +17,8 @@ export interface AppInfo {
   dataDir: string;
   currentUser: User;
   api: ApiServerState;
+  /** Data other users of this machine can read (folder looser than 0700, files than 0600); empty when private. */
+  storageWarnings: string[];
 }
 
 export const ConfigureApiInput = z.object({

@@ -1,5 +1,6 @@
 import { useAppStore } from '../../state/store';
 import { Detail, SettingsSection } from './SettingsSection';
+import { Banner } from '../../components/Banner';
 
 const MODE_LABEL = {
   desktop: 'Desktop app',
@@ -13,16 +14,28 @@ export function WorkspaceSection() {
       {!info ? (
         <p className="muted">Loading…</p>
       ) : (
-        <dl className="details">
-          <Detail label="Data folder">
-            <code className="break-all">{info.dataDir}</code>
-          </Detail>
-          <Detail label="Mode">{MODE_LABEL[info.mode]}</Detail>
-          <Detail label="Current member">
-            {info.currentUser.name} <span className="muted">({info.currentUser.email})</span>
-          </Detail>
-          <Detail label="Version">{info.version}</Detail>
-        </dl>
+        <>
+          {info.storageWarnings.length > 0 && (
+            <Banner tone="warning">
+              <p>Other users of this computer can read your Promptdesk data:</p>
+              <ul aria-label="Data folder warnings">
+                {info.storageWarnings.map((warning) => (
+                  <li key={warning}>{warning}</li>
+                ))}
+              </ul>
+            </Banner>
+          )}
+          <dl className="details">
+            <Detail label="Data folder">
+              <code className="break-all">{info.dataDir}</code>
+            </Detail>
+            <Detail label="Mode">{MODE_LABEL[info.mode]}</Detail>
+            <Detail label="Current member">
+              {info.currentUser.name} <span className="muted">({info.currentUser.email})</span>
+            </Detail>
+            <Detail label="Version">{info.version}</Detail>
+          </dl>
+        </>
       )}
     </SettingsSection>
   );
