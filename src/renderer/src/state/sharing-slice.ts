@@ -14,7 +14,8 @@ type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 export const PERMISSION_LABELS: Record<SharePermission, string> = {
   view: 'Can view',
-  run: 'Can run',
+  // Running never shows the text (Chat only for one person); the label says so where it is chosen.
+  run: 'Can run, not read',
   edit: 'Can edit',
 };
 
