@@ -19,6 +19,8 @@ export interface AnswerTurn {
   id: string;
   runId: string;
   model: string;
+  /** The saved version the run used (every run shows it); null only for an unsaved draft. */
+  version: number | null;
   status: RunStatus;
   text: string;
   cursor: number;
@@ -126,6 +128,7 @@ function answerFor(started: RunStarted): AnswerTurn {
     id: nextId(),
     runId: started.runId,
     model: started.model,
+    version: started.version,
     status: 'running',
     text: '',
     cursor: 0,

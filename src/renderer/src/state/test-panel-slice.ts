@@ -388,9 +388,10 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
           status: 'ready',
           selectedModels: keep.length > 0 ? keep : first ? [first] : [],
         });
-        // Someone who may only run the prompt tests what is saved: the newest version.
-        const newest = list[0];
-        if (mayEditPrompt(get()) === false && get().testPanel.version === null && newest) void get().testPanel.setVersion(newest.number);
+        // Someone who may only run the prompt tests what is saved: the active version, the one
+        // chat users get (runs:prepare answers it; the API pin does not apply here), else the newest.
+        const active = (prepared.status === 'fulfilled' ? prepared.value.version : null) ?? list[0]?.number;
+        if (mayEditPrompt(get()) === false && get().testPanel.version === null && active !== undefined) void get().testPanel.setVersion(active);
       },
       async refreshVersions() {
         const { promptName } = get().testPanel;

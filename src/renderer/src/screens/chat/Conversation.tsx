@@ -91,6 +91,11 @@ function Answer({ turn, number }: { turn: AnswerTurn; number: number }) {
       <article className="chat-answer" aria-label={`Answer ${number}`} aria-busy={running}>
         <span className="chat-turn__who">
           <code>{turn.model}</code>
+          {turn.version !== null && (
+            <span className="badge badge--muted chat-answer__version" aria-label={`Version ${turn.version}`}>
+              v{turn.version}
+            </span>
+          )}
         </span>
         {(turn.text !== '' || running) && (
           <div className={`chat-bubble chat-bubble--answer${turn.status === 'cancelled' ? ' chat-bubble--stopped' : ''}`}>
