@@ -4,7 +4,7 @@ import { nowIso } from '../context';
 import { AppError, invalid, notFound, promptNotFound } from '../errors';
 import { assertActive, assertAdmin } from '../users/users-service';
 import { canReadText, requirePrompt } from '../sharing/access';
-import { toMatchQuery } from '../prompts/prompts-service';
+import { toMatchQuery } from '../search/search-text';
 import type { Cursor, LogQuery, LogRow } from '../../store/repos/logs-repo';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type {

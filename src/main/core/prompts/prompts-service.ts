@@ -12,19 +12,13 @@ import type { z } from 'zod';
 import { promptFromRow, type PromptRow, type PromptScope } from '../../store/repos/prompts-repo';
 import { templateText, type Template } from '../../../shared/template/template';
 import { assertActive } from '../users/users-service';
+import { toMatchQuery } from '../search/search-text';
 
 type CreateParsed = z.output<typeof CreatePromptInput>;
 type ListParsed = z.output<typeof ListPromptsInput>;
 
-/**
- * Turns what a person types into an FTS5 query: every word must match, each as a prefix,
- * quoted so FTS syntax characters in the input are just text.
- */
-export function toMatchQuery(query: string): string | null {
-  const words = query.normalize('NFKC').match(/[\p{L}\p{N}_]+/gu) ?? [];
-  if (words.length === 0) return null;
-  return words.slice(0, 16).map((word) => `"${word}"*`).join(' ');
-}
+// The search rule (index text and query) lives in core/search; re-exported for existing callers.
+export { toMatchQuery } from '../search/search-text';
 
 /** Whose visibility applies to a listing: nobody's for an admin, who sees every prompt. */
 const viewerOf = (ctx: Ctx) => (ctx.actor.role === 'admin' ? null : ctx.actor.id);

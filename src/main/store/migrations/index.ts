@@ -6,9 +6,10 @@ import { apiAccess } from './0040-api-access';
 import { compatExtra } from './0050-compat-extra';
 import { runsAndLogs } from './0060-runs-and-logs';
 import { versionHighWater } from './0070-version-high-water';
+import { searchText } from './0080-search-text';
 import { loginLinks } from './0090-login-links';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, loginLinks];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks];
 
 export type { Migration };

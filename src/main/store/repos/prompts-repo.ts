@@ -4,6 +4,7 @@ import type { PromptSummary, UserRef } from '../../../shared/schemas/prompts';
 import type { SharingLevel } from '../../../shared/schemas/sharing';
 import type { DataLoggingLevel } from '../../../shared/schemas/runs';
 import { type PROMPT_SORTS } from '../../../shared/schemas/prompts';
+import { searchableText } from '../../core/search/search-text';
 
 export interface PromptRow {
   rowid: number;
@@ -250,7 +251,9 @@ export function promptsRepo(db: Db) {
     /** Replaces the prompt's search document (call inside the write's transaction). */
     index(rowid: number, doc: SearchDocument) {
       ftsDelete.run(rowid);
-      ftsInsert.run(rowid, doc.name, doc.title, doc.description, doc.tags.join(' '), doc.template);
+      // As searchableText has it, so words inside CJK/Thai text and symbols can be found (core/search).
+      const text = searchableText;
+      ftsInsert.run(rowid, text(doc.name), text(doc.title), text(doc.description), text(doc.tags.join(' ')), text(doc.template));
     },
     unindex: (rowid: number) => ftsDelete.run(rowid),
   };

@@ -1,0 +1,84 @@
+/**
+ * What full-text search indexes and what a typed query becomes, for the library
+ * (prompts_fts) and the logs (run_logs_fts) alike.
+ *
+ * FTS5's unicode61 tokenizer splits words at spaces and punctuation, so a Chinese, Japanese,
+ * Thai… sentence was one giant token (a word inside it could never be found), and symbols and
+ * emoji were separators (a query made only of them had no words, so it filtered nothing and
+ * listed every prompt). Here every character of a script written without spaces, and every
+ * symbol or emoji, becomes a token of its own (one grapheme each), in the index and in the
+ * query alike; a query word is then the phrase of its tokens, which FTS5 finds only where those
+ * tokens stand side by side: substring search in those scripts, word-prefix search elsewhere.
+ */
+
+/** Tokenizer options for both tables (migration 0080): symbols (S*) and marks (M*) are token characters. */
+export const FTS_TOKENIZER = `unicode61 remove_diacritics 2 categories 'L* N* Co M* S*'`;
+
+/**
+ * An FTS5 query that matches nothing: an empty phrase. For text that holds something but no
+ * searchable word (only punctuation): such a query finds nothing rather than everything.
+ */
+export const MATCH_NOTHING = '""';
+
+/** At most this many words of a query are used (each is a term lookup). */
+const MAX_WORDS = 16;
+
+// Scripts written without spaces between words (and Hangul, whose words carry particles), then
+// symbols and emoji parts (ZWJ, variation selector and keycap joiners keep a sequence whole).
+const SPLIT_SCRIPTS = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}\p{Script=Yi}`;
+const SYMBOLS = String.raw`\p{S}\p{Extended_Pictographic}\u200d\ufe0f\u20e3`;
+/** A run of characters that becomes one token per grapheme (marks stay with their letter). */
+// eslint-disable-next-line no-misleading-character-class -- ZWJ, VS16 and keycap joiners are wanted one by one inside a run
+const SPLIT_RUN = new RegExp(String.raw`(?:[${SPLIT_SCRIPTS}]\p{M}*)+|[${SYMBOLS}]+`, 'gu');
+// eslint-disable-next-line no-misleading-character-class -- ZWJ, VS16 and keycap joiners are wanted one by one inside a run
+const NEEDS_SPLIT = new RegExp(`[${SPLIT_SCRIPTS}${SYMBOLS}]`, 'u');
+/** What a query is made of: words (letters, digits, marks, underscore) and runs of symbols. */
+// eslint-disable-next-line no-misleading-character-class -- ZWJ, VS16 and keycap joiners are wanted one by one inside a run
+const QUERY_WORD = new RegExp(String.raw`[\p{L}\p{N}\p{M}_]+|[${SYMBOLS}]+`, 'gu');
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * `text` as the search index takes it: NFKC (as queries are), with every character of
+ * Han/Kana/Hangul/Thai/Lao/Khmer/Myanmar/Tibetan/Yi text and every symbol or emoji set apart by
+ * spaces. Text with none of those (most Latin text) is returned unchanged, without a copy.
+ * Linear in the text. Null stays null (columns not logged).
+ *
+ * @example
+ * searchableText('用户登录失败 at 10:00 🚀') // ' 用 户 登 录 失 败  at 10:00  🚀 '
+ */
+export function searchableText(text: string): string;
+export function searchableText(text: string | null): string | null;
+export function searchableText(text: string | null): string | null {
+  if (text === null) return null;
+  // eslint-disable-next-line no-control-regex -- ASCII needs no normalising
+  const normal = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKC');
+  if (!NEEDS_SPLIT.test(normal)) return normal;
+  return normal.replace(SPLIT_RUN, (run) => {
+    let spaced = ' ';
+    for (const { segment } of graphemes.segment(run)) spaced += `${segment} `;
+    return spaced;
+  });
+}
+
+/**
+ * Turns what a person types into an FTS5 query over searchableText's index: every word must
+ * match; a Latin (or any spaced-script) word as a prefix (`"refund"*`), a word in a script
+ * without spaces or a run of symbols/emoji as the phrase of its characters, found anywhere in
+ * the text (`"登 录"*`). Quoted, so FTS syntax in the input is just text. Null when the query
+ * is blank (no search); MATCH_NOTHING when it holds only punctuation.
+ *
+ * @example
+ * toMatchQuery('refund 登录 🚀') // '"refund"* "登 录"* "🚀"*'
+ * toMatchQuery('!!!') // '""' (matches nothing)
+ */
+export function toMatchQuery(query: string): string | null {
+  const text = query.normalize('NFKC');
+  if (text.trim() === '') return null;
+  const words = text.match(QUERY_WORD) ?? [];
+  if (words.length === 0) return MATCH_NOTHING;
+  return words
+    .slice(0, MAX_WORDS)
+    .map((word) => `"${searchableText(word).trim().replace(/\s+/g, ' ').replace(/"/g, '""')}"*`)
+    .join(' ');
+}
