@@ -11,6 +11,12 @@ import { createHandlers, dispatch } from '../../../../src/main/core/handlers';
 import type { Ctx } from '../../../../src/main/core/context';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
+import fc from 'fast-check';
+import { requirePrompt } from '../../../../src/main/core/sharing/access';
+import { setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
+import { ACTIONS } from '../../../../src/shared/schemas/sharing';
+import { KEY_SCOPES, type ApiKeyInfo } from '../../../../src/shared/schemas/users';
+import type { ApiVia } from '../../../../src/main/core/context';
 
 const HIDDEN = 'bob-private';
 const MISSING = 'never-existed';
@@ -106,5 +112,43 @@ describe('bridge / IPC channels: hidden = missing', () => {
     expect(hidden).toEqual(visible);
     expect(hidden).toMatchObject({ ok: false, error: { code: 'conflict', field: 'name' } });
     expect(JSON.stringify(hidden)).not.toContain(HIDDEN);
+  });
+});
+
+describe('requirePrompt, the one rule every door calls: a property over names, actions and callers', () => {
+  it('refuses a hidden prompt exactly as a name never used, whatever the name, action, scopes or key', () => {
+    const name = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/);
+    const via = fc.oneof(
+      fc.constant<ApiVia | undefined>(undefined),
+      fc.record({ loopback: fc.boolean() }).map(({ loopback }): ApiVia => ({ kind: 'api', key: null, loopback })),
+      fc.subarray([...KEY_SCOPES]).map((scopes): ApiVia => ({ kind: 'api', key: { id: 'k', userId: alice.actor.id, label: 'k', prefix: 'pd_x', scopes, createdAt: '', lastUsedAt: null, expiresAt: null, revokedAt: null } satisfies ApiKeyInfo, loopback: true })),
+    );
+    let n = 0;
+    fc.assert(
+      fc.property(name, fc.constantFrom(...ACTIONS), via, fc.constantFrom('private', 'api-off'), (base, action, how, hiddenHow) => {
+        const hidden = `h${n++}-${base}`.slice(0, 100);
+        const missing = `m${n}-${base}`.slice(0, 100);
+        const bob = { ...t.owner, actor: t.workspace.store.users.getByEmail('bob@example.com')! };
+        seedPrompt(bob, hidden, 'Secret {{who}}', { api: hiddenHow === 'private' });
+        // API off: in the library for everyone, absent for every API caller.
+        if (hiddenHow === 'api-off') setSharingLevel(bob, { name: hidden, level: 'library_view' });
+        // Keyless callers are refused by the prompt's own keyless rule (key required by default).
+        else setApiSettings(bob, { name: hidden, apiAccess: true });
+        if (hiddenHow === 'api-off' && how === undefined) return; // visible in the app: not hidden
+        const ctx: Ctx = { ...alice, via: how };
+        const outcome = (target: string) => {
+          try {
+            requirePrompt(ctx, target, action);
+            return 'allowed';
+          } catch (error) {
+            return JSON.stringify(error);
+          }
+        };
+        const refusal = outcome(hidden);
+        expect(refusal).toBe(outcome(missing));
+        expect(refusal).not.toContain(hidden);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
