@@ -55,8 +55,9 @@ export function cli(args: string[]): Promise<string> {
   });
 }
 
-export async function openApp(page: Page, server: Server): Promise<void> {
-  await page.goto(server.openUrl);
+/** Opens the app with the owner's session (the link `serve` printed), or with another `session`. */
+export async function openApp(page: Page, server: Server, session?: string): Promise<void> {
+  await page.goto(session ? `${server.url}/#session=${session}` : server.openUrl);
   await expect(page.locator('html[data-app-ready="true"]')).toBeAttached();
 }
 

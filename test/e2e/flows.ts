@@ -5,10 +5,14 @@ import { expect, type Server } from './fixtures';
 
 export const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
 
-/** Settings → Acting as: the desktop session acts as another member. */
-export async function switchTo(page: Page, member: string): Promise<void> {
+/**
+ * Settings → Acting as: this window acts as another member. An admin switches freely; a member
+ * needs the API key of the member they switch to (`key`).
+ */
+export async function switchTo(page: Page, member: string, key?: string): Promise<void> {
   await nav(page, 'Settings');
   await page.getByLabel('Switch member').selectOption({ label: member });
+  if (key !== undefined) await page.getByLabel('Their API key').fill(key);
   await page.getByRole('button', { name: 'Switch', exact: true }).click();
   await expect(page.getByRole('navigation', { name: 'Main' })).toContainText(member);
 }
@@ -43,15 +47,22 @@ export async function saveVersion(page: Page, message: string, number: number): 
 
 /** A bridge call with the session the server printed, for setup and checks the UI does not show. */
 export async function bridge<T>(server: Server, channel: string, input: unknown): Promise<T> {
-  const session = new URL(server.openUrl).hash.replace(/^#session=/, '');
+  return (await bridgeAs<T>(server, new URL(server.openUrl).hash.replace(/^#session=/, ''), channel, input)).value;
+}
+
+/**
+ * A bridge call with a given session; `session` is the tab's new session after an allowed
+ * `session:switch` (each session acts as one member, so a switch makes a new one).
+ */
+export async function bridgeAs<T>(server: Server, token: string, channel: string, input: unknown): Promise<{ value: T; session: string | null }> {
   const res = await fetch(`${server.url}/bridge/${encodeURIComponent(channel)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-promptdesk-session': session },
+    headers: { 'content-type': 'application/json', 'x-promptdesk-session': token },
     body: JSON.stringify(input),
   });
   const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
   if (!body.ok) throw new Error(`${channel}: ${body.error?.message ?? res.status}`);
-  return body.value;
+  return { value: body.value, session: res.headers.get('x-promptdesk-session') };
 }
 
 /** Library → New prompt, then the template typed into the editor (not saved yet). */

@@ -18,7 +18,7 @@ const ADMIN = osUser().name;
 
 
 
-test('an admin adds a provider in Settings: tests it, takes its models, and the key is never shown again', async ({ page, server, provider }) => {
+test('an admin adds a provider in Settings: tests it, takes its models, and the key is never shown again', async ({ page, server, provider, apiKey }) => {
   await openApp(page, server);
   await nav(page, 'Settings');
   const section = page.getByRole('region', { name: 'Integrations' });
@@ -139,7 +139,7 @@ test('an admin adds a provider in Settings: tests it, takes its models, and the 
   await expect(section.getByRole('button', { name: 'Edit local' })).toHaveCount(0);
   await section.scrollIntoViewIfNeeded();
   await screenshot(page, 'settings-integrations-member');
-  await switchTo(page, ADMIN);
+  await switchTo(page, ADMIN, apiKey);
   await nav(page, 'Settings');
 
   // Deleting asks first.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base, type Server } from './fixtures';
-import { bridge, nav } from './flows';
+import { bridge, bridgeAs, nav } from './flows';
 
 const test = base.extend<{ provider: FakeProvider }>({
   // eslint-disable-next-line no-empty-pattern
@@ -280,9 +280,10 @@ test('members see their logs without the admin settings, and cannot change data 
   await bridge(server, 'prompts:create', { name: 'shared-notes', title: 'Shared notes' });
   await bridge(server, 'sharing:set-level', { name: 'shared-notes', level: 'library_view' });
   const bob = await bridge<{ id: string }>(server, 'users:add', { email: 'bob@example.com', name: 'Bob Member' });
-  await bridge(server, 'session:switch', { userId: bob.id });
+  // Each browser session acts as one member: the switch gives a session for Bob.
+  const asBob = await bridgeAs(server, new URL(server.openUrl).hash.replace(/^#session=/, ''), 'session:switch', { userId: bob.id });
 
-  await openApp(page, server);
+  await openApp(page, server, asBob.session!);
   await nav(page, 'Logs');
   await expect(page.getByRole('heading', { name: 'No runs yet' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Retention' })).toHaveCount(0);

@@ -32,7 +32,7 @@ async function saveAsCurrentMember(page: Page, text: string) {
   await page.keyboard.press('Enter');
 }
 
-test('sharing levels decide who finds, runs and edits a prompt', async ({ page, server }) => {
+test('sharing levels decide who finds, runs and edits a prompt', async ({ page, server, apiKey }) => {
   await openApp(page, server);
 
   // As the admin: a Private prompt and a new member.
@@ -65,7 +65,8 @@ test('sharing levels decide who finds, runs and edits a prompt', async ({ page, 
   await screenshot(page, 'library-as-member');
 
   // Library View: Bob finds it and can run it, but cannot save.
-  await switchTo(page, ADMIN);
+  // Back to the admin: a member needs the admin's consent (their key).
+  await switchTo(page, ADMIN, apiKey);
   await setLevel(page, 'Library View');
   await screenshot(page, 'sharing-tab');
   await switchTo(page, 'Bob Member');
@@ -78,7 +79,7 @@ test('sharing levels decide who finds, runs and edits a prompt', async ({ page, 
   await expect(page.getByRole('list').getByText('Onboarding checklist')).toBeVisible();
 
   // Library Edit: Bob can save a new version.
-  await switchTo(page, ADMIN);
+  await switchTo(page, ADMIN, apiKey);
   await setLevel(page, 'Library Edit');
   await switchTo(page, 'Bob Member');
   await (await librarySearch(page, 'marmalade')).click();
@@ -86,7 +87,7 @@ test('sharing levels decide who finds, runs and edits a prompt', async ({ page, 
   await expect(page.getByRole('status').filter({ hasText: 'Saved version 2' })).toBeVisible();
 
   // Chat only: absent from Bob's library, present in his chat launcher.
-  await switchTo(page, ADMIN);
+  await switchTo(page, ADMIN, apiKey);
   await setLevel(page, 'Chat only');
   await switchTo(page, 'Bob Member');
   await expect(await librarySearch(page, 'marmalade')).toHaveCount(0);

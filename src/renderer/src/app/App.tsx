@@ -1,12 +1,15 @@
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useAppStore } from '../state/store';
 import { Nav } from './Nav';
+import { SignInScreen } from './SignInScreen';
 import { ScreenOutlet } from './ScreenOutlet';
 import { useAppLifecycle, useAppReadyFlag } from './use-app-lifecycle';
 
 export function App() {
   useAppLifecycle();
   useAppReadyFlag();
+  const needsSignIn = useAppStore((s) => s.session.needsSignIn);
+  if (needsSignIn) return <SignInScreen />;
   return (
     <div className="shell">
       <Nav />

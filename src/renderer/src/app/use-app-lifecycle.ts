@@ -37,6 +37,7 @@ export function useAppLifecycle(): void {
 /** Tests and the Electron shell wait on `html[data-app-ready]`: set once the first screen has its data. */
 export function useAppReadyFlag(): void {
   const ready = useAppStore((s) => {
+    if (s.session.needsSignIn) return !s.session.signingIn;
     if (s.session.infoStatus !== 'ready' && s.session.infoStatus !== 'error') return false;
     switch (s.route.current.name) {
       case 'library':

@@ -1,6 +1,8 @@
 import type { AppInfo } from '../../../shared/schemas/app';
-import { api, unwrap } from '../lib/api';
-import { toFormError } from '../lib/field-errors';
+import { api, ApiError, unwrap } from '../lib/api';
+import { isBrowserSession, signIn, SignInError, signOut, takeLoginSecret } from '../lib/bridge';
+import { toFormError, type FormError } from '../lib/field-errors';
+import type { SignInInput } from '../../../shared/schemas/session';
 import type { SliceCreator } from './store';
 import { applyTheme, readThemePreference, storeThemePreference, type ThemePreference } from './theme';
 
@@ -14,14 +16,23 @@ export interface SessionSlice {
     theme: ThemePreference;
     /** A member switch is in flight. */
     switching: boolean;
-    switchError: string | null;
+    switchError: FormError | null;
+    /** Headless only: this tab has no session yet (or it ended), so the sign-in screen shows. */
+    needsSignIn: boolean;
+    signingIn: boolean;
+    signInError: FormError | null;
+    /** Loads who this window acts as; a browser tab first redeems the sign-in link it was opened with. */
     loadInfo(): Promise<void>;
+    /** Signs this browser tab in with an API key or a sign-in link, then loads the app. */
+    signIn(input: SignInInput): Promise<void>;
+    /** Ends this browser tab's session and shows the sign-in screen. */
+    signOut(): Promise<void>;
     setTheme(theme: ThemePreference): void;
     /**
      * Makes this desktop act as another member. Everything on screen belonged to the previous
      * member, so it is all reloaded and the app starts again from the library.
      */
-    switchMember(userId: string): Promise<void>;
+    switchMember(userId: string, key?: string): Promise<void>;
   };
 }
 
@@ -36,26 +47,49 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => {
       theme: readThemePreference(),
       switching: false,
       switchError: null,
+      needsSignIn: false,
+      signingIn: false,
+      signInError: null,
       async loadInfo() {
+        const loginSecret = isBrowserSession() ? takeLoginSecret() : null;
+        if (loginSecret) return get().session.signIn({ link: loginSecret });
         patch({ infoStatus: 'loading', infoError: null });
         try {
-          patch({ info: await unwrap(api.app.info()), infoStatus: 'ready' });
+          patch({ info: await unwrap(api.app.info()), infoStatus: 'ready', needsSignIn: false });
         } catch (error) {
-          patch({ infoStatus: 'error', infoError: toFormError(error).message });
+          const signedOut = isBrowserSession() && error instanceof ApiError && error.code === 'unauthenticated';
+          patch({ infoStatus: 'error', infoError: toFormError(error).message, needsSignIn: signedOut });
         }
+      },
+      async signIn(input) {
+        patch({ signingIn: true, signInError: null });
+        try {
+          await signIn(input);
+        } catch (error) {
+          const failure = error instanceof SignInError ? { message: error.error.message, field: error.error.field } : toFormError(error);
+          patch({ signingIn: false, needsSignIn: true, infoStatus: 'error', signInError: failure });
+          return;
+        }
+        patch({ signingIn: false });
+        await get().session.loadInfo();
+      },
+      async signOut() {
+        await signOut();
+        // Nothing of the previous member may stay on screen.
+        location.reload();
       },
       setTheme(theme) {
         storeThemePreference(theme);
         applyTheme(theme);
         patch({ theme });
       },
-      async switchMember(userId) {
+      async switchMember(userId, key) {
         if (get().session.switching) return;
         patch({ switching: true, switchError: null });
         try {
-          await unwrap(api.session.switch({ userId }));
+          await unwrap(api.session.switch({ userId, key: key || undefined }));
         } catch (error) {
-          patch({ switching: false, switchError: toFormError(error).message });
+          patch({ switching: false, switchError: toFormError(error) });
           return;
         }
         const { editor, library, launcher, members, keys, integrations, route } = get();

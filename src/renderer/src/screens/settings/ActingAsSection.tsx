@@ -3,18 +3,28 @@ import { useShallow } from 'zustand/react/shallow';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { SelectField } from '../../components/SelectField';
+import { TextField } from '../../components/TextField';
+import { messageForField } from '../../lib/field-errors';
 import { ROLE_LABELS } from '../../state/members-slice';
 import { useAppStore } from '../../state/store';
 import { SettingsSection } from './SettingsSection';
 
-/** The desktop is shared: anyone at it may choose which member Promptdesk acts as. */
+/**
+ * Who this window acts as. Switching needs an admin, or the consent of the member switched to
+ * (their API key): a shared desktop must not let a member become someone else on their own say.
+ */
 export function ActingAsSection() {
   const current = useAppStore((s) => s.session.info?.currentUser);
+  const isBrowser = useAppStore((s) => s.session.info?.mode === 'headless');
+  const signOut = useAppStore((s) => s.session.signOut);
   return (
     <SettingsSection
       title="Acting as"
       description={
-        <p>This desktop is shared. Choose the member Promptdesk acts as: the library, chat and every change follow that member's access.</p>
+        <p>
+          Choose the member Promptdesk acts as: the library, chat and every change follow that member's access. An admin may act as anyone;
+          anyone else needs the API key of the member they switch to.
+        </p>
       }
     >
       {!current ? (
@@ -26,33 +36,53 @@ export function ActingAsSection() {
             <span className="badge badge--muted">{ROLE_LABELS[current.role]}</span>
           </p>
           {/* Keyed so the picker starts from the acting member again after each switch. */}
-          <SwitchForm key={current.id} currentId={current.id} />
+          <SwitchForm key={current.id} currentId={current.id} isAdmin={current.role === 'admin'} />
+          {isBrowser && (
+            <div>
+              <Button type="button" onClick={() => void signOut()}>
+                Sign out
+              </Button>
+            </div>
+          )}
         </>
       )}
     </SettingsSection>
   );
 }
 
-function SwitchForm({ currentId }: { currentId: string }) {
+function SwitchForm({ currentId, isAdmin }: { currentId: string; isAdmin: boolean }) {
   const active = useAppStore(useShallow((s) => s.members.users.filter((u) => u.isActive)));
   const switching = useAppStore((s) => s.session.switching);
   const error = useAppStore((s) => s.session.switchError);
   const switchMember = useAppStore((s) => s.session.switchMember);
   const [selected, setSelected] = useState(currentId);
+  const [key, setKey] = useState('');
+  const keyError = error?.field === 'key' ? messageForField(error) : null;
   const options = active.map((u) => ({ value: u.id, label: u.name || u.email }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (selected !== currentId) void switchMember(selected);
+    if (selected !== currentId) void switchMember(selected, isAdmin ? undefined : key);
   };
 
   return (
     <form className="switch-form" onSubmit={submit}>
       <SelectField label="Switch member" options={options} value={selected} onChange={(event) => setSelected(event.target.value)} />
+      {!isAdmin && (
+        <TextField
+          label="Their API key"
+          type="password"
+          autoComplete="off"
+          hint="The member you switch to consents by giving you one of their API keys."
+          value={key}
+          error={keyError}
+          onChange={(event) => setKey(event.target.value)}
+        />
+      )}
       <Button type="submit" variant="primary" disabled={switching || selected === currentId}>
         {switching ? 'Switching…' : 'Switch'}
       </Button>
-      {error && <Banner tone="error">Could not switch: {error}</Banner>}
+      {error && !keyError && <Banner tone="error">Could not switch: {error.message}</Banner>}
     </form>
   );
 }

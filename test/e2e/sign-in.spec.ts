@@ -1,0 +1,66 @@
+import { cli, expect, screenshot, test } from './fixtures';
+
+test('a browser tab signs in as one member, with a key or a one-time link; errors show at the field', async ({ page, context, server, dataDir }) => {
+  await cli(['users', 'add', '--data-dir', dataDir, '--email', 'bob@example.com', '--name', 'Bob Member']);
+  await cli(['users', 'add', '--data-dir', dataDir, '--email', 'carol@example.com', '--name', 'Carol Member']);
+  const bobKey = await cli(['keys', 'create', '--data-dir', dataDir, '--user', 'bob@example.com']);
+
+  // No session: the sign-in screen, and a wrong key is refused next to the field.
+  await page.goto(server.url);
+  const signIn = page.getByRole('main', { name: 'Sign in to Promptdesk' });
+  await expect(signIn).toBeVisible();
+  await signIn.getByLabel('API key').fill('pd_AAAAAAAAAAAA_' + 'x'.repeat(43));
+  await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(signIn.getByLabel('API key')).toHaveAttribute('aria-invalid', 'true');
+  await expect(signIn.getByText('This API key is not valid')).toBeVisible();
+  await screenshot(page, 'sign-in-error');
+
+  await signIn.getByLabel('API key').fill(bobKey);
+  await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Bob Member');
+
+  // Another tab, opened from a one-time link, acts as Carol; the link does not work twice.
+  const link = await cli(['users', 'login-link', '--data-dir', dataDir, '--user', 'carol@example.com']);
+  expect(link.startsWith(`${server.url}/#login=`)).toBe(true);
+  const carolTab = await context.newPage();
+  await carolTab.goto(link);
+  await expect(carolTab.getByRole('navigation', { name: 'Main' })).toContainText('Carol Member');
+  // Two tabs, two members: reloading keeps each tab's own session.
+  await page.reload();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Bob Member');
+  await carolTab.reload();
+  await expect(carolTab.getByRole('navigation', { name: 'Main' })).toContainText('Carol Member');
+
+  const thirdTab = await context.newPage();
+  await thirdTab.goto(link);
+  const again = thirdTab.getByRole('main', { name: 'Sign in to Promptdesk' });
+  await expect(again.getByLabel('Sign-in link')).toHaveAttribute('aria-invalid', 'true');
+  await expect(again.getByText(/has been used or has expired/)).toBeVisible();
+  await screenshot(thirdTab, 'sign-in-link-used');
+});
+
+test('a member switches only with the other member\'s key; the error is at the key field', async ({ page, server, dataDir }) => {
+  await cli(['users', 'add', '--data-dir', dataDir, '--email', 'bob@example.com', '--name', 'Bob Member']);
+  await cli(['users', 'add', '--data-dir', dataDir, '--email', 'carol@example.com', '--name', 'Carol Member']);
+  const bobKey = await cli(['keys', 'create', '--data-dir', dataDir, '--user', 'bob@example.com']);
+  const carolKey = await cli(['keys', 'create', '--data-dir', dataDir, '--user', 'carol@example.com']);
+  await page.goto(server.url);
+  await page.getByLabel('API key').fill(bobKey);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav).toContainText('Bob Member');
+  await nav.getByRole('link', { name: 'Settings' }).click();
+
+  const acting = page.getByRole('region', { name: 'Acting as' });
+  await acting.getByLabel('Switch member').selectOption({ label: 'Carol Member' });
+  await acting.getByRole('button', { name: 'Switch', exact: true }).click();
+  await expect(acting.getByLabel('Their API key')).toHaveAttribute('aria-invalid', 'true');
+  await expect(acting.getByText(/Enter Carol Member's API key/)).toBeVisible();
+  await acting.scrollIntoViewIfNeeded();
+  await screenshot(page, 'acting-as-needs-key');
+  await expect(nav).toContainText('Bob Member');
+
+  await acting.getByLabel('Their API key').fill(carolKey);
+  await acting.getByRole('button', { name: 'Switch', exact: true }).click();
+  await expect(nav).toContainText('Carol Member');
+});
