@@ -25,6 +25,13 @@ test('chat and the test panel run the active version, not the API pin, and every
   await bridge(server, 'sharing:set-level', { name: 'slogan', level: 'library_view' });
 
   await openApp(page, server);
+  // The Versions tab says the pin is the API's alone.
+  await nav(page, 'Library');
+  await page.getByRole('link', { name: 'Slogan' }).click();
+  await page.getByRole('tablist').getByRole('tab', { name: 'Versions' }).click();
+  const deployment = page.getByRole('region', { name: 'API deployment' });
+  await expect(deployment).toContainText('Chat and the test panel use the published version.');
+  await screenshot(page, 'versions-deployment-pinned');
   await switchTo(page, 'Vic Viewer');
 
   // The chat launcher runs v2 (published), not v1 (pinned for the API) nor v3 (newest).

@@ -24,7 +24,7 @@ export const StartRunInput = z.union([
   ReplyTarget.extend({ model: ModelRefSchema.optional() }),
   z.object({
     name: PromptNameSchema,
-    /** Omitted: the version chat users and API callers get (pinned, else published, else latest). */
+    /** Omitted: the version this door serves (servedNumber): in the app the active one (published, else newest); over the API the pinned one first. */
     version: z.number().int().min(1).optional(),
     /** The unsaved editor state, for the test panel (needs edit rights); omitted parts come from the newest version. */
     draft: z
