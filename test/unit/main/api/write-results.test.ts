@@ -290,3 +290,36 @@ describe('a committed write answers success, for every key scope set that allows
     }
   });
 });
+
+describe('what the answer to a write may show is decided before writing', () => {
+  const patch = async (scopes: KeyScope[], f: Fixture) =>
+    http(t.port, 'PATCH', `/api/v1/prompts/${f.name}`, {
+      headers: { authorization: `Bearer ${keyFor(scopes)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ description: 'changed' }),
+    });
+
+  it('a key without read gets the prompt without its newest text; a key with read gets it', async () => {
+    const f = fixture();
+    const writeOnly = await patch(['write'], f);
+    expect(writeOnly.status).toBe(200);
+    expect(writeOnly.json()).toMatchObject({ name: f.name, description: 'changed', latestVersion: 4, latest: null });
+    const readWrite = await patch(['read', 'write'], f);
+    expect(readWrite.json().latest).toMatchObject({ number: 4, template: { text: 'four {{x}}' } });
+  });
+
+  it('the Open WebUI answer leaves content empty for a key without read', async () => {
+    const f = fixture();
+    const update = (scopes: KeyScope[], isProduction: boolean) =>
+      http(t.port, 'POST', `/compat/openwebui/api/prompts/id/${f.id}/update`, {
+        headers: { authorization: `Bearer ${keyFor(scopes)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ command: f.tag, name: 'OW', content: `draft ${f.tag}`, is_production: isProduction }),
+      });
+    const writeOnly = await update(['write'], false);
+    expect(writeOnly.status).toBe(200);
+    expect(writeOnly.json()).toMatchObject({ name: 'OW', content: '' });
+    // The draft was saved once, and production still serves v2.
+    once(texts(f), `draft ${f.tag}`);
+    expect(store().versions.publishedNumber(f.id)).toBe(2);
+    expect((await update(['read', 'write'], false)).json()).toMatchObject({ content: 'two {{x}}' });
+  });
+});
