@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { IncomingMessage } from 'node:http';
 import { AppError, fromZodError, invalid } from '../core/errors';
+import { isForbiddenKey } from '../../shared/reserved-keys';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -39,14 +40,15 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 export const MAX_JSON_DEPTH = 32;
 
 /**
- * Walks a parsed body once: refuses nesting deeper than MAX_JSON_DEPTH and the key `__proto__`
- * (harmless to JSON.parse, dangerous to any code that later merges objects).
+ * Walks a parsed body once: refuses nesting deeper than MAX_JSON_DEPTH and the FORBIDDEN_KEYS
+ * (`__proto__`: harmless to JSON.parse, dangerous to any code that later assigns or merges it).
+ * The template parser refuses the same names as variables, so no saved template asks for one.
  */
 function checkShape(value: unknown, depth = 0, path = ''): void {
   if (typeof value !== 'object' || value === null) return;
   if (depth >= MAX_JSON_DEPTH) throw invalid(`The body is nested deeper than ${MAX_JSON_DEPTH} levels`, path || undefined);
   for (const [key, child] of Object.entries(value)) {
-    if (key === '__proto__') throw invalid('The key "__proto__" is not allowed', path ? `${path}.${key}` : key);
+    if (isForbiddenKey(key)) throw invalid(`The key "${key}" is not allowed`, path ? `${path}.${key}` : key);
     checkShape(child, depth + 1, path ? `${path}.${key}` : key);
   }
 }

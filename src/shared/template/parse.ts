@@ -1,9 +1,18 @@
+import { isForbiddenKey } from '../reserved-keys';
+
 /**
- * The template language: `{{name}}` inserts a variable, `\{{` is a literal `{{`.
- * Anything else is literal text, so JSON examples with single braces need no escaping.
+ * The template language: `{{name}}` inserts a variable. Backslashes matter only right before
+ * `{{`: each pair `\\` writes one literal backslash, and an odd one left over makes the braces
+ * literal. So `\{{x}}` is the text `{{x}}`, `\\{{x}}` is a backslash then the value of x, and
+ * `\\\{{x}}` a backslash then the text `{{x}}`. Backslashes anywhere else are plain text
+ * (`C:\Users\` needs no escaping), and so are single braces (JSON examples need no escaping).
  * A run of three or more `{` keeps its extra braces as text: `{{{x}}}` renders `{value}`.
  *
+ * Work is linear in the text's length: one forward scan, and line/column are computed only
+ * for the one problem reported.
+ *
  * @example parseTemplate('Hi {{ name }}!') // segments: text 'Hi ', var 'name', text '!'
+ * @example parseTemplate('C:\\Users\\\\{{user}}') // text 'C:\Users\', var 'user'
  */
 export const VARIABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_VARIABLE_NAME_LENGTH = 64;
@@ -14,7 +23,7 @@ export type TemplateSegment =
 
 export interface TemplateProblem {
   message: string;
-  /** Offset of the offending `{{` in the source text. */
+  /** Offset of the offending `{{` (or of the backslash before it) in the source text. */
   offset: number;
   line: number;
   column: number;
@@ -23,6 +32,15 @@ export interface TemplateProblem {
 export type ParsedTemplate =
   | { ok: true; segments: TemplateSegment[]; variables: string[] }
   | { ok: false; problem: TemplateProblem };
+
+export interface ParseOptions {
+  /**
+   * Also refuse what renders but is almost surely not what the author meant (saving and the
+   * editor use this; rendering a stored version does not, so old versions keep rendering):
+   * a Windows-style path whose last backslash escapes a variable, `C:\Users\{{user}}`.
+   */
+  strict?: boolean;
+}
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
@@ -36,7 +54,35 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - lineStart + 1 };
 }
 
-export function parseTemplate(text: string): ParsedTemplate {
+/** The name inside `{{ ... }}` starting at `open`, if it is a well-formed variable tag. */
+function tagNameAt(text: string, open: number): string | null {
+  // A tag longer than any valid name (with generous spaces) cannot be one; looking no further
+  // keeps this check O(1) per escape, so a text full of `\{{` stays linear.
+  const inner = text.slice(open + 2, open + 2 + MAX_VARIABLE_NAME_LENGTH + 256);
+  const close = inner.indexOf('}}');
+  if (close === -1) return null;
+  const name = inner.slice(0, close).trim();
+  return VARIABLE_NAME_PATTERN.test(name) && name.length <= MAX_VARIABLE_NAME_LENGTH ? name : null;
+}
+
+// MAX_PATH: a path segment is never longer, and the look-back stays bounded.
+const PATH_LOOKBACK = 260;
+
+/**
+ * True when the text before a backslash escape reads as a file path, so the backslash was
+ * meant as a separator: a drive (`C:`), an earlier backslash (`Users\`), an environment
+ * variable (`%APPDATA%`), a home or relative start (`~`, `.`), or a variable (`{{dir}}\`).
+ */
+export function looksLikePathBefore(text: string, backslashAt: number): boolean {
+  let start = backslashAt;
+  while (start > 0 && backslashAt - start < PATH_LOOKBACK && !/\s/.test(text[start - 1]!)) start--;
+  const token = text.slice(start, backslashAt);
+  if (token === '') return false;
+  return /^[A-Za-z]:/.test(token) || token.includes('\\') || token.endsWith('}}') || /^(%[A-Za-z0-9_]+%|~|\.)/.test(token);
+}
+
+/** Parses a template text into literal and variable segments, or the first problem in it. */
+export function parseTemplate(text: string, options: ParseOptions = {}): ParsedTemplate {
   const segments: TemplateSegment[] = [];
   const seen = new Set<string>();
   const variables: string[] = [];
@@ -54,16 +100,30 @@ export function parseTemplate(text: string): ParsedTemplate {
       literal += text.slice(i);
       break;
     }
-    // `\{{` escapes the opening braces.
-    if (open > 0 && text[open - 1] === '\\') {
-      literal += text.slice(i, open - 1) + '{{';
+    // The backslashes right before `{{` (never reaching back before `i`: those were text).
+    let slashes = 0;
+    while (open - slashes - 1 >= i && text.charCodeAt(open - slashes - 1) === 92) slashes++;
+    const slashStart = open - slashes;
+    literal += text.slice(i, slashStart) + '\\'.repeat(slashes >> 1);
+    if (slashes % 2 === 1) {
+      if (options.strict && slashes === 1 && looksLikePathBefore(text, slashStart)) {
+        const name = tagNameAt(text, open);
+        if (name !== null) {
+          return fail(
+            `"\\{{${name}}}" after a path writes the text "{{${name}}}", not a backslash and the value: ` +
+              `write "\\\\{{${name}}}" for a backslash followed by the value, or "\\\\\\{{${name}}}" for a backslash followed by the literal braces`,
+            slashStart,
+          );
+        }
+      }
+      literal += '{{';
       i = open + 2;
       continue;
     }
     // In a run of braces only the last two open the tag.
     let tagOpen = open;
     while (text[tagOpen + 2] === '{') tagOpen++;
-    literal += text.slice(i, tagOpen);
+    literal += text.slice(open, tagOpen);
 
     const close = text.indexOf('}}', tagOpen + 2);
     if (close === -1) return fail('Unclosed "{{": add "}}" or write "\\{{" for literal braces', tagOpen);
@@ -79,6 +139,9 @@ export function parseTemplate(text: string): ParsedTemplate {
     if (name.length > MAX_VARIABLE_NAME_LENGTH) {
       return fail(`Variable name is longer than ${MAX_VARIABLE_NAME_LENGTH} characters`, tagOpen);
     }
+    if (isForbiddenKey(name)) {
+      return fail(`"${name}" cannot be a variable name: the API refuses it as a key in a request body, so it could never get a value`, tagOpen);
+    }
     if (literal) segments.push({ kind: 'text', text: literal });
     literal = '';
     segments.push({ kind: 'variable', name, start: tagOpen, end: close + 2 });
@@ -90,4 +153,15 @@ export function parseTemplate(text: string): ParsedTemplate {
   }
   if (literal) segments.push({ kind: 'text', text: literal });
   return { ok: true, segments, variables };
+}
+
+/**
+ * The template source that renders exactly `text`, with no variables: every `{{` gets an
+ * escaping backslash, and the backslashes already before it are doubled so they stay text.
+ *
+ * @example escapeTemplateText('{{x}}') // '\{{x}}'
+ * @example escapeTemplateText('C:\\{{x}}') // 'C:\\\{{x}}' (renders 'C:\{{x}}')
+ */
+export function escapeTemplateText(text: string): string {
+  return text.replace(/(\\*)\{\{/g, (_match, slashes: string) => `${slashes}${slashes}\\{{`);
 }

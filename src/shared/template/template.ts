@@ -1,4 +1,4 @@
-import { parseTemplate, type TemplateProblem, type TemplateSegment } from './parse';
+import { parseTemplate, type ParseOptions, type TemplateProblem, type TemplateSegment } from './parse';
 
 export type MessageRole = 'system' | 'user' | 'assistant';
 export interface ChatMessage {
@@ -31,21 +31,38 @@ function templateTexts(template: Template): string[] {
   return template.kind === 'text' ? [template.text] : template.messages.map((m) => m.content);
 }
 
-/** Variables in order of first appearance across the whole template. */
-export function analyzeTemplate(template: Template): TemplateAnalysis {
+type ParsedTexts = { ok: true; parsed: TemplateSegment[][]; variables: string[] } | { ok: false; problem: LocatedProblem };
+
+/** Parses every text of a template once; variables in order of first appearance. */
+function parseTexts(template: Template, options: ParseOptions): ParsedTexts {
   const variables: string[] = [];
+  const seen = new Set<string>();
+  const parsed: TemplateSegment[][] = [];
   const texts = templateTexts(template);
   for (let index = 0; index < texts.length; index++) {
-    const parsed = parseTemplate(texts[index]!);
-    if (!parsed.ok) {
-      return {
-        ok: false,
-        problem: template.kind === 'chat' ? { ...parsed.problem, messageIndex: index } : parsed.problem,
-      };
+    const result = parseTemplate(texts[index]!, options);
+    if (!result.ok) {
+      return { ok: false, problem: template.kind === 'chat' ? { ...result.problem, messageIndex: index } : result.problem };
     }
-    for (const name of parsed.variables) if (!variables.includes(name)) variables.push(name);
+    parsed.push(result.segments);
+    for (const name of result.variables) {
+      if (!seen.has(name)) {
+        seen.add(name);
+        variables.push(name);
+      }
+    }
   }
-  return { ok: true, variables };
+  return { ok: true, parsed, variables };
+}
+
+/**
+ * Variables in order of first appearance across the whole template, or the first problem.
+ * `strict` (saving, the editor) also refuses what renders but was surely not meant; see
+ * {@link ParseOptions}.
+ */
+export function analyzeTemplate(template: Template, options: ParseOptions = {}): TemplateAnalysis {
+  const result = parseTexts(template, options);
+  return result.ok ? { ok: true, variables: result.variables } : result;
 }
 
 /** True when the template has no text at all (whitespace only counts as empty). */
@@ -58,10 +75,18 @@ export function templateText(template: Template): string {
   return templateTexts(template).join('\n');
 }
 
+/**
+ * The most characters a render may produce (all messages together). The output grows with
+ * the number of times a variable is used times its value's length, so a short template can ask
+ * for gigabytes; past this the render is refused before any of it is built.
+ */
+export const MAX_RENDERED_CHARS = 1_000_000;
+
 export type RenderResult =
   | { ok: true; messages: ChatMessage[]; text: string; unusedVariables: string[] }
   | { ok: false; missing: string[] }
-  | { ok: false; problem: LocatedProblem; missing?: undefined };
+  | { ok: false; problem: LocatedProblem; missing?: undefined }
+  | { ok: false; tooLarge: { chars: number; limit: number }; missing?: undefined; problem?: undefined };
 
 function stringify(value: VariableValue): string {
   return typeof value === 'string' ? value : String(value);
@@ -73,10 +98,20 @@ function fill(segments: TemplateSegment[], values: Map<string, string>): string 
   return out;
 }
 
+/** The length `fill` would produce, without building it. */
+function filledLength(segments: TemplateSegment[], values: Map<string, string>): number {
+  let length = 0;
+  for (const segment of segments) length += segment.kind === 'text' ? segment.text.length : values.get(segment.name)!.length;
+  return length;
+}
+
 /**
  * Renders a template. A variable takes its supplied value, else its metadata default;
  * any variable with neither is reported as missing (all of them, not just the first).
  * Values are inserted verbatim: a value containing `{{x}}` is never expanded again.
+ * Output longer than `maxChars` (UTF-16 code units, all messages plus the joined text's
+ * separators) is refused as `tooLarge` before it is built. Time is linear in the template's
+ * length plus the output's.
  *
  * @example renderTemplate({ kind: 'text', text: 'Hi {{who}}' }, { who: 'Ada' }).messages
  *   // [{ role: 'user', content: 'Hi Ada' }]
@@ -85,8 +120,9 @@ export function renderTemplate(
   template: Template,
   supplied: Record<string, VariableValue>,
   metadata: VariableMeta[] = [],
+  maxChars: number = MAX_RENDERED_CHARS,
 ): RenderResult {
-  const analysis = analyzeTemplate(template);
+  const analysis = parseTexts(template, {});
   if (!analysis.ok) return { ok: false, problem: analysis.problem };
 
   const defaults = new Map(metadata.filter((m) => m.default !== undefined).map((m) => [m.name, m.default!]));
@@ -99,13 +135,13 @@ export function renderTemplate(
   }
   if (missing.length > 0) return { ok: false, missing };
 
-  const sources: ChatMessage[] =
-    template.kind === 'text' ? [{ role: 'user', content: template.text }] : template.messages;
-  const messages = sources.map((message) => {
-    const parsed = parseTemplate(message.content);
-    // analyzeTemplate already parsed every text successfully.
-    return { role: message.role, content: parsed.ok ? fill(parsed.segments, values) : message.content };
-  });
-  const unusedVariables = Object.keys(supplied).filter((name) => !analysis.variables.includes(name));
+  const separators = 2 * (analysis.parsed.length - 1);
+  const chars = analysis.parsed.reduce((sum, segments) => sum + filledLength(segments, values), separators);
+  if (chars > maxChars) return { ok: false, tooLarge: { chars, limit: maxChars } };
+
+  const roles: MessageRole[] = template.kind === 'text' ? ['user'] : template.messages.map((m) => m.role);
+  const messages = analysis.parsed.map((segments, index) => ({ role: roles[index]!, content: fill(segments, values) }));
+  const used = new Set(analysis.variables);
+  const unusedVariables = Object.keys(supplied).filter((name) => !used.has(name));
   return { ok: true, messages, text: messages.map((m) => m.content).join('\n\n'), unusedVariables };
 }

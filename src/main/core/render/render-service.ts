@@ -7,6 +7,11 @@ import { servedVersion } from '../versions/versions-service';
 import { requirePrompt } from '../sharing/access';
 import { requireApiScope } from '../keys/keys-service';
 
+/**
+ * Renders or throws the caller's fault: missing variables (400, `variables.<name>`), a
+ * malformed template (400, `template`), or output past MAX_RENDERED_CHARS (413
+ * `payload_too_large`, `variables`: the values times their uses make it too long).
+ */
 export function renderOrThrow(template: Template, variables: Record<string, VariableValue>, metadata: VariableMeta[]) {
   const result = renderTemplate(template, variables, metadata);
   if (result.ok) return result;
@@ -15,7 +20,13 @@ export function renderOrThrow(template: Template, variables: Record<string, Vari
     const list = result.missing.map((n) => `"${n}"`).join(', ');
     throw new AppError('invalid_input', `Missing value for variable ${list}`, `variables.${first}`);
   }
-  throw invalid(result.problem.message, 'template');
+  if (result.problem) throw invalid(result.problem.message, 'template');
+  const { chars, limit } = result.tooLarge;
+  throw new AppError(
+    'payload_too_large',
+    `The rendered prompt would be ${chars.toLocaleString('en-US')} characters; the limit is ${limit.toLocaleString('en-US')}. Use shorter variable values or fewer repeats of them`,
+    'variables',
+  );
 }
 
 /** Renders the served (or asked-for) version of a prompt with the caller's variables. */

@@ -82,7 +82,8 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
   const patch = (partial: Partial<EditorSlice['editor']>) => set((s) => ({ editor: { ...s.editor, ...partial } }));
 
   const analyze = (draft: EditorDraft, previous: string[]) => {
-    const analysis = analyzeTemplate(draftTemplate(draft));
+    // Strict, as saving is: the editor flags what the save would refuse, while the author types.
+    const analysis = analyzeTemplate(draftTemplate(draft), { strict: true });
     return { analysis, variableNames: analysis.ok ? analysis.variables : previous };
   };
 

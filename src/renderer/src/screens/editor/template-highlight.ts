@@ -1,12 +1,13 @@
 import { Decoration, MatchDecorator, ViewPlugin, type DecorationSet, type EditorView, type ViewUpdate } from '@codemirror/view';
 
 /**
- * Marks `{{ name }}` so variables stand out while writing. The lookbehind skips `\{{`, which
- * the template language treats as literal braces; a `{{{x}}}` run highlights its last `{{x}}`,
- * matching how the parser reads it.
+ * Marks `{{ name }}` so variables stand out while writing, as the parser reads them: braces
+ * after an odd run of backslashes (`\{{`, `\\\{{`) are literal, after an even run (`\\{{`) they
+ * open a variable; a `{{{x}}}` run highlights its last `{{x}}`. Problems (names the API
+ * refuses, a path escaping a variable) are flagged by the same parser under the variables list.
  */
 const variableMatcher = new MatchDecorator({
-  regexp: /(?<!\\)\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/g,
+  regexp: /(?<=(?:^|[^\\])(?:\\\\)*)\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/g,
   decoration: Decoration.mark({ class: 'cm-template-variable' }),
 });
 
