@@ -67,3 +67,15 @@ test('chat and the test panel run the active version, not the API pin, and every
   await expect(page.getByRole('dialog', { name: 'Run details' })).toContainText('v2');
   await screenshot(page, 'logs-version');
 });
+
+// Issue 10 item 18: a prompt with no saved version says so in the chat, instead of a garbled "not found".
+test('a prompt with no saved version yet says so in the chat launcher', async ({ page, server, provider }) => {
+  await bridge(server, 'integrations:save', { name: 'local', kind: 'openai-compatible', baseUrl: `${provider.url}/v1`, models: ['echo'] });
+  await bridge(server, 'prompts:create', { name: 'empty-one', title: 'Empty one' });
+  await openApp(page, server);
+  await nav(page, 'Chat');
+  await page.getByRole('button', { name: 'Run Empty one' }).click();
+  await expect(page.getByText(/has no saved version yet/)).toBeVisible();
+  await expect(page.getByText(/not found/)).toHaveCount(0);
+  await screenshot(page, 'chat-no-saved-version');
+});
