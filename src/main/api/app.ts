@@ -16,6 +16,10 @@ import { z } from 'zod';
 import { NATIVE_OPERATIONS, openApiDocument } from './openapi';
 import { COMPAT_OPERATIONS, mountCompat } from './compat';
 import { DOCS_CSP, docsPage } from './docs-page';
+import { malformedPath } from './request-path';
+
+/** The path as sent (still percent-encoded), without the query. */
+const rawPathname = (url: string) => new URL(url).pathname;
 
 export { MAX_BODY_BYTES } from './body';
 
@@ -47,6 +51,13 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   const app = new Hono<ApiEnv>();
   // Set before the handler runs: editing headers after a response exists makes Hono rebuild it as
   // a stream, which is several times slower to write on Node.
+  // Before any route: a path that cannot be decoded is the client's fault (400), not a crash
+  // in whichever handler first decodes it.
+  app.use('*', async (c, next) => {
+    const problem = malformedPath(rawPathname(c.req.url));
+    if (problem) return problemResponse({ code: 'invalid_input', message: problem, field: 'path' });
+    await next();
+  });
   app.use('*', async (c, next) => {
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');

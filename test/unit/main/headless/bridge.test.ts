@@ -66,11 +66,15 @@ describe('headless bridge', () => {
     expect((await call('__proto__', {})).status).toBe(404);
   });
 
-  it('serves the renderer with a strict CSP and falls back to index.html', async () => {
-    const page = await http(port, 'GET', '/prompts/anything');
+  it('serves the renderer with a strict CSP at its entry path, and no HTML for paths it does not have', async () => {
+    const page = await http(port, 'GET', '/');
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.text).toContain('<title>app</title>');
+    // The UI routes by #hash: any other path is a 404 problem, never the app's HTML.
+    const other = await http(port, 'GET', '/prompts/anything');
+    expect(other.status).toBe(404);
+    expect(other.headers['content-type']).toBe('application/problem+json');
     const traversal = await http(port, 'GET', '/../../etc/passwd');
     expect(traversal.text).not.toContain('root:');
   });
