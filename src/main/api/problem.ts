@@ -11,6 +11,9 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   rate_limited: 429,
   provider_error: 502,
   provider_timeout: 504,
+  // RFC 4918: the server cannot store what the request needs; the code tells full from read-only.
+  insufficient_storage: 507,
+  read_only_storage: 507,
   internal: 500,
 };
 
@@ -25,6 +28,8 @@ const TITLES: Record<ErrorCode, string> = {
   rate_limited: 'Too many requests',
   provider_error: 'Model provider error',
   provider_timeout: 'Model provider timeout',
+  insufficient_storage: 'Disk full',
+  read_only_storage: 'Data folder is read-only',
   internal: 'Internal error',
 };
 

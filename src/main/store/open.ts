@@ -5,6 +5,7 @@ import { MIGRATIONS, type Migration } from './migrations';
 import { checkSideFiles } from './side-files';
 import { checkpointAndSeal } from './wal-seal';
 import { ensurePrivateFile } from './private-files';
+import { storageErrorOf } from './storage-errors';
 
 export type Db = Database.Database;
 
@@ -12,9 +13,10 @@ export type Db = Database.Database;
 export class StoreError extends Error {
   constructor(
     message: string,
-    readonly reason: 'not_a_database' | 'newer_schema' | 'corrupt' | 'edited_migration' | 'pragma' | 'side_files',
+    readonly reason: 'not_a_database' | 'newer_schema' | 'corrupt' | 'edited_migration' | 'pragma' | 'side_files' | 'storage',
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'StoreError';
   }
 }
@@ -131,12 +133,16 @@ function openOrRefuse(path: string, options: OpenStoreOptions, readonly: boolean
   try {
     return new Database(path, { nativeBinding: options.nativeBinding, readonly, fileMustExist: readonly });
   } catch (error) {
+    if (storageErrorOf(error)) throw asStoreError(error, path);
     throw new StoreError(`Cannot open ${path}: ${(error as Error).message}`, 'not_a_database');
   }
 }
 
 function asStoreError(error: unknown, path: string): unknown {
   if (error instanceof StoreError) return error;
+  // A full disk or a read-only folder: say which, with the cause kept so every door maps it the same way.
+  const storage = storageErrorOf(error);
+  if (storage) return new StoreError(`${storage.message} (${path})`, 'storage', { cause: error });
   const message = (error as Error).message;
   if (/not a database|malformed/i.test(message)) {
     return new StoreError(`${path} is not a readable Promptdesk database: ${message}`, 'not_a_database');
@@ -180,7 +186,11 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   const inMemory = path === ':memory:';
   if (!inMemory) {
     checkBeforeWriting(path, options, migrations);
-    ensurePrivateFile(path);
+    try {
+      ensurePrivateFile(path);
+    } catch (error) {
+      throw asStoreError(error, path);
+    }
   }
   const db = openOrRefuse(path, options, false);
   try {

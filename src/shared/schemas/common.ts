@@ -14,6 +14,10 @@ export const ERROR_CODES = [
   'provider_error',
   /** The model provider did not answer (or stopped answering) in time. */
   'provider_timeout',
+  /** The disk that holds the data folder is full (or over quota): nothing was saved. */
+  'insufficient_storage',
+  /** The data folder cannot be written (read-only disk or permissions): nothing was saved. */
+  'read_only_storage',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { storageErrorOf } from '../../store/storage-errors';
 import type { z } from 'zod';
 import type { Clock, Ctx } from '../context';
 import { AppError, invalid, notFound } from '../errors';
@@ -117,7 +118,14 @@ export function authenticateKey(store: Store, clock: Clock, presented: string): 
   if (!user || !user.isActive) throw unauthenticated();
   // Last-used is kept to the minute: a durable write on every request would cost an fsync each.
   const last = stored.info.lastUsedAt ? Date.parse(stored.info.lastUsedAt) : 0;
-  if (now.getTime() - last >= LAST_USED_RESOLUTION_MS) store.keys.touch(stored.info.id, now.toISOString());
+  if (now.getTime() - last >= LAST_USED_RESOLUTION_MS) {
+    try {
+      store.keys.touch(stored.info.id, now.toISOString());
+    } catch (error) {
+      // The last-used time is a convenience: a full disk or read-only folder must not turn reads away.
+      if (!storageErrorOf(error)) throw error;
+    }
+  }
   return { user, key: stored.info };
 }
 

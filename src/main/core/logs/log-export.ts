@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { closeSync, createWriteStream, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { chmodPrivate, ensurePrivateDir, partialPathFor, PRIVATE_FILE_MODE } from '../../store/private-files';
+import { storageErrorOf } from '../../store/storage-errors';
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
 import type { Cursor, LogQuery, LogRow } from '../../store/repos/logs-repo';
@@ -48,15 +51,23 @@ function exportRecord(row: LogRow, member: string | null) {
  * however many rows match, the event loop keeps serving between pages, and the renderer polls
  * the progress.
  */
+/** Opens the file an export is written into (a temporary name); tests pass one that fails like a full disk. */
+export type OpenExportFile = (path: string) => Writable;
+
+const openExportFile: OpenExportFile = (path) => createWriteStream(path, { flags: 'wx', mode: PRIVATE_FILE_MODE });
+
 export class ExportJobs {
   private readonly jobs = new Map<string, LogExportStatus & { ownerId: string }>();
   /** Set by the headless host: where the browser downloads a finished file. */
   downloadBase: string | null = null;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly openFile: OpenExportFile = openExportFile,
+  ) {}
 
   start(ctx: Ctx, query: LogQuery, format: Format): LogExportStatus {
-    mkdirSync(this.dir, { recursive: true });
+    ensurePrivateDir(this.dir);
     const exportId = randomUUID();
     const stamp = ctx.clock.now().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     // The desktop writes into Downloads: a readable name, with a short suffix so two exports in one second differ.
@@ -78,7 +89,8 @@ export class ExportJobs {
     this.jobs.set(exportId, job);
     void this.write(ctx, query, format, job).catch((error: Error) => {
       job.state = 'error';
-      job.error = error.message;
+      // A full disk or read-only folder says so (and that nothing was saved), as at every other door.
+      job.error = storageErrorOf(error)?.message ?? error.message;
     });
     return this.view(job);
   }
@@ -100,19 +112,42 @@ export class ExportJobs {
     return { ...job };
   }
 
+  /**
+   * Writes the export under a temporary name beside the final one and renames it only once every
+   * row is on disk, so a file with the export's name is always complete: an interrupted export (a
+   * crash, a full disk) leaves at most a hidden `.….partial` file, removed when the failure is seen.
+   */
   private async write(ctx: Ctx, query: LogQuery, format: Format, job: LogExportStatus): Promise<void> {
-    const out = createWriteStream(job.path!, { mode: 0o600 });
-    const put = async (text: string) => {
-      job.bytes += Buffer.byteLength(text);
-      if (!out.write(text)) await once(out, 'drain');
-    };
+    const partial = partialPathFor(job.path!);
+    try {
+      await pipeline(Readable.from(this.chunks(ctx, query, format, job)), this.openFile(partial));
+      const fd = openSync(partial, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      chmodPrivate(partial);
+      renameSync(partial, job.path!);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw error;
+    }
+    job.state = 'done';
+  }
+
+  private async *chunks(ctx: Ctx, query: LogQuery, format: Format, job: LogExportStatus): AsyncGenerator<string> {
     const names = new Map<string, string>();
     const member = (id: string | null) => {
       if (!id) return null;
       if (!names.has(id)) names.set(id, ctx.store.users.get(id)?.name ?? 'Removed member');
       return names.get(id)!;
     };
-    if (format === 'csv') await put(`${CSV_COLUMNS.join(',')}\r\n`);
+    if (format === 'csv') {
+      const header = `${CSV_COLUMNS.join(',')}\r\n`;
+      job.bytes += Buffer.byteLength(header);
+      yield header;
+    }
     let cursor: Cursor | null = null;
     for (;;) {
       const rows = ctx.store.logs.page(query, cursor, PAGE, 'all');
@@ -125,15 +160,13 @@ export class ExportJobs {
             ? `${CSV_COLUMNS.map((c) => csvCell(record[c])).join(',')}\r\n`
             : `${JSON.stringify({ ...record, variables: row.variables === null ? null : JSON.parse(row.variables) })}\n`;
       }
-      await put(chunk);
+      job.bytes += Buffer.byteLength(chunk);
+      yield chunk;
       job.rows += rows.length;
       const last = rows.at(-1)!;
       cursor = { startedAt: last.started_at, seq: last.seq };
       // Let runs, logs and other requests through between pages.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    out.end();
-    await once(out, 'finish');
-    job.state = 'done';
   }
 }
