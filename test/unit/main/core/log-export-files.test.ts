@@ -64,7 +64,8 @@ describe('an export is never mistaken for a finished one', () => {
     };
     const jobs = new ExportJobs(dir, held);
     const started = jobs.start(owner, query(), 'csv');
-    while (!sawPartial) await new Promise((r) => setImmediate(r));
+    while (!sawPartial && jobs.status(owner, started.exportId).state === 'running') await new Promise((r) => setImmediate(r));
+    expect(sawPartial).toBe(true);
     expect(readdirSync(dir)).toEqual([expect.stringMatching(/^\.promptdesk-logs-.*\.csv\.[0-9a-f]+\.partial$/)]);
     expect(readdirSync(dir)).not.toContain(started.fileName);
     expect(jobs.status(owner, started.exportId).state).toBe('running');

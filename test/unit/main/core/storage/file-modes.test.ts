@@ -27,7 +27,8 @@ function dir(): string {
 }
 
 describe.skipIf(process.platform === 'win32')('data files are private whatever the umask', () => {
-  it.each([0o000, 0o002, 0o022, 0o077])('umask %o: folder 0700; database, side files, seal, key, backup and export 0600', async (umask) => {
+  it.each(['000', '002', '022', '077'])('umask %s: folder 0700; database, side files, seal, key, backup and export 0600', async (umaskText) => {
+    const umask = parseInt(umaskText, 8);
     process.umask(umask);
     const dataDir = join(dir(), 'nested', 'data');
     const workspace = openWorkspace(dataDir);
@@ -78,7 +79,8 @@ describe.skipIf(process.platform === 'win32')('storageWarnings', () => {
     expect(storageWarnings(dataDir, { platform: 'win32' })).toEqual([]);
   });
 
-  it.each([0o750, 0o755, 0o705, 0o770, 0o777, 0o701])('warns about a data folder of mode %o, with the chmod that fixes it', (folderMode) => {
+  it.each(['750', '755', '705', '770', '777', '701'])('warns about a data folder of mode %s, with the chmod that fixes it', (folderModeText) => {
+    const folderMode = parseInt(folderModeText, 8);
     const dataDir = privateFolder();
     chmodSync(dataDir, folderMode);
     const warnings = storageWarnings(dataDir);
@@ -88,9 +90,10 @@ describe.skipIf(process.platform === 'win32')('storageWarnings', () => {
   });
 
   const files = ['promptdesk.db', 'promptdesk.db-seal', 'secret.key', 'promptdesk.db.before-v70-1.bak', 'promptdesk.db-wal', 'promptdesk.db-journal', 'exports/promptdesk-logs-2026-01-01T00-00-00-abcdef.csv'];
-  it.each(files.flatMap((file) => [0o640, 0o604, 0o644, 0o666].map((fileMode) => [file, fileMode] as const)))(
-    'warns about %s of mode %o',
-    (file, fileMode) => {
+  it.each(files.flatMap((file) => ['640', '604', '644', '666'].map((fileMode) => [file, fileMode] as const)))(
+    'warns about %s of mode %s',
+    (file, fileModeText) => {
+      const fileMode = parseInt(fileModeText, 8);
       const dataDir = privateFolder();
       const path = join(dataDir, file);
       if (file.startsWith('exports/')) mkdirSync(join(dataDir, 'exports'));
