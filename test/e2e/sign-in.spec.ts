@@ -1,4 +1,4 @@
-import { cli, expect, screenshot, test } from './fixtures';
+import { cli, expect, openApp, screenshot, test } from './fixtures';
 
 test('a browser tab signs in as one member, with a key or a one-time link; errors show at the field', async ({ page, context, server, dataDir }) => {
   await cli(['users', 'add', '--data-dir', dataDir, '--email', 'bob@example.com', '--name', 'Bob Member']);
@@ -63,4 +63,33 @@ test('a member switches only with the other member\'s key; the error is at the k
   await acting.getByLabel('Their API key').fill(carolKey);
   await acting.getByRole('button', { name: 'Switch', exact: true }).click();
   await expect(nav).toContainText('Carol Member');
+
+  // The session ends on the server (here: signed out from elsewhere): the next call brings back sign-in.
+  await page.evaluate(() => fetch('/bridge/sign-out', { method: 'POST', headers: { 'X-Promptdesk-Session': sessionStorage.getItem('promptdesk.session') ?? '' } }));
+  await page.getByRole('searchbox').or(page.getByPlaceholder(/Search title/)).first().fill('anything');
+  const signIn = page.getByRole('main', { name: 'Sign in to Promptdesk' });
+  await expect(signIn.getByText(/Your session has ended/)).toBeVisible();
+  await signIn.getByLabel('API key').fill(bobKey);
+  await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Bob Member');
+
+  // Sign out: this tab forgets its session.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('region', { name: 'Acting as' }).getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('main', { name: 'Sign in to Promptdesk' })).toBeVisible();
+});
+
+test('a look-alike member email is refused next to the Email field, and nothing is added', async ({ page, server }) => {
+  await openApp(page, server);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  const members = page.getByRole('region', { name: 'Members' });
+  await members.getByLabel('Name', { exact: true }).fill('Not PayPal');
+  // A Cyrillic "а" among Latin letters.
+  await members.getByLabel('Email', { exact: true }).fill('p\u0430ypal@example.com');
+  await members.getByRole('button', { name: 'Add member' }).click();
+  await expect(members.getByLabel('Email', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(members.getByText(/mixes alphabets/)).toBeVisible();
+  await members.scrollIntoViewIfNeeded();
+  await screenshot(page, 'members-look-alike-email');
+  await expect(members.getByRole('row')).toHaveCount(2);
 });

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { onAppEvent } from '../lib/app-events';
+import { onSessionEnded } from '../lib/bridge';
 import { routeHref } from '../state/route';
 import { useAppStore } from '../state/store';
 import { followSystemTheme } from '../state/theme';
@@ -14,6 +15,8 @@ export function useAppLifecycle(): void {
     const onHashChange = () => useAppStore.getState().route.syncFromLocation();
     window.addEventListener('hashchange', onHashChange);
     const stopTheme = followSystemTheme(() => useAppStore.getState().session.theme);
+    // Headless: a call refused for want of a session brings back the sign-in screen.
+    const stopSession = onSessionEnded(() => useAppStore.getState().session.sessionEnded());
     // Another window (or the HTTP API) changed prompts: refresh what the library shows.
     const stopEvents = onAppEvent('prompts:changed', () => {
       const { library, versions, history, sharing, launcher, promptApi, route } = useAppStore.getState();
@@ -30,6 +33,7 @@ export function useAppLifecycle(): void {
       window.removeEventListener('hashchange', onHashChange);
       stopTheme();
       stopEvents();
+      stopSession();
     };
   }, []);
 }

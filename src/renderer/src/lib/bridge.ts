@@ -83,6 +83,14 @@ export async function signOut(): Promise<void> {
   sessionStorage.removeItem(SESSION_KEY);
 }
 
+const sessionEndedListeners = new Set<() => void>();
+
+/** Calls `listener` when the server no longer knows this tab's session (restart, sign-out, deactivation). */
+export function onSessionEnded(listener: () => void): () => void {
+  sessionEndedListeners.add(listener);
+  return () => sessionEndedListeners.delete(listener);
+}
+
 export function createBrowserBridge(): DesktopApi {
   takeSessionFromUrl();
   return buildDesktopApi(async (channel, input) => {
@@ -91,7 +99,10 @@ export function createBrowserBridge(): DesktopApi {
       headers: { 'Content-Type': 'application/json', [SESSION_HEADER]: currentToken() },
       body: JSON.stringify(input),
     });
-    if (response.headers.get('content-type')?.includes('problem+json')) return { ok: false, error: await problemOf(response) };
+    if (response.headers.get('content-type')?.includes('problem+json')) {
+      if (response.status === 401) for (const listener of sessionEndedListeners) listener();
+      return { ok: false, error: await problemOf(response) };
+    }
     // An allowed member switch comes with this tab's new session.
     const next = response.headers.get(SESSION_HEADER);
     if (next) keepToken(next);

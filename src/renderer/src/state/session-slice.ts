@@ -27,6 +27,8 @@ export interface SessionSlice {
     signIn(input: SignInInput): Promise<void>;
     /** Ends this browser tab's session and shows the sign-in screen. */
     signOut(): Promise<void>;
+    /** The server no longer knows this tab's session: ask to sign in again. */
+    sessionEnded(): void;
     setTheme(theme: ThemePreference): void;
     /**
      * Makes this desktop act as another member. Everything on screen belonged to the previous
@@ -71,7 +73,17 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => {
           return;
         }
         patch({ signingIn: false });
+        // After a session ended mid-use, start clean: nothing of the previous member may stay on screen.
+        if (get().session.info !== null) {
+          location.reload();
+          return;
+        }
         await get().session.loadInfo();
+      },
+      sessionEnded() {
+        // Only a tab that had a session: a first visit is told by loadInfo, without this message.
+        if (get().session.needsSignIn || get().session.info === null) return;
+        patch({ needsSignIn: true, signInError: { message: 'Your session has ended (the server restarted, or you were signed out): sign in again' } });
       },
       async signOut() {
         await signOut();
