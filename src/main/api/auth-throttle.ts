@@ -9,6 +9,8 @@ export interface ClientSignals {
   userAgent?: string;
   origin?: string;
   referer?: string;
+  /** `Sec-Fetch-Site`: browsers mark a hostile page's `<img>` cross-site even with no Referer. */
+  fetchSite?: string;
 }
 
 const LOOPBACK = new BlockList();
@@ -44,15 +46,16 @@ function originOf(value: string | undefined): string {
 /**
  * Tells local clients apart: on loopback every program has the same address, so the address
  * alone would let one hostile page (say, 40 `<img>` tags pointing at the API) spend the budget
- * of every other program. User-Agent and the page a request came from (Origin, else Referer)
- * separate a browser tab from curl, a script or another browser. A client can forge these, but
+ * of every other program. User-Agent, the page a request came from (Origin, else Referer) and
+ * the browser's own `Sec-Fetch-Site` separate a hostile page from the app's tab, curl, a script
+ * or another browser. A client can forge these, but
  * forging them only moves it into another client's budget for requests *without* a valid key,
  * which {@link AuthThrottle} never applies to a key that authenticates.
  */
 export function clientFingerprint(client: ClientSignals): string {
   const page = originOf(client.origin) || originOf(client.referer);
   return createHash('sha256')
-    .update(`${limitAddress(client.address)}\n${client.userAgent ?? ''}\n${page}`)
+    .update(`${limitAddress(client.address)}\n${client.userAgent ?? ''}\n${page}\n${client.fetchSite ?? ''}`)
     .digest('base64url');
 }
 

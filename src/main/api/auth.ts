@@ -26,6 +26,7 @@ export function clientSignals(c: Context<ApiEnv>): ClientSignals {
     userAgent: c.req.header('user-agent'),
     origin: c.req.header('origin'),
     referer: c.req.header('referer'),
+    fetchSite: c.req.header('sec-fetch-site'),
   };
 }
 

@@ -12,7 +12,7 @@ import type { Ctx } from '../core/context';
 import { dispatch, isChannel, type createHandlers } from '../core/handlers';
 import type { Workspace } from '../core/workspace';
 import type { SessionRegistry } from '../core/sessions/session-registry';
-import { memberByKey, redeemLoginLink } from '../core/sessions/sign-in';
+import { redeemLoginLink, sessionStillValid, signInWithKey } from '../core/sessions/sign-in';
 import { loginSecretOf, SignInInput } from '../../shared/schemas/session';
 
 /** The header a browser tab sends its session token in, and receives a new one in after a switch. */
@@ -36,15 +36,15 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
   const { workspace, sessions } = opts;
   const throttle = new AuthThrottle(opts.failedSignInsPerMinute ?? DEFAULT_RATE_LIMITS.failedAuthPerMinute);
 
-  /** The caller's session as a service context; a deactivated member's session ends at once. */
+  /** The caller's session as a service context; it ends once its member is deactivated or its key revoked. */
   const sessionCtx = (c: Context<ApiEnv>): Ctx => {
     const token = c.req.header(SESSION_HEADER);
-    const ctx = workspace.as(sessions.memberOf(token));
-    if (!ctx.actor.isActive) {
+    const session = sessions.get(token);
+    if (!sessionStillValid(workspace.store, workspace.clock, session)) {
       sessions.end(token);
-      throw new AppError('unauthenticated', 'This member has been deactivated');
+      throw new AppError('unauthenticated', 'This session has ended (the member was deactivated or the key it signed in with was revoked): sign in again');
     }
-    return ctx;
+    return workspace.as(session.userId);
   };
 
   app.post('/bridge/sign-in', async (c) => {
@@ -54,8 +54,9 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
     const wait = throttle.waitBefore(client, credential);
     if (wait > 0) throw AppError.rateLimited('Too many failed sign-ins; wait and retry', wait);
     try {
-      const user = 'key' in input ? memberByKey(workspace.store, workspace.clock, credential) : redeemLoginLink(workspace.store, workspace.clock, credential);
-      return c.json({ session: sessions.create(user.id), user });
+      const { user, keyId } =
+        'key' in input ? signInWithKey(workspace.store, workspace.clock, credential) : { user: redeemLoginLink(workspace.store, workspace.clock, credential), keyId: null };
+      return c.json({ session: sessions.create(user.id, keyId), user });
     } catch (error) {
       if (error instanceof AppError && (error.code === 'unauthenticated' || error.code === 'forbidden')) {
         const waitNow = throttle.recordFailure(client, credential);

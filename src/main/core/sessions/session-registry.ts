@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors';
 
-interface Session {
+/** Who a session acts as, and the API key it was signed in with (null: the printed link, or a switch). */
+export interface Session {
   userId: string;
+  keyId: string | null;
   createdAt: number;
 }
 
@@ -16,18 +18,26 @@ interface Session {
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
 
-  /** A new session acting as `userId`; returns its bearer token (43 url-safe characters). */
-  create(userId: string): string {
+  /**
+   * A new session acting as `userId`; returns its bearer token (43 url-safe characters).
+   * `keyId`: the API key it was signed in with, so revoking that key ends the session too.
+   */
+  create(userId: string, keyId: string | null = null): string {
     const token = randomBytes(32).toString('base64url');
-    this.sessions.set(SessionRegistry.id(token), { userId, createdAt: Date.now() });
+    this.sessions.set(SessionRegistry.id(token), { userId, keyId, createdAt: Date.now() });
     return token;
+  }
+
+  /** The session a token stands for; `unauthenticated` for a missing or unknown token. */
+  get(token: string | undefined): Session {
+    const session = token ? this.sessions.get(SessionRegistry.id(token)) : undefined;
+    if (!session) throw new AppError('unauthenticated', 'Sign in again: this browser session is not known (the server may have restarted)');
+    return session;
   }
 
   /** The member a token acts as; `unauthenticated` for a missing or unknown token. */
   memberOf(token: string | undefined): string {
-    const session = token ? this.sessions.get(SessionRegistry.id(token)) : undefined;
-    if (!session) throw new AppError('unauthenticated', 'Sign in again: this browser session is not known (the server may have restarted)');
-    return session.userId;
+    return this.get(token).userId;
   }
 
   /** Ends one session (sign out). */

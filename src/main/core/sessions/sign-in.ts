@@ -26,6 +26,11 @@ function links(store: Store) {
  * open more than it grants. Throws `unauthenticated` on field `fieldName` (default `key`).
  */
 export function memberByKey(store: Store, clock: Clock, key: string, fieldName = 'key'): User {
+  return signInWithKey(store, clock, key, fieldName).user;
+}
+
+/** {@link memberByKey}, with the id of the key (a session signed in with it ends when it stops working). */
+export function signInWithKey(store: Store, clock: Clock, key: string, fieldName = 'key'): { user: User; keyId: string } {
   let found: ReturnType<typeof authenticateKey>;
   try {
     found = authenticateKey(store, clock, key.trim());
@@ -35,7 +40,19 @@ export function memberByKey(store: Store, clock: Clock, key: string, fieldName =
   if (!KEY_SCOPES.every((s) => found.key.scopes.includes(s))) {
     throw new AppError('forbidden', 'This key is limited to some scopes; signing in needs a key with all of them (read, run, write, admin)', fieldName);
   }
-  return found.user;
+  return { user: found.user, keyId: found.key.id };
+}
+
+/**
+ * Whether a session may still act: its member is active and, if it was signed in with an API
+ * key, that key is neither revoked nor expired (revocation ends the sessions it opened).
+ */
+export function sessionStillValid(store: Store, clock: Clock, session: { userId: string; keyId: string | null }): boolean {
+  const user = store.users.get(session.userId);
+  if (!user || !user.isActive) return false;
+  if (session.keyId === null) return true;
+  const key = store.keys.get(session.keyId);
+  return !!key && key.userId === user.id && !key.revokedAt && (!key.expiresAt || Date.parse(key.expiresAt) > clock.now().getTime());
 }
 
 /**

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { clientFingerprint, limitAddress } from '../../../../src/main/api/auth-throttle';
 import { startTestHost, type TestHost } from '../../../helpers/host';
 import type { RawResponse } from '../../../helpers/http';
+import { seedPrompt } from '../../../helpers/workspace';
+import { setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
 
 const LIMIT = 5;
 const ATTEMPTS = 40;
@@ -36,7 +38,7 @@ interface Attack {
   request(i: number, t: TestHost): { path: string; headers: Record<string, string> };
 }
 
-const browser = { 'user-agent': BROWSER_UA, referer: HOSTILE_PAGE };
+const browser = { 'user-agent': BROWSER_UA, referer: HOSTILE_PAGE, 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'image' };
 const ONE_WRONG = wrongKey();
 const ATTACKS: Attack[] = [
   { name: '<img> tags on a page: keyless GETs with the browser UA', family: 4, request: (i) => ({ path: `/api/v1/prompts?img=${i}`, headers: browser }) },
@@ -53,18 +55,30 @@ const ATTACKS: Attack[] = [
     request: (_i, t) => ({ path: '/api/v1/prompts', headers: { ...browser, authorization: `Bearer ${t.key.slice(0, 16)}${randomBytes(32).toString('base64url')}` } }),
   },
   { name: "the victim's own User-Agent, no Referer", family: 6, request: () => ({ path: '/api/v1/prompts', headers: { 'user-agent': BROWSER_UA } }) },
+  {
+    name: '<img> with referrerpolicy=no-referrer',
+    family: 4,
+    request: (i) => ({ path: `/api/v1/logs?n=${i}`, headers: { 'user-agent': BROWSER_UA, 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'image' } }),
+  },
 ];
 
-/** The real client: the valid key, from the same browser, page and either loopback family. */
+/** The real client: the valid key, from the same browser, page and either loopback family; or keyless where a prompt allows it. */
 const VICTIMS: Array<{ name: string; family: 4 | 6; headers: (key: string) => Record<string, string> }> = [
   { name: 'Bearer over 127.0.0.1', family: 4, headers: (key) => ({ ...browser, authorization: `Bearer ${key}` }) },
   { name: 'X-Authorization over ::1', family: 6, headers: (key) => ({ ...browser, 'x-authorization': key }) },
   { name: 'Bearer with no other headers', family: 4, headers: (key) => ({ authorization: `Bearer ${key}` }) },
 ];
+/** Keyless clients of a prompt whose key requirement is off: the app's own tab, and a script. */
+const KEYLESS_VICTIMS: Array<{ name: string; family: 4 | 6; headers: Record<string, string> }> = [
+  { name: "the app's own tab", family: 4, headers: { 'user-agent': BROWSER_UA, referer: 'http://127.0.0.1/', 'sec-fetch-site': 'same-origin' } },
+  { name: 'curl over ::1', family: 6, headers: { 'user-agent': 'curl/8.5.0' } },
+];
 
 let t: TestHost;
 beforeEach(async () => {
   t = await startTestHost({ limits: { perKeyPerSecond: 1e6, perKeyBurst: 1e6, failedAuthPerMinute: LIMIT } });
+  seedPrompt(t.owner, 'open', 'hello {{x}}', { api: true });
+  setApiSettings(t.owner, { name: 'open', keyRequired: false });
 });
 afterEach(() => t.stop());
 
@@ -81,6 +95,10 @@ describe('one hostile local client cannot lock out the rest', () => {
     for (const victim of VICTIMS) {
       const res = await send(t.port, victim.family, '/api/v1/prompts', victim.headers(t.key));
       expect(res.status, `${victim.name} after "${attack.name}"`).toBe(200);
+    }
+    for (const victim of KEYLESS_VICTIMS) {
+      const res = await send(t.port, victim.family, '/api/v1/prompts/open', victim.headers);
+      expect(res.status, `${victim.name} (keyless) after "${attack.name}"`).toBe(200);
     }
   });
 

@@ -191,12 +191,18 @@ describe('each browser session acts as its own member', () => {
     expect(empty.json()).toMatchObject({ field: 'key' });
   });
 
-  it('ends the sessions of a deactivated member, and on sign-out', async () => {
+  it('ends the sessions of a deactivated member, of a revoked key, and on sign-out', async () => {
     const dave = addUser(host.workspace.as(host.workspace.owner.id), AddUserInput.parse({ email: 'dave@example.com', name: 'Dave' }));
     const daveKey = createKey(host.workspace.as(host.workspace.owner.id), { userEmail: dave.email, label: 'd' }).key;
     const token = await sessionOf({ key: daveKey });
     expect(await call(adminToken, 'users:set-active', { userId: dave.id, isActive: false })).toMatchObject({ ok: true });
     expect((await bridgeCall(token, 'app:info', {})).status).toBe(401);
+    // Revoking the key a session signed in with ends that session.
+    const carolTemp = createKey(host.workspace.as(host.workspace.owner.id), { userEmail: carol.email, label: 'temp' });
+    const carolTab = await sessionOf({ key: carolTemp.key });
+    expect(await actingAs(carolTab)).toBe(carol.email);
+    expect(await call(adminToken, 'keys:revoke', { keyId: carolTemp.info.id })).toMatchObject({ ok: true });
+    expect((await bridgeCall(carolTab, 'app:info', {})).status).toBe(401);
     const bobTab = await sessionOf({ key: bobKey });
     expect((await http(port, 'POST', '/bridge/sign-out', { headers: { 'x-promptdesk-session': bobTab } })).status).toBe(204);
     expect((await bridgeCall(bobTab, 'app:info', {})).status).toBe(401);
