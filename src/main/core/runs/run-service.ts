@@ -1,3 +1,4 @@
+import { storageErrorOf } from '../../store/storage-errors';
 import { randomUUID } from 'node:crypto';
 import { streamText } from 'ai';
 import type { z } from 'zod';
@@ -281,9 +282,13 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
   }
   try {
     await ctx.runtime.logs.append(logRecord(ctx, plan, run, startedAt));
-  } catch {
+  } catch (error) {
     run.status = 'error';
-    run.error = new AppError('internal', 'The run finished but its log could not be written');
+    // A full disk or read-only folder is named (507), as everywhere else; anything else stays internal.
+    const storage = storageErrorOf(error);
+    run.error = storage
+      ? new AppError(storage.code, `The run finished but its log could not be written. ${storage.message}`)
+      : new AppError('internal', 'The run finished but its log could not be written');
   }
   runs.notify(run);
 }

@@ -5,6 +5,10 @@ import { dispatch } from '../../../../src/main/core/handlers';
 import { toErrorShape } from '../../../../src/main/core/errors';
 import { toProblem } from '../../../../src/main/api/problem';
 import { storageErrorOf } from '../../../../src/main/store/storage-errors';
+import { startFakeProvider } from '../../../helpers/fake-provider';
+import { seedPrompt } from '../../../helpers/workspace';
+import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
+import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
 
 /**
  * Disk full and read-only folders without filling a disk: `PRAGMA max_page_count` at the current
@@ -74,6 +78,22 @@ describe('a write the disk cannot hold', () => {
     condition.make();
     const result = await dispatch(t.host.handlers, t.owner, 'versions:save', { name: 'notes', ...bigTemplate() });
     expect(result).toMatchObject({ ok: false, error: { code: condition.code, message: expect.stringMatching(condition.detail) } });
+  });
+
+  it('a run whose log cannot be written answers 507 naming the cause, not a 500', async () => {
+    const provider = await startFakeProvider();
+    try {
+      saveIntegration(t.owner, SaveIntegrationInput.parse({ name: 'local', kind: 'openai-compatible', baseUrl: `${provider.url}/v1`, models: ['echo'] }));
+      seedPrompt(t.owner, 'count', 'Count {{n}}', { api: true });
+      const run = () => t.call('POST', '/api/v1/prompts/count/run', { variables: { n: '1' }, model: 'local:echo' });
+      expect((await run()).status).toBe(200);
+      readOnly();
+      const problem = expectProblem(await run(), 507);
+      expect(problem).toMatchObject({ code: 'read_only_storage' });
+      expect(problem.detail).toMatch(/log could not be written.*read-only: nothing was saved/);
+    } finally {
+      await provider.close();
+    }
   });
 
   it('saves again once there is room', async () => {
