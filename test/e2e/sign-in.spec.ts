@@ -65,7 +65,8 @@ test('a member switches only with the other member\'s key; the error is at the k
   await expect(nav).toContainText('Carol Member');
 
   // The session ends on the server (here: signed out from elsewhere): the next call brings back sign-in.
-  await page.evaluate(() => fetch('/bridge/sign-out', { method: 'POST', headers: { 'X-Promptdesk-Session': sessionStorage.getItem('promptdesk.session') ?? '' } }));
+  // (A string: the Node-side type check has no DOM library.)
+  await page.evaluate(`fetch('/bridge/sign-out', { method: 'POST', headers: { 'X-Promptdesk-Session': sessionStorage.getItem('promptdesk.session') ?? '' } })`);
   await page.getByRole('searchbox').or(page.getByPlaceholder(/Search title/)).first().fill('anything');
   const signIn = page.getByRole('main', { name: 'Sign in to Promptdesk' });
   await expect(signIn.getByText(/Your session has ended/)).toBeVisible();
