@@ -95,3 +95,16 @@ export function intQuery(c: Context, name: string): number | undefined {
   if (!/^\d{1,9}$/.test(raw)) throw invalid(`${name} must be a whole number`, name);
   return Number(raw);
 }
+
+/**
+ * The version a render or run asks for, one meaning on both doors: `?version=N` or the body's
+ * `version`. Both given and different is a 400 naming `version`: neither is silently dropped
+ * (a run once ignored `?version=2` and answered with the served version instead).
+ */
+export function askedVersion(c: Context, bodyVersion: number | undefined): number | undefined {
+  const query = intQuery(c, 'version');
+  if (query !== undefined && bodyVersion !== undefined && query !== bodyVersion) {
+    throw invalid(`Ask for one version: ?version=${query} and the body's version ${bodyVersion} differ`, 'version');
+  }
+  return query ?? bodyVersion;
+}

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { ApiEnv } from '../env';
-import { intQuery, parseWith, readJson } from '../body';
+import { askedVersion, intQuery, parseWith, readJson } from '../body';
 import { CreatePromptInput, ListPromptsInput, PromptNameSchema, RenderInput, SetApiSettingsInput, UpdatePromptInput } from '../../../shared/schemas/prompts';
 import { createPrompt, deletePrompt, getPrompt, listPrompts, setApiSettings, updatePrompt } from '../../core/prompts/prompts-service';
 import { shownVersion } from '../../core/versions/versions-service';
@@ -44,6 +44,5 @@ export const promptsRoutes = new Hono<ApiEnv>()
   })
   .post('/:name/render', async (c) => {
     const input = await readJson(c, RenderInput, { name: c.req.param('name') });
-    const version = intQuery(c, 'version') ?? input.version;
-    return c.json(renderPrompt(c.get('ctx'), { ...input, version }));
+    return c.json(renderPrompt(c.get('ctx'), { ...input, version: askedVersion(c, input.version) }));
   });

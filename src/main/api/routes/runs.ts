@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ApiEnv } from '../env';
-import { parseWith, readJson } from '../body';
+import { askedVersion, parseWith, readJson } from '../body';
 import { toProblem } from '../problem';
 import { PromptNameSchema } from '../../../shared/schemas/prompts';
 import { RunApiBody } from '../../../shared/schemas/runs';
@@ -15,7 +15,9 @@ import { toErrorShape } from '../../core/errors';
  */
 export const runsRoutes = new Hono<ApiEnv>().post('/:name/run', async (c) => {
   const name = parseWith(PromptNameSchema, c.req.param('name'));
-  const body = await readJson(c, RunApiBody);
+  const parsed = await readJson(c, RunApiBody);
+  // `?version=N` means what it means on render and GET: never ignored in favour of the served version.
+  const body = { ...parsed, version: askedVersion(c, parsed.version) };
   const ctx = c.get('ctx');
   if (!body.stream) {
     const { finished } = beginApiRun(ctx, name, body, { signal: c.req.raw.signal });

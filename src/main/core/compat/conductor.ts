@@ -7,6 +7,7 @@ import { requirePrompt } from '../sharing/access';
 import { requireApiScope } from '../keys/keys-service';
 import { requireIntegrations } from '../integrations/integrations';
 import { MODEL_REF_PATTERN } from '../../../shared/schemas/template';
+import type { PromptVersion } from '../../../shared/schemas/prompts';
 
 export interface ConductorUpsert {
   name: string;
@@ -18,6 +19,12 @@ export interface ConductorUpsert {
 }
 
 const noUpdatePermission = () => new AppError('forbidden', 'You do not have UPDATE permission on this prompt');
+
+/** Whether a version already has this text and these models (what a seed 001 PUT sets). */
+function holds(version: PromptVersion, text: string, models: string[]): boolean {
+  const own = version.modelSettings.models;
+  return version.template.kind === 'text' && version.template.text === text && own.length === models.length && own.every((m, i) => m === models[i]);
+}
 
 /** Seed 001: "Enclosing quotation marks are stripped automatically." */
 export function stripEnclosingQuotes(text: string): string {
@@ -62,14 +69,18 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
     const models = input.models.length > 0 ? input.models : (target?.modelSettings.models ?? []);
     if (target && !immutableReason(target, row.pinned_version)) {
       updateVersion(ctx, { name: input.name, number: target.number, template, modelSettings: { ...target.modelSettings, models } });
-    } else {
-      saveVersion(ctx, {
-        name: input.name,
-        template,
-        variables: target?.variables ?? [],
-        modelSettings: { ...(target?.modelSettings ?? {}), models },
-        commitMessage: target ? `Update of v${target.number} (read-only) via the compatibility API` : '',
-      });
+      return;
     }
+    // A PUT is idempotent: text and models the target already has change nothing, and a retry of
+    // an update that became a new version finds it as the newest version instead of saving a copy.
+    const newest = row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined;
+    if ([target, newest].some((v) => v !== undefined && holds(v, template.text, models))) return;
+    saveVersion(ctx, {
+      name: input.name,
+      template,
+      variables: target?.variables ?? [],
+      modelSettings: { ...(target?.modelSettings ?? {}), models },
+      commitMessage: target ? `Update of v${target.number} (read-only) via the compatibility API` : '',
+    });
   });
 }

@@ -109,14 +109,19 @@ export function openWebUiUpdate(ctx: Ctx, id: string, input: OpenWebUiUpdate) {
     }
     if (changed) {
       const latest = row.latest_version ? ctx.store.versions.get(row.id, row.latest_version) : undefined;
-      const version = saveVersion(ctx, {
-        name: row.name,
-        template: { kind: 'text', text: input.content },
-        variables: latest?.variables ?? [],
-        modelSettings: latest?.modelSettings ?? { models: [] },
-        commitMessage: input.commit_message ?? '',
-      });
-      if (input.is_production) promoteVersion(ctx, { name: row.name, number: version.number, notes: input.commit_message ?? '' });
+      // Content the newest draft already holds is not saved twice: a retried draft update
+      // (is_production false) finds the draft it made, and publishing that content promotes it.
+      const held = latest?.status === 'draft' && latest.template.kind === 'text' && latest.template.text === input.content;
+      const number = held
+        ? latest.number
+        : saveVersion(ctx, {
+            name: row.name,
+            template: { kind: 'text', text: input.content },
+            variables: latest?.variables ?? [],
+            modelSettings: latest?.modelSettings ?? { models: [] },
+            commitMessage: input.commit_message ?? '',
+          }).number;
+      if (input.is_production) promoteVersion(ctx, { name: row.name, number, notes: input.commit_message ?? '' });
     }
     // The write's own result, decided before writing: no read check after it that would roll
     // back (or report as failed) a change the caller was allowed to make.

@@ -78,18 +78,18 @@ function displayTextOf(displayMessage: string | null, variables: Variables, mess
 }
 
 /**
- * The saved version a run uses. Whoever may read the prompt may pick any version; a run-only
- * member runs only the version this door serves (asking for another, a draft included, is a
- * 403 naming `version`), so no other text can be reached by running it.
+ * The saved version a run uses. Whoever may read the prompt may pick any version, answered as
+ * render answers it (an unknown or deleted number is a 404, even on a prompt with none saved);
+ * a run-only member runs only the version this door serves (asking for another, a draft
+ * included, is a 403 naming `version`), so no other text can be reached by running it.
  */
 function versionToRun(ctx: Ctx, name: string, requested: number | undefined): PromptVersion {
-  const served = servedVersion(ctx, name, undefined, 'run');
-  if (requested === undefined || requested === served.number) return served;
+  if (requested === undefined) return servedVersion(ctx, name, undefined, 'run');
   const row = requirePrompt(ctx, name, 'run');
-  if (!canReadText(ctx, row)) {
-    throw new AppError('forbidden', `You may run only the version "${row.name}" serves (version ${served.number}); picking another needs read permission`, 'version');
-  }
-  return servedVersion(ctx, name, requested, 'run');
+  if (canReadText(ctx, row)) return servedVersion(ctx, name, requested, 'run');
+  const served = servedVersion(ctx, name, undefined, 'run');
+  if (requested === served.number) return served;
+  throw new AppError('forbidden', `You may run only the version "${row.name}" serves (version ${served.number}); picking another needs read permission`, 'version');
 }
 
 /** A Chat-only prompt's run form: variables and models, never its template. */
