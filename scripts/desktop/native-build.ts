@@ -12,12 +12,24 @@ export interface NativeBuildOptions {
   /** The checkout: .native/ is created under it. */
   root: string;
   electronVersion: string;
+  /** Electron's NODE_MODULE_VERSION (node_modules/electron/abi_version), e.g. "145". */
+  abi: string;
   /** Written to .native/electron/version.txt once the binary is in place. */
   stamp: string;
   /** @electron/rebuild's `rebuild`; injected by tests. */
   rebuild: Rebuild;
   /** The installed better-sqlite3 package (node_modules/better-sqlite3): copied, never written. */
   sqliteDir: string;
+}
+
+/**
+ * The NODE_MODULE_VERSIONs a native addon registers for (`node_register_module_v<N>`, an exported
+ * symbol, so its name is in the file on every platform): Electron refuses any other.
+ * @example moduleAbisOf(readFileSync('better_sqlite3.node')) // ['145']
+ */
+export function moduleAbisOf(binary: Buffer): string[] {
+  const found = binary.toString('latin1').matchAll(/node_register_module_v(\d+)/g);
+  return [...new Set([...found].map((match) => match[1]!))];
 }
 
 /** .native/electron/: the Electron build the desktop shell loads (src/main/electron/shell.ts). */
@@ -41,6 +53,10 @@ export async function buildElectronNative(options: NativeBuildOptions): Promise<
     await options.rebuild({ buildPath: work, electronVersion: options.electronVersion, onlyModules: ['better-sqlite3'], force: true, mode: 'sequential' });
     const built = join(moduleDir, 'build', 'Release', 'better_sqlite3.node');
     if (!existsSync(built)) throw new Error(`@electron/rebuild left no ${built}`);
+    const abis = moduleAbisOf(readFileSync(built));
+    if (!abis.includes(options.abi)) {
+      throw new Error(`the build is for NODE_MODULE_VERSION ${abis.join(', ') || 'unknown'}, Electron ${options.electronVersion} needs ${options.abi} (node-gyp used other headers)`);
+    }
     const outDir = nativeOutDir(options.root);
     mkdirSync(outDir, { recursive: true });
     const target = join(outDir, 'better_sqlite3.node');

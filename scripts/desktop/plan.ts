@@ -79,6 +79,20 @@ export function installerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return copy;
 }
 
+/**
+ * npm settings that node-gyp reads from the environment and that would build against other
+ * headers than Electron's: `nodedir=/usr` in ~/.npmrc (set on machines that build offline)
+ * silently produced a binary for Node's ABI, which Electron refuses to load.
+ */
+const FOREIGN_HEADER_SETTINGS = ['npm_config_nodedir', 'npm_config_target', 'npm_config_runtime', 'npm_config_disturl', 'npm_config_dist_url'];
+
+/** The environment for @electron/rebuild: without the npm settings that point node-gyp elsewhere. */
+export function nativeBuildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const key of Object.keys(copy)) if (FOREIGN_HEADER_SETTINGS.includes(key.toLowerCase())) delete copy[key];
+  return copy;
+}
+
 /** The first meaningful line of a failing tool's output (installers print whole stacks). */
 export function firstLine(output: string): string {
   return output.split(/\r?\n/).map((line) => line.trim()).find((line) => line !== '') ?? 'no output';

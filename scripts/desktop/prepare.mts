@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildElectronNative, nativeOutDir } from './native-build';
-import { installerEnv, isElectronBinaryInstalled, nativeStampFor, runDesktopPrepare, type DesktopState } from './plan';
+import { installerEnv, isElectronBinaryInstalled, nativeBuildEnv, nativeStampFor, runDesktopPrepare, type DesktopState } from './plan';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -42,8 +42,12 @@ const code = await runDesktopPrepare({
   readState,
   fetchElectron,
   buildNative: async (state) => {
+    // @electron/rebuild hands node-gyp this process's environment.
+    const env = nativeBuildEnv(process.env);
+    for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
     const { rebuild } = await import('@electron/rebuild');
-    await buildElectronNative({ root, sqliteDir, electronVersion: state.electronVersion, stamp: state.wantedNativeStamp, rebuild });
+    const abi = readFileSync(join(electronDir, 'abi_version'), 'utf8').trim();
+    await buildElectronNative({ root, sqliteDir, abi, electronVersion: state.electronVersion, stamp: state.wantedNativeStamp, rebuild });
   },
   log: (line) => console.log(line),
   error: (line) => console.error(line),

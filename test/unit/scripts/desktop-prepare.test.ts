@@ -7,12 +7,13 @@ import {
   electronExecutableFor,
   installerEnv,
   isElectronBinaryInstalled,
+  nativeBuildEnv,
   nativeStampFor,
   planDesktopStart,
   runDesktopPrepare,
   type DesktopState,
 } from '../../../scripts/desktop/plan';
-import { buildElectronNative, type Rebuild } from '../../../scripts/desktop/native-build';
+import { buildElectronNative, moduleAbisOf, type Rebuild } from '../../../scripts/desktop/native-build';
 
 const WANTED = nativeStampFor('41.7.1', '12.11.1', 'linux', 'x64');
 const state = (over: Partial<DesktopState> = {}): DesktopState => ({
@@ -82,6 +83,20 @@ describe('npm start: what to do before Electron launches', () => {
     expect(env).toEqual({ ELECTRON_MIRROR: 'http://mirror', PATH: '/bin' });
   });
 
+  it('builds natives without the npm settings that point node-gyp at other headers (nodedir=/usr gave Node\'s ABI)', () => {
+    const env = nativeBuildEnv({
+      npm_config_nodedir: '/usr',
+      NPM_CONFIG_NODEDIR: '/usr',
+      npm_config_target: '20.20.2',
+      npm_config_runtime: 'node',
+      npm_config_disturl: 'https://nodejs.org/dist',
+      npm_config_dist_url: 'https://nodejs.org/dist',
+      npm_config_cache: '/root/.npm',
+      PATH: '/bin',
+    });
+    expect(env).toEqual({ npm_config_cache: '/root/.npm', PATH: '/bin' });
+  });
+
   describe('runDesktopPrepare', () => {
     const run = async (initial: DesktopState, fetchResult: { installs: boolean; output?: string }, buildError?: Error) => {
       let current = initial;
@@ -142,14 +157,41 @@ describe('npm start: what to do before Electron launches', () => {
   });
 });
 
+// What the linker leaves in an addon: its registration symbol among other bytes.
+const NODE_BINARY = '\x7fELF\0\0node_register_module_v115\0napi_module_register\0';
+const ELECTRON_BINARY = '\x7fELF\0\0node_register_module_v145\0napi_module_register\0';
+
 describe('the Electron build of better-sqlite3 (@electron/rebuild)', () => {
+  it('reads the ABI an addon registers for', () => {
+    expect(moduleAbisOf(Buffer.from(NODE_BINARY, 'latin1'))).toEqual(['115']);
+    expect(moduleAbisOf(Buffer.from(ELECTRON_BINARY, 'latin1'))).toEqual(['145']);
+    expect(moduleAbisOf(Buffer.from('no symbol'))).toEqual([]);
+  });
+
+  it('refuses a build for another ABI (node-gyp given Node\'s headers) and installs nothing', async () => {
+    const { root, sqliteDir } = setup();
+    const rebuild: Rebuild = async (options) => {
+      const release = join(options.buildPath, 'node_modules', 'better-sqlite3', 'build', 'Release');
+      mkdirSync(release, { recursive: true });
+      writeFileSync(join(release, 'better_sqlite3.node'), NODE_BINARY);
+    };
+    try {
+      await expect(buildElectronNative({ root, sqliteDir, abi: '145', electronVersion: '41.7.1', stamp: WANTED, rebuild })).rejects.toThrow(
+        /NODE_MODULE_VERSION 115, Electron 41.7.1 needs 145/,
+      );
+      expect(existsSync(join(root, '.native', 'electron'))).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   const setup = () => {
     const root = mkdtempSync(join(tmpdir(), 'promptdesk-native-'));
     const sqliteDir = join(root, 'node_modules', 'better-sqlite3');
     mkdirSync(join(sqliteDir, 'build', 'Release'), { recursive: true });
     writeFileSync(join(sqliteDir, 'package.json'), JSON.stringify({ name: 'better-sqlite3', version: '12.11.1' }));
     writeFileSync(join(sqliteDir, 'binding.gyp'), '{}');
-    writeFileSync(join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'), 'node-abi');
+    writeFileSync(join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'), NODE_BINARY);
     return { root, sqliteDir };
   };
   const snapshot = (dir: string): Record<string, string> =>
@@ -170,13 +212,13 @@ describe('the Electron build of better-sqlite3 (@electron/rebuild)', () => {
       expect(existsSync(join(moduleDir, 'build'))).toBe(false);
       expect(existsSync(join(moduleDir, 'binding.gyp'))).toBe(true);
       mkdirSync(join(moduleDir, 'build', 'Release'), { recursive: true });
-      writeFileSync(join(moduleDir, 'build', 'Release', 'better_sqlite3.node'), 'electron-abi');
+      writeFileSync(join(moduleDir, 'build', 'Release', 'better_sqlite3.node'), ELECTRON_BINARY);
     };
     try {
-      await buildElectronNative({ root, sqliteDir, electronVersion: '41.7.1', stamp: WANTED, rebuild });
+      await buildElectronNative({ root, sqliteDir, abi: '145', electronVersion: '41.7.1', stamp: WANTED, rebuild });
       expect(calls).toEqual([expect.objectContaining({ electronVersion: '41.7.1', onlyModules: ['better-sqlite3'], force: true })]);
       expect(calls[0]!.buildPath.startsWith(join(root, '.native'))).toBe(true);
-      expect(readFileSync(join(root, '.native', 'electron', 'better_sqlite3.node'), 'utf8')).toBe('electron-abi');
+      expect(readFileSync(join(root, '.native', 'electron', 'better_sqlite3.node'), 'utf8')).toBe(ELECTRON_BINARY);
       expect(readFileSync(join(root, '.native', 'electron', 'version.txt'), 'utf8')).toBe(WANTED);
       expect(snapshot(sqliteDir)).toEqual(before); // the Node build stays for the CLI and tests
       expect(existsSync(join(root, '.native', 'build'))).toBe(false);
@@ -191,11 +233,11 @@ describe('the Electron build of better-sqlite3 (@electron/rebuild)', () => {
       throw new Error('node-gyp failed to rebuild');
     };
     try {
-      await expect(buildElectronNative({ root, sqliteDir, electronVersion: '41.7.1', stamp: WANTED, rebuild })).rejects.toThrow('node-gyp failed');
+      await expect(buildElectronNative({ root, sqliteDir, abi: '145', electronVersion: '41.7.1', stamp: WANTED, rebuild })).rejects.toThrow('node-gyp failed');
       expect(existsSync(join(root, '.native', 'electron', 'version.txt'))).toBe(false);
       expect(existsSync(join(root, '.native', 'build'))).toBe(false);
       // A rebuild that "succeeds" without producing the binary is a failure too.
-      await expect(buildElectronNative({ root, sqliteDir, electronVersion: '41.7.1', stamp: WANTED, rebuild: async () => {} })).rejects.toThrow(/left no/);
+      await expect(buildElectronNative({ root, sqliteDir, abi: '145', electronVersion: '41.7.1', stamp: WANTED, rebuild: async () => {} })).rejects.toThrow(/left no/);
       expect(existsSync(join(root, '.native', 'electron', 'version.txt'))).toBe(false);
     } finally {
       rmSync(root, { recursive: true, force: true });
