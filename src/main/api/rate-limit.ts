@@ -1,6 +1,10 @@
+/** Buckets kept at most: a client presenting endless distinct wrong keys must not grow memory without bound. */
+export const MAX_BUCKETS = 50_000;
+
 /**
  * Token buckets in memory: each key refills `perSecond` tokens up to `burst`. A loopback API
- * has one process and few clients, so nothing shared or persistent is needed.
+ * has one process and few clients, so nothing shared or persistent is needed. At most
+ * {@link MAX_BUCKETS} are kept: idle ones (a minute) go first, then the oldest.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -14,15 +18,17 @@ export class RateLimiter {
   /** Takes a token; returns 0 when allowed, else the seconds to wait before retrying. */
   take(id: string): number {
     const now = this.now();
-    const bucket = this.buckets.get(id) ?? { tokens: this.burst, at: now };
+    const existing = this.buckets.get(id);
+    if (!existing && this.buckets.size >= MAX_BUCKETS) this.prune(now);
+    const bucket = existing ?? { tokens: this.burst, at: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
     bucket.at = now;
+    this.buckets.delete(id);
     this.buckets.set(id, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;
     }
-    if (this.buckets.size > 10_000) this.prune(now);
     return Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond));
   }
 
@@ -34,8 +40,22 @@ export class RateLimiter {
     return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.perSecond));
   }
 
+  /** How many buckets are kept (for tests). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
   private prune(now: number): void {
     for (const [id, bucket] of this.buckets) if (now - bucket.at > 60_000) this.buckets.delete(id);
+    // Still full: drop the least recently refilled tenth (a Map iterates in insertion order, and
+    // take() re-inserts a bucket it touches).
+    if (this.buckets.size >= MAX_BUCKETS) {
+      let drop = Math.ceil(MAX_BUCKETS / 10);
+      for (const id of this.buckets.keys()) {
+        if (drop-- <= 0) break;
+        this.buckets.delete(id);
+      }
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { clientFingerprint, limitAddress } from '../../../../src/main/api/auth-throttle';
+import { MAX_BUCKETS, RateLimiter } from '../../../../src/main/api/rate-limit';
 import { startTestHost, type TestHost } from '../../../helpers/host';
 import type { RawResponse } from '../../../helpers/http';
 import { seedPrompt } from '../../../helpers/workspace';
@@ -142,5 +143,24 @@ describe('limitAddress', () => {
     const prints = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].map((address) => clientFingerprint({ address, userAgent: 'x' }));
     expect(new Set(prints).size).toBe(1);
     expect(clientFingerprint({ address: '::1', userAgent: 'x', referer: 'http://a.example/' })).not.toBe(prints[0]);
+  });
+});
+
+describe('RateLimiter memory', () => {
+  it('keeps at most MAX_BUCKETS however many distinct credentials are presented; a busy bucket is not evicted', () => {
+    let now = 0;
+    const limiter = new RateLimiter(1 / 3600, 1, () => now);
+    limiter.take('busy');
+    let largest = 0;
+    let busyRefused = 0;
+    for (let i = 0; i < MAX_BUCKETS * 3; i++) {
+      now += 1;
+      limiter.take(`wrong-key-${i}`);
+      // The busy client keeps failing: eviction must not hand it a fresh budget.
+      if (i % 1000 === 0 && limiter.take('busy') > 0) busyRefused++;
+      largest = Math.max(largest, limiter.size);
+    }
+    expect(largest).toBeLessThanOrEqual(MAX_BUCKETS);
+    expect(busyRefused).toBe(MAX_BUCKETS * 3 / 1000);
   });
 });
