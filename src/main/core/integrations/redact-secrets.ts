@@ -19,6 +19,8 @@ const TOKEN = /[A-Za-z0-9_\-+/=.~*]+/g;
 const AUTH_SCHEME = /\b(bearer|basic|token)(\s+)([^\s"',;]+)/gi;
 /** `api_key=x`, `"x-api-key": "x"`, `authorization: x`, `secret=x` (an echoed header or query parameter). */
 const NAMED_SECRET = /\b(x-api-key|api[-_]?key|access[-_]?token|auth[-_]?token|authorization|secret|password)(["']?\s*[:=]\s*["']?)([^\s"',;&]+)/gi;
+/** Credentials in a URL: `https://user:password@host`. */
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi;
 /** Key prefixes providers use: OpenAI and Anthropic `sk-`, Stripe-like `sk_`, Groq `gsk_`, xAI `xai-`, Hugging Face `hf_`, GitHub `ghp_`, Google `AIza`. */
 const KEY_PREFIX = /^(?:sk|rk|pk|gsk|xai|hf|ghp|gho|ghs|github_pat|pplx|nvapi|r8)[-_]|^AIza/;
 
@@ -38,6 +40,7 @@ function looksLikeKey(token: string): boolean {
 /**
  * `text` with secrets replaced by `[redacted]`: every occurrence of a `known` secret (the stored
  * provider keys and the key being tried), any run of 8 or more characters of one (masked echoes),
+ * credentials in a URL (`https://user:pass@host`),
  * the value after `Bearer`/`Basic`/`Token` or after a key-like name (`api_key=`, `x-api-key:`,
  * `authorization:`…), tokens with a provider key prefix (`sk-`, `gsk_`, `xai-`…) and long
  * random-looking tokens (20+ characters mixing upper case, lower case and digits, or 32+
@@ -53,6 +56,7 @@ export function redactSecrets(text: string, known: Iterable<string | null | unde
     .sort((a, b) => b.length - a.length);
   let out = text;
   for (const secret of secrets) out = out.split(secret).join(REDACTED);
+  out = out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`);
   out = out.replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
   out = out.replace(NAMED_SECRET, (whole, name: string, sep: string, value: string) => (value === REDACTED || value.length < 4 ? whole : `${name}${sep}${REDACTED}`));
   return out.replace(TOKEN, (token) => {

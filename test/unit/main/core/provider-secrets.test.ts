@@ -65,6 +65,16 @@ describe('redactSecrets', () => {
     );
   });
 
+  it('removes credentials written into a URL', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('http', 'https', 'wss'), keyChars(1, 12), keyChars(4, 40), prose, (scheme, user, password, after) => {
+        const out = redactSecrets(`could not reach ${scheme}://${user}:${password}@127.0.0.1:11434/v1${after}`, []);
+        expect(out).not.toContain(`:${password}@`);
+        expect(out).toContain('127.0.0.1:11434/v1');
+      }),
+    );
+  });
+
   it('leaves ordinary provider messages alone', () => {
     for (const message of [
       'The model `gpt-4o-mini-2024-07-18` does not exist or you do not have access to it.',
@@ -72,6 +82,8 @@ describe('redactSecrets', () => {
       "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens.",
       'local answered 500: Fake provider: internal server error',
       'connection refused (is the server running?)',
+      'Could not reach http://127.0.0.1:11434/v1: connection refused (is the server running?)',
+      'fake answered 404: The model `llama3.2:latest` does not exist',
     ]) {
       expect(redactSecrets(message, ['unrelated-secret-value'])).toBe(message);
     }
