@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { AppError, invalid, notFound } from '../errors';
+import { AppError, invalid } from '../errors';
 import { createPrompt, updatePrompt } from '../prompts/prompts-service';
 import { saveVersion, versionOf } from '../versions/versions-service';
 import { immutableReason, updateVersion } from '../versions/lifecycle';
@@ -48,7 +48,7 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
   ctx.store.tx(() => {
     const existing = ctx.store.prompts.getRowByName(input.name);
     if (!existing) {
-      if (input.version !== undefined && input.version !== 1) throw notFound(`Version ${input.version} of a new prompt (it starts at version 1)`);
+      if (input.version !== undefined && input.version !== 1) throw new AppError('not_found', `A new prompt starts at version 1: version ${input.version} not found`, 'version');
       createPrompt(ctx, { name: input.name, title: input.name, description: input.description, tags: [], slashCommand: null });
       saveVersion(ctx, { name: input.name, template, variables: [], modelSettings: { models: input.models }, commitMessage: '' });
       return;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
-import { AppError, invalid, notFound } from '../errors';
+import { AppError, invalid } from '../errors';
 import { allowedActions, requirePrompt, subjectOf } from './access';
 import type { AddShareInput, RemoveShareInput, SetSharingLevelInput, SharingInfo } from '../../../shared/schemas/sharing';
 import { ACTIONS } from '../../../shared/schemas/sharing';
@@ -51,7 +51,7 @@ export function removeShare(ctx: Ctx, input: z.output<typeof RemoveShareInput>):
   return store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'share');
     if (input.userId === row.owner_id) throw invalid('The owner always has access and cannot be removed', 'userId');
-    if (!store.shares.remove(row.id, input.userId)) throw notFound('That member has no share on this prompt');
+    if (!store.shares.remove(row.id, input.userId)) throw new AppError('not_found', 'That member has no share on this prompt', 'userId');
     return sharingInfo(ctx, row);
   });
 }

@@ -143,3 +143,16 @@ describe('a retried compat write saves no second copy (item 3)', () => {
     expect(texts('ow-retry')).toEqual(['v2 published draft {{x}}', 'v1 archived live {{x}}']);
   });
 });
+
+describe('a 404 says what is missing in one sentence', () => {
+  it('Conductor PUT ?version=2 creating a prompt, and removing a share that is not there', async () => {
+    const put = await http(t.port, 'PUT', '/compat/conductor/api/prompts/cond-fresh?description=d&version=2', {
+      headers: { 'x-authorization': t.key, 'content-type': 'text/plain' },
+      body: 'hi',
+    });
+    expect(expectProblem(put, 404, 'version').detail).toBe('A new prompt starts at version 1: version 2 not found');
+    seedPrompt(app, 'unshared', 'x', { api: true });
+    const removed = await t.call('DELETE', `/api/v1/prompts/unshared/shares/${app.actor.id}x`);
+    expect(expectProblem(removed, 404, 'userId').detail).toBe('That member has no share on this prompt');
+  });
+});
