@@ -125,13 +125,23 @@ export function listLogs(ctx: Ctx, input: z.output<typeof ListLogsInput>): LogPa
   return { items: items.map((row) => toEntry(ctx, row)), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
 }
 
+/**
+ * The log row, if the list would show it to the caller: admins see every run, a member their
+ * own runs and the runs of prompts they may read. Decided by the prompt's id, as the list's SQL
+ * is, never by the name the row recorded: a deleted prompt's name may be taken again, and its
+ * new holder must not get the old prompt's runs by id.
+ *
+ * @throws AppError `not_found` ("Log entry not found") for a row the caller may not see
+ */
 function visibleRow(ctx: Ctx, id: string): LogRow {
   assertActive(ctx.actor);
   const row = ctx.store.logs.get(id);
   if (!row) throw notFound('Log entry');
   if (ctx.actor.role !== 'admin' && row.user_id !== ctx.actor.id) {
+    const prompt = row.prompt_id === null ? undefined : ctx.store.prompts.getRowById(row.prompt_id);
     try {
-      requirePrompt(ctx, row.prompt_name, 'read');
+      if (!prompt) throw notFound('Log entry');
+      requirePrompt(ctx, prompt.name, 'read');
     } catch {
       throw notFound('Log entry');
     }

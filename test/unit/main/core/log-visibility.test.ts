@@ -1,0 +1,96 @@
+/**
+ * Issue 10 items 6 and 7 at the logs doors: a log entry a member cannot find in the list cannot
+ * be opened or rated by id either, and the other way round. The list decides by the prompt's id;
+ * a name is reused when a prompt is deleted and another made under it, so deciding the detail by
+ * name showed the new name's holder every run of the deleted prompt (variables and output).
+ * Checked over every log row x every actor, with names reused in each way a member can reach.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
+import type { Ctx } from '../../../../src/main/core/context';
+import type { LogRecord } from '../../../../src/main/store/repos/logs-repo';
+import { getLog, listLogs, rateRun } from '../../../../src/main/core/logs/logs-service';
+import { deletePrompt } from '../../../../src/main/core/prompts/prompts-service';
+import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
+import { ListLogsInput } from '../../../../src/shared/schemas/logs';
+import { AppError } from '../../../../src/main/core/errors';
+
+let t: ReturnType<typeof testWorkspace>;
+let actors: Record<'admin' | 'alice' | 'bob' | 'carol', Ctx>;
+let rows: LogRecord[];
+/** Runs of the deleted prompts: Alice's of her private one, Carol's of Alice's Chat-only one. */
+let deleted: { alicePrivate: string; carolChat: string };
+
+function record(ctx: Ctx, name: string, by: Ctx): LogRecord {
+  const row = ctx.store.prompts.getRowByName(name)!;
+  return {
+    id: crypto.randomUUID(), promptId: row.id, promptName: name, version: 1, source: 'chat', userId: by.actor.id,
+    keyLabel: null, model: 'local:echo', status: 'success', startedAt: Date.parse('2025-12-31T00:00:00Z') + rows.length, latencyMs: 1,
+    ttftMs: 1, tokensIn: 1, tokensOut: 1, dataLogging: 'full', variableNames: '["x"]', variables: `{"x":"value of ${by.actor.name}"}`,
+    messages: `[{"role":"user","content":"text of ${name}"}]`, output: 'out', outputChars: 3, error: null, conversationId: null,
+  };
+}
+
+const outcome = (fn: () => unknown): 'ok' | string => {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
+};
+
+beforeEach(() => {
+  t = testWorkspace();
+  const admin = t.owner;
+  actors = { admin, alice: member(admin, 'alice@example.com'), bob: member(admin, 'bob@example.com'), carol: member(admin, 'carol@example.com') };
+  rows = [];
+  const { alice, bob, carol } = actors;
+  // Alice's private prompt, run by Alice, then deleted: its runs stay in the log for admins and Alice.
+  seedPrompt(alice, 'reused', 'Alice private {{x}}');
+  rows.push(record(alice, 'reused', alice));
+  // Alice's Chat-only prompt run by Carol, then deleted.
+  seedPrompt(alice, 'reused-chat', 'Alice chat {{x}}');
+  setSharingLevel(alice, { name: 'reused-chat', level: 'chat_only' });
+  rows.push(record(alice, 'reused-chat', carol));
+  t.workspace.store.logs.insertMany(rows);
+  deleted = { alicePrivate: rows[0]!.id, carolChat: rows[1]!.id };
+  deletePrompt(alice, 'reused');
+  deletePrompt(alice, 'reused-chat');
+  // The names are taken again: by Bob (private, his own) and by Carol (Library View, so everyone reads it).
+  seedPrompt(bob, 'reused', 'Bob own {{x}}');
+  seedPrompt(carol, 'reused-chat', 'Carol shared {{x}}');
+  setSharingLevel(carol, { name: 'reused-chat', level: 'library_view' });
+  const fresh = [record(bob, 'reused', bob), record(carol, 'reused-chat', carol)];
+  t.workspace.store.logs.insertMany(fresh);
+  rows.push(...fresh);
+});
+afterEach(() => t.cleanup());
+
+describe('a log entry is found by id exactly when the list shows it', () => {
+  for (const who of ['admin', 'alice', 'bob', 'carol'] as const) {
+    it(`for ${who}, over every log row (names of deleted prompts reused)`, () => {
+      const ctx = actors[who];
+      const listed = new Set(listLogs(ctx, ListLogsInput.parse({ limit: 500 })).items.map((l) => l.id));
+      const mismatches: string[] = [];
+      for (const { id } of rows) {
+        const opened = outcome(() => getLog(ctx, id));
+        if ((opened === 'ok') !== listed.has(id)) mismatches.push(`${id}: listed ${listed.has(id)}, opened ${opened}`);
+        // Rating someone else's run is refused either way; a hidden one must say not_found, never forbidden.
+        const rated = outcome(() => rateRun(ctx, { id, rating: 'useful' }));
+        if (!listed.has(id) && rated !== 'not_found') mismatches.push(`${id}: hidden, rating answered ${rated}`);
+      }
+      expect(mismatches).toEqual([]);
+    });
+  }
+
+  it('the new holder of a reused name never gets the runs of the deleted prompt by id', () => {
+    expect(outcome(() => getLog(actors.bob, deleted.alicePrivate))).toBe('not_found');
+    expect(outcome(() => rateRun(actors.bob, { id: deleted.alicePrivate, rating: 'useful' }))).toBe('not_found');
+    expect(outcome(() => getLog(actors.carol, deleted.alicePrivate))).toBe('not_found');
+    // Carol's own run of Alice's deleted Chat-only prompt stays hers, without its messages.
+    expect(getLog(actors.carol, deleted.carolChat)).toMatchObject({ messages: null, messagesWithheld: true, variables: { x: 'value of carol' } });
+    expect(getLog(actors.alice, deleted.alicePrivate)).toMatchObject({ variables: { x: 'value of alice' } });
+  });
+});
