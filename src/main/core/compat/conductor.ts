@@ -65,7 +65,7 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
     updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
     const number = input.version ?? row.latest_version;
     // versionOf: a deleted number answers 404 here too, never a fresh version under that number.
-    const target = number ? versionOf(ctx, row, number) : undefined;
+    const target = number !== null ? versionOf(ctx, row, number) : undefined;
     const models = input.models.length > 0 ? input.models : (target?.modelSettings.models ?? []);
     if (target && !immutableReason(target, row.pinned_version)) {
       updateVersion(ctx, { name: input.name, number: target.number, template, modelSettings: { ...target.modelSettings, models } });

@@ -120,6 +120,12 @@ describe('a retried compat write saves no second copy (item 3)', () => {
     expect(texts('cond-same')).toEqual(['v1 published same {{x}}']);
   });
 
+  it('a Conductor PUT ?version=0 on an existing prompt is the 404 of a number never given, not a new version', async () => {
+    seedPrompt(app, 'cond-zero', 'zero {{x}}', { api: true });
+    expect(expectProblem(await conductor('cond-zero', '&version=0', 'other {{x}}'), 404).detail).toBe('Version 0 of prompt "cond-zero" not found');
+    expect(texts('cond-zero')).toEqual(['v1 draft zero {{x}}']);
+  });
+
   it('a Conductor PUT still edits the targeted mutable draft in place, even when the newest holds that text', async () => {
     seedPrompt(app, 'cond-drafts', 'first {{x}}', { api: true });
     save('cond-drafts', 'second {{x}}');
