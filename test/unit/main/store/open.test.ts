@@ -6,7 +6,7 @@ import { openStore, StoreError } from '../../../../src/main/store/open';
 import { MIGRATIONS, type Migration } from '../../../../src/main/store/migrations';
 import { tempDir } from '../../../helpers/workspace';
 import { copyFolder, hashFolder } from '../../../helpers/data-folder';
-import { checkpointAndSeal } from '../../../../src/main/store/wal-seal';
+import { checkpointAndSeal, checkpointIfLarge } from '../../../../src/main/store/wal-seal';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -357,6 +357,12 @@ describe('side files (-wal, -shm, -journal) must belong to the database', () => 
     expect(keys(f.path)).toHaveLength(20);
   });
 
+  it('recovers it without the -shm (SQLite rebuilds the index from the WAL)', () => {
+    const f = crashed('mine');
+    rmSync(`${f.path}-shm`);
+    expect(keys(f.path)).toHaveLength(20);
+  });
+
   it('recovers it across checkpoints, and with a torn last frame or a zero-filled tail', () => {
     const f = crashed('mine', (db, live) => {
       checkpointAndSeal(db, live.path);
@@ -387,6 +393,18 @@ describe('side files (-wal, -shm, -journal) must belong to the database', () => 
     expect(keys(f.path)).toHaveLength(20);
     writeFileSync(`${f.path}-journal`, Buffer.alloc(4096));
     expect(keys(f.path)).toHaveLength(20);
+  });
+
+  it('recovers after a kill -9 while a second process (the CLI) used the folder too', () => {
+    const f = crashed('app', (app, live) => {
+      // The CLI opens the running app's folder: the check passes, and its checkpoint starts a new generation.
+      const cli = openStore(live.path);
+      seed(cli, 'cli', 5);
+      cli.close();
+      seed(app, 'after', 5);
+      checkpointIfLarge(app, live.path);
+    });
+    expect(keys(f.path)).toHaveLength(30);
   });
 
   it('recovers the WAL of a database from before seals (never sealed, no seal list)', () => {
