@@ -54,15 +54,23 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - lineStart + 1 };
 }
 
-/** The name inside `{{ ... }}` starting at `open`, if it is a well-formed variable tag. */
+/**
+ * The name inside `{{ ... }}` starting at `open`, if a well-formed variable tag starts there.
+ * Scans only characters a tag may hold, so it stops at the next brace or backslash: the scans
+ * of successive escapes never overlap, and a text full of `\{{` stays linear.
+ */
 function tagNameAt(text: string, open: number): string | null {
-  // A tag longer than any valid name (with generous spaces) cannot be one; looking no further
-  // keeps this check O(1) per escape, so a text full of `\{{` stays linear.
-  const inner = text.slice(open + 2, open + 2 + MAX_VARIABLE_NAME_LENGTH + 256);
-  const close = inner.indexOf('}}');
-  if (close === -1) return null;
-  const name = inner.slice(0, close).trim();
-  return VARIABLE_NAME_PATTERN.test(name) && name.length <= MAX_VARIABLE_NAME_LENGTH ? name : null;
+  const limit = Math.min(text.length, open + 2 + MAX_VARIABLE_NAME_LENGTH + 256);
+  for (let at = open + 2; at < limit; at++) {
+    const ch = text[at]!;
+    if (ch === '}') {
+      if (text[at + 1] !== '}') return null;
+      const name = text.slice(open + 2, at).trim();
+      return VARIABLE_NAME_PATTERN.test(name) && name.length <= MAX_VARIABLE_NAME_LENGTH ? name : null;
+    }
+    if (!/[A-Za-z0-9_ \t]/.test(ch)) return null;
+  }
+  return null;
 }
 
 // MAX_PATH: a path segment is never longer, and the look-back stays bounded.
@@ -72,13 +80,20 @@ const PATH_LOOKBACK = 260;
  * True when the text before a backslash escape reads as a file path, so the backslash was
  * meant as a separator: a drive (`C:`), an earlier backslash (`Users\`), an environment
  * variable (`%APPDATA%`), a home or relative start (`~`, `.`), or a variable (`{{dir}}\`).
+ * The look-back stops at whitespace or at an earlier backslash, so successive calls never
+ * rescan the same text.
  */
 export function looksLikePathBefore(text: string, backslashAt: number): boolean {
   let start = backslashAt;
-  while (start > 0 && backslashAt - start < PATH_LOOKBACK && !/\s/.test(text[start - 1]!)) start--;
+  while (start > 0 && backslashAt - start < PATH_LOOKBACK) {
+    const ch = text.charCodeAt(start - 1);
+    if (ch === 92) return true;
+    if (ch === 32 || ch === 9 || ch === 10 || ch === 13 || /\s/.test(text[start - 1]!)) break;
+    start--;
+  }
   const token = text.slice(start, backslashAt);
   if (token === '') return false;
-  return /^[A-Za-z]:/.test(token) || token.includes('\\') || token.endsWith('}}') || /^(%[A-Za-z0-9_]+%|~|\.)/.test(token);
+  return /^[A-Za-z]:/.test(token) || token.endsWith('}}') || /^(%[A-Za-z0-9_]+%|~|\.)/.test(token);
 }
 
 /** Parses a template text into literal and variable segments, or the first problem in it. */
