@@ -93,6 +93,18 @@ export function nativeBuildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return copy;
 }
 
+/** Marks the reason on the last line of the native build's output (scripts/desktop/build-native.mts). */
+export const NATIVE_FAILURE_PREFIX = 'promptdesk-native-build-failed: ';
+
+/**
+ * Why the native build failed, from its whole output: the marked reason if the child got that
+ * far, else the first line (a crash before it could say).
+ */
+export function nativeFailureReason(output: string): string {
+  const marked = output.split(/\r?\n/).findLast((line) => line.startsWith(NATIVE_FAILURE_PREFIX));
+  return marked !== undefined ? marked.slice(NATIVE_FAILURE_PREFIX.length).trim() : firstLine(output);
+}
+
 /** The first meaningful line of a failing tool's output (installers print whole stacks). */
 export function firstLine(output: string): string {
   return output.split(/\r?\n/).map((line) => line.trim()).find((line) => line !== '') ?? 'no output';

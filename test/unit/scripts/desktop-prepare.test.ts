@@ -8,6 +8,8 @@ import {
   installerEnv,
   isElectronBinaryInstalled,
   nativeBuildEnv,
+  nativeFailureReason,
+  NATIVE_FAILURE_PREFIX,
   nativeStampFor,
   planDesktopStart,
   runDesktopPrepare,
@@ -95,6 +97,13 @@ describe('npm start: what to do before Electron launches', () => {
       PATH: '/bin',
     });
     expect(env).toEqual({ npm_config_cache: '/root/.npm', PATH: '/bin' });
+  });
+
+  it('takes the native build\'s reason from its marked last line, past pages of node-gyp output', () => {
+    const gyp = 'gyp info it worked\ngyp ERR! stack Error: getaddrinfo ENOTFOUND electronjs.org\n'.repeat(20);
+    expect(nativeFailureReason(`${gyp}${NATIVE_FAILURE_PREFIX}node-gyp failed to rebuild 'better-sqlite3'\n`)).toBe("node-gyp failed to rebuild 'better-sqlite3'");
+    // A child that died before it could say: its first line.
+    expect(nativeFailureReason('\nError [ERR_MODULE_NOT_FOUND]: Cannot find package tsx\n    at x')).toBe('Error [ERR_MODULE_NOT_FOUND]: Cannot find package tsx');
   });
 
   describe('runDesktopPrepare', () => {
