@@ -129,13 +129,22 @@ export function respanListPrompts(ctx: Ctx, input: z.output<typeof RespanListSch
   return { results, count: list.total, next: hasNext ? input.page + 1 : null, previous: input.page > 1 ? input.page - 1 : null };
 }
 
+/**
+ * Seed 004's summary over every matching prompt (all pages, not the first 200). Versions are
+ * counted, never read off the newest number: numbers are identities, and deleted ones leave gaps.
+ */
 export function respanSummary(ctx: Ctx, input: z.output<typeof RespanListSchema>) {
-  const { results, count } = respanListPrompts(ctx, { ...input, page: 1, page_size: 200 });
-  return {
-    total_prompts: count,
-    deployed_prompts: results.filter((p) => p.deployed_version !== null).length,
-    total_versions: results.reduce((sum, p) => sum + (p.current_version ?? 0), 0),
-  };
+  const summary = { total_prompts: 0, deployed_prompts: 0, total_versions: 0 };
+  for (let page: number | null = 1; page !== null; ) {
+    const list = respanListPrompts(ctx, { ...input, page, page_size: 200 });
+    summary.total_prompts = list.count;
+    for (const p of list.results) {
+      if (p.deployed_version !== null) summary.deployed_prompts += 1;
+      summary.total_versions += ctx.store.versions.list(p.id).length;
+    }
+    page = list.next;
+  }
+  return summary;
 }
 
 export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeof RespanVersionSchema>) {

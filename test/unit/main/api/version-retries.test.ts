@@ -162,3 +162,26 @@ describe('a 404 says what is missing in one sentence', () => {
     expect(expectProblem(removed, 404, 'userId').detail).toBe('That member has no share on this prompt');
   });
 });
+
+describe('the Respan summary counts versions, never reads the newest number as a count', () => {
+  const summary = async (search: string) => (await t.call('POST', '/compat/respan/api/prompts/summary/', { search })).json();
+
+  it('deleted versions leave gaps in the numbers, not in the count', async () => {
+    seedPrompt(app, 'sumgap', 'one {{x}}', { api: true });
+    save('sumgap', 'two {{x}}');
+    save('sumgap', 'three {{x}}');
+    deleteVersion(app, 'sumgap', 2);
+    expect(await summary('sumgap')).toEqual({ total_prompts: 1, deployed_prompts: 0, total_versions: 2 });
+  });
+
+  it('covers every matching prompt, past the first page of 200', async () => {
+    // One transaction: 205 commits would each wait for the disk.
+    store().tx(() => {
+      for (let i = 0; i < 205; i++) {
+        seedPrompt(app, `sumbulk-${i}`, 'bulk {{x}}', { api: true });
+        promoteVersion(app, { name: `sumbulk-${i}`, number: 1, notes: '' });
+      }
+    });
+    expect(await summary('sumbulk')).toEqual({ total_prompts: 205, deployed_prompts: 205, total_versions: 205 });
+  });
+});
