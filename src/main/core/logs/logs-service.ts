@@ -40,6 +40,8 @@ function instant(value: string, field: 'from' | 'to'): number {
 export function resolveFilter(ctx: Ctx, filter: LogFilterParsed): LogQuery {
   assertActive(ctx.actor);
   const query: LogQuery = { viewer: ctx.actor.role === 'admin' ? null : ctx.actor.id };
+  // A prompt with API access off is missing over the API (requirePrompt): so are its runs.
+  if (ctx.via) query.apiExposedOnly = true;
   if (filter.prompt) {
     const { row, readable } = promptFilter(ctx, filter.prompt);
     query.promptId = row.id;
@@ -127,7 +129,8 @@ export function listLogs(ctx: Ctx, input: z.output<typeof ListLogsInput>): LogPa
 
 /**
  * The log row, if the list would show it to the caller: admins see every run, a member their
- * own runs and the runs of prompts they may read. Decided by the prompt's id, as the list's SQL
+ * own runs and the runs of prompts they may read; over the HTTP API, never a run of a prompt
+ * whose API access is off. Decided by the prompt's id, as the list's SQL
  * is, never by the name the row recorded: a deleted prompt's name may be taken again, and its
  * new holder must not get the old prompt's runs by id.
  *
@@ -137,8 +140,10 @@ function visibleRow(ctx: Ctx, id: string): LogRow {
   assertActive(ctx.actor);
   const row = ctx.store.logs.get(id);
   if (!row) throw notFound('Log entry');
+  const prompt = row.prompt_id === null ? undefined : ctx.store.prompts.getRowById(row.prompt_id);
+  // Over the API a prompt with API access off is missing for everyone (see resolveFilter).
+  if (ctx.via && prompt && prompt.api_access !== 1) throw notFound('Log entry');
   if (ctx.actor.role !== 'admin' && row.user_id !== ctx.actor.id) {
-    const prompt = row.prompt_id === null ? undefined : ctx.store.prompts.getRowById(row.prompt_id);
     try {
       if (!prompt) throw notFound('Log entry');
       requirePrompt(ctx, prompt.name, 'read');

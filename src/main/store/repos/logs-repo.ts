@@ -61,6 +61,11 @@ export interface LogRow {
 export interface LogQuery {
   /** A member's id: only logs of prompts they may read, or runs they made. null for admins. */
   viewer: string | null;
+  /**
+   * Over the HTTP API: leave out the runs of prompts whose API access is off, which that door
+   * treats as missing for everyone, admins and the member who ran them included.
+   */
+  apiExposedOnly?: boolean;
   promptId?: string;
   sources?: RunSource[];
   statuses?: RunStatus[];
@@ -105,6 +110,8 @@ type TextMode = 'in' | 'drive' | 'skip';
 
 // Not correlated, so it runs once per statement instead of once per log row.
 const READABLE_PROMPTS = `(SELECT p.id FROM prompts p WHERE ${VISIBLE.library})`;
+// Runs of deleted prompts (their id no longer in prompts) are not API-off: they stay for whoever saw them.
+const API_OFF_PROMPTS = '(SELECT p.id FROM prompts p WHERE p.api_access <> 1)';
 
 /** WHERE fragments are fixed text; every value is a named parameter. */
 function where(query: Query, params: Record<string, unknown>, part: Part = 'all', text: TextMode = 'in'): string {
@@ -115,6 +122,7 @@ function where(query: Query, params: Record<string, unknown>, part: Part = 'all'
     else if (part === 'shared') parts.push(`l.prompt_id IN ${READABLE_PROMPTS}`);
     else parts.push(`l.user_id = :viewer AND (l.prompt_id IS NULL OR l.prompt_id NOT IN ${READABLE_PROMPTS})`);
   }
+  if (query.apiExposedOnly) parts.push(`(l.prompt_id IS NULL OR l.prompt_id NOT IN ${API_OFF_PROMPTS})`);
   if (query.promptId !== undefined) {
     params['promptId'] = query.promptId;
     parts.push('l.prompt_id = :promptId');
@@ -158,6 +166,7 @@ type Column = 'prompt_id' | 'version' | 'source' | 'status' | 'user_id' | 'model
 function columnsOf(query: Query, part: Part): Set<Column> {
   const columns = new Set<Column>();
   if (query.viewer !== null) columns.add('prompt_id').add('user_id');
+  if (query.apiExposedOnly) columns.add('prompt_id');
   if (query.promptId !== undefined) columns.add('prompt_id');
   if (query.version !== undefined) columns.add('version');
   if (query.sources?.length) columns.add('source');
@@ -367,7 +376,7 @@ export function logsRepo(db: Db) {
   const bySeq = (select: string) => `SELECT ${select} FROM run_logs l WHERE l.seq IN (SELECT value FROM json_each(?))${NEWEST_FIRST}`;
 
   const onlyText = (q: Query) =>
-    q.viewer === null && q.promptId === undefined && !q.sources?.length && !q.statuses?.length && q.version === undefined && q.userId === undefined && q.model === undefined;
+    q.viewer === null && !q.apiExposedOnly && q.promptId === undefined && !q.sources?.length && !q.statuses?.length && q.version === undefined && q.userId === undefined && q.model === undefined;
 
   /** Adds `minSeq` when a time bound (the filter's, or `since`) makes the text search's list shorter (see where()). */
   function withFloor(query: Query, since: number | null = null): Query {

@@ -10,7 +10,8 @@ import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 import type { Ctx } from '../../../../src/main/core/context';
 import type { LogRecord } from '../../../../src/main/store/repos/logs-repo';
 import { getLog, listLogs, rateRun } from '../../../../src/main/core/logs/logs-service';
-import { deletePrompt } from '../../../../src/main/core/prompts/prompts-service';
+import { deletePrompt, setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
+import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
 import { ListLogsInput } from '../../../../src/shared/schemas/logs';
 import { AppError } from '../../../../src/main/core/errors';
@@ -92,5 +93,48 @@ describe('a log entry is found by id exactly when the list shows it', () => {
     // Carol's own run of Alice's deleted Chat-only prompt stays hers, without its messages.
     expect(getLog(actors.carol, deleted.carolChat)).toMatchObject({ messages: null, messagesWithheld: true, variables: { x: 'value of carol' } });
     expect(getLog(actors.alice, deleted.alicePrivate)).toMatchObject({ variables: { x: 'value of alice' } });
+  });
+});
+
+/** The same member calling over the HTTP API with a full key, as the auth middleware builds it. */
+function overApi(ctx: Ctx): Ctx {
+  const { info } = createKey(t.owner, { userEmail: ctx.actor.email, label: `api-${ctx.actor.name}` });
+  return { ...ctx, via: { kind: 'api', key: info, loopback: true } };
+}
+
+describe('over the HTTP API, runs of a prompt with API access off are hidden like the prompt', () => {
+  beforeEach(() => {
+    // Carol's Library View prompt: everyone reads it in the app. Its API access is off (the default).
+    seedPrompt(actors.carol, 'app-only', 'Carol app only {{x}}');
+    setSharingLevel(actors.carol, { name: 'app-only', level: 'library_view' });
+    const runs = [record(actors.carol, 'app-only', actors.carol), record(actors.carol, 'app-only', actors.bob)];
+    t.workspace.store.logs.insertMany(runs);
+    rows.push(...runs);
+  });
+
+  for (const who of ['admin', 'carol', 'bob', 'alice'] as const) {
+    it(`for ${who}: the list, the detail and the prompt filter agree, and none shows it`, () => {
+      const api = overApi(actors[who]);
+      const appOnly = new Set(rows.slice(-2).map((r) => r.id));
+      const listed = listLogs(api, ListLogsInput.parse({ limit: 500 })).items;
+      expect(listed.filter((l) => appOnly.has(l.id) || l.prompt === 'app-only')).toEqual([]);
+      const searched = listLogs(api, ListLogsInput.parse({ q: 'value', limit: 500 })).items;
+      expect(searched.filter((l) => appOnly.has(l.id))).toEqual([]);
+      for (const id of appOnly) expect(outcome(() => getLog(api, id))).toBe('not_found');
+      expect(outcome(() => listLogs(api, ListLogsInput.parse({ prompt: 'app-only' })))).toBe('not_found');
+      // Every other row: opened by id exactly when listed, as in the app.
+      const ids = new Set(listed.map((l) => l.id));
+      for (const { id } of rows) if (!appOnly.has(id)) expect(`${id} ${outcome(() => getLog(api, id))}`).toBe(`${id} ${ids.has(id) ? 'ok' : 'not_found'}`);
+      // In the app the same runs stay where they were.
+      const inApp = listLogs(actors[who], ListLogsInput.parse({ limit: 500 })).items.filter((l) => appOnly.has(l.id));
+      expect(inApp).toHaveLength(2);
+    });
+  }
+
+  it('turning API access on shows them over the API again', () => {
+    setApiSettings(actors.carol, { name: 'app-only', apiAccess: true });
+    const api = overApi(actors.bob);
+    expect(listLogs(api, ListLogsInput.parse({ prompt: 'app-only' })).items).toHaveLength(2);
+    for (const { id } of rows.slice(-2)) expect(outcome(() => getLog(api, id))).toBe('ok');
   });
 });
