@@ -50,7 +50,9 @@ export function saveVersion(ctx: Ctx, input: SaveParsed): PromptVersion {
     // The next number follows every number ever given (deleted ones too): numbers are identities.
     const next = store.versions.nextNumber(row.id);
     const newest = row.latest_version ?? 0;
-    if (input.baseVersion !== undefined && input.baseVersion !== newest) {
+    // Only a version newer than the base can be lost. A base that was deleted since (numbers are
+    // identities: the newest left is then older than the base) has nothing newer to protect.
+    if (input.baseVersion !== undefined && newest > input.baseVersion) {
       throw conflict(
         `Version ${newest} was saved after you started editing version ${input.baseVersion}; reload to see it before saving`,
         'baseVersion',

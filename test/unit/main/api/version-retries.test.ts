@@ -185,3 +185,17 @@ describe('the Respan summary counts versions, never reads the newest number as a
     expect(await summary('sumbulk')).toEqual({ total_prompts: 205, deployed_prompts: 205, total_versions: 205 });
   });
 });
+
+describe('a save based on a version deleted since (item 2)', () => {
+  it('saves as the next number: nothing newer than its base exists to be overwritten; a base older than the newest is still refused', async () => {
+    seedPrompt(app, 'based-gone', 'one', { api: true });
+    save('based-gone', 'two');
+    save('based-gone', 'three');
+    deleteVersion(app, 'based-gone', 3);
+    const post = (baseVersion: number) => t.call('POST', '/api/v1/prompts/based-gone/versions', { template: { kind: 'text', text: `mine on v${baseVersion}` }, baseVersion });
+    const saved = await post(3);
+    expect(saved.status).toBe(201);
+    expect(saved.json()).toMatchObject({ number: 4 });
+    expect(expectProblem(await post(2), 409, 'baseVersion').detail).toBe('Version 4 was saved after you started editing version 2; reload to see it before saving');
+  });
+});
