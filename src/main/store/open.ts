@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations';
 import { checkSideFiles } from './side-files';
 import { checkpointAndSeal } from './wal-seal';
@@ -133,16 +134,31 @@ function openOrRefuse(path: string, options: OpenStoreOptions, readonly: boolean
   try {
     return new Database(path, { nativeBinding: options.nativeBinding, readonly, fileMustExist: readonly });
   } catch (error) {
-    if (storageErrorOf(error)) throw asStoreError(error, path);
+    const mapped = asStoreError(error, path);
+    if (mapped instanceof StoreError) throw mapped;
     throw new StoreError(`Cannot open ${path}: ${(error as Error).message}`, 'not_a_database');
+  }
+}
+
+/**
+ * SQLite says only "unable to open database file" (SQLITE_CANTOPEN) when it cannot create the -shm
+ * or -wal of a folder it may not write; ask the file system which it is.
+ */
+function folderWriteError(path: string): unknown {
+  try {
+    accessSync(dirname(path), constants.W_OK);
+    return null;
+  } catch (error) {
+    return error;
   }
 }
 
 function asStoreError(error: unknown, path: string): unknown {
   if (error instanceof StoreError) return error;
+  const cause = (error as { code?: unknown }).code === 'SQLITE_CANTOPEN' ? (folderWriteError(path) ?? error) : error;
   // A full disk or a read-only folder: say which, with the cause kept so every door maps it the same way.
-  const storage = storageErrorOf(error);
-  if (storage) return new StoreError(`${storage.message} (${path})`, 'storage', { cause: error });
+  const storage = storageErrorOf(cause);
+  if (storage) return new StoreError(`Cannot open ${path}. ${storage.message}`, 'storage', { cause });
   const message = (error as Error).message;
   if (/not a database|malformed/i.test(message)) {
     return new StoreError(`${path} is not a readable Promptdesk database: ${message}`, 'not_a_database');

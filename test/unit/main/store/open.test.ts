@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { openStore, StoreError } from '../../../../src/main/store/open';
 import { MIGRATIONS, type Migration } from '../../../../src/main/store/migrations';
 import { tempDir } from '../../../helpers/workspace';
+import { execFileSync } from 'node:child_process';
+import { toErrorShape } from '../../../../src/main/core/errors';
 import { copyFolder, hashFolder } from '../../../helpers/data-folder';
 import { checkpointAndSeal, checkpointIfLarge } from '../../../../src/main/store/wal-seal';
 
@@ -419,5 +421,56 @@ describe('side files (-wal, -shm, -journal) must belong to the database', () => 
     copyFolder(f.dir, copy.dir);
     old.close();
     expect(keys(copy.path)).toContain('old-1');
+  });
+});
+
+/**
+ * A folder Promptdesk may not write. Tests run as root, for whom chmod 0500 changes nothing, so the
+ * folder (and its files) are made immutable with chattr +i, which stops root too; skipped where
+ * chattr is not available or not allowed.
+ */
+function immutable(paths: string[], on: boolean): boolean {
+  try {
+    execFileSync('chattr', [on ? '+i' : '-i', ...paths], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const canMakeImmutable = (() => {
+  const { dir, cleanup } = tempDir();
+  const ok = immutable([dir], true) && immutable([dir], false);
+  cleanup();
+  return ok;
+})();
+
+describe.skipIf(!canMakeImmutable)('a read-only data folder', () => {
+  it.each([
+    ['a new workspace (no database yet)', false],
+    ['an existing workspace', true],
+  ])('%s: refused with "read-only", nothing created or changed', (_name, existing) => {
+    const { dir, cleanup } = tempDir();
+    const path = join(dir, 'promptdesk.db');
+    if (existing) openStore(path).close();
+    const locked = [dir, ...readdirSync(dir).map((name) => join(dir, name))];
+    const before = hashFolder(dir);
+    expect(immutable(locked, true)).toBe(true);
+    let error: unknown;
+    try {
+      openStore(path).close();
+    } catch (e) {
+      error = e;
+    } finally {
+      immutable(locked, false);
+    }
+    try {
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).reason).toBe('storage');
+      expect((error as Error).message).toMatch(/data folder is read-only: nothing was saved/);
+      expect(toErrorShape(error).code).toBe('read_only_storage');
+      expect(hashFolder(dir)).toEqual(before);
+    } finally {
+      cleanup();
+    }
   });
 });
