@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { streamText } from 'ai';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
-import { AppError, invalid, notFound } from '../errors';
+import { AppError, invalid, notFound, promptNotFound } from '../errors';
 import { canReadText, requirePrompt } from '../sharing/access';
 import { getVersion, servedVersion, alignVariables } from '../versions/versions-service';
 import { renderOrThrow } from '../render/render-service';
@@ -185,6 +185,10 @@ function planReply(ctx: Ctx, input: { conversationId: string; message: string; m
   if (conversation.running) throw new AppError('conflict', 'Wait for the answer (or stop it) before replying', 'message');
   // Access may have been withdrawn since the chat began.
   const row = requirePrompt(ctx, conversation.promptName, 'run');
+  // The conversation belongs to the prompt it began with, not to its name: once that prompt is
+  // deleted and the name taken again, replying would run the old prompt's messages (text the
+  // member may not read) under the new prompt, whose readers would find them in its logs.
+  if (row.id !== conversation.promptId) throw promptNotFound();
   const model = resolveModel(ctx, input.model ?? conversation.model);
   return {
     promptId: row.id,
