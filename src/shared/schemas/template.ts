@@ -1,24 +1,26 @@
 import { z } from 'zod';
 import { VARIABLE_NAME_PATTERN } from '../template/parse';
 
+/** Characters in one template text, chat message, default, example or variable value. */
 export const MAX_TEMPLATE_CHARS = 200_000;
+const tooLong = (what: string) => `${what} is longer than ${MAX_TEMPLATE_CHARS.toLocaleString('en-US')} characters`;
 
 export const MessageRoleSchema = z.enum(['system', 'user', 'assistant']);
 export const ChatMessageSchema = z.object({
   role: MessageRoleSchema,
-  content: z.string().max(MAX_TEMPLATE_CHARS),
+  content: z.string().max(MAX_TEMPLATE_CHARS, tooLong('A message')),
 });
 
 export const TemplateSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), text: z.string().max(MAX_TEMPLATE_CHARS) }),
-  z.object({ kind: z.literal('chat'), messages: z.array(ChatMessageSchema).min(1).max(100) }),
+  z.object({ kind: z.literal('text'), text: z.string().max(MAX_TEMPLATE_CHARS, tooLong('The template')) }),
+  z.object({ kind: z.literal('chat'), messages: z.array(ChatMessageSchema).min(1).max(100, 'A chat template has at most 100 messages') }),
 ]);
 
 export const VariableMetaSchema = z.object({
   name: z.string().regex(VARIABLE_NAME_PATTERN, 'Variable names use letters, digits and _'),
   description: z.string().max(2000).optional(),
-  default: z.string().max(MAX_TEMPLATE_CHARS).optional(),
-  example: z.string().max(MAX_TEMPLATE_CHARS).optional(),
+  default: z.string().max(MAX_TEMPLATE_CHARS, tooLong('A default')).optional(),
+  example: z.string().max(MAX_TEMPLATE_CHARS, tooLong('An example')).optional(),
 });
 
 /** `integrationName:modelName`, as seed 001 defines model references. */
@@ -33,7 +35,7 @@ export const ModelSettingsSchema = z.object({
   maxTokens: z.number().int().min(1).max(1_000_000).optional(),
 });
 
-export const VariableValueSchema = z.union([z.string().max(MAX_TEMPLATE_CHARS), z.number(), z.boolean()]);
+export const VariableValueSchema = z.union([z.string().max(MAX_TEMPLATE_CHARS, tooLong('A variable value')), z.number(), z.boolean()]);
 export const VariablesSchema = z.record(z.string().max(200), VariableValueSchema);
 
 export type ModelSettings = z.infer<typeof ModelSettingsSchema>;

@@ -77,6 +77,20 @@ describe('worst-case input is bounded', () => {
   });
 });
 
+describe('size limits are stated', () => {
+  it('a template, message or value past 200,000 characters is refused naming the field and the limit', async () => {
+    expect((await t.call('POST', '/api/v1/prompts', { name: 'sizes', title: 'sizes' })).status).toBe(201);
+    const long = 'x'.repeat(200_001);
+    const text = expectProblem(await t.call('POST', '/api/v1/prompts/sizes/versions', { template: { kind: 'text', text: long } }), 400, 'template.text');
+    expect(text.detail).toContain('longer than 200,000 characters');
+    const chat = await t.call('POST', '/api/v1/prompts/sizes/versions', { template: { kind: 'chat', messages: [{ role: 'user', content: long }] } });
+    expect(expectProblem(chat, 400, 'template.messages.0.content').detail).toContain('longer than 200,000 characters');
+    const name = await promptWith('{{v}}');
+    const value = expectProblem(await t.call('POST', `/api/v1/prompts/${name}/render`, { variables: { v: long } }), 400, 'variables.v');
+    expect(value.detail).toContain('longer than 200,000 characters');
+  });
+});
+
 describe('templates mean one thing', () => {
   it('refuses a variable name the body guard refuses, with line and column; allows the rest', async () => {
     expect((await t.call('POST', '/api/v1/prompts', { name: 'proto', title: 'proto' })).status).toBe(201);
