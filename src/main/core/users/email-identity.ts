@@ -1,4 +1,6 @@
-import { invalid } from '../errors';
+import unhomoglyph from 'unhomoglyph';
+import { conflict, invalid } from '../errors';
+import type { Store } from '../../store/store';
 
 // Characters a person cannot see or that reorder what they see: zero-width joiners and spaces,
 // bidirectional embeddings/overrides/isolates (Trojan Source), soft hyphens, variation selectors,
@@ -74,5 +76,27 @@ export function normalizeMemberEmail(raw: string, fieldName = 'email'): string {
   if (!parts.every(isSingleScriptish)) {
     throw invalid('This email mixes alphabets (for example a Cyrillic letter among Latin ones), so it could pass for another address', fieldName);
   }
+  return email;
+}
+
+/**
+ * The UTS #39 skeleton of an address (Unicode's confusables table, via `unhomoglyph`): two
+ * addresses with the same skeleton look alike on screen, e.g. an all-Cyrillic "раураl" and
+ * "paypal", or "rn" and "m".
+ */
+export function emailSkeleton(email: string): string {
+  return unhomoglyph(canonicalEmail(email));
+}
+
+/**
+ * Admits a new member's address: {@link normalizeMemberEmail}, then refuses (409 `conflict` on
+ * `email`) an address that looks like an existing member's, which a mixed-script check cannot
+ * see when every letter comes from one other script. Call inside the transaction that inserts.
+ */
+export function admitMemberEmail(store: Store, raw: string, fieldName = 'email'): string {
+  const email = normalizeMemberEmail(raw, fieldName);
+  const skeleton = emailSkeleton(email);
+  const twin = store.users.list().find((u) => u.email !== email && emailSkeleton(u.email) === skeleton);
+  if (twin) throw conflict(`This email looks the same as ${twin.email}, another member's; use an address that cannot be mistaken for it`, fieldName);
   return email;
 }

@@ -5,7 +5,7 @@ import { AppError, conflict, invalid, notFound } from '../errors';
 import type { AddUserInput, User } from '../../../shared/schemas/users';
 import type { Store } from '../../store/store';
 import { requireApiScope } from '../keys/keys-service';
-import { normalizeMemberEmail } from './email-identity';
+import { admitMemberEmail } from './email-identity';
 
 export function assertActive(actor: User): void {
   if (!actor.isActive) throw new AppError('unauthenticated', 'This member has been deactivated');
@@ -34,8 +34,7 @@ export function addUser(ctx: Ctx, input: z.output<typeof AddUserInput>): User {
   assertAdmin(ctx.actor);
   requireApiScope(ctx, 'admin');
   // Every door (CLI, API, UI) adds members here, so look-alike addresses are stopped in one place.
-  const email = normalizeMemberEmail(input.email);
-  return ctx.store.tx(() => insertUser(ctx.store, ctx.clock, { ...input, email }));
+  return ctx.store.tx(() => insertUser(ctx.store, ctx.clock, { ...input, email: admitMemberEmail(ctx.store, input.email) }));
 }
 
 /** Deactivation takes effect at once: the member's keys and session stop working. */

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../../src/main/headless/cli';
 import { dispatch } from '../../../../src/main/core/handlers';
-import { canonicalEmail, normalizeMemberEmail } from '../../../../src/main/core/users/email-identity';
+import { canonicalEmail, emailSkeleton, normalizeMemberEmail } from '../../../../src/main/core/users/email-identity';
 import { startTestHost, type TestHost } from '../../../helpers/host';
 
 /** Look-alike addresses: each is refused, or stored as the plain address it stands for. */
@@ -31,6 +31,15 @@ const CASES: Array<{ label: string; email: string; stored?: string }> = [
   { label: 'Latin and Cyrillic, uppercase', email: 'ADMIN\u0410@example.com' },
   { label: 'Armenian and Latin', email: 'h\u0585me@example.com' },
 ];
+
+describe('emailSkeleton', () => {
+  it('is the same for whole-script look-alikes the mixed-script check lets through', () => {
+    expect(() => normalizeMemberEmail('\u0441\u043e\u0441\u043e@example.com')).not.toThrow();
+    expect(emailSkeleton('\u0441\u043e\u0441\u043e@example.com')).toBe(emailSkeleton('coco@example.com'));
+    expect(emailSkeleton('arnie@example.com')).toBe(emailSkeleton('amie@example.com'));
+    expect(emailSkeleton('ada@example.com')).not.toBe(emailSkeleton('ida@example.com'));
+  });
+});
 
 describe('normalizeMemberEmail', () => {
   it.each(CASES)('$label', ({ email, stored }) => {
@@ -90,6 +99,25 @@ describe('every door that adds a member', () => {
       }
     });
   }
+
+  // Each letter from one script, so no mixing: only the confusables skeleton sees these.
+  const TWINS: Array<[string, string]> = [
+    ['coco@example.com', '\u0441\u043e\u0441\u043e@example.com'],
+    ['ape@example.com', '\u0430\u0440\u0435@example.com'],
+    ['amie@example.com', 'arnie@example.com'],
+    ['ops@example.com', '\u03bfps@example.com'],
+    ['ada1@example.com', 'adal@example.com'],
+  ];
+  it.each(Object.keys(doors).map((door, index) => [door, index] as const))('%s: refuses an address that looks like an existing member\'s', async (door, index) => {
+    for (const [original, twin] of TWINS) {
+      // A digit tag per door: script-neutral, so the twin stays single-script.
+      const base = original.replace('@', `.${index}@`);
+      expect((await doors[door]!(base)).field).toBeUndefined();
+      const before = emails();
+      expect((await doors[door]!(twin.replace('@', `.${index}@`))).field, `${twin} next to ${base}`).toBe('email');
+      expect(emails()).toEqual(before);
+    }
+  });
 
   it('refuses a second member whose address differs only by case or width', async () => {
     expect((await h.call('POST', '/api/v1/members', { email: 'twin@example.com', name: 'Twin' })).status).toBe(201);
