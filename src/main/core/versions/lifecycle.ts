@@ -112,7 +112,7 @@ export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInpu
     const reason = immutableReason(version, row.pinned_version);
     if (reason) throw conflict(`${reason}: save a new version instead of editing it`, 'number');
     const template = input.template ?? version.template;
-    const detected = validateTemplate(template);
+    const detected = validateTemplate(template, input.displayMessage);
     store.versions.updateContent({
       promptId: row.id,
       number: input.number,

@@ -6,6 +6,7 @@ import { AppError, conflict, invalid, notFound } from '../errors';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { PromptVersion, SaveVersionInput, VersionSummary } from '../../../shared/schemas/prompts';
 import { analyzeTemplate, isTemplateEmpty, type Template, type VariableMeta } from '../../../shared/template/template';
+import { parseTemplate } from '../../../shared/template/parse';
 import { reindexPrompt } from '../prompts/prompts-service';
 import { requirePrompt } from '../sharing/access';
 import type { Action } from '../../../shared/schemas/sharing';
@@ -16,9 +17,15 @@ type SaveParsed = z.output<typeof SaveVersionInput>;
 /**
  * Rejects a template a user could not render or did not mean: empty, a malformed `{{...}}`, a
  * variable name the API cannot accept (`__proto__`), or a path whose backslash escapes a
- * variable (`C:\Users\{{user}}`); the message carries line and column.
+ * variable (`C:\Users\{{user}}`); the message carries line and column. A new display message
+ * (it may use `{{variables}}` too) is held to the same grammar, as field `displayMessage`.
+ * Returns the template's variables in order of first use.
  */
-export function validateTemplate(template: Template): string[] {
+export function validateTemplate(template: Template, displayMessage?: string | null): string[] {
+  if (displayMessage) {
+    const shown = parseTemplate(displayMessage, { strict: true });
+    if (!shown.ok) throw invalid(`${shown.problem.message} (line ${shown.problem.line}, column ${shown.problem.column})`, 'displayMessage');
+  }
   if (isTemplateEmpty(template)) {
     throw invalid('The template is empty: write the prompt text before saving', template.kind === 'text' ? 'template.text' : 'template.messages');
   }
@@ -43,7 +50,7 @@ export function alignVariables(detected: string[], metadata: VariableMeta[]): Va
  */
 export function saveVersion(ctx: Ctx, input: SaveParsed): PromptVersion {
   assertActive(ctx.actor);
-  const detected = validateTemplate(input.template);
+  const detected = validateTemplate(input.template, input.displayMessage);
   const { store } = ctx;
   const { row, number } = store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'edit');

@@ -122,6 +122,14 @@ describe('templates mean one thing', () => {
     const problem = expectProblem(flagged, 400, 'template.text');
     expect(problem.detail).toContain('line 2, column 9');
     expect(problem.detail).toContain('\\\\{{user}}');
+    // The display message (it may use variables too) follows the same grammar, as its own field.
+    const display = await t.call('POST', '/api/v1/prompts/paths/versions', {
+      template: { kind: 'text', text: '{{user}}' },
+      displayMessage: 'Files of\nD:\\{{user}}',
+    });
+    expect(expectProblem(display, 400, 'displayMessage').detail).toContain('line 2, column 3');
+    const proto = await t.call('POST', '/api/v1/prompts/paths/versions', { template: { kind: 'text', text: 'x' }, displayMessage: 'Hi {{__proto__}}' });
+    expect(expectProblem(proto, 400, 'displayMessage').detail).toContain('line 1, column 4');
     const name = await promptWith('C:\\Users\\\\{{user}}\\Desktop and \\{{literal}}');
     const rendered = await t.call('POST', `/api/v1/prompts/${name}/render`, { variables: { user: 'ada' } });
     expect(rendered.json().text).toBe('C:\\Users\\ada\\Desktop and {{literal}}');
