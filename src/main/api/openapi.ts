@@ -23,7 +23,9 @@ export interface Operation {
 
 const name = { name: true } as const;
 const ERRORS = { 400: 'Invalid input (problem+json naming the field)', 401: 'Missing or invalid API key', 404: 'Not found, or not visible to this key' };
-const WRITE_ERRORS = { ...ERRORS, 403: 'The key or its member may not do this', 409: 'Conflict with the current state', 415: 'Body is not JSON' };
+// Any write can meet a full disk or a read-only data folder (store/storage-errors.ts).
+const STORAGE_ERRORS = { 507: 'Disk full, or the data folder is read-only: nothing was saved (insufficient_storage, read_only_storage)' };
+const WRITE_ERRORS = { ...ERRORS, 403: 'The key or its member may not do this', 409: 'Conflict with the current state', 415: 'Body is not JSON', ...STORAGE_ERRORS };
 
 export const NATIVE_OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/v1/health', summary: 'Liveness and version', tag: 'meta', responses: { 200: 'Running' }, public: true },
