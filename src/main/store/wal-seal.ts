@@ -47,7 +47,15 @@ export function checkpointAndSeal(db: Db, dbPath: string, wait = true): void {
   db.pragma(`application_id = ${seal}`);
 }
 
-/** Checkpoints and reseals when the WAL has grown past CHECKPOINT_WAL_BYTES, without waiting. */
+/**
+ * Checkpoints and reseals when the WAL has grown past CHECKPOINT_WAL_BYTES, without waiting. Runs
+ * on a timer, so it never throws: a failure (a full disk) leaves the current generation and its
+ * seal list as they were, which still match, and is retried on the next tick.
+ */
 export function checkpointIfLarge(db: Db, dbPath: string): void {
-  if (db.open && !db.inTransaction && walBytes(dbPath) > CHECKPOINT_WAL_BYTES) checkpointAndSeal(db, dbPath, false);
+  try {
+    if (db.open && !db.inTransaction && walBytes(dbPath) > CHECKPOINT_WAL_BYTES) checkpointAndSeal(db, dbPath, false);
+  } catch (error) {
+    console.error('[store] checkpoint failed; will retry', error);
+  }
 }
