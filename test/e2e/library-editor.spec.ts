@@ -74,7 +74,7 @@ test('a new user creates a prompt, saves two versions, finds it by its template,
   await again.getByLabel('Name').fill('welcome-email');
   await again.getByLabel('Title').fill('Another');
   await again.getByRole('button', { name: 'Create prompt' }).click();
-  await expect(again.getByText(/already exists/)).toBeVisible();
+  await expect(again.getByText(/already used by another prompt/)).toBeVisible();
   await again.getByRole('button', { name: 'Cancel' }).click();
 
   // Restart the server on the same data folder: everything is still there.
