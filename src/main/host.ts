@@ -39,7 +39,7 @@ export interface HostOptions {
 
 export interface Host {
   workspace: Workspace;
-  /** The member this desktop (or headless browser session) acts as; the owner at start. */
+  /** The member this desktop acts as; the owner at start (headless, each browser session has its own: see SessionRegistry). */
   currentUserId(): string;
   /** Data in the folder other users can read (see core/storage/storage-warnings.ts). */
   storageWarnings(): string[];
