@@ -40,10 +40,19 @@ export function isReservedPath(pathname: string): boolean {
  * @example malformedPath('/%E0%A4%A') // 'The path has an incomplete or invalid percent-encoding ...'
  */
 export function malformedPath(pathname: string): string | null {
+  // The decoded text is compared, not just computed: the production bundler (rolldown) treats
+  // decodeURIComponent as pure and drops a call whose result is unused, throw and all, which let
+  // every malformed path through to a handler's own decode (a 500 and a stack on stderr).
+  return decodedPath(pathname) === null
+    ? 'The path has an incomplete or invalid percent-encoding: write "%" as "%25", and encode text as UTF-8 bytes (e.g. "é" as "%C3%A9")'
+    : null;
+}
+
+/** `pathname` percent-decoded, or null when its encoding is malformed. */
+function decodedPath(pathname: string): string | null {
   try {
-    decodeURIComponent(pathname);
-    return null;
+    return decodeURIComponent(pathname);
   } catch {
-    return 'The path has an incomplete or invalid percent-encoding: write "%" as "%25", and encode text as UTF-8 bytes (e.g. "é" as "%C3%A9")';
+    return null;
   }
 }
