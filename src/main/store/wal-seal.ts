@@ -11,6 +11,9 @@ const MAX_SEALS = 64;
 /** WAL size above which the store checkpoints and starts a new sealed generation. */
 export const CHECKPOINT_WAL_BYTES = 8 * 1024 * 1024;
 
+/** Stores whose last seal could not be committed: sealed again on the next check. */
+const unsealed = new WeakSet<Db>();
+
 function walBytes(dbPath: string): number {
   const wal = `${dbPath}-wal`;
   return existsSync(wal) ? statSync(wal).size : 0;
@@ -43,18 +46,27 @@ export function checkpointAndSeal(db: Db, dbPath: string, wait = true): void {
     wal: [...new Set([...earlier.wal, seal])].slice(-MAX_SEALS),
     file: [...new Set([...earlier.file, readFileSeal(dbPath), seal])].slice(-MAX_SEALS),
   };
+  const current = db.pragma('application_id', { simple: true }) as number;
   writeFileAtomic(`${dbPath}${SEAL_SUFFIX}`, `${JSON.stringify(record)}\n`);
-  db.pragma(`application_id = ${seal}`);
+  try {
+    db.pragma(`application_id = ${seal}`);
+    unsealed.delete(db);
+  } catch (error) {
+    // The new seal never reached the WAL (a full disk): page-1 writes keep carrying the current one,
+    // and the next timer tick seals again.
+    unsealed.add(db);
+    writeFileAtomic(`${dbPath}${SEAL_SUFFIX}`, `${JSON.stringify({ ...record, wal: [...record.wal, current] })}\n`);
+    throw error;
+  }
 }
 
 /**
- * Checkpoints and reseals when the WAL has grown past CHECKPOINT_WAL_BYTES, without waiting. Runs
- * on a timer, so it never throws: a failure (a full disk) leaves the current generation and its
- * seal list as they were, which still match, and is retried on the next tick.
+ * Checkpoints and reseals when the WAL has grown past CHECKPOINT_WAL_BYTES (or the last seal failed),
+ * without waiting. Runs on a timer, so it never throws: a failure (a full disk) is retried next tick.
  */
 export function checkpointIfLarge(db: Db, dbPath: string): void {
   try {
-    if (db.open && !db.inTransaction && walBytes(dbPath) > CHECKPOINT_WAL_BYTES) checkpointAndSeal(db, dbPath, false);
+    if (db.open && !db.inTransaction && (unsealed.has(db) || walBytes(dbPath) > CHECKPOINT_WAL_BYTES)) checkpointAndSeal(db, dbPath, false);
   } catch (error) {
     console.error('[store] checkpoint failed; will retry', error);
   }

@@ -409,6 +409,22 @@ describe('side files (-wal, -shm, -journal) must belong to the database', () => 
     expect(keys(f.path)).toHaveLength(30);
   });
 
+  it('recovers after a seal that could not be written (a full disk), once the store seals again', () => {
+    const f = crashed('mine', (db, live) => {
+      db.pragma('query_only = ON');
+      expect(() => checkpointAndSeal(db, live.path)).toThrow(/readonly/);
+      db.pragma('query_only = OFF');
+      // Writes that fit in their page: no page-1 frame, so only a new seal can vouch for them.
+      const shrink = db.prepare("UPDATE settings SET value = '1' WHERE key = ?");
+      shrink.run('mine-0');
+      checkpointIfLarge(db, live.path);
+      shrink.run('mine-1');
+    });
+    const db = openStore(f.path);
+    expect(db.prepare("SELECT count(*) FROM settings WHERE key IN ('mine-0', 'mine-1') AND value = '1'").pluck().get()).toBe(2);
+    db.close();
+  });
+
   it('recovers the WAL of a database from before seals (never sealed, no seal list)', () => {
     const f = clean('mine');
     const raw = new Database(f.path);
