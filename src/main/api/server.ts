@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { ApiEnv } from './env';
 import { guardLoopback } from './loopback-guard';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 export interface RunningServer {
   server: Server;
@@ -63,6 +64,25 @@ function createHttpServer(listener: Listener, timeouts: Timeouts): Server {
   return server;
 }
 
+/**
+ * The answer when the adapter cannot turn a request into a fetch Request, before any route
+ * runs: a backslash in the path (`/a\\b`, `/assets/..\\x`), a target that is not a path
+ * (`OPTIONS *`, `GET api/x`) or a bad absolute-form URL is the client's fault, 400 problem+json
+ * naming `path`; the adapter's own answer was an empty text/plain 400. Anything else thrown
+ * there is logged and answered 500 problem+json.
+ */
+export function adapterErrorResponse(error: unknown): Response {
+  const badTarget = error instanceof RequestError;
+  if (!badTarget) console.error('[api]', error);
+  const problem = badTarget
+    ? toProblem({ code: 'invalid_input', message: 'The request target is not a valid path: use "/" separators and percent-encode anything else (e.g. "\\" as "%5C")', field: 'path' })
+    : toProblem({ code: 'internal', message: 'Something went wrong inside Promptdesk' });
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+  });
+}
+
 function listenOn(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -85,7 +105,7 @@ const closeServer = (server: Server) =>
  */
 export async function listen(app: Hono<ApiEnv>, host: string, port: number, timeouts: Timeouts = DEFAULT_TIMEOUTS): Promise<RunningServer> {
   let boundPort = port;
-  const listener = guardLoopback(() => boundPort, host, getRequestListener(app.fetch));
+  const listener = guardLoopback(() => boundPort, host, getRequestListener(app.fetch, { errorHandler: adapterErrorResponse }));
   const server = createHttpServer(listener, timeouts);
   try {
     boundPort = await listenOn(server, port, host);

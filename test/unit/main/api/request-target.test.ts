@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestHost, expectProblem, type TestHost } from '../../../helpers/host';
+import { http } from '../../../helpers/http';
+
+/**
+ * Request targets the HTTP adapter cannot turn into a URL never reach the app: a backslash in
+ * the path, `*`, a path without its leading slash. They are the client's fault, so they get
+ * the same 400 problem+json naming `path` as a bad percent-encoding, not the adapter's empty
+ * text/plain 400.
+ */
+let t: TestHost;
+beforeAll(async () => {
+  t = await startTestHost();
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+const TARGETS = [
+  '/a\\b',
+  '/\\..\\..\\package.json',
+  '/assets/..\\..\\..\\package.json',
+  '/api/v1/prompts/x\\y',
+  '/compat/conductor/api/prompts/a\\b',
+  '/bridge\\x',
+  '*',
+  'http://127.0.0.1:1/a\\b',
+];
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+describe('request targets the adapter refuses', () => {
+  it('answer 400 problem+json naming the path, for every method, with nothing on stderr', async () => {
+    const errors = vi.spyOn(console, 'error');
+    for (const target of TARGETS) {
+      for (const method of METHODS) {
+        const res = await http(t.port, method, target, { headers: { authorization: `Bearer ${t.key}` } });
+        const label = `${method} ${target}`;
+        expect(res.status, label).toBe(400);
+        expect(res.headers['content-type'], label).toBe('application/problem+json');
+        if (method !== 'HEAD') expect(expectProblem(res, 400, 'path').code, label).toBe('invalid_input');
+      }
+    }
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+  });
+
+  it('a backslash after the query is not in the path and is served as usual', async () => {
+    const res = await http(t.port, 'GET', '/api/v1/health?x=a\\b');
+    expect(res.status).toBe(200);
+  });
+});
