@@ -6,17 +6,27 @@ export interface Session {
   userId: string;
   keyId: string | null;
   createdAt: number;
+  /** Milliseconds since the epoch of its last use. */
+  usedAt: number;
 }
+
+/** A session unused this long ends (milliseconds). */
+export const SESSION_IDLE_MS = 24 * 3_600_000;
+/** Sessions kept at most; past it the least recently used one ends, so memory stays bounded. */
+export const MAX_SESSIONS = 10_000;
 
 /**
  * Browser sessions of the headless UI, kept server-side: each token stands for exactly one
  * member, fixed when the session is made (signing in, or an allowed switch, makes a new one).
  * Tabs hold their own tokens, so two tabs can act as two members without affecting each other.
- * Sessions live in memory and end when the server stops. Tokens are looked up by their SHA-256,
+ * Sessions live in memory and end when the server stops, after {@link SESSION_IDLE_MS} unused,
+ * or when {@link MAX_SESSIONS} newer ones push them out. Tokens are looked up by their SHA-256,
  * so lookup time says nothing about a token's bytes.
  */
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly now: () => number = () => Date.now()) {}
 
   /**
    * A new session acting as `userId`; returns its bearer token (43 url-safe characters).
@@ -24,15 +34,31 @@ export class SessionRegistry {
    */
   create(userId: string, keyId: string | null = null): string {
     const token = randomBytes(32).toString('base64url');
-    this.sessions.set(SessionRegistry.id(token), { userId, keyId, createdAt: Date.now() });
+    const now = this.now();
+    // A Map keeps insertion order and get() re-inserts, so the first entry is the least recently used.
+    while (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+    this.sessions.set(SessionRegistry.id(token), { userId, keyId, createdAt: now, usedAt: now });
     return token;
   }
 
   /** The session a token stands for; `unauthenticated` for a missing or unknown token. */
   get(token: string | undefined): Session {
-    const session = token ? this.sessions.get(SessionRegistry.id(token)) : undefined;
-    if (!session) throw new AppError('unauthenticated', 'Sign in again: this browser session is not known (the server may have restarted)');
+    const id = token ? SessionRegistry.id(token) : '';
+    const session = this.sessions.get(id);
+    const now = this.now();
+    if (!session || now - session.usedAt > SESSION_IDLE_MS) {
+      this.sessions.delete(id);
+      throw new AppError('unauthenticated', 'Sign in again: this browser session is not known (it expired, or the server restarted)');
+    }
+    session.usedAt = now;
+    this.sessions.delete(id);
+    this.sessions.set(id, session);
     return session;
+  }
+
+  /** Sessions kept (for tests). */
+  get size(): number {
+    return this.sessions.size;
   }
 
   /** The member a token acts as; `unauthenticated` for a missing or unknown token. */

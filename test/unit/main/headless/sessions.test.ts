@@ -5,7 +5,7 @@ import { startHost, type Host } from '../../../../src/main/host';
 import { mountBridge } from '../../../../src/main/headless/bridge';
 import { mountRendererFiles } from '../../../../src/main/headless/renderer-files';
 import { main } from '../../../../src/main/headless/cli';
-import { SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
+import { MAX_SESSIONS, SESSION_IDLE_MS, SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
 import { createLoginLink, LOGIN_LINK_TTL_MS } from '../../../../src/main/core/sessions/sign-in';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { addUser } from '../../../../src/main/core/users/users-service';
@@ -281,5 +281,25 @@ describe('the desktop (one window)', () => {
       await desktop.close();
       dir.cleanup();
     }
+  });
+});
+
+describe('SessionRegistry', () => {
+  it('ends a session unused for a day, and keeps at most MAX_SESSIONS (least recently used go first)', () => {
+    let now = 0;
+    const sessions = new SessionRegistry(() => now);
+    const idle = sessions.create('a');
+    const busy = sessions.create('b');
+    now += SESSION_IDLE_MS - 1;
+    expect(sessions.memberOf(busy)).toBe('b');
+    now += 2;
+    expect(() => sessions.memberOf(idle)).toThrowError(/Sign in again/);
+    expect(sessions.memberOf(busy)).toBe('b');
+    for (let i = 0; i < MAX_SESSIONS + 500; i++) {
+      sessions.create(`u${i}`);
+      if (i % 1000 === 0) sessions.memberOf(busy);
+    }
+    expect(sessions.size).toBeLessThanOrEqual(MAX_SESSIONS);
+    expect(sessions.memberOf(busy)).toBe('b');
   });
 });
