@@ -48,7 +48,8 @@ export function partialPathFor(path: string): string {
 
 /**
  * Writes `data` to `path` all or nothing: into a 0600 temporary beside it, flushed to disk, then
- * renamed over `path`. A crash leaves the old file or the new one, never half of one.
+ * renamed over `path` (and the folder flushed). A crash leaves the old file or the new one, never
+ * half of one.
  */
 export function writeFileAtomic(path: string, data: string | Buffer): void {
   const partial = partialPathFor(path);
@@ -64,4 +65,16 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
   closeSync(fd);
   chmodPrivate(partial);
   renameSync(partial, path);
+  syncFolder(dirname(path));
+}
+
+/** Flushes a folder's entries (a rename) to disk; POSIX only, as Windows cannot open a folder for it. */
+export function syncFolder(dir: string): void {
+  if (!HAS_POSIX_MODES) return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -3,7 +3,7 @@ import { closeSync, createWriteStream, fsyncSync, openSync, renameSync, rmSync }
 import { join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { chmodPrivate, ensurePrivateDir, partialPathFor, PRIVATE_FILE_MODE } from '../../store/private-files';
+import { chmodPrivate, ensurePrivateDir, partialPathFor, PRIVATE_FILE_MODE, syncFolder } from '../../store/private-files';
 import { storageErrorOf } from '../../store/storage-errors';
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
@@ -129,6 +129,7 @@ export class ExportJobs {
       }
       chmodPrivate(partial);
       renameSync(partial, job.path!);
+      syncFolder(this.dir);
     } catch (error) {
       rmSync(partial, { force: true });
       throw error;
