@@ -26,6 +26,22 @@ const state = (over: Partial<DesktopState> = {}): DesktopState => ({
   ...over,
 });
 
+describe('npm install and npm start (package.json)', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+    allowScripts: Record<string, boolean>;
+  };
+
+  it("never runs Electron's download on install (npm 11.16+ skips scripts denied in allowScripts)", () => {
+    expect(pkg.allowScripts['electron']).toBe(false);
+  });
+
+  it('fetches Electron and builds natives before every Electron launch', () => {
+    expect(pkg.scripts['start']).toMatch(/^tsx scripts\/desktop\/prepare\.mts && electron-vite preview$/);
+    expect(pkg.scripts['dev']).toMatch(/^tsx scripts\/desktop\/prepare\.mts && electron-vite dev$/);
+  });
+});
+
 describe('npm start: what to do before Electron launches', () => {
   it('fetches Electron exactly when its binary is missing and builds natives exactly when the stamp differs', () => {
     fc.assert(
