@@ -16,10 +16,7 @@ import { z } from 'zod';
 import { NATIVE_OPERATIONS, openApiDocument } from './openapi';
 import { COMPAT_OPERATIONS, mountCompat } from './compat';
 import { DOCS_CSP, docsPage } from './docs-page';
-import { malformedPath } from './request-path';
-
-/** The path as sent (still percent-encoded), without the query. */
-const rawPathname = (url: string) => new URL(url).pathname;
+import { malformedPath, malformedQuery } from './request-path';
 
 export { MAX_BODY_BYTES } from './body';
 
@@ -54,8 +51,11 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   // Before any route: a path that cannot be decoded is the client's fault (400), not a crash
   // in whichever handler first decodes it.
   app.use('*', async (c, next) => {
-    const problem = malformedPath(rawPathname(c.req.url));
+    const url = new URL(c.req.url);
+    const problem = malformedPath(url.pathname);
     if (problem) return problemResponse({ code: 'invalid_input', message: problem, field: 'path' });
+    const query = malformedQuery(url.search);
+    if (query) return problemResponse({ code: 'invalid_input', message: query, field: 'query' });
     await next();
   });
   app.use('*', async (c, next) => {

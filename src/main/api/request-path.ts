@@ -48,6 +48,17 @@ export function malformedPath(pathname: string): string | null {
     : null;
 }
 
+/**
+ * The same check for the query string (`?a=%zz`, `?q=%E0%A4%A`, `?x=%`): the router would
+ * otherwise hand the handler the escape undecoded, so a search or filter silently used text
+ * the client never meant. Null when it decodes.
+ */
+export function malformedQuery(search: string): string | null {
+  return decodedPath(search) === null
+    ? 'The query string has an incomplete or invalid percent-encoding: write "%" as "%25", and encode text as UTF-8 bytes (e.g. "é" as "%C3%A9")'
+    : null;
+}
+
 /** `pathname` percent-decoded, or null when its encoding is malformed. */
 function decodedPath(pathname: string): string | null {
   try {

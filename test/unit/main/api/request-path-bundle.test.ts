@@ -27,6 +27,8 @@ describe('malformed-path check survives the production bundler', () => {
         expect(built.malformedPath(path), path).toMatch(/percent-encoding/);
       }
       for (const path of ['/', '/api/v1/prompts/a%20b', '/%25', '/%C3%A9']) expect(built.malformedPath(path), path).toBeNull();
+      for (const search of ['?x=%', '?q=%E0%A4%A', '?%zz=1']) expect(built.malformedQuery(search), search).toMatch(/percent-encoding/);
+      for (const search of ['', '?q=%C3%A9+x', '?a=%25']) expect(built.malformedQuery(search), search).toBeNull();
     } finally {
       dir.cleanup();
     }

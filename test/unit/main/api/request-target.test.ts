@@ -44,6 +44,19 @@ describe('request targets the adapter refuses', () => {
     errors.mockRestore();
   });
 
+  it('a malformed percent-encoding in the query answers 400 naming the query, on every door', async () => {
+    const paths = ['/api/v1/health', '/api/v1/prompts', '/api/v1/logs', '/compat/respan/api/prompts/summary/', '/', '/docs', '/api/v1/nope'];
+    for (const query of ['?x=%', '?q=%E0%A4%A', '?%zz=1', '?query=%C0%AF', '?a=1&b=%ED%A0%80', '?q=%FF']) {
+      for (const path of paths) {
+        const res = await http(t.port, 'GET', `${path}${query}`, { headers: { authorization: `Bearer ${t.key}` } });
+        expect(expectProblem(res, 400, 'query').code, `${path}${query}`).toBe('invalid_input');
+      }
+    }
+    // Well-formed escapes still mean what they say.
+    const ok = await http(t.port, 'GET', '/api/v1/prompts?query=%C3%A9t%C3%A9%20100%25', { headers: { authorization: `Bearer ${t.key}` } });
+    expect(ok.status).toBe(200);
+  });
+
   it('a backslash after the query is not in the path and is served as usual', async () => {
     const res = await http(t.port, 'GET', '/api/v1/health?x=a\\b');
     expect(res.status).toBe(200);
