@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, createWriteStream, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -56,6 +56,19 @@ export type OpenExportFile = (path: string) => Writable;
 
 const openExportFile: OpenExportFile = (path) => createWriteStream(path, { flags: 'wx', mode: PRIVATE_FILE_MODE });
 
+/** A partial export untouched this long was left by a process that died mid-export (a live one writes every page). */
+export const ABANDONED_PARTIAL_MS = 3_600_000;
+
+/** Removes this app's abandoned `.promptdesk-logs-….partial` files; never a finished export or another file. */
+function removeAbandonedPartials(dir: string, now = Date.now()): void {
+  for (const name of readdirSync(dir)) {
+    if (!/^\.promptdesk-logs-.*\.partial$/.test(name)) continue;
+    const path = join(dir, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isFile() && now - stat.mtimeMs > ABANDONED_PARTIAL_MS) rmSync(path, { force: true });
+  }
+}
+
 export class ExportJobs {
   private readonly jobs = new Map<string, LogExportStatus & { ownerId: string }>();
   /** Set by the headless host: where the browser downloads a finished file. */
@@ -68,6 +81,7 @@ export class ExportJobs {
 
   start(ctx: Ctx, query: LogQuery, format: Format): LogExportStatus {
     ensurePrivateDir(this.dir);
+    removeAbandonedPartials(this.dir);
     const exportId = randomUUID();
     const stamp = ctx.clock.now().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     // The desktop writes into Downloads: a readable name, with a short suffix so two exports in one second differ.

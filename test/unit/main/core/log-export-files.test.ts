@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendFileSync, createWriteStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, createWriteStream, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { seedPrompt, tempDir, testWorkspace } from '../../../helpers/workspace';
 import type { Ctx } from '../../../../src/main/core/context';
 import type { LogRecord } from '../../../../src/main/store/repos/logs-repo';
 import { resolveFilter } from '../../../../src/main/core/logs/logs-service';
-import { ExportJobs, type OpenExportFile } from '../../../../src/main/core/logs/log-export';
+import { ABANDONED_PARTIAL_MS, ExportJobs, type OpenExportFile } from '../../../../src/main/core/logs/log-export';
 import { LogFilterSchema, type LogExportStatus } from '../../../../src/shared/schemas/logs';
 
 let t: ReturnType<typeof testWorkspace>;
@@ -120,4 +120,18 @@ describe('an export is never mistaken for a finished one', () => {
       expect(() => jobs.file(owner, started.exportId)).toThrow(/not found/);
     },
   );
+
+  it('a .partial left by a process that died mid-export is removed at the next export; a live one and other files stay', async () => {
+    const abandoned = join(dir, '.promptdesk-logs-2026-01-01T00-00-00-abcdef.csv.0badc0de.partial');
+    const live = join(dir, '.promptdesk-logs-2026-01-01T00-00-01-abcdef.csv.1badc0de.partial');
+    const mine = join(dir, '.my-notes.partial');
+    for (const path of [abandoned, live, mine]) writeFileSync(path, 'half');
+    const old = (Date.now() - ABANDONED_PARTIAL_MS - 60_000) / 1000;
+    utimesSync(abandoned, old, old);
+    utimesSync(mine, old, old);
+    const jobs = new ExportJobs(dir);
+    const started = jobs.start(owner, query(), 'csv');
+    expect((await settle(jobs, started)).state).toBe('done');
+    expect(readdirSync(dir).sort()).toEqual([started.fileName, '.my-notes.partial', '.promptdesk-logs-2026-01-01T00-00-01-abcdef.csv.1badc0de.partial'].sort());
+  });
 });
