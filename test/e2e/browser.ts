@@ -55,3 +55,14 @@ export function systemBrowserProbe(): BrowserProbe {
     },
   };
 }
+
+/**
+ * Stops the process with the one-line message when this machine has no Chromium; used before
+ * any test runs (`npm test` checks first, Playwright's globalSetup checks again).
+ */
+export function exitWithoutChromium(probe: BrowserProbe = systemBrowserProbe()): void {
+  const browser = findChromium(probe);
+  if (browser.found) return;
+  process.stderr.write(`${browser.message}\n`);
+  process.exit(1);
+}

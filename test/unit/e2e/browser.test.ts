@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { DEBIAN_CHROMIUM, NO_BROWSER_MESSAGE, findChromium, systemBrowserProbe, type BrowserProbe } from '../../e2e/browser';
+import { describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEBIAN_CHROMIUM, NO_BROWSER_MESSAGE, exitWithoutChromium, findChromium, systemBrowserProbe, type BrowserProbe } from '../../e2e/browser';
 
 const PLAYWRIGHT = '/home/u/.cache/ms-playwright/chromium-1255/chrome-linux64/chrome';
 const CUSTOM = '/opt/chrome/chrome';
@@ -46,5 +48,32 @@ describe('findChromium: which browser the end-to-end tests drive', () => {
 
   it('asks Playwright where its own download lives', () => {
     expect(systemBrowserProbe().playwrightPath()).toMatch(/chrom/i);
+  });
+});
+
+describe('exitWithoutChromium: before any test runs', () => {
+  it('writes one line and exits 1 without a browser, and does nothing with one', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      exitWithoutChromium(probe([], {}, undefined));
+      expect(exit).toHaveBeenCalledWith(1);
+      expect(write.mock.calls).toEqual([[`${NO_BROWSER_MESSAGE}\n`]]);
+      exit.mockClear();
+      write.mockClear();
+      exitWithoutChromium(probe([DEBIAN_CHROMIUM]));
+      expect(exit).not.toHaveBeenCalled();
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      exit.mockRestore();
+      write.mockRestore();
+    }
+  });
+
+  it('runs first in npm test and in Playwright\'s globalSetup', async () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['test']!.startsWith('tsx test/e2e/check-browser.ts && ')).toBe(true);
+    const config = (await import('../../../playwright.config')).default;
+    expect(config.globalSetup).toMatch(/global-setup\.ts$/);
   });
 });
