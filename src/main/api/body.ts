@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { IncomingMessage } from 'node:http';
 import { AppError, fromZodError, invalid } from '../core/errors';
 import { isForbiddenKey } from '../../shared/reserved-keys';
+import { optionalVersionNumberFromText, versionNumberFromText } from '../core/versions/version-number';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -81,11 +82,14 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
   return parsed.data;
 }
 
-/** A path segment that must be a version number. */
+/** A path segment that must be a version number (versionNumberFromText: 400 naming `name`). */
 export function versionParam(c: Context, name = 'number'): number {
-  const raw = c.req.param(name) ?? '';
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw invalid(`The version must be a positive whole number, not "${raw.slice(0, 20)}"`, name);
-  return Number(raw);
+  return versionNumberFromText(c.req.param(name) ?? '', name);
+}
+
+/** An optional query parameter that names a version (`?version=`, `?from=`): the same parser as a path segment. */
+export function versionQuery(c: Context, name: string): number | undefined {
+  return optionalVersionNumberFromText(c.req.query(name), name);
 }
 
 /** An optional positive integer query parameter, with a clear error naming it. */
@@ -102,7 +106,7 @@ export function intQuery(c: Context, name: string): number | undefined {
  * (a run once ignored `?version=2` and answered with the served version instead).
  */
 export function askedVersion(c: Context, bodyVersion: number | undefined): number | undefined {
-  const query = intQuery(c, 'version');
+  const query = versionQuery(c, 'version');
   if (query !== undefined && bodyVersion !== undefined && query !== bodyVersion) {
     throw invalid(`Ask for one version: ?version=${query} and the body's version ${bodyVersion} differ`, 'version');
   }

@@ -46,9 +46,23 @@ export const promptNotFound = (field?: string) => notFound('Prompt', field);
 export const invalid = (message: string, field?: string) => new AppError('invalid_input', message, field);
 export const conflict = (message: string, field?: string) => new AppError('conflict', message, field);
 
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/**
+ * The issue to report: a union that matched no branch says only "Invalid input", so report the
+ * first issue of the branch that came closest (fewest issues): `{ name, version: "2" }` against
+ * the run input names `version`, not the reply branch's missing `conversationId`.
+ */
+function closestIssue(issue: Issue | undefined): Issue | undefined {
+  if (issue?.code !== 'invalid_union' || !issue.errors?.length) return issue;
+  const branch = issue.errors.reduce((best, next) => (next.length < best.length ? next : best));
+  const inner = closestIssue(branch[0]);
+  return inner ? { ...inner, path: [...issue.path, ...inner.path] } : issue;
+}
+
 /** The first issue of a schema failure, with its field path, as an AppError. */
 export function fromZodError(error: ZodError): AppError {
-  const issue = error.issues[0];
+  const issue = closestIssue(error.issues[0] as Issue | undefined);
   const field = issue?.path.map(String).join('.') || undefined;
   const message = issue ? (field ? `${field}: ${issue.message}` : issue.message) : 'Invalid input';
   return invalid(message, field);

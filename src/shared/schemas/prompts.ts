@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelSettingsSchema, TemplateSchema, VariableMetaSchema, VariablesSchema } from './template';
+import { VersionNumberSchema } from './version-number';
 import type { ChatMessage, Template, VariableMeta } from '../template/template';
 import type { ModelSettings } from './template';
 import type { DataLoggingLevel } from './runs';
@@ -75,12 +76,12 @@ export const SetApiSettingsInput = z.object({
   apiAccess: z.boolean().optional(),
   keyRequired: z.boolean().optional(),
 });
-export const VersionRefInput = z.object({ name: PromptNameSchema, number: z.number().int().min(1) });
+export const VersionRefInput = z.object({ name: PromptNameSchema, number: VersionNumberSchema });
 
 /** Changes to a draft version in place (seed APIs 001/004); immutable versions refuse with 409. */
 export const UpdateVersionInput = z.object({
   name: PromptNameSchema,
-  number: z.number().int().min(1),
+  number: VersionNumberSchema,
   template: TemplateSchema.optional(),
   variables: z.array(VariableMetaSchema).max(200).optional(),
   modelSettings: ModelSettingsSchema.optional(),
@@ -90,7 +91,7 @@ export const UpdateVersionInput = z.object({
 
 export const RenderInput = z.object({
   name: PromptNameSchema,
-  version: z.number().int().min(1).optional(),
+  version: VersionNumberSchema.optional(),
   variables: VariablesSchema.default({}),
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PromptNameSchema } from './prompts';
 import { MODEL_REF_PATTERN, ModelSettingsSchema, TemplateSchema, VariableMetaSchema, VariablesSchema } from './template';
 import type { VariableMeta } from '../template/template';
+import { VersionNumberSchema } from './version-number';
 
 export const RUN_SOURCES = ['chat', 'api', 'test', 'refine'] as const;
 export type RunSource = (typeof RUN_SOURCES)[number];
@@ -25,7 +26,7 @@ export const StartRunInput = z.union([
   z.object({
     name: PromptNameSchema,
     /** Omitted: the version this door serves (servedNumber): in the app the active one (published, else newest); over the API the pinned one first. */
-    version: z.number().int().min(1).optional(),
+    version: VersionNumberSchema.optional(),
     /** The unsaved editor state, for the test panel (needs edit rights); omitted parts come from the newest version. */
     draft: z
       .object({
@@ -94,7 +95,7 @@ export interface RunnablePrompt {
 /** The HTTP run API body (`POST /api/v1/prompts/{name}/run`). */
 export const RunApiBody = z.object({
   variables: VariablesSchema.default({}),
-  version: z.number().int().min(1).optional(),
+  version: VersionNumberSchema.optional(),
   model: ModelRefSchema.optional(),
   stream: z.boolean().default(false),
 });

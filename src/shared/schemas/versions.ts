@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { PromptNameSchema } from './prompts';
 import type { ModelSettings } from './template';
 import type { UserRef, VersionStatus } from './prompts';
+import { VersionNumberSchema } from './version-number';
 
-export const VersionNumberSchema = z.number().int().min(1);
+export { VersionNumberSchema };
 
 export const PromoteInput = z.object({
   name: PromptNameSchema,

@@ -3,6 +3,7 @@ import type { ApiEnv } from '../env';
 import { parseWith, readBodyText, readJson, versionParam } from '../body';
 import type { Operation } from '../openapi';
 import { invalid } from '../../core/errors';
+import { optionalVersionNumberFromText } from '../../core/versions/version-number';
 import { PromptNameSchema } from '../../../shared/schemas/prompts';
 import { conductorUpsert } from '../../core/compat/conductor';
 import { openWebUiGet, openWebUiUpdate, OpenWebUiUpdateSchema } from '../../core/compat/openwebui';
@@ -33,12 +34,10 @@ const conductor = new Hono<ApiEnv>().put('/api/prompts/:name', async (c) => {
   const url = new URL(c.req.url);
   const description = url.searchParams.get('description');
   if (description === null) throw invalid('description is required', 'description');
-  const versionRaw = url.searchParams.get('version');
-  if (versionRaw !== null && !/^\d{1,9}$/.test(versionRaw)) throw invalid('version must be a whole number', 'version');
   conductorUpsert(c.get('ctx'), {
     name: parseWith(PromptNameSchema, c.req.param('name')),
     description,
-    version: versionRaw === null ? undefined : Number(versionRaw),
+    version: optionalVersionNumberFromText(url.searchParams.get('version'), 'version'),
     models: url.searchParams.getAll('models'),
     text: await readBodyText(c),
   });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { ApiEnv } from '../env';
-import { askedVersion, intQuery, parseWith, readJson } from '../body';
+import { askedVersion, intQuery, parseWith, readJson, versionQuery } from '../body';
 import { CreatePromptInput, ListPromptsInput, PromptNameSchema, RenderInput, SetApiSettingsInput, UpdatePromptInput } from '../../../shared/schemas/prompts';
 import { createPrompt, deletePrompt, getPrompt, listPrompts, setApiSettings, updatePrompt } from '../../core/prompts/prompts-service';
 import { shownVersion } from '../../core/versions/versions-service';
@@ -35,7 +35,7 @@ export const promptsRoutes = new Hono<ApiEnv>()
     const ctx = c.get('ctx');
     const name = parseWith(PromptNameSchema, c.req.param('name'));
     const { latest: _latest, ...prompt } = getPrompt(ctx, name);
-    const version = shownVersion(ctx, name, intQuery(c, 'version'));
+    const version = shownVersion(ctx, name, versionQuery(c, 'version'));
     return c.json({ ...prompt, version });
   })
   .delete('/:name', (c) => {

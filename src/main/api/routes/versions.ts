@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiEnv } from '../env';
-import { intQuery, parseWith, readJson, versionParam } from '../body';
+import { parseWith, readJson, versionParam, versionQuery } from '../body';
 import { PromptNameSchema, SaveVersionInput, UpdateVersionInput } from '../../../shared/schemas/prompts';
-import { PinInput, PromoteInput, PromotionsInput } from '../../../shared/schemas/versions';
+import { PinInput, PromoteInput, PromotionsInput, VersionNumberSchema } from '../../../shared/schemas/versions';
 import { getVersion, listVersions, saveVersion } from '../../core/versions/versions-service';
 import {
   commitVersion,
@@ -47,8 +47,8 @@ export const versionsRoutes = new Hono<ApiEnv>()
     c.json(unarchiveVersion(c.get('ctx'), promptName(c.req.param('name')), versionParam(c))),
   )
   .get('/:name/compare', (c) => {
-    const from = intQuery(c, 'from');
-    const to = intQuery(c, 'to');
+    const from = versionQuery(c, 'from');
+    const to = versionQuery(c, 'to');
     if (from === undefined) throw invalid('Give the older version as ?from=N', 'from');
     if (to === undefined) throw invalid('Give the newer version as ?to=N', 'to');
     return c.json(compareVersions(c.get('ctx'), promptName(c.req.param('name')), from, to));
@@ -64,7 +64,7 @@ export const versionsRoutes = new Hono<ApiEnv>()
   })
   .get('/:name/deployment', (c) => c.json(getDeployment(c.get('ctx'), promptName(c.req.param('name')))))
   .put('/:name/deployment', async (c) => {
-    const body = await readJson(c, z.object({ pinnedVersion: z.number().int().min(1).nullable() }));
+    const body = await readJson(c, z.object({ pinnedVersion: VersionNumberSchema.nullable() }));
     const input = parseWith(PinInput, { name: c.req.param('name'), version: body.pinnedVersion });
     return c.json(pinDeployment(c.get('ctx'), input.name, input.version));
   });

@@ -6,6 +6,7 @@ import { getVersion, listVersions, saveVersion, versionOf } from '../versions/ve
 import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiveVersion, updateVersion } from '../versions/lifecycle';
 import { requirePrompt } from '../sharing/access';
 import { ListPromptsInput, type PromptVersion } from '../../../shared/schemas/prompts';
+import { VersionNumberSchema } from '../../../shared/schemas/version-number';
 import { MessageRoleSchema, MODEL_REF_PATTERN } from '../../../shared/schemas/template';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { ChatMessage, Template } from '../../../shared/template/template';
@@ -30,7 +31,8 @@ export const RespanListSchema = z.object({
   page_size: z.number().int().min(1).max(200).default(50),
   search: z.string().max(500).optional(),
 });
-export const RespanDeploySchema = z.object({ version: z.number({ message: 'version is required' }).int().min(1) });
+/** Seed 004: `version` is an integer (`{"version": 3}`); a string such as "2" is refused naming it, as at every door. */
+export const RespanDeploySchema = z.object({ version: VersionNumberSchema });
 
 /** A Respan prompt id is Promptdesk's prompt id; the prompt's name is accepted too. */
 function resolve(ctx: Ctx, ref: string): PromptRow {

@@ -120,9 +120,9 @@ describe('a retried compat write saves no second copy (item 3)', () => {
     expect(texts('cond-same')).toEqual(['v1 published same {{x}}']);
   });
 
-  it('a Conductor PUT ?version=0 on an existing prompt is the 404 of a number never given, not a new version', async () => {
+  it('a Conductor PUT ?version=0 on an existing prompt is the 400 every door gives for a version that is no number, not a new version', async () => {
     seedPrompt(app, 'cond-zero', 'zero {{x}}', { api: true });
-    expect(expectProblem(await conductor('cond-zero', '&version=0', 'other {{x}}'), 404).detail).toBe('Version 0 of prompt "cond-zero" not found');
+    expect(expectProblem(await conductor('cond-zero', '&version=0', 'other {{x}}'), 400, 'version').detail).toBe('version: must be a whole number from 1, not "0"');
     expect(texts('cond-zero')).toEqual(['v1 draft zero {{x}}']);
   });
 
