@@ -6,6 +6,7 @@ import { openStore, StoreError } from '../../../../src/main/store/open';
 import { MIGRATIONS, type Migration } from '../../../../src/main/store/migrations';
 import { tempDir } from '../../../helpers/workspace';
 import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { toErrorShape } from '../../../../src/main/core/errors';
 import { copyFolder, hashFolder } from '../../../helpers/data-folder';
 import { checkpointAndSeal, checkpointIfLarge } from '../../../../src/main/store/wal-seal';
@@ -423,6 +424,39 @@ describe('side files (-wal, -shm, -journal) must belong to the database', () => 
     const db = openStore(f.path);
     expect(db.prepare("SELECT count(*) FROM settings WHERE key IN ('mine-0', 'mine-1') AND value = '1'").pluck().get()).toBe(2);
     db.close();
+  });
+
+  it('any damaged byte in a WAL: refused with the folder untouched, or recovered intact (property)', () => {
+    const template = crashed('mine');
+    const walSize = walOf(template).length;
+    const frameSize = 24 + 4096;
+    const frames = Math.floor((walSize - 32) / frameSize);
+    // Half the cases hit a frame's salts (bytes 8-15 of its header), which must always be refused.
+    const saltByte = fc.tuple(fc.nat({ max: frames - 1 }), fc.integer({ min: 8, max: 15 })).map(([frame, at]) => 32 + frame * frameSize + at);
+    const isSalt = (offset: number) => offset >= 32 && (offset - 32) % frameSize >= 8 && (offset - 32) % frameSize < 16;
+    fc.assert(
+      fc.property(fc.oneof(fc.nat({ max: walSize - 1 }), saltByte), fc.integer({ min: 1, max: 255 }), (offset, mask) => {
+        const f = folder();
+        copyFolder(template.dir, f.dir);
+        const wal = walOf(f);
+        wal.writeUInt8(wal.readUInt8(offset) ^ mask, offset);
+        writeFileSync(`${f.path}-wal`, wal);
+        const before = hashFolder(f.dir);
+        let db: Database.Database | null = null;
+        try {
+          db = openStore(f.path);
+        } catch (error) {
+          expect(error).toBeInstanceOf(StoreError);
+          expect(hashFolder(f.dir)).toEqual(before);
+          return;
+        }
+        const integrity = db.pragma('integrity_check', { simple: true });
+        db.close();
+        expect(isSalt(offset)).toBe(false);
+        expect(integrity).toBe('ok');
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('recovers the WAL of a database from before seals (never sealed, no seal list)', () => {
