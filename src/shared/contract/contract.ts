@@ -15,6 +15,7 @@ import type {
   PromptVersion,
   RenderedPrompt,
   VersionSummary,
+  WrittenVersion,
 } from '../schemas/prompts';
 import type { User } from '../schemas/users';
 import { AddUserInput, CreateKeyInput, KeyRefInput, SearchUsersInput, SetUserActiveInput, UserRefInput } from '../schemas/users';
@@ -108,9 +109,9 @@ export interface ChannelOutputs {
   'versions:save': PromptVersion;
   'versions:list': VersionSummary[];
   'versions:get': PromptVersion;
-  'versions:commit': PromptVersion;
+  'versions:commit': WrittenVersion;
   'versions:promote': Promotion;
-  'versions:unarchive': PromptVersion;
+  'versions:unarchive': WrittenVersion;
   'versions:restore': PromptVersion;
   'versions:delete': { deleted: true };
   'versions:compare': VersionComparison;

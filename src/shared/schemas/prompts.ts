@@ -151,6 +151,13 @@ export interface PromptVersion {
   createdAt: string;
 }
 
+/**
+ * A version as the answer to a write on it (edit, commit, unarchive, deploy): the write's own
+ * result, with `template` null when the caller may not read the prompt's text (a key without the
+ * `read` scope, a member who may only run) and did not send that text with the write (mayReadBack).
+ */
+export type WrittenVersion = Omit<PromptVersion, 'template'> & { template: Template | null };
+
 export interface PromptDetail extends PromptSummary {
   /** The newest version, or null for a prompt that was never saved. */
   latest: PromptVersion | null;

@@ -5,7 +5,8 @@ import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompt
 import { getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiveVersion, updateVersion } from '../versions/lifecycle';
 import { requirePrompt } from '../sharing/access';
-import { ListPromptsInput, type PromptVersion } from '../../../shared/schemas/prompts';
+import { mayReadBack, writtenVersion } from '../sharing/read-back';
+import { ListPromptsInput, type WrittenVersion } from '../../../shared/schemas/prompts';
 import { VersionNumberSchema } from '../../../shared/schemas/version-number';
 import { MessageRoleSchema, MODEL_REF_PATTERN } from '../../../shared/schemas/template';
 import type { PromptRow } from '../../store/repos/prompts-repo';
@@ -45,7 +46,8 @@ function toTemplate(messages: ChatMessage[]): Template {
   return { kind: 'chat', messages };
 }
 
-function messagesOf(template: Template): ChatMessage[] {
+function messagesOf(template: Template | null): ChatMessage[] | null {
+  if (template === null) return null;
   return template.kind === 'chat' ? template.messages : [{ role: 'user', content: template.text }];
 }
 
@@ -56,15 +58,18 @@ function modelsFrom(model: string | undefined): string[] {
   return [model.includes(':') ? model : `respan:${model}`];
 }
 
-const modelName = (v: PromptVersion) => (v.modelSettings.models[0] ?? '').replace(/^respan:/, '');
+const modelName = (v: WrittenVersion) => (v.modelSettings.models[0] ?? '').replace(/^respan:/, '');
 
 function splitName(name: string): { first_name: string; last_name: string } {
   const [first = '', ...rest] = name.split(' ');
   return { first_name: first, last_name: rest.join(' ') };
 }
 
-/** The seed 004 version object. */
-export function respanVersion(ctx: Ctx, row: PromptRow, v: PromptVersion) {
+/**
+ * The seed 004 version object. `messages` is null in the answer to a write by a caller who may not
+ * read the prompt's text and did not send it (writtenVersion): the write happened, the text stays out.
+ */
+export function respanVersion(ctx: Ctx, row: PromptRow, v: WrittenVersion) {
   const author = ctx.store.users.get(v.author.id);
   return {
     id: v.id,
@@ -215,10 +220,11 @@ export function respanDeploy(ctx: Ctx, ref: string, number: number) {
     // Checked as the promotion it is; the answer is the deployed version, read without a second
     // (read) check that would roll back a deploy the caller may make.
     const version = getVersion(ctx, row.name, number, 'promote');
+    const readable = mayReadBack(ctx, row);
     if (!version.committed) throw invalid(`Version ${number} is not committed: commit it before deploying`, 'version');
     if (version.status === 'archived') unarchiveVersion(ctx, row.name, number);
     if (version.status !== 'published') promoteVersion(ctx, { name: row.name, number, notes: 'Deployed via the Respan-compatible API' });
     const fresh = ctx.store.prompts.getRowById(row.id)!;
-    return respanVersion(ctx, fresh, versionOf(ctx, fresh, number));
+    return respanVersion(ctx, fresh, writtenVersion(versionOf(ctx, fresh, number), readable));
   });
 }

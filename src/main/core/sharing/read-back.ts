@@ -1,5 +1,6 @@
 import type { Ctx } from '../context';
 import type { PromptRow } from '../../store/repos/prompts-repo';
+import type { PromptVersion, WrittenVersion } from '../../../shared/schemas/prompts';
 import { canReadText } from './access';
 
 /**
@@ -14,4 +15,18 @@ import { canReadText } from './access';
 export function mayReadBack(ctx: Ctx, row: PromptRow): boolean {
   if (ctx.via?.key && !ctx.via.key.scopes.includes('read')) return false;
   return canReadText(ctx, row);
+}
+
+/**
+ * A version as the answer to a write on it, for every door (native API, Respan, the app's
+ * channels): the version as the write left it, without its template (`template: null`) unless
+ * the caller may read it (`readable`, from mayReadBack before writing) or sent that very text
+ * with this write (`sent`: an edit that replaced the template, a save). Everything else (number,
+ * status, committed, commit message, variables, model settings, display message) is the write's
+ * own result and always answered.
+ *
+ * @example writtenVersion(version, mayReadBack(ctx, row), input.template !== undefined)
+ */
+export function writtenVersion(version: PromptVersion, readable: boolean, sent = false): WrittenVersion {
+  return readable || sent ? version : { ...version, template: null };
 }

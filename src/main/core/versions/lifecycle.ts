@@ -7,7 +7,8 @@ import { assertActive } from '../users/users-service';
 import { reindexPrompt } from '../prompts/prompts-service';
 import { requirePrompt } from '../sharing/access';
 import type { PromptRow } from '../../store/repos/prompts-repo';
-import type { PromptVersion, UpdateVersionInput } from '../../../shared/schemas/prompts';
+import type { PromptVersion, UpdateVersionInput, WrittenVersion } from '../../../shared/schemas/prompts';
+import { mayReadBack, writtenVersion } from '../sharing/read-back';
 import type { Deployment, PromoteInput, Promotion, PromotionsInput } from '../../../shared/schemas/versions';
 import { parseInstant } from '../../../shared/schemas/instant';
 import { saveVersion, servedNumber, validateTemplate, alignVariables, versionOf } from './versions-service';
@@ -21,7 +22,7 @@ import { saveVersion, servedNumber, validateTemplate, alignVariables, versionOf 
 const requireVersion = versionOf;
 
 /** Why a version's content may not change, or null when it may. */
-export function immutableReason(version: PromptVersion, pinnedVersion: number | null): string | null {
+export function immutableReason(version: Pick<PromptVersion, 'number' | 'status' | 'committed'>, pinnedVersion: number | null): string | null {
   if (version.status === 'published') return `Version ${version.number} is in production`;
   if (version.status === 'archived') return `Version ${version.number} is archived`;
   if (pinnedVersion === version.number) return `Version ${version.number} is pinned to the API deployment`;
@@ -64,28 +65,36 @@ export function promoteVersion(ctx: Ctx, input: z.output<typeof PromoteInput>): 
   return store.promotions.get(id)!;
 }
 
-/** Returns an archived version to draft, the first step of a rollback (seed 002). */
-export function unarchiveVersion(ctx: Ctx, name: string, number: number): PromptVersion {
+/**
+ * Returns an archived version to draft, the first step of a rollback (seed 002). Answers the
+ * version without its text for a caller who may not read it (writtenVersion).
+ */
+export function unarchiveVersion(ctx: Ctx, name: string, number: number): WrittenVersion {
   assertActive(ctx.actor);
   const { store } = ctx;
   return store.tx(() => {
     const row = requirePrompt(ctx, name, 'promote');
+    const readable = mayReadBack(ctx, row);
     const version = requireVersion(ctx, row, number);
     if (version.status !== 'archived') throw conflict(`Version ${number} is ${version.status}, not archived`, 'number');
     store.versions.setStatus(row.id, number, 'draft', nowIso(ctx));
-    return requireVersion(ctx, row, number);
+    return writtenVersion(requireVersion(ctx, row, number), readable);
   });
 }
 
-/** Marks a version read-only (seed 004 "commit"); committing twice is harmless. */
-export function commitVersion(ctx: Ctx, name: string, number: number): PromptVersion {
+/**
+ * Marks a version read-only (seed 004 "commit"); committing twice is harmless. Answers the
+ * version without its text for a caller who may not read it (writtenVersion).
+ */
+export function commitVersion(ctx: Ctx, name: string, number: number): WrittenVersion {
   assertActive(ctx.actor);
   const { store } = ctx;
   return store.tx(() => {
     const row = requirePrompt(ctx, name, 'edit');
+    const readable = mayReadBack(ctx, row);
     requireVersion(ctx, row, number);
     store.versions.commit(row.id, number, nowIso(ctx));
-    return requireVersion(ctx, row, number);
+    return writtenVersion(requireVersion(ctx, row, number), readable);
   });
 }
 
@@ -102,12 +111,16 @@ export function restoreVersion(ctx: Ctx, name: string, number: number): PromptVe
   });
 }
 
-/** Changes a mutable draft in place (the seed APIs' update); anything else is a 409. */
-export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInput>): PromptVersion {
+/**
+ * Changes a mutable draft in place (the seed APIs' update); anything else is a 409. Answers the
+ * version; its text only to a caller who may read it or who sent the new text (writtenVersion).
+ */
+export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInput>): WrittenVersion {
   assertActive(ctx.actor);
   const { store } = ctx;
   return store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'edit');
+    const readable = mayReadBack(ctx, row);
     const version = requireVersion(ctx, row, input.number);
     const reason = immutableReason(version, row.pinned_version);
     if (reason) throw conflict(`${reason}: save a new version instead of editing it`, 'number');
@@ -125,7 +138,7 @@ export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInpu
     });
     if (row.latest_version === input.number) reindexPrompt(ctx, row, template);
     store.prompts.touch(row.id, nowIso(ctx));
-    return requireVersion(ctx, row, input.number);
+    return writtenVersion(requireVersion(ctx, row, input.number), readable, input.template !== undefined);
   });
 }
 

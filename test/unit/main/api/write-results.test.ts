@@ -283,11 +283,67 @@ describe('a committed write answers success, for every key scope set that allows
     expect(res.status, `${op}: ${res.text}`).toBeLessThan(300);
     c.check(f, res);
     if (op === 'put /api/v1/prompts/{name}/api') expect(row(f.name)!.api_key_required).toBe(keyRequiredBefore === 1 ? 0 : 1);
-    // A write that answers with a prompt carries no version text the key may not read (a write
-    // on one version answers with that version: its own result).
-    if (!scopes.includes('read') && !/\/versions|\/deployments\//.test(op)) {
-      expect(res.text).not.toMatch(/(one|two|three|four) \{\{x\}\}/);
-    }
+    // No write answer carries text the key may not read and did not send: a prompt comes without
+    // its newest text, a version (edit, commit, unarchive, deploy) without its template.
+    if (!scopes.includes('read')) expect(res.text).not.toMatch(FIXTURE_TEXT);
+  });
+});
+
+/** The fixture's own version texts: what a key without read never wrote and may not see. */
+const FIXTURE_TEXT = /(one|two|three|four) \{\{x\}\}/;
+
+describe('a write on a version that sends no text answers without the text a key may not read (item 3 + scopes)', () => {
+  /** Writes on one version that carry no template: their answer is that version. */
+  const TEXTLESS: [string, (f: Fixture) => { method: string; path: string; body?: unknown }, (f: Fixture) => void][] = [
+    ['PATCH /versions/3 with only commitMessage', (f) => ({ method: 'PATCH', path: `/api/v1/prompts/${f.name}/versions/3`, body: { commitMessage: `m ${f.tag}` } }),
+      (f) => expect(store().versions.get(f.id, 3)!.commitMessage).toBe(`m ${f.tag}`)],
+    ['POST /versions/3/commit', (f) => ({ method: 'POST', path: `/api/v1/prompts/${f.name}/versions/3/commit` }), (f) => expect(store().versions.get(f.id, 3)!.committed).toBe(true)],
+    ['POST /versions/1/unarchive', (f) => ({ method: 'POST', path: `/api/v1/prompts/${f.name}/versions/1/unarchive` }), (f) => expect(store().versions.get(f.id, 1)!.status).toBe('draft')],
+    ['POST /versions/3/promote', (f) => ({ method: 'POST', path: `/api/v1/prompts/${f.name}/versions/3/promote`, body: {} }), (f) => expect(store().versions.publishedNumber(f.id)).toBe(3)],
+    ['Respan PATCH /versions/3/ with only description', (f) => ({ method: 'PATCH', path: `/compat/respan/api/prompts/${f.id}/versions/3/`, body: { description: `d ${f.tag}` } }),
+      (f) => expect(store().versions.get(f.id, 3)!.commitMessage).toBe(`d ${f.tag}`)],
+    ['Respan PATCH /versions/3/ with only model', (f) => ({ method: 'PATCH', path: `/compat/respan/api/prompts/${f.id}/versions/3/`, body: { model: 'gpt-4o' } }),
+      (f) => expect(store().versions.get(f.id, 3)!.modelSettings.models).toEqual(['respan:gpt-4o'])],
+    ['Respan POST /versions/3/commit/', (f) => ({ method: 'POST', path: `/compat/respan/api/prompts/${f.id}/versions/3/commit/` }), (f) => expect(store().versions.get(f.id, 3)!.committed).toBe(true)],
+    ['Respan POST /deployments/ {version: 4}', (f) => ({ method: 'POST', path: `/compat/respan/api/prompts/${f.id}/deployments/`, body: { version: 4 } }),
+      (f) => expect(store().versions.publishedNumber(f.id)).toBe(4)],
+  ];
+  const withoutRead = scopeSetsWith('write').filter((s) => !s.includes('read'));
+
+  it.each(TEXTLESS.flatMap(([op, request, check]) => withoutRead.map((scopes) => [op, scopes.join('+'), scopes, request, check] as const)))(
+    '%s with a key scoped %s: 2xx, written once, no template text',
+    async (op, _label, scopes, request, check) => {
+      const f = fixture();
+      const { method, path, body } = request(f);
+      const headers: Record<string, string> = { authorization: `Bearer ${keyFor(scopes)}` };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await http(t.port, method, path, { headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      expect(res.status, `${op}: ${res.text}`).toBeGreaterThanOrEqual(200);
+      expect(res.status, `${op}: ${res.text}`).toBeLessThan(300);
+      check(f);
+      expect(res.text).not.toMatch(FIXTURE_TEXT);
+      if (path.startsWith('/api/v1') && !path.endsWith('/promote')) expect(res.json()).toMatchObject({ template: null });
+      if (path.startsWith('/compat/respan')) expect(res.json()).toMatchObject({ messages: null });
+    },
+  );
+
+  it.each(TEXTLESS.filter(([op]) => !op.includes('promote')))('%s with a key that may read: the answer carries the text', async (op, request) => {
+    const f = fixture();
+    const { method, path, body } = request(f);
+    const headers: Record<string, string> = { authorization: `Bearer ${keyFor(['read', 'write'])}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await http(t.port, method, path, { headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(res.status, `${op}: ${res.text}`).toBe(200);
+    expect(res.text).toMatch(FIXTURE_TEXT);
+  });
+
+  it('an edit that sends new text answers that text, even to a key without read (it is the caller\'s own)', async () => {
+    const f = fixture();
+    const res = await http(t.port, 'PATCH', `/compat/respan/api/prompts/${f.id}/versions/3/`, {
+      headers: { authorization: `Bearer ${keyFor(['write'])}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: `mine ${f.tag}` }] }),
+    });
+    expect(res.json()).toMatchObject({ version: 3, messages: [{ role: 'user', content: `mine ${f.tag}` }] });
   });
 });
 
