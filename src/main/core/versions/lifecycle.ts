@@ -34,18 +34,28 @@ export function immutableReason(version: Pick<PromptVersion, 'number' | 'status'
  * Promotes a version to production in one immediate transaction: the previous published version
  * is archived, this one published and committed, and the promotion recorded with its predecessor.
  * Concurrent promoters (even other processes) are serialised by SQLite's write lock.
+ *
+ * Promoting the version already in production is idempotent: it answers the promotion that put it
+ * there and records nothing (seed 002 promotes drafts and asks for a linear history; a retried
+ * promote whose first answer was lost must not read as a failure, nor add a row). Its notes are
+ * those of that promotion; the retry's are not kept.
  */
 export function promoteVersion(ctx: Ctx, input: z.output<typeof PromoteInput>): Promotion {
   assertActive(ctx.actor);
   const { store } = ctx;
   const id = randomUUID();
-  store.tx(() => {
+  const promotionId = store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'promote');
     const version = requireVersion(ctx, row, input.number);
     if (version.status === 'archived') {
       throw conflict(`Version ${input.number} is archived: unarchive it first (it returns to draft), then promote it`, 'number');
     }
-    if (version.status === 'published') throw conflict(`Version ${input.number} is already in production`, 'number');
+    if (version.status === 'published') {
+      const existing = store.promotions.newest(row.id);
+      if (existing?.version === input.number) return existing.id;
+      // Published without a history entry (only a hand-edited store): nothing to answer with.
+      throw conflict(`Version ${input.number} is already in production`, 'number');
+    }
     const now = nowIso(ctx);
     const previous = store.versions.publishedNumber(row.id);
     if (previous !== null) store.versions.setStatus(row.id, previous, 'archived', now);
@@ -61,8 +71,9 @@ export function promoteVersion(ctx: Ctx, input: z.output<typeof PromoteInput>): 
       notes: input.notes.trim(),
     });
     store.prompts.touch(row.id, now);
+    return id;
   });
-  return store.promotions.get(id)!;
+  return store.promotions.get(promotionId)!;
 }
 
 /**

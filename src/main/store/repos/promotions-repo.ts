@@ -39,12 +39,19 @@ export function promotionsRepo(db: Db) {
       AND (:from IS NULL OR h.promoted_at >= :from)
       AND (:to IS NULL OR h.promoted_at <= :to)
     ORDER BY h.seq DESC`);
+  const newest = db.prepare<[string], PromotionRow>(`SELECT h.*, u.name AS promoter_name, u.email AS promoter_email
+    FROM promotions h JOIN users u ON u.id = h.promoted_by WHERE h.prompt_id = ? ORDER BY h.seq DESC LIMIT 1`);
   const byId = db.prepare<[string], PromotionRow>(`SELECT h.*, u.name AS promoter_name, u.email AS promoter_email
     FROM promotions h JOIN users u ON u.id = h.promoted_by WHERE h.id = ?`);
   return {
     insert: (p: { id: string; promptId: string; version: number; previousVersion: number | null; promotedBy: string; promotedAt: string; notes: string }) =>
       insert.run(p),
     list: (promptId: string, filter: PromotionFilter) => list.all({ promptId, ...filter }).map(promotionFromRow),
+    /** The prompt's most recent promotion (the one that made its published version), if any. */
+    newest: (promptId: string) => {
+      const row = newest.get(promptId);
+      return row ? promotionFromRow(row) : undefined;
+    },
     get: (id: string) => {
       const row = byId.get(id);
       return row ? promotionFromRow(row) : undefined;

@@ -76,9 +76,10 @@ describe('promotion', () => {
     expect(servedVersion(ctx, 'p').number).toBe(1);
   });
 
-  it('refuses to promote the version already in production, and unknown versions', () => {
-    promote(2);
-    expect(errorOf(() => promote(2)).code).toBe('conflict');
+  it('promoting the version already in production answers the promotion that put it there and records nothing; unknown versions are not found', () => {
+    const first = promote(2, 'first');
+    expect(promote(2, 'again')).toEqual(first);
+    expect(listPromotions(ctx, PromotionsInput.parse({ name: 'p' }))).toEqual([first]);
     expect(errorOf(() => promote(9)).code).toBe('not_found');
   });
 
