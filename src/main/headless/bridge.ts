@@ -11,7 +11,8 @@ import { AppError } from '../core/errors';
 import type { Ctx } from '../core/context';
 import { dispatch, isChannel, type createHandlers } from '../core/handlers';
 import type { Workspace } from '../core/workspace';
-import type { SessionRegistry } from '../core/sessions/session-registry';
+import type { Session, SessionRegistry } from '../core/sessions/session-registry';
+import { grantSwitch } from '../core/sessions/member-switch';
 import { redeemLoginLink, sessionStillValid, signInWithKey } from '../core/sessions/sign-in';
 import { loginSecretOf, SignInInput } from '../../shared/schemas/session';
 
@@ -36,16 +37,18 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
   const { workspace, sessions } = opts;
   const throttle = new AuthThrottle(opts.failedSignInsPerMinute ?? DEFAULT_RATE_LIMITS.failedAuthPerMinute);
 
-  /** The caller's session as a service context; it ends once its member is deactivated or its key revoked. */
-  const sessionCtx = (c: Context<ApiEnv>): Ctx => {
+  /** The caller's session; it ends once its member is deactivated or its key revoked (or those of the session it was switched from). */
+  const callerSession = (c: Context<ApiEnv>): Session => {
     const token = c.req.header(SESSION_HEADER);
     const session = sessions.get(token);
     if (!sessionStillValid(workspace.store, workspace.clock, session)) {
       sessions.end(token);
       throw new AppError('unauthenticated', 'This session has ended (the member was deactivated or the key it signed in with was revoked): sign in again');
     }
-    return workspace.as(session.userId);
+    return session;
   };
+  /** The caller's session as a service context. */
+  const sessionCtx = (c: Context<ApiEnv>): Ctx => workspace.as(callerSession(c).userId);
 
   app.post('/bridge/sign-in', async (c) => {
     const input = await readJson(c, SignInInput);
@@ -83,17 +86,28 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
   });
 
   app.post('/bridge/:channel', async (c) => {
-    const ctx = sessionCtx(c);
+    const session = callerSession(c);
+    const ctx = workspace.as(session.userId);
     const channel = c.req.param('channel');
     if (!isChannel(channel)) throw new AppError('not_found', `Unknown call ${channel}`);
     const input = await readJson(c, z.unknown());
-    const result = await dispatch(opts.handlers, ctx, channel, input);
-    if (channel === 'session:switch' && result.ok) {
+    if (channel === 'session:switch') {
       // A session's member never changes: an allowed switch gives this tab a new session, so
-      // other tabs (and the link it was opened with) keep acting as who they were.
-      const user = result.value as { id: string };
-      c.header(SESSION_HEADER, sessions.create(user.id));
+      // other tabs (and the link it was opened with) keep acting as who they were. The new one
+      // rests on this one and on the consent key, if the switch took one (core/sessions/member-switch.ts).
+      let consentKeyId: string | null = null;
+      const handlers = {
+        ...opts.handlers,
+        'session:switch': (switchCtx: Ctx, switchInput: { userId: string; key?: string }) => {
+          const granted = grantSwitch(switchCtx, switchInput);
+          consentKeyId = granted.consentKeyId;
+          return granted.target;
+        },
+      };
+      const result = await dispatch(handlers, ctx, channel, input);
+      if (result.ok) c.header(SESSION_HEADER, sessions.create(result.value.id, consentKeyId, session));
+      return c.json(result);
     }
-    return c.json(result);
+    return c.json(await dispatch(opts.handlers, ctx, channel, input));
   });
 }

@@ -2,7 +2,7 @@ import type { Ctx } from '../context';
 import { AppError } from '../errors';
 import { assertActive, requireActiveMember } from '../users/users-service';
 import type { User } from '../../../shared/schemas/users';
-import { memberByKey } from './sign-in';
+import { signInWithKey } from './sign-in';
 
 /**
  * The one rule for "Acting as": who may make a session (a desktop, a browser tab) act as
@@ -13,19 +13,28 @@ import { memberByKey } from './sign-in';
  * `not_found` / `invalid_input` (field `userId`) for an unknown or deactivated target.
  */
 export function authorizeSwitch(ctx: Ctx, input: { userId: string; key?: string | null }): User {
+  return grantSwitch(ctx, input).target;
+}
+
+/**
+ * {@link authorizeSwitch}, with the consent it rests on: the id of the target's key when the
+ * switch needed one (null when the actor is the target or an admin). A browser session made by
+ * the switch ends when that key is revoked or expires.
+ */
+export function grantSwitch(ctx: Ctx, input: { userId: string; key?: string | null }): { target: User; consentKeyId: string | null } {
   assertActive(ctx.actor);
   const target = requireActiveMember(ctx.store, input.userId);
-  if (target.id === ctx.actor.id || ctx.actor.role === 'admin') return target;
+  if (target.id === ctx.actor.id || ctx.actor.role === 'admin') return { target, consentKeyId: null };
   if (!input.key) {
     throw new AppError('forbidden', `Enter ${target.name}'s API key to act as them (or ask an admin to switch)`, 'key');
   }
-  let owner: User;
+  let consent: { user: User; keyId: string };
   try {
-    owner = memberByKey(ctx.store, ctx.clock, input.key);
+    consent = signInWithKey(ctx.store, ctx.clock, input.key);
   } catch (error) {
     // The session itself is fine; only the consent is wrong, so this is not a sign-out (401).
     throw error instanceof AppError ? new AppError('forbidden', error.message, 'key') : error;
   }
-  if (owner.id !== target.id) throw new AppError('forbidden', `This API key is not ${target.name}'s`, 'key');
-  return target;
+  if (consent.user.id !== target.id) throw new AppError('forbidden', `This API key is not ${target.name}'s`, 'key');
+  return { target, consentKeyId: consent.keyId };
 }

@@ -1,10 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors';
 
-/** Who a session acts as, and the API key it was signed in with (null: the printed link, or a switch). */
+/** A member, and the API key they proved themselves with (null: the printed link, a sign-in link). */
+export interface SessionGround {
+  userId: string;
+  keyId: string | null;
+}
+
+/**
+ * Who a session acts as, and the API key it was signed in with (null: the printed link, a
+ * sign-in link, or a switch made without a key).
+ */
 export interface Session {
   userId: string;
   keyId: string | null;
+  /**
+   * What the session it was switched from rested on ("Acting as"): a switched session ends when
+   * any of these would end a session of its own (its member deactivated, its key revoked or expired).
+   */
+  from: readonly SessionGround[];
   createdAt: number;
   /** Milliseconds since the epoch of its last use. */
   usedAt: number;
@@ -30,14 +44,15 @@ export class SessionRegistry {
 
   /**
    * A new session acting as `userId`; returns its bearer token (43 url-safe characters).
-   * `keyId`: the API key it was signed in with, so revoking that key ends the session too.
+   * `keyId`: the API key it was signed in with (or consented with), so revoking that key ends the
+   * session too. `from`: for a switch, the session it was switched from, which this one cannot outlive.
    */
-  create(userId: string, keyId: string | null = null): string {
+  create(userId: string, keyId: string | null = null, from?: Session): string {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     // A Map keeps insertion order and get() re-inserts, so the first entry is the least recently used.
     while (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
-    this.sessions.set(SessionRegistry.id(token), { userId, keyId, createdAt: now, usedAt: now });
+    this.sessions.set(SessionRegistry.id(token), { userId, keyId, from: from ? groundsOf(from) : [], createdAt: now, usedAt: now });
     return token;
   }
 
@@ -74,4 +89,10 @@ export class SessionRegistry {
   private static id(token: string): string {
     return createHash('sha256').update(token).digest('base64url');
   }
+}
+
+/** Everything a session rests on: its own member and key, and those of the sessions it was switched from (each once). */
+export function groundsOf(session: Pick<Session, 'userId' | 'keyId' | 'from'>): SessionGround[] {
+  const all = [...session.from, { userId: session.userId, keyId: session.keyId }];
+  return all.filter((g, i) => all.findIndex((o) => o.userId === g.userId && o.keyId === g.keyId) === i);
 }

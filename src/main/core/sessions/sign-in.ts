@@ -6,6 +6,7 @@ import { canonicalEmail } from '../users/email-identity';
 import { KEY_SCOPES, type User } from '../../../shared/schemas/users';
 import type { Store } from '../../store/store';
 import { loginLinksRepo } from '../../store/repos/login-links-repo';
+import { groundsOf, type Session, type SessionGround } from './session-registry';
 
 /** How long a sign-in link from `promptdesk users login-link` stays usable. */
 export const LOGIN_LINK_TTL_MS = 15 * 60_000;
@@ -43,16 +44,23 @@ export function signInWithKey(store: Store, clock: Clock, key: string, fieldName
   return { user: found.user, keyId: found.key.id };
 }
 
-/**
- * Whether a session may still act: its member is active and, if it was signed in with an API
- * key, that key is neither revoked nor expired (revocation ends the sessions it opened).
- */
-export function sessionStillValid(store: Store, clock: Clock, session: { userId: string; keyId: string | null }): boolean {
-  const user = store.users.get(session.userId);
+/** A member is active and, if they proved themselves with an API key, it is theirs and neither revoked nor expired. */
+function groundHolds(store: Store, clock: Clock, ground: SessionGround): boolean {
+  const user = store.users.get(ground.userId);
   if (!user || !user.isActive) return false;
-  if (session.keyId === null) return true;
-  const key = store.keys.get(session.keyId);
+  if (ground.keyId === null) return true;
+  const key = store.keys.get(ground.keyId);
   return !!key && key.userId === user.id && !key.revokedAt && (!key.expiresAt || Date.parse(key.expiresAt) > clock.now().getTime());
+}
+
+/**
+ * Whether a session may still act: its member is active and, if it was signed in (or consented
+ * to) with an API key, that key is neither revoked nor expired (revocation ends the sessions it
+ * opened). A switched session also needs everything the session it was switched from needed, so
+ * switching (to yourself, or with someone's consent) never outlives a revoked key or a deactivated member.
+ */
+export function sessionStillValid(store: Store, clock: Clock, session: Pick<Session, 'userId' | 'keyId'> & { from?: Session['from'] }): boolean {
+  return groundsOf({ from: [], ...session }).every((ground) => groundHolds(store, clock, ground));
 }
 
 /**

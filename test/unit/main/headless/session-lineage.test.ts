@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHost, type Host } from '../../../../src/main/host';
+import { mountBridge } from '../../../../src/main/headless/bridge';
+import { mountRendererFiles } from '../../../../src/main/headless/renderer-files';
+import { SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
+import { createKey } from '../../../../src/main/core/keys/keys-service';
+import { addUser } from '../../../../src/main/core/users/users-service';
+import { AddUserInput, type User } from '../../../../src/shared/schemas/users';
+import { tempDir } from '../../../helpers/workspace';
+import { http } from '../../../helpers/http';
+
+/**
+ * A session made by "Acting as" (a switch) rests on what the session it was switched from
+ * rested on, and on the consent key it was given: revoking or expiring either key, or
+ * deactivating either member, ends it. Without this, switching to yourself laundered a session
+ * off the key it was signed in with, and a member kept acting as an admin after the admin
+ * revoked the key they had consented with.
+ */
+let host: Host;
+let port: number;
+let cleanup: () => void;
+let adminToken: string;
+let admin: User;
+let bob: User;
+let carol: User;
+let n = 0;
+
+beforeAll(async () => {
+  const dir = tempDir();
+  cleanup = dir.cleanup;
+  const rendererDir = join(dir.dir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>app</title>');
+  const sessions = new SessionRegistry();
+  host = await startHost({
+    dataDir: join(dir.dir, 'data'),
+    mode: 'headless',
+    port: 0,
+    mount: (app, h) => {
+      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions, failedSignInsPerMinute: 1000 });
+      mountRendererFiles(app, rendererDir);
+    },
+  });
+  port = host.server!.port;
+  adminToken = sessions.create(host.workspace.owner.id);
+  const owner = host.workspace.as(host.workspace.owner.id);
+  admin = addUser(owner, AddUserInput.parse({ email: 'alice@example.com', name: 'Alice', role: 'admin' }));
+  bob = addUser(owner, AddUserInput.parse({ email: 'bob@example.com', name: 'Bob' }));
+  carol = addUser(owner, AddUserInput.parse({ email: 'carol@example.com', name: 'Carol' }));
+});
+afterAll(async () => {
+  await host.close();
+  cleanup();
+});
+
+const bridgeCall = (token: string, channel: string, body: unknown) =>
+  http(port, 'POST', `/bridge/${channel}`, { headers: { 'content-type': 'application/json', 'x-promptdesk-session': token }, body: JSON.stringify(body) });
+const keyFor = (user: User) => createKey(host.workspace.as(host.workspace.owner.id), { userEmail: user.email, label: `k${n++}` });
+const signIn = async (key: string) => {
+  const res = await http(port, 'POST', '/bridge/sign-in', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key }) });
+  expect(res.status).toBe(200);
+  return res.json().session as string;
+};
+const switchTo = async (token: string, input: { userId: string; key?: string }) => {
+  const res = await bridgeCall(token, 'session:switch', input);
+  expect(res.json()).toMatchObject({ ok: true, value: { id: input.userId } });
+  return res.headers['x-promptdesk-session'] as string;
+};
+const works = async (token: string) => (await bridgeCall(token, 'app:info', {})).status === 200;
+const revoke = async (keyId: string) => expect((await bridgeCall(adminToken, 'keys:revoke', { keyId })).json()).toMatchObject({ ok: true });
+const setActive = async (user: User, isActive: boolean) =>
+  expect((await bridgeCall(adminToken, 'users:set-active', { userId: user.id, isActive })).json()).toMatchObject({ ok: true });
+
+describe('a switched session ends with what it was switched from', () => {
+  it('switching to yourself does not take a session off the key it was signed in with', async () => {
+    const k = keyFor(bob);
+    const signedIn = await signIn(k.key);
+    const self = await switchTo(signedIn, { userId: bob.id });
+    const again = await switchTo(self, { userId: bob.id });
+    expect(await works(self)).toBe(true);
+    await revoke(k.info.id);
+    expect(await works(signedIn)).toBe(false);
+    expect(await works(self)).toBe(false);
+    expect(await works(again)).toBe(false);
+  });
+
+  it("a member acting as an admin with the admin's consent stops when the admin revokes that key", async () => {
+    const bobTab = await signIn(keyFor(bob).key);
+    const consent = keyFor(admin);
+    const asAdmin = await switchTo(bobTab, { userId: admin.id, key: consent.key });
+    expect((await bridgeCall(asAdmin, 'users:list', {})).json()).toMatchObject({ ok: true });
+    await revoke(consent.info.id);
+    expect(await works(asAdmin)).toBe(false);
+    // Bob's own session is untouched.
+    expect(await works(bobTab)).toBe(true);
+  });
+
+  it("an admin's switch into a member ends when the admin's sign-in key is revoked, or the admin deactivated", async () => {
+    const k = keyFor(admin);
+    const adminTab = await signIn(k.key);
+    const asCarol = await switchTo(adminTab, { userId: carol.id });
+    const asCarolAgain = await switchTo(asCarol, { userId: carol.id });
+    expect(await works(asCarolAgain)).toBe(true);
+    await revoke(k.info.id);
+    expect(await works(asCarol)).toBe(false);
+    expect(await works(asCarolAgain)).toBe(false);
+
+    const adminTab2 = await signIn(keyFor(admin).key);
+    const asCarol2 = await switchTo(adminTab2, { userId: carol.id });
+    await setActive(admin, false);
+    expect(await works(asCarol2)).toBe(false);
+    await setActive(admin, true);
+  });
+
+  it('a consented switch ends when the member who asked for it is deactivated', async () => {
+    const dan = addUser(host.workspace.as(host.workspace.owner.id), AddUserInput.parse({ email: 'dan@example.com', name: 'Dan' }));
+    const danTab = await signIn(keyFor(dan).key);
+    const asCarol = await switchTo(danTab, { userId: carol.id, key: keyFor(carol).key });
+    expect(await works(asCarol)).toBe(true);
+    await setActive(dan, false);
+    expect(await works(asCarol)).toBe(false);
+  });
+
+  it('sessions nothing was revoked for keep working (the printed link, a link-less admin switch)', async () => {
+    const asBob = await switchTo(adminToken, { userId: bob.id });
+    const back = await switchTo(asBob, { userId: bob.id });
+    expect(await works(asBob)).toBe(true);
+    expect(await works(back)).toBe(true);
+    expect(await works(adminToken)).toBe(true);
+  });
+});
