@@ -5,17 +5,18 @@
  * `-` or `@`, and they skip leading blanks, line breaks, tabs and invisible format characters
  * (zero-width space, BOM) to find that first character; Excel on East Asian locales also
  * reads the full-width forms `＝＋－＠`. A cell that starts with a tab or CR is a trigger of
- * its own in OWASP's list. Such a cell is prefixed with `'`, which every spreadsheet shows as
- * text and which a reader of the raw file can strip.
+ * its own in OWASP's list, and one that starts with NUL in OWASP ASVS (1.2.10). Such a cell
+ * is prefixed with `'`, which every spreadsheet shows as text and which a reader of the raw
+ * file can strip.
  */
 
 /** Any run of whitespace, control or format characters, then a formula trigger. */
 const FORMULA_START = /^[\s\p{Cc}\p{Cf}]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/u;
-const TAB_OR_CR_START = /^[\t\r]/;
+const TAB_CR_OR_NUL_START = /^[\t\r\0]/;
 
 /** True when a spreadsheet could read this text as a formula. */
 export function isFormulaLike(text: string): boolean {
-  return TAB_OR_CR_START.test(text) || FORMULA_START.test(text);
+  return TAB_CR_OR_NUL_START.test(text) || FORMULA_START.test(text);
 }
 
 /**

@@ -47,7 +47,7 @@ function parseCsv(text: string): string[][] {
 /** True when a spreadsheet would run the cell: a trigger after any blank or invisible lead. */
 function runsAsFormula(cell: string): boolean {
   const lead = /^[\s\p{Cc}\p{Cf}]*/u.exec(cell)![0];
-  if (cell.startsWith('\t') || cell.startsWith('\r')) return true;
+  if (cell.startsWith('\t') || cell.startsWith('\r') || cell.startsWith('\0')) return true;
   return TRIGGER_SET.has(cell.charAt(lead.length));
 }
 
@@ -87,7 +87,8 @@ async function exportCsv(outputs: string[]): Promise<string[][]> {
 
 describe('CSV export neutralises every spreadsheet trigger', () => {
   it('prefixes a quote for each blank lead x trigger, and leaves text that is not a formula as it was', async () => {
-    const formulas = ['', ...BLANKS].flatMap((lead) => TRIGGERS.map((trigger) => `${lead}${trigger}${PAYLOAD}`));
+    // A NUL first is a trigger of its own (OWASP ASVS 1.2.10), like a tab or CR.
+    const formulas = [...['', ...BLANKS].flatMap((lead) => TRIGGERS.map((trigger) => `${lead}${trigger}${PAYLOAD}`)), '\u0000', '\u0000hello'];
     const plain = ['hello', ' hello', '1-2', 'a=b', 'x@y', '\u00A0text', '"quoted", and, commas', 'line\r\nbreak'];
     const rows = await exportCsv([...formulas, ...plain]);
     const outputColumn = rows[0]!.indexOf('output');
