@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Ctx } from '../context';
 import { invalid, promptNotFound } from '../errors';
 import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
-import { getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
+import { deployedNumber, getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiveVersion, updateVersion } from '../versions/lifecycle';
 import { requirePrompt } from '../sharing/access';
 import { mayReadBack, writtenVersion } from '../sharing/read-back';
@@ -79,7 +79,8 @@ export function respanVersion(ctx: Ctx, row: PromptRow, v: WrittenVersion) {
     messages: messagesOf(v.template),
     model: modelName(v),
     readonly: v.committed || immutableReason(v, row.pinned_version) !== null,
-    is_deployed: v.status === 'published',
+    // What API callers get (the pin, else the published version), not only the published status.
+    is_deployed: v.number === deployedNumber(row),
     edited_by: { id: v.author.id, email: v.author.email, ...splitName(author?.name ?? v.author.name) },
     created_at: v.createdAt,
     updated_at: v.createdAt,
@@ -93,7 +94,7 @@ export function respanPrompt(row: PromptRow) {
     name: row.title,
     description: row.description || null,
     current_version: row.latest_version,
-    deployed_version: row.published_version,
+    deployed_version: deployedNumber(row),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -213,6 +214,9 @@ export function respanCommitVersion(ctx: Ctx, ref: string, number: number) {
 /**
  * Seed 004 deploy: "Deploy a committed version as the live version". An uncommitted version is a
  * 400; an archived one is deployed again (unarchived and promoted at once); the live one is a no-op.
+ * Deploy is promotion: while the API deployment is pinned to another version, the pin still
+ * decides what API callers get, and the answer says so (`is_deployed: false`); a pin is never
+ * moved by a deploy.
  */
 export function respanDeploy(ctx: Ctx, ref: string, number: number) {
   return ctx.store.tx(() => {

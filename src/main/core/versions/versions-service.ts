@@ -125,15 +125,26 @@ export type ServingDoor = 'deployment' | 'active';
 export const servingDoor = (ctx: Ctx): ServingDoor => (ctx.via ? 'deployment' : 'active');
 
 /**
+ * The version the API deployment is set to: the pinned version, else the published one; null when
+ * neither (never pinned nor promoted: nothing was deployed, and API callers get the newest, see
+ * servedNumber). What seed 004 calls deployed (Respan `deployed_version`, `is_deployed`).
+ *
+ * @example deployedNumber({ pinned_version: 2, published_version: 3 }) // 2
+ */
+export function deployedNumber(row: Pick<PromptRow, 'pinned_version' | 'published_version'>): number | null {
+  return row.pinned_version ?? row.published_version;
+}
+
+/**
  * The one rule for which version a door serves, as a number (null: nothing saved yet).
- * `active`: the published version, else (never promoted) the newest. `deployment`: the pinned
- * version, else the active one.
+ * `active`: the published version, else (never promoted) the newest. `deployment`: the deployed
+ * version (deployedNumber: pinned, else published), else the newest.
  *
  * @example servedNumber(row, 'active') // 3 when v3 is published, even if the API is pinned to v2
  */
 export function servedNumber(row: Pick<PromptRow, 'pinned_version' | 'published_version' | 'latest_version'>, door: ServingDoor): number | null {
-  const active = row.published_version ?? row.latest_version;
-  return door === 'deployment' ? (row.pinned_version ?? active) : active;
+  if (door === 'deployment') return deployedNumber(row) ?? row.latest_version;
+  return row.published_version ?? row.latest_version;
 }
 
 /** 409 for rendering or running a prompt that exists but has no saved version yet. */
