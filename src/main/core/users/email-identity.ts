@@ -10,6 +10,11 @@ const INVISIBLE = /[\p{Cf}\p{Cc}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}]/u;
 
 const SHAPE = /^[^\s@]+@[^\s@.][^\s@]*$/u;
 
+// UTS #39 5.4 (optional detection), checked on the decomposed form: a dot above a letter that
+// already has one, or that makes a dotless i/j read as i/j (`alı̇ce` is drawn like `alice`), and
+// the same nonspacing mark twice in a row (drawn once). Neither has a composed form, so NFKC keeps them.
+const HIDDEN_MARK = /[\p{Soft_Dotted}\u0131\u0237]\p{Mn}*\u0307|(\p{Mn})\1/u;
+
 // Scripts checked for mixing; anything else that is a letter counts as its own "other" script.
 const SCRIPTS = [
   'Latin', 'Greek', 'Cyrillic', 'Armenian', 'Hebrew', 'Arabic', 'Syriac', 'Thaana', 'Devanagari', 'Bengali', 'Gurmukhi',
@@ -57,7 +62,8 @@ export function canonicalEmail(raw: string): string {
  * The one rule for a member's email address, applied by every door that adds a member (CLI
  * `users add`, `POST /api/v1/members`, Settings → Members): returns the canonical form
  * ({@link canonicalEmail}) or throws `invalid_input` on field `email` (or `fieldName`) when the
- * address contains invisible or bidirectional characters, is not shaped like an email, or mixes
+ * address contains invisible or bidirectional characters, a mark hidden in its letter (a dot
+ * over i or j, an accent doubled), is not shaped like an email, or mixes
  * scripts within its local part or a domain label (e.g. a Cyrillic "а" inside "admin").
  *
  * @example normalizeMemberEmail('Ada@Example.com') === 'ada@example.com'
@@ -70,6 +76,9 @@ export function normalizeMemberEmail(raw: string, fieldName = 'email'): string {
   const email = canonicalEmail(raw);
   if (INVISIBLE.test(email) || !SHAPE.test(email) || email.length > 254) {
     throw invalid('Enter an email address like ada@example.com', fieldName);
+  }
+  if (HIDDEN_MARK.test(email.normalize('NFD'))) {
+    throw invalid('This email has a mark that cannot be seen on its letter (a dot over i or j, or the same accent twice), so it could pass for another address', fieldName);
   }
   const at = email.lastIndexOf('@');
   const parts = [email.slice(0, at), ...email.slice(at + 1).split('.')];

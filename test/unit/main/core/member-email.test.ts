@@ -30,6 +30,16 @@ const CASES: Array<{ label: string; email: string; stored?: string }> = [
   { label: 'Cyrillic in the domain', email: 'mixed@ex\u0430mple.com' },
   { label: 'Latin and Cyrillic, uppercase', email: 'ADMIN\u0410@example.com' },
   { label: 'Armenian and Latin', email: 'h\u0585me@example.com' },
+  // UTS #39 5.4: a mark that disappears into its base letter, or doubles another, reads as the plain address.
+  { label: 'dotless i with a combining dot above (reads as i)', email: 'al\u0131\u0307ce@example.com' },
+  { label: 'i with a second dot above', email: 'ali\u0307ce@example.com' },
+  { label: 'dotless j with a combining dot above', email: '\u0237\u0307ane@example.com' },
+  { label: 'Cyrillic i with a second dot above', email: '\u0456\u0307\u0432\u0430\u043d@example.com' },
+  { label: 'Turkish capital I with dot (lowercases to i + a dot)', email: '\u0130ris@example.com' },
+  { label: 'a dot above hidden behind a dot below', email: 'ali\u0323\u0307ce@example.com' },
+  { label: 'the same accent twice', email: 'jose\u0301\u0301@example.com' },
+  { label: 'one accent, composed', email: 'jose\u0301@example.com', stored: 'jos\u00e9@example.com' },
+  { label: 'Vietnamese letters', email: 'nguy\u1ec5n@example.vn', stored: 'nguy\u1ec5n@example.vn' },
 ];
 
 describe('emailSkeleton', () => {
