@@ -6,6 +6,7 @@ import { DEFAULT_API_PORT, listen, type RunningServer, type Timeouts } from './a
 import { createHandlers } from './core/handlers';
 import { openWorkspace, type OpenWorkspaceOptions, type Workspace } from './core/workspace';
 import { applyRetention } from './core/logs/logs-service';
+import { redactLoggedErrors } from './core/integrations/integrations';
 import { assertAdmin } from './core/users/users-service';
 import { authorizeSwitch } from './core/sessions/member-switch';
 import { invalid } from './core/errors';
@@ -68,6 +69,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   // Retention is applied at start and then daily.
   const retain = () => applyRetention(workspace);
   retain();
+  // Provider errors logged before redaction (or before the key they quote was stored).
+  redactLoggedErrors(workspace);
   const retention = setInterval(retain, 86_400_000).unref();
   const saved = workspace.store.settings.get<ApiSettings>('api') ?? { enabled: true, port: DEFAULT_API_PORT };
   const bindHost = options.host ?? '127.0.0.1';

@@ -97,7 +97,11 @@ export function saveIntegration(ctx: Ctx, input: z.output<typeof SaveIntegration
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
-  ctx.store.tx(() => ctx.store.integrations.save(record));
+  ctx.store.tx(() => {
+    ctx.store.integrations.save(record);
+    // A new key may be quoted in errors logged before it was stored: look through them again.
+    if (input.apiKey?.trim()) ctx.store.settings.set(REDACTED_UP_TO_KEY, 0);
+  });
   return toView(ctx, ctx.store.integrations.get(record.id)!);
 }
 
@@ -127,7 +131,7 @@ function openKey(ctx: Ctx, record: IntegrationRecord): string | null {
  * Every provider key this workspace holds, decrypted (keys that cannot be opened here are
  * skipped): what redactSecrets looks for in a provider's error before anyone sees it.
  */
-export function providerSecrets(ctx: Ctx): string[] {
+export function providerSecrets(ctx: Pick<Ctx, 'store' | 'runtime'>): string[] {
   const keys: string[] = [];
   for (const record of ctx.store.integrations.list()) {
     if (!record.apiKey) continue;
@@ -138,6 +142,36 @@ export function providerSecrets(ctx: Ctx): string[] {
     }
   }
   return keys;
+}
+
+/** Logs rewritten per transaction by redactLoggedErrors: short transactions, so runs keep logging meanwhile. */
+const REDACT_PAGE = 1_000;
+/** How far redactLoggedErrors got (a log seq); reset when a key is stored, so older logs are read again. */
+const REDACTED_UP_TO_KEY = 'logs.errorsRedactedUpTo';
+
+/**
+ * Provider errors logged before they were redacted at the source (or before the key they quote
+ * was stored) are redacted in place: every logged error text goes through redactSecrets with
+ * the keys stored now. Run by the host at start; `afterSeq` resumes (a setting remembers how
+ * far it got, so each log is read once). Returns the number of logs changed.
+ */
+export function redactLoggedErrors(ctx: Pick<Ctx, 'store' | 'runtime'>): number {
+  const { store } = ctx;
+  const secrets = providerSecrets(ctx);
+  let after = store.settings.get<number>(REDACTED_UP_TO_KEY) ?? 0;
+  let changed = 0;
+  for (;;) {
+    const page = store.logs.errorsAfter(after, REDACT_PAGE);
+    if (page.length === 0) break;
+    const rewritten = page.map((row) => ({ seq: row.seq, error: redactSecrets(row.error, secrets) })).filter((row, i) => row.error !== page[i]!.error);
+    after = page[page.length - 1]!.seq;
+    store.tx(() => {
+      store.logs.rewriteErrors(rewritten);
+      store.settings.set(REDACTED_UP_TO_KEY, after);
+    });
+    changed += rewritten.length;
+  }
+  return changed;
 }
 
 /** Tries the provider with the form's settings (the stored key when none is typed): lists its models. */

@@ -269,6 +269,11 @@ export function logsRepo(db: Db) {
   const unindexOld = db.prepare(`INSERT INTO run_logs_fts (run_logs_fts, rowid, variables, output)
     SELECT 'delete', seq, search_text(variables), search_text(output) FROM run_logs WHERE started_at < ? AND (variables IS NOT NULL OR output IS NOT NULL)`);
   const deleteOld = db.prepare('DELETE FROM run_logs WHERE started_at < ?');
+  // Error text is not in the text index, so rewriting it needs no reindexing.
+  const errorsAfter = db.prepare<[number, number], { seq: number; error: string }>(
+    "SELECT seq, error FROM run_logs WHERE seq > ? AND error IS NOT NULL ORDER BY seq LIMIT ?",
+  );
+  const setError = db.prepare('UPDATE run_logs SET error = ? WHERE seq = ?');
   // The terms of the text index, for expanding prefixes (a per-connection view, nothing stored).
   db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.run_logs_fts_terms USING fts5vocab(main, run_logs_fts, 'row')`);
   const termsFrom = db.prepare<[string, string, number], string>('SELECT term FROM temp.run_logs_fts_terms WHERE term >= ? AND term < ? LIMIT ?').pluck();
@@ -508,6 +513,12 @@ export function logsRepo(db: Db) {
         if (finished.length >= limit || rows.length < n) return finished.slice(0, limit);
       }
     },
+    /** Logged error texts in seq order, after `afterSeq`, a page of at most `limit`. */
+    errorsAfter: (afterSeq: number, limit: number) => errorsAfter.all(afterSeq, limit),
+    /** Replaces the error text of the given logs (seq -> text), in one transaction. */
+    rewriteErrors: db.transaction((rows: { seq: number; error: string }[]) => {
+      for (const row of rows) setError.run(row.error, row.seq);
+    }),
     /** Deletes logs that started before `before` (ms), keeping the text index in step. */
     purgeBefore: db.transaction((before: number): number => {
       unindexOld.run(before);

@@ -15,7 +15,7 @@ import { seedPrompt } from '../../../helpers/workspace';
 import { REDACTED, redactSecrets } from '../../../../src/main/core/integrations/redact-secrets';
 import { providerFailure } from '../../../../src/main/core/runs/run-errors';
 import { guardedFetch } from '../../../../src/main/core/integrations/guarded-fetch';
-import { saveIntegration, testIntegration } from '../../../../src/main/core/integrations/integrations';
+import { redactLoggedErrors, saveIntegration, testIntegration } from '../../../../src/main/core/integrations/integrations';
 import { startRun, watchRun } from '../../../../src/main/core/runs/run-service';
 import { getLog, resolveFilter } from '../../../../src/main/core/logs/logs-service';
 import { SaveIntegrationInput, TestIntegrationInput } from '../../../../src/shared/schemas/integrations';
@@ -210,5 +210,34 @@ describe('after every failed run', () => {
       expect(jsonl).not.toContain(key);
       for (const file of files) expect(file).not.toContain(key);
     }
+  });
+});
+
+describe('errors logged before redaction', () => {
+  it('are redacted in place at start, once, and again after a new key is stored', async () => {
+    const promptId = t.owner.store.prompts.getRowByName('greet')!.id;
+    const old = (id: string, error: string) => ({
+      id, promptId, promptName: 'greet', version: 1, source: 'api' as const, userId: t.owner.actor.id, keyLabel: 'k', model: 'openai-openai-compatible:echo',
+      status: 'error' as const, startedAt: Date.parse('2026-01-01T00:00:00Z'), latencyMs: 1, ttftMs: null, tokensIn: null, tokensOut: null,
+      dataLogging: 'full' as const, variableNames: '[]', variables: '{}', messages: '[]', output: '', outputChars: 0, error, conversationId: null,
+    });
+    const later = 'a-key-stored-later-42';
+    t.owner.store.logs.insertMany([
+      old('old-1', `local answered 401: Incorrect API key provided: ${KEYS.openai}`),
+      old('old-2', `local answered 401: bad key ${KEYS.plain}`),
+      old('old-3', `local answered 401: bad key ${later}`),
+      old('old-4', 'local answered 500: internal server error'),
+    ]);
+    expect(redactLoggedErrors(t.owner)).toBeGreaterThanOrEqual(2);
+    expect(getLog(t.owner, 'old-1').error).toBe('local answered 401: Incorrect API key provided: [redacted]');
+    expect(getLog(t.owner, 'old-2').error).toBe('local answered 401: bad key [redacted]');
+    expect(getLog(t.owner, 'old-3').error).toContain(later);
+    expect(getLog(t.owner, 'old-4').error).toBe('local answered 500: internal server error');
+    expect(redactLoggedErrors(t.owner)).toBe(0);
+    // The key is stored now: the logs are read again, and the one quoting it is cleaned.
+    saveIntegration(t.owner, SaveIntegrationInput.parse({ name: 'later', kind: 'openai-compatible', baseUrl: `${provider.url}/v1`, apiKey: later, models: ['echo'] }));
+    expect(redactLoggedErrors(t.owner)).toBe(1);
+    expect(getLog(t.owner, 'old-3').error).toBe('local answered 401: bad key [redacted]');
+    expect(await exported('jsonl')).not.toContain(later);
   });
 });
