@@ -31,6 +31,9 @@ export function stripEnclosingQuotes(text: string): string {
   return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
 }
 
+const firstVersionOnly = (version: number) =>
+  new AppError('not_found', `A new prompt starts at version 1: version ${version} not found`, 'version');
+
 /**
  * Seed 001 `PUT /api/prompts/{name}`: creates the prompt (the caller owns it) or updates the
  * targeted version (default: latest). An immutable target (published, archived, committed,
@@ -48,7 +51,7 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
   ctx.store.tx(() => {
     const existing = ctx.store.prompts.getRowByName(input.name);
     if (!existing) {
-      if (input.version !== undefined && input.version !== 1) throw new AppError('not_found', `A new prompt starts at version 1: version ${input.version} not found`, 'version');
+      if (input.version !== undefined && input.version !== 1) throw firstVersionOnly(input.version);
       createPrompt(ctx, { name: input.name, title: input.name, description: input.description, tags: [], slashCommand: null });
       saveVersion(ctx, { name: input.name, template, variables: [], modelSettings: { models: input.models }, commitMessage: '' });
       return;
@@ -62,8 +65,12 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
       if (error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden')) throw noUpdatePermission();
       throw error;
     }
+    // A prompt no version was ever saved for (made in the app, or by seed 004's create) is as
+    // new: this PUT saves its version 1, `version=1` included, as for a prompt it creates.
+    const neverSaved = ctx.store.versions.highWater(row.id) === 0;
+    if (neverSaved && input.version !== undefined && input.version !== 1) throw firstVersionOnly(input.version);
     updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
-    const number = input.version ?? row.latest_version;
+    const number = neverSaved ? null : (input.version ?? row.latest_version);
     // versionOf: a deleted number answers 404 here too, never a fresh version under that number.
     const target = number !== null ? versionOf(ctx, row, number) : undefined;
     const models = input.models.length > 0 ? input.models : (target?.modelSettings.models ?? []);
