@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { ApiEnv } from '../env';
-import { parseWith } from '../body';
+import { parseWith, versionQuery } from '../body';
 import { ListLogsInput } from '../../../shared/schemas/logs';
 import { getLog, listLogs } from '../../core/logs/logs-service';
 import { requireApiScope } from '../../core/keys/keys-service';
@@ -18,7 +18,8 @@ export const logsRoutes = new Hono<ApiEnv>()
       prompt: c.req.query('prompt'),
       source: many('source'),
       status: many('status'),
-      version: c.req.query('version'),
+      // The one version-number parser of every door: `?version=0x2` or `2.0` is a 400, not version 2.
+      version: versionQuery(c, 'version'),
       userId: c.req.query('member') ?? c.req.query('userId'),
       model: c.req.query('model'),
       from: c.req.query('from'),

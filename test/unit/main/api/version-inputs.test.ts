@@ -64,6 +64,7 @@ const TEXT_DOORS: Door[] = [
   ['respan PATCH version', 'version', (v) => t.call('PATCH', `/compat/respan/api/prompts/${id}/versions/${v}/`, { description: 'd' })],
   ['respan DELETE version', 'version', (v) => t.call('DELETE', `/compat/respan/api/prompts/${id}/versions/${v}/`)],
   ['respan commit', 'version', (v) => t.call('POST', `/compat/respan/api/prompts/${id}/versions/${v}/commit/`)],
+  ['logs filter ?version=', 'version', (v) => t.call('GET', `/api/v1/logs?version=${v}`)],
   ['conductor PUT ?version=', 'version', (v) => t.call('PUT', `/compat/conductor/api/prompts/vin?description=d&version=${v}`, undefined, text)],
 ];
 
