@@ -50,6 +50,19 @@ test('chat: a rate-limited run says when to retry; a provider quoting the key sh
   await screenshot(page, 'chat-key-redacted');
 });
 
+test('test panel: a rate-limited model says when to retry', async ({ page, server, provider }) => {
+  await openApp(page, server);
+  await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['error-429'] });
+  await newPrompt(page, { name: 'limited', title: 'Limited model' }, 'Say hello');
+  await saveVersion(page, 'v1', 1);
+  const panel = page.getByRole('region', { name: 'Test', exact: true });
+  await panel.getByRole('checkbox', { name: 'fake:error-429' }).check();
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(panel.getByRole('article', { name: 'Result from fake:error-429' })).toContainText('retry after 7 s');
+  await panel.getByRole('heading', { name: 'Results' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'test-panel-rate-limited');
+});
+
 // A zone whose calendar date differs from UTC's right now (Pago Pago is UTC-11 and Kiritimati
 // UTC+14, so one of them always does), so a UTC day and the user's day are different days.
 const utcHour = new Date().getUTCHours();
