@@ -22,6 +22,11 @@ export interface Ctx {
   runtime: Runtime;
   /** Set for HTTP API calls: API exposure, key scopes and keyless access apply. */
   via?: ApiVia;
+  /**
+   * A browser session signed in (or switched with consent) with API keys: the keys it rests on.
+   * A key made in it is bounded by them as by a calling key (see keys-service `withinCallerKey`).
+   */
+  sessionKeys?: readonly ApiKeyInfo[];
 }
 
 export const nowIso = (ctx: { clock: Clock }) => ctx.clock.now().toISOString();

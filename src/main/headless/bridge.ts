@@ -11,7 +11,7 @@ import { AppError } from '../core/errors';
 import type { Ctx } from '../core/context';
 import { dispatch, isChannel, type createHandlers } from '../core/handlers';
 import type { Workspace } from '../core/workspace';
-import type { Session, SessionRegistry } from '../core/sessions/session-registry';
+import { groundsOf, type Session, type SessionRegistry } from '../core/sessions/session-registry';
 import { grantSwitch } from '../core/sessions/member-switch';
 import { redeemLoginLink, sessionStillValid, signInWithKey } from '../core/sessions/sign-in';
 import { loginSecretOf, SignInInput } from '../../shared/schemas/session';
@@ -47,8 +47,16 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
     }
     return session;
   };
+  /** A session as a service context, with the keys it rests on (a key made in it is bounded by them). */
+  const ctxOf = (session: Session): Ctx => {
+    const sessionKeys = groundsOf(session).flatMap((g) => {
+      const key = g.keyId === null ? undefined : workspace.store.keys.get(g.keyId);
+      return key ? [key] : [];
+    });
+    return { ...workspace.as(session.userId), sessionKeys };
+  };
   /** The caller's session as a service context. */
-  const sessionCtx = (c: Context<ApiEnv>): Ctx => workspace.as(callerSession(c).userId);
+  const sessionCtx = (c: Context<ApiEnv>): Ctx => ctxOf(callerSession(c));
 
   app.post('/bridge/sign-in', async (c) => {
     const input = await readJson(c, SignInInput);
@@ -87,7 +95,7 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
 
   app.post('/bridge/:channel', async (c) => {
     const session = callerSession(c);
-    const ctx = workspace.as(session.userId);
+    const ctx = ctxOf(session);
     const channel = c.req.param('channel');
     if (!isChannel(channel)) throw new AppError('not_found', `Unknown call ${channel}`);
     const input = await readJson(c, z.unknown());

@@ -29,13 +29,29 @@ function expiryOf(value: string | null | undefined, now: Date): string | null {
 }
 
 /**
+ * What a call's keys allow a new key: the scopes all of them have and the earliest expiry. Over
+ * the API, the calling key; in a browser session, the keys it was signed in or switched with
+ * ({@link Ctx.sessionKeys}); null when no key stands behind the call (the desktop, the printed link).
+ */
+function callerKeyBound(ctx: Ctx): { scopes: KeyScope[]; expiresAt: string | null } | null {
+  const keys = ctx.via?.key ? [ctx.via.key] : (ctx.sessionKeys ?? []);
+  if (keys.length === 0) return null;
+  const expiries = keys.map((k) => k.expiresAt).filter((e): e is string => e !== null);
+  return {
+    scopes: KEY_SCOPES.filter((s) => keys.every((k) => k.scopes.includes(s))),
+    expiresAt: expiries.length === 0 ? null : expiries.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)),
+  };
+}
+
+/**
  * The scopes and expiry a new key may have. In the app (no key) any; over the API, a key never
  * mints a wider key: at most the calling key's scopes (403 on `scopes` otherwise) and an expiry no
  * later than its own (403 on `expiresAt`). Left out, they default to the calling key's (or every
- * scope and no expiry in the app).
+ * scope and no expiry in the app). A browser session signed in with a key is bound the same way
+ * by that key (and by a consent key it was switched with), so signing in never lengthens a key's life.
  */
 export function withinCallerKey(ctx: Ctx, scopes: readonly KeyScope[] | undefined, expiresAt: string | null): { scopes: KeyScope[]; expiresAt: string | null } {
-  const caller = ctx.via?.key;
+  const caller = callerKeyBound(ctx);
   if (!caller) return { scopes: [...(scopes ?? KEY_SCOPES)], expiresAt };
   const wanted = scopes ?? caller.scopes;
   const extra = wanted.filter((s) => !caller.scopes.includes(s));
@@ -45,7 +61,9 @@ export function withinCallerKey(ctx: Ctx, scopes: readonly KeyScope[] | undefine
   if (caller.expiresAt === null) return { scopes: [...wanted], expiresAt };
   if (expiresAt === null) return { scopes: [...wanted], expiresAt: caller.expiresAt };
   if (Date.parse(expiresAt) > Date.parse(caller.expiresAt)) {
-    throw new AppError('forbidden', `A key made with this API key must expire by ${caller.expiresAt}, when this key does`, 'expiresAt');
+    const made = ctx.via?.key ? 'with this API key' : 'in this session';
+    const whose = ctx.via?.key ? 'this key does' : 'the API key it was signed in with does';
+    throw new AppError('forbidden', `A key made ${made} must expire by ${caller.expiresAt}, when ${whose}`, 'expiresAt');
   }
   return { scopes: [...wanted], expiresAt };
 }

@@ -131,3 +131,34 @@ describe('a switched session ends with what it was switched from', () => {
     expect(await works(adminToken)).toBe(true);
   });
 });
+
+describe('a session signed in with a key makes no key that outlives it', () => {
+  const expiring = (user: User, expiresAt: string) =>
+    createKey(host.workspace.as(host.workspace.owner.id), { userEmail: user.email, label: `e${n++}`, expiresAt });
+  const createIn = async (token: string, input: Record<string, unknown>) => (await bridgeCall(token, 'keys:create', input)).json();
+
+  it('a key made in the session expires no later than the key it signed in with (left out: the same expiry)', async () => {
+    const k = expiring(bob, '2099-01-01');
+    const tab = await signIn(k.key);
+    expect(await createIn(tab, { userEmail: bob.email, label: 'default' })).toMatchObject({ ok: true, value: { info: { expiresAt: k.info.expiresAt } } });
+    expect(await createIn(tab, { userEmail: bob.email, label: 'sooner', expiresAt: '2098-01-01' })).toMatchObject({ ok: true });
+    expect(await createIn(tab, { userEmail: bob.email, label: 'later', expiresAt: '2100-01-01' })).toMatchObject({ ok: false, error: { code: 'forbidden', field: 'expiresAt' } });
+    // Switching to yourself changes nothing.
+    const self = await switchTo(tab, { userId: bob.id });
+    expect(await createIn(self, { userEmail: bob.email, label: 'self' })).toMatchObject({ ok: true, value: { info: { expiresAt: k.info.expiresAt } } });
+  });
+
+  it("acting as an admin with the admin's expiring key makes no key past that expiry, for anyone", async () => {
+    const bobTab = await signIn(keyFor(bob).key);
+    const consent = expiring(admin, '2098-06-30');
+    const asAdmin = await switchTo(bobTab, { userId: admin.id, key: consent.key });
+    for (const who of [admin, bob]) {
+      expect(await createIn(asAdmin, { userEmail: who.email, label: 'x' })).toMatchObject({ ok: true, value: { info: { expiresAt: consent.info.expiresAt } } });
+      expect(await createIn(asAdmin, { userEmail: who.email, label: 'y', expiresAt: '2099-01-01' })).toMatchObject({ ok: false, error: { field: 'expiresAt' } });
+    }
+  });
+
+  it('sessions without a key (the printed link, a sign-in link) choose freely', async () => {
+    expect(await createIn(adminToken, { userEmail: bob.email, label: 'free' })).toMatchObject({ ok: true, value: { info: { expiresAt: null } } });
+  });
+});
