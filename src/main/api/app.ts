@@ -43,6 +43,11 @@ export interface ApiAppOptions {
   mount?: (app: Hono<ApiEnv>) => void;
 }
 
+/** True for the error Node raises on reading a request whose client closed the connection. */
+function clientAborted(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'ECONNRESET' && error.message === 'aborted';
+}
+
 /** The HTTP API: health, then key-authenticated `/api/v1`. Host/Origin are checked before this runs. */
 export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_LIMITS }: ApiAppOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -93,6 +98,9 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
     if (error instanceof AppError) {
       return problemResponse(error.toJSON(), error.retryAfter === undefined ? {} : { 'Retry-After': String(error.retryAfter) });
     }
+    // The client went away while its body was being read (a Content-Length it never sent, a
+    // closed tab): its fault, not a crash, and there is no one left to answer.
+    if (clientAborted(error)) return problemResponse({ code: 'invalid_input', message: 'The request ended before its body arrived' });
     console.error('[api]', error);
     return problemResponse(toErrorShape(error));
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestHost, expectProblem, type TestHost } from '../../../helpers/host';
+import { connect } from 'node:net';
 import { http } from '../../../helpers/http';
 
 /**
@@ -55,6 +56,28 @@ describe('request targets the adapter refuses', () => {
     // Well-formed escapes still mean what they say.
     const ok = await http(t.port, 'GET', '/api/v1/prompts?query=%C3%A9t%C3%A9%20100%25', { headers: { authorization: `Bearer ${t.key}` } });
     expect(ok.status).toBe(200);
+  });
+
+  it('a client that closes the connection before its body arrived is not logged as an internal error', async () => {
+    const errors = vi.spyOn(console, 'error');
+    for (const path of ['/api/v1/prompts/x/render', '/api/v1/prompts', '/compat/respan/api/prompts/']) {
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(t.port, '127.0.0.1', () => {
+          socket.write(
+            `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\nAuthorization: Bearer ${t.key}\r\n` +
+              'Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"variables":',
+          );
+          // Let the server start reading the body, then go away without the rest.
+          setImmediate(() => http(t.port, 'GET', '/api/v1/health').then(() => socket.destroy(), reject));
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', reject);
+      });
+    }
+    // A few round trips so the server has handled each closed socket before we look.
+    for (let i = 0; i < 5; i++) await http(t.port, 'GET', '/api/v1/health');
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
   });
 
   it('a backslash after the query is not in the path and is served as usual', async () => {
