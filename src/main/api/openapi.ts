@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CreatePromptInput, RenderInput, SaveVersionInput, SetApiSettingsInput, UpdatePromptInput, UpdateVersionInput } from '../../shared/schemas/prompts';
-import { PromoteInput } from '../../shared/schemas/versions';
+import { PromoteInput, VersionNumberSchema } from '../../shared/schemas/versions';
 import { AddShareInput, SetSharingLevelInput } from '../../shared/schemas/sharing';
 import { AddUserInput, CreateKeyInput } from '../../shared/schemas/users';
 import { RunApiBody } from '../../shared/schemas/runs';
@@ -52,12 +52,12 @@ export const NATIVE_OPERATIONS: Operation[] = [
   { method: 'patch', path: '/api/v1/prompts/{name}/versions/{number}', summary: 'Edit a draft in place (409 when immutable)', tag: 'versions', body: UpdateVersionInput.omit({ name: true, number: true }), responses: { 200: 'The version', ...WRITE_ERRORS } },
   { method: 'delete', path: '/api/v1/prompts/{name}/versions/{number}', summary: 'Delete a version (not the published or pinned one)', tag: 'versions', responses: { 204: 'Deleted', ...WRITE_ERRORS } },
   { method: 'post', path: '/api/v1/prompts/{name}/versions/{number}/commit', summary: 'Make a version read-only', tag: 'versions', responses: { 200: 'The version', ...WRITE_ERRORS } },
-  { method: 'post', path: '/api/v1/prompts/{name}/versions/{number}/promote', summary: 'Promote to production with notes', tag: 'versions', body: PromoteInput.omit({ name: true, number: true }), responses: { 200: 'The promotion', ...WRITE_ERRORS } },
+  { method: 'post', path: '/api/v1/prompts/{name}/versions/{number}/promote', summary: 'Promote to production with notes (the version already in production: 200 with the promotion that published it, nothing recorded)', tag: 'versions', body: PromoteInput.omit({ name: true, number: true }), responses: { 200: 'The promotion', ...WRITE_ERRORS } },
   { method: 'post', path: '/api/v1/prompts/{name}/versions/{number}/unarchive', summary: 'Return an archived version to draft', tag: 'versions', responses: { 200: 'The version', ...WRITE_ERRORS } },
   { method: 'get', path: '/api/v1/prompts/{name}/compare', summary: 'Compare two versions', tag: 'versions', query: { from: 'Older version number', to: 'Newer version number' }, responses: { 200: 'Word diff and changed settings', ...ERRORS } },
   { method: 'get', path: '/api/v1/prompts/{name}/promotions', summary: 'Promotion history, newest first', tag: 'versions', query: { user: 'Promoted by (member id)', from: 'From, inclusive: YYYY-MM-DD (a UTC day) or a date-time with its offset; no offset: 400', to: 'To, inclusive (a bare date is its whole UTC day)' }, responses: { 200: '{ items }', ...ERRORS } },
   { method: 'get', path: '/api/v1/prompts/{name}/deployment', summary: 'What the API serves: pinned, published or newest', tag: 'versions', responses: { 200: 'The deployment', ...ERRORS } },
-  { method: 'put', path: '/api/v1/prompts/{name}/deployment', summary: 'Pin the API deployment to a version, or null to follow promotions', tag: 'versions', body: z.object({ pinnedVersion: z.number().int().min(1).nullable() }), responses: { 200: 'The deployment', ...WRITE_ERRORS } },
+  { method: 'put', path: '/api/v1/prompts/{name}/deployment', summary: 'Pin the API deployment to a version, or null to follow promotions', tag: 'versions', body: z.object({ pinnedVersion: VersionNumberSchema.nullable() }), responses: { 200: 'The deployment', ...WRITE_ERRORS } },
   { method: 'get', path: '/api/v1/prompts/{name}/sharing', summary: 'Sharing level and shares', tag: 'sharing', responses: { 200: 'Sharing', ...ERRORS } },
   { method: 'put', path: '/api/v1/prompts/{name}/sharing', summary: 'Set the sharing level', tag: 'sharing', body: SetSharingLevelInput.omit(name), responses: { 200: 'Sharing', ...WRITE_ERRORS } },
   { method: 'post', path: '/api/v1/prompts/{name}/shares', summary: 'Share with a member (view, run or edit)', tag: 'sharing', body: AddShareInput.omit(name), responses: { 201: 'Sharing', ...WRITE_ERRORS } },
