@@ -14,6 +14,8 @@ export interface Runtime {
   runs: RunRegistry;
   logs: LogWriter;
   exports: ExportJobs;
+  /** Told when a member is deactivated, after it is saved (the headless bridge ends their browser sessions for good). */
+  deactivations: Set<(userId: string) => void>;
 }
 
 export interface RuntimeOptions {
@@ -32,5 +34,6 @@ export function createRuntime(store: Store, options: RuntimeOptions): Runtime {
     runs: new RunRegistry(),
     logs: createLogWriter(store),
     exports: new ExportJobs(options.exportsDir ?? join(options.dataDir, 'exports')),
+    deactivations: new Set(),
   };
 }

@@ -36,6 +36,8 @@ export interface BridgeOptions {
 export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
   const { workspace, sessions } = opts;
   const throttle = new AuthThrottle(opts.failedSignInsPerMinute ?? DEFAULT_RATE_LIMITS.failedAuthPerMinute);
+  // A deactivated member's sessions end for good, even if no request comes before reactivation.
+  workspace.runtime.deactivations.add((userId) => sessions.endMember(userId));
 
   /** The caller's session; it ends once its member is deactivated or its key revoked (or those of the session it was switched from). */
   const callerSession = (c: Context<ApiEnv>): Session => {

@@ -81,6 +81,13 @@ export class SessionRegistry {
     return this.get(token).userId;
   }
 
+  /** Ends every session acting as `userId` or switched from one of theirs (the member was deactivated). */
+  endMember(userId: string): void {
+    for (const [id, session] of this.sessions) {
+      if (session.userId === userId || session.from.some((g) => g.userId === userId)) this.sessions.delete(id);
+    }
+  }
+
   /** Ends one session (sign out). */
   end(token: string | undefined): void {
     if (token) this.sessions.delete(SessionRegistry.id(token));

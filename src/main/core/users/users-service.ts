@@ -37,10 +37,19 @@ export function addUser(ctx: Ctx, input: z.output<typeof AddUserInput>): User {
   return ctx.store.tx(() => insertUser(ctx.store, ctx.clock, { ...input, email: admitMemberEmail(ctx.store, input.email) }));
 }
 
-/** Deactivation takes effect at once: the member's keys and session stop working. */
+/**
+ * Deactivation takes effect at once: the member's keys stop working until they are reactivated,
+ * and their sessions end for good (reactivating brings no session back).
+ */
 export function setUserActive(ctx: Ctx, userId: string, isActive: boolean): User {
   assertAdmin(ctx.actor);
   requireApiScope(ctx, 'admin');
+  const user = changeActive(ctx, userId, isActive);
+  if (!isActive) for (const ended of ctx.runtime.deactivations ?? []) ended(userId);
+  return user;
+}
+
+function changeActive(ctx: Ctx, userId: string, isActive: boolean): User {
   const { store } = ctx;
   return store.tx(() => {
     const user = store.users.get(userId);

@@ -132,6 +132,32 @@ describe('a switched session ends with what it was switched from', () => {
   });
 });
 
+describe('deactivation ends sessions for good', () => {
+  it('a session of a member deactivated, then reactivated, stays ended (also one switched from it)', async () => {
+    const erin = addUser(host.workspace.as(host.workspace.owner.id), AddUserInput.parse({ email: 'erin@example.com', name: 'Erin' }));
+    const viaKey = await signIn(keyFor(erin).key);
+    const self = await switchTo(viaKey, { userId: erin.id });
+    const adminAsErin = await switchTo(adminToken, { userId: erin.id });
+    // No request arrives while Erin is deactivated: reactivation must not bring the sessions back.
+    await setActive(erin, false);
+    await setActive(erin, true);
+    for (const token of [viaKey, self, adminAsErin]) expect(await works(token)).toBe(false);
+    // Over the API too (PATCH /api/v1/members/{id}), and a new sign-in works afterwards.
+    const again = await signIn(keyFor(erin).key);
+    const ownerKey = keyFor(host.workspace.owner).key;
+    const patch = (isActive: boolean) =>
+      http(port, 'PATCH', `/api/v1/members/${erin.id}`, {
+        headers: { authorization: `Bearer ${ownerKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ isActive }),
+      });
+    expect((await patch(false)).status).toBe(200);
+    expect((await patch(true)).status).toBe(200);
+    expect(await works(again)).toBe(false);
+    expect(await works(await signIn(keyFor(erin).key))).toBe(true);
+    expect(await works(adminToken)).toBe(true);
+  });
+});
+
 describe('a session signed in with a key makes no key that outlives it', () => {
   const expiring = (user: User, expiresAt: string) =>
     createKey(host.workspace.as(host.workspace.owner.id), { userEmail: user.email, label: `e${n++}`, expiresAt });
