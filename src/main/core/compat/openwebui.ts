@@ -5,6 +5,10 @@ import { updatePrompt } from '../prompts/prompts-service';
 import { mayReadBack } from '../sharing/read-back';
 import { saveVersion, servedNumber } from '../versions/versions-service';
 import { promoteVersion } from '../versions/lifecycle';
+import { inSeedFields } from './seed-fields';
+
+/** Seed 003's names for what the core calls the template: the body's `content`. */
+const OPENWEBUI_FIELDS = [['template.text', 'content']] as const;
 import { requirePrompt } from '../sharing/access';
 import { addShare, removeShare } from '../sharing/sharing-service';
 import { templateText } from '../../../shared/template/template';
@@ -114,13 +118,15 @@ export function openWebUiUpdate(ctx: Ctx, id: string, input: OpenWebUiUpdate) {
       const held = latest?.status === 'draft' && latest.template.kind === 'text' && latest.template.text === input.content;
       const number = held
         ? latest.number
-        : saveVersion(ctx, {
-            name: row.name,
-            template: { kind: 'text', text: input.content },
-            variables: latest?.variables ?? [],
-            modelSettings: latest?.modelSettings ?? { models: [] },
-            commitMessage: input.commit_message ?? '',
-          }).number;
+        : inSeedFields(OPENWEBUI_FIELDS, () =>
+            saveVersion(ctx, {
+              name: row.name,
+              template: { kind: 'text', text: input.content },
+              variables: latest?.variables ?? [],
+              modelSettings: latest?.modelSettings ?? { models: [] },
+              commitMessage: input.commit_message ?? '',
+            }),
+          ).number;
       if (input.is_production) promoteVersion(ctx, { name: row.name, number, notes: input.commit_message ?? '' });
     }
     // The write's own result, decided before writing: no read check after it that would roll

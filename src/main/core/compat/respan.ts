@@ -4,6 +4,10 @@ import { invalid, promptNotFound } from '../errors';
 import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { deployedNumber, getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiveVersion, updateVersion } from '../versions/lifecycle';
+import { inSeedFields } from './seed-fields';
+
+/** Seed 004's names for what the core calls the template: the body's `messages`. */
+const RESPAN_FIELDS = [['template.messages', 'messages']] as const;
 import { requirePrompt } from '../sharing/access';
 import { mayReadBack, writtenVersion } from '../sharing/read-back';
 import { ListPromptsInput, type WrittenVersion } from '../../../shared/schemas/prompts';
@@ -157,13 +161,15 @@ export function respanSummary(ctx: Ctx, input: z.output<typeof RespanListSchema>
 
 export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeof RespanVersionSchema>) {
   const row = resolve(ctx, ref);
-  const version = saveVersion(ctx, {
-    name: row.name,
-    template: toTemplate(input.messages),
-    variables: [],
-    modelSettings: { models: modelsFrom(input.model), temperature: input.temperature, maxTokens: input.max_tokens },
-    commitMessage: input.description ?? '',
-  });
+  const version = inSeedFields(RESPAN_FIELDS, () =>
+    saveVersion(ctx, {
+      name: row.name,
+      template: toTemplate(input.messages),
+      variables: [],
+      modelSettings: { models: modelsFrom(input.model), temperature: input.temperature, maxTokens: input.max_tokens },
+      commitMessage: input.description ?? '',
+    }),
+  );
   return respanVersion(ctx, ctx.store.prompts.getRowById(row.id)!, version);
 }
 
@@ -185,20 +191,22 @@ export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input
   const current = getVersion(ctx, row.name, number, 'edit');
   const reason = immutableReason(current, row.pinned_version);
   if (reason) throw invalid(`${reason}: create a new version instead`, 'version');
-  const version = updateVersion(ctx, {
-    name: row.name,
-    number,
-    template: input.messages ? toTemplate(input.messages) : undefined,
-    modelSettings:
-      input.model !== undefined || input.temperature !== undefined || input.max_tokens !== undefined
-        ? {
-            models: input.model !== undefined ? modelsFrom(input.model) : current.modelSettings.models,
-            temperature: input.temperature ?? current.modelSettings.temperature,
-            maxTokens: input.max_tokens ?? current.modelSettings.maxTokens,
-          }
-        : undefined,
-    commitMessage: input.description ?? undefined,
-  });
+  const version = inSeedFields(RESPAN_FIELDS, () =>
+    updateVersion(ctx, {
+      name: row.name,
+      number,
+      template: input.messages ? toTemplate(input.messages) : undefined,
+      modelSettings:
+        input.model !== undefined || input.temperature !== undefined || input.max_tokens !== undefined
+          ? {
+              models: input.model !== undefined ? modelsFrom(input.model) : current.modelSettings.models,
+              temperature: input.temperature ?? current.modelSettings.temperature,
+              maxTokens: input.max_tokens ?? current.modelSettings.maxTokens,
+            }
+          : undefined,
+      commitMessage: input.description ?? undefined,
+    }),
+  );
   return respanVersion(ctx, row, version);
 }
 
