@@ -28,6 +28,12 @@ export interface Session {
 export const SESSION_IDLE_MS = 24 * 3_600_000;
 /** Sessions kept at most; past it the least recently used one ends, so memory stays bounded. */
 export const MAX_SESSIONS = 10_000;
+/**
+ * Sessions one member may have started (signing in, or switching from one of theirs); past it
+ * their own least recently used one ends. So a member signing in in a loop cannot push every
+ * other member's sessions (the owner's printed link among them) out of {@link MAX_SESSIONS}.
+ */
+export const MAX_SESSIONS_PER_MEMBER = 100;
 
 /**
  * Browser sessions of the headless UI, kept server-side: each token stands for exactly one
@@ -50,9 +56,13 @@ export class SessionRegistry {
   create(userId: string, keyId: string | null = null, from?: Session): string {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
+    const session: Session = { userId, keyId, from: from ? groundsOf(from) : [], createdAt: now, usedAt: now };
     // A Map keeps insertion order and get() re-inserts, so the first entry is the least recently used.
+    const starter = startedBy(session);
+    const theirs = [...this.sessions].filter(([, s]) => startedBy(s) === starter);
+    if (theirs.length >= MAX_SESSIONS_PER_MEMBER) this.sessions.delete(theirs[0]![0]);
     while (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
-    this.sessions.set(SessionRegistry.id(token), { userId, keyId, from: from ? groundsOf(from) : [], createdAt: now, usedAt: now });
+    this.sessions.set(SessionRegistry.id(token), session);
     return token;
   }
 
@@ -97,6 +107,9 @@ export class SessionRegistry {
     return createHash('sha256').update(token).digest('base64url');
   }
 }
+
+/** The member who started a session's chain: who signed in, before any switch. */
+const startedBy = (session: Session): string => session.from[0]?.userId ?? session.userId;
 
 /** Everything a session rests on: its own member and key, and those of the sessions it was switched from (each once). */
 export function groundsOf(session: Pick<Session, 'userId' | 'keyId' | 'from'>): SessionGround[] {

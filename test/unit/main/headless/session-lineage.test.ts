@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startHost, type Host } from '../../../../src/main/host';
 import { mountBridge } from '../../../../src/main/headless/bridge';
 import { mountRendererFiles } from '../../../../src/main/headless/renderer-files';
-import { SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
+import { MAX_SESSIONS, MAX_SESSIONS_PER_MEMBER, SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { addUser } from '../../../../src/main/core/users/users-service';
 import { AddUserInput, type User } from '../../../../src/shared/schemas/users';
@@ -186,5 +186,29 @@ describe('a session signed in with a key makes no key that outlives it', () => {
 
   it('sessions without a key (the printed link, a sign-in link) choose freely', async () => {
     expect(await createIn(adminToken, { userEmail: bob.email, label: 'free' })).toMatchObject({ ok: true, value: { info: { expiresAt: null } } });
+  });
+});
+
+describe('one member cannot push everyone else out of the session store', () => {
+  it("a member signing in over and over ends only their own oldest sessions, never the owner's printed link", () => {
+    const sessions = new SessionRegistry();
+    const ownerLink = sessions.create('owner');
+    const carolTab = sessions.create('carol', 'carol-key');
+    const bobFirst = sessions.create('bob', 'bob-key');
+    for (let i = 0; i < MAX_SESSIONS + 500; i++) sessions.create('bob', 'bob-key');
+    expect(sessions.memberOf(ownerLink)).toBe('owner');
+    expect(sessions.memberOf(carolTab)).toBe('carol');
+    expect(() => sessions.memberOf(bobFirst)).toThrowError(/Sign in again/);
+    expect(sessions.size).toBeLessThanOrEqual(2 + MAX_SESSIONS_PER_MEMBER);
+  });
+
+  it('switching counts against the member who started the chain, not the one switched to', () => {
+    const sessions = new SessionRegistry();
+    const carolTab = sessions.create('carol', 'carol-key');
+    const bobTab = sessions.create('bob', 'bob-key');
+    const parent = { userId: 'bob', keyId: 'bob-key', from: [], createdAt: 0, usedAt: 0 };
+    for (let i = 0; i < MAX_SESSIONS_PER_MEMBER * 3; i++) sessions.create('carol', 'carol-consent', parent);
+    expect(sessions.memberOf(carolTab)).toBe('carol');
+    expect(() => sessions.memberOf(bobTab)).toThrowError(/Sign in again/);
   });
 });
