@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { chmodPrivate, ensurePrivateDir, partialPathFor, PRIVATE_FILE_MODE, syncFolder } from '../../store/private-files';
 import { storageErrorOf } from '../../store/storage-errors';
 import type { Ctx } from '../context';
-import { notFound } from '../errors';
+import { AppError, notFound } from '../errors';
 import type { Cursor, LogQuery, LogRow } from '../../store/repos/logs-repo';
 import type { EXPORT_FORMATS, LogExportStatus } from '../../../shared/schemas/logs';
 
@@ -115,10 +115,17 @@ export class ExportJobs {
     return this.view(job);
   }
 
-  /** The finished file of the caller's export, for the headless download route. */
+  /**
+   * The finished file of the caller's export, for the headless download route. A file removed
+   * since (by hand, or a cleanup) is a 404 saying so: streaming it answered 200 with an empty
+   * body, a download indistinguishable from an export with no rows.
+   */
   file(ctx: Ctx, exportId: string): { path: string; fileName: string; format: Format } {
     const job = this.jobs.get(exportId);
     if (!job || job.ownerId !== ctx.actor.id || job.state !== 'done') throw notFound('Export');
+    if (!statSync(job.path!, { throwIfNoEntry: false })?.isFile()) {
+      throw new AppError('not_found', 'The export file is no longer on disk: export again');
+    }
     return { path: job.path!, fileName: job.fileName, format: job.format };
   }
 
