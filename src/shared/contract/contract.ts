@@ -32,7 +32,7 @@ import { IntegrationRefInput, SaveIntegrationInput, TestIntegrationInput } from 
 import type { Integration, IntegrationTestResult, SecretStorageInfo } from '../schemas/integrations';
 import { DeleteTestCaseInput, RunRefInput, SaveTestCaseInput, SetDataLoggingInput, StartRunInput, WatchRunInput } from '../schemas/runs';
 import type { RunProgress, RunStarted, RunnablePrompt, TestCase } from '../schemas/runs';
-import { ExportLogsInput, ExportRefInput, ListLogsInput, LogFilterSchema, LogRefInput, RateRunInput, RetentionInput } from '../schemas/logs';
+import { ExportLogsInput, ExportRefInput, ListLogsInput, LogRefInput, LogStatsInput, RateRunInput, RetentionInput } from '../schemas/logs';
 import type { LogDetail, LogExportStatus, LogPage, LogSettings, LogStats } from '../schemas/logs';
 
 const NoInput = z.object({}).strict().default({});
@@ -88,7 +88,7 @@ export const CONTRACT = {
   'testcases:delete': DeleteTestCaseInput,
   'logs:list': ListLogsInput,
   'logs:get': LogRefInput,
-  'logs:stats': LogFilterSchema,
+  'logs:stats': LogStatsInput,
   'logs:rate': RateRunInput,
   'logs:export': ExportLogsInput,
   'logs:export-status': ExportRefInput,

@@ -24,6 +24,12 @@ export const LogFilterSchema = z.object({
 });
 export type LogFilter = z.input<typeof LogFilterSchema>;
 
+/** The charts' input: the filter, and the IANA time zone whose calendar days the per-day counts follow (UTC when left out). */
+export const LogStatsInput = LogFilterSchema.extend({
+  tz: z.string().max(64).optional(),
+});
+export type LogStatsInput = z.input<typeof LogStatsInput>;
+
 export const ListLogsInput = LogFilterSchema.extend({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

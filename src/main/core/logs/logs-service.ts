@@ -20,6 +20,7 @@ import type {
   RateRunInput,
 } from '../../../shared/schemas/logs';
 import { parseInstant } from '../../../shared/schemas/instant';
+import { zoneDays } from './zone-days';
 
 export type LogFilterParsed = z.output<typeof LogFilterSchema>;
 
@@ -202,22 +203,27 @@ function percentile(sorted: number[], p: number): number | null {
  * Where the newest `sample` runs begin, from the per-day counts: the latency query then reads
  * those days only instead of walking back through every older row that fails the filter.
  */
-function sampleStart(days: { day: number; runs: number }[], sample: number): number | null {
+function sampleStart(days: { start: number; runs: number }[], sample: number): number | null {
   let runs = 0;
   for (let i = days.length - 1; i >= 0; i--) {
     runs += days[i]!.runs;
-    if (runs >= sample) return i === 0 ? null : days[i]!.day * DAY_MS;
+    if (runs >= sample) return i === 0 ? null : days[i]!.start;
   }
   return null;
 }
 
-/** Counts and chart series over the filter: runs and errors per day, latency by version. */
-export function logStats(ctx: Ctx, filter: LogFilterParsed): LogStats {
+/**
+ * Counts and chart series over the filter: runs and errors per day (the calendar days of `tz`,
+ * the viewer's zone, UTC when left out), latency by version.
+ */
+export function logStats(ctx: Ctx, input: LogFilterParsed & { tz?: string }): LogStats {
+  const { tz, ...filter } = input;
+  const { grid, label } = zoneDays(tz);
   const query = resolveFilter(ctx, filter);
   const wantsErrors = !query.statuses || query.statuses.includes('error');
   // One pass counts runs and errors per day (the errors of the filter are its rows with status
   // 'error', the same rows the former second query with statuses ['error'] counted).
-  const perDay = ctx.store.logs.perDay(query);
+  const perDay = ctx.store.logs.perDay(query, grid);
   const total = perDay.reduce((sum, d) => sum + d.runs, 0);
   const since = sampleStart(perDay, LATENCY_SAMPLE);
   let samples = ctx.store.logs.latencies(query, LATENCY_SAMPLE, since);
@@ -241,7 +247,7 @@ export function logStats(ctx: Ctx, filter: LogFilterParsed): LogStats {
   return {
     total,
     errors: wantsErrors ? perDay.reduce((sum, d) => sum + d.errors, 0) : 0,
-    days: perDay.map((d) => ({ day: new Date(d.day * DAY_MS).toISOString().slice(0, 10), runs: d.runs, errors: wantsErrors ? d.errors : 0 })),
+    days: perDay.map((d) => ({ day: label(d.start), runs: d.runs, errors: wantsErrors ? d.errors : 0 })),
     latencyByVersion,
   };
 }

@@ -251,10 +251,22 @@ export interface LatencySample {
 }
 
 export interface LogsRepoDay {
-  day: number;
+  /** The day's first millisecond (epoch ms). */
+  start: number;
   runs: number;
   errors: number;
 }
+
+/** Calendar days on the time line: UTC days, or a time zone's (23 to 25 hours long). */
+export interface DayGrid {
+  /** The first millisecond of the day holding `ms`. */
+  startOf(ms: number): number;
+  /** The first millisecond of the day after the one starting at `start`. */
+  next(start: number): number;
+}
+
+/** UTC days: arithmetic, and the queries below keep their plain day-number form for them. */
+export const UTC_DAYS: DayGrid = { startOf: (ms) => Math.floor(ms / DAY_MS) * DAY_MS, next: (start) => start + DAY_MS };
 
 export function logsRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO run_logs (id, prompt_id, prompt_name, version, source, user_id, key_label, model, status,
@@ -439,44 +451,73 @@ export function logsRepo(db: Db) {
       return (prepared(`SELECT ${arms.join(' + ')} AS n`).get(params) as { n: number }).n;
     },
     /**
-     * Runs and errors per UTC day, days with runs only. Counted a day at a time over the
+     * Runs and errors per day of `grid` (UTC days unless a zone's are given), days with runs only. Counted a day at a time over the
      * driving index's (lead, started_at) range rather than with GROUP BY: SQLite does not know
      * the day follows started_at and sorted every matching row to group them (175 ms for a
      * million); a range count per day reads the index in place, errors included (status is in
      * every index), in one pass.
      */
-    perDay(input: LogQuery): LogsRepoDay[] {
+    perDay(input: LogQuery, grid: DayGrid = UTC_DAYS): LogsRepoDay[] {
       const found = withMatch(input);
       if (!found) return [];
       const params: Record<string, unknown> = {};
       const days = (rows: LogsRepoDay[]) => rows.filter((d) => d.runs > 0);
+      const utc = grid === UTC_DAYS;
       if (found.match !== undefined && few(found.match, STATS_SMALL_MATCH)) {
         // Few matches: read them, then group (sorting a few thousand rows is cheap).
-        return days(
-          prepared(
+        if (utc) {
+          const rows = prepared(
             `SELECT l.started_at / ${DAY_MS} AS day, count(*) AS runs, count(CASE WHEN l.status = 'error' THEN 1 END) AS errors
               FROM run_logs l WHERE ${where(found, params, 'all', 'drive')} GROUP BY day ORDER BY day`,
-          ).all(params) as LogsRepoDay[],
-        );
+          ).all(params) as { day: number; runs: number; errors: number }[];
+          return days(rows.map(({ day, runs, errors }) => ({ start: day * DAY_MS, runs, errors })));
+        }
+        // Another zone's days are not a division: group the matches here.
+        const rows = prepared(`SELECT l.started_at AS at, l.status = 'error' AS failed FROM run_logs l WHERE ${where(found, params, 'all', 'drive')}`)
+          .raw(true)
+          .all(params) as [number, number][];
+        const byDay = new Map<number, LogsRepoDay>();
+        for (const [at, failed] of rows) {
+          const start = grid.startOf(at);
+          const day = byDay.get(start) ?? { start, runs: 0, errors: 0 };
+          day.runs += 1;
+          day.errors += failed;
+          byDay.set(start, day);
+        }
+        return [...byDay.values()].sort((a, b) => a.start - b.start);
       }
       const query = withFloor(found);
       const { lo, hi } = bounds.get()!;
       if (lo === null || hi === null) return [];
-      const first = Math.floor(Math.max(lo, query.from ?? lo) / DAY_MS);
-      const last = Math.floor(Math.min(hi, (query.to ?? hi + 1) - 1) / DAY_MS);
-      if (first > last) return [];
-      Object.assign(params, { firstDay: first, lastDay: last });
+      const firstAt = Math.max(lo, query.from ?? lo);
+      const lastAt = Math.min(hi, (query.to ?? hi + 1) - 1);
+      if (firstAt > lastAt) return [];
+      let daysSql: string;
+      let dayStart: string;
+      let dayEnd: string;
+      if (utc) {
+        Object.assign(params, { firstDay: Math.floor(firstAt / DAY_MS), lastDay: Math.floor(lastAt / DAY_MS) });
+        daysSql = 'WITH RECURSIVE days(d) AS (SELECT :firstDay UNION ALL SELECT d + 1 FROM days WHERE d < :lastDay)';
+        [dayStart, dayEnd] = [`d * ${DAY_MS}`, `(d + 1) * ${DAY_MS}`];
+      } else {
+        // The zone's day edges, worked out here (they move with daylight saving), one row each.
+        const edges: [number, number][] = [];
+        for (let start = grid.startOf(firstAt); start <= lastAt; start = grid.next(start)) edges.push([start, grid.next(start)]);
+        params['dayEdges'] = JSON.stringify(edges);
+        daysSql = "WITH days(d, e) AS (SELECT value ->> 0, value ->> 1 FROM json_each(:dayEdges))";
+        [dayStart, dayEnd] = ['d', 'e'];
+      }
       const arms = partsOf(query).map(
         (part) => `(SELECT json_array(count(*), count(CASE WHEN l.status = 'error' THEN 1 END)) FROM run_logs l INDEXED BY ${driver(query, part, false)}
-          WHERE l.started_at >= d * ${DAY_MS} AND l.started_at < (d + 1) * ${DAY_MS} AND ${where(query, params, part)})`,
+          WHERE l.started_at >= ${dayStart} AND l.started_at < ${dayEnd} AND ${where(query, params, part)})`,
       );
-      const rows = prepared(`WITH RECURSIVE days(d) AS (SELECT :firstDay UNION ALL SELECT d + 1 FROM days WHERE d < :lastDay) SELECT d, ${arms.join(', ')} FROM days`)
+      const rows = prepared(`${daysSql} SELECT d, ${arms.join(', ')} FROM days`)
         .raw(true)
         .all(params) as [number, ...string[]][];
       return days(
         rows.map(([day, ...counts]) => {
           const sums = counts.map((c) => JSON.parse(c) as [number, number]);
-          return { day, runs: sums.reduce((n, [runs]) => n + runs, 0), errors: sums.reduce((n, [, errors]) => n + errors, 0) };
+          return { start: utc ? day * DAY_MS : day, runs: sums.reduce((n, [runs]) => n + runs, 0), errors: sums.reduce((n, [, errors]) => n + errors, 0) };
         }),
       );
     },

@@ -211,7 +211,8 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
   const loadStats = async (filter: LogFilter) => {
     const request = ++latestStats;
     try {
-      const stats = await unwrap(api.logs.stats(filter));
+      // Runs per day are counted over the days of this user's zone, as the date filters are.
+      const stats = await unwrap(api.logs.stats({ ...filter, tz: Intl.DateTimeFormat().resolvedOptions().timeZone }));
       if (request === latestStats) patch({ stats, statsError: null });
     } catch (error) {
       if (request === latestStats) patch({ statsError: toFormError(error).message });

@@ -18,6 +18,7 @@ interface ProbeOutput {
   zone: string;
   server: { range: { from?: string; to?: string }; promotions: unknown; logs: unknown }[];
   local: { day: string; promotions: unknown; logs: unknown }[];
+  charts: { tz: string; days: unknown; searched: unknown }[];
 }
 
 /**
@@ -52,6 +53,17 @@ async function probe(zone: string): Promise<ProbeOutput> {
   return JSON.parse(stdout) as ProbeOutput;
 }
 
+/** Runs per local day in `zone`, as the Logs charts should count them. */
+function chartIn(zone: string): { day: string; runs: number; errors: number }[] {
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const counts = new Map<string, number>();
+  for (const iso of EVENT_TIMES) {
+    const day = format.format(new Date(iso));
+    counts.set(day, (counts.get(day) ?? 0) + 1);
+  }
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([day, runs]) => ({ day, runs, errors: 0 }));
+}
+
 describe('dates do not depend on the server time zone', () => {
   // Two at a time: the machine's cores are shared.
   const outputs = new Map<string, Promise<ProbeOutput>>();
@@ -70,6 +82,14 @@ describe('dates do not depend on the server time zone', () => {
     expect(out.server.map((s) => s.range)).toEqual(SERVER_INPUTS);
     for (const [i, answer] of out.server.entries()) {
       expect({ range: answer.range, promotions: answer.promotions, logs: answer.logs }).toEqual({ range: answer.range, ...SERVER_EXPECTED[i] });
+    }
+  }, 120_000);
+
+  it.each(ZONES)('TZ=%s: the Logs charts count runs per day of the viewer’s zone, whatever the server’s', async (zone) => {
+    const out = await get(zone);
+    for (const chart of out.charts) {
+      expect({ tz: chart.tz, days: chart.days }).toEqual({ tz: chart.tz, days: chartIn(chart.tz) });
+      expect({ tz: chart.tz, days: chart.searched }).toEqual({ tz: chart.tz, days: chartIn(chart.tz) });
     }
   }, 120_000);
 

@@ -6,13 +6,13 @@
 import { testWorkspace, seedPrompt } from '../../../../helpers/workspace';
 import { listPromotions, promoteVersion } from '../../../../../src/main/core/versions/lifecycle';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
-import { listLogs } from '../../../../../src/main/core/logs/logs-service';
+import { listLogs, logStats } from '../../../../../src/main/core/logs/logs-service';
 import { PromotionsInput } from '../../../../../src/shared/schemas/versions';
-import { ListLogsInput } from '../../../../../src/shared/schemas/logs';
+import { ListLogsInput, LogStatsInput } from '../../../../../src/shared/schemas/logs';
 import { SaveVersionInput } from '../../../../../src/shared/schemas/prompts';
 import { localDayRange } from '../../../../../src/renderer/src/lib/local-day';
 import { AppError } from '../../../../../src/main/core/errors';
-import { EVENT_TIMES, SERVER_INPUTS, LOCAL_DAYS } from './tz-cases';
+import { EVENT_TIMES, SERVER_INPUTS, LOCAL_DAYS, ZONES } from './tz-cases';
 
 const t = testWorkspace();
 const owner = t.owner;
@@ -54,5 +54,11 @@ const local = LOCAL_DAYS.map((day) => {
   if ('error' in history || 'error' in logsView) throw new Error('refused');
   return { day, promotions: promotions(history.range), logs: logs(logsView.range) };
 });
-process.stdout.write(JSON.stringify({ zone: process.env['TZ'], server, local }));
+// The charts' runs per day, in each viewer zone: read from the index (no search) and from the matches (a search).
+const charts = ZONES.map((tz) => ({
+  tz,
+  days: logStats(owner, LogStatsInput.parse({ prompt: 'dated', tz })).days,
+  searched: logStats(owner, LogStatsInput.parse({ prompt: 'dated', q: 'x', tz })).days,
+}));
+process.stdout.write(JSON.stringify({ zone: process.env['TZ'], server, local, charts }));
 t.cleanup();
