@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VARIABLE_NAME_PATTERN } from '../template/parse';
+import { MAX_TEMPLATE_VARIABLES, VARIABLE_NAME_PATTERN } from '../template/parse';
 
 /** Characters in one template text, chat message, default, example or variable value. */
 export const MAX_TEMPLATE_CHARS = 200_000;
@@ -36,6 +36,11 @@ export const ModelSettingsSchema = z.object({
 });
 
 export const VariableValueSchema = z.union([z.string().max(MAX_TEMPLATE_CHARS, tooLong('A variable value')), z.number(), z.boolean()]);
-export const VariablesSchema = z.record(z.string().max(200), VariableValueSchema);
+/** Values for a render or run: at most MAX_TEMPLATE_VARIABLES names, as many as a template may use. */
+export const VariablesSchema = z
+  .record(z.string().max(200), VariableValueSchema)
+  .refine((values) => Object.keys(values).length <= MAX_TEMPLATE_VARIABLES, {
+    message: `At most ${MAX_TEMPLATE_VARIABLES.toLocaleString('en-US')} variables: a template never uses more`,
+  });
 
 export type ModelSettings = z.infer<typeof ModelSettingsSchema>;

@@ -17,6 +17,14 @@ import { isForbiddenKey } from '../reserved-keys';
 export const VARIABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_VARIABLE_NAME_LENGTH = 64;
 
+/**
+ * The most distinct variables one template may use (all its messages together). Real prompts
+ * use a handful to a few dozen; tens of thousands are only ever an attack, and every variable
+ * costs work on each save, read and render (metadata, values, the editor's form). Past this a
+ * template is refused at the first excess variable, with its line and column.
+ */
+export const MAX_TEMPLATE_VARIABLES = 1_000;
+
 export type TemplateSegment =
   | { kind: 'text'; text: string }
   | { kind: 'variable'; name: string; start: number; end: number };
@@ -40,7 +48,14 @@ export interface ParseOptions {
    * a Windows-style path whose last backslash escapes a variable, `C:\Users\{{user}}`.
    */
   strict?: boolean;
+  /**
+   * Refuse the text at the first variable that makes more than this many distinct ones,
+   * counting those in `known` (the template's earlier messages). Unset: no limit.
+   */
+  maxVariables?: number;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
@@ -96,8 +111,11 @@ export function looksLikePathBefore(text: string, backslashAt: number): boolean 
   return /^[A-Za-z]:/.test(token) || token.endsWith('}}') || /^(%[A-Za-z0-9_]+%|~|\.)/.test(token);
 }
 
-/** Parses a template text into literal and variable segments, or the first problem in it. */
-export function parseTemplate(text: string, options: ParseOptions = {}): ParsedTemplate {
+/**
+ * Parses a template text into literal and variable segments, or the first problem in it.
+ * `variables` lists the names new to this text (not in `known`), in order of first use.
+ */
+export function parseTemplate(text: string, options: ParseOptions = {}, known: ReadonlySet<string> = NONE): ParsedTemplate {
   const segments: TemplateSegment[] = [];
   const seen = new Set<string>();
   const variables: string[] = [];
@@ -157,13 +175,18 @@ export function parseTemplate(text: string, options: ParseOptions = {}): ParsedT
     if (isForbiddenKey(name)) {
       return fail(`"${name}" cannot be a variable name: the API refuses it as a key in a request body, so it could never get a value`, tagOpen);
     }
-    if (literal) segments.push({ kind: 'text', text: literal });
-    literal = '';
-    segments.push({ kind: 'variable', name, start: tagOpen, end: close + 2 });
-    if (!seen.has(name)) {
+    if (!seen.has(name) && !known.has(name)) {
+      // Checked before the variable is kept, so the parse stops here and its work stays bounded.
+      const max = options.maxVariables;
+      if (max !== undefined && known.size + seen.size >= max) {
+        return fail(`Too many variables: "${name}" would be number ${(max + 1).toLocaleString('en-US')}; a template may use at most ${max.toLocaleString('en-US')} different variables`, tagOpen);
+      }
       seen.add(name);
       variables.push(name);
     }
+    if (literal) segments.push({ kind: 'text', text: literal });
+    literal = '';
+    segments.push({ kind: 'variable', name, start: tagOpen, end: close + 2 });
     i = close + 2;
   }
   if (literal) segments.push({ kind: 'text', text: literal });

@@ -1,4 +1,4 @@
-import { parseTemplate, type ParseOptions, type TemplateProblem, type TemplateSegment } from './parse';
+import { MAX_TEMPLATE_VARIABLES, parseTemplate, type ParseOptions, type TemplateProblem, type TemplateSegment } from './parse';
 
 export type MessageRole = 'system' | 'user' | 'assistant';
 export interface ChatMessage {
@@ -33,23 +33,27 @@ function templateTexts(template: Template): string[] {
 
 type ParsedTexts = { ok: true; parsed: TemplateSegment[][]; variables: string[] } | { ok: false; problem: LocatedProblem };
 
-/** Parses every text of a template once; variables in order of first appearance. */
+/**
+ * Parses every text of a template once; variables in order of first appearance. At most
+ * MAX_TEMPLATE_VARIABLES distinct ones across all messages (saving, reading and rendering alike):
+ * past that the parse stops at the first excess variable.
+ */
 function parseTexts(template: Template, options: ParseOptions): ParsedTexts {
   const variables: string[] = [];
   const seen = new Set<string>();
   const parsed: TemplateSegment[][] = [];
   const texts = templateTexts(template);
+  const limited = { maxVariables: MAX_TEMPLATE_VARIABLES, ...options };
   for (let index = 0; index < texts.length; index++) {
-    const result = parseTemplate(texts[index]!, options);
+    const result = parseTemplate(texts[index]!, limited, seen);
     if (!result.ok) {
       return { ok: false, problem: template.kind === 'chat' ? { ...result.problem, messageIndex: index } : result.problem };
     }
     parsed.push(result.segments);
+    // parseTemplate lists only names not in `seen`.
     for (const name of result.variables) {
-      if (!seen.has(name)) {
-        seen.add(name);
-        variables.push(name);
-      }
+      seen.add(name);
+      variables.push(name);
     }
   }
   return { ok: true, parsed, variables };

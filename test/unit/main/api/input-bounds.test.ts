@@ -27,10 +27,19 @@ async function promptWith(text: string): Promise<string> {
 }
 
 describe('worst-case input is bounded', () => {
-  it('a 200,000-character template with 25,000 distinct variables saves, renders and compares correctly', async () => {
-    // `{{_0}}` ... `{{_jpz}}`: as many distinct names as fit in the template limit.
-    const used = Array.from({ length: 25_000 }, (_, i) => `_${i.toString(36)}`);
-    const text = used.map((n) => `{{${n}}}`).join('');
+  it('a 200,000-character template with 25,000 distinct variables is refused; with 1,000 it saves, renders and compares correctly', async () => {
+    // `{{_0}}` ... `{{_jpz}}`: as many distinct names as fit in the template limit: refused at the
+    // 1,001st (a template uses at most 1,000; test/unit/main/api/variable-limits.test.ts).
+    const names = Array.from({ length: 25_000 }, (_, i) => `_${i.toString(36)}`);
+    const attack = names.map((n) => `{{${n}}}`).join('');
+    expect(attack.length).toBeLessThanOrEqual(200_000);
+    expect((await t.call('POST', '/api/v1/prompts', { name: 'wide', title: 'wide' })).status).toBe(201);
+    expectProblem(await t.call('POST', '/api/v1/prompts/wide/versions', { template: { kind: 'text', text: attack } }), 400, 'template.text');
+    // The most a template may use, each used many times, filling the template limit.
+    const used = names.slice(0, 1_000);
+    const uses: string[] = [];
+    for (let length = 0; length < 199_990; length += `{{${used[uses.length % 1_000]}}}`.length) uses.push(used[uses.length % 1_000]!);
+    const text = uses.map((n) => `{{${n}}}`).join('');
     expect(text.length).toBeLessThanOrEqual(200_000);
     const name = await promptWith(text);
     const version = (await t.call('GET', `/api/v1/prompts/${name}/versions/1`)).json();
@@ -38,7 +47,7 @@ describe('worst-case input is bounded', () => {
     const values = Object.fromEntries(used.map((n, i) => [n, String(i % 10)]));
     const rendered = await t.call('POST', `/api/v1/prompts/${name}/render`, { variables: values });
     expect(rendered.status).toBe(200);
-    expect(rendered.json().text).toBe(used.map((_, i) => String(i % 10)).join(''));
+    expect(rendered.json().text).toBe(uses.map((n) => String(used.indexOf(n) % 10)).join(''));
 
     // Two long, entirely different versions: an exact diff (Myers' O(N·D) never finished here).
     const before = 'a\n'.repeat(100_000);
