@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { IncomingMessage } from 'node:http';
 import { AppError, fromZodError, invalid } from '../core/errors';
 import { isForbiddenKey } from '../../shared/reserved-keys';
+import { assertJsonValueCount } from './json-values';
 import { optionalVersionNumberFromText, versionNumberFromText } from '../core/versions/version-number';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -65,6 +66,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, extra
   // An empty body (e.g. POST .../commit) is an empty object whatever its declared type.
   if (text.trim() !== '') {
     if (!JSON_TYPE.test(type)) throw new AppError('unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json"');
+    // Counted before parsing: parsing and walking 170,000 tiny members would stall the server.
+    assertJsonValueCount(text);
     try {
       body = JSON.parse(text);
     } catch {
