@@ -62,6 +62,16 @@ export function searchableText(text: string | null): string | null {
  * but U+16FF0 and U+16FF1 (Han, yet spacing marks that join the character before them).
  */
 const ONE_PER_CODE_POINT = /^(?:(?![\u{16FF0}\u{16FF1}])[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}\p{Script=Yi}])+$/u;
+/**
+ * Symbols and emoji that are graphemes of their own: not regional indicators (they pair into
+ * flags) nor skin-tone modifiers (they join the emoji before them); joiners, variation
+ * selectors and keycaps are not symbols, so a run holding one takes the segmenter.
+ */
+// eslint-disable-next-line no-misleading-character-class -- the class lists the modifiers one by one, to exclude them
+const SYMBOLS_ONE_PER_CODE_POINT = /^(?:(?![\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}])[\p{S}\p{Extended_Pictographic}])+$/u;
+/** Thai and Lao text: a grapheme is a character and the marks (and SARA AM) after it. */
+const THAI_LAO = /^[\p{Script=Thai}\p{Script=Lao}\p{M}]+$/u;
+const THAI_LAO_GRAPHEME = /.[\p{M}\u0E33\u0EB3]*/gsu;
 /** Characters handed to the segmenter at once: it slows down more than linearly on long texts. */
 const SEGMENT_WINDOW = 256;
 
@@ -73,11 +83,8 @@ const SEGMENT_WINDOW = 256;
  * exactly the segmentation of the whole run. Linear in the run's length.
  */
 function spacedGraphemes(run: string): string {
-  if (ONE_PER_CODE_POINT.test(run)) {
-    let spaced = ' ';
-    for (const codePoint of run) spaced += `${codePoint} `;
-    return spaced;
-  }
+  if (ONE_PER_CODE_POINT.test(run) || SYMBOLS_ONE_PER_CODE_POINT.test(run)) return run.replace(/./gsu, '$& ').replace(/^/, ' ');
+  if (THAI_LAO.test(run)) return run.replace(THAI_LAO_GRAPHEME, '$& ').replace(/^/, ' ');
   let spaced = ' ';
   let start = 0;
   for (;;) {
