@@ -3,9 +3,13 @@
  * server on loopback, with the server's event-loop delay (perf_hooks.monitorEventLoopDelay) during
  * each request: how long one request can stall every other client.
  *
- * Scenarios (issue 10, item 12): save, read and render a 200,000-character template with 25,000
- * distinct variables; render (API and editor preview) a template that uses one variable 40,000
- * times with a large value; compare two long, entirely different versions.
+ * Scenarios (issue 10, item 12): save a 200,000-character template with 25,000 distinct
+ * variables (natively and through /compat; refused past 1,000 variables) and save, read and
+ * render the worst one accepted (200,000 characters, 1,000 variables); render with a 1 MiB body
+ * of 80,000 values and with 10,000 values (refused); save 200,000 characters of CJK, Thai and
+ * emoji text (each becomes search tokens); render (API and editor preview) a template that
+ * uses one variable 40,000 times with a large value; compare two long, entirely different
+ * versions.
  *
  * Runs unchanged against older checkouts too (it only uses the HTTP API and stable core calls).
  * Sizes: BENCH_REPEAT_VALUE (characters of the repeated value, default 200000: 8 billion
@@ -44,6 +48,20 @@ function send(port: number, key: string, method: string, path: string, body?: st
     req.on('error', reject);
     if (body !== undefined) req.write(body);
     req.end();
+  });
+}
+
+/** A raw text body (the Conductor-style compat door takes the template as text/plain). */
+function sendRaw(port: number, key: string, method: string, path: string, body: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers = { 'x-authorization': key, 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) };
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
@@ -99,6 +117,33 @@ async function main(): Promise<void> {
     rows.push(await measure(`save: ${wide.length.toLocaleString('en-US')} chars, ${names.length.toLocaleString('en-US')} variables`, async () => String((await call('POST', `/api/v1/prompts/${wideName}/versions`, wideBody)).status)));
     rows.push(await measure('read that version (GET .../versions/1)', async () => String((await call('GET', `/api/v1/prompts/${wideName}/versions/1`)).status)));
     rows.push(await measure('render it with every variable', async () => String((await call('POST', `/api/v1/prompts/${wideName}/render`, wideValues)).status)));
+    rows.push(await measure('the same text through PUT /compat/conductor', async () =>
+      String((await sendRaw(port, key, 'PUT', `/compat/conductor/api/prompts/${wideName}c?description=d`, wide)).status),
+    ));
+
+    // 1b. The most variables a template may use (1,000), each used ~28 times: 200,000 characters.
+    const allowed = names.slice(0, 1_000);
+    let full = '';
+    for (let i = 0; full.length < 199_990; i++) full += `{{${allowed[i % allowed.length]}}}`;
+    const fullName = await newPrompt();
+    rows.push(await measure(`save: ${full.length.toLocaleString('en-US')} chars, ${allowed.length.toLocaleString('en-US')} variables`, async () => String((await call('POST', `/api/v1/prompts/${fullName}/versions`, saveBody(full))).status)));
+    rows.push(await measure('read that version', async () => String((await call('GET', `/api/v1/prompts/${fullName}/versions/1`)).status)));
+    const allowedValues = JSON.stringify({ variables: Object.fromEntries(allowed.map((n, i) => [n, String(i % 10)])) });
+    rows.push(await measure('render it with every variable', async () => String((await call('POST', `/api/v1/prompts/${fullName}/render`, allowedValues)).status)));
+
+    // 1c. Bodies of many values: a 1 MiB object of 80,000 tiny ones, and 10,000.
+    const flood = (n: number) => JSON.stringify({ variables: Object.fromEntries(Array.from({ length: n }, (_, i) => [`v${i}`, 1])) });
+    const flood80k = flood(80_000);
+    rows.push(await measure(`render with ${Math.round(flood80k.length / 1024)} KiB of 80,000 values`, async () => String((await call('POST', `/api/v1/prompts/${fullName}/render`, flood80k)).status)));
+    const flood10k = flood(10_000);
+    rows.push(await measure('render with 10,000 values', async () => String((await call('POST', `/api/v1/prompts/${fullName}/render`, flood10k)).status)));
+
+    // 1d. Text that search splits into one token per character.
+    for (const [label, unit] of [['CJK', '用户登录失败'], ['Thai', 'ภาษาไทย'], ['emoji', '🚀']] as const) {
+      const text = unit.repeat(Math.floor(200_000 / unit.length));
+      const scriptName = await newPrompt();
+      rows.push(await measure(`save: ${text.length.toLocaleString('en-US')} chars of ${label} text`, async () => String((await call('POST', `/api/v1/prompts/${scriptName}/versions`, saveBody(text))).status)));
+    }
 
     // 2. One variable used 40,000 times, with a large value.
     const repeat = '{{x}}'.repeat(40_000);
