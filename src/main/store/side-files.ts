@@ -122,9 +122,11 @@ interface WalSummary {
 }
 
 /**
- * Reads a WAL as SQLite's recovery would, but refuses instead of skipping what does not fit:
- * a frame whose salts differ from the header's is from another WAL (or another generation of it).
- * A frame with the right salts and a bad checksum ends the log, as in SQLite (a torn last write).
+ * Reads a WAL as SQLite's recovery would, but refuses instead of skipping what does not fit: a
+ * frame whose salts differ from the header's while its checksum continues the log's was written
+ * in this generation and damaged or spliced. A frame that does not continue the checksums ends the
+ * log, as in SQLite: a torn last write, or (other salts) a frame left from an earlier generation
+ * past the end of a log SQLite restarted from the file's start.
  */
 function readWal(walPath: string, dbPageSize: number | null): WalSummary | SideFileProblem {
   const name = basename(walPath);
@@ -162,15 +164,22 @@ function readWal(walPath: string, dbPageSize: number | null): WalSummary | SideF
       if (readSync(fd, frame, 0, frame.length, offset) < frame.length) break;
       // A frame header of zeros is space the file grew by but a crash never filled: the end of the log.
       if (frame.subarray(0, FRAME_HEADER).every((byte) => byte === 0)) break;
-      if (frame.readUInt32BE(8) !== salt1 || frame.readUInt32BE(12) !== salt2) {
+      const ownSalts = frame.readUInt32BE(8) === salt1 && frame.readUInt32BE(12) === salt2;
+      const [c0, c1] = walChecksum(frame.subarray(FRAME_HEADER), bigEndian, ...walChecksum(frame.subarray(0, 8), bigEndian, s0, s1));
+      const chained = c0 === frame.readUInt32BE(16) && c1 === frame.readUInt32BE(20);
+      if (!ownSalts) {
+        // The checksum does not cover the salts: a frame that continues this log's checksums was
+        // written in this generation, so other salts on it are damage or a splice. One that does
+        // not is left over from an earlier generation (SQLite restarts a WAL from its start without
+        // cutting the file, as Promptdesk before seals did): SQLite's recovery ends the log there.
+        if (!chained) break;
         return {
           file: name,
           message: `${name} holds frames from another write-ahead log (frame ${index + 1}'s salts differ from its header). ${moveAway}`,
         };
       }
-      [s0, s1] = walChecksum(frame.subarray(0, 8), bigEndian, s0, s1);
-      [s0, s1] = walChecksum(frame.subarray(FRAME_HEADER), bigEndian, s0, s1);
-      if (s0 !== frame.readUInt32BE(16) || s1 !== frame.readUInt32BE(20)) break;
+      [s0, s1] = [c0, c1];
+      if (!chained) break;
       if (frame.readUInt32BE(0) === 1) {
         pendingSeals.push(frame.readInt32BE(FRAME_HEADER + DB_APPLICATION_ID_AT));
         pendingVersion = frame.readUInt32BE(FRAME_HEADER + DB_USER_VERSION_AT);

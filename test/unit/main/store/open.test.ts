@@ -459,6 +459,46 @@ describe('side files (-wal, -shm, -journal) must belong to the database', () => 
     );
   });
 
+  it('recovers a WAL that SQLite restarted without cutting it (frames of an earlier generation follow the log), as a Promptdesk from before seals left it when killed', () => {
+    const f = clean('mine');
+    const raw = new Database(f.path);
+    raw.pragma('application_id = 0');
+    raw.close();
+    rmSync(`${f.path}-seal`);
+    // The older Promptdesk: SQLite's own checkpoints, no journal_size_limit.
+    const old = new Database(f.path);
+    seed(old, 'first', 200);
+    old.pragma('wal_checkpoint(PASSIVE)');
+    // The next commit restarts the log at its start (salt-1 + 1, new salt-2); the rest of the file is stale.
+    seed(old, 'second', 5);
+    const copy = folder();
+    copyFolder(f.dir, copy.dir);
+    old.close();
+    const wal = walOf(copy);
+    const stale = 32 + 10 * (24 + 4096);
+    expect(wal.length).toBeGreaterThan(stale + 24);
+    expect(wal.readUInt32BE(stale + 8)).toBe((wal.readUInt32BE(16) - 1) >>> 0);
+    const rows = keys(copy.path);
+    expect(rows).toHaveLength(225);
+    expect(rows).toContain('second-4');
+  });
+
+  it('recovers a WAL of this database restarted without cutting it, killed in its first transaction', () => {
+    const f = crashed('mine', (db, live) => {
+      seed(db, 'more', 100);
+      // A checkpoint that copied every frame but could not reset the log (a reader held it): the
+      // next write starts over at the WAL's start, and the stale frames stay until that commit.
+      db.pragma('wal_checkpoint(PASSIVE)');
+      db.pragma('cache_size = 2');
+      db.exec('BEGIN');
+      seed(db, 'unfinished', 200);
+      const torn = readFileSync(`${live.path}-wal`);
+      db.exec('ROLLBACK');
+      writeFileSync(`${live.path}-wal`, torn);
+    });
+    expect(keys(f.path)).toHaveLength(120);
+  });
+
   it('recovers the WAL of a database from before seals (never sealed, no seal list)', () => {
     const f = clean('mine');
     const raw = new Database(f.path);
