@@ -49,13 +49,17 @@ function isSingleScriptish(text: string): boolean {
 
 /**
  * The canonical spelling of an email for lookups: trimmed, NFKC (fullwidth and compatibility
- * forms fold to their plain letters), lowercase. Never throws; use {@link normalizeMemberEmail}
+ * forms fold to their plain letters), lowercase, ideographic full stops in the domain read as dots.
+ * Never throws; use {@link normalizeMemberEmail}
  * to admit a new address.
  *
  * @example canonicalEmail(' ＡＤＡ@Example.COM ') === 'ada@example.com'
  */
 export function canonicalEmail(raw: string): string {
-  return raw.trim().normalize('NFKC').toLowerCase().normalize('NFKC');
+  const folded = raw.trim().normalize('NFKC').toLowerCase().normalize('NFKC');
+  // IDNA (UTS #46) reads the ideographic full stop as the dot between domain labels.
+  const at = folded.lastIndexOf('@');
+  return at < 0 ? folded : folded.slice(0, at + 1) + folded.slice(at + 1).replace(/\u3002/g, '.');
 }
 
 /**
@@ -81,7 +85,10 @@ export function normalizeMemberEmail(raw: string, fieldName = 'email'): string {
     throw invalid('This email has a mark that cannot be seen on its letter (a dot over i or j, or the same accent twice), so it could pass for another address', fieldName);
   }
   const at = email.lastIndexOf('@');
-  const parts = [email.slice(0, at), ...email.slice(at + 1).split('.')];
+  const labels = email.slice(at + 1).split('.');
+  // `example.com.` is the same domain as `example.com` to DNS, and `example..com` is none.
+  if (labels.some((label) => label === '')) throw invalid('Enter an email address like ada@example.com', fieldName);
+  const parts = [email.slice(0, at), ...labels];
   if (!parts.every(isSingleScriptish)) {
     throw invalid('This email mixes alphabets (for example a Cyrillic letter among Latin ones), so it could pass for another address', fieldName);
   }

@@ -40,6 +40,11 @@ const CASES: Array<{ label: string; email: string; stored?: string }> = [
   { label: 'the same accent twice', email: 'jose\u0301\u0301@example.com' },
   { label: 'one accent, composed', email: 'jose\u0301@example.com', stored: 'jos\u00e9@example.com' },
   { label: 'Vietnamese letters', email: 'nguy\u1ec5n@example.vn', stored: 'nguy\u1ec5n@example.vn' },
+  // Domain dots: IDNA reads the ideographic full stops as dots, and DNS ignores a final dot.
+  { label: 'ideographic full stop in the domain', email: 'ideo@example\u3002com', stored: 'ideo@example.com' },
+  { label: 'halfwidth ideographic full stop', email: 'half@example\uFF61com', stored: 'half@example.com' },
+  { label: 'a final dot after the domain', email: 'final@example.com.' },
+  { label: 'an empty label in the domain', email: 'empty@example..com' },
 ];
 
 describe('emailSkeleton', () => {
