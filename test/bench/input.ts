@@ -7,7 +7,7 @@
  * variables (natively and through /compat; refused past 1,000 variables) and save, read and
  * render the worst one accepted (200,000 characters, 1,000 variables); render with a 1 MiB body
  * of 80,000 values and with 10,000 values (refused); save 200,000 characters of CJK, Thai and
- * emoji text (each becomes search tokens); render (API and editor preview) a template that
+ * emoji text (each becomes search tokens) and a chat template of 350,000 CJK characters; render (API and editor preview) a template that
  * uses one variable 40,000 times with a large value; compare two long, entirely different
  * versions.
  *
@@ -144,6 +144,10 @@ async function main(): Promise<void> {
       const scriptName = await newPrompt();
       rows.push(await measure(`save: ${text.length.toLocaleString('en-US')} chars of ${label} text`, async () => String((await call('POST', `/api/v1/prompts/${scriptName}/versions`, saveBody(text))).status)));
     }
+    // A chat template fills the 1 MiB body: 5 messages of 69,600 CJK characters (3 bytes each).
+    const chatBody = JSON.stringify({ template: { kind: 'chat', messages: Array.from({ length: 5 }, () => ({ role: 'user', content: '用户登录失败'.repeat(11_600) })) } });
+    const chatName = await newPrompt();
+    rows.push(await measure(`save: chat of 5 x 69,600 CJK chars (${Math.round(Buffer.byteLength(chatBody) / 1024)} KiB)`, async () => String((await call('POST', `/api/v1/prompts/${chatName}/versions`, chatBody)).status)));
 
     // 2. One variable used 40,000 times, with a large value.
     const repeat = '{{x}}'.repeat(40_000);

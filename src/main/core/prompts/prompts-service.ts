@@ -118,6 +118,24 @@ export function deletePrompt(ctx: Ctx, name: string): { deleted: true } {
   return { deleted: true };
 }
 
+/**
+ * The most characters of a template's text the library search holds (its messages joined):
+ * words past them are not found. Indexing costs about one token per character of CJK or Thai
+ * text (one per two of `a a a ...`), and each save replaces the old document too: a
+ * 200,000-character Chinese template stalled the server for 40 to 130 ms per save, 50,000 for
+ * about 15 (under load, `npm run bench:input`). Names, titles, descriptions and tags are always
+ * indexed whole.
+ */
+export const MAX_INDEXED_TEMPLATE_CHARS = 50_000;
+
+/** The part of a template's text that search indexes: its first MAX_INDEXED_TEMPLATE_CHARS characters, never half a surrogate pair. */
+export function indexedTemplateText(template: Template): string {
+  const text = templateText(template);
+  if (text.length <= MAX_INDEXED_TEMPLATE_CHARS) return text;
+  const high = text.charCodeAt(MAX_INDEXED_TEMPLATE_CHARS - 1);
+  return text.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_INDEXED_TEMPLATE_CHARS - 1 : MAX_INDEXED_TEMPLATE_CHARS);
+}
+
 /** Refreshes the search document after a save (inside the save's transaction). */
 export function reindexPrompt(ctx: Ctx, row: PromptRow, template: Template): void {
   const tags = JSON.parse(row.tags) as string[];
@@ -126,7 +144,7 @@ export function reindexPrompt(ctx: Ctx, row: PromptRow, template: Template): voi
     title: row.title,
     description: row.description,
     tags,
-    template: templateText(template),
+    template: indexedTemplateText(template),
   });
 }
 

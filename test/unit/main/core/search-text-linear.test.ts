@@ -4,13 +4,13 @@
  * Chinese template took over a minute to save, stalling the server); searchableText now splits
  * plain Han/Kana text by code point and segments the rest in windows. Its output must stay
  * exactly what segmenting each whole run gives (the index and queries must agree), and a long
- * text in every such script saves and is found by a word at its very end.
+ * text in every such script saves and is found by its words (those in the indexed part).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testWorkspace, seedPrompt } from '../../../helpers/workspace';
 import { searchableText } from '../../../../src/main/core/search/search-text';
-import { listPrompts } from '../../../../src/main/core/prompts/prompts-service';
+import { listPrompts, MAX_INDEXED_TEMPLATE_CHARS } from '../../../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { ListPromptsInput, SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 
@@ -72,20 +72,26 @@ describe('a 200,000-character template in a script without spaces saves and is f
   });
   afterAll(() => ws.cleanup());
 
+  // Search holds a template's first MAX_INDEXED_TEMPLATE_CHARS characters (README, Search):
+  // a word ending right there is found, one only after it is not.
   const SCRIPTS: [string, string, string][] = [
     ['Chinese', '用户登录失败', '结尾词'],
     ['Japanese', 'ラーメンを食べました', '終わりの言葉'],
     ['Thai', 'สวัสดีครับ', 'คำสุดท้าย'],
     ['emoji', '🚀👍🏽', '🦄'],
   ];
-  for (const [script, unit, last] of SCRIPTS) {
-    it(`${script}: saved, and a word at its end finds it`, () => {
+  for (const [script, unit, word] of SCRIPTS) {
+    it(`${script}: saved; a word ending at the indexed limit finds it, one past it does not`, () => {
       const name = `long-${script.toLowerCase()}`;
       seedPrompt(ws.owner, name, 'x');
-      const text = unit.repeat(Math.floor((200_000 - last.length) / unit.length)) + last;
+      const fill = (chars: number) => unit.repeat(Math.floor(chars / unit.length));
+      const head = fill(MAX_INDEXED_TEMPLATE_CHARS - word.length - unit.length);
+      const inside = `${head}${' '.repeat(MAX_INDEXED_TEMPLATE_CHARS - word.length - head.length)}${word}`;
+      expect(inside.length).toBe(MAX_INDEXED_TEMPLATE_CHARS);
+      const text = `${inside}${fill(200_000 - inside.length - 2)}再見`;
       saveVersion(ws.owner, SaveVersionInput.parse({ name, template: { kind: 'text', text } }));
-      const found = listPrompts(ws.owner, ListPromptsInput.parse({ query: last }));
-      expect(found.items.map((p) => p.name)).toEqual([name]);
+      expect(listPrompts(ws.owner, ListPromptsInput.parse({ query: word })).items.map((p) => p.name)).toEqual([name]);
+      expect(listPrompts(ws.owner, ListPromptsInput.parse({ query: '再見' })).items).toEqual([]);
     });
   }
 });
