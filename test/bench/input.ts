@@ -14,7 +14,9 @@
  * Runs unchanged against older checkouts too (it only uses the HTTP API and stable core calls).
  * Sizes: BENCH_REPEAT_VALUE (characters of the repeated value, default 200000: 8 billion
  * characters of output, which older code tries to build) and BENCH_COMPARE_LINES (lines in each
- * compared version, default 100000; Myers' diff in older code does not finish on that).
+ * compared version, default 100000; Myers' diff in older code does not finish on that) and
+ * BENCH_SCRIPT_CHARS (characters of the CJK, Thai and emoji templates, default 200000; older
+ * code segments them for search in time growing with its square: over a minute per save).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -29,6 +31,7 @@ import { PreviewRenderInput } from '../../src/shared/schemas/prompts';
 const REPEAT_VALUE = Number(process.env['BENCH_REPEAT_VALUE'] ?? 200_000);
 const COMPARE_LINES = Number(process.env['BENCH_COMPARE_LINES'] ?? 100_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const SCRIPT_CHARS = Number(process.env['BENCH_SCRIPT_CHARS'] ?? 200_000);
 
 interface Answer {
   status: number;
@@ -140,7 +143,7 @@ async function main(): Promise<void> {
 
     // 1d. Text that search splits into one token per character.
     for (const [label, unit] of [['CJK', '用户登录失败'], ['Thai', 'ภาษาไทย'], ['emoji', '🚀']] as const) {
-      const text = unit.repeat(Math.floor(200_000 / unit.length));
+      const text = unit.repeat(Math.floor(SCRIPT_CHARS / unit.length));
       const scriptName = await newPrompt();
       rows.push(await measure(`save: ${text.length.toLocaleString('en-US')} chars of ${label} text`, async () => String((await call('POST', `/api/v1/prompts/${scriptName}/versions`, saveBody(text))).status)));
     }
