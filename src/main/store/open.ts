@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations';
 import { checkSideFiles } from './side-files';
@@ -81,9 +81,15 @@ function configure(db: Db, path: string): void {
   }
 }
 
-function checkIntegrity(db: Db): void {
+function checkIntegrity(db: Db, path: string): void {
   const result = pragmaValue(db, 'quick_check');
-  if (result !== 'ok') throw new StoreError(`Database integrity check failed: ${String(result)}`, 'corrupt');
+  if (result !== 'ok') {
+    throw new StoreError(
+      `${path} is damaged (integrity check: ${String(result)}). It was left untouched: restore it from a copy ` +
+        `(the .bak files beside it were made before each upgrade), or move it out of the folder to start empty.`,
+      'corrupt',
+    );
+  }
 }
 
 function refuseNewerSchema(current: number, path: string, migrations: readonly Migration[]): void {
@@ -153,9 +159,31 @@ function folderWriteError(path: string): unknown {
   }
 }
 
+/** Below this much free space, an I/O error SQLite cannot name (it could not grow the -shm) is a full disk. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/**
+ * SQLite says only "disk I/O error" (SQLITE_IOERR_SHMSIZE and kin) when it cannot grow the -shm of a
+ * full disk, as every first connection must; ask the file system whether the disk is full.
+ */
+function diskFullError(path: string): unknown {
+  try {
+    const { bavail, bsize } = statfsSync(dirname(path));
+    return bavail * bsize < NEARLY_FULL_BYTES ? Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }) : null;
+  } catch {
+    return null;
+  }
+}
+
 function asStoreError(error: unknown, path: string): unknown {
   if (error instanceof StoreError) return error;
-  const cause = (error as { code?: unknown }).code === 'SQLITE_CANTOPEN' ? (folderWriteError(path) ?? error) : error;
+  const code = (error as { code?: unknown }).code;
+  const cause =
+    code === 'SQLITE_CANTOPEN'
+      ? (folderWriteError(path) ?? error)
+      : typeof code === 'string' && code.startsWith('SQLITE_IOERR')
+        ? (diskFullError(path) ?? error)
+        : error;
   // A full disk or a read-only folder: say which, with the cause kept so every door maps it the same way.
   const storage = storageErrorOf(cause);
   if (storage) return new StoreError(`Cannot open ${path}. ${storage.message}`, 'storage', { cause });
@@ -170,7 +198,8 @@ function asStoreError(error: unknown, path: string): unknown {
  * Everything that can refuse a data folder, before anything in it is written: the file is SQLite,
  * its side files belong to it (side-files.ts), its schema is not from a newer Promptdesk, and it
  * passes quick_check. The last two need SQLite: they run on a read-only connection, which applies
- * a WAL in memory only and cannot checkpoint it into the file when it closes.
+ * a WAL in memory only and cannot checkpoint it into the file when it closes (or, with no -wal and
+ * no -shm, on a read-write one that removes the two it creates, so a refusal adds no file).
  */
 function checkBeforeWriting(path: string, options: OpenStoreOptions, migrations: readonly Migration[]): void {
   assertSqliteFile(path);
@@ -178,10 +207,14 @@ function checkBeforeWriting(path: string, options: OpenStoreOptions, migrations:
   if ('message' in sides) throw new StoreError(sides.message, 'side_files');
   refuseNewerSchema(sides.userVersion, path, migrations);
   if (!existsSync(path) || statSync(path).size === 0) return;
-  const db = openOrRefuse(path, options, true);
+  // A read-only connection creates the -wal and -shm it needs and leaves them behind. With neither
+  // there, nothing is in a WAL to protect: a read-write connection reads the same, and as the last
+  // one to close it removes the two files it made (with an empty WAL it has nothing to checkpoint).
+  const noSideFiles = !existsSync(`${path}-wal`) && !existsSync(`${path}-shm`);
+  const db = openOrRefuse(path, options, !noSideFiles);
   try {
     refuseNewerSchema(pragmaValue(db, 'user_version') as number, path, migrations);
-    checkIntegrity(db);
+    checkIntegrity(db, path);
   } catch (error) {
     throw asStoreError(error, path);
   } finally {
@@ -212,7 +245,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   try {
     if (inMemory) {
       refuseNewerSchema(pragmaValue(db, 'user_version') as number, path, migrations);
-      checkIntegrity(db);
+      checkIntegrity(db, path);
     }
     configure(db, path);
     migrate(db, path, migrations);

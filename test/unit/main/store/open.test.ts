@@ -102,7 +102,12 @@ describe('openStore', () => {
     // Scribble over a middle page, keeping the header so it still looks like SQLite.
     bytes.fill(0x41, 8192, 8192 + 4096);
     writeFileSync(path, bytes);
+    const dir = join(path, '..');
+    const before = hashFolder(dir);
     expect(() => openStore(path)).toThrowError(StoreError);
+    // Named, with what to do, and no file added: the check's connection left no -wal or -shm behind.
+    expect(() => openStore(path)).toThrowError(/promptdesk\.db is damaged .*restore it from a copy/s);
+    expect(hashFolder(dir)).toEqual(before);
   });
 });
 
@@ -560,6 +565,53 @@ describe.skipIf(!canMakeImmutable)('a read-only data folder', () => {
       expect(toErrorShape(error).code).toBe('read_only_storage');
       expect(hashFolder(dir)).toEqual(before);
     } finally {
+      cleanup();
+    }
+  });
+});
+
+/** A 1 MiB tmpfs (tests run as root in CI); skipped where mounting is not allowed. */
+function mountSmallDisk(dir: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const canMount = (() => {
+  const { dir, cleanup } = tempDir();
+  const ok = mountSmallDisk(dir);
+  if (ok) execFileSync('umount', [dir]);
+  cleanup();
+  return ok;
+})();
+
+describe.skipIf(!canMount)('a full disk at open', () => {
+  it('says "Disk full: nothing was saved" (insufficient_storage), not "disk I/O error", when SQLite cannot grow the -shm', () => {
+    const { dir, cleanup } = tempDir();
+    expect(mountSmallDisk(dir)).toBe(true);
+    try {
+      const path = join(dir, 'promptdesk.db');
+      openStore(path).close();
+      // Fill what is left, to the last block.
+      try {
+        for (let i = 0; ; i++) writeFileSync(join(dir, `filler-${i}`), Buffer.alloc(4096));
+      } catch {
+        // ENOSPC: full.
+      }
+      let error: unknown;
+      try {
+        openStore(path).close();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).reason).toBe('storage');
+      expect((error as Error).message).toMatch(/Disk full: nothing was saved/);
+      expect(toErrorShape(error).code).toBe('insufficient_storage');
+    } finally {
+      execFileSync('umount', [dir]);
       cleanup();
     }
   });
