@@ -84,6 +84,11 @@ export function createLoginLink(store: Store, clock: Clock, email: string): { se
   return { secret, user, expiresAt };
 }
 
+/** Voids every unused sign-in link of a member: deactivation ends them for good, like the member's sessions. */
+export function voidLoginLinks(store: Store, userId: string, at: string): void {
+  links(store).useAllOf(userId, at);
+}
+
 /**
  * Redeems a sign-in link: the member it was made for, once. A used, expired, unknown or
  * malformed link, or one for a member deactivated since, is the same `unauthenticated` error

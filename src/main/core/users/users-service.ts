@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Ctx, Clock } from '../context';
+import { nowIso, type Ctx, type Clock } from '../context';
 import { AppError, conflict, invalid, notFound } from '../errors';
 import type { AddUserInput, User } from '../../../shared/schemas/users';
 import type { Store } from '../../store/store';
 import { requireApiScope } from '../keys/keys-service';
 import { admitMemberEmail } from './email-identity';
+import { voidLoginLinks } from '../sessions/sign-in';
 
 export function assertActive(actor: User): void {
   if (!actor.isActive) throw new AppError('unauthenticated', 'This member has been deactivated');
@@ -39,7 +40,7 @@ export function addUser(ctx: Ctx, input: z.output<typeof AddUserInput>): User {
 
 /**
  * Deactivation takes effect at once: the member's keys stop working until they are reactivated,
- * and their sessions end for good (reactivating brings no session back).
+ * and their sessions and unused sign-in links end for good (reactivating brings none back).
  */
 export function setUserActive(ctx: Ctx, userId: string, isActive: boolean): User {
   assertAdmin(ctx.actor);
@@ -59,6 +60,8 @@ function changeActive(ctx: Ctx, userId: string, isActive: boolean): User {
       throw invalid('The last active admin cannot be deactivated', 'userId');
     }
     store.users.setActive(userId, isActive);
+    // Links printed before the deactivation must not sign them in once they are reactivated.
+    if (!isActive) voidLoginLinks(store, userId, nowIso(ctx));
     return store.users.get(userId)!;
   });
 }

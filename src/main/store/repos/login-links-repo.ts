@@ -23,6 +23,7 @@ export function loginLinksRepo(db: Db) {
   // Only an unused link is marked: the change count tells a redeemer whether it won a race.
   const use = db.prepare('UPDATE login_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL');
   const prune = db.prepare('DELETE FROM login_links WHERE expires_at < ?');
+  const useAllOf = db.prepare('UPDATE login_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL');
   return {
     insert: (hash: Buffer, link: Omit<LoginLink, 'usedAt'>) => insert.run(hash, link.userId, link.createdAt, link.expiresAt),
     get: (hash: Buffer): LoginLink | undefined => {
@@ -32,5 +33,7 @@ export function loginLinksRepo(db: Db) {
     /** Marks the link used; false when it already was. */
     use: (hash: Buffer, at: string): boolean => use.run(at, hash).changes === 1,
     pruneExpiredBefore: (at: string) => prune.run(at),
+    /** Marks every unused link of a member used (they were deactivated). */
+    useAllOf: (userId: string, at: string) => useAllOf.run(at, userId),
   };
 }

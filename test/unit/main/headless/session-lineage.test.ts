@@ -6,6 +6,7 @@ import { mountBridge } from '../../../../src/main/headless/bridge';
 import { mountRendererFiles } from '../../../../src/main/headless/renderer-files';
 import { MAX_SESSIONS, MAX_SESSIONS_PER_MEMBER, SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
+import { createLoginLink } from '../../../../src/main/core/sessions/sign-in';
 import { addUser } from '../../../../src/main/core/users/users-service';
 import { AddUserInput, type User } from '../../../../src/shared/schemas/users';
 import { tempDir } from '../../../helpers/workspace';
@@ -155,6 +156,22 @@ describe('deactivation ends sessions for good', () => {
     expect(await works(again)).toBe(false);
     expect(await works(await signIn(keyFor(erin).key))).toBe(true);
     expect(await works(adminToken)).toBe(true);
+  });
+});
+
+describe('deactivation voids sign-in links', () => {
+  it('a link printed before the member was deactivated does not work after they are reactivated', async () => {
+    const fay = addUser(host.workspace.as(host.workspace.owner.id), AddUserInput.parse({ email: 'fay@example.com', name: 'Fay' }));
+    const before = createLoginLink(host.workspace.store, host.workspace.clock, fay.email).secret;
+    const tried = createLoginLink(host.workspace.store, host.workspace.clock, fay.email).secret;
+    const link = (secret: string) => http(port, 'POST', '/bridge/sign-in', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ link: secret }) });
+    await setActive(fay, false);
+    expect((await link(tried)).status).toBe(401);
+    await setActive(fay, true);
+    expect((await link(before)).status).toBe(401);
+    expect((await link(tried)).status).toBe(401);
+    // A link printed after reactivation works.
+    expect((await link(createLoginLink(host.workspace.store, host.workspace.clock, fay.email).secret)).status).toBe(200);
   });
 });
 
