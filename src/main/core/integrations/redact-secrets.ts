@@ -38,8 +38,65 @@ function looksLikeKey(token: string): boolean {
 }
 
 /**
+ * The forms a provider may quote a secret in: as sent, JSON-escaped (`\"`, `\\`, `\/`, `\u00e9`),
+ * percent-encoded (a key in a URL's query, upper or lower case hex, `+` for a space).
+ */
+function encodedForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const jsonAscii = json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const forms = [secret, json, json.replace(/\//g, '\\/'), jsonAscii, jsonAscii.replace(/\\u([0-9a-f]{4})/g, (_m, h: string) => `\\u${h.toUpperCase()}`)];
+  for (const uri of [encodeURIComponent(secret), encodeURI(secret)]) {
+    const lower = uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+    forms.push(uri, lower, uri.replace(/%20/g, '+'), lower.replace(/%20/g, '+'));
+  }
+  return [...new Set(forms)];
+}
+
+/**
+ * Every run of `MIN_KEY_FRAGMENT` or more characters of a secret found in `text`, replaced by
+ * `[redacted]` (overlapping and adjacent runs as one): a key split over two lines, cut by an
+ * ellipsis or followed by punctuation is still found piece by piece. Linear in the text.
+ */
+function redactRuns(text: string, secrets: readonly string[]): string {
+  if (text.length < MIN_KEY_FRAGMENT) return text;
+  const runs = new Set<string>();
+  for (const secret of secrets) {
+    for (let i = 0; i + MIN_KEY_FRAGMENT <= secret.length; i++) {
+      const run = secret.slice(i, i + MIN_KEY_FRAGMENT);
+      // Runs across a space ("correct " of a passphrase) are too likely in ordinary prose.
+      if (!/\s/.test(run)) runs.add(run);
+    }
+  }
+  if (runs.size === 0) return text;
+  let out = '';
+  let copied = 0;
+  let start = -1;
+  let end = -1;
+  const flush = () => {
+    // Never leave half of a surrogate pair beside the marker.
+    if (start > 0 && /[\uDC00-\uDFFF]/.test(text[start]!) && /[\uD800-\uDBFF]/.test(text[start - 1]!)) start--;
+    if (end < text.length && /[\uDC00-\uDFFF]/.test(text[end]!) && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end++;
+    out += text.slice(copied, start) + REDACTED;
+    copied = end;
+  };
+  for (let i = 0; i + MIN_KEY_FRAGMENT <= text.length; i++) {
+    if (!runs.has(text.slice(i, i + MIN_KEY_FRAGMENT))) continue;
+    if (start >= 0 && i <= end) end = i + MIN_KEY_FRAGMENT;
+    else {
+      if (start >= 0) flush();
+      start = Math.max(i, copied);
+      end = i + MIN_KEY_FRAGMENT;
+    }
+  }
+  if (start < 0) return text;
+  flush();
+  return out + text.slice(copied);
+}
+
+/**
  * `text` with secrets replaced by `[redacted]`: every occurrence of a `known` secret (the stored
- * provider keys and the key being tried), any run of 8 or more characters of one (masked echoes),
+ * provider keys and the key being tried), as sent, JSON-escaped or percent-encoded, and any run
+ * of 8 or more characters of one of those forms (masked echoes, a key split over lines),
  * credentials in a URL (`https://user:pass@host`),
  * the value after `Bearer`/`Basic`/`Token` or after a key-like name (`api_key=`, `x-api-key:`,
  * `authorization:`…), tokens with a provider key prefix (`sk-`, `gsk_`, `xai-`…) and long
@@ -51,7 +108,8 @@ function looksLikeKey(token: string): boolean {
  * redactSecrets('denied for hunter2hunter2', ['hunter2hunter2']) // 'denied for [redacted]'
  */
 export function redactSecrets(text: string, known: Iterable<string | null | undefined>): string {
-  const secrets = [...new Set([...known].filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_KNOWN_SECRET).map((s) => s.trim()))]
+  const given = [...known].filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_KNOWN_SECRET).map((s) => s.trim());
+  const secrets = [...new Set(given.flatMap(encodedForms))]
     // Longest first, so a key that contains another is removed whole.
     .sort((a, b) => b.length - a.length);
   let out = text;
@@ -59,7 +117,7 @@ export function redactSecrets(text: string, known: Iterable<string | null | unde
   out = out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`);
   out = out.replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
   out = out.replace(NAMED_SECRET, (whole, name: string, sep: string, value: string) => (value === REDACTED || value.length < 4 ? whole : `${name}${sep}${REDACTED}`));
-  return out.replace(TOKEN, (token) => {
+  out = out.replace(TOKEN, (token) => {
     if (looksLikeKey(token)) return REDACTED;
     // A masked echo keeps pieces of the key between the asterisks: each long enough piece is the key's.
     for (const piece of token.split('*')) {
@@ -67,4 +125,6 @@ export function redactSecrets(text: string, known: Iterable<string | null | unde
     }
     return token;
   });
+  // What is left of a key inside other text: `…-password.`, the half after a line break or `\/`.
+  return redactRuns(out, secrets);
 }

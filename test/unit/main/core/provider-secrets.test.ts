@@ -65,6 +65,49 @@ describe('redactSecrets', () => {
     );
   });
 
+  it('removes a stored key quoted JSON-escaped, percent-encoded, split or followed by punctuation', () => {
+    // Keys with the characters those encodings change: base64 (+ / =), symbols, a quote, a backslash, accents.
+    const anyKey = fc
+      .string({ unit: fc.constantFrom(...`${BASE62}+/=@!"\\é%-_.~`.split('')), minLength: 16, maxLength: 48 })
+      .filter((k) => k.trim() === k && /[A-Za-z0-9]/.test(k));
+    const quoted = (key: string) => ({
+      raw: key,
+      json: JSON.stringify(key).slice(1, -1),
+      jsonSlash: JSON.stringify(key).slice(1, -1).replace(/\//g, '\\/'),
+      jsonAscii: JSON.stringify(key).slice(1, -1).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      query: `https://api.example.invalid/v1/models?key=${encodeURIComponent(key)}`,
+      queryLower: encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      uri: encodeURI(key),
+      split: `${key.slice(0, 8)}\n${key.slice(8)}`,
+      ellipsis: `${key.slice(0, 8)}…${key.slice(-8)}`,
+    });
+    fc.assert(
+      fc.property(anyKey, fc.constantFrom('.', ',', '.)', '"}', ''), (key, tail) => {
+        for (const [form, echo] of Object.entries(quoted(key))) {
+          const out = redactSecrets(`{"error":{"message":"Incorrect API key provided: ${echo}${tail} You can find your key at https://example.invalid."}}`, [key]);
+          // No 8 characters in a row of the key, in the form it was quoted in, are left.
+          const shown = echo.replace(/^https:\/\/api\.example\.invalid\/v1\/models\?key=/, '');
+          for (let i = 0; i + 8 <= shown.length; i++) {
+            if (!shown.slice(i, i + 8).includes('\n')) expect(out, `${form}: ${JSON.stringify(echo)} -> ${out}`).not.toContain(shown.slice(i, i + 8));
+          }
+          expect(out).toContain('Incorrect API key provided: ');
+        }
+      }),
+    );
+  });
+
+  it('leaves prose around a passphrase key alone, and never splits a character', () => {
+    expect(redactSecrets('Incorrect API key provided: [hidden]', ['correct horse battery staple'])).toBe('Incorrect API key provided: [hidden]');
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: 'grapheme', minLength: 9, maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 20 }), (before, key, after) => {
+        const piece = Array.from(key.trim()).slice(0, 9).join('');
+        const out = redactSecrets(`${before}${piece}${after}`, [key]);
+        // No lone surrogate: half of an emoji or astral character beside the marker.
+        expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      }),
+    );
+  });
+
   it('removes credentials written into a URL', () => {
     fc.assert(
       fc.property(fc.constantFrom('http', 'https', 'wss'), keyChars(1, 12), keyChars(4, 40), prose, (scheme, user, password, after) => {
