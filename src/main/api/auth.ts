@@ -12,11 +12,25 @@ const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'access_token', 'token', '
 // Reading, rendering or running one prompt may be keyless when the prompt allows it (checked per prompt).
 const KEYLESS_ROUTE = /^\/api\/v1\/prompts\/[^/]+(\/render|\/run)?$/;
 
-function presentedKey(authorization: string | undefined, xAuthorization: string | undefined): string | undefined {
-  const raw = authorization ?? xAuthorization;
-  if (raw === undefined) return undefined;
+/** The token of one header: `Bearer <token>` or a bare token; '' when it carries none (empty, a lone "Bearer"). */
+function tokenOf(raw: string): string {
   const trimmed = raw.trim();
+  if (/^bearer$/i.test(trimmed)) return '';
   return /^bearer\s+/i.test(trimmed) ? trimmed.replace(/^bearer\s+/i, '') : trimmed;
+}
+
+/**
+ * The key a request presents: from `Authorization`, unless that header carries no key of ours
+ * (empty, a lone "Bearer", or another scheme such as `Basic` a proxy or browser added) and
+ * `X-Authorization` is sent, which then is the key.
+ */
+function presentedKey(authorization: string | undefined, xAuthorization: string | undefined): string | undefined {
+  const fromAuthorization = authorization === undefined ? undefined : tokenOf(authorization);
+  const carriesKey = fromAuthorization !== undefined && fromAuthorization !== '' && !/\s/.test(fromAuthorization);
+  const key = carriesKey || xAuthorization === undefined ? fromAuthorization : tokenOf(xAuthorization);
+  // A header with no token (`Authorization: Bearer ${TOKEN}` with TOKEN unset) presents no key: such
+  // a request is limited per client, not under one "empty credential" budget every such client would share.
+  return key === '' ? undefined : key;
 }
 
 /** The signals {@link AuthThrottle} tells local clients apart by. */
