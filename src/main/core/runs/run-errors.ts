@@ -7,20 +7,50 @@ import { redactSecrets } from '../integrations/redact-secrets';
 /** When a provider rate-limits without saying for how long. */
 const DEFAULT_RETRY_AFTER_S = 1;
 
+/** The longest wait passed on (a day): a provider's absurd value would overflow a client's timer or print as `1e+23`. */
+export const MAX_RETRY_AFTER_S = 86_400;
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** RFC 9110 §5.6.7 HTTP-date: IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`, asctime `Sun Nov  6 08:49:37 1994` (all UTC). */
+const IMF_FIXDATE = /^[a-z]{3}, (\d{2}) ([a-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) gmt$/i;
+const RFC_850 = /^[a-z]{6,9}, (\d{2})-([a-z]{3})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) gmt$/i;
+const ASCTIME = /^[a-z]{3} ([a-z]{3}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/i;
+
+/** Milliseconds of an HTTP-date, read as UTC whatever the server's zone; NaN for anything else. */
+function httpDate(text: string, now: number): number {
+  let parts: [year: number, month: string, day: number, h: number, m: number, s: number] | null = null;
+  let match: RegExpExecArray | null;
+  if ((match = IMF_FIXDATE.exec(text))) parts = [Number(match[3]), match[2]!, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6])];
+  else if ((match = RFC_850.exec(text))) {
+    // Two-digit years: the one within 50 years from now (RFC 9110).
+    const thisYear = new Date(now).getUTCFullYear();
+    let year = Math.floor(thisYear / 100) * 100 + Number(match[3]);
+    if (year > thisYear + 50) year -= 100;
+    parts = [year, match[2]!, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6])];
+  } else if ((match = ASCTIME.exec(text))) parts = [Number(match[6]), match[1]!, Number(match[2]!.trim()), Number(match[3]), Number(match[4]), Number(match[5])];
+  if (!parts) return NaN;
+  const [year, monthName, day, h, m, s] = parts;
+  const month = MONTHS.indexOf(monthName.toLowerCase());
+  if (month < 0 || day < 1 || day > 31 || h > 23 || m > 59 || s > 60) return NaN;
+  const ms = Date.UTC(year, month, day, h, m, Math.min(s, 59));
+  return new Date(ms).getUTCDate() === day ? ms : NaN;
+}
+
 /**
  * Seconds to wait from a provider's rate-limit headers: `retry-after-ms` (OpenAI), else
- * `Retry-After` as delta-seconds or an HTTP-date (RFC 9110 §10.2.3), rounded up to whole
- * seconds (0: retry now); `DEFAULT_RETRY_AFTER_S` when absent or unreadable. `now` in ms.
+ * `Retry-After` as delta-seconds or an HTTP-date (RFC 9110 §10.2.3, read as UTC whatever the
+ * server's zone), rounded up to whole seconds (0: retry now) and at most `MAX_RETRY_AFTER_S`;
+ * `DEFAULT_RETRY_AFTER_S` when absent or unreadable (`-5`, `soon`, a bare date). `now` in ms.
  */
 export function retryAfterSeconds(headers: Record<string, string> | undefined, now = Date.now()): number {
   const lower = Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v.trim()]));
   const ms = lower['retry-after-ms'];
-  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms)) return Math.ceil(Number(ms) / 1000);
+  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms)) return Math.min(MAX_RETRY_AFTER_S, Math.ceil(Number(ms) / 1000));
   const raw = lower['retry-after'];
   if (raw === undefined || raw === '') return DEFAULT_RETRY_AFTER_S;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Math.ceil(Number(raw));
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_S : Math.max(0, Math.ceil((at - now) / 1000));
+  if (/^\d+(\.\d+)?$/.test(raw)) return Math.min(MAX_RETRY_AFTER_S, Math.ceil(Number(raw)));
+  const at = httpDate(raw, now);
+  return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_S : Math.min(MAX_RETRY_AFTER_S, Math.max(0, Math.ceil((at - now) / 1000)));
 }
 
 function classify(error: unknown, guard: GuardedFetch, integration: string): AppError {

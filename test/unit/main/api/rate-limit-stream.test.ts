@@ -32,6 +32,10 @@ const WAITS: { header: string | null; seconds: number }[] = [
   { header: '120', seconds: 120 },
   { header: '2.5', seconds: 3 },
   { header: null, seconds: 1 },
+  // Absurd waits are capped at a day: never `Retry-After: 1e+23`, nor a client timer overflowing to 0.
+  { header: '99999999999999999999999', seconds: 86_400 },
+  // Not a delay nor an HTTP-date (Date.parse read these as dates in 2001 and answered 0).
+  { header: '-5', seconds: 1 },
 ];
 
 let t: TestHost;
@@ -96,7 +100,33 @@ describe('retryAfterSeconds', () => {
     [{ 'retry-after-ms': '1500', 'retry-after': '9' }, 2],
     [{ 'retry-after': 'soon' }, 1],
     [{}, 1],
+    [{ 'retry-after': '-5' }, 1],
+    [{ 'retry-after': '7, 8' }, 1],
+    [{ 'retry-after': '2026-12-01' }, 1],
+    [{ 'retry-after': '1e3' }, 1],
+    [{ 'retry-after': 'Mon, 31 Nov 2026 10:00:00 GMT' }, 1],
+    [{ 'retry-after': 'mon, 30 nov 2026 10:00:45 gmt' }, 45],
+    [{ 'retry-after': 'Monday, 30-Nov-26 10:01:00 GMT' }, 60],
+    [{ 'retry-after': 'Mon Nov 30 10:00:45 2026' }, 45],
+    [{ 'retry-after': '99999999999999999999999' }, 86_400],
+    [{ 'retry-after': 'Mon, 30 Nov 2027 10:00:00 GMT' }, 86_400],
+    [{ 'retry-after-ms': '99999999999999999999' }, 86_400],
   ])('%j means %i s', (headers, seconds) => {
     expect(retryAfterSeconds(headers, now)).toBe(seconds);
+  });
+
+  it("reads every HTTP-date form as UTC, whatever the server's time zone", () => {
+    const before = process.env['TZ'];
+    try {
+      for (const zone of ['Pacific/Kiritimati', 'America/Adak', 'UTC']) {
+        process.env['TZ'] = zone;
+        for (const date of ['Mon, 30 Nov 2026 10:00:45 GMT', 'Monday, 30-Nov-26 10:00:45 GMT', 'Mon Nov 30 10:00:45 2026']) {
+          expect(retryAfterSeconds({ 'retry-after': date }, now), `${date} in ${zone}`).toBe(45);
+        }
+      }
+    } finally {
+      if (before === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = before;
+    }
   });
 });
