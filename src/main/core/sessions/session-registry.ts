@@ -33,7 +33,7 @@ export const MAX_SESSIONS = 10_000;
  * their own least recently used one ends. So a member signing in in a loop cannot push every
  * other member's sessions (the owner's printed link among them) out of {@link MAX_SESSIONS}.
  */
-export const MAX_SESSIONS_PER_MEMBER = 100;
+export const MAX_SESSIONS_PER_MEMBER = 1_000;
 
 /**
  * Browser sessions of the headless UI, kept server-side: each token stands for exactly one
