@@ -1,12 +1,11 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, statfsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { MIGRATIONS, type Migration } from './migrations';
 import { checkSideFiles } from './side-files';
 import { checkpointAndSeal } from './wal-seal';
 import { ensurePrivateFile } from './private-files';
-import { storageErrorOf } from './storage-errors';
+import { storageErrorOf, withStorageCause } from './storage-errors';
 
 export type Db = Database.Database;
 
@@ -146,44 +145,11 @@ function openOrRefuse(path: string, options: OpenStoreOptions, readonly: boolean
   }
 }
 
-/**
- * SQLite says only "unable to open database file" (SQLITE_CANTOPEN) when it cannot create the -shm
- * or -wal of a folder it may not write; ask the file system which it is.
- */
-function folderWriteError(path: string): unknown {
-  try {
-    accessSync(dirname(path), constants.W_OK);
-    return null;
-  } catch (error) {
-    return error;
-  }
-}
-
-/** Below this much free space, an I/O error SQLite cannot name (it could not grow the -shm) is a full disk. */
-const NEARLY_FULL_BYTES = 1024 * 1024;
-
-/**
- * SQLite says only "disk I/O error" (SQLITE_IOERR_SHMSIZE and kin) when it cannot grow the -shm of a
- * full disk, as every first connection must; ask the file system whether the disk is full.
- */
-function diskFullError(path: string): unknown {
-  try {
-    const { bavail, bsize } = statfsSync(dirname(path));
-    return bavail * bsize < NEARLY_FULL_BYTES ? Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }) : null;
-  } catch {
-    return null;
-  }
-}
-
 function asStoreError(error: unknown, path: string): unknown {
   if (error instanceof StoreError) return error;
-  const code = (error as { code?: unknown }).code;
-  const cause =
-    code === 'SQLITE_CANTOPEN'
-      ? (folderWriteError(path) ?? error)
-      : typeof code === 'string' && code.startsWith('SQLITE_IOERR')
-        ? (diskFullError(path) ?? error)
-        : error;
+  // SQLite cannot name a read-only folder or a full disk at open (it cannot create or grow the -shm):
+  // the file system's answer is attached as the cause.
+  const cause = withStorageCause(error, path);
   // A full disk or a read-only folder: say which, with the cause kept so every door maps it the same way.
   const storage = storageErrorOf(cause);
   if (storage) return new StoreError(`Cannot open ${path}. ${storage.message}`, 'storage', { cause });

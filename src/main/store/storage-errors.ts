@@ -1,3 +1,5 @@
+import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AppErrorShape } from '../../shared/schemas/common';
 
 /** SQLite result codes (better-sqlite3's SqliteError.code) and Node fs error codes, by meaning. */
@@ -31,4 +33,46 @@ export function storageErrorOf(error: unknown): AppErrorShape | null {
     if (code.startsWith('SQLITE_READONLY') || READ_ONLY.has(code)) return { code: 'read_only_storage', message: READ_ONLY_MESSAGE };
   }
   return null;
+}
+
+/** Below this much free space, an I/O error SQLite cannot name is taken for a full disk. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/**
+ * What the file system says about a failed SQLite call on `dbPath`, when SQLite itself cannot say:
+ * it answers SQLITE_CANTOPEN when it cannot create the -shm or -wal, and SQLITE_IOERR_* ("disk I/O
+ * error") for a write refused by a read-only mount or an immutable file (EROFS, EPERM) and for a -shm
+ * it cannot grow on a full disk. Returns an error with the file system's code (EROFS/EACCES/EPERM
+ * when the folder, database or WAL cannot be written, ENOSPC when the disk has under 1 MiB free),
+ * for storageErrorOf to map; null when the files are writable and there is space (a real I/O error).
+ */
+export function storageCauseAt(dbPath: string): Error | null {
+  for (const path of [dirname(dbPath), dbPath, `${dbPath}-wal`]) {
+    if (!existsSync(path)) continue;
+    try {
+      accessSync(path, constants.W_OK);
+    } catch (error) {
+      if (READ_ONLY.has(codeOf(error) ?? '')) return error as Error;
+    }
+  }
+  try {
+    const { bavail, bsize } = statfsSync(dirname(dbPath));
+    if (bavail * bsize < NEARLY_FULL_BYTES) return Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+  } catch {
+    // No answer from the file system: keep SQLite's error.
+  }
+  return null;
+}
+
+/**
+ * `error` with the file system's cause attached when it is an SQLite error that cannot name a full
+ * disk or read-only folder itself (SQLITE_CANTOPEN, SQLITE_IOERR_*), so every door maps it through
+ * storageErrorOf; any other error is returned as it is.
+ */
+export function withStorageCause(error: unknown, dbPath: string): unknown {
+  const code = codeOf(error);
+  if (!code || !(code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_IOERR')) || storageErrorOf(error)) return error;
+  const cause = storageCauseAt(dbPath);
+  if (cause && error instanceof Error && error.cause === undefined) Object.defineProperty(error, 'cause', { value: cause, configurable: true, writable: true });
+  return error;
 }

@@ -11,6 +11,7 @@ import { logsRepo } from './repos/logs-repo';
 import { testCasesRepo } from './repos/test-cases-repo';
 import { createReadCache } from './read-cache';
 import { checkpointIfLarge } from './wal-seal';
+import { withStorageCause } from './storage-errors';
 
 /** How often the store looks at its WAL's size (it checkpoints and reseals past 8 MiB). */
 const CHECKPOINT_CHECK_MS = 2000;
@@ -76,7 +77,14 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
     logs,
     testCases: testCasesRepo(db),
     shares: { ...shares, permissionOf: memo('shares.permissionOf', shares.permissionOf) },
-    tx: (fn) => cache.around(() => db.transaction(fn).immediate()),
+    // A write the file system refused mid-way (a read-only mount, a full disk) says so: see withStorageCause.
+    tx: (fn) => {
+      try {
+        return cache.around(() => db.transaction(fn).immediate());
+      } catch (error) {
+        throw withStorageCause(error, path);
+      }
+    },
     close: () => {
       if (checkpoints) clearInterval(checkpoints);
       db.close();

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { toErrorShape } from '../../../../src/main/core/errors';
 import { copyFolder, hashFolder } from '../../../helpers/data-folder';
 import { checkpointAndSeal, checkpointIfLarge } from '../../../../src/main/store/wal-seal';
+import { createStore } from '../../../../src/main/store/store';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -565,6 +566,35 @@ describe.skipIf(!canMakeImmutable)('a read-only data folder', () => {
       expect(toErrorShape(error).code).toBe('read_only_storage');
       expect(hashFolder(dir)).toEqual(before);
     } finally {
+      cleanup();
+    }
+  });
+});
+
+describe.skipIf(!canMakeImmutable)('a data folder that becomes read-only while the store is open', () => {
+  it('a write answers read_only_storage ("nothing was saved"), not a 500 for SQLite\'s "disk I/O error", and is not saved', () => {
+    const { dir, cleanup } = tempDir();
+    const store = createStore(join(dir, 'promptdesk.db'));
+    const put = (key: string) => store.tx(() => store.db.prepare("INSERT INTO settings (key, value) VALUES (?, '1')").run(key));
+    put('before');
+    // Not the -shm: SQLite writes it through a shared mapping, which an immutable file answers with SIGBUS.
+    const locked = [dir, ...readdirSync(dir).filter((name) => !name.endsWith('-shm')).map((name) => join(dir, name))];
+    expect(immutable(locked, true)).toBe(true);
+    let error: unknown;
+    try {
+      put('while-read-only');
+    } catch (e) {
+      error = e;
+    } finally {
+      immutable(locked, false);
+    }
+    try {
+      expect(toErrorShape(error).code).toBe('read_only_storage');
+      expect(toErrorShape(error).message).toMatch(/read-only: nothing was saved/);
+      put('after');
+      expect(store.db.prepare('SELECT key FROM settings WHERE key IN (?, ?, ?) ORDER BY key').pluck().all('before', 'while-read-only', 'after')).toEqual(['after', 'before']);
+    } finally {
+      store.close();
       cleanup();
     }
   });
