@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { AppError, invalid } from '../errors';
+import { canonicalEmail } from '../users/email-identity';
 import { allowedActions, requirePrompt, subjectOf } from './access';
 import type { AddShareInput, RemoveShareInput, SetSharingLevelInput, SharingInfo } from '../../../shared/schemas/sharing';
 import { ACTIONS } from '../../../shared/schemas/sharing';
@@ -36,7 +37,7 @@ export function addShare(ctx: Ctx, input: z.output<typeof AddShareInput>): Shari
   const { store } = ctx;
   return store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'share');
-    const member = store.users.getByEmail(input.email);
+    const member = store.users.getByEmail(canonicalEmail(input.email));
     if (!member) throw new AppError('not_found', `No member has the email ${input.email}`, 'email');
     if (!member.isActive) throw invalid(`${member.name} is deactivated`, 'email');
     if (member.id === ctx.actor.id) throw invalid('You cannot share a prompt with yourself', 'email');

@@ -134,6 +134,17 @@ describe('every door that adds a member', () => {
     }
   });
 
+  it('every door that names a member by email finds them by the same canonical form (keys, sharing)', async () => {
+    expect((await h.call('POST', '/api/v1/members', { email: 'found@example.com', name: 'Found' })).status).toBe(201);
+    await h.call('POST', '/api/v1/prompts', { name: 'found-share', title: 'F', template: 'x' });
+    for (const spelling of ['FOUND@Example.com', 'ｆｏｕｎｄ@example.com', 'found@example\u3002com']) {
+      const key = await h.call('POST', '/api/v1/keys', { userEmail: spelling, label: 'k' });
+      expect(key.status, spelling).toBe(201);
+      const share = await h.call('POST', '/api/v1/prompts/found-share/shares', { email: spelling, permission: 'view' });
+      expect(share.status, `${spelling}: ${share.text}`).toBe(201);
+    }
+  });
+
   it('refuses a second member whose address differs only by case or width', async () => {
     expect((await h.call('POST', '/api/v1/members', { email: 'twin@example.com', name: 'Twin' })).status).toBe(201);
     for (const twin of ['TWIN@example.com', 'ｔｗｉｎ@example.com', 'Ｔwin@ＥXAMPLE.com']) {
