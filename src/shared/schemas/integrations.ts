@@ -15,6 +15,22 @@ const BaseUrlSchema = z
   .trim()
   .url('Enter a URL such as http://127.0.0.1:11434/v1')
   .refine((url) => /^https?:\/\//i.test(url), 'Use an http:// or https:// URL')
+  // A base URL is stored and shown as it is (Settings, every member's model list, error
+  // messages): a secret in it would be in plain text. Requests append paths to it, so a query or
+  // fragment would not reach the provider as written anyway.
+  .superRefine((url, issue) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return;
+    }
+    if (parsed.username || parsed.password || /^[a-z]+:\/\/[^/?#]*@/i.test(url)) {
+      issue.addIssue({ code: 'custom', message: 'Put the key in the API key field, not in the URL: a base URL is stored and shown in plain text' });
+    } else if (url.includes('?') || url.includes('#')) {
+      issue.addIssue({ code: 'custom', message: 'Enter the base URL without a query or fragment (?… or #…); put a key in the API key field' });
+    }
+  })
   .transform((url) => url.replace(/\/+$/, ''));
 
 const ModelIdSchema = z.string().trim().min(1).max(128).regex(/^\S+$/, 'Model names have no spaces');

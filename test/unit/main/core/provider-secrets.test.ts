@@ -239,6 +239,35 @@ describe.each(Object.entries(KEYS))('a provider quoting a %s key back', (shape, 
   });
 });
 
+describe('a key written into the base URL', () => {
+  // The base URL is stored in plain text and shown to every member who may use the integration.
+  const urls = [
+    'http://user:hunter2hunter2@127.0.0.1:11434/v1',
+    'https://:hunter2hunter2@api.example.invalid/v1',
+    'https://hunter2hunter2@api.example.invalid/v1',
+    'https://api.example.invalid/v1?key=hunter2hunter2',
+    'https://api.example.invalid/v1?api_key=hunter2hunter2',
+    'https://api.example.invalid/v1/?token=hunter2hunter2',
+    'https://api.example.invalid/v1#hunter2hunter2',
+  ];
+
+  it.each(urls)('%s is refused on save and on Test connection, naming baseUrl, and nothing is stored', (baseUrl) => {
+    for (const schema of [SaveIntegrationInput, TestIntegrationInput]) {
+      const parsed = schema.safeParse({ name: 'in-url', kind: 'openai-compatible', baseUrl });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error!.issues[0]!.path).toEqual(['baseUrl']);
+      expect(parsed.error!.issues[0]!.message).not.toContain('hunter2');
+    }
+    expect(t.owner.store.integrations.getByName('in-url')).toBeUndefined();
+  });
+
+  it('an ordinary base URL is still taken as typed', () => {
+    for (const baseUrl of ['http://127.0.0.1:11434/v1', 'https://api.openai.com/v1/', 'http://[::1]:1234/v1', 'https://openrouter.ai/api/v1']) {
+      expect(SaveIntegrationInput.parse({ name: 'ok', kind: 'openai-compatible', baseUrl }).baseUrl).toBe(baseUrl.replace(/\/$/, ''));
+    }
+  });
+});
+
 describe('after every failed run', () => {
   it('no key is in a CSV or JSONL export, nor in the database files', async () => {
     const csv = await exported('csv');
