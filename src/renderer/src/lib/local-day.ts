@@ -44,3 +44,22 @@ export function localDayRange(form: DayRangeForm, toEdge: 'exclusive' | 'inclusi
   if (form.from && form.to && form.to < form.from) return { error: { field: 'to', message: 'The end date is before the start date' } };
   return { range: { ...(from ? { from } : {}), ...(to ? { to } : {}) } };
 }
+
+/**
+ * The last millisecond of a local calendar day (ISO, UTC), as a key's expiry: a key that "expires
+ * on 25 Nov" works until 25 Nov ends where the user is; null for no such day.
+ *
+ * @example
+ * // in America/Adak (UTC-10)
+ * localDayEnd('2026-11-25') // '2026-11-26T09:59:59.999Z'
+ */
+export function localDayEnd(day: string): string | null {
+  const next = localDayStart(day, 1);
+  return next === null ? null : new Date(Date.parse(next) - 1).toISOString();
+}
+
+/** Today's local calendar date as `YYYY-MM-DD` (a date input's value), `now` in ms. */
+export function localToday(now = Date.now()): string {
+  const date = new Date(now);
+  return `${String(date.getFullYear()).padStart(4, '0')}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}

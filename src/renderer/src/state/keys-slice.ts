@@ -1,6 +1,7 @@
 import type { ApiKeyInfo, ApiKeyListItem, KeyScope, User } from '../../../shared/schemas/users';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { localDayEnd } from '../lib/local-day';
 import type { AppState, SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -21,7 +22,7 @@ export const DEFAULT_KEY_SCOPES: KeyScope[] = ['read', 'run'];
 export interface NewKeyInput {
   label: string;
   scopes: KeyScope[];
-  /** 'YYYY-MM-DD' from the date field; empty means the key never expires. */
+  /** 'YYYY-MM-DD' from the date field, a local day (the key works until it ends here); empty means the key never expires. */
   expires: string;
   /** The member the key acts as; empty means the acting member. */
   userEmail: string;
@@ -118,9 +119,9 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => {
         const userEmail = input.userEmail || get().session.info?.currentUser.email || '';
         patch({ creating: true, createError: null, notice: null, actionError: null });
         try {
-          const created = await unwrap(
-            api.keys.create({ userEmail, label: input.label, scopes: input.scopes, expiresAt: input.expires === '' ? null : input.expires }),
-          );
+          // The user's own calendar day, as the Logs and History filters read theirs (lib/local-day.ts); the API reads a bare date as a UTC day.
+          const expiresAt = input.expires === '' ? null : (localDayEnd(input.expires) ?? input.expires);
+          const created = await unwrap(api.keys.create({ userEmail, label: input.label, scopes: input.scopes, expiresAt }));
           patch({ creating: false, created, notice: `Created key ${created.info.label}` });
           void get().keys.load();
           return true;

@@ -10,6 +10,7 @@ import { TextField } from '../../components/TextField';
 import { useCopy } from '../../lib/clipboard';
 import { fieldIsUnder, messageForField } from '../../lib/field-errors';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
+import { localToday } from '../../lib/local-day';
 import {
   DEFAULT_KEY_SCOPES,
   KEY_SCOPE_HINTS,
@@ -63,7 +64,6 @@ function KeysNotice() {
 const FORM_FIELDS = ['label', 'scopes', 'expiresAt', 'userEmail'] as const;
 type FormField = (typeof FORM_FIELDS)[number];
 
-const today = () => new Date().toISOString().slice(0, 10);
 
 function NewKeyForm() {
   const headingId = useId();
@@ -135,8 +135,8 @@ function NewKeyForm() {
         <TextField
           label="Expires"
           type="date"
-          min={today()}
-          hint="Optional: the key stops working after this day (UTC)."
+          min={localToday()}
+          hint="Optional: the key stops working when this day ends (your time zone)."
           value={expires}
           error={errorFor('expiresAt')}
           onChange={(e) => {
@@ -245,7 +245,7 @@ function KeyRow({ item, showMember }: { item: ApiKeyListItem; showMember: boolea
       <td className="keys-table__time">
         {item.expiresAt ? (
           <time dateTime={item.expiresAt} title={absoluteTime(item.expiresAt)}>
-            {new Date(item.expiresAt).toLocaleDateString(undefined, { timeZone: 'UTC' })}
+            {new Date(item.expiresAt).toLocaleDateString()}
           </time>
         ) : (
           <span className="muted">never</span>
