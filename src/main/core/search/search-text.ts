@@ -104,12 +104,52 @@ function spacedGraphemes(run: string): string {
   }
 }
 
+/** Variation selectors say whether an emoji is drawn as text or as a picture, not which it is. */
+const VARIATION_SELECTORS = /[\uFE0E\uFE0F]/gu;
+/** One symbol or emoji character, which a text may carry with or without a variation selector. */
+const ONE_SYMBOL = /^[\p{S}\p{Extended_Pictographic}]$/u;
+/** Combining marks alone: FTS5 drops diacritics from tokens, which left an empty prefix matching every row. */
+const MARKS_ONLY = /^\p{M}+$/u;
+/** At most this many spellings of one query word (with and without variation selectors). */
+const MAX_SPELLINGS = 8;
+
+/**
+ * A query word as FTS5 phrases, or null when nothing in it can be searched (marks alone). An
+ * emoji is found whether the text or the query has it with a variation selector (`❤️`, typed by
+ * most keyboards) or without (`❤`): the last token, a prefix, is its bare form; earlier ones are
+ * tried both ways.
+ */
+function wordPhrase(word: string): string | null {
+  if (MARKS_ONLY.test(word)) return null;
+  const tokens = searchableText(word)
+    .trim()
+    .split(/\s+/)
+    .filter((token) => token !== '');
+  const options = tokens
+    .map((token, i) => {
+      const bare = token.replace(VARIATION_SELECTORS, '');
+      if (bare === '') return [];
+      if (!ONE_SYMBOL.test(bare)) return [token];
+      return i === tokens.length - 1 ? [bare] : [bare, `${bare}\uFE0F`];
+    })
+    .filter((choices) => choices.length > 0);
+  if (options.length === 0) return null;
+  let spellings: string[][] = [[]];
+  for (const choices of options) {
+    const next = spellings.flatMap((spelling) => choices.map((choice) => [...spelling, choice]));
+    // Too many emoji in one word to try every spelling: the one typed (selectors dropped).
+    spellings = next.length > MAX_SPELLINGS ? spellings.map((spelling) => [...spelling, choices[0]!]) : next;
+  }
+  const phrases = spellings.map((spelling) => `"${spelling.join(' ').replace(/"/g, '""')}"*`);
+  return phrases.length === 1 ? phrases[0]! : `(${phrases.join(' OR ')})`;
+}
+
 /**
  * Turns what a person types into an FTS5 query over searchableText's index: every word must
  * match; a Latin (or any spaced-script) word as a prefix (`"refund"*`), a word in a script
  * without spaces or a run of symbols/emoji as the phrase of its characters, found anywhere in
  * the text (`"登 录"*`). Quoted, so FTS syntax in the input is just text. Null when the query
- * is blank (no search); MATCH_NOTHING when it holds only punctuation.
+ * is blank (no search); MATCH_NOTHING when it holds only punctuation (or combining marks alone).
  *
  * @example
  * toMatchQuery('refund 登录 🚀') // '"refund"* "登 录"* "🚀"*'
@@ -118,10 +158,11 @@ function spacedGraphemes(run: string): string {
 export function toMatchQuery(query: string): string | null {
   const text = query.normalize('NFKC');
   if (text.trim() === '') return null;
-  const words = text.match(QUERY_WORD) ?? [];
-  if (words.length === 0) return MATCH_NOTHING;
-  return words
-    .slice(0, MAX_WORDS)
-    .map((word) => `"${searchableText(word).trim().replace(/\s+/g, ' ').replace(/"/g, '""')}"*`)
-    .join(' ');
+  const phrases = (text.match(QUERY_WORD) ?? [])
+    .map(wordPhrase)
+    .filter((phrase): phrase is string => phrase !== null)
+    .slice(0, MAX_WORDS);
+  if (phrases.length === 0) return MATCH_NOTHING;
+  // FTS5 joins phrases by juxtaposition, but not a parenthesised group: then AND says it.
+  return phrases.join(phrases.some((phrase) => phrase.startsWith('(')) ? ' AND ' : ' ');
 }
