@@ -57,17 +57,8 @@ function encodedForms(secret: string): string[] {
  * `[redacted]` (overlapping and adjacent runs as one): a key split over two lines, cut by an
  * ellipsis or followed by punctuation is still found piece by piece. Linear in the text.
  */
-function redactRuns(text: string, secrets: readonly string[]): string {
-  if (text.length < MIN_KEY_FRAGMENT) return text;
-  const runs = new Set<string>();
-  for (const secret of secrets) {
-    for (let i = 0; i + MIN_KEY_FRAGMENT <= secret.length; i++) {
-      const run = secret.slice(i, i + MIN_KEY_FRAGMENT);
-      // Runs across a space ("correct " of a passphrase) are too likely in ordinary prose.
-      if (!/\s/.test(run)) runs.add(run);
-    }
-  }
-  if (runs.size === 0) return text;
+function redactRuns(text: string, runs: ReadonlySet<string>): string {
+  if (text.length < MIN_KEY_FRAGMENT || runs.size === 0) return text;
   let out = '';
   let copied = 0;
   let start = -1;
@@ -93,6 +84,31 @@ function redactRuns(text: string, secrets: readonly string[]): string {
   return out + text.slice(copied);
 }
 
+interface Prepared {
+  /** Every form of every secret, longest first (a key that contains another is removed whole). */
+  secrets: string[];
+  /** Every run of MIN_KEY_FRAGMENT characters of those forms, but runs across a space ("correct " of a passphrase: too likely in prose). */
+  runs: Set<string>;
+}
+
+/** The last secrets prepared: the same keys redact every logged error at start (redactLoggedErrors), one row at a time. */
+let lastPrepared: { key: string; value: Prepared } | null = null;
+
+function prepared(given: string[]): Prepared {
+  const key = given.join('\u0000');
+  if (lastPrepared?.key === key) return lastPrepared.value;
+  const secrets = [...new Set(given.flatMap(encodedForms))].sort((a, b) => b.length - a.length);
+  const runs = new Set<string>();
+  for (const secret of secrets) {
+    for (let i = 0; i + MIN_KEY_FRAGMENT <= secret.length; i++) {
+      const run = secret.slice(i, i + MIN_KEY_FRAGMENT);
+      if (!/\s/.test(run)) runs.add(run);
+    }
+  }
+  lastPrepared = { key, value: { secrets, runs } };
+  return lastPrepared.value;
+}
+
 /**
  * `text` with secrets replaced by `[redacted]`: every occurrence of a `known` secret (the stored
  * provider keys and the key being tried), as sent, JSON-escaped or percent-encoded, and any run
@@ -108,10 +124,7 @@ function redactRuns(text: string, secrets: readonly string[]): string {
  * redactSecrets('denied for hunter2hunter2', ['hunter2hunter2']) // 'denied for [redacted]'
  */
 export function redactSecrets(text: string, known: Iterable<string | null | undefined>): string {
-  const given = [...known].filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_KNOWN_SECRET).map((s) => s.trim());
-  const secrets = [...new Set(given.flatMap(encodedForms))]
-    // Longest first, so a key that contains another is removed whole.
-    .sort((a, b) => b.length - a.length);
+  const { secrets, runs } = prepared([...known].filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_KNOWN_SECRET).map((s) => s.trim()));
   let out = text;
   for (const secret of secrets) out = out.split(secret).join(REDACTED);
   out = out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`);
@@ -126,5 +139,5 @@ export function redactSecrets(text: string, known: Iterable<string | null | unde
     return token;
   });
   // What is left of a key inside other text: `…-password.`, the half after a line break or `\/`.
-  return redactRuns(out, secrets);
+  return redactRuns(out, runs);
 }
