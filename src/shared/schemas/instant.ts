@@ -11,6 +11,8 @@ export const INSTANT_HINT = 'Use a date such as 2026-11-25 (a UTC day) or a date
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 const DAY_MS = 86_400_000;
+/** `2026-11-25T10:00:00 01:00`: a `+01:00` sent unencoded in a query string, which reads `+` as a space. */
+const PLUS_READ_AS_SPACE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)? \d{2}:?\d{2}$/;
 
 export type InstantParse = { ok: true; ms: number; isDate: boolean } | { ok: false; message: string };
 
@@ -40,6 +42,9 @@ export function parseInstant(value: string, edge: 'start' | 'end' = 'start'): In
     return { ok: true, ms: edge === 'end' ? day + DAY_MS - 1 : day, isDate: true };
   }
   const dt = DATE_TIME.exec(text);
+  if (!dt && PLUS_READ_AS_SPACE.test(text)) {
+    return { ok: false, message: `"${text}" has a space where its offset's "+" was: in a URL's query "+" means a space, so write it as %2B (2026-11-25T10:00:00%2B01:00)` };
+  }
   if (!dt) return { ok: false, message: INSTANT_HINT };
   const [, y, mo, d, h, mi, s = '0', fraction = '', offset] = dt;
   if (offset === undefined) {

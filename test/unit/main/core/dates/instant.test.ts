@@ -75,6 +75,12 @@ describe('API doors refuse a date-time without an offset with 400 naming the fie
         expect(problem.code).toBe('invalid_input');
       });
     }
+    it(`${path} says to write an offset's "+" as %2B when it arrives as a space`, async () => {
+      for (const field of ['from', 'to']) {
+        const problem = expectProblem(await t.call('GET', `${path}${field}=2026-11-25T10:00:00+01:00`), 400, field);
+        expect(problem.detail).toContain('%2B');
+      }
+    });
     it(`${path} takes dates and offset date-times`, async () => {
       for (const query of ['from=2026-11-25&to=2026-11-26', `from=${encodeURIComponent('2026-11-25T10:00:00+05:30')}`, 'to=2026-11-25T10:00:00Z']) {
         expect((await t.call('GET', `${path}${query}`)).status).toBe(200);
