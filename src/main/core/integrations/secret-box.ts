@@ -60,10 +60,16 @@ export function fileSecretBox(dataDir: string, env: NodeJS.ProcessEnv = process.
   });
 }
 
-/** `sk-…3xQ9`: enough to tell keys apart, never enough to use one. */
+/**
+ * `sk-…3xQ9`: enough to tell keys apart, never enough to use one. It is stored in plain text and
+ * shown to admins, so at least 8 characters, and as many as are shown, stay hidden: a short
+ * key gets its last 4 characters or nothing (`password-1234` was hinted `password-…1234`, all of
+ * it).
+ */
 export function keyHint(key: string): string {
   const trimmed = key.trim();
-  if (trimmed.length <= 8) return '…';
+  const hidesEnough = (shown: number) => trimmed.length - shown >= Math.max(8, shown);
   const prefix = /^[A-Za-z]{2,8}-/.exec(trimmed)?.[0] ?? '';
-  return `${prefix}…${trimmed.slice(-4)}`;
+  if (prefix && hidesEnough(prefix.length + 4)) return `${prefix}…${trimmed.slice(-4)}`;
+  return hidesEnough(4) ? `…${trimmed.slice(-4)}` : '…';
 }

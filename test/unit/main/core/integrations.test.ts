@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -121,5 +122,20 @@ describe('secret storage (headless)', () => {
   it('hints at a key without revealing it', () => {
     expect(keyHint('sk-proj-abcdefghijklmnop')).toBe('sk-…mnop');
     expect(keyHint('short')).toBe('…');
+    // A short key with a word-like prefix was hinted whole ('password-…1234').
+    expect(keyHint('password-1234')).toBe('…1234');
+    expect(keyHint('hunter2hunt')).toBe('…');
+    expect(keyHint('abcdefgh-ijklmnopqrstu')).toBe('…rstu');
+  });
+
+  it('never shows more than half of any key, and hides at least 8 characters', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'abcXYZ019-_+/='.split('')), minLength: 1, maxLength: 80 }), (key) => {
+        const hint = keyHint(key);
+        const shown = hint.replace('…', '').length;
+        expect(shown * 2).toBeLessThanOrEqual(key.trim().length);
+        if (shown > 0) expect(key.trim().length - shown).toBeGreaterThanOrEqual(8);
+      }),
+    );
   });
 });
