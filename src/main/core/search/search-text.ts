@@ -110,6 +110,8 @@ const VARIATION_SELECTORS = /[\uFE0E\uFE0F]/gu;
 const ONE_SYMBOL = /^[\p{S}\p{Extended_Pictographic}]$/u;
 /** Combining marks alone: FTS5 drops diacritics from tokens, which left an empty prefix matching every row. */
 const MARKS_ONLY = /^\p{M}+$/u;
+/** Format characters that only change how a word breaks or joins at a line's end; not ZWJ/ZWNJ, which join emoji and letters. */
+const INVISIBLE_IN_WORDS = /[\u00AD\u180E\u200B\u2060\uFEFF]/g;
 /** At most this many spellings of one query word (with and without variation selectors). */
 const MAX_SPELLINGS = 8;
 
@@ -156,7 +158,8 @@ function wordPhrase(word: string): string | null {
  * toMatchQuery('!!!') // '""' (matches nothing)
  */
 export function toMatchQuery(query: string): string | null {
-  const text = query.normalize('NFKC');
+  // Invisible characters pasted inside a word (zero-width space, soft hyphen, word joiner, BOM) would cut it in two.
+  const text = query.normalize('NFKC').replace(INVISIBLE_IN_WORDS, '');
   if (text.trim() === '') return null;
   const phrases = (text.match(QUERY_WORD) ?? [])
     .map(wordPhrase)

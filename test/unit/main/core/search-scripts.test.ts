@@ -31,7 +31,7 @@ const CASES: Case[] = [
   { script: 'emoji', text: 'Launch day 🚀🎉 with the team 👩‍💻', finds: ['🚀', '🎉', '🚀🎉', '👩‍💻', 'launch 🚀'] },
   { script: 'symbols', text: 'Costs 5 € or ≈ 6 $ → ok', finds: ['€', '≈', '→', '$', '€ ≈'] },
   { script: 'mixed', text: 'iPhone手机壳 review 2024', finds: ['手机', '手机 review', 'review 手机壳', 'iphone'] },
-  { script: 'latin', text: 'Crème brûlée recipe from Málaga', finds: ['creme brulee', 'CRÈME', 'brûl', 'malaga', 'Málaga recipe'] },
+  { script: 'latin', text: 'Crème brûlée recipe from Málaga', finds: ['creme brulee', 'CRÈME', 'brûl', 'malaga', 'Málaga recipe', 'rec\u200Bipe', 'Mála\u00ADga', '\uFEFFcrème'] },
   // Keyboards add a variation selector to many emoji (❤️ is ❤ U+FE0F) and texts differ in it:
   // found whichever side has it, alone or side by side.
   { script: 'emoji-vs', text: 'Made with ❤️☕ at dawn ☀ ⛵️', finds: ['❤', '❤️', '☕️', '☀️', '❤☕', '❤️☕️', '⛵', '⛵️ dawn'] },
