@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { promptFromRow, type PromptRow, type PromptScope } from '../../store/repos/prompts-repo';
 import { templateText, type Template } from '../../../shared/template/template';
 import { assertActive } from '../users/users-service';
-import { toMatchQuery } from '../search/search-text';
+import { indexedPrefix, MAX_INDEXED_CHARS, toMatchQuery } from '../search/search-text';
 
 type CreateParsed = z.output<typeof CreatePromptInput>;
 type ListParsed = z.output<typeof ListPromptsInput>;
@@ -121,19 +121,16 @@ export function deletePrompt(ctx: Ctx, name: string): { deleted: true } {
 /**
  * The most characters of a template's text the library search holds (its messages joined):
  * words past them are not found. Indexing costs about one token per character of CJK or Thai
- * text (one per two of `a a a ...`), and each save replaces the old document too: a
- * 200,000-character Chinese template stalled the server for 40 to 130 ms per save, 50,000 for
- * about 15 (under load, `npm run bench:input`). Names, titles, descriptions and tags are always
- * indexed whole.
+ * text, and each save replaces the old document too: a 200,000-character Chinese template
+ * stalled the server for 40 to 130 ms per save, 50,000 for about 15 (under load, `npm run
+ * bench:input`). Names, titles, descriptions and tags are always indexed whole. The same cap
+ * applies to logged variables and output (core/search).
  */
-export const MAX_INDEXED_TEMPLATE_CHARS = 50_000;
+export const MAX_INDEXED_TEMPLATE_CHARS = MAX_INDEXED_CHARS;
 
-/** The part of a template's text that search indexes: its first MAX_INDEXED_TEMPLATE_CHARS characters, never half a surrogate pair. */
+/** The part of a template's text that search indexes: its first MAX_INDEXED_CHARS characters. */
 export function indexedTemplateText(template: Template): string {
-  const text = templateText(template);
-  if (text.length <= MAX_INDEXED_TEMPLATE_CHARS) return text;
-  const high = text.charCodeAt(MAX_INDEXED_TEMPLATE_CHARS - 1);
-  return text.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_INDEXED_TEMPLATE_CHARS - 1 : MAX_INDEXED_TEMPLATE_CHARS);
+  return indexedPrefix(templateText(template));
 }
 
 /** Refreshes the search document after a save (inside the save's transaction). */

@@ -39,6 +39,28 @@ const QUERY_WORD = new RegExp(String.raw`[\p{L}\p{N}\p{M}_]+|[${SYMBOLS}]+`, 'gu
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
+ * At most this many characters (UTF-16 units) of one column are indexed: full-text indexing
+ * costs about one token per CJK/Thai character, so a 1 MiB value would stall the server on save
+ * or run for longer than a request may (issue 10, item 12). Words past it are not found.
+ */
+export const MAX_INDEXED_CHARS = 50_000;
+
+/** The first MAX_INDEXED_CHARS characters of `text`, never half a surrogate pair. */
+export function indexedPrefix(text: string): string {
+  if (text.length <= MAX_INDEXED_CHARS) return text;
+  const high = text.charCodeAt(MAX_INDEXED_CHARS - 1);
+  return text.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_INDEXED_CHARS - 1 : MAX_INDEXED_CHARS);
+}
+
+/**
+ * What a column's search document holds: searchableText of its indexed prefix. The one function
+ * for inserting into and deleting from an index, so both always give the same tokens.
+ */
+export function indexedSearchText(text: string | null): string | null {
+  return text === null ? null : searchableText(indexedPrefix(text));
+}
+
+/**
  * `text` as the search index takes it: NFKC (as queries are), with every character of
  * Han/Kana/Hangul/Thai/Lao/Khmer/Myanmar/Tibetan/Yi text and every symbol or emoji set apart by
  * spaces. Text with none of those (most Latin text) is returned unchanged, without a copy.

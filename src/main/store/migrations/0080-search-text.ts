@@ -1,5 +1,5 @@
 import type { Migration } from './types';
-import { searchableText } from '../../core/search/search-text';
+import { indexedSearchText, searchableText } from '../../core/search/search-text';
 
 /**
  * Search finds what was typed (core/search/search-text.ts): both full-text indexes are rebuilt
@@ -25,6 +25,8 @@ export const searchText: Migration = {
   `,
   up(db) {
     db.function('migration_search_text', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? searchableText(value) : null));
+    // The logs index holds what logs-repo inserts and deletes: the indexed prefix of each column.
+    db.function('migration_log_text', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? indexedSearchText(value) : null));
     db.exec(`
       INSERT INTO prompts_fts_next (rowid, name, title, description, tags, template)
         SELECT rowid, migration_search_text(name), migration_search_text(title), migration_search_text(description),
@@ -32,7 +34,7 @@ export const searchText: Migration = {
       DROP TABLE prompts_fts;
       ALTER TABLE prompts_fts_next RENAME TO prompts_fts;
       INSERT INTO run_logs_fts (rowid, variables, output)
-        SELECT seq, migration_search_text(variables), migration_search_text(output) FROM run_logs
+        SELECT seq, migration_log_text(variables), migration_log_text(output) FROM run_logs
         WHERE variables IS NOT NULL OR output IS NOT NULL;
     `);
   },

@@ -1,7 +1,7 @@
 import type { Db } from '../open';
 import { VISIBLE } from './prompts-repo';
 import type { DataLoggingLevel, RunSource, RunStatus } from '../../../shared/schemas/runs';
-import { searchableText } from '../../core/search/search-text';
+import { indexedSearchText } from '../../core/search/search-text';
 
 /** One execution as stored; text fields are null unless the prompt logged them. */
 export interface LogRecord {
@@ -276,8 +276,8 @@ export function logsRepo(db: Db) {
   const index = db.prepare('INSERT INTO run_logs_fts (rowid, variables, output) VALUES (?, ?, ?)');
   const byId = db.prepare<[string], LogRow>('SELECT * FROM run_logs WHERE id = ?');
   const rate = db.prepare('UPDATE run_logs SET rating = ?, rating_comment = ? WHERE id = ?');
-  // The index holds searchableText of each column (core/search), so deleting gives it the same.
-  db.function('search_text', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? searchableText(value) : null));
+  // The index holds indexedSearchText of each column (core/search), so deleting gives it the same.
+  db.function('search_text', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? indexedSearchText(value) : null));
   const unindexOld = db.prepare(`INSERT INTO run_logs_fts (run_logs_fts, rowid, variables, output)
     SELECT 'delete', seq, search_text(variables), search_text(output) FROM run_logs WHERE started_at < ? AND (variables IS NOT NULL OR output IS NOT NULL)`);
   const deleteOld = db.prepare('DELETE FROM run_logs WHERE started_at < ?');
@@ -408,7 +408,7 @@ export function logsRepo(db: Db) {
     insertMany: db.transaction((records: LogRecord[]) => {
       for (const record of records) {
         const { lastInsertRowid } = insert.run(record);
-        if (record.variables !== null || record.output !== null) index.run(lastInsertRowid, searchableText(record.variables), searchableText(record.output));
+        if (record.variables !== null || record.output !== null) index.run(lastInsertRowid, indexedSearchText(record.variables), indexedSearchText(record.output));
       }
     }),
     get: (id: string) => byId.get(id),

@@ -6,6 +6,7 @@ import type { Ctx } from '../../../../src/main/core/context';
 import type { LogRecord } from '../../../../src/main/store/repos/logs-repo';
 import { getLog, listLogs, logStats, purgeLogs, rateRun, resolveFilter, setRetention } from '../../../../src/main/core/logs/logs-service';
 import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
+import { MAX_INDEXED_CHARS } from '../../../../src/main/core/search/search-text';
 import { ListLogsInput, LogFilterSchema } from '../../../../src/shared/schemas/logs';
 
 let t: ReturnType<typeof testWorkspace>;
@@ -124,5 +125,19 @@ describe('retention', () => {
     expect(after).toMatchObject({ retentionDays: 30, lastPurge: { removed: 1 } });
     expect(list(owner, { q: 'pineapple' }).map((l) => l.outputPreview)).toEqual(['recent pineapple']);
     t.workspace.store.db.prepare("INSERT INTO run_logs_fts(run_logs_fts) VALUES ('integrity-check')").run();
+  });
+
+  // Issue 10 item 12: indexing a logged value costs a token per CJK character, so the index holds
+  // each column's first MAX_INDEXED_CHARS characters; purging must delete exactly those tokens.
+  it('indexes the first MAX_INDEXED_CHARS characters of a long value, and purges it cleanly', () => {
+    const head = `开头${'字'.repeat(MAX_INDEXED_CHARS - 10)}`;
+    const output = `${head}${'文'.repeat(150_000)}结尾词`;
+    t.workspace.store.logs.insertMany([record({ startedAt: NOW - 40 * DAY, output, variables: JSON.stringify({ x: output }) })]);
+    expect(list(owner, { q: '开头' })).toHaveLength(1);
+    expect(list(owner, { q: '结尾词' })).toHaveLength(0);
+    setRetention(owner, 30);
+    expect(purgeLogs(owner).lastPurge).toMatchObject({ removed: 1 });
+    t.workspace.store.db.prepare("INSERT INTO run_logs_fts(run_logs_fts) VALUES ('integrity-check')").run();
+    expect(list(owner, { q: '开头' })).toHaveLength(0);
   });
 });
