@@ -10,6 +10,8 @@ export const REDACTED = '[redacted]';
 
 /** Stored keys shorter than this are not looked for (too likely to match ordinary words). */
 const MIN_KNOWN_SECRET = 8;
+/** Shorter stored keys (`sk-test`, a local server's `secret1`) are removed where they stand as a word of their own. */
+const MIN_SHORT_SECRET = 4;
 /** A run of at least this many characters of a stored key counts as that key (a masked echo such as `sk-abc12***wxyz`). */
 const MIN_KEY_FRAGMENT = 8;
 
@@ -89,6 +91,8 @@ interface Prepared {
   secrets: string[];
   /** Every run of MIN_KEY_FRAGMENT characters of those forms, but runs across a space ("correct " of a passphrase: too likely in prose). */
   runs: Set<string>;
+  /** Keys of MIN_SHORT_SECRET to MIN_KNOWN_SECRET - 1 characters, in every form, not inside a longer word; null when there are none. */
+  shortWords: RegExp | null;
 }
 
 /** The last secrets prepared: the same keys redact every logged error at start (redactLoggedErrors), one row at a time. */
@@ -97,7 +101,10 @@ let lastPrepared: { key: string; value: Prepared } | null = null;
 function prepared(given: string[]): Prepared {
   const key = given.join('\u0000');
   if (lastPrepared?.key === key) return lastPrepared.value;
-  const secrets = [...new Set(given.flatMap(encodedForms))].sort((a, b) => b.length - a.length);
+  const long = given.filter((s) => s.length >= MIN_KNOWN_SECRET);
+  const short = [...new Set(given.filter((s) => s.length < MIN_KNOWN_SECRET).flatMap(encodedForms))].sort((a, b) => b.length - a.length);
+  const shortWords = short.length === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])(?:${short.map((s) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|')})(?![\\p{L}\\p{N}])`, 'gu');
+  const secrets = [...new Set(long.flatMap(encodedForms))].sort((a, b) => b.length - a.length);
   const runs = new Set<string>();
   for (const secret of secrets) {
     for (let i = 0; i + MIN_KEY_FRAGMENT <= secret.length; i++) {
@@ -105,7 +112,7 @@ function prepared(given: string[]): Prepared {
       if (!/\s/.test(run)) runs.add(run);
     }
   }
-  lastPrepared = { key, value: { secrets, runs } };
+  lastPrepared = { key, value: { secrets, runs, shortWords } };
   return lastPrepared.value;
 }
 
@@ -124,9 +131,10 @@ function prepared(given: string[]): Prepared {
  * redactSecrets('denied for hunter2hunter2', ['hunter2hunter2']) // 'denied for [redacted]'
  */
 export function redactSecrets(text: string, known: Iterable<string | null | undefined>): string {
-  const { secrets, runs } = prepared([...known].filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_KNOWN_SECRET).map((s) => s.trim()));
+  const { secrets, runs, shortWords } = prepared([...known].filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_SHORT_SECRET).map((s) => s.trim()));
   let out = text;
   for (const secret of secrets) out = out.split(secret).join(REDACTED);
+  if (shortWords) out = out.replace(shortWords, REDACTED);
   out = out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`);
   out = out.replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
   out = out.replace(NAMED_SECRET, (whole, name: string, sep: string, value: string) => (value === REDACTED || value.length < 4 ? whole : `${name}${sep}${REDACTED}`));

@@ -96,6 +96,24 @@ describe('redactSecrets', () => {
     );
   });
 
+  it('removes a short stored key (4 to 7 characters: sk-test, a local password) where it stands as a word', () => {
+    expect(redactSecrets('Incorrect API key provided: sk-test. You can find your API key at https://example.invalid.', ['sk-test'])).toBe(
+      'Incorrect API key provided: [redacted]. You can find your API key at https://example.invalid.',
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...`${BASE62}-_.@!+/`.split('')), minLength: 4, maxLength: 7 }), prose, prose, (key, before, after) => {
+        fc.pre(/[A-Za-z0-9]/.test(key) && !REDACTED.includes(key));
+        for (const echo of [key, encodeURIComponent(key), JSON.stringify(key).slice(1, -1)]) {
+          const text = `${before}${before && /[\p{L}\p{N}]$/u.test(before) ? ' ' : ''}${echo}${after && /^[\p{L}\p{N}]/u.test(after) ? ' ' : ''}${after}`;
+          const out = redactSecrets(text, [key]);
+          expect(out.replace(before, '').replace(after, ''), text).not.toContain(echo);
+        }
+      }),
+    );
+    // Inside a longer word it is that word's: 'test' is not taken out of 'latest'.
+    expect(redactSecrets('the latest testing run', ['test'])).toBe('the latest testing run');
+  });
+
   it('leaves prose around a passphrase key alone, and never splits a character', () => {
     expect(redactSecrets('Incorrect API key provided: [hidden]', ['correct horse battery staple'])).toBe('Incorrect API key provided: [hidden]');
     fc.assert(
