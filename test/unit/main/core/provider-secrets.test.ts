@@ -5,6 +5,8 @@
  * chat's run state, the log row, CSV and JSONL exports, the database files and Test connection.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { APICallError } from 'ai';
@@ -254,6 +256,39 @@ describe.each(Object.entries(KEYS))('a provider quoting a %s key back', (shape, 
       expect(stored.message).toContain(REDACTED);
       expect(stored.message).not.toContain(key);
     });
+  });
+});
+
+describe('a provider quoting the key in an encoded form', () => {
+  // Not the OpenAI error shape, so the raw JSON text (escapes and all) is what the run reports.
+  const key = 'abcd+efgh/ijkl=mnop"qrs';
+  const bodies = [
+    `{"detail":"key ${JSON.stringify(key).slice(1, -1).replace(/\//g, '\\/')} refused"}`,
+    `{"detail":"GET https://api.example.invalid/v1/chat/completions?key=${encodeURIComponent(key)} refused"}`,
+    `{"detail":"key ${key.slice(0, 9)}\\n${key.slice(9)}. refused"}`,
+  ];
+  let hostile: Server;
+  let served = 0;
+  beforeAll(async () => {
+    hostile = createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(bodies[served++ % bodies.length]);
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}/v1`;
+    saveIntegration(t.owner, SaveIntegrationInput.parse({ name: 'hostile', kind: 'openai-compatible', baseUrl: url, apiKey: key, models: ['m'] }));
+  });
+  afterAll(() => new Promise<void>((resolve) => hostile.close(() => resolve())));
+
+  it.each(bodies.map((_, i) => i))('never shows it, escaped, encoded or split (body %i), in the answer or the log', async () => {
+    const res = await t.call('POST', '/api/v1/prompts/greet/run', { variables: { name: 'Ada' }, model: 'hostile:m' });
+    expect(res.status).toBe(502);
+    const detail = res.json().detail as string;
+    expect(detail).toContain(REDACTED);
+    for (const piece of ['abcd+efg', 'ijkl=mnop', 'efgh%2Fijkl', 'abcd%2Befgh', 'mnop\\"qrs']) expect(detail).not.toContain(piece);
+    const logged = await t.call('GET', '/api/v1/logs?status=error&limit=1');
+    expect(logged.text).not.toContain('ijkl=mnop');
+    expect(logged.text).not.toContain('abcd%2B');
   });
 });
 
