@@ -130,21 +130,24 @@ function spacedGraphemes(run: string): string {
 const VARIATION_SELECTORS = /[\uFE0E\uFE0F]/gu;
 /** One symbol or emoji character, which a text may carry with or without a variation selector. */
 const ONE_SYMBOL = /^[\p{S}\p{Extended_Pictographic}]$/u;
-/** Combining marks alone: FTS5 drops diacritics from tokens, which left an empty prefix matching every row. */
-const MARKS_ONLY = /^\p{M}+$/u;
+/**
+ * Combining diacritics alone (U+0300-U+036F): FTS5's remove_diacritics drops them from tokens,
+ * which left an empty prefix matching every row. Other marks stay in tokens (a keycap's U+20E3).
+ */
+const DIACRITICS_ONLY = /^[\u0300-\u036F]+$/u;
 /** Format characters that only change how a word breaks or joins at a line's end; not ZWJ/ZWNJ, which join emoji and letters. */
 const INVISIBLE_IN_WORDS = /[\u00AD\u180E\u200B\u2060\uFEFF]/g;
 /** At most this many spellings of one query word (with and without variation selectors). */
 const MAX_SPELLINGS = 8;
 
 /**
- * A query word as FTS5 phrases, or null when nothing in it can be searched (marks alone). An
+ * A query word as FTS5 phrases, or null when nothing in it can be searched (diacritics alone). An
  * emoji is found whether the text or the query has it with a variation selector (`❤️`, typed by
  * most keyboards) or without (`❤`): the last token, a prefix, is its bare form; earlier ones are
  * tried both ways.
  */
 function wordPhrase(word: string): string | null {
-  if (MARKS_ONLY.test(word)) return null;
+  if (DIACRITICS_ONLY.test(word)) return null;
   const tokens = searchableText(word)
     .trim()
     .split(/\s+/)
@@ -173,7 +176,7 @@ function wordPhrase(word: string): string | null {
  * match; a Latin (or any spaced-script) word as a prefix (`"refund"*`), a word in a script
  * without spaces or a run of symbols/emoji as the phrase of its characters, found anywhere in
  * the text (`"登 录"*`). Quoted, so FTS syntax in the input is just text. Null when the query
- * is blank (no search); MATCH_NOTHING when it holds only punctuation (or combining marks alone).
+ * is blank (no search); MATCH_NOTHING when it holds only punctuation (or combining diacritics alone).
  *
  * @example
  * toMatchQuery('refund 登录 🚀') // '"refund"* "登 录"* "🚀"*'

@@ -34,7 +34,7 @@ const CASES: Case[] = [
   { script: 'latin', text: 'Crème brûlée recipe from Málaga', finds: ['creme brulee', 'CRÈME', 'brûl', 'malaga', 'Málaga recipe', 'rec\u200Bipe', 'Mála\u00ADga', '\uFEFFcrème'] },
   // Keyboards add a variation selector to many emoji (❤️ is ❤ U+FE0F) and texts differ in it:
   // found whichever side has it, alone or side by side.
-  { script: 'emoji-vs', text: 'Made with ❤️☕ at dawn ☀ ⛵️', finds: ['❤', '❤️', '☕️', '☀️', '❤☕', '❤️☕️', '⛵', '⛵️ dawn'] },
+  { script: 'emoji-vs', text: 'Made with ❤️☕ at dawn ☀ ⛵️ #️⃣', finds: ['❤', '❤️', '☕️', '☀️', '❤☕', '❤️☕️', '⛵', '⛵️ dawn', '#️⃣'] },
 ];
 /** Queries that must find nothing at all: punctuation only, and words absent from every text. */
 const FINDS_NOTHING = ['!!!', '@#%', '...', '“”', '「」', '京都大学', '🍕', '£', 'ยินร้าย',
