@@ -10,8 +10,13 @@ export const REDACTED = '[redacted]';
 
 /** Stored keys shorter than this are not looked for (too likely to match ordinary words). */
 const MIN_KNOWN_SECRET = 8;
-/** Shorter stored keys (`sk-test`, a local server's `secret1`) are removed where they stand as a word of their own. */
+/**
+ * Shorter stored keys (`sk-test`, a local server's `secret1`) are removed where they stand as a
+ * word of their own; but not one of letters alone, the placeholder local servers are given
+ * (`ollama`), which is also the integration's name in every message.
+ */
 const MIN_SHORT_SECRET = 4;
+const PLACEHOLDER_WORD = /^\p{L}+$/u;
 /** A run of at least this many characters of a stored key counts as that key (a masked echo such as `sk-abc12***wxyz`). */
 const MIN_KEY_FRAGMENT = 8;
 
@@ -102,7 +107,7 @@ function prepared(given: string[]): Prepared {
   const key = given.join('\u0000');
   if (lastPrepared?.key === key) return lastPrepared.value;
   const long = given.filter((s) => s.length >= MIN_KNOWN_SECRET);
-  const short = [...new Set(given.filter((s) => s.length < MIN_KNOWN_SECRET).flatMap(encodedForms))].sort((a, b) => b.length - a.length);
+  const short = [...new Set(given.filter((s) => s.length < MIN_KNOWN_SECRET && !PLACEHOLDER_WORD.test(s)).flatMap(encodedForms))].sort((a, b) => b.length - a.length);
   const shortWords = short.length === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])(?:${short.map((s) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|')})(?![\\p{L}\\p{N}])`, 'gu');
   const secrets = [...new Set(long.flatMap(encodedForms))].sort((a, b) => b.length - a.length);
   const runs = new Set<string>();
