@@ -79,7 +79,10 @@ function classify(error: unknown, guard: GuardedFetch, integration: string): App
  */
 export function providerFailure(error: unknown, guard: GuardedFetch, integration: string, secrets: readonly (string | null)[]): AppError {
   const failure = classify(error, guard, integration);
-  const message = redactSecrets(failure.message, secrets);
+  // The integration's name leads every message and is no secret, even when a local server's
+  // placeholder key is the same word ('lm-studio'): only what follows it is redacted.
+  const named = failure.message.startsWith(integration) && /^[ :]/.test(failure.message.slice(integration.length));
+  const message = named ? integration + redactSecrets(failure.message.slice(integration.length), secrets) : redactSecrets(failure.message, secrets);
   if (message === failure.message) return failure;
   const clean = new AppError(failure.code, message, failure.field);
   if (failure.retryAfter !== undefined) clean.retryAfter = failure.retryAfter;

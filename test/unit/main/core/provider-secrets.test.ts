@@ -154,6 +154,12 @@ describe('redactSecrets', () => {
     }
   });
 
+  it("keeps the integration's name that leads the message, even when the placeholder key is the same word", () => {
+    const guard = guardedFetch({ responseTimeoutMs: 1000, idleTimeoutMs: 1000, maxResponseBytes: 1024, maxRedirects: 0 });
+    const error = new APICallError({ message: 'x', url: 'http://127.0.0.1/v1', requestBodyValues: {}, statusCode: 401, responseHeaders: {}, responseBody: JSON.stringify({ error: { message: 'Bad key lm-studio' } }) });
+    expect(providerFailure(error, guard, 'lm-studio', ['lm-studio']).message).toBe('lm-studio answered 401: Bad key [redacted]');
+  });
+
   it('is applied by providerFailure to every kind of failure, keeping code and retryAfter', () => {
     const key = 'my-own-secret-9';
     const guard = guardedFetch({ responseTimeoutMs: 1000, idleTimeoutMs: 1000, maxResponseBytes: 1024, maxRedirects: 0 });
