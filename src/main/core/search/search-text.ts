@@ -155,7 +155,8 @@ function wordPhrase(word: string): string | null {
   const options = tokens
     .map((token, i) => {
       const bare = token.replace(VARIATION_SELECTORS, '');
-      if (bare === '') return [];
+      // Nothing left for FTS5 to match on: a prefix of nothing would match every row.
+      if (bare === '' || DIACRITICS_ONLY.test(bare)) return [];
       if (!ONE_SYMBOL.test(bare)) return [token];
       return i === tokens.length - 1 ? [bare] : [bare, `${bare}\uFE0F`];
     })
