@@ -221,6 +221,15 @@ export function checkSideFiles(dbPath: string): SideFileCheck | SideFileProblem 
   const dbPageSize = header.length >= 100 ? pageSizeOf(header) : null;
   const journalPath = `${dbPath}-journal`;
   const walPath = `${dbPath}-wal`;
+  // A folder (or device, socket...) under a side file's name: SQLite would fail on it with a bare EISDIR.
+  for (const path of [journalPath, walPath, `${dbPath}-shm`, `${dbPath}${SEAL_SUFFIX}`]) {
+    if (existsSync(path) && !statSync(path).isFile()) {
+      return {
+        file: basename(path),
+        message: `${basename(path)} in the data folder is not a file, so ${name} cannot be opened safely. Move it out of the folder and start Promptdesk again.`,
+      };
+    }
+  }
 
   const journalSize = sizeOf(journalPath) ?? 0;
   if (journalSize >= JOURNAL_MAGIC.length && readAt(journalPath, 0, JOURNAL_MAGIC.length).equals(JOURNAL_MAGIC)) {

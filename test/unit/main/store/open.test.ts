@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, StoreError } from '../../../../src/main/store/open';
 import { MIGRATIONS, type Migration } from '../../../../src/main/store/migrations';
@@ -268,6 +268,17 @@ describe('side files (-wal, -shm, -journal) must belong to the database', () => 
         return f;
       },
     },
+    ...['-wal', '-journal', '-shm', '-seal'].map((suffix) => ({
+      name: `a folder named promptdesk.db${suffix}`,
+      file: new RegExp(`promptdesk\\.db${suffix} in the data folder is not a file`),
+      build: () => {
+        const f = crashed('mine');
+        rmSync(`${f.path}${suffix}`, { force: true });
+        mkdirSync(`${f.path}${suffix}`);
+        writeFileSync(join(`${f.path}${suffix}`, 'inside'), 'x');
+        return f;
+      },
+    })),
     {
       name: 'a hot rollback journal from another database',
       file: /promptdesk\.db-journal is a rollback journal/,
