@@ -5,7 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface FakeProviderOptions {
   /** When set, requests must carry it (OpenAI: `Authorization: Bearer KEY`; Anthropic: `x-api-key: KEY`), else 401 in the provider's error shape. When unset, no key is needed (like a local Ollama / LM Studio). */
   apiKey?: string;
-  /** Models listed by GET /v1/models (both protocols). Default ['echo', 'slow', 'stall', 'huge', 'error-401', 'error-429', 'error-500', 'redirect']. */
+  /**
+   * Models listed by GET /v1/models (both protocols). Default ['echo', 'slow', 'stall', 'huge', 'error-401', 'error-429', 'error-500', 'redirect'].
+   * Also served when listed: `midstream-KIND` (HTTP 200, one piece of text, then the protocol's
+   * in-stream error event) and `early-KIND` (HTTP 200, the error event before anything else), KIND
+   * one of `rate_limit`, `overloaded`, `server`, `bad_request`; asked without `stream`, they answer
+   * that error's HTTP status instead, as the real APIs do.
+   */
   models?: string[];
   /** Retry-After sent with the `error-429` model's answer (default '1'); null sends none. Any header value, e.g. '7' or an HTTP-date. */
   retryAfter?: string | null;
@@ -33,7 +39,11 @@ export interface FakeProvider {
 }
 
 type Protocol = FakeRequest['protocol'];
-type ErrorKind = 'bad_request' | 'auth' | 'not_found' | 'rate_limit' | 'server';
+type ErrorKind = 'bad_request' | 'auth' | 'not_found' | 'rate_limit' | 'overloaded' | 'server';
+/** Kinds a `midstream-`/`early-` model can fail with, inside a 200 stream. */
+export const STREAM_ERROR_KINDS = ['rate_limit', 'overloaded', 'server', 'bad_request'] as const;
+export type StreamErrorKind = (typeof STREAM_ERROR_KINDS)[number];
+const STREAM_ERROR_MODEL = /^(midstream|early)-(rate_limit|overloaded|server|bad_request)$/;
 
 const DEFAULT_MODELS = ['echo', 'slow', 'stall', 'huge', 'error-401', 'error-429', 'error-500', 'redirect'];
 const MODELS_CREATED = 1_700_000_000;
@@ -50,14 +60,26 @@ interface Plan {
   gapMs: number;
   /** Send the first piece, then hold the socket open until the client or close() ends it. */
   stall: boolean;
+  /** End a streamed answer with this error event: before anything (`early`) or after the first piece. */
+  fail?: { kind: StreamErrorKind; early: boolean };
 }
 
-const ERRORS: Record<ErrorKind, { status: number; openai: { type: string; code: string | null }; anthropic: string }> = {
+// Overload: Anthropic's `overloaded_error` (529); llama.cpp's `unavailable_error` (503, code 503) for OpenAI-compatible servers.
+const ERRORS: Record<ErrorKind, { status: number; openai: { type: string; code: string | number | null }; anthropic: string }> = {
   bad_request: { status: 400, openai: { type: 'invalid_request_error', code: null }, anthropic: 'invalid_request_error' },
   auth: { status: 401, openai: { type: 'invalid_request_error', code: 'invalid_api_key' }, anthropic: 'authentication_error' },
   not_found: { status: 404, openai: { type: 'invalid_request_error', code: 'model_not_found' }, anthropic: 'not_found_error' },
   rate_limit: { status: 429, openai: { type: 'requests', code: 'rate_limit_exceeded' }, anthropic: 'rate_limit_error' },
+  overloaded: { status: 529, openai: { type: 'unavailable_error', code: 503 }, anthropic: 'overloaded_error' },
   server: { status: 500, openai: { type: 'server_error', code: null }, anthropic: 'api_error' },
+};
+
+/** What the fake says when a `midstream-`/`early-` model fails (tests look for it in the caller's message). */
+export const STREAM_ERROR_MESSAGES: Record<StreamErrorKind, string> = {
+  rate_limit: 'Fake provider: rate limit reached mid-stream',
+  overloaded: 'Fake provider: overloaded mid-stream',
+  server: 'Fake provider: internal error mid-stream',
+  bad_request: 'Fake provider: output blocked mid-stream',
 };
 
 const countWords = (text: string): number => text.split(/\s+/).filter(Boolean).length;
@@ -91,6 +113,12 @@ function planFor(model: string, lastUserText: string): Plan {
     };
   }
   const text = `Echo: ${lastUserText}`;
+  const failing = STREAM_ERROR_MODEL.exec(model);
+  if (failing) {
+    const early = failing[1] === 'early';
+    const first = chunksOf(text, ECHO_CHUNK_CHARS)[Symbol.iterator]().next().value as string;
+    return { pieces: () => (early ? [] : [first]), outputTokens: 0, firstDelayMs: 0, gapMs: 0, stall: false, fail: { kind: failing[2] as StreamErrorKind, early } };
+  }
   return {
     pieces: () => chunksOf(text, ECHO_CHUNK_CHARS),
     outputTokens: countWords(text),
@@ -238,6 +266,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const envelope = (object: string) => ({ id, object, created, model: body.model, system_fingerprint: 'fp_fake' });
     res.setHeader('x-request-id', `req_fake${nextId++}`);
 
+    if (body.stream !== true && plan.fail) {
+      sendError(res, 'openai', plan.fail.kind, STREAM_ERROR_MESSAGES[plan.fail.kind]);
+      return;
+    }
     if (body.stream !== true) {
       const [prefix, suffix] = splitAtText({
         ...envelope('chat.completion'),
@@ -255,9 +287,14 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       `data: ${JSON.stringify({ ...envelope('chat.completion.chunk'), choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`;
     const choice = (delta: object, finish: string | null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
     const head = chunk([choice({ role: 'assistant', content: '', refusal: null }, null)]);
-    const tail = chunk([choice({}, 'stop')]) + (includeUsage ? chunk([], { usage }) : '') + 'data: [DONE]\n\n';
+    let tail = chunk([choice({}, 'stop')]) + (includeUsage ? chunk([], { usage }) : '') + 'data: [DONE]\n\n';
+    if (plan.fail) {
+      // OpenAI, vLLM, llama.cpp and Ollama send a bare `error` object as a data line, then close.
+      const spec = ERRORS[plan.fail.kind].openai;
+      tail = `data: ${JSON.stringify({ error: { message: STREAM_ERROR_MESSAGES[plan.fail.kind], type: spec.type, param: null, code: spec.code } })}\n\n`;
+    }
     res.writeHead(200, SSE_HEADERS);
-    await drive(res, plan, head, (text) => chunk([choice({ content: text }, null)]), tail);
+    await drive(res, plan, plan.fail?.early ? '' : head, (text) => chunk([choice({ content: text }, null)]), tail);
   }
 
   async function messagesApi(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
@@ -280,6 +317,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const usage = { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
     res.setHeader('request-id', `req_fake${nextId++}`);
 
+    if (body.stream !== true && plan.fail) {
+      sendError(res, 'anthropic', plan.fail.kind, STREAM_ERROR_MESSAGES[plan.fail.kind]);
+      return;
+    }
     if (body.stream !== true) {
       const [prefix, suffix] = splitAtText({
         id,
@@ -305,12 +346,14 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       }) +
       event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
       event({ type: 'ping' });
-    const tail =
+    // Anthropic's mid-stream failure: `event: error` with the same body as an HTTP error, then the stream ends.
+    const failure = plan.fail && event({ type: 'error', error: { type: ERRORS[plan.fail.kind].anthropic, message: STREAM_ERROR_MESSAGES[plan.fail.kind] } });
+    const tail = failure ||
       event({ type: 'content_block_stop', index: 0 }) +
       event({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: plan.outputTokens } }) +
       event({ type: 'message_stop' });
     res.writeHead(200, SSE_HEADERS);
-    await drive(res, plan, head, (text) => event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }), tail);
+    await drive(res, plan, plan.fail?.early ? '' : head, (text) => event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }), tail);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -53,11 +53,72 @@ export function retryAfterSeconds(headers: Record<string, string> | undefined, n
   return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_S : Math.min(MAX_RETRY_AFTER_S, Math.max(0, Math.ceil((at - now) / 1000)));
 }
 
+/** An error event a provider sent inside a stream it had opened with HTTP 200. */
+export interface StreamErrorEvent {
+  /** Anthropic's `error.type` (`rate_limit_error`, `overloaded_error`, `api_error`…) or an OpenAI-style `error.type`. */
+  type: string | null;
+  /** OpenAI-style `error.code` (`rate_limit_exceeded`, `503`…); null when the provider sends none. */
+  code: string | number | null;
+  message: string;
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * The provider's error event, when `error` is one: the AI SDK hands an `error` stream part over
+ * as the provider's own object (Anthropic `{ type, message }`, OpenAI-compatible `{ message,
+ * type, code }`), except that @ai-sdk/anthropic turns an error arriving as the stream's first
+ * event into an APICallError with a made-up status (529 or 500) and the event as its body.
+ * null for anything else (an HTTP error status, a network failure).
+ */
+export function streamErrorEvent(error: unknown): StreamErrorEvent | null {
+  let event: unknown = error;
+  if (APICallError.isInstance(error)) {
+    try {
+      event = JSON.parse(error.responseBody ?? '');
+    } catch {
+      return null;
+    }
+    // A real HTTP error body is `{ type: 'error', error: {...} }`; the re-thrown event is flat.
+    if (typeof event !== 'object' || event === null || 'error' in event || (event as { type?: unknown }).type === 'error') return null;
+  } else if (error instanceof Error) return null;
+  if (typeof event !== 'object' || event === null) return null;
+  const fields = event as { type?: unknown; code?: unknown; message?: unknown };
+  const message = text(fields.message);
+  if (message === null) return null;
+  const code = typeof fields.code === 'number' || typeof fields.code === 'string' ? fields.code : null;
+  return { type: text(fields.type), code, message };
+}
+
+/** Rate limits as Anthropic (`rate_limit_error`), OpenAI (`rate_limit_exceeded`) and servers quoting HTTP codes (429) name them. */
+const isRateLimit = (e: StreamErrorEvent) => e.code === 429 || e.code === '429' || [e.type, e.code].some((v) => typeof v === 'string' && /rate.?limit/i.test(v));
+/** Overload as Anthropic (`overloaded_error`), llama.cpp (`unavailable_error`, 503) and others (529) name it. */
+const isOverloaded = (e: StreamErrorEvent) =>
+  [503, 529, '503', '529'].includes(e.code as never) || [e.type, e.code].some((v) => typeof v === 'string' && /overload|unavailable/i.test(v));
+
+/**
+ * A provider's error event inside a streamed answer, as an AppError: a rate limit is 429
+ * `rate_limited`, without `retryAfter` (an event carries no Retry-After and no wait is
+ * invented; the message says so); overload and anything else are 502 `provider_error` with the
+ * provider's message and its error type. Not yet redacted (providerFailure does that).
+ */
+export function streamFailure(event: StreamErrorEvent, integration: string): AppError {
+  const kind = event.type ?? (event.code === null ? null : String(event.code));
+  const quoted = kind ? `${kind}: ${event.message}` : event.message;
+  if (isRateLimit(event)) {
+    return new AppError('rate_limited', `${integration} rate-limited the run mid-stream (${quoted}); it gave no retry time`);
+  }
+  if (isOverloaded(event)) return new AppError('provider_error', `${integration} is overloaded and stopped mid-stream (${quoted})`);
+  return new AppError('provider_error', `${integration} stopped mid-stream with an error (${quoted})`);
+}
+
 function classify(error: unknown, guard: GuardedFetch, integration: string): AppError {
   if (error instanceof AppError) return error;
   const guarded = guard.failure();
   if (guarded?.kind === 'timeout') return new AppError('provider_timeout', `${integration}: ${guarded.message}`);
   if (guarded) return new AppError('provider_error', `${integration}: ${guarded.message}`);
+  const event = streamErrorEvent(error);
+  if (event) return streamFailure(event, integration);
   if (APICallError.isInstance(error) && error.statusCode !== undefined) {
     const message = `${integration} answered ${error.statusCode}: ${providerMessage(error.responseBody ?? '') ?? error.message}`;
     if (error.statusCode === 429) {
@@ -73,8 +134,9 @@ function classify(error: unknown, guard: GuardedFetch, integration: string): App
 
 /**
  * Whatever stopped a provider call, as an error the caller can act on: the guard's own reason
- * first (the client rewraps it), then the provider's status and message (a 429 carries
- * `retryAfter`, seconds), then network failures. The message is redacted (`secrets`: every
+ * first (the client rewraps it), then an error event inside a 200 stream (see streamFailure),
+ * then the provider's status and message (a 429 carries `retryAfter`, seconds), then network
+ * failures. The message is redacted (`secrets`: every
  * provider key the runtime knows) before it goes anywhere: chat, SSE, logs, exports.
  */
 export function providerFailure(error: unknown, guard: GuardedFetch, integration: string, secrets: readonly (string | null)[]): AppError {
