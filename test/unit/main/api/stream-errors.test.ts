@@ -34,9 +34,14 @@ const integrationOf = (kind: (typeof KINDS)[number]) => (kind === 'anthropic' ? 
 /** What the caller must get for each error type: a rate limit stays a rate limit (with no invented wait); the rest are the provider's fault. */
 const EXPECTED: Record<StreamErrorKind, { status: number; code: string; says: string }> = {
   rate_limit: { status: 429, code: 'rate_limited', says: 'gave no retry time' },
-  overloaded: { status: 502, code: 'provider_error', says: 'overloaded' },
-  server: { status: 502, code: 'provider_error', says: 'mid-stream' },
-  bad_request: { status: 502, code: 'provider_error', says: 'mid-stream' },
+  overloaded: { status: 502, code: 'provider_error', says: 'is overloaded and stopped mid-stream' },
+  server: { status: 502, code: 'provider_error', says: 'stopped mid-stream with an error' },
+  bad_request: { status: 502, code: 'provider_error', says: 'stopped mid-stream with an error' },
+};
+/** The error type each protocol's event names, quoted back to the caller. */
+const TYPES: Record<(typeof KINDS)[number], Record<StreamErrorKind, string>> = {
+  'openai-compatible': { rate_limit: 'requests', overloaded: 'unavailable_error', server: 'server_error', bad_request: 'invalid_request_error' },
+  anthropic: { rate_limit: 'rate_limit_error', overloaded: 'overloaded_error', server: 'api_error', bad_request: 'invalid_request_error' },
 };
 
 let t: TestHost;
@@ -70,7 +75,10 @@ describe.each(KINDS)('a %s provider', (kind) => {
         expect(message).toContain(integrationOf(kind));
         expect(message).toContain(STREAM_ERROR_MESSAGES[error]);
         expect(message).toContain(expected.says);
+        expect(message).toContain(`${TYPES[kind][error]}: `);
         expect(message).not.toContain('could not be reached');
+        // The provider answered 200; the AI SDK's stand-in status (529/500 for an Anthropic first event) is not the provider's.
+        expect(message).not.toMatch(/answered \d{3}/);
       };
       const checkLog = async (message: string) => {
         const log = await lastLog();
