@@ -87,7 +87,7 @@ const PROBLEM = {
     detail: { type: 'string' },
     code: { type: 'string' },
     field: { type: 'string', description: 'The input field at fault' },
-    retryAfter: { type: 'integer', description: 'rate_limited: seconds to wait (also the Retry-After header; in an SSE error event, the only place)' },
+    retryAfter: { type: 'integer', description: 'rate_limited: seconds to wait (also the Retry-After header; in an SSE error event, the only place); absent when a provider rate-limited mid-stream without saying how long' },
   },
   required: ['type', 'title', 'status', 'detail'],
 };
