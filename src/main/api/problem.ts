@@ -40,7 +40,10 @@ export interface Problem {
   detail: string;
   code: ErrorCode;
   field?: string;
-  /** rate_limited: seconds to wait, as in the Retry-After header (also where there is no header: an SSE `error` event). */
+  /**
+   * rate_limited: seconds to wait, as in the Retry-After header (also where there is no header: an SSE
+   * `error` event). Absent when the provider rate-limited mid-stream without a wait.
+   */
   retryAfter?: number;
 }
 

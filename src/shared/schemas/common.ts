@@ -27,7 +27,10 @@ export interface AppErrorShape {
   message: string;
   /** Dotted path of the input field at fault, e.g. `template.text` or `variables.name`. */
   field?: string;
-  /** rate_limited only: whole seconds to wait before retrying (the provider's or our own Retry-After). */
+  /**
+   * rate_limited only: whole seconds to wait before retrying (the provider's or our own Retry-After).
+   * Absent when a provider rate-limited a run mid-stream without saying how long to wait.
+   */
   retryAfter?: number;
 }
 
