@@ -15,8 +15,9 @@ function isPrivateDataFile(name: string): boolean {
   return name.startsWith(DB_FILE) || name === 'secret.key';
 }
 
+/** A finished export, or one being written (its hidden `.….partial` file holds the same rows). */
 function isExport(name: string): boolean {
-  return /^promptdesk-logs-.*\.(csv|jsonl)$/.test(name);
+  return /^\.?promptdesk-logs-.*\.(csv|jsonl)(\.[0-9a-f]+\.partial)?$/.test(name);
 }
 
 const octal = (mode: number) => (mode & 0o777).toString(8).padStart(3, '0');

@@ -89,7 +89,7 @@ describe.skipIf(process.platform === 'win32')('storageWarnings', () => {
     expect(warnings[0]).toContain(`chmod 700 "${dataDir}"`);
   });
 
-  const files = ['promptdesk.db', 'promptdesk.db-seal', 'secret.key', 'promptdesk.db.before-v70-1.bak', 'promptdesk.db-wal', 'promptdesk.db-journal', 'exports/promptdesk-logs-2026-01-01T00-00-00-abcdef.csv'];
+  const files = ['promptdesk.db', 'promptdesk.db-seal', 'secret.key', 'promptdesk.db.before-v70-1.bak', 'promptdesk.db-wal', 'promptdesk.db-journal', 'exports/promptdesk-logs-2026-01-01T00-00-00-abcdef.csv', 'exports/.promptdesk-logs-2026-01-01T00-00-00-abcdef.csv.0a1b2c3d.partial'];
   it.each(files.flatMap((file) => ['640', '604', '644', '666'].map((fileMode) => [file, fileMode] as const)))(
     'warns about %s of mode %s',
     (file, fileModeText) => {
