@@ -8,7 +8,8 @@ import { openWorkspace, type OpenWorkspaceOptions, type Workspace } from './core
 import { applyRetention } from './core/logs/logs-service';
 import { redactLoggedErrors } from './core/integrations/integrations';
 import { assertAdmin } from './core/users/users-service';
-import { authorizeSwitch } from './core/sessions/member-switch';
+import { grantSwitch } from './core/sessions/member-switch';
+import { sessionStillValid } from './core/sessions/sign-in';
 import { invalid } from './core/errors';
 import { storageWarnings } from './core/storage/storage-warnings';
 import type { ApiServerState, AppInfo } from '../shared/schemas/app';
@@ -77,12 +78,20 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const port = options.port ?? saved.port;
   const api: ApiServerState = { enabled: saved.enabled || options.port !== undefined, host: bindHost, port, url: null, error: null };
 
-  let currentUserId = workspace.owner.id;
+  // Desktop "Acting as": the member this window acts as, and the key they consented with (null
+  // for the owner, or a switch an admin made). Checked on every call, as a browser session is,
+  // so revoking the consent key or deactivating the member returns the window to the owner.
+  let acting: { userId: string; keyId: string | null } = { userId: workspace.owner.id, keyId: null };
   const host: Host = {
     workspace,
     api,
     server: null,
-    currentUserId: () => currentUserId,
+    currentUserId: () => {
+      if (acting.userId !== workspace.owner.id && !sessionStillValid(workspace.store, workspace.clock, acting)) {
+        acting = { userId: workspace.owner.id, keyId: null };
+      }
+      return acting.userId;
+    },
     storageWarnings: () => storageWarnings(workspace.dataDir, { exportsDir: options.exportsDir }),
     handlers: createHandlers({
       appInfo: (ctx): AppInfo => ({
@@ -95,10 +104,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
         storageWarnings: host.storageWarnings(),
       }),
       switchMember: (ctx, input) => {
-        const user = authorizeSwitch(ctx, input);
+        const { target, consentKeyId } = grantSwitch(ctx, input);
         // Headless, each browser session acts as its own member (the bridge makes a new session).
-        if (options.mode !== 'headless') currentUserId = user.id;
-        return user;
+        if (options.mode !== 'headless') acting = { userId: target.id, keyId: consentKeyId };
+        return target;
       },
       configureApi: async (ctx, settings) => {
         assertAdmin(ctx.actor);

@@ -5,21 +5,15 @@ import type { User } from '../../../shared/schemas/users';
 import { signInWithKey } from './sign-in';
 
 /**
- * The one rule for "Acting as": who may make a session (a desktop, a browser tab) act as
+ * The one rule for "Acting as": who may make a session (a desktop window, a browser tab) act as
  * another member. Allowed when the target is the actor itself, when the actor is an admin, or
  * with the target's consent, shown by their API key (a full-scope key of that member). So a
  * plain member can never become an admin, or anyone else, on their own say.
- * Returns the target; throws `forbidden` on field `key` when consent is missing or wrong,
- * `not_found` / `invalid_input` (field `userId`) for an unknown or deactivated target.
- */
-export function authorizeSwitch(ctx: Ctx, input: { userId: string; key?: string | null }): User {
-  return grantSwitch(ctx, input).target;
-}
-
-/**
- * {@link authorizeSwitch}, with the consent it rests on: the id of the target's key when the
- * switch needed one (null when the actor is the target or an admin). A browser session made by
+ * Returns the target and the consent it rests on: the id of the target's key when the switch
+ * needed one (null when the actor is the target or an admin); the session (or window) made by
  * the switch ends when that key is revoked or expires.
+ * Throws `forbidden` on field `key` when consent is missing or wrong, `not_found` /
+ * `invalid_input` (field `userId`) for an unknown or deactivated target.
  */
 export function grantSwitch(ctx: Ctx, input: { userId: string; key?: string | null }): { target: User; consentKeyId: string | null } {
   assertActive(ctx.actor);

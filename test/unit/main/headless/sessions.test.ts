@@ -7,7 +7,7 @@ import { mountRendererFiles } from '../../../../src/main/headless/renderer-files
 import { main } from '../../../../src/main/headless/cli';
 import { MAX_SESSIONS, SESSION_IDLE_MS, SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
 import { createLoginLink, LOGIN_LINK_TTL_MS } from '../../../../src/main/core/sessions/sign-in';
-import { createKey } from '../../../../src/main/core/keys/keys-service';
+import { createKey, revokeKey } from '../../../../src/main/core/keys/keys-service';
 import { addUser } from '../../../../src/main/core/users/users-service';
 import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
 import { CHANNELS, type Channel } from '../../../../src/shared/contract/channels';
@@ -276,6 +276,33 @@ describe('the desktop (one window)', () => {
       expect(await dispatch(desktop.handlers, as(), 'session:switch', { userId: ben.id, key: benKey })).toMatchObject({ ok: true });
       expect(desktop.currentUserId()).toBe(ben.id);
       expect(await dispatch(desktop.handlers, as(), 'session:switch', { userId: owner.actor.id, key: ownerKey })).toMatchObject({ ok: true });
+      expect(desktop.currentUserId()).toBe(owner.actor.id);
+    } finally {
+      await desktop.close();
+      dir.cleanup();
+    }
+  });
+
+  it('returns the window to the owner when the consent it acts on is withdrawn', async () => {
+    const dir = tempDir();
+    const desktop = await startHost({ dataDir: dir.dir, mode: 'desktop', port: 0 });
+    try {
+      const owner = desktop.workspace.as(desktop.workspace.owner.id);
+      const ann = addUser(owner, AddUserInput.parse({ email: 'ann@example.com', name: 'Ann' }));
+      const ben = addUser(owner, AddUserInput.parse({ email: 'ben@example.com', name: 'Ben' }));
+      const { key: benKey, info: benKeyInfo } = createKey(owner, { userEmail: ben.email, label: 'b' });
+      const { dispatch } = await import('../../../../src/main/core/handlers');
+      const as = () => desktop.workspace.as(desktop.currentUserId());
+      expect(await dispatch(desktop.handlers, as(), 'session:switch', { userId: ann.id })).toMatchObject({ ok: true });
+      expect(await dispatch(desktop.handlers, as(), 'session:switch', { userId: ben.id, key: benKey })).toMatchObject({ ok: true });
+      expect(desktop.currentUserId()).toBe(ben.id);
+      // Ben revokes the key he consented with: the window no longer acts as him.
+      revokeKey(desktop.workspace.as(ben.id), benKeyInfo.id);
+      expect(desktop.currentUserId()).toBe(owner.actor.id);
+      // A switch an admin made rests on no key, and ends when the member is deactivated.
+      expect(await dispatch(desktop.handlers, as(), 'session:switch', { userId: ann.id })).toMatchObject({ ok: true });
+      expect(desktop.currentUserId()).toBe(ann.id);
+      expect(await dispatch(desktop.handlers, owner, 'users:set-active', { userId: ann.id, isActive: false })).toMatchObject({ ok: true });
       expect(desktop.currentUserId()).toBe(owner.actor.id);
     } finally {
       await desktop.close();
