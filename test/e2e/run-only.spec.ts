@@ -51,4 +51,17 @@ test('a Chat-only prompt runs for a member without showing its text: chat turn a
   await expect(drawer.getByRole('region', { name: 'Messages' })).toContainText('Not shown: you may run this prompt but not read its text');
   await expect(drawer.getByRole('region', { name: 'Messages' })).not.toContainText(MARK);
   await screenshot(page, 'logs-drawer-run-only');
+
+  // The member cannot open the prompt: the drawer names it without a link to its editor (which
+  // would end at "no permission" with a useless "Try again") and points to Chat instead.
+  await expect(drawer.getByRole('link', { name: 'house-style' })).toHaveCount(0);
+  await drawer.getByRole('link', { name: 'Run it in Chat' }).click();
+  await expect(page).toHaveURL(/#\/chat$/);
+  // Opened by address anyway, the editor says why and offers Chat, not a retry.
+  await page.evaluate(() => (window.location.hash = '#/prompts/house-style'));
+  await expect(page.getByText('Could not open this prompt')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  await screenshot(page, 'run-only-editor-no-permission');
+  await page.getByRole('link', { name: 'Go to Chat' }).click();
+  await expect(page).toHaveURL(/#\/chat$/);
 });

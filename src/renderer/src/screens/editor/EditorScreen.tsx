@@ -3,6 +3,7 @@ import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
+import { Link } from '../../components/Link';
 import { type PromptTab } from '../../state/route';
 import { useAppStore } from '../../state/store';
 import { ApiPanel } from '../api/ApiPanel';
@@ -44,12 +45,23 @@ export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
 
   if (status === 'error' && loadError) {
     const missing = loadError.message.toLowerCase().includes('not found');
+    // A prompt the member may run but not read (Chat only, a run share): trying again cannot
+    // help, so point to where it can be used.
+    const runOnly = !missing && loadError.message.toLowerCase().includes('permission');
     return (
       <div className="screen">
         <Breadcrumb />
         <EmptyState
           title={missing ? 'Prompt not found' : 'Could not open this prompt'}
-          action={<Button onClick={() => void load(promptName)}>Try again</Button>}
+          action={
+            runOnly ? (
+              <Link className="button button--secondary" to={{ name: 'chat' }}>
+                Go to Chat
+              </Link>
+            ) : (
+              <Button onClick={() => void load(promptName)}>Try again</Button>
+            )
+          }
         >
           <p>{missing ? `There is no prompt named “${promptName}”. It may have been deleted or renamed.` : loadError.message}</p>
         </EmptyState>

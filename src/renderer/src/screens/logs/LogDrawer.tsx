@@ -119,8 +119,15 @@ function DetailBody({ detail, loaded }: { detail: LogDetail; loaded: boolean }) 
             <span className="muted"> ({relativeTime(detail.startedAt)})</span>
           </Fact>
           <Fact label="Prompt">
-            <Link to={{ name: 'editor', promptName: detail.prompt }}>{detail.prompt}</Link>
+            {/* A run-only member cannot open the prompt: a link to it would end at "no permission". */}
+            {detail.messagesWithheld ? detail.prompt : <Link to={{ name: 'editor', promptName: detail.prompt }}>{detail.prompt}</Link>}
             {detail.version === null ? <span className="muted"> (unsaved draft)</span> : <span> v{detail.version}</span>}
+            {detail.messagesWithheld && (
+              <>
+                {' · '}
+                <Link to={{ name: 'chat' }}>Run it in Chat</Link>
+              </>
+            )}
           </Fact>
           <Fact label="Source">{SOURCE_LABELS[detail.source]}</Fact>
           <Fact label="Member">{detail.user ? detail.user.name : '—'}</Fact>
