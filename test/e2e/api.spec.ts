@@ -40,8 +40,11 @@ test('a key made in Settings calls a prompt turned on in its API tab; revoking i
   await nav(page, 'Library');
   await page.getByRole('link', { name: 'Greeter' }).click();
   await page.getByRole('tablist').getByRole('tab', { name: 'API' }).click();
+  // The hint under each switch describes the state it is in, not the opposite one.
+  await expect(page.getByRole('switch', { name: 'API access' })).toHaveAccessibleDescription('Off: API callers get 404 for this prompt.');
   await page.getByRole('switch', { name: 'API access' }).click();
   await expect(page.getByText('API access on')).toBeVisible();
+  await expect(page.getByRole('switch', { name: 'API access' })).toHaveAccessibleDescription(/^On: /);
   await page.getByLabel('Snippet language').selectOption({ label: 'curl' });
   await expect(page.locator('pre').filter({ hasText: 'curl' })).toContainText('"person"');
   await expect(page.locator('pre').filter({ hasText: 'curl' })).toContainText('Grace');

@@ -61,7 +61,7 @@ function AccessSection() {
       )}
       <Switch
         label="API access"
-        hint="Off: API callers get 404 for this prompt."
+        hint={apiAccess ? 'On: the API serves this prompt to callers who may see it.' : 'Off: API callers get 404 for this prompt.'}
         checked={apiAccess}
         disabled={disabled}
         busy={busy}
@@ -69,7 +69,7 @@ function AccessSection() {
       />
       <Switch
         label="Key required"
-        hint="On: callers send an API key in the Authorization header."
+        hint={keyRequired ? 'On: callers send an API key in the Authorization header.' : 'Off: no key needed, from this computer only.'}
         checked={keyRequired}
         disabled={disabled}
         busy={busy}
