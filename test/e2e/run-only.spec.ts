@@ -58,7 +58,7 @@ test('a Chat-only prompt runs for a member without showing its text: chat turn a
   await drawer.getByRole('link', { name: 'Run it in Chat' }).click();
   await expect(page).toHaveURL(/#\/chat$/);
   // Opened by address anyway, the editor says why and offers Chat, not a retry.
-  await page.evaluate(() => (window.location.hash = '#/prompts/house-style'));
+  await page.evaluate('window.location.hash = "#/prompts/house-style"');
   await expect(page.getByText('Could not open this prompt')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
   await screenshot(page, 'run-only-editor-no-permission');
