@@ -26,13 +26,17 @@ export const VariableMetaSchema = z.object({
 /** `integrationName:modelName`, as seed 001 defines model references. */
 export const MODEL_REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:[^\s:][^\s]{0,127}$/;
 
+const TEMPERATURE_RANGE = 'Temperature is a number from 0 to 2';
+const MAX_TOKENS_RANGE = 'Max tokens is a whole number from 1 to 1,000,000';
+
 export const ModelSettingsSchema = z.object({
   models: z
     .array(z.string().regex(MODEL_REF_PATTERN, 'Use integrationName:modelName, e.g. openai:gpt-4o'))
     .max(20)
     .default([]),
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+  // Stated ranges, not zod's 'Too big: expected number to be <=2': the editor shows it under the field.
+  temperature: z.number().min(0, TEMPERATURE_RANGE).max(2, TEMPERATURE_RANGE).optional(),
+  maxTokens: z.number().int(MAX_TOKENS_RANGE).min(1, MAX_TOKENS_RANGE).max(1_000_000, MAX_TOKENS_RANGE).optional(),
 });
 
 export const VariableValueSchema = z.union([z.string().max(MAX_TEMPLATE_CHARS, tooLong('A variable value')), z.number(), z.boolean()]);

@@ -100,6 +100,23 @@ describe('size limits are stated', () => {
   });
 });
 
+describe('model settings state their ranges', () => {
+  it('a temperature or max tokens out of range is refused naming the field and the range, not zod\'s "Too big"', async () => {
+    expect((await t.call('POST', '/api/v1/prompts', { name: 'ranges', title: 'ranges' })).status).toBe(201);
+    const cases: [Record<string, number>, string, string][] = [
+      [{ temperature: 99 }, 'modelSettings.temperature', 'Temperature is a number from 0 to 2'],
+      [{ temperature: -0.5 }, 'modelSettings.temperature', 'Temperature is a number from 0 to 2'],
+      [{ maxTokens: 0 }, 'modelSettings.maxTokens', 'Max tokens is a whole number from 1 to 1,000,000'],
+      [{ maxTokens: 1.5 }, 'modelSettings.maxTokens', 'Max tokens is a whole number from 1 to 1,000,000'],
+      [{ maxTokens: 2_000_000 }, 'modelSettings.maxTokens', 'Max tokens is a whole number from 1 to 1,000,000'],
+    ];
+    for (const [modelSettings, field, detail] of cases) {
+      const res = await t.call('POST', '/api/v1/prompts/ranges/versions', { template: { kind: 'text', text: 'x' }, modelSettings });
+      expect(expectProblem(res, 400, field).detail).toContain(detail);
+    }
+  });
+});
+
 describe('templates mean one thing', () => {
   it('refuses a variable name the body guard refuses, with line and column; allows the rest', async () => {
     expect((await t.call('POST', '/api/v1/prompts', { name: 'proto', title: 'proto' })).status).toBe(201);
