@@ -25,6 +25,11 @@ test('a browser tab signs in as one member, with a key or a one-time link; error
   const carolTab = await context.newPage();
   await carolTab.goto(link);
   await expect(carolTab.getByRole('navigation', { name: 'Main' })).toContainText('Carol Member');
+  // The library the link lands on was loaded as Carol, not before the sign-in finished (it said
+  // "Could not load prompts: Sign in again: this browser session is not known").
+  await expect(carolTab.getByText('No prompts yet')).toBeVisible();
+  await expect(carolTab.getByText(/Could not load prompts/)).toHaveCount(0);
+  await screenshot(carolTab, 'sign-in-link-library');
   // Two tabs, two members: reloading keeps each tab's own session.
   await page.reload();
   await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Bob Member');

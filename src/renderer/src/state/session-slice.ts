@@ -54,7 +54,12 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => {
       signInError: null,
       async loadInfo() {
         const loginSecret = isBrowserSession() ? takeLoginSecret() : null;
-        if (loginSecret) return get().session.signIn({ link: loginSecret });
+        if (loginSecret) {
+          // Screens stay down until the link's session exists: one mounted now would load as
+          // nobody and keep "this browser session is not known" after the sign-in succeeds.
+          patch({ needsSignIn: true });
+          return get().session.signIn({ link: loginSecret });
+        }
         patch({ infoStatus: 'loading', infoError: null });
         try {
           patch({ info: await unwrap(api.app.info()), infoStatus: 'ready', needsSignIn: false });
