@@ -150,6 +150,26 @@ test('an admin adds a provider in Settings: tests it, takes its models, and the 
   await expect(section.getByText('No integrations yet.')).toBeVisible();
 });
 
+test('saved right after a passing Test connection, the integration keeps the models the provider listed', async ({ page, server, provider }) => {
+  await openApp(page, server);
+  await nav(page, 'Settings');
+  const section = page.getByRole('region', { name: 'Integrations' });
+  await section.getByRole('button', { name: 'Add integration' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add integration' });
+  await dialog.getByLabel('Name').fill('quick');
+  await dialog.getByLabel('Base URL').fill(`${provider.url}/v1`);
+  await dialog.getByLabel('API key').fill(PROVIDER_KEY);
+  await dialog.getByRole('button', { name: 'Test connection' }).click();
+  await expect(dialog.getByRole('status', { name: 'Connection test' })).toContainText('Test passed');
+  // Not "Use 8 models": the admin saves at once, as "keep it or edit it by hand" invites. It was
+  // saved with no models, and Chat then said "No model available" with an integration in place.
+  await dialog.getByRole('button', { name: 'Add integration' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('table', { name: 'Integrations' }).getByRole('row', { name: /quick/ })).toContainText('8 models');
+  await nav(page, 'Chat');
+  await expect(page.getByRole('heading', { name: 'No model available' })).toHaveCount(0);
+});
+
 test('without a secret store the key is stored only when the admin agrees', async ({ page, server, provider }) => {
   // This host has a key file; pretend to be a Linux desktop without a secret store.
   const bridge = (channel: string) => (url: URL) => decodeURIComponent(url.pathname) === `/bridge/${channel}`;

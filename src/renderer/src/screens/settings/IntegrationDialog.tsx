@@ -58,6 +58,7 @@ function IntegrationForm({ integration }: { integration: Integration | null }) {
   const testError = useAppStore((s) => s.integrations.testError);
   const clearFieldError = useAppStore((s) => s.integrations.clearFieldError);
   const clearTest = useAppStore((s) => s.integrations.clearTest);
+  const testResult = useAppStore((s) => s.integrations.testResult);
   const close = useAppStore((s) => s.integrations.closeEditor);
   const [draft, setDraft] = useState<IntegrationDraft>(() => (integration ? draftFrom(integration) : emptyDraft()));
   const [pendingModel, setPendingModel] = useState('');
@@ -75,7 +76,10 @@ function IntegrationForm({ integration }: { integration: Integration | null }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     // A model typed but not yet added is meant to be in the list.
-    const models = pendingModel.trim() === '' ? draft.models : addModels(draft.models, pendingModel);
+    let models = pendingModel.trim() === '' ? draft.models : addModels(draft.models, pendingModel);
+    // "Keep it or edit it by hand": with no list chosen, the one Test connection just fetched is
+    // kept; saved without models, the integration ran nothing and Chat said "No model available".
+    if (models.length === 0 && testResult?.ok && testResult.models.length > 0) models = [...testResult.models];
     if (models !== draft.models) {
       setDraft((d) => ({ ...d, models }));
       setPendingModel('');
