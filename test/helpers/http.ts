@@ -51,3 +51,20 @@ export function rawStatus(port: number, payload: string): Promise<string> {
     socket.on('end', () => resolve(data.split('\r\n')[0] ?? ''));
   });
 }
+
+/**
+ * A `text/event-stream` body as [event, data] pairs, each data parsed as JSON; a block with no
+ * `event:` line is `message`, as in the EventSource spec.
+ *
+ * @example sseEvents('event: delta\ndata: {"text":"Hi"}\n\n') // [['delta', { text: 'Hi' }]]
+ */
+export function sseEvents(text: string): [string, any][] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim())
+    .map((block) => {
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      return [event, JSON.parse(data)];
+    });
+}

@@ -12,18 +12,7 @@ import { startRun, watchRun } from '../../../../src/main/core/runs/run-service';
 import { retryAfterSeconds } from '../../../../src/main/core/runs/run-errors';
 import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
 import { StartRunInput } from '../../../../src/shared/schemas/runs';
-
-/** Server-sent events as [event, data] pairs. */
-function events(text: string): [string, any][] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim())
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-      return [event, JSON.parse(data)];
-    });
-}
+import { sseEvents } from '../../../helpers/http';
 
 const KINDS = ['openai-compatible', 'anthropic'] as const;
 /** What the provider sends as Retry-After, and the seconds the caller must be told. */
@@ -72,7 +61,7 @@ describe.each(KINDS)('a %s provider answering 429', (kind) => {
     it('ends a streamed run with an error event whose problem carries retryAfter', async () => {
       const res = await t.call('POST', '/api/v1/prompts/greet/run', { variables: { name: 'Ada' }, model: model(), stream: true });
       expect(res.status).toBe(200);
-      const list = events(res.text);
+      const list = sseEvents(res.text);
       expect(list[0]![0]).toBe('start');
       expect(list.at(-1)).toEqual(['error', expect.objectContaining({ status: 429, code: 'rate_limited', retryAfter: wait.seconds })]);
       expect(list.at(-1)![1].detail).toContain(`retry after ${wait.seconds} s`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../../helpers/fake-provider';
 import { expectProblem, startTestHost, type TestHost } from '../../../helpers/host';
 import { member, seedPrompt } from '../../../helpers/workspace';
-import { http } from '../../../helpers/http';
+import { http, sseEvents } from '../../../helpers/http';
 import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
@@ -23,18 +23,6 @@ afterAll(async () => {
   await provider.close();
 });
 
-/** Server-sent events as [event, data] pairs. */
-function events(text: string): [string, any][] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim())
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-      return [event, JSON.parse(data)];
-    });
-}
-
 describe('POST /api/v1/prompts/{name}/run', () => {
   it('renders the served version, runs it and answers with output, version, usage and run id', async () => {
     const res = await t.call('POST', '/api/v1/prompts/greet/run', { variables: { name: 'Ada' }, model: 'local:echo' });
@@ -54,7 +42,7 @@ describe('POST /api/v1/prompts/{name}/run', () => {
     const res = await t.call('POST', '/api/v1/prompts/greet/run', { variables: { name: 'streaming world' }, model: 'local:echo', stream: true });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-    const list = events(res.text);
+    const list = sseEvents(res.text);
     expect(list[0]).toEqual(['start', expect.objectContaining({ prompt: 'greet', version: 1, model: 'local:echo' })]);
     const deltas = list.filter(([e]) => e === 'delta').map(([, d]) => d.text as string);
     expect(deltas.join('')).toBe('Echo: Say hello to streaming world');
@@ -63,7 +51,7 @@ describe('POST /api/v1/prompts/{name}/run', () => {
 
   it('ends a stream that stalls with an error event carrying the problem', async () => {
     const res = await t.call('POST', '/api/v1/prompts/greet/run', { variables: { name: 'x' }, model: 'local:stall', stream: true });
-    expect(events(res.text).at(-1)).toEqual(['error', expect.objectContaining({ status: 504, code: 'provider_timeout' })]);
+    expect(sseEvents(res.text).at(-1)).toEqual(['error', expect.objectContaining({ status: 504, code: 'provider_timeout' })]);
   });
 
   it('passes on provider errors as problem+json', async () => {

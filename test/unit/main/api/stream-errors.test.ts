@@ -14,18 +14,7 @@ import { saveIntegration } from '../../../../src/main/core/integrations/integrat
 import { startRun, watchRun } from '../../../../src/main/core/runs/run-service';
 import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
 import { StartRunInput } from '../../../../src/shared/schemas/runs';
-
-/** Server-sent events as [event, data] pairs. */
-function events(text: string): [string, any][] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim())
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-      return [event, JSON.parse(data)];
-    });
-}
+import { sseEvents } from '../../../helpers/http';
 
 const KINDS = ['openai-compatible', 'anthropic'] as const;
 const WHERE = ['midstream', 'early'] as const;
@@ -101,7 +90,7 @@ describe.each(KINDS)('a %s provider', (kind) => {
       it('ends a streamed API run with a matching error event', async () => {
         const res = await t.call('POST', '/api/v1/prompts/greet/run', { variables: { name: 'Ada' }, model, stream: true });
         expect(res.status).toBe(200);
-        const list = events(res.text);
+        const list = sseEvents(res.text);
         expect(list[0]![0]).toBe('start');
         const [name, problem] = list.at(-1)!;
         expect(name).toBe('error');

@@ -23,6 +23,7 @@ import { getLog, resolveFilter } from '../../../../src/main/core/logs/logs-servi
 import { SaveIntegrationInput, TestIntegrationInput } from '../../../../src/shared/schemas/integrations';
 import { StartRunInput } from '../../../../src/shared/schemas/runs';
 import { LogFilterSchema } from '../../../../src/shared/schemas/logs';
+import { sseEvents } from '../../../helpers/http';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const randomKey = (length: number, seed: number) => Array.from({ length }, (_, i) => BASE62[(seed * 7919 + i * 104729 + i * i * 31) % 62]).join('');
@@ -190,13 +191,6 @@ const KEYS = {
 let t: TestHost;
 let provider: FakeProvider;
 
-function events(text: string): [string, any][] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return text
-    .split('\n\n')
-    .filter((b) => b.trim())
-    .map((b) => [/^event: (.*)$/m.exec(b)?.[1] ?? 'message', JSON.parse(b.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n'))]);
-}
-
 async function exported(format: 'csv' | 'jsonl'): Promise<string> {
   const { exports } = t.owner.runtime;
   const started = exports.start(t.owner, resolveFilter(t.owner, LogFilterSchema.parse({ status: 'error' })), format);
@@ -235,7 +229,7 @@ describe.each(Object.entries(KEYS))('a provider quoting a %s key back', (shape, 
       expect(plain.text).not.toContain(key);
 
       const streamed = await t.call('POST', '/api/v1/prompts/greet/run', { variables: { name: 'Ada' }, model, stream: true });
-      const last = events(streamed.text).at(-1)!;
+      const last = sseEvents(streamed.text).at(-1)!;
       expect(last[0]).toBe('error');
       expect(last[1].detail).toContain(REDACTED);
       expect(streamed.text).not.toContain(key);
