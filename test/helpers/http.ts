@@ -8,18 +8,23 @@ export interface RawResponse {
   json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** An HTTP request with full control of headers (fetch refuses to set Host). */
+/**
+ * An HTTP request with full control of headers (fetch refuses to set Host), over IPv4 loopback
+ * or, with `family: 6`, over `::1` (Host `[::1]:PORT`).
+ */
 export function http(
   port: number,
   method: string,
   path: string,
-  opts: { headers?: Record<string, string>; body?: string | Buffer } = {},
+  opts: { headers?: Record<string, string>; body?: string | Buffer; family?: 4 | 6 } = {},
 ): Promise<RawResponse> {
+  const host = opts.family === 6 ? '::1' : '127.0.0.1';
+  const hostHeader = opts.family === 6 ? `[::1]:${port}` : `127.0.0.1:${port}`;
   return new Promise((resolve, reject) => {
     // Node's client sends no framing for a DELETE/GET body unless told its length.
     const length = opts.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(opts.body)) };
     const req = request(
-      { host: '127.0.0.1', port, method, path, agent: false, headers: { host: `127.0.0.1:${port}`, ...length, ...opts.headers } },
+      { host, port, method, path, agent: false, headers: { host: hostHeader, ...length, ...opts.headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { clientFingerprint, limitAddress } from '../../../../src/main/api/auth-throttle';
 import { MAX_BUCKETS, RateLimiter } from '../../../../src/main/api/rate-limit';
 import { startTestHost, type TestHost } from '../../../helpers/host';
-import type { RawResponse } from '../../../helpers/http';
+import { http, type RawResponse } from '../../../helpers/http';
 import { seedPrompt } from '../../../helpers/workspace';
 import { setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
 
@@ -13,22 +12,8 @@ const ATTEMPTS = 40;
 const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 const HOSTILE_PAGE = 'http://evil.example/page.html';
 
-/** A request over IPv4 or IPv6 loopback, with full control of headers. */
-function send(port: number, family: 4 | 6, path: string, headers: Record<string, string>): Promise<RawResponse> {
-  const host = family === 4 ? '127.0.0.1' : '::1';
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path, method: 'GET', agent: false, headers: { host: family === 4 ? `127.0.0.1:${port}` : `[::1]:${port}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** A GET over IPv4 or IPv6 loopback, with full control of headers. */
+const send = (port: number, family: 4 | 6, path: string, headers: Record<string, string>): Promise<RawResponse> => http(port, 'GET', path, { headers, family });
 
 const wrongKey = () => `pd_${randomBytes(9).toString('hex').slice(0, 12)}_${randomBytes(32).toString('base64url')}`;
 
