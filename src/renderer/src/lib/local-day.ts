@@ -1,6 +1,7 @@
 /**
  * Date filters in the UI are calendar days where the user is; the API takes instants (see
- * parseInstant in shared/schemas/instant.ts). The Logs and History filters both convert here.
+ * parseInstant in shared/schemas/instant.ts). The Logs and History filters and a key's expiry day
+ * all convert here.
  */
 
 export interface DayRangeForm {
@@ -37,8 +38,7 @@ export function localDayStart(day: string, addDays = 0): string | null {
  */
 export function localDayRange(form: DayRangeForm, toEdge: 'exclusive' | 'inclusive' = 'exclusive'): { range: { from?: string; to?: string } } | { error: DayRangeError } {
   const from = form.from ? localDayStart(form.from) : undefined;
-  const next = form.to ? localDayStart(form.to, 1) : undefined;
-  const to = next && toEdge === 'inclusive' ? new Date(Date.parse(next) - 1).toISOString() : next;
+  const to = form.to ? (toEdge === 'inclusive' ? localDayEnd(form.to) : localDayStart(form.to, 1)) : undefined;
   if (from === null) return { error: { field: 'from', message: 'Use a date such as 2026-11-25' } };
   if (to === null) return { error: { field: 'to', message: 'Use a date such as 2026-11-25' } };
   if (form.from && form.to && form.to < form.from) return { error: { field: 'to', message: 'The end date is before the start date' } };
