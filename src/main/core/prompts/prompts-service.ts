@@ -17,9 +17,6 @@ import { indexedPrefix, MAX_INDEXED_CHARS, toMatchQuery } from '../search/search
 type CreateParsed = z.output<typeof CreatePromptInput>;
 type ListParsed = z.output<typeof ListPromptsInput>;
 
-// The search rule (index text and query) lives in core/search; re-exported for existing callers.
-export { toMatchQuery } from '../search/search-text';
-
 /** Whose visibility applies to a listing: nobody's for an admin, who sees every prompt. */
 const viewerOf = (ctx: Ctx) => (ctx.actor.role === 'admin' ? null : ctx.actor.id);
 

@@ -9,10 +9,9 @@
  * symbol or emoji, becomes a token of its own (one grapheme each), in the index and in the
  * query alike; a query word is then the phrase of its tokens, which FTS5 finds only where those
  * tokens stand side by side: substring search in those scripts, word-prefix search elsewhere.
+ * Both tables are created with the tokenizer options of migration 0080 (symbols S* and marks M*
+ * are token characters), written there literally: a shipped migration never changes.
  */
-
-/** Tokenizer options for both tables (migration 0080): symbols (S*) and marks (M*) are token characters. */
-export const FTS_TOKENIZER = `unicode61 remove_diacritics 2 categories 'L* N* Co M* S*'`;
 
 /**
  * An FTS5 query that matches nothing: an empty phrase. For text that holds something but no
