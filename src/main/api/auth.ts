@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { AppError } from '../core/errors';
 import { authenticateKey } from '../core/keys/keys-service';
+import { KEYLESS_REFUSED } from '../core/sharing/access';
 import type { Workspace } from '../core/workspace';
 import type { ApiEnv } from './env';
 import { RateLimiter, type RateLimits } from './rate-limit';
@@ -65,7 +66,7 @@ export function requireKey(workspace: Workspace, limits: RateLimits): Middleware
       }
       if (!key) {
         if (!KEYLESS_ROUTE.test(url.pathname) || !['GET', 'POST'].includes(c.req.method)) {
-          throw new AppError('unauthenticated', 'Send an API key in the Authorization header: "Authorization: Bearer <key>"');
+          throw new AppError('unauthenticated', KEYLESS_REFUSED);
         }
         // Acts as the workspace owner, but the prompt's own keyless rule limits it to read/run.
         c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: workspace.owner, via: { kind: 'api', key: null, loopback } });

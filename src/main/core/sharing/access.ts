@@ -65,7 +65,8 @@ const SCOPE_FOR: Record<Action, KeyScope> = {
   delete: 'write',
 };
 
-const KEYLESS_REFUSED = 'Send an API key in the Authorization header: "Authorization: Bearer <key>"';
+/** The one 401 message for a keyless API call that is refused, here and in the auth middleware (api/auth.ts): byte-for-byte the same. */
+export const KEYLESS_REFUSED = 'Send an API key in the Authorization header: "Authorization: Bearer <key>"';
 
 /**
  * A keyless API call may only read or run, from this machine, a prompt with API access on and
