@@ -160,12 +160,13 @@ const parsed = <T>(json: string | null): T | null => (json === null ? null : (JS
 /**
  * Whether the caller may see the rendered messages of a logged run: they carry the template's
  * text, so only someone who may read the prompt (admins always). A run-only member keeps their
- * own variables and the output of their runs.
+ * own variables and the output of their runs. Decided by the prompt's id, as visibleRow is (the
+ * name a row recorded may since belong to another prompt).
  */
 function readsLoggedText(ctx: Ctx, row: LogRow): boolean {
   if (ctx.actor.role === 'admin') return true;
-  const prompt = ctx.store.prompts.getRowByName(row.prompt_name);
-  return prompt !== undefined && prompt.id === row.prompt_id && canReadText(ctx, prompt);
+  const prompt = row.prompt_id === null ? undefined : ctx.store.prompts.getRowById(row.prompt_id);
+  return prompt !== undefined && canReadText(ctx, prompt);
 }
 
 export function getLog(ctx: Ctx, id: string): LogDetail {
