@@ -72,7 +72,7 @@ export function sessionStillValid(store: Store, clock: Clock, session: Pick<Sess
  */
 export function createLoginLink(store: Store, clock: Clock, email: string): { secret: string; user: User; expiresAt: string } {
   const user = store.users.getByEmail(canonicalEmail(email));
-  if (!user) throw Object.assign(notFound(`Member ${email}`), { field: 'user' });
+  if (!user) throw notFound(`Member ${email}`, 'user');
   if (!user.isActive) throw new AppError('invalid_input', `${user.name} is deactivated`, 'user');
   const now = clock.now();
   const secret = randomBytes(32).toString('base64url');
