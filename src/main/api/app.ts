@@ -51,8 +51,6 @@ function clientAborted(error: unknown): boolean {
 /** The HTTP API: health, then key-authenticated `/api/v1`. Host/Origin are checked before this runs. */
 export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_LIMITS }: ApiAppOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  // Set before the handler runs: editing headers after a response exists makes Hono rebuild it as
-  // a stream, which is several times slower to write on Node.
   // Before any route: a path that cannot be decoded is the client's fault (400), not a crash
   // in whichever handler first decodes it.
   app.use('*', async (c, next) => {
@@ -63,6 +61,8 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
     if (query) return problemResponse({ code: 'invalid_input', message: query, field: 'query' });
     await next();
   });
+  // Set before the handler runs: editing headers after a response exists makes Hono rebuild it as
+  // a stream, which is several times slower to write on Node.
   app.use('*', async (c, next) => {
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');

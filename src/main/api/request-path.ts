@@ -43,7 +43,7 @@ export function malformedPath(pathname: string): string | null {
   // The decoded text is compared, not just computed: the production bundler (rolldown) treats
   // decodeURIComponent as pure and drops a call whose result is unused, throw and all, which let
   // every malformed path through to a handler's own decode (a 500 and a stack on stderr).
-  return decodedPath(pathname) === null
+  return decoded(pathname) === null
     ? 'The path has an incomplete or invalid percent-encoding: write "%" as "%25", and encode text as UTF-8 bytes (e.g. "é" as "%C3%A9")'
     : null;
 }
@@ -54,15 +54,15 @@ export function malformedPath(pathname: string): string | null {
  * the client never meant. Null when it decodes.
  */
 export function malformedQuery(search: string): string | null {
-  return decodedPath(search) === null
+  return decoded(search) === null
     ? 'The query string has an incomplete or invalid percent-encoding: write "%" as "%25", and encode text as UTF-8 bytes (e.g. "é" as "%C3%A9")'
     : null;
 }
 
-/** `pathname` percent-decoded, or null when its encoding is malformed. */
-function decodedPath(pathname: string): string | null {
+/** `text` (a path or a query string) percent-decoded, or null when its encoding is malformed. */
+function decoded(text: string): string | null {
   try {
-    return decodeURIComponent(pathname);
+    return decodeURIComponent(text);
   } catch {
     return null;
   }

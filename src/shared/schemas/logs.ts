@@ -4,7 +4,6 @@ import type { DataLoggingLevel, RunSource, RunStatus } from './runs';
 import type { ChatMessage } from '../template/template';
 import { InstantSchema } from './instant';
 
-
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).max(10)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 

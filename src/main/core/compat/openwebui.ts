@@ -6,14 +6,14 @@ import { mayReadBack } from '../sharing/read-back';
 import { saveVersion, servedNumber } from '../versions/versions-service';
 import { promoteVersion } from '../versions/lifecycle';
 import { inSeedFields } from './seed-fields';
-
-/** Seed 003's names for what the core calls the template: the body's `content`. */
-const OPENWEBUI_FIELDS = [['template.text', 'content']] as const;
 import { requirePrompt } from '../sharing/access';
 import { addShare, removeShare } from '../sharing/sharing-service';
 import { templateText } from '../../../shared/template/template';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import { nowIso } from '../context';
+
+/** Seed 003's names for what the core calls the template: the body's `content`. */
+const OPENWEBUI_FIELDS = [['template.text', 'content']] as const;
 
 export const AccessGrantSchema = z.object({
   principal_type: z.enum(['user', 'group']).default('user'),

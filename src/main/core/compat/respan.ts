@@ -5,9 +5,6 @@ import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompt
 import { deployedNumber, getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiveVersion, updateVersion } from '../versions/lifecycle';
 import { inSeedFields } from './seed-fields';
-
-/** Seed 004's names for what the core calls the template: the body's `messages`. */
-const RESPAN_FIELDS = [['template.messages', 'messages']] as const;
 import { requirePrompt } from '../sharing/access';
 import { mayReadBack, writtenVersion } from '../sharing/read-back';
 import { ListPromptsInput, type WrittenVersion } from '../../../shared/schemas/prompts';
@@ -15,6 +12,9 @@ import { VersionNumberSchema } from '../../../shared/schemas/version-number';
 import { MessageRoleSchema, MODEL_REF_PATTERN } from '../../../shared/schemas/template';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { ChatMessage, Template } from '../../../shared/template/template';
+
+/** Seed 004's names for what the core calls the template: the body's `messages`. */
+const RESPAN_FIELDS = [['template.messages', 'messages']] as const;
 
 export const RespanMessagesSchema = z.array(z.object({ role: MessageRoleSchema, content: z.string().max(200_000) })).min(1).max(100);
 

@@ -9,6 +9,8 @@ import type { Ctx } from '../context';
 import { AppError, notFound } from '../errors';
 import type { Cursor, LogQuery, LogRow } from '../../store/repos/logs-repo';
 import type { EXPORT_FORMATS, LogExportStatus } from '../../../shared/schemas/logs';
+// A cell a spreadsheet would run as a formula is prefixed with a quote (OWASP CSV injection).
+import { csvCell } from './csv-cell';
 
 type Format = (typeof EXPORT_FORMATS)[number];
 
@@ -18,9 +20,6 @@ const CSV_COLUMNS = [
   'id', 'started_at', 'prompt', 'version', 'source', 'member', 'key_label', 'model', 'status', 'latency_ms', 'ttft_ms',
   'tokens_in', 'tokens_out', 'data_logging', 'rating', 'rating_comment', 'error', 'variables', 'output',
 ] as const;
-
-// A cell a spreadsheet would run as a formula is prefixed with a quote (OWASP CSV injection).
-import { csvCell } from './csv-cell';
 
 function exportRecord(row: LogRow, member: string | null) {
   return {
@@ -46,11 +45,6 @@ function exportRecord(row: LogRow, member: string | null) {
   };
 }
 
-/**
- * Exports run in the background, a page of rows at a time, into a file: memory stays flat
- * however many rows match, the event loop keeps serving between pages, and the renderer polls
- * the progress.
- */
 /** Opens the file an export is written into (a temporary name); tests pass one that fails like a full disk. */
 export type OpenExportFile = (path: string) => Writable;
 
@@ -69,6 +63,11 @@ function removeAbandonedPartials(dir: string, now = Date.now()): void {
   }
 }
 
+/**
+ * Exports run in the background, a page of rows at a time, into a file: memory stays flat
+ * however many rows match, the event loop keeps serving between pages, and the renderer polls
+ * the progress.
+ */
 export class ExportJobs {
   private readonly jobs = new Map<string, LogExportStatus & { ownerId: string }>();
   /** Set by the headless host: where the browser downloads a finished file. */
