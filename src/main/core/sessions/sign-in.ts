@@ -22,15 +22,12 @@ function links(store: Store) {
 }
 
 /**
- * Proves a person is `user` by the API key they typed: the key must authenticate and carry every
- * scope, because a UI session can do everything its member can and a narrowed key must not
- * open more than it grants. Throws `unauthenticated` on field `fieldName` (default `key`).
+ * Proves a person is `user` by the API key they typed, and returns the key's id (a session signed
+ * in with it ends when it stops working): the key must authenticate and carry every scope, because
+ * a UI session can do everything its member can and a narrowed key must not open more than it
+ * grants. Throws `unauthenticated` (an invalid, revoked or expired key) or `forbidden` (a key
+ * limited to some scopes), on field `fieldName` (default `key`).
  */
-export function memberByKey(store: Store, clock: Clock, key: string, fieldName = 'key'): User {
-  return signInWithKey(store, clock, key, fieldName).user;
-}
-
-/** {@link memberByKey}, with the id of the key (a session signed in with it ends when it stops working). */
 export function signInWithKey(store: Store, clock: Clock, key: string, fieldName = 'key'): { user: User; keyId: string } {
   let found: ReturnType<typeof authenticateKey>;
   try {

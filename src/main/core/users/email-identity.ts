@@ -50,8 +50,7 @@ function isSingleScriptish(text: string): boolean {
 /**
  * The canonical spelling of an email for lookups: trimmed, NFKC (fullwidth and compatibility
  * forms fold to their plain letters), lowercase, ideographic full stops in the domain read as dots.
- * Never throws; use {@link normalizeMemberEmail}
- * to admit a new address.
+ * Never throws; use {@link admitMemberEmail} to admit a new address.
  *
  * @example canonicalEmail(' ＡＤＡ@Example.COM ') === 'ada@example.com'
  */
