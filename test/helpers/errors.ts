@@ -10,3 +10,14 @@ export function errorOf(fn: () => unknown): AppError {
   }
   throw new Error('expected an AppError');
 }
+
+/** 'ok' when `fn` returns, else the code of the AppError it throws (anything else is rethrown). */
+export function codeOf(fn: () => unknown): 'ok' | AppError['code'] {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
+}

@@ -18,7 +18,8 @@ import { createPrompt, setApiSettings } from '../../../../src/main/core/prompts/
 import { saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { promoteVersion } from '../../../../src/main/core/versions/lifecycle';
 import { addShare, setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
-import { createHandlers, dispatch } from '../../../../src/main/core/handlers';
+import { dispatch } from '../../../../src/main/core/handlers';
+import { serviceHandlers } from '../../../helpers/handlers';
 import type { Channel } from '../../../../src/shared/contract/channels';
 import type { Ctx } from '../../../../src/main/core/context';
 import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
@@ -53,15 +54,7 @@ let t: TestHost;
 let provider: FakeProvider;
 let users: Record<Actor, User>;
 const keys = {} as Record<Actor, string>;
-const handlers = createHandlers({
-  appInfo: () => {
-    throw new Error('not used');
-  },
-  configureApi: () => Promise.reject(new Error('not used')),
-  switchMember: () => {
-    throw new Error('not used');
-  },
-});
+const handlers = serviceHandlers();
 
 async function api(c: Caller, method: string, path: string, body?: unknown): Promise<Seen> {
   const res = await http(t.port, method, path, {

@@ -15,10 +15,10 @@ import { startRun, watchRun } from '../../../../src/main/core/runs/run-service';
 import { getLog, listLogs } from '../../../../src/main/core/logs/logs-service';
 import { deletePrompt } from '../../../../src/main/core/prompts/prompts-service';
 import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
-import { AppError } from '../../../../src/main/core/errors';
 import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
 import { StartRunInput } from '../../../../src/shared/schemas/runs';
 import { ListLogsInput } from '../../../../src/shared/schemas/logs';
+import { codeOf } from '../../../helpers/errors';
 
 const SECRET = 'OLDSYSTEMTEXT';
 let provider: FakeProvider;
@@ -51,16 +51,6 @@ async function finish(ctx: Ctx, runId: string): Promise<void> {
     cursor = progress.cursor;
   }
 }
-
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-    return 'ok';
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-};
 
 /** Who takes the name again after Alice deletes her Chat-only prompt, and at what level. */
 const RETAKEN: Record<string, () => Ctx> = {

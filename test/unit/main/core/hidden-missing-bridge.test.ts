@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT } from '../../../../src/shared/contract/contract';
 import type { Channel } from '../../../../src/shared/contract/channels';
-import { createHandlers, dispatch } from '../../../../src/main/core/handlers';
+import { dispatch } from '../../../../src/main/core/handlers';
+import { serviceHandlers } from '../../../helpers/handlers';
 import type { Ctx } from '../../../../src/main/core/context';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
@@ -67,15 +68,7 @@ const NOT_A_PROMPT = new Set<Channel>(['users:add']);
 
 let t: ReturnType<typeof testWorkspace>;
 let alice: Ctx;
-const handlers = createHandlers({
-  appInfo: () => {
-    throw new Error('not used');
-  },
-  configureApi: () => Promise.reject(new Error('not used')),
-  switchMember: () => {
-    throw new Error('not used');
-  },
-});
+const handlers = serviceHandlers();
 
 beforeAll(() => {
   t = testWorkspace();

@@ -14,7 +14,7 @@ import { deletePrompt, setApiSettings } from '../../../../src/main/core/prompts/
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
 import { ListLogsInput } from '../../../../src/shared/schemas/logs';
-import { AppError } from '../../../../src/main/core/errors';
+import { codeOf } from '../../../helpers/errors';
 
 let t: ReturnType<typeof testWorkspace>;
 let actors: Record<'admin' | 'alice' | 'bob' | 'carol', Ctx>;
@@ -31,16 +31,6 @@ function record(ctx: Ctx, name: string, by: Ctx): LogRecord {
     messages: `[{"role":"user","content":"text of ${name}"}]`, output: 'out', outputChars: 3, error: null, conversationId: null,
   };
 }
-
-const outcome = (fn: () => unknown): 'ok' | string => {
-  try {
-    fn();
-    return 'ok';
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-};
 
 beforeEach(() => {
   t = testWorkspace();
@@ -76,10 +66,10 @@ describe('a log entry is found by id exactly when the list shows it', () => {
       const listed = new Set(listLogs(ctx, ListLogsInput.parse({ limit: 500 })).items.map((l) => l.id));
       const mismatches: string[] = [];
       for (const { id } of rows) {
-        const opened = outcome(() => getLog(ctx, id));
+        const opened = codeOf(() => getLog(ctx, id));
         if ((opened === 'ok') !== listed.has(id)) mismatches.push(`${id}: listed ${listed.has(id)}, opened ${opened}`);
         // Rating someone else's run is refused either way; a hidden one must say not_found, never forbidden.
-        const rated = outcome(() => rateRun(ctx, { id, rating: 'useful' }));
+        const rated = codeOf(() => rateRun(ctx, { id, rating: 'useful' }));
         if (!listed.has(id) && rated !== 'not_found') mismatches.push(`${id}: hidden, rating answered ${rated}`);
       }
       expect(mismatches).toEqual([]);
@@ -87,9 +77,9 @@ describe('a log entry is found by id exactly when the list shows it', () => {
   }
 
   it('the new holder of a reused name never gets the runs of the deleted prompt by id', () => {
-    expect(outcome(() => getLog(actors.bob, deleted.alicePrivate))).toBe('not_found');
-    expect(outcome(() => rateRun(actors.bob, { id: deleted.alicePrivate, rating: 'useful' }))).toBe('not_found');
-    expect(outcome(() => getLog(actors.carol, deleted.alicePrivate))).toBe('not_found');
+    expect(codeOf(() => getLog(actors.bob, deleted.alicePrivate))).toBe('not_found');
+    expect(codeOf(() => rateRun(actors.bob, { id: deleted.alicePrivate, rating: 'useful' }))).toBe('not_found');
+    expect(codeOf(() => getLog(actors.carol, deleted.alicePrivate))).toBe('not_found');
     // Carol's own run of Alice's deleted Chat-only prompt stays hers, without its messages.
     expect(getLog(actors.carol, deleted.carolChat)).toMatchObject({ messages: null, messagesWithheld: true, variables: { x: 'value of carol' } });
     expect(getLog(actors.alice, deleted.alicePrivate)).toMatchObject({ variables: { x: 'value of alice' } });
@@ -120,11 +110,11 @@ describe('over the HTTP API, runs of a prompt with API access off are hidden lik
       expect(listed.filter((l) => appOnly.has(l.id) || l.prompt === 'app-only')).toEqual([]);
       const searched = listLogs(api, ListLogsInput.parse({ q: 'value', limit: 500 })).items;
       expect(searched.filter((l) => appOnly.has(l.id))).toEqual([]);
-      for (const id of appOnly) expect(outcome(() => getLog(api, id))).toBe('not_found');
-      expect(outcome(() => listLogs(api, ListLogsInput.parse({ prompt: 'app-only' })))).toBe('not_found');
+      for (const id of appOnly) expect(codeOf(() => getLog(api, id))).toBe('not_found');
+      expect(codeOf(() => listLogs(api, ListLogsInput.parse({ prompt: 'app-only' })))).toBe('not_found');
       // Every other row: opened by id exactly when listed, as in the app.
       const ids = new Set(listed.map((l) => l.id));
-      for (const { id } of rows) if (!appOnly.has(id)) expect(`${id} ${outcome(() => getLog(api, id))}`).toBe(`${id} ${ids.has(id) ? 'ok' : 'not_found'}`);
+      for (const { id } of rows) if (!appOnly.has(id)) expect(`${id} ${codeOf(() => getLog(api, id))}`).toBe(`${id} ${ids.has(id) ? 'ok' : 'not_found'}`);
       // In the app the same runs stay where they were.
       const inApp = listLogs(actors[who], ListLogsInput.parse({ limit: 500 })).items.filter((l) => appOnly.has(l.id));
       expect(inApp).toHaveLength(2);
@@ -135,6 +125,6 @@ describe('over the HTTP API, runs of a prompt with API access off are hidden lik
     setApiSettings(actors.carol, { name: 'app-only', apiAccess: true });
     const api = overApi(actors.bob);
     expect(listLogs(api, ListLogsInput.parse({ prompt: 'app-only' })).items).toHaveLength(2);
-    for (const { id } of rows.slice(-2)) expect(outcome(() => getLog(api, id))).toBe('ok');
+    for (const { id } of rows.slice(-2)) expect(codeOf(() => getLog(api, id))).toBe('ok');
   });
 });
