@@ -54,16 +54,17 @@ export function withinCallerKey(ctx: Ctx, scopes: readonly KeyScope[] | undefine
   const caller = callerKeyBound(ctx);
   if (!caller) return { scopes: [...(scopes ?? KEY_SCOPES)], expiresAt };
   const wanted = scopes ?? caller.scopes;
+  // Both refusals name what bounds the new key: the calling key, or the key(s) the session rests on.
+  const made = ctx.via?.key ? 'with this API key' : 'in this session';
+  const bound = ctx.via?.key ? 'this key' : 'the API key it was signed in with';
   const extra = wanted.filter((s) => !caller.scopes.includes(s));
   if (extra.length > 0) {
-    throw new AppError('forbidden', `This API key cannot give scopes it does not have (${extra.join(', ')}); it has: ${caller.scopes.join(', ')}`, 'scopes');
+    throw new AppError('forbidden', `A key made ${made} cannot have scopes ${bound} lacks (${extra.join(', ')}); it has: ${caller.scopes.join(', ')}`, 'scopes');
   }
   if (caller.expiresAt === null) return { scopes: [...wanted], expiresAt };
   if (expiresAt === null) return { scopes: [...wanted], expiresAt: caller.expiresAt };
   if (Date.parse(expiresAt) > Date.parse(caller.expiresAt)) {
-    const made = ctx.via?.key ? 'with this API key' : 'in this session';
-    const whose = ctx.via?.key ? 'this key does' : 'the API key it was signed in with does';
-    throw new AppError('forbidden', `A key made ${made} must expire by ${caller.expiresAt}, when ${whose}`, 'expiresAt');
+    throw new AppError('forbidden', `A key made ${made} must expire by ${caller.expiresAt}, when ${bound} does`, 'expiresAt');
   }
   return { scopes: [...wanted], expiresAt };
 }
