@@ -19,8 +19,6 @@ import { saveVersion, servedNumber, validateTemplate, alignVariables, versionOf 
  * content; edits make a new version.
  */
 
-const requireVersion = versionOf;
-
 /** Why a version's content may not change, or null when it may. */
 export function immutableReason(version: Pick<PromptVersion, 'number' | 'status' | 'committed'>, pinnedVersion: number | null): string | null {
   if (version.status === 'published') return `Version ${version.number} is in production`;
@@ -46,7 +44,7 @@ export function promoteVersion(ctx: Ctx, input: z.output<typeof PromoteInput>): 
   const id = randomUUID();
   const promotionId = store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'promote');
-    const version = requireVersion(ctx, row, input.number);
+    const version = versionOf(ctx, row, input.number);
     if (version.status === 'archived') {
       throw conflict(`Version ${input.number} is archived: unarchive it first (it returns to draft), then promote it`, 'number');
     }
@@ -86,10 +84,10 @@ export function unarchiveVersion(ctx: Ctx, name: string, number: number): Writte
   return store.tx(() => {
     const row = requirePrompt(ctx, name, 'promote');
     const readable = mayReadBack(ctx, row);
-    const version = requireVersion(ctx, row, number);
+    const version = versionOf(ctx, row, number);
     if (version.status !== 'archived') throw conflict(`Version ${number} is ${version.status}, not archived`, 'number');
     store.versions.setStatus(row.id, number, 'draft', nowIso(ctx));
-    return writtenVersion(requireVersion(ctx, row, number), readable);
+    return writtenVersion(versionOf(ctx, row, number), readable);
   });
 }
 
@@ -103,15 +101,15 @@ export function commitVersion(ctx: Ctx, name: string, number: number): WrittenVe
   return store.tx(() => {
     const row = requirePrompt(ctx, name, 'edit');
     const readable = mayReadBack(ctx, row);
-    requireVersion(ctx, row, number);
+    versionOf(ctx, row, number);
     store.versions.commit(row.id, number, nowIso(ctx));
-    return writtenVersion(requireVersion(ctx, row, number), readable);
+    return writtenVersion(versionOf(ctx, row, number), readable);
   });
 }
 
 /** A new version with an old one's content: history only ever grows. */
 export function restoreVersion(ctx: Ctx, name: string, number: number): PromptVersion {
-  const source = requireVersion(ctx, requirePrompt(ctx, name, 'edit'), number);
+  const source = versionOf(ctx, requirePrompt(ctx, name, 'edit'), number);
   return saveVersion(ctx, {
     name,
     template: source.template,
@@ -132,7 +130,7 @@ export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInpu
   return store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'edit');
     const readable = mayReadBack(ctx, row);
-    const version = requireVersion(ctx, row, input.number);
+    const version = versionOf(ctx, row, input.number);
     const reason = immutableReason(version, row.pinned_version);
     if (reason) throw conflict(`${reason}: save a new version instead of editing it`, 'number');
     const template = input.template ?? version.template;
@@ -149,7 +147,7 @@ export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInpu
     });
     if (row.latest_version === input.number) reindexPrompt(ctx, row, template);
     store.prompts.touch(row.id, nowIso(ctx));
-    return writtenVersion(requireVersion(ctx, row, input.number), readable, input.template !== undefined);
+    return writtenVersion(versionOf(ctx, row, input.number), readable, input.template !== undefined);
   });
 }
 
@@ -158,7 +156,7 @@ export function deleteVersion(ctx: Ctx, name: string, number: number): { deleted
   const { store } = ctx;
   store.tx(() => {
     const row = requirePrompt(ctx, name, 'edit');
-    const version = requireVersion(ctx, row, number);
+    const version = versionOf(ctx, row, number);
     if (version.status === 'published') throw conflict(`Version ${number} is in production: promote another version before deleting it`, 'number');
     if (row.pinned_version === number) throw conflict(`Version ${number} is pinned to the API deployment: unpin it first`, 'number');
     store.versions.delete(row.id, number);
@@ -166,7 +164,7 @@ export function deleteVersion(ctx: Ctx, name: string, number: number): { deleted
       const newest = store.versions.list(row.id)[0]?.number ?? null;
       const now = nowIso(ctx);
       store.prompts.setLatestVersion(row.id, newest, now);
-      const template = newest === null ? { kind: 'text' as const, text: '' } : requireVersion(ctx, row, newest).template;
+      const template = newest === null ? { kind: 'text' as const, text: '' } : versionOf(ctx, row, newest).template;
       reindexPrompt(ctx, row, template);
     }
   });
@@ -199,7 +197,7 @@ export function pinDeployment(ctx: Ctx, name: string, version: number | null): D
     const row = requirePrompt(ctx, name, 'promote');
     const now = nowIso(ctx);
     if (version !== null) {
-      requireVersion(ctx, row, version);
+      versionOf(ctx, row, version);
       store.versions.commit(row.id, version, now);
     }
     store.prompts.setPinnedVersion(row.id, version, now);
