@@ -1,4 +1,9 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startHost, type Host } from '../../src/main/host';
+import { mountBridge } from '../../src/main/headless/bridge';
+import { mountRendererFiles } from '../../src/main/headless/renderer-files';
+import { SessionRegistry } from '../../src/main/core/sessions/session-registry';
 import type { RateLimits } from '../../src/main/api/rate-limit';
 import type { Timeouts } from '../../src/main/api/server';
 import type { ProviderLimits } from '../../src/main/core/integrations/guarded-fetch';
@@ -35,6 +40,49 @@ export async function startTestHost(options: { limits?: RateLimits; timeouts?: T
         headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
+    stop: async () => {
+      await host.close();
+      dir.cleanup();
+    },
+  };
+}
+
+export interface BridgeHost {
+  host: Host;
+  port: number;
+  /** The data folder, as `promptdesk serve --data-dir` takes it. */
+  dataDir: string;
+  /** The owner's (an admin's) session, as `promptdesk serve` prints it. */
+  ownerToken: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A headless host as `promptdesk serve` runs it: the API, the browser bridge and a stand-in UI
+ * (`index.html` only), on an ephemeral port with its own data folder. `failedSignInsPerMinute`
+ * raises the bridge's sign-in limit for tests that sign in many times.
+ */
+export async function startBridgeHost(options: { failedSignInsPerMinute?: number } = {}): Promise<BridgeHost> {
+  const dir = tempDir();
+  const rendererDir = join(dir.dir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>app</title>');
+  const sessions = new SessionRegistry();
+  const dataDir = join(dir.dir, 'data');
+  const host = await startHost({
+    dataDir,
+    mode: 'headless',
+    port: 0,
+    mount: (app, h) => {
+      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions, failedSignInsPerMinute: options.failedSignInsPerMinute });
+      mountRendererFiles(app, rendererDir);
+    },
+  });
+  return {
+    host,
+    port: host.server!.port,
+    dataDir,
+    ownerToken: sessions.create(host.workspace.owner.id),
     stop: async () => {
       await host.close();
       dir.cleanup();

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { startHost, type Host } from '../../../../src/main/host';
-import { mountBridge } from '../../../../src/main/headless/bridge';
-import { SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
+import type { Host } from '../../../../src/main/host';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { MAX_TEMPLATE_VARIABLES } from '../../../../src/shared/template/parse';
 import { MAX_JSON_VALUES } from '../../../../src/main/api/json-values';
 import { http, type RawResponse } from '../../../helpers/http';
 import { expectProblem } from '../../../helpers/host';
-import { tempDir } from '../../../helpers/workspace';
+import { startBridgeHost, type BridgeHost } from '../../../helpers/host';
 
 // Issue 10 item 12: tens of thousands of variables are the attack input. A template uses at most
 // MAX_TEMPLATE_VARIABLES distinct variables, a render or run sends at most as many values, and a
@@ -20,29 +17,15 @@ let host: Host;
 let port: number;
 let key: string;
 let session: string;
-let cleanup: () => void;
+let served: BridgeHost;
 
 beforeAll(async () => {
-  const dir = tempDir();
-  cleanup = dir.cleanup;
-  host = await startHost({
-    dataDir: join(dir.dir, 'data'),
-    mode: 'headless',
-    port: 0,
-    mount: (app, h) => {
-      const sessions = new SessionRegistry();
-      session = sessions.create(h.workspace.owner.id);
-      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions });
-    },
-  });
-  port = host.server!.port;
+  served = await startBridgeHost();
+  ({ host, port, ownerToken: session } = served);
   const owner = host.workspace.as(host.workspace.owner.id);
   key = createKey(owner, { userEmail: owner.actor.email, label: 'test' }).key;
 });
-afterAll(async () => {
-  await host.close();
-  cleanup();
-});
+afterAll(() => served.stop());
 
 const json = (method: string, path: string, body: unknown): Promise<RawResponse> =>
   http(port, method, path, {

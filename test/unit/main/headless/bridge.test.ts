@@ -1,41 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startHost, type Host } from '../../../../src/main/host';
-import { mountBridge } from '../../../../src/main/headless/bridge';
-import { mountRendererFiles } from '../../../../src/main/headless/renderer-files';
-import { tempDir } from '../../../helpers/workspace';
-import { SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
 import { http } from '../../../helpers/http';
+import { startBridgeHost, type BridgeHost } from '../../../helpers/host';
 
 let TOKEN = '';
-let host: Host;
 let port: number;
-let cleanup: () => void;
+let bridge: BridgeHost;
 
 beforeAll(async () => {
-  const dir = tempDir();
-  cleanup = dir.cleanup;
-  const rendererDir = join(dir.dir, 'renderer');
-  mkdirSync(rendererDir);
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>app</title>');
-  host = await startHost({
-    dataDir: join(dir.dir, 'data'),
-    mode: 'headless',
-    port: 0,
-    mount: (app, h) => {
-      const sessions = new SessionRegistry();
-      TOKEN = sessions.create(h.workspace.owner.id);
-      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions });
-      mountRendererFiles(app, rendererDir);
-    },
-  });
-  port = host.server!.port;
+  bridge = await startBridgeHost();
+  ({ port, ownerToken: TOKEN } = bridge);
 });
-afterAll(async () => {
-  await host.close();
-  cleanup();
-});
+afterAll(() => bridge.stop());
 
 const call = (channel: string, body: unknown, token = TOKEN) =>
   http(port, 'POST', `/bridge/${channel}`, {

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startHost, type Host } from '../../../../src/main/host';
-import { mountBridge } from '../../../../src/main/headless/bridge';
-import { mountRendererFiles } from '../../../../src/main/headless/renderer-files';
+import type { Host } from '../../../../src/main/host';
 import { MAX_SESSIONS, MAX_SESSIONS_PER_MEMBER, SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { createLoginLink } from '../../../../src/main/core/sessions/sign-in';
 import { addUser } from '../../../../src/main/core/users/users-service';
 import { AddUserInput, type User } from '../../../../src/shared/schemas/users';
-import { tempDir } from '../../../helpers/workspace';
 import { http } from '../../../helpers/http';
+import { startBridgeHost, type BridgeHost } from '../../../helpers/host';
 
 /**
  * A session made by "Acting as" (a switch) rests on what the session it was switched from
@@ -21,7 +17,7 @@ import { http } from '../../../helpers/http';
  */
 let host: Host;
 let port: number;
-let cleanup: () => void;
+let bridge: BridgeHost;
 let adminToken: string;
 let admin: User;
 let bob: User;
@@ -29,32 +25,14 @@ let carol: User;
 let n = 0;
 
 beforeAll(async () => {
-  const dir = tempDir();
-  cleanup = dir.cleanup;
-  const rendererDir = join(dir.dir, 'renderer');
-  mkdirSync(rendererDir);
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>app</title>');
-  const sessions = new SessionRegistry();
-  host = await startHost({
-    dataDir: join(dir.dir, 'data'),
-    mode: 'headless',
-    port: 0,
-    mount: (app, h) => {
-      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions, failedSignInsPerMinute: 1000 });
-      mountRendererFiles(app, rendererDir);
-    },
-  });
-  port = host.server!.port;
-  adminToken = sessions.create(host.workspace.owner.id);
+  bridge = await startBridgeHost({ failedSignInsPerMinute: 1000 });
+  ({ host, port, ownerToken: adminToken } = bridge);
   const owner = host.workspace.as(host.workspace.owner.id);
   admin = addUser(owner, AddUserInput.parse({ email: 'alice@example.com', name: 'Alice', role: 'admin' }));
   bob = addUser(owner, AddUserInput.parse({ email: 'bob@example.com', name: 'Bob' }));
   carol = addUser(owner, AddUserInput.parse({ email: 'carol@example.com', name: 'Carol' }));
 });
-afterAll(async () => {
-  await host.close();
-  cleanup();
-});
+afterAll(() => bridge.stop());
 
 const bridgeCall = (token: string, channel: string, body: unknown) =>
   http(port, 'POST', `/bridge/${channel}`, { headers: { 'content-type': 'application/json', 'x-promptdesk-session': token }, body: JSON.stringify(body) });

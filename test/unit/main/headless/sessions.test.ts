@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startHost, type Host } from '../../../../src/main/host';
-import { mountBridge } from '../../../../src/main/headless/bridge';
-import { mountRendererFiles } from '../../../../src/main/headless/renderer-files';
 import { main } from '../../../../src/main/headless/cli';
 import { MAX_SESSIONS, SESSION_IDLE_MS, SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
 import { createLoginLink, LOGIN_LINK_TTL_MS } from '../../../../src/main/core/sessions/sign-in';
@@ -15,11 +11,12 @@ import { AddUserInput, type User } from '../../../../src/shared/schemas/users';
 import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
 import { tempDir } from '../../../helpers/workspace';
 import { http } from '../../../helpers/http';
+import { startBridgeHost, type BridgeHost } from '../../../helpers/host';
 
 let host: Host;
 let port: number;
 let dataDir: string;
-let cleanup: () => void;
+let bridge: BridgeHost;
 let adminToken: string;
 let bob: User;
 let carol: User;
@@ -32,25 +29,9 @@ let integrationId: string;
 let zed: User;
 
 beforeAll(async () => {
-  const dir = tempDir();
-  cleanup = dir.cleanup;
-  dataDir = join(dir.dir, 'data');
-  const rendererDir = join(dir.dir, 'renderer');
-  mkdirSync(rendererDir);
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>app</title>');
-  const sessions = new SessionRegistry();
-  host = await startHost({
-    dataDir,
-    mode: 'headless',
-    port: 0,
-    mount: (app, h) => {
-      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions, failedSignInsPerMinute: 1000 });
-      mountRendererFiles(app, rendererDir);
-    },
-  });
-  port = host.server!.port;
-  // What `promptdesk serve` prints: the owner's (an admin's) session.
-  adminToken = sessions.create(host.workspace.owner.id);
+  bridge = await startBridgeHost({ failedSignInsPerMinute: 1000 });
+  // adminToken is what `promptdesk serve` prints: the owner's (an admin's) session.
+  ({ host, port, dataDir, ownerToken: adminToken } = bridge);
   const owner = host.workspace.as(host.workspace.owner.id);
   bob = addUser(owner, AddUserInput.parse({ email: 'bob@example.com', name: 'Bob' }));
   carol = addUser(owner, AddUserInput.parse({ email: 'carol@example.com', name: 'Carol' }));
@@ -62,10 +43,7 @@ beforeAll(async () => {
   adminNarrowKey = createKey(owner, { userEmail: owner.actor.email, label: 'admin-run', scopes: ['read', 'run'] }).key;
   integrationId = (await saveIntegration(owner, SaveIntegrationInput.parse({ name: 'local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', models: ['m'] }))).id;
 });
-afterAll(async () => {
-  await host.close();
-  cleanup();
-});
+afterAll(() => bridge.stop());
 
 const bridgeCall = (token: string, channel: string, body: unknown) =>
   http(port, 'POST', `/bridge/${channel}`, { headers: { 'content-type': 'application/json', 'x-promptdesk-session': token }, body: JSON.stringify(body) });
