@@ -1,5 +1,5 @@
 import { invalid } from '../errors';
-import { VersionNumberSchema, VERSION_NUMBER_RULE } from '../../../shared/schemas/version-number';
+import { MAX_VERSION_NUMBER, VersionNumberSchema, VERSION_NUMBER_RULE } from '../../../shared/schemas/version-number';
 
 /**
  * A version number written in a URL (a path segment such as `/versions/{number}`, or a query
@@ -19,7 +19,7 @@ export function versionNumberFromText(raw: string, field: string): number {
   const parsed = /^\d{1,15}$/.test(raw) ? VersionNumberSchema.safeParse(Number(raw)) : undefined;
   if (parsed?.success) return parsed.data;
   // Past the maximum the schema says so; otherwise the text is quoted back as it came.
-  const tooLarge = parsed !== undefined && Number(raw) > 1;
+  const tooLarge = parsed !== undefined && Number(raw) > MAX_VERSION_NUMBER;
   throw invalid(`${field}: ${tooLarge ? parsed.error.issues[0]!.message : `${VERSION_NUMBER_RULE}, not "${raw.slice(0, 20)}"`}`, field);
 }
 
