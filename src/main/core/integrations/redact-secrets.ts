@@ -8,7 +8,7 @@
 /** What a secret is replaced with. */
 export const REDACTED = '[redacted]';
 
-/** Stored keys shorter than this are not looked for (too likely to match ordinary words). */
+/** Stored keys this long or longer are removed wherever they appear, whole or by their runs; shorter ones only as a word (MIN_SHORT_SECRET). */
 const MIN_KNOWN_SECRET = 8;
 /**
  * Shorter stored keys (`sk-test`, a local server's `secret1`) are removed where they stand as a
@@ -124,7 +124,8 @@ function prepared(given: string[]): Prepared {
 /**
  * `text` with secrets replaced by `[redacted]`: every occurrence of a `known` secret (the stored
  * provider keys and the key being tried), as sent, JSON-escaped or percent-encoded, and any run
- * of 8 or more characters of one of those forms (masked echoes, a key split over lines),
+ * of 8 or more characters of one of those forms (masked echoes, a key split over lines); a known
+ * key of 4 to 7 characters, not letters alone, where it stands as a word of its own;
  * credentials in a URL (`https://user:pass@host`),
  * the value after `Bearer`/`Basic`/`Token` or after a key-like name (`api_key=`, `x-api-key:`,
  * `authorization:`…), tokens with a provider key prefix (`sk-`, `gsk_`, `xai-`…) and long
