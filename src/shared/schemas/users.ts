@@ -40,7 +40,7 @@ export const CreateKeyInput = z.object({
     .transform((scopes) => KEY_SCOPES.filter((s) => scopes.includes(s)))
     // Left out: every scope, or every scope of the key making the request (see createKey).
     .optional(),
-  /** ISO date or date-time after which the key stops working; a bare date expires at its end (UTC). */
+  /** When the key stops working (parseInstant): a bare date expires at its end (UTC); a date-time needs its offset. */
   expiresAt: z.string().max(40).nullable().optional(),
 });
 
