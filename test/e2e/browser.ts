@@ -14,7 +14,7 @@ export type BrowserLookup = { found: true; path: string; source: BrowserSource }
 export interface BrowserProbe {
   /** Read for CHROMIUM_PATH. */
   env: Readonly<Record<string, string | undefined>>;
-  /** Whether an executable file exists at a path. */
+  /** Whether a file exists at a path (not whether it can be run). */
   exists(path: string): boolean;
   /** Where `npx playwright install chromium` puts Chromium for this Playwright version. */
   playwrightPath(): string | undefined;
