@@ -141,7 +141,9 @@ export class ExportJobs {
     const partial = partialPathFor(job.path!);
     try {
       await pipeline(Readable.from(this.chunks(ctx, query, format, job)), this.openFile(partial));
-      const fd = openSync(partial, 'r');
+      // Opened for writing (never truncated): Windows flushes only a handle with write access, and a
+      // read-only one failed with EPERM, which reads as a read-only data folder.
+      const fd = openSync(partial, 'r+');
       try {
         fsyncSync(fd);
       } finally {
