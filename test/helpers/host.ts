@@ -54,6 +54,8 @@ export interface BridgeHost {
   dataDir: string;
   /** The owner's (an admin's) session, as `promptdesk serve` prints it. */
   ownerToken: string;
+  /** `POST /bridge/<channel>` with a JSON body, as the session `token` (the owner's unless given). */
+  bridge(channel: string, body: unknown, token?: string): Promise<RawResponse>;
   stop(): Promise<void>;
 }
 
@@ -78,11 +80,15 @@ export async function startBridgeHost(options: { failedSignInsPerMinute?: number
       mountRendererFiles(app, rendererDir);
     },
   });
+  const port = host.server!.port;
+  const ownerToken = sessions.create(host.workspace.owner.id);
   return {
     host,
-    port: host.server!.port,
+    port,
     dataDir,
-    ownerToken: sessions.create(host.workspace.owner.id),
+    ownerToken,
+    bridge: (channel, body, token = ownerToken) =>
+      http(port, 'POST', `/bridge/${channel}`, { headers: { 'content-type': 'application/json', 'x-promptdesk-session': token }, body: JSON.stringify(body) }),
     stop: async () => {
       await host.close();
       dir.cleanup();

@@ -16,12 +16,11 @@ import { startBridgeHost, type BridgeHost } from '../../../helpers/host';
 let host: Host;
 let port: number;
 let key: string;
-let session: string;
 let served: BridgeHost;
 
 beforeAll(async () => {
   served = await startBridgeHost();
-  ({ host, port, ownerToken: session } = served);
+  ({ host, port } = served);
   const owner = host.workspace.as(host.workspace.owner.id);
   key = createKey(owner, { userEmail: owner.actor.email, label: 'test' }).key;
 });
@@ -32,13 +31,7 @@ const json = (method: string, path: string, body: unknown): Promise<RawResponse>
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-const bridge = async (channel: string, body: unknown) =>
-  (
-    await http(port, 'POST', `/bridge/${channel}`, {
-      headers: { 'content-type': 'application/json', 'x-promptdesk-session': session },
-      body: JSON.stringify(body),
-    })
-  ).json();
+const bridge = async (channel: string, body: unknown) => (await served.bridge(channel, body)).json();
 
 /** `_0`, `_1`, ...: n distinct variable names. */
 const names = (n: number, prefix = '_') => Array.from({ length: n }, (_, i) => `${prefix}${i.toString(36)}`);
@@ -149,10 +142,7 @@ describe('a render or run sends at most MAX_TEMPLATE_VARIABLES values', () => {
     const messages = Array.from({ length: MAX_JSON_VALUES + 1 }, () => ({ role: 'user', content: 'x' }));
     expectProblem(await json('POST', `/api/v1/prompts/${name}/versions`, { template: { kind: 'chat', messages } }), 400, 'template.messages');
     expectProblem(await json('POST', `/api/v1/prompts/${name}/versions`, { template: { kind: 'text', text: 'x' }, extra: { a: [Array(MAX_JSON_VALUES + 1).fill(0)] } }), 400, 'extra.a.0');
-    const viaBridge = await http(port, 'POST', '/bridge/render:preview', {
-      headers: { 'content-type': 'application/json', 'x-promptdesk-session': session },
-      body: JSON.stringify({ template: { kind: 'text', text: '{{v0}}' }, variables: values(80_000) }),
-    });
+    const viaBridge = await served.bridge('render:preview', { template: { kind: 'text', text: '{{v0}}' }, variables: values(80_000) });
     expectProblem(viaBridge, 400, 'variables');
     expect(await versionCount(name)).toBe(1);
   });

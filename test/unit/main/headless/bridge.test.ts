@@ -4,19 +4,15 @@ import { startBridgeHost, type BridgeHost } from '../../../helpers/host';
 
 let TOKEN = '';
 let port: number;
-let bridge: BridgeHost;
+let served: BridgeHost;
 
 beforeAll(async () => {
-  bridge = await startBridgeHost();
-  ({ port, ownerToken: TOKEN } = bridge);
+  served = await startBridgeHost();
+  ({ port, ownerToken: TOKEN } = served);
 });
-afterAll(() => bridge.stop());
+afterAll(() => served.stop());
 
-const call = (channel: string, body: unknown, token = TOKEN) =>
-  http(port, 'POST', `/bridge/${channel}`, {
-    headers: { 'content-type': 'application/json', 'x-promptdesk-session': token },
-    body: JSON.stringify(body),
-  });
+const call = (channel: string, body: unknown, token = TOKEN) => served.bridge(channel, body, token);
 
 describe('headless bridge', () => {
   it('runs contract calls for the session holder, as the workspace owner', async () => {

@@ -17,7 +17,7 @@ import { startBridgeHost, type BridgeHost } from '../../../helpers/host';
  */
 let host: Host;
 let port: number;
-let bridge: BridgeHost;
+let served: BridgeHost;
 let adminToken: string;
 let admin: User;
 let bob: User;
@@ -25,17 +25,16 @@ let carol: User;
 let n = 0;
 
 beforeAll(async () => {
-  bridge = await startBridgeHost({ failedSignInsPerMinute: 1000 });
-  ({ host, port, ownerToken: adminToken } = bridge);
+  served = await startBridgeHost({ failedSignInsPerMinute: 1000 });
+  ({ host, port, ownerToken: adminToken } = served);
   const owner = host.workspace.as(host.workspace.owner.id);
   admin = addUser(owner, AddUserInput.parse({ email: 'alice@example.com', name: 'Alice', role: 'admin' }));
   bob = addUser(owner, AddUserInput.parse({ email: 'bob@example.com', name: 'Bob' }));
   carol = addUser(owner, AddUserInput.parse({ email: 'carol@example.com', name: 'Carol' }));
 });
-afterAll(() => bridge.stop());
+afterAll(() => served.stop());
 
-const bridgeCall = (token: string, channel: string, body: unknown) =>
-  http(port, 'POST', `/bridge/${channel}`, { headers: { 'content-type': 'application/json', 'x-promptdesk-session': token }, body: JSON.stringify(body) });
+const bridgeCall = (token: string, channel: string, body: unknown) => served.bridge(channel, body, token);
 const keyFor = (user: User) => createKey(host.workspace.as(host.workspace.owner.id), { userEmail: user.email, label: `k${n++}` });
 const signIn = async (key: string) => {
   const res = await http(port, 'POST', '/bridge/sign-in', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key }) });

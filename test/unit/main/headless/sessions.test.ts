@@ -16,7 +16,7 @@ import { startBridgeHost, type BridgeHost } from '../../../helpers/host';
 let host: Host;
 let port: number;
 let dataDir: string;
-let bridge: BridgeHost;
+let served: BridgeHost;
 let adminToken: string;
 let bob: User;
 let carol: User;
@@ -29,9 +29,9 @@ let integrationId: string;
 let zed: User;
 
 beforeAll(async () => {
-  bridge = await startBridgeHost({ failedSignInsPerMinute: 1000 });
+  served = await startBridgeHost({ failedSignInsPerMinute: 1000 });
   // adminToken is what `promptdesk serve` prints: the owner's (an admin's) session.
-  ({ host, port, dataDir, ownerToken: adminToken } = bridge);
+  ({ host, port, dataDir, ownerToken: adminToken } = served);
   const owner = host.workspace.as(host.workspace.owner.id);
   bob = addUser(owner, AddUserInput.parse({ email: 'bob@example.com', name: 'Bob' }));
   carol = addUser(owner, AddUserInput.parse({ email: 'carol@example.com', name: 'Carol' }));
@@ -43,10 +43,9 @@ beforeAll(async () => {
   adminNarrowKey = createKey(owner, { userEmail: owner.actor.email, label: 'admin-run', scopes: ['read', 'run'] }).key;
   integrationId = (await saveIntegration(owner, SaveIntegrationInput.parse({ name: 'local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', models: ['m'] }))).id;
 });
-afterAll(() => bridge.stop());
+afterAll(() => served.stop());
 
-const bridgeCall = (token: string, channel: string, body: unknown) =>
-  http(port, 'POST', `/bridge/${channel}`, { headers: { 'content-type': 'application/json', 'x-promptdesk-session': token }, body: JSON.stringify(body) });
+const bridgeCall = (token: string, channel: string, body: unknown) => served.bridge(channel, body, token);
 const call = async (token: string, channel: string, body: unknown) => (await bridgeCall(token, channel, body)).json();
 const signIn = (body: unknown, headers: Record<string, string> = {}) =>
   http(port, 'POST', '/bridge/sign-in', { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
