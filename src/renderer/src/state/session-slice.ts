@@ -88,7 +88,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => {
       sessionEnded() {
         // Only a tab that had a session: a first visit is told by loadInfo, without this message.
         if (get().session.needsSignIn || get().session.info === null) return;
-        patch({ needsSignIn: true, signInError: { message: 'Your session has ended (you signed out, the server restarted, your key was revoked or your membership was deactivated): sign in again' } });
+        patch({ needsSignIn: true, signInError: { message: 'Your session has ended (you signed out, it was unused for a day, the server restarted, a key it rested on was revoked or expired, or a member it acted for was deactivated): sign in again' } });
       },
       async signOut() {
         await signOut();
