@@ -30,7 +30,7 @@ test('chat and the test panel run the active version, not the API pin, and every
   await page.getByRole('link', { name: 'Slogan' }).click();
   await page.getByRole('tablist').getByRole('tab', { name: 'Versions' }).click();
   const deployment = page.getByRole('region', { name: 'API deployment' });
-  await expect(deployment).toContainText('Chat and the test panel use the published version.');
+  await expect(deployment).toContainText('Chat and the test panel use the published version (else the newest).');
   await screenshot(page, 'versions-deployment-pinned');
   await switchTo(page, 'Vic Viewer');
 

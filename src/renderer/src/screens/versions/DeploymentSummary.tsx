@@ -15,7 +15,7 @@ export function DeploymentSummary() {
         <p className="deployment__summary">{summary}</p>
         <p className="deployment__hint">
           {pinned
-            ? 'Promotions do not change what the API serves while it is pinned. Chat and the test panel use the published version.'
+            ? 'Promotions do not change what the API serves while it is pinned. Chat and the test panel use the published version (else the newest).'
             : 'Promoting a version changes what the API serves. Pin a version to hold it in place.'}
         </p>
       </div>
