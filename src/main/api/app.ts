@@ -4,6 +4,7 @@ import { AppError, toErrorShape } from '../core/errors';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 import type { AppErrorShape } from '../../shared/schemas/common';
 import { requireKey } from './auth';
+import { knownPathTest } from './known-paths';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit';
 import { promptsRoutes } from './routes/prompts';
 import { versionsRoutes } from './routes/versions';
@@ -80,7 +81,7 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
     }),
   );
   // One instance, so /api/v1 and /compat share each key's rate budget.
-  const auth = requireKey(workspace, limits);
+  const auth = requireKey(workspace, limits, knownPathTest(operations));
   app.use('/api/v1/*', auth);
   app.route('/api/v1/prompts', promptsRoutes);
   app.route('/api/v1/prompts', versionsRoutes);

@@ -49,12 +49,15 @@ export function clientSignals(c: Context<ApiEnv>): ClientSignals {
  * API key from `Authorization: Bearer` or `X-Authorization`; never from the query string.
  * Failed authentications are limited per presented key and per client, never per address
  * alone (see {@link AuthThrottle}); requests per key are limited too (429 + Retry-After).
+ * `knownPath`: whether a path names an operation; other paths skip the key check and reach the 404.
  */
-export function requireKey(workspace: Workspace, limits: RateLimits): MiddlewareHandler<ApiEnv> {
+export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: (pathname: string) => boolean = () => true): MiddlewareHandler<ApiEnv> {
   const perKey = new RateLimiter(limits.perKeyPerSecond, limits.perKeyBurst);
   const throttle = new AuthThrottle(limits.failedAuthPerMinute);
   return async (c, next) => {
     const url = new URL(c.req.url);
+    // No operation lives there: the 404 problem+json answers, key or not (see knownPathTest).
+    if (!knownPath(url.pathname)) return next();
     const client = clientSignals(c);
     const loopback = limitAddress(client.address) === 'loopback';
     const key = presentedKey(c.req.header('authorization'), c.req.header('x-authorization'));

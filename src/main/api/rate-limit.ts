@@ -63,7 +63,7 @@ export interface RateLimits {
   /** Requests per second per key, and the burst allowed above it. */
   perKeyPerSecond: number;
   perKeyBurst: number;
-  /** Failed authentications per minute per client address before it is made to wait. */
+  /** Failed authentications per minute per presented key and per client (see AuthThrottle) before it is made to wait. */
   failedAuthPerMinute: number;
 }
 

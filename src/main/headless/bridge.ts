@@ -96,10 +96,11 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
   });
 
   app.post('/bridge/:channel', async (c) => {
+    const channel = c.req.param('channel');
+    // Before the session: the channel list is public (the UI's code), and an unknown path is a 404 to everyone.
+    if (!isChannel(channel)) throw new AppError('not_found', `Unknown call ${channel}`);
     const session = callerSession(c);
     const ctx = ctxOf(session);
-    const channel = c.req.param('channel');
-    if (!isChannel(channel)) throw new AppError('not_found', `Unknown call ${channel}`);
     const input = await readJson(c, z.unknown());
     if (channel === 'session:switch') {
       // A session's member never changes: an allowed switch gives this tab a new session, so

@@ -95,6 +95,23 @@ describe('unknown paths under the machine prefixes', () => {
     errors.mockRestore();
   });
 
+  it('answer the same 404 without any key or session: a mistyped path never looks like a missing key', async () => {
+    for (const mode of modes) {
+      for (const prefix of PREFIXES) {
+        for (const suffix of SUFFIXES) {
+          for (const method of METHODS) {
+            const res = await http(mode.port, method, `${prefix}${suffix}`, { body: method === 'GET' || method === 'HEAD' ? undefined : '{}', headers: { 'content-type': 'application/json' } });
+            expectProblem(res, 404, `${mode.name} keyless ${method} ${prefix}${suffix}`);
+          }
+        }
+      }
+      // A path that names an operation still asks for the key first (hidden and missing prompts alike).
+      for (const path of ['/api/v1/prompts/nope/versions', '/compat/respan/api/prompts/nope/', '/api/v1/keys']) {
+        expectProblem(await http(mode.port, 'GET', path), 401, `${mode.name} keyless GET ${path}`);
+      }
+    }
+  });
+
   it('the headless UI serves index.html at its entry paths and its own files only', async () => {
     const headless = modes.find((m) => m.name === 'headless')!;
     for (const path of ['/', '/index.html']) {

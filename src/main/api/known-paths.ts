@@ -1,0 +1,22 @@
+import type { Operation } from './openapi';
+
+/**
+ * Whether a request path names an operation of the API (any method): `/api/v1/prompts/{name}`
+ * matches `/api/v1/prompts/greet`; a trailing slash is optional. An unknown path answers 404
+ * to everyone, key or not (issue 10, item 13): the routes are public (the OpenAPI document), so
+ * asking for a key first would only make a mistyped path look like a missing key.
+ *
+ * @param operations the documented operations (NATIVE_OPERATIONS and COMPAT_OPERATIONS)
+ * @returns a test of a raw (still percent-encoded) URL pathname
+ */
+export function knownPathTest(operations: readonly Operation[]): (pathname: string) => boolean {
+  const patterns = [...new Set(operations.map((op) => op.path))].map((path) => {
+    const body = path
+      .replace(/\/$/, '')
+      .split(/\{[^}]+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]+');
+    return new RegExp(`^${body}/?$`);
+  });
+  return (pathname) => patterns.some((pattern) => pattern.test(pathname));
+}
