@@ -46,6 +46,11 @@ export function partialPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`);
 }
 
+/** For a name {@link partialPathFor} made, the name of the file it becomes; null for any other name. */
+export function finalNameOf(partialName: string): string | null {
+  return /^\.(.+)\.[0-9a-f]{8}\.partial$/.exec(partialName)?.[1] ?? null;
+}
+
 /**
  * Writes `data` to `path` all or nothing: into a 0600 temporary beside it, flushed to disk, then
  * renamed over `path` (and the folder flushed). A crash leaves the old file or the new one, never

@@ -3,7 +3,7 @@ import { closeSync, createWriteStream, fsyncSync, openSync, readdirSync, renameS
 import { join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { chmodPrivate, ensurePrivateDir, partialPathFor, PRIVATE_FILE_MODE, syncFolder } from '../../store/private-files';
+import { chmodPrivate, ensurePrivateDir, finalNameOf, partialPathFor, PRIVATE_FILE_MODE, syncFolder } from '../../store/private-files';
 import { storageErrorOf } from '../../store/storage-errors';
 import type { Ctx } from '../context';
 import { AppError, notFound } from '../errors';
@@ -53,10 +53,17 @@ const openExportFile: OpenExportFile = (path) => createWriteStream(path, { flags
 /** A partial export untouched this long was left by a process that died mid-export (a live one writes every page). */
 export const ABANDONED_PARTIAL_MS = 3_600_000;
 
+const EXPORT_FILE_NAME = /^promptdesk-logs-.*\.(csv|jsonl)$/;
+
+/** An export's file name: a finished one, or the hidden partial file of one being written (the same rows). */
+export function isExportFileName(name: string): boolean {
+  return EXPORT_FILE_NAME.test(finalNameOf(name) ?? name);
+}
+
 /** Removes this app's abandoned `.promptdesk-logs-….partial` files; never a finished export or another file. */
 function removeAbandonedPartials(dir: string, now = Date.now()): void {
   for (const name of readdirSync(dir)) {
-    if (!/^\.promptdesk-logs-.*\.partial$/.test(name)) continue;
+    if (finalNameOf(name) === null || !isExportFileName(name)) continue;
     const path = join(dir, name);
     const stat = statSync(path, { throwIfNoEntry: false });
     if (stat?.isFile() && now - stat.mtimeMs > ABANDONED_PARTIAL_MS) rmSync(path, { force: true });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../store/private-files';
 import { DB_FILE } from '../workspace';
+import { isExportFileName } from '../logs/log-export';
 
 /** What the data-folder check looked at; `exportsDir` is checked only for Promptdesk's own exports. */
 export interface StorageCheckOptions {
@@ -13,11 +14,6 @@ export interface StorageCheckOptions {
 /** Files of the data folder that hold workspace data: the database, its side files, backups, the key file. */
 function isPrivateDataFile(name: string): boolean {
   return name.startsWith(DB_FILE) || name === 'secret.key';
-}
-
-/** A finished export, or one being written (its hidden `.….partial` file holds the same rows). */
-function isExport(name: string): boolean {
-  return /^\.?promptdesk-logs-.*\.(csv|jsonl)(\.[0-9a-f]+\.partial)?$/.test(name);
 }
 
 const octal = (mode: number) => (mode & 0o777).toString(8).padStart(3, '0');
@@ -43,7 +39,7 @@ export function storageWarnings(dataDir: string, options: StorageCheckOptions = 
   const files = (dir: string, keep: (name: string) => boolean) =>
     existsSync(dir) ? readdirSync(dir).filter(keep).map((name) => join(dir, name)) : [];
   const exportsDir = options.exportsDir ?? join(dataDir, 'exports');
-  for (const path of [...files(dataDir, isPrivateDataFile), ...files(exportsDir, isExport)]) {
+  for (const path of [...files(dataDir, isPrivateDataFile), ...files(exportsDir, isExportFileName)]) {
     const stat = statSync(path, { throwIfNoEntry: false });
     if (!stat?.isFile() || (stat.mode & 0o077) === 0) continue;
     warnings.push(`${path} can be read by other users (mode ${octal(stat.mode)}): run chmod ${octal(PRIVATE_FILE_MODE)} "${path}"`);
