@@ -22,6 +22,13 @@ export class AppError extends Error {
     return error;
   }
 
+  /** The same failure with another message and/or field; everything else (retryAfter) carries over. */
+  with(change: { message?: string; field?: string }): AppError {
+    const copy = new AppError(this.code, change.message ?? this.message, 'field' in change ? change.field : this.field);
+    if (this.retryAfter !== undefined) copy.retryAfter = this.retryAfter;
+    return copy;
+  }
+
   toJSON(): AppErrorShape {
     const shape: AppErrorShape = this.field ? { code: this.code, message: this.message, field: this.field } : { code: this.code, message: this.message };
     // Carried in the shape, not only as a header, so a streamed run's error event and the UI get it too.

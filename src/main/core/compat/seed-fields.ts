@@ -17,8 +17,6 @@ export function inSeedFields<T>(renames: ReadonlyArray<readonly [core: string, s
     const field = error instanceof AppError ? error.field : undefined;
     const rename = field === undefined ? undefined : renames.find(([core]) => field === core || field.startsWith(`${core}.`));
     if (!rename || !(error instanceof AppError)) throw error;
-    const renamed = new AppError(error.code, error.message, rename[1] + field!.slice(rename[0].length));
-    renamed.retryAfter = error.retryAfter;
-    throw renamed;
+    throw error.with({ field: rename[1] + field!.slice(rename[0].length) });
   }
 }

@@ -146,7 +146,5 @@ export function providerFailure(error: unknown, guard: GuardedFetch, integration
   const named = failure.message.startsWith(integration) && /^[ :]/.test(failure.message.slice(integration.length));
   const message = named ? integration + redactSecrets(failure.message.slice(integration.length), secrets) : redactSecrets(failure.message, secrets);
   if (message === failure.message) return failure;
-  const clean = new AppError(failure.code, message, failure.field);
-  if (failure.retryAfter !== undefined) clean.retryAfter = failure.retryAfter;
-  return clean;
+  return failure.with({ message });
 }
