@@ -5,6 +5,7 @@ import type { Action, SharePermission, SharingLevel } from '../../../shared/sche
 import { ACTIONS } from '../../../shared/schemas/sharing';
 import type { KeyScope, User } from '../../../shared/schemas/users';
 import { requireScope } from '../keys/keys-service';
+import { assertActive } from '../users/users-service';
 
 const BY_LEVEL: Record<SharingLevel, Action[]> = {
   private: [],
@@ -89,7 +90,7 @@ function keylessAllows(row: PromptRow | undefined, loopback: boolean, action: Ac
  * @throws AppError `unauthenticated` (401), `not_found` (404) or `forbidden` (403)
  */
 export function requirePrompt(ctx: Ctx, name: string, action: Action): PromptRow {
-  if (!ctx.actor.isActive) throw new AppError('unauthenticated', 'This member has been deactivated');
+  assertActive(ctx.actor);
   const row = ctx.store.prompts.getRowByName(name);
   const via = ctx.via;
   if (via && via.key === null) {
