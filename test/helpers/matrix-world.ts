@@ -34,16 +34,24 @@ export function buildMatrixWorld(admin: Ctx): Record<Actor, User> {
         createPrompt(owner, CreatePromptInput.parse({ name, title: name }));
         saveVersion(owner, SaveVersionInput.parse({ name, template: { kind: 'text', text: 'Hello {{who}}' } }));
         saveVersion(owner, SaveVersionInput.parse({ name, template: { kind: 'text', text: 'Hi {{who}}' } }));
-        setSharingLevel(owner, { name, level });
-        setApiSettings(owner, { name, apiAccess: true });
-        addShare(owner, { name, email: users.viewShare.email, permission: 'view' });
-        addShare(owner, { name, email: users.runShare.email, permission: 'run' });
-        addShare(owner, { name, email: users.editShare.email, permission: 'edit' });
-        addShare(owner, { name, email: users.deactivated.email, permission: 'edit' });
+        shareAsInMatrix(owner, name, level, users);
       }
     }
   }
   return users;
+}
+
+/**
+ * Gives prompt `name` the matrix's setting for `level`: that sharing level, API access on, and
+ * the view, run and edit shares of the share actors (the deactivated one holds edit).
+ */
+export function shareAsInMatrix(owner: Ctx, name: string, level: SharingLevel, users: Record<Actor, User>): void {
+  setSharingLevel(owner, { name, level });
+  setApiSettings(owner, { name, apiAccess: true });
+  addShare(owner, { name, email: users.viewShare.email, permission: 'view' });
+  addShare(owner, { name, email: users.runShare.email, permission: 'run' });
+  addShare(owner, { name, email: users.editShare.email, permission: 'edit' });
+  addShare(owner, { name, email: users.deactivated.email, permission: 'edit' });
 }
 
 /** Deactivates the deactivated actor (after keys were made for everyone). */

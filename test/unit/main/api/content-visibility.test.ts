@@ -7,17 +7,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTORS, SEES_TEXT, expected, type Actor } from '../../../fixtures/permission-matrix';
-import { buildMatrixWorld, deactivate } from '../../../helpers/matrix-world';
+import { buildMatrixWorld, deactivate, shareAsInMatrix } from '../../../helpers/matrix-world';
 import { startTestHost, type TestHost } from '../../../helpers/host';
 import { http } from '../../../helpers/http';
 import { DEFAULT_RATE_LIMITS } from '../../../../src/main/api/rate-limit';
 import { startFakeProvider, type FakeProvider } from '../../../helpers/fake-provider';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
-import { createPrompt, setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
+import { createPrompt } from '../../../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { promoteVersion } from '../../../../src/main/core/versions/lifecycle';
-import { addShare, setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
 import { dispatch } from '../../../../src/main/core/handlers';
 import { serviceHandlers } from '../../../helpers/handlers';
 import type { Channel } from '../../../../src/shared/contract/channels';
@@ -125,12 +124,7 @@ beforeAll(async () => {
     promoteVersion(owner, { name, number: 1, notes: '' });
     // Version 2 stays an unpublished draft: a run-only member must not reach it by number.
     saveVersion(owner, SaveVersionInput.parse({ name, template: chat('draft') }));
-    setSharingLevel(owner, { name, level });
-    setApiSettings(owner, { name, apiAccess: true });
-    addShare(owner, { name, email: users.viewShare.email, permission: 'view' });
-    addShare(owner, { name, email: users.runShare.email, permission: 'run' });
-    addShare(owner, { name, email: users.editShare.email, permission: 'edit' });
-    addShare(owner, { name, email: users.deactivated.email, permission: 'edit' });
+    shareAsInMatrix(owner, name, level, users);
   }
   for (const actor of ACTORS) keys[actor] = createKey(t.owner, { userEmail: users[actor].email, label: actor }).key;
   deactivate(t.owner, users);
