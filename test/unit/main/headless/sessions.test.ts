@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHost, type Host } from '../../../../src/main/host';
+import { dispatch } from '../../../../src/main/core/handlers';
+import type { Ctx } from '../../../../src/main/core/context';
 import { main } from '../../../../src/main/headless/cli';
 import { MAX_SESSIONS, SESSION_IDLE_MS, SessionRegistry } from '../../../../src/main/core/sessions/session-registry';
 import { createLoginLink, LOGIN_LINK_TTL_MS } from '../../../../src/main/core/sessions/sign-in';
@@ -229,17 +231,24 @@ describe('promptdesk users login-link', () => {
 });
 
 describe('the desktop (one window)', () => {
-  it('switches only with consent or as an admin', async () => {
+  /** A desktop host (one window, owner Ann's admin) with members Ann and Ben; `as()` is the window's context. */
+  async function withDesktop(body: (world: { desktop: Host; owner: Ctx; ann: User; ben: User; as: () => Ctx }) => Promise<void>): Promise<void> {
     const dir = tempDir();
     const desktop = await startHost({ dataDir: dir.dir, mode: 'desktop', port: 0 });
     try {
       const owner = desktop.workspace.as(desktop.workspace.owner.id);
       const ann = addUser(owner, AddUserInput.parse({ email: 'ann@example.com', name: 'Ann' }));
       const ben = addUser(owner, AddUserInput.parse({ email: 'ben@example.com', name: 'Ben' }));
+      await body({ desktop, owner, ann, ben, as: () => desktop.workspace.as(desktop.currentUserId()) });
+    } finally {
+      await desktop.close();
+      dir.cleanup();
+    }
+  }
+  it('switches only with consent or as an admin', async () => {
+    await withDesktop(async ({ desktop, owner, ann, ben, as }) => {
       const benKey = createKey(owner, { userEmail: ben.email, label: 'b' }).key;
       const ownerKey = createKey(owner, { userEmail: owner.actor.email, label: 'o' }).key;
-      const { dispatch } = await import('../../../../src/main/core/handlers');
-      const as = () => desktop.workspace.as(desktop.currentUserId());
       // The admin may act as anyone.
       expect(await dispatch(desktop.handlers, as(), 'session:switch', { userId: ann.id })).toMatchObject({ ok: true });
       expect(desktop.currentUserId()).toBe(ann.id);
@@ -254,22 +263,12 @@ describe('the desktop (one window)', () => {
       expect(desktop.currentUserId()).toBe(ben.id);
       expect(await dispatch(desktop.handlers, as(), 'session:switch', { userId: owner.actor.id, key: ownerKey })).toMatchObject({ ok: true });
       expect(desktop.currentUserId()).toBe(owner.actor.id);
-    } finally {
-      await desktop.close();
-      dir.cleanup();
-    }
+    });
   });
 
   it('returns the window to the owner when the consent it acts on is withdrawn', async () => {
-    const dir = tempDir();
-    const desktop = await startHost({ dataDir: dir.dir, mode: 'desktop', port: 0 });
-    try {
-      const owner = desktop.workspace.as(desktop.workspace.owner.id);
-      const ann = addUser(owner, AddUserInput.parse({ email: 'ann@example.com', name: 'Ann' }));
-      const ben = addUser(owner, AddUserInput.parse({ email: 'ben@example.com', name: 'Ben' }));
+    await withDesktop(async ({ desktop, owner, ann, ben, as }) => {
       const { key: benKey, info: benKeyInfo } = createKey(owner, { userEmail: ben.email, label: 'b' });
-      const { dispatch } = await import('../../../../src/main/core/handlers');
-      const as = () => desktop.workspace.as(desktop.currentUserId());
       expect(await dispatch(desktop.handlers, as(), 'session:switch', { userId: ann.id })).toMatchObject({ ok: true });
       expect(await dispatch(desktop.handlers, as(), 'session:switch', { userId: ben.id, key: benKey })).toMatchObject({ ok: true });
       expect(desktop.currentUserId()).toBe(ben.id);
@@ -281,10 +280,7 @@ describe('the desktop (one window)', () => {
       expect(desktop.currentUserId()).toBe(ann.id);
       expect(await dispatch(desktop.handlers, owner, 'users:set-active', { userId: ann.id, isActive: false })).toMatchObject({ ok: true });
       expect(desktop.currentUserId()).toBe(owner.actor.id);
-    } finally {
-      await desktop.close();
-      dir.cleanup();
-    }
+    });
   });
 });
 

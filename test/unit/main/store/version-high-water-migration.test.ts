@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../../src/main/store/open';
 import { MIGRATIONS } from '../../../../src/main/store/migrations';
-import { tempDir } from '../../../helpers/workspace';
+import { tempDbPath } from '../../../helpers/workspace';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  cleanups.forEach((c) => c());
-  cleanups = [];
-});
-function dbPath(): string {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  return join(dir, 'promptdesk.db');
-}
+const dbPath = tempDbPath;
 
 const BEFORE_0070 = MIGRATIONS.filter((m) => m.version < 70);
 
