@@ -1,4 +1,3 @@
-import { onTestFinished } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +12,6 @@ import { AddUserInput } from '../../src/shared/schemas/users';
 export function tempDir(prefix = 'promptdesk-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** `promptdesk.db` in a temp folder of its own, removed when the current test finishes. */
-export function tempDbPath(): string {
-  const { dir, cleanup } = tempDir();
-  onTestFinished(cleanup);
-  return join(dir, 'promptdesk.db');
 }
 
 /** A fresh workspace in its own temp folder, with a fixed clock that ticks a second per call. */

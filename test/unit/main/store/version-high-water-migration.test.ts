@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../../src/main/store/open';
 import { MIGRATIONS } from '../../../../src/main/store/migrations';
-import { tempDbPath } from '../../../helpers/workspace';
+import { tempDbPath } from '../../../helpers/temp-db';
 
 const dbPath = tempDbPath;
 
