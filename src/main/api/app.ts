@@ -1,8 +1,8 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import type { AppErrorShape } from '../../shared/schemas/common';
 import type { ApiEnv } from './env';
 import { AppError, toErrorShape } from '../core/errors';
-import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
-import type { AppErrorShape } from '../../shared/schemas/common';
+import { problemResponse } from './problem';
 import { requireKey } from './auth';
 import { knownPathTest } from './known-paths';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit';
@@ -15,26 +15,11 @@ import { keysRoutes, membersRoutes } from './routes/members';
 import type { Workspace } from '../core/workspace';
 import { z } from 'zod';
 import { NATIVE_OPERATIONS, openApiDocument } from './openapi';
-import { COMPAT_OPERATIONS, mountCompat } from './compat';
+import { COMPAT_OPERATIONS, compatDoorOf, mountCompat } from './compat';
 import { DOCS_CSP, docsPage } from './docs-page';
 import { malformedPath, malformedQuery } from './request-path';
 
 export { MAX_BODY_BYTES } from './body';
-
-// Headers go in at construction: @hono/node-server's fast Response ignores later header edits.
-export function problemResponse(error: AppErrorShape, extraHeaders: Record<string, string> = {}): Response {
-  const problem = toProblem(error);
-  return new Response(JSON.stringify(problem), {
-    status: problem.status,
-    headers: {
-      'Content-Type': PROBLEM_CONTENT_TYPE,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      ...extraHeaders,
-    },
-  });
-}
 
 export interface ApiAppOptions {
   workspace: Workspace;
@@ -94,16 +79,21 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   mountCompat(app);
   mount?.(app);
 
-  app.notFound((c) => problemResponse({ code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }));
-  app.onError((error) => {
+  // A compat door answers errors in its product's own shape (see compat/index.ts); the rest in problem+json.
+  const answer = (c: Context<ApiEnv>, error: AppErrorShape, headers: Record<string, string> = {}) => {
+    const door = compatDoorOf(new URL(c.req.url).pathname);
+    return door ? door.errorResponse(error, c, headers) : problemResponse(error, headers);
+  };
+  app.notFound((c) => answer(c, { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }));
+  app.onError((error, c) => {
     if (error instanceof AppError) {
-      return problemResponse(error.toJSON(), error.retryAfter === undefined ? {} : { 'Retry-After': String(error.retryAfter) });
+      return answer(c, error.toJSON(), error.retryAfter === undefined ? {} : { 'Retry-After': String(error.retryAfter) });
     }
     // The client went away while its body was being read (a Content-Length it never sent, a
     // closed tab): its fault, not a crash, and there is no one left to answer.
-    if (clientAborted(error)) return problemResponse({ code: 'invalid_input', message: 'The request ended before its body arrived' });
+    if (clientAborted(error)) return answer(c, { code: 'invalid_input', message: 'The request ended before its body arrived' });
     console.error('[api]', error);
-    return problemResponse(toErrorShape(error));
+    return answer(c, toErrorShape(error));
   });
   return app;
 }

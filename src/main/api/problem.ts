@@ -62,3 +62,23 @@ export function toProblem(error: AppErrorShape): Problem {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+// Headers go in at construction: @hono/node-server's fast Response ignores later header edits.
+/**
+ * The problem+json response for an error. `extraMembers` adds members a compat door's clients
+ * read (RFC 9457 allows extension members); they never replace the standard ones.
+ */
+export function problemResponse(error: AppErrorShape, extraHeaders: Record<string, string> = {}, extraMembers: Record<string, unknown> = {}): Response {
+  const problem = toProblem(error);
+  return new Response(JSON.stringify({ ...extraMembers, ...problem }), {
+    status: problem.status,
+    headers: {
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      ...extraHeaders,
+    },
+  });
+}
+

@@ -1,105 +1,20 @@
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { ApiEnv } from '../env';
-import { parseWith, readBodyText, readJson, versionParam } from '../body';
 import type { Operation } from '../openapi';
-import { invalid } from '../../core/errors';
-import { optionalVersionNumberFromText } from '../../core/versions/version-number';
-import { PromptNameSchema } from '../../../shared/schemas/prompts';
-import { conductorUpsert } from '../../core/compat/conductor';
-import { openWebUiGet, openWebUiUpdate, OpenWebUiUpdateSchema } from '../../core/compat/openwebui';
-import {
-  RespanCreatePromptSchema,
-  RespanDeploySchema,
-  RespanListSchema,
-  RespanUpdatePromptSchema,
-  RespanUpdateVersionSchema,
-  RespanVersionSchema,
-  respanCommitVersion,
-  respanCreatePrompt,
-  respanCreateVersion,
-  respanDeletePrompt,
-  respanDeleteVersion,
-  respanDeploy,
-  respanGetPrompt,
-  respanGetVersion,
-  respanListPrompts,
-  respanListVersions,
-  respanSummary,
-  respanUpdatePrompt,
-  respanUpdateVersion,
-} from '../../core/compat/respan';
+import type { CompatDoor } from './door';
+import { conductorDoor } from './conductor';
+import { openWebUiDoor } from './openwebui';
+import { respanDoor } from './respan';
 
-/** Seed 001 (Conductor-style): create or update a prompt from a raw text body. */
-const conductor = new Hono<ApiEnv>().put('/api/prompts/:name', async (c) => {
-  const url = new URL(c.req.url);
-  const description = url.searchParams.get('description');
-  if (description === null) throw invalid('description is required', 'description');
-  conductorUpsert(c.get('ctx'), {
-    name: parseWith(PromptNameSchema, c.req.param('name')),
-    description,
-    version: optionalVersionNumberFromText(url.searchParams.get('version'), 'version'),
-    models: url.searchParams.getAll('models'),
-    text: await readBodyText(c),
-  });
-  return c.body(null, 200);
-});
-
-/** Seed 003 (Open WebUI-style): update by id, plus the read of the same object. */
-const openwebui = new Hono<ApiEnv>()
-  .post('/api/prompts/id/:id/update', async (c) => c.json(openWebUiUpdate(c.get('ctx'), c.req.param('id'), await readJson(c, OpenWebUiUpdateSchema))))
-  .get('/api/prompts/id/:id', (c) => c.json(openWebUiGet(c.get('ctx'), c.req.param('id'))));
-
-/** Seed 004 (Respan-style): prompts, versions, commit and deploy, with trailing slashes. */
-const respan = new Hono<ApiEnv>()
-  .post('/api/prompts/list/', async (c) => c.json(respanListPrompts(c.get('ctx'), await readJson(c, RespanListSchema))))
-  .get('/api/prompts/summary/', (c) => c.json(respanSummary(c.get('ctx'), RespanListSchema.parse({}))))
-  .post('/api/prompts/summary/', async (c) => c.json(respanSummary(c.get('ctx'), await readJson(c, RespanListSchema))))
-  .post('/api/prompts/', async (c) => c.json(respanCreatePrompt(c.get('ctx'), await readJson(c, RespanCreatePromptSchema)), 201))
-  .get('/api/prompts/:id/', (c) => c.json(respanGetPrompt(c.get('ctx'), c.req.param('id'))))
-  .patch('/api/prompts/:id/', async (c) => c.json(respanUpdatePrompt(c.get('ctx'), c.req.param('id'), await readJson(c, RespanUpdatePromptSchema))))
-  .delete('/api/prompts/:id/', (c) => {
-    respanDeletePrompt(c.get('ctx'), c.req.param('id'));
-    return c.body(null, 204);
-  })
-  .post('/api/prompts/:id/versions/', async (c) => c.json(respanCreateVersion(c.get('ctx'), c.req.param('id'), await readJson(c, RespanVersionSchema)), 201))
-  .get('/api/prompts/:id/versions/', (c) => c.json(respanListVersions(c.get('ctx'), c.req.param('id'))))
-  .get('/api/prompts/:id/versions/:version/', (c) => c.json(respanGetVersion(c.get('ctx'), c.req.param('id'), versionParam(c, 'version'))))
-  .patch('/api/prompts/:id/versions/:version/', async (c) =>
-    c.json(respanUpdateVersion(c.get('ctx'), c.req.param('id'), versionParam(c, 'version'), await readJson(c, RespanUpdateVersionSchema))),
-  )
-  .delete('/api/prompts/:id/versions/:version/', (c) => {
-    respanDeleteVersion(c.get('ctx'), c.req.param('id'), versionParam(c, 'version'));
-    return c.body(null, 204);
-  })
-  .post('/api/prompts/:id/versions/:version/commit/', (c) => c.json(respanCommitVersion(c.get('ctx'), c.req.param('id'), versionParam(c, 'version'))))
-  .post('/api/prompts/:id/deployments/', async (c) => {
-    const { version } = await readJson(c, RespanDeploySchema);
-    return c.json(respanDeploy(c.get('ctx'), c.req.param('id'), version));
-  });
+const DOORS: readonly CompatDoor[] = [conductorDoor, openWebUiDoor, respanDoor];
 
 export function mountCompat(app: Hono<ApiEnv>): void {
-  app.route('/compat/conductor', conductor);
-  app.route('/compat/openwebui', openwebui);
-  app.route('/compat/respan', respan);
+  for (const door of DOORS) app.route(door.prefix, door.routes);
 }
 
-const E = { 400: 'Invalid input', 401: 'Missing or invalid key', 404: 'Not found' };
-export const COMPAT_OPERATIONS: Operation[] = [
-  { method: 'put', path: '/compat/conductor/api/prompts/{name}', summary: 'Seed 001: create or update a prompt (raw text body; ?description=&version=&models=)', tag: 'compat: conductor', textBody: true, query: { description: 'Required', version: 'Version to create or update (default: 1 for new, latest for existing)', models: 'integrationName:modelName, repeatable' }, responses: { 200: 'No body', 401: 'Missing or invalid key', 403: 'No UPDATE permission on the existing prompt', 404: 'An integration in models does not exist' } },
-  { method: 'post', path: '/compat/openwebui/api/prompts/id/{id}/update', summary: 'Seed 003: update a prompt by id; a content change makes a new version', tag: 'compat: openwebui', body: OpenWebUiUpdateSchema, responses: { 200: 'The prompt', 400: 'Command already in use', 401: 'Lacks write access', 404: 'Prompt does not exist' } },
-  { method: 'get', path: '/compat/openwebui/api/prompts/id/{id}', summary: 'The seed 003 prompt object by id', tag: 'compat: openwebui', responses: { 200: 'The prompt', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/list/', summary: 'Seed 004: list prompts', tag: 'compat: respan', body: RespanListSchema, responses: { 200: '{ results, count, next, previous }', ...E } },
-  { method: 'get', path: '/compat/respan/api/prompts/summary/', summary: 'Seed 004: prompts summary', tag: 'compat: respan', responses: { 200: 'Summary', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/summary/', summary: 'Seed 004: prompts summary with filters', tag: 'compat: respan', body: RespanListSchema, responses: { 200: 'Summary', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/', summary: 'Seed 004: create a prompt', tag: 'compat: respan', body: RespanCreatePromptSchema, responses: { 201: 'The prompt', ...E } },
-  { method: 'get', path: '/compat/respan/api/prompts/{id}/', summary: 'Seed 004: retrieve a prompt', tag: 'compat: respan', responses: { 200: 'The prompt', ...E } },
-  { method: 'patch', path: '/compat/respan/api/prompts/{id}/', summary: 'Seed 004: update a prompt', tag: 'compat: respan', body: RespanUpdatePromptSchema, responses: { 200: 'The prompt', ...E } },
-  { method: 'delete', path: '/compat/respan/api/prompts/{id}/', summary: 'Seed 004: delete a prompt', tag: 'compat: respan', responses: { 204: 'Deleted', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/{id}/versions/', summary: 'Seed 004: create a prompt version', tag: 'compat: respan', body: RespanVersionSchema, responses: { 201: 'The version', ...E } },
-  { method: 'get', path: '/compat/respan/api/prompts/{id}/versions/', summary: 'Seed 004: list prompt versions', tag: 'compat: respan', responses: { 200: '{ results, count }', ...E } },
-  { method: 'get', path: '/compat/respan/api/prompts/{id}/versions/{version}/', summary: 'Seed 004: retrieve a prompt version', tag: 'compat: respan', responses: { 200: 'The version', ...E } },
-  { method: 'patch', path: '/compat/respan/api/prompts/{id}/versions/{version}/', summary: 'Seed 004: update an uncommitted version', tag: 'compat: respan', body: RespanUpdateVersionSchema, responses: { 200: 'The version', ...E } },
-  { method: 'delete', path: '/compat/respan/api/prompts/{id}/versions/{version}/', summary: 'Seed 004: delete a prompt version', tag: 'compat: respan', responses: { 204: 'Deleted', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/{id}/versions/{version}/commit/', summary: 'Seed 004: commit a version (read-only)', tag: 'compat: respan', responses: { 200: 'The version', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/{id}/deployments/', summary: 'Seed 004: deploy a committed version as the live version', tag: 'compat: respan', body: RespanDeploySchema, responses: { 200: 'The deployed version', ...E } },
-];
+/** The compat door a request path is under (its errors then take that product's shape), if any. */
+export function compatDoorOf(pathname: string): CompatDoor | undefined {
+  return DOORS.find((door) => pathname === door.prefix || pathname.startsWith(`${door.prefix}/`));
+}
+
+export const COMPAT_OPERATIONS: Operation[] = DOORS.flatMap((door) => door.operations);

@@ -19,8 +19,9 @@ type Command =
   | { kind: 'delete' | 'promote' | 'unarchive' | 'restore' | 'pin'; pick: number }
   | { kind: 'unpin' };
 
+// Braces and backslashes are left out: they would make invalid templates, which saving refuses before any numbering rule is reached.
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('save' as const), text: fc.string({ minLength: 1, maxLength: 12 }).map((s) => `t ${s}`) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('save' as const), text: fc.string({ minLength: 1, maxLength: 12 }).map((s) => `t ${s.replace(/[{}\\]/g, '')}`) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('promote' as const, 'unarchive' as const, 'restore' as const, 'pin' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unpin' as const) }) },
