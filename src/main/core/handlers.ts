@@ -27,6 +27,7 @@ import type { User } from '../../shared/schemas/users';
 import { setDataLogging } from './prompts/prompts-service';
 import { deleteIntegration, listIntegrations, saveIntegration, secretStorageInfo, testIntegration } from './integrations/integrations';
 import { cancelRun, prepareRun, startRun, watchRun } from './runs/run-service';
+import { cancelRefine, prepareRefine, saveRefined, startRefine, watchRefine } from './refine/refine-service';
 import { deleteTestCase, listTestCases, saveTestCase } from './runs/test-cases-service';
 import { exportLogs, getLog, listLogs, logSettings, logStats, purgeLogs, rateRun, setRetention } from './logs/logs-service';
 
@@ -87,6 +88,11 @@ export function createHandlers(host: HostInfo): Handlers {
     'runs:start': (ctx, input) => startRun(ctx, input),
     'runs:watch': (ctx, input) => watchRun(ctx, input),
     'runs:cancel': (ctx, input) => cancelRun(ctx, input.runId),
+    'refine:prepare': (ctx, input) => prepareRefine(ctx, input),
+    'refine:start': (ctx, input) => startRefine(ctx, input),
+    'refine:watch': (ctx, input) => watchRefine(ctx, input),
+    'refine:cancel': (ctx, input) => cancelRefine(ctx, input.runId),
+    'refine:save': (ctx, input) => saveRefined(ctx, input),
     'testcases:list': (ctx, input) => listTestCases(ctx, input.name),
     'testcases:save': (ctx, input) => saveTestCase(ctx, input),
     'testcases:delete': (ctx, input) => deleteTestCase(ctx, input.name, input.id),

@@ -32,6 +32,8 @@ import { IntegrationRefInput, SaveIntegrationInput, TestIntegrationInput } from 
 import type { Integration, IntegrationTestResult, SecretStorageInfo } from '../schemas/integrations';
 import { DeleteTestCaseInput, RunRefInput, SaveTestCaseInput, SetDataLoggingInput, StartRunInput, WatchRunInput } from '../schemas/runs';
 import type { RunProgress, RunStarted, RunnablePrompt, TestCase } from '../schemas/runs';
+import { PrepareRefineInput, SaveRefinedInput, StartRefineInput } from '../schemas/refine';
+import type { RefinePreparation, RefineProgress, RefineStarted } from '../schemas/refine';
 import { ExportLogsInput, ExportRefInput, ListLogsInput, LogRefInput, LogStatsInput, RateRunInput, RetentionInput } from '../schemas/logs';
 import type { LogDetail, LogExportStatus, LogPage, LogSettings, LogStats } from '../schemas/logs';
 
@@ -83,6 +85,11 @@ export const CONTRACT = {
   'runs:start': StartRunInput,
   'runs:watch': WatchRunInput,
   'runs:cancel': RunRefInput,
+  'refine:prepare': PrepareRefineInput,
+  'refine:start': StartRefineInput,
+  'refine:watch': WatchRunInput,
+  'refine:cancel': RunRefInput,
+  'refine:save': SaveRefinedInput,
   'testcases:list': PromptRefInput,
   'testcases:save': SaveTestCaseInput,
   'testcases:delete': DeleteTestCaseInput,
@@ -144,6 +151,16 @@ export interface ChannelOutputs {
   'runs:start': RunStarted;
   'runs:watch': RunProgress;
   'runs:cancel': RunProgress;
+  /** Models, test-case count and whether saving is allowed, before the first refine turn. */
+  'refine:prepare': RefinePreparation;
+  /** Starts one refine turn (a run with source `refine`); follow it with refine:watch. */
+  'refine:start': RefineStarted;
+  /** Long poll like runs:watch; `result` is set once the turn succeeded (proposal parsed, diff computed). */
+  'refine:watch': RefineProgress;
+  /** Stops the turn (Stop); answers its final progress. */
+  'refine:cancel': RefineProgress;
+  /** Saves a proposal as a new version (edit permission; commit message says it came from Refine). */
+  'refine:save': PromptVersion;
   'testcases:list': TestCase[];
   'testcases:save': TestCase;
   'testcases:delete': { deleted: true };

@@ -7,4 +7,5 @@ export * from './versions';
 export * from './sharing';
 export * from './integrations';
 export * from './runs';
+export * from './refine';
 export * from './logs';

@@ -83,6 +83,7 @@ const MEMBER_CHANNELS: Channel[] = [
   'versions:delete', 'versions:compare', 'promotions:list', 'deployment:get', 'deployment:pin', 'sharing:get', 'sharing:set-level',
   'sharing:add', 'sharing:remove', 'render:preview', 'users:list', 'users:search', 'keys:list', 'integrations:list',
   'integrations:secret-storage', 'prompts:set-logging', 'runs:prepare', 'runs:start', 'runs:watch', 'runs:cancel', 'testcases:list',
+  'refine:prepare', 'refine:start', 'refine:watch', 'refine:cancel', 'refine:save',
   'testcases:save', 'testcases:delete', 'logs:list', 'logs:get', 'logs:stats', 'logs:rate', 'logs:export', 'logs:export-status',
   'logs:settings',
 ];
