@@ -8,8 +8,9 @@ import { runsAndLogs } from './0060-runs-and-logs';
 import { versionHighWater } from './0070-version-high-water';
 import { searchText } from './0080-search-text';
 import { loginLinks } from './0090-login-links';
+import { readiness } from './0150-readiness';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, readiness];
 
 export type { Migration };
