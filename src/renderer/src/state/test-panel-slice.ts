@@ -1,10 +1,10 @@
 import type { VersionSummary } from '../../../shared/schemas/prompts';
 import type { Integration } from '../../../shared/schemas/integrations';
-import type { RunStatus, RunUsage, StartRunInput, TestCase } from '../../../shared/schemas/runs';
+import type { StartRunInput, TestCase } from '../../../shared/schemas/runs';
 import type { VariableMeta } from '../../../shared/template/template';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import { NO_USAGE, followRun, progressPatch, type RunSnapshot } from '../lib/run-stream';
+import { API_RUN_TRANSPORT, createRunBatchDriver, newRun, type TestRun } from './run-batch';
 import { draftToSaveInput, variableMetadata, type EditorDraft } from './editor-draft';
 import { mayEditPrompt } from './editor-slice';
 import type { AppState, SliceCreator } from './store';
@@ -19,27 +19,8 @@ function runDraft(draft: EditorDraft): RunDraft {
   return { template, variables, modelSettings };
 }
 
-/** 'queued' waits for a free slot; 'starting' waits for `runs.start` to answer. */
-export type TestRunStatus = 'queued' | 'starting' | RunStatus;
-
-/** One model's run of one set of inputs: a column, or a cell of the case × model grid. */
-export interface TestRun {
-  key: string;
-  /** null for the inputs typed in the panel. */
-  caseId: string | null;
-  caseName: string | null;
-  model: string;
-  variables: Record<string, string>;
-  runId: string | null;
-  status: TestRunStatus;
-  text: string;
-  cursor: number;
-  usage: RunUsage;
-  latencyMs: number | null;
-  ttftMs: number | null;
-  error: { code: string; message: string; field?: string } | null;
-  stopping: boolean;
-}
+// The run machinery is shared with Refine's "Try it" (run-batch.ts); these names stay importable from here.
+export { MAX_ACTIVE_RUNS, isBusy, type TestRun, type TestRunStatus } from './run-batch';
 
 /** What one press of Run (or Run all cases) started, and against which text. */
 export interface TestBatch {
@@ -104,9 +85,6 @@ export interface TestPanelSlice {
 
 type State = TestPanelSlice['testPanel'];
 
-/** Runs in flight at once: kind to providers' rate limits and to the browser's six connections in headless mode. */
-export const MAX_ACTIVE_RUNS = 4;
-
 const FRESH = {
   models: [],
   status: 'idle',
@@ -130,11 +108,6 @@ const FRESH = {
 let batchSeq = 0;
 let latestLoad = 0;
 let latestVersion = 0;
-const followers = new Map<string, AbortController>();
-let attached = false;
-
-const isActive = (run: TestRun) => run.status === 'starting' || run.status === 'running';
-export const isBusy = (run: TestRun) => run.status === 'queued' || isActive(run);
 
 /** The variables the panel shows: the draft's, or the chosen version's. */
 export function panelVariables(state: {
@@ -159,102 +132,33 @@ function caseValues(testCase: TestCase): Record<string, string> {
   return Object.fromEntries(Object.entries(testCase.variables).map(([k, v]) => [k, String(v)]));
 }
 
-function newRun(model: string, variables: Record<string, string>, testCase: { id: string; name: string } | null): TestRun {
-  return {
-    key: `${testCase?.id ?? 'inputs'}|${model}`,
-    caseId: testCase?.id ?? null,
-    caseName: testCase?.name ?? null,
-    model,
-    variables,
-    runId: null,
-    status: 'queued',
-    text: '',
-    cursor: 0,
-    usage: NO_USAGE,
-    latencyMs: null,
-    ttftMs: null,
-    error: null,
-    stopping: false,
-  };
-}
-
 export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ testPanel: { ...s.testPanel, ...partial } }));
-  const patchRun = (batchId: number, key: string, change: Partial<TestRun> | ((run: TestRun) => Partial<TestRun>)) =>
-    set((s) => {
-      const { batch } = s.testPanel;
-      if (!batch || batch.id !== batchId) return {};
-      const runs = batch.runs.map((r) => (r.key === key ? { ...r, ...(typeof change === 'function' ? change(r) : change) } : r));
-      return { testPanel: { ...s.testPanel, batch: { ...batch, runs } } };
-    });
-  const currentBatch = (batchId: number) => {
-    const { batch } = get().testPanel;
-    return batch && batch.id === batchId ? batch : null;
-  };
-
-  const stopFollowing = () => {
-    for (const controller of followers.values()) controller.abort();
-    followers.clear();
-  };
-
-  const follow = (batchId: number, run: TestRun) => {
-    if (!attached || run.runId === null || run.status !== 'running' || followers.has(run.key)) return;
-    const { runId, key } = run;
-    const controller = new AbortController();
-    followers.set(key, controller);
-    const apply = (snapshot: RunSnapshot) => patchRun(batchId, key, progressPatch(snapshot));
-    followRun(runId, apply, controller.signal, { text: run.text, cursor: run.cursor })
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) patchRun(batchId, key, { status: 'error', error: { code: 'internal', message: `Lost track of the run: ${toFormError(error).message}` } });
-      })
-      .finally(() => {
-        if (followers.get(key) === controller) followers.delete(key);
-        if (!controller.signal.aborted) pump(batchId);
-      });
-  };
-
-  const startOne = async (batch: TestBatch, run: TestRun) => {
-    const { promptName } = get().testPanel;
-    if (!promptName) return;
-    patchRun(batch.id, run.key, { status: 'starting' });
-    const input: StartRunInput = {
-      name: promptName,
-      ...('draft' in batch.target ? { draft: batch.target.draft } : { version: batch.target.version }),
-      variables: run.variables,
-      model: run.model,
-      source: 'test',
-    };
-    try {
-      const started = await unwrap(api.runs.start(input));
-      if (!currentBatch(batch.id)) {
-        // Replaced or stopped while starting: nobody will watch it, so do not let it run on.
-        api.runs.cancel({ runId: started.runId }).catch(() => undefined);
-        return;
-      }
-      const stopped = currentBatch(batch.id)?.runs.find((r) => r.key === run.key)?.stopping ?? false;
-      patchRun(batch.id, run.key, { runId: started.runId, status: 'running' });
-      if (stopped) api.runs.cancel({ runId: started.runId }).catch(() => undefined);
-      const fresh = currentBatch(batch.id)?.runs.find((r) => r.key === run.key);
-      if (fresh) follow(batch.id, fresh);
-    } catch (error) {
-      const { message, field } = toFormError(error);
-      patchRun(batch.id, run.key, { status: 'error', error: { code: 'start', message, ...(field ? { field } : {}) } });
-      pump(batch.id);
-    }
-  };
-
-  /** Starts queued runs while there is room. */
-  const pump = (batchId: number) => {
-    const batch = currentBatch(batchId);
-    if (!batch || !attached) return;
-    let room = MAX_ACTIVE_RUNS - batch.runs.filter(isActive).length;
-    for (const run of batch.runs) {
-      if (room <= 0) break;
-      if (run.status !== 'queued') continue;
-      room -= 1;
-      void startOne(batch, run);
-    }
-  };
+  const driver = createRunBatchDriver<TestBatch>(
+    {
+      current: () => get().testPanel.batch,
+      updateRuns: (id, update) =>
+        set((s) => {
+          const { batch } = s.testPanel;
+          if (!batch || batch.id !== id) return {};
+          return { testPanel: { ...s.testPanel, batch: { ...batch, runs: update(batch.runs) } } };
+        }),
+      startInput: (batch, run) => {
+        const { promptName } = get().testPanel;
+        if (!promptName) return null;
+        return {
+          name: promptName,
+          ...('draft' in batch.target ? { draft: batch.target.draft } : { version: batch.target.version }),
+          variables: run.variables,
+          model: run.model,
+          source: 'test',
+        };
+      },
+    },
+    API_RUN_TRANSPORT,
+  );
+  const cancelBatch = () => driver.cancel();
+  const stopFollowing = () => driver.stopFollowing();
 
   const launch = (kind: TestBatch['kind'], runs: TestRun[], cases: TestBatch['cases']) => {
     const { version, selectedModels } = get().testPanel;
@@ -279,46 +183,7 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
       runs,
     };
     patch({ batch, runProblem: null, expanded: true });
-    pump(batch.id);
-  };
-
-  /** Cancels whatever the current batch still has going. */
-  const cancelBatch = async () => {
-    const { batch } = get().testPanel;
-    if (!batch) return;
-    const id = batch.id;
-    set((s) => {
-      const current = s.testPanel.batch;
-      if (!current || current.id !== id) return {};
-      const runs = current.runs.map((r): TestRun => {
-        if (r.status === 'queued') return { ...r, status: 'cancelled', error: null };
-        if (isActive(r)) return { ...r, stopping: true };
-        return r;
-      });
-      return { testPanel: { ...s.testPanel, batch: { ...current, runs } } };
-    });
-    await Promise.all(
-      batch.runs
-        .filter((r) => r.status === 'running' && r.runId !== null)
-        .map(async (r) => {
-          try {
-            const progress = await unwrap(api.runs.cancel({ runId: r.runId! }));
-            if (!followers.has(r.key)) {
-              patchRun(id, r.key, (run) => ({
-                status: progress.status,
-                stopping: false,
-                // Asked without a cursor, the answer carries the whole text.
-                ...(progress.cursor >= run.cursor ? { text: progress.text, cursor: progress.cursor } : {}),
-                usage: progress.usage,
-                latencyMs: progress.latencyMs,
-                ttftMs: progress.ttftMs,
-              }));
-            }
-          } catch (error) {
-            patchRun(id, r.key, { stopping: false, error: { code: 'internal', message: `Could not stop: ${toFormError(error).message}` } });
-          }
-        }),
-    );
+    driver.pump(batch.id);
   };
 
   const loadCases = async (promptName: string) => {
@@ -496,15 +361,10 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         }
       },
       attach() {
-        attached = true;
-        const { batch } = get().testPanel;
-        if (!batch) return;
-        for (const run of batch.runs) follow(batch.id, run);
-        pump(batch.id);
+        driver.attach();
       },
       detach() {
-        attached = false;
-        stopFollowing();
+        driver.detach();
       },
     },
   };
