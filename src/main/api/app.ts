@@ -11,6 +11,7 @@ import { versionsRoutes } from './routes/versions';
 import { sharingRoutes } from './routes/sharing';
 import { runsRoutes } from './routes/runs';
 import { logsRoutes } from './routes/logs';
+import { readinessRoutes } from './routes/readiness';
 import { keysRoutes, membersRoutes } from './routes/members';
 import type { Workspace } from '../core/workspace';
 import { z } from 'zod';
@@ -72,6 +73,7 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   app.route('/api/v1/prompts', versionsRoutes);
   app.route('/api/v1/prompts', sharingRoutes);
   app.route('/api/v1/prompts', runsRoutes);
+  app.route('/api/v1/prompts', readinessRoutes);
   app.route('/api/v1/logs', logsRoutes);
   app.route('/api/v1/members', membersRoutes);
   app.route('/api/v1/keys', keysRoutes);

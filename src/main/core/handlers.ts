@@ -25,10 +25,11 @@ import { addShare, getSharing, removeShare, setSharingLevel } from './sharing/sh
 import { accessForUser } from './sharing/access-report';
 import type { User } from '../../shared/schemas/users';
 import { setDataLogging } from './prompts/prompts-service';
-import { deleteIntegration, listIntegrations, saveIntegration, secretStorageInfo, testIntegration } from './integrations/integrations';
+import { checkModels, deleteIntegration, listIntegrations, saveIntegration, secretStorageInfo, testIntegration } from './integrations/integrations';
 import { cancelRun, prepareRun, startRun, watchRun } from './runs/run-service';
 import { cancelRefine, prepareRefine, saveRefined, startRefine, watchRefine } from './refine/refine-service';
 import { deleteTestCase, listTestCases, saveTestCase } from './runs/test-cases-service';
+import { getReadiness, readinessSettings, setReadinessRequired, tickReadiness } from './readiness/readiness-service';
 import { exportLogs, getLog, listLogs, logSettings, logStats, purgeLogs, rateRun, setRetention } from './logs/logs-service';
 
 export interface HostInfo {
@@ -79,6 +80,7 @@ export function createHandlers(host: HostInfo): Handlers {
     'keys:create': (ctx, input) => createKey(ctx, input),
     'keys:revoke': (ctx, input) => revokeKey(ctx, input.keyId),
     'integrations:list': (ctx) => listIntegrations(ctx),
+    'integrations:check-models': (ctx, input) => checkModels(ctx, input.models),
     'integrations:save': (ctx, input) => saveIntegration(ctx, input),
     'integrations:delete': (ctx, input) => deleteIntegration(ctx, input.id),
     'integrations:test': (ctx, input) => testIntegration(ctx, input),
@@ -105,6 +107,10 @@ export function createHandlers(host: HostInfo): Handlers {
     'logs:settings': (ctx) => logSettings(ctx),
     'logs:set-retention': (ctx, input) => setRetention(ctx, input.days),
     'logs:purge': (ctx) => purgeLogs(ctx),
+    'readiness:get': (ctx, input) => getReadiness(ctx, input.name),
+    'readiness:tick': (ctx, input) => tickReadiness(ctx, input),
+    'readiness:settings': (ctx) => readinessSettings(ctx),
+    'readiness:set-required': (ctx, input) => setReadinessRequired(ctx, input.required),
   };
 }
 

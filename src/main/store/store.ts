@@ -9,6 +9,7 @@ import { sharesRepo } from './repos/shares-repo';
 import { integrationsRepo } from './repos/integrations-repo';
 import { logsRepo } from './repos/logs-repo';
 import { testCasesRepo } from './repos/test-cases-repo';
+import { readinessRepo } from './repos/readiness-repo';
 import { createReadCache } from './read-cache';
 import { checkpointIfLarge } from './wal-seal';
 import { withStorageCause } from './storage-errors';
@@ -31,6 +32,7 @@ export interface Store {
   /** Written by the log writer's group commit, not through tx(): logs are never memoised. */
   logs: ReturnType<typeof logsRepo>;
   testCases: ReturnType<typeof testCasesRepo>;
+  readiness: ReturnType<typeof readinessRepo>;
   /** Runs `fn` in one synchronous transaction (never await inside). */
   tx<T>(fn: () => T): T;
   close(): void;
@@ -76,6 +78,7 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
     integrations: integrationsRepo(db),
     logs,
     testCases: testCasesRepo(db),
+    readiness: readinessRepo(db),
     shares: { ...shares, permissionOf: memo('shares.permissionOf', shares.permissionOf) },
     // A write the file system refused mid-way (a read-only mount, a full disk) says so: see withStorageCause.
     tx: (fn) => {

@@ -42,6 +42,7 @@ export const CHANNELS = [
   'integrations:delete',
   'integrations:test',
   'integrations:secret-storage',
+  'integrations:check-models',
   'prompts:set-logging',
   'runs:prepare',
   'runs:start',
@@ -64,6 +65,10 @@ export const CHANNELS = [
   'logs:settings',
   'logs:set-retention',
   'logs:purge',
+  'readiness:get',
+  'readiness:tick',
+  'readiness:settings',
+  'readiness:set-required',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -28,14 +28,16 @@ import type { Deployment, Promotion, VersionComparison } from '../schemas/versio
 import type { ApiServerState, AppInfo } from '../schemas/app';
 import { ConfigureApiInput } from '../schemas/app';
 
-import { IntegrationRefInput, SaveIntegrationInput, TestIntegrationInput } from '../schemas/integrations';
-import type { Integration, IntegrationTestResult, SecretStorageInfo } from '../schemas/integrations';
+import { CheckModelsInput, IntegrationRefInput, SaveIntegrationInput, TestIntegrationInput } from '../schemas/integrations';
+import type { Integration, IntegrationTestResult, ModelCheck, SecretStorageInfo } from '../schemas/integrations';
 import { DeleteTestCaseInput, RunRefInput, SaveTestCaseInput, SetDataLoggingInput, StartRunInput, WatchRunInput } from '../schemas/runs';
 import type { RunProgress, RunStarted, RunnablePrompt, TestCase } from '../schemas/runs';
 import { PrepareRefineInput, SaveRefinedInput, StartRefineInput } from '../schemas/refine';
 import type { RefinePreparation, RefineProgress, RefineStarted } from '../schemas/refine';
 import { ExportLogsInput, ExportRefInput, ListLogsInput, LogRefInput, LogStatsInput, RateRunInput, RetentionInput } from '../schemas/logs';
 import type { LogDetail, LogExportStatus, LogPage, LogSettings, LogStats } from '../schemas/logs';
+import { ReadinessRequiredInput, ReadinessTickInput } from '../schemas/readiness';
+import type { Readiness, ReadinessSettings } from '../schemas/readiness';
 
 const NoInput = z.object({}).strict().default({});
 
@@ -80,6 +82,7 @@ export const CONTRACT = {
   'integrations:delete': IntegrationRefInput,
   'integrations:test': TestIntegrationInput,
   'integrations:secret-storage': NoInput,
+  'integrations:check-models': CheckModelsInput,
   'prompts:set-logging': SetDataLoggingInput,
   'runs:prepare': PromptRefInput,
   'runs:start': StartRunInput,
@@ -102,6 +105,10 @@ export const CONTRACT = {
   'logs:settings': NoInput,
   'logs:set-retention': RetentionInput,
   'logs:purge': NoInput,
+  'readiness:get': PromptRefInput,
+  'readiness:tick': ReadinessTickInput,
+  'readiness:settings': NoInput,
+  'readiness:set-required': ReadinessRequiredInput,
 } satisfies Record<Channel, z.ZodType>;
 
 export interface ChannelOutputs {
@@ -146,6 +153,8 @@ export interface ChannelOutputs {
   'integrations:delete': { deleted: true };
   'integrations:test': IntegrationTestResult;
   'integrations:secret-storage': SecretStorageInfo;
+  /** The editor's warnings for model references, one per reference (core/integrations checkModels). */
+  'integrations:check-models': ModelCheck[];
   'prompts:set-logging': PromptDetail;
   'runs:prepare': RunnablePrompt;
   'runs:start': RunStarted;
@@ -174,6 +183,12 @@ export interface ChannelOutputs {
   'logs:set-retention': LogSettings;
   /** Removes logs older than the retention setting now. */
   'logs:purge': LogSettings;
+  /** The deployment readiness checklist of a prompt (read permission). */
+  'readiness:get': Readiness;
+  'readiness:tick': Readiness;
+  'readiness:settings': ReadinessSettings;
+  /** Admins: require the checklist before widening access to everyone. */
+  'readiness:set-required': ReadinessSettings;
 }
 
 export type ChannelInput<C extends Channel> = z.input<(typeof CONTRACT)[C]>;

@@ -9,3 +9,4 @@ export * from './integrations';
 export * from './runs';
 export * from './refine';
 export * from './logs';
+export * from './readiness';

@@ -154,12 +154,16 @@ export function setApiSettings(ctx: Ctx, input: z.output<typeof SetApiSettingsIn
   return promptWriteResult(ctx, id, readable);
 }
 
-/** How much of each run the logs keep; whoever may edit the prompt decides (seed 000 checklist). */
+/**
+ * How much of each run the logs keep; whoever may edit the prompt decides (seed 000 checklist).
+ * Records who chose it and when, so the readiness checklist can tell a deliberate choice (even
+ * of the default, Full) from a level nobody looked at.
+ */
 export function setDataLogging(ctx: Ctx, name: string, level: DataLoggingLevel): PromptDetail {
   const { id, readable } = ctx.store.tx(() => {
     const row = requirePrompt(ctx, name, 'edit');
     const readable = mayReadBack(ctx, row);
-    ctx.store.prompts.setDataLogging(row.id, level, nowIso(ctx));
+    ctx.store.prompts.setDataLogging(row.id, level, ctx.actor.id, nowIso(ctx));
     return { id: row.id, readable };
   });
   return promptWriteResult(ctx, id, readable);

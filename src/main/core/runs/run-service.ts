@@ -12,6 +12,7 @@ import { guardedFetch } from '../integrations/guarded-fetch';
 import { languageModel } from '../integrations/providers';
 import { assertActive } from '../users/users-service';
 import { providerFailure } from './run-errors';
+import { testCaseMatching } from './test-cases-service';
 import type { ActiveRun, Conversation } from './run-registry';
 import type { LogRecord } from '../../store/repos/logs-repo';
 import { analyzeTemplate, renderTemplate, type ChatMessage, type Template, type VariableMeta } from '../../../shared/template/template';
@@ -31,8 +32,9 @@ import type { PromptVersion } from '../../../shared/schemas/prompts';
 type Variables = Record<string, string | number | boolean>;
 
 /** Everything decided before the provider is called: what to send, to whom, and what to log. */
-interface RunPlan {
-  promptId: string;
+export interface RunPlan {
+  /** Null for a run of text that belongs to no prompt (Conductor's prompt test, core/compat/conductor-test.ts). */
+  promptId: string | null;
   promptName: string;
   version: number | null;
   model: ResolvedModel;
@@ -43,11 +45,21 @@ interface RunPlan {
   conversation: Conversation;
   /** What the chat shows for the member's turn. */
   displayText: string;
+  /**
+   * Not kept for replies: a refine turn's caller sends the whole conversation each time, and a
+   * runs:start reply to it would carry on the refine instructions as a chat.
+   */
+  ephemeral?: boolean;
+  /** The saved test case a test run of a saved version used (testCaseMatching), for the readiness checklist. */
+  testCaseId?: string | null;
+  /** Sampling a caller asked for beyond the version's settings (Conductor's topP and stopWords). */
+  sampling?: { topP?: number; stopSequences?: string[] };
 }
 
 const WATCH_WAIT_MS = 15_000;
 
-function chooseModel(ctx: Ctx, requested: string | undefined, settings: ModelSettings): ResolvedModel {
+/** The model asked for, else the version's first usable model, else the first the member may use. */
+export function chooseModel(ctx: Ctx, requested: string | undefined, settings: ModelSettings): ResolvedModel {
   const ref = requested ?? settings.models.find((m) => safeResolves(ctx, m)) ?? usableModels(ctx)[0];
   if (!ref) throw invalid('No model to run with: an admin adds an integration (a model provider) in Settings', 'model');
   return resolveModel(ctx, ref);
@@ -63,6 +75,14 @@ function safeResolves(ctx: Ctx, ref: string): boolean {
 }
 
 /**
+ * The user message a chat turn shows when the prompt has no display message: the last user
+ * message of the render. The readiness checklist measures this text against its threshold.
+ */
+export function renderedUserMessage(messages: ChatMessage[]): string {
+  return [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+}
+
+/**
  * What the member's chat turn shows: the display message with the variables filled in; else, for
  * someone who may read the prompt, the last user message of the render; else (a run-only member,
  * whose turn must not carry template text) their own variable values, or "Ran <title>".
@@ -72,7 +92,7 @@ function displayTextOf(displayMessage: string | null, variables: Variables, mess
     const shown = renderTemplate({ kind: 'text', text: displayMessage }, variables);
     if (shown.ok) return shown.text;
   }
-  if (reader) return [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  if (reader) return renderedUserMessage(messages);
   const values = Object.entries(variables).map(([name, value]) => `${name}: ${String(value)}`);
   return values.length > 0 ? values.join('\n') : `Ran ${title}`;
 }
@@ -92,15 +112,19 @@ function versionToRun(ctx: Ctx, name: string, requested: number | undefined): Pr
   throw new AppError('forbidden', `You may run only the version "${row.name}" serves (version ${served.number}); picking another needs read permission`, 'version');
 }
 
+/** The version's own models the member may use, then every other model they may use. */
+export function offeredModels(ctx: Ctx, settings: ModelSettings): string[] {
+  const own = settings.models.filter((m) => safeResolves(ctx, m));
+  return [...new Set([...own, ...usableModels(ctx)])];
+}
+
 /** A Chat-only prompt's run form: variables and models, never its template. */
 export function prepareRun(ctx: Ctx, name: string): RunnablePrompt {
   const version = servedVersion(ctx, name, undefined, 'run');
   const row = requirePrompt(ctx, name, 'run');
   const analysis = analyzeTemplate(version.template);
   const detected = analysis.ok ? analysis.variables : [];
-  const usable = usableModels(ctx);
-  const own = version.modelSettings.models.filter((m) => safeResolves(ctx, m));
-  const models = [...new Set([...own, ...usable])];
+  const models = offeredModels(ctx, version.modelSettings);
   return {
     name: row.name,
     title: row.title,
@@ -175,6 +199,7 @@ function planNewRun(ctx: Ctx, target: Target): RunPlan {
     source: target.source,
     conversation,
     displayText: displayTextOf(displayMessage, target.variables, messages, canReadText(ctx, row), row.title),
+    testCaseId: target.source === 'test' && versionNumber !== null ? testCaseMatching(ctx, row.id, target.variables) : null,
   };
 }
 
@@ -234,6 +259,7 @@ function logRecord(ctx: Ctx, plan: RunPlan, run: ActiveRun, startedAt: number): 
     // Provider errors can quote the input back; with no logging only the error code stays.
     error: run.error ? (keepsShape ? run.error.message : run.error.code) : null,
     conversationId: plan.conversation.id,
+    testCaseId: plan.testCaseId ?? null,
   };
 }
 
@@ -252,6 +278,8 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
       allowSystemInMessages: true,
       temperature: plan.settings.temperature,
       maxOutputTokens: plan.settings.maxTokens,
+      topP: plan.sampling?.topP,
+      stopSequences: plan.sampling?.stopSequences,
       abortSignal: run.abort.signal,
       maxRetries: 0,
       // The error also arrives as an 'error' part below, where it is handled; no console noise.
@@ -282,7 +310,7 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
   if (run.status === 'success' || (run.status === 'cancelled' && run.output)) {
     plan.conversation.messages = [...plan.messages, { role: 'assistant', content: run.output }];
     plan.conversation.touchedAt = Date.now();
-    runs.saveConversation(plan.conversation);
+    if (!plan.ephemeral) runs.saveConversation(plan.conversation);
   }
   try {
     await ctx.runtime.logs.append(logRecord(ctx, plan, run, startedAt));
@@ -313,7 +341,7 @@ function begin(ctx: Ctx, plan: RunPlan, onDelta?: (text: string) => void): Activ
     waiters: new Set(),
   };
   ctx.runtime.runs.add(run);
-  ctx.runtime.runs.saveConversation(plan.conversation);
+  if (!plan.ephemeral) ctx.runtime.runs.saveConversation(plan.conversation);
   run.done = execute(ctx, plan, run, onDelta);
   return run;
 }
@@ -335,7 +363,19 @@ export function startRun(ctx: Ctx, input: z.output<typeof StartRunInput>): RunSt
   };
 }
 
-function ownRun(ctx: Ctx, runId: string): ActiveRun {
+/**
+ * Starts a planned run in the run registry (so watchRun and cancelRun follow it) and calls the
+ * provider; `signal` cancels it (an HTTP client that went away). The returned run's `done`
+ * settles once it is logged; it never rejects (the run carries its error).
+ */
+export function launchRun(ctx: Ctx, plan: RunPlan, hooks: { onDelta?: (text: string) => void; signal?: AbortSignal } = {}): ActiveRun {
+  const run = begin(ctx, plan, hooks.onDelta);
+  hooks.signal?.addEventListener('abort', () => run.abort.abort(), { once: true });
+  return run;
+}
+
+/** A run the actor started (admins: any), while the registry keeps it. */
+export function ownRun(ctx: Ctx, runId: string): ActiveRun {
   const run = ctx.runtime.runs.get(runId);
   if (!run || (run.ownerId !== ctx.actor.id && ctx.actor.role !== 'admin')) throw notFound('Run (finished runs are in the logs)');
   return run;

@@ -26,3 +26,17 @@ export function deleteTestCase(ctx: Ctx, name: string, id: string): { deleted: t
   });
   return { deleted: true };
 }
+
+/**
+ * The saved test case whose values are exactly `variables` (same names, same values as text), or
+ * null. A test run records it, so the readiness checklist can say which cases a version passed
+ * even when the prompt logs no values (data logging Metadata only or None).
+ */
+export function testCaseMatching(ctx: Ctx, promptId: string, variables: Record<string, string | number | boolean>): string | null {
+  const names = Object.keys(variables);
+  const found = ctx.store.testCases.list(promptId).find((testCase) => {
+    const saved = Object.keys(testCase.variables);
+    return saved.length === names.length && names.every((name) => Object.hasOwn(testCase.variables, name) && String(testCase.variables[name]) === String(variables[name]));
+  });
+  return found?.id ?? null;
+}

@@ -4,6 +4,7 @@ import { nowIso } from '../context';
 import { AppError, invalid } from '../errors';
 import { canonicalEmail } from '../users/email-identity';
 import { allowedActions, requirePrompt, subjectOf } from './access';
+import { assertMayWiden } from '../readiness/readiness-service';
 import type { AddShareInput, RemoveShareInput, SetSharingLevelInput, SharingInfo } from '../../../shared/schemas/sharing';
 import { ACTIONS } from '../../../shared/schemas/sharing';
 import type { PromptRow } from '../../store/repos/prompts-repo';
@@ -23,10 +24,15 @@ export function getSharing(ctx: Ctx, name: string): SharingInfo {
   return sharingInfo(ctx, requirePrompt(ctx, name, 'read'));
 }
 
+/**
+ * Sets the sharing level (owner or admin). Every door that changes the level comes here, so the
+ * readiness rule for widening access to everyone (assertMayWiden) holds at all of them.
+ */
 export function setSharingLevel(ctx: Ctx, input: z.output<typeof SetSharingLevelInput>): SharingInfo {
   const { store } = ctx;
   return store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'share');
+    assertMayWiden(ctx, row, input.level);
     store.prompts.setSharingLevel(row.id, input.level, nowIso(ctx));
     return sharingInfo(ctx, store.prompts.getRowByName(input.name)!);
   });

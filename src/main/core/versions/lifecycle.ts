@@ -11,6 +11,7 @@ import type { PromptVersion, UpdateVersionInput, WrittenVersion } from '../../..
 import { mayReadBack, writtenVersion } from '../sharing/read-back';
 import type { Deployment, PromoteInput, Promotion, PromotionsInput } from '../../../shared/schemas/versions';
 import { parseInstant } from '../../../shared/schemas/instant';
+import { clearTicksOnPromotion } from '../readiness/readiness-service';
 import { saveVersion, servedNumber, validateTemplate, alignVariables, versionOf } from './versions-service';
 
 /**
@@ -68,10 +69,30 @@ export function promoteVersion(ctx: Ctx, input: z.output<typeof PromoteInput>): 
       promotedAt: now,
       notes: input.notes.trim(),
     });
+    // A new version in production has not been checked by anyone: its manual readiness ticks go.
+    clearTicksOnPromotion(store, row.id);
     store.prompts.touch(row.id, now);
     return id;
   });
   return store.promotions.get(promotionId)!;
+}
+
+/**
+ * Makes version `number` the production version whatever its state, for the seed doors whose
+ * "set production" or "deploy" takes any version (Open WebUI's update/version; Respan's deploy
+ * does the same after its own commit check): an archived version is unarchived and promoted at
+ * once (the two steps of a rollback, docs/versions.md), a draft is promoted, and the version
+ * already in production is left as it is (promoteVersion's idempotence). Needs `promote`.
+ *
+ * @throws AppError not_found for an unknown version, forbidden without promote permission
+ */
+export function promoteFromAnyState(ctx: Ctx, input: z.output<typeof PromoteInput>): void {
+  ctx.store.tx(() => {
+    const row = requirePrompt(ctx, input.name, 'promote');
+    const version = versionOf(ctx, row, input.number);
+    if (version.status === 'archived') unarchiveVersion(ctx, input.name, input.number);
+    if (version.status !== 'published') promoteVersion(ctx, input);
+  });
 }
 
 /**

@@ -27,6 +27,8 @@ export interface LogRecord {
   outputChars: number | null;
   error: string | null;
   conversationId: string | null;
+  /** The saved test case whose values a test run used (core/readiness), if any. */
+  testCaseId?: string | null;
 }
 
 export interface LogRow {
@@ -270,9 +272,18 @@ export const UTC_DAYS: DayGrid = { startOf: (ms) => Math.floor(ms / DAY_MS) * DA
 
 export function logsRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO run_logs (id, prompt_id, prompt_name, version, source, user_id, key_label, model, status,
-    started_at, latency_ms, ttft_ms, tokens_in, tokens_out, data_logging, variable_names, variables, messages, output, output_chars, error, conversation_id)
+    started_at, latency_ms, ttft_ms, tokens_in, tokens_out, data_logging, variable_names, variables, messages, output, output_chars, error, conversation_id, test_case_id)
     VALUES (@id, @promptId, @promptName, @version, @source, @userId, @keyLabel, @model, @status, @startedAt, @latencyMs, @ttftMs,
-    @tokensIn, @tokensOut, @dataLogging, @variableNames, @variables, @messages, @output, @outputChars, @error, @conversationId)`);
+    @tokensIn, @tokensOut, @dataLogging, @variableNames, @variables, @messages, @output, @outputChars, @error, @conversationId, @testCaseId)`);
+  // The readiness checklist's two counts, each read from its partial index (migration 0150).
+  const usefulRaters = db.prepare<[string, number], { user_id: string; rated_at: number }>(
+    `SELECT user_id, max(started_at) AS rated_at FROM run_logs INDEXED BY run_logs_useful
+     WHERE prompt_id = ? AND version = ? AND rating = 'useful' AND user_id IS NOT NULL GROUP BY user_id ORDER BY rated_at`,
+  );
+  const passedCases = db.prepare<[string, number], string>(
+    `SELECT DISTINCT test_case_id FROM run_logs INDEXED BY run_logs_test_cases
+     WHERE prompt_id = ? AND version = ? AND test_case_id IS NOT NULL AND status = 'success'`,
+  ).pluck();
   const index = db.prepare('INSERT INTO run_logs_fts (rowid, variables, output) VALUES (?, ?, ?)');
   const byId = db.prepare<[string], LogRow>('SELECT * FROM run_logs WHERE id = ?');
   const rate = db.prepare('UPDATE run_logs SET rating = ?, rating_comment = ? WHERE id = ?');
@@ -407,12 +418,16 @@ export function logsRepo(db: Db) {
     /** Many records in one transaction: the group commit of the log writer. */
     insertMany: db.transaction((records: LogRecord[]) => {
       for (const record of records) {
-        const { lastInsertRowid } = insert.run(record);
+        const { lastInsertRowid } = insert.run({ ...record, testCaseId: record.testCaseId ?? null });
         if (record.variables !== null || record.output !== null) index.run(lastInsertRowid, indexedSearchText(record.variables), indexedSearchText(record.output));
       }
     }),
     get: (id: string) => byId.get(id),
     rate: (id: string, rating: string | null, comment: string | null) => rate.run(rating, comment, id).changes > 0,
+    /** Members who rated a run of this prompt version "useful", with the start of their newest such run (ms). */
+    usefulRaters: (promptId: string, version: number) => usefulRaters.all(promptId, version),
+    /** Ids of the test cases this prompt version has at least one successful run on. */
+    passedTestCases: (promptId: string, version: number) => new Set(passedCases.all(promptId, version)),
     /** Newest first, keyset-paged: `(started_at, seq)` below the cursor. */
     page(input: LogQuery, cursor: Cursor | null, limit: number, columns: 'list' | 'all' = 'list'): LogRow[] {
       const query = withMatch(input);

@@ -22,6 +22,9 @@ export interface PromptRow {
   api_access: number;
   api_key_required: number;
   data_logging: DataLoggingLevel;
+  /** Who chose the data-logging level and when (migration 0150); null while nobody has. */
+  data_logging_set_by: string | null;
+  data_logging_set_at: string | null;
   extra: string;
   created_at: string;
   updated_at: string;
@@ -179,7 +182,7 @@ export function promptsRepo(db: Db) {
   const byId = db.prepare<[string], PromptRow>(`${SELECT_PROMPT} WHERE p.id = ?`);
   const setExtra = db.prepare('UPDATE prompts SET extra = ? WHERE id = ?');
   const setApi = db.prepare('UPDATE prompts SET api_access = ?, api_key_required = ?, updated_at = ? WHERE id = ?');
-  const setLogging = db.prepare('UPDATE prompts SET data_logging = ?, updated_at = ? WHERE id = ?');
+  const setLogging = db.prepare('UPDATE prompts SET data_logging = ?, data_logging_set_by = ?, data_logging_set_at = ?, updated_at = ? WHERE id = ?');
   type Candidate = Pick<PromptRow, 'id' | 'name' | 'title' | 'owner_id' | 'sharing_level'>;
   const everyPrompt = db.prepare<{ limit: number }, Candidate>(
     'SELECT id, name, title, owner_id, sharing_level FROM prompts ORDER BY name LIMIT :limit',
@@ -220,11 +223,17 @@ export function promptsRepo(db: Db) {
     setSharingLevel: (id: string, level: SharingLevel, now: string) => setLevel.run(level, now, id),
     setApiSettings: (id: string, access: boolean, keyRequired: boolean, now: string) =>
       setApi.run(access ? 1 : 0, keyRequired ? 1 : 0, now, id),
-    setDataLogging: (id: string, level: DataLoggingLevel, now: string) => setLogging.run(level, now, id),
+    /** Sets the level and records who chose it, when (the readiness checklist shows both). */
+    setDataLogging: (id: string, level: DataLoggingLevel, by: string, now: string) => setLogging.run(level, by, now, now, id),
     /** Prompts a member might reach by ownership, level or share (null: every prompt). */
     accessCandidates: (viewer: string | null, limit: number) =>
       viewer === null ? everyPrompt.all({ limit }) : reachable.all({ viewer, limit }),
     slashCommandTaken: (command: string) => bySlash.get(command) !== undefined,
+    /** The prompt whose slash command is `command` (without its slash), if any: seed 003 addresses prompts by command. */
+    getRowBySlashCommand: (command: string) => {
+      const found = bySlash.get(command);
+      return found ? byId.get(found.id) : undefined;
+    },
     insert(p: {
       id: string;
       name: string;
