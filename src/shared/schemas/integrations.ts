@@ -83,6 +83,28 @@ export interface Integration {
   updatedAt: string;
 }
 
+/** Model references typed in the editor, checked against the integrations for the acting member. */
+export const CheckModelsInput = z.object({
+  models: z.array(z.string().max(300)).max(50),
+});
+
+/**
+ * Why a model reference may not run for this member: `unknown-integration` (no integration of
+ * that name), `not-usable` (it exists; the member may not use it), `not-listed` (the integration
+ * does not list that model: allowed, the provider may still serve it), `malformed` (not
+ * `integration:model`).
+ */
+export type ModelProblem = 'unknown-integration' | 'not-usable' | 'not-listed' | 'malformed';
+
+export interface ModelCheck {
+  model: string;
+  problem: ModelProblem | null;
+  /** A sentence for the member, null when nothing is wrong. */
+  message: string | null;
+  /** `not-listed` only informs; the others mean a run on this model will be refused. */
+  severity: 'warning' | 'info' | null;
+}
+
 export interface IntegrationTestResult {
   ok: boolean;
   /** Models the provider lists (empty when it offers no list). */

@@ -8,11 +8,13 @@ import type { IntegrationRecord } from '../../store/repos/integrations-repo';
 import type {
   Integration,
   IntegrationTestResult,
+  ModelCheck,
   SaveIntegrationInput,
   SecretStorageInfo,
   TestIntegrationInput,
 } from '../../../shared/schemas/integrations';
 import type { User } from '../../../shared/schemas/users';
+import { MODEL_REF_PATTERN } from '../../../shared/schemas/template';
 import { keyHint } from './secret-box';
 import { fetchModelList, type ProviderTarget } from './providers';
 import { redactSecrets } from './redact-secrets';
@@ -209,12 +211,25 @@ function splitRef(ref: string): [string, string] {
   return [ref.slice(0, at), ref.slice(at + 1)];
 }
 
+type RefIntegration = { record: IntegrationRecord; usable: true } | { record: IntegrationRecord; usable: false } | { record: null; usable: false };
+
+/**
+ * The one rule for a model reference's integration: it exists, and the actor may use it
+ * (everyone, a selected member, or an admin). Runs, seed 001's save and the editor's warnings
+ * (checkModels) all ask here.
+ */
+function integrationOfRef(ctx: Ctx, ref: string): RefIntegration {
+  const record = ctx.store.integrations.getByName(splitRef(ref)[0]) ?? null;
+  if (!record) return { record: null, usable: false };
+  return mayUse(ctx.actor, record) ? { record, usable: true } : { record, usable: false };
+}
+
 /** `integrationName:modelName` to a provider the actor may use, with its key opened. */
 export function resolveModel(ctx: Ctx, ref: string, field = 'model'): ResolvedModel {
   const [name, modelId] = splitRef(ref);
-  const record = ctx.store.integrations.getByName(name);
+  const { record, usable } = integrationOfRef(ctx, ref);
   if (!record) throw new AppError('not_found', `Integration "${name}" (from "${ref}") not found; an admin adds it in Settings`, field);
-  if (!mayUse(ctx.actor, record)) throw new AppError('forbidden', `You may not use the integration "${record.name}"; ask an admin`, field);
+  if (!usable) throw new AppError('forbidden', `You may not use the integration "${record.name}"; ask an admin`, field);
   return { ref: `${record.name}:${modelId}`, target: { name: record.name, kind: record.kind, baseUrl: record.baseUrl, apiKey: openKey(ctx, record) }, modelId };
 }
 
@@ -229,9 +244,36 @@ export function usableModels(ctx: Ctx): string[] {
 /** Seed 001: each model reference names an integration that exists and the caller may use. */
 export function requireIntegrations(ctx: Ctx, models: string[]): void {
   for (const model of models) {
-    const name = splitRef(model)[0];
-    const record = ctx.store.integrations.getByName(name);
-    if (!record) throw notFound(`Integration "${name}" (from "${model}")`);
-    if (!mayUse(ctx.actor, record)) throw new AppError('forbidden', `You may not use the integration "${record.name}"`);
+    const { record, usable } = integrationOfRef(ctx, model);
+    if (!record) throw notFound(`Integration "${splitRef(model)[0]}" (from "${model}")`);
+    if (!usable) throw new AppError('forbidden', `You may not use the integration "${record.name}"`);
   }
+}
+
+/**
+ * The editor's warnings for the models a version names, one per reference in the order given
+ * (`ModelCheck`): an integration that does not exist or that the actor may not use is a
+ * warning (a run on it is refused: 404 / 403 field `model`); a model the integration does not
+ * list is only noted (providers serve models they do not list, so it is kept as written, as
+ * saving does). Members learn nothing here that a run would not tell them.
+ */
+export function checkModels(ctx: Ctx, models: string[]): ModelCheck[] {
+  assertActive(ctx.actor);
+  return models.map((model): ModelCheck => {
+    if (!MODEL_REF_PATTERN.test(model)) {
+      return { model, problem: 'malformed', severity: 'warning', message: 'Write it as integration:model, e.g. openai:gpt-4o' };
+    }
+    const [name, modelId] = splitRef(model);
+    const { record, usable } = integrationOfRef(ctx, model);
+    if (!record) {
+      return { model, problem: 'unknown-integration', severity: 'warning', message: `There is no integration named "${name}": runs on this model are refused until an admin adds it in Settings` };
+    }
+    if (!usable) {
+      return { model, problem: 'not-usable', severity: 'warning', message: `You may not use the integration "${record.name}": your runs skip this model; ask an admin` };
+    }
+    if (!record.models.includes(modelId)) {
+      return { model, problem: 'not-listed', severity: 'info', message: `"${record.name}" does not list ${modelId}; fine if the provider serves it` };
+    }
+    return { model, problem: null, severity: null, message: null };
+  });
 }

@@ -81,7 +81,7 @@ const MEMBER_CHANNELS: Channel[] = [
   'app:info', 'prompts:list', 'prompts:runnable', 'prompts:get', 'prompts:create', 'prompts:delete', 'prompts:set-api',
   'versions:save', 'versions:list', 'versions:get', 'versions:commit', 'versions:promote', 'versions:unarchive', 'versions:restore',
   'versions:delete', 'versions:compare', 'promotions:list', 'deployment:get', 'deployment:pin', 'sharing:get', 'sharing:set-level',
-  'sharing:add', 'sharing:remove', 'render:preview', 'users:list', 'users:search', 'keys:list', 'integrations:list',
+  'sharing:add', 'sharing:remove', 'render:preview', 'users:list', 'users:search', 'keys:list', 'integrations:list', 'integrations:check-models',
   'integrations:secret-storage', 'prompts:set-logging', 'runs:prepare', 'runs:start', 'runs:watch', 'runs:cancel', 'testcases:list',
   'refine:prepare', 'refine:start', 'refine:watch', 'refine:cancel', 'refine:save',
   'testcases:save', 'testcases:delete', 'logs:list', 'logs:get', 'logs:stats', 'logs:rate', 'logs:export', 'logs:export-status',
