@@ -4,12 +4,35 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { RunProgress, RunStarted, StartRunInput } from '../../../src/shared/schemas/runs';
-import type { RunSnapshot } from '../../../src/renderer/src/lib/run-stream';
-import type { TestRun } from '../../../src/renderer/src/state/run-batch';
 
 vi.mock('../../../src/renderer/src/lib/api', () => ({ api: {}, unwrap: async () => undefined, ApiError: class extends Error {} }));
 
-const { createRunBatchDriver, newRun } = await import('../../../src/renderer/src/state/run-batch');
+/** The parts of run-batch.ts's TestRun this test reads (its module is loaded untyped, below). */
+interface TestRun {
+  key: string;
+  variables: Record<string, string>;
+  model: string;
+  status: string;
+  text: string;
+  stopping: boolean;
+  error: { message: string } | null;
+}
+type RunSnapshot = RunProgress;
+interface Driver {
+  pump(id: number): void;
+  cancel(): Promise<void>;
+  stopFollowing(): void;
+  attach(): void;
+  detach(): void;
+}
+
+// Loaded by a computed path: its types pull in the browser's globals, which the test typecheck (Node) has not.
+const RUN_BATCH = '../../../src/renderer/src/state/run-batch';
+const { createRunBatchDriver, newRun } = (await import(/* @vite-ignore */ `${RUN_BATCH}`)) as {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  createRunBatchDriver: (host: any, transport: any, maxActive?: number) => Driver;
+  newRun: (model: string, variables: Record<string, string>, testCase: { id: string; name: string } | null, key?: string) => TestRun;
+};
 
 interface Batch {
   id: number;
@@ -105,7 +128,7 @@ describe('run batch driver', () => {
   it('shows a refused start on its run, with the field, and goes on with the others', async () => {
     const { state, host } = hostOf({ id: 1, runs: runsOf(3) });
     const refusal = Object.assign(new Error('Missing value for variable "n"'), {});
-    const fake = fakeTransport({ failStart: (input) => (input.variables && (input.variables as Record<string, string>).n === '1' ? refusal : null) });
+    const fake = fakeTransport({ failStart: (input) => ('variables' in input && (input.variables as Record<string, string>).n === '1' ? refusal : null) });
     const driver = createRunBatchDriver(host, fake.transport, 1);
     driver.attach();
     await settle();
