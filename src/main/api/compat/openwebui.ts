@@ -1,23 +1,155 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { ApiEnv } from '../env';
 import type { Operation } from '../openapi';
 import type { CompatDoor } from './door';
-import { problemResponse } from '../problem';
-import { readJson } from '../body';
-import { openWebUiGet, openWebUiUpdate, OpenWebUiUpdateSchema } from '../../core/compat/openwebui';
+import { PROBLEM_CONTENT_TYPE, toProblem } from '../problem';
+import { intQuery, parseWith, readJson } from '../body';
+import { knownPathTest } from '../known-paths';
+import { AppError, invalid } from '../../core/errors';
+import type { AppErrorShape } from '../../../shared/schemas/common';
+import {
+  OpenWebUiAccessSchema,
+  OpenWebUiCreateSchema,
+  OpenWebUiListSchema,
+  OpenWebUiMetaSchema,
+  OpenWebUiUpdateSchema,
+  OpenWebUiVersionSchema,
+  openWebUiAccessUpdate,
+  openWebUiCreate,
+  openWebUiDelete,
+  openWebUiGet,
+  openWebUiList,
+  openWebUiListWithAccess,
+  openWebUiTags,
+  openWebUiToggle,
+  openWebUiUpdateById,
+  openWebUiUpdateByCommand,
+  openWebUiUpdateMeta,
+} from '../../core/compat/openwebui';
+import { openWebUiDeleteHistoryEntry, openWebUiDiff, openWebUiHistory, openWebUiHistoryEntry, openWebUiSetProduction } from '../../core/compat/openwebui-history';
+import { rowByCommand, rowById } from '../../core/compat/openwebui-prompt';
+import { OWUI_MESSAGES, isOpenWebUiMessage } from '../../core/compat/openwebui-messages';
+import { mayReadBack } from '../../core/sharing/read-back';
+import { requirePrompt } from '../../core/sharing/access';
 
-const E = { 400: 'Invalid input', 401: 'Missing or invalid key', 404: 'Not found' };
+const PREFIX = '/compat/openwebui';
+/** The real mount (backend/open_webui/main.py: `/api/v1/prompts`) and the seed page's (`/api/prompts`). */
+const BASES = ['/api/v1/prompts', '/api/prompts'] as const;
 
-/** Seed 003 (Open WebUI-style): update by id, plus the read of the same object. */
-const routes = new Hono<ApiEnv>()
-  .post('/api/prompts/id/:id/update', async (c) => c.json(openWebUiUpdate(c.get('ctx'), c.req.param('id'), await readJson(c, OpenWebUiUpdateSchema))))
-  .get('/api/prompts/id/:id', (c) => c.json(openWebUiGet(c.get('ctx'), c.req.param('id'))));
+const ctxOf = (c: Context<ApiEnv>) => c.get('ctx');
+const requiredQuery = (c: Context<ApiEnv>, name: string): string => {
+  const value = c.req.query(name);
+  if (!value) throw invalid(`${name} is required`, name);
+  return value;
+};
 
+/**
+ * Open WebUI's prompts router, served under each base. Registration order matters where paths
+ * overlap: `/history/diff` before `/history/{history_id}` (the real router registers them the
+ * other way round, so its diff route is unreachable; its frontend calls it, so it is served).
+ */
+function mountPrompts(routes: Hono<ApiEnv>, base: string): void {
+  routes
+    .get(`${base}/`, (c) => c.json(openWebUiList(ctxOf(c))))
+    .get(base, (c) => c.json(openWebUiList(ctxOf(c))))
+    .get(`${base}/tags`, (c) => c.json(openWebUiTags(ctxOf(c))))
+    .get(`${base}/list`, (c) => c.json(openWebUiListWithAccess(ctxOf(c), parseWith(OpenWebUiListSchema, c.req.query()))))
+    .post(`${base}/create`, async (c) => c.json(openWebUiCreate(ctxOf(c), await readJson(c, OpenWebUiCreateSchema))))
+    .get(`${base}/command/:command`, (c) => c.json(openWebUiGet(ctxOf(c), rowByCommand(ctxOf(c), c.req.param('command')))))
+    .post(`${base}/command/:command/update`, async (c) => c.json(openWebUiUpdateByCommand(ctxOf(c), c.req.param('command'), await readJson(c, OpenWebUiUpdateSchema))))
+    .delete(`${base}/command/:command/delete`, (c) => c.json(openWebUiDelete(ctxOf(c), rowByCommand(ctxOf(c), c.req.param('command')))))
+    .get(`${base}/id/:id`, (c) => c.json(openWebUiGet(ctxOf(c), rowById(ctxOf(c), c.req.param('id')))))
+    .post(`${base}/id/:id/update`, async (c) => c.json(openWebUiUpdateById(ctxOf(c), c.req.param('id'), await readJson(c, OpenWebUiUpdateSchema))))
+    .post(`${base}/id/:id/update/meta`, async (c) => c.json(openWebUiUpdateMeta(ctxOf(c), c.req.param('id'), await readJson(c, OpenWebUiMetaSchema))))
+    .post(`${base}/id/:id/update/version`, async (c) => {
+      const { version_id } = await readJson(c, OpenWebUiVersionSchema);
+      return c.json(openWebUiSetProduction(ctxOf(c), c.req.param('id'), version_id, (row) => mayReadBack(ctxOf(c), row)));
+    })
+    .post(`${base}/id/:id/access/update`, async (c) => c.json(openWebUiAccessUpdate(ctxOf(c), c.req.param('id'), await readJson(c, OpenWebUiAccessSchema))))
+    .post(`${base}/id/:id/toggle`, (c) => openWebUiToggle(ctxOf(c), c.req.param('id')))
+    .delete(`${base}/id/:id/delete`, (c) => {
+      const ctx = ctxOf(c);
+      return c.json(openWebUiDelete(ctx, requirePrompt(ctx, rowById(ctx, c.req.param('id')).name, 'delete')));
+    })
+    .get(`${base}/id/:id/history`, (c) => c.json(openWebUiHistory(ctxOf(c), c.req.param('id'), intQuery(c, 'page') ?? 0)))
+    .get(`${base}/id/:id/history/diff`, (c) => c.json(openWebUiDiff(ctxOf(c), c.req.param('id'), requiredQuery(c, 'from_id'), requiredQuery(c, 'to_id'))))
+    .get(`${base}/id/:id/history/:history_id`, (c) => c.json(openWebUiHistoryEntry(ctxOf(c), c.req.param('id'), c.req.param('history_id'))))
+    .delete(`${base}/id/:id/history/:history_id`, (c) => c.json(openWebUiDeleteHistoryEntry(ctxOf(c), c.req.param('id'), c.req.param('history_id'))));
+}
 
-const OPERATIONS: Operation[] = [
-  { method: 'post', path: '/compat/openwebui/api/prompts/id/{id}/update', summary: 'Seed 003: update a prompt by id; a content change makes a new version', tag: 'compat: openwebui', body: OpenWebUiUpdateSchema, responses: { 200: 'The prompt', 400: 'Command already in use', 401: 'Lacks write access', 404: 'Prompt does not exist' } },
-  { method: 'get', path: '/compat/openwebui/api/prompts/id/{id}', summary: 'The seed 003 prompt object by id', tag: 'compat: openwebui', responses: { 200: 'The prompt', ...E } },
-];
+const TAG = 'compat: openwebui';
+const READ = { 401: 'Missing or invalid key (detail "Not authenticated" or INVALID_TOKEN), or no read access (ACCESS_PROHIBITED)', 404: 'Prompt not found (NOT_FOUND), hidden or missing alike' };
+const WRITE = { 400: 'Invalid input, command in use', 401: 'Missing or invalid key, or no write access (ACCESS_PROHIBITED)', 404: 'Prompt not found (NOT_FOUND), hidden or missing alike' };
 
-/** Open WebUI's prompts router (seed 003), as its frontend calls it. */
-export const openWebUiDoor: CompatDoor = { prefix: '/compat/openwebui', routes, operations: OPERATIONS, errorResponse: (error, _c, headers) => problemResponse(error, headers) };
+/** One base's operations (the paths under `/compat/openwebui{base}`). */
+function operationsFor(base: string): Operation[] {
+  const p = `${PREFIX}${base}`;
+  return [
+    { method: 'get', path: `${p}/`, summary: 'Open WebUI: every prompt you may read (list[PromptModel])', tag: TAG, responses: { 200: 'list[PromptModel]', 401: READ[401] } },
+    { method: 'get', path: `${p}/tags`, summary: 'Open WebUI: the tags of the prompts you may read', tag: TAG, responses: { 200: 'list[str]', 401: READ[401] } },
+    { method: 'get', path: `${p}/list`, summary: 'Open WebUI: prompts with write_access, 30 a page', tag: TAG, query: { query: 'Library search', view_option: 'created | shared', tag: 'Tag', order_by: 'name | created_at | updated_at', direction: 'asc | desc', page: 'From 1' }, responses: { 200: '{ items: PromptAccessResponse[], total }', 400: 'Invalid query', 401: READ[401] } },
+    { method: 'post', path: `${p}/create`, summary: 'Open WebUI: create a prompt (its content is version 1, in production)', tag: TAG, body: OpenWebUiCreateSchema, responses: { 200: 'PromptModel', 400: 'Invalid input, or COMMAND_TAKEN', 401: READ[401] } },
+    { method: 'get', path: `${p}/command/{command}`, summary: 'Open WebUI: a prompt by command', tag: TAG, responses: { 200: 'PromptAccessResponse', ...READ } },
+    { method: 'post', path: `${p}/command/{command}/update`, summary: 'Open WebUI (older router): update a prompt by command', tag: TAG, body: OpenWebUiUpdateSchema, responses: { 200: 'PromptModel', ...WRITE } },
+    { method: 'delete', path: `${p}/command/{command}/delete`, summary: 'Open WebUI (older router): delete a prompt by command', tag: TAG, responses: { 200: 'true', ...WRITE } },
+    { method: 'get', path: `${p}/id/{id}`, summary: 'Open WebUI: a prompt by id', tag: TAG, responses: { 200: 'PromptAccessResponse', ...READ } },
+    { method: 'post', path: `${p}/id/{id}/update`, summary: 'Seed 003: update a prompt by id; a change makes a new version (production unless is_production is false)', tag: TAG, body: OpenWebUiUpdateSchema, responses: { 200: 'PromptModel', 400: 'Command already in use', 401: 'Lacks write access', 404: 'Prompt does not exist' } },
+    { method: 'post', path: `${p}/id/{id}/update/meta`, summary: 'Open WebUI: change name, command and tags (no version)', tag: TAG, body: OpenWebUiMetaSchema, responses: { 200: 'PromptModel', ...WRITE } },
+    { method: 'post', path: `${p}/id/{id}/update/version`, summary: 'Open WebUI: make a history entry production (promotion)', tag: TAG, body: OpenWebUiVersionSchema, responses: { 200: 'PromptModel', ...WRITE } },
+    { method: 'post', path: `${p}/id/{id}/access/update`, summary: 'Open WebUI: replace the access grants (sharing; owner or admin)', tag: TAG, body: OpenWebUiAccessSchema, responses: { 200: 'PromptModel', ...WRITE } },
+    { method: 'post', path: `${p}/id/{id}/toggle`, summary: 'Open WebUI: toggle is_active (refused: Promptdesk has no such switch)', tag: TAG, responses: { ...WRITE, 400: 'Refused: Promptdesk prompts cannot be deactivated' } },
+    { method: 'delete', path: `${p}/id/{id}/delete`, summary: 'Open WebUI: delete a prompt (owner or admin)', tag: TAG, responses: { 200: 'true', ...WRITE } },
+    { method: 'get', path: `${p}/id/{id}/history`, summary: 'Open WebUI: version history, newest first, 20 a page', tag: TAG, query: { page: 'From 0' }, responses: { 200: 'list[PromptHistoryResponse]', ...READ } },
+    { method: 'get', path: `${p}/id/{id}/history/diff`, summary: 'Open WebUI: unified diff of two history entries', tag: TAG, query: { from_id: 'History entry id', to_id: 'History entry id' }, responses: { 200: '{ from_id, to_id, from_snapshot, to_snapshot, content_diff, name_changed, access_control_changed }', 400: 'from_id or to_id missing', ...READ } },
+    { method: 'get', path: `${p}/id/{id}/history/{history_id}`, summary: 'Open WebUI: one history entry', tag: TAG, responses: { 200: 'PromptHistoryModel', ...READ } },
+    { method: 'delete', path: `${p}/id/{id}/history/{history_id}`, summary: 'Open WebUI: delete a history entry (not the production one)', tag: TAG, responses: { 200: 'true', ...WRITE } },
+  ];
+}
+
+const OPERATIONS: Operation[] = BASES.flatMap(operationsFor);
+const isKnownPath = knownPathTest(OPERATIONS);
+
+/**
+ * An error as Open WebUI's FastAPI answers it: `{"detail": "..."}` with the router's status codes
+ * (401 for a missing key or for lacking access, ACCESS_PROHIBITED; 404 NOT_FOUND; 400 for refused
+ * input and for states Promptdesk refuses with 409), and the problem+json members besides (their
+ * `detail` is the same string). Open WebUI's own texts are answered as they are; a Promptdesk text
+ * replaced by one of Open WebUI's stays in `reason`. Validation keeps 400 with a string naming the
+ * field (FastAPI would answer 422 with a list; the seed page documents 400).
+ */
+export function openWebUiErrorResponse(error: AppErrorShape, c: Context<ApiEnv>, headers: Record<string, string> = {}, status?: number): Response {
+  const problem = toProblem(error);
+  let detail = error.message;
+  let code = status ?? problem.status;
+  if (isOpenWebUiMessage(error.message)) {
+    if (error.code === 'forbidden') code = 401;
+  } else if (error.code === 'unauthenticated') {
+    const sent = c.req.header('authorization') ?? c.req.header('x-authorization');
+    detail = sent?.trim() ? OWUI_MESSAGES.INVALID_TOKEN : OWUI_MESSAGES.NOT_AUTHENTICATED;
+  } else if (error.code === 'forbidden') {
+    code = 401;
+    detail = OWUI_MESSAGES.ACCESS_PROHIBITED;
+  } else if (error.code === 'not_found') {
+    detail = OWUI_MESSAGES.NOT_FOUND;
+  } else if (error.code === 'conflict') {
+    code = 400;
+  }
+  const body: Record<string, unknown> = { ...problem, status: code, detail };
+  if (detail !== error.message) body['reason'] = error.message;
+  return new Response(JSON.stringify(body), {
+    status: code,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', ...headers },
+  });
+}
+
+const routes = new Hono<ApiEnv>();
+for (const base of BASES) mountPrompts(routes, base);
+// Starlette's answers for what no route serves: 405 for a served path asked with another method, else 404.
+routes.all('/*', (c) => {
+  const path = new URL(c.req.url).pathname;
+  if (isKnownPath(path)) return openWebUiErrorResponse({ code: 'invalid_input', message: OWUI_MESSAGES.METHOD_NOT_ALLOWED }, c, {}, 405);
+  throw new AppError('not_found', OWUI_MESSAGES.ROUTE_NOT_FOUND);
+});
+
+/** Open WebUI's prompts router (seed 003), as its frontend calls it, at the real and the seed page's mount. */
+export const openWebUiDoor: CompatDoor = { prefix: PREFIX, routes, operations: OPERATIONS, errorResponse: (error, c, headers) => openWebUiErrorResponse(error, c, headers) };

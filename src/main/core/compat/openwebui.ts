@@ -1,133 +1,178 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
-import { AppError, invalid, promptNotFound } from '../errors';
-import { updatePrompt } from '../prompts/prompts-service';
+import { invalid, fromZodError } from '../errors';
+import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { mayReadBack } from '../sharing/read-back';
-import { saveVersion, servedNumber } from '../versions/versions-service';
-import { promoteVersion } from '../versions/lifecycle';
-import { inSeedFields } from './seed-fields';
 import { requirePrompt } from '../sharing/access';
-import { addShare, removeShare } from '../sharing/sharing-service';
-import { templateText } from '../../../shared/template/template';
+import { saveVersion } from '../versions/versions-service';
+import { promoteVersion } from '../versions/lifecycle';
+import { CreatePromptInput, ListPromptsInput, TagsSchema } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
-import { nowIso } from '../context';
+import { inSeedFields } from './seed-fields';
+import { AccessGrantsSchema, applyGrants, grantsKey } from './openwebui-grants';
+import { OWUI_MESSAGES, commandInUse, commandInUseMeta } from './openwebui-messages';
+import { openWebUiPrompt, recordSnapshot, rowByCommand, rowById, setExtra, withAccess } from './openwebui-prompt';
+
+/**
+ * Open WebUI's prompts router (seed 003) over the Promptdesk core. The contract is the real
+ * product as its frontend calls it: open-webui/open-webui backend/open_webui/routers/prompts.py
+ * and models/prompts.py (PromptForm, PromptModel, PromptAccessResponse, PromptAccessListResponse),
+ * src/lib/apis/prompts/index.ts (the calls and bodies). The seed page (../shared/seeds/003) is an
+ * example of the update call. Every rule is the core's: permissions through requirePrompt
+ * (hidden = missing), versions through the version services, sharing through the sharing
+ * services; this module only maps shapes. docs/compat.md lists each endpoint.
+ */
+
+export { AccessGrantSchema } from './openwebui-grants';
+export { openWebUiPrompt } from './openwebui-prompt';
 
 /** Seed 003's names for what the core calls the template: the body's `content`. */
 const OPENWEBUI_FIELDS = [['template.text', 'content']] as const;
 
-export const AccessGrantSchema = z.object({
-  principal_type: z.enum(['user', 'group']).default('user'),
-  principal_id: z.string().min(1).max(64),
-  permission: z.enum(['read', 'write']),
-});
+const JsonObject = z.record(z.string(), z.unknown());
 
-/** Seed 003's update body, with its documented defaults. */
+/**
+ * PromptForm (models/prompts.py): the body of create and both updates, with its defaults.
+ * `version_id` is accepted and ignored, as the router ignores it (production moves only through
+ * `is_production` and update/version).
+ */
 export const OpenWebUiUpdateSchema = z.object({
   command: z.string().trim().min(1, 'command is required').max(33),
   name: z.string().trim().min(1, 'name is required').max(200),
   content: z.string().max(200_000),
-  data: z.record(z.string(), z.unknown()).optional(),
-  meta: z.record(z.string(), z.unknown()).optional(),
-  tags: z.array(z.string().max(40)).max(20).optional(),
-  access_grants: z.array(AccessGrantSchema).max(200).optional(),
-  commit_message: z.string().max(1000).optional(),
-  is_production: z.boolean().default(true),
+  data: JsonObject.nullish(),
+  meta: JsonObject.nullish(),
+  tags: z.array(z.string().max(40)).max(20).nullish(),
+  access_grants: AccessGrantsSchema.nullish(),
+  version_id: z.string().max(64).nullish(),
+  commit_message: z.string().max(1000).nullish(),
+  is_production: z.boolean().nullish().transform((v) => v ?? true),
 });
 export type OpenWebUiUpdate = z.output<typeof OpenWebUiUpdateSchema>;
+/** The create body is the same PromptForm. */
+export const OpenWebUiCreateSchema = OpenWebUiUpdateSchema;
 
-const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+/** PromptMetadataForm (routers/prompts.py): name, command and tags, no history. */
+export const OpenWebUiMetaSchema = z.object({
+  name: OpenWebUiUpdateSchema.shape.name,
+  command: OpenWebUiUpdateSchema.shape.command,
+  tags: OpenWebUiUpdateSchema.shape.tags,
+});
 
-interface Extra {
-  openwebui?: { data?: Record<string, unknown>; meta?: Record<string, unknown> };
+/** PromptVersionUpdateForm (routers/prompts.py): the history entry to make production. */
+export const OpenWebUiVersionSchema = z.object({ version_id: z.string().min(1, 'version_id is required').max(64) });
+
+/** PromptAccessGrantsForm (routers/prompts.py). */
+export const OpenWebUiAccessSchema = z.object({ access_grants: AccessGrantsSchema });
+
+/** `/list` query (routers/prompts.py get_prompt_list). */
+export const OpenWebUiListSchema = z.object({
+  query: z.string().max(500).optional(),
+  view_option: z.string().max(20).optional(),
+  tag: z.string().max(40).optional(),
+  order_by: z.string().max(20).optional(),
+  direction: z.string().max(4).optional(),
+  page: z.coerce.number({ message: 'page must be a whole number' }).int('page must be a whole number').default(1),
+});
+
+/** Open WebUI pages `/list` by 30 (routers/prompts.py PAGE_ITEM_COUNT). */
+export const LIST_PAGE_SIZE = 30;
+
+/** The command as Promptdesk's slash command (Open WebUI's older frontend sent it with its slash). */
+function commandOf(raw: string): string {
+  const parsed = CreatePromptInput.shape.slashCommand.safeParse(raw);
+  if (!parsed.success) throw fromZodError(parsed.error).with({ field: 'command' });
+  return parsed.data!;
+}
+
+function tagsOf(raw: readonly string[] | null | undefined): string[] | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  const parsed = TagsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const error = fromZodError(parsed.error);
+    throw error.with({ field: error.field ? `tags.${error.field}` : 'tags' });
+  }
+  return parsed.data;
+}
+
+/** A free prompt key for a new command: the command itself, or it with a numeric suffix. */
+function freeName(ctx: Ctx, command: string): string {
+  let name = command;
+  for (let n = 2; ctx.store.prompts.getRowByName(name); n++) name = `${command}-${n}`;
+  return name;
 }
 
 /**
- * The seed 003 prompt object for a row. `withContent` false (a caller who may not read the text,
- * see mayReadBack) leaves `content` empty.
+ * Saves `content` as a version with `message` and, when `production`, promotes it. Content the
+ * newest draft already holds is not saved twice: a retried draft update finds the draft it made,
+ * and publishing that content promotes it. Returns the version id.
  */
-export function openWebUiPrompt(ctx: Ctx, row: PromptRow, withContent = true) {
-  const extra = JSON.parse(row.extra) as Extra;
-  // Seed 003's object is the prompt's active history entry (what chat users get), never the API pin.
-  const served = servedNumber(row, 'active');
-  const version = served ? ctx.store.versions.get(row.id, served) : undefined;
-  return {
-    id: row.id,
-    command: row.slash_command ?? '',
-    user_id: row.owner_id,
-    name: row.title,
-    content: version && withContent ? templateText(version.template) : '',
-    data: extra.openwebui?.data ?? {},
-    meta: extra.openwebui?.meta ?? {},
-    tags: JSON.parse(row.tags) as string[],
-    is_active: true,
-    version_id: version?.id ?? null,
-    created_at: epoch(row.created_at),
-    updated_at: epoch(row.updated_at),
-    access_grants: ctx.store.shares.list(row.id).map((s) => ({
-      principal_type: 'user' as const,
-      principal_id: s.user.id,
-      permission: s.permission === 'view' ? ('read' as const) : ('write' as const),
-    })),
-  };
-}
-
-function rowById(ctx: Ctx, id: string): PromptRow {
-  const row = ctx.store.prompts.getRowById(id);
-  if (!row) throw promptNotFound();
-  return row;
+function saveContent(ctx: Ctx, row: PromptRow, content: string, message: string, production: boolean): string {
+  const latest = row.latest_version ? ctx.store.versions.get(row.id, row.latest_version) : undefined;
+  const held = latest?.status === 'draft' && latest.template.kind === 'text' && latest.template.text === content;
+  const version = held
+    ? latest
+    : inSeedFields(OPENWEBUI_FIELDS, () =>
+        saveVersion(ctx, {
+          name: row.name,
+          template: { kind: 'text', text: content },
+          variables: latest?.variables ?? [],
+          modelSettings: latest?.modelSettings ?? { models: [] },
+          commitMessage: message,
+        }),
+      );
+  if (production) promoteVersion(ctx, { name: row.name, number: version.number, notes: message });
+  return version.id;
 }
 
 /**
- * Seed 003 `POST /api/prompts/id/{id}/update`. A change to name, command, content, tags or
- * access grants records a new version (with `commit_message`), promoted to production unless
- * `is_production` is false. Lacking write access is a 401, as the seed documents.
+ * `POST /create`: a new prompt whose key is its command, created with API access on, its content
+ * saved as version 1 ("Initial version" unless `commit_message`) and made production, as Open
+ * WebUI makes the first history entry production. A command in use (by any prompt, hidden ones
+ * too: commands are unique, as names) is Open WebUI's 400 COMMAND_TAKEN, which names nothing.
  */
-export function openWebUiUpdate(ctx: Ctx, id: string, input: OpenWebUiUpdate) {
+export function openWebUiCreate(ctx: Ctx, input: OpenWebUiUpdate) {
   return ctx.store.tx(() => {
-    const found = rowById(ctx, id);
-    let row: PromptRow;
-    try {
-      row = requirePrompt(ctx, found.name, 'edit');
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'forbidden') throw new AppError('unauthenticated', 'You lack write access to this prompt');
-      throw error;
-    }
+    const command = commandOf(input.command);
+    if (ctx.store.prompts.slashCommandTaken(command)) throw invalid(OWUI_MESSAGES.COMMAND_TAKEN, 'command');
+    const name = freeName(ctx, command);
+    createPrompt(ctx, { name, title: input.name, description: '', tags: tagsOf(input.tags) ?? [], slashCommand: command });
+    const row = ctx.store.prompts.getRowByName(name)!;
     const readable = mayReadBack(ctx, row);
-    const command = input.command.replace(/^\//, '');
-    const other = ctx.store.prompts.slashCommandTaken(command) && row.slash_command !== command;
-    if (other) throw invalid(`Command "${command}" is already in use by another prompt`, 'command');
+    if (input.data || input.meta) setExtra(ctx, row.id, { data: input.data ?? {}, meta: input.meta ?? {} });
+    if (input.access_grants) applyGrants(ctx, row, input.access_grants);
+    const versionId = saveContent(ctx, ctx.store.prompts.getRowById(row.id)!, input.content, input.commit_message ?? 'Initial version', true);
+    recordSnapshot(ctx, row.id, versionId);
+    return openWebUiPrompt(ctx, ctx.store.prompts.getRowById(row.id)!, readable);
+  });
+}
 
+/**
+ * `POST /id/{id}/update` (and the older router's `/command/{command}/update`): the seed's call.
+ * A change to name, command, content, tags or grants records a new version with
+ * `commit_message`, promoted to production unless `is_production` is false; `data`/`meta` are
+ * kept as sent. Needs edit permission (Open WebUI's write access); changing grants needs share
+ * (owner or admin), as at every Promptdesk door.
+ */
+export function openWebUiUpdate(ctx: Ctx, found: PromptRow, input: OpenWebUiUpdate) {
+  return ctx.store.tx(() => {
+    const row = requirePrompt(ctx, found.name, 'edit');
+    const readable = mayReadBack(ctx, row);
+    const command = commandOf(input.command);
+    if (command !== row.slash_command && ctx.store.prompts.slashCommandTaken(command)) throw invalid(commandInUse(command), 'command');
+    const tags = tagsOf(input.tags);
     const before = openWebUiPrompt(ctx, row);
-    const grantsChanged =
-      input.access_grants !== undefined && JSON.stringify(input.access_grants.map((g) => [g.principal_id, g.permission]).sort()) !== JSON.stringify(before.access_grants.map((g) => [g.principal_id, g.permission]).sort());
+    const grantsChanged = !!input.access_grants && grantsKey(input.access_grants) !== grantsKey(before.access_grants);
     const changed =
-      before.name !== input.name || before.command !== command || before.content !== input.content || (input.tags !== undefined && JSON.stringify(input.tags) !== JSON.stringify(before.tags)) || grantsChanged;
+      before.name !== input.name || before.command !== command || before.content !== input.content || (tags !== undefined && JSON.stringify(tags) !== JSON.stringify(before.tags)) || grantsChanged;
 
-    updatePrompt(ctx, { name: row.name, title: input.name, tags: input.tags, slashCommand: command });
-    if (input.access_grants !== undefined && grantsChanged) replaceGrants(ctx, row, input.access_grants);
-    if (input.data !== undefined || input.meta !== undefined) {
-      const extra = JSON.parse(row.extra) as Extra;
-      extra.openwebui = { data: input.data ?? before.data, meta: input.meta ?? before.meta };
-      ctx.store.prompts.setExtra(row.id, extra as Record<string, unknown>);
-      ctx.store.prompts.touch(row.id, nowIso(ctx));
-    }
+    updatePrompt(ctx, { name: row.name, title: input.name, tags, slashCommand: command });
+    if (grantsChanged) applyGrants(ctx, row, input.access_grants!);
+    // Open WebUI keeps the stored data/meta when the form's are empty (`form_data.data or prompt.data`).
+    if (input.data || input.meta) setExtra(ctx, row.id, { data: input.data || before.data, meta: input.meta || before.meta });
     if (changed) {
-      const latest = row.latest_version ? ctx.store.versions.get(row.id, row.latest_version) : undefined;
-      // Content the newest draft already holds is not saved twice: a retried draft update
-      // (is_production false) finds the draft it made, and publishing that content promotes it.
-      const held = latest?.status === 'draft' && latest.template.kind === 'text' && latest.template.text === input.content;
-      const number = held
-        ? latest.number
-        : inSeedFields(OPENWEBUI_FIELDS, () =>
-            saveVersion(ctx, {
-              name: row.name,
-              template: { kind: 'text', text: input.content },
-              variables: latest?.variables ?? [],
-              modelSettings: latest?.modelSettings ?? { models: [] },
-              commitMessage: input.commit_message ?? '',
-            }),
-          ).number;
-      if (input.is_production) promoteVersion(ctx, { name: row.name, number, notes: input.commit_message ?? '' });
+      const versionId = saveContent(ctx, ctx.store.prompts.getRowById(row.id)!, input.content, input.commit_message ?? '', input.is_production);
+      recordSnapshot(ctx, row.id, versionId);
     }
     // The write's own result, decided before writing: no read check after it that would roll
     // back (or report as failed) a change the caller was allowed to make.
@@ -135,31 +180,99 @@ export function openWebUiUpdate(ctx: Ctx, id: string, input: OpenWebUiUpdate) {
   });
 }
 
-function replaceGrants(ctx: Ctx, row: PromptRow, grants: z.output<typeof AccessGrantSchema>[]): void {
-  try {
-    requirePrompt(ctx, row.name, 'share');
-  } catch {
-    throw new AppError('unauthenticated', 'Only the owner or an admin can change access grants');
-  }
-  const wanted = new Map<string, 'view' | 'edit'>();
-  for (const [index, grant] of grants.entries()) {
-    if (grant.principal_type !== 'user') throw invalid('Only user access grants are supported', `access_grants.${index}.principal_type`);
-    const user = ctx.store.users.get(grant.principal_id);
-    if (!user) throw invalid(`No member with id ${grant.principal_id}`, `access_grants.${index}.principal_id`);
-    // The owner and the caller already have access: a grant for them changes nothing.
-    if (user.id === row.owner_id || user.id === ctx.actor.id) continue;
-    wanted.set(user.id, grant.permission === 'read' ? 'view' : 'edit');
-  }
-  for (const share of ctx.store.shares.list(row.id)) {
-    if (!wanted.has(share.user.id)) removeShare(ctx, { name: row.name, userId: share.user.id });
-  }
-  for (const [userId, permission] of wanted) {
-    addShare(ctx, { name: row.name, email: ctx.store.users.get(userId)!.email, permission });
+/** Update by id: the prompt with id `id`. */
+export const openWebUiUpdateById = (ctx: Ctx, id: string, input: OpenWebUiUpdate) => openWebUiUpdate(ctx, rowById(ctx, id), input);
+
+/** The older router's update by command (`/command/{command}/update`). */
+export const openWebUiUpdateByCommand = (ctx: Ctx, command: string, input: OpenWebUiUpdate) => openWebUiUpdate(ctx, rowByCommand(ctx, command), input);
+
+/** `POST /id/{id}/update/meta`: name, command and tags only; no version is recorded. */
+export function openWebUiUpdateMeta(ctx: Ctx, id: string, input: z.output<typeof OpenWebUiMetaSchema>) {
+  return ctx.store.tx(() => {
+    const row = requirePrompt(ctx, rowById(ctx, id).name, 'edit');
+    const readable = mayReadBack(ctx, row);
+    const command = commandOf(input.command);
+    if (command !== row.slash_command && ctx.store.prompts.slashCommandTaken(command)) throw invalid(commandInUseMeta(command), 'command');
+    updatePrompt(ctx, { name: row.name, title: input.name, tags: tagsOf(input.tags), slashCommand: command });
+    return openWebUiPrompt(ctx, ctx.store.prompts.getRowById(row.id)!, readable);
+  });
+}
+
+/** `POST /id/{id}/access/update`: replaces the grants (applyGrants: owner or admin). Answers the prompt. */
+export function openWebUiAccessUpdate(ctx: Ctx, id: string, input: z.output<typeof OpenWebUiAccessSchema>) {
+  return ctx.store.tx(() => {
+    const row = requirePrompt(ctx, rowById(ctx, id).name, 'share');
+    const readable = mayReadBack(ctx, row);
+    applyGrants(ctx, row, input.access_grants);
+    return openWebUiPrompt(ctx, ctx.store.prompts.getRowById(row.id)!, readable);
+  });
+}
+
+/**
+ * `POST /id/{id}/toggle`: Open WebUI hides an inactive prompt from chat. Promptdesk has no such
+ * switch (who sees a prompt in chat is its sharing), so this is refused (400) rather than
+ * answered with an `is_active` nothing honours; hidden prompts are not found first.
+ */
+export function openWebUiToggle(ctx: Ctx, id: string): never {
+  requirePrompt(ctx, rowById(ctx, id).name, 'edit');
+  throw invalid('Promptdesk prompts cannot be deactivated: change who may use it with its access grants (or its sharing level in Promptdesk)', 'is_active');
+}
+
+/** `DELETE /id/{id}/delete` (and the older `/command/{command}/delete`): owner or admin; answers true. */
+export function openWebUiDelete(ctx: Ctx, row: PromptRow): true {
+  deletePrompt(ctx, row.name);
+  return true;
+}
+
+/** `GET /id/{id}` and `GET /command/{command}`: PromptAccessResponse (read permission). */
+export function openWebUiGet(ctx: Ctx, found: PromptRow) {
+  return withAccess(ctx, requirePrompt(ctx, found.name, 'read'));
+}
+
+/**
+ * Every prompt the caller may read through the API, newest change first, optionally narrowed by
+ * the native library search (`query`) and `tag`: the core's listing (visibility, API exposure,
+ * key scope), walked page by page.
+ */
+function readableRows(ctx: Ctx, query = '', tag?: string): PromptRow[] {
+  const rows: PromptRow[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = listPrompts(ctx, ListPromptsInput.parse({ query, tag, limit: 200, offset }));
+    for (const item of page.items) rows.push(ctx.store.prompts.getRowById(item.id)!);
+    if (offset + 200 >= page.total || page.items.length === 0) return rows;
   }
 }
 
-/** Seed 003 companion read: the prompt object by id. */
-export function openWebUiGet(ctx: Ctx, id: string) {
-  const row = requirePrompt(ctx, rowById(ctx, id).name, 'read');
-  return openWebUiPrompt(ctx, row);
+/** `GET /`: every readable prompt as PromptModel. */
+export function openWebUiList(ctx: Ctx) {
+  return readableRows(ctx).map((row) => openWebUiPrompt(ctx, row));
+}
+
+/** `GET /tags`: the sorted tags of the prompts the caller may read. */
+export function openWebUiTags(ctx: Ctx): string[] {
+  return [...new Set(readableRows(ctx).flatMap((row) => JSON.parse(row.tags) as string[]))].sort();
+}
+
+const ORDER: Record<string, (row: PromptRow) => string> = {
+  name: (row) => row.title.toLocaleLowerCase(),
+  created_at: (row) => row.created_at,
+  updated_at: (row) => row.updated_at,
+};
+
+/**
+ * `GET /list`: PromptAccessListResponse `{items, total}`, 30 a page from page 1. `view_option`
+ * "created" keeps the caller's own prompts, "shared" the others'; `order_by` name, created_at or
+ * updated_at (else updated_at), `direction` asc or desc (desc unless asc); `query` is the native
+ * library search (words as prefixes over name, title, description, tags and text).
+ */
+export function openWebUiListWithAccess(ctx: Ctx, input: z.output<typeof OpenWebUiListSchema>) {
+  let rows = readableRows(ctx, input.query ?? '', input.tag);
+  if (input.view_option === 'created') rows = rows.filter((row) => row.owner_id === ctx.actor.id);
+  if (input.view_option === 'shared') rows = rows.filter((row) => row.owner_id !== ctx.actor.id);
+  const key = ORDER[input.order_by ?? ''] ?? ORDER['updated_at']!;
+  const sign = input.direction === 'asc' ? 1 : -1;
+  rows = [...rows].sort((a, b) => sign * key(a).localeCompare(key(b)));
+  const page = Math.max(1, input.page);
+  const items = rows.slice((page - 1) * LIST_PAGE_SIZE, page * LIST_PAGE_SIZE).map((row) => withAccess(ctx, row));
+  return { items, total: rows.length };
 }
