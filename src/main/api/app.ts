@@ -10,6 +10,7 @@ import { promptsRoutes } from './routes/prompts';
 import { versionsRoutes } from './routes/versions';
 import { sharingRoutes } from './routes/sharing';
 import { runsRoutes } from './routes/runs';
+import { refineRoutes } from './routes/refine';
 import { logsRoutes } from './routes/logs';
 import { readinessRoutes } from './routes/readiness';
 import { keysRoutes, membersRoutes } from './routes/members';
@@ -73,6 +74,7 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   app.route('/api/v1/prompts', versionsRoutes);
   app.route('/api/v1/prompts', sharingRoutes);
   app.route('/api/v1/prompts', runsRoutes);
+  app.route('/api/v1/prompts', refineRoutes);
   app.route('/api/v1/prompts', readinessRoutes);
   app.route('/api/v1/logs', logsRoutes);
   app.route('/api/v1/members', membersRoutes);

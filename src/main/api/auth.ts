@@ -10,8 +10,9 @@ import { AuthThrottle, limitAddress, type ClientSignals } from './auth-throttle'
 
 const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'access_token', 'token', 'authorization'];
 
-// Reading, rendering or running one prompt may be keyless when the prompt allows it (checked per prompt).
-const KEYLESS_ROUTE = /^\/api\/v1\/prompts\/[^/]+(\/render|\/run)?$/;
+// Reading, rendering, running or refining one prompt may be keyless when the prompt allows it
+// (checked per prompt: refining needs its read and run, which the keyless rule grants together).
+const KEYLESS_ROUTE = /^\/api\/v1\/prompts\/[^/]+(\/render|\/run|\/refine)?$/;
 
 /** The token of one header: `Bearer <token>` or a bare token; '' when it carries none (empty, a lone "Bearer"). */
 function tokenOf(raw: string): string {

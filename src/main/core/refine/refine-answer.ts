@@ -34,9 +34,16 @@ function indexesOf(text: string, needle: string): number[] {
   return found;
 }
 
-/** The block's text without the line breaks that follow its opening tag and precede its closing one. */
+/**
+ * The block's text without the line break after its opening tag and the one before its closing
+ * tag (CR LF when the answer opened the block with CR LF), so the template is exactly what the
+ * model wrote between them.
+ */
 function blockBody(raw: string): string {
-  return raw.replace(/^\r?\n/, '').replace(/\r?\n$/, '');
+  const lineBreak = raw.startsWith('\r\n') ? '\r\n' : raw.startsWith('\n') ? '\n' : '';
+  if (!lineBreak) return raw;
+  const inner = raw.slice(lineBreak.length);
+  return inner.endsWith(lineBreak) ? inner.slice(0, -lineBreak.length) : inner;
 }
 
 const FENCED = /^```[^\n]*\n([\s\S]*?)\n```$/;
