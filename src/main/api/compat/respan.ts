@@ -1,16 +1,21 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { ApiEnv } from '../env';
 import type { Operation } from '../openapi';
 import type { CompatDoor } from './door';
+import type { AppErrorShape } from '../../../shared/schemas/common';
 import { problemResponse } from '../problem';
-import { readJson, versionParam } from '../body';
+import { parseWith, readJson, versionParam } from '../body';
+import { invalid } from '../../core/errors';
 import {
+  RespanCommitSchema,
   RespanCreatePromptSchema,
   RespanDeploySchema,
   RespanListSchema,
+  RespanPageSchema,
   RespanUpdatePromptSchema,
   RespanUpdateVersionSchema,
   RespanVersionSchema,
+  respanCommitDraft,
   respanCommitVersion,
   respanCreatePrompt,
   respanCreateVersion,
@@ -24,56 +29,117 @@ import {
   respanSummary,
   respanUpdatePrompt,
   respanUpdateVersion,
+  type RespanList,
 } from '../../core/compat/respan';
 
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Handler = (c: Context<ApiEnv>) => Response | Promise<Response>;
 
-const E = { 400: 'Invalid input', 401: 'Missing or invalid key', 404: 'Not found' };
+/**
+ * Respan's reference writes every path with a trailing slash; its Python SDK
+ * (python-sdks/respan/src/respan/constants/prompt_constants.py) calls them without one and does
+ * not follow redirects. Each route answers both spellings.
+ */
+function route(app: Hono<ApiEnv>, method: Method, path: string, handler: Handler): void {
+  app.on(method, [path, path.slice(0, -1)], handler);
+}
 
-/** Seed 004 (Respan-style): prompts, versions, commit and deploy, with trailing slashes. */
-const routes = new Hono<ApiEnv>()
-  .post('/api/prompts/list/', async (c) => c.json(respanListPrompts(c.get('ctx'), await readJson(c, RespanListSchema))))
-  .get('/api/prompts/summary/', (c) => c.json(respanSummary(c.get('ctx'), RespanListSchema.parse({}))))
-  .post('/api/prompts/summary/', async (c) => c.json(respanSummary(c.get('ctx'), await readJson(c, RespanListSchema))))
-  .post('/api/prompts/', async (c) => c.json(respanCreatePrompt(c.get('ctx'), await readJson(c, RespanCreatePromptSchema)), 201))
-  .get('/api/prompts/:id/', (c) => c.json(respanGetPrompt(c.get('ctx'), c.req.param('id'))))
-  .patch('/api/prompts/:id/', async (c) => c.json(respanUpdatePrompt(c.get('ctx'), c.req.param('id'), await readJson(c, RespanUpdatePromptSchema))))
-  .delete('/api/prompts/:id/', (c) => {
-    respanDeletePrompt(c.get('ctx'), c.req.param('id'));
-    return c.body(null, 204);
-  })
-  .post('/api/prompts/:id/versions/', async (c) => c.json(respanCreateVersion(c.get('ctx'), c.req.param('id'), await readJson(c, RespanVersionSchema)), 201))
-  .get('/api/prompts/:id/versions/', (c) => c.json(respanListVersions(c.get('ctx'), c.req.param('id'))))
-  .get('/api/prompts/:id/versions/:version/', (c) => c.json(respanGetVersion(c.get('ctx'), c.req.param('id'), versionParam(c, 'version'))))
-  .patch('/api/prompts/:id/versions/:version/', async (c) =>
-    c.json(respanUpdateVersion(c.get('ctx'), c.req.param('id'), versionParam(c, 'version'), await readJson(c, RespanUpdateVersionSchema))),
-  )
-  .delete('/api/prompts/:id/versions/:version/', (c) => {
-    respanDeleteVersion(c.get('ctx'), c.req.param('id'), versionParam(c, 'version'));
-    return c.body(null, 204);
-  })
-  .post('/api/prompts/:id/versions/:version/commit/', (c) => c.json(respanCommitVersion(c.get('ctx'), c.req.param('id'), versionParam(c, 'version'))))
-  .post('/api/prompts/:id/deployments/', async (c) => {
-    const { version } = await readJson(c, RespanDeploySchema);
-    return c.json(respanDeploy(c.get('ctx'), c.req.param('id'), version));
-  });
+/**
+ * A page as Django REST framework answers it: `next`/`previous` are absolute URLs of this same
+ * request with another `page` (page 1 without one), or null.
+ */
+function paged<T>(c: Context<ApiEnv>, list: RespanList<T>) {
+  const link = (page: number | null) => {
+    if (page === null) return null;
+    const url = new URL(c.req.url);
+    if (page === 1) url.searchParams.delete('page');
+    else url.searchParams.set('page', String(page));
+    return url.toString();
+  };
+  return { count: list.count, next: link(list.nextPage), previous: link(list.previousPage), results: list.results };
+}
 
+/** Query parameters the GET list understands; `sort_by` is accepted and the order stays newest change first. */
+const LIST_QUERY = new Set(['page', 'page_size', 'search', 'sort_by']);
+
+/**
+ * The SDK's `PromptAPI.list(page, page_size, **filters)` sends its filters as query parameters;
+ * Promptdesk has no such filters, so one is a 400 naming it rather than an unfiltered 200.
+ */
+function listQuery(c: Context<ApiEnv>, allowed: ReadonlySet<string>) {
+  const query = c.req.query();
+  for (const name of Object.keys(query)) if (!allowed.has(name)) throw invalid(`The filter "${name}" is not supported by Promptdesk`, name);
+  return parseWith(RespanListSchema, query);
+}
+
+const ctxOf = (c: Context<ApiEnv>) => c.get('ctx');
+const id = (c: Context<ApiEnv>) => c.req.param('id')!;
+
+/** Seed 004 (Respan): prompts, versions, commit and deploy, with and without trailing slashes. */
+const routes = new Hono<ApiEnv>();
+route(routes, 'GET', '/api/prompts/list/', (c) => c.json(paged(c, respanListPrompts(ctxOf(c), listQuery(c, LIST_QUERY)))));
+route(routes, 'POST', '/api/prompts/list/', async (c) => {
+  const body = await readJson(c, RespanListSchema);
+  return c.json(paged(c, respanListPrompts(ctxOf(c), { ...body, ...listQuery(c, LIST_QUERY) })));
+});
+route(routes, 'GET', '/api/prompts/summary/', (c) => c.json(respanSummary(ctxOf(c), listQuery(c, new Set(['search'])))));
+route(routes, 'POST', '/api/prompts/summary/', async (c) => c.json(respanSummary(ctxOf(c), await readJson(c, RespanListSchema))));
+route(routes, 'POST', '/api/prompts/', async (c) => c.json(respanCreatePrompt(ctxOf(c), await readJson(c, RespanCreatePromptSchema)), 201));
+route(routes, 'GET', '/api/prompts/:id/', (c) => c.json(respanGetPrompt(ctxOf(c), id(c))));
+route(routes, 'PATCH', '/api/prompts/:id/', async (c) => c.json(respanUpdatePrompt(ctxOf(c), id(c), await readJson(c, RespanUpdatePromptSchema))));
+route(routes, 'DELETE', '/api/prompts/:id/', (c) => c.json(respanDeletePrompt(ctxOf(c), id(c))));
+route(routes, 'POST', '/api/prompts/:id/versions/', async (c) => c.json(respanCreateVersion(ctxOf(c), id(c), await readJson(c, RespanVersionSchema)), 201));
+route(routes, 'GET', '/api/prompts/:id/versions/', (c) =>
+  c.json(paged(c, respanListVersions(ctxOf(c), id(c), parseWith(RespanPageSchema, c.req.query())))),
+);
+route(routes, 'GET', '/api/prompts/:id/versions/:version/', (c) => c.json(respanGetVersion(ctxOf(c), id(c), versionParam(c, 'version'))));
+route(routes, 'PATCH', '/api/prompts/:id/versions/:version/', async (c) =>
+  c.json(respanUpdateVersion(ctxOf(c), id(c), versionParam(c, 'version'), await readJson(c, RespanUpdateVersionSchema))),
+);
+route(routes, 'DELETE', '/api/prompts/:id/versions/:version/', (c) => {
+  respanDeleteVersion(ctxOf(c), id(c), versionParam(c, 'version'));
+  return c.body(null, 204);
+});
+route(routes, 'POST', '/api/prompts/:id/versions/:version/commit/', (c) => c.json(respanCommitVersion(ctxOf(c), id(c), versionParam(c, 'version'))));
+route(routes, 'POST', '/api/prompts/:id/commits/', async (c) => c.json(respanCommitDraft(ctxOf(c), id(c), await readJson(c, RespanCommitSchema)), 201));
+route(routes, 'POST', '/api/prompts/:id/deployments/', async (c) => {
+  const { version } = await readJson(c, RespanDeploySchema);
+  return c.json(respanDeploy(ctxOf(c), id(c), version));
+});
+
+const E = { 400: 'Invalid input, or a change Promptdesk refuses ({"detail": ...})', 401: 'Missing or invalid key', 403: 'The key or member may not do this', 404: 'Not found, or not visible to this key' };
+const TAG = 'compat: respan';
+const P = '/compat/respan/api/prompts';
+const PAGE_QUERY = { page: 'Page from 1, or "last" (past the last page: 404 "Invalid page.")', page_size: 'Items per page, default 25, at most 100' };
 
 const OPERATIONS: Operation[] = [
-  { method: 'post', path: '/compat/respan/api/prompts/list/', summary: 'Seed 004: list prompts', tag: 'compat: respan', body: RespanListSchema, responses: { 200: '{ results, count, next, previous }', ...E } },
-  { method: 'get', path: '/compat/respan/api/prompts/summary/', summary: 'Seed 004: prompts summary', tag: 'compat: respan', responses: { 200: 'Summary', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/summary/', summary: 'Seed 004: prompts summary with filters', tag: 'compat: respan', body: RespanListSchema, responses: { 200: 'Summary', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/', summary: 'Seed 004: create a prompt', tag: 'compat: respan', body: RespanCreatePromptSchema, responses: { 201: 'The prompt', ...E } },
-  { method: 'get', path: '/compat/respan/api/prompts/{id}/', summary: 'Seed 004: retrieve a prompt', tag: 'compat: respan', responses: { 200: 'The prompt', ...E } },
-  { method: 'patch', path: '/compat/respan/api/prompts/{id}/', summary: 'Seed 004: update a prompt', tag: 'compat: respan', body: RespanUpdatePromptSchema, responses: { 200: 'The prompt', ...E } },
-  { method: 'delete', path: '/compat/respan/api/prompts/{id}/', summary: 'Seed 004: delete a prompt', tag: 'compat: respan', responses: { 204: 'Deleted', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/{id}/versions/', summary: 'Seed 004: create a prompt version', tag: 'compat: respan', body: RespanVersionSchema, responses: { 201: 'The version', ...E } },
-  { method: 'get', path: '/compat/respan/api/prompts/{id}/versions/', summary: 'Seed 004: list prompt versions', tag: 'compat: respan', responses: { 200: '{ results, count }', ...E } },
-  { method: 'get', path: '/compat/respan/api/prompts/{id}/versions/{version}/', summary: 'Seed 004: retrieve a prompt version', tag: 'compat: respan', responses: { 200: 'The version', ...E } },
-  { method: 'patch', path: '/compat/respan/api/prompts/{id}/versions/{version}/', summary: 'Seed 004: update an uncommitted version', tag: 'compat: respan', body: RespanUpdateVersionSchema, responses: { 200: 'The version', ...E } },
-  { method: 'delete', path: '/compat/respan/api/prompts/{id}/versions/{version}/', summary: 'Seed 004: delete a prompt version', tag: 'compat: respan', responses: { 204: 'Deleted', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/{id}/versions/{version}/commit/', summary: 'Seed 004: commit a version (read-only)', tag: 'compat: respan', responses: { 200: 'The version', ...E } },
-  { method: 'post', path: '/compat/respan/api/prompts/{id}/deployments/', summary: 'Seed 004: deploy a committed version as the live version', tag: 'compat: respan', body: RespanDeploySchema, responses: { 200: 'The deployed version', ...E } },
+  { method: 'get', path: `${P}/list/`, summary: 'Seed 004: list prompts (the SDK\'s PromptAPI.list)', tag: TAG, query: { ...PAGE_QUERY, search: 'Words to match, as the native list\'s query' }, responses: { 200: '{ count, next, previous, results }: next/previous are URLs or null', ...E } },
+  { method: 'post', path: `${P}/list/`, summary: 'Seed 004: list prompts (page parameters in the query or the body)', tag: TAG, body: RespanListSchema, responses: { 200: '{ count, next, previous, results }', ...E } },
+  { method: 'get', path: `${P}/summary/`, summary: 'Seed 004: prompts summary', tag: TAG, responses: { 200: '{ total_count, total_prompts, deployed_prompts, total_versions }', ...E } },
+  { method: 'post', path: `${P}/summary/`, summary: 'Seed 004: prompts summary with filters', tag: TAG, body: RespanListSchema, responses: { 200: '{ total_count, ... }', ...E } },
+  { method: 'post', path: `${P}/`, summary: 'Seed 004: create a prompt (an empty body makes "Untitled")', tag: TAG, body: RespanCreatePromptSchema, responses: { 201: 'The prompt', ...E } },
+  { method: 'get', path: `${P}/{id}/`, summary: 'Seed 004: retrieve a prompt with its current and live versions', tag: TAG, responses: { 200: 'The prompt', ...E } },
+  { method: 'patch', path: `${P}/{id}/`, summary: 'Seed 004: update a prompt; {"deploy": true} deploys the newest committed version', tag: TAG, body: RespanUpdatePromptSchema, responses: { 200: 'The prompt', ...E } },
+  { method: 'delete', path: `${P}/{id}/`, summary: 'Seed 004: delete a prompt', tag: TAG, responses: { 200: '{ message, deleted_at }', ...E } },
+  { method: 'post', path: `${P}/{id}/versions/`, summary: 'Seed 004: create a prompt version (readonly/deploy flags take effect)', tag: TAG, body: RespanVersionSchema, responses: { 201: 'The version', ...E } },
+  { method: 'get', path: `${P}/{id}/versions/`, summary: 'Seed 004: list prompt versions, newest first', tag: TAG, query: PAGE_QUERY, responses: { 200: '{ count, next, previous, results }', ...E } },
+  { method: 'get', path: `${P}/{id}/versions/{version}/`, summary: 'Seed 004: retrieve a prompt version', tag: TAG, responses: { 200: 'The version', ...E } },
+  { method: 'patch', path: `${P}/{id}/versions/{version}/`, summary: 'Seed 004: update a version; readonly=true commits, deploy=true deploys', tag: TAG, body: RespanUpdateVersionSchema, responses: { 200: 'The version', ...E } },
+  { method: 'delete', path: `${P}/{id}/versions/{version}/`, summary: 'Seed 004: delete a prompt version (not the deployed one)', tag: TAG, responses: { 204: 'Deleted', ...E } },
+  { method: 'post', path: `${P}/{id}/versions/{version}/commit/`, summary: 'Seed 004: commit a version (read-only)', tag: TAG, responses: { 200: 'The version', ...E } },
+  { method: 'post', path: `${P}/{id}/commits/`, summary: 'Seed 004: commit the draft (the newest version, if uncommitted)', tag: TAG, body: RespanCommitSchema, responses: { 201: 'The committed version', ...E } },
+  { method: 'post', path: `${P}/{id}/deployments/`, summary: 'Seed 004: deploy a committed version as the live version', tag: TAG, body: RespanDeploySchema, responses: { 200: 'The deployed version', ...E } },
 ];
 
-/** Respan's (Keywords AI's) prompts API (seed 004), as its SDK calls it. */
-export const respanDoor: CompatDoor = { prefix: '/compat/respan', routes, operations: OPERATIONS, errorResponse: (error, _c, headers) => problemResponse(error, headers) };
+/**
+ * Errors as Django REST framework answers them, `{"detail": "..."}` (problem+json already has
+ * `detail`), with the refused member as DRF's `{"<field>": ["..."]}` too. Respan documents 400
+ * for a refused change (e.g. deleting the live version), so Promptdesk's 409 conflicts answer 400.
+ */
+function respanError(error: AppErrorShape, _c: Context<ApiEnv>, headers?: Record<string, string>): Response {
+  const shown: AppErrorShape = error.code === 'conflict' ? { ...error, code: 'invalid_input' } : error;
+  return problemResponse(shown, headers, shown.field ? { [shown.field]: [shown.message] } : {});
+}
+
+/** Respan's (Keywords AI's) prompts API (seed 004), as its Python SDK calls it. */
+export const respanDoor: CompatDoor = { prefix: '/compat/respan', routes, operations: OPERATIONS, errorResponse: respanError };

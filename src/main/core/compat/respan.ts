@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Ctx } from '../context';
+import { nowIso } from '../context';
 import { invalid, promptNotFound } from '../errors';
 import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { deployedNumber, getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
@@ -7,37 +8,44 @@ import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiv
 import { inSeedFields } from './seed-fields';
 import { requirePrompt } from '../sharing/access';
 import { mayReadBack, writtenVersion } from '../sharing/read-back';
-import { ListPromptsInput, type WrittenVersion } from '../../../shared/schemas/prompts';
-import { VersionNumberSchema } from '../../../shared/schemas/version-number';
-import { MessageRoleSchema, MODEL_REF_PATTERN } from '../../../shared/schemas/template';
+import { ListPromptsInput } from '../../../shared/schemas/prompts';
+import { MODEL_REF_PATTERN, type ModelSettings } from '../../../shared/schemas/template';
 import type { PromptRow } from '../../store/repos/prompts-repo';
-import type { ChatMessage, Template } from '../../../shared/template/template';
+import type { ChatMessage, VariableMeta } from '../../../shared/template/template';
+import {
+  assertSupportedParams,
+  type RespanCommitSchema,
+  type RespanCreatePromptSchema,
+  type RespanListSchema,
+  type RespanPageSchema,
+  type RespanUpdatePromptSchema,
+  type RespanUpdateVersionSchema,
+  type RespanVersionSchema,
+} from './respan-schemas';
+import { respanPage, respanPageNumber, respanPageSize } from './respan-pages';
+import { RESPAN_MODEL_PREFIX, respanPrompt, respanVersion } from './respan-shapes';
+
+export * from './respan-schemas';
+export { respanPrompt, respanVersion } from './respan-shapes';
+
+/**
+ * Respan's (Keywords AI's) prompts API over Promptdesk's services (seed 004). The contract is
+ * the product as its Python SDK calls it (Keywords-AI/keywordsai
+ * python-sdks/respan/src/respan/prompts/api.py, respan_sdk/respan_types/prompt_types.py) and its
+ * public reference (respan.ai/docs/apis/prompts). Every rule (who may, what a version may become)
+ * stays in the prompts, versions and sharing services; this module maps shapes and flags.
+ */
 
 /** Seed 004's names for what the core calls the template: the body's `messages`. */
 const RESPAN_FIELDS = [['template.messages', 'messages']] as const;
 
-export const RespanMessagesSchema = z.array(z.object({ role: MessageRoleSchema, content: z.string().max(200_000) })).min(1).max(100);
-
-export const RespanCreatePromptSchema = z.object({
-  name: z.string().trim().min(1, 'name is required').max(200),
-  description: z.string().max(2000).optional(),
-});
-export const RespanUpdatePromptSchema = RespanCreatePromptSchema.partial();
-export const RespanVersionSchema = z.object({
-  messages: RespanMessagesSchema,
-  model: z.string().max(200).optional(),
-  description: z.string().max(1000).nullable().optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  max_tokens: z.number().int().min(1).max(1_000_000).optional(),
-});
-export const RespanUpdateVersionSchema = RespanVersionSchema.partial();
-export const RespanListSchema = z.object({
-  page: z.number().int().min(1).default(1),
-  page_size: z.number().int().min(1).max(200).default(50),
-  search: z.string().max(500).optional(),
-});
-/** Seed 004: `version` is an integer (`{"version": 3}`); a string such as "2" is refused naming it, as at every door. */
-export const RespanDeploySchema = z.object({ version: VersionNumberSchema });
+/** A page of a Respan list before the door turns page numbers into the product's URLs. */
+export interface RespanList<T> {
+  results: T[];
+  count: number;
+  nextPage: number | null;
+  previousPage: number | null;
+}
 
 /** A Respan prompt id is Promptdesk's prompt id; the prompt's name is accepted too. */
 function resolve(ctx: Ctx, ref: string): PromptRow {
@@ -46,62 +54,36 @@ function resolve(ctx: Ctx, ref: string): PromptRow {
   return row;
 }
 
-function toTemplate(messages: ChatMessage[]): Template {
-  return { kind: 'chat', messages };
+const fresh = (ctx: Ctx, row: PromptRow) => ctx.store.prompts.getRowById(row.id)!;
+
+/** Respan's `model` + `fallback_models` (bare names) as Promptdesk's model list (integration:model). */
+function modelsFrom(model: string | undefined, fallbacks: string[] | null | undefined): string[] {
+  const named = [model, ...(fallbacks ?? [])].filter((m): m is string => m !== undefined && m !== '');
+  return named.map((m, i) => {
+    const ref = m.includes(':') ? m : `${RESPAN_MODEL_PREFIX}${m}`;
+    if (!MODEL_REF_PATTERN.test(ref)) throw invalid(`${m} is not a valid model name`, i === 0 && model ? 'model' : 'fallback_models');
+    return ref;
+  });
 }
 
-function messagesOf(template: Template | null): ChatMessage[] | null {
-  if (template === null) return null;
-  return template.kind === 'chat' ? template.messages : [{ role: 'user', content: template.text }];
+/** Respan `variables` (name -> example value) as Promptdesk variable metadata, keeping the rest of `current`. */
+function variablesFrom(values: Record<string, string> | undefined, current: VariableMeta[] = []): VariableMeta[] {
+  if (values === undefined) return current;
+  const byName = new Map(current.map((meta) => [meta.name, meta]));
+  for (const [name, example] of Object.entries(values)) {
+    const meta: VariableMeta = { ...byName.get(name), name };
+    delete meta.example;
+    byName.set(name, example === '' ? meta : { ...meta, example });
+  }
+  return [...byName.values()];
 }
 
-/** Respan's `model` is a bare model name; Promptdesk's is integration:model. Both are kept. */
-function modelsFrom(model: string | undefined): string[] {
-  if (model === undefined || model === '') return [];
-  if (!MODEL_REF_PATTERN.test(model.includes(':') ? model : `respan:${model}`)) throw invalid('model is not a valid model name', 'model');
-  return [model.includes(':') ? model : `respan:${model}`];
-}
-
-const modelName = (v: WrittenVersion) => (v.modelSettings.models[0] ?? '').replace(/^respan:/, '');
-
-function splitName(name: string): { first_name: string; last_name: string } {
-  const [first = '', ...rest] = name.split(' ');
-  return { first_name: first, last_name: rest.join(' ') };
-}
-
-/**
- * The seed 004 version object. `messages` is null in the answer to a write by a caller who may not
- * read the prompt's text and did not send it (writtenVersion): the write happened, the text stays out.
- */
-export function respanVersion(ctx: Ctx, row: PromptRow, v: WrittenVersion) {
-  const author = ctx.store.users.get(v.author.id);
-  return {
-    id: v.id,
-    prompt_version_id: v.id,
-    version: v.number,
-    description: v.commitMessage || null,
-    messages: messagesOf(v.template),
-    model: modelName(v),
-    readonly: v.committed || immutableReason(v, row.pinned_version) !== null,
-    // What API callers get (the pin, else the published version), not only the published status.
-    is_deployed: v.number === deployedNumber(row),
-    edited_by: { id: v.author.id, email: v.author.email, ...splitName(author?.name ?? v.author.name) },
-    created_at: v.createdAt,
-    updated_at: v.createdAt,
-  };
-}
-
-export function respanPrompt(row: PromptRow) {
-  return {
-    id: row.id,
-    prompt_id: row.id,
-    name: row.title,
-    description: row.description || null,
-    current_version: row.latest_version,
-    deployed_version: deployedNumber(row),
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
+export function respanCreatePrompt(ctx: Ctx, input: z.output<typeof RespanCreatePromptSchema>) {
+  return ctx.store.tx(() => {
+    const name = keyFor(ctx, input.name);
+    createPrompt(ctx, { name, title: input.name, description: input.description ?? '', tags: [], slashCommand: null });
+    return respanPrompt(ctx, ctx.store.prompts.getRowByName(name)!);
+  });
 }
 
 /** Display names become URL-safe keys; a taken key gets a numeric suffix. */
@@ -112,71 +94,140 @@ function keyFor(ctx: Ctx, title: string): string {
   return key;
 }
 
-export function respanCreatePrompt(ctx: Ctx, input: z.output<typeof RespanCreatePromptSchema>) {
-  return ctx.store.tx(() => {
-    const name = keyFor(ctx, input.name);
-    createPrompt(ctx, { name, title: input.name, description: input.description ?? '', tags: [], slashCommand: null });
-    return respanPrompt(ctx.store.prompts.getRowByName(name)!);
-  });
-}
-
 export function respanGetPrompt(ctx: Ctx, ref: string) {
-  return respanPrompt(requirePrompt(ctx, resolve(ctx, ref).name, 'read'));
-}
-
-export function respanUpdatePrompt(ctx: Ctx, ref: string, input: z.output<typeof RespanUpdatePromptSchema>) {
-  const row = resolve(ctx, ref);
-  updatePrompt(ctx, { name: row.name, title: input.name, description: input.description, slashCommand: undefined });
-  return respanPrompt(ctx.store.prompts.getRowById(row.id)!);
-}
-
-export function respanDeletePrompt(ctx: Ctx, ref: string): void {
-  deletePrompt(ctx, resolve(ctx, ref).name);
-}
-
-export function respanListPrompts(ctx: Ctx, input: z.output<typeof RespanListSchema>) {
-  const list = listPrompts(ctx, ListPromptsInput.parse({ query: input.search ?? '', limit: input.page_size, offset: (input.page - 1) * input.page_size }));
-  const results = list.items.map((p) => respanPrompt(ctx.store.prompts.getRowByName(p.name)!));
-  const hasNext = input.page * input.page_size < list.total;
-  return { results, count: list.total, next: hasNext ? input.page + 1 : null, previous: input.page > 1 ? input.page - 1 : null };
+  return respanPrompt(ctx, requirePrompt(ctx, resolve(ctx, ref).name, 'read'));
 }
 
 /**
- * Seed 004's summary over every matching prompt (all pages, not the first 200). Versions are
- * counted, never read off the newest number: numbers are identities, and deleted ones leave gaps.
+ * `PATCH /api/prompts/{id}`: name (the title), description, tags, and `deploy: true`, which the
+ * SDK's `PromptAPI.deploy` sends to make the newest committed version live (400 when none is
+ * committed). `deploy: false` asks for nothing. One transaction: a refused deploy changes nothing.
+ */
+export function respanUpdatePrompt(ctx: Ctx, ref: string, input: z.output<typeof RespanUpdatePromptSchema>) {
+  return ctx.store.tx(() => {
+    const row = resolve(ctx, ref);
+    const readable = mayReadBack(ctx, requirePrompt(ctx, row.name, 'edit'));
+    if (input.name !== undefined || input.description !== undefined || input.tags !== undefined) {
+      updatePrompt(ctx, { name: row.name, title: input.name, description: input.description ?? undefined, tags: input.tags, slashCommand: undefined });
+    }
+    if (input.deploy === true) {
+      const committed = ctx.store.versions.list(row.id).find((v) => v.committed);
+      if (!committed) throw invalid('No committed version to deploy: commit a version first', 'deploy');
+      deployIn(ctx, row, committed.number);
+    }
+    return respanPrompt(ctx, fresh(ctx, row), readable);
+  });
+}
+
+/**
+ * Deletes a prompt with all its versions. Answers a JSON confirmation (not 204): the SDK's
+ * `PromptAPI.delete` parses the body as JSON and documents `message` and `deleted_at`.
+ */
+export function respanDeletePrompt(ctx: Ctx, ref: string): { message: string; deleted_at: string } {
+  deletePrompt(ctx, resolve(ctx, ref).name);
+  return { message: 'Prompt deleted', deleted_at: nowIso(ctx) };
+}
+
+/**
+ * One page of the prompts the caller may read through the API, newest change first, as DRF
+ * pages them (respan-pages.ts). `search` matches as the native list's `query` does.
+ */
+export function respanListPrompts(ctx: Ctx, input: z.output<typeof RespanListSchema>): RespanList<ReturnType<typeof respanPrompt>> {
+  const size = respanPageSize(input.page_size);
+  const requested = respanPageNumber(input.page);
+  const query = input.search ?? '';
+  const at = (offset: number) => listPrompts(ctx, ListPromptsInput.parse({ query, limit: size, offset }));
+  let list = at(requested === 'last' ? 0 : (requested - 1) * size);
+  const page = respanPage(requested, size, list.total);
+  if (requested === 'last') list = at(page.offset);
+  const results = list.items.map((p) => respanPrompt(ctx, ctx.store.prompts.getRowByName(p.name)!));
+  return { results, count: list.total, nextPage: page.next, previousPage: page.previous };
+}
+
+/**
+ * Seed 004's summary over every matching prompt (all pages). `total_count` is the product's
+ * member (respan.ai/docs/apis/prompts/get-prompts-summary-with-filters); the rest are
+ * Promptdesk's. Versions are counted, never read off the newest number: numbers are identities,
+ * and deleted ones leave gaps.
  */
 export function respanSummary(ctx: Ctx, input: z.output<typeof RespanListSchema>) {
-  const summary = { total_prompts: 0, deployed_prompts: 0, total_versions: 0 };
-  for (let page: number | null = 1; page !== null; ) {
-    const list = respanListPrompts(ctx, { ...input, page, page_size: 200 });
-    summary.total_prompts = list.count;
-    for (const p of list.results) {
-      if (p.deployed_version !== null) summary.deployed_prompts += 1;
-      summary.total_versions += ctx.store.versions.list(p.id).length;
+  const query = input.search ?? '';
+  const summary = { total_count: 0, total_prompts: 0, deployed_prompts: 0, total_versions: 0 };
+  for (let offset = 0; ; offset += 200) {
+    const list = listPrompts(ctx, ListPromptsInput.parse({ query, limit: 200, offset }));
+    summary.total_count = summary.total_prompts = list.total;
+    for (const p of list.items) {
+      const row = ctx.store.prompts.getRowByName(p.name)!;
+      if (deployedNumber(row) !== null) summary.deployed_prompts += 1;
+      summary.total_versions += ctx.store.versions.list(row.id).length;
     }
-    page = list.next;
+    if (offset + 200 >= list.total) return summary;
   }
-  return summary;
 }
 
+/** Refuses `deploy: true` with `readonly: false`: a deployed version is committed, always. */
+function assertFlags(input: { readonly?: boolean; deploy?: boolean }): void {
+  if (input.deploy === true && input.readonly === false) {
+    throw invalid('A deployed version is read-only: deploy: true cannot go with readonly: false', 'readonly');
+  }
+}
+
+/**
+ * Applies the `readonly` and `deploy` flags of a version write: readonly=true commits
+ * (commitVersion), deploy=true commits and deploys it (deployIn). A flag Promptdesk cannot honour
+ * is a 400: readonly=false on a committed version (committed versions never become editable
+ * again), deploy=false on the deployed version (deploy another one instead).
+ */
+function applyFlags(ctx: Ctx, row: PromptRow, number: number, input: { readonly?: boolean; deploy?: boolean }): void {
+  const now = respanVersion(ctx, fresh(ctx, row), versionOf(ctx, row, number));
+  if (input.readonly === false && now.readonly) {
+    throw invalid(`Version ${number} is read-only and stays so: create a new version to edit`, 'readonly');
+  }
+  if (input.deploy === false && now.is_deployed) {
+    throw invalid(`Version ${number} is deployed: deploy another version instead of undeploying it`, 'deploy');
+  }
+  if (input.readonly === true || input.deploy === true) commitVersion(ctx, row.name, number);
+  if (input.deploy === true) deployIn(ctx, row, number);
+}
+
+/**
+ * `POST /api/prompts/{id}/versions`: a new version from `messages` and the settings Promptdesk
+ * has; settings it has not are refused unless at the SDK's "not used" values
+ * (assertSupportedParams). Server-assigned members the SDK's model sends (`version`,
+ * `prompt_version_id`, `created_at`, ...) are ignored. `readonly`/`deploy` then take effect.
+ */
 export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeof RespanVersionSchema>) {
-  const row = resolve(ctx, ref);
-  const version = inSeedFields(RESPAN_FIELDS, () =>
-    saveVersion(ctx, {
-      name: row.name,
-      template: toTemplate(input.messages),
-      variables: [],
-      modelSettings: { models: modelsFrom(input.model), temperature: input.temperature, maxTokens: input.max_tokens },
-      commitMessage: input.description ?? '',
-    }),
-  );
-  return respanVersion(ctx, ctx.store.prompts.getRowById(row.id)!, version);
+  assertSupportedParams(input);
+  assertFlags(input);
+  return ctx.store.tx(() => {
+    const row = resolve(ctx, ref);
+    const version = inSeedFields(RESPAN_FIELDS, () =>
+      saveVersion(ctx, {
+        name: row.name,
+        template: { kind: 'chat', messages: input.messages },
+        variables: variablesFrom(input.variables),
+        modelSettings: {
+          models: modelsFrom(input.model, input.fallback_models),
+          temperature: input.temperature ?? undefined,
+          maxTokens: input.max_tokens ?? undefined,
+        },
+        commitMessage: input.description ?? '',
+      }),
+    );
+    applyFlags(ctx, row, version.number, input);
+    const after = fresh(ctx, row);
+    // The caller sent these messages: answered whatever its read permission.
+    return respanVersion(ctx, after, versionOf(ctx, after, version.number));
+  });
 }
 
-export function respanListVersions(ctx: Ctx, ref: string) {
+/** One page of a prompt's versions, newest first (DRF pages, as the SDK's `list_versions` asks). */
+export function respanListVersions(ctx: Ctx, ref: string, input: z.output<typeof RespanPageSchema> = {}): RespanList<ReturnType<typeof respanVersion>> {
   const row = resolve(ctx, ref);
-  const results = listVersions(ctx, row.name).map((s) => respanVersion(ctx, row, getVersion(ctx, row.name, s.number)));
-  return { results, count: results.length, next: null, previous: null };
+  const all = listVersions(ctx, row.name);
+  const page = respanPage(respanPageNumber(input.page), respanPageSize(input.page_size), all.length);
+  const results = all.slice(page.offset, page.offset + page.size).map((s) => respanVersion(ctx, row, versionOf(ctx, row, s.number)));
+  return { results, count: all.length, nextPage: page.next, previousPage: page.previous };
 }
 
 export function respanGetVersion(ctx: Ctx, ref: string, number: number) {
@@ -184,59 +235,114 @@ export function respanGetVersion(ctx: Ctx, ref: string, number: number) {
   return respanVersion(ctx, row, getVersion(ctx, row.name, number));
 }
 
-/** Only an uncommitted draft changes; seed 004 lists 400 for a refused change. */
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * `PATCH /api/prompts/{id}/versions/{version}`. Members equal to what the version already
+ * answers are no change (the SDK's models echo whole objects back); a real change to messages or
+ * settings edits an uncommitted draft only, else 400 (seed 004 lists 400 for a refused change).
+ * Then `readonly`/`deploy` take effect (applyFlags). One transaction: a refused flag keeps the edit out.
+ */
 export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input: z.output<typeof RespanUpdateVersionSchema>) {
-  const row = resolve(ctx, ref);
-  // Checked as the edit it is: a read check here refused write-only keys.
-  const current = getVersion(ctx, row.name, number, 'edit');
-  const reason = immutableReason(current, row.pinned_version);
-  if (reason) throw invalid(`${reason}: create a new version instead`, 'version');
-  const version = inSeedFields(RESPAN_FIELDS, () =>
-    updateVersion(ctx, {
-      name: row.name,
-      number,
-      template: input.messages ? toTemplate(input.messages) : undefined,
-      modelSettings:
-        input.model !== undefined || input.temperature !== undefined || input.max_tokens !== undefined
-          ? {
-              models: input.model !== undefined ? modelsFrom(input.model) : current.modelSettings.models,
-              temperature: input.temperature ?? current.modelSettings.temperature,
-              maxTokens: input.max_tokens ?? current.modelSettings.maxTokens,
-            }
-          : undefined,
-      commitMessage: input.description ?? undefined,
-    }),
-  );
-  return respanVersion(ctx, row, version);
+  assertSupportedParams(input);
+  assertFlags(input);
+  return ctx.store.tx(() => {
+    const row = resolve(ctx, ref);
+    // Checked as the edit it is: a read check here refused write-only keys.
+    const current = getVersion(ctx, row.name, number, 'edit');
+    const readable = mayReadBack(ctx, row);
+    const shown = respanVersion(ctx, row, current);
+    const changes = {
+      messages: input.messages !== undefined && !same(input.messages, shown.messages),
+      models: (input.model !== undefined && input.model !== shown.model) || (input.fallback_models !== undefined && !same(input.fallback_models ?? null, shown.fallback_models)),
+      temperature: input.temperature !== undefined && (input.temperature === null ? current.modelSettings.temperature !== undefined : input.temperature !== shown.temperature),
+      maxTokens: input.max_tokens !== undefined && (input.max_tokens === null ? current.modelSettings.maxTokens !== undefined : input.max_tokens !== shown.max_tokens),
+      variables: input.variables !== undefined && !same(input.variables, shown.variables),
+      description: input.description !== undefined && (input.description ?? '') !== shown.description,
+    };
+    const changed = Object.entries(changes).filter(([, is]) => is).map(([member]) => member);
+    if (changed.length > 0) {
+      const reason = immutableReason(current, row.pinned_version);
+      if (reason) throw invalid(`${reason}: create a new version instead`, 'version');
+      const settings: ModelSettings = {
+        models: changes.models ? modelsFrom(input.model ?? shown.model, input.fallback_models === undefined ? shown.fallback_models : input.fallback_models) : current.modelSettings.models,
+        temperature: changes.temperature ? (input.temperature ?? undefined) : current.modelSettings.temperature,
+        maxTokens: changes.maxTokens ? (input.max_tokens ?? undefined) : current.modelSettings.maxTokens,
+      };
+      inSeedFields(RESPAN_FIELDS, () =>
+        updateVersion(ctx, {
+          name: row.name,
+          number,
+          template: changes.messages ? { kind: 'chat', messages: input.messages as ChatMessage[] } : undefined,
+          variables: changes.variables ? variablesFrom(input.variables, current.variables) : undefined,
+          modelSettings: changes.models || changes.temperature || changes.maxTokens ? settings : undefined,
+          commitMessage: changes.description ? (input.description ?? '') : undefined,
+        }),
+      );
+    }
+    applyFlags(ctx, row, number, input);
+    const after = fresh(ctx, row);
+    return respanVersion(ctx, after, writtenVersion(versionOf(ctx, after, number), readable, changes.messages));
+  });
 }
 
+/** Deletes one version; the deployed (published or pinned) version is refused (400 at this door). */
 export function respanDeleteVersion(ctx: Ctx, ref: string, number: number): void {
   deleteVersion(ctx, resolve(ctx, ref).name, number);
 }
 
+/** `POST .../versions/{version}/commit/`: marks the version read-only (committing twice is harmless). */
 export function respanCommitVersion(ctx: Ctx, ref: string, number: number) {
   const row = resolve(ctx, ref);
   return respanVersion(ctx, row, commitVersion(ctx, row.name, number));
 }
 
 /**
+ * `POST /api/prompts/{id}/commits/` (respan.ai/docs/api-reference/develop/prompts/commit-draft-version):
+ * commits the draft, which in Promptdesk is the newest version while it is uncommitted, with
+ * `description` as its commit message. 400 when the newest version is already read-only (nothing to commit).
+ */
+export function respanCommitDraft(ctx: Ctx, ref: string, input: z.output<typeof RespanCommitSchema>) {
+  return ctx.store.tx(() => {
+    const row = resolve(ctx, ref);
+    const readable = mayReadBack(ctx, requirePrompt(ctx, row.name, 'edit'));
+    if (row.latest_version === null) throw invalid('The prompt has no version to commit: create a version first', 'version');
+    const draft = versionOf(ctx, row, row.latest_version);
+    const reason = immutableReason(draft, row.pinned_version);
+    if (reason) throw invalid(`${reason}: there is no draft to commit; create a new version first`, 'version');
+    if (input.description !== undefined && input.description !== null) updateVersion(ctx, { name: row.name, number: draft.number, commitMessage: input.description });
+    const committed = commitVersion(ctx, row.name, draft.number);
+    return respanVersion(ctx, fresh(ctx, row), writtenVersion({ ...committed, template: committed.template ?? draft.template }, readable));
+  });
+}
+
+/**
+ * Makes `number` the live version of `row` by promotion (promoteVersion: the previous live one is
+ * archived); an archived version is unarchived first; the live one is a no-op. Only a committed
+ * version deploys (400). A pin is never moved: while pinned elsewhere, API callers keep the pin.
+ */
+function deployIn(ctx: Ctx, row: PromptRow, number: number): void {
+  // Checked as the promotion it is, before anything is read.
+  const version = getVersion(ctx, row.name, number, 'promote');
+  if (!version.committed) throw invalid(`Version ${number} is not committed: commit it before deploying`, 'version');
+  if (version.status === 'archived') unarchiveVersion(ctx, row.name, number);
+  if (version.status !== 'published') promoteVersion(ctx, { name: row.name, number, notes: 'Deployed via the Respan-compatible API' });
+}
+
+/**
  * Seed 004 deploy: "Deploy a committed version as the live version". An uncommitted version is a
- * 400; an archived one is deployed again (unarchived and promoted at once); the live one is a no-op.
- * Deploy is promotion: while the API deployment is pinned to another version, the pin still
- * decides what API callers get, and the answer says so (`is_deployed: false`); a pin is never
- * moved by a deploy.
+ * 400; an archived one is deployed again; the live one is a no-op. While the API deployment is
+ * pinned to another version, the pin still decides what API callers get, and the answer says so
+ * (`is_deployed: false`).
  */
 export function respanDeploy(ctx: Ctx, ref: string, number: number) {
   return ctx.store.tx(() => {
     const row = resolve(ctx, ref);
-    // Checked as the promotion it is; the answer is the deployed version, read without a second
-    // (read) check that would roll back a deploy the caller may make.
-    const version = getVersion(ctx, row.name, number, 'promote');
-    const readable = mayReadBack(ctx, row);
-    if (!version.committed) throw invalid(`Version ${number} is not committed: commit it before deploying`, 'version');
-    if (version.status === 'archived') unarchiveVersion(ctx, row.name, number);
-    if (version.status !== 'published') promoteVersion(ctx, { name: row.name, number, notes: 'Deployed via the Respan-compatible API' });
-    const fresh = ctx.store.prompts.getRowById(row.id)!;
-    return respanVersion(ctx, fresh, writtenVersion(versionOf(ctx, fresh, number), readable));
+    // The answer is the deployed version, read without a second (read) check that would roll
+    // back a deploy the caller may make.
+    const readable = mayReadBack(ctx, requirePrompt(ctx, row.name, 'promote'));
+    deployIn(ctx, row, number);
+    const after = fresh(ctx, row);
+    return respanVersion(ctx, after, writtenVersion(versionOf(ctx, after, number), readable));
   });
 }

@@ -49,6 +49,7 @@ const BODIES: Record<string, unknown> = {
   'POST /compat/respan/api/prompts/{id}/versions/': { messages: [{ role: 'user', content: 'Hi {{who}}' }] },
   'PATCH /compat/respan/api/prompts/{id}/versions/{version}/': { description: 'changed' },
   'POST /compat/respan/api/prompts/{id}/deployments/': { version: 1 },
+  'POST /compat/respan/api/prompts/{id}/commits/': { description: 'probe' },
 };
 
 /** Query strings an operation needs to reach its lookup (required parameters). */
@@ -57,6 +58,7 @@ const QUERIES: Record<string, string> = {
   'GET /api/v1/logs': 'prompt=$NAME',
   'GET /api/v1/prompts/{name}/compare': 'from=1&to=2',
   'PUT /compat/conductor/api/prompts/{name}': 'description=probe',
+  'GET /compat/respan/api/prompts/list/': 'search=$NAME',
 };
 
 /**

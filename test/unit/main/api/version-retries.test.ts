@@ -171,7 +171,7 @@ describe('the Respan summary counts versions, never reads the newest number as a
     save('sumgap', 'two {{x}}');
     save('sumgap', 'three {{x}}');
     deleteVersion(app, 'sumgap', 2);
-    expect(await summary('sumgap')).toEqual({ total_prompts: 1, deployed_prompts: 0, total_versions: 2 });
+    expect(await summary('sumgap')).toEqual({ total_count: 1, total_prompts: 1, deployed_prompts: 0, total_versions: 2 });
   });
 
   it('covers every matching prompt, past the first page of 200', async () => {
@@ -182,7 +182,7 @@ describe('the Respan summary counts versions, never reads the newest number as a
         promoteVersion(app, { name: `sumbulk-${i}`, number: 1, notes: '' });
       }
     });
-    expect(await summary('sumbulk')).toEqual({ total_prompts: 205, deployed_prompts: 205, total_versions: 205 });
+    expect(await summary('sumbulk')).toEqual({ total_count: 205, total_prompts: 205, deployed_prompts: 205, total_versions: 205 });
   });
 });
 

@@ -236,6 +236,15 @@ const CASES: Record<string, Case> = {
     request: (f) => ({ method: 'POST', path: `/compat/respan/api/prompts/${f.id}/deployments/`, body: { version: 4 } }),
     check: (f) => expect(store().versions.publishedNumber(f.id)).toBe(4),
   },
+  'post /compat/respan/api/prompts/{id}/commits/': {
+    scope: 'write',
+    // The fixture's newest (v4) is committed: a fifth, uncommitted version is the draft to commit.
+    request: (f) => {
+      saveVersion(app, SaveVersionInput.parse({ name: f.name, template: { kind: 'text', text: 'five {{x}}' } }));
+      return { method: 'POST', path: `/compat/respan/api/prompts/${f.id}/commits/`, body: { description: `c ${f.tag}` } };
+    },
+    check: (f) => expect(store().versions.get(f.id, 5)).toMatchObject({ committed: true, commitMessage: `c ${f.tag}` }),
+  },
 };
 
 /** Every scope set that contains `needed`. */

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { invalid } from '../errors';
+import { VersionNumberSchema } from '../../../shared/schemas/version-number';
+import { MessageRoleSchema } from '../../../shared/schemas/template';
+
+/**
+ * Request bodies of Respan's (Keywords AI's) prompts API, as its Python SDK sends them
+ * (Keywords-AI/keywordsai python-sdks/respan/src/respan/prompts/api.py) and its public reference
+ * documents them (respan.ai/docs/apis/prompts). Unknown members are ignored, as Django REST
+ * framework serializers ignore them; members Promptdesk cannot honour are refused (see
+ * assertSupportedParams), never dropped with a 200.
+ */
+
+/**
+ * One chat message. The SDK's `Message` model (respan_sdk/respan_types/_internal_types.py) also
+ * has `name`, `tool_calls`, ... which Promptdesk's templates cannot hold: strict, so they are a 400
+ * naming the member instead of vanishing.
+ */
+export const RespanMessageSchema = z.object({ role: MessageRoleSchema, content: z.string().max(200_000) }).strict();
+export const RespanMessagesSchema = z.array(RespanMessageSchema).min(1).max(100);
+
+/**
+ * The SDK's `Prompt` model (respan_sdk/respan_types/prompt_types.py) defaults `name` to
+ * "Untitled" and `description` to "", and `PromptAPI.create` posts no body at all: an empty body
+ * creates an "Untitled" prompt, as the product does.
+ */
+export const RespanCreatePromptSchema = z.object({
+  name: z.string().trim().min(1, 'name may not be blank').max(200).default('Untitled'),
+  description: z.string().max(2000).nullable().default(''),
+});
+
+/** A Respan tag: the product's tag object (`{ name, ... }`) or a bare name. */
+const RespanTagSchema = z.union([z.string(), z.object({ name: z.string() }).passthrough()]).transform((tag) => (typeof tag === 'string' ? tag : tag.name));
+
+/**
+ * `PATCH /api/prompts/{id}`: `name`, `description`, `tags`, and the SDK's `deploy` flag
+ * (`PromptAPI.deploy` sends `{"deploy": true}`: deploy the newest committed version). `starred`
+ * exists in the product but not in Promptdesk: only `false` (what is answered) is accepted.
+ * Everything else the SDK's `Prompt` model may echo back (ids, versions, counts) is ignored.
+ */
+export const RespanUpdatePromptSchema = z.object({
+  name: z.string().trim().min(1, 'name may not be blank').max(200).optional(),
+  description: z.string().max(2000).nullable().optional(),
+  tags: z.array(RespanTagSchema).max(20).optional(),
+  deploy: z.boolean().nullable().optional(),
+  starred: z.literal(false, 'starred is not supported by Promptdesk: only false is accepted').optional(),
+});
+
+/** A `variables` value: a string, or the SDK's `{ "_type": "text", "value": "..." }`. */
+const RespanVariableValueSchema = z.union([
+  z.string().max(200_000),
+  z.object({ _type: z.literal('text', 'Only text variables are supported'), value: z.string().max(200_000) }).transform((v) => v.value),
+]);
+
+/**
+ * The version members Promptdesk stores. `temperature`/`max_tokens` map onto its model settings,
+ * `model` + `fallback_models` onto its model list, `variables` onto each variable's example, and
+ * `readonly`/`deploy` commit and deploy through the version services.
+ */
+const versionFields = {
+  messages: RespanMessagesSchema,
+  model: z.string().max(200).optional(),
+  description: z.string().max(1000).nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  max_tokens: z.number().int().min(1).max(1_000_000).nullable().optional(),
+  fallback_models: z.array(z.string().max(200)).max(19).nullable().optional(),
+  variables: z.record(z.string().max(200), RespanVariableValueSchema).optional(),
+  readonly: z.boolean().optional(),
+  deploy: z.boolean().optional(),
+};
+
+/** `POST /api/prompts/{id}/versions`: `messages` required, as the reference and the SDK's model say. */
+export const RespanVersionSchema = z.object(versionFields).passthrough();
+/** `PATCH /api/prompts/{id}/versions/{version}`: the SDK sends only the members that were set. */
+export const RespanUpdateVersionSchema = z.object({ ...versionFields, messages: RespanMessagesSchema.optional() }).passthrough();
+
+/**
+ * Members of the product's version that Promptdesk has no setting for, with the value that means
+ * "not used". The SDK's `PromptVersion` model sends all of them on every create (its defaults), so
+ * these values are accepted (and answered); any other value is a 400 naming the member.
+ */
+export const UNSUPPORTED_DEFAULTS: Record<string, unknown> = {
+  stream: false,
+  top_p: 1,
+  frequency_penalty: 0,
+  presence_penalty: 0,
+  reasoning_effort: null,
+  verbosity: null,
+  seed: null,
+  thinking: null,
+  load_balance_models: null,
+  tools: null,
+  tool_choice: null,
+  response_format: null,
+  json_schema: null,
+  is_enforcing_response_format: false,
+};
+
+const isUnset = (value: unknown, fallback: unknown) =>
+  value === undefined || value === null || (Array.isArray(value) && value.length === 0) || JSON.stringify(value) === JSON.stringify(fallback);
+
+/**
+ * Refuses a body that sets a member Promptdesk cannot store (see UNSUPPORTED_DEFAULTS): a 400
+ * naming it, so the caller learns the setting was not kept.
+ *
+ * @throws AppError invalid_input with `field` the member
+ */
+export function assertSupportedParams(body: Record<string, unknown>): void {
+  for (const [field, fallback] of Object.entries(UNSUPPORTED_DEFAULTS)) {
+    if (!isUnset(body[field], fallback)) {
+      throw invalid(`${field} is not supported by Promptdesk: leave it out (or at ${JSON.stringify(fallback)})`, field);
+    }
+  }
+}
+
+/**
+ * Page parameters of a list, as given (numbers in a body, strings in a query): respan-pages.ts
+ * reads them as Django REST framework's page-number pagination does.
+ */
+const PageParam = z.union([z.number(), z.string().max(20)]).optional();
+export const RespanPageSchema = z.object({ page: PageParam, page_size: PageParam });
+
+/** `POST /api/prompts/list` and `/summary`: page parameters, and `search` over the library. */
+export const RespanListSchema = RespanPageSchema.extend({
+  search: z.string().max(500).optional(),
+});
+
+/** `POST /api/prompts/{id}/commits/`: an optional commit message. */
+export const RespanCommitSchema = z.object({ description: z.string().max(1000).nullable().optional() });
+
+/** Seed 004: `version` is an integer (`{"version": 3}`); a string such as "2" is refused naming it, as at every door. */
+export const RespanDeploySchema = z.object({ version: VersionNumberSchema });
