@@ -140,3 +140,23 @@ export function applyGrants(ctx: Ctx, row: PromptRow, grants: readonly AccessGra
     }
   });
 }
+
+const PrincipalIds = z.object({ user_ids: z.array(z.string().max(64)).max(200).optional(), group_ids: z.array(z.string().max(64)).max(200).optional() });
+
+/**
+ * Open WebUI's older `access_control` field (its frontend before access grants sent it with every
+ * create and update): null is everyone may read, `{}` private, else user and group ids per
+ * permission (models/access_grants.py `access_control_to_grants`).
+ */
+export const AccessControlSchema = z.object({ read: PrincipalIds.optional(), write: PrincipalIds.optional() }).nullable();
+
+/** `access_control` as the grant list it stands for (the same conversion as Open WebUI's). */
+export function accessControlToGrants(accessControl: z.output<typeof AccessControlSchema>): AccessGrantInput[] {
+  if (accessControl === null) return [{ principal_type: 'user', principal_id: PUBLIC_PRINCIPAL, permission: 'read' }];
+  const grants: AccessGrantInput[] = [];
+  for (const permission of ['read', 'write'] as const) {
+    for (const id of accessControl[permission]?.group_ids ?? []) grants.push({ principal_type: 'group', principal_id: id, permission });
+    for (const id of accessControl[permission]?.user_ids ?? []) grants.push({ principal_type: 'user', principal_id: id, permission });
+  }
+  return grants;
+}

@@ -9,7 +9,7 @@ import { promoteVersion } from '../versions/lifecycle';
 import { CreatePromptInput, ListPromptsInput, TagsSchema } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import { inSeedFields } from './seed-fields';
-import { AccessGrantsSchema, applyGrants, grantsKey } from './openwebui-grants';
+import { AccessControlSchema, AccessGrantsSchema, accessControlToGrants, applyGrants, grantsKey } from './openwebui-grants';
 import { OWUI_MESSAGES, commandInUse, commandInUseMeta } from './openwebui-messages';
 import { openWebUiPrompt, recordSnapshot, rowByCommand, rowById, setExtra, withAccess } from './openwebui-prompt';
 
@@ -36,7 +36,7 @@ const JsonObject = z.record(z.string(), z.unknown());
  * `version_id` is accepted and ignored, as the router ignores it (production moves only through
  * `is_production` and update/version).
  */
-export const OpenWebUiUpdateSchema = z.object({
+const PromptFormFields = z.object({
   command: z.string().trim().min(1, 'command is required').max(33),
   name: z.string().trim().min(1, 'name is required').max(200),
   content: z.string().max(200_000),
@@ -48,15 +48,34 @@ export const OpenWebUiUpdateSchema = z.object({
   commit_message: z.string().max(1000).nullish(),
   is_production: z.boolean().nullish().transform((v) => v ?? true),
 });
+
+/**
+ * The older frontend's body (commit 7662b532ad5f0c99cef4583632ceb4ce85cc5658): `title` for
+ * `name`, and `access_control` for the grants (converted as Open WebUI converts it). Both are
+ * read only when the current field is absent.
+ */
+function fromOlderForm(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const form = { ...(body as Record<string, unknown>) };
+  if (form['name'] === undefined && typeof form['title'] === 'string') form['name'] = form['title'];
+  if (form['access_grants'] === undefined && form['access_control'] !== undefined) {
+    const parsed = AccessControlSchema.safeParse(form['access_control']);
+    if (!parsed.success) throw fromZodError(parsed.error).with({ field: 'access_control' });
+    form['access_grants'] = accessControlToGrants(parsed.data);
+  }
+  return form;
+}
+
+export const OpenWebUiUpdateSchema = z.preprocess(fromOlderForm, PromptFormFields);
 export type OpenWebUiUpdate = z.output<typeof OpenWebUiUpdateSchema>;
 /** The create body is the same PromptForm. */
 export const OpenWebUiCreateSchema = OpenWebUiUpdateSchema;
 
 /** PromptMetadataForm (routers/prompts.py): name, command and tags, no history. */
 export const OpenWebUiMetaSchema = z.object({
-  name: OpenWebUiUpdateSchema.shape.name,
-  command: OpenWebUiUpdateSchema.shape.command,
-  tags: OpenWebUiUpdateSchema.shape.tags,
+  name: PromptFormFields.shape.name,
+  command: PromptFormFields.shape.command,
+  tags: PromptFormFields.shape.tags,
 });
 
 /** PromptVersionUpdateForm (routers/prompts.py): the history entry to make production. */
