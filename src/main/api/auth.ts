@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { AppError } from '../core/errors';
 import { authenticateKey } from '../core/keys/keys-service';
+import { authenticateToken, looksLikeToken } from '../core/keys/tokens';
 import { KEYLESS_REFUSED } from '../core/sharing/access';
 import type { Workspace } from '../core/workspace';
 import type { ApiEnv } from './env';
@@ -13,6 +14,10 @@ const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'access_token', 'token', '
 // Reading, rendering, running or refining one prompt may be keyless when the prompt allows it
 // (checked per prompt: refining needs its read and run, which the keyless rule grants together).
 const KEYLESS_ROUTE = /^\/api\/v1\/prompts\/[^/]+(\/render|\/run|\/refine)?$/;
+
+// Exchanging a key for a token (Conductor's POST /api/token) is how a client gets a credential:
+// it carries the key in its body, not in a header, and its failures are throttled by the route.
+const CREDENTIAL_EXCHANGE = /^\/compat\/conductor\/api\/token\/?$/;
 
 /** The token of one header: `Bearer <token>` or a bare token; '' when it carries none (empty, a lone "Bearer"). */
 function tokenOf(raw: string): string {
@@ -47,7 +52,8 @@ export function clientSignals(c: Context<ApiEnv>): ClientSignals {
 }
 
 /**
- * API key from `Authorization: Bearer` or `X-Authorization`; never from the query string.
+ * API key (or an access token made from one, core/keys/tokens.ts) from `Authorization: Bearer`
+ * or `X-Authorization`; never from the query string.
  * Failed authentications are limited per presented key and per client, never per address
  * alone (see {@link AuthThrottle}); requests per key are limited too (429 + Retry-After).
  * `knownPath`: whether a path names an operation; other paths skip the key check and reach the 404.
@@ -60,6 +66,22 @@ export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: 
     // No operation lives there: the 404 problem+json answers, key or not (see knownPathTest).
     if (!knownPath(url.pathname)) return next();
     const client = clientSignals(c);
+    if (c.req.method === 'POST' && CREDENTIAL_EXCHANGE.test(url.pathname)) {
+      c.set('throttled', (credential, attempt) => {
+        const wait = throttle.waitBefore(client, credential);
+        if (wait > 0) throw AppError.rateLimited('Too many failed authentications; wait and retry', wait);
+        try {
+          return attempt({ store: workspace.store, clock: workspace.clock });
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'unauthenticated') {
+            const after = throttle.recordFailure(client, credential);
+            if (after > 0) throw AppError.rateLimited('Too many failed authentications; wait and retry', after);
+          }
+          throw error;
+        }
+      });
+      return next();
+    }
     const loopback = limitAddress(client.address) === 'loopback';
     const key = presentedKey(c.req.header('authorization'), c.req.header('x-authorization'));
     const waitFailures = throttle.waitBefore(client, key);
@@ -75,7 +97,9 @@ export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: 
         // Acts as the workspace owner, but the prompt's own keyless rule limits it to read/run.
         c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: workspace.owner, via: { kind: 'api', key: null, loopback } });
       } else {
-        const { user, key: info } = authenticateKey(workspace.store, workspace.clock, key);
+        // A Conductor access token (core/keys/tokens.ts) stands for the key it was made from.
+        const authenticate = looksLikeToken(key) ? authenticateToken : authenticateKey;
+        const { user, key: info } = authenticate(workspace.store, workspace.clock, key);
         const wait = perKey.take(info.id);
         if (wait > 0) throw AppError.rateLimited(`Rate limit for this key reached (${limits.perKeyPerSecond} requests/s); retry after ${wait} s`, wait);
         c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: user, via: { kind: 'api', key: info, loopback } });

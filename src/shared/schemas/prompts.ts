@@ -14,10 +14,11 @@ export const PromptNameSchema = z
   .regex(PROMPT_NAME_PATTERN, 'Use 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 export const SLASH_COMMAND_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
-export const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,39}$/u;
+// ":" lets a tag hold a key and a value (Conductor's `{key, value}` tags are `key:value`, docs/compat.md).
+export const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,39}$/u;
 
 export const TagsSchema = z
-  .array(z.string().trim().toLowerCase().regex(TAG_PATTERN, 'Tags are 1-40 letters, digits, spaces, ".", "_" or "-"'))
+  .array(z.string().trim().toLowerCase().regex(TAG_PATTERN, 'Tags are 1-40 letters, digits, spaces, ".", "_", "-" or ":"'))
   .max(20)
   .transform((tags) => [...new Set(tags)]);
 

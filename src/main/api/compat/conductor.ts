@@ -1,33 +1,144 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import type { ApiEnv } from '../env';
 import type { Operation } from '../openapi';
 import type { CompatDoor } from './door';
 import { problemResponse } from '../problem';
-import { parseWith, readBodyText } from '../body';
+import { parseWith, readBodyText, readJson, versionQuery } from '../body';
 import { invalid } from '../../core/errors';
 import { optionalVersionNumberFromText } from '../../core/versions/version-number';
 import { PromptNameSchema } from '../../../shared/schemas/prompts';
-import { conductorUpsert } from '../../core/compat/conductor';
+import type { AppErrorShape } from '../../../shared/schemas/common';
+import {
+  conductorBodyText,
+  conductorChangeTags,
+  conductorDelete,
+  conductorGet,
+  conductorList,
+  conductorSave,
+  conductorTags,
+  conductorVersions,
+} from '../../core/compat/conductor';
+import { ConductorTestRequestSchema, conductorTestPrompt } from '../../core/compat/conductor-test';
+import { issueToken, TOKEN_EXPIRED } from '../../core/keys/tokens';
 
-/** Seed 001 (Conductor-style): create or update a prompt from a raw text body. */
-const routes = new Hono<ApiEnv>().put('/api/prompts/:name', async (c) => {
+const TokenRequestSchema = z.object({ keyId: z.string().min(1, 'keyId: the key id').max(200), keySecret: z.string().min(1, 'keySecret: the key').max(200) });
+
+/** `?autoIncrement=`: the JavaScript SDK sends `true`/`false`, the Python SDK `True` (str of a bool). */
+function booleanQuery(c: Context, name: string): boolean {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === '') return false;
+  if (/^true$/i.test(raw)) return true;
+  if (/^false$/i.test(raw)) return false;
+  throw invalid(`${name} must be true or false`, name);
+}
+
+/** A save's query and body (seed 001's PUT and the SDKs' POST share them). */
+async function saveInput(c: Context<ApiEnv>) {
   const url = new URL(c.req.url);
   const description = url.searchParams.get('description');
   if (description === null) throw invalid('description is required', 'description');
-  conductorUpsert(c.get('ctx'), {
+  return {
     name: parseWith(PromptNameSchema, c.req.param('name')),
     description,
     version: optionalVersionNumberFromText(url.searchParams.get('version'), 'version'),
     models: url.searchParams.getAll('models'),
-    text: await readBodyText(c),
-  });
-  return c.body(null, 200);
-});
+    text: conductorBodyText(await readBodyText(c), c.req.header('content-type')),
+  };
+}
 
+/** A JSON array body (the tag calls send `[{key, value, type}]`). */
+async function readJsonArray(c: Context<ApiEnv>): Promise<{ key?: unknown; value?: unknown }[]> {
+  const text = await readBodyText(c);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalid('The body is not valid JSON: send an array of {key, value} tags');
+  }
+  if (!Array.isArray(body) || body.some((t) => typeof t !== 'object' || t === null || Array.isArray(t))) {
+    throw invalid('The body must be an array of {key, value} tags');
+  }
+  if (body.length > 20) throw invalid('At most 20 tags', '[20]');
+  return body as { key?: unknown; value?: unknown }[];
+}
+
+const promptName = (c: Context<ApiEnv>) => parseWith(PromptNameSchema, c.req.param('name'));
+
+/** Orkes Conductor's prompt API (seed 001 and the calls its SDKs make; docs/compat.md). */
+const routes = new Hono<ApiEnv>()
+  .post('/api/token', async (c) => {
+    const { keyId, keySecret } = await readJson(c, TokenRequestSchema);
+    const { token } = c.get('throttled')(keySecret, ({ store, clock }) => issueToken(store, clock, keyId, keySecret));
+    return c.json({ token });
+  })
+  .get('/api/prompts', (c) => c.json(conductorList(c.get('ctx'))))
+  .post('/api/prompts/test', async (c) => {
+    const request = await readJson(c, ConductorTestRequestSchema);
+    const output = await conductorTestPrompt(c.get('ctx'), request, c.req.raw.signal);
+    // A JSON string: both SDKs read it back as the text (JS parses JSON, Python's deserialize tries json() first).
+    return c.json(output);
+  })
+  .put('/api/prompts/:name', async (c) => {
+    conductorSave(c.get('ctx'), { ...(await saveInput(c)), autoIncrement: false });
+    return c.body(null, 200);
+  })
+  .post('/api/prompts/:name', async (c) => {
+    const autoIncrement = booleanQuery(c, 'autoIncrement');
+    conductorSave(c.get('ctx'), { ...(await saveInput(c)), autoIncrement });
+    return c.body(null, 200);
+  })
+  .get('/api/prompts/:name', (c) => c.json(conductorGet(c.get('ctx'), promptName(c), versionQuery(c, 'version'))))
+  .delete('/api/prompts/:name', (c) => {
+    conductorDelete(c.get('ctx'), promptName(c));
+    return c.body(null, 200);
+  })
+  .get('/api/prompts/:name/versions', (c) => c.json(conductorVersions(c.get('ctx'), promptName(c))))
+  .get('/api/prompts/:name/tags', (c) => c.json(conductorTags(c.get('ctx'), promptName(c))))
+  .put('/api/prompts/:name/tags', async (c) => {
+    conductorChangeTags(c.get('ctx'), promptName(c), await readJsonArray(c), 'add');
+    return c.body(null, 200);
+  })
+  .delete('/api/prompts/:name/tags', async (c) => {
+    conductorChangeTags(c.get('ctx'), promptName(c), await readJsonArray(c), 'remove');
+    return c.body(null, 200);
+  });
+
+const E = { 400: 'Invalid input (Conductor error body: status, message, validationErrors)', 401: 'Missing or invalid key or token (error: INVALID_TOKEN or EXPIRED_TOKEN)', 403: 'Not permitted', 404: 'Prompt not found' };
+const TAG = 'compat: conductor';
+const SAVE_QUERY = { description: 'Required', version: 'Version to create or update (default: 1 for new, latest for existing)', models: 'integrationName:modelName, repeatable' };
 
 const OPERATIONS: Operation[] = [
-  { method: 'put', path: '/compat/conductor/api/prompts/{name}', summary: 'Seed 001: create or update a prompt (raw text body; ?description=&version=&models=)', tag: 'compat: conductor', textBody: true, query: { description: 'Required', version: 'Version to create or update (default: 1 for new, latest for existing)', models: 'integrationName:modelName, repeatable' }, responses: { 200: 'No body', 401: 'Missing or invalid key', 403: 'No UPDATE permission on the existing prompt', 404: 'An integration in models does not exist' } },
+  { method: 'post', path: '/compat/conductor/api/token', summary: 'Conductor: exchange {keyId, keySecret} (key prefix, key) for a one-hour token sent as X-Authorization', tag: TAG, body: TokenRequestSchema, responses: { 200: '{ token }', 400: E[400], 401: 'Invalid keyId or keySecret', 429: 'Too many failed authentications' } },
+  { method: 'get', path: '/compat/conductor/api/prompts', summary: 'Conductor: every prompt the caller may read (MessageTemplate[])', tag: TAG, responses: { 200: 'MessageTemplate[]', 401: E[401] } },
+  { method: 'post', path: '/compat/conductor/api/prompts/test', summary: 'Conductor: render and run prompt text on an integration (PromptTemplateTestRequest); answers the model text', tag: TAG, body: ConductorTestRequestSchema, responses: { 200: 'The model text (a JSON string)', 400: E[400], 401: E[401], 403: 'Key lacks write/run scope, or integration not allowed', 404: 'Integration not found', 502: 'Provider error' } },
+  { method: 'put', path: '/compat/conductor/api/prompts/{name}', summary: 'Seed 001: create or update a prompt (raw text body; ?description=&version=&models=)', tag: TAG, textBody: true, query: SAVE_QUERY, responses: { 200: 'No body', 401: 'Missing or invalid key', 403: 'No UPDATE permission on the existing prompt', 404: 'An integration in models does not exist' } },
+  { method: 'post', path: '/compat/conductor/api/prompts/{name}', summary: 'Conductor: save a prompt with version control (as PUT; autoIncrement=true saves the next version)', tag: TAG, textBody: true, query: { ...SAVE_QUERY, autoIncrement: 'true: save as a new version' }, responses: { 200: 'No body', 400: E[400], 401: E[401], 403: 'No UPDATE permission on the existing prompt', 404: 'An integration in models does not exist' } },
+  { method: 'get', path: '/compat/conductor/api/prompts/{name}', summary: 'Conductor: a prompt as MessageTemplate (newest version, or ?version=)', tag: TAG, query: { version: 'A saved version' }, responses: { 200: 'MessageTemplate', ...E } },
+  { method: 'delete', path: '/compat/conductor/api/prompts/{name}', summary: 'Conductor: delete a prompt', tag: TAG, responses: { 200: 'No body', ...E } },
+  { method: 'get', path: '/compat/conductor/api/prompts/{name}/versions', summary: 'Conductor: every saved version as MessageTemplate', tag: TAG, responses: { 200: 'MessageTemplate[]', ...E } },
+  { method: 'get', path: '/compat/conductor/api/prompts/{name}/tags', summary: 'Conductor: the prompt tags as {key, value, type} (a tag key:value)', tag: TAG, responses: { 200: 'Tag[]', ...E } },
+  { method: 'put', path: '/compat/conductor/api/prompts/{name}/tags', summary: 'Conductor: add tags ([{key, value}], stored as key:value)', tag: TAG, responses: { 200: 'No body', ...E } },
+  { method: 'delete', path: '/compat/conductor/api/prompts/{name}/tags', summary: 'Conductor: remove tags ([{key, value}])', tag: TAG, responses: { 200: 'No body', ...E } },
 ];
 
+/**
+ * Conductor's error body: what both SDKs read (`message`; on 401/403 `error`, where
+ * EXPIRED_TOKEN or INVALID_TOKEN makes them renew their token and retry once:
+ * javascript-sdk src/sdk/createConductorClient/helpers/fetchWithRetry.ts, python-sdk
+ * src/conductor/client/http/rest.py AuthorizationException) and the rest of Conductor's
+ * ErrorResponse (status, retryable, validationErrors), over the problem+json members.
+ * A refused token exchange carries no token code: the JS SDK would otherwise renew the token
+ * from inside its own renewal.
+ */
+function conductorError(error: AppErrorShape, c: Context<ApiEnv>, headers: Record<string, string> = {}): Response {
+  const extra: Record<string, unknown> = { message: error.message, retryable: error.code === 'rate_limited' || error.code === 'provider_timeout' };
+  if (error.code === 'unauthenticated' && !/\/api\/token\/?$/.test(new URL(c.req.url).pathname)) {
+    extra['error'] = error.message === TOKEN_EXPIRED ? 'EXPIRED_TOKEN' : 'INVALID_TOKEN';
+  }
+  if (error.field) extra['validationErrors'] = [{ path: error.field, message: error.message }];
+  return problemResponse(error, headers, extra);
+}
+
 /** Orkes Conductor's prompt API (seed 001), as its Python and JavaScript SDKs call it. */
-export const conductorDoor: CompatDoor = { prefix: '/compat/conductor', routes, operations: OPERATIONS, errorResponse: (error, _c, headers) => problemResponse(error, headers) };
+export const conductorDoor: CompatDoor = { prefix: '/compat/conductor', routes, operations: OPERATIONS, errorResponse: conductorError };

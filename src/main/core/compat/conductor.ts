@@ -1,20 +1,22 @@
 import type { Ctx } from '../context';
 import { AppError, invalid } from '../errors';
-import { createPrompt, updatePrompt } from '../prompts/prompts-service';
-import { saveVersion, versionOf } from '../versions/versions-service';
+import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
+import { listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { immutableReason, updateVersion } from '../versions/lifecycle';
-import { requirePrompt } from '../sharing/access';
+import { canReadText, requirePrompt } from '../sharing/access';
 import { requireApiScope } from '../keys/keys-service';
 import { requireIntegrations } from '../integrations/integrations';
 import { MODEL_REF_PATTERN } from '../../../shared/schemas/template';
-import type { PromptVersion } from '../../../shared/schemas/prompts';
+import { TAG_PATTERN, type PromptVersion } from '../../../shared/schemas/prompts';
+import { promptFromRow, type PromptRow } from '../../store/repos/prompts-repo';
+import { templateText } from '../../../shared/template/template';
 
 export interface ConductorUpsert {
   name: string;
   description: string;
   version?: number;
   models: string[];
-  /** The raw request body. */
+  /** The prompt text, decoded from the request body by conductorBodyText. */
   text: string;
 }
 
@@ -47,7 +49,7 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
     if (!MODEL_REF_PATTERN.test(model)) throw invalid('models must look like integrationName:modelName', `models.${index}`);
   }
   requireIntegrations(ctx, input.models);
-  const template = { kind: 'text' as const, text: stripEnclosingQuotes(input.text) };
+  const template = { kind: 'text' as const, text: input.text };
   ctx.store.tx(() => {
     const existing = ctx.store.prompts.getRowByName(input.name);
     if (!existing) {
@@ -89,5 +91,224 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
       modelSettings: { ...(target?.modelSettings ?? {}), models },
       commitMessage: target ? `Update of v${target.number} (read-only) via the compatibility API` : '',
     });
+  });
+}
+
+const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+/** The JSON string literal `literal` holds, or undefined when it is not one. */
+function jsonString(literal: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(literal);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The prompt text a Conductor save (`POST`/`PUT /api/prompts/{name}`) carries, as its author wrote it.
+ * The clients send the text JSON-encoded under `Content-Type: application/json`:
+ * - the JavaScript SDK as a whole JSON string, `"line\nnext \"q\""` (its body serializer is
+ *   JSON.stringify; conductor-oss/javascript-sdk src/open-api/generated/core/bodySerializer.gen.ts);
+ * - the Python SDK as `json.dumps(text).strip('"')`, the escapes without the enclosing quotes,
+ *   non-ASCII as `\u00e9` (conductor-oss/python-sdk src/conductor/client/http/rest.py `request`).
+ *
+ * The rule: with a JSON Content-Type, a body that is a JSON string literal is decoded; else a
+ * body that becomes one once wrapped in quotes is decoded (the Python form; when `strip('"')` also
+ * ate an escaped quote at the end, leaving an odd run of backslashes, that quote is put back).
+ * Anything else (a raw text body such as seed 001's curl, with real line breaks or bare quotes,
+ * or any other Content-Type) is kept as sent, less one pair of enclosing quotes (seed 001:
+ * "Enclosing quotation marks are stripped automatically").
+ */
+export function conductorBodyText(body: string, contentType: string | undefined): string {
+  if (JSON_MEDIA_TYPE.test(contentType ?? '')) {
+    const whole = jsonString(body);
+    if (whole !== undefined) return whole;
+    const trailing = /\\+$/.exec(body)?.[0].length ?? 0;
+    const repaired = trailing % 2 === 1 ? `${body}"` : body;
+    const wrapped = jsonString(`"${repaired}"`);
+    if (wrapped !== undefined) return wrapped;
+  }
+  return stripEnclosingQuotes(body);
+}
+
+export interface ConductorSave extends Omit<ConductorUpsert, 'text'> {
+  text: string;
+  /** `autoIncrement=true`: always a new version (latest + 1). */
+  autoIncrement: boolean;
+}
+
+/**
+ * Conductor `POST /api/prompts/{name}` (saveMessageTemplate; conductor-oss/python-sdk
+ * src/conductor/client/http/api/prompt_resource_api.py, javascript-sdk PromptResource): as the
+ * seed's PUT, and with `autoIncrement=true` a new version every time. `version` and
+ * `autoIncrement` together cannot both be honoured: 400 naming `autoIncrement`.
+ */
+export function conductorSave(ctx: Ctx, input: ConductorSave): void {
+  if (!input.autoIncrement) return conductorUpsert(ctx, input);
+  if (input.version !== undefined) throw invalid('Send version or autoIncrement=true, not both: autoIncrement saves the next version', 'autoIncrement');
+  requireApiScope(ctx, 'write');
+  for (const [index, model] of input.models.entries()) {
+    if (!MODEL_REF_PATTERN.test(model)) throw invalid('models must look like integrationName:modelName', `models.${index}`);
+  }
+  requireIntegrations(ctx, input.models);
+  ctx.store.tx(() => {
+    const existing = ctx.store.prompts.getRowByName(input.name);
+    if (!existing) return conductorUpsert(ctx, { ...input, version: undefined });
+    let row;
+    try {
+      row = requirePrompt(ctx, input.name, 'edit');
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden')) throw noUpdatePermission();
+      throw error;
+    }
+    updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
+    const latest = row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined;
+    const models = input.models.length > 0 ? input.models : (latest?.modelSettings.models ?? []);
+    saveVersion(ctx, {
+      name: input.name,
+      template: { kind: 'text', text: input.text },
+      variables: latest?.variables ?? [],
+      modelSettings: { ...(latest?.modelSettings ?? {}), models },
+      commitMessage: '',
+    });
+  });
+}
+
+/** Conductor's tag (`TagObject`/`Tag`: key, value, and the deprecated type, always METADATA). */
+export interface ConductorTag {
+  key: string;
+  value: string;
+  type: 'METADATA';
+}
+
+/**
+ * Conductor's `MessageTemplate` (javascript-sdk src/open-api/generated/types.gen.ts;
+ * python-sdk src/conductor/client/http/models/prompt_template.py). Times are epoch milliseconds.
+ */
+export interface ConductorTemplate {
+  name: string;
+  description: string;
+  template: string;
+  variables: string[];
+  integrations: string[];
+  tags: ConductorTag[];
+  createdBy: string;
+  createTime: number;
+  updatedBy: string;
+  updateTime: number;
+  version: number;
+}
+
+/**
+ * Promptdesk tags are strings; a Conductor tag `{key, value}` is the tag `key:value` (the first
+ * ":" splits), and a tag without ":" reads as `{key: tag, value: ""}` (and is written back so).
+ */
+export function tagFromPromptdesk(tag: string): ConductorTag {
+  const at = tag.indexOf(':');
+  return at < 0 ? { key: tag, value: '', type: 'METADATA' } : { key: tag.slice(0, at), value: tag.slice(at + 1), type: 'METADATA' };
+}
+
+/**
+ * A Conductor tag as a Promptdesk tag (see tagFromPromptdesk). A tag that would not read back
+ * the same (upper case, which Promptdesk tags fold; a ":" in the key; characters or a length
+ * TAG_PATTERN refuses) is a 400 naming `[index].key`, never stored changed.
+ */
+export function tagToPromptdesk(tag: { key?: unknown; value?: unknown }, index: number): string {
+  const key = typeof tag.key === 'string' ? tag.key.trim() : '';
+  const value = tag.value === undefined || tag.value === null ? '' : String(tag.value).trim();
+  if (key === '') throw invalid('A tag needs a key', `[${index}].key`);
+  if (key.includes(':')) throw invalid('A tag key cannot contain ":" (Promptdesk stores a tag as key:value)', `[${index}].key`);
+  const text = value === '' ? key : `${key}:${value}`;
+  if (text !== text.toLowerCase()) throw invalid('Promptdesk tags are lower case: send the key and value in lower case', `[${index}].key`);
+  if (!TAG_PATTERN.test(text)) throw invalid('key:value must be 1-40 letters, digits, spaces, ".", "_", "-" or ":"', `[${index}].key`);
+  return text;
+}
+
+const epoch = (iso: string) => Date.parse(iso);
+
+function templateOf(ctx: Ctx, row: PromptRow): ConductorTemplate {
+  const prompt = promptFromRow(row);
+  const latest = row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined;
+  return {
+    name: prompt.name,
+    description: prompt.description,
+    template: latest ? templateText(latest.template) : '',
+    variables: latest?.detectedVariables ?? [],
+    integrations: latest?.modelSettings.models ?? [],
+    tags: prompt.tags.map(tagFromPromptdesk),
+    createdBy: prompt.owner.email,
+    createTime: epoch(prompt.createdAt),
+    updatedBy: latest?.author.email ?? prompt.owner.email,
+    updateTime: Math.max(epoch(prompt.updatedAt), latest ? epoch(latest.createdAt) : 0),
+    // A prompt no version was saved for yet reads as Conductor's default, version 1 with no text.
+    version: latest?.number ?? 1,
+  };
+}
+
+/**
+ * Conductor `GET /api/prompts/{name}`: the newest version (Conductor has no deployment step), or
+ * `?version=N`. Missing and hidden are the same promptNotFound(); a member who may only run gets 403.
+ */
+export function conductorGet(ctx: Ctx, name: string, version?: number): ConductorTemplate {
+  const row = requirePrompt(ctx, name, 'read');
+  const shown = templateOf(ctx, row);
+  if (version === undefined || version === shown.version) return shown;
+  const picked = versionOf(ctx, row, version);
+  return {
+    ...shown,
+    template: templateText(picked.template),
+    variables: picked.detectedVariables,
+    integrations: picked.modelSettings.models,
+    updatedBy: picked.author.email,
+    updateTime: epoch(picked.createdAt),
+    version: picked.number,
+  };
+}
+
+/** Conductor `GET /api/prompts`: every prompt the caller may read over the API, by name. */
+export function conductorList(ctx: Ctx): ConductorTemplate[] {
+  const out: ConductorTemplate[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = listPrompts(ctx, { query: '', sort: 'name', limit: 200, offset });
+    for (const item of page.items) {
+      const row = ctx.store.prompts.getRowByName(item.name);
+      if (row && canReadText(ctx, row)) out.push(templateOf(ctx, row));
+    }
+    if (page.items.length < 200) break;
+  }
+  return out;
+}
+
+/** Conductor `GET /api/prompts/{name}/versions`: every saved version, oldest first. */
+export function conductorVersions(ctx: Ctx, name: string): ConductorTemplate[] {
+  const row = requirePrompt(ctx, name, 'read');
+  return listVersions(ctx, name).map((v) => conductorGet(ctx, row.name, v.number));
+}
+
+/** Conductor `DELETE /api/prompts/{name}` (delete permission; missing and hidden: 404). */
+export function conductorDelete(ctx: Ctx, name: string): void {
+  deletePrompt(ctx, name);
+}
+
+/** Conductor `GET /api/prompts/{name}/tags`. */
+export function conductorTags(ctx: Ctx, name: string): ConductorTag[] {
+  const row = requirePrompt(ctx, name, 'read');
+  return promptFromRow(row).tags.map(tagFromPromptdesk);
+}
+
+/**
+ * Conductor `PUT /api/prompts/{name}/tags` adds the tags (those already there stay; the
+ * python-sdk's `update_tag_for_prompt_template`), `DELETE` removes the ones sent. Edit permission.
+ */
+export function conductorChangeTags(ctx: Ctx, name: string, tags: { key?: unknown; value?: unknown }[], change: 'add' | 'remove'): void {
+  const wanted = tags.map(tagToPromptdesk);
+  ctx.store.tx(() => {
+    const row = requirePrompt(ctx, name, 'edit');
+    const own = promptFromRow(row).tags;
+    const next = change === 'add' ? [...new Set([...own, ...wanted])] : own.filter((t) => !wanted.includes(t));
+    if (next.length > 20) throw invalid('A prompt has at most 20 tags', '[0].key');
+    updatePrompt(ctx, { name: row.name, tags: next, slashCommand: undefined });
   });
 }

@@ -121,6 +121,18 @@ export function revokeKey(ctx: Ctx, keyId: string): ApiKeyInfo {
 }
 
 /**
+ * The member a key acts as while it lives: null once it is revoked or expired, or its member is
+ * gone or deactivated. The one rule for a key's life, for the key itself and for the tokens
+ * made from it (core/keys/tokens.ts), which therefore die with it.
+ */
+export function liveKeyUser(store: Store, now: Date, info: ApiKeyInfo): User | null {
+  if (info.revokedAt) return null;
+  if (info.expiresAt && Date.parse(info.expiresAt) <= now.getTime()) return null;
+  const user = store.users.get(info.userId);
+  return user && user.isActive ? user : null;
+}
+
+/**
  * The member a presented key acts as. Looks up by prefix, then compares hashes in constant
  * time; any malformed, unknown, revoked, expired or deactivated key is the same 401.
  */
@@ -130,11 +142,10 @@ export function authenticateKey(store: Store, clock: Clock, presented: string): 
   const stored = store.keys.getByPrefix(`pd_${match[1]}`);
   const expected = stored?.hash ?? Buffer.alloc(32);
   const equal = timingSafeEqual(hashKey(presented), expected);
-  if (!stored || !equal || stored.info.revokedAt) throw unauthenticated();
+  if (!stored || !equal) throw unauthenticated();
   const now = clock.now();
-  if (stored.info.expiresAt && Date.parse(stored.info.expiresAt) <= now.getTime()) throw unauthenticated();
-  const user = store.users.get(stored.info.userId);
-  if (!user || !user.isActive) throw unauthenticated();
+  const user = liveKeyUser(store, now, stored.info);
+  if (!user) throw unauthenticated();
   // Last-used is kept to the minute: a durable write on every request would cost an fsync each.
   const last = stored.info.lastUsedAt ? Date.parse(stored.info.lastUsedAt) : 0;
   if (now.getTime() - last >= LAST_USED_RESOLUTION_MS) {
