@@ -25,6 +25,8 @@ const OPERATIONS: Operation[] = [...NATIVE_OPERATIONS, ...COMPAT_OPERATIONS];
 const opKey = (op: Operation) => `${op.method.toUpperCase()} ${op.path}`;
 
 /** A valid body for every operation that takes one, so requests get past validation to the lookup. */
+const OPENWEBUI_BASES = ['/compat/openwebui/api/v1/prompts', '/compat/openwebui/api/prompts'];
+
 const BODIES: Record<string, unknown> = {
   'POST /api/v1/prompts': { name: '$NAME', title: 'Title' },
   'PATCH /api/v1/prompts/{name}': { title: 'Changed' },
@@ -41,7 +43,17 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/v1/members/{id}': { isActive: true },
   'POST /api/v1/keys': { label: 'probe' },
   'PUT /compat/conductor/api/prompts/{name}': 'Hello {{who}}',
-  'POST /compat/openwebui/api/prompts/id/{id}/update': { command: 'probe-cmd', name: 'Probe', content: 'Probe {{who}}' },
+  // Open WebUI's router at both mounts (compat/openwebui.ts); its `{command}` is the prompt's slash command.
+  ...Object.fromEntries(
+    OPENWEBUI_BASES.flatMap((p) => [
+      [`POST ${p}/create`, { command: '$NAME', name: 'Probe', content: 'Probe {{who}}' }],
+      [`POST ${p}/command/{command}/update`, { command: 'probe-cmd', name: 'Probe', content: 'Probe {{who}}' }],
+      [`POST ${p}/id/{id}/update`, { command: 'probe-cmd', name: 'Probe', content: 'Probe {{who}}' }],
+      [`POST ${p}/id/{id}/update/meta`, { name: 'Probe', command: 'probe-cmd', tags: [] }],
+      [`POST ${p}/id/{id}/update/version`, { version_id: 'probe' }],
+      [`POST ${p}/id/{id}/access/update`, { access_grants: [] }],
+    ]),
+  ),
   'POST /compat/respan/api/prompts/list/': { search: '$NAME' },
   'POST /compat/respan/api/prompts/summary/': { search: '$NAME' },
   'POST /compat/respan/api/prompts/': { name: '$NAME' },
@@ -54,6 +66,7 @@ const BODIES: Record<string, unknown> = {
 
 /** Query strings an operation needs to reach its lookup (required parameters). */
 const QUERIES: Record<string, string> = {
+  ...Object.fromEntries(OPENWEBUI_BASES.map((p) => [`GET ${p}/id/{id}/history/diff`, 'from_id=a&to_id=b'])),
   'GET /api/v1/prompts': 'query=$NAME',
   'GET /api/v1/logs': 'prompt=$NAME',
   'GET /api/v1/prompts/{name}/compare': 'from=1&to=2',
@@ -66,11 +79,12 @@ const QUERIES: Record<string, string> = {
  * not the comparison. A name in use answers one way whoever holds it: compare a hidden name
  * with one the caller can see but may not change (documented in the README).
  */
-const CREATES = new Set(['POST /api/v1/prompts', 'PUT /compat/conductor/api/prompts/{name}']);
+const CREATES = new Set(['POST /api/v1/prompts', 'PUT /compat/conductor/api/prompts/{name}', ...OPENWEBUI_BASES.map((p) => `POST ${p}/create`)]);
 /** Seed 004 create takes a display name and always makes a new prompt (its key gets a suffix). */
 const ALWAYS_NEW = new Set(['POST /compat/respan/api/prompts/']);
 /** Operations that name no prompt at all (nothing to hide). */
 const NO_PROMPT = new Set([
+  ...OPENWEBUI_BASES.flatMap((p) => [`GET ${p}/`, `GET ${p}/tags`, `GET ${p}/list`]),
   'GET /api/v1/health',
   'GET /api/v1/openapi.json',
   'GET /api/v1/members',
@@ -97,7 +111,9 @@ function build(op: Operation, refs: Refs, userId: string): { path: string; body?
     .replace('{name}', encodeURIComponent(refs.name))
     .replace('{number}', '1')
     .replace('{version}', '1')
-    .replace('{userId}', userId);
+    .replace('{userId}', userId)
+    // Bob's prompts have their names as slash commands (Open WebUI addresses prompts by command).
+    .replace('{command}', encodeURIComponent(refs.name));
   const other = op.path.startsWith('/api/v1/logs/') ? (refs.logId ?? refs.otherId) : refs.otherId;
   path = path.replace('{id}', OTHER_ID.test(op.path) ? other : refs.id);
   const query = QUERIES[key];
@@ -128,14 +144,14 @@ beforeAll(async () => {
   member(t.owner, 'alice@example.com', 'Alice');
   member(t.owner, 'carol@example.com', 'Carol');
   // Bob's private prompt, on the API: hidden from Alice (no access) and from keyless callers (key required).
-  seedPrompt(bob, 'bob-private', 'Secret {{who}}', { api: true });
+  seedPrompt(bob, 'bob-private', 'Secret {{who}}', { api: true, slashCommand: 'bob-private' });
   addVersion(bob, 'bob-private', 'Secret two {{who}}');
   // In the library for everyone, but API access off: hidden from every API caller, admins too.
-  seedPrompt(bob, 'bob-api-off', 'Off {{who}}');
+  seedPrompt(bob, 'bob-api-off', 'Off {{who}}', { slashCommand: 'bob-api-off' });
   addVersion(bob, 'bob-api-off', 'Off two {{who}}');
   setSharingLevel(bob, { name: 'bob-api-off', level: 'library_view' });
   // Visible to Alice (Library View, API on) but not hers to change: the create comparison.
-  seedPrompt(bob, 'bob-visible', 'Visible {{who}}', { api: true });
+  seedPrompt(bob, 'bob-visible', 'Visible {{who}}', { api: true, slashCommand: 'bob-visible' });
   setSharingLevel(bob, { name: 'bob-visible', level: 'library_view' });
   setApiSettings(bob, { name: 'bob-visible', apiAccess: true });
   for (const name of ['bob-private', 'bob-api-off', 'bob-visible']) ids[name] = t.owner.store.prompts.getRowByName(name)!.id;
@@ -175,7 +191,7 @@ describe('every documented operation is classified', () => {
     expect(missing).toEqual([]);
   });
   it('knows where every operation takes a prompt (path, query or body), or that it takes none', () => {
-    const unplaced = OPERATIONS.filter((op) => !/\{(name|id)\}/.test(op.path) && !QUERIES[opKey(op)]?.includes('$NAME') && !JSON.stringify(BODIES[opKey(op)] ?? '').includes('$NAME') && !NO_PROMPT.has(opKey(op))).map(opKey);
+    const unplaced = OPERATIONS.filter((op) => !/\{(name|id|command)\}/.test(op.path) && !QUERIES[opKey(op)]?.includes('$NAME') && !JSON.stringify(BODIES[opKey(op)] ?? '').includes('$NAME') && !NO_PROMPT.has(opKey(op))).map(opKey);
     expect(unplaced).toEqual([]);
   });
 });
@@ -192,7 +208,7 @@ describe('a hidden prompt answers exactly like a name that never existed', () =>
         const missing = snapshot(await send(op, MISSING(), caller.headers));
         expect({ kind, ...hidden }).toEqual({ kind, ...missing });
         // The lookup was reached (a sample body that failed validation would prove nothing)...
-        if (/\{(name|id)\}/.test(op.path) && !OTHER_ID.test(op.path)) expect({ kind, status: hidden.status }).toEqual({ kind, status: caller.expect });
+        if (/\{(name|id|command)\}/.test(op.path) && !OTHER_ID.test(op.path)) expect({ kind, status: hidden.status }).toEqual({ kind, status: caller.expect });
         // ...and no stored name or id of the hidden prompt is echoed.
         const refs = caller.hidden();
         expect(hidden.body).not.toContain(refs.name);
