@@ -11,6 +11,9 @@ export interface FakeProviderOptions {
    * in-stream error event) and `early-KIND` (HTTP 200, the error event before anything else), KIND
    * one of `rate_limit`, `overloaded`, `server`, `bad_request`; asked without `stream`, they answer
    * that error's HTTP status instead, as the real APIs do.
+   * Also served when listed: `reviser`, which answers a Refine with AI request as a model would
+   * (reviserAnswer): an explanation, then the template from `<current_template>` with one line
+   * added, in a `<revision>` block.
    */
   models?: string[];
   /** Retry-After sent with the `error-429` model's answer (default '1'); null sends none. Any header value, e.g. '7' or an HTTP-date. */
@@ -100,7 +103,23 @@ function* chunksOf(text: string, size: number): Iterable<string> {
   for (let i = 0; i < chars.length; i += size) yield chars.slice(i, i + size).join('');
 }
 
-function planFor(model: string, lastUserText: string): Plan {
+/** What the `reviser` model adds to the template it is asked to refine. */
+export const REVISER_LINE = 'Answer in one short paragraph.';
+
+/**
+ * The `reviser` model's answer to a Refine with AI request (core/refine/refine-prompt.ts): the
+ * template between `<current_template>` tags in the system text, with REVISER_LINE added at the
+ * end of its text (or of its last chat message), in a `<revision>` block after an explanation.
+ * With no template to read it answers a question and no block, as a model asking first would.
+ */
+export function reviserAnswer(systemText: string): string {
+  const current = /<current_template>\n([\s\S]*)\n<\/current_template>/.exec(systemText)?.[1];
+  if (current === undefined) return 'Which prompt should I refine?';
+  const revised = current.endsWith('</message>') ? current.replace(/\n<\/message>$/, `\n${REVISER_LINE}\n</message>`) : `${current}\n${REVISER_LINE}`;
+  return `I asked for a shorter answer.\n<revision>\n${revised}\n</revision>`;
+}
+
+function planFor(model: string, lastUserText: string, systemText = ''): Plan {
   if (model === 'huge') {
     return {
       pieces: function* () {
@@ -112,7 +131,7 @@ function planFor(model: string, lastUserText: string): Plan {
       stall: false,
     };
   }
-  const text = `Echo: ${lastUserText}`;
+  const text = model === 'reviser' ? reviserAnswer(systemText) : `Echo: ${lastUserText}`;
   const failing = STREAM_ERROR_MODEL.exec(model);
   if (failing) {
     const early = failing[1] === 'early';
@@ -222,7 +241,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   }
 
   /** Shared checks; returns the model's plan, or undefined once it has answered with an error or redirect. */
-  function prepare(req: IncomingMessage, res: ServerResponse, protocol: Protocol, body: Record<string, unknown>, lastUserText: string): Plan | undefined {
+  function prepare(req: IncomingMessage, res: ServerResponse, protocol: Protocol, body: Record<string, unknown>, lastUserText: string, systemText: string): Plan | undefined {
     const model = body.model;
     if (typeof model !== 'string' || !models.includes(model)) {
       const message =
@@ -245,7 +264,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
         res.end();
         return undefined;
       default:
-        return planFor(model, lastUserText);
+        return planFor(model, lastUserText, systemText);
     }
   }
 
@@ -256,7 +275,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       return;
     }
     const lastUser = [...messages].reverse().find((m) => m?.role === 'user');
-    const plan = prepare(req, res, 'openai', body, textOf(lastUser?.content));
+    const systemText = messages.filter((m) => m?.role === 'system').map((m) => textOf(m?.content)).join('\n');
+    const plan = prepare(req, res, 'openai', body, textOf(lastUser?.content), systemText);
     if (!plan) return;
 
     const inputTokens = messages.reduce((sum: number, m) => sum + countWords(textOf(m?.content)), 0);
@@ -308,7 +328,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       return;
     }
     const lastUser = [...messages].reverse().find((m) => m?.role === 'user');
-    const plan = prepare(req, res, 'anthropic', body, textOf(lastUser?.content));
+    const plan = prepare(req, res, 'anthropic', body, textOf(lastUser?.content), textOf(body.system));
     if (!plan) return;
 
     // The AI SDK sends `system` as an array of text blocks; the API also accepts a plain string.

@@ -41,6 +41,11 @@ export interface EditorSlice {
      * can never be saved by them, so leaving it does not ask to keep it.
      */
     saveForbidden: boolean;
+    /** Above 0: the template editor takes focus when it shows (a prompt was just created), then it is 0 again. */
+    focusTemplate: number;
+    /** Asks the template editor for focus the next time it shows. */
+    requestTemplateFocus(): void;
+    templateFocused(): void;
     load(promptName: string): Promise<void>;
     setMode(mode: TemplateMode): void;
     setText(text: string): void;
@@ -117,6 +122,13 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
       saveError: null,
       savedMessage: null,
       saveForbidden: false,
+      focusTemplate: 0,
+      requestTemplateFocus() {
+        patch({ focusTemplate: get().editor.focusTemplate + 1 });
+      },
+      templateFocused() {
+        if (get().editor.focusTemplate !== 0) patch({ focusTemplate: 0 });
+      },
       async load(promptName) {
         patch({
           saveForbidden: false,
@@ -174,6 +186,8 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
         updateDraft((d) => ({ ...d, [field]: value }));
       },
       openSaveDialog() {
+        // A member who may not edit gets no commit dialog: the server would refuse the save.
+        if (mayEditPrompt(get()) === false) return;
         if (get().editor.status === 'ready' && !get().editor.saving) patch({ saveDialogOpen: true, saveError: null });
       },
       closeSaveDialog() {

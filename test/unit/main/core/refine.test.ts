@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../../../helpers/fake-provider';
+import { REVISER_LINE, startFakeProvider, type FakeProvider } from '../../../helpers/fake-provider';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 import type { Ctx } from '../../../../src/main/core/context';
 import { DB_FILE, type Workspace } from '../../../../src/main/core/workspace';
@@ -36,7 +36,7 @@ import {
 
 let provider: FakeProvider;
 beforeAll(async () => {
-  provider = await startFakeProvider();
+  provider = await startFakeProvider({ models: ['echo', 'slow', 'stall', 'error-500', 'reviser'] });
 });
 afterAll(() => provider.close());
 
@@ -47,7 +47,7 @@ let workspace: Workspace;
 beforeEach(() => {
   t = testWorkspace({ limits: { responseTimeoutMs: 2000, idleTimeoutMs: 300, maxResponseBytes: 256 * 1024 } });
   ({ owner, workspace } = t);
-  const models = ['echo', 'slow', 'stall', 'error-500'];
+  const models = ['echo', 'slow', 'stall', 'error-500', 'reviser'];
   saveIntegration(owner, SaveIntegrationInput.parse({ name: 'local', kind: 'openai-compatible', baseUrl: `${provider.url}/v1`, models }));
   saveIntegration(owner, SaveIntegrationInput.parse({ name: 'claude', kind: 'anthropic', baseUrl: `${provider.url}/v1`, apiKey: 'sk-ant-test', models }));
   createGreet(owner);
@@ -135,6 +135,19 @@ describe('a refine turn, over both provider protocols', () => {
       expect(provider.requests.at(-1)!.protocol).toBe(model.startsWith('claude') ? 'anthropic' : 'openai');
     });
   }
+
+  it('a model that reads the context revises the current template (text and chat, both protocols)', async () => {
+    for (const model of ['local:reviser', 'claude:reviser']) {
+      const text = (await finish(owner, start(owner, { name: 'greet', model, messages: ask('Make answers shorter') }).runId)).result!;
+      expect(text).toMatchObject({ explanation: 'I asked for a shorter answer.', proposal: { template: { kind: 'text', text: `Say hello to {{name}}\n${REVISER_LINE}` } }, reason: null });
+    }
+    saveVersion(owner, SaveVersionInput.parse({ name: 'greet', template: { kind: 'chat', messages: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'Hi {{name}}' }] } }));
+    for (const model of ['local:reviser', 'claude:reviser']) {
+      const chat = (await finish(owner, start(owner, { name: 'greet', model, messages: ask('Shorter') }).runId)).result!;
+      expect(chat.proposal!.template).toEqual({ kind: 'chat', messages: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: `Hi {{name}}\n${REVISER_LINE}` }] });
+      expect(chat.diff!.template.filter((p) => p.added).map((p) => p.value).join('')).toContain('short paragraph');
+    }
+  });
 
   it('sends the version\'s whole context: template, variables with metadata, settings, display message, description', async () => {
     await finish(owner, start(owner, { name: 'greet', model: 'claude:echo', messages: ask('Shorter please') }).runId);
