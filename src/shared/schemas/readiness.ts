@@ -3,6 +3,17 @@ import { PromptNameSchema } from './prompts';
 import type { DataLoggingLevel } from './runs';
 import type { SharingLevel } from './sharing';
 
+const LEVEL_RANK: Record<SharingLevel, number> = { private: 0, chat_only: 1, library_view: 2, library_edit: 3 };
+
+/**
+ * Whether going from `from` to `to` widens access to everyone (seed 000: Private, then Chat only,
+ * Library View, Library Edit each give everyone more). The core refuses it with open items when an
+ * admin requires the checklist; the Sharing tab asks for confirmation listing them.
+ *
+ * @example widensAccess('private', 'chat_only') // true
+ */
+export const widensAccess = (from: SharingLevel, to: SharingLevel): boolean => LEVEL_RANK[to] > LEVEL_RANK[from];
+
 /**
  * The deployment readiness checklist (seed 000 "Checklist before org-wide deployment"), in the
  * seed's order. Computed in src/main/core/readiness; thresholds are in thresholds.ts there.

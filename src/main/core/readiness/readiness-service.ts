@@ -17,6 +17,7 @@ import {
   type ReadinessTick,
   type ReadinessTickInput,
   type ReadinessTickItem,
+  widensAccess,
 } from '../../../shared/schemas/readiness';
 import { checklist, type ReadinessFacts } from './checklist';
 
@@ -116,11 +117,6 @@ export function tickReadiness(ctx: Ctx, input: z.output<typeof ReadinessTickInpu
 export function clearTicksOnPromotion(store: Store, promptId: string): void {
   store.readiness.clear(promptId);
 }
-
-const LEVEL_RANK: Record<SharingLevel, number> = { private: 0, chat_only: 1, library_view: 2, library_edit: 3 };
-
-/** Whether going from `from` to `to` gives everyone in the workspace more than before. */
-export const widensAccess = (from: SharingLevel, to: SharingLevel): boolean => LEVEL_RANK[to] > LEVEL_RANK[from];
 
 export function isRequiredForWidening(store: Store): boolean {
   return store.settings.get<boolean>(REQUIRED_KEY) ?? false;

@@ -1,5 +1,5 @@
 /** The views of one prompt's page; the editor is the page's default. */
-export const PROMPT_TABS = ['editor', 'versions', 'history', 'sharing', 'api', 'logs'] as const;
+export const PROMPT_TABS = ['editor', 'versions', 'history', 'sharing', 'api', 'logs', 'readiness'] as const;
 export type PromptTab = (typeof PROMPT_TABS)[number];
 
 /** Screens the app can show; the hash (`#/prompts/<name>/versions/3`) is the source of truth. */
@@ -18,7 +18,7 @@ export type Route =
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
 
-const PROMPT_PATH = /^\/prompts\/([^/]+)(?:\/(versions|history|sharing|api|logs)(?:\/(\d{1,9}))?)?$/;
+const PROMPT_PATH = /^\/prompts\/([^/]+)(?:\/(versions|history|sharing|api|logs|readiness)(?:\/(\d{1,9}))?)?$/;
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '');

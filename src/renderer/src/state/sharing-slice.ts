@@ -6,6 +6,7 @@ import {
   type SharingLevel,
 } from '../../../shared/schemas/sharing';
 import type { User } from '../../../shared/schemas/users';
+import { widensAccess } from '../../../shared/schemas/readiness';
 import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import type { SliceCreator } from './store';
@@ -44,6 +45,13 @@ export interface SharingSlice {
     addError: FormError | null;
     /** Typeahead matches for the "Share with" field. */
     suggestions: User[];
+    /**
+     * A level that widens access to everyone while readiness items are open: it waits for the
+     * member's confirmation (or, when an admin requires the checklist, is only explained).
+     */
+    widen: { level: SharingLevel; open: string[]; required: boolean } | null;
+    confirmWiden(): Promise<void>;
+    cancelWiden(): void;
     reset(promptName: string): void;
     load(): Promise<void>;
     setLevel(level: SharingLevel): Promise<void>;
@@ -69,6 +77,7 @@ const FRESH = {
   actionError: null,
   addError: null,
   suggestions: [],
+  widen: null,
 } satisfies Partial<State>;
 
 let latestLoad = 0;
@@ -112,6 +121,17 @@ export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
     }
   };
 
+  /** Sets the level: shown at once; the server's answer (or the reload after a refusal) settles it. */
+  const applyLevel = async (level: SharingLevel) => {
+    const { info } = get().sharing;
+    if (!info) return;
+    patch({ info: { ...info, level } });
+    await change(
+      (name) => unwrap(api.sharing.setLevel({ name, level })),
+      (next) => `Sharing level set to ${SHARING_LEVEL_LABELS[next.level]}`,
+    );
+  };
+
   const nameOf = (userId: string) => {
     const share = get().sharing.info?.shares.find((s) => s.user.id === userId);
     return share ? displayName(share.user) : 'member';
@@ -153,14 +173,28 @@ export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
         }
       },
       async setLevel(level) {
-        const { info, busy } = get().sharing;
-        if (!info || busy || info.level === level) return;
-        // Shown at once; the server's answer (or the reload after a refusal) settles it.
-        patch({ info: { ...info, level } });
-        await change(
-          (name) => unwrap(api.sharing.setLevel({ name, level })),
-          (next) => `Sharing level set to ${SHARING_LEVEL_LABELS[next.level]}`,
-        );
+        const { info, busy, promptName } = get().sharing;
+        if (!info || busy || info.level === level || !promptName) return;
+        if (widensAccess(info.level, level)) {
+          // The checklist decides what is open; the core refuses for itself when it is required.
+          const readiness = await unwrap(api.readiness.get({ name: promptName })).catch(() => null);
+          if (!current(promptName)) return;
+          const open = readiness?.items.filter((i) => i.status === 'open').map((i) => i.title) ?? [];
+          if (readiness && open.length > 0) {
+            patch({ widen: { level, open, required: readiness.requiredForWidening } });
+            return;
+          }
+        }
+        await applyLevel(level);
+      },
+      async confirmWiden() {
+        const { widen } = get().sharing;
+        if (!widen) return;
+        patch({ widen: null });
+        await applyLevel(widen.level);
+      },
+      cancelWiden() {
+        patch({ widen: null });
       },
       async add(text, permission) {
         if (get().sharing.busy) return false;

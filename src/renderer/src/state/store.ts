@@ -15,6 +15,8 @@ import { createIntegrationsSlice, type IntegrationsSlice } from './integrations-
 import { createLogsSlice, type LogsSlice } from './logs-slice';
 import { createChatSlice, type ChatSlice } from './chat-slice';
 import { createTestPanelSlice, type TestPanelSlice } from './test-panel-slice';
+import { createRefineSlice, type RefineSlice } from './refine-slice';
+import { createReadinessSlice, type ReadinessSlice } from './readiness-slice';
 
 export type AppState = RouteSlice &
   SessionSlice &
@@ -31,11 +33,13 @@ export type AppState = RouteSlice &
   IntegrationsSlice &
   LogsSlice &
   ChatSlice &
-  TestPanelSlice;
+  TestPanelSlice &
+  RefineSlice &
+  ReadinessSlice;
 
 /**
  * Each slice owns one top-level key (`route`, `session`, `library`, `editor`, `versions`,
- * `history`, `sharing`, `members`, `launcher`, `promptApi`, `apiServer`, `keys`, `integrations`, `logs`, `chat`, `testPanel`) holding its state and actions.
+ * `history`, `sharing`, `members`, `launcher`, `promptApi`, `apiServer`, `keys`, `integrations`, `logs`, `chat`, `testPanel`, `refine`, `readiness`) holding its state and actions.
  */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
@@ -56,4 +60,6 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createLogsSlice(...args),
   ...createChatSlice(...args),
   ...createTestPanelSlice(...args),
+  ...createRefineSlice(...args),
+  ...createReadinessSlice(...args),
 }));

@@ -9,6 +9,7 @@ import { useAppStore } from '../../state/store';
 import { ApiPanel } from '../api/ApiPanel';
 import { HistoryPanel } from '../history/HistoryPanel';
 import { PromptLogsPanel } from '../logs/PromptLogsPanel';
+import { ReadinessPanel } from '../readiness/ReadinessPanel';
 import { SharingPanel } from '../sharing/SharingPanel';
 import { PromoteDialog } from '../versions/PromoteDialog';
 import { VersionsPanel } from '../versions/VersionsPanel';
@@ -31,6 +32,7 @@ export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
   const resetHistory = useAppStore((s) => s.history.reset);
   const resetSharing = useAppStore((s) => s.sharing.reset);
   const resetApi = useAppStore((s) => s.promptApi.reset);
+  const resetReadiness = useAppStore((s) => s.readiness.reset);
   // The store may still hold the previous prompt for one render: only this prompt counts.
   const status = useAppStore((s) => (s.editor.promptName === promptName ? s.editor.status : 'loading'));
   const loadError = useAppStore((s) => s.editor.loadError);
@@ -40,8 +42,9 @@ export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
     resetHistory(promptName);
     resetSharing(promptName);
     resetApi(promptName);
+    resetReadiness(promptName);
     void load(promptName);
-  }, [load, resetVersions, resetHistory, resetSharing, resetApi, promptName]);
+  }, [load, resetVersions, resetHistory, resetSharing, resetApi, resetReadiness, promptName]);
 
   if (status === 'error' && loadError) {
     const missing = loadError.message.toLowerCase().includes('not found');
@@ -97,6 +100,7 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
         {tab === 'sharing' && <SharingPanel />}
         {tab === 'api' && <ApiPanel />}
         {tab === 'logs' && <PromptLogsPanel promptName={promptName} />}
+        {tab === 'readiness' && <ReadinessPanel />}
       </div>
       <PromoteDialog />
       <RestoreConfirm />

@@ -3,7 +3,7 @@ import { Link } from '../../components/Link';
 import { PROMPT_TABS, type PromptTab } from '../../state/route';
 import { useAppStore } from '../../state/store';
 
-const LABELS: Record<PromptTab, string> = { editor: 'Editor', versions: 'Versions', history: 'History', sharing: 'Sharing', api: 'API', logs: 'Logs' };
+const LABELS: Record<PromptTab, string> = { editor: 'Editor', versions: 'Versions', history: 'History', sharing: 'Sharing', api: 'API', logs: 'Logs', readiness: 'Readiness' };
 
 export const tabId = (tab: PromptTab) => `prompt-tab-${tab}`;
 export const PANEL_ID = 'prompt-tabpanel';

@@ -6,6 +6,7 @@ import { IntegrationsSection } from './IntegrationsSection';
 import { KeysSection } from './KeysSection';
 import { MembersSection } from './MembersSection';
 import { WorkspaceSection } from './WorkspaceSection';
+import { ReadinessSection } from './ReadinessSection';
 import { useAppStore } from '../../state/store';
 import { Banner } from '../../components/Banner';
 
@@ -34,6 +35,7 @@ export function SettingsScreen() {
       <IntegrationsSection />
       <KeysSection />
       <WorkspaceSection />
+      <ReadinessSection />
       <ActingAsSection />
       <MembersSection />
     </div>

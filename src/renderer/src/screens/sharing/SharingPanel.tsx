@@ -14,6 +14,7 @@ import { messageForField } from '../../lib/field-errors';
 import { PERMISSION_LABELS, SHARING_LEVEL_HINTS, sharingAllows } from '../../state/sharing-slice';
 import { useAppStore } from '../../state/store';
 import { ShareWithField } from './ShareWithField';
+import { WidenConfirm } from './WidenConfirm';
 import { LockIcon } from '../../components/LockIcon';
 import { RadioCards } from '../../components/RadioCards';
 
@@ -52,6 +53,7 @@ export function SharingPanel() {
       )}
       <LevelSection canShare={canShare} />
       <PeopleSection canShare={canShare} />
+      <WidenConfirm />
     </div>
   );
 }

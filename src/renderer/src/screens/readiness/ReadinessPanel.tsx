@@ -1,0 +1,146 @@
+import { useEffect } from 'react';
+import type { ReadinessItem, ReadinessStatus, ReadinessTickItem } from '../../../../shared/schemas/readiness';
+import { Banner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { Link } from '../../components/Link';
+import { LockIcon } from '../../components/LockIcon';
+import type { Route } from '../../state/route';
+import { mayEditPrompt } from '../../state/editor-slice';
+import { useAppStore } from '../../state/store';
+
+const STATUS_LABELS: Record<ReadinessStatus, string> = { pass: 'Passed', open: 'Open', not_applicable: 'Not applicable' };
+const STATUS_MARKS: Record<ReadinessStatus, string> = { pass: '✓', open: '○', not_applicable: '–' };
+
+/** What the tick confirms, as the button says it. */
+const TICK_LABELS: Record<ReadinessTickItem, string> = {
+  edge_cases: 'Confirm edge cases are handled',
+  clear_naming: 'Confirm name and description are clear',
+  access_levels: 'Confirm access levels are as intended',
+};
+
+const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+
+/**
+ * The prompt's **Readiness** tab (seed 000 "Checklist before org-wide deployment"): the seven
+ * items the core computes for the version chat serves, each with its status, evidence, where to
+ * fix it and, for the manual ones, a tick that records who and when. Read-only for members who
+ * may not tick (the core says per item: `canTick`).
+ */
+export function ReadinessPanel() {
+  const load = useAppStore((s) => s.readiness.load);
+  const data = useAppStore((s) => s.readiness.data);
+  const status = useAppStore((s) => s.readiness.status);
+  const error = useAppStore((s) => s.readiness.error);
+  const actionError = useAppStore((s) => s.readiness.actionError);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (!data) {
+    if (status === 'error') {
+      return (
+        <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+          Could not load the readiness checklist: {error}
+        </Banner>
+      );
+    }
+    return <div className="skeleton-list" aria-busy="true" aria-label="Loading readiness" />;
+  }
+
+  const counts = { pass: 0, open: 0, not_applicable: 0 };
+  for (const item of data.items) counts[item.status] += 1;
+  const readOnly = data.items.every((i) => !i.canTick);
+
+  return (
+    <div className="tab-stack readiness">
+      <section className="panel readiness__summary" aria-labelledby="readiness-title">
+        <h2 id="readiness-title" className="panel__title">
+          Checklist before org-wide deployment{data.version !== null ? ` · v${data.version}` : ''}
+        </h2>
+        <p className="readiness__counts" data-testid="readiness-counts">
+          {data.ready ? 'Ready: every item passed or does not apply.' : `${counts.open} open`}
+          {' · '}
+          {counts.pass} passed{counts.not_applicable > 0 ? ` · ${counts.not_applicable} not applicable` : ''}
+        </p>
+        <p className="panel__hint readiness__hint">
+          Checked for the version chat and the library serve (the published one, else the newest). Ticks are cleared when a new
+          version is promoted.
+          {data.requiredForWidening && ' An admin requires every item to pass before access is widened to everyone.'}
+        </p>
+        {readOnly && (
+          <p className="sharing__readonly">
+            <LockIcon />
+            Only people who can edit this prompt can tick items
+          </p>
+        )}
+      </section>
+      {actionError && <Banner tone="error">{actionError}</Banner>}
+      <ol className="readiness__list" aria-label="Readiness checklist">
+        {data.items.map((item) => (
+          <ReadinessRow key={item.id} item={item} promptName={data.prompt} />
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function fixRoute(item: ReadinessItem, promptName: string): Route {
+  if (item.fix.screen === 'chat') return { name: 'chat' };
+  return { name: 'editor', promptName, tab: item.fix.tab ?? 'editor' };
+}
+
+function ReadinessRow({ item, promptName }: { item: ReadinessItem; promptName: string }) {
+  const tick = useAppStore((s) => s.readiness.tick);
+  const chooseLogging = useAppStore((s) => s.readiness.chooseLogging);
+  const busy = useAppStore((s) => s.readiness.busy);
+  const mayEdit = useAppStore(mayEditPrompt);
+  const titleId = `readiness-${item.id}`;
+  const tickItem = item.tickable ? (item.id as ReadinessTickItem) : null;
+  return (
+    <li className={`readiness-item readiness-item--${item.status}`} aria-labelledby={titleId} data-item={item.id} data-status={item.status}>
+      <span className="readiness-item__mark" aria-hidden="true">
+        {STATUS_MARKS[item.status]}
+      </span>
+      <div className="readiness-item__body">
+        <div className="readiness-item__head">
+          <h3 id={titleId} className="readiness-item__title">
+            {item.title}
+          </h3>
+          <span className={`readiness-badge readiness-badge--${item.status}`}>{STATUS_LABELS[item.status]}</span>
+        </div>
+        <p className="readiness-item__summary">{item.summary}</p>
+        {item.tick && (
+          <p className="readiness-item__tick">
+            Ticked by {item.tick.name} on {day(item.tick.at)}
+            {item.tick.version !== null ? ` (v${item.tick.version})` : ''}
+          </p>
+        )}
+        <div className="readiness-item__actions">
+          {item.status !== 'pass' && (
+            <Link className="button button--secondary button--sm" to={fixRoute(item, promptName)}>
+              {item.fix.label}
+            </Link>
+          )}
+          {item.id === 'data_logging' && item.status === 'open' && mayEdit === true && (
+            // Open only at Full nobody chose: keeping it is a choice too, recorded with who and when.
+            <Button size="sm" disabled={busy} onClick={() => void chooseLogging('full')}>
+              Keep Full logging
+            </Button>
+          )}
+          {tickItem && item.canTick && (
+            item.tick ? (
+              <Button size="sm" variant="ghost" disabled={busy} onClick={() => void tick(tickItem, false)}>
+                Remove tick: {TICK_LABELS[tickItem].replace(/^Confirm /, '')}
+              </Button>
+            ) : (
+              <Button size="sm" variant="primary" disabled={busy} onClick={() => void tick(tickItem, true)}>
+                {TICK_LABELS[tickItem]}
+              </Button>
+            )
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}
