@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { MessageRole } from '../../../../shared/template/template';
 import { Button } from '../../components/Button';
 import { SelectField } from '../../components/SelectField';
+import { mayEditPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
 import { CodeEditor } from './CodeEditor';
 import { useSlotError } from './use-slot-error';
@@ -17,26 +18,31 @@ export function ChatTemplate() {
   const ids = useAppStore(useShallow((s) => s.editor.draft.messages.map((m) => m.id)));
   const addMessage = useAppStore((s) => s.editor.addMessage);
   const listError = useSlotError({ kind: 'template' });
+  const readOnly = useAppStore((s) => mayEditPrompt(s) === false);
+  const focusRequest = useAppStore((s) => s.editor.focusTemplate);
   return (
     <div className="chat-template">
       <ol className="chat-template__list">
         {ids.map((id, index) => (
-          <ChatMessageEditor key={id} id={id} index={index} canRemove={ids.length > 1} />
+          <ChatMessageEditor key={id} id={id} index={index} canRemove={ids.length > 1} readOnly={readOnly} focusRequest={index === 0 ? focusRequest : 0} />
         ))}
       </ol>
       {listError && <p className="field__error">{listError}</p>}
-      <Button size="sm" onClick={addMessage}>
-        Add message
-      </Button>
+      {!readOnly && (
+        <Button size="sm" onClick={addMessage}>
+          Add message
+        </Button>
+      )}
     </div>
   );
 }
 
-function ChatMessageEditor({ id, index, canRemove }: { id: string; index: number; canRemove: boolean }) {
+function ChatMessageEditor({ id, index, canRemove, readOnly, focusRequest }: { id: string; index: number; canRemove: boolean; readOnly: boolean; focusRequest: number }) {
   const message = useAppStore((s) => s.editor.draft.messages.find((m) => m.id === id));
   const setRole = useAppStore((s) => s.editor.setMessageRole);
   const setContent = useAppStore((s) => s.editor.setMessageContent);
   const remove = useAppStore((s) => s.editor.removeMessage);
+  const focused = useAppStore((s) => s.editor.templateFocused);
   const error = useSlotError({ kind: 'message', index });
   const errorId = useId();
   if (!message) return null;
@@ -50,11 +56,13 @@ function ChatMessageEditor({ id, index, canRemove }: { id: string; index: number
           options={ROLES}
           value={message.role}
           onChange={(event) => setRole(id, event.target.value as MessageRole)}
+          disabled={readOnly}
           className="chat-message__role"
         />
         <span className="chat-message__number" aria-hidden="true">
           #{number}
         </span>
+        {!readOnly && (
         <Button
           size="sm"
           variant="ghost"
@@ -65,10 +73,13 @@ function ChatMessageEditor({ id, index, canRemove }: { id: string; index: number
         >
           Remove
         </Button>
+        )}
       </div>
       <CodeEditor
         value={message.content}
-        onChange={(content) => setContent(id, content)}
+        onChange={readOnly ? undefined : (content) => setContent(id, content)}
+        focusRequest={focusRequest}
+        onFocused={focused}
         label={`Message ${number} content`}
         describedBy={error ? errorId : undefined}
         invalid={Boolean(error)}

@@ -13,6 +13,9 @@ interface CodeEditorProps {
   describedBy?: string;
   invalid?: boolean;
   placeholderText?: string;
+  /** A number above 0 asks for focus (e.g. right after the prompt was created); onFocused says it was taken. */
+  focusRequest?: number;
+  onFocused?(): void;
 }
 
 function contentAttributes(label: string, describedBy: string | undefined, invalid: boolean | undefined, readOnly: boolean) {
@@ -28,7 +31,7 @@ function contentAttributes(label: string, describedBy: string | undefined, inval
  * changes; a different `value` from outside (load, discard) replaces the document.
  * Tab is left to move focus so the editor never traps keyboard users.
  */
-export function CodeEditor({ value, onChange, label, describedBy, invalid, placeholderText }: CodeEditorProps) {
+export function CodeEditor({ value, onChange, label, describedBy, invalid, placeholderText, focusRequest = 0, onFocused }: CodeEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   const readOnly = onChange === undefined;
@@ -57,6 +60,8 @@ export function CodeEditor({ value, onChange, label, describedBy, invalid, place
           placeholder(start.placeholderText ?? ''),
           templateVariableHighlight,
           EditorState.readOnly.of(start.readOnly),
+          // Read-only also leaves the content not editable (contenteditable=false): nothing to type into, text still selectable.
+          EditorView.editable.of(!start.readOnly),
           attributes.of(contentAttributes(start.label, start.describedBy, start.invalid, start.readOnly)),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) onChangeRef.current?.(update.state.doc.toString());
@@ -70,6 +75,12 @@ export function CodeEditor({ value, onChange, label, describedBy, invalid, place
       viewRef.current = null;
     };
   }, [attributes]);
+
+  useEffect(() => {
+    if (focusRequest <= 0 || !viewRef.current) return;
+    viewRef.current.focus();
+    onFocused?.();
+  }, [focusRequest, onFocused]);
 
   useEffect(() => {
     const view = viewRef.current;

@@ -1,4 +1,6 @@
 import { Banner } from '../../components/Banner';
+import { LockIcon } from '../../components/LockIcon';
+import { mayEditPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
 import { ChatTemplate } from './ChatTemplate';
 import { FormatToggle } from './FormatToggle';
@@ -15,8 +17,10 @@ import { VariablesPanel } from './VariablesPanel';
 export function EditorPanel() {
   useSaveShortcut();
   const mode = useAppStore((s) => s.editor.draft.mode);
+  const viewOnly = useAppStore((s) => mayEditPrompt(s) === false);
   return (
     <>
+      {viewOnly && <ViewOnlyNote />}
       <SaveErrorBanner />
       <div className="editor-layout">
         <div className="editor-main">
@@ -35,6 +39,19 @@ export function EditorPanel() {
       <TestPanel />
       <SaveDialog />
     </>
+  );
+}
+
+/**
+ * Why nothing here can be changed, in the words the Sharing and API tabs use. The server says
+ * what the member may do (`allowed` with the prompt); this only reads it.
+ */
+function ViewOnlyNote() {
+  return (
+    <p className="sharing__readonly editor-readonly" role="note">
+      <LockIcon />
+      View only: you can read and test this prompt, not change it. Ask the owner or an admin for edit access.
+    </p>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { TemplateMode } from '../../state/editor-draft';
+import { mayEditPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
 
 const MODES: { value: TemplateMode; label: string }[] = [
@@ -10,6 +11,7 @@ const MODES: { value: TemplateMode; label: string }[] = [
 export function FormatToggle() {
   const mode = useAppStore((s) => s.editor.draft.mode);
   const setMode = useAppStore((s) => s.editor.setMode);
+  const readOnly = useAppStore((s) => mayEditPrompt(s) === false);
   return (
     <div className="segmented" role="group" aria-label="Format">
       {MODES.map((m) => (
@@ -18,6 +20,7 @@ export function FormatToggle() {
           type="button"
           className="segmented__option"
           aria-pressed={mode === m.value}
+          disabled={readOnly}
           onClick={() => setMode(m.value)}
         >
           {m.label}

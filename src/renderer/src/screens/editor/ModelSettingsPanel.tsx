@@ -1,6 +1,8 @@
 import { TextAreaField } from '../../components/TextAreaField';
 import { TextField } from '../../components/TextField';
+import { mayEditPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
+import { ModelPicker } from './ModelPicker';
 import { useSlotError } from './use-slot-error';
 
 export function ModelSettingsPanel() {
@@ -9,6 +11,7 @@ export function ModelSettingsPanel() {
   const maxTokens = useAppStore((s) => s.editor.draft.maxTokens);
   const displayMessage = useAppStore((s) => s.editor.draft.displayMessage);
   const setSetting = useAppStore((s) => s.editor.setSetting);
+  const readOnly = useAppStore((s) => mayEditPrompt(s) === false);
   const modelsError = useSlotError({ kind: 'models' });
   const temperatureError = useSlotError({ kind: 'temperature' });
   const maxTokensError = useSlotError({ kind: 'maxTokens' });
@@ -19,15 +22,7 @@ export function ModelSettingsPanel() {
       <h2 id="model-settings-heading" className="panel__title">
         Model settings
       </h2>
-      <TextAreaField
-        label="Models"
-        hint="One per line as integration:model, e.g. openai:gpt-4o"
-        rows={2}
-        spellCheck={false}
-        value={models}
-        error={modelsError}
-        onChange={(event) => setSetting('models', event.target.value)}
-      />
+      <ModelPicker value={models} error={modelsError} onChange={readOnly ? undefined : (value) => setSetting('models', value)} />
       <div className="field-row">
         <TextField
           label="Temperature"
@@ -38,6 +33,7 @@ export function ModelSettingsPanel() {
           step={0.1}
           placeholder="Default"
           value={temperature}
+          readOnly={readOnly}
           error={temperatureError}
           onChange={(event) => setSetting('temperature', event.target.value)}
         />
@@ -49,6 +45,7 @@ export function ModelSettingsPanel() {
           step={1}
           placeholder="Default"
           value={maxTokens}
+          readOnly={readOnly}
           error={maxTokensError}
           onChange={(event) => setSetting('maxTokens', event.target.value)}
         />
@@ -58,6 +55,7 @@ export function ModelSettingsPanel() {
         hint="Optional. Shown in chat instead of the full rendered prompt."
         rows={2}
         value={displayMessage}
+        readOnly={readOnly}
         error={displayError}
         onChange={(event) => setSetting('displayMessage', event.target.value)}
       />

@@ -2,6 +2,7 @@ import { Button } from '../../components/Button';
 import { Link } from '../../components/Link';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TagChips } from '../../components/TagChips';
+import { mayEditPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
 import { editorPromotion } from '../../state/version-offers';
 
@@ -16,7 +17,9 @@ export function Breadcrumb() {
 /** Title, lifecycle badges and (on the Editor tab) Save and Promote. */
 export function PromptHeader({ showActions }: { showActions: boolean }) {
   const prompt = useAppStore((s) => s.editor.prompt);
+  const mayEdit = useAppStore((s) => mayEditPrompt(s) !== false);
   if (!prompt) return null;
+  const mayPromote = prompt.allowed.includes('promote');
   const version = prompt.latest?.number;
   return (
     <header className="editor-header">
@@ -32,7 +35,8 @@ export function PromptHeader({ showActions }: { showActions: boolean }) {
             </span>
           )}
           {prompt.latest && <StatusBadge status={prompt.latest.status} />}
-          {prompt.publishedVersion !== null && (
+          {/* The latest version's badge already says Published when it is the one in production. */}
+          {prompt.publishedVersion !== null && prompt.publishedVersion !== version && (
             <span className="lifecycle-chip lifecycle-chip--published" title="The version in production">
               {`Published: v${prompt.publishedVersion}`}
             </span>
@@ -54,8 +58,8 @@ export function PromptHeader({ showActions }: { showActions: boolean }) {
         <SaveStatus />
         {showActions && (
           <>
-            <PromoteLatestButton />
-            <SaveButton />
+            {mayPromote && <PromoteLatestButton />}
+            {mayEdit && <SaveButton />}
           </>
         )}
       </div>

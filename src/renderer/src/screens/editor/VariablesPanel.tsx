@@ -1,6 +1,7 @@
 import { Banner } from '../../components/Banner';
 import { TextField } from '../../components/TextField';
 import { EMPTY_VARIABLE, type VariableDraft } from '../../state/editor-draft';
+import { mayEditPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
 import { useShallow } from 'zustand/react/shallow';
 
@@ -47,6 +48,7 @@ const FIELDS: { key: keyof VariableDraft; label: string }[] = [
 function VariableItem({ name }: { name: string }) {
   const meta = useAppStore((s) => s.editor.draft.variables[name] ?? EMPTY_VARIABLE);
   const setField = useAppStore((s) => s.editor.setVariableField);
+  const readOnly = useAppStore((s) => mayEditPrompt(s) === false);
   return (
     <li className="variable">
       <code className="variable__name">{`{{${name}}}`}</code>
@@ -63,6 +65,7 @@ function VariableItem({ name }: { name: string }) {
           value={meta[key]}
           onChange={(event) => setField(name, key, event.target.value)}
           autoComplete="off"
+          readOnly={readOnly}
         />
       ))}
     </li>

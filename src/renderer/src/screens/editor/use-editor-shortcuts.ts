@@ -10,6 +10,7 @@ export function useSaveShortcut(): void {
       // Never let the browser's "Save page" dialog open, even while our dialog is showing.
       event.preventDefault();
       const { editor } = useAppStore.getState();
+      // openSaveDialog does nothing for a member who may not edit (view only).
       if (!editor.saveDialogOpen) editor.openSaveDialog();
     };
     window.addEventListener('keydown', onKeyDown, { capture: true });

@@ -19,6 +19,7 @@ const splitTags = (text: string) =>
 
 export function NewPromptDialog({ onClose }: { onClose(): void }) {
   const navigate = useAppStore((s) => s.route.navigate);
+  const requestTemplateFocus = useAppStore((s) => s.editor.requestTemplateFocus);
   const [values, setValues] = useState<Record<Field, string>>({
     name: '',
     title: '',
@@ -57,6 +58,8 @@ export function NewPromptDialog({ onClose }: { onClose(): void }) {
         }),
       );
       onClose();
+      // The next thing to do is write the template: start there.
+      requestTemplateFocus();
       navigate({ name: 'editor', promptName: created.name });
     } catch (failure) {
       setError(toFormError(failure));

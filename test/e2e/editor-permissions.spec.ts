@@ -1,0 +1,120 @@
+import type { PromptVersion } from '../../src/shared/schemas/prompts';
+import { expect, openApp, screenshot, test } from './fixtures';
+import { addIntegration, addMember, bridge, nav, saveVersion, switchTo } from './flows';
+
+// Nothing answers here: these tests only pick models, they never run one.
+const NO_PROVIDER = 'http://127.0.0.1:9/v1';
+
+test('after creating a prompt the template has focus; models are picked from the integrations, with a warning for an unknown one', async ({ page, server }) => {
+  await openApp(page, server);
+  await addIntegration(page, { name: 'fake', baseUrl: NO_PROVIDER, models: ['echo', 'slow-thinker'] });
+
+  await nav(page, 'Library');
+  await page.getByRole('button', { name: 'New prompt' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New prompt' });
+  await dialog.getByLabel('Name').fill('haiku');
+  await dialog.getByLabel('Title').fill('Haiku');
+  await dialog.getByRole('button', { name: 'Create prompt' }).click();
+  // No click into the editor: typing goes straight into the template.
+  await expect(page.getByLabel('Template')).toBeFocused();
+  await page.keyboard.insertText('Write a haiku about {{topic}}.');
+  await expect(page.getByLabel('Template')).toHaveText('Write a haiku about {{topic}}.');
+
+  // Search the known models and pick one.
+  const picker = page.getByRole('combobox', { name: 'Models' });
+  await picker.fill('slow');
+  const options = page.getByRole('listbox', { name: 'Known models' }).getByRole('option');
+  await expect(options).toHaveText(['fake:slow-thinker']);
+  await options.first().click();
+  const chosen = page.getByRole('list', { name: 'Chosen models' });
+  await expect(chosen.locator('.model-chip__name')).toHaveText(['fake:slow-thinker']);
+  await expect(picker).toHaveValue('');
+
+  // Keyboard: arrow down to a suggestion, Enter picks it.
+  await picker.fill('ech');
+  await picker.press('ArrowDown');
+  await picker.press('Enter');
+  await expect(chosen.locator('.model-chip__name')).toHaveText(['fake:slow-thinker', 'fake:echo']);
+
+  // Free text for a model the provider does not list: allowed, only noted.
+  await picker.fill('fake:echo-preview');
+  await picker.press('Enter');
+  // An integration that does not exist: allowed too, with the core's warning beside it.
+  await picker.fill('nowhere:gpt-5');
+  await picker.press('Enter');
+  await expect(chosen.locator('.model-chip__name')).toHaveText(['fake:slow-thinker', 'fake:echo', 'fake:echo-preview', 'nowhere:gpt-5']);
+  const warnings = page.getByRole('list', { name: 'Model warnings' });
+  await expect(warnings).toContainText('nowhere:gpt-5: There is no integration named "nowhere"');
+  await expect(warnings).toContainText('"fake" does not list echo-preview');
+  await expect(warnings).not.toContainText('slow-thinker');
+  await picker.scrollIntoViewIfNeeded();
+  await screenshot(page, 'editor-model-picker');
+
+  // Remove one, save: the version keeps the models as chosen.
+  await chosen.getByRole('button', { name: 'Remove model fake:echo-preview' }).click();
+  await saveVersion(page, 'with models', 1);
+  const saved = await bridge<PromptVersion>(server, 'versions:get', { name: 'haiku', number: 1 });
+  expect(saved.modelSettings.models).toEqual(['fake:slow-thinker', 'fake:echo', 'nowhere:gpt-5']);
+});
+
+test('a view-only member sees a read-only editor: no Save, no commit dialog, cannot type', async ({ page, server, apiKey }) => {
+  await openApp(page, server);
+  await addIntegration(page, { name: 'fake', baseUrl: NO_PROVIDER, models: ['echo'] });
+  await addMember(page, 'Bob Member', 'bob@example.com');
+
+  await nav(page, 'Library');
+  await page.getByRole('button', { name: 'New prompt' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New prompt' });
+  await dialog.getByLabel('Name').fill('policy');
+  await dialog.getByLabel('Title').fill('Refund policy');
+  await dialog.getByRole('button', { name: 'Create prompt' }).click();
+  await expect(page.getByLabel('Template')).toBeFocused();
+  await page.keyboard.insertText('Explain the refund policy to {{customer}}.');
+  await page.getByRole('combobox', { name: 'Models' }).fill('fake:echo');
+  await page.getByRole('combobox', { name: 'Models' }).press('Enter');
+  await saveVersion(page, 'first', 1);
+  await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();
+  await page.getByLabel('Share with').fill('bob@example.com');
+  await page.getByLabel('Permission', { exact: true }).selectOption({ label: 'Can view' });
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('cell', { name: 'bob@example.com' })).toBeVisible();
+
+  await switchTo(page, 'Bob Member');
+  await page.evaluate('window.location.hash = "#/prompts/policy"');
+  const template = page.getByLabel('Template');
+  await expect(template).toHaveText('Explain the refund policy to {{customer}}.');
+
+  // Says why, in the words of the Sharing and API tabs; offers no way to save.
+  await expect(page.getByRole('note')).toHaveText(/View only: you can read and test this prompt, not change it\. Ask the owner or an admin for edit access\./);
+  await expect(page.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Promote/ })).toHaveCount(0);
+  await expect(template).toHaveAttribute('aria-readonly', 'true');
+  await expect(template).toHaveAttribute('contenteditable', 'false');
+
+  // Typing changes nothing, and Ctrl+S opens no commit dialog.
+  await template.click();
+  await page.keyboard.insertText('Bob was here ');
+  await page.keyboard.press('ControlOrMeta+s');
+  await expect(page.getByRole('dialog', { name: 'Save version' })).toHaveCount(0);
+  await expect(template).toHaveText('Explain the refund policy to {{customer}}.');
+  await expect(page.getByRole('tab', { name: 'Editor' })).not.toContainText('Unsaved');
+  await expect(page.getByLabel('Description for customer')).toHaveAttribute('readonly', '');
+  await expect(page.getByLabel('Display message')).toHaveAttribute('readonly', '');
+  await expect(page.getByRole('button', { name: 'Chat', exact: true })).toBeDisabled();
+  // The models show, without a way to change them.
+  await expect(page.getByRole('list', { name: 'Chosen models' }).getByRole('listitem')).toHaveText(['fake:echo']);
+  await expect(page.getByRole('combobox', { name: 'Models' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /Remove model/ })).toHaveCount(0);
+  await screenshot(page, 'editor-view-only');
+
+  // The other tabs say the same in their own words.
+  await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();
+  await expect(page.getByText('Only the owner or an admin can change sharing')).toBeVisible();
+  await page.getByRole('tablist').getByRole('tab', { name: 'API' }).click();
+  await expect(page.getByText('Only the owner or an admin can change API access')).toBeVisible();
+
+  // Nothing was saved by Bob.
+  await switchTo(page, 'root', apiKey);
+  const versions = await bridge<unknown[]>(server, 'versions:list', { name: 'policy' });
+  expect(versions).toHaveLength(1);
+});
