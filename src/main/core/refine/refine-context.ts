@@ -11,7 +11,7 @@ import type { TestCase } from '../../../shared/schemas/runs';
 /** Test cases sent to the model: enough to show the prompt's range of inputs, bounded in size. */
 export const MAX_CONTEXT_TEST_CASES = 20;
 /** Test runs read to find each case's latest output (newest first). */
-const TEST_RUNS_SCANNED = 500;
+const TEST_RUNS_SCANNED = 200;
 
 type Values = Record<string, string | number | boolean>;
 
