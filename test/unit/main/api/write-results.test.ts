@@ -5,7 +5,7 @@ import { NATIVE_OPERATIONS } from '../../../../src/main/api/openapi';
 import { COMPAT_OPERATIONS } from '../../../../src/main/api/compat';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { addUser } from '../../../../src/main/core/users/users-service';
-import { createPrompt, setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
+import { createPrompt, setApiSettings, updatePrompt } from '../../../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { commitVersion, promoteVersion } from '../../../../src/main/core/versions/lifecycle';
 import { addShare } from '../../../../src/main/core/sharing/sharing-service';
@@ -22,7 +22,12 @@ import type { Ctx } from '../../../../src/main/core/context';
  */
 
 /** POST operations that write nothing (they render, run or list). */
+/** Open WebUI's router is served at its real mount and at the seed page's. */
+const OPENWEBUI_BASES = ['/compat/openwebui/api/v1/prompts', '/compat/openwebui/api/prompts'];
+
 const NOT_WRITES = new Set([
+  // Refused: Promptdesk prompts have no active switch (core/compat/openwebui.ts).
+  ...OPENWEBUI_BASES.map((p) => `post ${p}/id/{id}/toggle`),
   'post /api/v1/prompts/{name}/render',
   'post /api/v1/prompts/{name}/run',
   'post /compat/respan/api/prompts/list/',
@@ -185,14 +190,7 @@ const CASES: Record<string, Case> = {
     request: (f) => ({ method: 'PUT', path: `/compat/conductor/api/prompts/${f.name}?description=d`, text: `conducted ${f.tag}` }),
     check: (f) => once(texts(f), `conducted ${f.tag}`),
   },
-  'post /compat/openwebui/api/prompts/id/{id}/update': {
-    scope: 'write',
-    request: (f) => ({ method: 'POST', path: `/compat/openwebui/api/prompts/id/${f.id}/update`, body: { command: f.tag, name: 'OW', content: `ow ${f.tag}` } }),
-    check: (f) => {
-      once(texts(f), `ow ${f.tag}`);
-      expect(store().versions.publishedNumber(f.id)).toBe(5);
-    },
-  },
+  ...Object.fromEntries(OPENWEBUI_BASES.flatMap((p) => Object.entries(openWebUiCases(p)))),
   'post /compat/respan/api/prompts/': {
     scope: 'write',
     request: (f) => ({ method: 'POST', path: '/compat/respan/api/prompts/', body: { name: `Respan ${f.tag}` } }),
@@ -246,6 +244,77 @@ const CASES: Record<string, Case> = {
     check: (f) => expect(store().versions.get(f.id, 5)).toMatchObject({ committed: true, commitMessage: `c ${f.tag}` }),
   },
 };
+
+/** The version id of version `number` of the fixture's prompt. */
+const versionId = (f: Fixture, number: number) => store().versions.get(f.id, number)!.id;
+/** Gives the fixture's prompt its tag as slash command, for the routes that address it by command. */
+const withCommand = (f: Fixture) => {
+  updatePrompt(app, { name: f.name, slashCommand: f.tag });
+  return f.tag;
+};
+
+/** Open WebUI's writes under one mount (`p`), as its frontend sends them. */
+function openWebUiCases(p: string): Record<string, Case> {
+  return {
+    [`post ${p}/create`]: {
+      scope: 'write',
+      request: (f) => ({ method: 'POST', path: `${p}/create`, body: { command: `c-${f.tag}`, name: 'Created', content: `created ${f.tag}` } }),
+      check: (f) => {
+        const created = store().prompts.getRowBySlashCommand(`c-${f.tag}`)!;
+        expect(templateText(store().versions.get(created.id, 1)!.template)).toBe(`created ${f.tag}`);
+      },
+    },
+    [`post ${p}/command/{command}/update`]: {
+      scope: 'write',
+      request: (f) => ({ method: 'POST', path: `${p}/command/${withCommand(f)}/update`, body: { command: f.tag, name: 'OW', content: `owc ${f.tag}` } }),
+      check: (f) => {
+        once(texts(f), `owc ${f.tag}`);
+        expect(store().versions.publishedNumber(f.id)).toBe(5);
+      },
+    },
+    [`delete ${p}/command/{command}/delete`]: {
+      scope: 'write',
+      request: (f) => ({ method: 'DELETE', path: `${p}/command/${withCommand(f)}/delete` }),
+      check: (f) => expect(row(f.name)).toBeUndefined(),
+    },
+    [`post ${p}/id/{id}/update`]: {
+      scope: 'write',
+      request: (f) => ({ method: 'POST', path: `${p}/id/${f.id}/update`, body: { command: f.tag, name: 'OW', content: `ow ${f.tag}` } }),
+      check: (f) => {
+        once(texts(f), `ow ${f.tag}`);
+        expect(store().versions.publishedNumber(f.id)).toBe(5);
+      },
+    },
+    [`post ${p}/id/{id}/update/meta`]: {
+      scope: 'write',
+      request: (f) => ({ method: 'POST', path: `${p}/id/${f.id}/update/meta`, body: { name: `Meta ${f.tag}`, command: f.tag, tags: ['meta'] } }),
+      check: (f) => {
+        expect(row(f.name)).toMatchObject({ title: `Meta ${f.tag}`, slash_command: f.tag });
+        expect(texts(f)).toHaveLength(4);
+      },
+    },
+    [`post ${p}/id/{id}/update/version`]: {
+      scope: 'write',
+      request: (f) => ({ method: 'POST', path: `${p}/id/${f.id}/update/version`, body: { version_id: versionId(f, 1) } }),
+      check: (f) => expect(store().versions.publishedNumber(f.id)).toBe(1),
+    },
+    [`post ${p}/id/{id}/access/update`]: {
+      scope: 'write',
+      request: (f) => ({ method: 'POST', path: `${p}/id/${f.id}/access/update`, body: { access_grants: [{ principal_type: 'user', principal_id: '*', permission: 'read' }] } }),
+      check: (f) => expect(row(f.name)!.sharing_level).toBe('library_view'),
+    },
+    [`delete ${p}/id/{id}/delete`]: {
+      scope: 'write',
+      request: (f) => ({ method: 'DELETE', path: `${p}/id/${f.id}/delete` }),
+      check: (f) => expect(row(f.name)).toBeUndefined(),
+    },
+    [`delete ${p}/id/{id}/history/{history_id}`]: {
+      scope: 'write',
+      request: (f) => ({ method: 'DELETE', path: `${p}/id/${f.id}/history/${versionId(f, 3)}` }),
+      check: (f) => expect(versions(f).map((v) => v.number)).toEqual([4, 2, 1]),
+    },
+  };
+}
 
 /** Every scope set that contains `needed`. */
 function scopeSetsWith(needed: KeyScope): KeyScope[][] {
