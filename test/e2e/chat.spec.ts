@@ -1,7 +1,7 @@
 import type { LogPage } from '../../src/shared/schemas/logs';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base } from './fixtures';
-import { addIntegration, addMember, bridge, nav, newPrompt, saveVersion, switchTo } from './flows';
+import { addIntegration, addMember, bridge, chooseSharingLevel, nav, newPrompt, saveVersion, switchTo } from './flows';
 
 const test = base.extend<{ provider: FakeProvider }>({
   // eslint-disable-next-line no-empty-pattern
@@ -139,8 +139,7 @@ test('Chat only: a member runs it from the chat launcher and sees only the displ
   await page.getByLabel('Display message').fill('Help me answer: {{question}}');
   await saveVersion(page, 'v1', 1);
   await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();
-  await page.getByRole('radio', { name: 'Chat only', exact: true }).check();
-  await expect(page.getByText('Sharing level set to Chat only')).toBeVisible();
+  await chooseSharingLevel(page, 'Chat only');
 
   await switchTo(page, 'Bob Member');
 

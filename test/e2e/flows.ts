@@ -85,3 +85,17 @@ export async function addMember(page: Page, name: string, email: string): Promis
   await page.getByRole('button', { name: 'Add member' }).click();
   await expect(page.getByRole('cell', { name: email })).toBeVisible();
 }
+
+/**
+ * Sharing tab (open): picks a level. A level that widens access to everyone while readiness items
+ * are open asks for confirmation listing them first; this confirms it, as an author who means it.
+ */
+export async function chooseSharingLevel(page: Page, level: 'Private' | 'Chat only' | 'Library View' | 'Library Edit'): Promise<void> {
+  await page.getByRole('radio', { name: level, exact: true }).click();
+  const done = page.getByText(`Sharing level set to ${level}`);
+  const confirm = page.getByRole('dialog', { name: `Widen access to ${level}?` });
+  await expect(done.or(confirm)).toBeVisible();
+  if (await confirm.isVisible()) await confirm.getByRole('button', { name: `Widen to ${level} anyway` }).click();
+  await expect(done).toBeVisible();
+  await expect(page.getByRole('radio', { name: level, exact: true })).toBeChecked();
+}

@@ -1,5 +1,5 @@
 import { expect, openApp, screenshot, test } from './fixtures';
-import { nav, switchTo } from './flows';
+import { chooseSharingLevel, nav, switchTo } from './flows';
 import { osUser } from '../../src/main/core/workspace';
 
 const ADMIN = osUser().name;
@@ -12,8 +12,7 @@ async function setLevel(page: Page, level: 'Private' | 'Chat only' | 'Library Vi
   await page.getByLabel('Search prompts').fill('');
   await page.getByRole('link', { name: 'Onboarding checklist' }).click();
   await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();
-  await page.getByRole('radio', { name: level, exact: true }).check();
-  await expect(page.getByText(`Sharing level set to ${level}`)).toBeVisible();
+  await chooseSharingLevel(page, level);
 }
 
 async function librarySearch(page: Page, query: string) {

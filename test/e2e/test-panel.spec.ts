@@ -1,7 +1,7 @@
 import type { Locator } from '@playwright/test';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base } from './fixtures';
-import { addIntegration, addMember, nav, newPrompt, saveVersion, switchTo } from './flows';
+import { addIntegration, addMember, chooseSharingLevel, nav, newPrompt, saveVersion, switchTo } from './flows';
 
 const test = base.extend<{ provider: FakeProvider }>({
   // eslint-disable-next-line no-empty-pattern
@@ -135,8 +135,7 @@ test('a member who may only view a prompt tests its saved version, without test 
   await newPrompt(page, { name: 'tagline', title: 'Tagline' }, 'A tagline for {{product}}');
   await saveVersion(page, 'Initial', 1);
   await page.getByRole('tablist').getByRole('tab', { name: 'Sharing' }).click();
-  await page.getByRole('radio', { name: 'Library View', exact: true }).check();
-  await expect(page.getByText('Sharing level set to Library View')).toBeVisible();
+  await chooseSharingLevel(page, 'Library View');
 
   await switchTo(page, 'Bob Member');
   await nav(page, 'Library');
