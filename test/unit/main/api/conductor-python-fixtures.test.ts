@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHost, type TestHost } from '../../../helpers/host';
+import { http, type RawResponse } from '../../../helpers/http';
+import { startFakeProvider, type FakeProvider } from '../../../helpers/fake-provider';
+import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
+import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
+import { getVersion } from '../../../../src/main/core/versions/versions-service';
+import { createPrompt } from '../../../../src/main/core/prompts/prompts-service';
+import { saveVersion } from '../../../../src/main/core/versions/versions-service';
+import { addUser } from '../../../../src/main/core/users/users-service';
+import { AddUserInput } from '../../../../src/shared/schemas/users';
+import { TOKEN_LIFETIME_MS } from '../../../../src/main/core/keys/tokens';
+import { PROMPT_TEMPLATE_FIELDS, PY_TEMPLATE, PYTHON_FIXTURES, TAG_OBJECT_FIELDS, type PythonFixture } from '../../../fixtures/conductor-python';
+
+/**
+ * Conductor's Python SDK, replayed from fixtures transcribed from its sources
+ * (test/fixtures/conductor-python.ts names each file and the commit), against /compat/conductor.
+ */
+
+const BASE = '/compat/conductor';
+let t: TestHost;
+let provider: FakeProvider;
+
+beforeAll(async () => {
+  t = await startTestHost();
+  provider = await startFakeProvider();
+  saveIntegration(t.owner, SaveIntegrationInput.parse({ name: 'fake', kind: 'openai-compatible', baseUrl: `${provider.url}/v1`, models: ['echo'] }));
+});
+afterAll(async () => {
+  await provider.close();
+  await t.stop();
+});
+
+const keyId = () => t.key.slice(0, 15);
+
+function send(fixture: PythonFixture, values: Record<string, string>): Promise<RawResponse> {
+  const fill = (text: string) => text.replace(/\{(token|keyId|keySecret)\}/g, (_, name: string) => values[name] ?? '');
+  const headers = Object.fromEntries(Object.entries(fixture.request.headers).map(([k, v]) => [k.toLowerCase(), fill(v)]));
+  return http(t.port, fixture.request.method, BASE + fixture.request.path, { headers, body: fixture.request.body === undefined ? undefined : fill(fixture.request.body) });
+}
+
+/** What the SDK's deserializer needs of a PromptTemplate: every attribute it maps, with its type. */
+function expectPromptTemplate(value: Record<string, unknown>) {
+  for (const field of PROMPT_TEMPLATE_FIELDS) expect(value, field).toHaveProperty(field);
+  expect(value).toMatchObject({ name: expect.any(String), description: expect.any(String), template: expect.any(String), createdBy: expect.any(String), updatedBy: expect.any(String) });
+  expect(Number.isInteger(value['createTime']) && Number.isInteger(value['updateTime']) && Number.isInteger(value['version'])).toBe(true);
+  expect(Array.isArray(value['variables']) && Array.isArray(value['integrations']) && Array.isArray(value['tags'])).toBe(true);
+  for (const tag of value['tags'] as Record<string, unknown>[]) for (const field of TAG_OBJECT_FIELDS) expect(tag).toHaveProperty(field);
+}
+
+/** A token from the token fixture, as ApiClient.__get_new_token gets it. */
+async function token(): Promise<string> {
+  const res = await send(PYTHON_FIXTURES[0]!, { keyId: keyId(), keySecret: t.key });
+  expect(res.status).toBe(200);
+  return res.json().token as string;
+}
+
+describe('Python SDK fixtures replayed against /compat/conductor (conductor-oss/python-sdk 8ff5f88)', () => {
+  it('every fixture in order answers the status and the fields its model reads', async () => {
+    const values = { keyId: keyId(), keySecret: t.key, token: await token() };
+    const answers = new Map<string, RawResponse>();
+    for (const fixture of PYTHON_FIXTURES) {
+      const res = await send(fixture, values);
+      expect(res.status, fixture.call).toBe(fixture.response.status);
+      answers.set(fixture.call, res);
+      if (fixture.response.model === 'PromptTemplate') expectPromptTemplate(res.json());
+      if (fixture.response.model === 'list[PromptTemplate]') for (const item of res.json()) expectPromptTemplate(item);
+      if (fixture.response.model === 'Token') expect(res.json()).toEqual({ token: expect.stringMatching(/^pdt_/) });
+      if (fixture.response.status >= 400) expect(res.json(), fixture.call).toMatchObject({ message: expect.any(String) });
+    }
+    const [, , got, , , list, , tags, , tested] = PYTHON_FIXTURES.map((f) => answers.get(f.call)!);
+    // save_prompt's json.dumps(...).strip('"') body is stored as the text the user wrote.
+    expect(got!.json()).toMatchObject({ name: 'py-greet', description: 'A greeting', template: PY_TEMPLATE, variables: ['question'], version: 1 });
+    // autoIncrement=True saved version 2 with its model; version=1 then updated version 1 in place.
+    expect(list!.json().find((p: { name: string }) => p.name === 'py-greet')).toMatchObject({ template: 'v2 {{question}}', version: 2, integrations: ['fake:echo'], description: 'Second' });
+    expect(tags!.json()).toEqual([
+      { key: 'team', value: 'support', type: 'METADATA' },
+      { key: 'tier', value: 'gold', type: 'METADATA' },
+    ]);
+    // response_type 'str': deserialize tries response.json() first, so a JSON string reads back as the text.
+    expect(tested!.json()).toEqual(expect.stringContaining('Say hello'));
+    expect(provider.requests.at(-1)!.body).toMatchObject({ model: 'echo', temperature: 0.1, top_p: 0.9, stop: ['END'] });
+  });
+
+  it('save_prompt(version=1) updates version 1 in place (fixture 5), read back by the native service', async () => {
+    const values = { keyId: keyId(), keySecret: t.key, token: await token() };
+    for (const fixture of PYTHON_FIXTURES.slice(1, 5)) expect((await send(fixture, values)).status).toBe(200);
+    expect(getVersion(t.owner, 'py-greet', 1).template).toEqual({ kind: 'text', text: 'v1 again' });
+    expect(getVersion(t.owner, 'py-greet', 2).template).toEqual({ kind: 'text', text: 'v2 {{question}}' });
+  });
+});
+
+describe('the answers the Python SDK branches on', () => {
+  const getPrompt = PYTHON_FIXTURES.find((f) => f.call.startsWith("prompt_client.get_prompt('py-greet')"))!;
+
+  it('a wrong keySecret: 401 with a message, and no token error code (the SDK does not renew from its renewal)', async () => {
+    const res = await send(PYTHON_FIXTURES[0]!, { keyId: keyId(), keySecret: `${t.key.slice(0, -1)}x` });
+    expect(res.status).toBe(401);
+    expect(res.json()).toMatchObject({ message: 'Invalid keyId or keySecret', status: 401 });
+    expect(res.json()).not.toHaveProperty('error');
+    const wrongId = await send(PYTHON_FIXTURES[0]!, { keyId: 'pd_notthiskey0', keySecret: t.key });
+    expect(wrongId.status).toBe(401);
+  });
+
+  it('an expired token: 401 EXPIRED_TOKEN (AuthorizationException.token_expired: renew and retry)', async () => {
+    const tok = await token();
+    const real = t.host.workspace.clock;
+    t.host.workspace.clock = { now: () => new Date(real.now().getTime() + TOKEN_LIFETIME_MS + 1000) };
+    try {
+      const res = await send(getPrompt, { token: tok });
+      expect(res.status).toBe(401);
+      expect(res.json()).toMatchObject({ error: 'EXPIRED_TOKEN', message: expect.any(String) });
+    } finally {
+      t.host.workspace.clock = real;
+    }
+  });
+
+  it('a forged or stale token and a missing one: 401 INVALID_TOKEN (token_invalid: renew and retry)', async () => {
+    const tok = await token();
+    const forged = `${tok.slice(0, -2)}${tok.endsWith('AA') ? 'BB' : 'AA'}`;
+    for (const value of [forged, 'pdt_abc.def', '']) {
+      const res = await send(getPrompt, { token: value });
+      expect(res.status, value).toBe(401);
+      expect(res.json()).toMatchObject({ error: 'INVALID_TOKEN' });
+    }
+  });
+
+  it("get_prompt of another member's private prompt is the same 404 as a missing one (None), naming nothing", async () => {
+    const bob = addUser(t.owner, AddUserInput.parse({ email: 'bob@example.com', name: 'Bob' }));
+    const bobCtx = t.host.workspace.as(bob.id);
+    createPrompt(bobCtx, { name: 'py-bob-secret', title: 'Secret', description: '', tags: [], slashCommand: null });
+    saveVersion(bobCtx, { name: 'py-bob-secret', template: { kind: 'text', text: 'hidden' }, variables: [], modelSettings: { models: [] }, commitMessage: '' });
+    const tok = await token();
+    const hidden = await http(t.port, 'GET', `${BASE}/api/prompts/py-bob-secret`, { headers: { 'x-authorization': tok } });
+    const missing = await http(t.port, 'GET', `${BASE}/api/prompts/py-never-was`, { headers: { 'x-authorization': tok } });
+    expect(hidden.status).toBe(404);
+    expect(hidden.text).toBe(missing.text);
+    expect(hidden.text).not.toContain('py-bob-secret');
+    for (const path of ['/tags', '']) {
+      const del = await http(t.port, path ? 'PUT' : 'DELETE', `${BASE}/api/prompts/py-bob-secret${path}`, { headers: { 'x-authorization': tok, 'content-type': 'application/json' }, body: path ? '[{"key": "a", "value": "b"}]' : '{}' });
+      expect(del.status).toBe(404);
+      expect(del.text).not.toContain('py-bob-secret');
+    }
+  });
+
+  it('an unknown path under the door answers Conductor-shaped JSON 404, key or not', async () => {
+    for (const headers of [{}, { 'x-authorization': t.key }] as Record<string, string>[]) {
+      const res = await http(t.port, 'GET', `${BASE}/api/workflow/nothing-here`, { headers });
+      expect(res.status).toBe(404);
+      expect(String(res.headers['content-type'])).toMatch(/json/);
+      expect(res.json()).toMatchObject({ status: 404, message: expect.stringContaining('No route') });
+    }
+  });
+
+  it('a plain API key in X-Authorization keeps working (seed 001)', async () => {
+    const res = await http(t.port, 'GET', `${BASE}/api/prompts`, { headers: { 'x-authorization': t.key } });
+    expect(res.status).toBe(200);
+  });
+
+  it('bad input is a 400 naming the field, in Conductor shape (message, validationErrors) over problem+json', async () => {
+    const tok = await token();
+    const both = await http(t.port, 'POST', `${BASE}/api/prompts/py-both?description=d&version=1&autoIncrement=True`, { headers: { 'x-authorization': tok, 'content-type': 'application/json' }, body: 'x' });
+    expect(both.status).toBe(400);
+    expect(both.json()).toMatchObject({ status: 400, field: 'autoIncrement', message: expect.any(String), validationErrors: [{ path: 'autoIncrement' }], type: 'urn:promptdesk:problem:invalid_input' });
+    const flag = await http(t.port, 'POST', `${BASE}/api/prompts/py-flag?description=d&autoIncrement=yes`, { headers: { 'x-authorization': tok }, body: 'x' });
+    expect(flag.json()).toMatchObject({ status: 400, field: 'autoIncrement' });
+    const noPrompt = await http(t.port, 'POST', `${BASE}/api/prompts/test`, { headers: { 'x-authorization': tok, 'content-type': 'application/json' }, body: '{"llmProvider": "fake", "model": "echo"}' });
+    expect(noPrompt.json()).toMatchObject({ status: 400, field: 'prompt' });
+  });
+});
+
+describe('failed token exchanges count against the auth throttle', () => {
+  it('after the budget, a wrong secret gets 429 with Retry-After; the right key still gets its token', async () => {
+    const limited = await startTestHost({ limits: { perKeyPerSecond: 1000, perKeyBurst: 2000, failedAuthPerMinute: 3 } });
+    try {
+      const exchange = (keySecret: string) =>
+        http(limited.port, 'POST', `${BASE}/api/token`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keyId: limited.key.slice(0, 15), keySecret }) });
+      const wrong = `${limited.key.slice(0, -1)}${limited.key.endsWith('A') ? 'B' : 'A'}`;
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await exchange(wrong)).status);
+      // The budget a wrong API key gets (failedAuthPerMinute: 3 failures, then 429).
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // One throttle: the same client's wrong key on the native API is now refused too.
+      expect((await http(limited.port, 'GET', '/api/v1/prompts', { headers: { authorization: `Bearer ${wrong}x` } })).status).toBe(429);
+      const refused = await exchange(wrong);
+      expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+      expect(refused.json()).toMatchObject({ status: 429, retryable: true });
+      expect((await exchange(limited.key)).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
