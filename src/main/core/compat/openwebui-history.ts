@@ -120,10 +120,13 @@ export function openWebUiSetProduction(ctx: Ctx, id: string, versionId: string, 
   });
 }
 
-/** Python's difflib range form: `start,length`, `start` alone for one line, the line before for none. */
+/**
+ * Python's difflib range form for a 1-based `start`: `start,length`, `start` alone for one line,
+ * and for no lines the line before (`0,0` at the top), as jsdiff's own formatPatch does too.
+ */
 function range(start: number, length: number): string {
   if (length === 1) return String(start);
-  return `${length === 0 ? start : start},${length}`;
+  return `${length === 0 ? start - 1 : start},${length}`;
 }
 
 /**
