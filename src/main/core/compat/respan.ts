@@ -165,18 +165,13 @@ export function respanSummary(ctx: Ctx, input: z.output<typeof RespanListSchema>
   }
 }
 
-/** Refuses `deploy: true` with `readonly: false`: a deployed version is committed, always. */
-function assertFlags(input: { readonly?: boolean; deploy?: boolean }): void {
-  if (input.deploy === true && input.readonly === false) {
-    throw invalid('A deployed version is read-only: deploy: true cannot go with readonly: false', 'readonly');
-  }
-}
-
 /**
  * Applies the `readonly` and `deploy` flags of a version write: readonly=true commits
  * (commitVersion), deploy=true commits and deploys it (deployIn). A flag Promptdesk cannot honour
  * is a 400: readonly=false on a committed version (committed versions never become editable
- * again), deploy=false on the deployed version (deploy another one instead).
+ * again), deploy=false on the deployed version (deploy another one instead). readonly=false on
+ * a draft is its state, not a request: the SDK's `PromptVersion` sends it by default, also with
+ * `deploy: true`, which then commits the draft as every deploy does.
  */
 function applyFlags(ctx: Ctx, row: PromptRow, number: number, input: { readonly?: boolean; deploy?: boolean }): void {
   const now = respanVersion(ctx, fresh(ctx, row), versionOf(ctx, row, number));
@@ -198,7 +193,6 @@ function applyFlags(ctx: Ctx, row: PromptRow, number: number, input: { readonly?
  */
 export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeof RespanVersionSchema>) {
   assertSupportedParams(input);
-  assertFlags(input);
   return ctx.store.tx(() => {
     const row = resolve(ctx, ref);
     const version = inSeedFields(RESPAN_FIELDS, () =>
@@ -245,7 +239,6 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  */
 export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input: z.output<typeof RespanUpdateVersionSchema>) {
   assertSupportedParams(input);
-  assertFlags(input);
   return ctx.store.tx(() => {
     const row = resolve(ctx, ref);
     // Checked as the edit it is: a read check here refused write-only keys.
