@@ -1,3 +1,4 @@
+import type { Result } from '../../../shared/schemas/common';
 import type { RunProgress, RunStatus, RunUsage } from '../../../shared/schemas/runs';
 import { ApiError, api, unwrap } from './api';
 
@@ -40,10 +41,15 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-async function watchOnce(runId: string, cursor: number, signal?: AbortSignal): Promise<RunProgress> {
+/** One long poll on a run: `runs:watch`, or another channel that answers the same progress (`refine:watch`). */
+export type WatchRun = (input: { runId: string; cursor: number }) => Promise<Result<RunProgress>>;
+
+const watchRuns: WatchRun = (input) => api.runs.watch(input);
+
+async function watchOnce(runId: string, cursor: number, signal: AbortSignal | undefined, watch: WatchRun): Promise<RunProgress> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await unwrap(api.runs.watch({ runId, cursor }));
+      return await unwrap(watch({ runId, cursor }));
     } catch (error) {
       const final = error instanceof ApiError && FINAL_CODES.has(error.code);
       const delay = RETRY_DELAYS_MS[attempt];
@@ -57,7 +63,8 @@ async function watchOnce(runId: string, cursor: number, signal?: AbortSignal): P
  * Follows a started run to its end by long-polling `runs.watch`: each answer carries the text
  * past our cursor, so `onProgress` gets the whole text so far after every piece. Resolves with
  * the last snapshot once the run is no longer running, or null when `signal` aborted first
- * (the run itself goes on; stopping it is `runs.cancel`).
+ * (the run itself goes on; stopping it is `runs.cancel`). `watch` polls another channel with the
+ * same answers, e.g. `refine:watch`, whose progress also carries the turn's result.
  *
  * @example
  * const controller = new AbortController();
@@ -70,11 +77,12 @@ export async function followRun(
   onProgress: (run: RunSnapshot) => void,
   signal?: AbortSignal,
   from: FollowFrom = { text: '', cursor: 0 },
+  watch: WatchRun = watchRuns,
 ): Promise<RunSnapshot | null> {
   let { text, cursor } = from;
   for (;;) {
     if (signal?.aborted) return null;
-    const progress = await watchOnce(runId, cursor, signal);
+    const progress = await watchOnce(runId, cursor, signal, watch);
     if (signal?.aborted) return null;
     // Only text past our cursor is new; a repeated answer must not double the text.
     if (progress.cursor > cursor) text += progress.text;

@@ -1,5 +1,5 @@
 import type { PromptDetail } from '../../../shared/schemas/prompts';
-import { analyzeTemplate, type MessageRole, type TemplateAnalysis } from '../../../shared/template/template';
+import { analyzeTemplate, type MessageRole, type Template, type TemplateAnalysis, type VariableMeta } from '../../../shared/template/template';
 import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import {
@@ -14,6 +14,7 @@ import {
   type TemplateMode,
   type VariableDraft,
 } from './editor-draft';
+import { draftWithProposal } from './refine-conversation';
 import type { SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -61,6 +62,11 @@ export interface EditorSlice {
     discardChanges(): void;
     /** Starts over from `prompt` (e.g. a version was restored as the newest): the draft is replaced. */
     replacePrompt(prompt: PromptDetail): void;
+    /**
+     * Puts a template in the draft (a Refine proposal): the draft becomes dirty, to be edited and
+     * saved as usual. Variable notes the draft has are kept; see draftWithProposal.
+     */
+    applyTemplate(template: Template, variables: readonly VariableMeta[]): void;
     /**
      * Re-reads the prompt's lifecycle facts (published, pinned, the latest version's status)
      * after a promotion or pin, leaving the draft and its base version alone.
@@ -223,6 +229,9 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
       discardChanges() {
         const { prompt } = get().editor;
         if (prompt) patch({ ...startFrom(prompt), saveError: null, savedMessage: null, saveForbidden: false });
+      },
+      applyTemplate(template, variables) {
+        updateDraft((d) => draftWithProposal(d, template, variables));
       },
       replacePrompt(prompt) {
         if (get().editor.promptName !== prompt.name) return;

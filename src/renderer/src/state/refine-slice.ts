@@ -1,0 +1,450 @@
+import type { RefinePreparation, RefineProgress, RefineProposal, RefineStarted } from '../../../shared/schemas/refine';
+import type { TestCase } from '../../../shared/schemas/runs';
+import { api, unwrap } from '../lib/api';
+import { toFormError, type FormError } from '../lib/field-errors';
+import { NO_USAGE, followRun, progressPatch, type RunSnapshot, type WatchRun } from '../lib/run-stream';
+import {
+  conversationMessages,
+  defaultSaveNote,
+  latestProposalTurn,
+  trialKey,
+  trialSideOf,
+  type RefineAnswerTurn,
+  type RefineTurn,
+  type TrialSide,
+} from './refine-conversation';
+import { API_RUN_TRANSPORT, createRunBatchDriver, isBusy, newRun, type TestRun } from './run-batch';
+import type { SliceCreator } from './store';
+
+type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** "Try it": the refined version and the proposal, run on every saved test case with one model. */
+export interface TrialBatch {
+  id: number;
+  /** The refine answer whose proposal is tried. */
+  answerRunId: string;
+  version: number;
+  model: string;
+  proposal: RefineProposal;
+  cases: { id: string; name: string }[];
+  runs: TestRun[];
+}
+
+export interface RefineSlice {
+  refine: {
+    /** The panel shows beside the editor. */
+    open: boolean;
+    promptName: string | null;
+    /** The acting member the conversation belongs to: another member starts from scratch. */
+    memberId: string | null;
+    prep: RefinePreparation | null;
+    prepStatus: LoadStatus;
+    prepError: string | null;
+    /** The model that refines (`integration:model`). */
+    model: string;
+    request: string;
+    starting: boolean;
+    /** A turn refused before any answer, shown next to its field (`messages`, `model`). */
+    startError: FormError | null;
+    turns: RefineTurn[];
+    /** The prompt's saved test cases, for "Try it" (editors only; null until read). */
+    cases: TestCase[] | null;
+    casesError: string | null;
+    /** The model "Try it" runs the prompt on (the prompt's own first). */
+    trialModel: string;
+    trial: TrialBatch | null;
+    /** Why "Try it" did not start. */
+    trialProblem: string | null;
+    /** Apply was pressed while the editor held unsaved edits: confirm before replacing them. */
+    applyConfirm: boolean;
+    saveOpen: boolean;
+    saveNote: string;
+    saving: boolean;
+    saveError: FormError | null;
+    /** What the last action did ("Applied to the draft", "Saved version 4"). */
+    notice: string | null;
+    /** Opens the panel on a prompt; the same prompt and member keep their conversation. */
+    openPanel(promptName: string, memberId: string | null): Promise<void>;
+    /** Hides the panel; the conversation stays until another prompt or member, or New conversation. */
+    close(): void;
+    /** Reads the models, version and permission again (after a save, a member switch). */
+    prepare(): Promise<void>;
+    setModel(model: string): void;
+    setRequest(text: string): void;
+    send(): Promise<void>;
+    stop(runId: string): Promise<void>;
+    newConversation(): void;
+    /** Puts the newest proposal in the editor draft; asks first when the draft has unsaved edits (unless `confirmed`). */
+    applyToDraft(confirmed?: boolean): void;
+    cancelApply(): void;
+    openSave(): void;
+    closeSave(): void;
+    setSaveNote(note: string): void;
+    save(): Promise<void>;
+    setTrialModel(model: string): void;
+    tryIt(): Promise<void>;
+    stopTrial(): Promise<void>;
+    /** Streams running answers and trial runs while the panel is on screen. */
+    attach(): void;
+    detach(): void;
+  };
+}
+
+type State = RefineSlice['refine'];
+
+const FRESH_CONVERSATION = {
+  request: '',
+  starting: false,
+  startError: null,
+  turns: [],
+  trial: null,
+  trialProblem: null,
+  applyConfirm: false,
+  saveOpen: false,
+  saveNote: '',
+  saving: false,
+  saveError: null,
+  notice: null,
+} satisfies Partial<State>;
+
+const FRESH = {
+  prep: null,
+  prepStatus: 'idle',
+  prepError: null,
+  model: '',
+  cases: null,
+  casesError: null,
+  trialModel: '',
+  ...FRESH_CONVERSATION,
+} satisfies Partial<State>;
+
+let turnSeq = 0;
+let trialSeq = 0;
+let latestPrepare = 0;
+const nextId = () => `r${++turnSeq}`;
+/** Answers being streamed, by run id. */
+const followers = new Map<string, AbortController>();
+let attached = false;
+
+function answerFor(started: RefineStarted): RefineAnswerTurn {
+  return {
+    kind: 'answer',
+    id: nextId(),
+    runId: started.runId,
+    model: started.model,
+    version: started.version,
+    status: 'running',
+    text: '',
+    cursor: 0,
+    usage: NO_USAGE,
+    latencyMs: null,
+    ttftMs: null,
+    error: null,
+    stopping: false,
+    result: null,
+  };
+}
+
+function caseValues(testCase: TestCase): Record<string, string> {
+  return Object.fromEntries(Object.entries(testCase.variables).map(([k, v]) => [k, String(v)]));
+}
+
+export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
+  const patch = (partial: Partial<State>) => set((s) => ({ refine: { ...s.refine, ...partial } }));
+  const patchAnswer = (runId: string, change: Partial<RefineAnswerTurn> | ((turn: RefineAnswerTurn) => Partial<RefineAnswerTurn>)) =>
+    set((s) => ({
+      refine: {
+        ...s.refine,
+        turns: s.refine.turns.map((t) => (t.kind === 'answer' && t.runId === runId ? { ...t, ...(typeof change === 'function' ? change(t) : change) } : t)),
+      },
+    }));
+  const findAnswer = (runId: string) => get().refine.turns.find((t): t is RefineAnswerTurn => t.kind === 'answer' && t.runId === runId);
+  const running = () => get().refine.turns.some((t) => t.kind === 'answer' && t.status === 'running');
+
+  const trialDriver = createRunBatchDriver<TrialBatch>(
+    {
+      current: () => get().refine.trial,
+      updateRuns: (id, update) =>
+        set((s) => {
+          const { trial } = s.refine;
+          if (!trial || trial.id !== id) return {};
+          return { refine: { ...s.refine, trial: { ...trial, runs: update(trial.runs) } } };
+        }),
+      startInput: (trial, run) => {
+        const { promptName } = get().refine;
+        if (!promptName) return null;
+        // The proposal runs unsaved, as the test panel runs a draft; the current side is the saved version.
+        const side: TrialSide = trialSideOf(run.key);
+        return {
+          name: promptName,
+          ...(side === 'proposal' ? { draft: { template: trial.proposal.template, variables: trial.proposal.variables } } : { version: trial.version }),
+          variables: run.variables,
+          model: run.model,
+          source: 'test',
+        };
+      },
+    },
+    API_RUN_TRANSPORT,
+  );
+
+  const stopFollowing = () => {
+    for (const controller of followers.values()) controller.abort();
+    followers.clear();
+  };
+
+  /** Leaving a conversation stops what it still runs: nobody is reading it, so it should not cost tokens. */
+  const abandon = () => {
+    stopFollowing();
+    for (const turn of get().refine.turns) {
+      if (turn.kind === 'answer' && turn.status === 'running') api.refine.cancel({ runId: turn.runId }).catch(() => undefined);
+    }
+    void trialDriver.cancel();
+    trialDriver.stopFollowing();
+  };
+
+  const follow = (runId: string) => {
+    const turn = findAnswer(runId);
+    if (!attached || !turn || turn.status !== 'running' || followers.has(runId)) return;
+    const controller = new AbortController();
+    followers.set(runId, controller);
+    // refine:watch answers a run's progress plus, once the turn succeeded, the answer as read by the core.
+    const watch: WatchRun = async (input) => {
+      const answer = await api.refine.watch(input);
+      if (answer.ok && answer.value.result && !controller.signal.aborted) patchAnswer(runId, { result: answer.value.result });
+      return answer;
+    };
+    followRun(runId, (run: RunSnapshot) => patchAnswer(runId, progressPatch(run)), controller.signal, { text: turn.text, cursor: turn.cursor }, watch)
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        patchAnswer(runId, { status: 'error', error: { code: 'internal', message: `Lost track of the answer: ${toFormError(error).message}` } });
+      })
+      .finally(() => {
+        if (followers.get(runId) === controller) followers.delete(runId);
+      });
+  };
+
+  const loadCases = async (promptName: string) => {
+    try {
+      const cases = await unwrap(api.testcases.list({ name: promptName }));
+      if (get().refine.promptName === promptName) patch({ cases, casesError: null });
+    } catch (error) {
+      if (get().refine.promptName === promptName) patch({ cases: [], casesError: toFormError(error).message });
+    }
+  };
+
+  return {
+    refine: {
+      open: false,
+      promptName: null,
+      memberId: null,
+      ...FRESH,
+      async openPanel(promptName, memberId) {
+        const current = get().refine;
+        if (current.promptName !== promptName || current.memberId !== memberId) {
+          abandon();
+          patch({ ...FRESH, promptName, memberId });
+        }
+        patch({ open: true });
+        await get().refine.prepare();
+      },
+      close() {
+        patch({ open: false, applyConfirm: false, saveOpen: false });
+      },
+      async prepare() {
+        const { promptName } = get().refine;
+        if (!promptName) return;
+        const request = ++latestPrepare;
+        patch({ prepStatus: get().refine.prepStatus === 'ready' ? 'ready' : 'loading', prepError: null });
+        try {
+          const prep = await unwrap(api.refine.prepare({ name: promptName }));
+          if (request !== latestPrepare || get().refine.promptName !== promptName) return;
+          const { model, trialModel } = get().refine;
+          const first = prep.defaultModel ?? prep.models[0] ?? '';
+          patch({
+            prep,
+            prepStatus: 'ready',
+            // A model chosen earlier stays while the member may still use it.
+            model: prep.models.includes(model) ? model : first,
+            trialModel: prep.models.includes(trialModel) ? trialModel : first,
+          });
+          // Test cases belong to the prompt's editors; "Try it" runs unsaved text, which needs edit rights too.
+          if (prep.canSave) await loadCases(promptName);
+          else patch({ cases: [] });
+        } catch (error) {
+          if (request !== latestPrepare || get().refine.promptName !== promptName) return;
+          patch({ prepStatus: 'error', prepError: toFormError(error).message });
+        }
+      },
+      setModel(model) {
+        patch({ model, ...(get().refine.startError?.field === 'model' ? { startError: null } : {}) });
+      },
+      setRequest(request) {
+        patch({ request, ...(get().refine.startError?.field?.startsWith('messages') ? { startError: null } : {}) });
+      },
+      async send() {
+        const { promptName, prep, model, request, starting, turns } = get().refine;
+        if (!promptName || !prep || starting || running()) return;
+        if (request.trim() === '') {
+          patch({ startError: { message: 'Write what to change', field: 'messages' } });
+          return;
+        }
+        const messages = conversationMessages(turns, request);
+        patch({ starting: true, startError: null, notice: null });
+        try {
+          const started = await unwrap(api.refine.start({ name: promptName, version: prep.version, ...(model ? { model } : {}), messages }));
+          if (get().refine.promptName !== promptName) {
+            api.refine.cancel({ runId: started.runId }).catch(() => undefined);
+            return;
+          }
+          set((s) => ({
+            refine: {
+              ...s.refine,
+              starting: false,
+              request: '',
+              turns: [...s.refine.turns, { kind: 'member', id: nextId(), text: request.trim() }, answerFor(started)],
+            },
+          }));
+          follow(started.runId);
+        } catch (error) {
+          if (get().refine.promptName !== promptName) return;
+          const startError = toFormError(error);
+          // A field problem is fixed in the form (the request, the model); anything else happened in the conversation.
+          if (startError.field === 'model' || startError.field?.startsWith('messages')) patch({ starting: false, startError });
+          else {
+            set((s) => ({
+              refine: {
+                ...s.refine,
+                starting: false,
+                request: '',
+                turns: [...s.refine.turns, { kind: 'member', id: nextId(), text: request.trim() }, { kind: 'error', id: nextId(), message: startError.message }],
+              },
+            }));
+          }
+        }
+      },
+      async stop(runId) {
+        const turn = findAnswer(runId);
+        if (!turn || turn.status !== 'running' || turn.stopping) return;
+        patchAnswer(runId, { stopping: true });
+        try {
+          const progress: RefineProgress = await unwrap(api.refine.cancel({ runId }));
+          // The follower delivers the rest of the text; without one, the answer to cancel is the whole run.
+          if (!followers.has(runId)) {
+            patchAnswer(runId, (t) => ({
+              status: progress.status,
+              stopping: false,
+              usage: progress.usage,
+              latencyMs: progress.latencyMs,
+              ttftMs: progress.ttftMs,
+              error: progress.error,
+              result: progress.result,
+              ...(progress.cursor >= t.cursor ? { text: progress.text, cursor: progress.cursor } : {}),
+            }));
+          }
+        } catch (error) {
+          patchAnswer(runId, { stopping: false, error: { code: 'internal', message: `Could not stop: ${toFormError(error).message}` } });
+        }
+      },
+      newConversation() {
+        abandon();
+        patch(FRESH_CONVERSATION);
+      },
+      applyToDraft(confirmed = false) {
+        const turn = latestProposalTurn(get().refine.turns);
+        if (!turn || get().refine.prep?.canSave !== true) return;
+        const { editor } = get();
+        if (editor.promptName !== get().refine.promptName) return;
+        if (editor.dirty && !confirmed) {
+          patch({ applyConfirm: true });
+          return;
+        }
+        editor.applyTemplate(turn.result.proposal.template, turn.result.proposal.variables);
+        patch({ applyConfirm: false, notice: 'Applied to the editor draft: edit it, then Save as usual.' });
+      },
+      cancelApply() {
+        patch({ applyConfirm: false });
+      },
+      openSave() {
+        const { turns, prep } = get().refine;
+        if (!latestProposalTurn(turns) || prep?.canSave !== true) return;
+        patch({ saveOpen: true, saveNote: defaultSaveNote(turns), saveError: null, notice: null });
+      },
+      closeSave() {
+        if (!get().refine.saving) patch({ saveOpen: false });
+      },
+      setSaveNote(saveNote) {
+        patch({ saveNote, ...(get().refine.saveError?.field === 'note' ? { saveError: null } : {}) });
+      },
+      async save() {
+        const { promptName, turns, saveNote, saving } = get().refine;
+        const turn = latestProposalTurn(turns);
+        if (!promptName || !turn || saving) return;
+        patch({ saving: true, saveError: null });
+        try {
+          const version = await unwrap(
+            api.refine.save({ name: promptName, version: turn.version, template: turn.result.proposal.template, variables: turn.result.proposal.variables, note: saveNote }),
+          );
+          if (get().refine.promptName !== promptName) return;
+          patch({ saving: false, saveOpen: false, notice: `Saved version ${version.number}: “${version.commitMessage}”` });
+          // The next turn refines what was just saved; the editor (unless it holds edits) opens on it.
+          const { editor } = get();
+          if (editor.promptName === promptName && !editor.dirty) {
+            const fresh = await unwrap(api.prompts.get({ name: promptName })).catch(() => null);
+            if (fresh) get().editor.replacePrompt(fresh);
+          } else void editor.refreshMeta();
+          void get().refine.prepare();
+        } catch (error) {
+          patch({ saving: false, saveError: toFormError(error) });
+        }
+      },
+      setTrialModel(trialModel) {
+        patch({ trialModel, trialProblem: null });
+      },
+      async tryIt() {
+        const { turns, cases, trialModel, prep } = get().refine;
+        const turn = latestProposalTurn(turns);
+        if (!turn || !prep?.canSave) return;
+        if (!cases || cases.length === 0) {
+          patch({ trialProblem: 'This prompt has no saved test cases yet: save some in the Test panel under the editor.' });
+          return;
+        }
+        if (!trialModel) {
+          patch({ trialProblem: 'Choose a model to run the prompt on.' });
+          return;
+        }
+        await trialDriver.cancel();
+        trialDriver.stopFollowing();
+        const runs = cases.flatMap((c) =>
+          (['current', 'proposal'] as const).map((side) => newRun(trialModel, caseValues(c), { id: c.id, name: c.name }, trialKey(c.id, side))),
+        );
+        const trial: TrialBatch = {
+          id: ++trialSeq,
+          answerRunId: turn.runId,
+          version: turn.version,
+          model: trialModel,
+          proposal: turn.result.proposal,
+          cases: cases.map((c) => ({ id: c.id, name: c.name })),
+          runs,
+        };
+        patch({ trial, trialProblem: null });
+        trialDriver.pump(trial.id);
+      },
+      async stopTrial() {
+        await trialDriver.cancel();
+      },
+      attach() {
+        attached = true;
+        for (const turn of get().refine.turns) if (turn.kind === 'answer') follow(turn.runId);
+        trialDriver.attach();
+      },
+      detach() {
+        attached = false;
+        stopFollowing();
+        trialDriver.detach();
+      },
+    },
+  };
+};
+
+/** Whether "Try it" still has runs going (Stop shows while it does). */
+export const trialBusy = (trial: TrialBatch | null) => trial?.runs.some(isBusy) ?? false;
