@@ -1,6 +1,6 @@
 import type { PromptVersion } from '../../src/shared/schemas/prompts';
 import { expect, openApp, screenshot, test } from './fixtures';
-import { addIntegration, addMember, bridge, nav, saveVersion, switchTo } from './flows';
+import { addIntegration, addMember, bridge, nav, newPrompt, saveVersion, switchTo } from './flows';
 
 // Nothing answers here: these tests only pick models, they never run one.
 const NO_PROVIDER = 'http://127.0.0.1:9/v1';
@@ -117,4 +117,31 @@ test('a view-only member sees a read-only editor: no Save, no commit dialog, can
   await switchTo(page, 'root', apiKey);
   const versions = await bridge<unknown[]>(server, 'versions:list', { name: 'policy' });
   expect(versions).toHaveLength(1);
+});
+
+test('the API tab shows the /run call beside /render and says which one appears in Logs', async ({ page, server }) => {
+  await openApp(page, server);
+  await newPrompt(page, { name: 'greeter', title: 'Greeter' }, 'Greet {{person}}.');
+  await saveVersion(page, 'first', 1);
+  await page.getByRole('tablist').getByRole('tab', { name: 'API' }).click();
+
+  const endpoint = page.getByRole('region', { name: 'Endpoint' });
+  await expect(endpoint).toContainText(`POST${server.url}/api/v1/prompts/greeter/render`);
+  await expect(endpoint).toContainText(`POST${server.url}/api/v1/prompts/greeter/run`);
+  await expect(endpoint).toContainText('Not logged Render fills in the template and returns the messages. No model is called, and it does not appear in Logs.');
+  await expect(endpoint).toContainText('In Logs Run fills in the template, calls the model and returns its answer. Every run appears in Logs');
+
+  // The snippet follows the Call switch, and the hint under it says what that call does.
+  const call = page.getByRole('group', { name: 'Call' });
+  const snippets = page.getByRole('region', { name: 'Call it' });
+  await expect(call.getByRole('button', { name: 'Render' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(snippets.locator('pre')).toContainText('/prompts/greeter/render');
+  await expect(snippets.getByRole('status').first()).toHaveText(/does not appear in Logs/);
+  await call.getByRole('button', { name: 'Run' }).click();
+  await expect(call.getByRole('button', { name: 'Run' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(snippets.locator('pre')).toContainText('/prompts/greeter/run');
+  await expect(snippets.getByRole('status').first()).toHaveText(/Every run appears in Logs/);
+  await page.getByLabel('Snippet language').selectOption('python');
+  await expect(snippets.locator('pre')).toContainText('print(response.json()["output"])');
+  await screenshot(page, 'prompt-api-tab-run');
 });

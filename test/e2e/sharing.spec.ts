@@ -72,8 +72,9 @@ test('sharing levels decide who finds, runs and edits a prompt', async ({ page, 
   const found = await librarySearch(page, 'marmalade');
   await expect(found).toBeVisible();
   await found.click();
-  await saveAsCurrentMember(page, 'Bob was here {{employee}}');
-  await expect(page.getByText(/do not have permission to edit/)).toBeVisible();
+  // The editor is read-only for him, and says so: nothing to save.
+  await expect(page.getByRole('note')).toContainText('View only');
+  await expect(page.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
   await nav(page, 'Chat');
   await expect(page.getByRole('list').getByText('Onboarding checklist')).toBeVisible();
 

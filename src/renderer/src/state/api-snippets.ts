@@ -11,12 +11,30 @@ export const SNIPPET_LANGUAGE_LABELS: Record<SnippetLanguage, string> = {
   python: 'Python (requests)',
 };
 
+/**
+ * The two calls the API tab offers. `render` fills in the template and answers the messages: no
+ * model is called and nothing is logged. `run` renders, calls the model and answers its output;
+ * each run is in Logs (source `api`).
+ */
+export const API_CALLS = ['render', 'run'] as const;
+export type ApiCall = (typeof API_CALLS)[number];
+
+export const API_CALL_LABELS: Record<ApiCall, string> = { render: 'Render', run: 'Run' };
+
+/** What each call does, and whether it shows in Logs: the hint under the call switch and beside each endpoint. */
+export const API_CALL_HINTS: Record<ApiCall, string> = {
+  render: 'Render fills in the template and returns the messages. No model is called, and it does not appear in Logs.',
+  run: "Run fills in the template, calls the model and returns its answer. Every run appears in Logs (source api), as the prompt's data logging allows.",
+};
+
 /** The environment variable every snippet reads the key from: keys never appear in snippets. */
 export const KEY_ENV_VAR = 'PROMPTDESK_KEY';
 
 export interface SnippetInput {
-  /** The render endpoint, e.g. http://127.0.0.1:4319/api/v1/prompts/welcome/render */
+  /** The call's endpoint, e.g. http://127.0.0.1:4319/api/v1/prompts/welcome/render */
   url: string;
+  /** Which call `url` is: the snippets read its answer (render: text; run: output). */
+  call: ApiCall;
   variables: Record<string, string>;
   keyRequired: boolean;
 }
@@ -45,7 +63,12 @@ export function apiBaseUrl(api: { url: string | null; host: string; port: number
 }
 
 export function renderEndpoint(baseUrl: string, promptName: string): string {
-  return `${baseUrl}/api/v1/prompts/${encodeURIComponent(promptName)}/render`;
+  return callEndpoint(baseUrl, promptName, 'render');
+}
+
+/** `…/prompts/{name}/render` or `…/prompts/{name}/run`. */
+export function callEndpoint(baseUrl: string, promptName: string, call: ApiCall): string {
+  return `${baseUrl}/api/v1/prompts/${encodeURIComponent(promptName)}/${call}`;
 }
 
 /** "The API serves v3 (pinned)"; null when the prompt has no version the API could serve. */
@@ -85,7 +108,7 @@ function curlSnippet({ url, variables, keyRequired }: SnippetInput): string {
 
 const jsString = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-function javascriptSnippet({ url, variables, keyRequired }: SnippetInput): string {
+function javascriptSnippet({ url, call, variables, keyRequired }: SnippetInput): string {
   const body = indentBody(JSON.stringify({ variables }, null, 2), '  ');
   return [
     '// Node 18+ as an ES module (top-level await).',
@@ -99,12 +122,13 @@ function javascriptSnippet({ url, variables, keyRequired }: SnippetInput): strin
     `  body: JSON.stringify(${body}),`,
     `});`,
     `if (!response.ok) throw new Error(\`Promptdesk answered \${response.status}\`);`,
-    `const { text, messages } = await response.json();`,
-    `console.log(text, messages);`,
+    ...(call === 'run'
+      ? [`const { output, model, version } = await response.json();`, `console.log(output, model, version);`]
+      : [`const { text, messages } = await response.json();`, `console.log(text, messages);`]),
   ].join('\n');
 }
 
-function pythonSnippet({ url, variables, keyRequired }: SnippetInput): string {
+function pythonSnippet({ url, call, variables, keyRequired }: SnippetInput): string {
   // Variable values are strings, so this JSON is also a valid Python dict literal.
   const body = indentBody(JSON.stringify({ variables }, null, 4), '    ');
   return [
@@ -117,10 +141,11 @@ function pythonSnippet({ url, variables, keyRequired }: SnippetInput): string {
     `    ${JSON.stringify(url)},`,
     `    headers={"Authorization": "Bearer " + os.environ["${KEY_ENV_VAR}"]},`,
     `    json=${body},`,
-    '    timeout=30,',
+    // A run waits for the model (the server allows a provider 60 s of silence).
+    call === 'run' ? '    timeout=120,' : '    timeout=30,',
     ')',
     'response.raise_for_status()',
-    'print(response.json()["text"])',
+    call === 'run' ? 'print(response.json()["output"])' : 'print(response.json()["text"])',
   ].join('\n');
 }
 

@@ -5,9 +5,10 @@ import { toFormError } from '../lib/field-errors';
 import {
   apiBaseUrl,
   buildSnippet,
-  renderEndpoint,
+  callEndpoint,
   sampleVariables,
   servedLine,
+  type ApiCall,
   type SnippetLanguage,
 } from './api-snippets';
 import { sharingAllows } from './sharing-slice';
@@ -32,11 +33,14 @@ export interface PromptApiSlice {
     actionError: string | null;
     /** Kept across prompts: someone who writes Python wants Python everywhere. */
     language: SnippetLanguage;
+    /** Which call the snippets make: render (no model, not logged) or run (calls the model, in Logs). */
+    call: ApiCall;
     reset(promptName: string): void;
     load(): Promise<void>;
     setAccess(on: boolean): Promise<void>;
     setKeyRequired(required: boolean): Promise<void>;
     setLanguage(language: SnippetLanguage): void;
+    setCall(call: ApiCall): void;
     dismissError(): void;
   };
 }
@@ -72,12 +76,12 @@ export function mayChangeApi(s: AppState): boolean | 'unknown' {
   return sharingAllows(s.sharing.info, 'share');
 }
 
-/** The render URL API callers use for the open prompt. */
-export function endpointFor(s: AppState): string | null {
+/** The URL API callers use for the open prompt: the render call unless `call` says run. */
+export function endpointFor(s: AppState, call: ApiCall = 'render'): string | null {
   const info = s.session.info;
   const name = s.promptApi.promptName;
   if (!info || !name) return null;
-  return renderEndpoint(apiBaseUrl(info.api), name);
+  return callEndpoint(apiBaseUrl(info.api), name, call);
 }
 
 export function servedDescription(s: AppState): string | null {
@@ -85,9 +89,10 @@ export function servedDescription(s: AppState): string | null {
 }
 
 export function snippetFor(s: AppState, language: SnippetLanguage): string {
-  const url = endpointFor(s) ?? '';
+  const { call } = s.promptApi;
+  const url = endpointFor(s, call) ?? '';
   const keyRequired = s.editor.prompt?.apiKeyRequired ?? true;
-  return buildSnippet(language, { url, keyRequired, variables: sampleVariables(s.promptApi.served) });
+  return buildSnippet(language, { url, call, keyRequired, variables: sampleVariables(s.promptApi.served) });
 }
 
 export const createPromptApiSlice: SliceCreator<PromptApiSlice> = (set, get) => {
@@ -114,6 +119,7 @@ export const createPromptApiSlice: SliceCreator<PromptApiSlice> = (set, get) => 
       promptName: null,
       ...FRESH,
       language: 'curl',
+      call: 'render',
       reset(promptName) {
         latestLoad += 1;
         patch({ promptName, ...FRESH });
@@ -145,6 +151,9 @@ export const createPromptApiSlice: SliceCreator<PromptApiSlice> = (set, get) => 
       },
       setLanguage(language) {
         patch({ language });
+      },
+      setCall(call) {
+        patch({ call });
       },
       dismissError() {
         patch({ actionError: null });

@@ -5,7 +5,16 @@ import { Link } from '../../components/Link';
 import { SelectField } from '../../components/SelectField';
 import { Switch } from '../../components/Switch';
 import { useCopy } from '../../lib/clipboard';
-import { KEY_ENV_VAR, SNIPPET_LANGUAGE_LABELS, SNIPPET_LANGUAGES, type SnippetLanguage } from '../../state/api-snippets';
+import {
+  API_CALL_HINTS,
+  API_CALL_LABELS,
+  API_CALLS,
+  KEY_ENV_VAR,
+  SNIPPET_LANGUAGE_LABELS,
+  SNIPPET_LANGUAGES,
+  type ApiCall,
+  type SnippetLanguage,
+} from '../../state/api-snippets';
 import { endpointFor, mayChangeApi, servedDescription, snippetFor } from '../../state/prompt-api-slice';
 import { useAppStore } from '../../state/store';
 import { LockIcon } from '../../components/LockIcon';
@@ -76,14 +85,15 @@ function AccessSection() {
         onChange={(on) => void setKeyRequired(on)}
       />
       {!keyRequired && (
-        <p className="api-access__note">Without a key this prompt can be read and rendered only from this computer (127.0.0.1).</p>
+        <p className="api-access__note">Without a key this prompt can be read, rendered and run only from this computer (127.0.0.1).</p>
       )}
     </section>
   );
 }
 
 function EndpointSection() {
-  const endpoint = useAppStore(endpointFor);
+  const render = useAppStore((s) => endpointFor(s, 'render'));
+  const run = useAppStore((s) => endpointFor(s, 'run'));
   const listening = useAppStore((s) => Boolean(s.session.info?.api.url));
   const served = useAppStore(servedDescription);
   const loaded = useAppStore((s) => s.promptApi.status === 'ready');
@@ -93,11 +103,11 @@ function EndpointSection() {
       <h2 id="api-endpoint-title" className="panel__title">
         Endpoint
       </h2>
-      {endpoint && (
-        <p className="api-endpoint__url">
-          <span className="api-endpoint__method">POST</span>
-          <code className="break-all">{endpoint}</code>
-        </p>
+      {render && run && (
+        <dl className="api-endpoint__calls">
+          <EndpointCall call="render" url={render} />
+          <EndpointCall call="run" url={run} />
+        </dl>
       )}
       {!listening && (
         <Banner tone="warning">
@@ -110,11 +120,30 @@ function EndpointSection() {
   );
 }
 
+/** One call, its URL, and what it does: whether it calls the model and appears in Logs. */
+function EndpointCall({ call, url }: { call: ApiCall; url: string }) {
+  return (
+    <div className="api-endpoint__call">
+      <dt className="api-endpoint__url">
+        <span className="api-endpoint__method">POST</span>
+        <code className="break-all">{url}</code>
+      </dt>
+      <dd className="api-endpoint__what">
+        <span className={`badge${call === 'run' ? '' : ' badge--muted'}`}>{call === 'run' ? 'In Logs' : 'Not logged'}</span> {API_CALL_HINTS[call]}
+      </dd>
+    </div>
+  );
+}
+
+const CALL_OPTIONS = API_CALLS.map((value) => ({ value, label: API_CALL_LABELS[value] }));
+
 function SnippetSection() {
   const apiAccess = useAppStore((s) => s.editor.prompt?.apiAccess ?? false);
   const keyRequired = useAppStore((s) => s.editor.prompt?.apiKeyRequired ?? true);
   const language = useAppStore((s) => s.promptApi.language);
   const setLanguage = useAppStore((s) => s.promptApi.setLanguage);
+  const call = useAppStore((s) => s.promptApi.call);
+  const setCall = useAppStore((s) => s.promptApi.setCall);
 
   return (
     <section className="panel api-snippets" aria-labelledby="api-snippets-title">
@@ -122,13 +151,26 @@ function SnippetSection() {
         <h2 id="api-snippets-title" className="panel__title">
           Call it
         </h2>
-        <SelectField
-          label="Snippet language"
-          options={LANGUAGE_OPTIONS}
-          value={language}
-          onChange={(event) => setLanguage(event.target.value as SnippetLanguage)}
-        />
+        <div className="api-snippets__choices">
+          <div className="segmented" role="group" aria-label="Call">
+            {CALL_OPTIONS.map((option) => (
+              <button key={option.value} type="button" className="segmented__option" aria-pressed={call === option.value} onClick={() => setCall(option.value)}>
+                {option.label}
+              </button>
+            ))}
+          </div>
+          <SelectField
+            label="Snippet language"
+            options={LANGUAGE_OPTIONS}
+            value={language}
+            onChange={(event) => setLanguage(event.target.value as SnippetLanguage)}
+          />
+        </div>
       </div>
+      {/* Says what the chosen call does, so the hint always matches the switch above it. */}
+      <p className="panel__hint api-snippets__call-hint" role="status">
+        {API_CALL_HINTS[call]}
+      </p>
       {!apiAccess && <Banner tone="warning">API access is off: these calls answer 404 until you turn it on.</Banner>}
       <p className="panel__hint api-snippets__hint">
         Variables are filled with their examples or defaults. Put an API key from{' '}

@@ -66,7 +66,8 @@ function SwitchForm({ currentId, isAdmin }: { currentId: string; isAdmin: boolea
   };
 
   return (
-    <form className="switch-form" onSubmit={submit}>
+    // A member types the key of whoever they switch to: its hint sits under the field, Switch under both.
+    <form className={isAdmin ? 'switch-form' : 'switch-form switch-form--stacked'} onSubmit={submit}>
       <SelectField label="Switch member" options={options} value={selected} onChange={(event) => setSelected(event.target.value)} />
       {!isAdmin && (
         <TextField
