@@ -52,6 +52,8 @@ export const AccessGrantSchema = z.looseObject({
   permission: z.enum(['read', 'write'], { message: 'permission must be "read" or "write"' }),
 });
 export type AccessGrantInput = z.output<typeof AccessGrantSchema>;
+/** What a grant grants: the three fields every grant list (sent or read back) has. */
+export type GrantLike = Pick<AccessGrantInput, 'principal_type' | 'principal_id' | 'permission'>;
 
 export const AccessGrantsSchema = z.array(AccessGrantSchema).max(200);
 
@@ -100,7 +102,7 @@ export function grantsOf(ctx: Ctx, row: PromptRow): OpenWebUiGrant[] {
 }
 
 /** A comparable key of a grant list (what it grants, not ids or dates). */
-export const grantsKey = (grants: ReadonlyArray<Pick<AccessGrantInput, 'principal_type' | 'principal_id' | 'permission'>>) =>
+export const grantsKey = (grants: readonly GrantLike[]) =>
   [...new Set(grants.map((g) => `${g.principal_type}:${g.principal_id}:${g.permission}`))].sort().join(',');
 
 /**
@@ -111,7 +113,7 @@ export const grantsKey = (grants: ReadonlyArray<Pick<AccessGrantInput, 'principa
  * @throws AppError invalid_input naming `access_grants.N.principal_type` (a group) or
  *   `access_grants.N.principal_id` (no such member); forbidden without share permission
  */
-export function applyGrants(ctx: Ctx, row: PromptRow, grants: readonly AccessGrantInput[]): void {
+export function applyGrants(ctx: Ctx, row: PromptRow, grants: readonly GrantLike[]): void {
   ctx.store.tx(() => {
     requirePrompt(ctx, row.name, 'share');
     const everyone = new Set<string>();
@@ -151,9 +153,9 @@ const PrincipalIds = z.object({ user_ids: z.array(z.string().max(64)).max(200).o
 export const AccessControlSchema = z.object({ read: PrincipalIds.optional(), write: PrincipalIds.optional() }).nullable();
 
 /** `access_control` as the grant list it stands for (the same conversion as Open WebUI's). */
-export function accessControlToGrants(accessControl: z.output<typeof AccessControlSchema>): AccessGrantInput[] {
+export function accessControlToGrants(accessControl: z.output<typeof AccessControlSchema>): GrantLike[] {
   if (accessControl === null) return [{ principal_type: 'user', principal_id: PUBLIC_PRINCIPAL, permission: 'read' }];
-  const grants: AccessGrantInput[] = [];
+  const grants: GrantLike[] = [];
   for (const permission of ['read', 'write'] as const) {
     for (const id of accessControl[permission]?.group_ids ?? []) grants.push({ principal_type: 'group', principal_id: id, permission });
     for (const id of accessControl[permission]?.user_ids ?? []) grants.push({ principal_type: 'user', principal_id: id, permission });

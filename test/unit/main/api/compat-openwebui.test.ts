@@ -64,11 +64,13 @@ describe.each(MOUNTS)('Open WebUI frontend calls (%s)', (_label, base) => {
 
   it('createNewPrompt: the prompt, its content as the production history entry', async () => {
     expect(FRONTEND_SOURCE.path).toBe('src/lib/apis/prompts/index.ts');
-    const created = await read(base, frontend.createNewPrompt({ command: `/${cmd}`, name: 'Summarizer', content: 'Summarize {{input}}', tags: ['writing'], access_grants: [] }));
+    const created = await read(base, frontend.createNewPrompt({ command: `/${cmd}`, name: 'Summarizer', content: 'Summarize {{input}}', access_grants: [] }));
     expect(Object.keys(created).sort()).toEqual([...PROMPT_FIELDS].sort());
-    expect(created).toMatchObject({ command: cmd, name: 'Summarizer', content: 'Summarize {{input}}', tags: ['writing'], is_active: true, access_grants: [], user_id: t.owner.actor.id, data: {}, meta: {} });
+    expect(created).toMatchObject({ command: cmd, name: 'Summarizer', content: 'Summarize {{input}}', tags: [], is_active: true, access_grants: [], user_id: t.owner.actor.id, data: {}, meta: {} });
     id = created.id;
     firstVersion = created.version_id;
+    // The editor's PromptItem has no tags: they are set through the metadata call.
+    expect(await read(base, frontend.updatePromptMetadata(id, 'Summarizer', cmd, ['writing']))).toMatchObject({ tags: ['writing'] });
     const version = getVersion(t.owner, getPrompt(t.owner, cmd).name, 1);
     expect(version).toMatchObject({ id: firstVersion, status: 'published', commitMessage: 'Initial version' });
   });

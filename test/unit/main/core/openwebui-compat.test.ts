@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 import { addShare, getSharing, setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
-import { applyGrants, grantsOf, accessControlToGrants, type AccessGrantInput } from '../../../../src/main/core/compat/openwebui-grants';
+import { applyGrants, grantsOf, accessControlToGrants, type GrantLike } from '../../../../src/main/core/compat/openwebui-grants';
 import { unifiedDiffLines } from '../../../../src/main/core/compat/openwebui-history';
 import { AppError } from '../../../../src/main/core/errors';
 import { SHARING_LEVELS, type SharePermission, type SharingLevel } from '../../../../src/shared/schemas/sharing';
@@ -35,7 +35,7 @@ const state = (name: string) => {
   const sharing = getSharing(owner, name);
   return { level: sharing.level, shares: Object.fromEntries(sharing.shares.map((s) => [s.user.email, s.permission])) };
 };
-const wire = (grants: AccessGrantInput[]) => grants.map((g) => `${g.principal_id === '*' ? '*' : members.findIndex((m) => m.actor.id === g.principal_id)}:${g.permission}`).sort();
+const wire = (grants: GrantLike[]) => grants.map((g) => `${g.principal_id === '*' ? '*' : members.findIndex((m) => m.actor.id === g.principal_id)}:${g.permission}`).sort();
 
 describe('sharing -> grants', () => {
   it.each([
@@ -66,9 +66,9 @@ describe('sharing -> grants', () => {
 });
 
 describe('grants -> sharing', () => {
-  const apply = (name: string, grants: AccessGrantInput[]) => applyGrants(owner, row(name), grants);
-  const everyone = (permission: 'read' | 'write'): AccessGrantInput => ({ principal_type: 'user', principal_id: '*', permission });
-  const to = (i: number, permission: 'read' | 'write'): AccessGrantInput => ({ principal_type: 'user', principal_id: members[i]!.actor.id, permission });
+  const apply = (name: string, grants: GrantLike[]) => applyGrants(owner, row(name), grants);
+  const everyone = (permission: 'read' | 'write'): GrantLike => ({ principal_type: 'user', principal_id: '*', permission });
+  const to = (i: number, permission: 'read' | 'write'): GrantLike => ({ principal_type: 'user', principal_id: members[i]!.actor.id, permission });
 
   it.each([
     ['private', [everyone('read')], 'library_view'],
@@ -96,7 +96,7 @@ describe('grants -> sharing', () => {
       [[everyone('write'), { principal_type: 'group', principal_id: 'g1', permission: 'read' }], 'access_grants.1.principal_type'],
       [[{ principal_type: 'user', principal_id: 'nobody', permission: 'read' }], 'access_grants.0.principal_id'],
     ] as const) {
-      expect(() => apply(name, [...grants] as AccessGrantInput[])).toThrow(expect.objectContaining({ code: 'invalid_input', field }));
+      expect(() => apply(name, [...grants] as GrantLike[])).toThrow(expect.objectContaining({ code: 'invalid_input', field }));
     }
     expect(state(name)).toEqual(before);
   });
