@@ -43,6 +43,11 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/v1/members/{id}': { isActive: true },
   'POST /api/v1/keys': { label: 'probe' },
   'PUT /compat/conductor/api/prompts/{name}': 'Hello {{who}}',
+  'POST /compat/conductor/api/prompts/{name}': 'Hello {{who}}',
+  'PUT /compat/conductor/api/prompts/{name}/tags': [{ key: 'team', value: 'probe', type: 'METADATA' }],
+  'DELETE /compat/conductor/api/prompts/{name}/tags': [{ key: 'team', value: 'probe', type: 'METADATA' }],
+  'POST /compat/conductor/api/token': { keyId: 'pd_000000000000', keySecret: 'not-a-key' },
+  'POST /compat/conductor/api/prompts/test': { prompt: 'Hi', llmProvider: 'local', model: 'echo' },
   // Open WebUI's router at both mounts (compat/openwebui.ts); its `{command}` is the prompt's slash command.
   ...Object.fromEntries(
     OPENWEBUI_BASES.flatMap((p) => [
@@ -71,6 +76,7 @@ const QUERIES: Record<string, string> = {
   'GET /api/v1/logs': 'prompt=$NAME',
   'GET /api/v1/prompts/{name}/compare': 'from=1&to=2',
   'PUT /compat/conductor/api/prompts/{name}': 'description=probe',
+  'POST /compat/conductor/api/prompts/{name}': 'description=probe',
   'GET /compat/respan/api/prompts/list/': 'search=$NAME',
 };
 
@@ -79,7 +85,7 @@ const QUERIES: Record<string, string> = {
  * not the comparison. A name in use answers one way whoever holds it: compare a hidden name
  * with one the caller can see but may not change (documented in the README).
  */
-const CREATES = new Set(['POST /api/v1/prompts', 'PUT /compat/conductor/api/prompts/{name}', ...OPENWEBUI_BASES.map((p) => `POST ${p}/create`)]);
+const CREATES = new Set(['POST /api/v1/prompts', 'PUT /compat/conductor/api/prompts/{name}', 'POST /compat/conductor/api/prompts/{name}', ...OPENWEBUI_BASES.map((p) => `POST ${p}/create`)]);
 /** Seed 004 create takes a display name and always makes a new prompt (its key gets a suffix). */
 const ALWAYS_NEW = new Set(['POST /compat/respan/api/prompts/']);
 /** Operations that name no prompt at all (nothing to hide). */
@@ -92,6 +98,10 @@ const NO_PROMPT = new Set([
   'GET /api/v1/keys',
   'POST /api/v1/keys',
   'GET /compat/respan/api/prompts/summary/',
+  // Conductor: the token exchange, the list (filtered like the library), a test of unsaved text.
+  'POST /compat/conductor/api/token',
+  'GET /compat/conductor/api/prompts',
+  'POST /compat/conductor/api/prompts/test',
 ]);
 /** Paths whose `{id}` is a member's, a key's or a log entry's, not a prompt's. */
 const OTHER_ID = /^\/api\/v1\/(members|keys|logs)\/\{id\}$/;
