@@ -32,7 +32,10 @@ export function Conversation() {
     return () => scroller.removeEventListener('scroll', onScroll);
   }, []);
   useEffect(() => {
-    if (pinned.current) endRef.current?.scrollIntoView({ block: 'end' });
+    // To the very end of the page, not just this list's end: the composer is sticky at the
+    // bottom and would cover the newest answer's rating; at the end it sits below it instead.
+    const scroller = endRef.current?.closest('.shell__main');
+    if (pinned.current && scroller) scroller.scrollTop = scroller.scrollHeight;
   }, [turns]);
 
   const answers = turns.filter((t): t is AnswerTurn => t.kind === 'answer');

@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogEntry } from '../../../../shared/schemas/logs';
 import { Button } from '../../components/Button';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
 import { MAX_LOG_ROWS, SOURCE_LABELS } from '../../state/logs-slice';
 import { useAppStore } from '../../state/store';
+import { fitColumns } from './fit-columns';
 import { formatMs, formatTokens, runnerLabel } from './log-format';
 import { RatingMark, RunStatusBadge } from './RunBadges';
 
@@ -62,6 +63,27 @@ const COLUMNS: Column[] = [
   { key: 'output', label: 'Output', width: 160, className: 'logs-table__output', cell: outputCell },
 ];
 
+/**
+ * Left out first to last when the table is narrower than all its columns (a 1000 px window, the
+ * prompt's Logs tab), so it never scrolls sideways; every one of them is in the run's drawer.
+ */
+const DROP_ORDER = ['ttft', 'tokens', 'source', 'latency', 'version', 'member', 'rating'];
+
+/** The width of `ref`'s element in CSS pixels, kept current as the window or the layout changes. */
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    // Measured before the first paint, so a narrow window never flashes the wide table.
+    setWidth(element.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
+
 function outputCell(entry: LogEntry): ReactNode {
   if (entry.status === 'error' && entry.error) {
     return (
@@ -88,9 +110,9 @@ export function LogTable({ showPrompt }: { showPrompt: boolean }) {
   const busy = useAppStore((s) => s.logs.status === 'loading');
   const loadMore = useAppStore((s) => s.logs.loadMore);
   const openDetail = useAppStore((s) => s.logs.openDetail);
-  const columns = showPrompt ? COLUMNS : COLUMNS.filter((c) => c.key !== 'prompt');
-
   const scrollRef = useRef<HTMLDivElement>(null);
+  const width = useWidth(scrollRef);
+  const columns = fitColumns(showPrompt ? COLUMNS : COLUMNS.filter((c) => c.key !== 'prompt'), width, DROP_ORDER);
   // The active row belongs to one result set (keyed by its newest run); a new set starts at its top.
   const listKey = items[0]?.id ?? '';
   const [activeState, setActiveState] = useState({ listKey, index: 0 });

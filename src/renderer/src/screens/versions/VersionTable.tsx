@@ -10,7 +10,7 @@ export function VersionTable() {
   const served = useAppStore((s) => s.versions.deployment?.servedVersion ?? null);
   return (
     <div className="table-wrap">
-      <table className="data-table">
+      <table className="data-table versions-table">
         <caption className="visually-hidden">Versions, newest first</caption>
         <thead>
           <tr>

@@ -1,0 +1,137 @@
+import type { Page } from '@playwright/test';
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
+import { expect, openApp, screenshot, test as base } from './fixtures';
+import { addIntegration, nav, newPrompt, saveVersion } from './flows';
+
+const test = base.extend<{ provider: FakeProvider }>({
+  // eslint-disable-next-line no-empty-pattern
+  provider: async ({}, use) => {
+    const provider = await startFakeProvider();
+    await use(provider);
+    await provider.close();
+  },
+});
+
+/** The smallest window the app promises to be fully usable in (issue 12). */
+const SMALL = { width: 1000, height: 700 };
+
+interface Screen {
+  name: string;
+  /** Opens the screen from wherever the previous one left off, and waits for its content. */
+  open(page: Page): Promise<void>;
+}
+
+const tab = (name: string) => async (page: Page) => {
+  await nav(page, 'Library');
+  await page.getByRole('link', { name: 'Trip planner' }).click();
+  await page.getByRole('tablist').getByRole('tab', { name }).click();
+  await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
+};
+
+/** The logs table in view (it sits under the filters and charts), with its runs. */
+async function showLogRows(page: Page): Promise<void> {
+  const table = page.getByRole('table', { name: /^Runs, newest first/ });
+  await expect(table.getByRole('row').nth(1)).toBeVisible();
+  await table.scrollIntoViewIfNeeded();
+}
+
+const SCREENS: Screen[] = [
+  { name: 'library', open: async (page) => { await nav(page, 'Library'); await expect(page.getByRole('link', { name: 'Trip planner' })).toBeVisible(); } },
+  { name: 'editor', open: async (page) => { await tab('Editor')(page); await expect(page.getByLabel('Template')).toBeVisible(); } },
+  { name: 'versions', open: async (page) => { await tab('Versions')(page); await expect(page.getByRole('button', { name: /Pin v1/ })).toBeVisible(); } },
+  { name: 'history', open: async (page) => { await tab('History')(page); await expect(page.getByRole('cell', { name: 'Make it live' })).toBeVisible(); } },
+  { name: 'sharing', open: async (page) => { await tab('Sharing')(page); await expect(page.getByRole('radio', { name: 'Private', exact: true })).toBeVisible(); } },
+  { name: 'api', open: async (page) => { await tab('API')(page); await expect(page.getByRole('switch', { name: 'API access' })).toBeVisible(); } },
+  {
+    name: 'chat',
+    open: async (page) => {
+      await nav(page, 'Chat');
+      await page.getByRole('button', { name: 'Run Trip planner' }).click();
+      await page.getByLabel('city').fill('Porto');
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      const conversation = page.getByRole('region', { name: 'Conversation' });
+      await page.getByLabel('Reply').fill('And day two?');
+      await page.getByLabel('Reply').press('ControlOrMeta+Enter');
+      const newest = conversation.getByRole('article', { name: 'Answer 2' });
+      await expect(newest).toHaveAttribute('aria-busy', 'false');
+      // The newest answer and its rating sit above the composer, in view, without scrolling by hand.
+      const rating = newest.getByRole('button', { name: 'Useful', exact: true });
+      await expect(rating).toBeInViewport({ ratio: 1 });
+      const [ratingBox, composerBox] = await Promise.all([rating.boundingBox(), page.locator('form.chat-composer').boundingBox()]);
+      expect(ratingBox!.y + ratingBox!.height).toBeLessThanOrEqual(composerBox!.y);
+    },
+  },
+  { name: 'prompt-logs', open: async (page) => { await tab('Logs')(page); await showLogRows(page); } },
+  { name: 'logs', open: async (page) => { await nav(page, 'Logs'); await showLogRows(page); } },
+  { name: 'settings', open: async (page) => { await nav(page, 'Settings'); await expect(page.getByRole('region', { name: 'Integrations' })).toBeVisible(); } },
+];
+
+/**
+ * Run in the page (as text: the test program has no DOM types). Lists every visible control
+ * whose box leaves the window sideways, or that a clipping parent (overflow other than visible)
+ * cuts off, and every element that scrolls sideways (code snippets excepted: long lines scroll
+ * on purpose, focusable).
+ */
+const LAYOUT_PROBE = `(() => {
+  const cutOff = [];
+  const sideways = [];
+  const controls = document.querySelectorAll('button, input, select, textarea, a[href], [role="switch"], [role="tab"], [role="combobox"]');
+  for (const element of controls) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || getComputedStyle(element).visibility === 'hidden' || element.closest('.visually-hidden')) continue;
+    const name = element.tagName.toLowerCase() + ' "' + (element.getAttribute('aria-label') || element.textContent || '').trim().slice(0, 40) + '"';
+    if (box.left < -1 || box.right > innerWidth + 1) cutOff.push(name + ' outside the window');
+    for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+      if (getComputedStyle(parent).overflowX === 'visible') continue;
+      const frame = parent.getBoundingClientRect();
+      if (box.left < frame.left - 1 || box.right > frame.right + 1) {
+        cutOff.push(name + ' cut off by .' + String(parent.className));
+        break;
+      }
+    }
+  }
+  for (const element of [document.documentElement, ...document.querySelectorAll('body *')]) {
+    const overflow = getComputedStyle(element).overflowX;
+    const scrolls = element === document.documentElement || overflow === 'auto' || overflow === 'scroll';
+    if (scrolls && element.scrollWidth > element.clientWidth + 1 && !element.closest('pre')) sideways.push(String(element.className || element.tagName));
+  }
+  return { cutOff, sideways };
+})()`;
+
+async function layoutProblems(page: Page): Promise<{ cutOff: string[]; sideways: string[] }> {
+  return page.evaluate(LAYOUT_PROBE) as Promise<{ cutOff: string[]; sideways: string[] }>;
+}
+
+test('every screen is fully usable at 1000x700: no control cut off, no sideways scroll', async ({ page, server, provider }) => {
+  await openApp(page, server);
+  await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['echo'] });
+  await newPrompt(page, { name: 'trip-planner', title: 'Trip planner', description: 'Plans a three-day city trip' }, 'Write a detailed three-day plan for {{city}}.');
+  await page.getByLabel('Example for city').fill('Lisbon');
+  await saveVersion(page, 'first', 1);
+  await page.getByRole('button', { name: 'Promote v1' }).click();
+  await page.getByRole('dialog', { name: 'Promote v1' }).getByLabel('Promotion notes').fill('Make it live');
+  await page.getByRole('dialog', { name: 'Promote v1' }).getByRole('button', { name: 'Promote' }).click();
+  await expect(page.getByText('v1 promoted to production')).toBeVisible();
+  // A draft after the published version: the Versions table shows every kind of row action.
+  await page.getByLabel('Template').click();
+  await page.keyboard.press('End');
+  await page.keyboard.insertText(' Add a food tip for each day.');
+  await saveVersion(page, 'food tips', 2);
+
+  await page.setViewportSize(SMALL);
+  for (const screen of SCREENS) {
+    await screen.open(page);
+    await screenshot(page, `small-${screen.name}`);
+    const problems = await layoutProblems(page);
+    expect.soft(problems.cutOff, `${screen.name}: controls cut off`).toEqual([]);
+    expect.soft(problems.sideways, `${screen.name}: sideways scroll`).toEqual([]);
+  }
+
+  // The Logs table also needed sideways scrolling in a 1280 px window (issue 10): it fits now too.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  for (const screen of SCREENS.filter((s) => s.name.endsWith('logs'))) {
+    await screen.open(page);
+    await screenshot(page, `wide-${screen.name}`);
+    expect.soft(await layoutProblems(page), `${screen.name} at 1280 px`).toEqual({ cutOff: [], sideways: [] });
+  }
+});
