@@ -59,7 +59,7 @@ function paged<T>(c: Context<ApiEnv>, list: RespanList<T>) {
   return { count: list.count, next: link(list.nextPage), previous: link(list.previousPage), results: list.results };
 }
 
-/** Query parameters the GET list understands; `sort_by` is accepted and the order stays newest change first. */
+/** Query parameters the GET list understands. */
 const LIST_QUERY = new Set(['page', 'page_size', 'search', 'sort_by']);
 
 /**
@@ -113,7 +113,7 @@ const P = '/compat/respan/api/prompts';
 const PAGE_QUERY = { page: 'Page from 1, or "last" (past the last page: 404 "Invalid page.")', page_size: 'Items per page, default 25, at most 100' };
 
 const OPERATIONS: Operation[] = [
-  { method: 'get', path: `${P}/list/`, summary: 'Seed 004: list prompts (the SDK\'s PromptAPI.list)', tag: TAG, query: { ...PAGE_QUERY, search: 'Words to match, as the native list\'s query' }, responses: { 200: '{ count, next, previous, results }: next/previous are URLs or null', ...E } },
+  { method: 'get', path: `${P}/list/`, summary: 'Seed 004: list prompts (the SDK\'s PromptAPI.list)', tag: TAG, query: { ...PAGE_QUERY, search: 'Words to match, as the native list\'s query', sort_by: '-id (default, newest first), -current_version__updated_at or name' }, responses: { 200: '{ count, next, previous, results }: next/previous are URLs or null', ...E } },
   { method: 'post', path: `${P}/list/`, summary: 'Seed 004: list prompts (page parameters in the query or the body)', tag: TAG, body: RespanListSchema, responses: { 200: '{ count, next, previous, results }', ...E } },
   { method: 'get', path: `${P}/summary/`, summary: 'Seed 004: prompts summary', tag: TAG, responses: { 200: '{ total_count, total_prompts, deployed_prompts, total_versions }', ...E } },
   { method: 'post', path: `${P}/summary/`, summary: 'Seed 004: prompts summary with filters', tag: TAG, body: RespanListSchema, responses: { 200: '{ total_count, ... }', ...E } },

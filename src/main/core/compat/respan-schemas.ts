@@ -120,9 +120,24 @@ export function assertSupportedParams(body: Record<string, unknown>): void {
 const PageParam = z.union([z.number(), z.string().max(20)]).optional();
 export const RespanPageSchema = z.object({ page: PageParam, page_size: PageParam });
 
-/** `POST /api/prompts/list` and `/summary`: page parameters, and `search` over the library. */
+/**
+ * The reference's `sort_by` values Promptdesk can order by, onto its own sorts: `-id` (the
+ * default: newest first) is creation order, `-current_version__updated_at` the last change,
+ * `name` the title. Any other value is a 400 naming `sort_by`.
+ */
+export const RESPAN_SORTS = { '-id': 'created', '-current_version__updated_at': 'updated', name: 'title' } as const;
+
+/** `GET`/`POST /api/prompts/list` and `/summary`: page parameters, `sort_by`, and `search` over the library. */
 export const RespanListSchema = RespanPageSchema.extend({
   search: z.string().max(500).optional(),
+  sort_by: z.enum(Object.keys(RESPAN_SORTS) as [keyof typeof RESPAN_SORTS]).optional(),
+  // The reference's filter language (respan.ai/docs/apis/prompts/list-prompts) is not Promptdesk's:
+  // a filter is refused, never ignored (an unfiltered page would read as the filtered one).
+  filters: z
+    .record(z.string(), z.unknown())
+    .refine((filters) => Object.keys(filters).length === 0, 'Respan filters are not supported by Promptdesk: use search')
+    .optional(),
+  operator: z.enum(['AND', 'OR']).optional(),
 });
 
 /** `POST /api/prompts/{id}/commits/`: an optional commit message. */

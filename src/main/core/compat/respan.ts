@@ -13,6 +13,7 @@ import { MODEL_REF_PATTERN, type ModelSettings } from '../../../shared/schemas/t
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { ChatMessage, VariableMeta } from '../../../shared/template/template';
 import {
+  RESPAN_SORTS,
   assertSupportedParams,
   type RespanCommitSchema,
   type RespanCreatePromptSchema,
@@ -129,14 +130,15 @@ export function respanDeletePrompt(ctx: Ctx, ref: string): { message: string; de
 }
 
 /**
- * One page of the prompts the caller may read through the API, newest change first, as DRF
- * pages them (respan-pages.ts). `search` matches as the native list's `query` does.
+ * One page of the prompts the caller may read through the API, newest first (or by `sort_by`,
+ * RESPAN_SORTS), as DRF pages them (respan-pages.ts). `search` matches as the native list's `query` does.
  */
 export function respanListPrompts(ctx: Ctx, input: z.output<typeof RespanListSchema>): RespanList<ReturnType<typeof respanPrompt>> {
   const size = respanPageSize(input.page_size);
   const requested = respanPageNumber(input.page);
   const query = input.search ?? '';
-  const at = (offset: number) => listPrompts(ctx, ListPromptsInput.parse({ query, limit: size, offset }));
+  const sort = RESPAN_SORTS[input.sort_by ?? '-id'];
+  const at = (offset: number) => listPrompts(ctx, ListPromptsInput.parse({ query, sort, limit: size, offset }));
   let list = at(requested === 'last' ? 0 : (requested - 1) * size);
   const page = respanPage(requested, size, list.total);
   if (requested === 'last') list = at(page.offset);

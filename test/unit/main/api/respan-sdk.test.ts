@@ -123,10 +123,23 @@ describe('Respan list pages (Django REST framework page-number pagination)', () 
     expect(id).toBeTruthy();
   });
 
+  it('orders by sort_by=name (the title) and refuses a sort it does not have', async () => {
+    for (const title of ['Sortable Zeta', 'Sortable Alpha', 'Sortable Mu']) await t.call('POST', `${BASE}/api/prompts`, { name: title });
+    const list = (await t.call('GET', `${BASE}/api/prompts/list?search=sortable&sort_by=name`)).json();
+    expect(list.results.map((p: { name: string }) => p.name)).toEqual(['Sortable Alpha', 'Sortable Mu', 'Sortable Zeta']);
+    const refused = await t.call('GET', `${BASE}/api/prompts/list?sort_by=-starred`);
+    expect(refused.status).toBe(400);
+    expect(refused.json()).toMatchObject({ field: 'sort_by' });
+  });
+
   it('refuses a filter it does not have instead of answering an unfiltered list', async () => {
     const res = await t.call('GET', `${BASE}/api/prompts/list?starred=true`);
     expect(res.status).toBe(400);
     expect(res.json()).toMatchObject({ detail: expect.stringContaining('starred'), field: 'starred', starred: [expect.any(String)] });
+    const filtered = await t.call('POST', `${BASE}/api/prompts/list/`, { filters: { name: { value: ['support'], operator: 'icontains' } }, operator: 'AND' });
+    expect(filtered.status).toBe(400);
+    expect(filtered.json()).toMatchObject({ field: 'filters' });
+    expect((await t.call('POST', `${BASE}/api/prompts/list/`, { filters: {} })).status).toBe(200);
   });
 });
 
