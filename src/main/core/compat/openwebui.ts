@@ -100,7 +100,10 @@ export const LIST_PAGE_SIZE = 30;
 /** The command as Promptdesk's slash command (Open WebUI's older frontend sent it with its slash). */
 function commandOf(raw: string): string {
   const parsed = CreatePromptInput.shape.slashCommand.safeParse(raw);
-  if (!parsed.success) throw fromZodError(parsed.error).with({ field: 'command' });
+  if (!parsed.success) {
+    const error = fromZodError(parsed.error);
+    throw error.with({ message: `command: ${error.message}`, field: 'command' });
+  }
   return parsed.data!;
 }
 

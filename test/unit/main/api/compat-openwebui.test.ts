@@ -196,6 +196,10 @@ describe("Open WebUI's errors", () => {
       expect(res.status, path).toBe(404);
       expect(res.json().detail, path).toBe('Not Found');
     }
+    for (const path of ['/compat/openwebui', '/compat/openwebui/', '/compat/openwebui/api/v2/prompts/']) {
+      const res = await http(t.port, 'GET', path, { headers: frontendHeaders(t.key) });
+      expect([path, res.status, res.json().detail]).toEqual([path, 404, 'Not Found']);
+    }
     const wrong = await http(t.port, 'PUT', `${base}/prompts/create`, { headers: frontendHeaders(t.key) });
     expect(wrong.status).toBe(405);
     expect(wrong.json().detail).toBe('Method Not Allowed');
@@ -230,6 +234,13 @@ describe("Open WebUI's errors", () => {
       expect(a.text).not.toContain(secretId);
     }
     expect(getPrompt(t.owner, 'owner-secret').title).toBe('owner-secret');
+  });
+
+  it('a command Promptdesk cannot hold names `command`; nothing is created', async () => {
+    const res = await send(base, frontend.createNewPrompt({ command: 'Bad Command', name: 'Bad', content: 'x' }));
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'command', detail: expect.stringMatching(/^command: /) });
+    expect(t.owner.store.prompts.getRowByName('bad-command')).toBeUndefined();
   });
 
   it('a refused template names the frontend\'s field (content), with its line and column', async () => {
