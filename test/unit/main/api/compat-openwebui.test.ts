@@ -236,6 +236,21 @@ describe("Open WebUI's errors", () => {
     expect(getPrompt(t.owner, 'owner-secret').title).toBe('owner-secret');
   });
 
+  it('a read grant reads but cannot write; a write grant writes but cannot change grants (owner or admin)', async () => {
+    const made = await read(base, frontend.createNewPrompt({ command: 'granted', name: 'Granted', content: 'Granted {{x}}' }));
+    const prohibited = 'You do not have permission to access this resource. Please contact your administrator for assistance.';
+    await read(base, frontend.updatePromptAccessGrants(made.id, [{ principal_type: 'user', principal_id: bob.actor.id, permission: 'read' }]));
+    expect(await read(base, frontend.getPromptById(made.id), bobKey)).toMatchObject({ write_access: false, content: 'Granted {{x}}' });
+    const edit = frontend.updatePromptById({ id: made.id, command: 'granted', name: 'Bob was here', content: 'Bob {{x}}' });
+    expect(await refused(base, edit, 401, bobKey)).toBe(prohibited);
+    expect(await refused(base, frontend.deletePromptById(made.id), 401, bobKey)).toBe(prohibited);
+    expect(getPrompt(t.owner, 'granted')).toMatchObject({ title: 'Granted', latestVersion: 1 });
+    await read(base, frontend.updatePromptAccessGrants(made.id, [{ principal_type: 'user', principal_id: bob.actor.id, permission: 'write' }]));
+    expect(await read(base, edit, bobKey)).toMatchObject({ name: 'Bob was here', content: 'Bob {{x}}' });
+    expect(await refused(base, frontend.updatePromptAccessGrants(made.id, []), 401, bobKey)).toBe(prohibited);
+    expect(getSharing(t.owner, 'granted').shares.map((s) => s.permission)).toEqual(['edit']);
+  });
+
   it('a command Promptdesk cannot hold names `command`; nothing is created', async () => {
     const res = await send(base, frontend.createNewPrompt({ command: 'Bad Command', name: 'Bad', content: 'x' }));
     expect(res.status).toBe(400);
