@@ -29,8 +29,6 @@ import {
 import { openWebUiDeleteHistoryEntry, openWebUiDiff, openWebUiHistory, openWebUiHistoryEntry, openWebUiSetProduction } from '../../core/compat/openwebui-history';
 import { rowByCommand, rowById } from '../../core/compat/openwebui-prompt';
 import { OWUI_MESSAGES, isOpenWebUiMessage } from '../../core/compat/openwebui-messages';
-import { mayReadBack } from '../../core/sharing/read-back';
-import { requirePrompt } from '../../core/sharing/access';
 
 const PREFIX = '/compat/openwebui';
 /** The real mount (backend/open_webui/main.py: `/api/v1/prompts`) and the seed page's (`/api/prompts`). */
@@ -63,14 +61,11 @@ function mountPrompts(routes: Hono<ApiEnv>, base: string): void {
     .post(`${base}/id/:id/update/meta`, async (c) => c.json(openWebUiUpdateMeta(ctxOf(c), c.req.param('id'), await readJson(c, OpenWebUiMetaSchema))))
     .post(`${base}/id/:id/update/version`, async (c) => {
       const { version_id } = await readJson(c, OpenWebUiVersionSchema);
-      return c.json(openWebUiSetProduction(ctxOf(c), c.req.param('id'), version_id, (row) => mayReadBack(ctxOf(c), row)));
+      return c.json(openWebUiSetProduction(ctxOf(c), c.req.param('id'), version_id));
     })
     .post(`${base}/id/:id/access/update`, async (c) => c.json(openWebUiAccessUpdate(ctxOf(c), c.req.param('id'), await readJson(c, OpenWebUiAccessSchema))))
     .post(`${base}/id/:id/toggle`, (c) => openWebUiToggle(ctxOf(c), c.req.param('id')))
-    .delete(`${base}/id/:id/delete`, (c) => {
-      const ctx = ctxOf(c);
-      return c.json(openWebUiDelete(ctx, requirePrompt(ctx, rowById(ctx, c.req.param('id')).name, 'delete')));
-    })
+    .delete(`${base}/id/:id/delete`, (c) => c.json(openWebUiDelete(ctxOf(c), rowById(ctxOf(c), c.req.param('id')))))
     .get(`${base}/id/:id/history`, (c) => c.json(openWebUiHistory(ctxOf(c), c.req.param('id'), intQuery(c, 'page') ?? 0)))
     .get(`${base}/id/:id/history/diff`, (c) => c.json(openWebUiDiff(ctxOf(c), c.req.param('id'), requiredQuery(c, 'from_id'), requiredQuery(c, 'to_id'))))
     .get(`${base}/id/:id/history/:history_id`, (c) => c.json(openWebUiHistoryEntry(ctxOf(c), c.req.param('id'), c.req.param('history_id'))))

@@ -2,6 +2,7 @@ import { structuredPatch } from 'diff';
 import type { Ctx } from '../context';
 import { AppError, invalid, notFound } from '../errors';
 import { requirePrompt } from '../sharing/access';
+import { mayReadBack } from '../sharing/read-back';
 import { linearLineDiff, LINE_DIFF_BUDGET_MS, LINE_DIFF_MAX_LINES } from '../versions/compare';
 import { deleteVersion, promoteFromAnyState } from '../versions/lifecycle';
 import { updatePrompt } from '../prompts/prompts-service';
@@ -105,10 +106,11 @@ export function openWebUiDeleteHistoryEntry(ctx: Ctx, id: string, historyId: str
  * and grants are not restored, as there). An id that is no entry of this prompt is Open WebUI's
  * 400 (its model returns nothing); entries of other prompts are never used.
  */
-export function openWebUiSetProduction(ctx: Ctx, id: string, versionId: string, readable: (row: PromptRow) => boolean) {
+export function openWebUiSetProduction(ctx: Ctx, id: string, versionId: string) {
   return ctx.store.tx(() => {
     const row = requirePrompt(ctx, rowById(ctx, id).name, 'promote');
-    const canRead = readable(row);
+    // Decided before writing (mayReadBack): the answer never carries text the caller may not read.
+    const canRead = mayReadBack(ctx, row);
     const version = versionById(ctx, row, versionId);
     if (!version) throw invalid(OWUI_MESSAGES.DEFAULT, 'version_id');
     promoteFromAnyState(ctx, { name: row.name, number: version.number, notes: version.commitMessage });
