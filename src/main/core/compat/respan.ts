@@ -195,6 +195,8 @@ function applyFlags(ctx: Ctx, row: PromptRow, number: number, input: { readonly?
  */
 export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeof RespanVersionSchema>) {
   assertSupportedParams(input);
+  // Read from the body alone, before any lookup: a refusal must not depend on whether the prompt is hidden.
+  const models = modelsFrom(input.model, input.fallback_models);
   return ctx.store.tx(() => {
     const row = resolve(ctx, ref);
     const version = inSeedFields(RESPAN_FIELDS, () =>
@@ -202,11 +204,7 @@ export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeo
         name: row.name,
         template: { kind: 'chat', messages: input.messages },
         variables: variablesFrom(input.variables),
-        modelSettings: {
-          models: modelsFrom(input.model, input.fallback_models),
-          temperature: input.temperature ?? undefined,
-          maxTokens: input.max_tokens ?? undefined,
-        },
+        modelSettings: { models, temperature: input.temperature ?? undefined, maxTokens: input.max_tokens ?? undefined },
         commitMessage: input.description ?? '',
       }),
     );
