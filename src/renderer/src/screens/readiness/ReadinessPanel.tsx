@@ -128,7 +128,8 @@ function ReadinessRow({ item, promptName }: { item: ReadinessItem; promptName: s
               Keep Full logging
             </Button>
           )}
-          {tickItem && item.canTick && (
+          {/* A tick is offered while the item is open (an item passed by its numbers needs none), and can always be removed. */}
+          {tickItem && item.canTick && (item.tick || item.status === 'open') && (
             item.tick ? (
               <Button size="sm" variant="ghost" disabled={busy} onClick={() => void tick(tickItem, false)}>
                 Remove tick: {TICK_LABELS[tickItem].replace(/^Confirm /, '')}

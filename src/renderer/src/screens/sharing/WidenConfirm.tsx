@@ -32,7 +32,7 @@ export function WidenConfirm() {
           <li key={title}>{title}</li>
         ))}
       </ul>
-      <div className="dialog__actions">
+      <div className="dialog__actions widen-confirm__actions">
         <Link className="button button--secondary" to={{ name: 'editor', promptName, tab: 'readiness' }} onClick={cancel}>
           Open the checklist
         </Link>
