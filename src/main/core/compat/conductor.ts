@@ -284,7 +284,10 @@ export function conductorList(ctx: Ctx): ConductorTemplate[] {
 /** Conductor `GET /api/prompts/{name}/versions`: every saved version, oldest first. */
 export function conductorVersions(ctx: Ctx, name: string): ConductorTemplate[] {
   const row = requirePrompt(ctx, name, 'read');
-  return listVersions(ctx, name).map((v) => conductorGet(ctx, row.name, v.number));
+  return listVersions(ctx, name)
+    .map((v) => v.number)
+    .sort((a, b) => a - b)
+    .map((number) => conductorGet(ctx, row.name, number));
 }
 
 /** Conductor `DELETE /api/prompts/{name}` (delete permission; missing and hidden: 404). */

@@ -10,6 +10,7 @@ import { saveVersion } from '../../../../src/main/core/versions/versions-service
 import { addUser } from '../../../../src/main/core/users/users-service';
 import { AddUserInput } from '../../../../src/shared/schemas/users';
 import { TOKEN_LIFETIME_MS } from '../../../../src/main/core/keys/tokens';
+import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { PROMPT_TEMPLATE_FIELDS, PY_TEMPLATE, PYTHON_FIXTURES, TAG_OBJECT_FIELDS, type PythonFixture } from '../../../fixtures/conductor-python';
 
 /**
@@ -189,5 +190,52 @@ describe('failed token exchanges count against the auth throttle', () => {
     } finally {
       await limited.stop();
     }
+  });
+});
+
+describe('scopes, tokens elsewhere, versions', () => {
+  it("a key's scopes bind its tokens: a run-only key cannot test unsaved text or save; a read-only key cannot write tags", async () => {
+    const runOnly = createKey(t.owner, { userEmail: t.owner.actor.email, label: 'run-only', scopes: ['run'] });
+    const readOnly = createKey(t.owner, { userEmail: t.owner.actor.email, label: 'read-only', scopes: ['read'] });
+    const tokenOf = async (k: { key: string; info: { prefix: string } }) =>
+      (await http(t.port, 'POST', `${BASE}/api/token`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keyId: k.info.prefix, keySecret: k.key }) })).json().token as string;
+    const run = await tokenOf(runOnly);
+    const test = await http(t.port, 'POST', `${BASE}/api/prompts/test`, { headers: { 'x-authorization': run, 'content-type': 'application/json' }, body: '{"prompt": "Hi", "llmProvider": "fake", "model": "echo"}' });
+    expect(test.status).toBe(403);
+    expect(test.json()).toMatchObject({ status: 403, message: expect.stringContaining('"write" scope') });
+    const save = await http(t.port, 'POST', `${BASE}/api/prompts/py-scoped?description=d`, { headers: { 'x-authorization': run, 'content-type': 'application/json' }, body: 'x' });
+    expect(save.status).toBe(403);
+    const read = await tokenOf(readOnly);
+    expect((await http(t.port, 'POST', `${BASE}/api/prompts/py-scoped?description=d`, { headers: { 'x-authorization': t.key }, body: 'x' })).status).toBe(200);
+    const tags = await http(t.port, 'PUT', `${BASE}/api/prompts/py-scoped/tags`, { headers: { 'x-authorization': read, 'content-type': 'application/json' }, body: '[{"key": "a", "value": "b"}]' });
+    expect(tags.status).toBe(403);
+    expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-scoped/tags`, { headers: { 'x-authorization': read } })).status).toBe(200);
+  });
+
+  it('a token is accepted wherever a key is: the native API too', async () => {
+    const res = await http(t.port, 'GET', '/api/v1/prompts', { headers: { authorization: `Bearer ${await token()}` } });
+    expect(res.status).toBe(200);
+  });
+
+  it('GET ?version=N and /versions answer each saved version as a MessageTemplate', async () => {
+    const tok = await token();
+    const headers = { 'x-authorization': tok, 'content-type': 'application/json' };
+    await http(t.port, 'POST', `${BASE}/api/prompts/py-versions?description=d`, { headers, body: '"first {{a}}"' });
+    await http(t.port, 'POST', `${BASE}/api/prompts/py-versions?description=d&autoIncrement=true`, { headers, body: '"second {{b}}"' });
+    expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-versions?version=1`, { headers })).json()).toMatchObject({ version: 1, template: 'first {{a}}', variables: ['a'] });
+    expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-versions`, { headers })).json()).toMatchObject({ version: 2, template: 'second {{b}}', variables: ['b'] });
+    const all = (await http(t.port, 'GET', `${BASE}/api/prompts/py-versions/versions`, { headers })).json();
+    expect(all.map((v: { version: number; template: string }) => [v.version, v.template])).toEqual([
+      [1, 'first {{a}}'],
+      [2, 'second {{b}}'],
+    ]);
+    expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-versions?version=9`, { headers })).status).toBe(404);
+  });
+
+  it('a provider failure during a test answers its status in Conductor shape', async () => {
+    saveIntegration(t.owner, SaveIntegrationInput.parse({ name: 'failing', kind: 'openai-compatible', baseUrl: `${provider.url}/v1`, models: ['error-500'] }));
+    const res = await http(t.port, 'POST', `${BASE}/api/prompts/test`, { headers: { 'x-authorization': t.key, 'content-type': 'application/json' }, body: '{"prompt": "Hi", "llmProvider": "failing", "model": "error-500"}' });
+    expect(res.status).toBe(502);
+    expect(res.json()).toMatchObject({ status: 502, message: expect.any(String), code: 'provider_error' });
   });
 });
