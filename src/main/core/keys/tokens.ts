@@ -35,9 +35,19 @@ const sign = (payload: string) => createHmac('sha256', SECRET).update(payload).d
 export const looksLikeToken = (presented: string): boolean => presented.startsWith('pdt_');
 
 /**
- * Exchanges a key for a token. `keyId` is the key's visible id (its prefix, `pd_` and 12
- * characters, as Settings > API keys shows it; the key's uuid is accepted too) and `keySecret`
- * the key itself. A wrong pair, a revoked or expired key and a deactivated member are the same
+ * Whether `keyId` names `key`: its uuid, its prefix (`pd_` and 12 characters: `GET /api/v1/keys`,
+ * the key's own start, Settings' tooltip), or the start of the prefix Settings > API keys shows
+ * (`pd_abcd…`, at least 7 characters, the ellipsis optional). The secret authenticates; the id
+ * only has to agree with it.
+ */
+function namesKey(keyId: string, key: ApiKeyInfo): boolean {
+  const shown = keyId.trim().replace(/…$/, '');
+  return shown === key.id || (shown.length >= 7 && key.prefix.startsWith(shown));
+}
+
+/**
+ * Exchanges a key for a token. `keyId` is the key's visible id (its prefix, see namesKey) and
+ * `keySecret` the key itself. A wrong pair, a revoked or expired key and a deactivated member are the same
  * 401, naming nothing. The token expires after TOKEN_LIFETIME_MS, or with the key if sooner.
  *
  * @returns the token and its expiry (ISO 8601)
@@ -51,7 +61,7 @@ export function issueToken(store: Store, clock: Clock, keyId: string, keySecret:
     if (error instanceof AppError && error.code === 'unauthenticated') throw new AppError('unauthenticated', CREDENTIALS_REFUSED);
     throw error;
   }
-  if (keyId !== key.prefix && keyId !== key.id) throw new AppError('unauthenticated', CREDENTIALS_REFUSED);
+  if (!namesKey(keyId, key)) throw new AppError('unauthenticated', CREDENTIALS_REFUSED);
   const now = clock.now().getTime();
   const keyEnd = key.expiresAt ? Date.parse(key.expiresAt) : Infinity;
   const expires = Math.min(now + TOKEN_LIFETIME_MS, keyEnd);

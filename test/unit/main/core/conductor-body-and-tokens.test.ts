@@ -93,6 +93,12 @@ describe('access tokens (core/keys/tokens.ts)', () => {
       const clock = at(Date.now());
       expect(() => issueToken(w.workspace.store, clock, w.info.prefix, `${w.key}x`)).toThrow('Invalid keyId or keySecret');
       expect(() => issueToken(w.workspace.store, clock, 'pd_000000000000', w.key)).toThrow('Invalid keyId or keySecret');
+      // Settings shows the prefix shortened (`pd_abcd…`): that is accepted, a shorter or other start is not.
+      const shown = `${w.info.prefix.slice(0, 7)}…`;
+      expect(issueToken(w.workspace.store, clock, shown, w.key).token).toMatch(/^pdt_/);
+      expect(issueToken(w.workspace.store, clock, w.info.prefix.slice(0, 7), w.key).token).toMatch(/^pdt_/);
+      expect(() => issueToken(w.workspace.store, clock, 'pd_', w.key)).toThrow('Invalid keyId or keySecret');
+      expect(() => issueToken(w.workspace.store, clock, `${w.info.prefix.slice(0, 6)}#`, w.key)).toThrow('Invalid keyId or keySecret');
       const { token } = issueToken(w.workspace.store, clock, w.info.prefix, w.key);
       fc.assert(
         fc.property(fc.nat({ max: token.length - 1 }), fc.constantFrom(...'ABCxyz019_-.'), (index, char) => {
