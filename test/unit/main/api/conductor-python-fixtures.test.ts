@@ -220,7 +220,8 @@ describe('scopes, tokens elsewhere, versions', () => {
   it('GET ?version=N and /versions answer each saved version as a MessageTemplate', async () => {
     const tok = await token();
     const headers = { 'x-authorization': tok, 'content-type': 'application/json' };
-    await http(t.port, 'POST', `${BASE}/api/prompts/py-versions?description=d`, { headers, body: '"first {{a}}"' });
+    // autoIncrement on a new name creates it at version 1, then saves the next version each time.
+    await http(t.port, 'POST', `${BASE}/api/prompts/py-versions?description=d&autoIncrement=true`, { headers, body: '"first {{a}}"' });
     await http(t.port, 'POST', `${BASE}/api/prompts/py-versions?description=d&autoIncrement=true`, { headers, body: '"second {{b}}"' });
     expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-versions?version=1`, { headers })).json()).toMatchObject({ version: 1, template: 'first {{a}}', variables: ['a'] });
     expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-versions`, { headers })).json()).toMatchObject({ version: 2, template: 'second {{b}}', variables: ['b'] });
