@@ -58,7 +58,7 @@ test('the readiness checklist goes from open items to all passed as two members 
   await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['echo'] });
   await addMember(page, 'Bob Member', 'bob@example.com');
 
-  await newPrompt(page, { name: NAME, title: 'City trip planner', description: 'Plans a three-day city trip with a schedule for each day' }, TEMPLATE);
+  await newPrompt(page, { name: NAME, title: 'Trip planner' }, TEMPLATE);
   await page.getByLabel('Display message').fill('Plan my trip to {{city}}');
   await saveVersion(page, 'v1', 1);
   await bridge(server, 'sharing:add', { name: NAME, email: 'bob@example.com', permission: 'run' });
@@ -69,6 +69,7 @@ test('the readiness checklist goes from open items to all passed as two members 
   await expect(row(page, /Tested with realistic/)).toContainText('No saved test cases');
   await expect(row(page, /Tested with realistic/).getByRole('link', { name: 'Open the Test panel' })).toBeVisible();
   await expect(row(page, /Data logging/)).toContainText('Left at the default');
+  await expect(row(page, /Name and description/)).toContainText('The title only repeats the name; no description');
   await expect(row(page, /At least two people/)).toContainText('Nobody has rated a run of v1 useful');
   await expect(page.getByTestId('readiness-counts')).toContainText('6 open');
   await screenshot(page, 'readiness-open');
@@ -88,6 +89,14 @@ test('the readiness checklist goes from open items to all passed as two members 
   // The long test case renders past the threshold, and v1 has a display message.
   await expect(row(page, /Display message/)).toContainText('Display message set. The rendered user message is');
   await expect(row(page, /Display message/)).toContainText('(threshold 500)');
+  // The title and description are fixed in place, then confirmed clear.
+  const naming = row(page, /Name and description/);
+  await naming.getByRole('button', { name: 'Edit the title and description' }).click();
+  await naming.getByLabel('Title').fill('City trip planner');
+  await naming.getByLabel('Description').fill('Plans a three-day city trip with a schedule for each day');
+  await naming.getByRole('button', { name: 'Save title and description' }).click();
+  await expect(naming).toContainText('Title and description are set; ask someone who did not build it');
+  await expect(page.getByRole('heading', { name: 'City trip planner', level: 1 })).toBeVisible();
   await row(page, /Name and description/).getByRole('button', { name: 'Confirm name and description are clear' }).click();
   await expect(row(page, /Name and description/)).toHaveAttribute('data-status', 'pass');
   await expect(row(page, /Name and description/)).toContainText(`Ticked by ${OWNER}`);

@@ -5,7 +5,7 @@ import type { AppInfo } from '../../shared/schemas/app';
 import type { Result } from '../../shared/schemas/common';
 import type { Ctx } from './context';
 import { fromZodError, toErrorShape } from './errors';
-import { createPrompt, deletePrompt, getPrompt, listPrompts, listRunnablePrompts, setApiSettings } from './prompts/prompts-service';
+import { createPrompt, deletePrompt, getPrompt, listPrompts, listRunnablePrompts, setApiSettings, updatePrompt } from './prompts/prompts-service';
 import { createKey, listKeys, revokeKey } from './keys/keys-service';
 import { getVersion, listVersions, saveVersion } from './versions/versions-service';
 import { previewRender } from './render/render-service';
@@ -107,6 +107,7 @@ export function createHandlers(host: HostInfo): Handlers {
     'logs:settings': (ctx) => logSettings(ctx),
     'logs:set-retention': (ctx, input) => setRetention(ctx, input.days),
     'logs:purge': (ctx) => purgeLogs(ctx),
+    'prompts:update': (ctx, input) => updatePrompt(ctx, input),
     'readiness:get': (ctx, input) => getReadiness(ctx, input.name),
     'readiness:tick': (ctx, input) => tickReadiness(ctx, input),
     'readiness:settings': (ctx) => readinessSettings(ctx),

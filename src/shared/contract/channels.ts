@@ -65,6 +65,7 @@ export const CHANNELS = [
   'logs:settings',
   'logs:set-retention',
   'logs:purge',
+  'prompts:update',
   'readiness:get',
   'readiness:tick',
   'readiness:settings',

@@ -7,6 +7,7 @@ import {
   PromptRefInput,
   SaveVersionInput,
   SetApiSettingsInput,
+  UpdatePromptInput,
   VersionRefInput,
 } from '../schemas/prompts';
 import type {
@@ -105,6 +106,7 @@ export const CONTRACT = {
   'logs:settings': NoInput,
   'logs:set-retention': RetentionInput,
   'logs:purge': NoInput,
+  'prompts:update': UpdatePromptInput,
   'readiness:get': PromptRefInput,
   'readiness:tick': ReadinessTickInput,
   'readiness:settings': NoInput,
@@ -183,6 +185,8 @@ export interface ChannelOutputs {
   'logs:set-retention': LogSettings;
   /** Removes logs older than the retention setting now. */
   'logs:purge': LogSettings;
+  /** Title, description, tags or slash command (edit permission); the readiness checklist's naming item is fixed here. */
+  'prompts:update': PromptDetail;
   /** The deployment readiness checklist of a prompt (read permission). */
   'readiness:get': Readiness;
   'readiness:tick': Readiness;

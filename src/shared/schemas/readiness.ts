@@ -42,7 +42,7 @@ export const READINESS_TITLES: Record<ReadinessItemId, string> = {
 export interface ReadinessFix {
   screen: 'prompt' | 'chat';
   /** The prompt page's tab (`editor`, `sharing`, `logs`…); null for the Chat screen. */
-  tab: 'editor' | 'versions' | 'sharing' | 'logs' | null;
+  tab: 'editor' | 'versions' | 'sharing' | 'logs' | 'readiness' | null;
   /** The control to go to on that tab, e.g. `displayMessage`, `testCases`, `dataLogging`. */
   field: string | null;
   label: string;

@@ -142,7 +142,8 @@ export function clearNamingItem(facts: ReadinessFacts): ReadinessItem {
   const titleDistinct = titleSet && bare(title) !== bare(name);
   const descriptionDistinct = descriptionSet && bare(description) !== bare(name) && bare(description) !== bare(title);
   const evidence = { title, description, titleDistinct, descriptionDistinct };
-  const fix: ReadinessFix = { screen: 'prompt', tab: 'editor', field: titleDistinct ? 'description' : 'title', label: 'Edit the title and description' };
+  // The title and description are edited on the Readiness tab itself (the editor edits versions).
+  const fix: ReadinessFix = { screen: 'prompt', tab: 'readiness', field: titleDistinct ? 'description' : 'title', label: 'Edit the title and description' };
   const problems = [
     !titleSet ? 'no title' : !titleDistinct ? 'the title only repeats the name' : null,
     !descriptionSet ? 'no description' : !descriptionDistinct ? 'the description only repeats the name or title' : null,

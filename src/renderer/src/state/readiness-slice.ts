@@ -1,7 +1,7 @@
 import type { Readiness, ReadinessSettings, ReadinessTickItem } from '../../../shared/schemas/readiness';
 import type { DataLoggingLevel } from '../../../shared/schemas/runs';
 import { api, unwrap } from '../lib/api';
-import { toFormError } from '../lib/field-errors';
+import { toFormError, type FormError } from '../lib/field-errors';
 import type { SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -25,6 +25,10 @@ export interface ReadinessSlice {
     tick(item: ReadinessTickItem, ticked: boolean): Promise<void>;
     /** Records the current data-logging level as chosen (choosing the default counts). */
     chooseLogging(level: DataLoggingLevel): Promise<void>;
+    /** Why the last title/description change failed: shown next to its field. */
+    detailsError: FormError | null;
+    /** Changes the prompt's title and description (item 3); true when saved. */
+    saveDetails(title: string, description: string): Promise<boolean>;
     loadSettings(): Promise<void>;
     setRequired(required: boolean): Promise<void>;
   };
@@ -64,9 +68,10 @@ export const createReadinessSlice: SliceCreator<ReadinessSlice> = (set, get) => 
       actionError: null,
       settings: null,
       settingsError: null,
+      detailsError: null,
       reset(promptName) {
         latestLoad += 1;
-        patch({ promptName, data: null, status: 'idle', error: null, busy: false, actionError: null });
+        patch({ promptName, data: null, status: 'idle', error: null, busy: false, actionError: null, detailsError: null });
       },
       async load() {
         const { promptName, status } = get().readiness;
@@ -88,6 +93,25 @@ export const createReadinessSlice: SliceCreator<ReadinessSlice> = (set, get) => 
           await unwrap(api.prompts.setLogging({ name, level }));
           return null;
         }),
+      async saveDetails(title, description) {
+        const { promptName, busy } = get().readiness;
+        if (!promptName || busy) return false;
+        patch({ busy: true, detailsError: null });
+        try {
+          const saved = await unwrap(api.prompts.update({ name: promptName, title, description }));
+          if (!current(promptName)) return false;
+          // The page header shows the title and description too: it takes the saved ones.
+          set((s) => ({
+            editor: s.editor.prompt?.name === saved.name ? { ...s.editor, prompt: { ...s.editor.prompt, title: saved.title, description: saved.description } } : s.editor,
+          }));
+          patch({ busy: false });
+          await get().readiness.load();
+          return true;
+        } catch (error) {
+          if (current(promptName)) patch({ busy: false, detailsError: toFormError(error) });
+          return false;
+        }
+      },
       async loadSettings() {
         try {
           patch({ settings: await unwrap(api.readiness.settings()), settingsError: null });

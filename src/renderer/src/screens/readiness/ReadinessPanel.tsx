@@ -1,9 +1,12 @@
-import { useEffect } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { ReadinessItem, ReadinessStatus, ReadinessTickItem } from '../../../../shared/schemas/readiness';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { Link } from '../../components/Link';
 import { LockIcon } from '../../components/LockIcon';
+import { TextAreaField } from '../../components/TextAreaField';
+import { TextField } from '../../components/TextField';
+import { messageForField } from '../../lib/field-errors';
 import type { Route } from '../../state/route';
 import { mayEditPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
@@ -95,7 +98,10 @@ function ReadinessRow({ item, promptName }: { item: ReadinessItem; promptName: s
   const chooseLogging = useAppStore((s) => s.readiness.chooseLogging);
   const busy = useAppStore((s) => s.readiness.busy);
   const mayEdit = useAppStore(mayEditPrompt);
+  const [editing, setEditing] = useState(false);
   const titleId = `readiness-${item.id}`;
+  // Fixed on this tab (the title and description): a form here instead of a link elsewhere.
+  const fixedHere = item.fix.tab === 'readiness';
   const tickItem = item.tickable ? (item.id as ReadinessTickItem) : null;
   return (
     <li className={`readiness-item readiness-item--${item.status}`} aria-labelledby={titleId} data-item={item.id} data-status={item.status}>
@@ -117,7 +123,12 @@ function ReadinessRow({ item, promptName }: { item: ReadinessItem; promptName: s
           </p>
         )}
         <div className="readiness-item__actions">
-          {item.status !== 'pass' && (
+          {fixedHere && mayEdit === true && !editing && (
+            <Button size="sm" onClick={() => setEditing(true)}>
+              {item.fix.label}
+            </Button>
+          )}
+          {item.status !== 'pass' && !fixedHere && (
             <Link className="button button--secondary button--sm" to={fixRoute(item, promptName)}>
               {item.fix.label}
             </Link>
@@ -141,7 +152,37 @@ function ReadinessRow({ item, promptName }: { item: ReadinessItem; promptName: s
             )
           )}
         </div>
+        {editing && <DetailsForm onDone={() => setEditing(false)} />}
       </div>
     </li>
+  );
+}
+
+/** Title and description, edited in place (item 3: clear to someone who did not build it). */
+function DetailsForm({ onDone }: { onDone(): void }) {
+  const prompt = useAppStore((s) => s.editor.prompt);
+  const save = useAppStore((s) => s.readiness.saveDetails);
+  const busy = useAppStore((s) => s.readiness.busy);
+  const error = useAppStore((s) => s.readiness.detailsError);
+  const [title, setTitle] = useState(prompt?.title ?? '');
+  const [description, setDescription] = useState(prompt?.description ?? '');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (await save(title, description)) onDone();
+  };
+  const errorFor = (field: string) => (error && (error.field === field || (!error.field && field === 'title')) ? messageForField(error) : undefined);
+  return (
+    <form className="readiness-details" onSubmit={(event) => void submit(event)} noValidate>
+      <TextField label="Title" value={title} error={errorFor('title')} onChange={(event) => setTitle(event.target.value)} />
+      <TextAreaField label="Description" rows={3} value={description} error={errorFor('description')} onChange={(event) => setDescription(event.target.value)} />
+      <div className="readiness-item__actions">
+        <Button type="submit" size="sm" variant="primary" disabled={busy}>
+          Save title and description
+        </Button>
+        <Button size="sm" variant="ghost" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
   );
 }
