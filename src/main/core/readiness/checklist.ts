@@ -212,7 +212,7 @@ export function accessLevelsItem(facts: ReadinessFacts): ReadinessItem {
   return item('access_levels', 'open', `${current}. Confirm this is as intended`, evidence, fix, facts);
 }
 
-/** 7. At least USEFUL_RATERS_REQUIRED distinct members rated a run of the version "useful" (from the logs). */
+/** 7. At least USEFUL_RATERS_REQUIRED distinct members rated a run of the version "useful" (from the logs; Refine turns do not count). */
 export function usefulRatingsItem(facts: ReadinessFacts): ReadinessItem {
   const { version, usefulRaters } = facts;
   const fix: ReadinessFix = { screen: 'chat', tab: null, field: null, label: 'Run it in Chat and rate the answer' };

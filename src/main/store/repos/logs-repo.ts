@@ -278,7 +278,7 @@ export function logsRepo(db: Db) {
   // The readiness checklist's two counts, each read from its partial index (migration 0150).
   const usefulRaters = db.prepare<[string, number], { user_id: string; rated_at: number }>(
     `SELECT user_id, max(started_at) AS rated_at FROM run_logs INDEXED BY run_logs_useful
-     WHERE prompt_id = ? AND version = ? AND rating = 'useful' AND user_id IS NOT NULL GROUP BY user_id ORDER BY rated_at`,
+     WHERE prompt_id = ? AND version = ? AND rating = 'useful' AND user_id IS NOT NULL AND source <> 'refine' GROUP BY user_id ORDER BY rated_at`,
   );
   const passedCases = db.prepare<[string, number], string>(
     `SELECT DISTINCT test_case_id FROM run_logs INDEXED BY run_logs_test_cases
@@ -424,7 +424,7 @@ export function logsRepo(db: Db) {
     }),
     get: (id: string) => byId.get(id),
     rate: (id: string, rating: string | null, comment: string | null) => rate.run(rating, comment, id).changes > 0,
-    /** Members who rated a run of this prompt version "useful", with the start of their newest such run (ms). */
+    /** Members who rated a run of this prompt version "useful" (a Refine turn is not a run of it), with the start of their newest such run (ms). */
     usefulRaters: (promptId: string, version: number) => usefulRaters.all(promptId, version),
     /** Ids of the test cases this prompt version has at least one successful run on. */
     passedTestCases: (promptId: string, version: number) => new Set(passedCases.all(promptId, version)),

@@ -228,6 +228,22 @@ describe('7. two members rated it useful', () => {
   });
 });
 
+describe('7. useful ratings: what counts', () => {
+  it('a useful rating on a Refine turn of the version is not a run of it', () => {
+    prompt('Welcome {{customer}}');
+    const bob = member(owner, 'bob@example.com', 'Bob');
+    const row = t.workspace.store.prompts.getRowByName(NAME)!;
+    const base = { promptId: row.id, promptName: NAME, version: 1, keyLabel: null, model: 'local:echo', status: 'success' as const, startedAt: Date.parse('2026-01-02T00:00:00Z'), latencyMs: 5, ttftMs: 1, tokensIn: 1, tokensOut: 1, dataLogging: 'none' as const, variableNames: null, variables: null, messages: null, output: null, outputChars: null, error: null, conversationId: null };
+    t.workspace.store.logs.insertMany([
+      { ...base, id: 'refine-turn', source: 'refine', userId: bob.actor.id },
+      { ...base, id: 'chat-run', source: 'chat', userId: owner.actor.id },
+    ]);
+    t.workspace.store.logs.rate('refine-turn', 'useful', null);
+    t.workspace.store.logs.rate('chat-run', 'useful', null);
+    expect(item(owner, 'useful_ratings').evidence.members).toEqual([expect.objectContaining({ id: owner.actor.id })]);
+  });
+});
+
 describe('manual ticks and promotion', () => {
   it('promoting a new version clears every tick in the same transaction; re-promoting the same one keeps them', () => {
     prompt('Hi');
