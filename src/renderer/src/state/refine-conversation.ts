@@ -105,9 +105,21 @@ export function proposalText(proposal: RefineProposal, diff: RefineDiff): string
     .join('');
 }
 
-/** The note the "Save as version" dialog starts with: the member's requests, newest last, on one line. */
+/**
+ * The note the "Save as version" dialog starts with: the requests that produced revisions (each
+ * answered with a proposal), oldest first, on one line. Requests answered with a question, an
+ * error or a stop changed nothing, so they are left out.
+ */
 export function defaultSaveNote(turns: readonly RefineTurn[], maxChars = 200): string {
-  const requests = turns.filter((t): t is RefineMemberTurn => t.kind === 'member').map((t) => t.text.replace(/\s+/g, ' ').trim());
+  const requests: string[] = [];
+  let pending: string | null = null;
+  for (const turn of turns) {
+    if (turn.kind === 'member') pending = turn.text.replace(/\s+/g, ' ').trim();
+    else if (turn.kind === 'answer' && turn.result?.proposal && pending !== null) {
+      requests.push(pending);
+      pending = null;
+    }
+  }
   const note = requests.join('; ');
   return note.length <= maxChars ? note : `${note.slice(0, maxChars - 1).trimEnd()}…`;
 }

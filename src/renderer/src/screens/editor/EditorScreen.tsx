@@ -13,7 +13,7 @@ import { ReadinessPanel } from '../readiness/ReadinessPanel';
 import { SharingPanel } from '../sharing/SharingPanel';
 import { PromoteDialog } from '../versions/PromoteDialog';
 import { VersionsPanel } from '../versions/VersionsPanel';
-import { EditorPanel } from './EditorPanel';
+import { EditorWithRefine } from '../refine/RefineWorkspace';
 import { Breadcrumb, PromptHeader } from './PromptHeader';
 import { PANEL_ID, PromptTabs, tabId } from './PromptTabs';
 import { useUnloadGuard } from './use-editor-shortcuts';
@@ -94,7 +94,7 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
       </div>
       <ActionError tab={tab} />
       <div role="tabpanel" id={PANEL_ID} aria-labelledby={tabId(tab)} className="tabpanel">
-        {tab === 'editor' && <EditorPanel />}
+        {tab === 'editor' && <EditorWithRefine />}
         {tab === 'versions' && <VersionsPanel promptName={promptName} openedVersion={version} />}
         {tab === 'history' && <HistoryPanel />}
         {tab === 'sharing' && <SharingPanel />}

@@ -5,6 +5,7 @@ import { TagChips } from '../../components/TagChips';
 import { mayEditPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
 import { editorPromotion } from '../../state/version-offers';
+import { RefineButton } from '../refine/RefineWorkspace';
 
 export function Breadcrumb() {
   return (
@@ -56,6 +57,7 @@ export function PromptHeader({ showActions }: { showActions: boolean }) {
       </div>
       <div className="editor-header__actions">
         <SaveStatus />
+        <RefineButton />
         {showActions && (
           <>
             {mayPromote && <PromoteLatestButton />}

@@ -44,16 +44,9 @@ export function ComparePanel() {
 
 function ComparisonView({ comparison, busy }: { comparison: VersionComparison; busy: boolean }) {
   const { template, modelSettings, variables, displayMessage } = comparison;
-  const same = template.every((p) => !p.added && !p.removed);
   return (
     <div className="comparison" aria-busy={busy}>
-      <div className="diff">
-        <DiffColumn side="from" heading={comparison.from} parts={template} />
-        <DiffColumn side="to" heading={comparison.to} parts={template} />
-      </div>
-      <p className="diff__note">
-        {same ? 'The templates are identical.' : comparison.granularity === 'lines' ? 'Changes are shown line by line (the texts are long).' : 'Removed words are struck through on the left; added words are highlighted on the right.'}
-      </p>
+      <TemplateDiff parts={template} granularity={comparison.granularity} from={<VersionHeading version={comparison.from} />} to={<VersionHeading version={comparison.to} />} />
       <div className="changes">
         <ChangeGroup title="Model settings">
           {modelSettings.length > 0 && <FieldChanges changes={modelSettings} />}
@@ -74,22 +67,67 @@ function ComparisonView({ comparison, busy }: { comparison: VersionComparison; b
   );
 }
 
-function DiffColumn({ side, heading, parts }: { side: 'from' | 'to'; heading: VersionComparison['from']; parts: DiffPart[] }) {
+function VersionHeading({ version }: { version: VersionComparison['from'] }) {
+  return (
+    <>
+      <span className="version-number">v{version.number}</span>
+      <StatusBadge status={version.status} />
+    </>
+  );
+}
+
+interface TemplateDiffProps {
+  parts: DiffPart[];
+  granularity: 'words' | 'lines';
+  /** Headings of the two sides, e.g. a version's number and status, or "Proposal". */
+  from: ReactNode;
+  to: ReactNode;
+  /**
+   * 'split' (default): the old text on the left with removals struck through, the new on the
+   * right with additions highlighted. 'unified': one column holding both, for a narrow panel.
+   */
+  layout?: 'split' | 'unified';
+}
+
+/** The compare view's template diff, for two versions or a version and a Refine proposal. */
+export function TemplateDiff({ parts, granularity, from, to, layout = 'split' }: TemplateDiffProps) {
+  const same = parts.every((p) => !p.added && !p.removed);
+  const note = same
+    ? 'The templates are identical.'
+    : granularity === 'lines'
+      ? 'Changes are shown line by line (the texts are long).'
+      : layout === 'unified'
+        ? 'Removed words are struck through; added words are highlighted.'
+        : 'Removed words are struck through on the left; added words are highlighted on the right.';
+  return (
+    <>
+      {layout === 'unified' ? (
+        <div className="diff diff--unified">
+          <DiffColumn side="both" heading={<>{from}<span aria-hidden="true">→</span><span className="visually-hidden"> to </span>{to}</>} parts={parts} />
+        </div>
+      ) : (
+        <div className="diff">
+          <DiffColumn side="from" heading={from} parts={parts} />
+          <DiffColumn side="to" heading={to} parts={parts} />
+        </div>
+      )}
+      <p className="diff__note">{note}</p>
+    </>
+  );
+}
+
+function DiffColumn({ side, heading, parts }: { side: 'from' | 'to' | 'both'; heading: ReactNode; parts: DiffPart[] }) {
   return (
     <div className={`diff__column diff__column--${side}`}>
       <h3 className="diff__heading">
-        <span className="visually-hidden">{side === 'from' ? 'From ' : 'To '}</span>
-        <span className="version-number">v{heading.number}</span>
-        <StatusBadge status={heading.status} />
+        {side !== 'both' && <span className="visually-hidden">{side === 'from' ? 'From ' : 'To '}</span>}
+        {heading}
       </h3>
       <pre className="diff__text">
         {parts.map((part, index) => {
-          if (side === 'from') {
-            if (part.added) return null;
-            return part.removed ? <del key={index}>{part.value}</del> : <span key={index}>{part.value}</span>;
-          }
-          if (part.removed) return null;
-          return part.added ? <ins key={index}>{part.value}</ins> : <span key={index}>{part.value}</span>;
+          if (part.added) return side === 'from' ? null : <ins key={index}>{part.value}</ins>;
+          if (part.removed) return side === 'to' ? null : <del key={index}>{part.value}</del>;
+          return <span key={index}>{part.value}</span>;
         })}
       </pre>
     </div>
@@ -123,7 +161,8 @@ function FieldChanges({ changes }: { changes: FieldChange[] }) {
   );
 }
 
-function NameList({ label, names, tone }: { label: string; names: string[]; tone: 'added' | 'removed' }) {
+/** Variable names under a label ("Added", "Removed"), each as `{{name}}`. */
+export function NameList({ label, names, tone }: { label: string; names: string[]; tone: 'added' | 'removed' }) {
   return (
     <div className="change-list__group">
       <span className="change-list__label">{label}</span>

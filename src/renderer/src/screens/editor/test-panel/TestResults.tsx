@@ -51,10 +51,10 @@ function StatusPill({ status }: { status: TestRunStatus }) {
   return <span className={`run-status run-status--${status}`}>{STATUS_LABELS[status]}</span>;
 }
 
-function Output({ run, compact }: { run: TestRun; compact?: boolean }) {
+function Output({ run, compact, label }: { run: TestRun; compact?: boolean; label?: string }) {
   const live = run.status === 'running' || run.status === 'starting';
   return (
-    <div className={`test-output${compact ? ' test-output--compact' : ''}`} role="group" tabIndex={0} aria-label={`Output of ${run.model}`}>
+    <div className={`test-output${compact ? ' test-output--compact' : ''}`} role="group" tabIndex={0} aria-label={label ?? `Output of ${run.model}`}>
       {run.text}
       {live && <StreamCaret />}
       {!live && run.text === '' && run.status !== 'error' && <span className="muted">{run.status === 'queued' ? 'Waiting for a free slot…' : 'No output'}</span>}
@@ -113,12 +113,13 @@ function CaseGrid({ batch }: { batch: TestBatch }) {
   );
 }
 
-function GridCell({ run }: { run: TestRun }) {
+/** One run in a grid cell: status, output, error and metrics; `label` names its output (default: the model's). */
+export function GridCell({ run, label }: { run: TestRun; label?: string }) {
   const finished = run.status === 'success' || run.status === 'cancelled' || run.status === 'error';
   return (
     <div className="case-grid__cell">
       <StatusPill status={run.status} />
-      <Output run={run} compact />
+      <Output run={run} compact label={label} />
       {run.error && <p className="test-column__error">{run.error.message}</p>}
       {finished && <RunMetrics usage={run.usage} latencyMs={run.latencyMs} ttftMs={run.ttftMs} className="run-metrics--compact" />}
     </div>
