@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { invalid } from '../errors';
 import { VersionNumberSchema } from '../../../shared/schemas/version-number';
 import { MessageRoleSchema } from '../../../shared/schemas/template';
+import { respanParamFields } from './respan-params';
 
 /**
  * Request bodies of Respan's (Keywords AI's) prompts API, as its Python SDK sends them
  * (Keywords-AI/keywordsai python-sdks/respan/src/respan/prompts/api.py) and its public reference
  * documents them (respan.ai/docs/apis/prompts). Unknown members are ignored, as Django REST
- * framework serializers ignore them; members Promptdesk cannot honour are refused (see
- * assertSupportedParams), never dropped with a 200.
+ * framework serializers ignore them (the SDK's models also echo server-made members such as
+ * `id` and `created_at`); flags Promptdesk cannot honour are refused, never dropped with a 200.
  */
 
 /**
@@ -54,10 +54,12 @@ const RespanVariableValueSchema = z.union([
 
 /**
  * The version members Promptdesk stores. `temperature`/`max_tokens` map onto its model settings,
- * `model` + `fallback_models` onto its model list, `variables` onto each variable's example, and
+ * `model` + `fallback_models` onto its model list, `variables` onto each variable's example, the
+ * settings it has no field for are kept beside the version (respan-params.ts), and
  * `readonly`/`deploy` commit and deploy through the version services.
  */
 const versionFields = {
+  ...respanParamFields,
   messages: RespanMessagesSchema,
   model: z.string().max(200).optional(),
   description: z.string().max(1000).nullable().optional(),
@@ -73,45 +75,6 @@ const versionFields = {
 export const RespanVersionSchema = z.object(versionFields).passthrough();
 /** `PATCH /api/prompts/{id}/versions/{version}`: the SDK sends only the members that were set. */
 export const RespanUpdateVersionSchema = z.object({ ...versionFields, messages: RespanMessagesSchema.optional() }).passthrough();
-
-/**
- * Members of the product's version that Promptdesk has no setting for, with the value that means
- * "not used". The SDK's `PromptVersion` model sends all of them on every create (its defaults), so
- * these values are accepted (and answered); any other value is a 400 naming the member.
- */
-export const UNSUPPORTED_DEFAULTS: Record<string, unknown> = {
-  stream: false,
-  top_p: 1,
-  frequency_penalty: 0,
-  presence_penalty: 0,
-  reasoning_effort: null,
-  verbosity: null,
-  seed: null,
-  thinking: null,
-  load_balance_models: null,
-  tools: null,
-  tool_choice: null,
-  response_format: null,
-  json_schema: null,
-  is_enforcing_response_format: false,
-};
-
-const isUnset = (value: unknown, fallback: unknown) =>
-  value === undefined || value === null || (Array.isArray(value) && value.length === 0) || JSON.stringify(value) === JSON.stringify(fallback);
-
-/**
- * Refuses a body that sets a member Promptdesk cannot store (see UNSUPPORTED_DEFAULTS): a 400
- * naming it, so the caller learns the setting was not kept.
- *
- * @throws AppError invalid_input with `field` the member
- */
-export function assertSupportedParams(body: Record<string, unknown>): void {
-  for (const [field, fallback] of Object.entries(UNSUPPORTED_DEFAULTS)) {
-    if (!isUnset(body[field], fallback)) {
-      throw invalid(`${field} is not supported by Promptdesk: leave it out (or at ${JSON.stringify(fallback)})`, field);
-    }
-  }
-}
 
 /**
  * Page parameters of a list, as given (numbers in a body, strings in a query): respan-pages.ts

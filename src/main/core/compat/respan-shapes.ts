@@ -5,7 +5,7 @@ import { writtenVersion } from '../sharing/read-back';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { WrittenVersion } from '../../../shared/schemas/prompts';
 import type { ChatMessage, Template } from '../../../shared/template/template';
-import { UNSUPPORTED_DEFAULTS } from './respan-schemas';
+import { paramsOf } from './respan-params';
 
 /**
  * Answers in the shapes of Respan's SDK response models (Keywords-AI/keywordsai
@@ -39,14 +39,14 @@ export type RespanVersionObject = ReturnType<typeof respanVersion>;
 /**
  * A version as the SDK's `PromptVersion`: `messages` is null in the answer to a write by a caller
  * who may not read the prompt's text and did not send it (writtenVersion). Settings Promptdesk
- * does not have answer the SDK's "not used" values (UNSUPPORTED_DEFAULTS); an unset temperature
- * or max_tokens answers the SDK's default. `variables` maps each variable to its example.
+ * has no field for answer what was kept (paramsOf), else the SDK's "not set" values; an unset
+ * temperature or max_tokens answers the SDK's default. `variables` maps each variable to its example.
  */
 export function respanVersion(ctx: Ctx, row: PromptRow, v: WrittenVersion) {
   const author = ctx.store.users.get(v.author.id);
   const [model = '', ...fallbacks] = v.modelSettings.models.map(bare);
   return {
-    ...UNSUPPORTED_DEFAULTS,
+    ...paramsOf(row, v.id),
     id: v.id,
     prompt_version_id: v.id,
     version: v.number,

@@ -14,7 +14,6 @@ import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { ChatMessage, VariableMeta } from '../../../shared/template/template';
 import {
   RESPAN_SORTS,
-  assertSupportedParams,
   type RespanCommitSchema,
   type RespanCreatePromptSchema,
   type RespanListSchema,
@@ -25,6 +24,7 @@ import {
 } from './respan-schemas';
 import { respanPage, respanPageNumber, respanPageSize } from './respan-pages';
 import { RESPAN_MODEL_PREFIX, respanPrompt, respanVersion } from './respan-shapes';
+import { keepParams, paramsIn, paramsOf, RESPAN_PARAM_DEFAULTS } from './respan-params';
 
 export * from './respan-schemas';
 export { respanPrompt, respanVersion } from './respan-shapes';
@@ -188,13 +188,12 @@ function applyFlags(ctx: Ctx, row: PromptRow, number: number, input: { readonly?
 }
 
 /**
- * `POST /api/prompts/{id}/versions`: a new version from `messages` and the settings Promptdesk
- * has; settings it has not are refused unless at the SDK's "not used" values
- * (assertSupportedParams). Server-assigned members the SDK's model sends (`version`,
- * `prompt_version_id`, `created_at`, ...) are ignored. `readonly`/`deploy` then take effect.
+ * `POST /api/prompts/{id}/versions`: a new version from `messages` and its settings (those
+ * Promptdesk has no field for kept beside it, respan-params.ts). Server-assigned members the
+ * SDK's model sends (`version`, `prompt_version_id`, `created_at`, ...) are ignored.
+ * `readonly`/`deploy` then take effect.
  */
 export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeof RespanVersionSchema>) {
-  assertSupportedParams(input);
   // Read from the body alone, before any lookup: a refusal must not depend on whether the prompt is hidden.
   const models = modelsFrom(input.model, input.fallback_models);
   return ctx.store.tx(() => {
@@ -208,6 +207,7 @@ export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeo
         commitMessage: input.description ?? '',
       }),
     );
+    keepParams(ctx, row.id, version.id, paramsIn(input).set);
     applyFlags(ctx, row, version.number, input);
     const after = fresh(ctx, row);
     // The caller sent these messages: answered whatever its read permission.
@@ -238,7 +238,6 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * Then `readonly`/`deploy` take effect (applyFlags). One transaction: a refused flag keeps the edit out.
  */
 export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input: z.output<typeof RespanUpdateVersionSchema>) {
-  assertSupportedParams(input);
   return ctx.store.tx(() => {
     const row = resolve(ctx, ref);
     // Checked as the edit it is: a read check here refused write-only keys.
@@ -252,7 +251,12 @@ export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input
       maxTokens: input.max_tokens !== undefined && (input.max_tokens === null ? current.modelSettings.maxTokens !== undefined : input.max_tokens !== shown.max_tokens),
       variables: input.variables !== undefined && !same(input.variables, shown.variables),
       description: input.description !== undefined && (input.description ?? '') !== shown.description,
+      params: false,
     };
+    const sentParams = paramsIn(input);
+    const params = { ...paramsOf(row, current.id) };
+    for (const key of sentParams.given) params[key] = sentParams.set[key] ?? RESPAN_PARAM_DEFAULTS[key];
+    changes.params = !same(params, paramsOf(row, current.id));
     const changed = Object.entries(changes).filter(([, is]) => is).map(([member]) => member);
     if (changed.length > 0) {
       const reason = immutableReason(current, row.pinned_version);
@@ -272,6 +276,7 @@ export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input
           commitMessage: changes.description ? (input.description ?? '') : undefined,
         }),
       );
+      if (changes.params) keepParams(ctx, row.id, current.id, paramsIn(params).set);
     }
     applyFlags(ctx, row, number, input);
     const after = fresh(ctx, row);

@@ -3,7 +3,7 @@ import { startTestHost, type TestHost } from '../../../helpers/host';
 import { http, type RawResponse } from '../../../helpers/http';
 import { saveVersion, getVersion } from '../../../../src/main/core/versions/versions-service';
 import { SaveVersionInput } from '../../../../src/shared/schemas/prompts';
-import { CREATE_VERSION_BODY, MODELS, PROMPT_ID, SDK_CALLS, SDK_COMMIT, sdkHeaders, type SdkCall } from '../../../fixtures/respan-sdk';
+import { CREATE_VERSION_BODY, EXAMPLE_V2_BODY, MODELS, PROMPT_ID, SDK_CALLS, SDK_COMMIT, sdkHeaders, type SdkCall } from '../../../fixtures/respan-sdk';
 
 /**
  * Issue 11, Respan: every call of the Respan Python SDK's prompt client (transcribed in
@@ -193,15 +193,45 @@ describe('Respan version flags take effect or are refused, never a silent 200', 
     expect(getVersion(t.owner, name, 2).status).toBe('published');
   });
 
+  it("keeps the settings Promptdesk has no field for (the SDK's workflow example sets top_p and penalties) and answers them back", async () => {
+    const { id, name } = await promptWith(0);
+    const created = await t.call('POST', `${BASE}/api/prompts/${id}/versions`, EXAMPLE_V2_BODY);
+    expect(created.status, created.text).toBe(201);
+    const expected = { top_p: 0.95, frequency_penalty: 0.1, presence_penalty: 0.1, temperature: 0.9, max_tokens: 1500, variables: { customer_inquiry: "Customer's question or issue" } };
+    expect(created.json()).toMatchObject(expected);
+    const read = (await t.call('GET', `${BASE}/api/prompts/${id}/versions/1`)).json();
+    expect(read).toMatchObject(expected);
+    expect(MODELS.PromptVersionRetrieveResponse.safeParse(read).success).toBe(true);
+    // Kept under Respan's own part of the prompt's extra, beside other doors' parts.
+    expect(JSON.parse(store().prompts.getRowByName(name)!.extra)).toMatchObject({ respan: { params: { [read.id]: { top_p: 0.95 } } } });
+  });
+
   it.each([
-    ['top_p', 0.9],
-    ['frequency_penalty', 0.5],
-    ['presence_penalty', -1],
-    ['stream', true],
-    ['tools', [{ type: 'function', function: { name: 'f' } }]],
+    ['tools', [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }]],
     ['response_format', { type: 'json_object' }],
     ['reasoning_effort', 'high'],
-  ])('create_version with %s set is a 400 naming it, and saves nothing', async (member, value) => {
+    ['stream', true],
+    ['tool_choice', 'auto'],
+  ])('keeps %s, edits it on a draft, refuses to change it on a committed version', async (member, value) => {
+    const { id } = await promptWith(0);
+    const v = (await t.call('POST', `${BASE}/api/prompts/${id}/versions`, { ...CREATE_VERSION_BODY, [member]: value })).json();
+    expect(v[member]).toEqual(value);
+    // Back to "not set" on the draft (stream is a bool in the SDK's model: false, not null).
+    const unset = member === 'stream' ? false : null;
+    const cleared = (await t.call('PATCH', `${BASE}/api/prompts/${id}/versions/1`, { [member]: unset })).json();
+    expect(cleared[member]).toEqual(unset);
+    await t.call('PATCH', `${BASE}/api/prompts/${id}/versions/1`, { [member]: value, readonly: true });
+    const refused = await t.call('PATCH', `${BASE}/api/prompts/${id}/versions/1`, { [member]: unset });
+    expect(refused.status).toBe(400);
+    expect((await t.call('GET', `${BASE}/api/prompts/${id}/versions/1`)).json()[member]).toEqual(value);
+  });
+
+  it.each([
+    ['top_p', 1.5],
+    ['frequency_penalty', 3],
+    ['stream', 'yes'],
+    ['tools', 'none'],
+  ])('create_version with an invalid %s is a 400 naming it, and saves nothing', async (member, value) => {
     const { id, name } = await promptWith(0);
     const res = await t.call('POST', `${BASE}/api/prompts/${id}/versions`, { ...CREATE_VERSION_BODY, [member]: value });
     expect(res.status).toBe(400);
