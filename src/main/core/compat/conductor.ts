@@ -37,18 +37,37 @@ const firstVersionOnly = (version: number) =>
   new AppError('not_found', `A new prompt starts at version 1: version ${version} not found`, 'version');
 
 /**
+ * Before any save looks at the name: the `write` scope (create or update, it is a write whatever
+ * the name, so a narrowed key gets one answer for every name), then each `models` entry.
+ */
+function checkSave(ctx: Ctx, models: string[]): void {
+  requireApiScope(ctx, 'write');
+  for (const [index, model] of models.entries()) {
+    if (!MODEL_REF_PATTERN.test(model)) throw invalid('models must look like integrationName:modelName', `models.${index}`);
+  }
+  requireIntegrations(ctx, models);
+}
+
+/**
+ * The existing prompt a save may change. The name is taken either way; seed 001 answers 403 when
+ * the caller may not update it, hidden or only visible alike, naming nothing.
+ */
+function updatable(ctx: Ctx, name: string) {
+  try {
+    return requirePrompt(ctx, name, 'edit');
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden')) throw noUpdatePermission();
+    throw error;
+  }
+}
+
+/**
  * Seed 001 `PUT /api/prompts/{name}`: creates the prompt (the caller owns it) or updates the
  * targeted version (default: latest). An immutable target (published, archived, committed,
  * pinned) is never changed: the update becomes a new version instead.
  */
 export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
-  // Create or update, it is a write whatever the name: checked before the name is looked at, so
-  // a narrowed key gets one answer for every name.
-  requireApiScope(ctx, 'write');
-  for (const [index, model] of input.models.entries()) {
-    if (!MODEL_REF_PATTERN.test(model)) throw invalid('models must look like integrationName:modelName', `models.${index}`);
-  }
-  requireIntegrations(ctx, input.models);
+  checkSave(ctx, input.models);
   const template = { kind: 'text' as const, text: input.text };
   ctx.store.tx(() => {
     const existing = ctx.store.prompts.getRowByName(input.name);
@@ -58,15 +77,7 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
       saveVersion(ctx, { name: input.name, template, variables: [], modelSettings: { models: input.models }, commitMessage: '' });
       return;
     }
-    let row;
-    try {
-      row = requirePrompt(ctx, input.name, 'edit');
-    } catch (error) {
-      // The name is taken either way; seed 001 answers 403 when the caller may not update the
-      // existing prompt. Hidden or only visible, it is the same 403, naming nothing.
-      if (error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden')) throw noUpdatePermission();
-      throw error;
-    }
+    const row = updatable(ctx, input.name);
     // A prompt no version was ever saved for (made in the app, or by seed 004's create) is as
     // new: this PUT saves its version 1, `version=1` included, as for a prompt it creates.
     const neverSaved = ctx.store.versions.highWater(row.id) === 0;
@@ -148,21 +159,10 @@ export interface ConductorSave extends Omit<ConductorUpsert, 'text'> {
 export function conductorSave(ctx: Ctx, input: ConductorSave): void {
   if (!input.autoIncrement) return conductorUpsert(ctx, input);
   if (input.version !== undefined) throw invalid('Send version or autoIncrement=true, not both: autoIncrement saves the next version', 'autoIncrement');
-  requireApiScope(ctx, 'write');
-  for (const [index, model] of input.models.entries()) {
-    if (!MODEL_REF_PATTERN.test(model)) throw invalid('models must look like integrationName:modelName', `models.${index}`);
-  }
-  requireIntegrations(ctx, input.models);
+  checkSave(ctx, input.models);
   ctx.store.tx(() => {
-    const existing = ctx.store.prompts.getRowByName(input.name);
-    if (!existing) return conductorUpsert(ctx, { ...input, version: undefined });
-    let row;
-    try {
-      row = requirePrompt(ctx, input.name, 'edit');
-    } catch (error) {
-      if (error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden')) throw noUpdatePermission();
-      throw error;
-    }
+    if (!ctx.store.prompts.getRowByName(input.name)) return conductorUpsert(ctx, { ...input, version: undefined });
+    const row = updatable(ctx, input.name);
     updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
     const latest = row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined;
     const models = input.models.length > 0 ? input.models : (latest?.modelSettings.models ?? []);
