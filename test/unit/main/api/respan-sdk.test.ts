@@ -72,6 +72,39 @@ describe(`the Respan SDK's calls (Keywords-AI/keywordsai @ ${SDK_COMMIT.slice(0,
     expect((await t.call('GET', `/api/v1/prompts/${name}/deployment`)).json()).toMatchObject({ publishedVersion: 1, servedVersion: 1 });
   });
 
+  it("runs the SDK's own workflow example (examples/prompt_workflow_example.py) end to end", async () => {
+    const sdk = async (method: string, path: string, model: keyof typeof MODELS, body?: unknown, status = 200) => {
+      const res = await http(t.port, method, `${BASE}${path}`, { headers: sdkHeaders(t.key), body: body === undefined ? undefined : JSON.stringify(body) });
+      expect(res.status, `${method} ${path}: ${res.text}`).toBe(status);
+      const parsed = MODELS[model].safeParse(res.json());
+      expect(parsed.success, `${method} ${path} as ${model}: ${parsed.error?.message}`).toBe(true);
+      return res.json();
+    };
+    const prompt = await sdk('POST', '/api/prompts', 'PromptCreateResponse', undefined, 201);
+    const id = prompt.prompt_id as string;
+    const updated = await sdk('PATCH', `/api/prompts/${id}`, 'PromptRetrieveResponse', { name: 'Customer Support Assistant', description: 'AI assistant for handling customer support inquiries with professional tone', prompt_id: id });
+    expect(updated).toMatchObject({ name: 'Customer Support Assistant', prompt_id: id });
+    const listed = await sdk('GET', '/api/prompts/list?page_size=10', 'PromptListResponse');
+    expect(listed.results.some((p: { prompt_id: string }) => p.prompt_id === id)).toBe(true);
+    const v1 = await sdk('POST', `/api/prompts/${id}/versions`, 'PromptVersionCreateResponse', { ...CREATE_VERSION_BODY, variables: { customer_inquiry: "Customer's question or issue" }, messages: EXAMPLE_V2_BODY.messages }, 201);
+    const v2 = await sdk('POST', `/api/prompts/${id}/versions`, 'PromptVersionCreateResponse', EXAMPLE_V2_BODY, 201);
+    expect([v1.version, v2.version]).toEqual([1, 2]);
+    expect((await sdk('GET', `/api/prompts/${id}/versions`, 'PromptVersionListResponse')).count).toBe(2);
+    const retrieved = await sdk('GET', `/api/prompts/${id}/versions/1`, 'PromptVersionRetrieveResponse');
+    expect(retrieved.readonly).toBe(false);
+    // Step 8 updates version 1 with a plain dict because it is not readonly.
+    const v1b = await sdk('PATCH', `/api/prompts/${id}/versions/1`, 'PromptVersionRetrieveResponse', { description: 'Updated: Professional customer support with improved clarity', temperature: 0.6, max_tokens: 2500 });
+    expect(v1b).toMatchObject({ temperature: 0.6, max_tokens: 2500 });
+    // Step 9: nothing is committed yet, so deploy fails (the example catches it: "No readonly version is available").
+    const deploy = await http(t.port, 'PATCH', `${BASE}/api/prompts/${id}`, { headers: sdkHeaders(t.key), body: JSON.stringify({ deploy: true }) });
+    expect(deploy.status).toBe(400);
+    // ...and succeeds once a version is committed, as its docstring says.
+    await sdk('PATCH', `/api/prompts/${id}/versions/2`, 'PromptVersionRetrieveResponse', { readonly: true });
+    expect((await sdk('PATCH', `/api/prompts/${id}`, 'PromptRetrieveResponse', { deploy: true })).live_version).toMatchObject({ version: 2 });
+    expect((await sdk('GET', '/api/prompts/list?page_size=3', 'PromptListResponse')).results.length).toBeLessThanOrEqual(3);
+    expect(await sdk('GET', `/api/prompts/${id}`, 'PromptRetrieveResponse')).toMatchObject({ commit_count: 2, starred: false, live_version: { version: 2 } });
+  });
+
   it('a base URL ending in /api reaches the same paths (the SDK strips it)', async () => {
     // RespanClient: base_url.rstrip("/"), then a final "/api" removed; endpoints start with /api.
     const strip = (base: string) => base.replace(/\/$/, '').replace(/\/api$/, '');
