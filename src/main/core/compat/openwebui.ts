@@ -6,7 +6,7 @@ import { mayReadBack } from '../sharing/read-back';
 import { requirePrompt } from '../sharing/access';
 import { saveVersion } from '../versions/versions-service';
 import { promoteVersion } from '../versions/lifecycle';
-import { CreatePromptInput, ListPromptsInput, TagsSchema } from '../../../shared/schemas/prompts';
+import { CreatePromptInput, ListPromptsInput, TagsSchema, type PromptSummary } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import { inSeedFields } from './seed-fields';
 import { AccessControlSchema, AccessGrantsSchema, accessControlToGrants, applyGrants, grantsKey } from './openwebui-grants';
@@ -256,45 +256,48 @@ export function openWebUiGet(ctx: Ctx, found: PromptRow) {
  * the native library search (`query`) and `tag`: the core's listing (visibility, API exposure,
  * key scope), walked page by page.
  */
-function readableRows(ctx: Ctx, query = '', tag?: string): PromptRow[] {
-  const rows: PromptRow[] = [];
+function readableSummaries(ctx: Ctx, query = '', tag?: string): PromptSummary[] {
+  const items: PromptSummary[] = [];
   for (let offset = 0; ; offset += 200) {
     const page = listPrompts(ctx, ListPromptsInput.parse({ query, tag, limit: 200, offset }));
-    for (const item of page.items) rows.push(ctx.store.prompts.getRowById(item.id)!);
-    if (offset + 200 >= page.total || page.items.length === 0) return rows;
+    items.push(...page.items);
+    if (offset + 200 >= page.total || page.items.length === 0) return items;
   }
 }
 
+
 /** `GET /`: every readable prompt as PromptModel. */
 export function openWebUiList(ctx: Ctx) {
-  return readableRows(ctx).map((row) => openWebUiPrompt(ctx, row));
+  // Read in full one by one: the prompt object needs the stored `extra`, which summaries lack.
+  return readableSummaries(ctx).map((item) => openWebUiPrompt(ctx, ctx.store.prompts.getRowById(item.id)!));
 }
 
 /** `GET /tags`: the sorted tags of the prompts the caller may read. */
 export function openWebUiTags(ctx: Ctx): string[] {
-  return [...new Set(readableRows(ctx).flatMap((row) => JSON.parse(row.tags) as string[]))].sort();
+  return [...new Set(readableSummaries(ctx).flatMap((item) => item.tags))].sort();
 }
 
-const ORDER: Record<string, (row: PromptRow) => string> = {
-  name: (row) => row.title.toLocaleLowerCase(),
-  created_at: (row) => row.created_at,
-  updated_at: (row) => row.updated_at,
+const ORDER: Record<string, (item: PromptSummary) => string> = {
+  name: (item) => item.title.toLocaleLowerCase(),
+  created_at: (item) => item.createdAt,
+  updated_at: (item) => item.updatedAt,
 };
 
 /**
  * `GET /list`: PromptAccessListResponse `{items, total}`, 30 a page from page 1. `view_option`
  * "created" keeps the caller's own prompts, "shared" the others'; `order_by` name, created_at or
  * updated_at (else updated_at), `direction` asc or desc (desc unless asc); `query` is the native
- * library search (words as prefixes over name, title, description, tags and text).
+ * library search (words as prefixes over name, title, description, tags and text). Filtered and
+ * sorted on the listing's summaries; only the page's prompts are read in full.
  */
 export function openWebUiListWithAccess(ctx: Ctx, input: z.output<typeof OpenWebUiListSchema>) {
-  let rows = readableRows(ctx, input.query ?? '', input.tag);
-  if (input.view_option === 'created') rows = rows.filter((row) => row.owner_id === ctx.actor.id);
-  if (input.view_option === 'shared') rows = rows.filter((row) => row.owner_id !== ctx.actor.id);
+  let found = readableSummaries(ctx, input.query ?? '', input.tag);
+  if (input.view_option === 'created') found = found.filter((item) => item.owner.id === ctx.actor.id);
+  if (input.view_option === 'shared') found = found.filter((item) => item.owner.id !== ctx.actor.id);
   const key = ORDER[input.order_by ?? ''] ?? ORDER['updated_at']!;
   const sign = input.direction === 'asc' ? 1 : -1;
-  rows = [...rows].sort((a, b) => sign * key(a).localeCompare(key(b)));
+  found = [...found].sort((a, b) => sign * key(a).localeCompare(key(b)));
   const page = Math.max(1, input.page);
-  const items = rows.slice((page - 1) * LIST_PAGE_SIZE, page * LIST_PAGE_SIZE).map((row) => withAccess(ctx, row));
-  return { items, total: rows.length };
+  const items = found.slice((page - 1) * LIST_PAGE_SIZE, page * LIST_PAGE_SIZE).map((item) => withAccess(ctx, ctx.store.prompts.getRowById(item.id)!));
+  return { items, total: found.length };
 }
