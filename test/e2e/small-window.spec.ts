@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base } from './fixtures';
-import { addIntegration, nav, newPrompt, saveVersion } from './flows';
+import { addIntegration, addMember, nav, newPrompt, saveVersion, switchTo } from './flows';
 
 const test = base.extend<{ provider: FakeProvider }>({
   // eslint-disable-next-line no-empty-pattern
@@ -38,8 +38,17 @@ async function showLogRows(page: Page): Promise<void> {
 const SCREENS: Screen[] = [
   { name: 'library', open: async (page) => { await nav(page, 'Library'); await expect(page.getByRole('link', { name: 'Trip planner' })).toBeVisible(); } },
   { name: 'editor', open: async (page) => { await tab('Editor')(page); await expect(page.getByLabel('Template')).toBeVisible(); } },
-  { name: 'versions', open: async (page) => { await tab('Versions')(page); await expect(page.getByRole('button', { name: /Pin v1/ })).toBeVisible(); } },
-  { name: 'history', open: async (page) => { await tab('History')(page); await expect(page.getByRole('cell', { name: 'Make it live' })).toBeVisible(); } },
+  { name: 'versions', open: async (page) => { await tab('Versions')(page); await expect(page.getByRole('button', { name: 'Promote v3' })).toBeVisible(); } },
+  {
+    name: 'history',
+    open: async (page) => {
+      await tab('History')(page);
+      // Each row's badge is the status that promotion gave (Published), and today's beside it.
+      const first = page.getByRole('row').filter({ hasText: 'Make it live' });
+      await expect(first.getByRole('rowheader')).toHaveText(/^v1\s*Published\s*now archived$/);
+      await expect(page.getByRole('row').filter({ hasText: 'Food tips for everyone' }).getByRole('rowheader')).toHaveText(/^v2\s*Published$/);
+    },
+  },
   { name: 'sharing', open: async (page) => { await tab('Sharing')(page); await expect(page.getByRole('radio', { name: 'Private', exact: true })).toBeVisible(); } },
   { name: 'api', open: async (page) => { await tab('API')(page); await expect(page.getByRole('switch', { name: 'API access' })).toBeVisible(); } },
   {
@@ -50,6 +59,7 @@ const SCREENS: Screen[] = [
       await page.getByLabel('city').fill('Porto');
       await page.getByRole('button', { name: 'Run', exact: true }).click();
       const conversation = page.getByRole('region', { name: 'Conversation' });
+      await expect(conversation.getByRole('article', { name: 'Answer 1' })).toHaveAttribute('aria-busy', 'false');
       await page.getByLabel('Reply').fill('And day two?');
       await page.getByLabel('Reply').press('ControlOrMeta+Enter');
       const newest = conversation.getByRole('article', { name: 'Answer 2' });
@@ -105,6 +115,7 @@ async function layoutProblems(page: Page): Promise<{ cutOff: string[]; sideways:
 test('every screen is fully usable at 1000x700: no control cut off, no sideways scroll', async ({ page, server, provider }) => {
   await openApp(page, server);
   await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['echo'] });
+  await addMember(page, 'Bob Member', 'bob@example.com');
   await newPrompt(page, { name: 'trip-planner', title: 'Trip planner', description: 'Plans a three-day city trip' }, 'Write a detailed three-day plan for {{city}}.');
   await page.getByLabel('Example for city').fill('Lisbon');
   await saveVersion(page, 'first', 1);
@@ -117,6 +128,14 @@ test('every screen is fully usable at 1000x700: no control cut off, no sideways 
   await page.keyboard.press('End');
   await page.keyboard.insertText(' Add a food tip for each day.');
   await saveVersion(page, 'food tips', 2);
+  await page.getByRole('button', { name: 'Promote v2' }).click();
+  await page.getByRole('dialog', { name: 'Promote v2' }).getByLabel('Promotion notes').fill('Food tips for everyone');
+  await page.getByRole('dialog', { name: 'Promote v2' }).getByRole('button', { name: 'Promote' }).click();
+  await expect(page.getByText('v2 promoted to production')).toBeVisible();
+  await page.getByLabel('Template').click();
+  await page.keyboard.press('End');
+  await page.keyboard.insertText(' Keep it short.');
+  await saveVersion(page, 'shorter', 3);
 
   await page.setViewportSize(SMALL);
   for (const screen of SCREENS) {
@@ -134,4 +153,16 @@ test('every screen is fully usable at 1000x700: no control cut off, no sideways 
     await screenshot(page, `wide-${screen.name}`);
     expect.soft(await layoutProblems(page), `${screen.name} at 1280 px`).toEqual({ cutOff: [], sideways: [] });
   }
+
+  // Last, as a member (from here on the window acts as Bob): Settings with the key field.
+  await page.setViewportSize(SMALL);
+  await switchTo(page, 'Bob Member');
+  await nav(page, 'Settings');
+  await page.getByLabel('Their API key').scrollIntoViewIfNeeded();
+  // Switch sits under the key field and its hint, not beside the hint (issue 10).
+  const hint = page.getByText('The member you switch to consents by giving you one of their API keys.');
+  const [hintBox, buttonBox] = await Promise.all([hint.boundingBox(), page.getByRole('button', { name: 'Switch', exact: true }).boundingBox()]);
+  expect(buttonBox!.y).toBeGreaterThanOrEqual(hintBox!.y + hintBox!.height);
+  await screenshot(page, 'small-settings-member');
+  expect.soft(await layoutProblems(page), 'settings as a member').toEqual({ cutOff: [], sideways: [] });
 });

@@ -11,7 +11,7 @@ import { TextField } from '../../components/TextField';
 import { fieldIsUnder, messageForField } from '../../lib/field-errors';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
 import { useAppStore } from '../../state/store';
-import { versionOffers } from '../../state/version-offers';
+import { STATUS_LABELS, versionOffers } from '../../state/version-offers';
 
 
 /** Promotion history: who put which version in production, when, and why. */
@@ -134,12 +134,20 @@ function HistoryBody() {
 }
 
 function PromotionRow({ promotion, withActions }: { promotion: Promotion; withActions: boolean }) {
-  const status = useAppStore((s) => s.versions.items.find((v) => v.number === promotion.version)?.status);
+  const now = useAppStore((s) => s.versions.items.find((v) => v.number === promotion.version)?.status);
   return (
     <tr>
       <th scope="row" className="data-table__version">
         <span className="version-number">v{promotion.version}</span>
-        {status && <StatusBadge status={status} />}
+        {/*
+          The row is history: its badge is the status this promotion gave the version. A
+          promotion always makes it Published (promoteVersion sets it in the same transaction as
+          this record), so the record needs no status column; what it is today is said apart.
+        */}
+        <span title="Its status when promoted">
+          <StatusBadge status="published" />
+        </span>
+        {now && now !== 'published' && <span className="history__now">now {STATUS_LABELS[now].toLowerCase()}</span>}
       </th>
       <td>{promotion.promotedBy.name || promotion.promotedBy.email}</td>
       <td className="data-table__muted data-table__nowrap">
