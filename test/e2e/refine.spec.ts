@@ -178,10 +178,12 @@ test('apply a proposal to the editor draft, then save it as usual', async ({ pag
   await expect(page.getByLabel('Template')).not.toContainText('Mention the weather.');
   await expect(proposal.getByRole('status').filter({ hasText: 'Applied to the editor draft' })).toBeVisible();
 
-  // The panel closes and reopens on the same conversation; the draft is saved as usual.
+  // The draft is saved as usual; the next turn refines the version just saved.
+  await saveVersion(page, 'Refined by hand', 2);
+  await expect(panel.getByRole('group', { name: 'Context given to the model' })).toContainText('v2');
+  // The panel closes and reopens on the same conversation.
   await panel.getByRole('button', { name: 'Close Refine with AI' }).click();
   await expect(panel).toBeHidden();
-  await saveVersion(page, 'Refined by hand', 2);
   await page.getByRole('button', { name: 'Refine with AI', exact: true }).click();
   await expect(panel.getByRole('article', { name: 'Answer 1' })).toBeVisible();
 });

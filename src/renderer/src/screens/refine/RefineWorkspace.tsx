@@ -11,11 +11,18 @@ export function EditorWithRefine() {
   const memberId = useAppStore((s) => s.session.info?.currentUser.id ?? null);
   const panelMember = useAppStore((s) => s.refine.memberId);
   const openPanel = useAppStore((s) => s.refine.openPanel);
+  const prepare = useAppStore((s) => s.refine.prepare);
+  const latestVersion = useAppStore((s) => s.editor.prompt?.latestVersion ?? null);
 
   // Acting as another member: the conversation was theirs, and so were the models and the permission.
   useEffect(() => {
     if (open && promptName && panelMember !== memberId) void openPanel(promptName, memberId);
   }, [open, promptName, panelMember, memberId, openPanel]);
+
+  // A version saved in the editor is what the next turn refines; the panel says so.
+  useEffect(() => {
+    if (open && latestVersion !== null && useAppStore.getState().refine.prep?.version !== latestVersion) void prepare();
+  }, [open, latestVersion, prepare]);
 
   return (
     <div className={`refine-layout${open ? ' refine-layout--open' : ''}`}>
