@@ -171,6 +171,25 @@ describe('PromptClient (javascript-sdk) against /compat/conductor', () => {
     }
   });
 
+  it('a wrong keySecret: the SDK reports the server message from every token attempt, and gives up', async () => {
+    // The SDK waits 1, 2, 4... seconds between its 8 attempts (handleAuth.ts); its own timers are
+    // shortened here (Node's fetch keeps its own), so the attempts themselves are what is checked.
+    const realSetTimeout = globalThis.setTimeout;
+    globalThis.setTimeout = ((fn: () => void, ms?: number, ...args: unknown[]) => realSetTimeout(fn, ms !== undefined && ms >= 1000 ? 0 : ms, ...args)) as typeof setTimeout;
+    seen.length = 0;
+    try {
+      const failed = await promptClientFor(keyIdOf(t.key), `${t.key.slice(0, -1)}${t.key.endsWith('A') ? 'B' : 'A'}`).catch((e: Error) => e);
+      expect(failed).toBeInstanceOf(Error);
+      expect((failed as Error).message).toBe('Failed to generate authorization token: Invalid keyId or keySecret (HTTP 401)');
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    const attempts = seen.filter((s) => s.path.endsWith('/api/token'));
+    expect(attempts.length).toBeGreaterThan(1);
+    // 401 until the auth throttle steps in (429), never a token.
+    expect(attempts.every((s) => s.status === 401 || s.status === 429)).toBe(true);
+  });
+
   it('a revoked key: its tokens die with it (401 INVALID_TOKEN, renewal refused), the call rejects', async () => {
     const { key, info } = createKey(t.owner, { userEmail: t.owner.actor.email, label: 'short-lived' });
     const other = await promptClientFor(info.prefix, key);
