@@ -145,3 +145,40 @@ test('the API tab shows the /run call beside /render and says which one appears 
   await expect(snippets.locator('pre')).toContainText('print(response.json()["output"])');
   await screenshot(page, 'prompt-api-tab-run');
 });
+
+test('the test panel keeps its chosen models across tab switches, other prompts and reloads', async ({ page, server }) => {
+  await openApp(page, server);
+  await addIntegration(page, { name: 'fake', baseUrl: NO_PROVIDER, models: ['echo', 'slow'] });
+  await newPrompt(page, { name: 'other', title: 'Other' }, 'Something else.');
+  await saveVersion(page, 'first', 1);
+  await newPrompt(page, { name: 'haiku', title: 'Haiku' }, 'Write a haiku about {{topic}}.');
+  await saveVersion(page, 'first', 1);
+
+  const panel = page.getByRole('region', { name: 'Test', exact: true });
+  const echo = panel.getByRole('checkbox', { name: 'fake:echo' });
+  const slow = panel.getByRole('checkbox', { name: 'fake:slow' });
+  await expect(echo).toBeChecked();
+  await slow.check();
+  await echo.uncheck();
+  const expectChoice = async () => {
+    await expect(slow).toBeChecked();
+    await expect(echo).not.toBeChecked();
+  };
+
+  await page.getByRole('tablist').getByRole('tab', { name: 'Versions' }).click();
+  await page.getByRole('tablist').getByRole('tab', { name: 'Editor' }).click();
+  await expectChoice();
+
+  await nav(page, 'Library');
+  await page.getByRole('link', { name: 'Other' }).click();
+  await expect(page.getByRole('heading', { name: 'Other', level: 1 })).toBeVisible();
+  // Another prompt has its own choice.
+  await expect(echo).toBeChecked();
+  await nav(page, 'Library');
+  await page.getByRole('link', { name: 'Haiku' }).click();
+  await expectChoice();
+
+  await page.reload();
+  await expect(page.locator('html[data-app-ready="true"]')).toBeAttached();
+  await expectChoice();
+});

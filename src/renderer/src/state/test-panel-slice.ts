@@ -7,6 +7,7 @@ import { toFormError, type FormError } from '../lib/field-errors';
 import { API_RUN_TRANSPORT, createRunBatchDriver, newRun, type TestRun } from './run-batch';
 import { draftToSaveInput, variableMetadata, type EditorDraft } from './editor-draft';
 import { mayEditPrompt } from './editor-slice';
+import { rememberModels, rememberedModels, startingModels } from './test-panel-models';
 import type { AppState, SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -244,14 +245,15 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
           patch({ status: 'error', loadError: toFormError(prepared.status === 'rejected' ? prepared.reason : null).message });
           return;
         }
-        const keep = get().testPanel.selectedModels.filter((m) => models.includes(m));
-        const first = models[0];
+        const { memberId, selectedModels } = get().testPanel;
+        // The choice survives tab switches (kept in the store) and reloads (kept in this browser).
+        const remembered = rememberedModels(localStorage, memberId, promptName);
         const list = versions.status === 'fulfilled' ? versions.value : [];
         patch({
           models,
           versions: list,
           status: 'ready',
-          selectedModels: keep.length > 0 ? keep : first ? [first] : [],
+          selectedModels: startingModels(models, selectedModels, remembered),
         });
         // Someone who may only run the prompt tests what is saved: the active version, the one
         // chat users get (runs:prepare answers it; the API pin does not apply here), else the newest.
@@ -284,12 +286,13 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         }
       },
       toggleModel(model, selected) {
-        const { selectedModels, models } = get().testPanel;
+        const { selectedModels, models, memberId, promptName } = get().testPanel;
         const next = selected ? [...selectedModels.filter((m) => m !== model), model] : selectedModels.filter((m) => m !== model);
         // Keep the list's order, so columns do not jump around as models are ticked.
         const order = models;
         next.sort((a, b) => order.indexOf(a) - order.indexOf(b));
         patch({ selectedModels: next, runProblem: null });
+        if (promptName) rememberModels(localStorage, memberId, promptName, next);
       },
       async run() {
         const state = get();
