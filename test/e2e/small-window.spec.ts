@@ -51,6 +51,7 @@ const SCREENS: Screen[] = [
   },
   { name: 'sharing', open: async (page) => { await tab('Sharing')(page); await expect(page.getByRole('radio', { name: 'Private', exact: true })).toBeVisible(); } },
   { name: 'api', open: async (page) => { await tab('API')(page); await expect(page.getByRole('switch', { name: 'API access' })).toBeVisible(); } },
+  { name: 'readiness', open: async (page) => { await tab('Readiness')(page); await expect(page.getByRole('list', { name: 'Readiness checklist' })).toBeVisible(); } },
   {
     name: 'chat',
     open: async (page) => {
