@@ -134,7 +134,9 @@ export function applyGrants(ctx: Ctx, row: PromptRow, grants: readonly GrantLike
     const level: SharingLevel = everyone.has('write') ? 'library_edit' : everyone.has('read') ? 'library_view' : row.sharing_level === 'chat_only' ? 'chat_only' : 'private';
     if (level !== row.sharing_level) setSharingLevel(ctx, { name: row.name, level });
     for (const share of ctx.store.shares.list(row.id)) {
-      if (!members.has(share.user.id) && share.permission !== 'run') removeShare(ctx, { name: row.name, userId: share.user.id });
+      // The caller's own share is never taken away by a list that (rightly) leaves them out.
+      const kept = members.has(share.user.id) || share.permission === 'run' || share.user.id === ctx.actor.id;
+      if (!kept) removeShare(ctx, { name: row.name, userId: share.user.id });
     }
     for (const [userId, permission] of members) {
       if (ctx.store.shares.permissionOf(row.id, userId) === permission) continue;

@@ -10,7 +10,7 @@ import { templateText } from '../../../shared/template/template';
 import type { PromptVersion } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import { OWUI_MESSAGES } from './openwebui-messages';
-import { activeVersion, epoch, extraOf, openWebUiPrompt, openWebUiUser, rowById, type SnapshotMeta } from './openwebui-prompt';
+import { activeVersion, epoch, extraOf, openWebUiPrompt, openWebUiUser, rowById, setExtra, type SnapshotMeta } from './openwebui-prompt';
 
 /**
  * Open WebUI's prompt history over Promptdesk versions (backend/open_webui/models/prompt_history.py
@@ -95,6 +95,8 @@ export function openWebUiDeleteHistoryEntry(ctx: Ctx, id: string, historyId: str
     if (!version) throw notFound('History entry');
     if (activeVersion(ctx, row)?.id === historyId) throw invalid(OWUI_MESSAGES.PRODUCTION_VERSION, 'history_id');
     deleteVersion(ctx, row.name, version.number);
+    const { [version.id]: _deleted, ...snapshots } = extraOf(row).snapshots ?? {};
+    setExtra(ctx, row.id, { snapshots });
   });
   return true;
 }

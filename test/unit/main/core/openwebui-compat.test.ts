@@ -89,6 +89,16 @@ describe('grants -> sharing', () => {
     expect(state(name).shares).toEqual({ 'ann@example.com': 'view', 'ben@example.com': 'run', 'cid@example.com': 'edit' });
   });
 
+  it("an admin sending back the grants it read keeps its own share (the list leaves the caller out)", () => {
+    const name = `g${++seq}`;
+    seedPrompt(members[0]!, name, 'Hi {{x}}', { api: true });
+    addShare(members[0]!, { name, email: owner.actor.email, permission: 'view' });
+    addShare(members[0]!, { name, email: members[1]!.actor.email, permission: 'edit' });
+    const before = state(name);
+    applyGrants(owner, row(name), grantsOf(owner, row(name)));
+    expect(state(name)).toEqual(before);
+  });
+
   it('refuses group grants and unknown members, naming the grant, and changes nothing', () => {
     const name = prompt('library_view', ['view']);
     const before = state(name);
