@@ -5,7 +5,7 @@ import type { CompatDoor } from './door';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 import { problemResponse } from '../problem';
 import { parseWith, readJson, versionParam } from '../body';
-import { invalid } from '../../core/errors';
+import { AppError, invalid } from '../../core/errors';
 import {
   RespanCommitSchema,
   RespanCreatePromptSchema,
@@ -105,6 +105,11 @@ route(routes, 'POST', '/api/prompts/:id/commits/', async (c) => c.json(respanCom
 route(routes, 'POST', '/api/prompts/:id/deployments/', async (c) => {
   const { version } = await readJson(c, RespanDeploySchema);
   return c.json(respanDeploy(ctxOf(c), id(c), version));
+});
+// Django's own answer to a URL it has no view for (or a method a view lacks, where DRF would say
+// 405): {"detail": "Not found."}, in JSON like every other error of this door (respanError).
+routes.all('*', () => {
+  throw new AppError('not_found', 'Not found.');
 });
 
 const E = { 400: 'Invalid input, or a change Promptdesk refuses ({"detail": ...})', 401: 'Missing or invalid key', 403: 'The key or member may not do this', 404: 'Not found, or not visible to this key' };
