@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VersionNumberSchema } from '../../../shared/schemas/version-number';
+import { TagsSchema } from '../../../shared/schemas/prompts';
 import { MessageRoleSchema } from '../../../shared/schemas/template';
 import { respanParamFields } from './respan-params';
 
@@ -41,7 +42,7 @@ const RespanTagSchema = z.union([z.string(), z.object({ name: z.string() }).pass
 export const RespanUpdatePromptSchema = z.object({
   name: z.string().trim().min(1, 'name may not be blank').max(200).optional(),
   description: z.string().max(2000).nullable().optional(),
-  tags: z.array(RespanTagSchema).max(20).optional(),
+  tags: z.array(RespanTagSchema).max(20).pipe(TagsSchema).optional(),
   deploy: z.boolean().nullable().optional(),
   starred: z.literal(false, 'starred is not supported by Promptdesk: only false is accepted').optional(),
 });

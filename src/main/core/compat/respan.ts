@@ -109,7 +109,9 @@ export function respanUpdatePrompt(ctx: Ctx, ref: string, input: z.output<typeof
     const row = resolve(ctx, ref);
     const readable = mayReadBack(ctx, requirePrompt(ctx, row.name, 'edit'));
     if (input.name !== undefined || input.description !== undefined || input.tags !== undefined) {
-      updatePrompt(ctx, { name: row.name, title: input.name, description: input.description ?? undefined, tags: input.tags, slashCommand: undefined });
+      // A null description clears it (the reference types it "string or null"; Promptdesk keeps "").
+      const description = input.description === null ? '' : input.description;
+      updatePrompt(ctx, { name: row.name, title: input.name, description, tags: input.tags, slashCommand: undefined });
     }
     if (input.deploy === true) {
       const committed = ctx.store.versions.list(row.id).find((v) => v.committed);

@@ -307,6 +307,10 @@ describe('Respan prompt-level calls', () => {
     expect(created).toMatchObject({ name: 'Named', description: 'Described', tags: [], starred: false, commit_count: 0 });
     const tagged = (await t.call('PATCH', `${BASE}/api/prompts/${created.id}`, { tags: [{ name: 'support' }, 'billing'] })).json();
     expect(tagged.tags).toEqual([{ id: 'support', name: 'support' }, { id: 'billing', name: 'billing' }]);
+    const badTag = await t.call('PATCH', `${BASE}/api/prompts/${created.id}`, { tags: ['no!tags?'] });
+    expect(badTag.status).toBe(400);
+    expect(badTag.json()).toMatchObject({ field: expect.stringMatching(/^tags/) });
+    expect((await t.call('PATCH', `${BASE}/api/prompts/${created.id}`, { description: null })).json()).toMatchObject({ description: '' });
     const starred = await t.call('PATCH', `${BASE}/api/prompts/${created.id}`, { starred: true });
     expect(starred.status).toBe(400);
     expect(starred.json()).toMatchObject({ field: 'starred' });
