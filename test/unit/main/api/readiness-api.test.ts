@@ -70,7 +70,7 @@ describe('widening access with the checklist required: refused at every door', (
   beforeAll(async () => {
     t = await startBridgeHost();
     const owner = t.host.workspace.as(t.host.workspace.owner.id);
-    for (const name of ['api-door', 'bridge-door', 'ipc-door']) seedPrompt(owner, name, 'Hello {{who}}', { api: true });
+    for (const name of ['api-door', 'bridge-door', 'ipc-door', 'owui-door']) seedPrompt(owner, name, 'Hello {{who}}', { api: true });
     setReadinessRequired(owner, true);
   });
   afterAll(() => t.stop());
@@ -86,6 +86,20 @@ describe('widening access with the checklist required: refused at every door', (
     expect(after.json().level).toBe('private');
     // Narrowing and keeping the level are never refused.
     expect((await http(t.port, 'PUT', '/api/v1/prompts/api-door/sharing', { headers, body: JSON.stringify({ level: 'private' }) })).status).toBe(200);
+  });
+
+  it('Open WebUI access grants: a public grant is refused in that door\'s shape, and nothing changes', async () => {
+    const owner = t.host.workspace.as(t.host.workspace.owner.id);
+    const key = createKey(owner, { userEmail: owner.actor.email, label: 'owui' }).key;
+    const row = t.host.workspace.store.prompts.getRowByName('owui-door')!;
+    const res = await http(t.port, 'POST', `/compat/openwebui/api/v1/prompts/id/${row.id}/access/update`, {
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ access_grants: [{ principal_type: 'user', principal_id: '*', permission: 'read' }] }),
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.text).toContain('readiness checklist');
+    expect(t.host.workspace.store.prompts.getRowByName('owui-door')!.sharing_level).toBe('private');
   });
 
   it('browser bridge: sharing:set-level answers the conflict naming level', async () => {
