@@ -51,6 +51,31 @@ describe('readiness read: the permission matrix (as reading the prompt)', () => 
     });
   }
 
+  it('ticks follow edit (edge cases, naming) and share (access levels), and the answer says who may tick', () => {
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+        return 'Y';
+      } catch (error) {
+        const c = (error as AppError).code;
+        return c === 'forbidden' ? 'F' : c === 'not_found' ? 'N' : c === 'unauthenticated' ? 'U' : c;
+      }
+    };
+    for (const level of SHARING_LEVELS) {
+      for (const actor of ACTORS) {
+        const ctx = { ...t.owner, actor: t.host.workspace.store.users.get(users[actor].id)! };
+        const edge = code(() => tickReadiness(ctx, { name: promptFor(level, actor, 'edit'), item: 'edge_cases', ticked: true }));
+        const access = code(() => tickReadiness(ctx, { name: promptFor(level, actor, 'share'), item: 'access_levels', ticked: true }));
+        expect(`${level} ${actor} ${edge}${access}`).toBe(`${level} ${actor} ${expected(level, actor, 'edit')}${expected(level, actor, 'share')}`);
+        if (expected(level, actor, 'read') === 'Y') {
+          const items = getReadiness(ctx, promptFor(level, actor, 'read')).items;
+          expect(items.find((i) => i.id === 'edge_cases')!.canTick).toBe(expected(level, actor, 'edit') === 'Y');
+          expect(items.find((i) => i.id === 'access_levels')!.canTick).toBe(expected(level, actor, 'share') === 'Y');
+        }
+      }
+    }
+  });
+
   it('a hidden prompt answers exactly like a missing one', async () => {
     const headers = { authorization: `Bearer ${keys.otherMember}` };
     const hidden = await http(t.port, 'GET', `/api/v1/prompts/${promptFor('private', 'otherMember', 'read')}/readiness`, { headers });
