@@ -2,6 +2,7 @@ import type { Locator, Page } from '@playwright/test';
 import { REVISER_LINE, startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base } from './fixtures';
 import { addIntegration, addMember, chooseSharingLevel, nav, newPrompt, saveVersion, switchTo } from './flows';
+import { layoutProblems } from './layout';
 
 /**
  * Refine with AI (issue 12, seed 000), as a new user: refine a prompt with the local fake
@@ -20,6 +21,8 @@ const test = base.extend<{ provider: FakeProvider }>({
 test.use({ viewport: { width: 1000, height: 700 } });
 
 const TEMPLATE = 'Write a haiku about {{topic}}.';
+
+const NO_PROBLEMS = { cutOff: [], sideways: [] };
 
 /** The control is on screen, wholly: nothing cut off at 1000x700. */
 async function expectInViewport(page: Page, control: Locator): Promise<void> {
@@ -72,6 +75,7 @@ test('refine a prompt: see the diff, try it on two test cases, save it as a vers
   expect(editorBox!.x + editorBox!.width).toBeLessThanOrEqual(panelBox!.x); // beside, not over
   await expectInViewport(page, panel.getByRole('button', { name: 'Send' }));
   await screenshot(page, 'refine-open');
+  expect(await layoutProblems(page), 'panel open').toEqual(NO_PROBLEMS);
 
   // An answer with no revision says so clearly.
   await panel.getByLabel('Model', { exact: true }).selectOption('oai:echo');
@@ -108,6 +112,7 @@ test('refine a prompt: see the diff, try it on two test cases, save it as a vers
   expect(JSON.stringify(request.body.messages)).toContain('What would you change?');
   await expectInViewport(page, proposal.getByRole('button', { name: 'Save as version…' }));
   await screenshot(page, 'refine-proposal');
+  expect(await layoutProblems(page), 'proposal').toEqual(NO_PROBLEMS);
 
   // Try it: the proposal (unsaved) and v1 side by side on both saved test cases.
   await proposal.getByLabel('Run on').selectOption('oai:echo');
@@ -129,6 +134,7 @@ test('refine a prompt: see the diff, try it on two test cases, save it as a vers
   await expect(proposal.getByText('On oai:echo · 4 finished')).toBeVisible();
   await grid.scrollIntoViewIfNeeded();
   await screenshot(page, 'refine-try-it');
+  expect(await layoutProblems(page), 'Try it results').toEqual(NO_PROBLEMS);
   // Nothing was saved by refining or trying.
   await expect(page.locator('.editor-header').getByText('v1', { exact: true })).toBeVisible();
 
@@ -213,4 +219,5 @@ test('a member who may only view can refine and copy, but not save', async ({ pa
   await expect(proposal.getByRole('button', { name: 'Try it' })).toHaveCount(0);
   await expect(proposal).toContainText('View only: you may refine and copy this proposal, but saving it or applying it to the draft needs edit access');
   await screenshot(page, 'refine-view-only');
+  expect(await layoutProblems(page), 'view only').toEqual(NO_PROBLEMS);
 });
