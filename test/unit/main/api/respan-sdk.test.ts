@@ -34,7 +34,10 @@ const store = () => t.owner.store;
 
 describe(`the Respan SDK's calls (Keywords-AI/keywordsai @ ${SDK_COMMIT.slice(0, 10)})`, () => {
   it('the fixtures name their source file and cover every PromptAPI method', () => {
-    for (const call of SDK_CALLS) expect(call.source).toMatch(/^python-sdks\/respan\/src\/respan\/prompts\/api\.py/);
+    for (const call of SDK_CALLS) {
+      expect(call.source).toMatch(/^python-sdks\/respan\/src\/respan\/prompts\/api\.py/);
+      expect(call.commit).toMatch(/^[0-9a-f]{40}$/);
+    }
     const methods = SDK_CALLS.map((c) => c.method.split(' ')[0]);
     expect(methods).toEqual(['PromptAPI.create', 'PromptAPI.update', 'PromptAPI.get', 'PromptAPI.list', 'PromptAPI.create_version', 'PromptAPI.list_versions', 'PromptAPI.get_version', 'PromptAPI.update_version', 'PromptAPI.deploy', 'PromptAPI.delete']);
   });
