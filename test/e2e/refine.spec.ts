@@ -169,6 +169,11 @@ test('apply a proposal to the editor draft, then save it as usual', async ({ pag
   await sendRequest(panel, 'Shorter answers please');
   const proposal = panel.getByRole('region', { name: 'Proposed revision' });
   await expect(proposal.locator('ins')).toContainText(REVISER_LINE);
+  // In a larger window the panel takes its share and the editor keeps the rest.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await screenshot(page, 'refine-wide');
+  expect(await layoutProblems(page), 'wide window').toEqual(NO_PROBLEMS);
+  await page.setViewportSize({ width: 1000, height: 700 });
 
   // Unsaved edits are not replaced without asking.
   await page.getByLabel('Template').click();

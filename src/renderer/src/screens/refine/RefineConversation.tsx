@@ -112,6 +112,13 @@ function Answer({ turn, number, latest }: { turn: RefineAnswerTurn; number: numb
             <strong>No usable revision in this answer.</strong> {state.reason}
           </div>
         )}
+        {/* Tokens and time under the answer's words, as chat shows them; the proposal and its actions follow. */}
+        {state.kind !== 'streaming' && (
+          <div className="chat-answer__footer">
+            {state.kind === 'stopped' && <span className="chat-answer__stopped">Stopped</span>}
+            <RunMetrics usage={turn.usage} latencyMs={turn.latencyMs} ttftMs={turn.ttftMs} hideUnknown />
+          </div>
+        )}
         {state.kind === 'proposal' && (
           latest ? (
             <ProposalView turn={turn} proposal={state.proposal} diff={state.diff} />
@@ -121,12 +128,6 @@ function Answer({ turn, number, latest }: { turn: RefineAnswerTurn; number: numb
               <ProposalView turn={turn} proposal={state.proposal} diff={state.diff} readOnly />
             </details>
           )
-        )}
-        {state.kind !== 'streaming' && (
-          <div className="chat-answer__footer">
-            {state.kind === 'stopped' && <span className="chat-answer__stopped">Stopped</span>}
-            <RunMetrics usage={turn.usage} latencyMs={turn.latencyMs} ttftMs={turn.ttftMs} hideUnknown />
-          </div>
         )}
       </article>
     </li>
