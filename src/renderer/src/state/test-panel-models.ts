@@ -8,7 +8,8 @@ const STORAGE_KEY = 'promptdesk.testPanel.models';
 /** Remembered prompts per browser; the oldest are forgotten past this. */
 export const MAX_REMEMBERED = 200;
 
-type ModelStorage = Pick<Storage, 'getItem' | 'setItem'>;
+/** localStorage, or anything shaped like it (tests pass a Map-backed one). */
+type ModelStorage = { getItem(key: string): string | null; setItem(key: string, value: string): void };
 
 const entryKey = (memberId: string | null, promptName: string) => `${memberId ?? ''}|${promptName}`;
 
