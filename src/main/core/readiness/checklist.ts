@@ -83,9 +83,10 @@ export function testedItem(facts: ReadinessFacts): ReadinessItem {
   const evidence = { version: version?.number ?? null, testCases: testCases.length, passedTestCases: passed.length, missing };
   const open = (summary: string) => item('tested', 'open', summary, evidence, TEST_PANEL, facts);
   if (!version) return open(NO_VERSION);
-  if (testCases.length === 0) return open('No saved test cases: save realistic variable values as test cases in the Test panel, then run them');
+  if (testCases.length === 0) return open(`No saved test cases: save realistic variable values as test cases in the Test panel, then run them on v${version.number}`);
   if (missing.length > 0) {
-    return open(`${passed.length} of ${plural(testCases.length, 'test case')} ${passed.length === 1 ? 'has' : 'have'} a successful run of v${version.number}; run ${missing.map((m) => `"${m}"`).join(', ')}`);
+    // Runs of the unsaved draft are not runs of a version: the panel's version picker says which.
+    return open(`${passed.length} of ${plural(testCases.length, 'test case')} ${passed.length === 1 ? 'has' : 'have'} a successful run of v${version.number}; run ${missing.map((m) => `"${m}"`).join(', ')} on v${version.number} in the Test panel`);
   }
   return item('tested', 'pass', `All ${plural(testCases.length, 'test case')} ran successfully on v${version.number}`, evidence, TEST_PANEL, facts);
 }
