@@ -199,6 +199,28 @@ test('apply a proposal to the editor draft, then save it as usual', async ({ pag
   await expect(panel.getByRole('article', { name: 'Answer 1' })).toBeVisible();
 });
 
+test('a chat template is refined as chat messages and applied to the draft as messages', async ({ page, server, provider }) => {
+  await openApp(page, server);
+  await addIntegration(page, { name: 'oai', kind: 'OpenAI-compatible', baseUrl: `${provider.url}/v1`, models: ['reviser'] });
+  await newPrompt(page, { name: 'support', title: 'Support' }, 'Answer {{question}} politely.');
+  await page.getByRole('button', { name: 'Chat', exact: true }).click();
+  await expect(page.getByLabel('Message 1 content')).toContainText('Answer {{question}} politely.');
+  await saveVersion(page, 'As chat', 1);
+
+  await page.getByRole('button', { name: 'Refine with AI', exact: true }).click();
+  const panel = page.getByRole('complementary', { name: 'Refine with AI' });
+  await sendRequest(panel, 'Shorter');
+  const proposal = panel.getByRole('region', { name: 'Proposed revision' });
+  // Chat messages diff as the compare view shows them: each headed by its role.
+  await expect(proposal.locator('.diff__text')).toContainText('[user]');
+  await expect(proposal.locator('ins')).toContainText(REVISER_LINE);
+  await proposal.getByRole('button', { name: 'Apply to draft' }).click();
+  await expect(page.getByLabel('Message 1 content')).toContainText('Answer {{question}} politely.');
+  await expect(page.getByLabel('Message 1 content')).toContainText(REVISER_LINE);
+  await expect(page.getByLabel('Message 2 content')).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Unsaved changes' })).toBeVisible();
+});
+
 test('a member who may only view can refine and copy, but not save', async ({ page, server, provider }) => {
   await openApp(page, server);
   await addIntegration(page, { name: 'oai', kind: 'OpenAI-compatible', baseUrl: `${provider.url}/v1`, models: ['reviser'] });
