@@ -74,6 +74,7 @@ const ADMIN_CALLS: Partial<Record<Channel, () => unknown>> = {
   'integrations:test': () => ({ kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1' }),
   'logs:set-retention': () => ({ days: 1 }),
   'logs:purge': () => ({}),
+  'readiness:set-required': () => ({ required: true }),
   'session:switch': () => ({ userId: host.workspace.owner.id }),
 };
 /** Calls any member may make (on what they may see). A new channel must be put in one list. */
@@ -85,7 +86,7 @@ const MEMBER_CHANNELS: Channel[] = [
   'integrations:secret-storage', 'prompts:set-logging', 'runs:prepare', 'runs:start', 'runs:watch', 'runs:cancel', 'testcases:list',
   'refine:prepare', 'refine:start', 'refine:watch', 'refine:cancel', 'refine:save',
   'testcases:save', 'testcases:delete', 'logs:list', 'logs:get', 'logs:stats', 'logs:rate', 'logs:export', 'logs:export-status',
-  'logs:settings',
+  'logs:settings', 'prompts:update', 'readiness:get', 'readiness:tick', 'readiness:settings',
 ];
 
 /** What an admin call could change, to check a refused call changed nothing. */
@@ -95,6 +96,7 @@ const adminState = () => ({
   integrations: host.workspace.store.integrations.list().map((i) => i.id),
   api: host.workspace.store.settings.get('api') ?? null,
   retention: host.workspace.store.settings.get('logs.retention') ?? null,
+  readinessRequired: host.workspace.store.settings.get('readiness.requiredForWidening') ?? null,
 });
 
 describe('a member session cannot call any admin channel', () => {
