@@ -114,7 +114,12 @@ export function ModelPicker({ value, onChange, error }: ModelPickerProps) {
 
   return (
     <div className="field model-picker">
-      <label {...getLabelProps({ className: 'field__label' })}>Models</label>
+      {readOnly ? (
+        // No field to label when the list is only shown.
+        <span className="field__label">Models</span>
+      ) : (
+        <label {...getLabelProps({ className: 'field__label' })}>Models</label>
+      )}
       {chosen.length === 0 ? (
         <p className="muted model-picker__empty">No model chosen: runs use the first model you may use.</p>
       ) : (
