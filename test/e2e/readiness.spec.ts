@@ -1,5 +1,4 @@
 import type { Page } from '@playwright/test';
-import type { RunProgress, RunStarted } from '../../src/shared/schemas/runs';
 import { osUser } from '../../src/main/core/workspace';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base } from './fixtures';
@@ -26,19 +25,6 @@ async function openReadiness(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'City trip planner' }).click();
   await page.getByRole('tablist').getByRole('tab', { name: 'Readiness' }).click();
   await expect(checklist(page)).toBeVisible();
-}
-
-/** A test-panel run of a saved test case on v1, as the panel starts it, followed to its end. */
-async function runTestCase(server: Parameters<typeof bridge>[0], variables: Record<string, string>): Promise<void> {
-  const { runId } = await bridge<RunStarted>(server, 'runs:start', { name: NAME, version: 1, variables, model: 'fake:echo', source: 'test' });
-  for (let cursor = 0; ; ) {
-    const progress = await bridge<RunProgress>(server, 'runs:watch', { runId, cursor });
-    cursor = progress.cursor;
-    if (progress.status !== 'running') {
-      expect(progress.status).toBe('success');
-      return;
-    }
-  }
 }
 
 /** Chat → run the prompt → rate the answer useful, as the acting member. */
@@ -74,15 +60,26 @@ test('the readiness checklist goes from open items to all passed as two members 
   await expect(page.getByTestId('readiness-counts')).toContainText('6 open');
   await screenshot(page, 'readiness-open');
 
-  // Realistic inputs, a short and a long one, saved as test cases and run on v1.
+  // Realistic inputs, a short and a long one, saved as test cases in the Test panel and run on v1.
+  await page.getByRole('link', { name: 'Open the Test panel' }).first().click();
+  const panel = page.getByRole('region', { name: 'Test', exact: true });
+  await panel.getByLabel('Version').selectOption('1');
   const long = `${'the old town by the river, '.repeat(40)}Lisbon`;
-  await bridge(server, 'testcases:save', { name: NAME, caseName: 'short city', variables: { city: 'Rome' } });
-  await bridge(server, 'testcases:save', { name: NAME, caseName: 'long description', variables: { city: long } });
-  await runTestCase(server, { city: 'Rome' });
-  await runTestCase(server, { city: long });
+  for (const [caseName, city] of [['short city', 'Rome'], ['long description', long]] as const) {
+    await panel.getByLabel('city', { exact: true }).fill(city);
+    await panel.getByLabel('Case name').fill(caseName);
+    await panel.getByRole('button', { name: 'Save case' }).click();
+    await expect(panel.getByRole('status').filter({ hasText: `Saved test case “${caseName}”` })).toBeVisible();
+  }
+  await panel.getByRole('checkbox', { name: 'fake:echo' }).check();
+  await panel.getByRole('button', { name: 'Run all cases' }).click();
+  const grid = panel.getByRole('table', { name: 'Test case results' });
+  for (const caseName of ['short city', 'long description']) {
+    await expect(grid.getByRole('row').filter({ has: page.getByRole('rowheader', { name: caseName }) }).getByRole('cell').first()).toContainText('Done');
+  }
 
   // The manual items: ticked by the owner, with who and when; data logging kept at Full on purpose.
-  await page.reload();
+  await page.getByRole('tablist').getByRole('tab', { name: 'Readiness' }).click();
   await expect(checklist(page)).toBeVisible();
   await expect(row(page, /Tested with realistic/)).toHaveAttribute('data-status', 'pass');
   await expect(row(page, /Edge cases/)).toHaveAttribute('data-status', 'pass');
