@@ -99,10 +99,16 @@ test('every screen is fully usable at 1000x700: no control cut off, no sideways 
   await page.getByRole('dialog', { name: 'Promote v2' }).getByLabel('Promotion notes').fill('Food tips for everyone');
   await page.getByRole('dialog', { name: 'Promote v2' }).getByRole('button', { name: 'Promote' }).click();
   await expect(page.getByText('v2 promoted to production')).toBeVisible();
+  // The header says Published once: the latest version's badge, not again as "Published: v2" (issue 10).
+  const header = page.locator('.editor-header__title-row');
+  await expect(header).toContainText(/v2\s*Published/);
+  await expect(header.getByText('Published: v2')).toHaveCount(0);
   await page.getByLabel('Template').click();
   await page.keyboard.press('End');
   await page.keyboard.insertText(' Keep it short.');
   await saveVersion(page, 'shorter', 3);
+  // Once a newer draft exists, the chip names the version in production.
+  await expect(header.getByText('Published: v2')).toBeVisible();
 
   await page.setViewportSize(SMALL);
   for (const screen of SCREENS) {
