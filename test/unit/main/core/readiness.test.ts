@@ -185,6 +185,17 @@ describe('5. data logging chosen deliberately', () => {
   });
 });
 
+describe('5. data logging set before who was recorded', () => {
+  it('a level other than Full chosen before migration 0150 (no setter) passes, saying the setter is unknown', () => {
+    prompt('Hi');
+    const id = t.workspace.store.prompts.getRowByName(NAME)!.id;
+    // As a store migrated from before 0150 has it: the level, no setter.
+    t.workspace.store.tx(() => t.workspace.store.db.prepare("UPDATE prompts SET data_logging = 'none' WHERE id = ?").run(id));
+    expect(item(owner, 'data_logging')).toMatchObject({ status: 'pass', evidence: { level: 'none', setBy: [] } });
+    expect(item(owner, 'data_logging').summary).toContain('before Promptdesk recorded who chose it');
+  });
+});
+
 describe('6. access levels confirmed', () => {
   it('shows the level and shares and passes on the tick of someone who may change sharing', () => {
     prompt('Hi');
