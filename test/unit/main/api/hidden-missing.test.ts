@@ -33,6 +33,7 @@ const BODIES: Record<string, unknown> = {
   'PUT /api/v1/prompts/{name}/api': { apiAccess: true },
   'POST /api/v1/prompts/{name}/render': { variables: { who: 'x' } },
   'POST /api/v1/prompts/{name}/run': { variables: { who: 'x' }, model: 'local:echo' },
+  'POST /api/v1/prompts/{name}/refine': { messages: [{ role: 'user', content: 'Make it shorter' }], model: 'local:echo' },
   'POST /api/v1/prompts/{name}/versions': { template: { kind: 'text', text: 'New {{who}}' } },
   'PATCH /api/v1/prompts/{name}/versions/{number}': { template: { kind: 'text', text: 'Edited {{who}}' } },
   'POST /api/v1/prompts/{name}/versions/{number}/promote': { notes: 'ship it' },

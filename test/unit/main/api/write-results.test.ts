@@ -30,6 +30,11 @@ const NOT_WRITES = new Set([
   ...OPENWEBUI_BASES.map((p) => `post ${p}/id/{id}/toggle`),
   'post /api/v1/prompts/{name}/render',
   'post /api/v1/prompts/{name}/run',
+  // A refine turn runs a model and logs it, as /run does; saving its proposal is the versions POST.
+  'post /api/v1/prompts/{name}/refine',
+  // Conductor: exchanging a key for a token and testing unsaved text store nothing but a log.
+  'post /compat/conductor/api/token',
+  'post /compat/conductor/api/prompts/test',
   'post /compat/respan/api/prompts/list/',
   'post /compat/respan/api/prompts/summary/',
 ]);
@@ -189,6 +194,32 @@ const CASES: Record<string, Case> = {
     scope: 'write',
     request: (f) => ({ method: 'PUT', path: `/compat/conductor/api/prompts/${f.name}?description=d`, text: `conducted ${f.tag}` }),
     check: (f) => once(texts(f), `conducted ${f.tag}`),
+  },
+  'post /compat/conductor/api/prompts/{name}': {
+    scope: 'write',
+    request: (f) => ({ method: 'POST', path: `/compat/conductor/api/prompts/${f.name}?description=d&autoIncrement=true`, text: `auto ${f.tag}` }),
+    check: (f) => {
+      once(texts(f), `auto ${f.tag}`);
+      expect(versions(f)).toHaveLength(5);
+    },
+  },
+  'delete /compat/conductor/api/prompts/{name}': {
+    scope: 'write',
+    request: (f) => ({ method: 'DELETE', path: `/compat/conductor/api/prompts/${f.name}` }),
+    check: (f) => expect(row(f.name)).toBeUndefined(),
+  },
+  'put /compat/conductor/api/prompts/{name}/tags': {
+    scope: 'write',
+    request: (f) => ({ method: 'PUT', path: `/compat/conductor/api/prompts/${f.name}/tags`, body: [{ key: 'team', value: f.tag }] }),
+    check: (f) => once(JSON.parse(row(f.name)!.tags) as string[], `team:${f.tag}`),
+  },
+  'delete /compat/conductor/api/prompts/{name}/tags': {
+    scope: 'write',
+    request: (f) => {
+      updatePrompt(app, { name: f.name, tags: ['team:gone', 'keep'] });
+      return { method: 'DELETE', path: `/compat/conductor/api/prompts/${f.name}/tags`, body: [{ key: 'team', value: 'gone' }] };
+    },
+    check: (f) => expect(JSON.parse(row(f.name)!.tags)).toEqual(['keep']),
   },
   ...Object.fromEntries(OPENWEBUI_BASES.flatMap((p) => Object.entries(openWebUiCases(p)))),
   'post /compat/respan/api/prompts/': {
