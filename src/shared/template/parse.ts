@@ -1,7 +1,8 @@
 import { isForbiddenKey } from '../reserved-keys';
 
 /**
- * The template language: `{{name}}` inserts a variable. Backslashes matter only right before
+ * The template language: `{{name}}` inserts a variable (`{{name | type:options}}`, Open WebUI's
+ * typed input, is the same variable: see variableNameOf). Backslashes matter only right before
  * `{{`: each pair `\\` writes one literal backslash, and an odd one left over makes the braces
  * literal. So `\{{x}}` is the text `{{x}}`, `\\{{x}}` is a backslash then the value of x, and
  * `\\\{{x}}` a backslash then the text `{{x}}`. Backslashes anywhere else are plain text
@@ -112,6 +113,21 @@ export function looksLikePathBefore(text: string, backslashAt: number): boolean 
 }
 
 /**
+ * The variable name a tag's inner text names. Open WebUI's typed input variables
+ * (open-webui/docs docs/features/workspace/prompts.md: `{{topic | text:placeholder="Topic":required}}`,
+ * `{{tone | select:options=["formal","casual"]}}`) name their variable before the first `|`;
+ * what follows is the input's type and options, kept verbatim in the text and replaced with the
+ * value on render like the whole tag. Every door (render, runs, the editor's highlighting) reads
+ * tags through this one function.
+ *
+ * @example variableNameOf(' topic | text:required ') // 'topic'
+ */
+export function variableNameOf(inner: string): string {
+  const bar = inner.indexOf('|');
+  return (bar === -1 ? inner : inner.slice(0, bar)).trim();
+}
+
+/**
  * Parses a template text into literal and variable segments, or the first problem in it.
  * `variables` lists the names new to this text (not in `known`), in order of first use.
  */
@@ -161,7 +177,7 @@ export function parseTemplate(text: string, options: ParseOptions = {}, known: R
     const close = text.indexOf('}}', tagOpen + 2);
     if (close === -1) return fail('Unclosed "{{": add "}}" or write "\\{{" for literal braces', tagOpen);
     const inner = text.slice(tagOpen + 2, close);
-    const name = inner.trim();
+    const name = variableNameOf(inner);
     if (name === '') return fail('Empty variable "{{}}": put a variable name between the braces', tagOpen);
     if (!VARIABLE_NAME_PATTERN.test(name)) {
       return fail(
