@@ -114,7 +114,11 @@ function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
       throw new StoreError(`Migration ${row.version} (${known.name}) changed after it was applied`, 'edited_migration');
     }
   }
-  const pending = migrations.filter((m) => m.version > current);
+  // Every migration not yet applied, not only those above user_version: a number slotted in
+  // below the newest (0130 after 0150 shipped) must still run on a database already at 0150.
+  // schema_migrations records each applied one; a database without those records is older than it.
+  const done = new Set(applied.map((row) => row.version));
+  const pending = migrations.filter((m) => m.version > current || (done.size > 0 && !done.has(m.version)));
   if (pending.length === 0) return;
 
   // A copy of the data as it was, in case a migration turns out wrong in the field.

@@ -10,6 +10,8 @@ import { integrationsRepo } from './repos/integrations-repo';
 import { logsRepo } from './repos/logs-repo';
 import { testCasesRepo } from './repos/test-cases-repo';
 import { readinessRepo } from './repos/readiness-repo';
+import { openWebUiSnapshotsRepo } from './repos/openwebui-snapshots-repo';
+import { respanParamsRepo } from './repos/respan-params-repo';
 import { createReadCache } from './read-cache';
 import { checkpointIfLarge } from './wal-seal';
 import { withStorageCause } from './storage-errors';
@@ -33,6 +35,8 @@ export interface Store {
   logs: ReturnType<typeof logsRepo>;
   testCases: ReturnType<typeof testCasesRepo>;
   readiness: ReturnType<typeof readinessRepo>;
+  openWebUiSnapshots: ReturnType<typeof openWebUiSnapshotsRepo>;
+  respanParams: ReturnType<typeof respanParamsRepo>;
   /** Runs `fn` in one synchronous transaction (never await inside). */
   tx<T>(fn: () => T): T;
   close(): void;
@@ -79,6 +83,8 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
     logs,
     testCases: testCasesRepo(db),
     readiness: readinessRepo(db),
+    openWebUiSnapshots: openWebUiSnapshotsRepo(db),
+    respanParams: respanParamsRepo(db),
     shares: { ...shares, permissionOf: memo('shares.permissionOf', shares.permissionOf) },
     // A write the file system refused mid-way (a read-only mount, a full disk) says so: see withStorageCause.
     tx: (fn) => {

@@ -113,21 +113,24 @@ export const grantsKey = (grants: readonly GrantLike[]) =>
  * @throws AppError invalid_input naming `access_grants.N.principal_type` (a group) or
  *   `access_grants.N.principal_id` (no such member); forbidden without share permission
  */
-export function applyGrants(ctx: Ctx, row: PromptRow, grants: readonly GrantLike[]): void {
+export function applyGrants(ctx: Ctx, row: PromptRow, grants: readonly GrantLike[], paths?: readonly string[]): void {
+  // The field the client sent: `access_grants.N.x`, or for an older `access_control` body the
+  // path of the id it listed (`access_control.read.user_ids.0`), see accessControlToGrants.
+  const fieldOf = (index: number, member: 'principal_type' | 'principal_id') => paths?.[index] ?? `access_grants.${index}.${member}`;
   ctx.store.tx(() => {
     requirePrompt(ctx, row.name, 'share');
     const everyone = new Set<string>();
     const members = new Map<string, 'view' | 'edit'>();
     for (const [index, grant] of grants.entries()) {
       if (grant.principal_type !== 'user') {
-        throw invalid('Promptdesk has no groups: grant to members (principal_type "user") or to everyone (principal_id "*")', `access_grants.${index}.principal_type`);
+        throw invalid('Promptdesk has no groups: grant to members (principal_type "user") or to everyone (principal_id "*")', fieldOf(index, 'principal_type'));
       }
       if (grant.principal_id === PUBLIC_PRINCIPAL) {
         everyone.add(grant.permission);
         continue;
       }
       const user = ctx.store.users.get(grant.principal_id);
-      if (!user) throw invalid('No member has this id', `access_grants.${index}.principal_id`);
+      if (!user) throw invalid('No member has this id', fieldOf(index, 'principal_id'));
       if (user.id === row.owner_id || user.id === ctx.actor.id) continue;
       if (grant.permission === 'write' || members.get(user.id) !== 'edit') members.set(user.id, grant.permission === 'write' ? 'edit' : 'view');
     }
@@ -154,13 +157,22 @@ const PrincipalIds = z.object({ user_ids: z.array(z.string().max(64)).max(200).o
  */
 export const AccessControlSchema = z.object({ read: PrincipalIds.optional(), write: PrincipalIds.optional() }).nullable();
 
-/** `access_control` as the grant list it stands for (the same conversion as Open WebUI's). */
-export function accessControlToGrants(accessControl: z.output<typeof AccessControlSchema>): GrantLike[] {
-  if (accessControl === null) return [{ principal_type: 'user', principal_id: PUBLIC_PRINCIPAL, permission: 'read' }];
+/**
+ * `access_control` as the grant list it stands for (the same conversion as Open WebUI's), with
+ * the path in `access_control` of each grant's id (`read.group_ids.0`), so an error names the
+ * field the client sent.
+ */
+export function accessControlToGrants(accessControl: z.output<typeof AccessControlSchema>): { grants: GrantLike[]; paths: string[] } {
+  if (accessControl === null) return { grants: [{ principal_type: 'user', principal_id: PUBLIC_PRINCIPAL, permission: 'read' }], paths: ['access_control'] };
   const grants: GrantLike[] = [];
+  const paths: string[] = [];
   for (const permission of ['read', 'write'] as const) {
-    for (const id of accessControl[permission]?.group_ids ?? []) grants.push({ principal_type: 'group', principal_id: id, permission });
-    for (const id of accessControl[permission]?.user_ids ?? []) grants.push({ principal_type: 'user', principal_id: id, permission });
+    for (const key of ['group_ids', 'user_ids'] as const) {
+      for (const [index, id] of (accessControl[permission]?.[key] ?? []).entries()) {
+        grants.push({ principal_type: key === 'group_ids' ? 'group' : 'user', principal_id: id, permission });
+        paths.push(`access_control.${permission}.${key}.${index}`);
+      }
+    }
   }
-  return grants;
+  return { grants, paths };
 }

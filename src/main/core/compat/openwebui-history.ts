@@ -1,6 +1,6 @@
 import { structuredPatch } from 'diff';
 import type { Ctx } from '../context';
-import { AppError, invalid, notFound } from '../errors';
+import { AppError, conflict, invalid, notFound } from '../errors';
 import { requirePrompt } from '../sharing/access';
 import { mayReadBack } from '../sharing/read-back';
 import { linearLineDiff, LINE_DIFF_BUDGET_MS, LINE_DIFF_MAX_LINES } from '../versions/compare';
@@ -10,7 +10,8 @@ import { templateText } from '../../../shared/template/template';
 import type { PromptVersion } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import { OWUI_MESSAGES } from './openwebui-messages';
-import { activeVersion, epoch, extraOf, openWebUiPrompt, openWebUiUser, rowById, setExtra, type SnapshotMeta } from './openwebui-prompt';
+import { activeVersion, epoch, openWebUiPrompt, openWebUiUser, recordedSnapshot, rowById, setExtra, type SnapshotMeta } from './openwebui-prompt';
+import { splitLinesKeepEnds } from './python-splitlines';
 
 /**
  * Open WebUI's prompt history over Promptdesk versions (backend/open_webui/models/prompt_history.py
@@ -43,7 +44,7 @@ function versionById(ctx: Ctx, row: PromptRow, versionId: string): PromptVersion
  * version saved in the app or another door has no record of them).
  */
 function snapshotOf(ctx: Ctx, row: PromptRow, version: PromptVersion): SnapshotMeta & { content: string } {
-  const recorded = extraOf(row).snapshots?.[version.id];
+  const recorded = recordedSnapshot(ctx, row.id, version.id);
   const now = openWebUiPrompt(ctx, row, false);
   const meta = recorded ?? { name: now.name, command: now.command, tags: now.tags, data: now.data, meta: now.meta, access_grants: now.access_grants };
   return { ...meta, content: templateText(version.template) };
@@ -94,9 +95,14 @@ export function openWebUiDeleteHistoryEntry(ctx: Ctx, id: string, historyId: str
     const version = versionById(ctx, row, historyId);
     if (!version) throw notFound('History entry');
     if (activeVersion(ctx, row)?.id === historyId) throw invalid(OWUI_MESSAGES.PRODUCTION_VERSION, 'history_id');
-    deleteVersion(ctx, row.name, version.number);
-    const { [version.id]: _deleted, ...snapshots } = extraOf(row).snapshots ?? {};
-    setExtra(ctx, row.id, { snapshots });
+    // The lifecycle's refusals (pinned, published) name the version number; the client sent a history id.
+    try {
+      deleteVersion(ctx, row.name, version.number);
+    } catch (error) {
+      if (error instanceof AppError && error.field === 'number') throw error.with({ field: 'history_id' });
+      throw error;
+    }
+    // Its snapshot row goes with it (openwebui_snapshots: ON DELETE CASCADE).
   });
   return true;
 }
@@ -115,8 +121,18 @@ export function openWebUiSetProduction(ctx: Ctx, id: string, versionId: string) 
     const canRead = mayReadBack(ctx, row);
     const version = versionById(ctx, row, versionId);
     if (!version) throw invalid(OWUI_MESSAGES.DEFAULT, 'version_id');
+    // Production is what this door serves (activeVersion); while the API deployment is pinned to
+    // another version, promoting would answer 200 and serve nothing new, so it is refused.
+    if (row.pinned_version !== null && row.pinned_version !== version.number) {
+      throw conflict(
+        `The API deployment is pinned to version ${row.pinned_version}, so this entry cannot become what is served: unpin it first (PUT /api/v1/prompts/{name}/deployment with {"pinnedVersion": null})`,
+        'version_id',
+      );
+    }
     promoteFromAnyState(ctx, { name: row.name, number: version.number, notes: version.commitMessage });
-    const recorded = extraOf(row).snapshots?.[version.id];
+    // Open WebUI's update_prompt_version writes the entry's content to the prompt.
+    setExtra(ctx, row.id, { content_version: { id: version.id, number: version.number } });
+    const recorded = recordedSnapshot(ctx, row.id, version.id);
     if (recorded && (recorded.name !== row.title || JSON.stringify(recorded.tags) !== row.tags)) {
       updatePrompt(ctx, { name: row.name, title: recorded.name, tags: recorded.tags });
     }
@@ -136,30 +152,36 @@ function range(start: number, length: number): string {
 /**
  * `difflib.unified_diff(a.splitlines(keepends=True), b.splitlines(keepends=True), fromfile, tofile,
  * lineterm="")` as a list: headers without line ends, each hunk line with its own (the last line
- * of a text without a final newline has none). jsdiff computes the hunks within compare's line
- * budget (LINE_DIFF_MAX_LINES, LINE_DIFF_BUDGET_MS); past it the answer is one hunk from compare's
- * linear line diff, so a diff never blocks the server.
+ * of a text without a final line break has none). Lines are split as Python's splitlines
+ * (splitLinesKeepEnds: `\r`, `\f`, `\u2028`... end lines too). Each line is diffed as one token
+ * (its JSON text, which holds no line break, plus `\n`), so jsdiff's `\n`-only line diff sees
+ * exactly Python's lines. jsdiff computes the hunks within compare's line budget
+ * (LINE_DIFF_MAX_LINES, LINE_DIFF_BUDGET_MS); past it the answer is one hunk from compare's linear
+ * line diff, so a diff never blocks the server.
  */
 export function unifiedDiffLines(from: string, to: string, fromFile: string, toFile: string): string[] {
   if (from === to) return [];
-  const lines = (text: string) => text.split('\n').length;
+  const fromLines = splitLinesKeepEnds(from);
+  const toLines = splitLinesKeepEnds(to);
+  const encode = (lines: string[]) => lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+  const decode = (token: string) => JSON.parse(token.endsWith('\n') ? token.slice(0, -1) : token) as string;
+  const a = encode(fromLines);
+  const b = encode(toLines);
   const patch =
-    lines(from) + lines(to) <= LINE_DIFF_MAX_LINES
-      ? structuredPatch(fromFile, toFile, from, to, undefined, undefined, { context: 3, timeout: LINE_DIFF_BUDGET_MS })
+    fromLines.length + toLines.length <= LINE_DIFF_MAX_LINES
+      ? structuredPatch(fromFile, toFile, a, b, undefined, undefined, { context: 3, timeout: LINE_DIFF_BUDGET_MS })
       : undefined;
   const out = [`--- ${fromFile}`, `+++ ${toFile}`];
   if (patch) {
     for (const hunk of patch.hunks) {
       out.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`);
-      hunk.lines.forEach((line, i) => {
-        if (line.startsWith('\\')) return;
-        out.push(hunk.lines[i + 1]?.startsWith('\\') ? line : `${line}\n`);
-      });
+      // Every token ends in \n, so jsdiff never adds a "\ No newline" line.
+      for (const line of hunk.lines) out.push(`${line[0]}${decode(line.slice(1))}`);
     }
     return out;
   }
-  const split = (text: string) => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-  const parts = linearLineDiff(from, to);
+  const split = (tokens: string) => (tokens.match(/[^\n]*\n/g) ?? []).map(decode);
+  const parts = linearLineDiff(a, b);
   const head = parts[0] && !parts[0].added && !parts[0].removed ? split(parts[0].value) : [];
   const removed = split(parts.find((p) => p.removed)?.value ?? '');
   const added = split(parts.find((p) => p.added)?.value ?? '');

@@ -2,7 +2,7 @@ import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { promptNotFound } from '../errors';
 import { allowedActions, subjectOf } from '../sharing/access';
-import { servedNumber } from '../versions/versions-service';
+import { servedNumber, servingDoor } from '../versions/versions-service';
 import { templateText } from '../../../shared/template/template';
 import type { PromptVersion } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
@@ -21,10 +21,11 @@ export interface OpenWebUiExtra {
   data?: Record<string, unknown>;
   meta?: Record<string, unknown>;
   /**
-   * Per version id, the prompt's name, command, tags and grants when that version was written
-   * through this door: Open WebUI's history snapshots hold them, Promptdesk versions hold the text.
+   * The version whose text is the prompt's `content`: Open WebUI's update sets `prompt.content`
+   * to the form's content even when `is_production` is false (only `version_id` stays on
+   * production), and update/version sets it to the entry's. See contentVersion.
    */
-  snapshots?: Record<string, SnapshotMeta>;
+  content_version?: { id: string; number: number };
 }
 
 export interface SnapshotMeta {
@@ -52,10 +53,27 @@ export function setExtra(ctx: Ctx, promptId: string, change: Partial<OpenWebUiEx
   ctx.store.prompts.touch(promptId, nowIso(ctx));
 }
 
-/** The version Open WebUI calls production: the active version (published, else newest), if any. */
+/**
+ * The version Open WebUI calls production (`version_id`): the version this door serves, by the
+ * core's one rule (servedNumber for the HTTP API: the pinned version, else the published one, else
+ * the newest), so a pinned deployment shows what is actually served.
+ */
 export function activeVersion(ctx: Ctx, row: PromptRow): PromptVersion | undefined {
-  const number = servedNumber(row, 'active');
+  const number = servedNumber(row, servingDoor(ctx));
   return number === null ? undefined : ctx.store.versions.get(row.id, number);
+}
+
+/**
+ * The version whose text is the prompt's `content` (models/prompts.py: `content` is the prompt
+ * row's own column, written by every update and by update/version): the one this door last wrote
+ * (content_version) while it still exists and is not older than the served one; else the served
+ * one (a newer version saved or promoted in the app supersedes the door's record).
+ */
+export function contentVersion(ctx: Ctx, row: PromptRow, served = activeVersion(ctx, row)): PromptVersion | undefined {
+  const mark = extraOf(row).content_version;
+  if (!mark || (served && mark.number < served.number)) return served;
+  const recorded = ctx.store.versions.get(row.id, mark.number);
+  return recorded?.id === mark.id ? recorded : served;
 }
 
 /**
@@ -65,12 +83,13 @@ export function activeVersion(ctx: Ctx, row: PromptRow): PromptVersion | undefin
 export function openWebUiPrompt(ctx: Ctx, row: PromptRow, withContent = true) {
   const extra = extraOf(row);
   const version = activeVersion(ctx, row);
+  const text = contentVersion(ctx, row, version);
   return {
     id: row.id,
-    command: row.slash_command ?? '',
+    command: shownCommand(row),
     user_id: row.owner_id,
     name: row.title,
-    content: version && withContent ? templateText(version.template) : '',
+    content: text && withContent ? templateText(text.template) : '',
     data: extra.data ?? {},
     meta: extra.meta ?? {},
     tags: JSON.parse(row.tags) as string[],
@@ -99,6 +118,16 @@ export function withAccess(ctx: Ctx, row: PromptRow, withContent = true) {
   };
 }
 
+/**
+ * The `command` this door shows: the prompt's slash command, else (a prompt made in the app
+ * without one) its name, which is unique (case-insensitively) among prompts, so every prompt can
+ * be found by command and saved through the door with the command it was shown. Sending that name
+ * back leaves the prompt without a slash command (see commandFor in openwebui.ts).
+ */
+export function shownCommand(row: Pick<PromptRow, 'slash_command' | 'name'>): string {
+  return row.slash_command ?? row.name;
+}
+
 /** The prompt with id `id`, before any permission check (callers then call requirePrompt). */
 export function rowById(ctx: Ctx, id: string): PromptRow {
   const row = ctx.store.prompts.getRowById(id);
@@ -106,18 +135,28 @@ export function rowById(ctx: Ctx, id: string): PromptRow {
   return row;
 }
 
-/** The prompt whose command is `command` (a leading slash is ignored), before any permission check. */
+/**
+ * The prompt whose command (shownCommand) is `command` (a leading slash is ignored), before any
+ * permission check: a slash command first, else a prompt without one whose name it is.
+ */
 export function rowByCommand(ctx: Ctx, command: string): PromptRow {
-  const row = ctx.store.prompts.getRowBySlashCommand(command.replace(/^\//, ''));
-  if (!row) throw promptNotFound();
-  return row;
+  const wanted = command.replace(/^\//, '');
+  const bySlash = ctx.store.prompts.getRowBySlashCommand(wanted);
+  if (bySlash) return bySlash;
+  const byName = ctx.store.prompts.getRowByName(wanted);
+  if (!byName || byName.slash_command !== null) throw promptNotFound();
+  return byName;
 }
 
-/** Remembers the prompt's metadata as of version `versionId` (see OpenWebUiExtra.snapshots). */
+/** Remembers the prompt's metadata as of version `versionId`: one row (openwebui_snapshots), whatever the history's length. */
 export function recordSnapshot(ctx: Ctx, promptId: string, versionId: string): void {
-  const row = ctx.store.prompts.getRowById(promptId)!;
-  const prompt = openWebUiPrompt(ctx, row, false);
-  const snapshots = { ...extraOf(row).snapshots };
-  snapshots[versionId] = { name: prompt.name, command: prompt.command, tags: prompt.tags, data: prompt.data, meta: prompt.meta, access_grants: prompt.access_grants };
-  setExtra(ctx, promptId, { snapshots });
+  const prompt = openWebUiPrompt(ctx, ctx.store.prompts.getRowById(promptId)!, false);
+  const snapshot: SnapshotMeta = { name: prompt.name, command: prompt.command, tags: prompt.tags, data: prompt.data, meta: prompt.meta, access_grants: prompt.access_grants };
+  ctx.store.openWebUiSnapshots.put(promptId, versionId, JSON.stringify(snapshot));
+}
+
+/** The metadata recorded with version `versionId` of the prompt, if it was written through this door. */
+export function recordedSnapshot(ctx: Ctx, promptId: string, versionId: string): SnapshotMeta | undefined {
+  const json = ctx.store.openWebUiSnapshots.get(promptId, versionId);
+  return json === undefined ? undefined : (JSON.parse(json) as SnapshotMeta);
 }

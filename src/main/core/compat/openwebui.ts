@@ -11,7 +11,8 @@ import type { PromptRow } from '../../store/repos/prompts-repo';
 import { inSeedFields } from './seed-fields';
 import { AccessControlSchema, AccessGrantsSchema, accessControlToGrants, applyGrants, grantsKey } from './openwebui-grants';
 import { OWUI_MESSAGES, commandInUse, commandInUseMeta } from './openwebui-messages';
-import { openWebUiPrompt, recordSnapshot, rowByCommand, rowById, setExtra, withAccess } from './openwebui-prompt';
+import { contentVersion, openWebUiPrompt, recordSnapshot, rowByCommand, rowById, setExtra, shownCommand, withAccess } from './openwebui-prompt';
+import { templateText, type Template } from '../../../shared/template/template';
 
 /**
  * Open WebUI's prompts router (seed 003) over the Promptdesk core. The contract is the real
@@ -32,6 +33,17 @@ const OPENWEBUI_FIELDS = [['template.text', 'content']] as const;
 const JsonObject = z.record(z.string(), z.unknown());
 
 /**
+ * The most `data` or `meta` may hold, in characters of JSON. Open WebUI sets no limit; here each
+ * history entry keeps a copy, and a history page carries 20 of them, so each is bounded (a body
+ * past it is a 400 naming the field, before anything is written).
+ */
+export const MAX_OPENWEBUI_JSON_CHARS = 65_536;
+const boundedJson = (field: 'data' | 'meta') =>
+  JsonObject.refine((value) => JSON.stringify(value).length <= MAX_OPENWEBUI_JSON_CHARS, {
+    message: `${field} is larger than ${MAX_OPENWEBUI_JSON_CHARS.toLocaleString('en-US')} characters of JSON: keep large files out of the prompt`,
+  });
+
+/**
  * PromptForm (models/prompts.py): the body of create and both updates, with its defaults.
  * `version_id` is accepted and ignored, as the router ignores it (production moves only through
  * `is_production` and update/version).
@@ -40,13 +52,15 @@ const PromptFormFields = z.object({
   command: z.string().trim().min(1, 'command is required').max(33),
   name: z.string().trim().min(1, 'name is required').max(200),
   content: z.string().max(200_000),
-  data: JsonObject.nullish(),
-  meta: JsonObject.nullish(),
+  data: boundedJson('data').nullish(),
+  meta: boundedJson('meta').nullish(),
   tags: z.array(z.string().max(40)).max(20).nullish(),
   access_grants: AccessGrantsSchema.nullish(),
   version_id: z.string().max(64).nullish(),
   commit_message: z.string().max(1000).nullish(),
   is_production: z.boolean().nullish().transform((v) => v ?? true),
+  /** Set by fromOlderForm only (never from the body): where each converted grant's id was in `access_control`. */
+  access_control_paths: z.array(z.string()).optional(),
 });
 
 /**
@@ -57,11 +71,18 @@ const PromptFormFields = z.object({
 function fromOlderForm(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const form = { ...(body as Record<string, unknown>) };
+  delete form['access_control_paths'];
   if (form['name'] === undefined && typeof form['title'] === 'string') form['name'] = form['title'];
   if (form['access_grants'] === undefined && form['access_control'] !== undefined) {
     const parsed = AccessControlSchema.safeParse(form['access_control']);
-    if (!parsed.success) throw fromZodError(parsed.error).with({ field: 'access_control' });
-    form['access_grants'] = accessControlToGrants(parsed.data);
+    if (!parsed.success) {
+      const error = fromZodError(parsed.error);
+      const field = error.field ? `access_control.${error.field}` : 'access_control';
+      throw error.with({ field, message: error.field ? error.message.replace(`${error.field}: `, `${field}: `) : `access_control: ${error.message}` });
+    }
+    const { grants, paths } = accessControlToGrants(parsed.data);
+    form['access_grants'] = grants;
+    form['access_control_paths'] = paths;
   }
   return form;
 }
@@ -90,7 +111,8 @@ export const OpenWebUiListSchema = z.object({
   view_option: z.string().max(20).optional(),
   tag: z.string().max(40).optional(),
   order_by: z.string().max(20).optional(),
-  direction: z.string().max(4).optional(),
+  // Any text: `asc` sorts ascending, anything else descending (routers/prompts.py get_prompt_list).
+  direction: z.string().optional(),
   page: z.coerce.number({ message: 'page must be a whole number' }).int('page must be a whole number').default(1),
 });
 
@@ -107,12 +129,22 @@ function commandOf(raw: string): string {
   return parsed.data!;
 }
 
+/**
+ * The slash command an update sets: undefined (leave it) when the form sends back the command
+ * this door shows for a prompt that has none (shownCommand: its name), else commandOf.
+ */
+function commandFor(row: PromptRow, raw: string): string | undefined {
+  if (row.slash_command === null && raw.trim().replace(/^\//, '') === shownCommand(row)) return undefined;
+  return commandOf(raw);
+}
+
 function tagsOf(raw: readonly string[] | null | undefined): string[] | undefined {
   if (raw === null || raw === undefined) return undefined;
   const parsed = TagsSchema.safeParse(raw);
   if (!parsed.success) {
     const error = fromZodError(parsed.error);
-    throw error.with({ field: error.field ? `tags.${error.field}` : 'tags' });
+    const field = error.field ? `tags.${error.field}` : 'tags';
+    throw error.with({ field, message: error.field ? error.message.replace(`${error.field}: `, `${field}: `) : error.message });
   }
   return parsed.data;
 }
@@ -125,25 +157,46 @@ function freeName(ctx: Ctx, command: string): string {
 }
 
 /**
- * Saves `content` as a version with `message` and, when `production`, promotes it. Content the
- * newest draft already holds is not saved twice: a retried draft update finds the draft it made,
- * and publishing that content promotes it. Returns the version id.
+ * The template a save through this door writes for `content`. Open WebUI's `content` is one text;
+ * a prompt whose current content (contentVersion) is a chat template shows its messages flattened
+ * (templateText). Sending that same text back keeps the chat template (a rename must not turn it
+ * into flat text and publish that); sending a different text is refused naming `content`: the
+ * flat text cannot say which message changed, and guessing would lose the roles.
+ *
+ * @throws AppError invalid_input (`content`) for a changed content of a chat template
  */
-function saveContent(ctx: Ctx, row: PromptRow, content: string, message: string, production: boolean): string {
+export function templateForContent(ctx: Ctx, row: PromptRow, content: string): Template {
+  const current = contentVersion(ctx, row);
+  if (!current || current.template.kind === 'text') return { kind: 'text', text: content };
+  if (templateText(current.template) === content) return current.template;
+  throw invalid(
+    'content: this prompt is a chat template (its messages have roles); Open WebUI shows them flattened, so a changed content cannot be saved as messages. Send the content unchanged, or edit the messages in Promptdesk',
+    'content',
+  );
+}
+
+/**
+ * Saves `template` as a version with `message` and, when `production`, promotes it; the version
+ * becomes the prompt's `content` (contentVersion), as Open WebUI's update always writes the form's
+ * content. A template the newest draft already holds is not saved twice: a retried draft update
+ * finds the draft it made, and publishing that content promotes it. Returns the version id.
+ */
+function saveContent(ctx: Ctx, row: PromptRow, template: Template, message: string, production: boolean): string {
   const latest = row.latest_version ? ctx.store.versions.get(row.id, row.latest_version) : undefined;
-  const held = latest?.status === 'draft' && latest.template.kind === 'text' && latest.template.text === content;
+  const held = latest?.status === 'draft' && JSON.stringify(latest.template) === JSON.stringify(template);
   const version = held
     ? latest
     : inSeedFields(OPENWEBUI_FIELDS, () =>
         saveVersion(ctx, {
           name: row.name,
-          template: { kind: 'text', text: content },
+          template,
           variables: latest?.variables ?? [],
           modelSettings: latest?.modelSettings ?? { models: [] },
           commitMessage: message,
         }),
       );
   if (production) promoteVersion(ctx, { name: row.name, number: version.number, notes: message });
+  setExtra(ctx, row.id, { content_version: { id: version.id, number: version.number } });
   return version.id;
 }
 
@@ -162,8 +215,8 @@ export function openWebUiCreate(ctx: Ctx, input: OpenWebUiUpdate) {
     const row = ctx.store.prompts.getRowByName(name)!;
     const readable = mayReadBack(ctx, row);
     if (input.data || input.meta) setExtra(ctx, row.id, { data: input.data ?? {}, meta: input.meta ?? {} });
-    if (input.access_grants) applyGrants(ctx, row, input.access_grants);
-    const versionId = saveContent(ctx, ctx.store.prompts.getRowById(row.id)!, input.content, input.commit_message ?? 'Initial version', true);
+    if (input.access_grants) applyGrants(ctx, row, input.access_grants, input.access_control_paths);
+    const versionId = saveContent(ctx, ctx.store.prompts.getRowById(row.id)!, { kind: 'text', text: input.content }, input.commit_message ?? 'Initial version', true);
     recordSnapshot(ctx, row.id, versionId);
     return openWebUiPrompt(ctx, ctx.store.prompts.getRowById(row.id)!, readable);
   });
@@ -180,20 +233,22 @@ export function openWebUiUpdate(ctx: Ctx, found: PromptRow, input: OpenWebUiUpda
   return ctx.store.tx(() => {
     const row = requirePrompt(ctx, found.name, 'edit');
     const readable = mayReadBack(ctx, row);
-    const command = commandOf(input.command);
-    if (command !== row.slash_command && ctx.store.prompts.slashCommandTaken(command)) throw invalid(commandInUse(command), 'command');
+    const command = commandFor(row, input.command);
+    if (command !== undefined && command !== row.slash_command && ctx.store.prompts.slashCommandTaken(command)) throw invalid(commandInUse(command), 'command');
     const tags = tagsOf(input.tags);
     const before = openWebUiPrompt(ctx, row);
     const grantsChanged = !!input.access_grants && grantsKey(input.access_grants) !== grantsKey(before.access_grants);
     const changed =
-      before.name !== input.name || before.command !== command || before.content !== input.content || (tags !== undefined && JSON.stringify(tags) !== JSON.stringify(before.tags)) || grantsChanged;
+      before.name !== input.name || (command !== undefined && before.command !== command) || before.content !== input.content || (tags !== undefined && JSON.stringify(tags) !== JSON.stringify(before.tags)) || grantsChanged;
 
+    // Decided before anything is written: a refused chat-template change changes nothing.
+    const template = changed ? templateForContent(ctx, row, input.content) : undefined;
     updatePrompt(ctx, { name: row.name, title: input.name, tags, slashCommand: command });
-    if (grantsChanged) applyGrants(ctx, row, input.access_grants!);
+    if (grantsChanged) applyGrants(ctx, row, input.access_grants!, input.access_control_paths);
     // Open WebUI keeps the stored data/meta when the form's are empty (`form_data.data or prompt.data`).
     if (input.data || input.meta) setExtra(ctx, row.id, { data: input.data || before.data, meta: input.meta || before.meta });
-    if (changed) {
-      const versionId = saveContent(ctx, ctx.store.prompts.getRowById(row.id)!, input.content, input.commit_message ?? '', input.is_production);
+    if (template) {
+      const versionId = saveContent(ctx, ctx.store.prompts.getRowById(row.id)!, template, input.commit_message ?? '', input.is_production);
       recordSnapshot(ctx, row.id, versionId);
     }
     // The write's own result, decided before writing: no read check after it that would roll
@@ -213,8 +268,8 @@ export function openWebUiUpdateMeta(ctx: Ctx, id: string, input: z.output<typeof
   return ctx.store.tx(() => {
     const row = requirePrompt(ctx, rowById(ctx, id).name, 'edit');
     const readable = mayReadBack(ctx, row);
-    const command = commandOf(input.command);
-    if (command !== row.slash_command && ctx.store.prompts.slashCommandTaken(command)) throw invalid(commandInUseMeta(command), 'command');
+    const command = commandFor(row, input.command);
+    if (command !== undefined && command !== row.slash_command && ctx.store.prompts.slashCommandTaken(command)) throw invalid(commandInUseMeta(command), 'command');
     updatePrompt(ctx, { name: row.name, title: input.name, tags: tagsOf(input.tags), slashCommand: command });
     return openWebUiPrompt(ctx, ctx.store.prompts.getRowById(row.id)!, readable);
   });
@@ -252,14 +307,13 @@ export function openWebUiGet(ctx: Ctx, found: PromptRow) {
 }
 
 /**
- * Every prompt the caller may read through the API, newest change first, optionally narrowed by
- * the native library search (`query`) and `tag`: the core's listing (visibility, API exposure,
- * key scope), walked page by page.
+ * Every prompt the caller may read through the API, newest change first: the core's listing
+ * (visibility, API exposure, key scope), walked page by page.
  */
-function readableSummaries(ctx: Ctx, query = '', tag?: string): PromptSummary[] {
+function readableSummaries(ctx: Ctx): PromptSummary[] {
   const items: PromptSummary[] = [];
   for (let offset = 0; ; offset += 200) {
-    const page = listPrompts(ctx, ListPromptsInput.parse({ query, tag, limit: 200, offset }));
+    const page = listPrompts(ctx, ListPromptsInput.parse({ limit: 200, offset }));
     items.push(...page.items);
     if (offset + 200 >= page.total || page.items.length === 0) return items;
   }
@@ -284,14 +338,31 @@ const ORDER: Record<string, (item: PromptSummary) => string> = {
 };
 
 /**
+ * Open WebUI's `/list` filters (models/prompts.py search_prompts): `tag` matches a tag
+ * case-insensitively (`LOWER(tag) = tag.lower()`), `query` is a case-insensitive substring
+ * (`ilike '%q%'`) of the name, the command, the content, the owner's name or the owner's email.
+ * The text is read only for prompts the cheaper fields did not already match.
+ */
+function matchesListFilters(ctx: Ctx, item: PromptSummary, query: string, tag: string): boolean {
+  if (tag && !item.tags.some((t) => t.toLowerCase() === tag)) return false;
+  if (!query) return true;
+  const row = ctx.store.prompts.getRowById(item.id)!;
+  const fields = [item.title, shownCommand(row), item.owner.name, item.owner.email];
+  if (fields.some((field) => field.toLowerCase().includes(query))) return true;
+  return openWebUiPrompt(ctx, row).content.toLowerCase().includes(query);
+}
+
+/**
  * `GET /list`: PromptAccessListResponse `{items, total}`, 30 a page from page 1. `view_option`
- * "created" keeps the caller's own prompts, "shared" the others'; `order_by` name, created_at or
- * updated_at (else updated_at), `direction` asc or desc (desc unless asc); `query` is the native
- * library search (words as prefixes over name, title, description, tags and text). Filtered and
- * sorted on the listing's summaries; only the page's prompts are read in full.
+ * "created" keeps the caller's own prompts, "shared" the others'; `query` and `tag` as
+ * matchesListFilters; `order_by` name, created_at or updated_at (else updated_at), `direction`
+ * "asc" ascending, any other text descending. Filtered and sorted on the listing's summaries;
+ * only the page's prompts are read in full.
  */
 export function openWebUiListWithAccess(ctx: Ctx, input: z.output<typeof OpenWebUiListSchema>) {
-  let found = readableSummaries(ctx, input.query ?? '', input.tag);
+  const query = (input.query ?? '').toLowerCase();
+  const tag = (input.tag ?? '').toLowerCase();
+  let found = readableSummaries(ctx).filter((item) => matchesListFilters(ctx, item, query, tag));
   if (input.view_option === 'created') found = found.filter((item) => item.owner.id === ctx.actor.id);
   if (input.view_option === 'shared') found = found.filter((item) => item.owner.id !== ctx.actor.id);
   const key = ORDER[input.order_by ?? ''] ?? ORDER['updated_at']!;

@@ -105,7 +105,9 @@ describe.each(MOUNTS)('Open WebUI frontend calls (%s)', (_label, base) => {
     expect(updated).toMatchObject({ content: 'Summarize briefly: {{input}}' });
     expect(updated.version_id).not.toBe(firstVersion);
     const draft = await read(base, frontend.updatePromptById({ ...updated, content: 'Draft {{input}}', commit_message: 'Try', is_production: false }));
-    expect(draft).toMatchObject({ content: 'Summarize briefly: {{input}}', version_id: updated.version_id });
+    // As update_prompt_by_id: the prompt's content is the form's; only version_id stays on production.
+    expect(draft).toMatchObject({ content: 'Draft {{input}}', version_id: updated.version_id });
+    expect(await read(base, frontend.getPromptById(id))).toMatchObject({ content: 'Draft {{input}}', version_id: updated.version_id });
     expect(listVersions(t.owner, getPrompt(t.owner, cmd).name).map((v) => v.status)).toEqual(['draft', 'published', 'archived']);
   });
 

@@ -131,9 +131,9 @@ describe('grants -> sharing', () => {
   });
 
   it("the older access_control converts as Open WebUI's access_control_to_grants", () => {
-    expect(accessControlToGrants(null)).toEqual([{ principal_type: 'user', principal_id: '*', permission: 'read' }]);
-    expect(accessControlToGrants({})).toEqual([]);
-    expect(accessControlToGrants({ read: { user_ids: ['u1'], group_ids: ['g1'] }, write: { user_ids: ['u1'] } })).toEqual([
+    expect(accessControlToGrants(null).grants).toEqual([{ principal_type: 'user', principal_id: '*', permission: 'read' }]);
+    expect(accessControlToGrants({}).grants).toEqual([]);
+    expect(accessControlToGrants({ read: { user_ids: ['u1'], group_ids: ['g1'] }, write: { user_ids: ['u1'] } }).grants).toEqual([
       { principal_type: 'group', principal_id: 'g1', permission: 'read' },
       { principal_type: 'user', principal_id: 'u1', permission: 'read' },
       { principal_type: 'user', principal_id: 'u1', permission: 'write' },
