@@ -11,7 +11,6 @@ import {
   RespanCreatePromptSchema,
   RespanDeploySchema,
   RespanListSchema,
-  RespanPageSchema,
   RespanUpdatePromptSchema,
   RespanUpdateVersionSchema,
   RespanVersionSchema,
@@ -31,6 +30,7 @@ import {
   respanUpdateVersion,
   type RespanList,
 } from '../../core/compat/respan';
+import { respanPageLink } from '../../core/compat/respan-pages';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 type Handler = (c: Context<ApiEnv>) => Response | Promise<Response>;
@@ -45,26 +45,30 @@ function route(app: Hono<ApiEnv>, method: Method, path: string, handler: Handler
 }
 
 /**
- * A page as Django REST framework answers it: `next`/`previous` are absolute URLs of this same
- * request with another `page` (page 1 without one), or null.
+ * A page as Django REST framework answers it: `next`/`previous` are absolute URLs of this list
+ * with another `page`, carrying the parameters it was read with (respanPageLink), or null.
  */
-function paged<T>(c: Context<ApiEnv>, list: RespanList<T>) {
-  const link = (page: number | null) => {
-    if (page === null) return null;
-    const url = new URL(c.req.url);
-    if (page === 1) url.searchParams.delete('page');
-    else url.searchParams.set('page', String(page));
-    return url.toString();
-  };
+function paged<T>(c: Context<ApiEnv>, list: RespanList<T>, params: Record<string, string | number | undefined>) {
+  const link = (page: number | null) => respanPageLink(c.req.url, params, page);
   return { count: list.count, next: link(list.nextPage), previous: link(list.previousPage), results: list.results };
 }
 
+/** The parameters a list of prompts was read with, for its page links. */
+const listParams = (input: { page_size?: string | number; search?: string; sort_by?: string }) => ({
+  page_size: input.page_size,
+  search: input.search,
+  sort_by: input.sort_by,
+});
+
 /** Query parameters the GET list understands. */
 const LIST_QUERY = new Set(['page', 'page_size', 'search', 'sort_by']);
+/** Query parameters the versions list understands (the SDK's `list_versions(**filters)` sends others). */
+const VERSIONS_QUERY = new Set(['page', 'page_size']);
 
 /**
- * The SDK's `PromptAPI.list(page, page_size, **filters)` sends its filters as query parameters;
- * Promptdesk has no such filters, so one is a 400 naming it rather than an unfiltered 200.
+ * The SDK's `PromptAPI.list(page, page_size, **filters)` and `list_versions(prompt_id, page,
+ * page_size, **filters)` send their filters as query parameters; Promptdesk has no such filters,
+ * so one is a 400 naming it rather than an unfiltered 200.
  */
 function listQuery(c: Context<ApiEnv>, allowed: ReadonlySet<string>) {
   const query = c.req.query();
@@ -77,10 +81,13 @@ const id = (c: Context<ApiEnv>) => c.req.param('id')!;
 
 /** Seed 004 (Respan): prompts, versions, commit and deploy, with and without trailing slashes. */
 const routes = new Hono<ApiEnv>();
-route(routes, 'GET', '/api/prompts/list/', (c) => c.json(paged(c, respanListPrompts(ctxOf(c), listQuery(c, LIST_QUERY)))));
+route(routes, 'GET', '/api/prompts/list/', (c) => {
+  const input = listQuery(c, LIST_QUERY);
+  return c.json(paged(c, respanListPrompts(ctxOf(c), input), listParams(input)));
+});
 route(routes, 'POST', '/api/prompts/list/', async (c) => {
-  const body = await readJson(c, RespanListSchema);
-  return c.json(paged(c, respanListPrompts(ctxOf(c), { ...body, ...listQuery(c, LIST_QUERY) })));
+  const input = { ...(await readJson(c, RespanListSchema)), ...listQuery(c, LIST_QUERY) };
+  return c.json(paged(c, respanListPrompts(ctxOf(c), input), listParams(input)));
 });
 route(routes, 'GET', '/api/prompts/summary/', (c) => c.json(respanSummary(ctxOf(c), listQuery(c, new Set(['search'])))));
 route(routes, 'POST', '/api/prompts/summary/', async (c) => c.json(respanSummary(ctxOf(c), await readJson(c, RespanListSchema))));
@@ -89,9 +96,10 @@ route(routes, 'GET', '/api/prompts/:id/', (c) => c.json(respanGetPrompt(ctxOf(c)
 route(routes, 'PATCH', '/api/prompts/:id/', async (c) => c.json(respanUpdatePrompt(ctxOf(c), id(c), await readJson(c, RespanUpdatePromptSchema))));
 route(routes, 'DELETE', '/api/prompts/:id/', (c) => c.json(respanDeletePrompt(ctxOf(c), id(c))));
 route(routes, 'POST', '/api/prompts/:id/versions/', async (c) => c.json(respanCreateVersion(ctxOf(c), id(c), await readJson(c, RespanVersionSchema)), 201));
-route(routes, 'GET', '/api/prompts/:id/versions/', (c) =>
-  c.json(paged(c, respanListVersions(ctxOf(c), id(c), parseWith(RespanPageSchema, c.req.query())))),
-);
+route(routes, 'GET', '/api/prompts/:id/versions/', (c) => {
+  const input = listQuery(c, VERSIONS_QUERY);
+  return c.json(paged(c, respanListVersions(ctxOf(c), id(c), input), { page_size: input.page_size }));
+});
 route(routes, 'GET', '/api/prompts/:id/versions/:version/', (c) => c.json(respanGetVersion(ctxOf(c), id(c), versionParam(c, 'version'))));
 route(routes, 'PATCH', '/api/prompts/:id/versions/:version/', async (c) =>
   c.json(respanUpdateVersion(ctxOf(c), id(c), versionParam(c, 'version'), await readJson(c, RespanUpdateVersionSchema))),

@@ -57,3 +57,25 @@ export function respanPage(requested: number | 'last', size: number, count: numb
   if (page > last) throw invalidPage();
   return { page, size, offset: (page - 1) * size, next: page < last ? page + 1 : null, previous: page > 1 ? page - 1 : null };
 }
+
+/**
+ * The URL of another page of a list, as DRF's `next`/`previous` links: the request's URL with
+ * `page` set (page 1 without one) and every parameter the list was read with (`params`, whether
+ * it came in the query or in a `POST /list` body) in its query, so following the link with a GET
+ * reads the same list. Parameters that are undefined are left out.
+ *
+ * @example respanPageLink('http://127.0.0.1:4319/compat/respan/api/prompts/list', { page_size: 2 }, 2)
+ * // 'http://127.0.0.1:4319/compat/respan/api/prompts/list?page_size=2&page=2'
+ */
+export function respanPageLink(requestUrl: string, params: Record<string, string | number | undefined>, page: number | null): string | null {
+  if (page === null) return null;
+  const url = new URL(requestUrl);
+  for (const [name, value] of Object.entries(params)) {
+    if (name === 'page') continue;
+    if (value === undefined) url.searchParams.delete(name);
+    else url.searchParams.set(name, String(value));
+  }
+  if (page === 1) url.searchParams.delete('page');
+  else url.searchParams.set('page', String(page));
+  return url.toString();
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { VersionNumberSchema } from '../../../shared/schemas/version-number';
 import { TagsSchema } from '../../../shared/schemas/prompts';
 import { MessageRoleSchema } from '../../../shared/schemas/template';
-import { respanParamFields } from './respan-params';
+import { checkParamsSize, respanParamFields } from './respan-params';
 
 /**
  * Request bodies of Respan's (Keywords AI's) prompts API, as its Python SDK sends them
@@ -47,11 +47,23 @@ export const RespanUpdatePromptSchema = z.object({
   starred: z.literal(false, 'starred is not supported by Promptdesk: only false is accepted').optional(),
 });
 
-/** A `variables` value: a string, or the SDK's `{ "_type": "text", "value": "..." }`. */
-const RespanVariableValueSchema = z.union([
-  z.string().max(200_000),
-  z.object({ _type: z.literal('text', 'Only text variables are supported'), value: z.string().max(200_000) }).transform((v) => v.value),
-]);
+/**
+ * A `variables` value: a string, or the SDK's `{ "_type": "text", "value": "..." }`
+ * (respan_sdk/respan_types/prompt_types.py `VariableDictType`). The SDK's `image_url` and `json`
+ * variables are valid there but Promptdesk's variables are text: they are a 400 saying so, naming
+ * the variable (`variables.<name>`), rather than a type error about the member's shape.
+ */
+const RespanVariableValueSchema = z.unknown().transform((value, issues) => {
+  if (typeof value === 'string' && value.length <= 200_000) return value;
+  const typed = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { _type?: unknown; value?: unknown }) : undefined;
+  if (typed?._type === 'text' && typeof typed.value === 'string' && typed.value.length <= 200_000) return typed.value;
+  const message =
+    typed && typeof typed._type === 'string' && typed._type !== 'text'
+      ? `A "${typed._type.slice(0, 40)}" variable is not supported: Promptdesk variables are text (a string, or {"_type": "text", "value": "..."})`
+      : 'A variable is a string of at most 200,000 characters, or {"_type": "text", "value": "..."}';
+  issues.issues.push({ code: 'custom', message, input: value });
+  return z.NEVER;
+});
 
 /**
  * The version members Promptdesk stores. `temperature`/`max_tokens` map onto its model settings,
@@ -73,9 +85,9 @@ const versionFields = {
 };
 
 /** `POST /api/prompts/{id}/versions`: `messages` required, as the reference and the SDK's model say. */
-export const RespanVersionSchema = z.object(versionFields).passthrough();
+export const RespanVersionSchema = z.object(versionFields).passthrough().superRefine(checkParamsSize);
 /** `PATCH /api/prompts/{id}/versions/{version}`: the SDK sends only the members that were set. */
-export const RespanUpdateVersionSchema = z.object({ ...versionFields, messages: RespanMessagesSchema.optional() }).passthrough();
+export const RespanUpdateVersionSchema = z.object({ ...versionFields, messages: RespanMessagesSchema.optional() }).passthrough().superRefine(checkParamsSize);
 
 /**
  * Page parameters of a list, as given (numbers in a body, strings in a query): respan-pages.ts
@@ -91,7 +103,11 @@ export const RespanPageSchema = z.object({ page: PageParam, page_size: PageParam
  */
 export const RESPAN_SORTS = { '-id': 'created', '-current_version__updated_at': 'updated', name: 'title' } as const;
 
-/** `GET`/`POST /api/prompts/list` and `/summary`: page parameters, `sort_by`, and `search` over the library. */
+/**
+ * `GET`/`POST /api/prompts/list` and `/summary`: page parameters, `sort_by`, and `search` over the
+ * library. Strict: a member Promptdesk does not know is a 400 naming it, in a body as in a query
+ * (the door checks query names against the same members), never an unfiltered page.
+ */
 export const RespanListSchema = RespanPageSchema.extend({
   search: z.string().max(500).optional(),
   sort_by: z.enum(Object.keys(RESPAN_SORTS) as [keyof typeof RESPAN_SORTS]).optional(),
@@ -102,7 +118,7 @@ export const RespanListSchema = RespanPageSchema.extend({
     .refine((filters) => Object.keys(filters).length === 0, 'Respan filters are not supported by Promptdesk: use search')
     .optional(),
   operator: z.enum(['AND', 'OR']).optional(),
-});
+}).strict();
 
 /** `POST /api/prompts/{id}/commits/`: an optional commit message. */
 export const RespanCommitSchema = z.object({ description: z.string().max(1000).nullable().optional() });

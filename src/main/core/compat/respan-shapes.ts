@@ -6,6 +6,7 @@ import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { WrittenVersion } from '../../../shared/schemas/prompts';
 import type { ChatMessage, Template } from '../../../shared/template/template';
 import { paramsOf } from './respan-params';
+import { respanVariableValue } from './respan-variables';
 
 /**
  * Answers in the shapes of Respan's SDK response models (Keywords-AI/keywordsai
@@ -37,26 +38,29 @@ function splitName(name: string): { first_name: string; last_name: string } {
 export type RespanVersionObject = ReturnType<typeof respanVersion>;
 
 /**
- * A version as the SDK's `PromptVersion`: `messages` is null in the answer to a write by a caller
- * who may not read the prompt's text and did not send it (writtenVersion). Settings Promptdesk
- * has no field for answer what was kept (paramsOf), else the SDK's "not set" values; an unset
- * temperature or max_tokens answers the SDK's default. `variables` maps each variable to its example.
+ * A version as the SDK's `PromptVersion`. In the answer to a write by a caller who may not read
+ * the prompt's text and did not send it (writtenVersion), `messages` is left out: the SDK's model
+ * types it `List[Message] = []` and refuses null, and an empty list would read as a version
+ * without messages. Settings Promptdesk has no field for answer what was kept (paramsOf), else
+ * the SDK's "not set" values; an unset temperature or max_tokens answers the SDK's default.
+ * `variables` maps each variable to its example, else its default (respanVariableValue).
+ * `updated_at` is the version's last change (content, commit, status), else its creation.
  */
 export function respanVersion(ctx: Ctx, row: PromptRow, v: WrittenVersion) {
   const author = ctx.store.users.get(v.author.id);
   const [model = '', ...fallbacks] = v.modelSettings.models.map(bare);
   return {
-    ...paramsOf(row, v.id),
+    ...paramsOf(ctx, row.id, v.id),
     id: v.id,
     prompt_version_id: v.id,
     version: v.number,
     description: v.commitMessage,
-    messages: v.template === null ? null : messagesOf(v.template),
+    ...(v.template === null ? {} : { messages: messagesOf(v.template) }),
     model,
     fallback_models: fallbacks.length > 0 ? fallbacks : null,
     temperature: v.modelSettings.temperature ?? RESPAN_DEFAULT_TEMPERATURE,
     max_tokens: v.modelSettings.maxTokens ?? RESPAN_DEFAULT_MAX_TOKENS,
-    variables: Object.fromEntries(v.variables.map((meta) => [meta.name, meta.example ?? meta.default ?? ''])),
+    variables: Object.fromEntries(v.variables.map((meta) => [meta.name, respanVariableValue(meta)])),
     readonly: v.committed || immutableReason(v, row.pinned_version) !== null,
     // What API callers get (the pin, else the published version), not only the published status.
     is_deployed: v.number === deployedNumber(row),
@@ -64,7 +68,7 @@ export function respanVersion(ctx: Ctx, row: PromptRow, v: WrittenVersion) {
     prompt: row.id,
     parent_prompt: row.id,
     created_at: v.createdAt,
-    updated_at: v.createdAt,
+    updated_at: ctx.store.versions.changedAt(row.id, v.number) ?? v.createdAt,
   };
 }
 

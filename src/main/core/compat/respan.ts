@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
-import { invalid, promptNotFound } from '../errors';
+import { AppError, invalid, promptNotFound } from '../errors';
 import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { deployedNumber, getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiveVersion, updateVersion } from '../versions/lifecycle';
@@ -10,8 +10,9 @@ import { requirePrompt } from '../sharing/access';
 import { mayReadBack, writtenVersion } from '../sharing/read-back';
 import { ListPromptsInput } from '../../../shared/schemas/prompts';
 import { MODEL_REF_PATTERN, type ModelSettings } from '../../../shared/schemas/template';
+import type { PromptVersion } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
-import type { ChatMessage, VariableMeta } from '../../../shared/template/template';
+import type { ChatMessage } from '../../../shared/template/template';
 import {
   RESPAN_SORTS,
   type RespanCommitSchema,
@@ -25,6 +26,7 @@ import {
 import { respanPage, respanPageNumber, respanPageSize } from './respan-pages';
 import { RESPAN_MODEL_PREFIX, respanPrompt, respanVersion } from './respan-shapes';
 import { keepParams, paramsIn, paramsOf, RESPAN_PARAM_DEFAULTS } from './respan-params';
+import { respanTemplate, respanVariables } from './respan-variables';
 
 export * from './respan-schemas';
 export { respanPrompt, respanVersion } from './respan-shapes';
@@ -37,8 +39,25 @@ export { respanPrompt, respanVersion } from './respan-shapes';
  * stays in the prompts, versions and sharing services; this module maps shapes and flags.
  */
 
-/** Seed 004's names for what the core calls the template: the body's `messages`. */
-const RESPAN_FIELDS = [['template.messages', 'messages']] as const;
+/**
+ * Seed 004's names for the core's fields: the template is the body's `messages`, and a version
+ * number is the path's `version` (Respan's `/versions/{version}`), never Promptdesk's `number`.
+ */
+const RESPAN_FIELDS = [
+  ['template.messages', 'messages'],
+  ['number', 'version'],
+] as const;
+
+/** Runs a core call with its error's field in seed 004's names (RESPAN_FIELDS). */
+const inRespanFields = <T>(call: () => T): T => inSeedFields(RESPAN_FIELDS, call);
+
+/**
+ * The fixed routes under `/api/prompts/` (python-sdks/respan/src/respan/constants/prompt_constants.py:
+ * `prompts/list`, and the reference's `prompts/summary`). They win over a prompt reference for
+ * every method, so no prompt gets one of them as its slug (respanSlug), and a path naming one is
+ * never a prompt's path (resolve), even for a prompt named so through another door.
+ */
+export const RESPAN_RESERVED_SLUGS: ReadonlySet<string> = new Set(['list', 'summary']);
 
 /** A page of a Respan list before the door turns page numbers into the product's URLs. */
 export interface RespanList<T> {
@@ -48,8 +67,13 @@ export interface RespanList<T> {
   previousPage: number | null;
 }
 
-/** A Respan prompt id is Promptdesk's prompt id; the prompt's name is accepted too. */
+/**
+ * A Respan prompt id is Promptdesk's prompt id; the prompt's name is accepted too, except a
+ * reserved one (RESPAN_RESERVED_SLUGS), which is a fixed route: Django's "Not found." for a
+ * method or sub-path that route lacks, as the door answers every path it does not serve.
+ */
 function resolve(ctx: Ctx, ref: string): PromptRow {
+  if (RESPAN_RESERVED_SLUGS.has(ref.toLowerCase())) throw new AppError('not_found', 'Not found.');
   const row = ctx.store.prompts.getRowById(ref) ?? ctx.store.prompts.getRowByName(ref);
   if (!row) throw promptNotFound();
   return row;
@@ -67,31 +91,24 @@ function modelsFrom(model: string | undefined, fallbacks: string[] | null | unde
   });
 }
 
-/** Respan `variables` (name -> example value) as Promptdesk variable metadata, keeping the rest of `current`. */
-function variablesFrom(values: Record<string, string> | undefined, current: VariableMeta[] = []): VariableMeta[] {
-  if (values === undefined) return current;
-  const byName = new Map(current.map((meta) => [meta.name, meta]));
-  for (const [name, example] of Object.entries(values)) {
-    const meta: VariableMeta = { ...byName.get(name), name };
-    delete meta.example;
-    byName.set(name, example === '' ? meta : { ...meta, example });
-  }
-  return [...byName.values()];
-}
-
 export function respanCreatePrompt(ctx: Ctx, input: z.output<typeof RespanCreatePromptSchema>) {
   return ctx.store.tx(() => {
-    const name = keyFor(ctx, input.name);
+    const name = respanSlug(ctx, input.name);
     createPrompt(ctx, { name, title: input.name, description: input.description ?? '', tags: [], slashCommand: null });
     return respanPrompt(ctx, ctx.store.prompts.getRowByName(name)!);
   });
 }
 
-/** Display names become URL-safe keys; a taken key gets a numeric suffix. */
-function keyFor(ctx: Ctx, title: string): string {
+/**
+ * The slug (Promptdesk name) of a prompt created through this door: its display name made
+ * URL-safe; a slug that is taken, or reserved for a fixed route (RESPAN_RESERVED_SLUGS), gets a
+ * numeric suffix (`summary` -> `summary-2`).
+ */
+export function respanSlug(ctx: Ctx, title: string): string {
   const base = title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '').slice(0, 90) || 'prompt';
+  const taken = (key: string) => RESPAN_RESERVED_SLUGS.has(key) || ctx.store.prompts.getRowByName(key) !== undefined;
   let key = base;
-  for (let n = 2; ctx.store.prompts.getRowByName(key); n++) key = `${base}-${n}`;
+  for (let n = 2; taken(key); n++) key = `${base}-${n}`;
   return key;
 }
 
@@ -190,6 +207,18 @@ function applyFlags(ctx: Ctx, row: PromptRow, number: number, input: { readonly?
 }
 
 /**
+ * The version a `create_version` body came from: the one its `version` (and `prompt_version_id`,
+ * when sent) names, as the SDK's `PromptVersion` read with `get_version` carries them; else the
+ * prompt's newest version (the SDK model's default `version: 0` names none). Its template kind and
+ * variable metadata carry over (respan-variables.ts).
+ */
+function baseVersion(ctx: Ctx, row: PromptRow, input: Record<string, unknown>): PromptVersion | undefined {
+  const named = typeof input.version === 'number' && Number.isInteger(input.version) && input.version > 0 ? ctx.store.versions.get(row.id, input.version) : undefined;
+  if (named && (input.prompt_version_id === undefined || input.prompt_version_id === '' || input.prompt_version_id === named.id)) return named;
+  return row.latest_version === null ? undefined : ctx.store.versions.get(row.id, row.latest_version);
+}
+
+/**
  * `POST /api/prompts/{id}/versions`: a new version from `messages` and its settings (those
  * Promptdesk has no field for kept beside it, respan-params.ts). Server-assigned members the
  * SDK's model sends (`version`, `prompt_version_id`, `created_at`, ...) are ignored.
@@ -200,17 +229,19 @@ export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeo
   const models = modelsFrom(input.model, input.fallback_models);
   return ctx.store.tx(() => {
     const row = resolve(ctx, ref);
-    const version = inSeedFields(RESPAN_FIELDS, () =>
+    const base = baseVersion(ctx, row, input);
+    const template = respanTemplate(input.messages, base?.template);
+    const version = inRespanFields(() =>
       saveVersion(ctx, {
         name: row.name,
-        template: { kind: 'chat', messages: input.messages },
-        variables: variablesFrom(input.variables),
+        template,
+        variables: respanVariables(input.variables, base?.variables ?? [], template),
         modelSettings: { models, temperature: input.temperature ?? undefined, maxTokens: input.max_tokens ?? undefined },
         commitMessage: input.description ?? '',
       }),
     );
     keepParams(ctx, row.id, version.id, paramsIn(input).set);
-    applyFlags(ctx, row, version.number, input);
+    inRespanFields(() => applyFlags(ctx, row, version.number, input));
     const after = fresh(ctx, row);
     // The caller sent these messages: answered whatever its read permission.
     return respanVersion(ctx, after, versionOf(ctx, after, version.number));
@@ -256,9 +287,10 @@ export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input
       params: false,
     };
     const sentParams = paramsIn(input);
-    const params = { ...paramsOf(row, current.id) };
+    const kept = paramsOf(ctx, row.id, current.id);
+    const params = { ...kept };
     for (const key of sentParams.given) params[key] = sentParams.set[key] ?? RESPAN_PARAM_DEFAULTS[key];
-    changes.params = !same(params, paramsOf(row, current.id));
+    changes.params = !same(params, kept);
     const changed = Object.entries(changes).filter(([, is]) => is).map(([member]) => member);
     if (changed.length > 0) {
       const reason = immutableReason(current, row.pinned_version);
@@ -268,19 +300,20 @@ export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input
         temperature: changes.temperature ? (input.temperature ?? undefined) : current.modelSettings.temperature,
         maxTokens: changes.maxTokens ? (input.max_tokens ?? undefined) : current.modelSettings.maxTokens,
       };
-      inSeedFields(RESPAN_FIELDS, () =>
+      const template = changes.messages ? respanTemplate(input.messages as ChatMessage[], current.template) : undefined;
+      inRespanFields(() =>
         updateVersion(ctx, {
           name: row.name,
           number,
-          template: changes.messages ? { kind: 'chat', messages: input.messages as ChatMessage[] } : undefined,
-          variables: changes.variables ? variablesFrom(input.variables, current.variables) : undefined,
+          template,
+          variables: changes.variables ? respanVariables(input.variables, current.variables, template ?? current.template) : undefined,
           modelSettings: changes.models || changes.temperature || changes.maxTokens ? settings : undefined,
           commitMessage: changes.description ? (input.description ?? '') : undefined,
         }),
       );
       if (changes.params) keepParams(ctx, row.id, current.id, paramsIn(params).set);
     }
-    applyFlags(ctx, row, number, input);
+    inRespanFields(() => applyFlags(ctx, row, number, input));
     const after = fresh(ctx, row);
     return respanVersion(ctx, after, writtenVersion(versionOf(ctx, after, number), readable, changes.messages));
   });
@@ -288,13 +321,14 @@ export function respanUpdateVersion(ctx: Ctx, ref: string, number: number, input
 
 /** Deletes one version; the deployed (published or pinned) version is refused (400 at this door). */
 export function respanDeleteVersion(ctx: Ctx, ref: string, number: number): void {
-  deleteVersion(ctx, resolve(ctx, ref).name, number);
+  const row = resolve(ctx, ref);
+  inRespanFields(() => deleteVersion(ctx, row.name, number));
 }
 
 /** `POST .../versions/{version}/commit/`: marks the version read-only (committing twice is harmless). */
 export function respanCommitVersion(ctx: Ctx, ref: string, number: number) {
   const row = resolve(ctx, ref);
-  return respanVersion(ctx, row, commitVersion(ctx, row.name, number));
+  return respanVersion(ctx, row, inRespanFields(() => commitVersion(ctx, row.name, number)));
 }
 
 /**
@@ -341,7 +375,7 @@ export function respanDeploy(ctx: Ctx, ref: string, number: number) {
     // The answer is the deployed version, read without a second (read) check that would roll
     // back a deploy the caller may make.
     const readable = mayReadBack(ctx, requirePrompt(ctx, row.name, 'promote'));
-    deployIn(ctx, row, number);
+    inRespanFields(() => deployIn(ctx, row, number));
     const after = fresh(ctx, row);
     return respanVersion(ctx, after, writtenVersion(versionOf(ctx, after, number), readable));
   });

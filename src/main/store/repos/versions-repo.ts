@@ -81,6 +81,10 @@ export function versionsRepo(db: Db) {
     model_settings = :modelSettings, display_message = :displayMessage, commit_message = :commitMessage, updated_at = :now
     WHERE prompt_id = :promptId AND number = :number`);
   const remove = db.prepare('DELETE FROM prompt_versions WHERE prompt_id = ? AND number = ?');
+  // updated_at is set by every change after the insert (content, commit, status); null until then.
+  const changedAt = db.prepare<[string, number], { at: string }>(
+    'SELECT coalesce(updated_at, created_at) AS at FROM prompt_versions WHERE prompt_id = ? AND number = ?',
+  );
 
   return {
     publishedNumber: (promptId: string) => published.get(promptId)?.number ?? null,
@@ -98,6 +102,8 @@ export function versionsRepo(db: Db) {
         now: v.now,
       }),
     delete: (promptId: string, number: number) => remove.run(promptId, number),
+    /** When the version last changed (content, commit, status), else when it was created. */
+    changedAt: (promptId: string, number: number) => changedAt.get(promptId, number)?.at,
     get: (promptId: string, number: number) => {
       const row = byNumber.get(promptId, number);
       return row ? versionFromRow(row) : undefined;

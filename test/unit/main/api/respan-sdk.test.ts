@@ -238,8 +238,10 @@ describe('Respan version flags take effect or are refused, never a silent 200', 
     const read = (await t.call('GET', `${BASE}/api/prompts/${id}/versions/1`)).json();
     expect(read).toMatchObject(expected);
     expect(MODELS.PromptVersionRetrieveResponse.safeParse(read).success).toBe(true);
-    // Kept under Respan's own part of the prompt's extra, beside other doors' parts.
-    expect(JSON.parse(store().prompts.getRowByName(name)!.extra)).toMatchObject({ respan: { params: { [read.id]: { top_p: 0.95 } } } });
+    // Kept in the version's own row (migration 0140), not in the prompt's extra.
+    const row = store().prompts.getRowByName(name)!;
+    expect(JSON.parse(store().respanParams.get(row.id, read.id)!)).toMatchObject({ top_p: 0.95 });
+    expect(JSON.parse(row.extra)).not.toHaveProperty('respan');
   });
 
   it.each([
