@@ -6,23 +6,81 @@ import { isForbiddenKey } from '../../shared/reserved-keys';
 import { assertJsonValueCount } from './json-values';
 import { optionalVersionNumberFromText, versionNumberFromText } from '../core/versions/version-number';
 
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 const tooLarge = () => new AppError('payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`);
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+
 /**
- * The request body as text, at most MAX_BODY_BYTES (413 beyond). On Node it reads the socket
- * stream directly: building a WHATWG Request with a streamed body costs several times more than
- * the whole render, and this is the API's hot path.
+ * The body's bytes as text, refusing what is not Unicode, for every door (native, compat, bridge):
+ * bytes that are not UTF-8 (JSON is UTF-8, RFC 8259 §8.1; decoding them leniently stored U+FFFD in
+ * place of what the client sent), a declared charset other than UTF-8, and in a JSON body a
+ * `\uXXXX` escape of a lone surrogate (JSON.parse makes it a string no UTF-8 can hold).
+ *
+ * @throws AppError invalid_input naming `body`; unsupported_media_type for another charset
+ */
+export function bodyTextOf(bytes: Uint8Array, contentType: string): string {
+  const charset = CHARSET.exec(contentType)?.[1]?.toLowerCase();
+  if (charset && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
+    throw new AppError('unsupported_media_type', `Send the body as UTF-8 (it declares charset=${charset.slice(0, 40)})`, 'body');
+  }
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    throw invalid('The body is not valid UTF-8: send the text encoded as UTF-8', 'body');
+  }
+  if (JSON_TYPE.test(contentType)) assertNoLoneSurrogateEscapes(text);
+  return text;
+}
+
+const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * Refuses a JSON text with a `\uD800`-`\uDFFF` escape that is not half of a pair. One linear
+ * scan over the backslashes (an escaped backslash `\\` is skipped whole, so `\\ud800` is text).
+ */
+function assertNoLoneSurrogateEscapes(text: string): void {
+  const unit = (at: number) => {
+    const hex = text.slice(at + 2, at + 6);
+    return text[at] === '\\' && text[at + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(hex) ? Number.parseInt(hex, 16) : NaN;
+  };
+  for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', i)) {
+    const code = unit(i);
+    if (Number.isNaN(code)) {
+      i += 2;
+      continue;
+    }
+    if (isHigh(code) && isLow(unit(i + 6))) {
+      i += 12;
+      continue;
+    }
+    if (isHigh(code) || isLow(code)) {
+      throw invalid(`The body has a lone surrogate (\\u${text.slice(i + 2, i + 6)}): a JSON string must be valid Unicode`, 'body');
+    }
+    i += 6;
+  }
+}
+
+/**
+ * The request body as text, at most MAX_BODY_BYTES (413 beyond), checked by bodyTextOf. On Node
+ * it reads the socket stream directly: building a WHATWG Request with a streamed body costs
+ * several times more than the whole render, and this is the API's hot path.
  */
 export async function readBodyText(c: Context): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const type = c.req.header('content-type') ?? '';
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (!incoming) {
-    const text = await c.req.text();
-    if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
-    return text;
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+    return bodyTextOf(bytes, type);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -34,10 +92,8 @@ export async function readBodyText(c: Context): Promise<string> {
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return bodyTextOf(Buffer.concat(chunks), type);
 }
-
-const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
 export const MAX_JSON_DEPTH = 32;
 
@@ -76,7 +132,65 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, extra
     checkShape(body);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The body must be a JSON object');
+  if (isNativePath(c)) refuseUnknownFields(schema, body as Record<string, unknown>, extra);
   return parseWith(schema, { ...body, ...extra });
+}
+
+/** The native API (`/api/v1/...`); compat doors (`/compat/...`) ignore extra members as their products do. */
+const isNativePath = (c: Context) => new URL(c.req.url).pathname.startsWith('/api/');
+
+type SchemaDef = { type?: string; shape?: Record<string, unknown>; catchall?: { _zod?: { def?: SchemaDef } }; in?: unknown; out?: unknown; innerType?: unknown; options?: unknown[] };
+const defOf = (schema: unknown): SchemaDef | undefined => (schema as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def;
+
+/**
+ * The top-level member names a schema reads, or undefined when it takes any (a record, a loose
+ * object, z.unknown()): objects, their optional/default/nullable wrappers, pipes (preprocess,
+ * transform) and unions.
+ */
+function knownKeys(schema: unknown): Set<string> | undefined {
+  const def = defOf(schema);
+  switch (def?.type) {
+    case 'object':
+      if (def.catchall && defOf(def.catchall)?.type !== 'never') return undefined;
+      return new Set(Object.keys(def.shape ?? {}));
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+      return knownKeys(def.innerType);
+    case 'pipe':
+      return knownKeys(def.in) ?? knownKeys(def.out);
+    case 'union': {
+      const keys = new Set<string>();
+      for (const option of def.options ?? []) {
+        const some = knownKeys(option);
+        if (!some) return undefined;
+        for (const key of some) keys.add(key);
+      }
+      return keys;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A native body member the operation does not read is refused (400 naming it) rather than
+ * ignored: `{"apiKeyRequired": false}` sent to PUT /prompts/{name}/api (whose field is
+ * `keyRequired`) answered 200 and changed nothing. Members the route sets itself (`extra`, from
+ * the path) are not the client's.
+ */
+function refuseUnknownFields(schema: z.ZodType, body: Record<string, unknown>, extra: Record<string, unknown>): void {
+  const known = knownKeys(schema);
+  if (!known) return;
+  for (const key of Object.keys(body)) {
+    if (Object.hasOwn(extra, key)) throw invalid(`"${key}" comes from the path, not the body: leave it out of the body`, key);
+    if (known.has(key)) continue;
+    const accepted = [...known].filter((k) => !Object.hasOwn(extra, k));
+    throw invalid(`Unknown field "${key.slice(0, 60)}": this call takes ${accepted.length ? accepted.map((k) => `"${k}"`).join(', ') : 'no fields'}`, key.slice(0, 100));
+  }
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

@@ -4,7 +4,7 @@ import type { Operation } from '../openapi';
 import type { CompatDoor } from './door';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../problem';
 import { intQuery, parseWith, readJson } from '../body';
-import { knownPathTest } from '../known-paths';
+import { starletteFallback } from './starlette-routing';
 import { AppError, invalid } from '../../core/errors';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 import {
@@ -102,7 +102,7 @@ function operationsFor(base: string): Operation[] {
 }
 
 const OPERATIONS: Operation[] = BASES.flatMap(operationsFor);
-const isKnownPath = knownPathTest(OPERATIONS);
+const fallback = starletteFallback(OPERATIONS);
 
 /**
  * An error as Open WebUI's FastAPI answers it: `{"detail": "..."}` with the router's status codes
@@ -139,10 +139,12 @@ export function openWebUiErrorResponse(error: AppErrorShape, c: Context<ApiEnv>,
 
 const routes = new Hono<ApiEnv>();
 for (const base of BASES) mountPrompts(routes, base);
-// Starlette's answers for what no route serves: 405 for a served path asked with another method, else 404.
+// Starlette's answers for what no route serves (starletteFallback): 405 with Allow, a 307 to the
+// path without (or with) its trailing slash (FastAPI's redirect_slashes), else 404.
 routes.all('/*', (c) => {
-  const path = new URL(c.req.url).pathname;
-  if (isKnownPath(path)) return openWebUiErrorResponse({ code: 'invalid_input', message: OWUI_MESSAGES.METHOD_NOT_ALLOWED }, c, {}, 405);
+  const answer = fallback(c.req.method, c.req.url);
+  if (answer.kind === 'method_not_allowed') return openWebUiErrorResponse({ code: 'invalid_input', message: OWUI_MESSAGES.METHOD_NOT_ALLOWED }, c, { Allow: answer.allow }, 405);
+  if (answer.kind === 'redirect') return new Response(null, { status: 307, headers: { Location: answer.location, 'Cache-Control': 'no-store' } });
   throw new AppError('not_found', OWUI_MESSAGES.ROUTE_NOT_FOUND);
 });
 

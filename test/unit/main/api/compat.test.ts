@@ -139,7 +139,8 @@ describe('seed 003: POST /compat/openwebui/api/prompts/id/{id}/update', () => {
       headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ command: 'summarize', name: 'Advanced Text Summarizer', content: 'Draft {{input}}', is_production: false, data: { a: 1 } }),
     });
-    expect(res.json()).toMatchObject({ content: 'Please provide a detailed summary of the following text: {{input}}', data: { a: 1 } });
+    // Open WebUI's update_prompt_by_id writes the form's content; only version_id stays on production.
+    expect(res.json()).toMatchObject({ content: 'Draft {{input}}', version_id: getVersion(t.owner, 'summarizer', 2).id, data: { a: 1 } });
     expect(getVersion(t.owner, 'summarizer', 3).status).toBe('draft');
   });
 
