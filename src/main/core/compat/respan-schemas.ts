@@ -103,6 +103,9 @@ export const RespanPageSchema = z.object({ page: PageParam, page_size: PageParam
  */
 export const RESPAN_SORTS = { '-id': 'created', '-current_version__updated_at': 'updated', name: 'title' } as const;
 
+/** The members a list body may have (RespanListSchema). */
+const LIST_MEMBERS: ReadonlySet<string> = new Set(['page', 'page_size', 'search', 'sort_by', 'filters', 'operator']);
+
 /**
  * `GET`/`POST /api/prompts/list` and `/summary`: page parameters, `sort_by`, and `search` over the
  * library. Strict: a member Promptdesk does not know is a 400 naming it, in a body as in a query
@@ -118,7 +121,13 @@ export const RespanListSchema = RespanPageSchema.extend({
     .refine((filters) => Object.keys(filters).length === 0, 'Respan filters are not supported by Promptdesk: use search')
     .optional(),
   operator: z.enum(['AND', 'OR']).optional(),
-}).strict();
+})
+  .passthrough()
+  .superRefine((body, issues) => {
+    for (const name of Object.keys(body)) {
+      if (!LIST_MEMBERS.has(name)) issues.addIssue({ code: 'custom', path: [name], message: `The filter "${name.slice(0, 64)}" is not supported by Promptdesk: use search` });
+    }
+  });
 
 /** `POST /api/prompts/{id}/commits/`: an optional commit message. */
 export const RespanCommitSchema = z.object({ description: z.string().max(1000).nullable().optional() });
