@@ -10,7 +10,7 @@ import { templateText } from '../../../shared/template/template';
 import type { PromptVersion } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import { OWUI_MESSAGES } from './openwebui-messages';
-import { activeVersion, epoch, openWebUiPrompt, openWebUiUser, recordedSnapshot, rowById, setExtra, type SnapshotMeta } from './openwebui-prompt';
+import { activeVersion, epoch, openWebUiPrompt, markContent, openWebUiUser, recordedSnapshot, rowById, type SnapshotMeta } from './openwebui-prompt';
 import { splitLinesKeepEnds } from './python-splitlines';
 
 /**
@@ -131,7 +131,7 @@ export function openWebUiSetProduction(ctx: Ctx, id: string, versionId: string) 
     }
     promoteFromAnyState(ctx, { name: row.name, number: version.number, notes: version.commitMessage });
     // Open WebUI's update_prompt_version writes the entry's content to the prompt.
-    setExtra(ctx, row.id, { content_version: { id: version.id, number: version.number } });
+    markContent(ctx, row.id, version);
     const recorded = recordedSnapshot(ctx, row.id, version.id);
     if (recorded && (recorded.name !== row.title || JSON.stringify(recorded.tags) !== row.tags)) {
       updatePrompt(ctx, { name: row.name, title: recorded.name, tags: recorded.tags });

@@ -25,7 +25,14 @@ export interface OpenWebUiExtra {
    * to the form's content even when `is_production` is false (only `version_id` stays on
    * production), and update/version sets it to the entry's. See contentVersion.
    */
-  content_version?: { id: string; number: number };
+  content_version?: ContentMark;
+}
+
+/** The version this door last wrote as `content`, and the version served when it did. */
+export interface ContentMark {
+  id: string;
+  number: number;
+  served: number | null;
 }
 
 export interface SnapshotMeta {
@@ -66,14 +73,21 @@ export function activeVersion(ctx: Ctx, row: PromptRow): PromptVersion | undefin
 /**
  * The version whose text is the prompt's `content` (models/prompts.py: `content` is the prompt
  * row's own column, written by every update and by update/version): the one this door last wrote
- * (content_version) while it still exists and is not older than the served one; else the served
- * one (a newer version saved or promoted in the app supersedes the door's record).
+ * (content_version) while it still exists and the served version is still the one served when it
+ * was written; else the served one (a promotion or pin made since, in the app or the native API,
+ * supersedes the door's record).
  */
 export function contentVersion(ctx: Ctx, row: PromptRow, served = activeVersion(ctx, row)): PromptVersion | undefined {
   const mark = extraOf(row).content_version;
-  if (!mark || (served && mark.number < served.number)) return served;
+  if (!mark || mark.served !== (served?.number ?? null)) return served;
   const recorded = ctx.store.versions.get(row.id, mark.number);
   return recorded?.id === mark.id ? recorded : served;
+}
+
+/** Records `version` as the prompt's content from now on (see contentVersion), inside the caller's transaction. */
+export function markContent(ctx: Ctx, promptId: string, version: Pick<PromptVersion, 'id' | 'number'>): void {
+  const served = activeVersion(ctx, ctx.store.prompts.getRowById(promptId)!);
+  setExtra(ctx, promptId, { content_version: { id: version.id, number: version.number, served: served?.number ?? null } });
 }
 
 /**

@@ -4,14 +4,14 @@ import { invalid, fromZodError } from '../errors';
 import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { mayReadBack } from '../sharing/read-back';
 import { requirePrompt } from '../sharing/access';
-import { saveVersion } from '../versions/versions-service';
+import { saveVersion, validateTemplate } from '../versions/versions-service';
 import { promoteVersion } from '../versions/lifecycle';
 import { CreatePromptInput, ListPromptsInput, TagsSchema, type PromptSummary } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import { inSeedFields } from './seed-fields';
 import { AccessControlSchema, AccessGrantsSchema, accessControlToGrants, applyGrants, grantsKey } from './openwebui-grants';
 import { OWUI_MESSAGES, commandInUse, commandInUseMeta } from './openwebui-messages';
-import { contentVersion, openWebUiPrompt, recordSnapshot, rowByCommand, rowById, setExtra, shownCommand, withAccess } from './openwebui-prompt';
+import { contentVersion, markContent, openWebUiPrompt, recordSnapshot, rowByCommand, rowById, setExtra, shownCommand, withAccess } from './openwebui-prompt';
 import { templateText, type Template } from '../../../shared/template/template';
 
 /**
@@ -169,6 +169,8 @@ export function templateForContent(ctx: Ctx, row: PromptRow, content: string): T
   const current = contentVersion(ctx, row);
   if (!current || current.template.kind === 'text') return { kind: 'text', text: content };
   if (templateText(current.template) === content) return current.template;
+  // A malformed text is reported as such first (line and column, field `content`).
+  inSeedFields(OPENWEBUI_FIELDS, () => validateTemplate({ kind: 'text', text: content }));
   throw invalid(
     'content: this prompt is a chat template (its messages have roles); Open WebUI shows them flattened, so a changed content cannot be saved as messages. Send the content unchanged, or edit the messages in Promptdesk',
     'content',
@@ -196,7 +198,7 @@ function saveContent(ctx: Ctx, row: PromptRow, template: Template, message: stri
         }),
       );
   if (production) promoteVersion(ctx, { name: row.name, number: version.number, notes: message });
-  setExtra(ctx, row.id, { content_version: { id: version.id, number: version.number } });
+  markContent(ctx, row.id, version);
   return version.id;
 }
 
