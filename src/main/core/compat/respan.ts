@@ -228,7 +228,9 @@ export function respanCreateVersion(ctx: Ctx, ref: string, input: z.output<typeo
   // Read from the body alone, before any lookup: a refusal must not depend on whether the prompt is hidden.
   const models = modelsFrom(input.model, input.fallback_models);
   return ctx.store.tx(() => {
-    const row = resolve(ctx, ref);
+    // Permission first: the base version and the variables' check below must not tell a hidden
+    // prompt from a missing one (saveVersion checks the same again).
+    const row = requirePrompt(ctx, resolve(ctx, ref).name, 'edit');
     const base = baseVersion(ctx, row, input);
     const template = respanTemplate(input.messages, base?.template);
     const version = inRespanFields(() =>
@@ -344,8 +346,8 @@ export function respanCommitDraft(ctx: Ctx, ref: string, input: z.output<typeof 
     const draft = versionOf(ctx, row, row.latest_version);
     const reason = immutableReason(draft, row.pinned_version);
     if (reason) throw invalid(`${reason}: there is no draft to commit; create a new version first`, 'version');
-    if (input.description !== undefined && input.description !== null) updateVersion(ctx, { name: row.name, number: draft.number, commitMessage: input.description });
-    const committed = commitVersion(ctx, row.name, draft.number);
+    if (input.description !== undefined && input.description !== null) inRespanFields(() => updateVersion(ctx, { name: row.name, number: draft.number, commitMessage: input.description ?? undefined }));
+    const committed = inRespanFields(() => commitVersion(ctx, row.name, draft.number));
     return respanVersion(ctx, fresh(ctx, row), writtenVersion({ ...committed, template: committed.template ?? draft.template }, readable));
   });
 }

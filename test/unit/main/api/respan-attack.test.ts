@@ -8,7 +8,8 @@ import { saveVersion, getVersion } from '../../../../src/main/core/versions/vers
 import { CreatePromptInput, SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 import { RESPAN_PARAMS_MAX_CHARS } from '../../../../src/main/core/compat/respan-params';
 import { CREATE_VERSION_BODY, MODELS, sdkHeaders } from '../../../fixtures/respan-sdk';
-import type { KeyScope } from '../../../../src/shared/schemas/users';
+import { AddUserInput, type KeyScope } from '../../../../src/shared/schemas/users';
+import { addUser } from '../../../../src/main/core/users/users-service';
 
 /**
  * Issue 11, the tester's report on the Respan door (/tmp/reports/respan-attack.md, items 1-9 and
@@ -283,5 +284,22 @@ describe("item 9: a version's updated_at is its last change", () => {
     const committed = (await t.call('POST', `${BASE}/api/prompts/${id}/versions/1/commit`)).json();
     expect(Date.parse(committed.updated_at)).toBeGreaterThan(Date.parse(edited.updated_at));
     expect(committed.created_at).toBe(created.created_at);
+  });
+});
+
+describe('hidden = missing: the new refusals never tell a prompt the caller cannot see from one that never existed', () => {
+  it.each([
+    ['an unused variable', { messages: [{ role: 'user', content: 'Hi {{x}}' }], variables: { other: 'a' } }],
+    ['a json variable', { messages: [{ role: 'user', content: 'Hi {{x}}' }], variables: { x: { _type: 'json', value: {} } } }],
+    ['a copy of a version', { messages: [{ role: 'user', content: 'Hi {{x}}' }], version: 1, variables: { x: 'Bob' } }],
+  ])('create_version with %s', async (_case, body) => {
+    const { id } = await promptWith(1, 'Private of the owner');
+    const email = `other-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    addUser(t.owner, AddUserInput.parse({ email, name: 'Other' }));
+    const key = createKey(t.owner, { userEmail: email, label: 'other' }).key;
+    const hidden = await callAs(key, 'POST', `/api/prompts/${id}/versions`, body);
+    const missing = await callAs(key, 'POST', `/api/prompts/no-such-prompt/versions`, body);
+    expect([hidden.status, hidden.text]).toEqual([missing.status, missing.text]);
+    expect(store().versions.list(id).length).toBe(1);
   });
 });
