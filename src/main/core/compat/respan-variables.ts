@@ -33,7 +33,8 @@ export function respanTemplate(messages: ChatMessage[], base: Template | undefin
  *   base's metadata stays whole (an echoed default does not become an example);
  * - another value is the variable's example, over the base's description and default ("" removes
  *   the example);
- * - a name the template does not use is a 400 naming `variables.<name>`, never dropped in silence.
+ * - a name the template does not use is a 400 naming `variables.<name>`, never dropped in silence,
+ *   unless its value is the base's (a copied version whose new messages dropped that variable).
  * Variables the body leaves out keep the base's metadata (the version services align them to the
  * template). A template that does not parse is left to the version services to refuse.
  *
@@ -45,12 +46,15 @@ export function respanVariables(values: Record<string, string> | undefined, base
   const used = analysis.ok ? new Set(analysis.variables) : undefined;
   const byName = new Map(base.map((meta) => [meta.name, meta]));
   for (const [name, value] of Object.entries(values)) {
+    const current = byName.get(name);
+    const echoed = current !== undefined && respanVariableValue(current) === value;
     if (used && !used.has(name)) {
+      // A copied PromptVersion echoes the base's variables: one the new messages dropped is no request.
+      if (echoed) continue;
       const uses = used.size > 0 ? `they use ${[...used].slice(0, 20).join(', ')}` : 'they use none';
       throw invalid(`${name.slice(0, 64)} is not a variable of the messages (${uses})`, `variables.${name}`);
     }
-    const current = byName.get(name);
-    if (current && respanVariableValue(current) === value) continue;
+    if (echoed) continue;
     const meta: VariableMeta = { ...current, name };
     delete meta.example;
     byName.set(name, value === '' ? meta : { ...meta, example: value });

@@ -198,6 +198,17 @@ describe('item 5: a version written back through the door keeps what Respan cann
     expect(v1.variables).toContainEqual({ name: 'mood', description: 'how', default: 'calm' });
   });
 
+  it('a copy whose new messages drop a variable may still echo that variable (its value unchanged); a changed value is a 400', async () => {
+    const id = nativeWith('dropped-variable', { kind: 'text', text: 'Hi {{who}}, {{mood}}' });
+    const read = (await t.call('GET', `${BASE}/api/prompts/${id}/versions/1`)).json();
+    const messages = [{ role: 'user', content: 'Hi {{who}}' }];
+    expect((await t.call('POST', `${BASE}/api/prompts/${id}/versions`, { ...read, messages })).status).toBe(201);
+    expect(getVersion(t.owner, 'dropped-variable', 2).variables).toEqual([{ name: 'who', description: 'the person', default: 'Ada', example: 'Bob' }]);
+    const changed = await t.call('POST', `${BASE}/api/prompts/${id}/versions`, { ...read, messages, variables: { who: 'Bob', mood: 'angry' } });
+    expect(changed.status).toBe(400);
+    expect(changed.json()).toMatchObject({ field: 'variables.mood' });
+  });
+
   it('two messages over a text version make a chat version', async () => {
     const id = nativeWith('text-to-chat', { kind: 'text', text: 'Hi {{who}}, {{mood}}' });
     const messages = [{ role: 'system', content: 'Be {{mood}}' }, { role: 'user', content: 'Hi {{who}}' }];
