@@ -40,11 +40,14 @@ export { respanPrompt, respanVersion } from './respan-shapes';
  */
 
 /**
- * Seed 004's names for the core's fields: the template is the body's `messages`, and a version
+ * Seed 004's names for the core's fields: the template is the body's `messages` (a text template
+ * its one user message), and a version
  * number is the path's `version` (Respan's `/versions/{version}`), never Promptdesk's `number`.
  */
 const RESPAN_FIELDS = [
   ['template.messages', 'messages'],
+  // A text template is answered, and written back, as one user message (respan-variables.ts).
+  ['template.text', 'messages.0.content'],
   ['number', 'version'],
 ] as const;
 

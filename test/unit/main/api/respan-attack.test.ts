@@ -209,6 +209,13 @@ describe('item 5: a version written back through the door keeps what Respan cann
     expect(changed.json()).toMatchObject({ field: 'variables.mood' });
   });
 
+  it('a refused text kept as text names the body\'s messages.0.content, not template.text', async () => {
+    const id = nativeWith('refused-text', { kind: 'text', text: 'Hi {{who}}, {{mood}}' });
+    const res = await t.call('POST', `${BASE}/api/prompts/${id}/versions`, { messages: [{ role: 'user', content: 'Hi {{who' }] });
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'messages.0.content' });
+  });
+
   it('two messages over a text version make a chat version', async () => {
     const id = nativeWith('text-to-chat', { kind: 'text', text: 'Hi {{who}}, {{mood}}' });
     const messages = [{ role: 'system', content: 'Be {{mood}}' }, { role: 'user', content: 'Hi {{who}}' }];
