@@ -240,8 +240,16 @@ export function openWebUiUpdate(ctx: Ctx, found: PromptRow, input: OpenWebUiUpda
     const tags = tagsOf(input.tags);
     const before = openWebUiPrompt(ctx, row);
     const grantsChanged = !!input.access_grants && grantsKey(input.access_grants) !== grantsKey(before.access_grants);
+    // A publishing update of a content already saved as a draft (a retried draft, then published)
+    // promotes that draft: saveContent finds it and saves no copy.
+    const unpublished = input.is_production && contentVersion(ctx, row)?.status === 'draft';
     const changed =
-      before.name !== input.name || (command !== undefined && before.command !== command) || before.content !== input.content || (tags !== undefined && JSON.stringify(tags) !== JSON.stringify(before.tags)) || grantsChanged;
+      before.name !== input.name ||
+      (command !== undefined && before.command !== command) ||
+      before.content !== input.content ||
+      (tags !== undefined && JSON.stringify(tags) !== JSON.stringify(before.tags)) ||
+      grantsChanged ||
+      unpublished;
 
     // Decided before anything is written: a refused chat-template change changes nothing.
     const template = changed ? templateForContent(ctx, row, input.content) : undefined;

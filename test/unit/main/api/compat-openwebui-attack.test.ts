@@ -189,3 +189,16 @@ describe('Open WebUI door: prompts made in the app without a slash command (item
     expect(listVersions(t.owner, 'app-made')).toHaveLength(2);
   });
 });
+
+describe('Open WebUI door: retried saves while pinned', () => {
+  it('a publishing update sent again saves no copy, pinned or not', async () => {
+    const made = await create({ command: 'retry-pin', name: 'R', content: 'one' });
+    const name = getPrompt(t.owner, 'retry-pin').name;
+    pinDeployment(t.owner, name, 1);
+    for (let i = 0; i < 3; i++) {
+      const res = await update(made.id, { command: 'retry-pin', name: 'R', content: 'two', is_production: true });
+      expect(res.json()).toMatchObject({ version_id: made.version_id, content: 'two' });
+    }
+    expect(listVersions(t.owner, name).map((v) => v.number)).toEqual([2, 1]);
+  });
+});

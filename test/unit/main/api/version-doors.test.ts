@@ -156,7 +156,7 @@ describe('the served version: the pin is for API deployments only (item 19)', ()
     pinDeployment(app, 'served', 1);
   });
 
-  it('API doors serve the pinned version; the chat launcher, chat runs, the test panel default and the Open WebUI object get the active one', async () => {
+  it('API doors (the Open WebUI object too) serve the pinned version; the chat launcher, chat runs and the test panel default get the active one', async () => {
     expect((await t.call('GET', '/api/v1/prompts/served')).json().version.number).toBe(1);
     expect((await t.call('POST', '/api/v1/prompts/served/render', { variables: { x: 'a' } })).json()).toMatchObject({ version: 1, text: 'one a' });
     const run = (await t.call('POST', '/api/v1/prompts/served/run', { variables: { x: 'a' }, model: 'local:echo' })).json();
@@ -171,7 +171,9 @@ describe('the served version: the pin is for API deployments only (item 19)', ()
     expect(test.version).toBe(2);
     await finished(app, test.runId);
     const id = (await t.call('GET', '/api/v1/prompts/served')).json().id as string;
-    expect((await t.call('GET', `/compat/openwebui/api/prompts/id/${id}`)).json()).toMatchObject({ content: 'two {{x}}' });
+    // Open WebUI pulls prompts through this API door, so it gets what the API deployment serves
+    // (issue 11, Open WebUI attack item 3: its production showed v2 while v1 was served).
+    expect((await t.call('GET', `/compat/openwebui/api/prompts/id/${id}`)).json()).toMatchObject({ content: 'one {{x}}' });
   });
 
   it('every run is logged with the version it used', async () => {
