@@ -42,6 +42,9 @@ async function main(): Promise<void> {
   await time(`${b}/`);
   await time(`${b}/list?page=1`);
   await time(`${b}/list?query=prompt&order_by=name&direction=asc&page=3`);
+  // Matched only by content (Open WebUI's query also searches content): every readable prompt's text is read.
+  await time(`${b}/list?query=${encodeURIComponent('version 2 of 99 ')}`);
+  await time(`${b}/list?query=${encodeURIComponent('version 2 of 99 ')}&tag=T9`);
   await time(`${b}/tags`);
   await time(`${b}/id/${id}`);
   await time(`${b}/id/${id}/history?page=0`);
