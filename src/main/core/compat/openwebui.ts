@@ -9,7 +9,7 @@ import { promoteVersion } from '../versions/lifecycle';
 import { CreatePromptInput, ListPromptsInput, TagsSchema, type PromptSummary } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import { inSeedFields } from './seed-fields';
-import { AccessControlSchema, AccessGrantsSchema, accessControlToGrants, applyGrants, grantsKey } from './openwebui-grants';
+import { AccessControlSchema, AccessGrantsSchema, accessControlToGrants, applyGrants, grantsKey, type GrantLike } from './openwebui-grants';
 import { OWUI_MESSAGES, commandInUse, commandInUseMeta } from './openwebui-messages';
 import { contentVersion, markContent, openWebUiPrompt, recordSnapshot, rowByCommand, rowById, setExtra, shownCommand, withAccess } from './openwebui-prompt';
 import { templateText, type Template } from '../../../shared/template/template';
@@ -59,32 +59,30 @@ const PromptFormFields = z.object({
   version_id: z.string().max(64).nullish(),
   commit_message: z.string().max(1000).nullish(),
   is_production: z.boolean().nullish().transform((v) => v ?? true),
-  /** Set by fromOlderForm only (never from the body): where each converted grant's id was in `access_control`. */
-  access_control_paths: z.array(z.string()).optional(),
+  /** The older frontend's grants (see formGrants); read only when `access_grants` is absent. */
+  access_control: AccessControlSchema.optional(),
 });
 
 /**
  * The older frontend's body (commit 7662b532ad5f0c99cef4583632ceb4ce85cc5658): `title` for
- * `name`, and `access_control` for the grants (converted as Open WebUI converts it). Both are
- * read only when the current field is absent.
+ * `name` when `name` is absent (its `access_control` is PromptFormFields' own, see formGrants).
  */
 function fromOlderForm(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const form = { ...(body as Record<string, unknown>) };
-  delete form['access_control_paths'];
   if (form['name'] === undefined && typeof form['title'] === 'string') form['name'] = form['title'];
-  if (form['access_grants'] === undefined && form['access_control'] !== undefined) {
-    const parsed = AccessControlSchema.safeParse(form['access_control']);
-    if (!parsed.success) {
-      const error = fromZodError(parsed.error);
-      const field = error.field ? `access_control.${error.field}` : 'access_control';
-      throw error.with({ field, message: error.field ? error.message.replace(`${error.field}: `, `${field}: `) : `access_control: ${error.message}` });
-    }
-    const { grants, paths } = accessControlToGrants(parsed.data);
-    form['access_grants'] = grants;
-    form['access_control_paths'] = paths;
-  }
   return form;
+}
+
+/**
+ * The grants a form asks for: `access_grants`, else the older `access_control` converted as Open
+ * WebUI converts it, with the path of each converted id so an error names the field the client
+ * sent (`access_control.read.group_ids.0`); undefined when the form has neither.
+ */
+function formGrants(input: OpenWebUiUpdate): { grants: GrantLike[]; paths?: string[] } | undefined {
+  if (input.access_grants) return { grants: input.access_grants };
+  if (input.access_control !== undefined) return accessControlToGrants(input.access_control);
+  return undefined;
 }
 
 export const OpenWebUiUpdateSchema = z.preprocess(fromOlderForm, PromptFormFields);
@@ -217,7 +215,8 @@ export function openWebUiCreate(ctx: Ctx, input: OpenWebUiUpdate) {
     const row = ctx.store.prompts.getRowByName(name)!;
     const readable = mayReadBack(ctx, row);
     if (input.data || input.meta) setExtra(ctx, row.id, { data: input.data ?? {}, meta: input.meta ?? {} });
-    if (input.access_grants) applyGrants(ctx, row, input.access_grants, input.access_control_paths);
+    const asked = formGrants(input);
+    if (asked) applyGrants(ctx, row, asked.grants, asked.paths);
     const versionId = saveContent(ctx, ctx.store.prompts.getRowById(row.id)!, { kind: 'text', text: input.content }, input.commit_message ?? 'Initial version', true);
     recordSnapshot(ctx, row.id, versionId);
     return openWebUiPrompt(ctx, ctx.store.prompts.getRowById(row.id)!, readable);
@@ -239,7 +238,8 @@ export function openWebUiUpdate(ctx: Ctx, found: PromptRow, input: OpenWebUiUpda
     if (command !== undefined && command !== row.slash_command && ctx.store.prompts.slashCommandTaken(command)) throw invalid(commandInUse(command), 'command');
     const tags = tagsOf(input.tags);
     const before = openWebUiPrompt(ctx, row);
-    const grantsChanged = !!input.access_grants && grantsKey(input.access_grants) !== grantsKey(before.access_grants);
+    const asked = formGrants(input);
+    const grantsChanged = !!asked && grantsKey(asked.grants) !== grantsKey(before.access_grants);
     // A publishing update of a content already saved as a draft (a retried draft, then published)
     // promotes that draft: saveContent finds it and saves no copy.
     const unpublished = input.is_production && contentVersion(ctx, row)?.status === 'draft';
@@ -254,7 +254,7 @@ export function openWebUiUpdate(ctx: Ctx, found: PromptRow, input: OpenWebUiUpda
     // Decided before anything is written: a refused chat-template change changes nothing.
     const template = changed ? templateForContent(ctx, row, input.content) : undefined;
     updatePrompt(ctx, { name: row.name, title: input.name, tags, slashCommand: command });
-    if (grantsChanged) applyGrants(ctx, row, input.access_grants!, input.access_control_paths);
+    if (grantsChanged) applyGrants(ctx, row, asked!.grants, asked!.paths);
     // Open WebUI keeps the stored data/meta when the form's are empty (`form_data.data or prompt.data`).
     if (input.data || input.meta) setExtra(ctx, row.id, { data: input.data || before.data, meta: input.meta || before.meta });
     if (template) {
