@@ -5,7 +5,7 @@ import type { Operation } from '../openapi';
 import type { CompatDoor } from './door';
 import { problemResponse } from '../problem';
 import { parseWith, readBodyText, readJson, versionQuery } from '../body';
-import { invalid } from '../../core/errors';
+import { AppError, invalid, promptNotFound } from '../../core/errors';
 import { optionalVersionNumberFromText } from '../../core/versions/version-number';
 import { PromptNameSchema } from '../../../shared/schemas/prompts';
 import type { AppErrorShape } from '../../../shared/schemas/common';
@@ -22,7 +22,8 @@ import {
 import { ConductorTestRequestSchema, conductorTestPrompt } from '../../core/compat/conductor-test';
 import { issueToken, TOKEN_EXPIRED } from '../../core/keys/tokens';
 
-const TokenRequestSchema = z.object({ keyId: z.string().min(1, 'keyId: the key id').max(200), keySecret: z.string().min(1, 'keySecret: the key').max(200) });
+// Messages without the field name: the error formatter prefixes it ("keyId: give the key id").
+const TokenRequestSchema = z.object({ keyId: z.string().min(1, 'give the key id').max(200), keySecret: z.string().min(1, 'give the key').max(200) });
 
 /** `?autoIncrement=`: the JavaScript SDK sends `true`/`false`, the Python SDK `True` (str of a bool). */
 function booleanQuery(c: Context, name: string): boolean {
@@ -63,14 +64,31 @@ async function readJsonArray(c: Context<ApiEnv>): Promise<{ key?: unknown; value
   return body as { key?: unknown; value?: unknown }[];
 }
 
-const promptName = (c: Context<ApiEnv>) => parseWith(PromptNameSchema, c.req.param('name'));
+/**
+ * The path's prompt name for a call on an existing prompt: a name no prompt can have is a 404
+ * like a missing one (the Python SDK's get_prompt returns None on 404 and raises on a 400).
+ */
+const promptName = (c: Context<ApiEnv>) => {
+  const name = c.req.param('name') ?? '';
+  if (!PromptNameSchema.safeParse(name).success) throw promptNotFound();
+  return name;
+};
 
 /** Orkes Conductor's prompt API (seed 001 and the calls its SDKs make; docs/compat.md). */
 const routes = new Hono<ApiEnv>()
+  .use('*', async (c, next) => {
+    // A compressed body would be stored as its compressed bytes: refused, nothing read.
+    const encoding = c.req.header('content-encoding')?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      throw new AppError('unsupported_media_type', `Send the body uncompressed (Content-Encoding: ${encoding.slice(0, 40)} is not accepted)`, 'body');
+    }
+    await next();
+  })
   .post('/api/token', async (c) => {
     const { keyId, keySecret } = await readJson(c, TokenRequestSchema);
     const { token } = c.get('throttled')(keySecret, ({ store, clock }) => issueToken(store, clock, keyId, keySecret));
-    return c.json({ token });
+    // A credential: never kept by a cache.
+    return c.json({ token }, 200, { 'Cache-Control': 'no-store' });
   })
   .get('/api/prompts', (c) => c.json(conductorList(c.get('ctx'))))
   .post('/api/prompts/test', async (c) => {
@@ -132,7 +150,9 @@ const OPERATIONS: Operation[] = [
  * from inside its own renewal.
  */
 function conductorError(error: AppErrorShape, c: Context<ApiEnv>, headers: Record<string, string> = {}): Response {
-  const extra: Record<string, unknown> = { message: error.message, retryable: error.code === 'rate_limited' || error.code === 'provider_timeout' };
+  // A provider's rate limit answers 502 with its Retry-After kept (conductor-test.ts): retryable.
+  const retryable = error.code === 'rate_limited' || error.code === 'provider_timeout' || (error.code === 'provider_error' && error.retryAfter !== undefined);
+  const extra: Record<string, unknown> = { message: error.message, retryable };
   if (error.code === 'unauthenticated' && !/\/api\/token\/?$/.test(new URL(c.req.url).pathname)) {
     extra['error'] = error.message === TOKEN_EXPIRED ? 'EXPIRED_TOKEN' : 'INVALID_TOKEN';
   }

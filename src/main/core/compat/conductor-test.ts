@@ -8,6 +8,7 @@ import { chooseModel, launchRun, renderedUserMessage, type RunPlan } from '../ru
 import { assertActive } from '../users/users-service';
 import { VariablesSchema } from '../../../shared/schemas/template';
 import type { Conversation } from '../runs/run-registry';
+import { conductorToNative } from './conductor-syntax';
 
 /**
  * Conductor's `PromptTemplateTestRequest` (python-sdk src/conductor/client/http/models/prompt_test_request.py,
@@ -15,17 +16,32 @@ import type { Conversation } from '../runs/run-registry';
  * integration (`llmProvider`) and model, and sampling.
  */
 export const ConductorTestRequestSchema = z.object({
-  prompt: z.string().min(1, 'prompt: give the prompt text').max(200_000),
+  prompt: z.string().min(1, 'give the prompt text').max(200_000),
   promptVariables: VariablesSchema.default({}),
-  llmProvider: z.string().min(1, 'llmProvider: name an integration').max(100),
-  model: z.string().min(1, 'model: name a model').max(200),
-  temperature: z.number().min(0).max(2).optional(),
-  topP: z.number().min(0).max(1).optional(),
+  llmProvider: z.string().min(1, 'name an integration').max(100),
+  model: z.string().min(1, 'name a model').max(200),
+  // null is "not set" (a client serializing an unset field as null), as when left out.
+  temperature: z.number().min(0).max(2).nullish().transform((v) => v ?? undefined),
+  topP: z.number().min(0).max(1).nullish().transform((v) => v ?? undefined),
   stopWords: z.array(z.string().max(200)).max(20).optional(),
 });
 
 /** Logged as the prompt name of a Conductor test (no prompt holds its text; no prompt can be named so). */
 export const CONDUCTOR_TEST_NAME = '(conductor prompt test)';
+
+/**
+ * A provider's rate limit (429) answered here as a provider error (502, Retry-After kept in
+ * `retryAfter`): the JavaScript SDK retries a 429 five times without reading Retry-After
+ * (javascript-sdk src/sdk/createConductorClient/helpers/fetchWithRetry.ts), which would run the
+ * model five more times; it never retries a 502 on a POST. Promptdesk's own per-key limit stays a
+ * 429 (no model ran).
+ */
+function providerLimitAsError(error: AppError): AppError {
+  if (error.code !== 'rate_limited') return error;
+  const copy = new AppError('provider_error', `The model provider is rate limiting requests: ${error.message}`);
+  if (error.retryAfter !== undefined) copy.retryAfter = error.retryAfter;
+  return copy;
+}
 
 /**
  * Conductor `POST /api/prompts/test`: renders `prompt` with `promptVariables` and runs it on the
@@ -45,7 +61,7 @@ export async function conductorTestPrompt(ctx: Ctx, request: z.output<typeof Con
   if (request.llmProvider.includes(':')) throw invalid('llmProvider is the integration name, without ":"', 'llmProvider');
   let messages;
   try {
-    ({ messages } = renderOrThrow({ kind: 'text', text: request.prompt }, request.promptVariables, []));
+    ({ messages } = renderOrThrow({ kind: 'text', text: conductorToNative(request.prompt) }, request.promptVariables, []));
   } catch (error) {
     // The text is the request's `prompt`; a variable at fault is one of `promptVariables`.
     if (error instanceof AppError && error.field) throw error.with({ field: error.field.startsWith('variables') ? error.field.replace(/^variables/, 'promptVariables') : 'prompt' });
@@ -83,7 +99,7 @@ export async function conductorTestPrompt(ctx: Ctx, request: z.output<typeof Con
   };
   const run = launchRun(ctx, plan, { signal });
   await run.done;
-  if (run.error) throw run.error;
+  if (run.error) throw providerLimitAsError(run.error);
   if (run.status === 'cancelled') throw new AppError('provider_error', 'The run was cancelled');
   return run.output;
 }

@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { AppError, invalid } from '../errors';
+import { AppError, conflict, fromZodError, invalid, promptNotFound } from '../errors';
 import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { immutableReason, updateVersion } from '../versions/lifecycle';
@@ -7,9 +7,11 @@ import { canReadText, requirePrompt } from '../sharing/access';
 import { requireApiScope } from '../keys/keys-service';
 import { requireIntegrations } from '../integrations/integrations';
 import { MODEL_REF_PATTERN } from '../../../shared/schemas/template';
-import { TAG_PATTERN, type PromptVersion } from '../../../shared/schemas/prompts';
+import { TAG_PATTERN, UpdatePromptInput, type PromptVersion } from '../../../shared/schemas/prompts';
+import { TemplateSchema } from '../../../shared/schemas/template';
+import { conductorToNative, nativeToConductor } from './conductor-syntax';
+import type { Template } from '../../../shared/template/template';
 import { promptFromRow, type PromptRow } from '../../store/repos/prompts-repo';
-import { templateText } from '../../../shared/template/template';
 
 export interface ConductorUpsert {
   name: string;
@@ -22,7 +24,7 @@ export interface ConductorUpsert {
 
 const noUpdatePermission = () => new AppError('forbidden', 'You do not have UPDATE permission on this prompt');
 
-/** Whether a version already has this text and these models (what a seed 001 PUT sets). */
+/** Whether a version already has this text (native source) and these models (what a seed 001 PUT sets). */
 function holds(version: PromptVersion, text: string, models: string[]): boolean {
   const own = version.modelSettings.models;
   return version.template.kind === 'text' && version.template.text === text && own.length === models.length && own.every((m, i) => m === models[i]);
@@ -33,8 +35,42 @@ export function stripEnclosingQuotes(text: string): string {
   return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
 }
 
-const firstVersionOnly = (version: number) =>
-  new AppError('not_found', `A new prompt starts at version 1: version ${version} not found`, 'version');
+/**
+ * The native limits a save at this door is held to, from the schemas the native API parses with
+ * (TemplateSchema: MAX_TEMPLATE_CHARS; UpdatePromptInput: the description's 2,000 characters), so
+ * the rule stays in one place. Errors name Conductor's fields: the body, `description`.
+ */
+function withinNativeLimits(text: string, description: string): { kind: 'text'; text: string } {
+  const described = UpdatePromptInput.shape.description.safeParse(description);
+  if (!described.success) throw fromZodError(described.error).with({ field: 'description' });
+  const template = TemplateSchema.safeParse({ kind: 'text', text });
+  if (!template.success) throw fromZodError(template.error).with({ field: 'body' });
+  return { kind: 'text', text };
+}
+
+/**
+ * Conductor names are case-sensitive, Promptdesk's unique whatever their case: a prompt whose
+ * name differs from the one asked for only in case is another prompt to Conductor. Reads treat
+ * it as missing (404, as a name that never existed); a save refuses to touch it (409 naming
+ * `name`, as the native create of a taken name answers, whoever holds it).
+ */
+function sameCase(row: PromptRow, name: string): boolean {
+  return row.name === name;
+}
+
+/** requirePrompt for this door: the exact name only (see sameCase). */
+function exactPrompt(ctx: Ctx, name: string, action: Parameters<typeof requirePrompt>[2]): PromptRow {
+  const row = requirePrompt(ctx, name, action);
+  if (!sameCase(row, name)) throw promptNotFound();
+  return row;
+}
+
+const otherCaseTaken = () =>
+  conflict('This name is already used by another prompt (Promptdesk names are unique whatever their case)', 'name');
+
+/** An update in place would flatten a chat template into text: refused, nothing changes. */
+const chatRefused = () =>
+  conflict("This prompt's version is a chat template; edit it in Promptdesk or the native API (or save a new version with autoIncrement=true)", 'body');
 
 /**
  * Before any save looks at the name: the `write` scope (create or update, it is a write whatever
@@ -45,7 +81,16 @@ function checkSave(ctx: Ctx, models: string[]): void {
   for (const [index, model] of models.entries()) {
     if (!MODEL_REF_PATTERN.test(model)) throw invalid('models must look like integrationName:modelName', `models.${index}`);
   }
-  requireIntegrations(ctx, models);
+  try {
+    requireIntegrations(ctx, models);
+  } catch (error) {
+    // The query parameter at fault is `models` (its index: the first one refused).
+    if (error instanceof AppError && !error.field) {
+      const index = models.findIndex((m) => error.message.includes(`"${m}"`) || error.message.includes(`"${m.split(':')[0]}"`));
+      throw error.with({ field: `models.${Math.max(0, index)}` });
+    }
+    throw error;
+  }
 }
 
 /**
@@ -68,26 +113,36 @@ function updatable(ctx: Ctx, name: string) {
  */
 export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
   checkSave(ctx, input.models);
-  const template = { kind: 'text' as const, text: input.text };
+  const template = withinNativeLimits(conductorToNative(input.text), input.description);
+  // `version=N` (Conductor: "Version number to create or update") creates version N when N is
+  // above every number the prompt ever used; a lower number updates that version (a deleted
+  // one stays 404 "was deleted": numbers are identities, docs/versions.md).
+  const explicit = (highWater: number) => (input.version !== undefined && input.version > highWater ? { number: input.version } : {});
   ctx.store.tx(() => {
     const existing = ctx.store.prompts.getRowByName(input.name);
     if (!existing) {
-      if (input.version !== undefined && input.version !== 1) throw firstVersionOnly(input.version);
       createPrompt(ctx, { name: input.name, title: input.name, description: input.description, tags: [], slashCommand: null });
-      saveVersion(ctx, { name: input.name, template, variables: [], modelSettings: { models: input.models }, commitMessage: '' });
+      saveVersion(ctx, { name: input.name, template, variables: [], modelSettings: { models: input.models }, commitMessage: '' }, explicit(0));
       return;
     }
     const row = updatable(ctx, input.name);
-    // A prompt no version was ever saved for (made in the app, or by seed 004's create) is as
-    // new: this PUT saves its version 1, `version=1` included, as for a prompt it creates.
-    const neverSaved = ctx.store.versions.highWater(row.id) === 0;
-    if (neverSaved && input.version !== undefined && input.version !== 1) throw firstVersionOnly(input.version);
+    if (!sameCase(row, input.name)) throw otherCaseTaken();
+    const highWater = ctx.store.versions.highWater(row.id);
+    const creates = input.version !== undefined && input.version > highWater;
     updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
-    const number = neverSaved ? null : (input.version ?? row.latest_version);
+    // A prompt no version was ever saved for (made in the app, or by seed 004's create) is as
+    // new: this PUT saves its first version.
+    const number = highWater === 0 || creates ? null : (input.version ?? row.latest_version);
     // versionOf: a deleted number answers 404 here too, never a fresh version under that number.
     const target = number !== null ? versionOf(ctx, row, number) : undefined;
-    const models = input.models.length > 0 ? input.models : (target?.modelSettings.models ?? []);
+    const base = target ?? (row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined);
+    const models = input.models.length > 0 ? input.models : (base?.modelSettings.models ?? []);
+    if (creates) {
+      saveVersion(ctx, { name: input.name, template, variables: base?.variables ?? [], modelSettings: { ...(base?.modelSettings ?? {}), models }, commitMessage: '' }, explicit(highWater));
+      return;
+    }
     if (target && !immutableReason(target, row.pinned_version)) {
+      if (target.template.kind !== 'text') throw chatRefused();
       updateVersion(ctx, { name: input.name, number: target.number, template, modelSettings: { ...target.modelSettings, models } });
       return;
     }
@@ -160,15 +215,17 @@ export function conductorSave(ctx: Ctx, input: ConductorSave): void {
   if (!input.autoIncrement) return conductorUpsert(ctx, input);
   if (input.version !== undefined) throw invalid('Send version or autoIncrement=true, not both: autoIncrement saves the next version', 'autoIncrement');
   checkSave(ctx, input.models);
+  const template = withinNativeLimits(conductorToNative(input.text), input.description);
   ctx.store.tx(() => {
     if (!ctx.store.prompts.getRowByName(input.name)) return conductorUpsert(ctx, { ...input, version: undefined });
     const row = updatable(ctx, input.name);
+    if (!sameCase(row, input.name)) throw otherCaseTaken();
     updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
     const latest = row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined;
     const models = input.models.length > 0 ? input.models : (latest?.modelSettings.models ?? []);
     saveVersion(ctx, {
       name: input.name,
-      template: { kind: 'text', text: input.text },
+      template,
       variables: latest?.variables ?? [],
       modelSettings: { ...(latest?.modelSettings ?? {}), models },
       commitMessage: '',
@@ -228,13 +285,22 @@ export function tagToPromptdesk(tag: { key?: unknown; value?: unknown }, index: 
 
 const epoch = (iso: string) => Date.parse(iso);
 
+/**
+ * A version's template as Conductor text (`${name}` variables, conductor-syntax.ts). A chat
+ * template has no Conductor form: its messages' contents are shown one per line (read only;
+ * an update in place through this door is refused, see chatRefused).
+ */
+function conductorText(template: Template): string {
+  return template.kind === 'text' ? nativeToConductor(template.text) : template.messages.map((m) => nativeToConductor(m.content)).join('\n');
+}
+
 function templateOf(ctx: Ctx, row: PromptRow): ConductorTemplate {
   const prompt = promptFromRow(row);
   const latest = row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined;
   return {
     name: prompt.name,
     description: prompt.description,
-    template: latest ? templateText(latest.template) : '',
+    template: latest ? conductorText(latest.template) : '',
     variables: latest?.detectedVariables ?? [],
     integrations: latest?.modelSettings.models ?? [],
     tags: prompt.tags.map(tagFromPromptdesk),
@@ -252,13 +318,13 @@ function templateOf(ctx: Ctx, row: PromptRow): ConductorTemplate {
  * `?version=N`. Missing and hidden are the same promptNotFound(); a member who may only run gets 403.
  */
 export function conductorGet(ctx: Ctx, name: string, version?: number): ConductorTemplate {
-  const row = requirePrompt(ctx, name, 'read');
+  const row = exactPrompt(ctx, name, 'read');
   const shown = templateOf(ctx, row);
   if (version === undefined || version === shown.version) return shown;
   const picked = versionOf(ctx, row, version);
   return {
     ...shown,
-    template: templateText(picked.template),
+    template: conductorText(picked.template),
     variables: picked.detectedVariables,
     integrations: picked.modelSettings.models,
     updatedBy: picked.author.email,
@@ -283,7 +349,7 @@ export function conductorList(ctx: Ctx): ConductorTemplate[] {
 
 /** Conductor `GET /api/prompts/{name}/versions`: every saved version, oldest first. */
 export function conductorVersions(ctx: Ctx, name: string): ConductorTemplate[] {
-  const row = requirePrompt(ctx, name, 'read');
+  const row = exactPrompt(ctx, name, 'read');
   return listVersions(ctx, name)
     .map((v) => v.number)
     .sort((a, b) => a - b)
@@ -292,12 +358,15 @@ export function conductorVersions(ctx: Ctx, name: string): ConductorTemplate[] {
 
 /** Conductor `DELETE /api/prompts/{name}` (delete permission; missing and hidden: 404). */
 export function conductorDelete(ctx: Ctx, name: string): void {
-  deletePrompt(ctx, name);
+  ctx.store.tx(() => {
+    exactPrompt(ctx, name, 'delete');
+    deletePrompt(ctx, name);
+  });
 }
 
 /** Conductor `GET /api/prompts/{name}/tags`. */
 export function conductorTags(ctx: Ctx, name: string): ConductorTag[] {
-  const row = requirePrompt(ctx, name, 'read');
+  const row = exactPrompt(ctx, name, 'read');
   return promptFromRow(row).tags.map(tagFromPromptdesk);
 }
 
@@ -308,7 +377,7 @@ export function conductorTags(ctx: Ctx, name: string): ConductorTag[] {
 export function conductorChangeTags(ctx: Ctx, name: string, tags: { key?: unknown; value?: unknown }[], change: 'add' | 'remove'): void {
   const wanted = tags.map(tagToPromptdesk);
   ctx.store.tx(() => {
-    const row = requirePrompt(ctx, name, 'edit');
+    const row = exactPrompt(ctx, name, 'edit');
     const own = promptFromRow(row).tags;
     const next = change === 'add' ? [...new Set([...own, ...wanted])] : own.filter((t) => !wanted.includes(t));
     if (next.length > 20) throw invalid('A prompt has at most 20 tags', '[0].key');

@@ -29,6 +29,17 @@ export const TOKEN_EXPIRED = 'The access token has expired; get a new one with P
 const TOKEN_INVALID = 'Missing or invalid API key or access token';
 const CREDENTIALS_REFUSED = 'Invalid keyId or keySecret';
 
+/**
+ * When each member was last deactivated (ms), in this process (tokens live no longer than it):
+ * a token issued before stays refused after a reactivation, as sessions do (users-service).
+ */
+const DEACTIVATED_AT = new Map<string, number>();
+
+/** Ends every token of `userId` issued until `atMs`, for good (called on deactivation). */
+export function endTokensOf(userId: string, atMs: number): void {
+  DEACTIVATED_AT.set(userId, Math.max(atMs, DEACTIVATED_AT.get(userId) ?? 0));
+}
+
 const sign = (payload: string) => createHmac('sha256', SECRET).update(payload).digest('base64url');
 
 /** Whether a presented credential is shaped like one of these tokens (else it is taken as an API key). */
@@ -66,14 +77,17 @@ export function issueToken(store: Store, clock: Clock, keyId: string, keySecret:
   const keyEnd = key.expiresAt ? Date.parse(key.expiresAt) : Infinity;
   const expires = Math.min(now + TOKEN_LIFETIME_MS, keyEnd);
   // The nonce makes every token distinct, so a renewed token never equals the one it replaces.
-  const payload = Buffer.from(JSON.stringify({ k: key.id, e: expires, n: randomBytes(6).toString('base64url') })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ k: key.id, e: expires, i: now, n: randomBytes(6).toString('base64url') })).toString('base64url');
   return { token: `pdt_${payload}.${sign(payload)}`, expiresAt: new Date(expires).toISOString() };
 }
 
 /**
- * The member and key a token acts as. A token that is malformed, forged, made by an earlier run
- * of Promptdesk, or whose key no longer lives (revoked, expired, member deactivated) is a 401
- * with one message; a genuine token past its expiry is a 401 with TOKEN_EXPIRED.
+ * The member and key a token acts as. A genuine token past its expiry (an hour, or its key's
+ * expiry if sooner: whichever ends first) is a 401 with TOKEN_EXPIRED, checked first. A token
+ * that is malformed, forged, made by an earlier run of Promptdesk, whose key was revoked, or
+ * whose member is deactivated or was deactivated after it was issued is a 401 with one message.
+ * The key returned carries the token's expiry as its `expiresAt`, so anything bounded by the
+ * calling key (a key created with this token: withinCallerKey) ends no later than the token.
  *
  * @throws AppError `unauthenticated`
  */
@@ -83,17 +97,19 @@ export function authenticateToken(store: Store, clock: Clock, presented: string)
   if (!match) throw invalidToken();
   const [, payload, signature] = match as unknown as [string, string, string];
   if (!timingSafeEqual(Buffer.from(sign(payload)), Buffer.from(signature))) throw invalidToken();
-  let claims: { k?: unknown; e?: unknown };
+  let claims: { k?: unknown; e?: unknown; i?: unknown };
   try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { k?: unknown; e?: unknown };
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { k?: unknown; e?: unknown; i?: unknown };
   } catch {
     throw invalidToken();
   }
-  if (typeof claims.k !== 'string' || typeof claims.e !== 'number') throw invalidToken();
+  if (typeof claims.k !== 'string' || typeof claims.e !== 'number' || typeof claims.i !== 'number') throw invalidToken();
   const now = clock.now();
+  if (claims.e <= now.getTime()) throw new AppError('unauthenticated', TOKEN_EXPIRED);
   const key = store.keys.get(claims.k);
   const user = key ? liveKeyUser(store, now, key) : null;
   if (!key || !user) throw invalidToken();
-  if (claims.e <= now.getTime()) throw new AppError('unauthenticated', TOKEN_EXPIRED);
-  return { user, key };
+  if (claims.i <= (DEACTIVATED_AT.get(user.id) ?? -Infinity)) throw invalidToken();
+  const tokenEnd = new Date(claims.e).toISOString();
+  return { user, key: { ...key, expiresAt: key.expiresAt && Date.parse(key.expiresAt) < claims.e ? key.expiresAt : tokenEnd } };
 }

@@ -7,6 +7,7 @@ import type { Store } from '../../store/store';
 import { requireApiScope } from '../keys/keys-service';
 import { admitMemberEmail } from './email-identity';
 import { voidLoginLinks } from '../sessions/sign-in';
+import { endTokensOf } from '../keys/tokens';
 
 export function assertActive(actor: User): void {
   if (!actor.isActive) throw new AppError('unauthenticated', 'This member has been deactivated');
@@ -46,7 +47,11 @@ export function setUserActive(ctx: Ctx, userId: string, isActive: boolean): User
   assertAdmin(ctx.actor);
   requireApiScope(ctx, 'admin');
   const user = changeActive(ctx, userId, isActive);
-  if (!isActive) for (const ended of ctx.runtime.deactivations ?? []) ended(userId);
+  if (!isActive) {
+    // Conductor access tokens issued until now stay dead after a reactivation (core/keys/tokens.ts).
+    endTokensOf(userId, ctx.clock.now().getTime());
+    for (const ended of ctx.runtime.deactivations ?? []) ended(userId);
+  }
   return user;
 }
 

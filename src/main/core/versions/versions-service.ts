@@ -47,15 +47,22 @@ export function alignVariables(detected: string[], metadata: VariableMeta[]): Va
 /**
  * Every save is a new immutable version, numbered after the newest.
  * `baseVersion` guards against overwriting someone's newer save made in the meantime.
+ * `options.number` asks for an explicit number (Conductor's `version=N` creates version N): it
+ * must be above every number the prompt ever used (the high-water mark, deleted numbers
+ * included), else 409 naming `version`; the numbers skipped are never given afterwards.
  */
-export function saveVersion(ctx: Ctx, input: SaveParsed): PromptVersion {
+export function saveVersion(ctx: Ctx, input: SaveParsed, options: { number?: number } = {}): PromptVersion {
   assertActive(ctx.actor);
   const detected = validateTemplate(input.template, input.displayMessage);
   const { store } = ctx;
   const { row, number } = store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'edit');
     // The next number follows every number ever given (deleted ones too): numbers are identities.
-    const next = store.versions.nextNumber(row.id);
+    const following = store.versions.nextNumber(row.id);
+    if (options.number !== undefined && options.number < following) {
+      throw conflict(`Version ${options.number} was already given (numbers are never given again): the next new version is ${following}`, 'version');
+    }
+    const next = options.number ?? following;
     const newest = row.latest_version ?? 0;
     // Only a version newer than the base can be lost. A base that was deleted since (numbers are
     // identities: the newest left is then older than the base) has nothing newer to protect.

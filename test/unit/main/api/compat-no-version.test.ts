@@ -31,17 +31,16 @@ describe('a prompt with no saved version, through the seed APIs', () => {
   it('seed 001 PUT saves its version 1, with or without version=1', async () => {
     for (const [name, query] of [['empty-plain', ''], ['empty-v1', '&version=1']] as const) {
       emptyPrompt(name);
-      const res = await put(name, query, 'Hello {{who}}');
+      const res = await put(name, query, 'Hello ${who}');
       expect(res.status, name).toBe(200);
       expect(getPrompt(t.owner, name).latest, name).toMatchObject({ number: 1, template: { kind: 'text', text: 'Hello {{who}}' } });
     }
   });
 
-  it('seed 001 PUT with another version answers the new-prompt 404 naming version', async () => {
+  it('seed 001 PUT with version=N on a prompt never saved creates version N (Conductor: "Version number to create or update")', async () => {
     emptyPrompt('empty-v2');
-    const problem = expectProblem(await put('empty-v2', '&version=2', 'x'), 404, 'version');
-    expect(problem.detail).toBe('A new prompt starts at version 1: version 2 not found');
-    expect(listVersions(t.owner, 'empty-v2')).toEqual([]);
+    expect((await put('empty-v2', '&version=2', 'x')).status).toBe(200);
+    expect(listVersions(t.owner, 'empty-v2').map((v) => v.number)).toEqual([2]);
   });
 
   it('a number once given stays deleted: version=1 after v1 was deleted is a 404, and nothing is saved', async () => {

@@ -34,7 +34,8 @@ describe('seed 001: PUT /compat/conductor/api/prompts/{name}', () => {
     const before = getPrompt(t.owner, 'population-prompt');
     const res = await http(t.port, 'PUT', '/compat/conductor/api/prompts/population-prompt?description=Updated', {
       headers: { 'x-authorization': t.key, 'content-type': 'text/plain' },
-      body: '"What is the population of {{country}} in {{year}}?"',
+      // Conductor's variable syntax, ${name}: stored as Promptdesk's {{name}} (conductor-syntax.ts).
+      body: '"What is the population of ${country} in ${year}?"',
     });
     expect(res.status).toBe(200);
     const after = getPrompt(t.owner, 'population-prompt');

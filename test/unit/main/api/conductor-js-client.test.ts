@@ -69,7 +69,8 @@ afterAll(async () => {
 });
 
 // Line breaks, quotes, a backslash and non-ASCII: the SDK sends it JSON-encoded.
-const TEMPLATE = 'You are "helpful".\nAnswer: {{question}} \\ café';
+// Conductor's ${name} variables are Promptdesk's {{name}} (conductor-syntax.ts).
+const TEMPLATE = 'You are "helpful".\nAnswer: ${question} \\ café';
 
 describe('PromptClient (javascript-sdk) against /compat/conductor', () => {
   it('authenticates with keyId/keySecret: POST /api/token, then X-Authorization on every call', () => {
@@ -82,20 +83,20 @@ describe('PromptClient (javascript-sdk) against /compat/conductor', () => {
     expect(got).toMatchObject({ name: 'js-greet', description: 'A greeting', template: TEMPLATE, variables: ['question'], integrations: [], tags: [], version: 1, createdBy: t.owner.actor.email, updatedBy: t.owner.actor.email });
     expect(typeof got.createTime).toBe('number');
     expect(got.updateTime).toBeGreaterThanOrEqual(got.createTime!);
-    expect(getPrompt(t.owner, 'js-greet').latest?.template).toEqual({ kind: 'text', text: TEMPLATE });
+    expect(getPrompt(t.owner, 'js-greet').latest?.template).toEqual({ kind: 'text', text: TEMPLATE.replace('${question}', '{{question}}') });
   });
 
   it('updatePrompt (PUT) changes the text and description; savePrompt with models associates them', async () => {
-    await prompts.updatePrompt('js-greet', 'Updated', 'Now: {{question}}');
-    expect(await prompts.getPrompt('js-greet')).toMatchObject({ description: 'Updated', template: 'Now: {{question}}' });
-    await prompts.savePrompt('js-greet', 'Updated', 'Now: {{question}}', ['fake:echo']);
+    await prompts.updatePrompt('js-greet', 'Updated', 'Now: ${question}');
+    expect(await prompts.getPrompt('js-greet')).toMatchObject({ description: 'Updated', template: 'Now: ${question}' });
+    await prompts.savePrompt('js-greet', 'Updated', 'Now: ${question}', ['fake:echo']);
     expect((await prompts.getPrompt('js-greet')).integrations).toEqual(['fake:echo']);
   });
 
   it('getPrompts lists the prompts the caller may read', async () => {
     const all = await prompts.getPrompts();
     expect(all.map((p) => p.name)).toContain('js-greet');
-    expect(all.find((p) => p.name === 'js-greet')).toMatchObject({ template: 'Now: {{question}}' });
+    expect(all.find((p) => p.name === 'js-greet')).toMatchObject({ template: 'Now: ${question}' });
   });
 
   it('setPromptTags adds {key, value} tags, getPromptTags reads them, deletePromptTags removes one', async () => {
@@ -120,7 +121,7 @@ describe('PromptClient (javascript-sdk) against /compat/conductor', () => {
 
   it('testPrompt renders and runs on the integration, answers the model text, logged with source api', async () => {
     const before = provider.requests.length;
-    const out = await prompts.testPrompt({ prompt: 'Say {{word}}', promptVariables: { word: 'hello' }, llmProvider: 'fake', model: 'echo', temperature: 0.2, topP: 0.9, stopWords: ['END'] });
+    const out = await prompts.testPrompt({ prompt: 'Say ${word}', promptVariables: { word: 'hello' }, llmProvider: 'fake', model: 'echo', temperature: 0.2, topP: 0.9, stopWords: ['END'] });
     expect(typeof out).toBe('string');
     expect(out).toContain('Say hello');
     const sent = provider.requests[before]!;

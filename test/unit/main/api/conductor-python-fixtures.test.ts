@@ -73,7 +73,7 @@ describe('Python SDK fixtures replayed against /compat/conductor (conductor-oss/
     // save_prompt's json.dumps(...).strip('"') body is stored as the text the user wrote.
     expect(got!.json()).toMatchObject({ name: 'py-greet', description: 'A greeting', template: PY_TEMPLATE, variables: ['question'], version: 1 });
     // autoIncrement=True saved version 2 with its model; version=1 then updated version 1 in place.
-    expect(list!.json().find((p: { name: string }) => p.name === 'py-greet')).toMatchObject({ template: 'v2 {{question}}', version: 2, integrations: ['fake:echo'], description: 'Second' });
+    expect(list!.json().find((p: { name: string }) => p.name === 'py-greet')).toMatchObject({ template: 'v2 ${question}', version: 2, integrations: ['fake:echo'], description: 'Second' });
     expect(tags!.json()).toEqual([
       { key: 'team', value: 'support', type: 'METADATA' },
       { key: 'tier', value: 'gold', type: 'METADATA' },
@@ -221,14 +221,14 @@ describe('scopes, tokens elsewhere, versions', () => {
     const tok = await token();
     const headers = { 'x-authorization': tok, 'content-type': 'application/json' };
     // autoIncrement on a new name creates it at version 1, then saves the next version each time.
-    await http(t.port, 'POST', `${BASE}/api/prompts/py-versions?description=d&autoIncrement=true`, { headers, body: '"first {{a}}"' });
-    await http(t.port, 'POST', `${BASE}/api/prompts/py-versions?description=d&autoIncrement=true`, { headers, body: '"second {{b}}"' });
-    expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-versions?version=1`, { headers })).json()).toMatchObject({ version: 1, template: 'first {{a}}', variables: ['a'] });
-    expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-versions`, { headers })).json()).toMatchObject({ version: 2, template: 'second {{b}}', variables: ['b'] });
+    await http(t.port, 'POST', `${BASE}/api/prompts/py-versions?description=d&autoIncrement=true`, { headers, body: '"first ${a}"' });
+    await http(t.port, 'POST', `${BASE}/api/prompts/py-versions?description=d&autoIncrement=true`, { headers, body: '"second ${b}"' });
+    expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-versions?version=1`, { headers })).json()).toMatchObject({ version: 1, template: 'first ${a}', variables: ['a'] });
+    expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-versions`, { headers })).json()).toMatchObject({ version: 2, template: 'second ${b}', variables: ['b'] });
     const all = (await http(t.port, 'GET', `${BASE}/api/prompts/py-versions/versions`, { headers })).json();
     expect(all.map((v: { version: number; template: string }) => [v.version, v.template])).toEqual([
-      [1, 'first {{a}}'],
-      [2, 'second {{b}}'],
+      [1, 'first ${a}'],
+      [2, 'second ${b}'],
     ]);
     expect((await http(t.port, 'GET', `${BASE}/api/prompts/py-versions?version=9`, { headers })).status).toBe(404);
   });
