@@ -21,6 +21,18 @@ const CONDUCTOR_VARIABLE = /\$\{([^{}]*)\}/g;
 const isNativeName = (name: string) => VARIABLE_NAME_PATTERN.test(name) && name.length <= MAX_VARIABLE_NAME_LENGTH && !isForbiddenKey(name);
 
 /**
+ * `literal` as template source that a `{{tag}}` may follow: escaped, and the backslashes at its
+ * end (or before a last lone `{`, which joins the tag's braces) doubled, since backslashes right
+ * before the first `{{` of a brace run would escape the tag.
+ */
+function literalBeforeTag(literal: string): string {
+  const escaped = escapeTemplateText(literal);
+  const tail = /(\\+)(\{?)$/.exec(escaped);
+  if (!tail || (tail[2] === '{' && escaped.endsWith('{{'))) return escaped;
+  return escaped.slice(0, tail.index) + tail[1]!.repeat(2) + tail[2];
+}
+
+/**
  * The Promptdesk template source for a Conductor text (see the module comment).
  *
  * @example conductorToNative('Hello ${customer_name}, {{literal}}') // 'Hello {{customer_name}}, \\{{literal}}'
@@ -31,8 +43,7 @@ export function conductorToNative(text: string): string {
   for (const match of text.matchAll(CONDUCTOR_VARIABLE)) {
     const name = match[1]!;
     if (!isNativeName(name)) continue;
-    // The literal part is escaped as if a `{{` followed, so its trailing backslashes stay text.
-    out += escapeTemplateText(`${text.slice(at, match.index)}{{`).slice(0, -3) + `{{${name}}}`;
+    out += literalBeforeTag(text.slice(at, match.index)) + `{{${name}}}`;
     at = match.index + match[0].length;
   }
   return out + escapeTemplateText(text.slice(at));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { conductorBodyText, tagFromPromptdesk, tagToPromptdesk } from '../../../../src/main/core/compat/conductor';
 import { authenticateToken, issueToken, TOKEN_EXPIRED, TOKEN_LIFETIME_MS } from '../../../../src/main/core/keys/tokens';
-import { createKey, revokeKey } from '../../../../src/main/core/keys/keys-service';
+import { createKey, revokeKey, withinCallerKey } from '../../../../src/main/core/keys/keys-service';
 import { setUserActive, addUser } from '../../../../src/main/core/users/users-service';
 import { AddUserInput } from '../../../../src/shared/schemas/users';
 import { testWorkspace } from '../../../helpers/workspace';
@@ -134,6 +134,62 @@ describe('access tokens (core/keys/tokens.ts)', () => {
       const soon = new Date(Date.now() + 10 * 60_000).toISOString();
       const short = createKey(w.owner, { userEmail: w.owner.actor.email, label: 's', expiresAt: soon });
       expect(issueToken(w.workspace.store, clock, short.info.prefix, short.key).expiresAt).toBe(soon);
+    } finally {
+      w.cleanup();
+    }
+  });
+});
+
+describe('token expiry and deactivation (issue 11 attack, items 7-9)', () => {
+  const at = (ms: number): Clock => ({ now: () => new Date(ms) });
+
+  it('EXPIRED_TOKEN when the token is past its expiry, whichever ended it (an hour, or its key expiring first)', () => {
+    const w = testWorkspace();
+    try {
+      const now = Date.now();
+      const keyEnd = now + 10 * 60_000;
+      const short = createKey(w.owner, { userEmail: w.owner.actor.email, label: 's', expiresAt: new Date(keyEnd).toISOString() });
+      const { token } = issueToken(w.workspace.store, at(now), short.info.prefix, short.key);
+      expect(() => authenticateToken(w.workspace.store, at(keyEnd), token)).toThrow(TOKEN_EXPIRED);
+      const long = createKey(w.owner, { userEmail: w.owner.actor.email, label: 'l' });
+      const hour = issueToken(w.workspace.store, at(now), long.info.prefix, long.key).token;
+      expect(() => authenticateToken(w.workspace.store, at(now + TOKEN_LIFETIME_MS), hour)).toThrow(TOKEN_EXPIRED);
+    } finally {
+      w.cleanup();
+    }
+  });
+
+  it("a deactivated member's tokens end for good: reactivation brings none back; a new token works", () => {
+    const w = testWorkspace();
+    try {
+      const carol = addUser(w.owner, AddUserInput.parse({ email: 'carol@example.com', name: 'Carol' }));
+      const key = createKey(w.owner, { userEmail: 'carol@example.com', label: 'c' });
+      const wsNow = w.workspace.clock.now().getTime();
+      const before = issueToken(w.workspace.store, at(wsNow - 1000), key.info.prefix, key.key).token;
+      setUserActive(w.owner, carol.id, false);
+      setUserActive(w.owner, carol.id, true);
+      // The test clock ticks a second per call: "later" is after the deactivation and reactivation.
+      const later = at(w.workspace.clock.now().getTime());
+      expect(() => authenticateToken(w.workspace.store, later, before)).toThrow(/invalid/);
+      const after = issueToken(w.workspace.store, later, key.info.prefix, key.key).token;
+      expect(authenticateToken(w.workspace.store, later, after).user.id).toBe(carol.id);
+    } finally {
+      w.cleanup();
+    }
+  });
+
+  it('a key made with a token expires no later than the token (the calling key carries the token expiry)', () => {
+    const w = testWorkspace();
+    try {
+      const now = Date.now();
+      const { key, info } = createKey(w.owner, { userEmail: w.owner.actor.email, label: 'admin' });
+      expect(info.expiresAt).toBeNull();
+      const { token, expiresAt } = issueToken(w.workspace.store, at(now), info.prefix, key);
+      const calling = authenticateToken(w.workspace.store, at(now), token).key;
+      expect(calling.expiresAt).toBe(expiresAt);
+      const ctx = { ...w.owner, via: { kind: 'api' as const, key: calling, loopback: true } };
+      expect(withinCallerKey(ctx, undefined, null).expiresAt).toBe(expiresAt);
+      expect(() => withinCallerKey(ctx, undefined, new Date(now + 2 * TOKEN_LIFETIME_MS).toISOString())).toThrow(/must expire by/);
     } finally {
       w.cleanup();
     }
