@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppErrorShape } from '../../shared/schemas/common';
 import type { ApiEnv } from './env';
-import { AppError, toErrorShape } from '../core/errors';
+import { AppError, invalid, toErrorShape } from '../core/errors';
 import { problemResponse } from './problem';
 import { requireKey } from './auth';
 import { knownPathTest } from './known-paths';
@@ -44,9 +44,10 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   app.use('*', async (c, next) => {
     const url = new URL(c.req.url);
     const problem = malformedPath(url.pathname);
-    if (problem) return problemResponse({ code: 'invalid_input', message: problem, field: 'path' });
+    // Thrown, so onError answers it in a compat door's shape under one (problem+json elsewhere).
+    if (problem) throw invalid(problem, 'path');
     const query = malformedQuery(url.search);
-    if (query) return problemResponse({ code: 'invalid_input', message: query, field: 'query' });
+    if (query) throw invalid(query, 'query');
     await next();
   });
   // Set before the handler runs: editing headers after a response exists makes Hono rebuild it as

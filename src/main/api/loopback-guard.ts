@@ -1,5 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+import type { AppErrorShape } from '../../shared/schemas/common';
+
+/**
+ * Another shape for a refusal, by request (a compat door answers in its product's shape:
+ * compat/index.ts compatRefusal); undefined keeps problem+json.
+ */
+export type RefusalShape = (req: IncomingMessage, error: AppErrorShape) => Response | undefined;
+
+/** Writes a fetch Response to a Node response (a refusal's small body). */
+export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'Content-Length': body.length });
+  res.end(body);
+}
 
 /**
  * The Host values a loopback server answers to. Anything else (a DNS name pointing at
@@ -17,8 +31,14 @@ export function allowedOrigins(hosts: Set<string>): Set<string> {
   return new Set([...hosts].map((host) => `http://${host}`));
 }
 
-function reject(res: ServerResponse, detail: string): void {
-  const body = JSON.stringify(toProblem({ code: 'forbidden', message: detail }));
+function reject(req: IncomingMessage, res: ServerResponse, detail: string, shape?: RefusalShape): void {
+  const error: AppErrorShape = { code: 'forbidden', message: detail };
+  const shaped = shape?.(req, error);
+  if (shaped) {
+    void writeResponse(res, shaped).catch(() => res.destroy());
+    return;
+  }
+  const body = JSON.stringify(toProblem(error));
   res.writeHead(403, { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -31,14 +51,15 @@ export function guardLoopback(
   getPort: () => number,
   bindHost: string,
   next: (req: IncomingMessage, res: ServerResponse) => void,
+  shape?: RefusalShape,
 ) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const hosts = allowedHosts(getPort(), bindHost);
     const host = req.headers.host?.toLowerCase();
-    if (!host || !hosts.has(host)) return reject(res, 'Host not allowed: use 127.0.0.1, localhost or [::1] with this port');
+    if (!host || !hosts.has(host)) return reject(req, res, 'Host not allowed: use 127.0.0.1, localhost or [::1] with this port', shape);
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins(hosts).has(origin.toLowerCase())) {
-      return reject(res, 'Cross-origin requests are not allowed');
+      return reject(req, res, 'Cross-origin requests are not allowed', shape);
     }
     next(req, res);
   };

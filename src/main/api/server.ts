@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { ApiEnv } from './env';
-import { guardLoopback } from './loopback-guard';
+import { guardLoopback, type RefusalShape } from './loopback-guard';
+import { compatRefusal } from './compat';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 export interface RunningServer {
@@ -33,6 +34,27 @@ export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, requestMs: 30_000
 
 type Listener = Parameters<typeof createServer>[1];
 
+/**
+ * A refused request in its compat door's shape (Conductor's `message`/`retryable`...), when its
+ * path is under one: the Host/Origin guard's 403 and Node's parser refusals (400, 431) too.
+ */
+const doorShape: RefusalShape = (req, error) =>
+  compatRefusal(`http://127.0.0.1${req.url ?? ''}`, Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string')), error);
+
+/** The request target of the raw bytes Node's parser refused (its first line), if one can be read. */
+function rawTarget(rawPacket: unknown): string | undefined {
+  if (!Buffer.isBuffer(rawPacket)) return undefined;
+  const line = rawPacket.subarray(0, 16_384).toString('latin1').split('\r\n', 1)[0] ?? '';
+  const target = line.split(' ')[1];
+  return target?.startsWith('/') ? target : undefined;
+}
+
+/** `response` with another status, its JSON body's `status` member agreeing. */
+async function withStatus(response: Response, status: number): Promise<{ body: string; type: string }> {
+  const body = (await response.json()) as Record<string, unknown>;
+  return { body: JSON.stringify({ ...body, status }), type: response.headers.get('content-type') ?? 'application/json' };
+}
+
 function createHttpServer(listener: Listener, timeouts: Timeouts): Server {
   // A client trickling bytes must not hold a connection forever. Node only checks these
   // timeouts every connectionsCheckingInterval (30 s by default), so check often enough.
@@ -57,8 +79,15 @@ function createHttpServer(listener: Listener, timeouts: Timeouts): Server {
       detail: timedOut ? 'The request took too long to arrive' : 'The request is not valid HTTP',
     });
     const reason = timedOut ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    const send = (text: string, type: string) =>
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    const target = timedOut ? undefined : rawTarget((error as { rawPacket?: unknown }).rawPacket);
+    const message = status === 431 ? 'The request line or headers are too large' : 'The request is not valid HTTP';
+    const shaped = target === undefined ? undefined : compatRefusal(`http://127.0.0.1${target}`, {}, { code: 'invalid_input', message });
+    if (!shaped) return send(body, 'application/problem+json');
+    withStatus(shaped, status).then(
+      (answer) => send(answer.body, answer.type),
+      () => send(body, 'application/problem+json'),
     );
   });
   return server;
@@ -105,7 +134,7 @@ const closeServer = (server: Server) =>
  */
 export async function listen(app: Hono<ApiEnv>, host: string, port: number, timeouts: Timeouts = DEFAULT_TIMEOUTS): Promise<RunningServer> {
   let boundPort = port;
-  const listener = guardLoopback(() => boundPort, host, getRequestListener(app.fetch, { errorHandler: adapterErrorResponse }));
+  const listener = guardLoopback(() => boundPort, host, getRequestListener(app.fetch, { errorHandler: adapterErrorResponse }), doorShape);
   const server = createHttpServer(listener, timeouts);
   try {
     boundPort = await listenOn(server, port, host);

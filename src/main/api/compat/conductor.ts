@@ -153,7 +153,8 @@ function conductorError(error: AppErrorShape, c: Context<ApiEnv>, headers: Recor
   // A provider's rate limit answers 502 with its Retry-After kept (conductor-test.ts): retryable.
   const retryable = error.code === 'rate_limited' || error.code === 'provider_timeout' || (error.code === 'provider_error' && error.retryAfter !== undefined);
   const extra: Record<string, unknown> = { message: error.message, retryable };
-  if (error.code === 'unauthenticated' && !/\/api\/token\/?$/.test(new URL(c.req.url).pathname)) {
+  // Only the exchange itself (POST /api/token) leaves the token code out.
+  if (error.code === 'unauthenticated' && !(c.req.method === 'POST' && /\/api\/token\/?$/.test(new URL(c.req.url).pathname))) {
     extra['error'] = error.message === TOKEN_EXPIRED ? 'EXPIRED_TOKEN' : 'INVALID_TOKEN';
   }
   if (error.field) extra['validationErrors'] = [{ path: error.field, message: error.message }];

@@ -1,4 +1,5 @@
-import type { Hono } from 'hono';
+import { Context, type Hono } from 'hono';
+import type { AppErrorShape } from '../../../shared/schemas/common';
 import type { ApiEnv } from '../env';
 import type { Operation } from '../openapi';
 import type { CompatDoor } from './door';
@@ -15,6 +16,22 @@ export function mountCompat(app: Hono<ApiEnv>): void {
 /** The compat door a request path is under (its errors then take that product's shape), if any. */
 export function compatDoorOf(pathname: string): CompatDoor | undefined {
   return DOORS.find((door) => pathname === door.prefix || pathname.startsWith(`${door.prefix}/`));
+}
+
+/**
+ * The answer to an error found before the app routes a request (the loopback guard's Host/Origin
+ * refusal, a request Node's parser refuses): in the door's own shape when `url` is under one
+ * (its errorResponse, given a Context built from the URL and headers), else undefined.
+ */
+export function compatRefusal(url: string, headers: Record<string, string>, error: AppErrorShape, extraHeaders: Record<string, string> = {}): Response | undefined {
+  let request: Request;
+  try {
+    request = new Request(url, { headers });
+  } catch {
+    return undefined;
+  }
+  const door = compatDoorOf(new URL(request.url).pathname);
+  return door?.errorResponse(error, new Context<ApiEnv>(request), extraHeaders);
 }
 
 export const COMPAT_OPERATIONS: Operation[] = DOORS.flatMap((door) => door.operations);

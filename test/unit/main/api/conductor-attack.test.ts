@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
+import { connect } from 'node:net';
 import { startTestHost, type TestHost } from '../../../helpers/host';
 import { http, type RawResponse } from '../../../helpers/http';
 import { startFakeProvider, type FakeProvider } from '../../../helpers/fake-provider';
@@ -206,3 +207,33 @@ describe('15. body encodings', () => {
     expect((await get('/api/prompts/enc')).json()).toMatchObject({ template: 'bom text', version: 1 });
   });
 });
+
+/** The whole answer to raw bytes the server closes after (Node's parser refusals): status and body. */
+function rawExchange(port: number, payload: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(payload));
+    let data = '';
+    socket.on('data', (c) => (data += c.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('end', () => resolve({ status: Number(data.split(' ')[1]), body: data.slice(data.indexOf('\r\n\r\n') + 4) }));
+  });
+}
+
+describe("10. every error under /compat/conductor in Conductor's shape", () => {
+  it('the Host/Origin guard, a malformed path or query, an oversized request line, a missing key at /api/token', async () => {
+    conductorError(await http(t.port, 'GET', `${BASE}/api/prompts`, { headers: { 'x-authorization': t.key, host: 'evil.example:80' } }), 403);
+    conductorError(await http(t.port, 'GET', `${BASE}/api/prompts`, { headers: { 'x-authorization': t.key, origin: 'http://evil.example' } }), 403);
+    conductorError(await get('/api/prompts/%ZZ'), 400, 'path');
+    conductorError(await get('/api/prompts?x=%ZZ'), 400, 'query');
+    const big = await rawExchange(t.port, `GET ${BASE}/api/prompts/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\n\r\n`);
+    expect(big.status).toBe(431);
+    expect(JSON.parse(big.body)).toMatchObject({ status: 431, message: expect.any(String), retryable: false });
+    const noKey = conductorError(await http(t.port, 'GET', `${BASE}/api/token`), 401);
+    expect(noKey.error).toBe('INVALID_TOKEN');
+    // Outside the doors, problem+json as before.
+    const native = await http(t.port, 'GET', '/api/v1/prompts', { headers: { authorization: `Bearer ${t.key}`, origin: 'http://evil.example' } });
+    expect(native.status).toBe(403);
+    expect(native.json()).not.toHaveProperty('retryable');
+  });
+});
+
