@@ -40,7 +40,7 @@ async function saveInput(c: Context<ApiEnv>) {
   const description = url.searchParams.get('description');
   if (description === null) throw invalid('description is required', 'description');
   return {
-    name: parseWith(PromptNameSchema, c.req.param('name')),
+    name: parseWith(z.object({ name: PromptNameSchema }), { name: c.req.param('name') }).name,
     description,
     version: optionalVersionNumberFromText(url.searchParams.get('version'), 'version'),
     models: url.searchParams.getAll('models'),

@@ -185,6 +185,9 @@ describe('11, 13, 14: field names', () => {
     const res = await http(t.port, 'POST', `${BASE}/api/token`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keyId: '', keySecret: 'x' }) });
     expect(conductorError(res, 400, 'keyId').message).not.toMatch(/keyId: keyId/);
     conductorError(await call('PUT', '/api/prompts/m1?description=d&models=fake:echo&models=nope:x', 'x'), 404, 'models.1');
+    const empty = conductorError(await call('POST', '/api/prompts/test', JSON.stringify({ prompt: '', llmProvider: 'fake', model: 'echo' })), 400, 'prompt');
+    expect(empty.message).not.toMatch(/prompt: prompt/);
+    conductorError(await call('PUT', '/api/prompts/my%20prompt?description=d', 'x'), 400, 'name');
   });
 
   it('a name no prompt can have answers 404 at reads, like a missing name', async () => {
