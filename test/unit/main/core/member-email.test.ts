@@ -136,7 +136,7 @@ describe('every door that adds a member', () => {
 
   it('every door that names a member by email finds them by the same canonical form (keys, sharing)', async () => {
     expect((await h.call('POST', '/api/v1/members', { email: 'found@example.com', name: 'Found' })).status).toBe(201);
-    await h.call('POST', '/api/v1/prompts', { name: 'found-share', title: 'F', template: 'x' });
+    expect((await h.call('POST', '/api/v1/prompts', { name: 'found-share', title: 'F' })).status).toBe(201);
     for (const spelling of ['FOUND@Example.com', 'ｆｏｕｎｄ@example.com', 'found@example\u3002com']) {
       const key = await h.call('POST', '/api/v1/keys', { userEmail: spelling, label: 'k' });
       expect(key.status, spelling).toBe(201);
