@@ -176,7 +176,10 @@ describe('PromptClient (javascript-sdk) against /compat/conductor', () => {
     // The SDK waits 1, 2, 4... seconds between its 8 attempts (handleAuth.ts); its own timers are
     // shortened here (Node's fetch keeps its own), so the attempts themselves are what is checked.
     const realSetTimeout = globalThis.setTimeout;
-    globalThis.setTimeout = ((fn: () => void, ms?: number) => realSetTimeout(fn, ms !== undefined && ms >= 1000 ? 0 : ms)) as typeof setTimeout;
+    // Node's fetch (undici) arms its parser and keep-alive timers with the same global: shortened,
+    // they fired on a freed parser (an unhandled TypeError "reading 'deref'"), so they keep theirs.
+    const sdkWait = (ms?: number) => ms !== undefined && ms >= 1000 && !new Error().stack?.includes('undici');
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => realSetTimeout(fn, sdkWait(ms) ? 0 : ms)) as typeof setTimeout;
     seen.length = 0;
     try {
       const failed = await promptClientFor(keyIdOf(t.key), `${t.key.slice(0, -1)}${t.key.endsWith('A') ? 'B' : 'A'}`).catch((e: Error) => e);
