@@ -240,3 +240,50 @@ describe('scopes, tokens elsewhere, versions', () => {
     expect(res.json()).toMatchObject({ status: 502, message: expect.any(String), code: 'provider_error' });
   });
 });
+
+/** A str body as the Python SDK sends it: json.dumps (ensure_ascii, so an emoji is two \u escapes) then .strip('"') (rest.py). */
+const pyBody = (text: string) =>
+  JSON.stringify(text)
+    .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/^"+|"+$/g, '');
+
+describe('examples/prompt_journey.py chapter 3.5 and docs/PROMPT.md "Creating Versions" (python-sdk 8ff5f88)', () => {
+  // save_prompt(prompt_name, description, prompt_template, version=?, models=?, auto_increment=?)
+  // -> POST /api/prompts/{name}?description=&version=&models=&autoIncrement= (prompt_resource_api.py
+  // save_message_template), the template as a str body. Texts abridged from the example, same variables.
+  const save = async (name: string, description: string, template: string, query: string) => {
+    const headers = { 'x-authorization': await token(), 'content-type': 'application/json', accept: 'application/json' };
+    return http(t.port, 'POST', `${BASE}/api/prompts/${name}?description=${encodeURIComponent(description)}${query}`, { headers, body: pyBody(template) });
+  };
+  const read = async (path: string) => (await http(t.port, 'GET', `${BASE}${path}`, { headers: { 'x-authorization': await token() } })).json();
+
+  it('version=1, 2, 3 create those versions, auto_increment=True makes 4; ${} variables are the variables', async () => {
+    const v1 = "Answer the customer's frequently asked question.\n\nQuestion: ${question}\n\nProvide a clear, concise answer.";
+    const v2 = 'You are a support agent answering FAQs.\n\nCategory: ${category}\nQuestion: ${question}\nCustomer Type: ${customer_type}';
+    const v3 = `${v2}\nLanguage Preference: \${language}`;
+    const v31 = `${v3}\nUrgency Level: \${urgency}`;
+    for (const [template, query] of [[v1, '&version=1'], [v2, '&version=2'], [v3, '&version=3'], [v31, '&autoIncrement=True']] as const) {
+      expect((await save('journey_faq', 'FAQ response generator', template, query)).status, query).toBe(200);
+    }
+    expect((await read('/api/prompts/journey_faq')).version).toBe(4);
+    expect(await read('/api/prompts/journey_faq?version=1')).toMatchObject({ template: v1, variables: ['question'], version: 1 });
+    expect(await read('/api/prompts/journey_faq?version=3')).toMatchObject({ template: v3, variables: ['category', 'question', 'customer_type', 'language'] });
+    expect((await read('/api/prompts/journey_faq')).variables).toEqual(['category', 'question', 'customer_type', 'language', 'urgency']);
+  });
+
+  it('version=1 with models on new prompts (A/B greetings, an emoji sent as \\ud83d\\udc4b); the version tags are kept as key:value', async () => {
+    saveIntegration(t.owner, SaveIntegrationInput.parse({ name: 'openai', kind: 'openai-compatible', baseUrl: `${provider.url}/v1`, models: ['gpt-4', 'gpt-4o'] }));
+    const casual = 'Hey ${customer_name}! 👋\n\nAs a ${customer_tier} member, you get priority support.';
+    expect((await save('journey_casual', 'Casual greeting', casual, '&version=1&models=openai%3Agpt-4o&models=openai%3Agpt-4')).status).toBe(200);
+    expect(await read('/api/prompts/journey_casual')).toMatchObject({ template: casual, variables: ['customer_name', 'customer_tier'], integrations: ['openai:gpt-4o', 'openai:gpt-4'], version: 1 });
+    const tags = [
+      { key: 'version_status', value: 'active' },
+      { key: 'tested_models', value: 'openai:gpt-4o' },
+      { key: 'last_updated', value: '2024-12-24' },
+    ];
+    const put = await http(t.port, 'PUT', `${BASE}/api/prompts/journey_casual/tags`, { headers: { 'x-authorization': await token(), 'content-type': 'application/json' }, body: JSON.stringify(tags.map((tag) => ({ ...tag, type: 'METADATA' }))) });
+    expect(put.status).toBe(200);
+    expect(await read('/api/prompts/journey_casual/tags')).toEqual(tags.map((tag) => ({ ...tag, type: 'METADATA' })));
+  });
+});
+
