@@ -84,8 +84,12 @@ test('a view-only member sees a read-only editor: no Save, no commit dialog, can
   const template = page.getByLabel('Template');
   await expect(template).toHaveText('Explain the refund policy to {{customer}}.');
 
-  // Says why, in the words of the Sharing and API tabs; offers no way to save.
-  await expect(page.getByRole('note')).toHaveText(/View only: you can read and test this prompt, not change it\. Ask the owner or an admin for edit access\./);
+  // Says why, in the words of the Sharing and API tabs; offers no way to save. A "Can view"
+  // share on a private prompt reads but does not run (the core's `allowed`): no testing promised.
+  await expect(page.getByRole('note')).toHaveText(/Read only: you can read this prompt, not run or change it\./);
+  const testPanel = page.getByRole('region', { name: 'Test', exact: true });
+  await expect(testPanel).toContainText('You may read this prompt but not run it');
+  await expect(testPanel.getByRole('button', { name: 'Run', exact: true })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /^Promote/ })).toHaveCount(0);
   await expect(template).toHaveAttribute('aria-readonly', 'true');

@@ -85,6 +85,11 @@ export function mayEditPrompt(s: { editor: Pick<EditorSlice['editor'], 'prompt'>
   return s.editor.prompt ? s.editor.prompt.allowed.includes('edit') : null;
 }
 
+/** Whether the member may run the open prompt (the core's `allowed`); null while it loads. */
+export function mayRunPrompt(s: { editor: Pick<EditorSlice['editor'], 'prompt'> }): boolean | null {
+  return s.editor.prompt ? s.editor.prompt.allowed.includes('run') : null;
+}
+
 export function hasEditsToKeep(editor: Pick<EditorSlice['editor'], 'dirty' | 'saveForbidden'>): boolean {
   return editor.dirty && !editor.saveForbidden;
 }

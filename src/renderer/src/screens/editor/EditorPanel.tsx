@@ -1,6 +1,6 @@
 import { Banner } from '../../components/Banner';
 import { LockIcon } from '../../components/LockIcon';
-import { mayEditPrompt } from '../../state/editor-slice';
+import { mayEditPrompt, mayRunPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
 import { ChatTemplate } from './ChatTemplate';
 import { FormatToggle } from './FormatToggle';
@@ -47,10 +47,14 @@ export function EditorPanel() {
  * what the member may do (`allowed` with the prompt); this only reads it.
  */
 function ViewOnlyNote() {
+  // Testing runs the model: only promised when the core lets this member run the prompt.
+  const canRun = useAppStore((s) => mayRunPrompt(s) === true);
   return (
     <p className="sharing__readonly editor-readonly" role="note">
       <LockIcon />
-      View only: you can read and test this prompt, not change it. Ask the owner or an admin for edit access.
+      {canRun
+        ? 'View only: you can read and test this prompt, not change it. Ask the owner or an admin for edit access.'
+        : 'Read only: you can read this prompt, not run or change it. Ask the owner or an admin for access.'}
     </p>
   );
 }

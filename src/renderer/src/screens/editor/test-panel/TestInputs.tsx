@@ -4,7 +4,7 @@ import type { VariableMeta } from '../../../../../shared/template/template';
 import { Button } from '../../../components/Button';
 import { FieldFrame } from '../../../components/FieldFrame';
 import { SelectField } from '../../../components/SelectField';
-import { mayEditPrompt } from '../../../state/editor-slice';
+import { mayEditPrompt, mayRunPrompt } from '../../../state/editor-slice';
 import { useAppStore } from '../../../state/store';
 import { isBusy, panelVariables, shownValue } from '../../../state/test-panel-slice';
 import { NoModelNotice, onSendShortcut } from '../../chat/run-bits';
@@ -18,9 +18,11 @@ export function TestInputs() {
   const noModels = useAppStore((s) => s.testPanel.models.length === 0);
   const noneSelected = useAppStore((s) => s.testPanel.selectedModels.length === 0);
   const busy = useAppStore((s) => s.testPanel.batch?.runs.some(isBusy) ?? false);
+  // The core's `allowed` decides; a member who may only read gets no Run that would be refused.
+  const mayRun = useAppStore((s) => mayRunPrompt(s) !== false);
 
   const send = () => {
-    if (!noModels) void run();
+    if (!noModels && mayRun) void run();
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -37,15 +39,19 @@ export function TestInputs() {
           {problem}
         </p>
       )}
-      <div className="test-inputs__actions">
-        <Button type="submit" variant="primary" disabled={noModels || noneSelected} aria-keyshortcuts="Control+Enter Meta+Enter">
-          Run
-        </Button>
-        <Button onClick={() => void stopAll()} disabled={!busy}>
-          <span className="stop-square" aria-hidden="true" />
-          Stop all
-        </Button>
-      </div>
+      {mayRun ? (
+        <div className="test-inputs__actions">
+          <Button type="submit" variant="primary" disabled={noModels || noneSelected} aria-keyshortcuts="Control+Enter Meta+Enter">
+            Run
+          </Button>
+          <Button onClick={() => void stopAll()} disabled={!busy}>
+            <span className="stop-square" aria-hidden="true" />
+            Stop all
+          </Button>
+        </div>
+      ) : (
+        <p className="panel__empty">You may read this prompt but not run it, so it cannot be tested here.</p>
+      )}
     </form>
   );
 }
