@@ -249,6 +249,46 @@ describe('refine slice', () => {
     expect(refine().trial.runs.map((r: { status: string }) => r.status)).toEqual(['success', 'success', 'success', 'success']);
   });
 
+  it('Try it asks for a variable the proposal adds without a default, prefilled from a case that has it, and runs only once given', async () => {
+    // Each case of a class: a case that holds the new name fills it; none holding it leaves Try it refused.
+    for (const holder of [null, 'c2'] as const) {
+      calls.length = 0;
+      world.cases = [
+        { id: 'c1', name: 'Rain', variables: { topic: 'autumn rain' }, updatedAt: '' },
+        { id: 'c2', name: 'Snow', variables: holder === 'c2' ? { topic: 'first snow', tone: 'wry' } : { topic: 'first snow' }, updatedAt: '' },
+      ];
+      const { refine } = makeStore();
+      const next = `refine-${world.runSeq + 1}`;
+      const result = revision(next, 'A {{tone}} haiku on {{topic}} by {{poet}}');
+      result.proposal!.variables = [{ name: 'tone' }, { name: 'topic' }, { name: 'poet', default: 'Basho' }];
+      result.diff!.variables.added = ['tone', 'poet'];
+      await refine().openPanel('haiku', 'u1');
+      refine().attach();
+      refine().setRequest('Add a tone');
+      world.refineProgress.set(next, progress(next, 'success', 'Tone added.', result));
+      await refine().send();
+      await settle();
+      refine().setTrialModel('oai:echo');
+      if (holder === null) {
+        await refine().tryIt();
+        expect(refine().trialProblem).toMatch(/Give a value for “tone”/);
+        expect(calls.some((c) => c.channel === 'runs:start')).toBe(false);
+        refine().setTrialValue('tone', 'calm');
+      }
+      await refine().tryIt();
+      await settle();
+      const proposed = calls.filter((c) => c.channel === 'runs:start' && c.input.draft !== undefined).map((c) => c.input.variables);
+      // poet has a default: never asked. The case holding tone keeps its own value.
+      expect(proposed).toEqual(
+        holder === null
+          ? [{ topic: 'autumn rain', tone: 'calm' }, { topic: 'first snow', tone: 'calm' }]
+          : [{ topic: 'autumn rain', tone: 'wry' }, { topic: 'first snow', tone: 'wry' }],
+      );
+      const current = calls.filter((c) => c.channel === 'runs:start' && c.input.version === 1).map((c) => c.input.variables);
+      expect(current).toEqual([{ topic: 'autumn rain' }, holder === 'c2' ? { topic: 'first snow', tone: 'wry' } : { topic: 'first snow' }]);
+    }
+  });
+
   it('Try it without saved test cases says where to add them', async () => {
     world.cases = [];
     const { refine } = makeStore();

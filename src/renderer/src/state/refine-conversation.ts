@@ -145,3 +145,27 @@ export type TrialSide = (typeof TRIAL_SIDES)[number];
 
 export const trialKey = (caseId: string, side: TrialSide) => `${caseId}|${side}`;
 export const trialSideOf = (key: string): TrialSide => (key.endsWith('|proposal') ? 'proposal' : 'current');
+
+/**
+ * The values "Try it" needs from the member before it can run the proposal: one per variable
+ * the proposal adds (`diff.variables.added`) that has no default, since the saved test cases were
+ * written for the refined version and may not hold it. Each value is what the member typed, else
+ * the first saved test case that holds a non-empty value under that name, else ''.
+ *
+ * @returns `names` in the proposal's order, `values` by name, `missing` the names still empty.
+ */
+export function trialInputs(
+  proposal: RefineProposal,
+  diff: RefineDiff,
+  cases: readonly { variables: Record<string, unknown> }[],
+  typed: Readonly<Record<string, string>>,
+): { names: string[]; values: Record<string, string>; missing: string[] } {
+  const added = new Set(diff.variables.added);
+  const names = proposal.variables.filter((v) => added.has(v.name) && (v.default ?? '') === '').map((v) => v.name);
+  const values: Record<string, string> = {};
+  for (const name of names) {
+    const fromCase = cases.map((c) => c.variables[name]).find((v) => v !== undefined && v !== null && String(v) !== '');
+    values[name] = typed[name] ?? (fromCase === undefined ? '' : String(fromCase));
+  }
+  return { names, values, missing: names.filter((name) => values[name]!.trim() === '') };
+}

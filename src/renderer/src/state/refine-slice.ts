@@ -7,6 +7,7 @@ import {
   conversationMessages,
   defaultSaveNote,
   latestProposalTurn,
+  trialInputs,
   trialKey,
   trialSideOf,
   type RefineAnswerTurn,
@@ -55,6 +56,8 @@ export interface RefineSlice {
     trial: TrialBatch | null;
     /** Why "Try it" did not start. */
     trialProblem: string | null;
+    /** Values typed for variables the proposal adds without a default (see `trialInputs`). */
+    trialValues: Record<string, string>;
     /** Apply was pressed while the editor held unsaved edits: confirm before replacing them. */
     applyConfirm: boolean;
     saveOpen: boolean;
@@ -82,6 +85,7 @@ export interface RefineSlice {
     setSaveNote(note: string): void;
     save(): Promise<void>;
     setTrialModel(model: string): void;
+    setTrialValue(name: string, value: string): void;
     tryIt(): Promise<void>;
     stopTrial(): Promise<void>;
     /** Streams running answers and trial runs while the panel is on screen. */
@@ -99,6 +103,7 @@ const FRESH_CONVERSATION = {
   turns: [],
   trial: null,
   trialProblem: null,
+  trialValues: {},
   applyConfirm: false,
   saveOpen: false,
   saveNote: '',
@@ -147,6 +152,13 @@ function answerFor(started: RefineStarted): RefineAnswerTurn {
 
 function caseValues(testCase: TestCase): Record<string, string> {
   return Object.fromEntries(Object.entries(testCase.variables).map(([k, v]) => [k, String(v)]));
+}
+
+/** A case's own non-empty value for a variable the proposal adds wins over the Try it form. */
+function withTrialInputs(values: Record<string, string>, inputs: Record<string, string>): Record<string, string> {
+  const filled = { ...values };
+  for (const [name, value] of Object.entries(inputs)) if ((filled[name] ?? '') === '') filled[name] = value;
+  return filled;
 }
 
 export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
@@ -400,8 +412,11 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
       setTrialModel(trialModel) {
         patch({ trialModel, trialProblem: null });
       },
+      setTrialValue(name, value) {
+        patch({ trialValues: { ...get().refine.trialValues, [name]: value }, trialProblem: null });
+      },
       async tryIt() {
-        const { turns, cases, trialModel, prep } = get().refine;
+        const { turns, cases, trialModel, prep, trialValues } = get().refine;
         const turn = latestProposalTurn(turns);
         if (!turn || !prep?.canSave) return;
         if (!cases || cases.length === 0) {
@@ -412,10 +427,18 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
           patch({ trialProblem: 'Choose a model to run the prompt on.' });
           return;
         }
+        // Variables the proposal adds have no value in cases written for the refined version: ask first.
+        const inputs = trialInputs(turn.result.proposal, turn.result.diff, cases, trialValues);
+        if (inputs.missing.length > 0) {
+          patch({ trialProblem: `Give a value for ${inputs.missing.map((n) => `“${n}”`).join(', ')}: the proposal adds it and the test cases do not have it.` });
+          return;
+        }
         await trialDriver.cancel();
         trialDriver.stopFollowing();
         const runs = cases.flatMap((c) =>
-          (['current', 'proposal'] as const).map((side) => newRun(trialModel, caseValues(c), { id: c.id, name: c.name }, trialKey(c.id, side))),
+          (['current', 'proposal'] as const).map((side) =>
+            newRun(trialModel, side === 'proposal' ? withTrialInputs(caseValues(c), inputs.values) : caseValues(c), { id: c.id, name: c.name }, trialKey(c.id, side)),
+          ),
         );
         const trial: TrialBatch = {
           id: ++trialSeq,

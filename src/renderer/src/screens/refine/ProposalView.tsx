@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { RefineDiff, RefineProposal } from '../../../../shared/schemas/refine';
 import { Button } from '../../components/Button';
@@ -8,7 +8,7 @@ import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
 import { useCopy } from '../../lib/clipboard';
 import { messageForField } from '../../lib/field-errors';
-import { proposalText, type RefineAnswerTurn } from '../../state/refine-conversation';
+import { proposalText, trialInputs, type RefineAnswerTurn } from '../../state/refine-conversation';
 import { trialBusy } from '../../state/refine-slice';
 import { useAppStore } from '../../state/store';
 import { NameList, TemplateDiff } from '../versions/ComparePanel';
@@ -105,6 +105,12 @@ function TryIt({ turn }: { turn: RefineAnswerTurn }) {
   const problem = useAppStore((s) => s.refine.trialProblem);
   const busy = useAppStore((s) => trialBusy(s.refine.trial));
   const mine = useAppStore((s) => s.refine.trial?.answerRunId === turn.runId);
+  const typed = useAppStore((s) => s.refine.trialValues);
+  const setTrialValue = useAppStore((s) => s.refine.setTrialValue);
+  const inputs = useMemo(
+    () => (turn.result?.proposal && turn.result.diff ? trialInputs(turn.result.proposal, turn.result.diff, cases ?? [], typed) : null),
+    [turn.result, cases, typed],
+  );
   const count = cases?.length ?? 0;
   return (
     <section className="refine-try" aria-label="Try it">
@@ -117,12 +123,27 @@ function TryIt({ turn }: { turn: RefineAnswerTurn }) {
             : `Runs the proposal (unsaved) and v${turn.version} side by side on the ${count === 1 ? 'saved test case' : `${count} saved test cases`}.`}
       </p>
       {casesError && <p className="field__error">Could not read the test cases: {casesError}</p>}
+      {count > 0 && inputs && inputs.names.length > 0 && (
+        <fieldset className="refine-try__inputs">
+          <legend className="field__label">Values for variables the proposal adds</legend>
+          {inputs.names.map((name) => (
+            <TextField
+              key={name}
+              label={name}
+              className="field--compact"
+              value={inputs.values[name] ?? ''}
+              onChange={(event) => setTrialValue(name, event.target.value)}
+              hint="New in the proposal, without a default: used for the test cases that do not have it."
+            />
+          ))}
+        </fieldset>
+      )}
       {count > 0 && (
         <div className="refine-try__controls">
           {models.length > 0 && (
             <SelectField label="Run on" className="field--compact" options={models.map((m) => ({ value: m, label: m }))} value={trialModel} onChange={(event) => setTrialModel(event.target.value)} />
           )}
-          <Button size="sm" onClick={() => void tryIt()} disabled={busy}>
+          <Button size="sm" onClick={() => void tryIt()} disabled={busy || (inputs !== null && inputs.missing.length > 0)}>
             Try it
           </Button>
           <Button size="sm" onClick={() => void stopTrial()} disabled={!busy || !mine}>
