@@ -294,6 +294,11 @@ function conductorText(template: Template): string {
   return template.kind === 'text' ? nativeToConductor(template.text) : template.messages.map((m) => nativeToConductor(m.content)).join('\n');
 }
 
+/** Conductor's updatedBy: whoever last changed the version (an edit in place included), else its author. */
+const changedBy = (ctx: Ctx, row: PromptRow, v: PromptVersion) => ctx.store.versions.changedBy(row.id, v.number) ?? v.author.email;
+/** Conductor's updateTime for a version: its last change (epoch ms). */
+const changedAt = (ctx: Ctx, row: PromptRow, v: PromptVersion) => epoch(ctx.store.versions.changedAt(row.id, v.number) ?? v.createdAt);
+
 function templateOf(ctx: Ctx, row: PromptRow): ConductorTemplate {
   const prompt = promptFromRow(row);
   const latest = row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined;
@@ -306,8 +311,8 @@ function templateOf(ctx: Ctx, row: PromptRow): ConductorTemplate {
     tags: prompt.tags.map(tagFromPromptdesk),
     createdBy: prompt.owner.email,
     createTime: epoch(prompt.createdAt),
-    updatedBy: latest?.author.email ?? prompt.owner.email,
-    updateTime: Math.max(epoch(prompt.updatedAt), latest ? epoch(latest.createdAt) : 0),
+    updatedBy: latest ? changedBy(ctx, row, latest) : prompt.owner.email,
+    updateTime: Math.max(epoch(prompt.updatedAt), latest ? changedAt(ctx, row, latest) : 0),
     // A prompt no version was saved for yet reads as Conductor's default, version 1 with no text.
     version: latest?.number ?? 1,
   };
@@ -327,8 +332,8 @@ export function conductorGet(ctx: Ctx, name: string, version?: number): Conducto
     template: conductorText(picked.template),
     variables: picked.detectedVariables,
     integrations: picked.modelSettings.models,
-    updatedBy: picked.author.email,
-    updateTime: epoch(picked.createdAt),
+    updatedBy: changedBy(ctx, row, picked),
+    updateTime: changedAt(ctx, row, picked),
     version: picked.number,
   };
 }

@@ -165,6 +165,7 @@ export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInpu
       displayMessage: input.displayMessage === undefined ? version.displayMessage : input.displayMessage?.trim() || null,
       commitMessage: input.commitMessage?.trim() ?? version.commitMessage,
       now: nowIso(ctx),
+      updatedBy: ctx.actor.id,
     });
     if (row.latest_version === input.number) reindexPrompt(ctx, row, template);
     store.prompts.touch(row.id, nowIso(ctx));

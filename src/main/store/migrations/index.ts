@@ -8,11 +8,12 @@ import { runsAndLogs } from './0060-runs-and-logs';
 import { versionHighWater } from './0070-version-high-water';
 import { searchText } from './0080-search-text';
 import { loginLinks } from './0090-login-links';
+import { versionUpdatedBy } from './0120-version-updated-by';
 import { openWebUiSnapshots } from './0130-openwebui-snapshots';
 import { respanVersionParams } from './0140-respan-version-params';
 import { readiness } from './0150-readiness';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, openWebUiSnapshots, respanVersionParams, readiness];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness];
 
 export type { Migration };

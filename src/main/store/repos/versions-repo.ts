@@ -78,7 +78,8 @@ export function versionsRepo(db: Db) {
     'UPDATE prompt_versions SET committed_at = coalesce(committed_at, ?), updated_at = ? WHERE prompt_id = ? AND number = ?',
   );
   const updateContent = db.prepare(`UPDATE prompt_versions SET template = :template, variables = :variables,
-    model_settings = :modelSettings, display_message = :displayMessage, commit_message = :commitMessage, updated_at = :now
+    model_settings = :modelSettings, display_message = :displayMessage, commit_message = :commitMessage, updated_at = :now,
+    updated_by = :updatedBy
     WHERE prompt_id = :promptId AND number = :number`);
   const remove = db.prepare('DELETE FROM prompt_versions WHERE prompt_id = ? AND number = ?');
   // updated_at is set by every change after the insert (content, commit, status); null until then.
@@ -86,11 +87,19 @@ export function versionsRepo(db: Db) {
     'SELECT coalesce(updated_at, created_at) AS at FROM prompt_versions WHERE prompt_id = ? AND number = ?',
   );
 
+  // Who last changed the content in place (migration 0120), else the author.
+  const changedBy = db.prepare<[string, number], { email: string }>(
+    `SELECT u.email FROM prompt_versions v JOIN users u ON u.id = coalesce(v.updated_by, v.author_id)
+     WHERE v.prompt_id = ? AND v.number = ?`,
+  );
+
   return {
+    /** The email of whoever last changed version `number`'s content (its author until an edit in place). */
+    changedBy: (promptId: string, number: number) => changedBy.get(promptId, number)?.email,
     publishedNumber: (promptId: string) => published.get(promptId)?.number ?? null,
     setStatus: (promptId: string, number: number, status: VersionStatus, now: string) => setStatus.run(status, now, promptId, number),
     commit: (promptId: string, number: number, now: string) => commit.run(now, now, promptId, number),
-    updateContent: (v: Omit<NewVersion, 'id' | 'authorId' | 'createdAt'> & { now: string }) =>
+    updateContent: (v: Omit<NewVersion, 'id' | 'authorId' | 'createdAt'> & { now: string; updatedBy: string }) =>
       updateContent.run({
         promptId: v.promptId,
         number: v.number,
@@ -100,6 +109,7 @@ export function versionsRepo(db: Db) {
         displayMessage: v.displayMessage,
         commitMessage: v.commitMessage,
         now: v.now,
+        updatedBy: v.updatedBy,
       }),
     delete: (promptId: string, number: number) => remove.run(promptId, number),
     /** When the version last changed (content, commit, status), else when it was created. */

@@ -10,6 +10,10 @@ import { createPrompt, getPrompt, setApiSettings } from '../../../../src/main/co
 import { getVersion, listVersions, saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { deleteVersion } from '../../../../src/main/core/versions/lifecycle';
 import { SaveVersionInput } from '../../../../src/shared/schemas/prompts';
+import { addUser } from '../../../../src/main/core/users/users-service';
+import { AddUserInput } from '../../../../src/shared/schemas/users';
+import { createKey } from '../../../../src/main/core/keys/keys-service';
+import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
 
 /**
  * The tester's report on the Conductor door (issue 11), each item a class of behaviour over HTTP:
@@ -237,6 +241,19 @@ describe("10. every error under /compat/conductor in Conductor's shape", () => {
     const native = await http(t.port, 'GET', '/api/v1/prompts', { headers: { authorization: `Bearer ${t.key}`, origin: 'http://evil.example' } });
     expect(native.status).toBe(403);
     expect(native.json()).not.toHaveProperty('retryable');
+  });
+});
+
+describe('12. updatedBy is whoever made the last update', () => {
+  it("another member's edit in place of a draft: updatedBy is that member, createdBy the owner; a new version is its author's", async () => {
+    expect((await call('PUT', '/api/prompts/shared-draft?description=d', 'first')).status).toBe(200);
+    setSharingLevel(t.owner, { name: 'shared-draft', level: 'library_edit' });
+    addUser(t.owner, AddUserInput.parse({ email: 'bob@example.com', name: 'Bob' }));
+    const bobKey = createKey(t.owner, { userEmail: 'bob@example.com', label: 'bob' }).key;
+    expect((await call('PUT', '/api/prompts/shared-draft?description=d', 'edited by bob', { 'x-authorization': bobKey, 'content-type': 'text/plain' })).status).toBe(200);
+    expect(listVersions(t.owner, 'shared-draft')).toHaveLength(1);
+    expect((await get('/api/prompts/shared-draft')).json()).toMatchObject({ createdBy: t.owner.actor.email, updatedBy: 'bob@example.com', template: 'edited by bob' });
+    expect((await get('/api/prompts/shared-draft?version=1')).json()).toMatchObject({ updatedBy: 'bob@example.com' });
   });
 });
 
