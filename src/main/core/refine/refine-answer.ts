@@ -5,7 +5,7 @@ import { TemplateSchema } from '../../../shared/schemas/template';
 import type { PromptVersion } from '../../../shared/schemas/prompts';
 import type { RefineDiff, RefineProposal } from '../../../shared/schemas/refine';
 import type { ChatMessage, Template } from '../../../shared/template/template';
-import { MESSAGE_TAG, REVISION_CLOSE, REVISION_OPEN } from './refine-prompt';
+import { MESSAGE_CLOSE_LINE, MESSAGE_INLINE_LINE, MESSAGE_OPEN_LINE, REVISION_CLOSE, REVISION_OPEN, unescapeMarkers } from './refine-prompt';
 
 /** A model's answer, read: the explanation, and the proposal with its diff or the reason there is none. */
 export interface ReadAnswer {
@@ -28,10 +28,19 @@ export const NO_REVISION = {
   invalid: (message: string) => `The proposed template cannot be saved: ${message}. Ask the model to fix it.`,
 } as const;
 
-function indexesOf(text: string, needle: string): number[] {
-  const found: number[] = [];
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) found.push(at);
-  return found;
+/** Where a marker line starts and ends (the line break after it excluded). */
+interface MarkerLine {
+  start: number;
+  end: number;
+}
+
+/**
+ * The lines of `text` that are exactly `marker` (spaces around allowed): a marker mentioned
+ * inside a sentence is not one, and the template's own marker-like lines are escaped when sent.
+ */
+function markerLines(text: string, marker: string): MarkerLine[] {
+  const pattern = new RegExp(`^[ \\t]*${marker.replace(/[/]/g, '\\/')}[ \\t]*(?=\\r?$)`, 'gm');
+  return [...text.matchAll(pattern)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
 }
 
 /**
@@ -56,14 +65,34 @@ function unfenced(body: string, base: Template): string {
   return baseText.startsWith('```') ? body : match[1]!;
 }
 
+/**
+ * A chat revision, line by line: each message is a line `<message role="…">`, its content, and a
+ * line `</message>` (or all three on one line); only blank lines may sit between messages.
+ */
 function chatMessagesOf(body: string): ChatMessage[] | null {
   const messages: ChatMessage[] = [];
-  const rest = body.replace(MESSAGE_TAG, (_all, role: ChatMessage['role'], content: string) => {
-    messages.push({ role, content });
-    return '';
-  });
-  return messages.length > 0 && rest.trim() === '' ? messages : null;
+  let open: { role: ChatMessage['role']; lines: string[] } | null = null;
+  for (const line of body.split('\n')) {
+    if (open) {
+      if (MESSAGE_CLOSE_LINE.test(line)) {
+        messages.push({ role: open.role, content: unescapeMarkers(open.lines.join('\n')) });
+        open = null;
+      } else open.lines.push(line);
+      continue;
+    }
+    const inline = MESSAGE_INLINE_LINE.exec(line);
+    const opening = MESSAGE_OPEN_LINE.exec(line);
+    if (inline) messages.push({ role: inline[1] as ChatMessage['role'], content: unescapeMarkers(inline[2]!) });
+    else if (opening) open = { role: opening[1] as ChatMessage['role'], lines: [] };
+    else if (line.trim() !== '') return null;
+  }
+  return messages.length > 0 && open === null ? messages : null;
 }
+
+const looksChat = (content: string) => {
+  const first = content.split('\n').find((line) => line.trim() !== '') ?? '';
+  return MESSAGE_OPEN_LINE.test(first) || MESSAGE_INLINE_LINE.test(first);
+};
 
 function fail(explanation: string, reason: string): ReadAnswer {
   return { explanation, proposal: null, reason, diff: null };
@@ -73,20 +102,20 @@ function fail(explanation: string, reason: string): ReadAnswer {
 function templateOf(body: string, base: Template): Template | string {
   const content = unfenced(body, base);
   if (content.trim() === '') return NO_REVISION.empty;
-  const looksChat = /^\s*<message role=/.test(content);
-  if (looksChat) {
+  if (looksChat(content)) {
     const messages = chatMessagesOf(content);
     if (!messages) return NO_REVISION.messages;
     if (base.kind !== 'chat') return NO_REVISION.kindChanged(base.kind, 'chat');
     return { kind: 'chat', messages };
   }
   if (base.kind !== 'text') return NO_REVISION.kindChanged(base.kind, 'text');
-  return { kind: 'text', text: content };
+  return { kind: 'text', text: unescapeMarkers(content) };
 }
 
 /**
  * Reads a model's refine answer against the version it refines. The answer is an explanation and
- * exactly one `<revision>…</revision>` block (refine-prompt.ts says why a delimited block); the
+ * exactly one block between a line `<revision>` and a line `</revision>` (refine-prompt.ts says why
+ * a delimited block, and how the template's own marker-like lines are escaped); the
  * proposal is validated as saving validates a template (versions-service validateTemplate), its
  * variables keep the refined version's metadata, and the diff is the compare view's.
  *
@@ -96,19 +125,19 @@ function templateOf(body: string, base: Template): Template | string {
  * @example readRefineAnswer('Shorter.\n<revision>\nHi {{name}}\n</revision>', v1).proposal?.template // { kind: 'text', text: 'Hi {{name}}' }
  */
 export function readRefineAnswer(answer: string, base: PromptVersion): ReadAnswer {
-  const opens = indexesOf(answer, REVISION_OPEN);
-  const closes = indexesOf(answer, REVISION_CLOSE);
+  const opens = markerLines(answer, REVISION_OPEN);
+  const closes = markerLines(answer, REVISION_CLOSE);
   if (opens.length === 0) return fail(answer.trim(), closes.length > 0 ? NO_REVISION.unopened : NO_REVISION.missing);
   const open = opens[0]!;
-  const before = answer.slice(0, open).trim();
+  const before = answer.slice(0, open.start).trim();
   if (opens.length > 1) return fail(before, NO_REVISION.several);
-  const close = closes.find((at) => at > open);
+  const close = closes.find((line) => line.start > open.start);
   if (close === undefined) return fail(before, NO_REVISION.cutOff);
-  if (closes.length > 1 || closes[0]! < open) return fail(before, NO_REVISION.unopened);
-  const after = answer.slice(close + REVISION_CLOSE.length).trim();
+  if (closes.length > 1 || closes[0]!.start < open.start) return fail(before, NO_REVISION.unopened);
+  const after = answer.slice(close.end).trim();
   const explanation = [before, after].filter(Boolean).join('\n\n');
 
-  const shaped = templateOf(blockBody(answer.slice(open + REVISION_OPEN.length, close)), base.template);
+  const shaped = templateOf(blockBody(answer.slice(open.end, close.start)), base.template);
   if (typeof shaped === 'string') return fail(explanation, shaped);
   const schema = TemplateSchema.safeParse(shaped);
   if (!schema.success) return fail(explanation, NO_REVISION.invalid(schema.error.issues[0]?.message ?? 'it is not a template'));

@@ -16,8 +16,28 @@ import type { RefineContext } from './refine-context';
  */
 export const REVISION_OPEN = '<revision>';
 export const REVISION_CLOSE = '</revision>';
-/** A chat template's message inside the block: `<message role="user">…</message>`. */
-export const MESSAGE_TAG = /<message role="(system|user|assistant)">\n?([\s\S]*?)\n?<\/message>/g;
+/** A line that opens a chat template's message inside the block: `<message role="user">`. */
+export const MESSAGE_OPEN_LINE = /^[ \t]*<message role="(system|user|assistant)">[ \t]*\r?$/;
+/** A whole message on one line, as models sometimes write a short one. */
+export const MESSAGE_INLINE_LINE = /^[ \t]*<message role="(system|user|assistant)">(.*)<\/message>[ \t]*\r?$/;
+/** The line that closes a message. */
+export const MESSAGE_CLOSE_LINE = /^[ \t]*<\/message>[ \t]*\r?$/;
+
+// A template line that starts like one of the markers (after spaces and any backslashes) gets one
+// more backslash when sent, and loses one when read back: markers are whole lines, so an escaped
+// line can never be read as one, and the mapping is exactly reversible (backslash stuffing).
+const MARKER_LIKE = /^([ \t]*)(\\*<\/?(?:revision|message|current_template)\b)/gm;
+const ESCAPED_MARKER = /^([ \t]*)\\(\\*<\/?(?:revision|message|current_template)\b)/gm;
+
+/** Template text as sent to the model: no line of it can pass for a block or message marker. */
+export function escapeMarkers(text: string): string {
+  return text.replace(MARKER_LIKE, '$1\\$2');
+}
+
+/** The inverse of `escapeMarkers`, applied to what the model writes inside its block. */
+export function unescapeMarkers(text: string): string {
+  return text.replace(ESCAPED_MARKER, '$1$2');
+}
 
 /** Characters of one test-case output or value shown to the model. */
 const MAX_SHOWN_CHARS = 2_000;
@@ -26,23 +46,24 @@ const clip = (text: string) => (text.length > MAX_SHOWN_CHARS ? `${text.slice(0,
 
 /** A template as it appears inside a revision block (and in the context, so the model sees the format it must answer in). */
 export function templateBlockBody(template: Template): string {
-  if (template.kind === 'text') return template.text;
-  return template.messages.map((m) => `<message role="${m.role}">\n${m.content}\n</message>`).join('\n');
+  if (template.kind === 'text') return escapeMarkers(template.text);
+  return template.messages.map((m) => `<message role="${m.role}">\n${escapeMarkers(m.content)}\n</message>`).join('\n');
 }
 
-const revisionBlock = (template: Template) => `${REVISION_OPEN}\n${templateBlockBody(template)}\n${REVISION_CLOSE}`;
+const revisionBlock = (template: Template, open = REVISION_OPEN, close = REVISION_CLOSE) => `${open}\n${templateBlockBody(template)}\n${close}`;
 
 function instructions(kind: Template['kind']): string {
   const shape =
     kind === 'text'
       ? 'The template is one text: put the whole revised text inside the block, exactly as it should be saved.'
-      : 'The template is a list of chat messages: inside the block, write every message of the revised template as <message role="system|user|assistant">…</message>, in order.';
+      : 'The template is a list of chat messages: inside the block, write every message of the revised template as a line <message role="system|user|assistant">, its content, then a line </message>, in order.';
   return [
     'You help the author of a prompt template improve it. The template is sent to a language model after its variables are filled in.',
     'Template syntax: {{name}} inserts the variable "name" (letters, digits and _). Single braces are plain text. Keep the variables the template needs; add or remove one only when the author\'s request calls for it.',
     'Answer in this order:',
     '1. A short explanation of what you changed and why (plain text, a few sentences).',
     `2. The whole revised template, never a fragment or a diff, between a line ${REVISION_OPEN} and a line ${REVISION_CLOSE}. ${shape}`,
+    'A template line that starts with a backslash before <revision, <message or <current_template keeps that backslash: copy such lines exactly as shown.',
     `Write exactly one revision block and nothing after it. If you need to ask the author something first, or the request needs no change, answer with the explanation only and no block.`,
   ].join('\n');
 }
@@ -65,7 +86,7 @@ function contextText(context: RefineContext): string {
     ),
     '',
     'Current template:',
-    revisionBlock(version.template).replace(REVISION_OPEN, '<current_template>').replace(REVISION_CLOSE, '</current_template>'),
+    revisionBlock(version.template, '<current_template>', '</current_template>'),
   ];
   if (testCases.length > 0) {
     lines.push('', 'Saved test cases (the inputs the author tests with) and the latest output of each:');

@@ -23,6 +23,11 @@ import {
   watchRefine,
 } from '../../../../src/main/core/refine/refine-service';
 import { NO_REVISION, readRefineAnswer } from '../../../../src/main/core/refine/refine-answer';
+import { refineMessages } from '../../../../src/main/core/refine/refine-prompt';
+import type { RefineContext } from '../../../../src/main/core/refine/refine-context';
+import { TemplateSchema } from '../../../../src/shared/schemas/template';
+import type { Template } from '../../../../src/shared/template/template';
+import { validateTemplate } from '../../../../src/main/core/versions/versions-service';
 import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
 import { SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 import { StartRunInput } from '../../../../src/shared/schemas/runs';
@@ -319,8 +324,9 @@ describe('reading an answer', () => {
     const cases: [string, string][] = [
       ['Just an explanation', NO_REVISION.missing],
       [`${block('A {{name}}')}\n${block('B {{name}}')}`, NO_REVISION.several],
-      ['Oops </revision> here', NO_REVISION.unopened],
-      [`Before </revision> ${block('A {{name}}')}`, NO_REVISION.unopened],
+      ['Oops\n</revision>\nhere', NO_REVISION.unopened],
+      [`Before\n</revision>\n${block('A {{name}}')}`, NO_REVISION.unopened],
+      ['Oops </revision> mentioned in a sentence', NO_REVISION.missing],
       ['<revision>\nHalf a templ', NO_REVISION.cutOff],
       [block('   '), NO_REVISION.empty],
       [block('<message role="user">\nHi\n</message>'), NO_REVISION.kindChanged('text', 'chat')],
@@ -356,6 +362,49 @@ describe('reading an answer', () => {
         if (read.proposal) expect(() => saveVersion(owner, SaveVersionInput.parse({ name: 'greet', template: read.proposal!.template }))).not.toThrow();
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('markers count only as whole lines: a template mentioning them inline is read as written', () => {
+    const read = readRefineAnswer('Clearer.\n<revision>\nExplain the <revision> tag and </revision> to {{name}}\n</revision>', base());
+    expect(read.reason).toBeNull();
+    expect(read.proposal?.template).toEqual({ kind: 'text', text: 'Explain the <revision> tag and </revision> to {{name}}' });
+  });
+
+  it('any template, text or chat, markers included, round-trips through the prompt sent and the answer read', () => {
+    // The model is a faithful copyist: it answers with the current template exactly as the prompt showed it.
+    const piece = fc.oneof(
+      fc.string().filter((s) => !s.includes('{') && !s.includes('}')),
+      fc.constantFrom('<revision>', '</revision>', '\n', '\r\n', '\r', ' ', '\t', '\\', '\\<revision>', '{{name}}', '```', '<message role="user">', '<message role="assistant">', '</message>', '<current_template>', '</current_template>', '<message role="user">x</message>'),
+    );
+    const text = fc.array(piece, { minLength: 1, maxLength: 12 }).map((parts) => parts.join(''));
+    const template: fc.Arbitrary<Template> = fc.oneof(
+      text.map((t): Template => ({ kind: 'text', text: t })),
+      fc
+        .array(fc.record({ role: fc.constantFrom('system' as const, 'user' as const, 'assistant' as const), content: text }), { minLength: 1, maxLength: 4 })
+        .map((messages): Template => ({ kind: 'chat', messages })),
+    );
+    const savable = (t: Template) => {
+      if (!TemplateSchema.safeParse(t).success || (t.kind === 'text' && t.text.trim() === '')) return false;
+      try {
+        validateTemplate(t);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    fc.assert(
+      fc.property(template, (t) => {
+        fc.pre(savable(t));
+        const version = { ...base(), template: t, detectedVariables: validateTemplate(t), variables: [] };
+        const context = { row: { name: 'greet', title: 'Greet', description: '' }, version, canEdit: true, testCases: [] } as unknown as RefineContext;
+        const system = refineMessages(context, [{ role: 'user', content: 'Keep it' }])[0]!.content;
+        const shown = system.slice(system.indexOf('\n<current_template>\n') + '\n<current_template>\n'.length, system.lastIndexOf('\n</current_template>'));
+        const read = readRefineAnswer(`Unchanged.\n<revision>\n${shown}\n</revision>`, version);
+        expect(read.reason).toBeNull();
+        expect(read.proposal?.template).toEqual(t);
+      }),
+      { numRuns: 400 },
     );
   });
 
