@@ -4,7 +4,7 @@ import { nowIso } from '../context';
 import { AppError, invalid, promptNotFound } from '../errors';
 import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { deployedNumber, getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
-import { commitVersion, deleteVersion, immutableReason, promoteVersion, unarchiveVersion, updateVersion } from '../versions/lifecycle';
+import { commitVersion, deleteVersion, immutableReason, promoteFromAnyState, updateVersion } from '../versions/lifecycle';
 import { inSeedFields } from './seed-fields';
 import { requirePrompt } from '../sharing/access';
 import { mayReadBack, writtenVersion } from '../sharing/read-back';
@@ -356,16 +356,16 @@ export function respanCommitDraft(ctx: Ctx, ref: string, input: z.output<typeof 
 }
 
 /**
- * Makes `number` the live version of `row` by promotion (promoteVersion: the previous live one is
- * archived); an archived version is unarchived first; the live one is a no-op. Only a committed
- * version deploys (400). A pin is never moved: while pinned elsewhere, API callers keep the pin.
+ * Makes `number` the live version of `row` (promoteFromAnyState: the previous live one is
+ * archived, an archived one is unarchived first, the live one is a no-op). Only a committed
+ * version deploys (400; seed 004: "Deploy a committed version as the live version"). A pin is
+ * never moved: while pinned elsewhere, API callers keep the pin.
  */
 function deployIn(ctx: Ctx, row: PromptRow, number: number): void {
   // Checked as the promotion it is, before anything is read.
   const version = getVersion(ctx, row.name, number, 'promote');
   if (!version.committed) throw invalid(`Version ${number} is not committed: commit it before deploying`, 'version');
-  if (version.status === 'archived') unarchiveVersion(ctx, row.name, number);
-  if (version.status !== 'published') promoteVersion(ctx, { name: row.name, number, notes: 'Deployed via the Respan-compatible API' });
+  promoteFromAnyState(ctx, { name: row.name, number, notes: 'Deployed via the Respan-compatible API' });
 }
 
 /**
