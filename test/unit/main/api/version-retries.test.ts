@@ -85,10 +85,11 @@ describe('run asks for a version the way render does (items 2 and 18)', () => {
 });
 
 describe('a retried compat write saves no second copy (item 3)', () => {
+  // The text in Promptdesk's syntax, sent in Conductor's (${x}; a literal {{ would be kept as text).
   const conductor = (name: string, query: string, text: string) =>
     http(t.port, 'PUT', `/compat/conductor/api/prompts/${name}?description=d${query}`, {
       headers: { 'x-authorization': writeOnly, 'content-type': 'application/json' },
-      body: JSON.stringify(text),
+      body: JSON.stringify(text.replace(/\{\{(\w+)\}\}/g, '$${$1}')),
     });
 
   // Every kind of version a Conductor PUT may not change in place, so the update becomes a new one.
@@ -151,12 +152,7 @@ describe('a retried compat write saves no second copy (item 3)', () => {
 });
 
 describe('a 404 says what is missing in one sentence', () => {
-  it('Conductor PUT ?version=2 creating a prompt, and removing a share that is not there', async () => {
-    const put = await http(t.port, 'PUT', '/compat/conductor/api/prompts/cond-fresh?description=d&version=2', {
-      headers: { 'x-authorization': t.key, 'content-type': 'text/plain' },
-      body: 'hi',
-    });
-    expect(expectProblem(put, 404, 'version').detail).toBe('A new prompt starts at version 1: version 2 not found');
+  it('removing a share that is not there', async () => {
     seedPrompt(app, 'unshared', 'x', { api: true });
     const removed = await t.call('DELETE', `/api/v1/prompts/unshared/shares/${app.actor.id}x`);
     expect(expectProblem(removed, 404, 'userId').detail).toBe('That member has no share on this prompt');
