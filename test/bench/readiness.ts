@@ -43,7 +43,7 @@ try {
     if (batch.length === 5_000) flush();
   }
   flush();
-  const rated = workspace.store.db.prepare("UPDATE run_logs SET rating = 'useful' WHERE prompt_id = ? AND (seq - 1) % 100 = 0").run(promptId).changes;
+  const rated = workspace.store.db.prepare("UPDATE run_logs SET rating = 'useful', rated_by = user_id WHERE prompt_id = ? AND (seq - 1) % 100 = 0").run(promptId).changes;
   const raters = (): number => {
     const t0 = performance.now();
     workspace.store.logs.usefulRaters(promptId, 1);

@@ -185,12 +185,15 @@ export function getLog(ctx: Ctx, id: string): LogDetail {
   };
 }
 
-/** Only the member who ran it rates a run (an admin may correct any). */
+/**
+ * Only the member who ran it rates a run (an admin may correct any). The rater is recorded: the
+ * readiness checklist (item 7) counts a rating only when the rater ran the run.
+ */
 export function rateRun(ctx: Ctx, input: z.output<typeof RateRunInput>): LogDetail {
   const row = visibleRow(ctx, input.id);
   if (row.user_id !== ctx.actor.id && ctx.actor.role !== 'admin') throw new AppError('forbidden', 'Only the member who ran it can rate this answer');
   const comment = input.rating === null ? null : input.comment || null;
-  ctx.store.logs.rate(input.id, input.rating, comment);
+  ctx.store.logs.rate(input.id, input.rating, comment, ctx.actor.id);
   return getLog(ctx, input.id);
 }
 

@@ -12,8 +12,9 @@ import { versionUpdatedBy } from './0120-version-updated-by';
 import { openWebUiSnapshots } from './0130-openwebui-snapshots';
 import { respanVersionParams } from './0140-respan-version-params';
 import { readiness } from './0150-readiness';
+import { ratedBy } from './0180-rated-by';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy];
 
 export type { Migration };

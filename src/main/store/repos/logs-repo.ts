@@ -278,7 +278,8 @@ export function logsRepo(db: Db) {
   // The readiness checklist's two counts, each read from its partial index (migration 0150).
   const usefulRaters = db.prepare<[string, number], { user_id: string; rated_at: number }>(
     `SELECT user_id, max(started_at) AS rated_at FROM run_logs INDEXED BY run_logs_useful
-     WHERE prompt_id = ? AND version = ? AND rating = 'useful' AND user_id IS NOT NULL AND source <> 'refine' GROUP BY user_id ORDER BY rated_at`,
+     WHERE prompt_id = ? AND version = ? AND rating = 'useful' AND user_id IS NOT NULL AND rated_by = user_id AND source <> 'refine'
+     GROUP BY user_id ORDER BY rated_at`,
   );
   const passedCases = db.prepare<[string, number], string>(
     `SELECT DISTINCT test_case_id FROM run_logs INDEXED BY run_logs_test_cases
@@ -286,7 +287,7 @@ export function logsRepo(db: Db) {
   ).pluck();
   const index = db.prepare('INSERT INTO run_logs_fts (rowid, variables, output) VALUES (?, ?, ?)');
   const byId = db.prepare<[string], LogRow>('SELECT * FROM run_logs WHERE id = ?');
-  const rate = db.prepare('UPDATE run_logs SET rating = ?, rating_comment = ? WHERE id = ?');
+  const rate = db.prepare('UPDATE run_logs SET rating = ?, rating_comment = ?, rated_by = ? WHERE id = ?');
   // The index holds indexedSearchText of each column (core/search), so deleting gives it the same.
   db.function('search_text', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? indexedSearchText(value) : null));
   const unindexOld = db.prepare(`INSERT INTO run_logs_fts (run_logs_fts, rowid, variables, output)
@@ -423,7 +424,8 @@ export function logsRepo(db: Db) {
       }
     }),
     get: (id: string) => byId.get(id),
-    rate: (id: string, rating: string | null, comment: string | null) => rate.run(rating, comment, id).changes > 0,
+    /** Sets (or, with rating null, clears) a run's rating and who gave it (migration 0180). */
+    rate: (id: string, rating: string | null, comment: string | null, ratedBy: string | null) => rate.run(rating, comment, rating === null ? null : ratedBy, id).changes > 0,
     /** Members who rated a run of this prompt version "useful" (a Refine turn is not a run of it), with the start of their newest such run (ms). */
     usefulRaters: (promptId: string, version: number) => usefulRaters.all(promptId, version),
     /** Ids of the test cases this prompt version has at least one successful run on. */

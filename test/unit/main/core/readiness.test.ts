@@ -249,9 +249,33 @@ describe('7. useful ratings: what counts', () => {
       { ...base, id: 'refine-turn', source: 'refine', userId: bob.actor.id },
       { ...base, id: 'chat-run', source: 'chat', userId: owner.actor.id },
     ]);
-    t.workspace.store.logs.rate('refine-turn', 'useful', null);
-    t.workspace.store.logs.rate('chat-run', 'useful', null);
+    t.workspace.store.logs.rate('refine-turn', 'useful', null, bob.actor.id);
+    t.workspace.store.logs.rate('chat-run', 'useful', null, owner.actor.id);
     expect(item(owner, 'useful_ratings').evidence.members).toEqual([expect.objectContaining({ id: owner.actor.id })]);
+  });
+});
+
+describe('7. useful ratings: who rated', () => {
+  it("counts a rating only when the rater ran the run: an admin's rating of another member's run is not that member's confirmation", async () => {
+    expect(owner.actor.role).toBe('admin');
+    prompt('Welcome {{customer}}');
+    const carol = member(owner, 'carol@example.com', 'Carol');
+    const dave = member(owner, 'dave@example.com', 'Dave');
+    for (const email of ['carol@example.com', 'dave@example.com']) addShare(owner, { name: NAME, email, permission: 'run' });
+    // Each rater x runner pair: only rater === runner counts.
+    const carolRun = await run(carol, { customer: 'Ada' });
+    const daveRun = await run(dave, { customer: 'Bo' });
+    rateRun(owner, { id: carolRun, rating: 'useful' });
+    rateRun(owner, { id: daveRun, rating: 'useful' });
+    expect(item(owner, 'useful_ratings')).toMatchObject({ status: 'open', evidence: { members: [] } });
+    rateRun(carol, { id: carolRun, rating: 'useful' });
+    expect((item(owner, 'useful_ratings').evidence.members as { name: string }[]).map((m) => m.name)).toEqual(['Carol']);
+    // The runner's own rating, overwritten by an admin's, no longer counts either.
+    rateRun(owner, { id: carolRun, rating: 'useful' });
+    expect(item(owner, 'useful_ratings').evidence.members).toEqual([]);
+    rateRun(carol, { id: carolRun, rating: 'useful' });
+    rateRun(dave, { id: daveRun, rating: 'useful' });
+    expect(item(owner, 'useful_ratings').status).toBe('pass');
   });
 });
 

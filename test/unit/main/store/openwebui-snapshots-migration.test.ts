@@ -14,7 +14,7 @@ describe('0130 Open WebUI snapshots', () => {
   it('runs on a database already at 0150, moving each snapshot of an existing version and dropping them from extra', () => {
     const path = tempDbPath();
     const before = openStore(path, { migrations: WITHOUT_0130 });
-    expect(before.pragma('user_version', { simple: true })).toBe(150);
+    expect(before.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     before.prepare("INSERT INTO users (id, email, name, role, created_at) VALUES ('u1', 'a@b.c', 'A', 'admin', 'now')").run();
     const snapshot = (name: string) => ({ name, command: 'c', tags: [], data: { big: 'x' }, meta: {}, access_grants: [] });
     const extra = { openwebui: { data: { keep: 1 }, snapshots: { v1: snapshot('one'), v2: snapshot('two'), gone: snapshot('deleted') } }, respan: { params: {} } };
@@ -25,7 +25,7 @@ describe('0130 Open WebUI snapshots', () => {
     before.close();
 
     const after = openStore(path);
-    expect(after.pragma('user_version', { simple: true })).toBe(150);
+    expect(after.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     const rows = after.prepare('SELECT version_id, snapshot FROM openwebui_snapshots ORDER BY version_id').all() as { version_id: string; snapshot: string }[];
     expect(rows.map((r) => [r.version_id, JSON.parse(r.snapshot).name])).toEqual([
       ['v1', 'one'],

@@ -10,7 +10,7 @@ describe('0140 Respan kept settings per version', () => {
   it("moves each existing version's settings out of the prompt's extra into its own row, drops deleted versions', keeps other doors' parts", () => {
     const path = tempDbPath();
     const before = openStore(path, { migrations: WITHOUT_0140 });
-    expect(before.pragma('user_version', { simple: true })).toBe(150);
+    expect(before.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     before.prepare("INSERT INTO users (id, email, name, role, created_at) VALUES ('u1', 'a@b.c', 'A', 'admin', 'now')").run();
     const prompt = before.prepare("INSERT INTO prompts (id, name, title, owner_id, latest_version, created_at, updated_at, extra) VALUES (?, ?, ?, 'u1', 2, 'now', 'now', ?)");
     const version = before.prepare("INSERT INTO prompt_versions (id, prompt_id, number, template, author_id, created_at) VALUES (?, ?, ?, '{\"kind\":\"text\",\"text\":\"x\"}', 'u1', 'now')");
