@@ -193,6 +193,10 @@ function refuseUnknownFields(schema: z.ZodType, body: Record<string, unknown>, e
   }
 }
 
+/**
+ * `value` parsed by `schema`, for input already read (a query, a path, a compat body).
+ * @throws AppError invalid (400) naming the first failing field (fromZodError)
+ */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw fromZodError(parsed.error);

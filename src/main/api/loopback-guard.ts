@@ -27,6 +27,7 @@ export function allowedHosts(port: number, bindHost: string): Set<string> {
   return hosts;
 }
 
+/** The browser Origins allowed to call the API: `http://` + each allowed Host (allowedHosts); any other Origin is refused. */
 export function allowedOrigins(hosts: Set<string>): Set<string> {
   return new Set([...hosts].map((host) => `http://${host}`));
 }

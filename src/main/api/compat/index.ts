@@ -9,6 +9,7 @@ import { respanDoor } from './respan';
 
 const DOORS: readonly CompatDoor[] = [conductorDoor, openWebUiDoor, respanDoor];
 
+/** Serves each compat door (Conductor, Open WebUI, Respan) under its prefix (`/compat/<product>`). */
 export function mountCompat(app: Hono<ApiEnv>): void {
   for (const door of DOORS) app.route(door.prefix, door.routes);
 }
@@ -34,4 +35,5 @@ export function compatRefusal(url: string, headers: Record<string, string>, erro
   return door?.errorResponse(error, new Context<ApiEnv>(request), extraHeaders);
 }
 
+/** Every compat route, for the OpenAPI document and the known-path check (openapi.test.ts compares them with the served routes). */
 export const COMPAT_OPERATIONS: Operation[] = DOORS.flatMap((door) => door.operations);

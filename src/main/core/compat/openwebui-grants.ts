@@ -60,7 +60,8 @@ export const AccessGrantsSchema = z.array(AccessGrantSchema).max(200);
 /** Everyone, in Open WebUI's grants. */
 export const PUBLIC_PRINCIPAL = '*';
 
-const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+/** Open WebUI's timestamps (`created_at`, `updated_at`): whole epoch seconds, as its models' `int(time.time())` (docs/compat.md, Seed 003). */
+export const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /**
  * A stable id for a grant Promptdesk does not store as a row: a UUID-shaped hash of what it

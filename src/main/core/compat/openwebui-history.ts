@@ -10,7 +10,8 @@ import { templateText } from '../../../shared/template/template';
 import type { PromptVersion } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import { OWUI_MESSAGES } from './openwebui-messages';
-import { activeVersion, epoch, openWebUiPrompt, markContent, openWebUiUser, recordedSnapshot, rowById, type SnapshotMeta } from './openwebui-prompt';
+import { activeVersion, openWebUiPrompt, markContent, openWebUiUser, recordedSnapshot, rowById, type SnapshotMeta } from './openwebui-prompt';
+import { epoch } from './openwebui-grants';
 import { splitLinesKeepEnds } from './python-splitlines';
 
 /**

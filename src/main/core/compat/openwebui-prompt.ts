@@ -6,7 +6,7 @@ import { servedNumber, servingDoor } from '../versions/versions-service';
 import { templateText } from '../../../shared/template/template';
 import type { PromptVersion } from '../../../shared/schemas/prompts';
 import type { PromptRow } from '../../store/repos/prompts-repo';
-import { grantsOf, type OpenWebUiGrant } from './openwebui-grants';
+import { epoch, grantsOf, type OpenWebUiGrant } from './openwebui-grants';
 
 /**
  * Open WebUI's prompt object over a Promptdesk prompt (backend/open_webui/models/prompts.py,
@@ -35,6 +35,7 @@ export interface ContentMark {
   served: number | null;
 }
 
+/** What a history entry's `snapshot` holds besides `content` (Open WebUI's prompt_history snapshot, routers/prompts.py). */
 export interface SnapshotMeta {
   name: string;
   command: string;
@@ -43,8 +44,6 @@ export interface SnapshotMeta {
   meta: Record<string, unknown>;
   access_grants: OpenWebUiGrant[];
 }
-
-export const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /** The Open WebUI part of a prompt's `extra`. */
 export function extraOf(row: PromptRow): OpenWebUiExtra {

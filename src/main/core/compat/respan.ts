@@ -94,6 +94,12 @@ function modelsFrom(model: string | undefined, fallbacks: string[] | null | unde
   });
 }
 
+/**
+ * `POST /api/prompts/` (the SDK's `PromptAPI.create`, python-sdks/respan/src/respan/prompts/api.py):
+ * a prompt with no version yet. `name` is its title (the SDK's model defaults it to "Untitled"),
+ * its Promptdesk name the slug made from it (respanSlug). Answers the prompt object (respanPrompt).
+ * @throws AppError forbidden when the caller may not create prompts, invalid for a blank name
+ */
 export function respanCreatePrompt(ctx: Ctx, input: z.output<typeof RespanCreatePromptSchema>) {
   return ctx.store.tx(() => {
     const name = respanSlug(ctx, input.name);
@@ -115,6 +121,10 @@ export function respanSlug(ctx: Ctx, title: string): string {
   return key;
 }
 
+/**
+ * `GET /api/prompts/{id}/` (the SDK's `PromptAPI.get`): the prompt object (respanPrompt) by id or
+ * name. Missing, hidden and unreadable are the same promptNotFound() 404.
+ */
 export function respanGetPrompt(ctx: Ctx, ref: string) {
   return respanPrompt(ctx, requirePrompt(ctx, resolve(ctx, ref).name, 'read'));
 }
@@ -262,6 +272,11 @@ export function respanListVersions(ctx: Ctx, ref: string, input: z.output<typeof
   return { results, count: all.length, nextPage: page.next, previousPage: page.previous };
 }
 
+/**
+ * `GET /api/prompts/{id}/versions/{version}/` (the SDK's `PromptAPI.get_version`): the version
+ * object (respanVersion). A hidden prompt is promptNotFound(); an unknown or deleted number a 404
+ * from getVersion.
+ */
 export function respanGetVersion(ctx: Ctx, ref: string, number: number) {
   const row = resolve(ctx, ref);
   return respanVersion(ctx, row, getVersion(ctx, row.name, number));
