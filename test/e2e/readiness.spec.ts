@@ -165,3 +165,43 @@ test('widening access with open items asks for confirmation listing them; an adm
   });
   expect(await res.json()).toMatchObject({ ok: false, error: { code: 'conflict', field: 'level' } });
 });
+
+test('each fix link lands on what needs fixing: the control on its tab, or Chat with the prompt chosen', async ({ page, server, provider }) => {
+  await openApp(page, server);
+  await addIntegration(page, { name: 'fake', baseUrl: `${provider.url}/v1`, models: ['echo'] });
+  // Long enough that the rendered user message needs a display message (threshold 500).
+  await newPrompt(page, { name: 'long-brief', title: 'Long brief' }, `${'Write carefully and check every fact. '.repeat(16)}Topic: {{topic}}`);
+  await saveVersion(page, 'v1', 1);
+  const readiness = async () => {
+    await page.getByRole('tablist').getByRole('tab', { name: 'Readiness' }).click();
+    await expect(checklist(page)).toBeVisible();
+  };
+  const focusInside = (target: string) =>
+    expect.poll(() => page.evaluate(`document.activeElement?.closest('[data-fix-target="${target}"]') !== null`)).toBe(true);
+
+  await readiness();
+  await row(page, /Display message/).getByRole('link', { name: 'Set the display message' }).click();
+  await expect(page.getByLabel('Display message')).toBeFocused();
+  await expect(page.getByLabel('Display message')).toBeInViewport();
+
+  await readiness();
+  await row(page, /Tested with realistic/).getByRole('link', { name: 'Open the Test panel' }).click();
+  await focusInside('testCases');
+  await expect(page.locator('[data-fix-target="testCases"]')).toBeInViewport();
+
+  await readiness();
+  await row(page, /Data logging/).getByRole('link', { name: 'Choose the data logging level' }).click();
+  await focusInside('dataLogging');
+  await expect(page.locator('[data-fix-target="dataLogging"]')).toBeInViewport();
+
+  await readiness();
+  await row(page, /Chat and library access/).getByRole('link', { name: 'Review sharing' }).click();
+  await focusInside('level');
+
+  await readiness();
+  await row(page, /At least two people/).getByRole('link', { name: 'Run it in Chat and rate the answer' }).click();
+  // The prompt is chosen: its variables are asked for, no launcher list.
+  await expect(page.getByLabel('topic')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Prompts you can run' })).toHaveCount(0);
+  await screenshot(page, 'readiness-fix-chat');
+});

@@ -52,6 +52,7 @@ export function ModelSettingsPanel() {
       </div>
       <TextAreaField
         label="Display message"
+        data-fix-target="displayMessage"
         hint="Optional. Shown in chat instead of the full rendered prompt."
         rows={2}
         value={displayMessage}

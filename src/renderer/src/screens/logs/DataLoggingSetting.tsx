@@ -21,7 +21,7 @@ export function DataLoggingSetting() {
 
   return (
     <section className="panel data-logging" aria-labelledby="data-logging-title">
-      <fieldset className="level-cards data-logging__levels" disabled={may !== true || busy} aria-describedby={noteId} aria-busy={busy || undefined}>
+      <fieldset className="level-cards data-logging__levels" data-fix-target="dataLogging" disabled={may !== true || busy} aria-describedby={noteId} aria-busy={busy || undefined}>
         <legend id="data-logging-title" className="panel__title">
           Data logging
         </legend>

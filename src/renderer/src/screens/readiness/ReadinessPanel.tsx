@@ -7,6 +7,7 @@ import { LockIcon } from '../../components/LockIcon';
 import { TextAreaField } from '../../components/TextAreaField';
 import { TextField } from '../../components/TextField';
 import { messageForField } from '../../lib/field-errors';
+import { goToFixTarget } from '../../lib/fix-target';
 import type { Route } from '../../state/route';
 import { mayEditPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
@@ -93,12 +94,31 @@ function fixRoute(item: ReadinessItem, promptName: string): Route {
   return { name: 'editor', promptName, tab: item.fix.tab ?? 'editor' };
 }
 
+/**
+ * What a fix link does besides opening its screen: Chat opens with this prompt chosen, and a
+ * prompt tab lands on the item's control (`fix.field`), the Test panel opened first if collapsed.
+ */
+function useFollowFix(item: ReadinessItem, promptName: string): () => void {
+  const openChat = useAppStore((s) => s.chat.open);
+  const expandTests = useAppStore((s) => s.testPanel.setExpanded);
+  return () => {
+    if (item.fix.screen === 'chat') {
+      // A conversation already running this prompt stays.
+      if (useAppStore.getState().chat.promptName !== promptName) void openChat(promptName);
+      return;
+    }
+    if (item.fix.field === 'testCases') expandTests(true);
+    if (item.fix.field) goToFixTarget(item.fix.field);
+  };
+}
+
 function ReadinessRow({ item, promptName }: { item: ReadinessItem; promptName: string }) {
   const tick = useAppStore((s) => s.readiness.tick);
   const chooseLogging = useAppStore((s) => s.readiness.chooseLogging);
   const busy = useAppStore((s) => s.readiness.busy);
   const mayEdit = useAppStore(mayEditPrompt);
   const [editing, setEditing] = useState(false);
+  const followFix = useFollowFix(item, promptName);
   const titleId = `readiness-${item.id}`;
   // Fixed on this tab (the title and description): a form here instead of a link elsewhere.
   const fixedHere = item.fix.tab === 'readiness';
@@ -129,7 +149,7 @@ function ReadinessRow({ item, promptName }: { item: ReadinessItem; promptName: s
             </Button>
           )}
           {item.status !== 'pass' && !fixedHere && (
-            <Link className="button button--secondary button--sm" to={fixRoute(item, promptName)}>
+            <Link className="button button--secondary button--sm" to={fixRoute(item, promptName)} onClick={followFix}>
               {item.fix.label}
             </Link>
           )}

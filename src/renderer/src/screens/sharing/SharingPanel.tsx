@@ -64,7 +64,7 @@ function LevelSection({ canShare }: { canShare: boolean }) {
   const setLevel = useAppStore((s) => s.sharing.setLevel);
   return (
     <section className="panel sharing__level">
-      <fieldset className="level-cards" disabled={!canShare}>
+      <fieldset className="level-cards" data-fix-target="level" disabled={!canShare}>
         <legend className="panel__title">Sharing level</legend>
         <div className="level-cards__grid">
           <RadioCards

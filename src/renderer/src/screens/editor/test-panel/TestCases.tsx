@@ -33,7 +33,7 @@ export function TestCases() {
   }
 
   return (
-    <section className="test-cases" aria-labelledby="test-cases-title">
+    <section className="test-cases" aria-labelledby="test-cases-title" data-fix-target="testCases">
       <div className="test-cases__bar">
         <h3 id="test-cases-title" className="test-cases__title">
           Test cases
