@@ -86,6 +86,8 @@ export interface RefinePreparation {
   prompt: string;
   /** The version a turn refines when none is named. */
   version: number;
+  /** That version's variables, in order of first appearance (what the model is told). */
+  variables: string[];
   /** Models the member may use: the version's own first, then every other usable one. */
   models: string[];
   defaultModel: string | null;

@@ -114,7 +114,7 @@ const settle = async () => {
 beforeEach(() => {
   calls.length = 0;
   world.refineProgress.clear();
-  world.prep = { prompt: 'haiku', version: 1, models: ['oai:echo', 'oai:reviser'], defaultModel: 'oai:echo', testCases: 2, canSave: true };
+  world.prep = { prompt: 'haiku', version: 1, variables: ['topic'], models: ['oai:echo', 'oai:reviser'], defaultModel: 'oai:echo', testCases: 2, canSave: true };
   world.cases = [
     { id: 'c1', name: 'Rain', variables: { topic: 'autumn rain' }, updatedAt: '' },
     { id: 'c2', name: 'Snow', variables: { topic: 'first snow' }, updatedAt: '' },
@@ -218,6 +218,23 @@ describe('refine slice', () => {
     expect(refine().notice).toBe('Saved version 2: “Refine with AI (from version 1): Shorter, please”');
     expect(replaced).toHaveLength(1); // the clean editor opens on the saved version
     expect(calls.filter((c) => c.channel === 'refine:prepare')).toHaveLength(2);
+    // Saved: the proposal says so and is not offered again (no second version of it, no wrong base).
+    expect(refine().turns.at(-1).savedAs).toBe(2);
+    refine().openSave();
+    expect(refine().saveOpen).toBe(false);
+    await refine().save();
+    expect(calls.filter((c) => c.channel === 'refine:save')).toHaveLength(1);
+  });
+
+  it('saving while the editor holds unsaved edits keeps them and says so; the header learns the newer version', async () => {
+    const { refine, replaced } = makeStore({ dirty: true });
+    await refined(refine, 'New {{topic}}');
+    refine().openSave();
+    await refine().save();
+    await settle();
+    expect(replaced).toHaveLength(0);
+    expect(refine().notice).toMatch(/^Saved version 2: .*Your unsaved edits stay in the editor/);
+    expect(refine().turns.at(-1).savedAs).toBe(2);
   });
 
   it('offers a member who may not edit no save, no apply and no test cases', async () => {

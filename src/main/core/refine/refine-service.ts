@@ -126,6 +126,7 @@ export function prepareRefine(ctx: Ctx, input: z.output<typeof PrepareRefineInpu
   return {
     prompt: context.row.name,
     version: context.version.number,
+    variables: context.version.detectedVariables,
     models,
     defaultModel: models[0] ?? null,
     testCases: context.testCases.length,

@@ -258,6 +258,8 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
               ...prompt,
               publishedVersion: fresh.publishedVersion,
               pinnedVersion: fresh.pinnedVersion,
+              // The newest number moves (the header says a newer version exists); the draft's base does not.
+              latestVersion: fresh.latestVersion,
               latest: sameLatest ? { ...latest, status: freshLatest.status, committed: freshLatest.committed } : latest,
             },
           });

@@ -33,6 +33,8 @@ export interface RefineAnswerTurn {
   stopping: boolean;
   /** The answer read by the core once the turn succeeded: explanation, proposal or the reason there is none, diff. */
   result: RefineResult | null;
+  /** The version this turn's proposal was saved as (Save as version), so it is not offered again. */
+  savedAs?: number;
 }
 
 /** A turn that never started (refused before any answer), shown where it happened. */

@@ -378,7 +378,8 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
       },
       openSave() {
         const { turns, prep } = get().refine;
-        if (!latestProposalTurn(turns) || prep?.canSave !== true) return;
+        const turn = latestProposalTurn(turns);
+        if (!turn || turn.savedAs !== undefined || prep?.canSave !== true) return;
         patch({ saveOpen: true, saveNote: defaultSaveNote(turns), saveError: null, notice: null });
       },
       closeSave() {
@@ -390,20 +391,27 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
       async save() {
         const { promptName, turns, saveNote, saving } = get().refine;
         const turn = latestProposalTurn(turns);
-        if (!promptName || !turn || saving) return;
+        if (!promptName || !turn || turn.savedAs !== undefined || saving) return;
         patch({ saving: true, saveError: null });
         try {
           const version = await unwrap(
             api.refine.save({ name: promptName, version: turn.version, template: turn.result.proposal.template, variables: turn.result.proposal.variables, note: saveNote }),
           );
           if (get().refine.promptName !== promptName) return;
+          // This proposal is saved: the panel says so instead of offering to save it again.
+          patchAnswer(turn.runId, { savedAs: version.number });
           patch({ saving: false, saveOpen: false, notice: `Saved version ${version.number}: “${version.commitMessage}”` });
           // The next turn refines what was just saved; the editor (unless it holds edits) opens on it.
           const { editor } = get();
           if (editor.promptName === promptName && !editor.dirty) {
             const fresh = await unwrap(api.prompts.get({ name: promptName })).catch(() => null);
             if (fresh) get().editor.replacePrompt(fresh);
-          } else void editor.refreshMeta();
+          } else {
+            if (editor.promptName === promptName) {
+              patch({ notice: `Saved version ${version.number}: “${version.commitMessage}”. Your unsaved edits stay in the editor, based on the version they started from.` });
+            }
+            void editor.refreshMeta();
+          }
           void get().refine.prepare();
         } catch (error) {
           patch({ saving: false, saveError: toFormError(error) });

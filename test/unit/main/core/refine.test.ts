@@ -169,7 +169,7 @@ describe('a refine turn, over both provider protocols', () => {
     let progress = await watchRun(owner, { runId: test.runId, cursor: 0 });
     while (progress.status === 'running') progress = await watchRun(owner, { runId: test.runId, cursor: progress.cursor });
     expect(progress.status).toBe('success');
-    expect(prepareRefine(owner, { name: 'greet' })).toMatchObject({ version: 2, testCases: 2, canSave: true, defaultModel: 'local:echo' });
+    expect(prepareRefine(owner, { name: 'greet' })).toMatchObject({ version: 2, variables: ['name'], testCases: 2, canSave: true, defaultModel: 'local:echo' });
     await finish(owner, start(owner, { name: 'greet', model: 'local:echo', messages: ask('Anything') }).runId);
     const system = lastSystemText();
     expect(system).toContain('- Short name: name="Bo"');

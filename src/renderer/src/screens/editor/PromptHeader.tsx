@@ -36,6 +36,12 @@ export function PromptHeader({ showActions }: { showActions: boolean }) {
             </span>
           )}
           {prompt.latest && <StatusBadge status={prompt.latest.status} />}
+          {version !== undefined && prompt.latestVersion !== null && prompt.latestVersion > version && (
+            // Saved elsewhere (Refine's Save as version, another window) while this draft holds edits based on v{version}.
+            <span className="lifecycle-chip" title={`The draft holds unsaved edits based on v${version}; saving it creates a newer version still`}>
+              {`v${prompt.latestVersion} saved since`}
+            </span>
+          )}
           {/* The latest version's badge already says Published when it is the one in production. */}
           {prompt.publishedVersion !== null && prompt.publishedVersion !== version && (
             <span className="lifecycle-chip lifecycle-chip--published" title="The version in production">

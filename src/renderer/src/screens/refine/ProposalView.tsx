@@ -8,7 +8,7 @@ import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
 import { useCopy } from '../../lib/clipboard';
 import { messageForField } from '../../lib/field-errors';
-import { proposalText, trialInputs, type RefineAnswerTurn } from '../../state/refine-conversation';
+import { latestProposalTurn, proposalText, trialInputs, type RefineAnswerTurn } from '../../state/refine-conversation';
 import { trialBusy } from '../../state/refine-slice';
 import { useAppStore } from '../../state/store';
 import { NameList, TemplateDiff } from '../versions/ComparePanel';
@@ -68,9 +68,15 @@ function ProposalActions({ proposal, diff, turn }: { proposal: RefineProposal; d
       <div className="refine-proposal__actions">
         {canSave && (
           <>
-            <Button size="sm" variant="primary" onClick={openSave}>
-              Save as version…
-            </Button>
+            {turn.savedAs === undefined ? (
+              <Button size="sm" variant="primary" onClick={openSave}>
+                Save as version…
+              </Button>
+            ) : (
+              <span className="badge" title={`This proposal of v${turn.version} is saved; the next request refines v${turn.savedAs}`}>
+                Saved as v{turn.savedAs}
+              </span>
+            )}
             <Button size="sm" onClick={() => applyToDraft()}>
               Apply to draft
             </Button>
@@ -186,8 +192,10 @@ function SaveProposalDialog() {
 }
 
 function SaveProposalContent() {
-  const version = useAppStore((s) => s.refine.prep?.version ?? 0);
-  const latest = useAppStore((s) => s.editor.prompt?.latest?.number ?? version);
+  // The proposal's own base (the version its turn refined), not whatever the panel would refine next.
+  const version = useAppStore((s) => latestProposalTurn(s.refine.turns)?.version ?? s.refine.prep?.version ?? 0);
+  const newest = useAppStore((s) => s.refine.prep?.version ?? version);
+  const latest = Math.max(newest, version);
   const note = useAppStore((s) => s.refine.saveNote);
   const setNote = useAppStore((s) => s.refine.setSaveNote);
   const save = useAppStore((s) => s.refine.save);

@@ -79,14 +79,13 @@ function RefineBody() {
 /** What the model is given, so the member knows what it knows: version, variables, test cases. */
 function LoadedContext() {
   const prep = useAppStore((s) => s.refine.prep);
-  const latest = useAppStore((s) => s.editor.prompt?.latest ?? null);
   const models = useAppStore(useShallow((s) => s.refine.prep?.models ?? []));
   const model = useAppStore((s) => s.refine.model);
   const setModel = useAppStore((s) => s.refine.setModel);
   const modelError = useAppStore((s) => (s.refine.startError?.field === 'model' ? s.refine.startError.message : null));
   if (!prep) return null;
-  // The editor holds the newest version, which is what a turn refines.
-  const variables = latest && latest.number === prep.version ? latest.detectedVariables : null;
+  // The refined version's own variables, whatever version the editor's draft is based on.
+  const { variables } = prep;
   return (
     <div className="refine-context">
       <div className="refine-context__loaded" role="group" aria-label="Context given to the model" title="The model gets the template, variables with their notes, model settings, display message, description and the test cases with their latest outputs">

@@ -6,10 +6,19 @@ import { GridCell } from '../editor/test-panel/TestResults';
 /** "Try it" results: one row per test case, the refined version and the proposal side by side. */
 export function TrialResults() {
   const trial = useAppStore((s) => s.refine.trial);
+  const newest = useAppStore((s) => s.refine.prep?.version ?? null);
+  const savedAs = useAppStore((s) => {
+    const turn = s.refine.turns.find((t) => t.kind === 'answer' && t.runId === s.refine.trial?.answerRunId);
+    return turn?.kind === 'answer' ? (turn.savedAs ?? null) : null;
+  });
   if (!trial) return null;
   const byKey = new Map(trial.runs.map((r) => [r.key, r]));
   const done = trial.runs.filter(isFinished).length;
-  const headings = { current: `v${trial.version} (current)`, proposal: 'Proposal (unsaved)' };
+  // Named for what they are now: the refined version may no longer be the newest, the proposal may be saved.
+  const headings = {
+    current: `v${trial.version} (${newest === null || newest === trial.version ? 'current' : 'refined'})`,
+    proposal: savedAs === null ? 'Proposal (unsaved)' : `Proposal (saved as v${savedAs})`,
+  };
   return (
     <div className="refine-trial">
       <p className="refine-trial__summary" role="status">
