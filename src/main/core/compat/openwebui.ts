@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
-import { invalid, fromZodError } from '../errors';
+import { AppError, invalid, fromZodError } from '../errors';
 import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { mayReadBack } from '../sharing/read-back';
 import { requirePrompt } from '../sharing/access';
@@ -147,6 +147,21 @@ function tagsOf(raw: readonly string[] | null | undefined): string[] | undefined
   return parsed.data;
 }
 
+/**
+ * Runs a prompts-service write, whose slash-command check (createPrompt, updatePrompt: one rule
+ * for every door) refuses a command another prompt holds with a 409 naming `slashCommand`, and
+ * answers that refusal as Open WebUI's route does: 400 naming `command`, with `message` (its
+ * wording differs per route, openwebui-messages.ts).
+ */
+function withCommandRefusal<T>(message: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'conflict' && error.field === 'slashCommand') throw invalid(message, 'command');
+    throw error;
+  }
+}
+
 /** A free prompt key for a new command: the command itself, or it with a numeric suffix. */
 function freeName(ctx: Ctx, command: string): string {
   let name = command;
@@ -209,9 +224,9 @@ function saveContent(ctx: Ctx, row: PromptRow, template: Template, message: stri
 export function openWebUiCreate(ctx: Ctx, input: OpenWebUiUpdate) {
   return ctx.store.tx(() => {
     const command = commandOf(input.command);
-    if (ctx.store.prompts.slashCommandTaken(command)) throw invalid(OWUI_MESSAGES.COMMAND_TAKEN, 'command');
+    const tags = tagsOf(input.tags) ?? [];
     const name = freeName(ctx, command);
-    createPrompt(ctx, { name, title: input.name, description: '', tags: tagsOf(input.tags) ?? [], slashCommand: command });
+    withCommandRefusal(OWUI_MESSAGES.COMMAND_TAKEN, () => createPrompt(ctx, { name, title: input.name, description: '', tags, slashCommand: command }));
     const row = ctx.store.prompts.getRowByName(name)!;
     const readable = mayReadBack(ctx, row);
     if (input.data || input.meta) setExtra(ctx, row.id, { data: input.data ?? {}, meta: input.meta ?? {} });
@@ -235,7 +250,6 @@ export function openWebUiUpdate(ctx: Ctx, found: PromptRow, input: OpenWebUiUpda
     const row = requirePrompt(ctx, found.name, 'edit');
     const readable = mayReadBack(ctx, row);
     const command = commandFor(row, input.command);
-    if (command !== undefined && command !== row.slash_command && ctx.store.prompts.slashCommandTaken(command)) throw invalid(commandInUse(command), 'command');
     const tags = tagsOf(input.tags);
     const before = openWebUiPrompt(ctx, row);
     const asked = formGrants(input);
@@ -251,9 +265,10 @@ export function openWebUiUpdate(ctx: Ctx, found: PromptRow, input: OpenWebUiUpda
       grantsChanged ||
       unpublished;
 
-    // Decided before anything is written: a refused chat-template change changes nothing.
+    // A command in use is refused first, as Open WebUI checks it before writing; a refused
+    // chat-template change after it rolls the transaction back, so nothing changes either way.
+    withCommandRefusal(commandInUse(command ?? ''), () => updatePrompt(ctx, { name: row.name, title: input.name, tags, slashCommand: command }));
     const template = changed ? templateForContent(ctx, row, input.content) : undefined;
-    updatePrompt(ctx, { name: row.name, title: input.name, tags, slashCommand: command });
     if (grantsChanged) applyGrants(ctx, row, asked!.grants, asked!.paths);
     // Open WebUI keeps the stored data/meta when the form's are empty (`form_data.data or prompt.data`).
     if (input.data || input.meta) setExtra(ctx, row.id, { data: input.data || before.data, meta: input.meta || before.meta });
@@ -279,8 +294,8 @@ export function openWebUiUpdateMeta(ctx: Ctx, id: string, input: z.output<typeof
     const row = requirePrompt(ctx, rowById(ctx, id).name, 'edit');
     const readable = mayReadBack(ctx, row);
     const command = commandFor(row, input.command);
-    if (command !== undefined && command !== row.slash_command && ctx.store.prompts.slashCommandTaken(command)) throw invalid(commandInUseMeta(command), 'command');
-    updatePrompt(ctx, { name: row.name, title: input.name, tags: tagsOf(input.tags), slashCommand: command });
+    const tags = tagsOf(input.tags);
+    withCommandRefusal(commandInUseMeta(command ?? ''), () => updatePrompt(ctx, { name: row.name, title: input.name, tags, slashCommand: command }));
     return openWebUiPrompt(ctx, ctx.store.prompts.getRowById(row.id)!, readable);
   });
 }
@@ -328,7 +343,6 @@ function readableSummaries(ctx: Ctx): PromptSummary[] {
     if (offset + 200 >= page.total || page.items.length === 0) return items;
   }
 }
-
 
 /** `GET /`: every readable prompt as PromptModel. */
 export function openWebUiList(ctx: Ctx) {

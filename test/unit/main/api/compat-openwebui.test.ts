@@ -148,6 +148,21 @@ describe.each(MOUNTS)('Open WebUI frontend calls (%s)', (_label, base) => {
     await read(base, frontend.updatePromptMetadata(id, 'Summarizer', cmd, ['writing']));
   });
 
+  it("updatePromptById and updatePromptMetadata with another prompt's command: 400 in each route's wording, naming command; nothing changes", async () => {
+    const other = await read(base, frontend.createNewPrompt({ command: `${cmd}-taken`, name: 'Other', content: 'Other {{x}}' }));
+    const current = await read(base, frontend.getPromptById(id));
+    const versions = listVersions(t.owner, getPrompt(t.owner, cmd).name).length;
+    const update = await send(base, frontend.updatePromptById({ ...current, name: 'Renamed', command: other.command, content: 'Changed {{input}}' }));
+    expect(update.status).toBe(400);
+    expect(update.json()).toMatchObject({ field: 'command', detail: `Command '/${other.command}' is already in use by another prompt` });
+    const meta = await send(base, frontend.updatePromptMetadata(id, 'Renamed', other.command, ['x']));
+    expect(meta.status).toBe(400);
+    expect(meta.json()).toMatchObject({ field: 'command', detail: `Command '/${other.command}' is already in use` });
+    expect(await read(base, frontend.getPromptById(id))).toMatchObject({ name: current.name, command: cmd, content: current.content, tags: current.tags });
+    expect(listVersions(t.owner, getPrompt(t.owner, cmd).name)).toHaveLength(versions);
+    await read(base, frontend.deletePromptById(other.id));
+  });
+
   it('updatePromptAccessGrants: the public grant and a member grant become sharing, and read back as full grants', async () => {
     const after = await read(
       base,
