@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppError, fromZodError, invalid } from '../core/errors';
 import { isForbiddenKey } from '../../shared/reserved-keys';
 import { assertJsonValueCount } from './json-values';
+import { refuseUnknownFields } from '../core/unknown-fields';
 import { optionalVersionNumberFromText, versionNumberFromText } from '../core/versions/version-number';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
@@ -138,60 +139,6 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, extra
 
 /** The native API (`/api/v1/...`); compat doors (`/compat/...`) ignore extra members as their products do. */
 const isNativePath = (c: Context) => new URL(c.req.url).pathname.startsWith('/api/');
-
-type SchemaDef = { type?: string; shape?: Record<string, unknown>; catchall?: { _zod?: { def?: SchemaDef } }; in?: unknown; out?: unknown; innerType?: unknown; options?: unknown[] };
-const defOf = (schema: unknown): SchemaDef | undefined => (schema as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def;
-
-/**
- * The top-level member names a schema reads, or undefined when it takes any (a record, a loose
- * object, z.unknown()): objects, their optional/default/nullable wrappers, pipes (preprocess,
- * transform) and unions.
- */
-function knownKeys(schema: unknown): Set<string> | undefined {
-  const def = defOf(schema);
-  switch (def?.type) {
-    case 'object':
-      if (def.catchall && defOf(def.catchall)?.type !== 'never') return undefined;
-      return new Set(Object.keys(def.shape ?? {}));
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'catch':
-      return knownKeys(def.innerType);
-    case 'pipe':
-      return knownKeys(def.in) ?? knownKeys(def.out);
-    case 'union': {
-      const keys = new Set<string>();
-      for (const option of def.options ?? []) {
-        const some = knownKeys(option);
-        if (!some) return undefined;
-        for (const key of some) keys.add(key);
-      }
-      return keys;
-    }
-    default:
-      return undefined;
-  }
-}
-
-/**
- * A native body member the operation does not read is refused (400 naming it) rather than
- * ignored: `{"apiKeyRequired": false}` sent to PUT /prompts/{name}/api (whose field is
- * `keyRequired`) answered 200 and changed nothing. Members the route sets itself (`extra`, from
- * the path) are not the client's.
- */
-function refuseUnknownFields(schema: z.ZodType, body: Record<string, unknown>, extra: Record<string, unknown>): void {
-  const known = knownKeys(schema);
-  if (!known) return;
-  for (const key of Object.keys(body)) {
-    if (Object.hasOwn(extra, key)) throw invalid(`"${key}" comes from the path, not the body: leave it out of the body`, key);
-    if (known.has(key)) continue;
-    const accepted = [...known].filter((k) => !Object.hasOwn(extra, k));
-    throw invalid(`Unknown field "${key.slice(0, 60)}": this call takes ${accepted.length ? accepted.map((k) => `"${k}"`).join(', ') : 'no fields'}`, key.slice(0, 100));
-  }
-}
 
 /**
  * `value` parsed by `schema`, for input already read (a query, a path, a compat body).

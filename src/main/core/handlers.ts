@@ -1,6 +1,7 @@
 import type { Channel } from '../../shared/contract/channels';
 import type { ChannelOutput, ChannelParsed } from '../../shared/contract/contract';
 import { CONTRACT } from '../../shared/contract/contract';
+import { refuseUnknownFields } from './unknown-fields';
 import type { AppInfo } from '../../shared/schemas/app';
 import type { Result } from '../../shared/schemas/common';
 import type { Ctx } from './context';
@@ -119,8 +120,19 @@ export function isChannel(value: string): value is Channel {
   return Object.hasOwn(CONTRACT, value);
 }
 
-/** Parses the input with the channel's schema, runs the handler, and wraps the outcome. */
+/**
+ * Parses the input with the channel's schema, runs the handler, and wraps the outcome: the one
+ * place IPC and bridge inputs are validated. A member the schema does not read is refused
+ * (`invalid`, naming it) as native HTTP bodies are (core/unknown-fields.ts), never ignored.
+ */
 export async function dispatch<C extends Channel>(handlers: Handlers, ctx: Ctx, channel: C, input: unknown): Promise<Result<ChannelOutput<C>>> {
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    try {
+      refuseUnknownFields(CONTRACT[channel], input as Record<string, unknown>, {});
+    } catch (error) {
+      return { ok: false, error: toErrorShape(error) };
+    }
+  }
   const parsed = CONTRACT[channel].safeParse(input ?? {});
   if (!parsed.success) return { ok: false, error: fromZodError(parsed.error).toJSON() };
   try {
