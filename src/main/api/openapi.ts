@@ -5,6 +5,7 @@ import { AddShareInput, SetSharingLevelInput } from '../../shared/schemas/sharin
 import { AddUserInput, CreateKeyInput } from '../../shared/schemas/users';
 import { RunApiBody } from '../../shared/schemas/runs';
 import { RefineApiBody } from '../../shared/schemas/refine';
+import { RefineAnswerSchema, RunAnswerSchema } from './openapi-answers';
 
 /** One documented operation. The contract test checks these against the routes the app serves. */
 export interface Operation {
@@ -18,6 +19,8 @@ export interface Operation {
   textBody?: boolean;
   query?: Record<string, string>;
   responses: Record<number, string>;
+  /** The JSON schema of the success answer, where one is documented (openapi-answers.ts). */
+  answer?: z.ZodType;
   /** Health is the only operation without a key. */
   public?: boolean;
 }
@@ -44,8 +47,8 @@ export const NATIVE_OPERATIONS: Operation[] = [
   { method: 'delete', path: '/api/v1/prompts/{name}', summary: 'Delete a prompt (owner or admin)', tag: 'prompts', responses: { 204: 'Deleted', ...WRITE_ERRORS } },
   { method: 'put', path: '/api/v1/prompts/{name}/api', summary: 'Turn API access on or off; require a key or not', tag: 'prompts', body: SetApiSettingsInput.omit(name), responses: { 200: 'The prompt', ...WRITE_ERRORS } },
   { method: 'post', path: '/api/v1/prompts/{name}/render', summary: 'Render the served (or ?version=N) version with variables', tag: 'prompts', query: { version: 'A specific version number (or `version` in the body; both must agree)' }, body: RenderInput.omit(name), responses: { 200: '{ prompt, version, messages, text, unusedVariables }', ...WRITE_ERRORS } },
-  { method: 'post', path: '/api/v1/prompts/{name}/run', summary: 'Run the served (or given) version on a model; stream: true answers as server-sent events (start, delta, done | error)', tag: 'runs', query: { version: 'A specific version number (or `version` in the body; both must agree)' }, body: RunApiBody, responses: { 200: '{ runId, prompt, version, model, output, usage, latencyMs, ttftMs } (or text/event-stream)', ...WRITE_ERRORS, 429: 'Rate limited (by Promptdesk or by the provider; see Retry-After)', 502: 'The model provider answered with an error (its message is in detail)', 504: 'The model provider did not answer in time' } },
-  { method: 'post', path: '/api/v1/prompts/{name}/refine', summary: 'Refine with AI: one turn of a conversation about a version (newest unless given) with a model; answers an explanation and a proposed revision of the whole template with its diff, or proposal null with a reason; saves nothing (POST …/versions does). Needs read on the prompt and, for a key, the run scope. stream: true answers as server-sent events (start, delta, done | error)', tag: 'runs', query: { version: 'The version to refine (or `version` in the body; both must agree)' }, body: RefineApiBody, responses: { 200: '{ runId, prompt, version, model, explanation, proposal: { template, variables } | null, reason, diff: { template, granularity, variables: { added, removed } } | null, usage, latencyMs } (or text/event-stream)', ...WRITE_ERRORS, 429: 'Rate limited (by Promptdesk or by the provider; see Retry-After)', 502: 'The model provider answered with an error (its message is in detail)', 504: 'The model provider did not answer in time' } },
+  { method: 'post', path: '/api/v1/prompts/{name}/run', summary: 'Run the served (or given) version on a model; stream: true answers as server-sent events (start, delta, done | error)', tag: 'runs', query: { version: 'A specific version number (or `version` in the body; both must agree)' }, body: RunApiBody, answer: RunAnswerSchema, responses: { 200: '{ runId, prompt, version, model, output, usage, latencyMs, ttftMs } (or text/event-stream)', ...WRITE_ERRORS, 429: 'Rate limited (by Promptdesk or by the provider; see Retry-After)', 502: 'The model provider answered with an error (its message is in detail)', 504: 'The model provider did not answer in time' } },
+  { method: 'post', path: '/api/v1/prompts/{name}/refine', summary: 'Refine with AI: one turn of a conversation about a version (newest unless given) with a model; answers an explanation and a proposed revision of the whole template with its diff, or proposal null with a reason; saves nothing (POST …/versions does). Needs read on the prompt and, for a key, the run scope. stream: true answers as server-sent events (start, delta, done | error)', tag: 'runs', query: { version: 'The version to refine (or `version` in the body; both must agree)' }, body: RefineApiBody, answer: RefineAnswerSchema, responses: { 200: '{ runId, prompt, version, model, explanation, proposal: { template, variables } | null, reason, diff: { template, granularity, variables: { added, removed } } | null, usage, latencyMs } (or text/event-stream)', ...WRITE_ERRORS, 429: 'Rate limited (by Promptdesk or by the provider; see Retry-After)', 502: 'The model provider answered with an error (its message is in detail)', 504: 'The model provider did not answer in time' } },
   { method: 'get', path: '/api/v1/logs', summary: 'Execution logs, newest first, paged by cursor', tag: 'logs', query: { prompt: 'Prompt name', source: 'chat, api, test or refine (repeatable)', status: 'success, error, cancelled or running (repeatable)', version: 'Version number', member: 'Member id', model: 'integration:model', from: 'Start, inclusive: YYYY-MM-DD (a UTC day) or a date-time with its offset (2026-11-25T10:00:00+01:00); no offset: 400', to: 'End, exclusive (a bare date is the start of that UTC day)', q: 'Full-text search over logged variables and outputs (words inside CJK/Thai text and symbols are found)', cursor: 'nextCursor of the previous page', limit: '1-500, default 100' }, responses: { 200: '{ items, nextCursor }', ...ERRORS } },
   { method: 'get', path: '/api/v1/logs/{id}', summary: 'One execution with its logged variables, messages and output', tag: 'logs', responses: { 200: 'The log entry', ...ERRORS } },
   { method: 'get', path: '/api/v1/prompts/{name}/versions', summary: 'List versions, newest first', tag: 'versions', responses: { 200: '{ items }', ...ERRORS } },
@@ -74,8 +77,8 @@ export const NATIVE_OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', tag: 'meta', responses: { 200: 'OpenAPI 3.1' }, public: true },
 ];
 
-const schemaOf = (schema: z.ZodType) => {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+const schemaOf = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json['$schema'];
   return json;
 };
@@ -104,7 +107,12 @@ export function openApiDocument(version: string, operations: Operation[]): Recor
     const responses = Object.fromEntries(
       Object.entries(op.responses).map(([status, description]) => [
         status,
-        Number(status) >= 400 ? { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } : { description },
+        Number(status) >= 400
+          ? { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+          : Number(status) < 300 && op.answer
+            ? // With stream: true the same answer arrives as the SSE `done` event.
+              { description, content: { 'application/json': { schema: schemaOf(op.answer, 'output') }, 'text/event-stream': { schema: { type: 'string' } } } }
+            : { description },
       ]),
     );
     paths[op.path] ??= {};
