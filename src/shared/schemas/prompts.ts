@@ -17,9 +17,12 @@ export const SLASH_COMMAND_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 // ":" lets a tag hold a key and a value (Conductor's `{key, value}` tags are `key:value`, docs/compat.md).
 export const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,39}$/u;
 
+/** The most tags a prompt has (every door: native, the app, the compat doors' tag calls). */
+export const MAX_TAGS = 20;
+
 export const TagsSchema = z
   .array(z.string().trim().toLowerCase().regex(TAG_PATTERN, 'Tags are 1-40 letters, digits, spaces, ".", "_", "-" or ":"'))
-  .max(20)
+  .max(MAX_TAGS)
   .transform((tags) => [...new Set(tags)]);
 
 export const CreatePromptInput = z.object({

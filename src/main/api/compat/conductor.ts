@@ -7,7 +7,7 @@ import { problemResponse } from '../problem';
 import { parseWith, readBodyText, readJson, versionQuery } from '../body';
 import { AppError, invalid, promptNotFound } from '../../core/errors';
 import { optionalVersionNumberFromText } from '../../core/versions/version-number';
-import { PromptNameSchema } from '../../../shared/schemas/prompts';
+import { MAX_TAGS, PromptNameSchema } from '../../../shared/schemas/prompts';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 import {
   conductorBodyText,
@@ -60,7 +60,8 @@ async function readJsonArray(c: Context<ApiEnv>): Promise<{ key?: unknown; value
   if (!Array.isArray(body) || body.some((t) => typeof t !== 'object' || t === null || Array.isArray(t))) {
     throw invalid('The body must be an array of {key, value} tags');
   }
-  if (body.length > 20) throw invalid('At most 20 tags', '[20]');
+  // Bounded before each tag is read: more than a prompt may hold is refused whatever it holds.
+  if (body.length > MAX_TAGS) throw invalid(`At most ${MAX_TAGS} tags`, `[${MAX_TAGS}]`);
   return body as { key?: unknown; value?: unknown }[];
 }
 

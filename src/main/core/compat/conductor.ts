@@ -7,7 +7,7 @@ import { canReadText, requirePrompt } from '../sharing/access';
 import { requireApiScope } from '../keys/keys-service';
 import { requireIntegrations } from '../integrations/integrations';
 import { MODEL_REF_PATTERN } from '../../../shared/schemas/template';
-import { TAG_PATTERN, UpdatePromptInput, type PromptVersion } from '../../../shared/schemas/prompts';
+import { MAX_TAGS, TAG_PATTERN, UpdatePromptInput, type PromptVersion } from '../../../shared/schemas/prompts';
 import { TemplateSchema } from '../../../shared/schemas/template';
 import { conductorToNative, nativeToConductor } from './conductor-syntax';
 import type { Template } from '../../../shared/template/template';
@@ -385,7 +385,7 @@ export function conductorChangeTags(ctx: Ctx, name: string, tags: { key?: unknow
     const row = exactPrompt(ctx, name, 'edit');
     const own = promptFromRow(row).tags;
     const next = change === 'add' ? [...new Set([...own, ...wanted])] : own.filter((t) => !wanted.includes(t));
-    if (next.length > 20) throw invalid('A prompt has at most 20 tags', '[0].key');
+    if (next.length > MAX_TAGS) throw invalid(`A prompt has at most ${MAX_TAGS} tags`, '[0].key');
     updatePrompt(ctx, { name: row.name, tags: next, slashCommand: undefined });
   });
 }

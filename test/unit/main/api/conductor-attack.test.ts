@@ -9,7 +9,7 @@ import { SaveIntegrationInput } from '../../../../src/shared/schemas/integration
 import { createPrompt, getPrompt, setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
 import { getVersion, listVersions, saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { deleteVersion } from '../../../../src/main/core/versions/lifecycle';
-import { SaveVersionInput } from '../../../../src/shared/schemas/prompts';
+import { MAX_TAGS, SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 import { addUser } from '../../../../src/main/core/users/users-service';
 import { AddUserInput } from '../../../../src/shared/schemas/users';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
@@ -257,3 +257,18 @@ describe('12. updatedBy is whoever made the last update', () => {
   });
 });
 
+
+describe('tags are bounded by the one tag limit (MAX_TAGS)', () => {
+  const tags = (from: number, count: number) => JSON.stringify(Array.from({ length: count }, (_, i) => ({ key: `t${from + i}`, value: '' })));
+
+  it('a body of more tags than a prompt holds is a 400 naming the first extra; adding past the limit is a 400 naming [0].key; nothing changes', async () => {
+    expect((await call('PUT', '/api/prompts/many-tags?description=d', 'x')).status).toBe(200);
+    conductorError(await call('PUT', '/api/prompts/many-tags/tags', tags(0, MAX_TAGS + 1)), 400, `[${MAX_TAGS}]`);
+    expect((await call('PUT', '/api/prompts/many-tags/tags', tags(0, MAX_TAGS))).status).toBe(200);
+    expect((await get('/api/prompts/many-tags/tags')).json()).toHaveLength(MAX_TAGS);
+    conductorError(await call('PUT', '/api/prompts/many-tags/tags', tags(MAX_TAGS, 1)), 400, '[0].key');
+    expect((await get('/api/prompts/many-tags/tags')).json()).toHaveLength(MAX_TAGS);
+    // Tags already there count once: sending them again adds nothing and is accepted.
+    expect((await call('PUT', '/api/prompts/many-tags/tags', tags(0, 3))).status).toBe(200);
+  });
+});
