@@ -61,7 +61,8 @@ export function respanVersion(ctx: Ctx, row: PromptRow, v: WrittenVersion) {
     temperature: v.modelSettings.temperature ?? RESPAN_DEFAULT_TEMPERATURE,
     max_tokens: v.modelSettings.maxTokens ?? RESPAN_DEFAULT_MAX_TOKENS,
     variables: Object.fromEntries(v.variables.map((meta) => [meta.name, respanVariableValue(meta)])),
-    readonly: v.committed || immutableReason(v, row.pinned_version) !== null,
+    // Read-only is what no edit may change (immutableReason: committed, published, archived or pinned).
+    readonly: immutableReason(v, row.pinned_version) !== null,
     // What API callers get (the pin, else the published version), not only the published status.
     is_deployed: v.number === deployedNumber(row),
     edited_by: { id: v.author.id, email: v.author.email, ...splitName(author?.name ?? v.author.name) },
