@@ -13,7 +13,7 @@ import { MAX_TAGS, SaveVersionInput } from '../../../../src/shared/schemas/promp
 import { addUser } from '../../../../src/main/core/users/users-service';
 import { AddUserInput } from '../../../../src/shared/schemas/users';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
-import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
+import { addShare, setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
 
 /**
  * The tester's report on the Conductor door (issue 11), each item a class of behaviour over HTTP:
@@ -270,5 +270,17 @@ describe('tags are bounded by the one tag limit (MAX_TAGS)', () => {
     expect((await get('/api/prompts/many-tags/tags')).json()).toHaveLength(MAX_TAGS);
     // Tags already there count once: sending them again adds nothing and is accepted.
     expect((await call('PUT', '/api/prompts/many-tags/tags', tags(0, 3))).status).toBe(200);
+  });
+});
+
+describe('every read of a prompt answers a run-only member alike (docs/compat.md: 403)', () => {
+  it('GET the prompt, its versions and its tags: 403 in Conductor\'s shape, naming nothing', async () => {
+    expect((await call('PUT', '/api/prompts/run-only?description=d', 'x')).status).toBe(200);
+    addUser(t.owner, AddUserInput.parse({ email: 'runner@example.com', name: 'Runner' }));
+    addShare(t.owner, { name: 'run-only', email: 'runner@example.com', permission: 'run' });
+    const runnerKey = createKey(t.owner, { userEmail: 'runner@example.com', label: 'runner' }).key;
+    for (const path of ['/api/prompts/run-only', '/api/prompts/run-only/versions', '/api/prompts/run-only/tags']) {
+      conductorError(await call('GET', path, undefined, { 'x-authorization': runnerKey }), 403);
+    }
   });
 });
