@@ -110,6 +110,15 @@ function filledLength(segments: TemplateSegment[], values: Map<string, string>):
 }
 
 /**
+ * Whether `supplied` gives `name` a value, which then wins over the variable's default: any
+ * value counts, the empty string included (it renders empty). The one rule for rendering and for
+ * what the readiness checklist counts as "an optional variable left out" (core/readiness).
+ */
+export function suppliesValue(supplied: Readonly<Record<string, unknown>>, name: string): boolean {
+  return Object.hasOwn(supplied, name);
+}
+
+/**
  * Renders a template. A variable takes its supplied value, else its metadata default;
  * any variable with neither is reported as missing (all of them, not just the first).
  * Values are inserted verbatim: a value containing `{{x}}` is never expanded again.
@@ -133,7 +142,7 @@ export function renderTemplate(
   const values = new Map<string, string>();
   const missing: string[] = [];
   for (const name of analysis.variables) {
-    if (Object.hasOwn(supplied, name)) values.set(name, stringify(supplied[name]!));
+    if (suppliesValue(supplied, name)) values.set(name, stringify(supplied[name]!));
     else if (defaults.has(name)) values.set(name, defaults.get(name)!);
     else missing.push(name);
   }

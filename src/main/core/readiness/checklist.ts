@@ -11,7 +11,7 @@ import {
   type ReadinessTick,
   type ReadinessTickItem,
 } from '../../../shared/schemas/readiness';
-import { renderTemplate, type VariableValue } from '../../../shared/template/template';
+import { renderTemplate, suppliesValue, type VariableValue } from '../../../shared/template/template';
 import { renderedUserMessage } from '../runs/run-service';
 import {
   charCount,
@@ -94,7 +94,7 @@ export function testedItem(facts: ReadinessFacts): ReadinessItem {
 /**
  * 2. The test cases vary the inputs: one with a value of at most SHORT_INPUT_MAX_CHARS, one with a
  * value of at least LONG_INPUT_MIN_CHARS, and (when the version has optional variables: those
- * with a default) one that leaves an optional variable out or empty. Passes on those, or on a
+ * with a default) one that leaves an optional variable out (so its default renders). Passes on those, or on a
  * manual tick (the author judged the edge cases otherwise). Not applicable without variables.
  */
 export function edgeCasesItem(facts: ReadinessFacts): ReadinessItem {
@@ -106,7 +106,8 @@ export function edgeCasesItem(facts: ReadinessFacts): ReadinessItem {
   const lengths = testCases.flatMap((c) => names.filter((n) => Object.hasOwn(c.variables, n)).map((n) => charCount(String(c.variables[n]))));
   const hasShort = lengths.some((n) => n <= SHORT_INPUT_MAX_CHARS);
   const hasLong = lengths.some((n) => n >= LONG_INPUT_MIN_CHARS);
-  const leftOut = optional.length === 0 ? null : testCases.some((c) => optional.some((n) => !Object.hasOwn(c.variables, n) || String(c.variables[n]) === ''));
+  // Left out exactly when rendering uses the default: an empty value is a value (it renders empty).
+  const leftOut = optional.length === 0 ? null : testCases.some((c) => optional.some((n) => !suppliesValue(c.variables, n)));
   const evidence = {
     variables: names.length,
     testCases: testCases.length,

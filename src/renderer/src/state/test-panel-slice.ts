@@ -329,7 +329,13 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         const state = get();
         const { promptName, caseName, caseSaving, values } = state.testPanel;
         if (!promptName || caseSaving) return;
-        const variables = Object.fromEntries(panelVariables(state).map((meta) => [meta.name, shownValue(values, meta)]));
+        // An optional variable left empty is left out of the case, as a run from the inputs leaves it
+        // out: the case then renders its default, and the readiness checklist counts it as left out.
+        const variables = Object.fromEntries(
+          panelVariables(state)
+            .filter((meta) => meta.default === undefined || shownValue(values, meta) !== '')
+            .map((meta) => [meta.name, shownValue(values, meta)]),
+        );
         patch({ caseSaving: true, caseError: null, caseNotice: null });
         try {
           const saved = await unwrap(api.testcases.save({ name: promptName, caseName, variables }));

@@ -18,7 +18,7 @@ import { CreatePromptInput, SaveVersionInput } from '../../../../src/shared/sche
 import { StartRunInput } from '../../../../src/shared/schemas/runs';
 import { ListLogsInput } from '../../../../src/shared/schemas/logs';
 import type { ReadinessItemId } from '../../../../src/shared/schemas/readiness';
-import type { VariableMeta } from '../../../../src/shared/template/template';
+import { renderTemplate, type VariableMeta } from '../../../../src/shared/template/template';
 
 let provider: FakeProvider;
 beforeAll(async () => {
@@ -113,6 +113,23 @@ describe('2. edge cases', () => {
     expect(item(owner, 'edge_cases')).toMatchObject({ status: 'open', evidence: { longInput: true, optionalLeftOut: false } });
     saveTestCase(owner, { name: NAME, caseName: 'no product', variables: { customer: 'Ada' } });
     expect(item(owner, 'edge_cases')).toMatchObject({ status: 'pass', evidence: { optionalLeftOut: true } });
+  });
+
+  it('counts an optional variable as left out exactly when rendering the case uses its default (an empty value is a value)', () => {
+    const meta = [{ name: 'customer' }, { name: 'sign', default: 'Ada' }];
+    prompt('Welcome {{customer}}. Sign as {{sign}}.', { variables: meta });
+    const row = t.workspace.store.prompts.getRowByName(NAME)!;
+    for (const [caseName, variables] of [
+      ['empty', { customer: 'Bo', sign: '' }],
+      ['given', { customer: 'Bo', sign: 'Cy' }],
+      ['absent', { customer: 'Bo' }],
+    ] as const) {
+      for (const c of t.workspace.store.testCases.list(row.id)) t.workspace.store.testCases.remove(row.id, c.id);
+      saveTestCase(owner, { name: NAME, caseName, variables });
+      const rendered = renderTemplate({ kind: 'text', text: 'Welcome {{customer}}. Sign as {{sign}}.' }, variables, meta);
+      const usedDefault = rendered.ok && rendered.text.endsWith('Sign as Ada.');
+      expect({ caseName, leftOut: item(owner, 'edge_cases').evidence.optionalLeftOut }).toEqual({ caseName, leftOut: usedDefault });
+    }
   });
 
   it('a value one character short of the long threshold is not long', () => {
