@@ -25,10 +25,13 @@ export const TagsSchema = z
   .max(MAX_TAGS)
   .transform((tags) => [...new Set(tags)]);
 
+// Stated limits, not zod's 'Too big: expected string to have <=200 characters': the forms show them under the field.
+const atMost = (what: string, chars: number) => `${what} has at most ${chars.toLocaleString('en-US')} characters`;
+
 export const CreatePromptInput = z.object({
   name: PromptNameSchema,
-  title: z.string().trim().min(1, 'Give the prompt a title').max(200),
-  description: z.string().max(2000).default(''),
+  title: z.string().trim().min(1, 'Give the prompt a title').max(200, atMost('A title', 200)),
+  description: z.string().max(2000, atMost('A description', 2000)).default(''),
   tags: TagsSchema.default([]),
   slashCommand: z
     .string()
@@ -44,7 +47,7 @@ export type CreatePromptInput = z.input<typeof CreatePromptInput>;
 export const UpdatePromptInput = z.object({
   name: PromptNameSchema,
   title: CreatePromptInput.shape.title.optional(),
-  description: z.string().max(2000).optional(),
+  description: z.string().max(2000, atMost('A description', 2000)).optional(),
   tags: TagsSchema.optional(),
   slashCommand: CreatePromptInput.shape.slashCommand,
 });
@@ -54,11 +57,11 @@ export const SaveVersionInput = z.object({
   template: TemplateSchema,
   variables: z.array(VariableMetaSchema).max(200).default([]),
   modelSettings: ModelSettingsSchema.default({ models: [] }),
-  commitMessage: z.string().max(1000).default(''),
+  commitMessage: z.string().max(1000, atMost('A commit message', 1000)).default(''),
   /** The version the author started editing from: a save based on a stale version is refused. */
   baseVersion: z.number().int().min(0).optional(),
   /** Optional display message shown in chat instead of the full rendered prompt. */
-  displayMessage: z.string().max(2000).optional(),
+  displayMessage: z.string().max(2000, atMost('A display message', 2000)).optional(),
 });
 export type SaveVersionInput = z.input<typeof SaveVersionInput>;
 
@@ -89,8 +92,8 @@ export const UpdateVersionInput = z.object({
   template: TemplateSchema.optional(),
   variables: z.array(VariableMetaSchema).max(200).optional(),
   modelSettings: ModelSettingsSchema.optional(),
-  commitMessage: z.string().max(1000).optional(),
-  displayMessage: z.string().max(2000).nullable().optional(),
+  commitMessage: z.string().max(1000, atMost('A commit message', 1000)).optional(),
+  displayMessage: z.string().max(2000, atMost('A display message', 2000)).nullable().optional(),
 });
 
 export const RenderInput = z.object({
