@@ -18,6 +18,7 @@ const KEYLESS_ROUTE = /^\/api\/v1\/prompts\/[^/]+(\/render|\/run|\/refine)?$/;
 // Exchanging a key for a token (Conductor's POST /api/token) is how a client gets a credential:
 // it carries the key in its body, not in a header, and its failures are throttled by the route.
 const CREDENTIAL_EXCHANGE = /^\/compat\/conductor\/api\/token\/?$/;
+const TOO_MANY_FAILURES = 'Too many failed authentications; wait and retry';
 
 /** The token of one header: `Bearer <token>` or a bare token; '' when it carries none (empty, a lone "Bearer"). */
 function tokenOf(raw: string): string {
@@ -61,32 +62,36 @@ export function clientSignals(c: Context<ApiEnv>): ClientSignals {
 export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: (pathname: string) => boolean = () => true): MiddlewareHandler<ApiEnv> {
   const perKey = new RateLimiter(limits.perKeyPerSecond, limits.perKeyBurst);
   const throttle = new AuthThrottle(limits.failedAuthPerMinute);
+  /**
+   * Runs one authentication attempt under the failed-authentication throttle, for a key and for
+   * the Conductor token exchange alike: refused (429) while this client or credential is waiting,
+   * and an `unauthenticated` failure counts towards the next wait.
+   */
+  const throttled = <T>(client: ClientSignals, credential: string | undefined, attempt: () => T): T => {
+    const wait = throttle.waitBefore(client, credential);
+    if (wait > 0) throw AppError.rateLimited(TOO_MANY_FAILURES, wait);
+    try {
+      return attempt();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'unauthenticated') {
+        const after = throttle.recordFailure(client, credential);
+        if (after > 0) throw AppError.rateLimited(TOO_MANY_FAILURES, after);
+      }
+      throw error;
+    }
+  };
   return async (c, next) => {
     const url = new URL(c.req.url);
     // No operation lives there: the 404 problem+json answers, key or not (see knownPathTest).
     if (!knownPath(url.pathname)) return next();
     const client = clientSignals(c);
     if (c.req.method === 'POST' && CREDENTIAL_EXCHANGE.test(url.pathname)) {
-      c.set('throttled', (credential, attempt) => {
-        const wait = throttle.waitBefore(client, credential);
-        if (wait > 0) throw AppError.rateLimited('Too many failed authentications; wait and retry', wait);
-        try {
-          return attempt({ store: workspace.store, clock: workspace.clock });
-        } catch (error) {
-          if (error instanceof AppError && error.code === 'unauthenticated') {
-            const after = throttle.recordFailure(client, credential);
-            if (after > 0) throw AppError.rateLimited('Too many failed authentications; wait and retry', after);
-          }
-          throw error;
-        }
-      });
+      c.set('throttled', (credential, attempt) => throttled(client, credential, () => attempt({ store: workspace.store, clock: workspace.clock })));
       return next();
     }
     const loopback = limitAddress(client.address) === 'loopback';
     const key = presentedKey(c.req.header('authorization'), c.req.header('x-authorization'));
-    const waitFailures = throttle.waitBefore(client, key);
-    if (waitFailures > 0) throw AppError.rateLimited('Too many failed authentications; wait and retry', waitFailures);
-    try {
+    throttled(client, key, () => {
       if (KEY_QUERY_PARAMS.some((p) => url.searchParams.has(p))) {
         throw new AppError('unauthenticated', 'API keys in the URL are refused (they end up in logs): send it in the Authorization header');
       }
@@ -105,13 +110,7 @@ export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: 
         c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: user, via: { kind: 'api', key: info, loopback } });
         c.set('apiKey', info);
       }
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'unauthenticated') {
-        const wait = throttle.recordFailure(client, key);
-        if (wait > 0) throw AppError.rateLimited('Too many failed authentications; wait and retry', wait);
-      }
-      throw error;
-    }
+    });
     await next();
   };
 }

@@ -113,7 +113,6 @@ export function openWebUiPrompt(ctx: Ctx, row: PromptRow, withContent = true) {
     access_grants: grantsOf(ctx, row),
   };
 }
-export type OpenWebUiPrompt = ReturnType<typeof openWebUiPrompt>;
 
 /** Open WebUI's UserResponse for a member (its roles are "admin" and "user"), or null. */
 export function openWebUiUser(ctx: Ctx, userId: string) {

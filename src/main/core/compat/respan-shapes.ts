@@ -34,9 +34,6 @@ function splitName(name: string): { first_name: string; last_name: string } {
   return { first_name: first, last_name: rest.join(' ') };
 }
 
-/** What a Respan version object says, for answers and for telling an echoed member from a change. */
-export type RespanVersionObject = ReturnType<typeof respanVersion>;
-
 /**
  * A version as the SDK's `PromptVersion`. In the answer to a write by a caller who may not read
  * the prompt's text and did not send it (writtenVersion), `messages` is left out: the SDK's model
