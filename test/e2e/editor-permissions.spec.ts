@@ -116,6 +116,13 @@ test('a view-only member sees a read-only editor: no Save, no commit dialog, can
   await expect(page.getByText('Only the owner or an admin can change sharing')).toBeVisible();
   await page.getByRole('tablist').getByRole('tab', { name: 'API' }).click();
   await expect(page.getByText('Only the owner or an admin can change API access')).toBeVisible();
+  // Readiness: who may tick each manual item is said on that item (editing, or sharing for access).
+  await page.getByRole('tablist').getByRole('tab', { name: 'Readiness' }).click();
+  const checklist = page.getByRole('list', { name: 'Readiness checklist' });
+  const readinessRow = (title: RegExp) => checklist.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title }) });
+  await expect(page.getByText('You can read this checklist but not tick its items: each item says who can')).toBeVisible();
+  await expect(readinessRow(/Edge cases/)).toContainText('Only people who can edit this prompt can tick this item.');
+  await expect(readinessRow(/Chat and library access/)).toContainText('Only the owner or an admin (who can change sharing) can tick this item.');
 
   // Nothing was saved by Bob.
   await switchTo(page, 'root', apiKey);

@@ -59,7 +59,7 @@ function mayEdit(ctx: Ctx, name: string): boolean {
 /** The version a refine turn works on: the one named, else the newest (what the editor opens). */
 function refinedVersion(ctx: Ctx, row: PromptRow, number: number | undefined): PromptVersion {
   if (number !== undefined) return versionOf(ctx, row, number);
-  if (row.latest_version === null) throw noSavedVersion(row.name);
+  if (row.latest_version === null) throw noSavedVersion(row.name, 'refining');
   return versionOf(ctx, row, row.latest_version);
 }
 

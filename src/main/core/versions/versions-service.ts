@@ -154,9 +154,9 @@ export function servedNumber(row: Pick<PromptRow, 'pinned_version' | 'published_
   return row.published_version ?? row.latest_version;
 }
 
-/** 409 for rendering or running a prompt that exists but has no saved version yet. */
-export const noSavedVersion = (name: string) =>
-  new AppError('conflict', `Prompt "${name}" has no saved version yet: save a version before rendering or running it`, 'version');
+/** 409 for rendering, running (or, with `doing`, e.g. refining) a prompt that exists but has no saved version yet. */
+export const noSavedVersion = (name: string, doing = 'rendering or running') =>
+  new AppError('conflict', `Prompt "${name}" has no saved version yet: save a version before ${doing} it`, 'version');
 
 /**
  * The version a caller gets: the one asked for (`number`), else the one `door` serves

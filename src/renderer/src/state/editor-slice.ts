@@ -262,6 +262,8 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
               latestVersion: fresh.latestVersion,
               latest: sameLatest ? { ...latest, status: freshLatest.status, committed: freshLatest.committed } : latest,
             },
+            // Something else happened to the prompt since (a promotion, a version saved elsewhere): the save is old news.
+            savedMessage: null,
           });
         } catch {
           // The header keeps what it showed; the action's own result is already on screen.

@@ -9,7 +9,7 @@ import { DB_FILE, type Workspace } from '../../../../src/main/core/workspace';
 import { AppError } from '../../../../src/main/core/errors';
 import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
 import { getLog, listLogs } from '../../../../src/main/core/logs/logs-service';
-import { setDataLogging } from '../../../../src/main/core/prompts/prompts-service';
+import { createPrompt, setDataLogging } from '../../../../src/main/core/prompts/prompts-service';
 import { addShare } from '../../../../src/main/core/sharing/sharing-service';
 import { getVersion, listVersions, saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { startRun, watchRun } from '../../../../src/main/core/runs/run-service';
@@ -29,7 +29,7 @@ import { TemplateSchema } from '../../../../src/shared/schemas/template';
 import type { Template } from '../../../../src/shared/template/template';
 import { validateTemplate } from '../../../../src/main/core/versions/versions-service';
 import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
-import { SaveVersionInput } from '../../../../src/shared/schemas/prompts';
+import { CreatePromptInput, SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 import { StartRunInput } from '../../../../src/shared/schemas/runs';
 import { ListLogsInput } from '../../../../src/shared/schemas/logs';
 import {
@@ -222,6 +222,11 @@ describe('a refine turn, over both provider protocols', () => {
     expect(() => start(owner, { name: 'greet', model: 'nowhere:echo', messages: ask('x') })).toThrow(expect.objectContaining({ field: 'model' }));
     expect(StartRefineInput.safeParse({ name: 'greet', messages: [] }).error?.issues[0]?.path).toEqual(['messages']);
     expect(StartRefineInput.safeParse({ name: 'greet', messages: [{ role: 'assistant', content: 'x' }] }).error?.issues[0]?.path).toEqual(['messages']);
+    // A prompt with no version yet: the 409 says refining, not "rendering or running".
+    createPrompt(owner, CreatePromptInput.parse({ name: 'blank', title: 'Blank' }));
+    for (const refuse of [() => start(owner, { name: 'blank', messages: ask('x') }), () => prepareRefine(owner, { name: 'blank' })]) {
+      expect(refuse).toThrow(expect.objectContaining({ code: 'conflict', field: 'version', message: 'Prompt "blank" has no saved version yet: save a version before refining it' }));
+    }
     expect(provider.requests.length).toBe(before);
   });
 });

@@ -22,7 +22,8 @@ const TICK_LABELS: Record<ReadinessTickItem, string> = {
   access_levels: 'Confirm access levels are as intended',
 };
 
-const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+// The day as the core's item summaries write it (YYYY-MM-DD, UTC), so one item never shows two formats.
+const day = (iso: string) => iso.slice(0, 10);
 
 /**
  * The prompt's **Readiness** tab (seed 000 "Checklist before org-wide deployment"): the seven
@@ -75,7 +76,7 @@ export function ReadinessPanel() {
         {readOnly && (
           <p className="sharing__readonly">
             <LockIcon />
-            Only people who can edit this prompt can tick items
+            You can read this checklist but not tick its items: each item says who can
           </p>
         )}
       </section>
@@ -88,6 +89,13 @@ export function ReadinessPanel() {
     </div>
   );
 }
+
+/** Who may tick each manual item (core/readiness `mayTick`): editing for the first two, sharing for access. */
+const WHO_TICKS: Record<ReadinessTickItem, string> = {
+  edge_cases: 'Only people who can edit this prompt can tick this item.',
+  clear_naming: 'Only people who can edit this prompt can tick this item.',
+  access_levels: 'Only the owner or an admin (who can change sharing) can tick this item.',
+};
 
 function fixRoute(item: ReadinessItem, promptName: string): Route {
   if (item.fix.screen === 'chat') return { name: 'chat' };
@@ -172,6 +180,7 @@ function ReadinessRow({ item, promptName }: { item: ReadinessItem; promptName: s
             )
           )}
         </div>
+        {tickItem && !item.canTick && <p className="readiness-item__who">{WHO_TICKS[tickItem]}</p>}
         {editing && <DetailsForm onDone={() => setEditing(false)} />}
       </div>
     </li>
