@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 import { addShare, getSharing, setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
 import { applyGrants, grantsOf, accessControlToGrants, type GrantLike } from '../../../../src/main/core/compat/openwebui-grants';
-import { unifiedDiffLines } from '../../../../src/main/core/compat/openwebui-history';
+import { unifiedDiffLines } from '../../../../src/main/core/compat/python-unified-diff';
 import { AppError } from '../../../../src/main/core/errors';
 import { SHARING_LEVELS, type SharePermission, type SharingLevel } from '../../../../src/shared/schemas/sharing';
 import type { Ctx } from '../../../../src/main/core/context';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { splitLinesKeepEnds } from '../../../../src/main/core/compat/python-splitlines';
-import { unifiedDiffLines } from '../../../../src/main/core/compat/openwebui-history';
+import { unifiedDiffLines } from '../../../../src/main/core/compat/python-unified-diff';
 
 /**
  * A reference `str.splitlines(keepends=True)` written from Python's documentation
