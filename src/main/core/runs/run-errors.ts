@@ -1,4 +1,4 @@
-import { APICallError } from 'ai';
+import { AISDKError, APICallError } from 'ai';
 import { AppError } from '../errors';
 import type { GuardedFetch } from '../integrations/guarded-fetch';
 import { describeNetworkError, providerMessage } from '../integrations/providers';
@@ -112,6 +112,28 @@ export function streamFailure(event: StreamErrorEvent, integration: string): App
   return new AppError('provider_error', `${integration} stopped mid-stream with an error (${quoted})`);
 }
 
+/**
+ * What was wrong with an answer the provider did give (HTTP 200 with HTML, an event stream whose
+ * events are not JSON, JSON of another shape, a stream that ended without finishing), or null
+ * when `error` is not that. The AI SDK reports these as its own errors (JSONParseError,
+ * InvalidResponseDataError, TypeValidationError, NoOutputGeneratedError) or a SyntaxError; and
+ * @ai-sdk/anthropic rewraps one in an APICallError with a made-up status whose body is that
+ * error as JSON (`{"name":"AI_JSONParseError",…}`).
+ */
+function unreadableAnswer(error: unknown): string | null {
+  if (APICallError.isInstance(error)) {
+    if (error.statusCode === undefined) return null;
+    try {
+      const body = JSON.parse(error.responseBody ?? '') as { name?: unknown; message?: unknown };
+      return typeof body.name === 'string' && body.name.startsWith('AI_') ? String(body.message ?? body.name) : null;
+    } catch {
+      return null;
+    }
+  }
+  if (AISDKError.isInstance(error) || error instanceof SyntaxError) return (error as Error).message;
+  return null;
+}
+
 function classify(error: unknown, guard: GuardedFetch, integration: string): AppError {
   if (error instanceof AppError) return error;
   const guarded = guard.failure();
@@ -119,6 +141,9 @@ function classify(error: unknown, guard: GuardedFetch, integration: string): App
   if (guarded) return new AppError('provider_error', `${integration}: ${guarded.message}`);
   const event = streamErrorEvent(error);
   if (event) return streamFailure(event, integration);
+  // It was reached: what it said is the problem, not the network.
+  const unreadable = unreadableAnswer(error);
+  if (unreadable !== null) return new AppError('provider_error', `${integration} answered, but not as a model API answers (${unreadable}): check the integration's base URL and kind`);
   if (APICallError.isInstance(error) && error.statusCode !== undefined) {
     const message = `${integration} answered ${error.statusCode}: ${providerMessage(error.responseBody ?? '') ?? error.message}`;
     if (error.statusCode === 429) {
@@ -135,7 +160,7 @@ function classify(error: unknown, guard: GuardedFetch, integration: string): App
 /**
  * Whatever stopped a provider call, as an error the caller can act on: the guard's own reason
  * first (the client rewraps it), then an error event inside a 200 stream (see streamFailure),
- * then the provider's status and message (a 429 carries `retryAfter`, seconds), then network
+ * then an answer that is not a model API's (unreadableAnswer), then the provider's status and message (a 429 carries `retryAfter`, seconds), then network
  * failures. The message is redacted (`secrets`: every
  * provider key the runtime knows) before it goes anywhere: chat, SSE, logs, exports.
  */
