@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { AppError, invalid, fromZodError } from '../errors';
-import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
+import { createPrompt, deletePrompt, freePromptName, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { mayReadBack } from '../sharing/read-back';
 import { requirePrompt } from '../sharing/access';
 import { saveVersion, validateTemplate } from '../versions/versions-service';
@@ -162,13 +162,6 @@ function withCommandRefusal<T>(message: string, call: () => T): T {
   }
 }
 
-/** A free prompt key for a new command: the command itself, or it with a numeric suffix. */
-function freeName(ctx: Ctx, command: string): string {
-  let name = command;
-  for (let n = 2; ctx.store.prompts.getRowByName(name); n++) name = `${command}-${n}`;
-  return name;
-}
-
 /**
  * The template a save through this door writes for `content`. Open WebUI's `content` is one text;
  * a prompt whose current content (contentVersion) is a chat template shows its messages flattened
@@ -225,7 +218,8 @@ export function openWebUiCreate(ctx: Ctx, input: OpenWebUiUpdate) {
   return ctx.store.tx(() => {
     const command = commandOf(input.command);
     const tags = tagsOf(input.tags) ?? [];
-    const name = freeName(ctx, command);
+    // The prompt's key is its command, with a numeric suffix when another prompt holds that name.
+    const name = freePromptName(ctx, command);
     withCommandRefusal(OWUI_MESSAGES.COMMAND_TAKEN, () => createPrompt(ctx, { name, title: input.name, description: '', tags, slashCommand: command }));
     const row = ctx.store.prompts.getRowByName(name)!;
     const readable = mayReadBack(ctx, row);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { AppError, invalid, promptNotFound } from '../errors';
-import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
+import { createPrompt, deletePrompt, freePromptName, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { deployedNumber, getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { commitVersion, deleteVersion, immutableReason, promoteFromAnyState, updateVersion } from '../versions/lifecycle';
 import { inSeedFields } from './seed-fields';
@@ -115,10 +115,7 @@ export function respanCreatePrompt(ctx: Ctx, input: z.output<typeof RespanCreate
  */
 export function respanSlug(ctx: Ctx, title: string): string {
   const base = title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '').slice(0, 90) || 'prompt';
-  const taken = (key: string) => RESPAN_RESERVED_SLUGS.has(key) || ctx.store.prompts.getRowByName(key) !== undefined;
-  let key = base;
-  for (let n = 2; taken(key); n++) key = `${base}-${n}`;
-  return key;
+  return freePromptName(ctx, base, RESPAN_RESERVED_SLUGS);
 }
 
 /**

@@ -104,6 +104,19 @@ export function createPrompt(ctx: Ctx, input: CreateParsed): PromptDetail {
  */
 export const nameTaken = () => conflict('This name is already used by another prompt; choose another name', 'name');
 
+/**
+ * The first name from `base` no prompt holds: `base` itself, else `base-2`, `base-3`, ... For
+ * doors whose clients create prompts without naming them (Open WebUI from a command, Respan from
+ * a title). Names in `reserved` count as taken. Held names include hidden prompts' (names are
+ * unique across the workspace), so the suffix can tell a caller a name is in use, as nameTaken does.
+ */
+export function freePromptName(ctx: Ctx, base: string, reserved: ReadonlySet<string> = new Set()): string {
+  const taken = (name: string) => reserved.has(name) || ctx.store.prompts.getRowByName(name) !== undefined;
+  let name = base;
+  for (let n = 2; taken(name); n++) name = `${base}-${n}`;
+  return name;
+}
+
 export function deletePrompt(ctx: Ctx, name: string): { deleted: true } {
   assertActive(ctx.actor);
   const { store } = ctx;

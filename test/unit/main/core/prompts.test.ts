@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPrompt, deletePrompt, getPrompt, listPrompts } from '../../../../src/main/core/prompts/prompts-service';
+import { createPrompt, deletePrompt, freePromptName, getPrompt, listPrompts } from '../../../../src/main/core/prompts/prompts-service';
 import { getVersion, listVersions, saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { renderPrompt } from '../../../../src/main/core/render/render-service';
 import { errorOf } from '../../../helpers/errors';
@@ -194,5 +194,23 @@ describe('library paging with search', () => {
     }
     expect(list({ query: 'shared', sort: 'title', limit: 2 }).items.map((p) => p.title)).toEqual(['Title 0', 'Title 1']);
     expect(list({ query: 'shared', offset: 50 })).toMatchObject({ items: [], total: 7 });
+  });
+});
+
+describe('freePromptName (the names the Open WebUI and Respan doors give new prompts)', () => {
+  it('the base when free, else the first numbered name free, counting reserved and any-case names as taken', () => {
+    expect(freePromptName(ctx, 'fresh')).toBe('fresh');
+    seedPrompt(ctx, 'taken', 'x');
+    expect(freePromptName(ctx, 'taken')).toBe('taken-2');
+    seedPrompt(ctx, 'taken-2', 'x');
+    expect(freePromptName(ctx, 'taken')).toBe('taken-3');
+    expect(freePromptName(ctx, 'TAKEN')).toBe('TAKEN-3');
+    expect(freePromptName(ctx, 'list', new Set(['list']))).toBe('list-2');
+  });
+
+  it("counts another member's prompt as taken (names are unique across the workspace)", () => {
+    const bob = member(ctx, 'bob@example.com');
+    seedPrompt(bob, 'bobs', 'x');
+    expect(freePromptName(ctx, 'bobs')).toBe('bobs-2');
   });
 });
