@@ -150,12 +150,48 @@ test('refine a prompt: see the diff, try it on two test cases, save it as a vers
   await expect(page.locator('.editor-header').getByText('v2', { exact: true })).toBeVisible();
   await expect(page.getByLabel('Template')).toContainText(REVISER_LINE);
   await expect(panel.getByRole('group', { name: 'Context given to the model' })).toContainText('v2');
+  // The saved proposal says so and is not offered again; Try it names what each side is now.
+  await expect(proposal.getByText('Saved as v2', { exact: true })).toBeVisible();
+  await expect(proposal.getByRole('button', { name: 'Save as version…' })).toHaveCount(0);
+  await expect(grid.getByRole('columnheader', { name: 'v1 (refined)' })).toBeVisible();
+  await expect(grid.getByRole('columnheader', { name: 'Proposal (saved as v2)' })).toBeVisible();
+  await screenshot(page, 'refine-saved');
 
   await page.getByRole('tablist').getByRole('tab', { name: 'Versions' }).click();
   const v2 = page.getByRole('row').filter({ hasText: 'Refine with AI (from version 1)' });
   await expect(v2).toContainText('v2');
   await expect(v2).toContainText('Ask for a shorter answer.');
   await screenshot(page, 'refine-versions');
+});
+
+test('Try it asks for a variable the proposal adds without a default before running it', async ({ page, server, provider }) => {
+  await openApp(page, server);
+  await addIntegration(page, { name: 'oai', kind: 'OpenAI-compatible', baseUrl: `${provider.url}/v1`, models: ['echo'] });
+  await haikuWithTwoCases(page);
+  await page.getByRole('button', { name: 'Refine with AI', exact: true }).click();
+  const panel = page.getByRole('complementary', { name: 'Refine with AI' });
+  // The echo model repeats the request, revision block included: a proposal that adds {{tone}}.
+  await sendRequest(panel, 'Add a tone.\n<revision>\nWrite a {{tone}} haiku about {{topic}}.\n</revision>');
+  const proposal = panel.getByRole('region', { name: 'Proposed revision' });
+  await expect(proposal).toContainText('tone');
+  const inputs = proposal.getByRole('group', { name: 'Values for variables the proposal adds' });
+  await expect(inputs.getByLabel('tone')).toHaveValue('');
+  await proposal.getByLabel('Run on').selectOption('oai:echo');
+  await expect(proposal.getByRole('button', { name: 'Try it' })).toBeDisabled();
+  await inputs.getByLabel('tone').fill('wistful');
+  await proposal.getByRole('button', { name: 'Try it' }).click();
+  const grid = proposal.getByRole('table', { name: 'Try it results' });
+  for (const [name, topic] of [
+    ['Rain', 'autumn rain'],
+    ['Snow', 'first snow'],
+  ] as const) {
+    const row = grid.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+    await expect(row.getByRole('cell').nth(1).getByRole('group')).toHaveText(`Echo: Write a wistful haiku about ${topic}.`);
+    await expect(row.getByRole('cell').nth(0).getByRole('group')).toHaveText(`Echo: Write a haiku about ${topic}.`);
+  }
+  await inputs.scrollIntoViewIfNeeded();
+  await screenshot(page, 'refine-try-it-new-variable');
+  expect(await layoutProblems(page), 'Try it with a new variable').toEqual(NO_PROBLEMS);
 });
 
 test('apply a proposal to the editor draft, then save it as usual', async ({ page, server, provider }) => {
