@@ -13,6 +13,7 @@ import { conductorToNative, nativeToConductor } from './conductor-syntax';
 import type { Template } from '../../../shared/template/template';
 import { promptFromRow, type PromptRow } from '../../store/repos/prompts-repo';
 
+/** A Conductor save as the door reads it: the path's name, the query's `description`, `version` and `models`, and the body's text. */
 export interface ConductorUpsert {
   name: string;
   description: string;
@@ -199,8 +200,8 @@ export function conductorBodyText(body: string, contentType: string | undefined)
   return stripEnclosingQuotes(body);
 }
 
-export interface ConductorSave extends Omit<ConductorUpsert, 'text'> {
-  text: string;
+/** The SDKs' `POST /api/prompts/{name}`: a ConductorUpsert plus `?autoIncrement=`. */
+export interface ConductorSave extends ConductorUpsert {
   /** `autoIncrement=true`: always a new version (latest + 1). */
   autoIncrement: boolean;
 }

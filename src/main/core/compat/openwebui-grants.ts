@@ -55,6 +55,7 @@ export type AccessGrantInput = z.output<typeof AccessGrantSchema>;
 /** What a grant grants: the three fields every grant list (sent or read back) has. */
 export type GrantLike = Pick<AccessGrantInput, 'principal_type' | 'principal_id' | 'permission'>;
 
+/** PromptAccessGrantsForm's `access_grants`, bounded (200 grants) so a body cannot make unbounded share writes. */
 export const AccessGrantsSchema = z.array(AccessGrantSchema).max(200);
 
 /** Everyone, in Open WebUI's grants. */

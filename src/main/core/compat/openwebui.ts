@@ -85,6 +85,7 @@ function formGrants(input: OpenWebUiUpdate): { grants: GrantLike[]; paths?: stri
   return undefined;
 }
 
+/** The update body: Open WebUI's PromptForm (models/prompts.py), the older frontend's `title` read as `name`. */
 export const OpenWebUiUpdateSchema = z.preprocess(fromOlderForm, PromptFormFields);
 export type OpenWebUiUpdate = z.output<typeof OpenWebUiUpdateSchema>;
 /** The create body is the same PromptForm. */

@@ -18,6 +18,7 @@ import { checkParamsSize, respanParamFields } from './respan-params';
  * naming the member instead of vanishing.
  */
 export const RespanMessageSchema = z.object({ role: MessageRoleSchema, content: z.string().max(200_000) }).strict();
+/** A version's `messages`: at least one (a version is its messages), at most 100. */
 export const RespanMessagesSchema = z.array(RespanMessageSchema).min(1).max(100);
 
 /**
@@ -94,6 +95,7 @@ export const RespanUpdateVersionSchema = z.object({ ...versionFields, messages: 
  * reads them as Django REST framework's page-number pagination does.
  */
 const PageParam = z.union([z.number(), z.string().max(20)]).optional();
+/** `page` and `page_size` of a list (the SDK's `list`/`list_versions` arguments). */
 export const RespanPageSchema = z.object({ page: PageParam, page_size: PageParam });
 
 /**
