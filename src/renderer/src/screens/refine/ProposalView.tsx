@@ -126,7 +126,7 @@ function TryIt({ turn }: { turn: RefineAnswerTurn }) {
           ? 'Reading the test cases…'
           : count === 0
             ? 'This prompt has no saved test cases yet: save some in the Test panel under the editor, then try the proposal on them.'
-            : `Runs the proposal (unsaved) and v${turn.version} side by side on the ${count === 1 ? 'saved test case' : `${count} saved test cases`}.`}
+            : `Runs the proposal (${turn.savedAs === undefined ? 'unsaved' : `saved as v${turn.savedAs}`}) and v${turn.version} side by side on the ${count === 1 ? 'saved test case' : `${count} saved test cases`}.`}
       </p>
       {casesError && <p className="field__error">Could not read the test cases: {casesError}</p>}
       {count > 0 && inputs && inputs.names.length > 0 && (
