@@ -108,6 +108,36 @@ function updatable(ctx: Ctx, name: string) {
 }
 
 /**
+ * The existing prompt a save changes, with its description set from the save: edit permission
+ * (updatable's 403) and the exact name (another case is 409, see sameCase).
+ */
+function savedOver(ctx: Ctx, input: { name: string; description: string }): PromptRow {
+  const row = updatable(ctx, input.name);
+  if (!sameCase(row, input.name)) throw otherCaseTaken();
+  updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
+  return row;
+}
+
+/**
+ * A new version of `name` with `template`, keeping `base`'s variable metadata and model settings
+ * (a Conductor save carries only text and models); `models` replace the base's when the save
+ * names any. `number` is an explicit version number (saveVersion's), else the next.
+ */
+function saveNew(ctx: Ctx, name: string, template: Template, models: string[], base: PromptVersion | undefined, options: { number?: number; commitMessage?: string } = {}): void {
+  saveVersion(
+    ctx,
+    {
+      name,
+      template,
+      variables: base?.variables ?? [],
+      modelSettings: { ...(base?.modelSettings ?? {}), models: models.length > 0 ? models : (base?.modelSettings.models ?? []) },
+      commitMessage: options.commitMessage ?? '',
+    },
+    options.number === undefined ? {} : { number: options.number },
+  );
+}
+
+/**
  * Seed 001 `PUT /api/prompts/{name}`: creates the prompt (the caller owns it) or updates the
  * targeted version (default: latest). An immutable target (published, archived, committed,
  * pinned) is never changed: the update becomes a new version instead.
@@ -118,19 +148,16 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
   // `version=N` (Conductor: "Version number to create or update") creates version N when N is
   // above every number the prompt ever used; a lower number updates that version (a deleted
   // one stays 404 "was deleted": numbers are identities, docs/versions.md).
-  const explicit = (highWater: number) => (input.version !== undefined && input.version > highWater ? { number: input.version } : {});
   ctx.store.tx(() => {
     const existing = ctx.store.prompts.getRowByName(input.name);
     if (!existing) {
       createPrompt(ctx, { name: input.name, title: input.name, description: input.description, tags: [], slashCommand: null });
-      saveVersion(ctx, { name: input.name, template, variables: [], modelSettings: { models: input.models }, commitMessage: '' }, explicit(0));
+      saveNew(ctx, input.name, template, input.models, undefined, { number: input.version });
       return;
     }
-    const row = updatable(ctx, input.name);
-    if (!sameCase(row, input.name)) throw otherCaseTaken();
+    const row = savedOver(ctx, input);
     const highWater = ctx.store.versions.highWater(row.id);
     const creates = input.version !== undefined && input.version > highWater;
-    updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
     // A prompt no version was ever saved for (made in the app, or by seed 004's create) is as
     // new: this PUT saves its first version.
     const number = highWater === 0 || creates ? null : (input.version ?? row.latest_version);
@@ -139,7 +166,7 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
     const base = target ?? (row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined);
     const models = input.models.length > 0 ? input.models : (base?.modelSettings.models ?? []);
     if (creates) {
-      saveVersion(ctx, { name: input.name, template, variables: base?.variables ?? [], modelSettings: { ...(base?.modelSettings ?? {}), models }, commitMessage: '' }, explicit(highWater));
+      saveNew(ctx, input.name, template, input.models, base, { number: input.version });
       return;
     }
     if (target && !immutableReason(target, row.pinned_version)) {
@@ -151,13 +178,7 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
     // an update that became a new version finds it as the newest version instead of saving a copy.
     const newest = row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined;
     if ([target, newest].some((v) => v !== undefined && holds(v, template.text, models))) return;
-    saveVersion(ctx, {
-      name: input.name,
-      template,
-      variables: target?.variables ?? [],
-      modelSettings: { ...(target?.modelSettings ?? {}), models },
-      commitMessage: target ? `Update of v${target.number} (read-only) via the compatibility API` : '',
-    });
+    saveNew(ctx, input.name, template, models, target, { commitMessage: target ? `Update of v${target.number} (read-only) via the compatibility API` : '' });
   });
 }
 
@@ -219,18 +240,8 @@ export function conductorSave(ctx: Ctx, input: ConductorSave): void {
   const template = withinNativeLimits(conductorToNative(input.text), input.description);
   ctx.store.tx(() => {
     if (!ctx.store.prompts.getRowByName(input.name)) return conductorUpsert(ctx, { ...input, version: undefined });
-    const row = updatable(ctx, input.name);
-    if (!sameCase(row, input.name)) throw otherCaseTaken();
-    updatePrompt(ctx, { name: input.name, description: input.description, slashCommand: undefined });
-    const latest = row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined;
-    const models = input.models.length > 0 ? input.models : (latest?.modelSettings.models ?? []);
-    saveVersion(ctx, {
-      name: input.name,
-      template,
-      variables: latest?.variables ?? [],
-      modelSettings: { ...(latest?.modelSettings ?? {}), models },
-      commitMessage: '',
-    });
+    const row = savedOver(ctx, input);
+    saveNew(ctx, input.name, template, input.models, row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined);
   });
 }
 
