@@ -10,7 +10,6 @@ import type { AppErrorShape } from '../../../shared/schemas/common';
 import {
   OpenWebUiAccessSchema,
   OpenWebUiCreateSchema,
-  OpenWebUiListSchema,
   OpenWebUiMetaSchema,
   OpenWebUiUpdateSchema,
   OpenWebUiVersionSchema,
@@ -18,14 +17,12 @@ import {
   openWebUiCreate,
   openWebUiDelete,
   openWebUiGet,
-  openWebUiList,
-  openWebUiListWithAccess,
-  openWebUiTags,
   openWebUiToggle,
   openWebUiUpdateById,
   openWebUiUpdateByCommand,
   openWebUiUpdateMeta,
 } from '../../core/compat/openwebui';
+import { OpenWebUiListSchema, openWebUiList, openWebUiListWithAccess, openWebUiTags } from '../../core/compat/openwebui-list';
 import { openWebUiDeleteHistoryEntry, openWebUiDiff, openWebUiHistory, openWebUiHistoryEntry, openWebUiSetProduction } from '../../core/compat/openwebui-history';
 import { rowByCommand, rowById } from '../../core/compat/openwebui-prompt';
 import { OWUI_MESSAGES, isOpenWebUiMessage } from '../../core/compat/openwebui-messages';
