@@ -123,6 +123,7 @@ test('a view-only member sees a read-only editor: no Save, no commit dialog, can
   await expect(page.getByText('You can read this checklist but not tick its items: each item says who can')).toBeVisible();
   await expect(readinessRow(/Edge cases/)).toContainText('Only people who can edit this prompt can tick this item.');
   await expect(readinessRow(/Chat and library access/)).toContainText('Only the owner or an admin (who can change sharing) can tick this item.');
+  await screenshot(page, 'readiness-view-only');
 
   // Nothing was saved by Bob.
   await switchTo(page, 'root', apiKey);

@@ -183,6 +183,7 @@ test('each fix link lands on what needs fixing: the control on its tab, or Chat 
   await row(page, /Display message/).getByRole('link', { name: 'Set the display message' }).click();
   await expect(page.getByLabel('Display message')).toBeFocused();
   await expect(page.getByLabel('Display message')).toBeInViewport();
+  await screenshot(page, 'readiness-fix-display-message');
 
   await readiness();
   await row(page, /Tested with realistic/).getByRole('link', { name: 'Open the Test panel' }).click();
