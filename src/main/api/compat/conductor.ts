@@ -9,8 +9,8 @@ import { AppError, invalid, promptNotFound } from '../../core/errors';
 import { optionalVersionNumberFromText } from '../../core/versions/version-number';
 import { MAX_TAGS, PromptNameSchema } from '../../../shared/schemas/prompts';
 import type { AppErrorShape } from '../../../shared/schemas/common';
+import { conductorBodyText } from '../../core/compat/conductor-body';
 import {
-  conductorBodyText,
   conductorChangeTags,
   conductorDelete,
   conductorGet,

@@ -7,7 +7,8 @@ import { canReadText, requirePrompt } from '../sharing/access';
 import { requireApiScope } from '../keys/keys-service';
 import { requireIntegrations } from '../integrations/integrations';
 import { MODEL_REF_PATTERN } from '../../../shared/schemas/template';
-import { MAX_TAGS, TAG_PATTERN, UpdatePromptInput, type PromptVersion } from '../../../shared/schemas/prompts';
+import { MAX_TAGS, UpdatePromptInput, type PromptVersion } from '../../../shared/schemas/prompts';
+import { tagFromPromptdesk, tagToPromptdesk, type ConductorTag } from './conductor-tags';
 import { TemplateSchema } from '../../../shared/schemas/template';
 import { conductorToNative, nativeToConductor } from './conductor-syntax';
 import type { Template } from '../../../shared/template/template';
@@ -29,11 +30,6 @@ const noUpdatePermission = () => new AppError('forbidden', 'You do not have UPDA
 function holds(version: PromptVersion, text: string, models: string[]): boolean {
   const own = version.modelSettings.models;
   return version.template.kind === 'text' && version.template.text === text && own.length === models.length && own.every((m, i) => m === models[i]);
-}
-
-/** Seed 001: "Enclosing quotation marks are stripped automatically." */
-export function stripEnclosingQuotes(text: string): string {
-  return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
 }
 
 /**
@@ -182,45 +178,6 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
   });
 }
 
-const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
-
-/** The JSON string literal `literal` holds, or undefined when it is not one. */
-function jsonString(literal: string): string | undefined {
-  try {
-    const value: unknown = JSON.parse(literal);
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The prompt text a Conductor save (`POST`/`PUT /api/prompts/{name}`) carries, as its author wrote it.
- * The clients send the text JSON-encoded under `Content-Type: application/json`:
- * - the JavaScript SDK as a whole JSON string, `"line\nnext \"q\""` (its body serializer is
- *   JSON.stringify; conductor-oss/javascript-sdk src/open-api/generated/core/bodySerializer.gen.ts);
- * - the Python SDK as `json.dumps(text).strip('"')`, the escapes without the enclosing quotes,
- *   non-ASCII as `\u00e9` (conductor-oss/python-sdk src/conductor/client/http/rest.py `request`).
- *
- * The rule: with a JSON Content-Type, a body that is a JSON string literal is decoded; else a
- * body that becomes one once wrapped in quotes is decoded (the Python form; when `strip('"')` also
- * ate an escaped quote at the end, leaving an odd run of backslashes, that quote is put back).
- * Anything else (a raw text body such as seed 001's curl, with real line breaks or bare quotes,
- * or any other Content-Type) is kept as sent, less one pair of enclosing quotes (seed 001:
- * "Enclosing quotation marks are stripped automatically").
- */
-export function conductorBodyText(body: string, contentType: string | undefined): string {
-  if (JSON_MEDIA_TYPE.test(contentType ?? '')) {
-    const whole = jsonString(body);
-    if (whole !== undefined) return whole;
-    const trailing = /\\+$/.exec(body)?.[0].length ?? 0;
-    const repaired = trailing % 2 === 1 ? `${body}"` : body;
-    const wrapped = jsonString(`"${repaired}"`);
-    if (wrapped !== undefined) return wrapped;
-  }
-  return stripEnclosingQuotes(body);
-}
-
 /** The SDKs' `POST /api/prompts/{name}`: a ConductorUpsert plus `?autoIncrement=`. */
 export interface ConductorSave extends ConductorUpsert {
   /** `autoIncrement=true`: always a new version (latest + 1). */
@@ -245,13 +202,6 @@ export function conductorSave(ctx: Ctx, input: ConductorSave): void {
   });
 }
 
-/** Conductor's tag (`TagObject`/`Tag`: key, value, and the deprecated type, always METADATA). */
-export interface ConductorTag {
-  key: string;
-  value: string;
-  type: 'METADATA';
-}
-
 /**
  * Conductor's `MessageTemplate` (javascript-sdk src/open-api/generated/types.gen.ts;
  * python-sdk src/conductor/client/http/models/prompt_template.py). Times are epoch milliseconds.
@@ -268,31 +218,6 @@ export interface ConductorTemplate {
   updatedBy: string;
   updateTime: number;
   version: number;
-}
-
-/**
- * Promptdesk tags are strings; a Conductor tag `{key, value}` is the tag `key:value` (the first
- * ":" splits), and a tag without ":" reads as `{key: tag, value: ""}` (and is written back so).
- */
-export function tagFromPromptdesk(tag: string): ConductorTag {
-  const at = tag.indexOf(':');
-  return at < 0 ? { key: tag, value: '', type: 'METADATA' } : { key: tag.slice(0, at), value: tag.slice(at + 1), type: 'METADATA' };
-}
-
-/**
- * A Conductor tag as a Promptdesk tag (see tagFromPromptdesk). A tag that would not read back
- * the same (upper case, which Promptdesk tags fold; a ":" in the key; characters or a length
- * TAG_PATTERN refuses) is a 400 naming `[index].key`, never stored changed.
- */
-export function tagToPromptdesk(tag: { key?: unknown; value?: unknown }, index: number): string {
-  const key = typeof tag.key === 'string' ? tag.key.trim() : '';
-  const value = tag.value === undefined || tag.value === null ? '' : String(tag.value).trim();
-  if (key === '') throw invalid('A tag needs a key', `[${index}].key`);
-  if (key.includes(':')) throw invalid('A tag key cannot contain ":" (Promptdesk stores a tag as key:value)', `[${index}].key`);
-  const text = value === '' ? key : `${key}:${value}`;
-  if (text !== text.toLowerCase()) throw invalid('Promptdesk tags are lower case: send the key and value in lower case', `[${index}].key`);
-  if (!TAG_PATTERN.test(text)) throw invalid('key:value must be 1-40 letters, digits, spaces, ".", "_", "-" or ":"', `[${index}].key`);
-  return text;
 }
 
 const epoch = (iso: string) => Date.parse(iso);

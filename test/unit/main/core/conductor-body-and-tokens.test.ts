@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { conductorBodyText, tagFromPromptdesk, tagToPromptdesk } from '../../../../src/main/core/compat/conductor';
+import { conductorBodyText } from '../../../../src/main/core/compat/conductor-body';
+import { tagFromPromptdesk, tagToPromptdesk } from '../../../../src/main/core/compat/conductor-tags';
 import { authenticateToken, issueToken, TOKEN_EXPIRED, TOKEN_LIFETIME_MS } from '../../../../src/main/core/keys/tokens';
 import { createKey, revokeKey, withinCallerKey } from '../../../../src/main/core/keys/keys-service';
 import { setUserActive, addUser } from '../../../../src/main/core/users/users-service';
