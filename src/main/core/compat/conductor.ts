@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import { AppError, conflict, fromZodError, invalid, promptNotFound } from '../errors';
-import { createPrompt, deletePrompt, listPrompts, updatePrompt } from '../prompts/prompts-service';
+import { createPrompt, deletePrompt, everyListedPrompt, updatePrompt } from '../prompts/prompts-service';
 import { listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { immutableReason, updateVersion } from '../versions/lifecycle';
 import { canReadText, requirePrompt } from '../sharing/access';
@@ -278,13 +278,10 @@ export function conductorGet(ctx: Ctx, name: string, version?: number): Conducto
 /** Conductor `GET /api/prompts`: every prompt the caller may read over the API, by name. */
 export function conductorList(ctx: Ctx): ConductorTemplate[] {
   const out: ConductorTemplate[] = [];
-  for (let offset = 0; ; offset += 200) {
-    const page = listPrompts(ctx, { query: '', sort: 'name', limit: 200, offset });
-    for (const item of page.items) {
-      const row = ctx.store.prompts.getRowByName(item.name);
-      if (row && canReadText(ctx, row)) out.push(templateOf(ctx, row));
-    }
-    if (page.items.length < 200) break;
+  for (const item of everyListedPrompt(ctx, { sort: 'name' })) {
+    const row = ctx.store.prompts.getRowByName(item.name);
+    // A prompt the caller may only run is listed, but its text is not theirs to read.
+    if (row && canReadText(ctx, row)) out.push(templateOf(ctx, row));
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
-import { listPrompts } from '../prompts/prompts-service';
-import { ListPromptsInput, type PromptSummary } from '../../../shared/schemas/prompts';
+import { everyListedPrompt } from '../prompts/prompts-service';
+import type { PromptSummary } from '../../../shared/schemas/prompts';
 import { openWebUiPrompt, shownCommand, withAccess } from './openwebui-prompt';
 
 /*
@@ -24,18 +24,8 @@ export const OpenWebUiListSchema = z.object({
 /** Open WebUI pages `/list` by 30 (routers/prompts.py PAGE_ITEM_COUNT). */
 export const LIST_PAGE_SIZE = 30;
 
-/**
- * Every prompt the caller may read through the API, newest change first: the core's listing
- * (visibility, API exposure, key scope), walked page by page.
- */
-function readableSummaries(ctx: Ctx): PromptSummary[] {
-  const items: PromptSummary[] = [];
-  for (let offset = 0; ; offset += 200) {
-    const page = listPrompts(ctx, ListPromptsInput.parse({ limit: 200, offset }));
-    items.push(...page.items);
-    if (offset + 200 >= page.total || page.items.length === 0) return items;
-  }
-}
+/** Every prompt the caller may read through the API, newest change first (everyListedPrompt). */
+const readableSummaries = (ctx: Ctx): PromptSummary[] => everyListedPrompt(ctx);
 
 /** `GET /`: every readable prompt as PromptModel. */
 export function openWebUiList(ctx: Ctx) {

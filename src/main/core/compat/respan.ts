@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { AppError, invalid, promptNotFound } from '../errors';
-import { createPrompt, deletePrompt, freePromptName, listPrompts, updatePrompt } from '../prompts/prompts-service';
+import { createPrompt, deletePrompt, everyListedPrompt, freePromptName, listPrompts, updatePrompt } from '../prompts/prompts-service';
 import { deployedNumber, getVersion, listVersions, saveVersion, versionOf } from '../versions/versions-service';
 import { commitVersion, deleteVersion, immutableReason, promoteFromAnyState, updateVersion } from '../versions/lifecycle';
 import { inSeedFields } from './seed-fields';
@@ -182,18 +182,14 @@ export function respanListPrompts(ctx: Ctx, input: z.output<typeof RespanListSch
  * and deleted ones leave gaps.
  */
 export function respanSummary(ctx: Ctx, input: z.output<typeof RespanListSchema>) {
-  const query = input.search ?? '';
-  const summary = { total_count: 0, total_prompts: 0, deployed_prompts: 0, total_versions: 0 };
-  for (let offset = 0; ; offset += 200) {
-    const list = listPrompts(ctx, ListPromptsInput.parse({ query, limit: 200, offset }));
-    summary.total_count = summary.total_prompts = list.total;
-    for (const p of list.items) {
-      const row = ctx.store.prompts.getRowByName(p.name)!;
-      if (deployedNumber(row) !== null) summary.deployed_prompts += 1;
-      summary.total_versions += ctx.store.versions.list(row.id).length;
-    }
-    if (offset + 200 >= list.total) return summary;
+  const found = everyListedPrompt(ctx, { query: input.search ?? '' });
+  const summary = { total_count: found.length, total_prompts: found.length, deployed_prompts: 0, total_versions: 0 };
+  for (const p of found) {
+    const row = ctx.store.prompts.getRowByName(p.name)!;
+    if (deployedNumber(row) !== null) summary.deployed_prompts += 1;
+    summary.total_versions += ctx.store.versions.list(row.id).length;
   }
+  return summary;
 }
 
 /**

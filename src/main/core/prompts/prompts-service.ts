@@ -7,7 +7,7 @@ import { allowedActions, requirePrompt, subjectOf } from '../sharing/access';
 import { mayReadBack } from '../sharing/read-back';
 import { ACTIONS } from '../../../shared/schemas/sharing';
 import { requireApiScope, requireScope } from '../keys/keys-service';
-import type { CreatePromptInput, ListPromptsInput, PromptDetail, PromptList, SetApiSettingsInput, UpdatePromptInput } from '../../../shared/schemas/prompts';
+import type { CreatePromptInput, ListPromptsInput, PromptDetail, PromptList, PromptSummary, SetApiSettingsInput, UpdatePromptInput } from '../../../shared/schemas/prompts';
 import type { z } from 'zod';
 import { promptFromRow, type PromptRow, type PromptScope } from '../../store/repos/prompts-repo';
 import { templateText, type Template } from '../../../shared/template/template';
@@ -39,6 +39,19 @@ export function listPrompts(ctx: Ctx, input: ListParsed, scope: PromptScope = 'l
   };
 }
 
+/**
+ * Every prompt listPrompts answers for `query` and `sort`, read a page of 200 at a time, for the
+ * doors whose clients get whole lists (Conductor's GET /api/prompts, Open WebUI's lists, Respan's
+ * summary). What the caller may see (visibility, API exposure, key scope) is listPrompts'.
+ */
+export function everyListedPrompt(ctx: Ctx, input: { query?: string; sort?: ListParsed['sort'] } = {}): PromptSummary[] {
+  const items: PromptSummary[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = listPrompts(ctx, { query: input.query ?? '', sort: input.sort ?? 'updated', limit: 200, offset });
+    items.push(...page.items);
+    if (page.items.length < 200) return items;
+  }
+}
 
 /** The chat launcher's list: prompts the actor may run, Chat only ones included. */
 export function listRunnablePrompts(ctx: Ctx, input: ListParsed): PromptList {

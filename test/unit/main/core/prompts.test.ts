@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPrompt, deletePrompt, freePromptName, getPrompt, listPrompts } from '../../../../src/main/core/prompts/prompts-service';
+import { createPrompt, deletePrompt, everyListedPrompt, freePromptName, getPrompt, listPrompts } from '../../../../src/main/core/prompts/prompts-service';
 import { getVersion, listVersions, saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { renderPrompt } from '../../../../src/main/core/render/render-service';
 import { errorOf } from '../../../helpers/errors';
@@ -212,5 +212,20 @@ describe('freePromptName (the names the Open WebUI and Respan doors give new pro
     const bob = member(ctx, 'bob@example.com');
     seedPrompt(bob, 'bobs', 'x');
     expect(freePromptName(ctx, 'bobs')).toBe('bobs-2');
+  });
+});
+
+describe('everyListedPrompt (the doors that answer whole lists)', () => {
+  it('reads past the first page of 200, in the sort asked, with the query and visibility of listPrompts', () => {
+    // One transaction: 205 commits would each wait for the disk.
+    ctx.store.tx(() => {
+      for (let i = 0; i < 205; i++) seedPrompt(ctx, `bulk-${String(i).padStart(3, '0')}`, 'bulk {{x}}');
+    });
+    const bob = member(ctx, 'bob@example.com');
+    seedPrompt(bob, 'bobs-private', 'x');
+    const names = everyListedPrompt(ctx, { sort: 'name' }).map((p) => p.name);
+    expect(names.filter((n) => n.startsWith('bulk-'))).toEqual(Array.from({ length: 205 }, (_, i) => `bulk-${String(i).padStart(3, '0')}`));
+    expect(everyListedPrompt(ctx, { query: 'bulk-204' }).map((p) => p.name)).toEqual(['bulk-204']);
+    expect(everyListedPrompt(bob).map((p) => p.name)).toEqual(['bobs-private']);
   });
 });
