@@ -113,6 +113,25 @@ function checkShape(value: unknown, depth = 0, path = ''): void {
 }
 
 /**
+ * A body's JSON text as a value, under every door's JSON rules: at most so many values (counted
+ * before parsing, assertJsonValueCount), valid JSON, nested at most MAX_JSON_DEPTH, no forbidden
+ * keys (checkShape).
+ * @throws AppError invalid (400) naming what is wrong
+ */
+export function parseJsonText(text: string): unknown {
+  // Counted before parsing: parsing and walking 170,000 tiny members would stall the server.
+  assertJsonValueCount(text);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalid('The body is not valid JSON');
+  }
+  checkShape(body);
+  return body;
+}
+
+/**
  * Reads a JSON body and parses it with a shared schema. A non-JSON Content-Type is a 415:
  * browsers can send text/plain cross-site without a preflight, JSON they cannot.
  */
@@ -123,14 +142,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, extra
   // An empty body (e.g. POST .../commit) is an empty object whatever its declared type.
   if (text.trim() !== '') {
     if (!JSON_TYPE.test(type)) throw new AppError('unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json"');
-    // Counted before parsing: parsing and walking 170,000 tiny members would stall the server.
-    assertJsonValueCount(text);
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw invalid('The body is not valid JSON');
-    }
-    checkShape(body);
+    body = parseJsonText(text);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The body must be a JSON object');
   if (isNativePath(c)) refuseUnknownFields(schema, body as Record<string, unknown>, extra);

@@ -4,7 +4,7 @@ import type { ApiEnv } from '../env';
 import type { Operation } from '../openapi';
 import type { CompatDoor } from './door';
 import { problemResponse } from '../problem';
-import { parseWith, readBodyText, readJson, versionQuery } from '../body';
+import { parseJsonText, parseWith, readBodyText, readJson, versionQuery } from '../body';
 import { AppError, invalid, promptNotFound } from '../../core/errors';
 import { optionalVersionNumberFromText } from '../../core/versions/version-number';
 import { MAX_TAGS, PromptNameSchema } from '../../../shared/schemas/prompts';
@@ -50,13 +50,8 @@ async function saveInput(c: Context<ApiEnv>) {
 
 /** A JSON array body (the tag calls send `[{key, value, type}]`). */
 async function readJsonArray(c: Context<ApiEnv>): Promise<{ key?: unknown; value?: unknown }[]> {
-  const text = await readBodyText(c);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw invalid('The body is not valid JSON: send an array of {key, value} tags');
-  }
+  // Every door's JSON rules (value count, depth, forbidden keys), then the tag calls' array shape.
+  const body = parseJsonText(await readBodyText(c));
   if (!Array.isArray(body) || body.some((t) => typeof t !== 'object' || t === null || Array.isArray(t))) {
     throw invalid('The body must be an array of {key, value} tags');
   }

@@ -271,6 +271,14 @@ describe('tags are bounded by the one tag limit (MAX_TAGS)', () => {
     // Tags already there count once: sending them again adds nothing and is accepted.
     expect((await call('PUT', '/api/prompts/many-tags/tags', tags(0, 3))).status).toBe(200);
   });
+
+  it("a tag body is held to every door's JSON rules: no __proto__ key, no nesting past the depth bound; nothing changes", async () => {
+    expect((await call('PUT', '/api/prompts/json-tags?description=d', 'x')).status).toBe(200);
+    conductorError(await call('PUT', '/api/prompts/json-tags/tags', '[{"key":"a","value":"b","__proto__":{"x":1}}]'), 400, '0.__proto__');
+    const deep = `[{"key":"a","value":${'['.repeat(40)}${']'.repeat(40)}}]`;
+    conductorError(await call('PUT', '/api/prompts/json-tags/tags', deep), 400);
+    expect((await get('/api/prompts/json-tags/tags')).json()).toEqual([]);
+  });
 });
 
 describe('every read of a prompt answers a run-only member alike (docs/compat.md: 403)', () => {
