@@ -67,7 +67,12 @@ describe('a template uses at most MAX_TEMPLATE_VARIABLES distinct variables', ()
     {
       door: 'PUT /compat/conductor/api/prompts/{name}',
       field: 'template.text',
-      save: (n, text) => http(port, 'PUT', `/compat/conductor/api/prompts/${n}?description=d`, { headers: { 'x-authorization': key, 'content-type': 'text/plain' }, body: text }),
+      // Conductor writes variables as ${name} (docs/compat.md); {{name}} would be literal text there.
+      save: (n, text) =>
+        http(port, 'PUT', `/compat/conductor/api/prompts/${n}?description=d`, {
+          headers: { 'x-authorization': key, 'content-type': 'text/plain' },
+          body: text.replace(/\{\{([^}]*)\}\}/g, (_, v: string) => `\${${v}}`),
+        }),
     },
     {
       door: 'POST /compat/respan/api/prompts/{id}/versions/',
