@@ -8,6 +8,7 @@ import { notFound } from './errors';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
 import { fileSecretBox, type SecretBox } from './integrations/secret-box';
 import { ensurePrivateDir } from '../store/private-files';
+import { createChangeFeed, type ChangeFeed } from './changes/change-feed';
 
 export const DB_FILE = 'promptdesk.db';
 
@@ -18,6 +19,8 @@ export interface Workspace {
   clock: Clock;
   owner: User;
   runtime: Runtime;
+  /** Every committed change to the data folder, per member (see core/changes/change-feed.ts). */
+  changes: ChangeFeed;
   /** A service context acting as the given member (fresh from the store, so deactivation shows). */
   as(userId: string): Ctx;
   close(): void;
@@ -42,6 +45,8 @@ export interface OpenWorkspaceOptions {
   secrets?: (dataDir: string) => SecretBox;
   limits?: RuntimeOptions['limits'];
   exportsDir?: string;
+  /** How often the change stream polls for commits (ms); tests shorten it. */
+  changesPollMs?: number;
 }
 
 export function openWorkspace(dataDir: string, options: OpenWorkspaceOptions = {}): Workspace {
@@ -56,17 +61,22 @@ export function openWorkspace(dataDir: string, options: OpenWorkspaceOptions = {
     limits: options.limits,
     exportsDir: options.exportsDir,
   });
+  const changes = createChangeFeed(store, { pollMs: options.changesPollMs });
   return {
     dataDir,
     store,
     clock,
     owner,
     runtime,
+    changes,
     as(userId) {
       const actor = store.users.get(userId);
       if (!actor) throw notFound('Member');
       return { store, clock, actor, runtime };
     },
-    close: () => store.close(),
+    close: () => {
+      changes.close();
+      store.close();
+    },
   };
 }

@@ -47,6 +47,18 @@ export function subjectOf(ctx: Ctx, row: PromptRow): AccessSubject {
   };
 }
 
+/**
+ * What the actor may do with a prompt as seen through their door: nothing (hidden = missing) for
+ * an API caller when the prompt's API access is off, admins included; else allowedActions. An
+ * empty set means the prompt does not exist for them. requirePrompt and the change stream's
+ * delivery (core/changes) decide visibility here, the latter also for a deleted prompt from the
+ * subject recorded at deletion.
+ */
+export function visibleActions(ctx: Ctx, subject: AccessSubject, apiAccess: boolean): Set<Action> {
+  if (ctx.via && !apiAccess) return new Set();
+  return allowedActions(ctx.actor, subject);
+}
+
 const VERBS: Record<Action, string> = {
   read: 'open',
   run: 'run',
@@ -98,8 +110,8 @@ export function requirePrompt(ctx: Ctx, name: string, action: Action): PromptRow
     // Sharing rules do not apply to a keyless call: the prompt itself allows it.
     return row;
   }
-  if (!row || (via && row.api_access !== 1)) throw promptNotFound();
-  const allowed = allowedActions(ctx.actor, subjectOf(ctx, row));
+  if (!row) throw promptNotFound();
+  const allowed = visibleActions(ctx, subjectOf(ctx, row), row.api_access === 1);
   if (allowed.size === 0) throw promptNotFound();
   if (via?.key) requireScope(via.key, SCOPE_FOR[action]);
   if (!allowed.has(action)) throw new AppError('forbidden', `You do not have permission to ${VERBS[action]} "${row.name}"`);

@@ -13,8 +13,9 @@ import { openWebUiSnapshots } from './0130-openwebui-snapshots';
 import { respanVersionParams } from './0140-respan-version-params';
 import { readiness } from './0150-readiness';
 import { ratedBy } from './0180-rated-by';
+import { changes } from './0190-changes';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes];
 
 export type { Migration };
