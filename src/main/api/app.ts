@@ -20,6 +20,7 @@ import { NATIVE_OPERATIONS, openApiDocument } from './openapi';
 import { COMPAT_OPERATIONS, compatDoorOf, mountCompat } from './compat';
 import { DOCS_CSP, docsPage } from './docs-page';
 import { malformedPath, malformedQuery } from './request-path';
+import { MCP_PATH, mountMcp } from '../mcp/mcp-doors';
 
 export { MAX_BODY_BYTES } from './body';
 
@@ -69,7 +70,9 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
     }),
   );
   // One instance, so /api/v1 and /compat share each key's rate budget.
-  const auth = requireKey(workspace, limits, knownPathTest(operations));
+  // /mcp (the MCP door) is no OpenAPI operation, yet needs the key as /api/v1 does.
+  const known = knownPathTest(operations);
+  const auth = requireKey(workspace, limits, (pathname) => pathname === MCP_PATH || known(pathname));
   app.use('/api/v1/*', auth);
   app.route('/api/v1/prompts', promptsRoutes);
   app.route('/api/v1/prompts', versionsRoutes);
@@ -82,6 +85,8 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   app.route('/api/v1/keys', keysRoutes);
   app.use('/compat/*', auth);
   mountCompat(app);
+  app.use(MCP_PATH, auth);
+  mountMcp(app, version);
   mount?.(app);
 
   // A compat door answers errors in its product's own shape (see compat/index.ts); the rest in problem+json.

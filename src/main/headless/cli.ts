@@ -14,6 +14,7 @@ import { StoreError } from '../store/open';
 import { storageErrorOf } from '../store/storage-errors';
 import { SessionRegistry } from '../core/sessions/session-registry';
 import { createLoginLink, LOGIN_LINK_TTL_MS } from '../core/sessions/sign-in';
+import { serveMcpStdio } from '../mcp/mcp-doors';
 
 const USAGE = `promptdesk ${APP_VERSION}
 
@@ -22,6 +23,7 @@ Usage:
   promptdesk users add --data-dir DIR --email EMAIL --name NAME [--admin]
   promptdesk users login-link --data-dir DIR --user EMAIL [--url http://127.0.0.1:PORT]
   promptdesk keys create --data-dir DIR --user EMAIL [--name LABEL] [--scopes read,run,write,admin] [--expires YYYY-MM-DD]
+  promptdesk mcp --data-dir DIR --key KEY    (MCP over stdio, as the key's member; or PROMPTDESK_API_KEY=KEY)
 `;
 
 class UsageError extends Error {}
@@ -143,6 +145,27 @@ function keysCreate(args: string[]): void {
   }
 }
 
+/**
+ * `promptdesk mcp`: serves MCP over stdin/stdout as the key's member until the client closes
+ * stdin. The key comes from --key, else PROMPTDESK_API_KEY (kept out of `ps` listings).
+ * stdout carries only JSON-RPC; messages for people go to stderr.
+ */
+async function mcp(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, key: { type: 'string' } } });
+  const dataDir = resolve(required(values, 'data-dir'));
+  const key = values.key ?? process.env.PROMPTDESK_API_KEY;
+  if (!key) throw new UsageError('--key is required (or set PROMPTDESK_API_KEY)');
+  const workspace = openWorkspace(dataDir);
+  try {
+    await serveMcpStdio(workspace, key, APP_VERSION);
+  } finally {
+    for (const run of workspace.runtime.runs.active()) run.abort.abort();
+    await Promise.all(workspace.runtime.runs.active().map((run) => run.done));
+    await workspace.runtime.logs.drain();
+    workspace.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   try {
@@ -150,6 +173,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'users' && sub === 'add') usersAdd(rest);
     else if (command === 'users' && sub === 'login-link') usersLoginLink(rest);
     else if (command === 'keys' && sub === 'create') keysCreate(rest);
+    else if (command === 'mcp') await mcp(argv.slice(1));
     else if (command === '--version' || command === '-v') process.stdout.write(`${APP_VERSION}\n`);
     else if (command === undefined || command === '--help' || command === 'help') process.stdout.write(USAGE);
     else throw new UsageError(`Unknown command: ${argv.join(' ')}`);

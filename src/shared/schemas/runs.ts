@@ -4,7 +4,7 @@ import { MODEL_REF_PATTERN, ModelSettingsSchema, TemplateSchema, VariableMetaSch
 import type { VariableMeta } from '../template/template';
 import { VersionNumberSchema } from './version-number';
 
-export const RUN_SOURCES = ['chat', 'api', 'test', 'refine'] as const;
+export const RUN_SOURCES = ['chat', 'api', 'test', 'refine', 'mcp'] as const;
 export type RunSource = (typeof RUN_SOURCES)[number];
 
 export const RUN_STATUSES = ['running', 'success', 'error', 'cancelled'] as const;

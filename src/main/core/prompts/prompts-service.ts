@@ -42,12 +42,13 @@ export function listPrompts(ctx: Ctx, input: ListParsed, scope: PromptScope = 'l
 /**
  * Every prompt listPrompts answers for `query` and `sort`, read a page of 200 at a time, for the
  * doors whose clients get whole lists (Conductor's GET /api/prompts, Open WebUI's lists, Respan's
- * summary). What the caller may see (visibility, API exposure, key scope) is listPrompts'.
+ * summary, the MCP door's prompts/list with `scope` runnable). What the caller may see
+ * (visibility, API exposure, key scope) is listPrompts'.
  */
-export function everyListedPrompt(ctx: Ctx, input: { query?: string; sort?: ListParsed['sort'] } = {}): PromptSummary[] {
+export function everyListedPrompt(ctx: Ctx, input: { query?: string; sort?: ListParsed['sort'] } = {}, scope: PromptScope = 'library'): PromptSummary[] {
   const items: PromptSummary[] = [];
   for (let offset = 0; ; offset += 200) {
-    const page = listPrompts(ctx, { query: input.query ?? '', sort: input.sort ?? 'updated', limit: 200, offset });
+    const page = listPrompts(ctx, { query: input.query ?? '', sort: input.sort ?? 'updated', limit: 200, offset }, scope);
     items.push(...page.items);
     if (page.items.length < 200) return items;
   }

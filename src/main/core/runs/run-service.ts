@@ -420,16 +420,18 @@ export async function cancelRun(ctx: Ctx, runId: string): Promise<RunProgress> {
  * `POST /api/v1/prompts/{name}/run`: renders the served version and starts the model call.
  * Everything that can be refused (prompt, variables, model, access) is refused before this
  * returns, so a streaming route can still answer with a plain problem+json. `finished` settles
- * once the run is logged.
+ * once the run is logged. The MCP door's `run_prompt` runs through here too, logged as `source`
+ * `mcp` (default `api`).
  */
 export function beginApiRun(
   ctx: Ctx,
   name: string,
   body: z.output<typeof RunApiBody>,
   hooks: { onDelta?: (text: string) => void; signal?: AbortSignal } = {},
+  source: 'api' | 'mcp' = 'api',
 ): { started: RunStarted; finished: Promise<RunResult> } {
   // The key's `run` scope is checked by requirePrompt, after visibility (hidden = missing).
-  const plan = planNewRun(ctx, { name, version: body.version, variables: body.variables, model: body.model, source: 'api' });
+  const plan = planNewRun(ctx, { name, version: body.version, variables: body.variables, model: body.model, source });
   const run = begin(ctx, plan, hooks.onDelta);
   hooks.signal?.addEventListener('abort', () => run.abort.abort(), { once: true });
   const finished = run.done.then((): RunResult => {

@@ -14,7 +14,7 @@ export const LOGS_PAGE_SIZE = 100;
 export const MAX_LOG_ROWS = 3000;
 const EXPORT_POLL_MS = 300;
 
-export const SOURCE_LABELS: Record<RunSource, string> = { chat: 'Chat', api: 'API', test: 'Test panel', refine: 'Refine' };
+export const SOURCE_LABELS: Record<RunSource, string> = { chat: 'Chat', api: 'API', test: 'Test panel', refine: 'Refine', mcp: 'MCP' };
 export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   success: 'Success',
   error: 'Error',

@@ -86,8 +86,9 @@ describe('unknown paths under the machine prefixes', () => {
           }
         }
       }
-      // The bare prefixes too (GET /docs is the reference page, GET /api/v1/... exist: not here).
-      for (const path of ['/mcp', '/compat', '/bridge', '/api']) {
+      // The bare prefixes too (GET /docs is the reference page, GET /api/v1/... exist, /mcp is the
+      // MCP door (test/unit/main/mcp): not here).
+      for (const path of ['/compat', '/bridge', '/api']) {
         for (const method of METHODS) expectProblem(await send(mode, method, path), 404, `${mode.name} ${method} ${path}`);
       }
     }
