@@ -53,9 +53,13 @@ export async function serveMcpStdio(workspace: Workspace, key: string, version: 
     return { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: user, via: { kind: 'api', key: info, loopback: true } };
   };
   ctxOf();
-  const server = createMcpServer(ctxOf, version);
+  const server = createMcpServer(ctxOf, version, workspace.changes);
   const closed = new Promise<void>((resolve) => {
-    server.onclose = resolve;
+    const before = server.onclose;
+    server.onclose = () => {
+      before?.();
+      resolve();
+    };
   });
   await server.connect(new StdioServerTransport());
   process.stdin.once('end', () => void server.close());

@@ -22,6 +22,8 @@ import { parseWith } from '../api/body';
 import { PromptNameSchema } from '../../shared/schemas/prompts';
 import { ModelRefSchema, RunApiBody } from '../../shared/schemas/runs';
 import type { ChatMessage } from '../../shared/template/template';
+import type { ChangeFeed } from '../core/changes/change-feed';
+import type { ChangeKind } from '../../shared/schemas/changes';
 
 /** At most this many prompts answer one `search_prompts` call (recently updated first). */
 export const MCP_SEARCH_LIMIT = 50;
@@ -105,6 +107,12 @@ const TOOLS = [
   },
 ];
 
+/** Both callbacks, `first` (if any) first. */
+const chain = (first: (() => void) | undefined, then: () => void) => () => {
+  first?.();
+  then();
+};
+
 /** `prompts/list`: the prompts the member may run that have a saved version, with their variables as arguments. */
 function listMcpPrompts(ctx: Ctx): Prompt[] {
   const prompts: Prompt[] = [];
@@ -137,23 +145,69 @@ function getMcpPrompt(ctx: Ctx, name: string, args: Record<string, string> | und
 }
 
 /**
+ * The change kinds that can change what prompts/list answers: which prompts are listed (created,
+ * deleted, sharing, access, a member's role), their name, title and description, and the served
+ * version whose variables are the arguments. Runs, ratings, test cases and readiness cannot.
+ */
+const LIST_CHANGING: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
+  'prompt.created',
+  'prompt.updated',
+  'prompt.deleted',
+  'version.saved',
+  'version.updated',
+  'version.promoted',
+  'deployment.pinned',
+  'sharing.changed',
+  'access.changed',
+  'member.changed',
+  'reset',
+]);
+
+/**
+ * Sends `notifications/prompts/list_changed` when the change stream delivers, to this member
+ * (the feed's own visibility rule: nothing about hidden prompts), a change that can alter their
+ * prompt list; a burst of changes delivered together is one notification.
+ * @returns unsubscribe
+ */
+function announceListChanges(server: Server, feed: ChangeFeed, ctxOf: () => Ctx): () => void {
+  let pending = false;
+  return feed.subscribe(ctxOf, undefined, (event) => {
+    if (!LIST_CHANGING.has(event.kind) || pending) return;
+    pending = true;
+    setImmediate(() => {
+      pending = false;
+      void server.sendPromptListChanged().catch(() => undefined);
+    });
+  });
+}
+
+/**
  * One MCP server acting as the member of `ctxOf()` (read on every request, so a revoked key or a
  * deactivated member stops at the next call). It is thin: each request calls the services the
  * HTTP API calls, with the same access rules and key scopes.
  *
  * @param ctxOf the caller's context, with `via` set as for an API call (its key's scopes apply)
  * @param version the app version, reported in `initialize`
+ * @param changes the change stream, for a connection that can carry server messages (stdio):
+ *   `listChanged: true` and list_changed notifications once initialized; omitted: `listChanged: false`
  */
-export function createMcpServer(ctxOf: () => Ctx, version: string): Server {
+export function createMcpServer(ctxOf: () => Ctx, version: string, changes?: ChangeFeed): Server {
   // The low-level Server, not McpServer: the prompt list differs by member and changes as the
   // library does, while McpServer registers a fixed set of prompts with static argument schemas.
   const server = new Server(
     { name: 'promptdesk', title: 'Promptdesk', version },
     {
-      capabilities: { prompts: { listChanged: false }, tools: { listChanged: false } },
+      capabilities: { prompts: { listChanged: changes !== undefined }, tools: { listChanged: false } },
       instructions: 'Promptdesk is a prompt library. prompts/list shows the prompts you may run; run_prompt runs one on a model; search_prompts finds prompts.',
     },
   );
+  if (changes) {
+    // Only once the client is initialized may the server send it notifications.
+    server.oninitialized = () => {
+      const unsubscribe = announceListChanges(server, changes, ctxOf);
+      server.onclose = chain(server.onclose, unsubscribe);
+    };
+  }
   server.setRequestHandler(ListPromptsRequestSchema, () => answering(() => ({ prompts: listMcpPrompts(ctxOf()) })));
   server.setRequestHandler(GetPromptRequestSchema, (request) => answering(() => getMcpPrompt(ctxOf(), request.params.name, request.params.arguments)));
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, PromptListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startTestHost, type TestHost } from '../../../helpers/host';
 import { startFakeProvider, type FakeProvider } from '../../../helpers/fake-provider';
 import { member, seedPrompt } from '../../../helpers/workspace';
@@ -161,6 +161,21 @@ describe.each<Door>(['stdio', 'http'])('MCP over %s, as a member', (door) => {
     expect(textOf(result)).toContain('"dish"');
   });
 
+  it.runIf(door === 'stdio')('a version saved elsewhere (here: another process) sends notifications/prompts/list_changed', async () => {
+    expect(client.getServerCapabilities()?.prompts).toEqual({ listChanged: true });
+    const changed = new Promise<void>((resolve) => client.setNotificationHandler(PromptListChangedNotificationSchema, () => resolve()));
+    saveVersion(
+      t.owner,
+      SaveVersionInput.parse({ name: 'runonly', template: { kind: 'text', text: 'Recipe for {{dish}} and {{side}} welcome' }, variables: [{ name: 'side', default: 'bread' }] }),
+    );
+    await changed;
+    const { prompts } = await client.listPrompts();
+    expect(prompts.find((p) => p.name === 'runonly')?.arguments).toEqual([
+      { name: 'dish', required: true },
+      { name: 'side', required: false },
+    ]);
+  });
+
   it('search_prompts finds what the member may see, never a hidden prompt', async () => {
     const result = (await client.callTool({ name: 'search_prompts', arguments: { query: 'welcome' } })) as CallToolResult;
     expect(textOf(result)).toContain('greet');
@@ -183,7 +198,9 @@ describe('MCP over Streamable HTTP: the API door rules', () => {
     expect(res.status).toBe(403);
   });
 
-  it('is stateless: GET answers 405 with Allow: POST', async () => {
+  it('is stateless: no list_changed over HTTP (listChanged false), GET answers 405 with Allow: POST', async () => {
+    const res0 = await http(t.port, 'POST', '/mcp', { headers: { ...headers, authorization: `Bearer ${bobKey}` }, body: JSON.stringify(initialize) });
+    expect(res0.json().result.capabilities.prompts).toEqual({ listChanged: false });
     const res = await http(t.port, 'GET', '/mcp', { headers: { authorization: `Bearer ${bobKey}`, accept: 'text/event-stream' } });
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe('POST');
