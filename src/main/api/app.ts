@@ -14,6 +14,7 @@ import { refineRoutes } from './routes/refine';
 import { logsRoutes } from './routes/logs';
 import { readinessRoutes } from './routes/readiness';
 import { keysRoutes, membersRoutes } from './routes/members';
+import { changesRoutes } from './routes/changes';
 import type { Workspace } from '../core/workspace';
 import { z } from 'zod';
 import { NATIVE_OPERATIONS, openApiDocument } from './openapi';
@@ -83,6 +84,7 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   app.route('/api/v1/logs', logsRoutes);
   app.route('/api/v1/members', membersRoutes);
   app.route('/api/v1/keys', keysRoutes);
+  app.route('/api/v1/changes', changesRoutes(workspace));
   app.use('/compat/*', auth);
   mountCompat(app);
   app.use(MCP_PATH, auth);

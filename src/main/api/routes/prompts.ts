@@ -5,6 +5,7 @@ import { CreatePromptInput, ListPromptsInput, PromptNameSchema, RenderInput, Set
 import { createPrompt, deletePrompt, getPrompt, listPrompts, setApiSettings, updatePrompt } from '../../core/prompts/prompts-service';
 import { shownVersion } from '../../core/versions/versions-service';
 import { renderPrompt } from '../../core/render/render-service';
+import { jsonWithETag } from '../etag';
 
 export const promptsRoutes = new Hono<ApiEnv>()
   .get('/', (c) => {
@@ -36,7 +37,7 @@ export const promptsRoutes = new Hono<ApiEnv>()
     const name = parseWith(PromptNameSchema, c.req.param('name'));
     const { latest: _latest, ...prompt } = getPrompt(ctx, name);
     const version = shownVersion(ctx, name, versionQuery(c, 'version'));
-    return c.json({ ...prompt, version });
+    return jsonWithETag(c, { ...prompt, version });
   })
   .delete('/:name', (c) => {
     deletePrompt(c.get('ctx'), parseWith(PromptNameSchema, c.req.param('name')));
@@ -44,5 +45,5 @@ export const promptsRoutes = new Hono<ApiEnv>()
   })
   .post('/:name/render', async (c) => {
     const input = await readJson(c, RenderInput, { name: c.req.param('name') });
-    return c.json(renderPrompt(c.get('ctx'), { ...input, version: askedVersion(c, input.version) }));
+    return jsonWithETag(c, renderPrompt(c.get('ctx'), { ...input, version: askedVersion(c, input.version) }));
   });

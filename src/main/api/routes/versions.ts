@@ -17,17 +17,18 @@ import {
 } from '../../core/versions/lifecycle';
 import { compareVersions } from '../../core/versions/compare';
 import { invalid } from '../../core/errors';
+import { jsonWithETag } from '../etag';
 
 const promptName = (name: string | undefined) => parseWith(PromptNameSchema, name);
 
 /** `/api/v1/prompts/:name/...`: versions, promotion, history, compare and the API deployment. */
 export const versionsRoutes = new Hono<ApiEnv>()
-  .get('/:name/versions', (c) => c.json({ items: listVersions(c.get('ctx'), promptName(c.req.param('name'))) }))
+  .get('/:name/versions', (c) => jsonWithETag(c, { items: listVersions(c.get('ctx'), promptName(c.req.param('name'))) }))
   .post('/:name/versions', async (c) => {
     const input = await readJson(c, SaveVersionInput, { name: c.req.param('name') });
     return c.json(saveVersion(c.get('ctx'), input), 201);
   })
-  .get('/:name/versions/:number', (c) => c.json(getVersion(c.get('ctx'), promptName(c.req.param('name')), versionParam(c))))
+  .get('/:name/versions/:number', (c) => jsonWithETag(c, getVersion(c.get('ctx'), promptName(c.req.param('name')), versionParam(c))))
   .patch('/:name/versions/:number', async (c) => {
     const input = await readJson(c, UpdateVersionInput, { name: c.req.param('name'), number: versionParam(c) });
     return c.json(updateVersion(c.get('ctx'), input));

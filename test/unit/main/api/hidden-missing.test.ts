@@ -94,6 +94,8 @@ const NO_PROMPT = new Set([
   ...OPENWEBUI_BASES.flatMap((p) => [`GET ${p}/`, `GET ${p}/tags`, `GET ${p}/list`]),
   'GET /api/v1/health',
   'GET /api/v1/openapi.json',
+  // The change stream names no prompt in its request; its events are checked in changes-feed.test.ts.
+  'GET /api/v1/changes',
   'GET /api/v1/members',
   'POST /api/v1/members',
   'GET /api/v1/keys',
