@@ -88,7 +88,7 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   app.use('/compat/*', auth);
   mountCompat(app);
   app.use(MCP_PATH, auth);
-  mountMcp(app, version);
+  mountMcp(app, workspace, version);
   mount?.(app);
 
   // A compat door answers errors in its product's own shape (see compat/index.ts); the rest in problem+json.

@@ -188,8 +188,9 @@ function announceListChanges(server: Server, feed: ChangeFeed, ctxOf: () => Ctx)
  *
  * @param ctxOf the caller's context, with `via` set as for an API call (its key's scopes apply)
  * @param version the app version, reported in `initialize`
- * @param changes the change stream, for a connection that can carry server messages (stdio):
- *   `listChanged: true` and list_changed notifications once initialized; omitted: `listChanged: false`
+ * @param changes the change stream: `listChanged: true` and list_changed notifications once the
+ *   client is initialized, for the member `ctxOf()` returns (if it throws, notifications stop);
+ *   omitted: `listChanged: false`
  */
 export function createMcpServer(ctxOf: () => Ctx, version: string, changes?: ChangeFeed): Server {
   // The low-level Server, not McpServer: the prompt list differs by member and changes as the

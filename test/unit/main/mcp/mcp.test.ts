@@ -60,6 +60,9 @@ afterAll(async () => {
 
 type Door = 'stdio' | 'http';
 
+/** Settles once an HTTP client's standing GET stream (where server notifications go) is open. */
+let standingStream: Promise<void>;
+
 /** An SDK client connected as Bob over `door`: the CLI spawned (stdio), or /mcp on the test host. */
 async function connect(door: Door): Promise<Client> {
   const client = new Client({ name: 'promptdesk-test', version: '1.0.0' });
@@ -69,7 +72,14 @@ async function connect(door: Door): Promise<Client> {
     await client.connect(new StdioClientTransport({ command: process.execPath, args, cwd: process.cwd(), stderr: 'inherit' }));
   } else {
     const url = new URL(`http://127.0.0.1:${t.port}/mcp`);
-    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { Authorization: `Bearer ${bobKey}` } } }));
+    let opened: () => void;
+    standingStream = new Promise((resolve) => (opened = resolve));
+    const watching: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method === 'GET' && response.ok) opened();
+      return response;
+    };
+    await client.connect(new StreamableHTTPClientTransport(url, { fetch: watching, requestInit: { headers: { Authorization: `Bearer ${bobKey}` } } }));
   }
   return client;
 }
@@ -161,12 +171,17 @@ describe.each<Door>(['stdio', 'http'])('MCP over %s, as a member', (door) => {
     expect(textOf(result)).toContain('"dish"');
   });
 
-  it.runIf(door === 'stdio')('a version saved elsewhere (here: another process) sends notifications/prompts/list_changed', async () => {
+  it('a version saved elsewhere (stdio: in another process) sends notifications/prompts/list_changed', async () => {
     expect(client.getServerCapabilities()?.prompts).toEqual({ listChanged: true });
+    if (door === 'http') await standingStream;
     const changed = new Promise<void>((resolve) => client.setNotificationHandler(PromptListChangedNotificationSchema, () => resolve()));
     saveVersion(
       t.owner,
-      SaveVersionInput.parse({ name: 'runonly', template: { kind: 'text', text: 'Recipe for {{dish}} and {{side}} welcome' }, variables: [{ name: 'side', default: 'bread' }] }),
+      SaveVersionInput.parse({
+        name: 'runonly',
+        template: { kind: 'text', text: `Recipe for {{dish}} and {{side}} welcome (${door})` },
+        variables: [{ name: 'side', default: 'bread' }],
+      }),
     );
     await changed;
     const { prompts } = await client.listPrompts();
@@ -198,11 +213,22 @@ describe('MCP over Streamable HTTP: the API door rules', () => {
     expect(res.status).toBe(403);
   });
 
-  it('is stateless: no list_changed over HTTP (listChanged false), GET answers 405 with Allow: POST', async () => {
-    const res0 = await http(t.port, 'POST', '/mcp', { headers: { ...headers, authorization: `Bearer ${bobKey}` }, body: JSON.stringify(initialize) });
-    expect(res0.json().result.capabilities.prompts).toEqual({ listChanged: false });
-    const res = await http(t.port, 'GET', '/mcp', { headers: { authorization: `Bearer ${bobKey}`, accept: 'text/event-stream' } });
-    expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe('POST');
+  it("a session belongs to the key that opened it: another key's request is the unknown session's 404", async () => {
+    const opened = await http(t.port, 'POST', '/mcp', { headers: { ...headers, authorization: `Bearer ${bobKey}` }, body: JSON.stringify(initialize) });
+    expect(opened.status).toBe(200);
+    const session = opened.headers['mcp-session-id'] as string;
+    expect(session).toMatch(/^[0-9a-f-]{36}$/);
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    const sessionHeaders = { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' };
+    const owners = await http(t.port, 'POST', '/mcp', { headers: { ...sessionHeaders, authorization: `Bearer ${t.key}` }, body: list });
+    const unknown = await http(t.port, 'POST', '/mcp', { headers: { ...sessionHeaders, 'mcp-session-id': '00000000-0000-0000-0000-000000000000', authorization: `Bearer ${bobKey}` }, body: list });
+    expect(owners.status).toBe(404);
+    expect(owners.text).toBe(unknown.text);
+    const bobs = await http(t.port, 'POST', '/mcp', { headers: { ...sessionHeaders, authorization: `Bearer ${bobKey}` }, body: list });
+    expect(bobs.status).toBe(200);
+    expect(bobs.json().result.tools.map((tool: { name: string }) => tool.name)).toEqual(['run_prompt', 'search_prompts']);
+    const closed = await http(t.port, 'DELETE', '/mcp', { headers: { ...sessionHeaders, authorization: `Bearer ${bobKey}` } });
+    expect(closed.status).toBe(200);
+    expect((await http(t.port, 'POST', '/mcp', { headers: { ...sessionHeaders, authorization: `Bearer ${bobKey}` }, body: list })).status).toBe(404);
   });
 });
