@@ -33,7 +33,8 @@ function heartbeatSeconds(c: Context<ApiEnv>): number {
  * `GET /api/v1/changes`: the change stream (core/changes) as server-sent events, for the key's
  * member: `id:` = seq, `event:` = kind, `data:` = the ChangeEvent JSON. Resumes after the
  * Last-Event-ID header (or `?since=`); without either it starts now. A `: heartbeat` comment every
- * `?heartbeat=` seconds (default 15) keeps idle connections open. The key is checked again for
+ * `?heartbeat=` seconds (default 15) keeps idle connections open. The `Promptdesk-Seq` header
+ * names the sequence number the stream starts after (resume from it if it breaks first). The key is checked again for
  * every batch: revoked, expired or a deactivated member ends the stream.
  */
 export function changesRoutes(workspace: Workspace) {
@@ -51,13 +52,16 @@ export function changesRoutes(workspace: Workspace) {
       return { ...ctx, actor: user };
     };
     member();
+    // Subscribed from an explicit point, so the header below names exactly where the stream starts.
+    const from = since ?? workspace.changes.latestSeq();
+    c.header('Promptdesk-Seq', String(from));
     return streamSSE(c, async (stream) => {
       const queue: ChangeEvent[] = [];
       let ended = false;
       let wake: (() => void) | null = null;
       const stop = workspace.changes.subscribe(
         member,
-        since,
+        from,
         (event) => {
           // A client that stopped reading: drop what is queued and end; it resumes from the last id it got.
           if (queue.length >= MAX_QUEUED) {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type ClientRequest } from 'node:http';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { startTestHost, type TestHost } from '../../../helpers/host';
 import { member, seedPrompt } from '../../../helpers/workspace';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
@@ -163,4 +165,26 @@ describe('ETag and If-None-Match', () => {
     expect(after.status).toBe(200);
     expect(after.headers.etag).not.toBe(before.headers.etag);
   });
+});
+
+describe('the caching example (examples/change-feed-cache.mjs)', () => {
+  it('loads, then revalidates what an event touches', async () => {
+    const script = join(__dirname, '..', '..', '..', '..', 'examples', 'change-feed-cache.mjs');
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, PROMPTDESK_URL: `http://127.0.0.1:${t.port}`, PROMPTDESK_KEY: aliceKey, EXIT_AFTER: '1' },
+    });
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('following changes')) resolve();
+      }),
+    );
+    expect(out).toContain('ready 1 prompts');
+    expect(out).not.toMatch(/secret/i);
+    updatePrompt(t.owner, UpdatePromptInput.parse({ name: 'open-one', title: 'Open, seen by the example' }));
+    expect(await exited).toBe(0);
+    expect(out.trim().split('\n').at(-1)).toBe('cached open-one v1');
+  }, 30_000);
 });
