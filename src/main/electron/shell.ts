@@ -80,6 +80,21 @@ export async function boot(): Promise<void> {
   const workspace = host.workspace;
   const current = host;
   registerIpc(ipcMain, host.handlers, { context: () => workspace.as(current.currentUserId()), trustedUrl: rendererUrl });
+  // The renderer's prompts:changed, from the change stream as the signed-in member sees it (another
+  // window, the CLI, the HTTP API): once per batch of changes, not per event; runs change no prompt.
+  let announced = false;
+  workspace.changes.subscribe(
+    () => workspace.as(current.currentUserId()),
+    undefined,
+    (event) => {
+      if (event.kind.startsWith('run.') || announced) return;
+      announced = true;
+      setImmediate(() => {
+        announced = false;
+        for (const window of BrowserWindow.getAllWindows()) window.webContents.send('prompts:changed');
+      });
+    },
+  );
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
