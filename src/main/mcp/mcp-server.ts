@@ -17,7 +17,8 @@ import { AppError } from '../core/errors';
 import { everyListedPrompt } from '../core/prompts/prompts-service';
 import { renderPrompt } from '../core/render/render-service';
 import { beginApiRun, prepareRun } from '../core/runs/run-service';
-import { canReadText, requirePrompt } from '../core/sharing/access';
+import { requirePrompt } from '../core/sharing/access';
+import type { PromptRow } from '../store/repos/prompts-repo';
 import { parseWith } from '../api/body';
 import { PromptNameSchema } from '../../shared/schemas/prompts';
 import { ModelRefSchema, RunApiBody } from '../../shared/schemas/runs';
@@ -136,9 +137,17 @@ function listMcpPrompts(ctx: Ctx): Prompt[] {
  * pointing at run_prompt, never the text (run is not read).
  */
 function getMcpPrompt(ctx: Ctx, name: string, args: Record<string, string> | undefined): GetPromptResult {
-  const row = requirePrompt(ctx, parseWith(PromptNameSchema, name), 'run');
-  if (!canReadText(ctx, row)) {
-    throw new AppError('forbidden', `You may run "${row.name}" but not read its text: use the run_prompt tool to get its answer`);
+  const asked = parseWith(PromptNameSchema, name);
+  let row: PromptRow;
+  try {
+    // Hidden or missing: the same not_found, before anything else (requirePrompt's order).
+    row = requirePrompt(ctx, asked, 'read');
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'forbidden') throw error;
+    // Visible but not readable (Chat only, a run share, a key without `read`): running may be
+    // allowed (else requirePrompt's own refusal); the text is not.
+    const runnable = requirePrompt(ctx, asked, 'run');
+    throw new AppError('forbidden', `You may run "${runnable.name}" but not read its text: use the run_prompt tool to get its answer`);
   }
   const rendered = renderPrompt(ctx, { name: row.name, variables: parseWith(PromptArguments, args) });
   return { description: row.description || row.title, messages: toMcpMessages(rendered.messages) };
