@@ -32,6 +32,8 @@ interface McpSession {
   /** The context of the session's latest request (the key middleware's). */
   ctx: Ctx;
   lastSeen: number;
+  /** Order of last use (a counter: two requests in one millisecond still have an order). */
+  used: number;
   transport: WebStandardStreamableHTTPServerTransport;
   close(): Promise<void>;
 }
@@ -63,7 +65,8 @@ function stillValid(ctx: Ctx, keyId: string): Ctx {
  */
 export function mountMcp(app: Hono<ApiEnv>, workspace: Workspace, version: string, limits: McpSessionLimits = DEFAULT_MCP_SESSION_LIMITS): void {
   const sessions = new Map<string, McpSession>();
-  const leastRecent = (of: McpSession[]) => of.reduce((a, b) => (b.lastSeen < a.lastSeen ? b : a));
+  let uses = 0;
+  const leastRecent = (of: McpSession[]) => of.reduce((a, b) => (b.used < a.used ? b : a));
   const sweep = () => {
     const now = Date.now();
     for (const session of [...sessions.values()]) if (now - session.lastSeen > limits.idleMs) void session.close();
@@ -84,7 +87,7 @@ export function mountMcp(app: Hono<ApiEnv>, workspace: Workspace, version: strin
         sessions.set(id, session);
       },
     });
-    const session: McpSession = { id: '', keyId, ctx, lastSeen: Date.now(), transport, close: () => server.close() };
+    const session: McpSession = { id: '', keyId, ctx, lastSeen: Date.now(), used: ++uses, transport, close: () => server.close() };
     const server = createMcpServer(() => stillValid(session.ctx, keyId), version, workspace.changes);
     const before = server.onclose;
     server.onclose = () => {
@@ -110,6 +113,7 @@ export function mountMcp(app: Hono<ApiEnv>, workspace: Workspace, version: strin
     if (!session || session.keyId !== keyId) return sessionNotFound();
     session.ctx = ctx;
     session.lastSeen = Date.now();
+    session.used = ++uses;
     return session.transport.handleRequest(c.req.raw);
   });
 }
