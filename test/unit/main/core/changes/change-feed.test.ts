@@ -16,6 +16,8 @@ import { tickReadiness } from '../../../../../src/main/core/readiness/readiness-
 import { rateRun } from '../../../../../src/main/core/logs/logs-service';
 import { createKey, revokeKey } from '../../../../../src/main/core/keys/keys-service';
 import { addUser, setUserActive } from '../../../../../src/main/core/users/users-service';
+import { deleteIntegration, saveIntegration } from '../../../../../src/main/core/integrations/integrations';
+import { SaveIntegrationInput } from '../../../../../src/shared/schemas/integrations';
 import { CreatePromptInput, SaveVersionInput, UpdatePromptInput } from '../../../../../src/shared/schemas/prompts';
 import { AddUserInput } from '../../../../../src/shared/schemas/users';
 import { member, seedPrompt, testWorkspace } from '../../../../helpers/workspace';
@@ -77,6 +79,14 @@ describe('change stream: one event per committed write', () => {
     ['log a run', logRun, ['run.logged']],
     ['rate a run', () => rateRun(t.owner, { id: runId, rating: 'useful' } as never), ['run.rated']],
     ['create a key', () => createKey(t.owner, { userEmail: t.owner.actor.email, label: 'k' }), ['key.changed']],
+    ['revoke a key', () => revokeKey(t.owner, t.workspace.store.keys.listForUser(t.owner.actor.id)[0]!.id), ['key.changed']],
+    ['add a member', () => addUser(t.owner, AddUserInput.parse({ email: 'new@example.com', name: 'New' })), ['member.changed']],
+    [
+      'save an integration',
+      () => saveIntegration(t.owner, SaveIntegrationInput.parse({ name: 'local', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', apiKey: '', models: ['m'] })),
+      ['integration.changed'],
+    ],
+    ['delete an integration', () => deleteIntegration(t.owner, t.workspace.store.integrations.list()[0]!.id), ['integration.changed']],
     ['delete a version', () => deleteVersion(t.owner, 'base', 3), ['version.updated']],
     ['delete a prompt', () => deletePrompt(t.owner, 'other'), ['prompt.deleted']],
   ];
@@ -129,6 +139,11 @@ describe('change stream: one event per committed write', () => {
     expect(JSON.stringify(events)).not.toContain('secret');
     expect(await eventsOf(t.workspace, ann, () => updatePrompt(t.owner, UpdatePromptInput.parse({ name: 'secret-plan', title: 'Secret 2' })))).toEqual([]);
     expect(await eventsOf(t.workspace, ann, () => deletePrompt(t.owner, 'secret-plan'))).toEqual([]);
+    // A deleted prompt is judged by who could see it when it was deleted.
+    createPrompt(t.owner, CreatePromptInput.parse({ name: 'shown-plan', title: 'Shown' }));
+    setSharingLevel(t.owner, { name: 'shown-plan', level: 'library_view' });
+    const deleted = await eventsOf(t.workspace, ann, () => deletePrompt(t.owner, 'shown-plan'));
+    expect(deleted.map((e) => [e.kind, e.prompt?.name])).toEqual([['prompt.deleted', 'shown-plan']]);
   });
 
   it('delivers workspace events to admins and the member concerned only', async () => {
