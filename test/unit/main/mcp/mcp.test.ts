@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -230,5 +231,14 @@ describe('MCP over Streamable HTTP: the API door rules', () => {
     const closed = await http(t.port, 'DELETE', '/mcp', { headers: { ...sessionHeaders, authorization: `Bearer ${bobKey}` } });
     expect(closed.status).toBe(200);
     expect((await http(t.port, 'POST', '/mcp', { headers: { ...sessionHeaders, authorization: `Bearer ${bobKey}` }, body: list })).status).toBe(404);
+  });
+});
+
+describe('promptdesk mcp (stdio)', () => {
+  it('refuses an unknown key before serving: exit 1, the reason on stderr, nothing on stdout', () => {
+    const args = ['--import', 'tsx', 'src/main/headless/cli.ts', 'mcp', '--data-dir', t.host.workspace.dataDir, '--key', 'pd_not_a_key'];
+    const child = spawnSync(process.execPath, args, { cwd: process.cwd(), input: '', encoding: 'utf8', timeout: 60_000 });
+    expect({ status: child.status, stdout: child.stdout }).toEqual({ status: 1, stdout: '' });
+    expect(child.stderr).toContain('API key');
   });
 });
