@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startTestHost, type TestHost } from '../../../helpers/host';
 import { member, seedPrompt } from '../../../helpers/workspace';
-import { createKey } from '../../../../src/main/core/keys/keys-service';
+import { createKey, revokeKey } from '../../../../src/main/core/keys/keys-service';
 import { updatePrompt } from '../../../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
@@ -17,6 +17,8 @@ interface Sse {
   comments: string[];
   raw: string[];
   status: Promise<number>;
+  /** Resolves when the server ends the response. */
+  ended: Promise<void>;
   /** Resolves once `test` holds over the events (checked after every chunk). */
   until(test: (s: Sse) => boolean): Promise<void>;
   close(): void;
@@ -27,7 +29,9 @@ function sse(port: number, path: string, headers: Record<string, string>): Sse {
   let buffer = '';
   const waiters: { test: (s: Sse) => boolean; resolve: () => void }[] = [];
   let req: ClientRequest;
+  let onEnd: () => void = () => undefined;
   const state: Sse = {
+    ended: new Promise<void>((resolve) => (onEnd = resolve)),
     events: [],
     comments: [],
     raw: [],
@@ -59,6 +63,7 @@ function sse(port: number, path: string, headers: Record<string, string>): Sse {
           }
         });
         res.on('error', () => undefined);
+        res.on('end', () => onEnd());
       });
       req.on('error', (error) => (state.events.length ? undefined : reject(error)));
       req.end();
@@ -135,6 +140,18 @@ describe('GET /api/v1/changes', () => {
       expect(res.json().field ?? res.json().errors?.[0]?.field ?? res.text).toContain(field);
     }
     expect((await t.call('GET', '/api/v1/changes', undefined, { authorization: 'Bearer nope' })).status).toBe(401);
+  });
+});
+
+describe('GET /api/v1/changes: the key is checked for every batch', () => {
+  it('ends the stream once its key is revoked, sending nothing after', async () => {
+    const { key, info } = createKey(t.owner, { userEmail: 'alice@example.com', label: 'short-lived' });
+    const stream = sse(t.port, '/api/v1/changes', auth(key));
+    expect(await stream.status).toBe(200);
+    revokeKey(t.owner, info.id);
+    updatePrompt(t.owner, UpdatePromptInput.parse({ name: 'open-one', title: 'After revocation' }));
+    await stream.ended;
+    expect(stream.events).toEqual([]);
   });
 });
 
