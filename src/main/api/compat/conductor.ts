@@ -21,6 +21,7 @@ import {
 } from '../../core/compat/conductor';
 import { ConductorTestRequestSchema, conductorTestPrompt } from '../../core/compat/conductor-test';
 import { issueToken, TOKEN_EXPIRED } from '../../core/keys/tokens';
+import { KEYLESS_REFUSED } from '../../core/sharing/access';
 
 // Messages without the field name: the error formatter prefixes it ("keyId: give the key id").
 const TokenRequestSchema = z.object({ keyId: z.string().min(1, 'give the key id').max(200), keySecret: z.string().min(1, 'give the key').max(200) });
@@ -146,16 +147,21 @@ const OPERATIONS: Operation[] = [
  * A refused token exchange carries no token code: the JS SDK would otherwise renew the token
  * from inside its own renewal.
  */
+/** The 401 text for a call without a key at this door, in the header Conductor's SDKs send. */
+export const CONDUCTOR_KEYLESS_REFUSED = 'Send an API key, or a token from POST /api/token, in the X-Authorization header: "X-Authorization: <token>"';
+
 function conductorError(error: AppErrorShape, c: Context<ApiEnv>, headers: Record<string, string> = {}): Response {
   // A provider's rate limit answers 502 with its Retry-After kept (conductor-test.ts): retryable.
   const retryable = error.code === 'rate_limited' || error.code === 'provider_timeout' || (error.code === 'provider_error' && error.retryAfter !== undefined);
-  const extra: Record<string, unknown> = { message: error.message, retryable };
+  // The keyless refusal names the native header; Conductor's clients send X-Authorization.
+  const message = error.message === KEYLESS_REFUSED ? CONDUCTOR_KEYLESS_REFUSED : error.message;
+  const extra: Record<string, unknown> = { message, retryable };
   // Only the exchange itself (POST /api/token) leaves the token code out.
   if (error.code === 'unauthenticated' && !(c.req.method === 'POST' && /\/api\/token\/?$/.test(new URL(c.req.url).pathname))) {
     extra['error'] = error.message === TOKEN_EXPIRED ? 'EXPIRED_TOKEN' : 'INVALID_TOKEN';
   }
-  if (error.field) extra['validationErrors'] = [{ path: error.field, message: error.message }];
-  return problemResponse(error, headers, extra);
+  if (error.field) extra['validationErrors'] = [{ path: error.field, message }];
+  return problemResponse(message === error.message ? error : { ...error, message }, headers, extra);
 }
 
 /** Orkes Conductor's prompt API (seed 001), as its Python and JavaScript SDKs call it. */

@@ -127,6 +127,8 @@ export function openWebUiErrorResponse(error: AppErrorShape, c: Context<ApiEnv>,
     code = 400;
   }
   const body: Record<string, unknown> = { ...problem, status: code, detail };
+  // Starlette's 405 is no refused input: say what it is (Promptdesk has no error code for it).
+  if (code === 405) Object.assign(body, { type: 'urn:promptdesk:problem:method_not_allowed', title: 'Method not allowed', code: 'method_not_allowed' });
   if (detail !== error.message) body['reason'] = error.message;
   return new Response(JSON.stringify(body), {
     status: code,

@@ -93,7 +93,11 @@ export function openWebUiDeleteHistoryEntry(ctx: Ctx, id: string, historyId: str
     const row = requirePrompt(ctx, rowById(ctx, id).name, 'edit');
     const version = versionById(ctx, row, historyId);
     if (!version) throw notFound('History entry');
-    if (activeVersion(ctx, row)?.id === historyId) throw invalid(OWUI_MESSAGES.PRODUCTION_VERSION, 'history_id');
+    if (activeVersion(ctx, row)?.id === historyId) {
+      // Production here is the pin when there is one: a pinned entry that is not the published one is refused for its pin.
+      const pinnedOnly = row.pinned_version === version.number && row.published_version !== version.number;
+      throw invalid(pinnedOnly ? OWUI_MESSAGES.PINNED_VERSION : OWUI_MESSAGES.PRODUCTION_VERSION, 'history_id');
+    }
     // The lifecycle's refusals (pinned, published) name the version number; the client sent a history id.
     try {
       deleteVersion(ctx, row.name, version.number);

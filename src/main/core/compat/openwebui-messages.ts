@@ -22,6 +22,8 @@ export const OWUI_MESSAGES = {
   NOT_AUTHENTICATED: 'Not authenticated',
   /** routers/prompts.py delete_prompt_history_entry. */
   PRODUCTION_VERSION: 'Cannot delete the active production version',
+  /** Promptdesk's own: the entry is the version the API deployment is pinned to (not production). */
+  PINNED_VERSION: 'Cannot delete the pinned version: unpin the API deployment first',
   /** routers/prompts.py get_prompt_diff. */
   DIFF_NOT_FOUND: 'One or both history entries not found',
   /** Starlette's answer for a path no route serves. */

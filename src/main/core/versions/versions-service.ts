@@ -103,14 +103,17 @@ export function listVersions(ctx: Ctx, name: string): VersionSummary[] {
 /**
  * Version `number` of the prompt in `row`; the one place a version is looked up by number, for
  * every door. Throws not_found (404) when there is none. A number that was given and then deleted
- * stays not found forever, because numbers are never given again (docs/versions.md): its detail
- * says so, so a caller holding an old number learns why it stopped resolving.
+ * stays not found forever, because numbers are never given again (docs/versions.md), and so
+ * does a number skipped by an explicit higher one: its detail says so, so a caller holding an
+ * old number learns why it does not resolve.
  */
 export function versionOf(ctx: Ctx, row: PromptRow, number: number): PromptVersion {
   const version = ctx.store.versions.get(row.id, number);
   if (version) return version;
   if (number >= 1 && number <= ctx.store.versions.highWater(row.id)) {
-    throw new AppError('not_found', `Version ${number} of prompt "${row.name}" was deleted; version numbers are never given again`);
+    // Only the high-water mark is kept, so a deleted number and one skipped by an explicit
+    // higher number (Conductor's ?version=7 after v4) look alike: the text names both.
+    throw new AppError('not_found', `Version ${number} of prompt "${row.name}" does not exist: it was deleted, or skipped when a higher number was saved explicitly; version numbers are never given again`);
   }
   throw notFound(`Version ${number} of prompt "${row.name}"`);
 }

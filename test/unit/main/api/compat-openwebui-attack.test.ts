@@ -113,6 +113,8 @@ describe.each(MOUNTS)('Open WebUI door: Starlette routing (items 6, 7) at %s', (
   it('405 answers carry Allow with the methods the path serves', async () => {
     const wrong = await http(t.port, 'PUT', `${base}/create`, { headers: { authorization: `Bearer ${t.key}` } });
     expect([wrong.status, wrong.headers.allow, wrong.json().detail]).toEqual([405, 'POST', 'Method Not Allowed']);
+    // A wrong method is not invalid input (round 2, item 6).
+    expect(wrong.json()).toMatchObject({ code: 'method_not_allowed', title: 'Method not allowed' });
     const entry = await http(t.port, 'PUT', `${base}/id/x/history/y`, { headers: { authorization: `Bearer ${t.key}` } });
     expect([entry.status, entry.headers.allow]).toEqual([405, 'DELETE, GET, HEAD']);
   });
@@ -161,6 +163,8 @@ describe("Open WebUI door: errors name the client's fields (item 14)", () => {
     expect(pinned.status).toBe(400);
     expect(pinned.json().field).toBe('history_id');
     expect(pinned.json().detail).not.toMatch(/Version \d/);
+    // Version 1 is pinned, version 2 published: the refusal is for the pin (round 2, item 6).
+    expect(pinned.json().detail).toBe('Cannot delete the pinned version: unpin the API deployment first');
   });
 
   it('data and meta past their bound are refused naming the field, nothing saved', async () => {

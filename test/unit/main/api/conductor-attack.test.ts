@@ -76,7 +76,9 @@ describe('1. version=N creates version N above every number used (python-sdk doc
     const gone = conductorError(await call('PUT', '/api/prompts/faq_response?description=d&version=7', 'again'), 404);
     expect(gone.message).toMatch(/was deleted/);
     // The numbers skipped (4-6) are below the high-water mark: never given afterwards either.
-    expect(conductorError(await call('PUT', '/api/prompts/faq_response?description=d&version=5', 'five'), 404).message).toMatch(/was deleted/);
+    // Round 2, item 4: the text names both causes (only the mark is kept, not which numbers were skipped).
+    expect(conductorError(await call('PUT', '/api/prompts/faq_response?description=d&version=5', 'five'), 404).message).toMatch(/does not exist: it was deleted, or skipped when a higher number was saved explicitly/);
+    expect(conductorError(await get('/api/prompts/faq_response?version=5'), 404).message).toMatch(/skipped when a higher number was saved explicitly/);
     expect((await pySave('faq_response', 'd', 'eight', '&autoIncrement=True')).status).toBe(200);
     expect(listVersions(t.owner, 'faq_response').map((v) => v.number).sort((a, b) => a - b)).toEqual([1, 2, 3, 8]);
   });
@@ -237,6 +239,9 @@ describe("10. every error under /compat/conductor in Conductor's shape", () => {
     expect(JSON.parse(big.body)).toMatchObject({ status: 431, message: expect.any(String), retryable: false });
     const noKey = conductorError(await http(t.port, 'GET', `${BASE}/api/token`), 401);
     expect(noKey.error).toBe('INVALID_TOKEN');
+    // Round 2, item 6: the text names the header Conductor's clients send, not Authorization: Bearer.
+    expect([noKey.message, noKey.detail]).toEqual([expect.stringContaining('X-Authorization'), expect.stringContaining('X-Authorization')]);
+    expect(noKey.message).not.toMatch(/Bearer/);
     // Outside the doors, problem+json as before.
     const native = await http(t.port, 'GET', '/api/v1/prompts', { headers: { authorization: `Bearer ${t.key}`, origin: 'http://evil.example' } });
     expect(native.status).toBe(403);
