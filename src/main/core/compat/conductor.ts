@@ -26,10 +26,18 @@ export interface ConductorUpsert {
 
 const noUpdatePermission = () => new AppError('forbidden', 'You do not have UPDATE permission on this prompt');
 
-/** Whether a version already has this text (native source) and these models (what a seed 001 PUT sets). */
-function holds(version: PromptVersion, text: string, models: string[]): boolean {
+/**
+ * Whether a version already has this text and these models (what a seed 001 PUT sets): its native
+ * source is `text.native`, or it reads at this door as `text.conductor` (nativeToConductor). The
+ * second makes read-then-save-back safe: a native text with a literal `${x}` or a typed input
+ * `{{x | text:required}}` reads as `${x}`, and sending that back must not turn the literal into a
+ * variable or drop the input's options (nor a chat version's read-back be refused as an edit).
+ */
+function holds(version: PromptVersion, text: { native: string; conductor: string }, models: string[]): boolean {
   const own = version.modelSettings.models;
-  return version.template.kind === 'text' && version.template.text === text && own.length === models.length && own.every((m, i) => m === models[i]);
+  if (own.length !== models.length || !own.every((m, i) => m === models[i])) return false;
+  // A chat version too: what GET shows for it (conductorText) sent back is no change, not chatRefused.
+  return (version.template.kind === 'text' && version.template.text === text.native) || conductorText(version.template) === text.conductor;
 }
 
 /**
@@ -165,6 +173,9 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
       saveNew(ctx, input.name, template, input.models, base, { number: input.version });
       return;
     }
+    const text = { native: template.text, conductor: input.text };
+    // What GET shows for the target, sent back: nothing changes (see holds).
+    if (target && holds(target, text, models)) return;
     if (target && !immutableReason(target, row.pinned_version)) {
       if (target.template.kind !== 'text') throw chatRefused();
       updateVersion(ctx, { name: input.name, number: target.number, template, modelSettings: { ...target.modelSettings, models } });
@@ -173,7 +184,7 @@ export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
     // A PUT is idempotent: text and models the target already has change nothing, and a retry of
     // an update that became a new version finds it as the newest version instead of saving a copy.
     const newest = row.latest_version ? versionOf(ctx, row, row.latest_version) : undefined;
-    if ([target, newest].some((v) => v !== undefined && holds(v, template.text, models))) return;
+    if ([target, newest].some((v) => v !== undefined && holds(v, text, models))) return;
     saveNew(ctx, input.name, template, models, target, { commitMessage: target ? `Update of v${target.number} (read-only) via the compatibility API` : '' });
   });
 }
