@@ -163,7 +163,13 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
         if (sub.closed) return;
         sub.cursor = row.seq;
         const event = deliverable(ctx, row, deletedAccess);
-        if (event) sub.listener(event);
+        try {
+          if (event) sub.listener(event);
+        } catch (error) {
+          // A listener that throws ends its own subscription, never the others' delivery.
+          end(sub, error);
+          return;
+        }
       }
     }
   }

@@ -159,6 +159,29 @@ describe('change stream: one event per committed write', () => {
   });
 });
 
+describe('change stream: subscribers are independent', () => {
+  it('a listener that throws ends only its own subscription', async () => {
+    const t = testWorkspace();
+    try {
+      seedPrompt(t.owner, 'p', 'one');
+      const since = t.workspace.changes.latestSeq();
+      const ended: unknown[] = [];
+      const good: ChangeEvent[] = [];
+      t.workspace.changes.subscribe(() => t.owner, since, () => { throw new Error('listener broke'); }, (error) => ended.push(error));
+      t.workspace.changes.subscribe(() => t.owner, since, (e) => good.push(e));
+      updatePrompt(t.owner, UpdatePromptInput.parse({ name: 'p', title: 'One' }));
+      updatePrompt(t.owner, UpdatePromptInput.parse({ name: 'p', title: 'Two' }));
+      await settle();
+      t.workspace.changes.poke();
+      expect(good.map((e) => e.kind)).toEqual(['prompt.updated', 'prompt.updated']);
+      expect(ended).toHaveLength(1);
+      expect((ended[0] as Error).message).toBe('listener broke');
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
 describe('change stream: no event leaks a hidden prompt (permission matrix)', () => {
   let t: ReturnType<typeof testWorkspace>;
   let users: Record<Actor, User>;
