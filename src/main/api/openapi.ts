@@ -39,7 +39,7 @@ export const NATIVE_OPERATIONS: Operation[] = [
     summary: 'List prompts with API access (search, filter, sort, page)',
     tag: 'prompts',
     query: { query: 'Full-text search over name, title, description, tags and template: every word, as a prefix; inside CJK/Thai text anywhere; symbols and emoji literally', tag: 'Only prompts with this tag', owner: 'Owner member id', sort: 'updated | created | name | title', limit: '1-200 (default 50)', offset: 'Rows to skip' },
-    responses: { 200: '{ items, total, limit, offset }', ...ERRORS },
+    responses: { 200: '{ items, total, limit, offset } (ETag)', 304: 'Not modified (If-None-Match named the ETag)', ...ERRORS },
   },
   { method: 'post', path: '/api/v1/prompts', summary: 'Create a prompt (API access on)', tag: 'prompts', body: CreatePromptInput, responses: { 201: 'The prompt', ...WRITE_ERRORS } },
   { method: 'get', path: '/api/v1/prompts/{name}', summary: 'Get a prompt and the version the API serves', tag: 'prompts', query: { version: 'A specific version number' }, responses: { 200: 'The prompt with `version` (ETag)', 304: 'Not modified (If-None-Match named the ETag)', ...ERRORS } },

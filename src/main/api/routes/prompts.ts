@@ -18,7 +18,7 @@ export const promptsRoutes = new Hono<ApiEnv>()
       offset: intQuery(c, 'offset'),
     });
     const { items, total } = listPrompts(c.get('ctx'), input);
-    return c.json({ items, total, limit: input.limit, offset: input.offset });
+    return jsonWithETag(c, { items, total, limit: input.limit, offset: input.offset });
   })
   .post('/', async (c) => {
     const input = await readJson(c, CreatePromptInput);

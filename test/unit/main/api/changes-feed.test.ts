@@ -126,6 +126,18 @@ describe('GET /api/v1/changes', () => {
     expect(stream.raw.join('')).not.toMatch(/secret/i);
   });
 
+  it('treats a prompt with API access off as hidden, even from an admin key', async () => {
+    seedPrompt(t.owner, 'api-off-one', 'Off {{who}}');
+    const stream = sse(t.port, `/api/v1/changes?since=${t.host.workspace.changes.latestSeq()}`, auth(t.key));
+    expect(await stream.status).toBe(200);
+    saveVersion(t.owner, SaveVersionInput.parse({ name: 'api-off-one', template: { kind: 'text', text: 'off again' } }));
+    updatePrompt(t.owner, UpdatePromptInput.parse({ name: 'feed', title: 'Feed, last' }));
+    await stream.until((s) => s.events.some((e) => e.data.prompt?.name === 'feed'));
+    stream.close();
+    expect(stream.events.map((e) => e.data.prompt?.name)).toEqual(['feed']);
+    expect(stream.raw.join('')).not.toContain('api-off-one');
+  });
+
   it('sends heartbeat comments, and refuses a malformed resume point naming the field', async () => {
     const stream = sse(t.port, '/api/v1/changes?heartbeat=0.05', auth(t.key));
     await stream.until((s) => s.comments.includes('heartbeat'));
@@ -156,8 +168,9 @@ describe('GET /api/v1/changes: the key is checked for every batch', () => {
 });
 
 describe('ETag and If-None-Match', () => {
-  it('answers 304 for an unchanged prompt, version list, version and render; 200 once changed', async () => {
+  it('answers 304 for an unchanged list, prompt, version list, version and render; 200 once changed', async () => {
     const reads: [string, string, unknown][] = [
+      ['GET', '/api/v1/prompts?sort=name', undefined],
       ['GET', '/api/v1/prompts/feed', undefined],
       ['GET', '/api/v1/prompts/feed/versions', undefined],
       ['GET', '/api/v1/prompts/feed/versions/1', undefined],
