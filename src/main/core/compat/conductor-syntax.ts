@@ -13,8 +13,9 @@ import { isForbiddenKey } from '../../../shared/reserved-keys';
  * - read (nativeToConductor): the native text parsed, each variable written `${name}` (a typed
  *   Open WebUI input `{{x | text}}` shows as `${x}`), literal text as it renders (`\{{` is `{{`).
  *
- * Edge case: a native text holding a literal `${x}` reads as `${x}`, which a save through this
- * door then makes a variable. And `${a.b}` (not a Promptdesk name) stays text both ways.
+ * Edge case: a native text holding a literal `${x}` reads as `${x}`; that text saved back
+ * unchanged is no change (conductor.ts holds), an edited one makes it a variable. And `${a.b}`
+ * (not a Promptdesk name) stays text both ways.
  */
 const CONDUCTOR_VARIABLE = /\$\{([^{}]*)\}/g;
 

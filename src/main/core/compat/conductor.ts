@@ -5,7 +5,7 @@ import { listVersions, saveVersion, versionOf } from '../versions/versions-servi
 import { immutableReason, updateVersion } from '../versions/lifecycle';
 import { canReadText, requirePrompt } from '../sharing/access';
 import { requireApiScope } from '../keys/keys-service';
-import { requireIntegrations } from '../integrations/integrations';
+import { integrationsListing, requireIntegrations } from '../integrations/integrations';
 import { MODEL_REF_PATTERN } from '../../../shared/schemas/template';
 import { MAX_TAGS, UpdatePromptInput, type PromptVersion } from '../../../shared/schemas/prompts';
 import { tagFromPromptdesk, tagToPromptdesk, type ConductorTag } from './conductor-tags';
@@ -77,17 +77,42 @@ const otherCaseTaken = () =>
 const chatRefused = () =>
   conflict("This prompt's version is a chat template; edit it in Promptdesk or the native API (or save a new version with autoIncrement=true)", 'body');
 
+/** Where a bare model name no single usable integration lists is kept (as the Respan door keeps `respan:`); read back bare. */
+export const CONDUCTOR_MODEL_PREFIX = 'conductor:';
+
+/**
+ * A `models` entry as a Promptdesk model reference. `integration:model` is kept. A bare name
+ * (the Python SDK's guide, docs/PROMPT.md "With model associations": "Just model names, no
+ * prefix") becomes `integration:model` when exactly one integration the caller may use lists
+ * that model (integrationsListing); with none or several it is kept as `conductor:<model>`,
+ * which names the model without guessing a provider (the editor flags it; a run on it is
+ * refused until it is changed to a real integration) and reads back bare.
+ */
+export function conductorModelRef(ctx: Ctx, model: string): string {
+  if (model.includes(':')) return model;
+  const listing = integrationsListing(ctx, model);
+  return listing.length === 1 ? `${listing[0]}:${model}` : `${CONDUCTOR_MODEL_PREFIX}${model}`;
+}
+
+/** A stored model reference as this door shows it (`conductor:gpt-4o` as `gpt-4o`). */
+const shownModel = (ref: string) => (ref.startsWith(CONDUCTOR_MODEL_PREFIX) ? ref.slice(CONDUCTOR_MODEL_PREFIX.length) : ref);
+
 /**
  * Before any save looks at the name: the `write` scope (create or update, it is a write whatever
- * the name, so a narrowed key gets one answer for every name), then each `models` entry.
+ * the name, so a narrowed key gets one answer for every name), then each `models` entry
+ * (conductorModelRef). Answers the entries as model references.
  */
-function checkSave(ctx: Ctx, models: string[]): void {
+function checkSave(ctx: Ctx, sent: string[]): string[] {
   requireApiScope(ctx, 'write');
+  const models = sent.map((model) => conductorModelRef(ctx, model));
   for (const [index, model] of models.entries()) {
-    if (!MODEL_REF_PATTERN.test(model)) throw invalid('models must look like integrationName:modelName', `models.${index}`);
+    if (!MODEL_REF_PATTERN.test(model)) throw invalid('Write a model name (gpt-4o) or integrationName:modelName (openai:gpt-4o)', `models.${index}`);
   }
   try {
-    requireIntegrations(ctx, models);
+    requireIntegrations(
+      ctx,
+      models.filter((m) => !m.startsWith(CONDUCTOR_MODEL_PREFIX)),
+    );
   } catch (error) {
     // The query parameter at fault is `models` (its index: the first one refused).
     if (error instanceof AppError && !error.field) {
@@ -96,6 +121,7 @@ function checkSave(ctx: Ctx, models: string[]): void {
     }
     throw error;
   }
+  return models;
 }
 
 /**
@@ -146,8 +172,8 @@ function saveNew(ctx: Ctx, name: string, template: Template, models: string[], b
  * targeted version (default: latest). An immutable target (published, archived, committed,
  * pinned) is never changed: the update becomes a new version instead.
  */
-export function conductorUpsert(ctx: Ctx, input: ConductorUpsert): void {
-  checkSave(ctx, input.models);
+export function conductorUpsert(ctx: Ctx, sent: ConductorUpsert): void {
+  const input = { ...sent, models: checkSave(ctx, sent.models) };
   const template = withinNativeLimits(conductorToNative(input.text), input.description);
   // `version=N` (Conductor: "Version number to create or update") creates version N when N is
   // above every number the prompt ever used; a lower number updates that version (a deleted
@@ -201,10 +227,10 @@ export interface ConductorSave extends ConductorUpsert {
  * seed's PUT, and with `autoIncrement=true` a new version every time. `version` and
  * `autoIncrement` together cannot both be honoured: 400 naming `autoIncrement`.
  */
-export function conductorSave(ctx: Ctx, input: ConductorSave): void {
-  if (!input.autoIncrement) return conductorUpsert(ctx, input);
-  if (input.version !== undefined) throw invalid('Send version or autoIncrement=true, not both: autoIncrement saves the next version', 'autoIncrement');
-  checkSave(ctx, input.models);
+export function conductorSave(ctx: Ctx, sent: ConductorSave): void {
+  if (!sent.autoIncrement) return conductorUpsert(ctx, sent);
+  if (sent.version !== undefined) throw invalid('Send version or autoIncrement=true, not both: autoIncrement saves the next version', 'autoIncrement');
+  const input = { ...sent, models: checkSave(ctx, sent.models) };
   const template = withinNativeLimits(conductorToNative(input.text), input.description);
   ctx.store.tx(() => {
     if (!ctx.store.prompts.getRowByName(input.name)) return conductorUpsert(ctx, { ...input, version: undefined });
@@ -255,7 +281,7 @@ function templateOf(ctx: Ctx, row: PromptRow): ConductorTemplate {
     description: prompt.description,
     template: latest ? conductorText(latest.template) : '',
     variables: latest?.detectedVariables ?? [],
-    integrations: latest?.modelSettings.models ?? [],
+    integrations: (latest?.modelSettings.models ?? []).map(shownModel),
     tags: prompt.tags.map(tagFromPromptdesk),
     createdBy: prompt.owner.email,
     createTime: epoch(prompt.createdAt),
@@ -279,7 +305,7 @@ export function conductorGet(ctx: Ctx, name: string, version?: number): Conducto
     ...shown,
     template: conductorText(picked.template),
     variables: picked.detectedVariables,
-    integrations: picked.modelSettings.models,
+    integrations: picked.modelSettings.models.map(shownModel),
     updatedBy: changedBy(ctx, row, picked),
     updateTime: changedAt(ctx, row, picked),
     version: picked.number,

@@ -241,6 +241,18 @@ export function usableModels(ctx: Ctx): string[] {
     .flatMap((r) => r.models.map((m) => `${r.name}:${m}`));
 }
 
+/**
+ * The integrations the actor may use (the same rule as runs: mayUse) whose known models list
+ * `modelId`, by name in list order: how a bare model name (Conductor's `models=gpt-4o`) finds
+ * its integration (core/compat/conductor.ts conductorModelRef).
+ */
+export function integrationsListing(ctx: Ctx, modelId: string): string[] {
+  return ctx.store.integrations
+    .list()
+    .filter((r) => mayUse(ctx.actor, r) && r.models.includes(modelId))
+    .map((r) => r.name);
+}
+
 /** Seed 001: each model reference names an integration that exists and the caller may use. */
 export function requireIntegrations(ctx: Ctx, models: string[]): void {
   for (const model of models) {

@@ -287,3 +287,41 @@ describe('examples/prompt_journey.py chapter 3.5 and docs/PROMPT.md "Creating Ve
   });
 });
 
+
+describe('docs/PROMPT.md "With model associations" (python-sdk 8ff5f88): bare model names', () => {
+  // prompt_client.save_prompt(prompt_name="complex_analysis", description="...",
+  //   prompt_template="${analysis_prompt}", models=['gpt-4o', 'gpt-4']) ("Just model names, no prefix"),
+  // on a workspace of its own: first without any integration listing those models.
+  let g: TestHost;
+  beforeAll(async () => {
+    g = await startTestHost();
+  });
+  afterAll(() => g.stop());
+  const guideSave = (name: string, key = g.key) =>
+    http(g.port, 'POST', `${BASE}/api/prompts/${name}?description=Complex+analysis&models=gpt-4o&models=gpt-4`, { headers: { 'x-authorization': key, 'content-type': 'application/json', accept: 'application/json' }, body: pyBody('${analysis_prompt}') });
+  const stored = (name: string) => getVersion(g.owner, name, 1).modelSettings.models;
+  const read = async (name: string, key = g.key) => (await http(g.port, 'GET', `${BASE}/api/prompts/${name}`, { headers: { 'x-authorization': key } })).json();
+
+  it('without an integration that lists them, the call works: kept as conductor:<model>, read back bare', async () => {
+    const res = await guideSave('complex_analysis');
+    expect(res.status, res.text).toBe(200);
+    expect(stored('complex_analysis')).toEqual(['conductor:gpt-4o', 'conductor:gpt-4']);
+    expect(await read('complex_analysis')).toMatchObject({ template: '${analysis_prompt}', variables: ['analysis_prompt'], integrations: ['gpt-4o', 'gpt-4'] });
+  });
+
+  it('a model exactly one usable integration lists resolves to it; several (or one the member may not use) stay bare', async () => {
+    saveIntegration(g.owner, SaveIntegrationInput.parse({ name: 'openai', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', models: ['gpt-4', 'gpt-4o'] }));
+    expect((await guideSave('with_openai')).status).toBe(200);
+    expect(stored('with_openai')).toEqual(['openai:gpt-4o', 'openai:gpt-4']);
+    expect((await read('with_openai')).integrations).toEqual(['openai:gpt-4o', 'openai:gpt-4']);
+    saveIntegration(g.owner, SaveIntegrationInput.parse({ name: 'azure', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', models: ['gpt-4'], access: 'selected', memberIds: [] }));
+    // The owner (an admin) may use both: gpt-4 is ambiguous, gpt-4o is openai's only.
+    expect((await guideSave('two_listing')).status).toBe(200);
+    expect(stored('two_listing')).toEqual(['openai:gpt-4o', 'conductor:gpt-4']);
+    // A member may not use azure (selected, not them): for them gpt-4 is openai's only.
+    const bob = addUser(g.owner, AddUserInput.parse({ email: 'guide-bob@example.com', name: 'Bob' }));
+    const bobKey = createKey(g.owner, { userEmail: bob.email, label: 'bob' }).key;
+    expect((await guideSave('bob_analysis', bobKey)).status).toBe(200);
+    expect(stored('bob_analysis')).toEqual(['openai:gpt-4o', 'openai:gpt-4']);
+  });
+});
