@@ -66,9 +66,9 @@ export const ChangeEventSchema = z.object({
   at: z.string(),
   /** Absent on `access.changed`, `reset` and workspace events (members, keys, integrations). */
   prompt: ChangePromptSchema.optional(),
-  /** The version number concerned (version.*, deployment.pinned: null when unpinned). */
+  /** The version number concerned (version.*, run.*; deployment.pinned: the pin, null when unpinned). */
   version: z.number().int().nullable().optional(),
-  /** version.promoted: the version served before. */
+  /** version.promoted: the version published before; deployment.pinned: the previous pin. */
   previousVersion: z.number().int().nullable().optional(),
   /** run.*: the log row's id. */
   runId: z.string().optional(),
