@@ -39,6 +39,8 @@ export interface ReadinessFacts {
   dataLoggingSetBy: ReadinessPerson | null;
   sharingLevel: SharingLevel;
   shares: Share[];
+  /** What the access_levels tick confirmed (accessConfirmation at the time); null when none is recorded. */
+  accessConfirmed: string | null;
   usefulRaters: ReadinessPerson[];
   /** Which ticks the caller may set (edit for edge cases and naming, share for access levels). */
   mayTick: Record<ReadinessTickItem, boolean>;
@@ -202,7 +204,22 @@ export function dataLoggingItem(facts: ReadinessFacts): ReadinessItem {
   return item('data_logging', 'open', 'Left at the default (Full, everything kept) without anyone choosing it: choose a level for the sensitivity of the data (Full counts too)', evidence, fix, facts);
 }
 
-/** 6. The sharing level and shares, confirmed as intended by a tick (owner or admin). */
+/**
+ * The access a tick on item 6 confirms, as a canonical text (stored with the tick,
+ * readiness_ticks.confirmed): the sharing level and each share's member id and permission, in a
+ * fixed order so the same access always gives the same text.
+ */
+export function accessConfirmation(level: SharingLevel, shares: readonly Share[]): string {
+  const people = shares.map((s) => `${s.user.id}:${s.permission}`).sort();
+  return JSON.stringify({ level, shares: people });
+}
+
+/**
+ * 6. The sharing level and shares, confirmed as intended by a tick (owner or admin). The tick
+ * counts only while the access is still what was confirmed: any later change of level or shares
+ * (widening then narrowing back included) opens the item again, with tick null so it can be
+ * ticked anew; going back to exactly the confirmed access passes again.
+ */
 export function accessLevelsItem(facts: ReadinessFacts): ReadinessItem {
   const { sharingLevel, shares } = facts;
   const tick = facts.ticks.access_levels;
@@ -210,7 +227,13 @@ export function accessLevelsItem(facts: ReadinessFacts): ReadinessItem {
   const people = shares.map((s) => `${s.user.name || s.user.email} (${s.permission})`);
   const evidence = { level: sharingLevel, shares: people };
   const current = `${SHARING_LEVEL_LABELS[sharingLevel]}; ${shares.length === 0 ? 'not shared with anyone' : `shared with ${people.join(', ')}`}`;
-  if (tick) return item('access_levels', 'pass', `${current}. Confirmed by ${byWhom(tick)}`, evidence, fix, facts);
+  if (tick && facts.accessConfirmed === accessConfirmation(sharingLevel, shares)) {
+    return item('access_levels', 'pass', `${current}. Confirmed by ${byWhom(tick)}`, evidence, fix, facts);
+  }
+  if (tick) {
+    const stale = `${current}. The access changed after ${byWhom(tick)} confirmed it: confirm it again`;
+    return { ...item('access_levels', 'open', stale, evidence, fix, facts), tick: null };
+  }
   return item('access_levels', 'open', `${current}. Confirm this is as intended`, evidence, fix, facts);
 }
 

@@ -19,7 +19,7 @@ import {
   type ReadinessTickItem,
   widensAccess,
 } from '../../../shared/schemas/readiness';
-import { checklist, type ReadinessFacts } from './checklist';
+import { accessConfirmation, checklist, type ReadinessFacts } from './checklist';
 
 const REQUIRED_KEY = 'readiness.requiredForWidening';
 
@@ -39,7 +39,8 @@ function factsOf(ctx: Ctx, row: PromptRow): ReadinessFacts {
   const number = servedNumber(row, 'active');
   const version = number === null ? null : versionOf(ctx, row, number);
   const ticks: ReadinessFacts['ticks'] = {};
-  for (const [item, tick] of store.readiness.ticks(row.id)) {
+  const rows = store.readiness.ticks(row.id);
+  for (const [item, tick] of rows) {
     ticks[item] = { ...person(ctx, tick.user_id, tick.ticked_at), version: tick.version } satisfies ReadinessTick;
   }
   const allowed = allowedActions(ctx.actor, subjectOf(ctx, row));
@@ -56,6 +57,7 @@ function factsOf(ctx: Ctx, row: PromptRow): ReadinessFacts {
     dataLoggingSetBy: row.data_logging_set_by && row.data_logging_set_at ? person(ctx, row.data_logging_set_by, row.data_logging_set_at) : null,
     sharingLevel: row.sharing_level,
     shares: store.shares.list(row.id),
+    accessConfirmed: rows.get('access_levels')?.confirmed ?? null,
     usefulRaters: number === null ? [] : store.logs.usefulRaters(row.id, number).map((r) => person(ctx, r.user_id, new Date(r.rated_at).toISOString())),
     mayTick,
   };
@@ -102,7 +104,9 @@ export function tickReadiness(ctx: Ctx, input: z.output<typeof ReadinessTickInpu
   const { store } = ctx;
   const id = store.tx(() => {
     const row = requirePrompt(ctx, input.name, TICK_ACTION[input.item]);
-    if (input.ticked) store.readiness.tick(row.id, input.item, ctx.actor.id, servedNumber(row, 'active'), nowIso(ctx));
+    // An access tick records the access it confirms, so a later change reopens item 6 (checklist.ts).
+    const confirmed = input.item === 'access_levels' ? accessConfirmation(row.sharing_level, store.shares.list(row.id)) : null;
+    if (input.ticked) store.readiness.tick(row.id, input.item, ctx.actor.id, servedNumber(row, 'active'), nowIso(ctx), confirmed);
     else store.readiness.untick(row.id, input.item);
     return row.id;
   });

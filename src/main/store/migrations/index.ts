@@ -14,8 +14,9 @@ import { respanVersionParams } from './0140-respan-version-params';
 import { readiness } from './0150-readiness';
 import { ratedBy } from './0180-rated-by';
 import { changes } from './0190-changes';
+import { accessConfirmed } from './0210-access-confirmed';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed];
 
 export type { Migration };

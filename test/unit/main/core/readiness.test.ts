@@ -10,7 +10,7 @@ import { listLogs, rateRun } from '../../../../src/main/core/logs/logs-service';
 import { createPrompt, setDataLogging } from '../../../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../../../src/main/core/versions/versions-service';
 import { promoteVersion } from '../../../../src/main/core/versions/lifecycle';
-import { addShare, setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
+import { addShare, removeShare, setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
 import { getReadiness, setReadinessRequired, tickReadiness } from '../../../../src/main/core/readiness/readiness-service';
 import { DISPLAY_MESSAGE_THRESHOLD_CHARS, LONG_INPUT_MIN_CHARS } from '../../../../src/main/core/readiness/thresholds';
 import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
@@ -221,6 +221,48 @@ describe('6. access levels confirmed', () => {
     expect(item(owner, 'access_levels')).toMatchObject({ status: 'open', evidence: { level: 'private', shares: ['Bob (run)'] } });
     tickReadiness(owner, { name: NAME, item: 'access_levels', ticked: true });
     expect(item(owner, 'access_levels').status).toBe('pass');
+  });
+
+  // Finding 2 of the second round: the tick confirmed one access; each change below reopens the item.
+  const changes: [string, (bobId: string) => void][] = [
+    ['widen to Library View', () => setSharingLevel(owner, { name: NAME, level: 'library_view' })],
+    ['widen, then narrow to Chat only', () => {
+      setSharingLevel(owner, { name: NAME, level: 'library_view' });
+      setSharingLevel(owner, { name: NAME, level: 'chat_only' });
+    }],
+    ['a new share', () => {
+      member(owner, 'carol@example.com', 'Carol');
+      addShare(owner, { name: NAME, email: 'carol@example.com', permission: 'view' });
+    }],
+    ['a share\'s permission changed', () => addShare(owner, { name: NAME, email: 'bob@example.com', permission: 'edit' })],
+    ['a share removed', (bobId) => removeShare(owner, { name: NAME, userId: bobId })],
+  ];
+  it.each(changes)('a tick no longer counts after the access changes: %s', (_label, change) => {
+    prompt('Hi');
+    const bob = member(owner, 'bob@example.com', 'Bob');
+    addShare(owner, { name: NAME, email: 'bob@example.com', permission: 'run' });
+    tickReadiness(owner, { name: NAME, item: 'access_levels', ticked: true });
+    expect(item(owner, 'access_levels').status).toBe('pass');
+    change(bob.actor.id);
+    const after = item(owner, 'access_levels');
+    expect(after).toMatchObject({ status: 'open', tick: null, canTick: true });
+    expect(after.summary).toContain('confirm it again');
+    expect(getReadiness(owner, NAME).open).toContain('access_levels');
+    tickReadiness(owner, { name: NAME, item: 'access_levels', ticked: true });
+    expect(item(owner, 'access_levels').status).toBe('pass');
+  });
+
+  it('going back to exactly the access that was confirmed passes again (share order does not matter)', () => {
+    prompt('Hi');
+    member(owner, 'bob@example.com', 'Bob');
+    member(owner, 'carol@example.com', 'Carol');
+    addShare(owner, { name: NAME, email: 'bob@example.com', permission: 'run' });
+    addShare(owner, { name: NAME, email: 'carol@example.com', permission: 'view' });
+    tickReadiness(owner, { name: NAME, item: 'access_levels', ticked: true });
+    setSharingLevel(owner, { name: NAME, level: 'library_view' });
+    expect(item(owner, 'access_levels').status).toBe('open');
+    setSharingLevel(owner, { name: NAME, level: 'private' });
+    expect(item(owner, 'access_levels')).toMatchObject({ status: 'pass', tick: { name: owner.actor.name } });
   });
 
   it('an editor who may not change sharing may not tick it', () => {
