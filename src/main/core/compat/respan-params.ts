@@ -96,7 +96,8 @@ export function checkParamsSize(body: RespanParams, issues: z.RefinementCtx): vo
     issues.addIssue({
       code: 'custom',
       path: [largest.key],
-      message: `The settings Promptdesk keeps beside a version (${KEYS.join(', ')}) are at most ${RESPAN_PARAMS_MAX_CHARS.toLocaleString('en')} characters of JSON together; these are ${total.toLocaleString('en')} (${largest.key}: ${largest.size.toLocaleString('en')})`,
+      // Names the field at fault once (fieldMessage keeps a message that names it as it is).
+      message: `${largest.key} is too large: the settings Promptdesk keeps beside a version (the model settings it has no field for) are at most ${RESPAN_PARAMS_MAX_CHARS.toLocaleString('en')} characters of JSON together; these are ${total.toLocaleString('en')}, ${largest.size.toLocaleString('en')} of them in this one`,
     });
   }
 }
