@@ -1,14 +1,17 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { buildDesktopApi, type DesktopApi } from '../shared/contract/desktop-api';
 import { EVENTS, type AppEvent } from '../shared/contract/channels';
+import type { ChangeEvent } from '../shared/schemas/changes';
 
 // Only named methods cross the bridge: never ipcRenderer itself or a generic invoke.
 const api = buildDesktopApi((channel, input) => ipcRenderer.invoke(channel, input)) satisfies DesktopApi;
 
 const events = {
-  on(event: AppEvent, listener: () => void): () => void {
+  /** `prompts:changed` carries a batch of change events (shared/schemas/changes.ts), as main delivered them. */
+  on(event: AppEvent, listener: (events: ChangeEvent[]) => void): () => void {
     if (!EVENTS.includes(event)) throw new Error(`Unknown event ${event}`);
-    const wrapped = () => listener();
+    // Only the payload crosses, never the IPC event (it exposes the sender).
+    const wrapped = (_event: unknown, events: ChangeEvent[]) => listener(Array.isArray(events) ? events : []);
     ipcRenderer.on(event, wrapped);
     return () => ipcRenderer.off(event, wrapped);
   },

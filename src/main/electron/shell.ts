@@ -6,6 +6,7 @@ import { startHost, type Host } from '../host';
 import { registerIpc } from '../ipc/register';
 import { denyPermissions, enforceCsp, lockNavigation, secureWebPreferences } from './security';
 import { safeStorageBox } from './safe-storage-box';
+import type { ChangeEvent } from '../../shared/schemas/changes';
 
 const rendererUrl = (): string =>
   process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(join(__dirname, '../renderer/index.html')).href;
@@ -80,18 +81,20 @@ export async function boot(): Promise<void> {
   const workspace = host.workspace;
   const current = host;
   registerIpc(ipcMain, host.handlers, { context: () => workspace.as(current.currentUserId()), trustedUrl: rendererUrl });
-  // The renderer's prompts:changed, from the change stream as the signed-in member sees it (another
-  // window, the CLI, the HTTP API): once per batch of changes, not per event; runs change no prompt.
-  let announced = false;
+  // The renderer's prompts:changed: the change stream's events as the signed-in member sees them
+  // (another window, the CLI, the HTTP API), sent once per batch (the same typed events a browser
+  // tab gets from /bridge/changes); the renderer decides what each one refetches.
+  let batch: ChangeEvent[] = [];
   workspace.changes.subscribe(
     () => workspace.as(current.currentUserId()),
     undefined,
     (event) => {
-      if (event.kind.startsWith('run.') || announced) return;
-      announced = true;
+      batch.push(event);
+      if (batch.length > 1) return;
       setImmediate(() => {
-        announced = false;
-        for (const window of BrowserWindow.getAllWindows()) window.webContents.send('prompts:changed');
+        const events = batch;
+        batch = [];
+        for (const window of BrowserWindow.getAllWindows()) window.webContents.send('prompts:changed', events);
       });
     },
   );

@@ -7,7 +7,7 @@ import { clientSignals } from '../api/auth';
 import { AuthThrottle } from '../api/auth-throttle';
 import { DEFAULT_RATE_LIMITS } from '../api/rate-limit';
 import { z } from 'zod';
-import { AppError } from '../core/errors';
+import { AppError, invalid } from '../core/errors';
 import type { Ctx } from '../core/context';
 import { dispatch, isChannel, type createHandlers } from '../core/handlers';
 import type { Workspace } from '../core/workspace';
@@ -15,6 +15,7 @@ import { groundsOf, type Session, type SessionRegistry } from '../core/sessions/
 import { grantSwitch } from '../core/sessions/member-switch';
 import { redeemLoginLink, sessionStillValid, signInWithKey } from '../core/sessions/sign-in';
 import { loginSecretOf, SignInInput } from '../../shared/schemas/session';
+import { DEFAULT_HEARTBEAT_S, streamChanges } from '../api/routes/changes';
 
 /** The header a browser tab sends its session token in, and receives a new one in after a switch. */
 export const SESSION_HEADER = 'x-promptdesk-session';
@@ -93,6 +94,19 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
       'Content-Type': file.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
       'Content-Disposition': `attachment; filename="${file.fileName}"`,
     });
+  });
+
+  // The tab's live updates: the change feed as its session's member sees it, as server-sent events
+  // (the same stream as GET /api/v1/changes). The session is checked again for every batch: a
+  // signed-out or deactivated member's stream ends. Last-Event-ID resumes after a reconnect.
+  app.get('/bridge/changes', (c) => {
+    const member = (): Ctx => ctxOf(callerSession(c));
+    member();
+    const lastId = c.req.header('last-event-id');
+    if (lastId !== undefined && !/^\d{1,15}$/.test(lastId)) throw invalid("Last-Event-ID is a sequence number (an event's id: 0 or more)", 'Last-Event-ID');
+    const from = lastId === undefined ? workspace.changes.latestSeq() : Number(lastId);
+    c.header('Promptdesk-Seq', String(from));
+    return streamChanges(c, workspace, member, from, DEFAULT_HEARTBEAT_S * 1000);
   });
 
   app.post('/bridge/:channel', async (c) => {

@@ -55,54 +55,64 @@ export function changesRoutes(workspace: Workspace) {
     // Subscribed from an explicit point, so the header below names exactly where the stream starts.
     const from = since ?? workspace.changes.latestSeq();
     c.header('Promptdesk-Seq', String(from));
-    return streamSSE(c, async (stream) => {
-      const queue: ChangeEvent[] = [];
-      let ended = false;
-      let wake: (() => void) | null = null;
-      const stop = workspace.changes.subscribe(
-        member,
-        from,
-        (event) => {
-          // A client that stopped reading: drop what is queued and end; it resumes from the last id it got.
-          if (queue.length >= MAX_QUEUED) {
-            queue.length = 0;
-            ended = true;
-            stop();
-          } else queue.push(event);
-          wake?.();
-        },
-        () => {
+    return streamChanges(c, workspace, member, from, heartbeatMs);
+  });
+}
+
+/**
+ * Streams the change feed to one client as server-sent events from `from` (a seq): `id:` = seq,
+ * `event:` = kind, `data:` = the ChangeEvent JSON, a `: heartbeat` comment every `heartbeatMs`.
+ * `member` is evaluated for every batch (it throws once the caller's key or session has ended,
+ * which ends the stream). Shared by `GET /api/v1/changes` and the headless bridge's stream.
+ */
+export function streamChanges(c: Context<ApiEnv>, workspace: Workspace, member: () => Ctx, from: number, heartbeatMs: number): Response {
+  return streamSSE(c, async (stream) => {
+    const queue: ChangeEvent[] = [];
+    let ended = false;
+    let wake: (() => void) | null = null;
+    const stop = workspace.changes.subscribe(
+      member,
+      from,
+      (event) => {
+        // A client that stopped reading: drop what is queued and end; it resumes from the last id it got.
+        if (queue.length >= MAX_QUEUED) {
+          queue.length = 0;
           ended = true;
-          wake?.();
-        },
-      );
-      stream.onAbort(() => {
-        ended = true;
-        stop();
+          stop();
+        } else queue.push(event);
         wake?.();
-      });
-      try {
-        // Sent at once so a client knows it is connected (and proxies flush headers).
-        await stream.write(': connected\n\n');
-        for (;;) {
-          while (queue.length > 0) {
-            const event = queue.shift()!;
-            await stream.writeSSE({ id: String(event.seq), event: event.kind, data: JSON.stringify(event) });
-          }
-          if (ended) break;
-          const beat = await new Promise<boolean>((resolve) => {
-            const timer = setTimeout(() => resolve(true), heartbeatMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve(false);
-            };
-          });
-          wake = null;
-          if (beat && !ended) await stream.write(': heartbeat\n\n');
-        }
-      } finally {
-        stop();
-      }
+      },
+      () => {
+        ended = true;
+        wake?.();
+      },
+    );
+    stream.onAbort(() => {
+      ended = true;
+      stop();
+      wake?.();
     });
+    try {
+      // Sent at once so a client knows it is connected (and proxies flush headers).
+      await stream.write(': connected\n\n');
+      for (;;) {
+        while (queue.length > 0) {
+          const event = queue.shift()!;
+          await stream.writeSSE({ id: String(event.seq), event: event.kind, data: JSON.stringify(event) });
+        }
+        if (ended) break;
+        const beat = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(true), heartbeatMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve(false);
+          };
+        });
+        wake = null;
+        if (beat && !ended) await stream.write(': heartbeat\n\n');
+      }
+    } finally {
+      stop();
+    }
   });
 }
