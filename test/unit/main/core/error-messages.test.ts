@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AppError, fromZodError, invalid } from '../../../../src/main/core/errors';
+import { fromZodError, invalid, type AppError } from '../../../../src/main/core/errors';
 import { ConductorTestRequestSchema } from '../../../../src/main/core/compat/conductor-test';
 import { OpenWebUiAccessSchema, OpenWebUiCreateSchema, OpenWebUiMetaSchema, OpenWebUiVersionSchema } from '../../../../src/main/core/compat/openwebui';
 import { OpenWebUiListSchema } from '../../../../src/main/core/compat/openwebui-list';
