@@ -131,7 +131,10 @@ describe('3. names are case-sensitive at this door', () => {
 
 describe('4. native limits', () => {
   it('a template over 200,000 characters and a description over 2,000 are 400s naming the field; nothing saved', async () => {
-    conductorError(await call('POST', '/api/prompts/big?description=big', JSON.stringify('x'.repeat(200_001))), 400, 'body');
+    const over = conductorError(await call('POST', '/api/prompts/big?description=big', JSON.stringify('x'.repeat(200_001))), 400, 'body');
+    // Round 2, item 5: the text names the field the caller sent (body), once; not the native `text`.
+    expect(over.message).toMatch(/^body: The template is longer than 200,000 characters/);
+    expect(over.validationErrors[0].message).toBe(over.message);
     conductorError(await call('PUT', '/api/prompts/big?description=big', 'y'.repeat(200_001), { 'x-authorization': t.key, 'content-type': 'text/plain' }), 400, 'body');
     conductorError(await call('PUT', `/api/prompts/big?description=${'d'.repeat(2001)}`, 'ok'), 400, 'description');
     expect((await get('/api/prompts/big')).status).toBe(404);
