@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
-import { onAppEvent } from '../lib/app-events';
+import { onChanges } from '../lib/app-events';
 import { onSessionEnded } from '../lib/bridge';
 import { routeHref } from '../state/route';
 import { useAppStore } from '../state/store';
 import { followSystemTheme } from '../state/theme';
+import { applyRefetch, debounceEvents, refetchTargets } from '../state/live-refresh';
 
 /** Wires the store to the world outside React: the URL, the OS theme and main-process events. */
 export function useAppLifecycle(): void {
@@ -17,18 +18,17 @@ export function useAppLifecycle(): void {
     const stopTheme = followSystemTheme(() => useAppStore.getState().session.theme);
     // Headless: a call refused for want of a session brings back the sign-in screen.
     const stopSession = onSessionEnded(() => useAppStore.getState().session.sessionEnded());
-    // Another window (or the HTTP API) changed prompts: refresh what the library shows.
-    const stopEvents = onAppEvent('prompts:changed', () => {
-      const { library, versions, history, sharing, launcher, promptApi, route } = useAppStore.getState();
-      if (library.loaded) void library.load();
-      if (launcher.loaded) void launcher.load();
-      // A prompt page open on its Versions or History tab follows changes made elsewhere.
-      const showing = route.current.name === 'editor' ? route.current.promptName : null;
-      if (showing !== null && versions.promptName === showing && versions.status === 'ready') void versions.load();
-      if (showing !== null && history.promptName === showing && history.status === 'ready') void history.load();
-      if (showing !== null && sharing.promptName === showing && sharing.status === 'ready') void sharing.load();
-      if (showing !== null && promptApi.promptName === showing && promptApi.status === 'ready') void promptApi.load();
+    // The UI is live: changes made anywhere (another window, the CLI, the HTTP API) refetch what
+    // they touch on screen, once per burst (state/live-refresh.ts holds the mapping).
+    const burst = debounceEvents((events) => {
+      const state = useAppStore.getState();
+      applyRefetch(refetchTargets(events, state.route.current), state);
     });
+    const stopChanges = onChanges((events) => burst.push(events));
+    const stopEvents = () => {
+      stopChanges();
+      burst.stop();
+    };
     return () => {
       window.removeEventListener('hashchange', onHashChange);
       stopTheme();

@@ -15,8 +15,18 @@ function currentToken(): string {
   return sessionStorage.getItem(SESSION_KEY) ?? '';
 }
 
+const tokenListeners = new Set<() => void>();
+
+/** Calls `listener` whenever this tab's session token changes (sign-in, a member switch, sign-out). */
+export function onSessionTokenChanged(listener: () => void): () => void {
+  tokenListeners.add(listener);
+  return () => tokenListeners.delete(listener);
+}
+
 function keepToken(token: string): void {
+  const changed = sessionStorage.getItem(SESSION_KEY) !== token;
   sessionStorage.setItem(SESSION_KEY, token);
+  if (changed) for (const listener of tokenListeners) listener();
 }
 
 let pendingLoginSecret: string | null = null;
@@ -81,6 +91,7 @@ export async function signIn(input: SignInInput): Promise<User> {
 export async function signOut(): Promise<void> {
   await fetch('/bridge/sign-out', { method: 'POST', headers: bridgeAuthHeaders() });
   sessionStorage.removeItem(SESSION_KEY);
+  for (const listener of tokenListeners) listener();
 }
 
 const sessionEndedListeners = new Set<() => void>();

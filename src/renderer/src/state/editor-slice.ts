@@ -72,6 +72,12 @@ export interface EditorSlice {
      * after a promotion or pin, leaving the draft and its base version alone.
      */
     refreshMeta(): Promise<void>;
+    /**
+     * Follows a change made elsewhere (another window, the CLI, the API): without unsaved edits
+     * the page starts over from the newest version; with them the draft and its base stay and
+     * only the prompt's facts move (the header then says a newer version was saved).
+     */
+    followChanges(): Promise<void>;
     /** Takes the API settings (access, key required) from the server's answer; the draft stays. */
     applyApiSettings(prompt: Pick<PromptDetail, 'name' | 'apiAccess' | 'apiKeyRequired'>): void;
   };
@@ -268,6 +274,29 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
         } catch {
           // The header keeps what it showed; the action's own result is already on screen.
         }
+      },
+      async followChanges() {
+        const { promptName } = get().editor;
+        if (!promptName) return;
+        let fresh: PromptDetail;
+        try {
+          fresh = await unwrap(api.prompts.get({ name: promptName }));
+        } catch (error) {
+          // Deleted, or no longer visible to this member: the page says so, as a fresh load would.
+          if (error instanceof ApiError && error.code === 'not_found' && get().editor.promptName === promptName) patch({ status: 'error', loadError: toFormError(error) });
+          return;
+        }
+        const { prompt, dirty, saving } = get().editor;
+        if (!prompt || get().editor.promptName !== promptName) return;
+        const newer = (fresh.latest?.number ?? 0) > (prompt.latest?.number ?? 0);
+        if (newer && !dirty && !saving) {
+          patch({ ...startFrom(fresh), saveError: null, savedMessage: null });
+          return;
+        }
+        const { latest } = prompt;
+        const sameLatest = latest !== null && fresh.latest !== null && fresh.latest.number === latest.number;
+        // The draft's base never moves under unsaved edits; everything else is the server's now.
+        patch({ prompt: { ...fresh, latest: sameLatest ? { ...latest, status: fresh.latest!.status, committed: fresh.latest!.committed } : latest } });
       },
       applyApiSettings({ name, apiAccess, apiKeyRequired }) {
         const { prompt, promptName } = get().editor;

@@ -39,7 +39,7 @@ export function PromptHeader({ showActions }: { showActions: boolean }) {
           {version !== undefined && prompt.latestVersion !== null && prompt.latestVersion > version && (
             // Saved elsewhere (Refine's Save as version, another window) while this draft holds edits based on v{version}.
             <span className="lifecycle-chip" title={`The draft holds unsaved edits based on v${version}; saving it creates a newer version still`}>
-              {`v${prompt.latestVersion} saved since`}
+              {`A newer version was saved (v${prompt.latestVersion})`}
             </span>
           )}
           {/* The latest version's badge already says Published when it is the one in production. */}
