@@ -1,0 +1,106 @@
+/**
+ * The editor's save/dirty rule when a change arrives from elsewhere (editor.followChanges, called
+ * by state/live-refresh.ts): a clean draft follows the newest version; unsaved edits and their
+ * base version are kept while the prompt's facts (the newest number the header shows) move; this
+ * window's own save message stays.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { create } from 'zustand';
+import type { PromptDetail } from '../../../src/shared/schemas/prompts';
+
+const world = { fresh: null as PromptDetail | null, missing: false };
+
+vi.mock('../../../src/renderer/src/lib/api', () => {
+  class ApiError extends Error {
+    constructor(readonly error: { message: string; code: string; field?: string }) {
+      super(error.message);
+    }
+    get code() {
+      return this.error.code;
+    }
+  }
+  return {
+    ApiError,
+    unwrap: async (pending: Promise<{ ok: boolean; value?: unknown; error?: { message: string; code: string } }>) => {
+      const result = await pending;
+      if (!result.ok) throw new ApiError(result.error!);
+      return result.value;
+    },
+    api: {
+      prompts: {
+        get: () =>
+          Promise.resolve(world.missing ? { ok: false, error: { code: 'not_found', message: 'No prompt named note' } } : { ok: true, value: structuredClone(world.fresh) }),
+      },
+    },
+  };
+});
+
+const { createEditorSlice } = await import('../../../src/renderer/src/state/editor-slice');
+
+const version = (number: number, text: string) => ({
+  number,
+  template: { kind: 'text' as const, text },
+  variables: [],
+  modelSettings: {},
+  status: 'draft',
+  committed: false,
+});
+const prompt = (latest: number, text: string, extra: Partial<PromptDetail> = {}) =>
+  ({ name: 'note', title: 'Note', latest: version(latest, text), latestVersion: latest, publishedVersion: null, pinnedVersion: null, allowed: ['read', 'edit', 'run'], ...extra }) as unknown as PromptDetail;
+
+function editorStore() {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const store = create<any>()((set, get, api) => ({ ...createEditorSlice(set, get, api) }));
+  store.setState((s: { editor: object }) => ({ editor: { ...s.editor, promptName: 'note' } }));
+  store.getState().editor.replacePrompt(prompt(1, 'Hello'));
+  return store;
+}
+
+beforeEach(() => {
+  world.missing = false;
+});
+
+describe('editor.followChanges', () => {
+  it('without unsaved edits, the page starts over from the newer version', async () => {
+    const store = editorStore();
+    world.fresh = prompt(2, 'Hello again');
+    await store.getState().editor.followChanges();
+    const { editor } = store.getState();
+    expect(editor.prompt.latest.number).toBe(2);
+    expect(editor.draft.text).toBe('Hello again');
+    expect(editor.dirty).toBe(false);
+  });
+
+  it('with unsaved edits, the draft and its base stay; the newest number moves (the header says so)', async () => {
+    const store = editorStore();
+    store.getState().editor.setText('My edit');
+    world.fresh = prompt(2, 'Hello again', { title: 'Renamed' });
+    await store.getState().editor.followChanges();
+    const { editor } = store.getState();
+    expect(editor.draft.text).toBe('My edit');
+    expect(editor.dirty).toBe(true);
+    expect(editor.prompt.latest.number).toBe(1);
+    expect(editor.prompt.latestVersion).toBe(2);
+    expect(editor.prompt.title).toBe('Renamed');
+  });
+
+  it('the same version (this window saved it, or it was promoted) keeps the draft and the save message, taking its new status', async () => {
+    const store = editorStore();
+    store.setState((s: { editor: object }) => ({ editor: { ...s.editor, savedMessage: 'Saved version 1' } }));
+    world.fresh = prompt(1, 'Hello', { publishedVersion: 1 });
+    (world.fresh.latest as { status: string }).status = 'published';
+    await store.getState().editor.followChanges();
+    const { editor } = store.getState();
+    expect(editor.savedMessage).toBe('Saved version 1');
+    expect(editor.prompt.publishedVersion).toBe(1);
+    expect(editor.prompt.latest.status).toBe('published');
+  });
+
+  it('a prompt deleted or hidden elsewhere shows the not-found error, as a fresh load would', async () => {
+    const store = editorStore();
+    world.missing = true;
+    await store.getState().editor.followChanges();
+    expect(store.getState().editor.status).toBe('error');
+    expect(store.getState().editor.loadError.message).toMatch(/No prompt named note/);
+  });
+});
