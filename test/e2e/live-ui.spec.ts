@@ -17,7 +17,10 @@ const test = base.extend<{ provider: FakeProvider }>({
 });
 
 /** Goes to a screen by its address, as a bookmark would (no reload: the app routes on the hash). */
-const goTo = (page: Page, hash: string) => page.evaluate((h) => (location.hash = h), hash);
+const goTo = (page: Page, hash: string) =>
+  page.evaluate((h) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+  }, hash);
 
 /** The template replaced by `text` (the draft becomes dirty). */
 async function typeTemplate(page: Page, text: string): Promise<void> {

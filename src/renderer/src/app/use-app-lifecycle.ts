@@ -4,7 +4,8 @@ import { onSessionEnded } from '../lib/bridge';
 import { routeHref } from '../state/route';
 import { useAppStore } from '../state/store';
 import { followSystemTheme } from '../state/theme';
-import { applyRefetch, debounceEvents, refetchTargets } from '../state/live-refresh';
+import { debounceEvents, refetchTargets } from '../state/live-refresh';
+import { applyRefetch } from '../state/live-refresh-apply';
 
 /** Wires the store to the world outside React: the URL, the OS theme and main-process events. */
 export function useAppLifecycle(): void {
