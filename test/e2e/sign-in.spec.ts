@@ -23,12 +23,21 @@ test('a browser tab signs in as one member, with a key or a one-time link; error
   const link = await cli(['users', 'login-link', '--data-dir', dataDir, '--user', 'carol@example.com']);
   expect(link.startsWith(`${server.url}/#login=`)).toBe(true);
   const carolTab = await context.newPage();
+  // Nothing is asked before the link's sign-in finishes: no 401 on the network or the console.
+  const refused: string[] = [];
+  carolTab.on('response', (response) => {
+    if (response.status() === 401) refused.push(response.url());
+  });
+  carolTab.on('console', (message) => {
+    if (message.type() === 'error' && /401|not known/.test(message.text())) refused.push(message.text());
+  });
   await carolTab.goto(link);
   await expect(carolTab.getByRole('navigation', { name: 'Main' })).toContainText('Carol Member');
   // The library the link lands on was loaded as Carol, not before the sign-in finished (it said
   // "Could not load prompts: Sign in again: this browser session is not known").
   await expect(carolTab.getByText('No prompts yet')).toBeVisible();
   await expect(carolTab.getByText(/Could not load prompts/)).toHaveCount(0);
+  expect(refused).toEqual([]);
   await screenshot(carolTab, 'sign-in-link-library');
   // Two tabs, two members: reloading keeps each tab's own session.
   await page.reload();

@@ -9,7 +9,11 @@ export function App() {
   useAppLifecycle();
   useAppReadyFlag();
   const needsSignIn = useAppStore((s) => s.session.needsSignIn);
+  // Screens load their data as they mount: none mounts before the first app:info has answered
+  // (a sign-in link's exchange included), so nothing is asked as nobody and refused with a 401.
+  const started = useAppStore((s) => s.session.info !== null || s.session.infoStatus === 'error');
   if (needsSignIn) return <SignInScreen />;
+  if (!started) return <div className="shell" aria-busy="true" />;
   return (
     <div className="shell">
       <Nav />
