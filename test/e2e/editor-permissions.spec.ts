@@ -30,11 +30,25 @@ test('after creating a prompt the template has focus; models are picked from the
   await expect(chosen.locator('.model-chip__name')).toHaveText(['fake:slow-thinker']);
   await expect(picker).toHaveValue('');
 
+  // Enter with one suggestion picks it (not the typed fragment as a chip).
+  await picker.fill('ech');
+  await picker.press('Enter');
+  await expect(chosen.locator('.model-chip__name')).toHaveText(['fake:slow-thinker', 'fake:echo']);
+  await expect(picker).toHaveValue('');
+  await chosen.getByRole('button', { name: 'Remove model fake:echo' }).click();
   // Keyboard: arrow down to a suggestion, Enter picks it.
   await picker.fill('ech');
   await picker.press('ArrowDown');
   await picker.press('Enter');
   await expect(chosen.locator('.model-chip__name')).toHaveText(['fake:slow-thinker', 'fake:echo']);
+  // Text that is neither a suggestion nor integration:model is not added: a message at the field.
+  await picker.fill('zzz');
+  await picker.press('Enter');
+  await expect(chosen.locator('.model-chip__name')).toHaveText(['fake:slow-thinker', 'fake:echo']);
+  await expect(picker).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('"zzz" is not a model: write it as integration:model, e.g. openai:gpt-4o')).toBeVisible();
+  await picker.scrollIntoViewIfNeeded();
+  await screenshot(page, 'editor-model-picker-refused');
 
   // Free text for a model the provider does not list: allowed, only noted.
   await picker.fill('fake:echo-preview');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MAX_SUGGESTIONS, modelLines, modelSuggestions, withModel, withoutModel } from '../../../src/renderer/src/state/model-picker';
+import { enterChoice, MAX_SUGGESTIONS, modelLines, modelSuggestions, withModel, withoutModel } from '../../../src/renderer/src/state/model-picker';
+import { MODEL_REF_PATTERN } from '../../../src/shared/schemas/template';
 
 const KNOWN = ['openai:gpt-4o', 'openai:gpt-4o-mini', 'ollama:llama3.2', 'claude:claude-sonnet-4'];
 
@@ -47,6 +48,35 @@ describe('modelSuggestions', () => {
     fc.assert(
       fc.property(fc.subarray(KNOWN), fc.string({ maxLength: 6 }), (chosen, query) => {
         for (const ref of modelSuggestions(KNOWN, chosen, query)) expect(chosen).not.toContain(ref);
+      }),
+    );
+  });
+});
+
+describe('Enter in the models box (round 2, finding 6)', () => {
+  const suggest = (query: string) => modelSuggestions([...KNOWN, 'local:reviser'], [], query);
+
+  it('picks the highlighted suggestion, else a whole reference as typed, else the only suggestion', () => {
+    expect(enterChoice('gpt', suggest('gpt'), 1)).toEqual({ add: 'openai:gpt-4o-mini' });
+    expect(enterChoice('rev', suggest('rev'), -1)).toEqual({ add: 'local:reviser' });
+    expect(enterChoice('fake:echo-preview', suggest('fake:echo-preview'), -1)).toEqual({ add: 'fake:echo-preview' });
+    expect(enterChoice('openai:gpt-4o', suggest('openai:gpt-4o'), -1)).toEqual({ add: 'openai:gpt-4o' });
+    expect(enterChoice('   ', suggest(''), -1)).toBeNull();
+  });
+
+  it('never adds text that is not integration:model: an error names the way to write it', () => {
+    const many = enterChoice('gpt', suggest('gpt'), -1);
+    expect(many).toEqual({ error: expect.stringContaining('pick one of the suggestions') });
+    expect(enterChoice('nothing-like-it', suggest('nothing-like-it'), -1)).toEqual({ error: expect.stringContaining('integration:model') });
+    expect(enterChoice('a b:c', [], -1)).toHaveProperty('error');
+  });
+
+  it('whatever is typed, Enter adds a known suggestion or a valid reference, never anything else (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.integer({ min: -1, max: 6 }), (query, highlighted) => {
+        const suggestions = suggest(query);
+        const choice = enterChoice(query, suggestions, highlighted);
+        if (choice && 'add' in choice) expect(suggestions.includes(choice.add) || MODEL_REF_PATTERN.test(choice.add)).toBe(true);
       }),
     );
   });

@@ -1,3 +1,5 @@
+import { MODEL_REF_PATTERN } from '../../../shared/schemas/template';
+
 /**
  * The editor's model list as the picker edits it. The draft keeps models as text, one
  * `integration:model` per line (what the version saves); these helpers read and change it.
@@ -35,4 +37,28 @@ export function modelSuggestions(known: readonly string[], chosen: readonly stri
   const words = query.toLowerCase().split(/[\s:]+/).filter(Boolean);
   const taken = new Set(chosen);
   return known.filter((ref) => !taken.has(ref) && words.every((word) => ref.toLowerCase().includes(word))).slice(0, MAX_SUGGESTIONS);
+}
+
+/** What Enter in the picker's box does: add a reference, say why it cannot, or nothing (empty box). */
+export type EnterChoice = { add: string } | { error: string } | null;
+
+/**
+ * Enter in the models box (round 2, finding 6): the highlighted suggestion; else the typed text
+ * when it is a whole model reference (`integration:model`, the pattern saving checks,
+ * shared/schemas/template.ts MODEL_REF_PATTERN: models a provider serves without listing them);
+ * else the only suggestion ("rev" picks local:reviser); else an error for the field and nothing
+ * added, so a fragment never becomes a chip.
+ *
+ * @param highlighted the suggestion index the list highlights, -1 for none (downshift's highlightedIndex)
+ */
+export function enterChoice(query: string, suggestions: readonly string[], highlighted: number): EnterChoice {
+  const typed = query.trim();
+  const picked = highlighted >= 0 ? suggestions[highlighted] : undefined;
+  if (picked !== undefined) return { add: picked };
+  if (typed === '') return null;
+  if (MODEL_REF_PATTERN.test(typed)) return { add: typed };
+  const only = suggestions.length === 1 ? suggestions[0] : undefined;
+  if (only !== undefined) return { add: only };
+  const hint = suggestions.length > 1 ? 'pick one of the suggestions, or write' : 'write';
+  return { error: `"${typed}" is not a model: ${hint} it as integration:model, e.g. openai:gpt-4o` };
 }

@@ -3,7 +3,7 @@ import { useCombobox } from 'downshift';
 import type { Integration, ModelCheck } from '../../../../shared/schemas/integrations';
 import { api, unwrap } from '../../lib/api';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
-import { modelLines, modelSuggestions, withModel, withoutModel } from '../../state/model-picker';
+import { enterChoice, modelLines, modelSuggestions, withModel, withoutModel } from '../../state/model-picker';
 
 const CHECK_DEBOUNCE_MS = 250;
 
@@ -58,9 +58,10 @@ function useModelChecks(models: string[]): Map<string, ModelCheck> {
 /**
  * The version's models: chips for the chosen ones, each with the core's warning when a run on
  * it would be refused (no such integration, or one this member may not use), and a combobox
- * (downshift's useCombobox, WAI-ARIA 1.2) that searches the integrations' known models. Any
- * `integration:model` can still be typed and added with Enter, for models a provider serves
- * without listing them. Without `onChange` it only shows the list (view only).
+ * (downshift's useCombobox, WAI-ARIA 1.2) that searches the integrations' known models. Enter
+ * picks the highlighted or only suggestion; any whole `integration:model` can still be typed and
+ * added with Enter, for models a provider serves without listing them; other text is refused
+ * with a message under the field. Without `onChange` it only shows the list (view only).
  */
 export function ModelPicker({ value, onChange, error }: ModelPickerProps) {
   const chosen = useMemo(() => modelLines(value), [value]);
@@ -68,6 +69,8 @@ export function ModelPicker({ value, onChange, error }: ModelPickerProps) {
   const checks = useModelChecks(chosen);
   const [query, setQuery] = useState('');
   const [announcement, setAnnouncement] = useState('');
+  // What Enter refused in the box (not integration:model): shown under the field until the text changes.
+  const [typedError, setTypedError] = useState<string | null>(null);
   const items = useMemo(() => modelSuggestions(known, chosen, query), [known, chosen, query]);
   const hintId = useId();
   const errorId = useId();
@@ -92,7 +95,10 @@ export function ModelPicker({ value, onChange, error }: ModelPickerProps) {
     itemToString: (item) => item ?? '',
     onInputValueChange: ({ inputValue, type }) => {
       // Picking an item would put its text in the box; the pick adds it and empties the box instead.
-      if (type !== useCombobox.stateChangeTypes.ItemClick && type !== useCombobox.stateChangeTypes.InputKeyDownEnter) setQuery(inputValue);
+      if (type !== useCombobox.stateChangeTypes.ItemClick && type !== useCombobox.stateChangeTypes.InputKeyDownEnter) {
+        setQuery(inputValue);
+        setTypedError(null);
+      }
     },
     onSelectedItemChange: ({ selectedItem }) => {
       if (selectedItem) add(selectedItem);
@@ -100,10 +106,13 @@ export function ModelPicker({ value, onChange, error }: ModelPickerProps) {
   });
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    // Enter with no suggestion highlighted adds what was typed: models a provider does not list.
+    // Enter with no suggestion highlighted: the only suggestion, or a whole integration:model
+    // typed (models a provider does not list); anything else is refused at the field (enterChoice).
     if (event.key === 'Enter' && (highlightedIndex < 0 || !isOpen)) {
       event.preventDefault();
-      add(query);
+      const choice = enterChoice(query, items, -1);
+      if (choice && 'add' in choice) add(choice.add);
+      else setTypedError(choice?.error ?? null);
     }
   };
 
@@ -162,8 +171,8 @@ export function ModelPicker({ value, onChange, error }: ModelPickerProps) {
                 className: 'input',
                 placeholder: 'Search models, or type integration:model',
                 spellCheck: false,
-                'aria-describedby': [hintId, error ? errorId : ''].filter(Boolean).join(' '),
-                'aria-invalid': error ? true : undefined,
+                'aria-describedby': [hintId, error || typedError ? errorId : ''].filter(Boolean).join(' '),
+                'aria-invalid': error || typedError ? true : undefined,
                 onKeyDown,
               })}
             />
@@ -184,9 +193,9 @@ export function ModelPicker({ value, onChange, error }: ModelPickerProps) {
           </p>
         </div>
       )}
-      {error && (
+      {(error || typedError) && (
         <p id={errorId} className="field__error">
-          {error}
+          {typedError ?? error}
         </p>
       )}
       <p role="status" className="visually-hidden">
