@@ -18,24 +18,25 @@ const LIST: RefetchTarget[] = ['launcher', 'library'];
 describe('refetchTargets: event kind -> what to refetch', () => {
   it('a version saved elsewhere refetches the lists, and the open prompt page (editor header, Versions, History) when it is that prompt', () => {
     expect(targets([event('version.saved', 'other')], page('versions'))).toEqual(LIST);
-    expect(targets([event('version.saved', 'open')], page('versions'))).toEqual(['editor', 'history', 'launcher', 'library', 'versions']);
+    expect(targets([event('version.saved', 'open')], page('versions'))).toEqual(['editor', 'history', 'launcher', 'library', 'readiness', 'versions']);
   });
 
   it('a promotion refetches History (and the API tab) of the open prompt', () => {
-    expect(targets([event('version.promoted', 'open')], page('history'))).toEqual(['editor', 'history', 'launcher', 'library', 'promptApi', 'versions']);
+    expect(targets([event('version.promoted', 'open')], page('history'))).toEqual(['editor', 'history', 'launcher', 'library', 'promptApi', 'readiness', 'versions']);
   });
 
   it('a run refetches Logs only where they show: any prompt on the Logs screen, its own on a prompt Logs tab, nowhere else', () => {
     expect(targets([event('run.logged', 'other')], { name: 'logs' })).toEqual(['logs']);
-    expect(targets([event('run.logged', 'open')], page('logs'))).toEqual(['logs']);
+    // The open prompt's readiness checklist counts runs too.
+    expect(targets([event('run.logged', 'open')], page('logs'))).toEqual(['logs', 'readiness']);
     expect(targets([event('run.logged', 'other')], page('logs'))).toEqual([]);
-    expect(targets([event('run.logged', 'open')], page('versions'))).toEqual([]);
+    expect(targets([event('run.logged', 'open')], page('versions'))).toEqual(['readiness']);
     expect(targets([event('run.logged', 'open')], { name: 'library' })).toEqual([]);
   });
 
   it('reset and access.changed (no prompt named) refetch everything shown', () => {
     for (const kind of ['reset', 'access.changed'] as const) {
-      expect(targets([event(kind)], page())).toEqual(['editor', 'history', 'launcher', 'library', 'logs', 'promptApi', 'sharing', 'versions']);
+      expect(targets([event(kind)], page())).toEqual(['editor', 'history', 'launcher', 'library', 'logs', 'promptApi', 'readiness', 'sharing', 'versions']);
     }
   });
 
@@ -53,7 +54,7 @@ describe('refetchTargets: event kind -> what to refetch', () => {
         expect(refetchTargets(events, route)).toEqual(union);
         expect(refetchTargets([...events].reverse(), route)).toEqual(union);
         // The page of a prompt that is not open is never refetched for it.
-        if (route.name !== 'editor') for (const t of ['editor', 'versions', 'history', 'sharing', 'promptApi'] as const) {
+        if (route.name !== 'editor') for (const t of ['editor', 'versions', 'history', 'sharing', 'promptApi', 'readiness'] as const) {
           if (!events.some((e) => e.kind === 'reset' || e.kind === 'access.changed')) expect(union.has(t)).toBe(false);
         }
       }),

@@ -15,5 +15,6 @@ export function applyRefetch(targets: ReadonlySet<RefetchTarget>, s: AppState): 
   if (targets.has('history') && open(s.history)) void s.history.load();
   if (targets.has('sharing') && open(s.sharing)) void s.sharing.load();
   if (targets.has('promptApi') && open(s.promptApi)) void s.promptApi.load();
+  if (targets.has('readiness') && open(s.readiness)) void s.readiness.load();
   if (targets.has('logs') && s.logs.status === 'ready') void s.logs.refresh();
 }

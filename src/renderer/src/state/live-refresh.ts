@@ -2,9 +2,9 @@ import type { ChangeEvent, ChangeKind } from '../../../shared/schemas/changes';
 import type { Route } from './route';
 
 /** What on screen can be refetched when something changes elsewhere. */
-export type RefetchTarget = 'library' | 'launcher' | 'editor' | 'versions' | 'history' | 'sharing' | 'promptApi' | 'logs';
+export type RefetchTarget = 'library' | 'launcher' | 'editor' | 'versions' | 'history' | 'sharing' | 'promptApi' | 'readiness' | 'logs';
 
-const ALL: readonly RefetchTarget[] = ['library', 'launcher', 'editor', 'versions', 'history', 'sharing', 'promptApi', 'logs'];
+const ALL: readonly RefetchTarget[] = ['library', 'launcher', 'editor', 'versions', 'history', 'sharing', 'promptApi', 'readiness', 'logs'];
 
 /**
  * THE mapping "event kind -> what to refetch", in two parts: `list` is refetched for an event
@@ -16,15 +16,15 @@ const REFETCH: Record<ChangeKind, { list: readonly RefetchTarget[]; open: readon
   'prompt.created': { list: ['library', 'launcher'], open: [] },
   'prompt.updated': { list: ['library', 'launcher'], open: ['editor', 'promptApi'] },
   'prompt.deleted': { list: ['library', 'launcher'], open: ['editor'] },
-  'version.saved': { list: ['library', 'launcher'], open: ['editor', 'versions', 'history'] },
+  'version.saved': { list: ['library', 'launcher'], open: ['editor', 'versions', 'history', 'readiness'] },
   'version.updated': { list: ['library', 'launcher'], open: ['editor', 'versions', 'history'] },
-  'version.promoted': { list: ['library', 'launcher'], open: ['editor', 'versions', 'history', 'promptApi'] },
+  'version.promoted': { list: ['library', 'launcher'], open: ['editor', 'versions', 'history', 'promptApi', 'readiness'] },
   'deployment.pinned': { list: ['library', 'launcher'], open: ['editor', 'versions', 'history', 'promptApi'] },
   'sharing.changed': { list: ['library', 'launcher'], open: ['editor', 'sharing', 'promptApi'] },
-  'run.logged': { list: [], open: [] },
-  'run.rated': { list: [], open: [] },
-  'testcase.changed': { list: [], open: [] },
-  'readiness.changed': { list: [], open: [] },
+  'run.logged': { list: [], open: ['readiness'] },
+  'run.rated': { list: [], open: ['readiness'] },
+  'testcase.changed': { list: [], open: ['readiness'] },
+  'readiness.changed': { list: [], open: ['readiness'] },
   'access.changed': { list: ALL, open: [] },
   'member.changed': { list: [], open: [] },
   'key.changed': { list: [], open: [] },
