@@ -132,8 +132,19 @@ test('refine a prompt: see the diff, try it on two test cases, save it as a vers
     await expect(proposed.getByRole('group')).toHaveText(`Echo: Write a haiku about ${topic}.\n${REVISER_LINE}`);
   }
   await expect(proposal.getByText('On oai:echo · 4 finished')).toBeVisible();
+  // The page scrolled down (the panel sticks), then the results brought into view: the panel itself
+  // never scrolls (only its conversation does), so its header stays at its top and the composer at its bottom.
+  await page.getByLabel('Template').hover();
+  await page.mouse.wheel(0, 600);
+  await expect.poll(() => page.evaluate(`document.querySelector('.shell__main').scrollTop + document.scrollingElement.scrollTop`)).toBeGreaterThan(0);
   await grid.scrollIntoViewIfNeeded();
+  // Bringing the whole results table (taller than the conversation area) into view must not scroll the panel.
+  await page.evaluate(`document.querySelector('.refine-panel table').scrollIntoView({ block: 'end' })`);
   await screenshot(page, 'refine-try-it');
+  await expect(panel.getByRole('heading', { name: 'Refine with AI' })).toBeInViewport();
+  expect(await page.evaluate(`document.querySelector('.refine-panel').scrollTop`)).toBe(0);
+  const [panelNow, composerNow] = await Promise.all([panel.boundingBox(), panel.getByRole('button', { name: 'Send' }).boundingBox()]);
+  expect(panelNow!.y + panelNow!.height - (composerNow!.y + composerNow!.height)).toBeLessThan(40);
   expect(await layoutProblems(page), 'Try it results').toEqual(NO_PROBLEMS);
   // Nothing was saved by refining or trying.
   await expect(page.locator('.editor-header').getByText('v1', { exact: true })).toBeVisible();

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider';
 import { expect, openApp, screenshot, test as base } from './fixtures';
-import { addIntegration, addMember, nav, newPrompt, saveVersion, switchTo } from './flows';
+import { addIntegration, addMember, bridge, nav, newPrompt, saveVersion, switchTo } from './flows';
 import { layoutProblems } from './layout';
 
 const test = base.extend<{ provider: FakeProvider }>({
@@ -76,6 +76,16 @@ const SCREENS: Screen[] = [
   { name: 'prompt-logs', open: async (page) => { await tab('Logs')(page); await showLogRows(page); } },
   { name: 'logs', open: async (page) => { await nav(page, 'Logs'); await showLogRows(page); } },
   { name: 'settings', open: async (page) => { await nav(page, 'Settings'); await expect(page.getByRole('region', { name: 'Integrations' })).toBeVisible(); } },
+  {
+    // The API keys table with keys of every scope (the CLI's default), one expiring (round 2, finding 1).
+    name: 'settings-keys',
+    open: async (page) => {
+      await nav(page, 'Settings');
+      const keys = page.getByRole('table', { name: 'API keys' });
+      await expect(keys.getByRole('button', { name: 'Revoke bob build server' })).toBeVisible();
+      await keys.scrollIntoViewIfNeeded();
+    },
+  },
 ];
 
 
@@ -109,6 +119,10 @@ test('every screen is fully usable at 1000x700: no control cut off, no sideways 
   await saveVersion(page, 'shorter', 3);
   // Once a newer draft exists, the chip names the version in production.
   await expect(header.getByText('Published: v2')).toBeVisible();
+
+  // Keys with every scope, the CLI's default (`promptdesk keys create --user X`), for the keys table.
+  await bridge(server, 'keys:create', { userEmail: 'bob@example.com', label: 'default' });
+  await bridge(server, 'keys:create', { userEmail: 'bob@example.com', label: 'bob build server', expiresAt: '2999-12-31' });
 
   await page.setViewportSize(SMALL);
   for (const screen of SCREENS) {
