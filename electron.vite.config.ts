@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { CHANNELS } from './src/shared/contract/contract';
 
 export default defineConfig({
   main: {
@@ -15,6 +16,8 @@ export default defineConfig({
     },
   },
   preload: {
+    // The channel names from the one contract map, inlined: the sandboxed preload cannot load zod.
+    define: { __PROMPTDESK_CHANNELS__: JSON.stringify(CHANNELS) },
     build: {
       rollupOptions: { input: { index: resolve('src/preload/index.ts') } },
     },

@@ -1,10 +1,16 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { buildDesktopApi, type DesktopApi } from '../shared/contract/desktop-api';
-import { EVENTS, type AppEvent } from '../shared/contract/channels';
+import { EVENTS, type AppEvent, type Channel } from '../shared/contract/channels';
 import type { ChangeEvent } from '../shared/schemas/changes';
 
+/**
+ * The contract's channel names (CHANNEL_MAP's keys), inlined by electron.vite.config.ts at build
+ * time: the sandboxed preload cannot load the schema library the map is written with.
+ */
+declare const __PROMPTDESK_CHANNELS__: readonly Channel[];
+
 // Only named methods cross the bridge: never ipcRenderer itself or a generic invoke.
-const api = buildDesktopApi((channel, input) => ipcRenderer.invoke(channel, input)) satisfies DesktopApi;
+const api = buildDesktopApi(__PROMPTDESK_CHANNELS__, (channel, input) => ipcRenderer.invoke(channel, input)) satisfies DesktopApi;
 
 const events = {
   /** `prompts:changed` carries a batch of change events (shared/schemas/changes.ts), as main delivered them. */

@@ -1,5 +1,4 @@
-import type { Channel } from '../../shared/contract/channels';
-import type { ChannelOutput, ChannelParsed } from '../../shared/contract/contract';
+import type { Channel, ChannelOutput, ChannelParsed } from '../../shared/contract/contract';
 import { CONTRACT } from '../../shared/contract/contract';
 import { refuseUnknownFields } from './unknown-fields';
 import type { AppInfo } from '../../shared/schemas/app';

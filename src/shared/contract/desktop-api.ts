@@ -1,5 +1,4 @@
-import { CHANNELS, type Channel } from './channels';
-import type { ChannelInput, ChannelOutput } from './contract';
+import type { Channel, ChannelInput, ChannelOutput } from './contract';
 import type { Result } from '../schemas/common';
 
 type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
@@ -21,10 +20,14 @@ export type Invoke = (channel: Channel, input: unknown) => Promise<unknown>;
 
 const camel = (verb: string) => verb.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** Builds the named API over a transport. Only listed channels become methods. */
-export function buildDesktopApi(invoke: Invoke): DesktopApi {
+/**
+ * Builds the named API over a transport: one method per channel in `channels`, which is the
+ * contract's CHANNELS (the renderer's bridge) or the same list inlined at build time (the preload,
+ * which may not load the schema library). Only listed channels become methods.
+ */
+export function buildDesktopApi(channels: readonly Channel[], invoke: Invoke): DesktopApi {
   const api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
-  for (const channel of CHANNELS) {
+  for (const channel of channels) {
     const [area, verb] = channel.split(':') as [string, string];
     api[area] ??= {};
     api[area][camel(verb)] = (input?: unknown) => invoke(channel, input ?? {});

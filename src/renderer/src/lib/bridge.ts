@@ -1,4 +1,5 @@
 import { buildDesktopApi, type DesktopApi } from '../../../shared/contract/desktop-api';
+import { CHANNELS } from '../../../shared/contract/contract';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 import type { User } from '../../../shared/schemas/users';
 import type { SignInInput } from '../../../shared/schemas/session';
@@ -104,7 +105,7 @@ export function onSessionEnded(listener: () => void): () => void {
 
 export function createBrowserBridge(): DesktopApi {
   takeSessionFromUrl();
-  return buildDesktopApi(async (channel, input) => {
+  return buildDesktopApi(CHANNELS, async (channel, input) => {
     const response = await fetch(`/bridge/${encodeURIComponent(channel)}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', [SESSION_HEADER]: currentToken() },
