@@ -172,6 +172,8 @@ describe('refine slice', () => {
       { role: 'assistant', content: 'Shorter now.', proposal: { kind: 'text', text: 'Write a haiku about {{topic}}. Be brief.' } },
       { role: 'user', content: 'Keep the JSON' },
     ]);
+    // The second answer never ends and the fake watch answers at once: stop streaming it (each store has its own follower).
+    refine().detach();
   });
 
   it('Stop cancels the running answer and keeps what it wrote', async () => {

@@ -14,11 +14,6 @@ export interface RunSnapshot {
   error: { code: string; message: string } | null;
 }
 
-/** A snapshot as a patch of the state that shows it; a run that ended is no longer being stopped. */
-export function progressPatch({ runId: _runId, ...snapshot }: RunSnapshot) {
-  return { ...snapshot, ...(snapshot.status === 'running' ? {} : { stopping: false }) };
-}
-
 /** Where to pick a run up again, e.g. after the screen showing it was left and reopened. */
 export interface FollowFrom {
   text: string;

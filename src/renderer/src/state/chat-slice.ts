@@ -1,7 +1,8 @@
 import type { RunnablePrompt, RunStarted, RunStatus, RunUsage } from '../../../shared/schemas/runs';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import { NO_USAGE, followRun, progressPatch, type RunSnapshot } from '../lib/run-stream';
+import { createRunFollower } from '../lib/run-follower';
+import { NO_USAGE, followRun } from '../lib/run-stream';
 import type { SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -109,9 +110,8 @@ const FRESH = {
 let latestPrepare = 0;
 let turnSeq = 0;
 const nextId = () => `t${++turnSeq}`;
-/** Answers being followed, by run id; aborted when the chat leaves the screen. */
-const followers = new Map<string, AbortController>();
-let attached = false;
+/** Answers being followed, by run id; streams end when the chat leaves the screen. */
+const follower = createRunFollower(followRun, 'answer');
 
 export function initialValues(prepared: RunnablePrompt): Record<string, string> {
   return Object.fromEntries(prepared.variables.map((v) => [v.name, v.default ?? '']));
@@ -160,34 +160,15 @@ export const createChatSlice: SliceCreator<ChatSlice> = (set, get) => {
   const findAnswer = (runId: string) =>
     get().chat.turns.find((t): t is AnswerTurn => t.kind === 'answer' && t.runId === runId);
 
-  const stopFollowing = () => {
-    for (const controller of followers.values()) controller.abort();
-    followers.clear();
-  };
-
   /** Leaving a conversation stops its answer: nobody is reading it, so it should not cost tokens. */
   const abandon = () => {
-    stopFollowing();
+    follower.stopFollowing();
     for (const turn of get().chat.turns) {
       if (turn.kind === 'answer' && turn.status === 'running') api.runs.cancel({ runId: turn.runId }).catch(() => undefined);
     }
   };
 
-  const follow = (runId: string) => {
-    const turn = findAnswer(runId);
-    if (!attached || !turn || turn.status !== 'running' || followers.has(runId)) return;
-    const controller = new AbortController();
-    followers.set(runId, controller);
-    const apply = (run: RunSnapshot) => patchAnswer(runId, progressPatch(run));
-    followRun(runId, apply, controller.signal, { text: turn.text, cursor: turn.cursor })
-      .catch((error: unknown) => {
-        if (controller.signal.aborted) return;
-        patchAnswer(runId, { status: 'error', error: { code: 'internal', message: `Lost track of the answer: ${toFormError(error).message}` } });
-      })
-      .finally(() => {
-        if (followers.get(runId) === controller) followers.delete(runId);
-      });
-  };
+  const follow = (runId: string) => follower.follow(runId, findAnswer(runId), (change) => patchAnswer(runId, change));
 
   const start = async (input: Parameters<typeof api.runs.start>[0], memberText: string | null) => {
     patch({ starting: true, startError: null });
@@ -303,24 +284,7 @@ export const createChatSlice: SliceCreator<ChatSlice> = (set, get) => {
       async stop(runId) {
         const turn = findAnswer(runId);
         if (!turn || turn.status !== 'running' || turn.stopping) return;
-        patchAnswer(runId, { stopping: true });
-        try {
-          const progress = await unwrap(api.runs.cancel({ runId }));
-          // The follower delivers the rest of the text; without one, the answer to cancel is the
-          // whole run (it was asked from cursor 0).
-          if (!followers.has(runId)) {
-            patchAnswer(runId, (t) => ({
-              status: progress.status,
-              stopping: false,
-              usage: progress.usage,
-              latencyMs: progress.latencyMs,
-              ttftMs: progress.ttftMs,
-              ...(progress.cursor >= t.cursor ? { text: progress.text, cursor: progress.cursor } : {}),
-            }));
-          }
-        } catch (error) {
-          patchAnswer(runId, { stopping: false, error: { code: 'internal', message: `Could not stop: ${toFormError(error).message}` } });
-        }
+        await follower.stop(runId, (change) => patchAnswer(runId, change), () => unwrap(api.runs.cancel({ runId })));
       },
       async rate(runId, rating) {
         const turn = findAnswer(runId);
@@ -344,12 +308,11 @@ export const createChatSlice: SliceCreator<ChatSlice> = (set, get) => {
         await saveRating(runId, turn.rating, turn.comment, 'Comment saved').catch(() => undefined);
       },
       attach() {
-        attached = true;
+        follower.attach();
         for (const turn of get().chat.turns) if (turn.kind === 'answer') follow(turn.runId);
       },
       detach() {
-        attached = false;
-        stopFollowing();
+        follower.detach();
       },
       reset() {
         latestPrepare += 1;

@@ -1,8 +1,9 @@
-import type { RefinePreparation, RefineProgress, RefineProposal, RefineStarted } from '../../../shared/schemas/refine';
+import type { RefinePreparation, RefineProposal, RefineStarted } from '../../../shared/schemas/refine';
 import type { TestCase } from '../../../shared/schemas/runs';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import { NO_USAGE, followRun, progressPatch, type RunSnapshot, type WatchRun } from '../lib/run-stream';
+import { createRunFollower, type StreamRun } from '../lib/run-follower';
+import { NO_USAGE, followRun, type WatchRun } from '../lib/run-stream';
 import {
   conversationMessages,
   defaultSaveNote,
@@ -127,9 +128,6 @@ let turnSeq = 0;
 let trialSeq = 0;
 let latestPrepare = 0;
 const nextId = () => `r${++turnSeq}`;
-/** Answers being streamed, by run id. */
-const followers = new Map<string, AbortController>();
-let attached = false;
 
 function answerFor(started: RefineStarted): RefineAnswerTurn {
   return {
@@ -199,14 +197,21 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
     API_RUN_TRANSPORT,
   );
 
-  const stopFollowing = () => {
-    for (const controller of followers.values()) controller.abort();
-    followers.clear();
+  // refine:watch answers a run's progress plus, once the turn succeeded, the answer as read by the core.
+  const streamRefine: StreamRun = (runId, onProgress, signal, from) => {
+    const watch: WatchRun = async (input) => {
+      const answer = await api.refine.watch(input);
+      if (answer.ok && answer.value.result && !signal.aborted) patchAnswer(runId, { result: answer.value.result });
+      return answer;
+    };
+    return followRun(runId, onProgress, signal, from, watch);
   };
+  /** Answers being streamed, by run id. */
+  const follower = createRunFollower(streamRefine, 'answer');
 
   /** Leaving a conversation stops what it still runs: nobody is reading it, so it should not cost tokens. */
   const abandon = () => {
-    stopFollowing();
+    follower.stopFollowing();
     for (const turn of get().refine.turns) {
       if (turn.kind === 'answer' && turn.status === 'running') api.refine.cancel({ runId: turn.runId }).catch(() => undefined);
     }
@@ -214,26 +219,7 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
     trialDriver.stopFollowing();
   };
 
-  const follow = (runId: string) => {
-    const turn = findAnswer(runId);
-    if (!attached || !turn || turn.status !== 'running' || followers.has(runId)) return;
-    const controller = new AbortController();
-    followers.set(runId, controller);
-    // refine:watch answers a run's progress plus, once the turn succeeded, the answer as read by the core.
-    const watch: WatchRun = async (input) => {
-      const answer = await api.refine.watch(input);
-      if (answer.ok && answer.value.result && !controller.signal.aborted) patchAnswer(runId, { result: answer.value.result });
-      return answer;
-    };
-    followRun(runId, (run: RunSnapshot) => patchAnswer(runId, progressPatch(run)), controller.signal, { text: turn.text, cursor: turn.cursor }, watch)
-      .catch((error: unknown) => {
-        if (controller.signal.aborted) return;
-        patchAnswer(runId, { status: 'error', error: { code: 'internal', message: `Lost track of the answer: ${toFormError(error).message}` } });
-      })
-      .finally(() => {
-        if (followers.get(runId) === controller) followers.delete(runId);
-      });
-  };
+  const follow = (runId: string) => follower.follow(runId, findAnswer(runId), (change) => patchAnswer(runId, change));
 
   const loadCases = async (promptName: string) => {
     try {
@@ -337,25 +323,9 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
       async stop(runId) {
         const turn = findAnswer(runId);
         if (!turn || turn.status !== 'running' || turn.stopping) return;
-        patchAnswer(runId, { stopping: true });
-        try {
-          const progress: RefineProgress = await unwrap(api.refine.cancel({ runId }));
-          // The follower delivers the rest of the text; without one, the answer to cancel is the whole run.
-          if (!followers.has(runId)) {
-            patchAnswer(runId, (t) => ({
-              status: progress.status,
-              stopping: false,
-              usage: progress.usage,
-              latencyMs: progress.latencyMs,
-              ttftMs: progress.ttftMs,
-              error: progress.error,
-              result: progress.result,
-              ...(progress.cursor >= t.cursor ? { text: progress.text, cursor: progress.cursor } : {}),
-            }));
-          }
-        } catch (error) {
-          patchAnswer(runId, { stopping: false, error: { code: 'internal', message: `Could not stop: ${toFormError(error).message}` } });
-        }
+        const settled = await follower.stop(runId, (change) => patchAnswer(runId, change), () => unwrap(api.refine.cancel({ runId })));
+        // Without a stream, the cancel answer also carries the turn's error and result.
+        if (settled) patchAnswer(runId, { error: settled.error, result: settled.result });
       },
       newConversation() {
         abandon();
@@ -464,13 +434,12 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
         await trialDriver.cancel();
       },
       attach() {
-        attached = true;
+        follower.attach();
         for (const turn of get().refine.turns) if (turn.kind === 'answer') follow(turn.runId);
         trialDriver.attach();
       },
       detach() {
-        attached = false;
-        stopFollowing();
+        follower.detach();
         trialDriver.detach();
       },
     },

@@ -1,7 +1,8 @@
 import type { RunProgress, RunStarted, RunStatus, RunUsage, StartRunInput } from '../../../shared/schemas/runs';
 import { api, unwrap } from '../lib/api';
 import { toFormError } from '../lib/field-errors';
-import { NO_USAGE, followRun, progressPatch, type FollowFrom, type RunSnapshot } from '../lib/run-stream';
+import { createRunFollower, type StreamRun } from '../lib/run-follower';
+import { NO_USAGE, followRun } from '../lib/run-stream';
 
 /** 'queued' waits for a free slot; 'starting' waits for `runs.start` to answer. */
 export type TestRunStatus = 'queued' | 'starting' | RunStatus;
@@ -63,7 +64,7 @@ export function newRun(model: string, variables: Record<string, string>, testCas
 export interface RunTransport {
   start(input: StartRunInput): Promise<RunStarted>;
   cancel(runId: string): Promise<RunProgress>;
-  follow(runId: string, onProgress: (run: RunSnapshot) => void, signal: AbortSignal, from: FollowFrom): Promise<RunSnapshot | null>;
+  follow: StreamRun;
 }
 
 /** Where a driver's batch lives: the slice that shows it. */
@@ -91,7 +92,7 @@ export interface RunBatchDriver {
 
 /**
  * The test panel's run machinery, for any batch of runs: starts queued runs a few at a time,
- * streams each with `followRun`, and cancels what is left when asked. The batch itself stays in
+ * streams each with the shared run follower, and cancels what is left when asked. The batch itself stays in
  * the host's state, so a screen shows it as it does any other state.
  *
  * @example
@@ -100,8 +101,7 @@ export interface RunBatchDriver {
  * await driver.cancel();                   // Stop all
  */
 export function createRunBatchDriver<B extends RunBatch>(host: RunBatchHost<B>, transport: RunTransport, maxActive = MAX_ACTIVE_RUNS): RunBatchDriver {
-  const followers = new Map<string, AbortController>();
-  let attached = false;
+  const follower = createRunFollower(transport.follow, 'run');
 
   const patchRun = (id: number, key: string, change: Partial<TestRun> | ((run: TestRun) => Partial<TestRun>)) =>
     host.updateRuns(id, (runs) => runs.map((r) => (r.key === key ? { ...r, ...(typeof change === 'function' ? change(r) : change) } : r)));
@@ -111,27 +111,9 @@ export function createRunBatchDriver<B extends RunBatch>(host: RunBatchHost<B>, 
   };
   const findRun = (id: number, key: string) => currentBatch(id)?.runs.find((r) => r.key === key);
 
-  const stopFollowing = () => {
-    for (const controller of followers.values()) controller.abort();
-    followers.clear();
-  };
-
-  const follow = (id: number, run: TestRun) => {
-    if (!attached || run.runId === null || run.status !== 'running' || followers.has(run.key)) return;
-    const { runId, key } = run;
-    const controller = new AbortController();
-    followers.set(key, controller);
-    const apply = (snapshot: RunSnapshot) => patchRun(id, key, progressPatch(snapshot));
-    transport
-      .follow(runId, apply, controller.signal, { text: run.text, cursor: run.cursor })
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) patchRun(id, key, { status: 'error', error: { code: 'internal', message: `Lost track of the run: ${toFormError(error).message}` } });
-      })
-      .finally(() => {
-        if (followers.get(key) === controller) followers.delete(key);
-        if (!controller.signal.aborted) pump(id);
-      });
-  };
+  // A run that ended makes room for the next queued one.
+  const follow = (id: number, run: TestRun) =>
+    follower.follow(run.key, run, (change) => patchRun(id, run.key, change), () => pump(id));
 
   const startOne = async (batch: B, run: TestRun) => {
     const input = host.startInput(batch, run);
@@ -158,7 +140,7 @@ export function createRunBatchDriver<B extends RunBatch>(host: RunBatchHost<B>, 
 
   const pump = (id: number) => {
     const batch = currentBatch(id);
-    if (!batch || !attached) return;
+    if (!batch || !follower.isAttached()) return;
     let room = maxActive - batch.runs.filter(isActive).length;
     for (const run of batch.runs) {
       if (room <= 0) break;
@@ -182,41 +164,23 @@ export function createRunBatchDriver<B extends RunBatch>(host: RunBatchHost<B>, 
     await Promise.all(
       batch.runs
         .filter((r) => r.status === 'running' && r.runId !== null)
-        .map(async (r) => {
-          try {
-            const progress = await transport.cancel(r.runId!);
-            if (!followers.has(r.key)) {
-              patchRun(id, r.key, (run) => ({
-                status: progress.status,
-                stopping: false,
-                // Asked without a cursor, the answer carries the whole text.
-                ...(progress.cursor >= run.cursor ? { text: progress.text, cursor: progress.cursor } : {}),
-                usage: progress.usage,
-                latencyMs: progress.latencyMs,
-                ttftMs: progress.ttftMs,
-              }));
-            }
-          } catch (error) {
-            patchRun(id, r.key, { stopping: false, error: { code: 'internal', message: `Could not stop: ${toFormError(error).message}` } });
-          }
-        }),
+        .map((r) => follower.stop(r.key, (change) => patchRun(id, r.key, change), () => transport.cancel(r.runId!))),
     );
   };
 
   return {
     pump,
     cancel,
-    stopFollowing,
+    stopFollowing: () => follower.stopFollowing(),
     attach() {
-      attached = true;
+      follower.attach();
       const batch = host.current();
       if (!batch) return;
       for (const run of batch.runs) follow(batch.id, run);
       pump(batch.id);
     },
     detach() {
-      attached = false;
-      stopFollowing();
+      follower.detach();
     },
   };
 }
