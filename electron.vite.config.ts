@@ -1,7 +1,11 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
-import { CHANNELS } from './src/shared/contract/contract';
+import { CHANNELS } from './src/main/core/channel-map';
+
+// The channel names from the one channel map, inlined into the preload and the renderer, which may
+// not load main's code (nor, for the sandboxed preload, zod) at runtime.
+const channelNames = { __PROMPTDESK_CHANNELS__: JSON.stringify(CHANNELS) };
 
 export default defineConfig({
   main: {
@@ -16,13 +20,13 @@ export default defineConfig({
     },
   },
   preload: {
-    // The channel names from the one contract map, inlined: the sandboxed preload cannot load zod.
-    define: { __PROMPTDESK_CHANNELS__: JSON.stringify(CHANNELS) },
+    define: channelNames,
     build: {
       rollupOptions: { input: { index: resolve('src/preload/index.ts') } },
     },
   },
   renderer: {
+    define: channelNames,
     root: resolve('src/renderer'),
     build: {
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },

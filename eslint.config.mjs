@@ -19,10 +19,20 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // The contract is shared by both sides: nothing platform-specific.
+    // The contract is shared by both sides: nothing platform-specific. Its types may come from
+    // main's channel map (type-only, erased at build), never its code.
     files: ['src/shared/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'electron', 'better-sqlite3', '**/main/**', '**/renderer/**', '**/preload/**', 'react'] }],
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'electron', 'better-sqlite3', '**/renderer/**', '**/preload/**', 'react'] },
+            { group: ['**/main/**'], allowTypeImports: true, message: 'shared may import only types from main (the channel map)' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { CHANNELS } from '../../shared/contract/contract';
+import { CHANNELS } from '../core/channel-map';
 import { dispatch, type createHandlers } from '../core/handlers';
 import type { Ctx } from '../core/context';
 

@@ -1,8 +1,11 @@
 import { buildDesktopApi, type DesktopApi } from '../../../shared/contract/desktop-api';
-import { CHANNELS } from '../../../shared/contract/contract';
+import type { Channel } from '../../../shared/contract/contract';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 import type { User } from '../../../shared/schemas/users';
 import type { SignInInput } from '../../../shared/schemas/session';
+
+/** The contract's channel names (core/channel-map.ts), inlined at build time by electron.vite.config.ts (and vitest.config.ts). */
+declare const __PROMPTDESK_CHANNELS__: readonly Channel[];
 
 const SESSION_KEY = 'promptdesk.session';
 const SESSION_HEADER = 'X-Promptdesk-Session';
@@ -105,7 +108,7 @@ export function onSessionEnded(listener: () => void): () => void {
 
 export function createBrowserBridge(): DesktopApi {
   takeSessionFromUrl();
-  return buildDesktopApi(CHANNELS, async (channel, input) => {
+  return buildDesktopApi(__PROMPTDESK_CHANNELS__, async (channel, input) => {
     const response = await fetch(`/bridge/${encodeURIComponent(channel)}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', [SESSION_HEADER]: currentToken() },

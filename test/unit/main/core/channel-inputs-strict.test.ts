@@ -5,7 +5,7 @@
  * real bridge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTRACT } from '../../../../src/shared/contract/contract';
+import { CONTRACT } from '../../../../src/main/core/channel-map';
 import type { Channel } from '../../../../src/shared/contract/channels';
 import type { Ctx } from '../../../../src/main/core/context';
 import { dispatch } from '../../../../src/main/core/handlers';

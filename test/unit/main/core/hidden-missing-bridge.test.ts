@@ -5,7 +5,7 @@
  * channel taking a name is covered without editing this test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTRACT } from '../../../../src/shared/contract/contract';
+import { CONTRACT } from '../../../../src/main/core/channel-map';
 import type { Channel } from '../../../../src/shared/contract/channels';
 import { dispatch } from '../../../../src/main/core/handlers';
 import { serviceHandlers } from '../../../helpers/handlers';

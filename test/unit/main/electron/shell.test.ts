@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHANNELS } from '../../../../src/shared/contract/contract';
+import { CHANNELS } from '../../../../src/main/core/channel-map';
 
 // Electron cannot launch on CI machines: replace the module and assert what the shell asks of it.
 type FakeWebContents = { getURL(): string } | null;

@@ -8,7 +8,7 @@ import { createLoginLink, LOGIN_LINK_TTL_MS } from '../../../../src/main/core/se
 import { createKey, revokeKey } from '../../../../src/main/core/keys/keys-service';
 import { addUser } from '../../../../src/main/core/users/users-service';
 import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
-import { CHANNELS, type Channel } from '../../../../src/shared/contract/contract';
+import { CHANNELS, type Channel } from '../../../../src/main/core/channel-map';
 import { AddUserInput, type User } from '../../../../src/shared/schemas/users';
 import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
 import { tempDir } from '../../../helpers/workspace';
