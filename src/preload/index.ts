@@ -4,8 +4,8 @@ import { EVENTS, type AppEvent, type Channel } from '../shared/contract/channels
 import type { ChangeEvent } from '../shared/schemas/changes';
 
 /**
- * The contract's channel names (CHANNEL_MAP's keys), inlined by electron.vite.config.ts at build
- * time: the sandboxed preload cannot load the schema library the map is written with.
+ * The contract's channel names (main/core/channel-map.ts), inlined by electron.vite.config.ts at
+ * build time: the sandboxed preload cannot load main's code or the schema library.
  */
 declare const __PROMPTDESK_CHANNELS__: readonly Channel[];
 

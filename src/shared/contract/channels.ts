@@ -1,5 +1,5 @@
-// The channels themselves are declared once, with their input and output, in ./contract.ts (CHANNEL_MAP).
-// This file stays free of the schema library so the sandboxed preload can import it.
+// The channels themselves are declared once, in src/main/core/<area>/<area>-channels.ts, combined in
+// src/main/core/channel-map.ts. This file stays free of the schema library so the sandboxed preload can import it.
 export type { Channel } from './contract';
 
 /** Events main pushes to the renderer. */

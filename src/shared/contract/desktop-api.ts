@@ -21,9 +21,8 @@ export type Invoke = (channel: Channel, input: unknown) => Promise<unknown>;
 const camel = (verb: string) => verb.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
- * Builds the named API over a transport: one method per channel in `channels`, which is the
- * contract's CHANNELS (the renderer's bridge) or the same list inlined at build time (the preload,
- * which may not load the schema library). Only listed channels become methods.
+ * Builds the named API over a transport: one method per channel in `channels`, the channel map's
+ * names inlined at build time (electron.vite.config.ts). Only listed channels become methods.
  */
 export function buildDesktopApi(channels: readonly Channel[], invoke: Invoke): DesktopApi {
   const api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
