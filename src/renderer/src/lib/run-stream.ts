@@ -26,6 +26,12 @@ const FINAL_CODES = new Set(['not_found', 'forbidden', 'invalid_input', 'unauthe
 
 export const NO_USAGE: RunUsage = { inputTokens: null, outputTokens: null };
 
+/**
+ * What a followed run shows before anything is heard from it: a chat answer, a refine turn and a
+ * test-panel cell all start from these fields, then take the run's progress (progressPatch).
+ */
+export const NOTHING_HEARD_YET = { text: '', cursor: 0, usage: NO_USAGE, latencyMs: null, ttftMs: null, error: null, stopping: false } as const;
+
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);

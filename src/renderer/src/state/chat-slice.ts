@@ -2,7 +2,7 @@ import type { RunnablePrompt, RunStarted, RunStatus, RunUsage } from '../../../s
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import { createRunFollower } from '../lib/run-follower';
-import { NO_USAGE, followRun } from '../lib/run-stream';
+import { NOTHING_HEARD_YET, followRun } from '../lib/run-stream';
 import type { SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -130,13 +130,7 @@ function answerFor(started: RunStarted): AnswerTurn {
     model: started.model,
     version: started.version,
     status: 'running',
-    text: '',
-    cursor: 0,
-    usage: NO_USAGE,
-    latencyMs: null,
-    ttftMs: null,
-    error: null,
-    stopping: false,
+    ...NOTHING_HEARD_YET,
     rating: null,
     comment: '',
     savedComment: '',

@@ -3,7 +3,7 @@ import type { TestCase } from '../../../shared/schemas/runs';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import { createRunFollower, type StreamRun } from '../lib/run-follower';
-import { NO_USAGE, followRun, type WatchRun } from '../lib/run-stream';
+import { NOTHING_HEARD_YET, followRun, type WatchRun } from '../lib/run-stream';
 import {
   conversationMessages,
   defaultSaveNote,
@@ -137,13 +137,7 @@ function answerFor(started: RefineStarted): RefineAnswerTurn {
     model: started.model,
     version: started.version,
     status: 'running',
-    text: '',
-    cursor: 0,
-    usage: NO_USAGE,
-    latencyMs: null,
-    ttftMs: null,
-    error: null,
-    stopping: false,
+    ...NOTHING_HEARD_YET,
     result: null,
   };
 }

@@ -2,7 +2,7 @@ import type { RunProgress, RunStarted, RunStatus, RunUsage, StartRunInput } from
 import { api, unwrap } from '../lib/api';
 import { toFormError } from '../lib/field-errors';
 import { createRunFollower, type StreamRun } from '../lib/run-follower';
-import { NO_USAGE, followRun } from '../lib/run-stream';
+import { NOTHING_HEARD_YET, followRun } from '../lib/run-stream';
 
 /** 'queued' waits for a free slot; 'starting' waits for `runs.start` to answer. */
 export type TestRunStatus = 'queued' | 'starting' | RunStatus;
@@ -50,13 +50,7 @@ export function newRun(model: string, variables: Record<string, string>, testCas
     variables,
     runId: null,
     status: 'queued',
-    text: '',
-    cursor: 0,
-    usage: NO_USAGE,
-    latencyMs: null,
-    ttftMs: null,
-    error: null,
-    stopping: false,
+    ...NOTHING_HEARD_YET,
   };
 }
 

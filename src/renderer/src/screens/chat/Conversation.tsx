@@ -4,7 +4,7 @@ import { Button } from '../../components/Button';
 import { TextField } from '../../components/TextField';
 import type { AnswerTurn, ChatTurn, Rating } from '../../state/chat-slice';
 import { useAppStore } from '../../state/store';
-import { RunMetrics, StreamCaret } from './run-bits';
+import { MemberTurn, RunMetrics, SendErrorTurn, StreamCaret } from './run-bits';
 
 /** Within this many pixels of the bottom, new text keeps the view scrolled to the end. */
 const PINNED_SLACK_PX = 96;
@@ -66,21 +66,9 @@ function answerNumbers(turns: ChatTurn[]): Map<string, number> {
 function Turn({ turn, number }: { turn: ChatTurn; number: number }) {
   switch (turn.kind) {
     case 'member':
-      return (
-        <li className="chat-turn chat-turn--member">
-          <span className="chat-turn__who">You</span>
-          <div className="chat-bubble chat-bubble--member">{turn.text}</div>
-        </li>
-      );
+      return <MemberTurn text={turn.text} />;
     case 'error':
-      return (
-        <li className="chat-turn chat-turn--answer">
-          <div className="chat-bubble chat-bubble--error" role="alert">
-            <strong className="chat-bubble__error-title">Could not send</strong>
-            <span>{turn.message}</span>
-          </div>
-        </li>
-      );
+      return <SendErrorTurn message={turn.message} />;
     case 'answer':
       return <Answer turn={turn} number={number} />;
   }

@@ -56,3 +56,25 @@ export function RunMetrics({ usage, latencyMs, ttftMs, className, hideUnknown }:
 export function StreamCaret() {
   return <span className="stream-caret" aria-hidden="true" />;
 }
+
+/** A member's message in a conversation (chat, Refine with AI). */
+export function MemberTurn({ text }: { text: string }) {
+  return (
+    <li className="chat-turn chat-turn--member">
+      <span className="chat-turn__who">You</span>
+      <div className="chat-bubble chat-bubble--member">{text}</div>
+    </li>
+  );
+}
+
+/** A message that could not be sent (refused before any run started), in place of its answer. */
+export function SendErrorTurn({ message }: { message: string }) {
+  return (
+    <li className="chat-turn chat-turn--answer">
+      <div className="chat-bubble chat-bubble--error" role="alert">
+        <strong className="chat-bubble__error-title">Could not send</strong>
+        <span>{message}</span>
+      </div>
+    </li>
+  );
+}

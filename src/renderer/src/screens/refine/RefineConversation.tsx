@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { proposalState, type RefineAnswerTurn, type RefineTurn } from '../../state/refine-conversation';
 import { useAppStore } from '../../state/store';
-import { RunMetrics, StreamCaret } from '../chat/run-bits';
+import { MemberTurn, RunMetrics, SendErrorTurn, StreamCaret } from '../chat/run-bits';
 import { ProposalView } from './ProposalView';
 
 const ANNOUNCEMENTS: Record<RefineAnswerTurn['status'], string> = {
@@ -60,21 +60,9 @@ function RefineIntro() {
 function Turn({ turn, number, latest }: { turn: RefineTurn; number: number; latest: boolean }) {
   switch (turn.kind) {
     case 'member':
-      return (
-        <li className="chat-turn chat-turn--member">
-          <span className="chat-turn__who">You</span>
-          <div className="chat-bubble chat-bubble--member">{turn.text}</div>
-        </li>
-      );
+      return <MemberTurn text={turn.text} />;
     case 'error':
-      return (
-        <li className="chat-turn chat-turn--answer">
-          <div className="chat-bubble chat-bubble--error" role="alert">
-            <strong className="chat-bubble__error-title">Could not send</strong>
-            <span>{turn.message}</span>
-          </div>
-        </li>
-      );
+      return <SendErrorTurn message={turn.message} />;
     case 'answer':
       return <Answer turn={turn} number={number} latest={latest} />;
   }
