@@ -3,6 +3,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { AppError } from '../core/errors';
 import { authenticateKey } from '../core/keys/keys-service';
 import { authenticateToken, looksLikeToken } from '../core/keys/tokens';
+import { looksLikeDeviceToken, requireDevice } from '../core/team/devices';
 import { KEYLESS_REFUSED } from '../core/sharing/access';
 import type { Workspace } from '../core/workspace';
 import type { ApiEnv } from './env';
@@ -19,6 +20,10 @@ const KEYLESS_ROUTE = /^\/api\/v1\/prompts\/[^/]+(\/render|\/run|\/refine)?$/;
 // it carries the key in its body, not in a header, and its failures are throttled by the route.
 const CREDENTIAL_EXCHANGE = /^\/compat\/conductor\/api\/token\/?$/;
 const TOO_MANY_FAILURES = 'Too many failed authentications; wait and retry';
+
+// A team server's desktops sync with a device token (core/team/devices.ts), accepted only on the
+// sync and device routes: it is no API key, so it opens no other route.
+const DEVICE_ROUTE = /^\/api\/v1\/(sync|team)(\/|$)/;
 
 /** The token of one header: `Bearer <token>` or a bare token; '' when it carries none (empty, a lone "Bearer"). */
 function tokenOf(raw: string): string {
@@ -101,6 +106,10 @@ export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: 
         }
         // Acts as the workspace owner, but the prompt's own keyless rule limits it to read/run.
         c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: workspace.owner, via: { kind: 'api', key: null, loopback } });
+      } else if (looksLikeDeviceToken(key) && DEVICE_ROUTE.test(url.pathname)) {
+        const device = requireDevice(workspace, key);
+        c.set('ctx', device.ctx);
+        c.set('device', device);
       } else {
         // A Conductor access token (core/keys/tokens.ts) stands for the key it was made from.
         const authenticate = looksLikeToken(key) ? authenticateToken : authenticateKey;

@@ -7,6 +7,7 @@ import type { Store } from '../../store/store';
 import { requireApiScope } from '../keys/keys-service';
 import { admitMemberEmail } from './email-identity';
 import { voidLoginLinks } from '../sessions/sign-in';
+import { revokeDevicesOf } from '../team/devices';
 import { endTokensOf } from '../keys/tokens';
 
 export function assertActive(actor: User): void {
@@ -66,7 +67,11 @@ function changeActive(ctx: Ctx, userId: string, isActive: boolean): User {
     }
     store.users.setActive(userId, isActive);
     // Links printed before the deactivation must not sign them in once they are reactivated.
-    if (!isActive) voidLoginLinks(store, userId, nowIso(ctx));
+    if (!isActive) {
+      voidLoginLinks(store, userId, nowIso(ctx));
+      // A team server's devices of the member end for good too (core/team/devices.ts).
+      revokeDevicesOf(store, userId, nowIso(ctx));
+    }
     return store.users.get(userId)!;
   });
 }

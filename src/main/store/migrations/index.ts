@@ -15,8 +15,9 @@ import { readiness } from './0150-readiness';
 import { ratedBy } from './0180-rated-by';
 import { changes } from './0190-changes';
 import { accessConfirmed } from './0210-access-confirmed';
+import { team } from './0220-team';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team];
 
 export type { Migration };
