@@ -1,12 +1,12 @@
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHost, type Host } from '../host';
 import { registerIpc } from '../ipc/register';
+import { forwardChanges } from '../ipc/window-changes';
 import { denyPermissions, enforceCsp, lockNavigation, secureWebPreferences } from './security';
 import { safeStorageBox } from './safe-storage-box';
-import type { ChangeEvent } from '../../shared/schemas/changes';
 
 const rendererUrl = (): string =>
   process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(join(__dirname, '../renderer/index.html')).href;
@@ -37,6 +37,19 @@ function apiPortFromEnv(): number | undefined {
 let host: Host | null = null;
 let mainWindow: BrowserWindow | null = null;
 
+/**
+ * The window's prompts:changed: the change stream's events as the member this desktop acts as
+ * sees them (another window, the CLI, the HTTP API), once per batch, the same typed events a
+ * browser tab gets from /bridge/changes; the renderer decides what each one refetches. The
+ * decision (who, batching, a member switch, a closed window) is ipc/window-changes.ts.
+ */
+function followChanges(contents: WebContents): void {
+  const current = host;
+  if (!current) return;
+  const stop = forwardChanges(current.workspace.changes, () => current.workspace.as(current.currentUserId()), contents);
+  contents.on('destroyed', stop);
+}
+
 function createWindow(): void {
   mainWindow = new BrowserWindow({
     width: 1280,
@@ -46,6 +59,7 @@ function createWindow(): void {
     webPreferences: secureWebPreferences(join(__dirname, '../preload/index.js')),
   });
   lockNavigation(mainWindow.webContents, isAppUrl);
+  followChanges(mainWindow.webContents);
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   void mainWindow.loadURL(rendererUrl());
 }
@@ -81,23 +95,6 @@ export async function boot(): Promise<void> {
   const workspace = host.workspace;
   const current = host;
   registerIpc(ipcMain, host.handlers, { context: () => workspace.as(current.currentUserId()), trustedUrl: rendererUrl });
-  // The renderer's prompts:changed: the change stream's events as the signed-in member sees them
-  // (another window, the CLI, the HTTP API), sent once per batch (the same typed events a browser
-  // tab gets from /bridge/changes); the renderer decides what each one refetches.
-  let batch: ChangeEvent[] = [];
-  workspace.changes.subscribe(
-    () => workspace.as(current.currentUserId()),
-    undefined,
-    (event) => {
-      batch.push(event);
-      if (batch.length > 1) return;
-      setImmediate(() => {
-        const events = batch;
-        batch = [];
-        for (const window of BrowserWindow.getAllWindows()) window.webContents.send('prompts:changed', events);
-      });
-    },
-  );
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

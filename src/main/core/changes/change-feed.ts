@@ -24,6 +24,8 @@ export interface ChangeFeed {
    * @returns unsubscribe (idempotent)
    */
   subscribe(member: () => Ctx, since: number | undefined, listener: (event: ChangeEvent) => void, onEnd?: (error: unknown) => void): () => void;
+  /** How many subscriptions are open (a door that forgets to unsubscribe shows here: tests count it). */
+  subscriberCount(): number;
   /** Checks for new rows now rather than at the next poll (after a local write, in tests). */
   poke(): void;
   close(): void;
@@ -208,6 +210,7 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
       });
       return () => end(sub, undefined);
     },
+    subscriberCount: () => subscribers.size,
     poke: pump,
     close() {
       for (const sub of [...subscribers]) end(sub, undefined);

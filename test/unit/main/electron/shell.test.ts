@@ -15,6 +15,15 @@ const electron = vi.hoisted(() => {
   class FakeContents {
     listeners = new Map<string, (...args: unknown[]) => void>();
     openHandler: ((details: { url: string }) => { action: string }) | null = null;
+    /** What main sent the renderer (webContents.send), in order. */
+    sent: [string, unknown][] = [];
+    destroyed = false;
+    send(channel: string, payload: unknown) {
+      this.sent.push([channel, payload]);
+    }
+    isDestroyed() {
+      return this.destroyed;
+    }
     on(event: string, listener: (...args: unknown[]) => void) {
       this.listeners.set(event, listener);
       return this;
@@ -220,5 +229,29 @@ describe('Electron shell', () => {
     await boot();
     expect(electron.state.quit).toHaveBeenCalled();
     expect(electron.windows).toHaveLength(1);
+  });
+
+  // The forwarding rules themselves are tested in test/unit/main/ipc/window-changes.test.ts; here,
+  // that the shell gives each window its own prompts:changed and ends it with the window.
+  it('sends each window prompts:changed from the change stream, and stops when its contents are destroyed', async () => {
+    type Sent = { kind: string; prompt?: { name: string } }[];
+    const names = (contents: InstanceType<typeof electron.FakeContents>) =>
+      contents.sent.flatMap(([channel, events]) => (events as Sent).map((e) => `${channel} ${e.kind} ${e.prompt?.name ?? ''}`));
+    const call = { senderFrame: { url: electron.state.loaded[0]! } };
+    const first = electron.windows[0]!.contents;
+    await electron.handlers.get('prompts:create')!(call, { name: 'live-one', title: 'Live one' });
+    await vi.waitFor(() => expect(names(first)).toContain('prompts:changed prompt.created live-one'), { timeout: 10_000, interval: 10 });
+
+    first.destroyed = true;
+    first.listeners.get('destroyed')!();
+    const sentBefore = first.sent.length;
+    // A second window (macOS activate with no window left) gets its own subscription.
+    electron.windows.splice(0);
+    electron.appEvents.get('activate')!();
+    const second = electron.windows[0]!.contents;
+    expect(second).not.toBe(first);
+    await electron.handlers.get('prompts:create')!(call, { name: 'live-two', title: 'Live two' });
+    await vi.waitFor(() => expect(names(second)).toContain('prompts:changed prompt.created live-two'), { timeout: 10_000, interval: 10 });
+    expect(first.sent).toHaveLength(sentBefore);
   });
 });
