@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import { assertActive, requireActiveMember } from '../users/users-service';
 import type { User } from '../../../shared/schemas/users';
 import { signInWithKey } from './sign-in';
+import { isTeamServer } from '../team/team-server';
 
 /**
  * The one rule for "Acting as": who may make a session (a desktop window, a browser tab) act as
@@ -12,11 +13,13 @@ import { signInWithKey } from './sign-in';
  * Returns the target and the consent it rests on: the id of the target's key when the switch
  * needed one (null when the actor is the target or an admin); the session (or window) made by
  * the switch ends when that key is revoked or expires.
- * Throws `forbidden` on field `key` when consent is missing or wrong, `not_found` /
+ * Throws `forbidden` on field `key` when consent is missing or wrong, on field `userId` on a team server (core/team), `not_found` /
  * `invalid_input` (field `userId`) for an unknown or deactivated target.
  */
 export function grantSwitch(ctx: Ctx, input: { userId: string; key?: string | null }): { target: User; consentKeyId: string | null } {
   assertActive(ctx.actor);
+  // A team server's members each sign in with their own password: nobody acts as anyone else there.
+  if (isTeamServer(ctx.store)) throw new AppError('forbidden', 'There is no "Acting as" on a team server: each member signs in as themselves', 'userId');
   const target = requireActiveMember(ctx.store, input.userId);
   if (target.id === ctx.actor.id || ctx.actor.role === 'admin') return { target, consentKeyId: null };
   if (!input.key) {

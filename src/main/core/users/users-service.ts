@@ -8,6 +8,7 @@ import { requireApiScope } from '../keys/keys-service';
 import { admitMemberEmail } from './email-identity';
 import { voidLoginLinks } from '../sessions/sign-in';
 import { revokeDevicesOf } from '../team/devices';
+import { endTeamSessionsOf } from '../team/team-sessions';
 import { endTokensOf } from '../keys/tokens';
 
 export function assertActive(actor: User): void {
@@ -69,8 +70,9 @@ function changeActive(ctx: Ctx, userId: string, isActive: boolean): User {
     // Links printed before the deactivation must not sign them in once they are reactivated.
     if (!isActive) {
       voidLoginLinks(store, userId, nowIso(ctx));
-      // A team server's devices of the member end for good too (core/team/devices.ts).
+      // A team server's devices and web sessions of the member end for good too (core/team).
       revokeDevicesOf(store, userId, nowIso(ctx));
+      endTeamSessionsOf(store, userId);
     }
     return store.users.get(userId)!;
   });
