@@ -1,6 +1,8 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { queryClient } from './lib/query-client';
 import { applyTheme, readThemePreference } from './state/theme';
 import './styles.css';
 
@@ -11,6 +13,8 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html is missing #root');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { CHANGE_KINDS, type ChangeEvent, type ChangeKind } from '../../../src/shared/schemas/changes';
-import { debounceEvents, refetchTargets, type RefetchTarget } from '../../../src/renderer/src/state/live-refresh';
+import { debounceEvents, refetchPlan, type SliceTarget } from '../../../src/renderer/src/state/live-refresh';
+import { queryKeys } from '../../../src/renderer/src/state/query-keys';
 import type { Route } from '../../../src/renderer/src/state/route';
 
 let seq = 0;
@@ -11,52 +12,84 @@ const event = (kind: ChangeKind, prompt?: string): ChangeEvent => ({
   at: '2026-01-01T00:00:00.000Z',
   ...(prompt === undefined ? {} : { prompt: { id: `id-${prompt}`, name: prompt } }),
 });
-const targets = (events: ChangeEvent[], route: Route) => [...refetchTargets(events, route)].sort();
+const sorted = (keys: readonly (readonly unknown[])[]) => keys.map((k) => JSON.stringify(k)).sort();
+const keys = (events: ChangeEvent[], route: Route = { name: 'library' }) => sorted(refetchPlan(events, route).invalidate);
+const slices = (events: ChangeEvent[], route: Route) => [...refetchPlan(events, route).slices].sort();
 const page = (tab?: 'versions' | 'history' | 'logs'): Route => ({ name: 'editor', promptName: 'open', ...(tab ? { tab } : {}) });
-const LIST: RefetchTarget[] = ['launcher', 'library'];
+const versionParts = (name: string) => (['versions', 'version', 'compare', 'history'] as const).map((part) => queryKeys.part(name, part));
 
-describe('refetchTargets: event kind -> what to refetch', () => {
-  it('a version saved elsewhere refetches the lists, and the open prompt page (editor header, Versions, History) when it is that prompt', () => {
-    expect(targets([event('version.saved', 'other')], page('versions'))).toEqual(LIST);
-    expect(targets([event('version.saved', 'open')], page('versions'))).toEqual(['editor', 'history', 'launcher', 'library', 'readiness', 'versions']);
+/** Whether invalidating `prefix` reaches the query `key` (TanStack Query's prefix match). */
+const covers = (prefix: readonly unknown[], key: readonly unknown[]) => prefix.every((part, i) => JSON.stringify(part) === JSON.stringify(key[i]));
+
+describe('refetchPlan: event kind -> query keys to invalidate and slices to reload', () => {
+  it('a version saved elsewhere invalidates the lists of prompts and that prompt\'s versions, any opened version, comparisons and History', () => {
+    expect(keys([event('version.saved', 'other')], page('versions'))).toEqual(sorted([queryKeys.prompts, ...versionParts('other')]));
+    // The open prompt's page also follows in its slices (editor header, readiness checklist).
+    expect(slices([event('version.saved', 'open')], page('versions'))).toEqual(['editor', 'readiness']);
+    expect(slices([event('version.saved', 'other')], page('versions'))).toEqual([]);
   });
 
-  it('a promotion refetches History (and the API tab) of the open prompt', () => {
-    expect(targets([event('version.promoted', 'open')], page('history'))).toEqual(['editor', 'history', 'launcher', 'library', 'promptApi', 'readiness', 'versions']);
+  it('the keys an event invalidates cover the queries that show it, and never another prompt\'s', () => {
+    const saved = refetchPlan([event('version.promoted', 'a')], { name: 'library' }).invalidate;
+    const reaches = (key: readonly unknown[]) => saved.some((prefix) => covers(prefix, key));
+    const filter = { query: '', tag: '', ownerId: '', sort: 'updated', offset: 25 };
+    const history = { userId: '', from: '', to: '' };
+    for (const key of [queryKeys.library(filter), queryKeys.launcher('x'), queryKeys.versions('a'), queryKeys.version('a', 3), queryKeys.comparison('a', 1, 2), queryKeys.history('a', history)]) {
+      expect(reaches(key)).toBe(true);
+    }
+    for (const key of [queryKeys.versions('b'), queryKeys.version('b', 3), queryKeys.history('b', history), queryKeys.integrations]) expect(reaches(key)).toBe(false);
   });
 
-  it('a run refetches Logs only where they show: any prompt on the Logs screen, its own on a prompt Logs tab, nowhere else', () => {
-    expect(targets([event('run.logged', 'other')], { name: 'logs' })).toEqual(['logs']);
+  it('a promotion reloads the open prompt\'s API tab and checklist too', () => {
+    expect(slices([event('version.promoted', 'open')], page('history'))).toEqual(['editor', 'promptApi', 'readiness']);
+  });
+
+  it('a run reloads Logs only where they show: any prompt on the Logs screen, its own on a prompt Logs tab, nowhere else', () => {
+    expect(slices([event('run.logged', 'other')], { name: 'logs' })).toEqual(['logs']);
     // The open prompt's readiness checklist counts runs too.
-    expect(targets([event('run.logged', 'open')], page('logs'))).toEqual(['logs', 'readiness']);
-    expect(targets([event('run.logged', 'other')], page('logs'))).toEqual([]);
-    expect(targets([event('run.logged', 'open')], page('versions'))).toEqual(['readiness']);
-    expect(targets([event('run.logged', 'open')], { name: 'library' })).toEqual([]);
+    expect(slices([event('run.logged', 'open')], page('logs'))).toEqual(['logs', 'readiness']);
+    expect(slices([event('run.logged', 'other')], page('logs'))).toEqual([]);
+    expect(slices([event('run.logged', 'open')], page('versions'))).toEqual(['readiness']);
+    expect(slices([event('run.logged', 'open')], { name: 'library' })).toEqual([]);
+    expect(keys([event('run.logged', 'open')])).toEqual([]);
   });
 
-  it('reset and access.changed (no prompt named) refetch everything shown', () => {
+  it('reset and access.changed (no prompt named) invalidate every query and reload every slice', () => {
     for (const kind of ['reset', 'access.changed'] as const) {
-      expect(targets([event(kind)], page())).toEqual(['editor', 'history', 'launcher', 'library', 'logs', 'promptApi', 'readiness', 'sharing', 'versions']);
+      expect(refetchPlan([event(kind), event('version.saved', 'open')], page()).invalidate).toEqual([queryKeys.all]);
+      expect(slices([event(kind)], page())).toEqual(['editor', 'logs', 'promptApi', 'readiness', 'sharing']);
     }
   });
 
-  it('workspace events (members, keys, integrations) refetch no prompt screen', () => {
-    expect(targets([event('member.changed'), event('key.changed'), event('integration.changed')], page())).toEqual([]);
+  it('workspace events touch no prompt; an integration change re-asks whether a model is usable', () => {
+    expect(keys([event('member.changed'), event('key.changed')], page())).toEqual([]);
+    expect(keys([event('integration.changed')], page())).toEqual(sorted([queryKeys.integrations]));
+    expect(slices([event('member.changed'), event('key.changed'), event('integration.changed')], page())).toEqual([]);
   });
 
-  it('property: a burst refetches the union of its events, each at most once, whatever the order', () => {
+  it('property: a burst refetches the union of its events, each key at most once, whatever the order', () => {
     const anEvent = fc.record({ kind: fc.constantFrom(...CHANGE_KINDS), prompt: fc.option(fc.constantFrom('open', 'other'), { nil: undefined }) });
     const aRoute = fc.constantFrom<Route>({ name: 'library' }, { name: 'logs' }, page(), page('versions'), page('history'), page('logs'));
     fc.assert(
       fc.property(fc.array(anEvent, { maxLength: 30 }), aRoute, (specs, route) => {
         const events = specs.map((s) => event(s.kind, s.prompt));
-        const union = new Set(events.flatMap((e) => [...refetchTargets([e], route)]));
-        expect(refetchTargets(events, route)).toEqual(union);
-        expect(refetchTargets([...events].reverse(), route)).toEqual(union);
-        // The page of a prompt that is not open is never refetched for it.
-        if (route.name !== 'editor') for (const t of ['editor', 'versions', 'history', 'sharing', 'promptApi', 'readiness'] as const) {
-          if (!events.some((e) => e.kind === 'reset' || e.kind === 'access.changed')) expect(union.has(t)).toBe(false);
+        const plan = refetchPlan(events, route);
+        const unionSlices = new Set(events.flatMap((e) => [...refetchPlan([e], route).slices]));
+        const unionKeys = new Set(events.flatMap((e) => keys([e], route)));
+        expect(plan.slices).toEqual(unionSlices);
+        expect(refetchPlan([...events].reverse(), route).slices).toEqual(unionSlices);
+        const planKeys = sorted(plan.invalidate);
+        expect(new Set(planKeys).size).toBe(planKeys.length);
+        if (unionKeys.has('[]')) expect(planKeys).toEqual(['[]']);
+        else expect(planKeys).toEqual([...unionKeys].sort());
+        expect(keys([...events].reverse(), route)).toEqual(planKeys);
+        // A prompt's own queries are only invalidated for an event naming it (or one naming none).
+        const everything = events.some((e) => e.kind === 'reset' || e.kind === 'access.changed');
+        if (!everything && !events.some((e) => e.prompt?.name === 'other')) {
+          expect(plan.invalidate.some((k) => covers(k, queryKeys.versions('other')))).toBe(false);
         }
+        // The page of a prompt that is not open is never reloaded in its slices.
+        if (route.name !== 'editor' && !everything) for (const t of ['editor', 'sharing', 'promptApi', 'readiness'] satisfies SliceTarget[]) expect(plan.slices.has(t)).toBe(false);
       }),
     );
   });

@@ -1,10 +1,13 @@
-import { useEffect } from 'react';
+import type { QueryKey } from '@tanstack/react-query';
+import { useEffect, useSyncExternalStore } from 'react';
 import { onChanges } from '../lib/app-events';
 import { onSessionEnded } from '../lib/bridge';
+import { queryClient } from '../lib/query-client';
 import { routeHref } from '../state/route';
-import { useAppStore } from '../state/store';
+import { queryKeys } from '../state/query-keys';
+import { useAppStore, type AppState } from '../state/store';
 import { followSystemTheme } from '../state/theme';
-import { debounceEvents, refetchTargets } from '../state/live-refresh';
+import { debounceEvents, refetchPlan } from '../state/live-refresh';
 import { applyRefetch } from '../state/live-refresh-apply';
 
 /** Wires the store to the world outside React: the URL, the OS theme and main-process events. */
@@ -23,7 +26,7 @@ export function useAppLifecycle(): void {
     // they touch on screen, once per burst (state/live-refresh.ts holds the mapping).
     const burst = debounceEvents((events) => {
       const state = useAppStore.getState();
-      applyRefetch(refetchTargets(events, state.route.current), state);
+      applyRefetch(refetchPlan(events, state.route.current), state, queryClient);
     });
     const stopChanges = onChanges((events) => burst.push(events));
     const stopEvents = () => {
@@ -41,31 +44,52 @@ export function useAppLifecycle(): void {
 
 /** Tests and the Electron shell wait on `html[data-app-ready]`: set once the first screen has its data. */
 export function useAppReadyFlag(): void {
-  const ready = useAppStore((s) => {
-    if (s.session.needsSignIn) return !s.session.signingIn;
-    if (s.session.infoStatus !== 'ready' && s.session.infoStatus !== 'error') return false;
-    switch (s.route.current.name) {
-      case 'library':
-        return s.library.loaded;
-      case 'editor': {
-        const editorDone = s.editor.status === 'ready' || s.editor.status === 'error';
-        const tab = s.route.current.tab ?? 'editor';
-        if (tab === 'editor' || s.editor.status === 'error') return editorDone;
-        const versionsDone = s.versions.status === 'ready' || s.versions.status === 'error';
-        if (tab === 'versions') return editorDone && versionsDone;
-        if (tab === 'sharing') return editorDone && (s.sharing.status === 'ready' || s.sharing.status === 'error');
-        if (tab === 'api') return editorDone && (s.promptApi.status === 'ready' || s.promptApi.status === 'error');
-        return editorDone && versionsDone && (s.history.status === 'ready' || s.history.status === 'error');
-      }
-      case 'chat':
-        return s.launcher.loaded;
-      case 'settings':
-        return (s.members.status === 'ready' || s.members.status === 'error') && (s.keys.status === 'ready' || s.keys.status === 'error');
-      default:
-        return true;
-    }
-  });
+  const ready = useSyncExternalStore(subscribeReady, () => firstScreenReady(useAppStore.getState()));
   useEffect(() => {
     if (ready) document.documentElement.dataset.appReady = 'true';
   }, [ready]);
+}
+
+/** Readiness depends on the store (route, slices) and on the query cache (screens' data). */
+function subscribeReady(onChange: () => void): () => void {
+  const stopStore = useAppStore.subscribe(onChange);
+  const stopQueries = queryClient.getQueryCache().subscribe(onChange);
+  return () => {
+    stopStore();
+    stopQueries();
+  };
+}
+
+/** Some query under `key` has answered (data or an error). */
+function settled(key: QueryKey): boolean {
+  return queryClient
+    .getQueryCache()
+    .findAll({ queryKey: key })
+    .some((q) => q.state.status !== 'pending');
+}
+
+/** Whether the screen the route shows has its first data (or its error). */
+function firstScreenReady(s: AppState): boolean {
+  if (s.session.needsSignIn) return !s.session.signingIn;
+  if (s.session.infoStatus !== 'ready' && s.session.infoStatus !== 'error') return false;
+  switch (s.route.current.name) {
+    case 'library':
+      return settled(queryKeys.libraryPages);
+    case 'editor': {
+      const editorDone = s.editor.status === 'ready' || s.editor.status === 'error';
+      const tab = s.route.current.tab ?? 'editor';
+      if (tab === 'editor' || s.editor.status === 'error') return editorDone;
+      const versionsDone = settled(queryKeys.versions(s.route.current.promptName));
+      if (tab === 'versions') return editorDone && versionsDone;
+      if (tab === 'sharing') return editorDone && (s.sharing.status === 'ready' || s.sharing.status === 'error');
+      if (tab === 'api') return editorDone && (s.promptApi.status === 'ready' || s.promptApi.status === 'error');
+      return editorDone && versionsDone && settled(queryKeys.part(s.route.current.promptName, 'history'));
+    }
+    case 'chat':
+      return settled(queryKeys.launcherLists);
+    case 'settings':
+      return (s.members.status === 'ready' || s.members.status === 'error') && (s.keys.status === 'ready' || s.keys.status === 'error');
+    default:
+      return true;
+  }
 }

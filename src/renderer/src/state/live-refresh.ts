@@ -1,35 +1,54 @@
 import type { ChangeEvent, ChangeKind } from '../../../shared/schemas/changes';
+import { queryKeys, type PromptPart } from './query-keys';
 import type { Route } from './route';
 
-/** What on screen can be refetched when something changes elsewhere. */
-export type RefetchTarget = 'library' | 'launcher' | 'editor' | 'versions' | 'history' | 'sharing' | 'promptApi' | 'readiness' | 'logs';
+/**
+ * What on screen is still loaded by its own slice (not yet a query), refetched only when it shows
+ * the prompt an event is about.
+ */
+export type SliceTarget = 'editor' | 'sharing' | 'promptApi' | 'readiness' | 'logs';
 
-const ALL: readonly RefetchTarget[] = ['library', 'launcher', 'editor', 'versions', 'history', 'sharing', 'promptApi', 'readiness', 'logs'];
+const ALL_SLICES: readonly SliceTarget[] = ['editor', 'sharing', 'promptApi', 'readiness', 'logs'];
+
+/** Which queries and slices one event kind touches. */
+interface Rule {
+  /** Lists of prompts (Library, Chat launcher): they show every visible prompt. */
+  lists?: true;
+  /** Parts of the named prompt's page that are queries. */
+  parts?: readonly PromptPart[];
+  /** Slices refetched when the named prompt's page is open. */
+  open?: readonly SliceTarget[];
+  /** Whether any model is usable (the launcher's note). */
+  integrations?: true;
+  /** Names no prompt and may concern any of them: every query and every loaded slice. */
+  everything?: true;
+}
+
+const VERSIONS: readonly PromptPart[] = ['versions', 'version', 'compare', 'history'];
 
 /**
- * THE mapping "event kind -> what to refetch", in two parts: `list` is refetched for an event
- * about any prompt (the Library and the Chat launcher list every visible prompt); `open` only
- * when the event is about the prompt whose page is open. `reset` and `access.changed` name no
- * prompt and may concern any of them, so they refetch everything shown.
+ * THE mapping "event kind -> what to refetch". Queries are invalidated by key whatever the screen
+ * (TanStack Query refetches those on screen and marks the rest stale, so a screen opened later
+ * reads afresh); slices only when the event names the prompt whose page is open.
  */
-const REFETCH: Record<ChangeKind, { list: readonly RefetchTarget[]; open: readonly RefetchTarget[] }> = {
-  'prompt.created': { list: ['library', 'launcher'], open: [] },
-  'prompt.updated': { list: ['library', 'launcher'], open: ['editor', 'promptApi'] },
-  'prompt.deleted': { list: ['library', 'launcher'], open: ['editor'] },
-  'version.saved': { list: ['library', 'launcher'], open: ['editor', 'versions', 'history', 'readiness'] },
-  'version.updated': { list: ['library', 'launcher'], open: ['editor', 'versions', 'history'] },
-  'version.promoted': { list: ['library', 'launcher'], open: ['editor', 'versions', 'history', 'promptApi', 'readiness'] },
-  'deployment.pinned': { list: ['library', 'launcher'], open: ['editor', 'versions', 'history', 'promptApi'] },
-  'sharing.changed': { list: ['library', 'launcher'], open: ['editor', 'sharing', 'promptApi'] },
-  'run.logged': { list: [], open: ['readiness'] },
-  'run.rated': { list: [], open: ['readiness'] },
-  'testcase.changed': { list: [], open: ['readiness'] },
-  'readiness.changed': { list: [], open: ['readiness'] },
-  'access.changed': { list: ALL, open: [] },
-  'member.changed': { list: [], open: [] },
-  'key.changed': { list: [], open: [] },
-  'integration.changed': { list: [], open: [] },
-  reset: { list: ALL, open: [] },
+const REFETCH: Record<ChangeKind, Rule> = {
+  'prompt.created': { lists: true },
+  'prompt.updated': { lists: true, open: ['editor', 'promptApi'] },
+  'prompt.deleted': { lists: true, open: ['editor'] },
+  'version.saved': { lists: true, parts: VERSIONS, open: ['editor', 'readiness'] },
+  'version.updated': { lists: true, parts: VERSIONS, open: ['editor'] },
+  'version.promoted': { lists: true, parts: VERSIONS, open: ['editor', 'promptApi', 'readiness'] },
+  'deployment.pinned': { lists: true, parts: VERSIONS, open: ['editor', 'promptApi'] },
+  'sharing.changed': { lists: true, open: ['editor', 'sharing', 'promptApi'] },
+  'run.logged': { open: ['readiness'] },
+  'run.rated': { open: ['readiness'] },
+  'testcase.changed': { open: ['readiness'] },
+  'readiness.changed': { open: ['readiness'] },
+  'access.changed': { everything: true },
+  'member.changed': {},
+  'key.changed': {},
+  'integration.changed': { integrations: true },
+  reset: { everything: true },
 };
 
 /** The prompt whose Logs are on screen: null on the global Logs screen, undefined when no Logs show. */
@@ -39,24 +58,41 @@ function logsScope(route: Route): string | null | undefined {
   return undefined;
 }
 
+/** What a burst of events refetches: query keys to invalidate, and slices to reload. */
+export interface RefetchPlan {
+  /** Distinct keys (a prefix invalidates every query under it); `[]` is every query. */
+  invalidate: (readonly unknown[])[];
+  slices: Set<SliceTarget>;
+}
+
 /**
  * What to refetch after `events`, given the screen `route` shows: the union over the events of
- * REFETCH (list targets always, open-prompt targets when the event names the prompt whose page
- * is open) plus `logs` for a run of a prompt whose logs are on screen (any prompt on the Logs
- * screen). Pure: the caller decides whether each target is loaded enough to refetch.
+ * REFETCH (query keys of the prompt each event names; slices when it names the prompt whose page
+ * is open) plus the `logs` slice for a run of a prompt whose logs are on screen (any prompt on
+ * the Logs screen). Pure: applying it is live-refresh-apply.ts.
  */
-export function refetchTargets(events: readonly ChangeEvent[], route: Route): Set<RefetchTarget> {
-  const targets = new Set<RefetchTarget>();
+export function refetchPlan(events: readonly ChangeEvent[], route: Route): RefetchPlan {
+  const keys = new Map<string, readonly unknown[]>();
+  const add = (key: readonly unknown[]) => keys.set(JSON.stringify(key), key);
+  const slices = new Set<SliceTarget>();
   const openPrompt = route.name === 'editor' ? route.promptName : null;
   const logs = logsScope(route);
   for (const event of events) {
     const rule = REFETCH[event.kind];
-    for (const target of rule.list) targets.add(target);
-    const aboutOpen = openPrompt !== null && event.prompt?.name === openPrompt;
-    if (aboutOpen) for (const target of rule.open) targets.add(target);
-    if (event.kind.startsWith('run.') && logs !== undefined && (logs === null || event.prompt?.name === logs)) targets.add('logs');
+    const name = event.prompt?.name;
+    if (rule.everything) {
+      add(queryKeys.all);
+      for (const slice of ALL_SLICES) slices.add(slice);
+    }
+    if (rule.lists) add(queryKeys.prompts);
+    if (rule.integrations) add(queryKeys.integrations);
+    if (name !== undefined) for (const part of rule.parts ?? []) add(queryKeys.part(name, part));
+    if (openPrompt !== null && name === openPrompt) for (const slice of rule.open ?? []) slices.add(slice);
+    if (event.kind.startsWith('run.') && logs !== undefined && (logs === null || name === logs)) slices.add('logs');
   }
-  return targets;
+  // Every query already covers any other key.
+  const invalidate = keys.has('[]') ? [queryKeys.all] : [...keys.values()];
+  return { invalidate, slices };
 }
 
 /** How long a burst of events is gathered before one refetch (ms). */

@@ -2,6 +2,7 @@ import type { AppInfo } from '../../../shared/schemas/app';
 import { api, ApiError, unwrap } from '../lib/api';
 import { isBrowserSession, signIn, SignInError, signOut, takeLoginSecret } from '../lib/bridge';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { queryClient } from '../lib/query-client';
 import type { SignInInput } from '../../../shared/schemas/session';
 import type { SliceCreator } from './store';
 import { applyTheme, readThemePreference, storeThemePreference, type ThemePreference } from './theme';
@@ -109,10 +110,13 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => {
           patch({ switching: false, switchError: toFormError(error) });
           return;
         }
-        const { editor, library, launcher, members, keys, integrations, route } = get();
-        // The previous member's draft must not follow the new member around.
+        const { editor, library, launcher, chat, members, keys, integrations, route } = get();
+        // The previous member's draft must not follow the new member around, nor their open chat.
         editor.discardChanges();
         launcher.reset();
+        chat.reset();
+        // Every answer cached for the previous member goes; what is on screen asks again as the new one.
+        void queryClient.resetQueries();
         members.reset();
         keys.reset();
         integrations.reset();

@@ -1,19 +1,18 @@
-import type { PromptVersion, VersionSummary } from '../../../shared/schemas/prompts';
-import type { Deployment, VersionComparison } from '../../../shared/schemas/versions';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { queryClient } from '../lib/query-client';
+import { queryKeys } from './query-keys';
 import type { SliceCreator } from './store';
 
-type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
-
+/**
+ * The version actions of a prompt's page (promote, commit, unarchive, restore, pin) and what they
+ * say. The versions, an opened version, comparisons and History are queries (versions-queries.ts):
+ * after an action they are invalidated, not reloaded here.
+ */
 export interface VersionsSlice {
   versions: {
-    /** The prompt these versions belong to; every result for another prompt is dropped. */
+    /** The prompt whose page is open; an answer for another prompt changes nothing. */
     promptName: string | null;
-    items: VersionSummary[];
-    deployment: Deployment | null;
-    status: LoadStatus;
-    error: string | null;
     /** A lifecycle action (unarchive, restore, pin) is in flight. */
     busy: boolean;
     /** What the last action did, announced politely: "v3 promoted to production". */
@@ -26,21 +25,12 @@ export interface VersionsSlice {
     /** A restore waiting for the user to agree to drop the editor's unsaved draft. */
     restoreConfirm: number | null;
 
-    opened: PromptVersion | null;
-    openedStatus: LoadStatus;
-    openedError: string | null;
-
+    /** The pair picked to compare (see comparePair for the default). */
     compareFrom: number | null;
     compareTo: number | null;
-    comparison: VersionComparison | null;
-    comparing: boolean;
-    compareError: string | null;
 
     reset(promptName: string): void;
-    load(): Promise<void>;
-    openVersion(number: number): Promise<void>;
     setCompare(from: number, to: number): void;
-    compare(): Promise<void>;
     openPromote(number: number): void;
     closePromote(): void;
     promote(notes: string): Promise<void>;
@@ -58,10 +48,6 @@ export interface VersionsSlice {
 type State = VersionsSlice['versions'];
 
 const FRESH = {
-  items: [],
-  deployment: null,
-  status: 'idle',
-  error: null,
   busy: false,
   notice: null,
   actionError: null,
@@ -69,33 +55,19 @@ const FRESH = {
   promoting: false,
   promoteError: null,
   restoreConfirm: null,
-  opened: null,
-  openedStatus: 'idle',
-  openedError: null,
   compareFrom: null,
   compareTo: null,
-  comparison: null,
-  comparing: false,
-  compareError: null,
 } satisfies Partial<State>;
 
-// Only the newest request of each kind may write its result.
-let latestLoad = 0;
-let latestOpen = 0;
-let latestCompare = 0;
+/** Everything of the prompt's page that is a query: the versions, opened versions, comparisons, History. */
+const invalidatePrompt = (name: string) => queryClient.invalidateQueries({ queryKey: queryKeys.prompt(name) });
 
 export const createVersionsSlice: SliceCreator<VersionsSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ versions: { ...s.versions, ...partial } }));
   const current = (name: string) => get().versions.promptName === name;
 
-  /** After any change: the list, the deployment, the page header and an open history all move. */
-  const refreshAll = async () => {
-    const { versions, history, editor } = get();
-    const tasks: Promise<unknown>[] = [versions.load(), editor.refreshMeta()];
-    if (history.promptName === versions.promptName && history.status !== 'idle') tasks.push(history.load());
-    if (versions.opened) tasks.push(versions.openVersion(versions.opened.number));
-    await Promise.all(tasks);
-  };
+  /** After any change: every query of the prompt and the page header move. */
+  const refreshAll = (name: string) => Promise.all([invalidatePrompt(name), get().editor.refreshMeta()]);
 
   /** Runs one lifecycle call; on success says what happened, on failure shows the server's reason. */
   const run = async <T>(call: (name: string) => Promise<T>, describe: (value: T) => string, after?: (value: T, name: string) => Promise<void>) => {
@@ -107,12 +79,12 @@ export const createVersionsSlice: SliceCreator<VersionsSlice> = (set, get) => {
       if (!current(promptName)) return;
       if (after) await after(value, promptName);
       patch({ busy: false, notice: describe(value) });
-      await refreshAll();
+      await refreshAll(promptName);
     } catch (error) {
       if (!current(promptName)) return;
       patch({ busy: false, actionError: toFormError(error).message });
       // The refusal may come from a change made elsewhere: show the versions as they are now.
-      void get().versions.load();
+      void invalidatePrompt(promptName);
     }
   };
 
@@ -121,67 +93,10 @@ export const createVersionsSlice: SliceCreator<VersionsSlice> = (set, get) => {
       promptName: null,
       ...FRESH,
       reset(promptName) {
-        latestLoad += 1;
-        latestOpen += 1;
-        latestCompare += 1;
         patch({ promptName, ...FRESH });
-      },
-      async load() {
-        const { promptName } = get().versions;
-        if (!promptName) return;
-        const request = ++latestLoad;
-        patch({ status: get().versions.status === 'ready' ? 'ready' : 'loading', error: null });
-        try {
-          const [items, deployment] = await Promise.all([
-            unwrap(api.versions.list({ name: promptName })),
-            unwrap(api.deployment.get({ name: promptName })),
-          ]);
-          if (request !== latestLoad || !current(promptName)) return;
-          const numbers = new Set(items.map((v) => v.number));
-          const { compareFrom, compareTo } = get().versions;
-          const keep = compareFrom !== null && compareTo !== null && numbers.has(compareFrom) && numbers.has(compareTo);
-          // Newest first: by default compare the previous version with the newest.
-          const defaults = { compareTo: items[0]?.number ?? null, compareFrom: items[1]?.number ?? items[0]?.number ?? null };
-          patch({ items, deployment, status: 'ready', ...(keep ? {} : { ...defaults, comparison: null }) });
-          // Re-run even when the pair is kept: statuses (and drafts edited in place) may have moved.
-          if (items.length >= 2) void get().versions.compare();
-        } catch (error) {
-          if (request !== latestLoad || !current(promptName)) return;
-          patch({ status: 'error', error: toFormError(error).message });
-        }
-      },
-      async openVersion(number) {
-        const { promptName, opened } = get().versions;
-        if (!promptName) return;
-        const request = ++latestOpen;
-        const same = opened?.number === number;
-        patch({ openedStatus: same ? 'ready' : 'loading', openedError: null, ...(same ? {} : { opened: null }) });
-        try {
-          const version = await unwrap(api.versions.get({ name: promptName, number }));
-          if (request !== latestOpen || !current(promptName)) return;
-          patch({ opened: version, openedStatus: 'ready' });
-        } catch (error) {
-          if (request !== latestOpen || !current(promptName)) return;
-          patch({ openedStatus: 'error', openedError: toFormError(error).message });
-        }
       },
       setCompare(from, to) {
         patch({ compareFrom: from, compareTo: to });
-        void get().versions.compare();
-      },
-      async compare() {
-        const { promptName, compareFrom, compareTo } = get().versions;
-        if (!promptName || compareFrom === null || compareTo === null) return;
-        const request = ++latestCompare;
-        patch({ comparing: true, compareError: null });
-        try {
-          const comparison = await unwrap(api.versions.compare({ name: promptName, from: compareFrom, to: compareTo }));
-          if (request !== latestCompare || !current(promptName)) return;
-          patch({ comparison, comparing: false });
-        } catch (error) {
-          if (request !== latestCompare || !current(promptName)) return;
-          patch({ comparison: null, comparing: false, compareError: toFormError(error).message });
-        }
       },
       openPromote(number) {
         if (!get().versions.promoting) patch({ promoteTarget: number, promoteError: null });
@@ -197,11 +112,11 @@ export const createVersionsSlice: SliceCreator<VersionsSlice> = (set, get) => {
           await unwrap(api.versions.promote({ name: promptName, number, notes }));
           if (!current(promptName)) return;
           patch({ promoting: false, promoteTarget: null, notice: `v${number} promoted to production` });
-          await refreshAll();
+          await refreshAll(promptName);
         } catch (error) {
           if (!current(promptName)) return;
           patch({ promoting: false, promoteError: toFormError(error) });
-          void get().versions.load();
+          void invalidatePrompt(promptName);
         }
       },
       async unarchive(number) {

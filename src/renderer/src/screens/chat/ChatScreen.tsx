@@ -1,5 +1,4 @@
 import { useEffect, useId } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { PromptSummary } from '../../../../shared/schemas/prompts';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -8,6 +7,7 @@ import { SharingBadge } from '../../components/SharingBadge';
 import { SearchField } from '../../components/SearchField';
 import { PromptCount } from '../../components/PromptCount';
 import { ChatIcon } from '../../app/nav-icons';
+import { useLauncherList, useModelsAvailable } from '../../state/prompt-queries';
 import { useAppStore } from '../../state/store';
 import { RunView } from './RunView';
 
@@ -24,11 +24,6 @@ export function ChatScreen() {
 }
 
 function LauncherView() {
-  const load = useAppStore((s) => s.launcher.load);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   return (
     <div className="screen">
       <header className="screen__header">
@@ -44,7 +39,7 @@ function LauncherView() {
 }
 
 function NoModelNote() {
-  const models = useAppStore((s) => s.launcher.models);
+  const models = useModelsAvailable();
   if (models !== 'none') return null;
   return (
     <section className="chat-note" aria-labelledby="chat-note-title">
@@ -84,8 +79,7 @@ function Launcher() {
 }
 
 function LauncherCount() {
-  const total = useAppStore((s) => s.launcher.total);
-  const loaded = useAppStore((s) => s.launcher.loaded);
+  const { total, loaded } = useLauncherList();
   return <PromptCount className="launcher__count" total={total} loaded={loaded} />;
 }
 
@@ -98,16 +92,12 @@ function LauncherSearch() {
 }
 
 function LauncherBody({ labelledBy }: { labelledBy: string }) {
-  const items = useAppStore(useShallow((s) => s.launcher.items));
-  const loaded = useAppStore((s) => s.launcher.loaded);
-  const loading = useAppStore((s) => s.launcher.loading);
-  const error = useAppStore((s) => s.launcher.error);
+  const { items, loaded, loading, error, retry } = useLauncherList();
   const filtered = useAppStore((s) => s.launcher.query.trim() !== '');
-  const load = useAppStore((s) => s.launcher.load);
 
   if (error) {
     return (
-      <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+      <Banner tone="error" action={<Button size="sm" onClick={retry}>Try again</Button>}>
         Could not load the prompts you can run: {error}
       </Banner>
     );

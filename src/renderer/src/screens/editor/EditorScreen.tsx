@@ -96,7 +96,7 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
       <div role="tabpanel" id={PANEL_ID} aria-labelledby={tabId(tab)} className="tabpanel">
         {tab === 'editor' && <EditorWithRefine />}
         {tab === 'versions' && <VersionsPanel promptName={promptName} openedVersion={version} />}
-        {tab === 'history' && <HistoryPanel />}
+        {tab === 'history' && <HistoryPanel promptName={promptName} />}
         {tab === 'sharing' && <SharingPanel />}
         {tab === 'api' && <ApiPanel />}
         {tab === 'logs' && <PromptLogsPanel promptName={promptName} />}

@@ -1,5 +1,3 @@
-import { useEffect } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { Promotion } from '../../../../shared/schemas/versions';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -12,34 +10,28 @@ import { fieldIsUnder, messageForField } from '../../lib/field-errors';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
 import { useAppStore } from '../../state/store';
 import { STATUS_LABELS, versionOffers } from '../../state/version-offers';
+import { useHistory, useVersions } from '../../state/versions-queries';
 
 
 /** Promotion history: who put which version in production, when, and why. */
-export function HistoryPanel() {
-  const loadHistory = useAppStore((s) => s.history.load);
-  const loadVersions = useAppStore((s) => s.versions.load);
-
-  useEffect(() => {
-    void loadHistory();
-    // Row actions depend on each version's current status.
-    void loadVersions();
-  }, [loadHistory, loadVersions]);
+export function HistoryPanel({ promptName }: { promptName: string }) {
+  // Row actions depend on each version's current status: the versions are read too.
+  useVersions(promptName);
 
   return (
     <div className="tab-stack">
       <p className="history__explainer">
         There is no dedicated rollback button: to roll back, unarchive an earlier version, then promote it.
       </p>
-      <HistoryFilters />
-      <HistoryBody />
+      <HistoryFilters promptName={promptName} />
+      <HistoryBody promptName={promptName} />
     </div>
   );
 }
 
-function HistoryFilters() {
+function HistoryFilters({ promptName }: { promptName: string }) {
   const filter = useAppStore((s) => s.history.filter);
-  const people = useAppStore(useShallow((s) => s.history.people));
-  const error = useAppStore((s) => s.history.error);
+  const { people, error } = useHistory(promptName);
   const setFilter = useAppStore((s) => s.history.setFilter);
   const options = [{ value: '', label: 'All members' }, ...people.map((p) => ({ value: p.id, label: p.name || p.email }))];
   const dateError = (field: 'from' | 'to') => (error && fieldIsUnder(error.field, field) ? messageForField(error) : null);
@@ -68,22 +60,19 @@ function HistoryFilters() {
   );
 }
 
-function HistoryBody() {
-  const status = useAppStore((s) => s.history.status);
-  const error = useAppStore((s) => s.history.error);
-  const items = useAppStore(useShallow((s) => s.history.items));
+function HistoryBody({ promptName }: { promptName: string }) {
+  const { status, error, items, retry } = useHistory(promptName);
   const filtered = useAppStore((s) => s.history.filter.userId !== '' || s.history.filter.from !== '' || s.history.filter.to !== '');
   const clearFilters = useAppStore((s) => s.history.clearFilters);
-  const load = useAppStore((s) => s.history.load);
 
   if (status === 'error' && error && !error.field) {
     return (
-      <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+      <Banner tone="error" action={<Button size="sm" onClick={retry}>Try again</Button>}>
         Could not load the promotion history: {error.message}
       </Banner>
     );
   }
-  if (status === 'idle' || status === 'loading') return <div className="skeleton-list" aria-busy="true" aria-label="Loading promotion history" />;
+  if (status === 'loading') return <div className="skeleton-list" aria-busy="true" aria-label="Loading promotion history" />;
   if (items.length === 0 && filtered) {
     return (
       <EmptyState title="No promotions match" action={<Button onClick={clearFilters}>Clear filters</Button>}>
@@ -125,7 +114,7 @@ function HistoryBody() {
         </thead>
         <tbody>
           {items.map((item) => (
-            <PromotionRow key={item.id} promotion={item} withActions={firstRow.has(item.id)} />
+            <PromotionRow key={item.id} promptName={promptName} promotion={item} withActions={firstRow.has(item.id)} />
           ))}
         </tbody>
       </table>
@@ -133,8 +122,8 @@ function HistoryBody() {
   );
 }
 
-function PromotionRow({ promotion, withActions }: { promotion: Promotion; withActions: boolean }) {
-  const now = useAppStore((s) => s.versions.items.find((v) => v.number === promotion.version)?.status);
+function PromotionRow({ promptName, promotion, withActions }: { promptName: string; promotion: Promotion; withActions: boolean }) {
+  const now = useVersions(promptName).items.find((v) => v.number === promotion.version)?.status;
   return (
     <tr>
       <th scope="row" className="data-table__version">
@@ -157,13 +146,13 @@ function PromotionRow({ promotion, withActions }: { promotion: Promotion; withAc
       </td>
       <td className="data-table__muted">{promotion.previousVersion === null ? '—' : `v${promotion.previousVersion}`}</td>
       <td className="data-table__message">{promotion.notes || <span className="muted">—</span>}</td>
-      <td className="data-table__actions">{withActions && <RollbackActions number={promotion.version} />}</td>
+      <td className="data-table__actions">{withActions && <RollbackActions promptName={promptName} number={promotion.version} />}</td>
     </tr>
   );
 }
 
-function RollbackActions({ number }: { number: number }) {
-  const status = useAppStore((s) => s.versions.items.find((v) => v.number === number)?.status);
+function RollbackActions({ promptName, number }: { promptName: string; number: number }) {
+  const status = useVersions(promptName).items.find((v) => v.number === number)?.status;
   const busy = useAppStore((s) => s.versions.busy || s.versions.promoting);
   const unarchive = useAppStore((s) => s.versions.unarchive);
   const openPromote = useAppStore((s) => s.versions.openPromote);

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
+import { useLibraryPage } from '../../state/prompt-queries';
 import { useAppStore } from '../../state/store';
 import { LibraryToolbar } from './LibraryToolbar';
 import { NewPromptDialog } from './NewPromptDialog';
@@ -11,11 +12,6 @@ import { PromptCount } from '../../components/PromptCount';
 
 export function LibraryScreen() {
   const [creating, setCreating] = useState(false);
-  const load = useAppStore((s) => s.library.load);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   return (
     <div className="screen">
@@ -36,23 +32,19 @@ export function LibraryScreen() {
 }
 
 function LibraryCount() {
-  const total = useAppStore((s) => s.library.total);
-  const loaded = useAppStore((s) => s.library.loaded);
+  const { total, loaded } = useLibraryPage();
   return <PromptCount className="screen__subtitle" total={total} loaded={loaded} />;
 }
 
 function LibraryBody({ onCreate }: { onCreate(): void }) {
-  const loaded = useAppStore((s) => s.library.loaded);
-  const error = useAppStore((s) => s.library.error);
-  const count = useAppStore((s) => s.library.items.length);
-  const total = useAppStore((s) => s.library.total);
+  const { loaded, error, items, total, retry } = useLibraryPage();
+  const count = items.length;
   const filtered = useAppStore((s) => s.library.query.trim() !== '' || s.library.tag !== '' || s.library.ownerId !== '');
   const clearFilters = useAppStore((s) => s.library.clearFilters);
-  const load = useAppStore((s) => s.library.load);
 
   if (error) {
     return (
-      <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+      <Banner tone="error" action={<Button size="sm" onClick={retry}>Try again</Button>}>
         Could not load prompts: {error}
       </Banner>
     );

@@ -1,6 +1,7 @@
 import { SelectField } from '../../components/SelectField';
 import { SearchField } from '../../components/SearchField';
 import { LIBRARY_SORTS, type LibrarySort } from '../../state/library-slice';
+import { useLibraryPage } from '../../state/prompt-queries';
 import { useAppStore } from '../../state/store';
 
 export function LibraryToolbar() {
@@ -30,7 +31,7 @@ function SearchBox() {
 
 function TagFilter() {
   const tag = useAppStore((s) => s.library.tag);
-  const tags = useAppStore((s) => s.library.facets.tags);
+  const tags = useLibraryPage().facets.tags;
   const setTag = useAppStore((s) => s.library.setTag);
   const known = tag === '' || tags.includes(tag) ? tags : [tag, ...tags];
   const options = [{ value: '', label: 'All tags' }, ...known.map((t) => ({ value: t, label: t }))];
@@ -39,7 +40,7 @@ function TagFilter() {
 
 function OwnerFilter() {
   const ownerId = useAppStore((s) => s.library.ownerId);
-  const owners = useAppStore((s) => s.library.facets.owners);
+  const owners = useLibraryPage().facets.owners;
   const setOwner = useAppStore((s) => s.library.setOwner);
   const options = [
     { value: '', label: 'Anyone' },

@@ -1,11 +1,12 @@
 import { Button } from '../../components/Button';
 import { PAGE_SIZE } from '../../state/library-slice';
+import { useLibraryPage } from '../../state/prompt-queries';
 import { useAppStore } from '../../state/store';
 
 export function Pager() {
   const offset = useAppStore((s) => s.library.offset);
-  const total = useAppStore((s) => s.library.total);
-  const shown = useAppStore((s) => s.library.items.length);
+  const { total, items } = useLibraryPage();
+  const shown = items.length;
   const setOffset = useAppStore((s) => s.library.setOffset);
   if (total <= PAGE_SIZE) return null;
   return (

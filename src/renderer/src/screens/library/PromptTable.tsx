@@ -1,14 +1,12 @@
-import { useShallow } from 'zustand/react/shallow';
 import { Link } from '../../components/Link';
 import { TagChips } from '../../components/TagChips';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
-import { useAppStore } from '../../state/store';
+import { useLibraryPage } from '../../state/prompt-queries';
 import type { PromptSummary } from '../../../../shared/schemas/prompts';
 import { SharingBadge } from '../../components/SharingBadge';
 
 export function PromptTable() {
-  const items = useAppStore(useShallow((s) => s.library.items));
-  const loading = useAppStore((s) => s.library.loading);
+  const { items, loading } = useLibraryPage();
   return (
     <div className="table-wrap" aria-busy={loading}>
       <table className="prompt-table">

@@ -1,22 +1,29 @@
 import type { ReactNode } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useQuery } from '@tanstack/react-query';
 import type { DiffPart, FieldChange, VersionComparison } from '../../../../shared/schemas/versions';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { SelectField } from '../../components/SelectField';
 import { StatusBadge } from '../../components/StatusBadge';
+import { toFormError } from '../../lib/field-errors';
 import { useAppStore } from '../../state/store';
+import { comparePair, comparisonQuery, useVersions } from '../../state/versions-queries';
 
-export function ComparePanel() {
-  const numbers = useAppStore(useShallow((s) => s.versions.items.map((v) => v.number)));
+export function ComparePanel({ promptName }: { promptName: string }) {
+  const { items } = useVersions(promptName);
   const from = useAppStore((s) => s.versions.compareFrom);
   const to = useAppStore((s) => s.versions.compareTo);
-  const comparing = useAppStore((s) => s.versions.comparing);
-  const error = useAppStore((s) => s.versions.compareError);
-  const comparison = useAppStore((s) => s.versions.comparison);
+  const picked = comparePair(items, from, to);
+  return picked && <Comparison promptName={promptName} numbers={items.map((v) => v.number)} from={picked.from} to={picked.to} />;
+}
+
+function Comparison({ promptName, numbers, from, to }: { promptName: string; numbers: number[]; from: number; to: number }) {
   const setCompare = useAppStore((s) => s.versions.setCompare);
-  const compare = useAppStore((s) => s.versions.compare);
-  if (numbers.length < 2 || from === null || to === null) return null;
+  const q = useQuery(comparisonQuery(promptName, from, to));
+  const comparing = q.isFetching;
+  // An answer for another pair (kept while this one loads) is not an error of this pair.
+  const error = q.isError ? toFormError(q.error).message : null;
+  const comparison = q.isError ? null : (q.data ?? null);
   const options = numbers.map((n) => ({ value: String(n), label: `v${n}` }));
 
   return (
@@ -31,7 +38,7 @@ export function ComparePanel() {
             →
           </span>
           <SelectField label="Compare to" options={options} value={String(to)} onChange={(e) => setCompare(from, Number(e.target.value))} />
-          <Button size="sm" onClick={() => void compare()} disabled={comparing}>
+          <Button size="sm" onClick={() => void q.refetch()} disabled={comparing}>
             Compare
           </Button>
         </div>

@@ -1,10 +1,12 @@
 import { Button } from '../../components/Button';
 import { useAppStore } from '../../state/store';
 import { deploymentSummary } from '../../state/version-offers';
+import { useVersions } from '../../state/versions-queries';
 
-export function DeploymentSummary() {
-  const summary = useAppStore((s) => deploymentSummary(s.versions.deployment, s.versions.items.length));
-  const pinned = useAppStore((s) => s.versions.deployment?.mode === 'pinned');
+export function DeploymentSummary({ promptName }: { promptName: string }) {
+  const { deployment, items } = useVersions(promptName);
+  const summary = deploymentSummary(deployment, items.length);
+  const pinned = deployment?.mode === 'pinned';
   const busy = useAppStore((s) => s.versions.busy);
   const pin = useAppStore((s) => s.versions.pin);
   if (!summary) return null;

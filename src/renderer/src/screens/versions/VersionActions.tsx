@@ -2,8 +2,10 @@ import { Button } from '../../components/Button';
 import { Label } from '../../components/ButtonLabel';
 import { useAppStore } from '../../state/store';
 import { versionOffers } from '../../state/version-offers';
+import { useVersions } from '../../state/versions-queries';
 
 interface VersionActionsProps {
+  promptName: string;
   number: number;
   /** Open is left out where the version is already open. */
   withOpen?: boolean;
@@ -13,20 +15,20 @@ interface VersionActionsProps {
  * The actions a version offers, by status. Visible labels stay short ("Promote"); the version
  * number is in each accessible name ("Promote v3") so every row's buttons are distinct.
  */
-export function VersionActions({ number, withOpen = true }: VersionActionsProps) {
-  const status = useAppStore((s) => s.versions.items.find((v) => v.number === number)?.status);
-  const committed = useAppStore((s) => s.versions.items.find((v) => v.number === number)?.committed ?? false);
-  const newest = useAppStore((s) => s.versions.items[0]?.number ?? null);
-  const deployment = useAppStore((s) => s.versions.deployment);
+export function VersionActions({ promptName, number, withOpen = true }: VersionActionsProps) {
+  const { items, deployment } = useVersions(promptName);
+  const version = items.find((v) => v.number === number);
+  const status = version?.status;
+  const committed = version?.committed ?? false;
+  const newest = items[0]?.number ?? null;
   const busy = useAppStore((s) => s.versions.busy || s.versions.promoting);
-  const promptName = useAppStore((s) => s.versions.promptName);
   const navigate = useAppStore((s) => s.route.navigate);
   const openPromote = useAppStore((s) => s.versions.openPromote);
   const unarchive = useAppStore((s) => s.versions.unarchive);
   const commit = useAppStore((s) => s.versions.commit);
   const requestRestore = useAppStore((s) => s.versions.requestRestore);
   const pin = useAppStore((s) => s.versions.pin);
-  if (!status || !promptName) return null;
+  if (!status) return null;
   const offers = versionOffers({ number, status, committed }, newest, deployment);
 
   return (

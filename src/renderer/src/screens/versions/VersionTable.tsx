@@ -1,13 +1,12 @@
-import { useShallow } from 'zustand/react/shallow';
 import type { VersionSummary } from '../../../../shared/schemas/prompts';
 import { CommittedMarker, StatusBadge } from '../../components/StatusBadge';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
-import { useAppStore } from '../../state/store';
+import { useVersions } from '../../state/versions-queries';
 import { VersionActions } from './VersionActions';
 
-export function VersionTable() {
-  const items = useAppStore(useShallow((s) => s.versions.items));
-  const served = useAppStore((s) => s.versions.deployment?.servedVersion ?? null);
+export function VersionTable({ promptName }: { promptName: string }) {
+  const { items, deployment } = useVersions(promptName);
+  const served = deployment?.servedVersion ?? null;
   return (
     <div className="table-wrap">
       <table className="data-table versions-table">
@@ -26,7 +25,7 @@ export function VersionTable() {
         </thead>
         <tbody>
           {items.map((version) => (
-            <VersionRow key={version.number} version={version} served={served === version.number} />
+            <VersionRow key={version.number} promptName={promptName} version={version} served={served === version.number} />
           ))}
         </tbody>
       </table>
@@ -34,7 +33,7 @@ export function VersionTable() {
   );
 }
 
-function VersionRow({ version, served }: { version: VersionSummary; served: boolean }) {
+function VersionRow({ promptName, version, served }: { promptName: string; version: VersionSummary; served: boolean }) {
   return (
     <tr className={served ? 'is-served' : undefined}>
       <th scope="row" className="data-table__version">
@@ -55,7 +54,7 @@ function VersionRow({ version, served }: { version: VersionSummary; served: bool
       </td>
       <td className="data-table__message">{version.commitMessage || <span className="muted">—</span>}</td>
       <td className="data-table__actions">
-        <VersionActions number={version.number} />
+        <VersionActions promptName={promptName} number={version.number} />
       </td>
     </tr>
   );

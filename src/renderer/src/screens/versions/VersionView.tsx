@@ -1,43 +1,40 @@
-import { useEffect, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import type { PromptVersion } from '../../../../shared/schemas/prompts';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { Link } from '../../components/Link';
 import { CommittedMarker, StatusBadge } from '../../components/StatusBadge';
+import { toFormError } from '../../lib/field-errors';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
-import { useAppStore } from '../../state/store';
+import { useVersions, versionQuery } from '../../state/versions-queries';
 import { CodeEditor } from '../editor/CodeEditor';
 import { VersionActions } from './VersionActions';
 
 /** One version, read-only: what it says, and what can be done with it. */
 export function VersionView({ promptName, number }: { promptName: string; number: number }) {
-  const openVersion = useAppStore((s) => s.versions.openVersion);
-  const opened = useAppStore((s) => (s.versions.opened?.number === number ? s.versions.opened : null));
-  const status = useAppStore((s) => s.versions.openedStatus);
-  const error = useAppStore((s) => s.versions.openedError);
-
-  useEffect(() => {
-    void openVersion(number);
-  }, [openVersion, number]);
+  const q = useQuery(versionQuery(promptName, number));
+  const opened = q.data ?? null;
+  const error = q.isError ? toFormError(q.error).message : null;
 
   return (
     <div className="version-view">
       <Link to={{ name: 'editor', promptName, tab: 'versions' }} className="breadcrumb">
         <span aria-hidden="true">← </span>All versions
       </Link>
-      {status === 'error' && error && (
-        <Banner tone="error" action={<Button size="sm" onClick={() => void openVersion(number)}>Try again</Button>}>
+      {error && (
+        <Banner tone="error" action={<Button size="sm" onClick={() => void q.refetch()}>Try again</Button>}>
           Could not open v{number}: {error}
         </Banner>
       )}
-      {!opened && status !== 'error' && <div className="skeleton-list" aria-busy="true" aria-label={`Loading v${number}`} />}
-      {opened && <VersionDetails version={opened} />}
+      {!opened && !error && <div className="skeleton-list" aria-busy="true" aria-label={`Loading v${number}`} />}
+      {opened && <VersionDetails promptName={promptName} version={opened} />}
     </div>
   );
 }
 
-function VersionDetails({ version }: { version: PromptVersion }) {
-  const served = useAppStore((s) => s.versions.deployment?.servedVersion === version.number);
+function VersionDetails({ promptName, version }: { promptName: string; version: PromptVersion }) {
+  const served = useVersions(promptName).deployment?.servedVersion === version.number;
   const { template, modelSettings } = version;
   return (
     <>
@@ -54,7 +51,7 @@ function VersionDetails({ version }: { version: PromptVersion }) {
             {relativeTime(version.createdAt)}
           </time>
         </p>
-        <VersionActions number={version.number} withOpen={false} />
+        <VersionActions promptName={promptName} number={version.number} withOpen={false} />
       </header>
       <section className="panel" aria-labelledby="version-message-heading">
         <h3 id="version-message-heading" className="panel__title">

@@ -1,27 +1,20 @@
-import { useEffect } from 'react';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
 import { Link } from '../../components/Link';
-import { useAppStore } from '../../state/store';
+import { useVersions } from '../../state/versions-queries';
 import { ComparePanel } from './ComparePanel';
 import { DeploymentSummary } from './DeploymentSummary';
 import { VersionTable } from './VersionTable';
 import { VersionView } from './VersionView';
 
 export function VersionsPanel({ promptName, openedVersion }: { promptName: string; openedVersion?: number }) {
-  const load = useAppStore((s) => s.versions.load);
-  const status = useAppStore((s) => s.versions.status);
-  const error = useAppStore((s) => s.versions.error);
-  const count = useAppStore((s) => s.versions.items.length);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { status, error, items, retry } = useVersions(promptName);
+  const count = items.length;
 
   if (status === 'error' && error) {
     return (
-      <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+      <Banner tone="error" action={<Button size="sm" onClick={retry}>Try again</Button>}>
         Could not load versions: {error}
       </Banner>
     );
@@ -50,9 +43,9 @@ export function VersionsPanel({ promptName, openedVersion }: { promptName: strin
   }
   return (
     <div className="tab-stack">
-      <DeploymentSummary />
-      <VersionTable />
-      <ComparePanel />
+      <DeploymentSummary promptName={promptName} />
+      <VersionTable promptName={promptName} />
+      <ComparePanel promptName={promptName} />
     </div>
   );
 }

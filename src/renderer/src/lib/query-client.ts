@@ -1,0 +1,20 @@
+import { QueryClient } from '@tanstack/react-query';
+
+/**
+ * The renderer's one cache of server state (TanStack Query): every list and record a screen
+ * shows is a query under a key from state/query-keys.ts, so loading, error and staleness live
+ * here once, an answer for an old key never lands on a newer one, and "refetch what this event
+ * touches" is an invalidation by key (state/live-refresh.ts).
+ *
+ * - `retry: false`: a failed load shows its message in place at once, as the screens always did;
+ *   "Try again" refetches.
+ * - `staleTime: 0` with refetch on mount: opening a screen reads it afresh, as before; change
+ *   events keep what is on screen current in between.
+ * - No refetch on window focus or reconnect: the change stream already says what moved.
+ */
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: false, staleTime: 0, refetchOnWindowFocus: false, refetchOnReconnect: false },
+    mutations: { retry: false },
+  },
+});

@@ -1,0 +1,50 @@
+/**
+ * Every query key the renderer uses, from one factory, so a screen's query and the
+ * invalidations that refresh it (mutations, state/live-refresh.ts) cannot drift apart.
+ *
+ * Keys are hierarchical: invalidating a prefix invalidates everything under it.
+ * - `['prompts', ...]`: lists of prompts (Library pages, the Chat launcher).
+ * - `['prompt', name, ...]`: everything about one prompt (versions, one version, a comparison,
+ *   promotion history, ...), so a change to that prompt refreshes only its own queries.
+ * - `['integrations']`: the model integrations the member may use.
+ *
+ * Pure data (no API calls) so the event -> keys mapping is unit-tested under Node.
+ */
+
+export interface LibraryFilter {
+  query: string;
+  tag: string;
+  ownerId: string;
+  sort: string;
+  offset: number;
+}
+
+export interface PromotionFilter {
+  userId: string;
+  from: string;
+  to: string;
+}
+
+/** The parts of one prompt's page that are queries: what an event about the prompt may touch. */
+export type PromptPart = 'versions' | 'version' | 'compare' | 'history';
+
+export const queryKeys = {
+  /** Every query: after `reset` (the data folder changed under us) or an access change. */
+  all: [] as const,
+  /** Every list of prompts. */
+  prompts: ['prompts'] as const,
+  libraryPages: ['prompts', 'library'] as const,
+  library: (filter: LibraryFilter) => ['prompts', 'library', filter] as const,
+  launcherLists: ['prompts', 'runnable'] as const,
+  launcher: (query: string) => ['prompts', 'runnable', query] as const,
+  /** Everything about one prompt. */
+  prompt: (name: string) => ['prompt', name] as const,
+  /** One part of a prompt's page, every variant (each opened version, each pair compared, each filter). */
+  part: (name: string, part: PromptPart) => ['prompt', name, part] as const,
+  /** The versions list with the API deployment (the Versions tab's table and summary). */
+  versions: (name: string) => ['prompt', name, 'versions'] as const,
+  version: (name: string, number: number) => ['prompt', name, 'version', number] as const,
+  comparison: (name: string, from: number, to: number) => ['prompt', name, 'compare', from, to] as const,
+  history: (name: string, filter: PromotionFilter) => ['prompt', name, 'history', filter] as const,
+  integrations: ['integrations'] as const,
+};
