@@ -6,18 +6,11 @@ import { problemResponse } from './problem';
 import { requireKey } from './auth';
 import { knownPathTest } from './known-paths';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit';
-import { promptsRoutes } from './routes/prompts';
-import { versionsRoutes } from './routes/versions';
-import { sharingRoutes } from './routes/sharing';
-import { runsRoutes } from './routes/runs';
-import { refineRoutes } from './routes/refine';
-import { logsRoutes } from './routes/logs';
-import { readinessRoutes } from './routes/readiness';
-import { keysRoutes, membersRoutes } from './routes/members';
-import { changesRoutes } from './routes/changes';
+import { NATIVE_ROUTES } from './routes';
+import { mountRoutes, type ServedApi } from './route';
 import type { Workspace } from '../core/workspace';
 import { z } from 'zod';
-import { NATIVE_OPERATIONS, openApiDocument } from './openapi';
+import { documentedBody, openApiDocument } from './openapi';
 import { COMPAT_OPERATIONS, compatDoorOf, mountCompat } from './compat';
 import { DOCS_CSP, docsPage } from './docs-page';
 import { malformedPath, malformedQuery } from './request-path';
@@ -60,31 +53,36 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
     await next();
   });
 
-  app.get('/api/v1/health', (c) => c.json({ status: 'ok', version }));
+  // Every route is declared once (routes/*.ts, compat/*.ts): served from, and documented by, its declaration.
+  const operations = [...NATIVE_ROUTES, ...COMPAT_OPERATIONS];
+  const api: ServedApi = { workspace, version, document: openApiDocument(version, operations) };
+  // Health and the OpenAPI document are public, mounted before the key check.
+  mountRoutes(
+    app,
+    NATIVE_ROUTES.filter((r) => r.public),
+    api,
+  );
   // Documentation is public, like health: it describes the API, it exposes no data.
-  const operations = [...NATIVE_OPERATIONS, ...COMPAT_OPERATIONS];
-  const document = openApiDocument(version, operations);
-  app.get('/api/v1/openapi.json', (c) => c.json(document));
   app.get('/docs', (c) =>
-    c.html(docsPage(version, operations, (op) => (op.body ? z.toJSONSchema(op.body, { io: 'input', unrepresentable: 'any' }) : null)), 200, {
-      'Content-Security-Policy': DOCS_CSP,
-    }),
+    c.html(
+      docsPage(version, operations, (op) => {
+        const body = documentedBody(op);
+        return body ? z.toJSONSchema(body, { io: 'input', unrepresentable: 'any' }) : null;
+      }),
+      200,
+      { 'Content-Security-Policy': DOCS_CSP },
+    ),
   );
   // One instance, so /api/v1 and /compat share each key's rate budget.
   // /mcp (the MCP door) is no OpenAPI operation, yet needs the key as /api/v1 does.
   const known = knownPathTest(operations);
   const auth = requireKey(workspace, limits, (pathname) => pathname === MCP_PATH || known(pathname));
   app.use('/api/v1/*', auth);
-  app.route('/api/v1/prompts', promptsRoutes);
-  app.route('/api/v1/prompts', versionsRoutes);
-  app.route('/api/v1/prompts', sharingRoutes);
-  app.route('/api/v1/prompts', runsRoutes);
-  app.route('/api/v1/prompts', refineRoutes);
-  app.route('/api/v1/prompts', readinessRoutes);
-  app.route('/api/v1/logs', logsRoutes);
-  app.route('/api/v1/members', membersRoutes);
-  app.route('/api/v1/keys', keysRoutes);
-  app.route('/api/v1/changes', changesRoutes(workspace));
+  mountRoutes(
+    app,
+    NATIVE_ROUTES.filter((r) => !r.public),
+    api,
+  );
   app.use('/compat/*', auth);
   mountCompat(app);
   app.use(MCP_PATH, auth);

@@ -7,7 +7,7 @@ const escape = (text: string) =>
 export const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** A readable page for people, rendered from the same operations as /api/v1/openapi.json. */
-export function docsPage(version: string, operations: Operation[], schemaOf: (op: Operation) => unknown): string {
+export function docsPage<O extends Operation>(version: string, operations: readonly O[], schemaOf: (op: O) => unknown): string {
   const tags = [...new Set(operations.map((o) => o.tag))];
   const section = (tag: string) =>
     `<h2 id="${escape(tag)}">${escape(tag)}</h2>` +
@@ -22,7 +22,7 @@ export function docsPage(version: string, operations: Operation[], schemaOf: (op
           .map(([status, d]) => `<li><code>${status}</code> ${escape(d)}</li>`)
           .join('');
         return `<article><h3><span class="m ${o.method}">${o.method.toUpperCase()}</span> <code>${escape(o.path)}</code></h3>
-          <p>${escape(o.summary)}${o.public ? ' <em>(no key)</em>' : ''}</p>
+          <p>${escape(o.summary)}${o.public ? ' <em>(no key)</em>' : o.scopes ? ` <em>(key scope: ${escape(o.scopes.join(' + '))})</em>` : ''}</p>
           ${query ? `<p>Query</p><ul>${query}</ul>` : ''}${body}<p>Responses</p><ul>${responses}</ul></article>`;
       })
       .join('');

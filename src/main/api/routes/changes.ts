@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ApiEnv } from '../env';
 import type { Workspace } from '../../core/workspace';
@@ -6,6 +6,8 @@ import type { Ctx } from '../../core/context';
 import type { ChangeEvent } from '../../../shared/schemas/changes';
 import { AppError, invalid } from '../../core/errors';
 import { liveKeyUser, requireApiScope } from '../../core/keys/keys-service';
+import { route } from '../route';
+import { ERRORS } from './responses';
 
 /** Seconds between heartbeat comments when the client does not ask (`?heartbeat=`). */
 export const DEFAULT_HEARTBEAT_S = 15;
@@ -37,27 +39,37 @@ function heartbeatSeconds(c: Context<ApiEnv>): number {
  * names the sequence number the stream starts after (resume from it if it breaks first). The key is checked again for
  * every batch: revoked, expired or a deactivated member ends the stream.
  */
-export function changesRoutes(workspace: Workspace) {
-  return new Hono<ApiEnv>().get('/', (c) => {
-    const ctx = c.get('ctx');
-    requireApiScope(ctx, 'read');
-    const since = resumePoint(c);
-    const heartbeatMs = heartbeatSeconds(c) * 1000;
-    const key = ctx.via?.key;
-    // Evaluated for every batch, so access and the key's life apply at delivery time.
-    const member = (): Ctx => {
-      const info = key ? workspace.store.keys.get(key.id) : undefined;
-      const user = info ? liveKeyUser(workspace.store, workspace.clock.now(), info) : null;
-      if (!user) throw new AppError('unauthenticated', 'The API key is no longer valid');
-      return { ...ctx, actor: user };
-    };
-    member();
-    // Subscribed from an explicit point, so the header below names exactly where the stream starts.
-    const from = since ?? workspace.changes.latestSeq();
-    c.header('Promptdesk-Seq', String(from));
-    return streamChanges(c, workspace, member, from, heartbeatMs);
-  });
-}
+export const CHANGES_ROUTES = [
+  route({
+    method: 'get',
+    path: '/api/v1/changes',
+    summary:
+      'The change stream as server-sent events (text/event-stream): every change to a prompt the key may see (prompt.created/updated/deleted, version.saved/updated/promoted, deployment.pinned, sharing.changed, run.logged/rated, ...), id = sequence number; resume with Last-Event-ID or ?since= without gaps or repeats; reset = refetch everything; access.changed = a prompt may have been hidden from you, refetch your list',
+    tag: 'changes',
+    scopes: ['read'],
+    query: { since: 'Resume after this sequence number (the Last-Event-ID header wins); absent: from now on', heartbeat: 'Seconds between ": heartbeat" comments, 0.05-300 (default 15)' },
+    responses: { 200: 'text/event-stream of { seq, kind, at, prompt?: { id, name }, version?, previousVersion?, runId?, fields? }', ...ERRORS },
+    handler: (c, { api: { workspace } }) => {
+      const ctx = c.get('ctx');
+      requireApiScope(ctx, 'read');
+      const since = resumePoint(c);
+      const heartbeatMs = heartbeatSeconds(c) * 1000;
+      const key = ctx.via?.key;
+      // Evaluated for every batch, so access and the key's life apply at delivery time.
+      const member = (): Ctx => {
+        const info = key ? workspace.store.keys.get(key.id) : undefined;
+        const user = info ? liveKeyUser(workspace.store, workspace.clock.now(), info) : null;
+        if (!user) throw new AppError('unauthenticated', 'The API key is no longer valid');
+        return { ...ctx, actor: user };
+      };
+      member();
+      // Subscribed from an explicit point, so the header below names exactly where the stream starts.
+      const from = since ?? workspace.changes.latestSeq();
+      c.header('Promptdesk-Seq', String(from));
+      return streamChanges(c, workspace, member, from, heartbeatMs);
+    },
+  }),
+];
 
 /**
  * Streams the change feed to one client as server-sent events from `from` (a seq): `id:` = seq,

@@ -6,7 +6,7 @@
  * refused too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NATIVE_OPERATIONS } from '../../../../src/main/api/openapi';
+import { NATIVE_ROUTES } from '../../../../src/main/api/routes';
 import { expectProblem, startTestHost, type TestHost } from '../../../helpers/host';
 import { member, seedPrompt } from '../../../helpers/workspace';
 import { getPrompt } from '../../../../src/main/core/prompts/prompts-service';
@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const WITH_BODY = NATIVE_OPERATIONS.filter((op) => op.body);
+const WITH_BODY = NATIVE_ROUTES.filter((op) => op.body);
 const pathOf = (template: string) => template.replace('{name}', 'strict-x').replace('{number}', '1').replace('{id}', memberId);
 /** What the native state looks like, to show a refused call changed nothing. */
 const snapshot = async () => JSON.stringify([(await t.call('GET', '/api/v1/prompts/strict-x')).json(), (await t.call('GET', '/api/v1/members')).json(), (await t.call('GET', '/api/v1/keys')).json()]);
