@@ -61,9 +61,12 @@ describe('refetchPlan: event kind -> query keys to invalidate and slices to relo
     }
   });
 
-  it('workspace events touch no prompt; an integration change re-asks whether a model is usable', () => {
-    expect(keys([event('member.changed'), event('key.changed')], page())).toEqual([]);
+  it('workspace events refetch their Settings list and touch no prompt; an integration change re-asks whether a model is usable', () => {
+    expect(keys([event('member.changed')], page())).toEqual(sorted([queryKeys.members]));
+    expect(keys([event('key.changed')], page())).toEqual(sorted([queryKeys.keys]));
     expect(keys([event('integration.changed')], page())).toEqual(sorted([queryKeys.integrations]));
+    // Who may access which prompt moves with sharing and with prompts coming and going.
+    for (const kind of ['prompt.created', 'prompt.deleted', 'sharing.changed'] as const) expect(keys([event(kind, 'a')])).toContain(JSON.stringify(queryKeys.accessLists));
     expect(slices([event('member.changed'), event('key.changed'), event('integration.changed')], page())).toEqual([]);
   });
 

@@ -88,7 +88,7 @@ function firstScreenReady(s: AppState): boolean {
     case 'chat':
       return settled(queryKeys.launcherLists);
     case 'settings':
-      return (s.members.status === 'ready' || s.members.status === 'error') && (s.keys.status === 'ready' || s.keys.status === 'error');
+      return settled(queryKeys.memberList) && settled(queryKeys.keys);
     default:
       return true;
   }

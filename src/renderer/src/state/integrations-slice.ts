@@ -8,9 +8,9 @@ import type {
 } from '../../../shared/schemas/integrations';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import type { AppState, SliceCreator } from './store';
-
-type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+import { queryClient } from '../lib/query-client';
+import { queryKeys } from './query-keys';
+import type { SliceCreator } from './store';
 
 export const INTEGRATION_KIND_LABELS: Record<IntegrationKind, string> = {
   'openai-compatible': 'OpenAI-compatible',
@@ -38,13 +38,12 @@ export interface IntegrationEditorTarget {
 }
 
 export interface IntegrationsSlice {
-  /** Settings → Integrations: the model providers prompts and chats run on (`name:model`). */
+  /**
+   * Settings → Integrations: the model providers prompts and chats run on (`name:model`): the
+   * dialog, the connection test and deleting. The list is a query (workspace-queries.ts
+   * integrationsQuery), updated or invalidated here.
+   */
   integrations: {
-    items: Integration[];
-    status: LoadStatus;
-    error: string | null;
-    /** The member the list was loaded for: after a member switch it belongs to someone else. */
-    loadedFor: string | null;
     storage: SecretStorageInfo | null;
     editor: IntegrationEditorTarget | null;
     saving: boolean;
@@ -57,7 +56,6 @@ export interface IntegrationsSlice {
     deleting: boolean;
     notice: string | null;
     actionError: string | null;
-    load(): Promise<void>;
     loadStorage(): Promise<void>;
     openEditor(id: string | null): void;
     closeEditor(): void;
@@ -77,7 +75,7 @@ export interface IntegrationsSlice {
 
 type State = IntegrationsSlice['integrations'];
 
-let latestLoad = 0;
+// A test answer for a form that has changed (or closed) since describes nothing on screen.
 let latestTest = 0;
 
 export function emptyDraft(): IntegrationDraft {
@@ -153,18 +151,16 @@ function upsert(items: Integration[], saved: Integration, editedId: string | nul
   return items.map((item, i) => (i === index ? saved : item));
 }
 
-export function editorIntegration(s: AppState): Integration | null {
-  const id = s.integrations.editor?.id;
-  return id ? (s.integrations.items.find((i) => i.id === id) ?? null) : null;
+/** The integration `id` among `items`, or null (none chosen, or deleted meanwhile). */
+export function integrationById(items: readonly Integration[], id: string | null | undefined): Integration | null {
+  return id ? (items.find((i) => i.id === id) ?? null) : null;
 }
 
-export function deleteTargetIntegration(s: AppState): Integration | null {
-  return s.integrations.items.find((i) => i.id === s.integrations.deleteTarget) ?? null;
-}
+const integrationsNow = () => queryClient.getQueryData<Integration[]>(queryKeys.integrations) ?? [];
+const reloadIntegrations = () => queryClient.invalidateQueries({ queryKey: queryKeys.integrations });
 
 export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ integrations: { ...s.integrations, ...partial } }));
-  const currentUserId = () => get().session.info?.currentUser.id ?? null;
   const forgetTest = () => {
     latestTest += 1;
     patch({ testing: false, testResult: null, testError: null });
@@ -172,10 +168,6 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
 
   return {
     integrations: {
-      items: [],
-      status: 'idle',
-      error: null,
-      loadedFor: null,
       storage: null,
       editor: null,
       saving: false,
@@ -187,25 +179,6 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
       deleting: false,
       notice: null,
       actionError: null,
-      async load() {
-        const request = ++latestLoad;
-        const userId = currentUserId();
-        const { status, loadedFor } = get().integrations;
-        // Another member acts now: nothing of the previous member's list or messages may show.
-        if (loadedFor !== userId) {
-          forgetTest();
-          patch({ items: [], status: 'loading', error: null, loadedFor: userId, editor: null, deleteTarget: null, notice: null, actionError: null });
-        }
-        else patch({ status: status === 'ready' ? 'ready' : 'loading', error: null });
-        try {
-          const items = await unwrap(api.integrations.list());
-          if (request !== latestLoad) return;
-          patch({ items, status: 'ready' });
-        } catch (error) {
-          if (request !== latestLoad) return;
-          patch({ status: 'error', error: toFormError(error).message });
-        }
-      },
       async loadStorage() {
         try {
           patch({ storage: await unwrap(api.integrations.secretStorage()) });
@@ -231,13 +204,9 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
         try {
           const saved = await unwrap(api.integrations.save(toSaveInput(draft, editor.id)));
           forgetTest();
-          patch({
-            saving: false,
-            editor: null,
-            items: upsert(get().integrations.items, saved, editor.id),
-            notice: `${editor.id === null ? 'Added' : 'Saved'} integration ${saved.name}`,
-          });
-          void get().integrations.load();
+          queryClient.setQueryData<Integration[]>(queryKeys.integrations, (items) => upsert(items ?? [], saved, editor.id));
+          patch({ saving: false, editor: null, notice: `${editor.id === null ? 'Added' : 'Saved'} integration ${saved.name}` });
+          void reloadIntegrations();
           return true;
         } catch (error) {
           patch({ saving: false, saveError: toFormError(error) });
@@ -277,31 +246,22 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
         if (!get().integrations.deleting) patch({ deleteTarget: null });
       },
       async confirmDelete() {
-        const { deleteTarget, deleting, items } = get().integrations;
+        const { deleteTarget, deleting } = get().integrations;
         if (!deleteTarget || deleting) return;
-        const name = items.find((i) => i.id === deleteTarget)?.name ?? deleteTarget;
+        const name = integrationsNow().find((i) => i.id === deleteTarget)?.name ?? deleteTarget;
         patch({ deleting: true, notice: null, actionError: null });
         try {
           await unwrap(api.integrations.delete({ id: deleteTarget }));
-          patch({
-            deleting: false,
-            deleteTarget: null,
-            items: get().integrations.items.filter((i) => i.id !== deleteTarget),
-            notice: `Deleted integration ${name}`,
-          });
+          queryClient.setQueryData<Integration[]>(queryKeys.integrations, (items) => items?.filter((i) => i.id !== deleteTarget));
+          patch({ deleting: false, deleteTarget: null, notice: `Deleted integration ${name}` });
         } catch (error) {
           patch({ deleting: false, deleteTarget: null, actionError: toFormError(error).message });
-          void get().integrations.load();
+          void reloadIntegrations();
         }
       },
       reset() {
-        latestLoad += 1;
         forgetTest();
         patch({
-          items: [],
-          status: 'idle',
-          error: null,
-          loadedFor: null,
           editor: null,
           saving: false,
           saveError: null,

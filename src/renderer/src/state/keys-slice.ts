@@ -2,9 +2,9 @@ import type { ApiKeyInfo, ApiKeyListItem, KeyScope, User } from '../../../shared
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import { localDayEnd } from '../lib/local-day';
-import type { AppState, SliceCreator } from './store';
-
-type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+import { queryClient } from '../lib/query-client';
+import { queryKeys } from './query-keys';
+import type { SliceCreator } from './store';
 
 export type KeyStatus = 'active' | 'revoked' | 'expired';
 
@@ -34,11 +34,12 @@ export interface CreatedKey {
   info: ApiKeyInfo;
 }
 
+/**
+ * Settings → API keys: the new-key form, the created-key dialog and revoking. The keys are a query
+ * (workspace-queries.ts keysQuery), updated or invalidated here.
+ */
 export interface KeysSlice {
   keys: {
-    items: ApiKeyListItem[];
-    status: LoadStatus;
-    error: string | null;
     creating: boolean;
     createError: FormError | null;
     created: CreatedKey | null;
@@ -47,7 +48,6 @@ export interface KeysSlice {
     revoking: boolean;
     notice: string | null;
     actionError: string | null;
-    load(): Promise<void>;
     /** True when the key was made (its dialog then shows it once). */
     create(input: NewKeyInput): Promise<boolean>;
     clearCreateError(field: string): void;
@@ -62,8 +62,6 @@ export interface KeysSlice {
 }
 
 type State = KeysSlice['keys'];
-
-let latestLoad = 0;
 
 export function keyStatus(key: Pick<ApiKeyInfo, 'revokedAt' | 'expiresAt'>, now: number = Date.now()): KeyStatus {
   if (key.revokedAt) return 'revoked';
@@ -83,18 +81,19 @@ export function keyOwnerChoices(me: User | undefined, users: User[]): { value: s
   return [{ value: me.email, label: `${me.name || me.email} (you)` }, ...others.map((u) => ({ value: u.email, label: u.name || u.email }))];
 }
 
-export function revokeTargetKey(s: AppState): ApiKeyListItem | null {
-  return s.keys.items.find((k) => k.id === s.keys.revokeTarget) ?? null;
+/** The key waiting for "Revoke key x?" among `items` (null when none waits or it is gone). */
+export function revokeTargetKey(items: readonly ApiKeyListItem[], revokeTarget: string | null): ApiKeyListItem | null {
+  return items.find((k) => k.id === revokeTarget) ?? null;
 }
+
+const keysNow = () => queryClient.getQueryData<ApiKeyListItem[]>(queryKeys.keys) ?? [];
+const reloadKeys = () => queryClient.invalidateQueries({ queryKey: queryKeys.keys });
 
 export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ keys: { ...s.keys, ...partial } }));
 
   return {
     keys: {
-      items: [],
-      status: 'idle',
-      error: null,
       creating: false,
       createError: null,
       created: null,
@@ -102,18 +101,6 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => {
       revoking: false,
       notice: null,
       actionError: null,
-      async load() {
-        const request = ++latestLoad;
-        patch({ status: get().keys.status === 'ready' ? 'ready' : 'loading', error: null });
-        try {
-          const items = await unwrap(api.keys.list());
-          if (request !== latestLoad) return;
-          patch({ items, status: 'ready' });
-        } catch (error) {
-          if (request !== latestLoad) return;
-          patch({ status: 'error', error: toFormError(error).message });
-        }
-      },
       async create(input) {
         if (get().keys.creating) return false;
         const userEmail = input.userEmail || get().session.info?.currentUser.email || '';
@@ -123,7 +110,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => {
           const expiresAt = input.expires === '' ? null : (localDayEnd(input.expires) ?? input.expires);
           const created = await unwrap(api.keys.create({ userEmail, label: input.label, scopes: input.scopes, expiresAt }));
           patch({ creating: false, created, notice: `Created key ${created.info.label}` });
-          void get().keys.load();
+          void reloadKeys();
           return true;
         } catch (error) {
           patch({ creating: false, createError: toFormError(error) });
@@ -146,26 +133,21 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => {
         if (!get().keys.revoking) patch({ revokeTarget: null });
       },
       async confirmRevoke() {
-        const { revokeTarget, revoking, items } = get().keys;
+        const { revokeTarget, revoking } = get().keys;
         if (!revokeTarget || revoking) return;
-        const label = items.find((k) => k.id === revokeTarget)?.label ?? 'key';
+        const label = keysNow().find((k) => k.id === revokeTarget)?.label ?? 'key';
         patch({ revoking: true, notice: null, actionError: null });
         try {
           const info = await unwrap(api.keys.revoke({ keyId: revokeTarget }));
-          patch({
-            revoking: false,
-            revokeTarget: null,
-            items: get().keys.items.map((k) => (k.id === info.id ? { ...k, ...info } : k)),
-            notice: `Revoked key ${label}`,
-          });
+          queryClient.setQueryData<ApiKeyListItem[]>(queryKeys.keys, (items) => items?.map((k) => (k.id === info.id ? { ...k, ...info } : k)));
+          patch({ revoking: false, revokeTarget: null, notice: `Revoked key ${label}` });
         } catch (error) {
           patch({ revoking: false, revokeTarget: null, actionError: toFormError(error).message });
-          void get().keys.load();
+          void reloadKeys();
         }
       },
       reset() {
-        latestLoad += 1;
-        patch({ items: [], status: 'idle', error: null, created: null, createError: null, revokeTarget: null, notice: null, actionError: null });
+        patch({ created: null, createError: null, revokeTarget: null, notice: null, actionError: null });
       },
     },
   };

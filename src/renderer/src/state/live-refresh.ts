@@ -18,8 +18,8 @@ interface Rule {
   parts?: readonly PromptPart[];
   /** Slices refetched when the named prompt's page is open. */
   open?: readonly SliceTarget[];
-  /** Whether any model is usable (the launcher's note). */
-  integrations?: true;
+  /** Workspace lists in Settings (and the launcher's "no model" note for integrations). */
+  workspace?: readonly ('members' | 'accessLists' | 'keys' | 'integrations')[];
   /** Names no prompt and may concern any of them: every query and every loaded slice. */
   everything?: true;
 }
@@ -32,22 +32,22 @@ const VERSIONS: readonly PromptPart[] = ['versions', 'version', 'compare', 'hist
  * reads afresh); slices only when the event names the prompt whose page is open.
  */
 const REFETCH: Record<ChangeKind, Rule> = {
-  'prompt.created': { lists: true },
+  'prompt.created': { lists: true, workspace: ['accessLists'] },
   'prompt.updated': { lists: true, open: ['editor', 'promptApi'] },
-  'prompt.deleted': { lists: true, open: ['editor'] },
+  'prompt.deleted': { lists: true, open: ['editor'], workspace: ['accessLists'] },
   'version.saved': { lists: true, parts: VERSIONS, open: ['editor', 'readiness'] },
   'version.updated': { lists: true, parts: VERSIONS, open: ['editor'] },
   'version.promoted': { lists: true, parts: VERSIONS, open: ['editor', 'promptApi', 'readiness'] },
   'deployment.pinned': { lists: true, parts: VERSIONS, open: ['editor', 'promptApi'] },
-  'sharing.changed': { lists: true, open: ['editor', 'sharing', 'promptApi'] },
+  'sharing.changed': { lists: true, open: ['editor', 'sharing', 'promptApi'], workspace: ['accessLists'] },
   'run.logged': { open: ['readiness'] },
   'run.rated': { open: ['readiness'] },
   'testcase.changed': { open: ['readiness'] },
   'readiness.changed': { open: ['readiness'] },
   'access.changed': { everything: true },
-  'member.changed': {},
-  'key.changed': {},
-  'integration.changed': { integrations: true },
+  'member.changed': { workspace: ['members'] },
+  'key.changed': { workspace: ['keys'] },
+  'integration.changed': { workspace: ['integrations'] },
   reset: { everything: true },
 };
 
@@ -85,7 +85,7 @@ export function refetchPlan(events: readonly ChangeEvent[], route: Route): Refet
       for (const slice of ALL_SLICES) slices.add(slice);
     }
     if (rule.lists) add(queryKeys.prompts);
-    if (rule.integrations) add(queryKeys.integrations);
+    for (const list of rule.workspace ?? []) add(queryKeys[list]);
     if (name !== undefined) for (const part of rule.parts ?? []) add(queryKeys.part(name, part));
     if (openPrompt !== null && name === openPrompt) for (const slice of rule.open ?? []) slices.add(slice);
     if (event.kind.startsWith('run.') && logs !== undefined && (logs === null || name === logs)) slices.add('logs');

@@ -2,15 +2,9 @@ import type { AccessEntry } from '../../../shared/schemas/sharing';
 import type { AddUserInput, User } from '../../../shared/schemas/users';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { queryClient } from '../lib/query-client';
+import { queryKeys } from './query-keys';
 import type { SliceCreator } from './store';
-
-type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
-
-export interface MemberAccess {
-  status: LoadStatus;
-  entries: AccessEntry[];
-  error: string | null;
-}
 
 export const ROLE_LABELS: Record<User['role'], string> = { admin: 'Admin', member: 'Member' };
 
@@ -21,26 +15,25 @@ export const ACCESS_VIA_LABELS: Record<AccessEntry['via'], string> = {
   level: 'Sharing level',
 };
 
+/**
+ * Settings → Members: adding and (de)activating members, and which access lists are open. The
+ * members and each access list are queries (workspace-queries.ts), updated or invalidated here.
+ */
 export interface MembersSlice {
   members: {
-    users: User[];
-    status: LoadStatus;
-    error: string | null;
     adding: boolean;
     addError: FormError | null;
     /** The member whose activation is being changed. */
     busyId: string | null;
     notice: string | null;
     actionError: string | null;
-    /** Access lists opened in the table, by member id. */
-    access: Record<string, MemberAccess>;
-    load(): Promise<void>;
+    /** Members whose access list is open in the table. */
+    openAccess: string[];
     /** True when the member was added (the form then clears). */
     add(input: AddUserInput): Promise<boolean>;
     clearAddError(field: string): void;
     setActive(userId: string, isActive: boolean): Promise<void>;
     toggleAccess(userId: string): void;
-    loadAccess(userId: string): Promise<void>;
     /** Forgets what belonged to the member acting before (open access lists, messages). */
     reset(): void;
   };
@@ -48,48 +41,25 @@ export interface MembersSlice {
 
 type State = MembersSlice['members'];
 
-let latestLoad = 0;
-
 export const createMembersSlice: SliceCreator<MembersSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ members: { ...s.members, ...partial } }));
-  const patchAccess = (userId: string, access: MemberAccess | null) => {
-    const next = { ...get().members.access };
-    if (access) next[userId] = access;
-    else delete next[userId];
-    patch({ access: next });
-  };
   const nameOf = (user: User) => user.name || user.email;
 
   return {
     members: {
-      users: [],
-      status: 'idle',
-      error: null,
       adding: false,
       addError: null,
       busyId: null,
       notice: null,
       actionError: null,
-      access: {},
-      async load() {
-        const request = ++latestLoad;
-        patch({ status: get().members.users.length ? 'ready' : 'loading', error: null });
-        try {
-          const users = await unwrap(api.users.list());
-          if (request !== latestLoad) return;
-          patch({ users, status: 'ready' });
-        } catch (error) {
-          if (request !== latestLoad) return;
-          patch({ status: 'error', error: toFormError(error).message });
-        }
-      },
+      openAccess: [],
       async add(input) {
         if (get().members.adding) return false;
         patch({ adding: true, addError: null, notice: null, actionError: null });
         try {
           const user = await unwrap(api.users.add(input));
           patch({ adding: false, notice: `Added ${nameOf(user)} as ${ROLE_LABELS[user.role].toLowerCase()}` });
-          await get().members.load();
+          await queryClient.invalidateQueries({ queryKey: queryKeys.memberList });
           return true;
         } catch (error) {
           patch({ adding: false, addError: toFormError(error) });
@@ -105,36 +75,20 @@ export const createMembersSlice: SliceCreator<MembersSlice> = (set, get) => {
         patch({ busyId: userId, notice: null, actionError: null });
         try {
           const user = await unwrap(api.users.setActive({ userId, isActive }));
-          patch({
-            busyId: null,
-            users: get().members.users.map((u) => (u.id === user.id ? user : u)),
-            notice: `${nameOf(user)} ${user.isActive ? 'reactivated' : 'deactivated'}`,
-          });
-          if (get().members.access[userId]) void get().members.loadAccess(userId);
+          queryClient.setQueryData<User[]>(queryKeys.memberList, (users) => users?.map((u) => (u.id === user.id ? user : u)));
+          patch({ busyId: null, notice: `${nameOf(user)} ${user.isActive ? 'reactivated' : 'deactivated'}` });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.memberAccess(userId) });
         } catch (error) {
           patch({ busyId: null, actionError: toFormError(error).message });
-          void get().members.load();
+          void queryClient.invalidateQueries({ queryKey: queryKeys.memberList });
         }
       },
       toggleAccess(userId) {
-        if (get().members.access[userId]) patchAccess(userId, null);
-        else void get().members.loadAccess(userId);
-      },
-      async loadAccess(userId) {
-        const previous = get().members.access[userId];
-        patchAccess(userId, { status: previous?.status === 'ready' ? 'ready' : 'loading', entries: previous?.entries ?? [], error: null });
-        try {
-          const entries = await unwrap(api.users.access({ userId }));
-          // Closed while loading: stay closed.
-          if (!get().members.access[userId]) return;
-          patchAccess(userId, { status: 'ready', entries, error: null });
-        } catch (error) {
-          if (!get().members.access[userId]) return;
-          patchAccess(userId, { status: 'error', entries: [], error: toFormError(error).message });
-        }
+        const open = get().members.openAccess;
+        patch({ openAccess: open.includes(userId) ? open.filter((id) => id !== userId) : [...open, userId] });
       },
       reset() {
-        patch({ access: {}, notice: null, actionError: null, addError: null });
+        patch({ openAccess: [], notice: null, actionError: null, addError: null });
       },
     },
   };

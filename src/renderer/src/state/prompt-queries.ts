@@ -5,11 +5,12 @@ import { toFormError } from '../lib/field-errors';
 import { PAGE_SIZE, type LibrarySort } from './library-slice';
 import { queryKeys, type LibraryFilter } from './query-keys';
 import { useAppStore } from './store';
+import { integrationsQuery } from './workspace-queries';
 
 /**
- * The queries for lists of prompts (Library, Chat launcher) and the integrations the member may
- * use. Each is `queryOptions` under a key from query-keys.ts; the hooks read the filter the store
- * holds, so a filter change is a new key (its answer can never land on another filter's page).
+ * The queries for lists of prompts (Library, Chat launcher). Each is `queryOptions` under a key
+ * from query-keys.ts; the hooks read the filter the store holds, so a filter change is a new key
+ * (its answer can never land on another filter's page).
  */
 
 const LAUNCHER_LIMIT = 100;
@@ -40,12 +41,6 @@ export const launcherQuery = (query: string) =>
     queryFn: () => unwrap(api.prompts.runnable({ query, sort: 'title', limit: LAUNCHER_LIMIT })),
     placeholderData: keepPreviousData,
   });
-
-/** The model integrations the member may see, each saying whether they may use it. */
-export const integrationsQuery = queryOptions({
-  queryKey: queryKeys.integrations,
-  queryFn: () => unwrap(api.integrations.list()),
-});
 
 /** What a list screen shows from a query: `loaded` is false until a first answer (or error), so no wrong empty state flashes. */
 export interface ListView<T> {

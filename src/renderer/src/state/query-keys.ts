@@ -6,7 +6,8 @@
  * - `['prompts', ...]`: lists of prompts (Library pages, the Chat launcher).
  * - `['prompt', name, ...]`: everything about one prompt (versions, one version, a comparison,
  *   promotion history, ...), so a change to that prompt refreshes only its own queries.
- * - `['integrations']`: the model integrations the member may use.
+ * - `['members', ...]`: the workspace's members and what each may access; `['keys']`: API keys;
+ *   `['integrations']`: the model integrations the member may use.
  *
  * Pure data (no API calls) so the event -> keys mapping is unit-tested under Node.
  */
@@ -47,4 +48,11 @@ export const queryKeys = {
   comparison: (name: string, from: number, to: number) => ['prompt', name, 'compare', from, to] as const,
   history: (name: string, filter: PromotionFilter) => ['prompt', name, 'history', filter] as const,
   integrations: ['integrations'] as const,
+  /** Members and their access lists. */
+  members: ['members'] as const,
+  memberList: ['members', 'list'] as const,
+  /** Every member's access list (they move with any sharing change). */
+  accessLists: ['members', 'access'] as const,
+  memberAccess: (userId: string) => ['members', 'access', userId] as const,
+  keys: ['keys'] as const,
 };

@@ -1,5 +1,4 @@
-import { useState, type FormEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { SelectField } from '../../components/SelectField';
@@ -7,6 +6,7 @@ import { TextField } from '../../components/TextField';
 import { messageForField } from '../../lib/field-errors';
 import { ROLE_LABELS } from '../../state/members-slice';
 import { useAppStore } from '../../state/store';
+import { useMembers } from '../../state/workspace-queries';
 import { SettingsSection } from './SettingsSection';
 
 /**
@@ -51,7 +51,8 @@ export function ActingAsSection() {
 }
 
 function SwitchForm({ currentId, isAdmin }: { currentId: string; isAdmin: boolean }) {
-  const active = useAppStore(useShallow((s) => s.members.users.filter((u) => u.isActive)));
+  const users = useMembers().items;
+  const active = useMemo(() => users.filter((u) => u.isActive), [users]);
   const switching = useAppStore((s) => s.session.switching);
   const error = useAppStore((s) => s.session.switchError);
   const switchMember = useAppStore((s) => s.session.switchMember);

@@ -1,5 +1,4 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { INTEGRATION_KINDS, type Integration, type IntegrationKind, type IntegrationTestResult } from '../../../../shared/schemas/integrations';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -12,11 +11,12 @@ import {
   INTEGRATION_KIND_LABELS,
   addModels,
   draftFrom,
-  editorIntegration,
+  integrationById,
   emptyDraft,
   type IntegrationDraft,
 } from '../../state/integrations-slice';
 import { useAppStore } from '../../state/store';
+import { useIntegrations, useMembers } from '../../state/workspace-queries';
 import { BASE_URL_PRESETS, baseUrlForKind } from './integration-presets';
 import { ModelListField } from './ModelListField';
 
@@ -30,7 +30,7 @@ const CONNECTION_FIELDS: FormField[] = ['kind', 'baseUrl', 'apiKey'];
 /** The add/edit dialog, open while the slice has an editor target. */
 export function IntegrationDialog() {
   const target = useAppStore((s) => s.integrations.editor);
-  const editing = useAppStore(editorIntegration);
+  const editing = integrationById(useIntegrations().items, target?.id);
   if (!target) return null;
   // Editing one that disappeared (deleted elsewhere): nothing left to edit.
   if (target.id !== null && !editing) return <MissingIntegration />;
@@ -351,7 +351,7 @@ function AccessField({
 }) {
   const name = useId();
   const errorId = useId();
-  const users = useAppStore(useShallow((s) => s.members.users));
+  const users = useMembers().items;
   // Admins may always use every integration; deactivated members only show while still chosen.
   const members = useMemo(
     () => users.filter((u) => u.role === 'member' && (u.isActive || draft.memberIds.includes(u.id))),

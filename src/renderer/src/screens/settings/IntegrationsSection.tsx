@@ -1,20 +1,18 @@
 import { useEffect } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { Integration } from '../../../../shared/schemas/integrations';
 import { ActionNotice } from '../../components/ActionNotice';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { INTEGRATION_KIND_LABELS, accessLabel, deleteTargetIntegration } from '../../state/integrations-slice';
+import { INTEGRATION_KIND_LABELS, accessLabel, integrationById } from '../../state/integrations-slice';
 import { useAppStore } from '../../state/store';
+import { useIntegrations } from '../../state/workspace-queries';
 import { IntegrationDialog } from './IntegrationDialog';
 import { SettingsSection } from './SettingsSection';
 
 /** Model providers: admins manage them; members see the ones they may use. */
 export function IntegrationsSection() {
-  const items = useAppStore(useShallow((s) => s.integrations.items));
-  const status = useAppStore((s) => s.integrations.status);
-  const error = useAppStore((s) => s.integrations.error);
+  const { items, status, error } = useIntegrations();
   const isAdmin = useAppStore((s) => s.session.info?.currentUser.role === 'admin');
   const openEditor = useAppStore((s) => s.integrations.openEditor);
   const closeEditor = useAppStore((s) => s.integrations.closeEditor);
@@ -146,7 +144,8 @@ function IntegrationRow({ integration, canManage }: { integration: Integration; 
 }
 
 function DeleteConfirm() {
-  const target = useAppStore(deleteTargetIntegration);
+  const deleteTarget = useAppStore((s) => s.integrations.deleteTarget);
+  const target = integrationById(useIntegrations().items, deleteTarget);
   const confirm = useAppStore((s) => s.integrations.confirmDelete);
   const cancel = useAppStore((s) => s.integrations.cancelDelete);
   if (!target) return null;

@@ -1,5 +1,4 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { KEY_SCOPES, type ApiKeyListItem, type KeyScope } from '../../../../shared/schemas/users';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -21,13 +20,12 @@ import {
   shortPrefix,
 } from '../../state/keys-slice';
 import { useAppStore } from '../../state/store';
+import { useKeys, useMembers } from '../../state/workspace-queries';
 import { SettingsSection } from './SettingsSection';
 import { ActionNotice } from '../../components/ActionNotice';
 
 export function KeysSection() {
-  const items = useAppStore(useShallow((s) => s.keys.items));
-  const status = useAppStore((s) => s.keys.status);
-  const error = useAppStore((s) => s.keys.error);
+  const { items, status, error } = useKeys();
   const isAdmin = useAppStore((s) => s.session.info?.currentUser.role === 'admin');
   const dismissCreated = useAppStore((s) => s.keys.dismissCreated);
   // Leaving Settings (e.g. Back) while a new key is shown must not keep the plain key around.
@@ -69,7 +67,7 @@ function NewKeyForm() {
   const headingId = useId();
   const scopesHintId = useId();
   const me = useAppStore((s) => s.session.info?.currentUser);
-  const users = useAppStore(useShallow((s) => s.members.users));
+  const users = useMembers().items;
   const owners = useMemo(() => keyOwnerChoices(me, users), [me, users]);
   const create = useAppStore((s) => s.keys.create);
   const creating = useAppStore((s) => s.keys.creating);
@@ -309,7 +307,8 @@ function CreatedKeyDialog() {
 }
 
 function RevokeConfirm() {
-  const target = useAppStore(revokeTargetKey);
+  const revokeTarget = useAppStore((s) => s.keys.revokeTarget);
+  const target = revokeTargetKey(useKeys().items, revokeTarget);
   const confirm = useAppStore((s) => s.keys.confirmRevoke);
   const cancel = useAppStore((s) => s.keys.cancelRevoke);
   if (!target) return null;

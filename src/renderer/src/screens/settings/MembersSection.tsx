@@ -1,13 +1,14 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useQuery } from '@tanstack/react-query';
 import type { User } from '../../../../shared/schemas/users';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
-import { messageForField } from '../../lib/field-errors';
+import { messageForField, toFormError } from '../../lib/field-errors';
 import { ACCESS_VIA_LABELS, ROLE_LABELS } from '../../state/members-slice';
 import { useAppStore } from '../../state/store';
+import { memberAccessQuery, useMembers } from '../../state/workspace-queries';
 import { SettingsSection } from './SettingsSection';
 import { ActionNotice } from '../../components/ActionNotice';
 
@@ -21,9 +22,7 @@ const COLUMNS = 5;
 const displayName = (user: { name: string; email: string }) => user.name || user.email;
 
 export function MembersSection() {
-  const users = useAppStore(useShallow((s) => s.members.users));
-  const status = useAppStore((s) => s.members.status);
-  const error = useAppStore((s) => s.members.error);
+  const { items: users, status, error } = useMembers();
   const isAdmin = useAppStore((s) => s.session.info?.currentUser.role === 'admin');
 
   return (
@@ -122,7 +121,7 @@ function AddMemberForm() {
 function MemberRows({ user, isAdmin }: { user: User; isAdmin: boolean }) {
   const currentId = useAppStore((s) => s.session.info?.currentUser.id);
   const busy = useAppStore((s) => s.members.busyId !== null);
-  const accessOpen = useAppStore((s) => s.members.access[user.id] !== undefined);
+  const accessOpen = useAppStore((s) => s.members.openAccess.includes(user.id));
   const setActive = useAppStore((s) => s.members.setActive);
   const toggleAccess = useAppStore((s) => s.members.toggleAccess);
   const accessId = useId();
@@ -199,10 +198,10 @@ function EmailText({ email }: { email: string }) {
 }
 
 function AccessList({ userId, name }: { userId: string; name: string }) {
-  const access = useAppStore((s) => s.members.access[userId]);
-  if (!access || (access.status === 'loading' && access.entries.length === 0)) return <p className="muted">Loading access…</p>;
-  if (access.error) return <Banner tone="error">Could not load access: {access.error}</Banner>;
-  if (access.entries.length === 0) return <p className="muted">{name} has no access to any prompt.</p>;
+  const access = useQuery(memberAccessQuery(userId));
+  if (access.isError) return <Banner tone="error">Could not load access: {toFormError(access.error).message}</Banner>;
+  if (!access.data) return <p className="muted">Loading access…</p>;
+  if (access.data.length === 0) return <p className="muted">{name} has no access to any prompt.</p>;
   return (
     <table className="access-table" aria-label={`Access for ${name}`}>
       <thead>
@@ -213,7 +212,7 @@ function AccessList({ userId, name }: { userId: string; name: string }) {
         </tr>
       </thead>
       <tbody>
-        {access.entries.map((entry) => (
+        {access.data.map((entry) => (
           <tr key={entry.prompt.name}>
             <td>
               <span className="access-table__title">{entry.prompt.title}</span> <code className="muted">{entry.prompt.name}</code>

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { ActingAsSection } from './ActingAsSection';
 import { AppearanceSection } from './AppearanceSection';
 import { ApiServerSection } from './ApiServerSection';
@@ -11,15 +10,7 @@ import { useAppStore } from '../../state/store';
 import { Banner } from '../../components/Banner';
 
 export function SettingsScreen() {
-  const loadMembers = useAppStore((s) => s.members.load);
-  const loadKeys = useAppStore((s) => s.keys.load);
-  const loadIntegrations = useAppStore((s) => s.integrations.load);
   const infoError = useAppStore((s) => s.session.infoError);
-  useEffect(() => {
-    void loadMembers();
-    void loadKeys();
-    void loadIntegrations();
-  }, [loadMembers, loadKeys, loadIntegrations]);
 
   return (
     <div className="screen screen--narrow">
