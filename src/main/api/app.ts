@@ -84,7 +84,7 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
     api,
   );
   app.use('/compat/*', auth);
-  mountCompat(app);
+  mountCompat(app, api);
   app.use(MCP_PATH, auth);
   mountMcp(app, workspace, version);
   mount?.(app);

@@ -1,10 +1,10 @@
-import { Hono, type Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { ApiEnv } from '../env';
-import type { Operation } from '../openapi';
+import { route } from '../route';
 import type { CompatDoor } from './door';
 import { problemResponse } from '../problem';
-import { parseJsonText, parseWith, readBodyText, readJson, versionQuery } from '../body';
+import { parseJsonText, parseWith, readBodyText, versionQuery } from '../body';
 import { AppError, invalid, promptNotFound } from '../../core/errors';
 import { optionalVersionNumberFromText } from '../../core/versions/version-number';
 import { MAX_TAGS, PromptNameSchema } from '../../../shared/schemas/prompts';
@@ -71,72 +71,145 @@ const promptName = (c: Context<ApiEnv>) => {
   return name;
 };
 
-/** Orkes Conductor's prompt API (seed 001 and the calls its SDKs make; docs/compat.md). */
-const routes = new Hono<ApiEnv>()
-  .use('*', async (c, next) => {
-    // A compressed body would be stored as its compressed bytes: refused, nothing read.
-    const encoding = c.req.header('content-encoding')?.trim().toLowerCase();
-    if (encoding && encoding !== 'identity') {
-      throw new AppError('unsupported_media_type', `Send the body uncompressed (Content-Encoding: ${encoding.slice(0, 40)} is not accepted)`, 'body');
-    }
-    await next();
-  })
-  .post('/api/token', async (c) => {
-    const { keyId, keySecret } = await readJson(c, TokenRequestSchema);
-    const { token } = c.get('throttled')(keySecret, ({ store, clock }) => issueToken(store, clock, keyId, keySecret));
-    // A credential: never kept by a cache.
-    return c.json({ token }, 200, { 'Cache-Control': 'no-store' });
-  })
-  .get('/api/prompts', (c) => c.json(conductorList(c.get('ctx'))))
-  .post('/api/prompts/test', async (c) => {
-    const request = await readJson(c, ConductorTestRequestSchema);
-    const output = await conductorTestPrompt(c.get('ctx'), request, c.req.raw.signal);
-    // A JSON string: both SDKs read it back as the text (JS parses JSON, Python's deserialize tries json() first).
-    return c.json(output);
-  })
-  .put('/api/prompts/:name', async (c) => {
-    conductorSave(c.get('ctx'), { ...(await saveInput(c)), autoIncrement: false });
-    return c.body(null, 200);
-  })
-  .post('/api/prompts/:name', async (c) => {
-    const autoIncrement = booleanQuery(c, 'autoIncrement');
-    conductorSave(c.get('ctx'), { ...(await saveInput(c)), autoIncrement });
-    return c.body(null, 200);
-  })
-  .get('/api/prompts/:name', (c) => c.json(conductorGet(c.get('ctx'), promptName(c), versionQuery(c, 'version'))))
-  .delete('/api/prompts/:name', (c) => {
-    conductorDelete(c.get('ctx'), promptName(c));
-    return c.body(null, 200);
-  })
-  .get('/api/prompts/:name/versions', (c) => c.json(conductorVersions(c.get('ctx'), promptName(c))))
-  .get('/api/prompts/:name/tags', (c) => c.json(conductorTags(c.get('ctx'), promptName(c))))
-  .put('/api/prompts/:name/tags', async (c) => {
-    conductorChangeTags(c.get('ctx'), promptName(c), await readJsonArray(c), 'add');
-    return c.body(null, 200);
-  })
-  .delete('/api/prompts/:name/tags', async (c) => {
-    conductorChangeTags(c.get('ctx'), promptName(c), await readJsonArray(c), 'remove');
-    return c.body(null, 200);
-  });
-
 const E = { 400: 'Invalid input (Conductor error body: status, message, validationErrors)', 401: 'Missing or invalid key or token (error: INVALID_TOKEN or EXPIRED_TOKEN)', 403: 'Not permitted', 404: 'Prompt not found' };
 const TAG = 'compat: conductor';
+const P = '/compat/conductor/api';
 const SAVE_QUERY = { description: 'Required (at most 2,000 characters)', version: 'Version to create (above every number used) or update (default: 1 for new, latest for existing)', models: 'integrationName:modelName, repeatable' };
 const SAVE_ERRORS = { 409: 'Another prompt holds the name in another case (field name), or the targeted version is a chat template (field body)', 415: 'A Content-Encoding or a charset other than UTF-8' };
+const SAVE_NOT_FOUND = 'An integration in models does not exist, or version names a deleted version';
 
-const OPERATIONS: Operation[] = [
-  { method: 'post', path: '/compat/conductor/api/token', summary: 'Conductor: exchange {keyId, keySecret} (key prefix, key) for a one-hour token sent as X-Authorization', tag: TAG, body: TokenRequestSchema, responses: { 200: '{ token }', 400: E[400], 401: 'Invalid keyId or keySecret', 429: 'Too many failed authentications' } },
-  { method: 'get', path: '/compat/conductor/api/prompts', summary: 'Conductor: every prompt the caller may read (MessageTemplate[])', tag: TAG, responses: { 200: 'MessageTemplate[]', 401: E[401] } },
-  { method: 'post', path: '/compat/conductor/api/prompts/test', summary: 'Conductor: render and run prompt text on an integration (PromptTemplateTestRequest); answers the model text', tag: TAG, body: ConductorTestRequestSchema, responses: { 200: 'The model text (a JSON string)', 400: E[400], 401: E[401], 403: 'Key lacks write/run scope, or integration not allowed', 404: 'Integration not found', 502: 'Provider error (a provider rate limit too: retryable true)', 504: 'The provider did not answer in time' } },
-  { method: 'put', path: '/compat/conductor/api/prompts/{name}', summary: 'Seed 001: create or update a prompt (raw text body; ?description=&version=&models=)', tag: TAG, textBody: true, query: SAVE_QUERY, responses: { 200: 'No body', 400: E[400], 401: 'Missing or invalid key', 403: 'No UPDATE permission on the existing prompt', 404: 'An integration in models does not exist, or version names a deleted version', ...SAVE_ERRORS } },
-  { method: 'post', path: '/compat/conductor/api/prompts/{name}', summary: 'Conductor: save a prompt with version control (as PUT; autoIncrement=true saves the next version)', tag: TAG, textBody: true, query: { ...SAVE_QUERY, autoIncrement: 'true: save as a new version' }, responses: { 200: 'No body', 400: E[400], 401: E[401], 403: 'No UPDATE permission on the existing prompt', 404: 'An integration in models does not exist, or version names a deleted version', ...SAVE_ERRORS } },
-  { method: 'get', path: '/compat/conductor/api/prompts/{name}', summary: 'Conductor: a prompt as MessageTemplate (newest version, or ?version=)', tag: TAG, query: { version: 'A saved version' }, responses: { 200: 'MessageTemplate', ...E } },
-  { method: 'delete', path: '/compat/conductor/api/prompts/{name}', summary: 'Conductor: delete a prompt', tag: TAG, responses: { 200: 'No body', ...E } },
-  { method: 'get', path: '/compat/conductor/api/prompts/{name}/versions', summary: 'Conductor: every saved version as MessageTemplate', tag: TAG, responses: { 200: 'MessageTemplate[]', ...E } },
-  { method: 'get', path: '/compat/conductor/api/prompts/{name}/tags', summary: 'Conductor: the prompt tags as {key, value, type} (a tag key:value)', tag: TAG, responses: { 200: 'Tag[]', ...E } },
-  { method: 'put', path: '/compat/conductor/api/prompts/{name}/tags', summary: 'Conductor: add tags ([{key, value}], stored as key:value)', tag: TAG, responses: { 200: 'No body', ...E } },
-  { method: 'delete', path: '/compat/conductor/api/prompts/{name}/tags', summary: 'Conductor: remove tags ([{key, value}])', tag: TAG, responses: { 200: 'No body', ...E } },
+/** Orkes Conductor's prompt API (seed 001 and the calls its SDKs make; docs/compat.md), each route declared once. */
+const ROUTES = [
+  route({
+    method: 'post',
+    path: `${P}/token`,
+    summary: 'Conductor: exchange {keyId, keySecret} (key prefix, key) for a one-hour token sent as X-Authorization',
+    tag: TAG,
+    body: TokenRequestSchema,
+    responses: { 200: '{ token }', 400: E[400], 401: 'Invalid keyId or keySecret', 429: 'Too many failed authentications' },
+    handler: async (c, { body }) => {
+      const { keyId, keySecret } = await body();
+      const { token } = c.get('throttled')(keySecret, ({ store, clock }) => issueToken(store, clock, keyId, keySecret));
+      // A credential: never kept by a cache.
+      return c.json({ token }, 200, { 'Cache-Control': 'no-store' });
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${P}/prompts`,
+    summary: 'Conductor: every prompt the caller may read (MessageTemplate[])',
+    tag: TAG,
+    responses: { 200: 'MessageTemplate[]', 401: E[401] },
+    handler: (c) => c.json(conductorList(c.get('ctx'))),
+  }),
+  route({
+    method: 'post',
+    path: `${P}/prompts/test`,
+    summary: 'Conductor: render and run prompt text on an integration (PromptTemplateTestRequest); answers the model text',
+    tag: TAG,
+    body: ConductorTestRequestSchema,
+    responses: { 200: 'The model text (a JSON string)', 400: E[400], 401: E[401], 403: 'Key lacks write/run scope, or integration not allowed', 404: 'Integration not found', 502: 'Provider error (a provider rate limit too: retryable true)', 504: 'The provider did not answer in time' },
+    handler: async (c, { body }) => {
+      const output = await conductorTestPrompt(c.get('ctx'), await body(), c.req.raw.signal);
+      // A JSON string: both SDKs read it back as the text (JS parses JSON, Python's deserialize tries json() first).
+      return c.json(output);
+    },
+  }),
+  route({
+    method: 'put',
+    path: `${P}/prompts/{name}`,
+    summary: 'Seed 001: create or update a prompt (raw text body; ?description=&version=&models=)',
+    tag: TAG,
+    textBody: true,
+    query: SAVE_QUERY,
+    responses: { 200: 'No body', 400: E[400], 401: 'Missing or invalid key', 403: 'No UPDATE permission on the existing prompt', 404: SAVE_NOT_FOUND, ...SAVE_ERRORS },
+    handler: async (c) => {
+      conductorSave(c.get('ctx'), { ...(await saveInput(c)), autoIncrement: false });
+      return c.body(null, 200);
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${P}/prompts/{name}`,
+    summary: 'Conductor: save a prompt with version control (as PUT; autoIncrement=true saves the next version)',
+    tag: TAG,
+    textBody: true,
+    query: { ...SAVE_QUERY, autoIncrement: 'true: save as a new version' },
+    responses: { 200: 'No body', 400: E[400], 401: E[401], 403: 'No UPDATE permission on the existing prompt', 404: SAVE_NOT_FOUND, ...SAVE_ERRORS },
+    handler: async (c) => {
+      const autoIncrement = booleanQuery(c, 'autoIncrement');
+      conductorSave(c.get('ctx'), { ...(await saveInput(c)), autoIncrement });
+      return c.body(null, 200);
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${P}/prompts/{name}`,
+    summary: 'Conductor: a prompt as MessageTemplate (newest version, or ?version=)',
+    tag: TAG,
+    query: { version: 'A saved version' },
+    responses: { 200: 'MessageTemplate', ...E },
+    handler: (c) => c.json(conductorGet(c.get('ctx'), promptName(c), versionQuery(c, 'version'))),
+  }),
+  route({
+    method: 'delete',
+    path: `${P}/prompts/{name}`,
+    summary: 'Conductor: delete a prompt',
+    tag: TAG,
+    responses: { 200: 'No body', ...E },
+    handler: (c) => {
+      conductorDelete(c.get('ctx'), promptName(c));
+      return c.body(null, 200);
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${P}/prompts/{name}/versions`,
+    summary: 'Conductor: every saved version as MessageTemplate',
+    tag: TAG,
+    responses: { 200: 'MessageTemplate[]', ...E },
+    handler: (c) => c.json(conductorVersions(c.get('ctx'), promptName(c))),
+  }),
+  route({
+    method: 'get',
+    path: `${P}/prompts/{name}/tags`,
+    summary: 'Conductor: the prompt tags as {key, value, type} (a tag key:value)',
+    tag: TAG,
+    responses: { 200: 'Tag[]', ...E },
+    handler: (c) => c.json(conductorTags(c.get('ctx'), promptName(c))),
+  }),
+  route({
+    method: 'put',
+    path: `${P}/prompts/{name}/tags`,
+    summary: 'Conductor: add tags ([{key, value}], stored as key:value)',
+    tag: TAG,
+    responses: { 200: 'No body', ...E },
+    handler: async (c) => {
+      conductorChangeTags(c.get('ctx'), promptName(c), await readJsonArray(c), 'add');
+      return c.body(null, 200);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: `${P}/prompts/{name}/tags`,
+    summary: 'Conductor: remove tags ([{key, value}])',
+    tag: TAG,
+    responses: { 200: 'No body', ...E },
+    handler: async (c) => {
+      conductorChangeTags(c.get('ctx'), promptName(c), await readJsonArray(c), 'remove');
+      return c.body(null, 200);
+    },
+  }),
 ];
+
+/** Before every Conductor route: a compressed body would be stored as its compressed bytes, so it is refused, nothing read. */
+const refuseCompressedBody: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  const encoding = c.req.header('content-encoding')?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    throw new AppError('unsupported_media_type', `Send the body uncompressed (Content-Encoding: ${encoding.slice(0, 40)} is not accepted)`, 'body');
+  }
+  await next();
+};
 
 /**
  * Conductor's error body: what both SDKs read (`message`; on 401/403 `error`, where
@@ -165,4 +238,4 @@ function conductorError(error: AppErrorShape, c: Context<ApiEnv>, headers: Recor
 }
 
 /** Orkes Conductor's prompt API (seed 001), as its Python and JavaScript SDKs call it. */
-export const conductorDoor: CompatDoor = { prefix: '/compat/conductor', routes, operations: OPERATIONS, errorResponse: conductorError };
+export const conductorDoor: CompatDoor = { prefix: '/compat/conductor', routes: ROUTES, before: refuseCompressedBody, errorResponse: conductorError };

@@ -1,21 +1,37 @@
-import { Context, type Hono } from 'hono';
+import { Context, Hono } from 'hono';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 import type { ApiEnv } from '../env';
 import type { Operation } from '../openapi';
-import type { CompatDoor } from './door';
+import { mountRoutes, type ServedApi } from '../route';
+import type { CompatDoor, LegacyCompatDoor } from './door';
 import { conductorDoor } from './conductor';
 import { openWebUiDoor } from './openwebui';
 import { respanDoor } from './respan';
 
-const DOORS: readonly CompatDoor[] = [conductorDoor, openWebUiDoor, respanDoor];
+const DOORS: readonly (CompatDoor | LegacyCompatDoor)[] = [conductorDoor, openWebUiDoor, respanDoor];
 
-/** Serves each compat door (Conductor, Open WebUI, Respan) under its prefix (`/compat/<product>`). */
-export function mountCompat(app: Hono<ApiEnv>): void {
-  for (const door of DOORS) app.route(door.prefix, door.routes);
+const isDeclared = (door: CompatDoor | LegacyCompatDoor): door is CompatDoor => Array.isArray(door.routes);
+
+/**
+ * Serves each compat door (Conductor, Open WebUI, Respan) under its prefix (`/compat/<product>`):
+ * its `before` middleware, its declared routes in order, then its fallback for anything else.
+ */
+export function mountCompat(app: Hono<ApiEnv>, api: ServedApi): void {
+  for (const door of DOORS) {
+    if (!isDeclared(door)) {
+      app.route(door.prefix, door.routes);
+      continue;
+    }
+    const served = new Hono<ApiEnv>();
+    if (door.before) served.use('*', door.before);
+    mountRoutes(served, door.routes, api, door.prefix);
+    if (door.fallback) served.all('/*', door.fallback);
+    app.route(door.prefix, served);
+  }
 }
 
 /** The compat door a request path is under (its errors then take that product's shape), if any. */
-export function compatDoorOf(pathname: string): CompatDoor | undefined {
+export function compatDoorOf(pathname: string): Pick<CompatDoor, 'prefix' | 'errorResponse'> | undefined {
   return DOORS.find((door) => pathname === door.prefix || pathname.startsWith(`${door.prefix}/`));
 }
 
@@ -36,4 +52,4 @@ export function compatRefusal(url: string, headers: Record<string, string>, erro
 }
 
 /** Every compat route, for the OpenAPI document and the known-path check (openapi.test.ts compares them with the served routes). */
-export const COMPAT_OPERATIONS: Operation[] = DOORS.flatMap((door) => door.operations);
+export const COMPAT_OPERATIONS: Operation[] = DOORS.flatMap((door): readonly Operation[] => (isDeclared(door) ? door.routes : door.operations));

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { ApiEnv } from '../env';
 import type { Operation } from '../openapi';
-import type { CompatDoor } from './door';
+import type { LegacyCompatDoor } from './door';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../problem';
 import { intQuery, parseWith, readJson } from '../body';
 import { starletteFallback } from './starlette-routing';
@@ -148,4 +148,4 @@ routes.all('/*', (c) => {
 });
 
 /** Open WebUI's prompts router (seed 003), as its frontend calls it, at the real and the seed page's mount. */
-export const openWebUiDoor: CompatDoor = { prefix: PREFIX, routes, operations: OPERATIONS, errorResponse: (error, c, headers) => openWebUiErrorResponse(error, c, headers) };
+export const openWebUiDoor: LegacyCompatDoor = { prefix: PREFIX, routes, operations: OPERATIONS, errorResponse: (error, c, headers) => openWebUiErrorResponse(error, c, headers) };

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { ApiEnv } from '../env';
 import type { Operation } from '../openapi';
-import type { CompatDoor } from './door';
+import type { LegacyCompatDoor } from './door';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 import { problemResponse } from '../problem';
 import { parseWith, readJson, versionParam } from '../body';
@@ -155,4 +155,4 @@ function respanError(error: AppErrorShape, _c: Context<ApiEnv>, headers?: Record
 }
 
 /** Respan's (Keywords AI's) prompts API (seed 004), as its Python SDK calls it. */
-export const respanDoor: CompatDoor = { prefix: '/compat/respan', routes, operations: OPERATIONS, errorResponse: respanError };
+export const respanDoor: LegacyCompatDoor = { prefix: '/compat/respan', routes, operations: OPERATIONS, errorResponse: respanError };
