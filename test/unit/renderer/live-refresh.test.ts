@@ -16,7 +16,7 @@ const sorted = (keys: readonly (readonly unknown[])[]) => keys.map((k) => JSON.s
 const keys = (events: ChangeEvent[], route: Route = { name: 'library' }) => sorted(refetchPlan(events, route).invalidate);
 const slices = (events: ChangeEvent[], route: Route) => [...refetchPlan(events, route).slices].sort();
 const page = (tab?: 'versions' | 'history' | 'logs'): Route => ({ name: 'editor', promptName: 'open', ...(tab ? { tab } : {}) });
-const versionParts = (name: string) => (['versions', 'version', 'compare', 'history'] as const).map((part) => queryKeys.part(name, part));
+const versionParts = (name: string) => (['versions', 'version', 'compare', 'history', 'served'] as const).map((part) => queryKeys.part(name, part));
 
 /** Whether invalidating `prefix` reaches the query `key` (TanStack Query's prefix match). */
 const covers = (prefix: readonly unknown[], key: readonly unknown[]) => prefix.every((part, i) => JSON.stringify(part) === JSON.stringify(key[i]));
@@ -40,8 +40,14 @@ describe('refetchPlan: event kind -> query keys to invalidate and slices to relo
     for (const key of [queryKeys.versions('b'), queryKeys.version('b', 3), queryKeys.history('b', history), queryKeys.integrations]) expect(reaches(key)).toBe(false);
   });
 
-  it('a promotion reloads the open prompt\'s API tab and checklist too', () => {
-    expect(slices([event('version.promoted', 'open')], page('history'))).toEqual(['editor', 'promptApi', 'readiness']);
+  it('a promotion refetches what the API serves (API tab) and reloads the open prompt\'s checklist', () => {
+    expect(keys([event('version.promoted', 'open')], page('history'))).toContain(JSON.stringify(queryKeys.served('open')));
+    expect(slices([event('version.promoted', 'open')], page('history'))).toEqual(['editor', 'readiness']);
+  });
+
+  it('a sharing change refetches that prompt\'s Sharing tab, whatever is open', () => {
+    expect(keys([event('sharing.changed', 'other')], page())).toContain(JSON.stringify(queryKeys.sharing('other')));
+    expect(keys([event('version.saved', 'other')], page())).not.toContain(JSON.stringify(queryKeys.sharing('other')));
   });
 
   it('a run reloads Logs only where they show: any prompt on the Logs screen, its own on a prompt Logs tab, nowhere else', () => {
@@ -57,7 +63,7 @@ describe('refetchPlan: event kind -> query keys to invalidate and slices to relo
   it('reset and access.changed (no prompt named) invalidate every query and reload every slice', () => {
     for (const kind of ['reset', 'access.changed'] as const) {
       expect(refetchPlan([event(kind), event('version.saved', 'open')], page()).invalidate).toEqual([queryKeys.all]);
-      expect(slices([event(kind)], page())).toEqual(['editor', 'logs', 'promptApi', 'readiness', 'sharing']);
+      expect(slices([event(kind)], page())).toEqual(['editor', 'logs', 'readiness']);
     }
   });
 
@@ -92,7 +98,7 @@ describe('refetchPlan: event kind -> query keys to invalidate and slices to relo
           expect(plan.invalidate.some((k) => covers(k, queryKeys.versions('other')))).toBe(false);
         }
         // The page of a prompt that is not open is never reloaded in its slices.
-        if (route.name !== 'editor' && !everything) for (const t of ['editor', 'sharing', 'promptApi', 'readiness'] satisfies SliceTarget[]) expect(plan.slices.has(t)).toBe(false);
+        if (route.name !== 'editor' && !everything) for (const t of ['editor', 'readiness'] satisfies SliceTarget[]) expect(plan.slices.has(t)).toBe(false);
       }),
     );
   });

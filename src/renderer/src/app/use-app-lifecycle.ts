@@ -81,8 +81,8 @@ function firstScreenReady(s: AppState): boolean {
       if (tab === 'editor' || s.editor.status === 'error') return editorDone;
       const versionsDone = settled(queryKeys.versions(s.route.current.promptName));
       if (tab === 'versions') return editorDone && versionsDone;
-      if (tab === 'sharing') return editorDone && (s.sharing.status === 'ready' || s.sharing.status === 'error');
-      if (tab === 'api') return editorDone && (s.promptApi.status === 'ready' || s.promptApi.status === 'error');
+      if (tab === 'sharing') return editorDone && settled(queryKeys.sharing(s.route.current.promptName));
+      if (tab === 'api') return editorDone && settled(queryKeys.served(s.route.current.promptName));
       return editorDone && versionsDone && settled(queryKeys.part(s.route.current.promptName, 'history'));
     }
     case 'chat':

@@ -6,9 +6,9 @@ import type { Route } from './route';
  * What on screen is still loaded by its own slice (not yet a query), refetched only when it shows
  * the prompt an event is about.
  */
-export type SliceTarget = 'editor' | 'sharing' | 'promptApi' | 'readiness' | 'logs';
+export type SliceTarget = 'editor' | 'readiness' | 'logs';
 
-const ALL_SLICES: readonly SliceTarget[] = ['editor', 'sharing', 'promptApi', 'readiness', 'logs'];
+const ALL_SLICES: readonly SliceTarget[] = ['editor', 'readiness', 'logs'];
 
 /** Which queries and slices one event kind touches. */
 interface Rule {
@@ -24,7 +24,8 @@ interface Rule {
   everything?: true;
 }
 
-const VERSIONS: readonly PromptPart[] = ['versions', 'version', 'compare', 'history'];
+/** A version's content or status moved: the Versions and History tabs, and what the API serves. */
+const VERSIONS: readonly PromptPart[] = ['versions', 'version', 'compare', 'history', 'served'];
 
 /**
  * THE mapping "event kind -> what to refetch". Queries are invalidated by key whatever the screen
@@ -33,13 +34,13 @@ const VERSIONS: readonly PromptPart[] = ['versions', 'version', 'compare', 'hist
  */
 const REFETCH: Record<ChangeKind, Rule> = {
   'prompt.created': { lists: true, workspace: ['accessLists'] },
-  'prompt.updated': { lists: true, open: ['editor', 'promptApi'] },
+  'prompt.updated': { lists: true, parts: ['served'], open: ['editor'] },
   'prompt.deleted': { lists: true, open: ['editor'], workspace: ['accessLists'] },
   'version.saved': { lists: true, parts: VERSIONS, open: ['editor', 'readiness'] },
   'version.updated': { lists: true, parts: VERSIONS, open: ['editor'] },
-  'version.promoted': { lists: true, parts: VERSIONS, open: ['editor', 'promptApi', 'readiness'] },
-  'deployment.pinned': { lists: true, parts: VERSIONS, open: ['editor', 'promptApi'] },
-  'sharing.changed': { lists: true, open: ['editor', 'sharing', 'promptApi'], workspace: ['accessLists'] },
+  'version.promoted': { lists: true, parts: VERSIONS, open: ['editor', 'readiness'] },
+  'deployment.pinned': { lists: true, parts: VERSIONS, open: ['editor'] },
+  'sharing.changed': { lists: true, parts: ['sharing'], open: ['editor'], workspace: ['accessLists'] },
   'run.logged': { open: ['readiness'] },
   'run.rated': { open: ['readiness'] },
   'testcase.changed': { open: ['readiness'] },

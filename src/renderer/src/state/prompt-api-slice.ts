@@ -1,3 +1,4 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { PromptVersion } from '../../../shared/schemas/prompts';
 import type { Deployment } from '../../../shared/schemas/versions';
 import { api, unwrap } from '../lib/api';
@@ -11,21 +12,19 @@ import {
   type ApiCall,
   type SnippetLanguage,
 } from './api-snippets';
+import { queryKeys } from './query-keys';
 import { sharingAllows } from './sharing-slice';
+import type { SharingInfo } from '../../../shared/schemas/sharing';
 import type { AppState, SliceCreator } from './store';
 
-type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
-
 export interface PromptApiSlice {
-  /** The prompt page's API tab: whether the prompt is served, and how to call it. */
+  /**
+   * The prompt page's API tab: turning API access on or off, and the snippet choices. What the API
+   * serves is a query (servedQuery below).
+   */
   promptApi: {
     /** The prompt this belongs to; results for another prompt are dropped. */
     promptName: string | null;
-    deployment: Deployment | null;
-    /** The version the API serves (its variables fill the snippets); null before any save. */
-    served: PromptVersion | null;
-    status: LoadStatus;
-    error: string | null;
     /** A prompts:set-api call is in flight. */
     busy: boolean;
     /** What the last change did, announced politely: "API access on". */
@@ -36,7 +35,6 @@ export interface PromptApiSlice {
     /** Which call the snippets make: render (no model, not logged) or run (calls the model, in Logs). */
     call: ApiCall;
     reset(promptName: string): void;
-    load(): Promise<void>;
     setAccess(on: boolean): Promise<void>;
     setKeyRequired(required: boolean): Promise<void>;
     setLanguage(language: SnippetLanguage): void;
@@ -48,16 +46,33 @@ export interface PromptApiSlice {
 type State = PromptApiSlice['promptApi'];
 
 const FRESH = {
-  deployment: null,
-  served: null,
-  status: 'idle',
-  error: null,
   busy: false,
   notice: null,
   actionError: null,
 } satisfies Partial<State>;
 
-let latestLoad = 0;
+/** What the API serves for a prompt: the deployment, and the version it serves (null before any save). */
+export interface Served {
+  deployment: Deployment;
+  version: PromptVersion | null;
+}
+
+/** The API tab's query: the deployment, then the version it serves (its variables fill the snippets). */
+export const servedQuery = (name: string) =>
+  queryOptions({
+    queryKey: queryKeys.served(name),
+    queryFn: async (): Promise<Served> => {
+      const deployment = await unwrap(api.deployment.get({ name }));
+      const version = deployment.servedVersion === null ? null : await unwrap(api.versions.get({ name, number: deployment.servedVersion }));
+      return { deployment, version };
+    },
+  });
+
+/** The API tab's data for the prompt `name`. */
+export function useServed(name: string) {
+  const q = useQuery(servedQuery(name));
+  return { served: q.data ?? null, error: q.isError ? toFormError(q.error).message : null, retry: () => void q.refetch() };
+}
 
 /** The prompt's API settings as the page knows them (from prompts:get or the last change). */
 export function promptApiSettings(s: AppState): { apiAccess: boolean; apiKeyRequired: boolean } | null {
@@ -70,10 +85,10 @@ export function promptApiSettings(s: AppState): { apiAccess: boolean; apiKeyRequ
  * prompt's `allowed`). While sharing is unknown the switches wait; if it cannot be read the
  * server's own refusal is shown instead.
  */
-export function mayChangeApi(s: AppState): boolean | 'unknown' {
-  if (s.sharing.status === 'error') return true;
-  if (!s.sharing.info) return 'unknown';
-  return sharingAllows(s.sharing.info, 'share');
+export function mayChangeApi(sharing: { info: SharingInfo | null; isError: boolean }): boolean | 'unknown' {
+  if (sharing.isError) return true;
+  if (!sharing.info) return 'unknown';
+  return sharingAllows(sharing.info, 'share');
 }
 
 /** The URL API callers use for the open prompt: the render call unless `call` says run. */
@@ -84,15 +99,16 @@ export function endpointFor(s: AppState, call: ApiCall = 'render'): string | nul
   return callEndpoint(apiBaseUrl(info.api), name, call);
 }
 
-export function servedDescription(s: AppState): string | null {
-  return servedLine(s.promptApi.deployment);
+export function servedDescription(served: Served | null): string | null {
+  return servedLine(served?.deployment ?? null);
 }
 
-export function snippetFor(s: AppState, language: SnippetLanguage): string {
+/** The snippet in `language` for the call chosen, filled with the served version's sample variables. */
+export function snippetFor(s: AppState, language: SnippetLanguage, served: PromptVersion | null): string {
   const { call } = s.promptApi;
   const url = endpointFor(s, call) ?? '';
   const keyRequired = s.editor.prompt?.apiKeyRequired ?? true;
-  return buildSnippet(language, { url, call, keyRequired, variables: sampleVariables(s.promptApi.served) });
+  return buildSnippet(language, { url, call, keyRequired, variables: sampleVariables(served) });
 }
 
 export const createPromptApiSlice: SliceCreator<PromptApiSlice> = (set, get) => {
@@ -121,27 +137,7 @@ export const createPromptApiSlice: SliceCreator<PromptApiSlice> = (set, get) => 
       language: 'curl',
       call: 'render',
       reset(promptName) {
-        latestLoad += 1;
         patch({ promptName, ...FRESH });
-      },
-      async load() {
-        const { promptName, status } = get().promptApi;
-        if (!promptName) return;
-        const request = ++latestLoad;
-        patch({ status: status === 'ready' ? 'ready' : 'loading', error: null });
-        try {
-          const deployment = await unwrap(api.deployment.get({ name: promptName }));
-          const latest = get().editor.promptName === promptName ? (get().editor.prompt?.latest ?? null) : null;
-          let served: PromptVersion | null = latest;
-          if (deployment.servedVersion !== null && deployment.servedVersion !== latest?.number) {
-            served = await unwrap(api.versions.get({ name: promptName, number: deployment.servedVersion }));
-          }
-          if (request !== latestLoad || !current(promptName)) return;
-          patch({ deployment, served, status: 'ready' });
-        } catch (error) {
-          if (request !== latestLoad || !current(promptName)) return;
-          patch({ status: 'error', error: toFormError(error).message });
-        }
       },
       async setAccess(on) {
         await change({ apiAccess: on }, (p) => (p.apiAccess ? 'API access on' : 'API access off'));

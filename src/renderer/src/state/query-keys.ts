@@ -27,7 +27,7 @@ export interface PromotionFilter {
 }
 
 /** The parts of one prompt's page that are queries: what an event about the prompt may touch. */
-export type PromptPart = 'versions' | 'version' | 'compare' | 'history';
+export type PromptPart = 'versions' | 'version' | 'compare' | 'history' | 'sharing' | 'served';
 
 export const queryKeys = {
   /** Every query: after `reset` (the data folder changed under us) or an access change. */
@@ -47,6 +47,12 @@ export const queryKeys = {
   version: (name: string, number: number) => ['prompt', name, 'version', number] as const,
   comparison: (name: string, from: number, to: number) => ['prompt', name, 'compare', from, to] as const,
   history: (name: string, filter: PromotionFilter) => ['prompt', name, 'history', filter] as const,
+  /** What the API serves (the deployment and that version), for the API tab. */
+  served: (name: string) => ['prompt', name, 'served'] as const,
+  /** Its sharing level, owner and shares, with what the member may do (`allowed`). */
+  sharing: (name: string) => ['prompt', name, 'sharing'] as const,
+  /** Members matching a "Share with" search. */
+  userSearch: (text: string) => ['users', 'search', text] as const,
   integrations: ['integrations'] as const,
   /** Members and their access lists. */
   members: ['members'] as const,

@@ -9,9 +9,9 @@ import type { User } from '../../../shared/schemas/users';
 import { widensAccess } from '../../../shared/schemas/readiness';
 import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { queryClient } from '../lib/query-client';
+import { queryKeys } from './query-keys';
 import type { SliceCreator } from './store';
-
-type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 export const PERMISSION_LABELS: Record<SharePermission, string> = {
   view: 'Can view',
@@ -28,13 +28,14 @@ export const SHARING_LEVEL_HINTS: Record<SharingLevel, string> = {
   library_edit: 'Everyone can find, run and edit it',
 };
 
+/**
+ * The Sharing tab's changes (level, shares, the widen confirmation) and what they say. The
+ * sharing itself is a query (sharing-queries.ts): each change writes the server's answer into it.
+ */
 export interface SharingSlice {
   sharing: {
-    /** The prompt this sharing belongs to; results for another prompt are dropped. */
+    /** The prompt whose page is open; an answer for another prompt changes nothing here. */
     promptName: string | null;
-    info: SharingInfo | null;
-    status: LoadStatus;
-    error: string | null;
     /** A level change, share or removal is in flight. */
     busy: boolean;
     /** What the last change did, announced politely. */
@@ -43,8 +44,6 @@ export interface SharingSlice {
     actionError: string | null;
     /** Why the last "Add" failed: shown next to the "Share with" field. */
     addError: FormError | null;
-    /** Typeahead matches for the "Share with" field. */
-    suggestions: User[];
     /**
      * A level that widens access to everyone while readiness items are open: it waits for the
      * member's confirmation (or, when an admin requires the checklist, is only explained).
@@ -53,14 +52,11 @@ export interface SharingSlice {
     confirmWiden(): Promise<void>;
     cancelWiden(): void;
     reset(promptName: string): void;
-    load(): Promise<void>;
     setLevel(level: SharingLevel): Promise<void>;
     /** Shares with a member by email or name; true when it worked (the form then clears). */
     add(text: string, permission: SharePermission): Promise<boolean>;
     setPermission(userId: string, permission: SharePermission): Promise<void>;
     remove(userId: string): Promise<void>;
-    search(query: string): Promise<void>;
-    clearSuggestions(): void;
     clearAddError(): void;
     dismissError(): void;
   };
@@ -69,19 +65,12 @@ export interface SharingSlice {
 type State = SharingSlice['sharing'];
 
 const FRESH = {
-  info: null,
-  status: 'idle',
-  error: null,
   busy: false,
   notice: null,
   actionError: null,
   addError: null,
-  suggestions: [],
   widen: null,
 } satisfies Partial<State>;
-
-let latestLoad = 0;
-let latestSearch = 0;
 
 const displayName = (user: { name: string; email: string }) => user.name || user.email;
 
@@ -89,6 +78,17 @@ const displayName = (user: { name: string; email: string }) => user.name || user
 export function sharingAllows(info: SharingInfo | null, action: Action): boolean {
   return info?.allowed.includes(action) ?? false;
 }
+
+/**
+ * Who "Share with" may offer among `users`: not the owner nor the acting member, who already
+ * have access (offering them would only fail).
+ */
+export function shareCandidates(users: readonly User[], info: Pick<SharingInfo, 'owner'> | null, me: string | undefined): User[] {
+  return users.filter((u) => u.id !== info?.owner.id && u.id !== me);
+}
+
+const sharingNow = (name: string) => queryClient.getQueryData<SharingInfo>(queryKeys.sharing(name)) ?? null;
+const showSharing = (name: string, info: SharingInfo) => queryClient.setQueryData(queryKeys.sharing(name), info);
 
 export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ sharing: { ...s.sharing, ...partial } }));
@@ -106,46 +106,49 @@ export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
     patch({ busy: true, actionError: null, notice: null });
     try {
       const info = await call(promptName);
+      showSharing(promptName, info);
       if (!current(promptName)) return false;
-      patch({ info, busy: false, notice: describe(info) });
+      patch({ busy: false, notice: describe(info) });
       return true;
     } catch (error) {
+      // The refusal may come from a change made elsewhere: show the sharing as it is now.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.sharing(promptName) });
       if (!current(promptName)) return false;
       const formError = reword?.(error) ?? toFormError(error);
       patch({ busy: false });
       if (onError) onError(formError);
       else patch({ actionError: formError.message });
-      // The refusal may come from a change made elsewhere: show the sharing as it is now.
-      void get().sharing.load();
       return false;
     }
   };
 
-  /** Sets the level: shown at once; the server's answer (or the reload after a refusal) settles it. */
-  const applyLevel = async (level: SharingLevel) => {
-    const { info } = get().sharing;
+  /** Sets the level: shown at once; the server's answer (or the refetch after a refusal) settles it. */
+  const applyLevel = async (name: string, level: SharingLevel) => {
+    const info = sharingNow(name);
     if (!info) return;
-    patch({ info: { ...info, level } });
+    showSharing(name, { ...info, level });
     await change(
-      (name) => unwrap(api.sharing.setLevel({ name, level })),
+      (prompt) => unwrap(api.sharing.setLevel({ name: prompt, level })),
       (next) => `Sharing level set to ${SHARING_LEVEL_LABELS[next.level]}`,
     );
   };
 
-  const nameOf = (userId: string) => {
-    const share = get().sharing.info?.shares.find((s) => s.user.id === userId);
+  const nameOf = (name: string, userId: string) => {
+    const share = sharingNow(name)?.shares.find((s) => s.user.id === userId);
     return share ? displayName(share.user) : 'member';
   };
 
   /**
-   * The email to share with: the text itself when it looks like one, otherwise the one
-   * suggestion whose name matches (so "Bob" + Add works once Bob is suggested).
+   * The email to share with: the text itself when it looks like one, otherwise the one member
+   * suggested for that text whose name matches (so "Bob" + Add works once Bob is suggested).
    */
-  const emailFor = (text: string) => {
+  const emailFor = (name: string, text: string) => {
     const trimmed = text.trim();
     if (trimmed.includes('@')) return trimmed;
     const lower = trimmed.toLowerCase();
-    const byName = get().sharing.suggestions.filter((u) => u.name.toLowerCase() === lower);
+    const found = queryClient.getQueryData<User[]>(queryKeys.userSearch(text)) ?? [];
+    const suggested = shareCandidates(found, sharingNow(name), get().session.info?.currentUser.id);
+    const byName = suggested.filter((u) => u.name.toLowerCase() === lower);
     return byName.length === 1 && byName[0] ? byName[0].email : trimmed;
   };
 
@@ -154,26 +157,11 @@ export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
       promptName: null,
       ...FRESH,
       reset(promptName) {
-        latestLoad += 1;
-        latestSearch += 1;
         patch({ promptName, ...FRESH });
       },
-      async load() {
-        const { promptName, status } = get().sharing;
-        if (!promptName) return;
-        const request = ++latestLoad;
-        patch({ status: status === 'ready' ? 'ready' : 'loading', error: null });
-        try {
-          const info = await unwrap(api.sharing.get({ name: promptName }));
-          if (request !== latestLoad || !current(promptName)) return;
-          patch({ info, status: 'ready' });
-        } catch (error) {
-          if (request !== latestLoad || !current(promptName)) return;
-          patch({ status: 'error', error: toFormError(error).message });
-        }
-      },
       async setLevel(level) {
-        const { info, busy, promptName } = get().sharing;
+        const { busy, promptName } = get().sharing;
+        const info = promptName ? sharingNow(promptName) : null;
         if (!info || busy || info.level === level || !promptName) return;
         if (widensAccess(info.level, level)) {
           // The checklist decides what is open; the core refuses for itself when it is required.
@@ -185,26 +173,27 @@ export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
             return;
           }
         }
-        await applyLevel(level);
+        await applyLevel(promptName, level);
       },
       async confirmWiden() {
-        const { widen } = get().sharing;
-        if (!widen) return;
+        const { widen, promptName } = get().sharing;
+        if (!widen || !promptName) return;
         patch({ widen: null });
-        await applyLevel(widen.level);
+        await applyLevel(promptName, widen.level);
       },
       cancelWiden() {
         patch({ widen: null });
       },
       async add(text, permission) {
-        if (get().sharing.busy) return false;
+        const { busy, promptName } = get().sharing;
+        if (busy || !promptName) return false;
         patch({ addError: null });
-        const email = emailFor(text);
+        const email = emailFor(promptName, text);
         if (email === '') {
           patch({ addError: { message: 'Type a name or email address', field: 'email' } });
           return false;
         }
-        const ok = await change(
+        return change(
           (name) => unwrap(api.sharing.add({ name, email, permission })),
           (info) => {
             const share = info.shares.find((s) => s.user.email === email.toLowerCase());
@@ -217,11 +206,10 @@ export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
               ? { message: `No member has the email ${email}`, field: 'email' }
               : null,
         );
-        if (ok) patch({ suggestions: [] });
-        return ok;
       },
       async setPermission(userId, permission) {
-        const share = get().sharing.info?.shares.find((s) => s.user.id === userId);
+        const { promptName } = get().sharing;
+        const share = promptName ? sharingNow(promptName)?.shares.find((s) => s.user.id === userId) : undefined;
         if (!share || share.permission === permission) return;
         // Sharing again with the same member changes their permission.
         await change(
@@ -230,32 +218,13 @@ export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
         );
       },
       async remove(userId) {
-        const who = nameOf(userId);
+        const { promptName } = get().sharing;
+        if (!promptName) return;
+        const who = nameOf(promptName, userId);
         await change(
           (name) => unwrap(api.sharing.remove({ name, userId })),
           () => `Removed ${who}`,
         );
-      },
-      async search(query) {
-        const request = ++latestSearch;
-        if (query.trim() === '') {
-          patch({ suggestions: [] });
-          return;
-        }
-        try {
-          const users = await unwrap(api.users.search({ query }));
-          if (request !== latestSearch) return;
-          const { info } = get().sharing;
-          const me = get().session.info?.currentUser.id;
-          // The owner and the acting member already have access: offering them would only fail.
-          patch({ suggestions: users.filter((u) => u.id !== info?.owner.id && u.id !== me) });
-        } catch {
-          if (request === latestSearch) patch({ suggestions: [] });
-        }
-      },
-      clearSuggestions() {
-        latestSearch += 1;
-        patch({ suggestions: [] });
       },
       clearAddError() {
         if (get().sharing.addError) patch({ addError: null });

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { Link } from '../../components/Link';
@@ -15,43 +14,36 @@ import {
   type ApiCall,
   type SnippetLanguage,
 } from '../../state/api-snippets';
-import { endpointFor, mayChangeApi, servedDescription, snippetFor } from '../../state/prompt-api-slice';
+import { endpointFor, mayChangeApi, servedDescription, snippetFor, useServed } from '../../state/prompt-api-slice';
+import { useSharing } from '../../state/sharing-queries';
 import { useAppStore } from '../../state/store';
 import { LockIcon } from '../../components/LockIcon';
 
 const LANGUAGE_OPTIONS = SNIPPET_LANGUAGES.map((value) => ({ value, label: SNIPPET_LANGUAGE_LABELS[value] }));
 
 /** The API tab: whether API callers may use this prompt, where, and how (ready-to-run snippets). */
-export function ApiPanel() {
-  const load = useAppStore((s) => s.promptApi.load);
-  const loadSharing = useAppStore((s) => s.sharing.load);
-  const status = useAppStore((s) => s.promptApi.status);
-  const error = useAppStore((s) => s.promptApi.error);
-
-  useEffect(() => {
-    void load();
-    // Who may change the switches comes from the prompt's sharing (owner or admin: "share").
-    void loadSharing();
-  }, [load, loadSharing]);
+export function ApiPanel({ promptName }: { promptName: string }) {
+  const { error, retry } = useServed(promptName);
 
   return (
     <div className="tab-stack api-tab">
-      <AccessSection />
-      {status === 'error' && (
-        <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+      <AccessSection promptName={promptName} />
+      {error && (
+        <Banner tone="error" action={<Button size="sm" onClick={retry}>Try again</Button>}>
           Could not load what the API serves: {error}
         </Banner>
       )}
-      <EndpointSection />
-      <SnippetSection />
+      <EndpointSection promptName={promptName} />
+      <SnippetSection promptName={promptName} />
     </div>
   );
 }
 
-function AccessSection() {
+function AccessSection({ promptName }: { promptName: string }) {
   const apiAccess = useAppStore((s) => s.editor.prompt?.apiAccess ?? false);
   const keyRequired = useAppStore((s) => s.editor.prompt?.apiKeyRequired ?? true);
-  const may = useAppStore(mayChangeApi);
+  // Who may change the switches comes from the prompt's sharing (owner or admin: "share").
+  const may = mayChangeApi(useSharing(promptName));
   const busy = useAppStore((s) => s.promptApi.busy);
   const setAccess = useAppStore((s) => s.promptApi.setAccess);
   const setKeyRequired = useAppStore((s) => s.promptApi.setKeyRequired);
@@ -91,12 +83,13 @@ function AccessSection() {
   );
 }
 
-function EndpointSection() {
+function EndpointSection({ promptName }: { promptName: string }) {
   const render = useAppStore((s) => endpointFor(s, 'render'));
   const run = useAppStore((s) => endpointFor(s, 'run'));
   const listening = useAppStore((s) => Boolean(s.session.info?.api.url));
-  const served = useAppStore(servedDescription);
-  const loaded = useAppStore((s) => s.promptApi.status === 'ready');
+  const data = useServed(promptName).served;
+  const served = servedDescription(data);
+  const loaded = data !== null;
 
   return (
     <section className="panel api-endpoint" aria-labelledby="api-endpoint-title">
@@ -137,7 +130,7 @@ function EndpointCall({ call, url }: { call: ApiCall; url: string }) {
 
 const CALL_OPTIONS = API_CALLS.map((value) => ({ value, label: API_CALL_LABELS[value] }));
 
-function SnippetSection() {
+function SnippetSection({ promptName }: { promptName: string }) {
   const apiAccess = useAppStore((s) => s.editor.prompt?.apiAccess ?? false);
   const keyRequired = useAppStore((s) => s.editor.prompt?.apiKeyRequired ?? true);
   const language = useAppStore((s) => s.promptApi.language);
@@ -177,13 +170,14 @@ function SnippetSection() {
         <Link to={{ name: 'settings' }}>Settings → API keys</Link> in <code>{KEY_ENV_VAR}</code>
         {keyRequired ? '.' : ': it is optional for this prompt when you call from this computer.'}
       </p>
-      <Snippet language={language} inactive={!apiAccess} />
+      <Snippet promptName={promptName} language={language} inactive={!apiAccess} />
     </section>
   );
 }
 
-function Snippet({ language, inactive }: { language: SnippetLanguage; inactive: boolean }) {
-  const text = useAppStore((s) => snippetFor(s, language));
+function Snippet({ promptName, language, inactive }: { promptName: string; language: SnippetLanguage; inactive: boolean }) {
+  const served = useServed(promptName).served?.version ?? null;
+  const text = useAppStore((s) => snippetFor(s, language, served));
   const [copyState, copy] = useCopy();
   const label = SNIPPET_LANGUAGE_LABELS[language];
   return (

@@ -97,8 +97,8 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
         {tab === 'editor' && <EditorWithRefine />}
         {tab === 'versions' && <VersionsPanel promptName={promptName} openedVersion={version} />}
         {tab === 'history' && <HistoryPanel promptName={promptName} />}
-        {tab === 'sharing' && <SharingPanel />}
-        {tab === 'api' && <ApiPanel />}
+        {tab === 'sharing' && <SharingPanel promptName={promptName} />}
+        {tab === 'api' && <ApiPanel promptName={promptName} />}
         {tab === 'logs' && <PromptLogsPanel promptName={promptName} />}
         {tab === 'readiness' && <ReadinessPanel />}
       </div>

@@ -1,13 +1,14 @@
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useId, useState, type KeyboardEvent } from 'react';
 import type { User } from '../../../../shared/schemas/users';
 import { FieldFrame } from '../../components/FieldFrame';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
-import { useAppStore } from '../../state/store';
+import { useShareSuggestions } from '../../state/sharing-queries';
 
 const SEARCH_DEBOUNCE_MS = 120;
 
 interface ShareWithFieldProps {
+  /** The prompt being shared: its owner is not offered. */
+  promptName: string;
   value: string;
   error: string | null;
   disabled?: boolean;
@@ -18,18 +19,13 @@ interface ShareWithFieldProps {
  * "Share with": type a name or email; matching members are offered in a listbox (ARIA 1.2
  * combobox). Picking one fills in their email; Enter with nothing highlighted submits the form.
  */
-export function ShareWithField({ value, error, disabled, onChange }: ShareWithFieldProps) {
+export function ShareWithField({ promptName, value, error, disabled, onChange }: ShareWithFieldProps) {
   const listId = useId();
-  const suggestions = useAppStore(useShallow((s) => s.sharing.suggestions));
-  const search = useAppStore((s) => s.sharing.search);
-  const clearSuggestions = useAppStore((s) => s.sharing.clearSuggestions);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const debounced = useDebouncedValue(value, SEARCH_DEBOUNCE_MS);
-
-  useEffect(() => {
-    void search(debounced);
-  }, [debounced, search]);
+  // Keyed by the text searched: an answer for earlier text never shows under later text.
+  const suggestions = useShareSuggestions(promptName, debounced);
 
   const expanded = open && suggestions.length > 0 && value.trim() !== '';
   const optionId = (index: number) => `${listId}-option-${index}`;
@@ -39,7 +35,6 @@ export function ShareWithField({ value, error, disabled, onChange }: ShareWithFi
     onChange(user.email);
     setOpen(false);
     setActive(-1);
-    clearSuggestions();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {

@@ -1,5 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useState, type FormEvent } from 'react';
 import {
   SHARE_PERMISSIONS,
   SHARING_LEVEL_LABELS,
@@ -12,6 +11,7 @@ import { Button } from '../../components/Button';
 import { SelectField } from '../../components/SelectField';
 import { messageForField } from '../../lib/field-errors';
 import { PERMISSION_LABELS, SHARING_LEVEL_HINTS, sharingAllows } from '../../state/sharing-slice';
+import { useSharing } from '../../state/sharing-queries';
 import { useAppStore } from '../../state/store';
 import { ShareWithField } from './ShareWithField';
 import { WidenConfirm } from './WidenConfirm';
@@ -21,21 +21,14 @@ import { RadioCards } from '../../components/RadioCards';
 const PERMISSION_OPTIONS = SHARE_PERMISSIONS.map((value) => ({ value, label: PERMISSION_LABELS[value] }));
 
 /** The Sharing tab: who may find, run and edit this prompt. The server decides; this offers what `allowed` says. */
-export function SharingPanel() {
-  const load = useAppStore((s) => s.sharing.load);
-  const status = useAppStore((s) => s.sharing.status);
-  const error = useAppStore((s) => s.sharing.error);
-  const loaded = useAppStore((s) => s.sharing.info !== null);
-  const canShare = useAppStore((s) => sharingAllows(s.sharing.info, 'share'));
+export function SharingPanel({ promptName }: { promptName: string }) {
+  const { info, error, retry } = useSharing(promptName);
+  const canShare = sharingAllows(info, 'share');
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (!loaded) {
-    if (status === 'error') {
+  if (!info) {
+    if (error) {
       return (
-        <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+        <Banner tone="error" action={<Button size="sm" onClick={retry}>Try again</Button>}>
           Could not load sharing: {error}
         </Banner>
       );
@@ -51,16 +44,17 @@ export function SharingPanel() {
           Only the owner or an admin can change sharing
         </p>
       )}
-      <LevelSection canShare={canShare} />
-      <PeopleSection canShare={canShare} />
+      <LevelSection promptName={promptName} canShare={canShare} />
+      <PeopleSection promptName={promptName} canShare={canShare} />
       <WidenConfirm />
     </div>
   );
 }
 
-function LevelSection({ canShare }: { canShare: boolean }) {
-  const level = useAppStore((s) => s.sharing.info?.level);
-  const owner = useAppStore(useShallow((s) => s.sharing.info?.owner));
+function LevelSection({ promptName, canShare }: { promptName: string; canShare: boolean }) {
+  const { info } = useSharing(promptName);
+  const level = info?.level;
+  const owner = info?.owner;
   const setLevel = useAppStore((s) => s.sharing.setLevel);
   return (
     <section className="panel sharing__level">
@@ -87,15 +81,17 @@ function LevelSection({ canShare }: { canShare: boolean }) {
   );
 }
 
-function PeopleSection({ canShare }: { canShare: boolean }) {
-  const shares = useAppStore(useShallow((s) => s.sharing.info?.shares ?? []));
+const NO_SHARES: Share[] = [];
+
+function PeopleSection({ promptName, canShare }: { promptName: string; canShare: boolean }) {
+  const shares = useSharing(promptName).info?.shares ?? NO_SHARES;
   return (
     // Not labelled by its heading: "Share with" must name only the field (getByLabel, voice control).
     <section className="panel sharing__people">
       <h2 className="panel__title">
         Share with people
       </h2>
-      {canShare && <AddShareForm />}
+      {canShare && <AddShareForm promptName={promptName} />}
       {shares.length === 0 ? (
         <p className="panel__empty">Not shared with anyone yet.</p>
       ) : (
@@ -125,7 +121,7 @@ function PeopleSection({ canShare }: { canShare: boolean }) {
   );
 }
 
-function AddShareForm() {
+function AddShareForm({ promptName }: { promptName: string }) {
   const add = useAppStore((s) => s.sharing.add);
   const busy = useAppStore((s) => s.sharing.busy);
   const addError = useAppStore((s) => s.sharing.addError);
@@ -141,6 +137,7 @@ function AddShareForm() {
   return (
     <form className="share-form" onSubmit={(event) => void submit(event)} noValidate>
       <ShareWithField
+        promptName={promptName}
         value={who}
         error={addError ? messageForField(addError) : null}
         onChange={(value) => {
