@@ -1,9 +1,9 @@
-import { Hono, type Context } from 'hono';
+import type { Context, Handler } from 'hono';
 import type { ApiEnv } from '../env';
-import type { Operation } from '../openapi';
-import type { LegacyCompatDoor } from './door';
+import { route } from '../route';
+import type { CompatDoor } from './door';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../problem';
-import { intQuery, parseWith, readJson } from '../body';
+import { intQuery, parseWith } from '../body';
 import { starletteFallback } from './starlette-routing';
 import { AppError, invalid } from '../../core/errors';
 import type { AppErrorShape } from '../../../shared/schemas/common';
@@ -38,68 +38,186 @@ const requiredQuery = (c: Context<ApiEnv>, name: string): string => {
   return value;
 };
 
-/**
- * Open WebUI's prompts router, served under each base. Registration order matters where paths
- * overlap: `/history/diff` before `/history/{history_id}` (the real router registers them the
- * other way round, so its diff route is unreachable; its frontend calls it, so it is served).
- */
-function mountPrompts(routes: Hono<ApiEnv>, base: string): void {
-  routes
-    .get(`${base}/`, (c) => c.json(openWebUiList(ctxOf(c))))
-    .get(base, (c) => c.json(openWebUiList(ctxOf(c))))
-    .get(`${base}/tags`, (c) => c.json(openWebUiTags(ctxOf(c))))
-    .get(`${base}/list`, (c) => c.json(openWebUiListWithAccess(ctxOf(c), parseWith(OpenWebUiListSchema, c.req.query()))))
-    .post(`${base}/create`, async (c) => c.json(openWebUiCreate(ctxOf(c), await readJson(c, OpenWebUiCreateSchema))))
-    .get(`${base}/command/:command`, (c) => c.json(openWebUiGet(ctxOf(c), rowByCommand(ctxOf(c), c.req.param('command')))))
-    .post(`${base}/command/:command/update`, async (c) => c.json(openWebUiUpdateByCommand(ctxOf(c), c.req.param('command'), await readJson(c, OpenWebUiUpdateSchema))))
-    .delete(`${base}/command/:command/delete`, (c) => c.json(openWebUiDelete(ctxOf(c), rowByCommand(ctxOf(c), c.req.param('command')))))
-    .get(`${base}/id/:id`, (c) => c.json(openWebUiGet(ctxOf(c), rowById(ctxOf(c), c.req.param('id')))))
-    .post(`${base}/id/:id/update`, async (c) => c.json(openWebUiUpdateById(ctxOf(c), c.req.param('id'), await readJson(c, OpenWebUiUpdateSchema))))
-    .post(`${base}/id/:id/update/meta`, async (c) => c.json(openWebUiUpdateMeta(ctxOf(c), c.req.param('id'), await readJson(c, OpenWebUiMetaSchema))))
-    .post(`${base}/id/:id/update/version`, async (c) => {
-      const { version_id } = await readJson(c, OpenWebUiVersionSchema);
-      return c.json(openWebUiSetProduction(ctxOf(c), c.req.param('id'), version_id));
-    })
-    .post(`${base}/id/:id/access/update`, async (c) => c.json(openWebUiAccessUpdate(ctxOf(c), c.req.param('id'), await readJson(c, OpenWebUiAccessSchema))))
-    .post(`${base}/id/:id/toggle`, (c) => openWebUiToggle(ctxOf(c), c.req.param('id')))
-    .delete(`${base}/id/:id/delete`, (c) => c.json(openWebUiDelete(ctxOf(c), rowById(ctxOf(c), c.req.param('id')))))
-    .get(`${base}/id/:id/history`, (c) => c.json(openWebUiHistory(ctxOf(c), c.req.param('id'), intQuery(c, 'page') ?? 0)))
-    .get(`${base}/id/:id/history/diff`, (c) => c.json(openWebUiDiff(ctxOf(c), c.req.param('id'), requiredQuery(c, 'from_id'), requiredQuery(c, 'to_id'))))
-    .get(`${base}/id/:id/history/:history_id`, (c) => c.json(openWebUiHistoryEntry(ctxOf(c), c.req.param('id'), c.req.param('history_id'))))
-    .delete(`${base}/id/:id/history/:history_id`, (c) => c.json(openWebUiDeleteHistoryEntry(ctxOf(c), c.req.param('id'), c.req.param('history_id'))));
-}
-
 const TAG = 'compat: openwebui';
 const READ = { 401: 'Missing or invalid key (detail "Not authenticated" or INVALID_TOKEN), or no read access (ACCESS_PROHIBITED)', 404: 'Prompt not found (NOT_FOUND), hidden or missing alike' };
 const WRITE = { 400: 'Invalid input, command in use', 401: 'Missing or invalid key, or no write access (ACCESS_PROHIBITED)', 404: 'Prompt not found (NOT_FOUND), hidden or missing alike' };
 
-/** One base's operations (the paths under `/compat/openwebui{base}`). */
-function operationsFor(base: string): Operation[] {
+const id = (c: Context<ApiEnv>) => c.req.param('id')!;
+const command = (c: Context<ApiEnv>) => c.req.param('command')!;
+const historyId = (c: Context<ApiEnv>) => c.req.param('history_id')!;
+
+/**
+ * Open WebUI's prompts router under one base (the paths under `/compat/openwebui{base}`), each
+ * route declared once. Declaration order is serving order where paths overlap: `/history/diff`
+ * before `/history/{history_id}` (the real router registers them the other way round, so its
+ * diff route is unreachable; its frontend calls it, so it is served).
+ */
+function routesFor(base: string) {
   const p = `${PREFIX}${base}`;
   return [
-    { method: 'get', path: `${p}/`, summary: 'Open WebUI: every prompt you may read (list[PromptModel])', tag: TAG, responses: { 200: 'list[PromptModel]', 401: READ[401] } },
-    { method: 'get', path: `${p}/tags`, summary: 'Open WebUI: the tags of the prompts you may read', tag: TAG, responses: { 200: 'list[str]', 401: READ[401] } },
-    { method: 'get', path: `${p}/list`, summary: 'Open WebUI: prompts with write_access, 30 a page', tag: TAG, query: { query: 'Library search', view_option: 'created | shared', tag: 'Tag', order_by: 'name | created_at | updated_at', direction: 'asc | desc', page: 'From 1' }, responses: { 200: '{ items: PromptAccessResponse[], total }', 400: 'Invalid query', 401: READ[401] } },
-    { method: 'post', path: `${p}/create`, summary: 'Open WebUI: create a prompt (its content is version 1, in production)', tag: TAG, body: OpenWebUiCreateSchema, responses: { 200: 'PromptModel', 400: 'Invalid input, or COMMAND_TAKEN', 401: READ[401] } },
-    { method: 'get', path: `${p}/command/{command}`, summary: 'Open WebUI: a prompt by command', tag: TAG, responses: { 200: 'PromptAccessResponse', ...READ } },
-    { method: 'post', path: `${p}/command/{command}/update`, summary: 'Open WebUI (older router): update a prompt by command', tag: TAG, body: OpenWebUiUpdateSchema, responses: { 200: 'PromptModel', ...WRITE } },
-    { method: 'delete', path: `${p}/command/{command}/delete`, summary: 'Open WebUI (older router): delete a prompt by command', tag: TAG, responses: { 200: 'true', ...WRITE } },
-    { method: 'get', path: `${p}/id/{id}`, summary: 'Open WebUI: a prompt by id', tag: TAG, responses: { 200: 'PromptAccessResponse', ...READ } },
-    { method: 'post', path: `${p}/id/{id}/update`, summary: 'Seed 003: update a prompt by id; a change makes a new version (production unless is_production is false)', tag: TAG, body: OpenWebUiUpdateSchema, responses: { 200: 'PromptModel', 400: 'Command already in use', 401: 'Lacks write access', 404: 'Prompt does not exist' } },
-    { method: 'post', path: `${p}/id/{id}/update/meta`, summary: 'Open WebUI: change name, command and tags (no version)', tag: TAG, body: OpenWebUiMetaSchema, responses: { 200: 'PromptModel', ...WRITE } },
-    { method: 'post', path: `${p}/id/{id}/update/version`, summary: 'Open WebUI: make a history entry production (promotion)', tag: TAG, body: OpenWebUiVersionSchema, responses: { 200: 'PromptModel', ...WRITE } },
-    { method: 'post', path: `${p}/id/{id}/access/update`, summary: 'Open WebUI: replace the access grants (sharing; owner or admin)', tag: TAG, body: OpenWebUiAccessSchema, responses: { 200: 'PromptModel', ...WRITE } },
-    { method: 'post', path: `${p}/id/{id}/toggle`, summary: 'Open WebUI: toggle is_active (refused: Promptdesk has no such switch)', tag: TAG, responses: { ...WRITE, 400: 'Refused: Promptdesk prompts cannot be deactivated' } },
-    { method: 'delete', path: `${p}/id/{id}/delete`, summary: 'Open WebUI: delete a prompt (owner or admin)', tag: TAG, responses: { 200: 'true', ...WRITE } },
-    { method: 'get', path: `${p}/id/{id}/history`, summary: 'Open WebUI: version history, newest first, 20 a page', tag: TAG, query: { page: 'From 0' }, responses: { 200: 'list[PromptHistoryResponse]', ...READ } },
-    { method: 'get', path: `${p}/id/{id}/history/diff`, summary: 'Open WebUI: unified diff of two history entries', tag: TAG, query: { from_id: 'History entry id', to_id: 'History entry id' }, responses: { 200: '{ from_id, to_id, from_snapshot, to_snapshot, content_diff, name_changed, access_control_changed }', 400: 'from_id or to_id missing', ...READ } },
-    { method: 'get', path: `${p}/id/{id}/history/{history_id}`, summary: 'Open WebUI: one history entry', tag: TAG, responses: { 200: 'PromptHistoryModel', ...READ } },
-    { method: 'delete', path: `${p}/id/{id}/history/{history_id}`, summary: 'Open WebUI: delete a history entry (not the production one)', tag: TAG, responses: { 200: 'true', ...WRITE } },
+    route({
+      method: 'get',
+      path: `${p}/`,
+      // The frontend calls the list with and without the slash; both answer (no redirect).
+      slashOptional: true,
+      summary: 'Open WebUI: every prompt you may read (list[PromptModel])',
+      tag: TAG,
+      responses: { 200: 'list[PromptModel]', 401: READ[401] },
+      handler: (c) => c.json(openWebUiList(ctxOf(c))),
+    }),
+    route({
+      method: 'get',
+      path: `${p}/tags`,
+      summary: 'Open WebUI: the tags of the prompts you may read',
+      tag: TAG,
+      responses: { 200: 'list[str]', 401: READ[401] },
+      handler: (c) => c.json(openWebUiTags(ctxOf(c))),
+    }),
+    route({
+      method: 'get',
+      path: `${p}/list`,
+      summary: 'Open WebUI: prompts with write_access, 30 a page',
+      tag: TAG,
+      query: { query: 'Library search', view_option: 'created | shared', tag: 'Tag', order_by: 'name | created_at | updated_at', direction: 'asc | desc', page: 'From 1' },
+      responses: { 200: '{ items: PromptAccessResponse[], total }', 400: 'Invalid query', 401: READ[401] },
+      handler: (c) => c.json(openWebUiListWithAccess(ctxOf(c), parseWith(OpenWebUiListSchema, c.req.query()))),
+    }),
+    route({
+      method: 'post',
+      path: `${p}/create`,
+      summary: 'Open WebUI: create a prompt (its content is version 1, in production)',
+      tag: TAG,
+      body: OpenWebUiCreateSchema,
+      responses: { 200: 'PromptModel', 400: 'Invalid input, or COMMAND_TAKEN', 401: READ[401] },
+      handler: async (c, { body }) => c.json(openWebUiCreate(ctxOf(c), await body())),
+    }),
+    route({
+      method: 'get',
+      path: `${p}/command/{command}`,
+      summary: 'Open WebUI: a prompt by command',
+      tag: TAG,
+      responses: { 200: 'PromptAccessResponse', ...READ },
+      handler: (c) => c.json(openWebUiGet(ctxOf(c), rowByCommand(ctxOf(c), command(c)))),
+    }),
+    route({
+      method: 'post',
+      path: `${p}/command/{command}/update`,
+      summary: 'Open WebUI (older router): update a prompt by command',
+      tag: TAG,
+      body: OpenWebUiUpdateSchema,
+      responses: { 200: 'PromptModel', ...WRITE },
+      handler: async (c, { body }) => c.json(openWebUiUpdateByCommand(ctxOf(c), command(c), await body())),
+    }),
+    route({
+      method: 'delete',
+      path: `${p}/command/{command}/delete`,
+      summary: 'Open WebUI (older router): delete a prompt by command',
+      tag: TAG,
+      responses: { 200: 'true', ...WRITE },
+      handler: (c) => c.json(openWebUiDelete(ctxOf(c), rowByCommand(ctxOf(c), command(c)))),
+    }),
+    route({
+      method: 'get',
+      path: `${p}/id/{id}`,
+      summary: 'Open WebUI: a prompt by id',
+      tag: TAG,
+      responses: { 200: 'PromptAccessResponse', ...READ },
+      handler: (c) => c.json(openWebUiGet(ctxOf(c), rowById(ctxOf(c), id(c)))),
+    }),
+    route({
+      method: 'post',
+      path: `${p}/id/{id}/update`,
+      summary: 'Seed 003: update a prompt by id; a change makes a new version (production unless is_production is false)',
+      tag: TAG,
+      body: OpenWebUiUpdateSchema,
+      responses: { 200: 'PromptModel', 400: 'Command already in use', 401: 'Lacks write access', 404: 'Prompt does not exist' },
+      handler: async (c, { body }) => c.json(openWebUiUpdateById(ctxOf(c), id(c), await body())),
+    }),
+    route({
+      method: 'post',
+      path: `${p}/id/{id}/update/meta`,
+      summary: 'Open WebUI: change name, command and tags (no version)',
+      tag: TAG,
+      body: OpenWebUiMetaSchema,
+      responses: { 200: 'PromptModel', ...WRITE },
+      handler: async (c, { body }) => c.json(openWebUiUpdateMeta(ctxOf(c), id(c), await body())),
+    }),
+    route({
+      method: 'post',
+      path: `${p}/id/{id}/update/version`,
+      summary: 'Open WebUI: make a history entry production (promotion)',
+      tag: TAG,
+      body: OpenWebUiVersionSchema,
+      responses: { 200: 'PromptModel', ...WRITE },
+      handler: async (c, { body }) => {
+        const { version_id } = await body();
+        return c.json(openWebUiSetProduction(ctxOf(c), id(c), version_id));
+      },
+    }),
+    route({
+      method: 'post',
+      path: `${p}/id/{id}/access/update`,
+      summary: 'Open WebUI: replace the access grants (sharing; owner or admin)',
+      tag: TAG,
+      body: OpenWebUiAccessSchema,
+      responses: { 200: 'PromptModel', ...WRITE },
+      handler: async (c, { body }) => c.json(openWebUiAccessUpdate(ctxOf(c), id(c), await body())),
+    }),
+    route({
+      method: 'post',
+      path: `${p}/id/{id}/toggle`,
+      summary: 'Open WebUI: toggle is_active (refused: Promptdesk has no such switch)',
+      tag: TAG,
+      responses: { ...WRITE, 400: 'Refused: Promptdesk prompts cannot be deactivated' },
+      handler: (c) => openWebUiToggle(ctxOf(c), id(c)),
+    }),
+    route({
+      method: 'delete',
+      path: `${p}/id/{id}/delete`,
+      summary: 'Open WebUI: delete a prompt (owner or admin)',
+      tag: TAG,
+      responses: { 200: 'true', ...WRITE },
+      handler: (c) => c.json(openWebUiDelete(ctxOf(c), rowById(ctxOf(c), id(c)))),
+    }),
+    route({
+      method: 'get',
+      path: `${p}/id/{id}/history`,
+      summary: 'Open WebUI: version history, newest first, 20 a page',
+      tag: TAG,
+      query: { page: 'From 0' },
+      responses: { 200: 'list[PromptHistoryResponse]', ...READ },
+      handler: (c) => c.json(openWebUiHistory(ctxOf(c), id(c), intQuery(c, 'page') ?? 0)),
+    }),
+    route({
+      method: 'get',
+      path: `${p}/id/{id}/history/diff`,
+      summary: 'Open WebUI: unified diff of two history entries',
+      tag: TAG,
+      query: { from_id: 'History entry id', to_id: 'History entry id' },
+      responses: { 200: '{ from_id, to_id, from_snapshot, to_snapshot, content_diff, name_changed, access_control_changed }', 400: 'from_id or to_id missing', ...READ },
+      handler: (c) => c.json(openWebUiDiff(ctxOf(c), id(c), requiredQuery(c, 'from_id'), requiredQuery(c, 'to_id'))),
+    }),
+    route({
+      method: 'get',
+      path: `${p}/id/{id}/history/{history_id}`,
+      summary: 'Open WebUI: one history entry',
+      tag: TAG,
+      responses: { 200: 'PromptHistoryModel', ...READ },
+      handler: (c) => c.json(openWebUiHistoryEntry(ctxOf(c), id(c), historyId(c))),
+    }),
+    route({
+      method: 'delete',
+      path: `${p}/id/{id}/history/{history_id}`,
+      summary: 'Open WebUI: delete a history entry (not the production one)',
+      tag: TAG,
+      responses: { 200: 'true', ...WRITE },
+      handler: (c) => c.json(openWebUiDeleteHistoryEntry(ctxOf(c), id(c), historyId(c))),
+    }),
   ];
 }
 
-const OPERATIONS: Operation[] = BASES.flatMap(operationsFor);
-const fallback = starletteFallback(OPERATIONS);
+const ROUTES = BASES.flatMap(routesFor);
+const fallback = starletteFallback(ROUTES);
 
 /**
  * An error as Open WebUI's FastAPI answers it: `{"detail": "..."}` with the router's status codes
@@ -136,16 +254,16 @@ export function openWebUiErrorResponse(error: AppErrorShape, c: Context<ApiEnv>,
   });
 }
 
-const routes = new Hono<ApiEnv>();
-for (const base of BASES) mountPrompts(routes, base);
-// Starlette's answers for what no route serves (starletteFallback): 405 with Allow, a 307 to the
-// path without (or with) its trailing slash (FastAPI's redirect_slashes), else 404.
-routes.all('/*', (c) => {
+/**
+ * Starlette's answers for what no route serves (starletteFallback): 405 with Allow, a 307 to the
+ * path without (or with) its trailing slash (FastAPI's redirect_slashes), else 404.
+ */
+const starletteAnswer: Handler<ApiEnv> = (c) => {
   const answer = fallback(c.req.method, c.req.url);
   if (answer.kind === 'method_not_allowed') return openWebUiErrorResponse({ code: 'invalid_input', message: OWUI_MESSAGES.METHOD_NOT_ALLOWED }, c, { Allow: answer.allow }, 405);
   if (answer.kind === 'redirect') return new Response(null, { status: 307, headers: { Location: answer.location, 'Cache-Control': 'no-store' } });
   throw new AppError('not_found', OWUI_MESSAGES.ROUTE_NOT_FOUND);
-});
+};
 
 /** Open WebUI's prompts router (seed 003), as its frontend calls it, at the real and the seed page's mount. */
-export const openWebUiDoor: LegacyCompatDoor = { prefix: PREFIX, routes, operations: OPERATIONS, errorResponse: (error, c, headers) => openWebUiErrorResponse(error, c, headers) };
+export const openWebUiDoor: CompatDoor = { prefix: PREFIX, routes: ROUTES, fallback: starletteAnswer, errorResponse: (error, c, headers) => openWebUiErrorResponse(error, c, headers) };
