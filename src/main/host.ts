@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { createApiApp } from './api/app';
 import type { RateLimits } from './api/rate-limit';
 import type { ApiEnv } from './api/env';
-import { DEFAULT_API_PORT, listen, type RunningServer, type Timeouts } from './api/server';
+import { DEFAULT_API_PORT, listen, type RunningServer, type Timeouts, type TlsFiles } from './api/server';
 import { createHandlers } from './core/handlers';
 import { openWorkspace, type OpenWorkspaceOptions, type Workspace } from './core/workspace';
 import { applyRetention } from './core/logs/logs-service';
@@ -12,6 +12,8 @@ import { grantSwitch } from './core/sessions/member-switch';
 import { sessionStillValid } from './core/sessions/sign-in';
 import { invalid } from './core/errors';
 import { storageWarnings } from './core/storage/storage-warnings';
+import { ensureTeam, teamOf } from './core/team/team-server';
+import { teamAllowList } from './core/team/serve-mode';
 import type { ApiServerState, AppInfo } from '../shared/schemas/app';
 import packageJson from '../../package.json';
 
@@ -37,6 +39,12 @@ export interface HostOptions {
   timeouts?: Timeouts;
   /** Adds routes to the API app before it listens (the headless renderer and bridge). */
   mount?: (app: Hono<ApiEnv>, host: Host) => void;
+  /**
+   * Serve as a team server (`serve --team`, flags checked by core/team/serve-mode.ts): the Host and
+   * Origin allow-list adds the public URL (default: the server's own address, for tests on
+   * loopback), TLS when given. The folder records it is a team's (core/team/team-server.ts).
+   */
+  team?: { publicUrl?: string; trustProxy?: boolean; tls?: TlsFiles; name?: string };
 }
 
 export interface Host {
@@ -130,14 +138,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
   };
 
+  const { team } = options;
+  if (team?.publicUrl) ensureTeam(workspace.store, team.publicUrl, team.name);
   const app = createApiApp({ workspace, version: APP_VERSION, limits: options.limits, mount: (a) => options.mount?.(a, host) });
+  const listenOptions = team
+    ? { tls: team.tls, allow: teamAllowList(bindHost, () => teamOf(workspace.store)?.publicUrl ?? host.server?.url ?? 'http://127.0.0.1', !!team.trustProxy) }
+    : {};
   async function applyApi(enabled: boolean, port: number): Promise<void> {
     await host.server?.close();
     host.server = null;
     Object.assign(api, { enabled, port, url: null, error: null });
     if (!enabled) return;
     try {
-      host.server = await listen(app, bindHost, port, options.timeouts);
+      host.server = await listen(app, bindHost, port, options.timeouts, listenOptions);
       api.port = host.server.port;
       api.url = host.server.url;
     } catch (error) {
@@ -147,6 +160,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }
 
   await applyApi(api.enabled, port);
+  // Without --public-url (tests), the team is reached at the address it listens on.
+  if (team && !team.publicUrl && host.server) ensureTeam(workspace.store, host.server.url, team.name);
   // `promptdesk users login-link` runs in another process: it finds the server's address here.
   if (options.mode === 'headless' && host.server) workspace.store.settings.set(SERVED_URL_SETTING, host.server.url);
   return host;

@@ -45,23 +45,50 @@ function reject(req: IncomingMessage, res: ServerResponse, detail: string, shape
 }
 
 /**
+ * Which Host values and browser Origins a server answers to, given the port it is bound to.
+ * A loopback server: {@link loopbackAllowList}; a team server adds its public URL
+ * (core/team/serve-mode.ts `teamAllowList`).
+ */
+export interface AllowList {
+  hosts(port: number): Set<string>;
+  origins(port: number): Set<string>;
+  /** The refusal's text for a foreign Host. */
+  hostHint: string;
+  /** Optional further check of the request's headers (a proxy's X-Forwarded-Host): a refusal's text, or null. */
+  check?(req: IncomingMessage, port: number): string | null;
+}
+
+/** The loopback server's allow-list: {@link allowedHosts} and their `http://` origins. */
+export function loopbackAllowList(bindHost: string): AllowList {
+  return {
+    hosts: (port) => allowedHosts(port, bindHost),
+    origins: (port) => allowedOrigins(allowedHosts(port, bindHost)),
+    hostHint: 'Host not allowed: use 127.0.0.1, localhost or [::1] with this port',
+  };
+}
+
+/**
  * Wraps a request listener so a foreign Host or Origin is refused before any routing,
- * body parsing or authentication runs. No response ever carries CORS headers.
+ * body parsing or authentication runs. No response ever carries CORS headers. `allow`
+ * defaults to the loopback allow-list of `bindHost`.
  */
 export function guardLoopback(
   getPort: () => number,
   bindHost: string,
   next: (req: IncomingMessage, res: ServerResponse) => void,
   shape?: RefusalShape,
+  allow: AllowList = loopbackAllowList(bindHost),
 ) {
   return (req: IncomingMessage, res: ServerResponse) => {
-    const hosts = allowedHosts(getPort(), bindHost);
+    const port = getPort();
     const host = req.headers.host?.toLowerCase();
-    if (!host || !hosts.has(host)) return reject(req, res, 'Host not allowed: use 127.0.0.1, localhost or [::1] with this port', shape);
+    if (!host || !allow.hosts(port).has(host)) return reject(req, res, allow.hostHint, shape);
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins(hosts).has(origin.toLowerCase())) {
+    if (origin !== undefined && !allow.origins(port).has(origin.toLowerCase())) {
       return reject(req, res, 'Cross-origin requests are not allowed', shape);
     }
+    const refused = allow.check?.(req, port);
+    if (refused) return reject(req, res, refused, shape);
     next(req, res);
   };
 }

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { ApiEnv } from './env';
-import { guardLoopback, type RefusalShape } from './loopback-guard';
+import { guardLoopback, type AllowList, type RefusalShape } from './loopback-guard';
 import { compatRefusal } from './compat';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
@@ -55,18 +56,23 @@ async function withStatus(response: Response, status: number): Promise<{ body: s
   return { body: JSON.stringify({ ...body, status }), type: response.headers.get('content-type') ?? 'application/json' };
 }
 
-function createHttpServer(listener: Listener, timeouts: Timeouts): Server {
+/** A certificate chain and its private key, PEM (`--tls-cert`, `--tls-key`). */
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
+function createHttpServer(listener: Listener, timeouts: Timeouts, tls?: TlsFiles): Server {
   // A client trickling bytes must not hold a connection forever. Node only checks these
   // timeouts every connectionsCheckingInterval (30 s by default), so check often enough.
-  const server = createServer(
-    {
-      headersTimeout: timeouts.headersMs,
-      requestTimeout: timeouts.requestMs,
-      connectionsCheckingInterval: Math.max(100, Math.min(1000, timeouts.headersMs / 2)),
-      keepAliveTimeout: 5_000,
-    },
-    listener,
-  );
+  const options = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, timeouts.headersMs / 2)),
+    keepAliveTimeout: 5_000,
+  };
+  // TLS is node:https (OpenSSL), never our own; an https.Server is an http.Server with a TLS socket.
+  const server: Server = tls ? createTlsServer({ ...options, cert: tls.cert, key: tls.key }, listener) : createServer(options, listener);
   // Requests Node's parser refuses (malformed, oversized headers, too slow) still get problem+json.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
@@ -128,14 +134,22 @@ const closeServer = (server: Server) =>
     server.close(() => done());
   });
 
+export interface ListenOptions {
+  /** Serve HTTPS with these files (a team server's --tls-cert/--tls-key). */
+  tls?: TlsFiles;
+  /** Hosts and Origins answered (default: loopback only; a team server adds its public URL). */
+  allow?: AllowList;
+}
+
 /**
  * Listens on the given host (always named: never all interfaces by accident). On the default
  * 127.0.0.1 it also takes the same port on ::1, where `localhost` often resolves first.
  */
-export async function listen(app: Hono<ApiEnv>, host: string, port: number, timeouts: Timeouts = DEFAULT_TIMEOUTS): Promise<RunningServer> {
+
+export async function listen(app: Hono<ApiEnv>, host: string, port: number, timeouts: Timeouts = DEFAULT_TIMEOUTS, options: ListenOptions = {}): Promise<RunningServer> {
   let boundPort = port;
-  const listener = guardLoopback(() => boundPort, host, getRequestListener(app.fetch, { errorHandler: adapterErrorResponse }), doorShape);
-  const server = createHttpServer(listener, timeouts);
+  const listener = guardLoopback(() => boundPort, host, getRequestListener(app.fetch, { errorHandler: adapterErrorResponse }), doorShape, options.allow);
+  const server = createHttpServer(listener, timeouts, options.tls);
   try {
     boundPort = await listenOn(server, port, host);
   } catch (error) {
@@ -143,7 +157,7 @@ export async function listen(app: Hono<ApiEnv>, host: string, port: number, time
   }
   const servers = [server];
   if (host === '127.0.0.1') {
-    const v6 = createHttpServer(listener, timeouts);
+    const v6 = createHttpServer(listener, timeouts, options.tls);
     // No IPv6 on this machine, or the port taken there: IPv4 loopback alone still works.
     await listenOn(v6, boundPort, '::1').then(
       () => servers.push(v6),
@@ -155,7 +169,7 @@ export async function listen(app: Hono<ApiEnv>, host: string, port: number, time
     server,
     host,
     port: boundPort,
-    url: `http://${urlHost}:${boundPort}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost}:${boundPort}`,
     close: async () => {
       await Promise.all(servers.map(closeServer));
     },

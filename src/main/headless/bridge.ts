@@ -16,6 +16,7 @@ import { grantSwitch } from '../core/sessions/member-switch';
 import { redeemLoginLink, sessionStillValid, signInWithKey } from '../core/sessions/sign-in';
 import { loginSecretOf, SignInInput } from '../../shared/schemas/session';
 import { DEFAULT_HEARTBEAT_S, streamChanges } from '../api/routes/changes';
+import type { TeamDoor } from './team-web';
 
 /** The header a browser tab sends its session token in, and receives a new one in after a switch. */
 export const SESSION_HEADER = 'x-promptdesk-session';
@@ -27,6 +28,11 @@ export interface BridgeOptions {
   sessions: SessionRegistry;
   /** Failed sign-ins per minute per client and per credential (default: the API's failed-auth limit). */
   failedSignInsPerMinute?: number;
+  /**
+   * A team server (headless/team-web.ts): the member comes from the cookie session instead of
+   * the session header, API-key and link sign-in are refused, and there is no member switch.
+   */
+  team?: TeamDoor;
 }
 
 /**
@@ -58,10 +64,11 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
     });
     return { ...workspace.as(session.userId), sessionKeys };
   };
-  /** The caller's session as a service context. */
-  const sessionCtx = (c: Context<ApiEnv>): Ctx => ctxOf(callerSession(c));
+  /** The caller's session as a service context (a team server: the cookie session's member). */
+  const sessionCtx = (c: Context<ApiEnv>): Ctx => (opts.team ? opts.team.memberCtx(c) : ctxOf(callerSession(c)));
 
   app.post('/bridge/sign-in', async (c) => {
+    if (opts.team) throw new AppError('forbidden', 'On a team server, sign in with your email and password');
     const input = await readJson(c, SignInInput);
     const credential = 'key' in input ? input.key : loginSecretOf(input.link);
     const client = clientSignals(c);
@@ -81,7 +88,8 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
   });
 
   app.post('/bridge/sign-out', (c) => {
-    sessions.end(c.req.header(SESSION_HEADER));
+    if (opts.team) opts.team.signOut(c);
+    else sessions.end(c.req.header(SESSION_HEADER));
     return c.body(null, 204);
   });
 
@@ -100,7 +108,7 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
   // (the same stream as GET /api/v1/changes). The session is checked again for every batch: a
   // signed-out or deactivated member's stream ends. Last-Event-ID resumes after a reconnect.
   app.get('/bridge/changes', (c) => {
-    const member = (): Ctx => ctxOf(callerSession(c));
+    const member = (): Ctx => sessionCtx(c);
     member();
     const lastId = c.req.header('last-event-id');
     if (lastId !== undefined && !/^\d{1,15}$/.test(lastId)) throw invalid("Last-Event-ID is a sequence number (an event's id: 0 or more)", 'Last-Event-ID');
@@ -113,6 +121,11 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
     const channel = c.req.param('channel');
     // Before the session: the channel list is public (the UI's code), and an unknown path is a 404 to everyone.
     if (!isChannel(channel)) throw new AppError('not_found', `Unknown call ${channel}`);
+    if (opts.team) {
+      // The member's own session; session:switch reaches grantSwitch, which refuses on a team server.
+      const teamCtx = opts.team.memberCtx(c);
+      return c.json(await dispatch(opts.handlers, teamCtx, channel, await readJson(c, z.unknown())));
+    }
     const session = callerSession(c);
     const ctx = ctxOf(session);
     const input = await readJson(c, z.unknown());

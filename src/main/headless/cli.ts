@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startHost, APP_VERSION, SERVED_URL_SETTING } from '../host';
 import { DEFAULT_API_PORT } from '../api/server';
@@ -15,11 +16,16 @@ import { storageErrorOf } from '../store/storage-errors';
 import { SessionRegistry } from '../core/sessions/session-registry';
 import { createLoginLink, LOGIN_LINK_TTL_MS } from '../core/sessions/sign-in';
 import { serveMcpStdio } from '../mcp/mcp-doors';
+import { resolveServeMode } from '../core/team/serve-mode';
+import { mountTeamWeb } from './team-web';
+import { createInvite, INVITE_TTL_MS, InviteInput } from '../core/team/invites';
 
 const USAGE = `promptdesk ${APP_VERSION}
 
 Usage:
   promptdesk serve --data-dir DIR [--port PORT] [--host 127.0.0.1] [--provider-timeout SECONDS]
+  promptdesk serve --team --data-dir DIR --public-url URL [--host 0.0.0.0] [--port PORT] [--tls-cert FILE --tls-key FILE | --trust-proxy]
+  promptdesk users invite --data-dir DIR --email EMAIL [--name NAME] [--admin]    (team server: prints a one-time invite link)
   promptdesk users add --data-dir DIR --email EMAIL --name NAME [--admin]
   promptdesk users login-link --data-dir DIR --user EMAIL [--url http://127.0.0.1:PORT]
   promptdesk keys create --data-dir DIR --user EMAIL [--name LABEL] [--scopes read,run,write,admin] [--expires YYYY-MM-DD]
@@ -48,11 +54,45 @@ function providerTimeout(raw: string | undefined) {
   return { responseTimeoutMs: seconds * 1000, idleTimeoutMs: seconds * 1000 };
 }
 
+/** The serve flags as core/team/serve-mode.ts rules them; a refusal is a usage error naming the flag. */
+function serveMode(values: { host?: string; team?: boolean; 'public-url'?: string; 'tls-cert'?: string; 'tls-key'?: string; 'trust-proxy'?: boolean }) {
+  try {
+    return resolveServeMode({ host: values.host, team: values.team, publicUrl: values['public-url'], tlsCert: values['tls-cert'], tlsKey: values['tls-key'], trustProxy: values['trust-proxy'] });
+  } catch (error) {
+    if (error instanceof AppError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Reads --tls-cert/--tls-key (PEM); an unreadable file is a usage error naming it. */
+function readTls(files: { certFile: string; keyFile: string }) {
+  const read = (file: string, flag: string) => {
+    try {
+      return readFileSync(resolve(file));
+    } catch (error) {
+      throw new UsageError(`--${flag} ${file}: ${(error as Error).message}`);
+    }
+  };
+  return { cert: read(files.certFile, 'tls-cert'), key: read(files.keyFile, 'tls-key') };
+}
+
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'provider-timeout': { type: 'string' } },
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'provider-timeout': { type: 'string' },
+      team: { type: 'boolean' },
+      'public-url': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+    },
   });
+  const mode = serveMode(values);
+  if (mode.team) return serveTeam(values, mode);
   const dataDir = resolve(required(values, 'data-dir'));
   // Each browser session acts as one member; the printed link is the workspace owner's.
   const sessions = new SessionRegistry();
@@ -79,6 +119,58 @@ async function serve(args: string[]): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * `serve --team`: the team server. Members sign in with email and password on the web UI
+ * (headless/team-web.ts), so no owner link is printed and there is no "Acting as".
+ */
+async function serveTeam(values: { 'data-dir'?: string; port?: string; 'provider-timeout'?: string }, mode: Extract<ReturnType<typeof resolveServeMode>, { team: true }>): Promise<void> {
+  const dataDir = resolve(required(values, 'data-dir'));
+  const tls = mode.tls ? readTls(mode.tls) : undefined;
+  const rendererDir = join(__dirname, '../renderer');
+  const host = await startHost({
+    dataDir,
+    mode: 'headless',
+    port: parsePort(values.port),
+    host: mode.host,
+    providerLimits: providerTimeout(values['provider-timeout']),
+    team: { publicUrl: mode.publicUrl, trustProxy: mode.trustProxy, tls },
+    mount: (app, h) => {
+      const team = mountTeamWeb(app, { workspace: h.workspace, trustProxy: mode.trustProxy });
+      mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions: new SessionRegistry(), team });
+      mountRendererFiles(app, rendererDir);
+    },
+  });
+  if (!host.server) throw new Error(host.api.error ?? 'The server did not start');
+  process.stdout.write(`Promptdesk ${APP_VERSION} team server for ${dataDir}\n`);
+  process.stdout.write(`Listening on ${host.server.url}; members open ${mode.publicUrl}\n`);
+  for (const warning of host.storageWarnings()) process.stderr.write(`promptdesk: warning: ${warning}\n`);
+  process.stdout.write(`Members sign in with email and password. Invite one with: promptdesk users invite --data-dir ${values['data-dir']} --email EMAIL\n`);
+  const stop = () => {
+    void host.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/**
+ * `users invite`: a one-time invite to a team server (stdout: the link; stderr: the code and how
+ * long it works). The folder must have been served with --team (its public URL is in the link).
+ */
+function usersInvite(args: string[]): void {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' } } });
+  const email = required(values, 'email');
+  const workspace = openWorkspace(resolve(required(values, 'data-dir')));
+  try {
+    const input = parseWith(InviteInput, { email, name: values.name, role: values.admin ? 'admin' : 'member' });
+    // The CLI is run by whoever holds the data folder: it acts as the workspace owner.
+    const { link, code } = createInvite(workspace.as(workspace.owner.id), input);
+    process.stdout.write(`${link}\n`);
+    process.stderr.write(`Invite code: ${code}\nWorks once, within ${INVITE_TTL_MS / 86_400_000} days: the member opens the link and sets a password.\n`);
+  } finally {
+    workspace.close();
+  }
 }
 
 function usersAdd(args: string[]): void {
@@ -172,6 +264,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'serve') await serve(argv.slice(1));
     else if (command === 'users' && sub === 'add') usersAdd(rest);
     else if (command === 'users' && sub === 'login-link') usersLoginLink(rest);
+    else if (command === 'users' && sub === 'invite') usersInvite(rest);
     else if (command === 'keys' && sub === 'create') keysCreate(rest);
     else if (command === 'mcp') await mcp(argv.slice(1));
     else if (command === '--version' || command === '-v') process.stdout.write(`${APP_VERSION}\n`);

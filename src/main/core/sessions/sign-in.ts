@@ -7,6 +7,7 @@ import { KEY_SCOPES, type User } from '../../../shared/schemas/users';
 import type { Store } from '../../store/store';
 import { loginLinksRepo } from '../../store/repos/login-links-repo';
 import { groundsOf, type Session, type SessionGround } from './session-registry';
+import { isTeamServer } from '../team/team-server';
 
 /** How long a sign-in link from `promptdesk users login-link` stays usable. */
 export const LOGIN_LINK_TTL_MS = 15 * 60_000;
@@ -68,6 +69,8 @@ export function sessionStillValid(store: Store, clock: Clock, session: Pick<Sess
  * @example `${serverUrl}/#login=${createLoginLink(store, clock, 'ada@example.com').secret}`
  */
 export function createLoginLink(store: Store, clock: Clock, email: string): { secret: string; user: User; expiresAt: string } {
+  // A team server's members sign in with their password (core/team); a link would bypass it.
+  if (isTeamServer(store)) throw new AppError('invalid_input', 'This is a team server: members sign in with email and password (invite one with promptdesk users invite)', 'user');
   const user = store.users.getByEmail(canonicalEmail(email));
   if (!user) throw notFound(`Member ${email}`, 'user');
   if (!user.isActive) throw new AppError('invalid_input', `${user.name} is deactivated`, 'user');

@@ -6,7 +6,7 @@ import { ensureTeam } from '../../../../../src/main/core/team/team-server';
 import { acceptInvite, createInvite, describeInvite, INVITE_TTL_MS, revokeInvite } from '../../../../../src/main/core/team/invites';
 import { checkNewPassword, hashPassword, paramsOf, verifyPassword, PASSWORD_MIN_LENGTH } from '../../../../../src/main/core/team/passwords';
 import { signInWithPassword, SIGN_IN_REFUSED } from '../../../../../src/main/core/team/password-sign-in';
-import { SignInThrottle, FREE_FAILURES } from '../../../../../src/main/core/team/sign-in-throttle';
+import { SignInThrottle, FREE_FAILURES, FREE_FAILURES_PER_ADDRESS } from '../../../../../src/main/core/team/sign-in-throttle';
 import { endTeamSession, startTeamSession, teamSession, TEAM_SESSION_IDLE_MS } from '../../../../../src/main/core/team/team-sessions';
 import { authorizeDevice, checkLoopbackRedirect, exchangeDeviceCode } from '../../../../../src/main/core/team/device-grants';
 import { authenticateDevice } from '../../../../../src/main/core/team/devices';
@@ -128,7 +128,10 @@ describe('password sign-in', () => {
     for (let i = 0; i < FREE_FAILURES + 4; i += 1) waits.push(throttle.recordFailure('ada', 'a'));
     expect(waits).toEqual([0, 0, 0, 0, 1, 2, 4, 8, 16]);
     expect(throttle.waitBefore('ada', 'other')).toBe(16);
-    expect(throttle.waitBefore('bob', 'a')).toBe(16);
+    expect(throttle.waitBefore('bob', 'a')).toBe(0);
+    // The address's own budget (FREE_FAILURES_PER_ADDRESS) runs out later, for every account.
+    for (let i = FREE_FAILURES + 4; i < FREE_FAILURES_PER_ADDRESS; i += 1) throttle.recordFailure(`user${i}`, 'a');
+    expect(throttle.waitBefore('bob', 'a')).toBe(1);
     expect(throttle.waitBefore('bob', 'b')).toBe(0);
     now += 16_000;
     expect(throttle.waitBefore('ada', 'b')).toBe(0);
