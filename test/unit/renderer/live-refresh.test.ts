@@ -16,7 +16,7 @@ const sorted = (keys: readonly (readonly unknown[])[]) => keys.map((k) => JSON.s
 const keys = (events: ChangeEvent[], route: Route = { name: 'library' }) => sorted(refetchPlan(events, route).invalidate);
 const slices = (events: ChangeEvent[], route: Route) => [...refetchPlan(events, route).slices].sort();
 const page = (tab?: 'versions' | 'history' | 'logs'): Route => ({ name: 'editor', promptName: 'open', ...(tab ? { tab } : {}) });
-const versionParts = (name: string) => (['versions', 'version', 'compare', 'history', 'served'] as const).map((part) => queryKeys.part(name, part));
+const versionParts = (name: string) => (['versions', 'version', 'compare', 'history', 'served', 'readiness'] as const).map((part) => queryKeys.part(name, part));
 
 /** Whether invalidating `prefix` reaches the query `key` (TanStack Query's prefix match). */
 const covers = (prefix: readonly unknown[], key: readonly unknown[]) => prefix.every((part, i) => JSON.stringify(part) === JSON.stringify(key[i]));
@@ -24,8 +24,9 @@ const covers = (prefix: readonly unknown[], key: readonly unknown[]) => prefix.e
 describe('refetchPlan: event kind -> query keys to invalidate and slices to reload', () => {
   it('a version saved elsewhere invalidates the lists of prompts and that prompt\'s versions, any opened version, comparisons and History', () => {
     expect(keys([event('version.saved', 'other')], page('versions'))).toEqual(sorted([queryKeys.prompts, ...versionParts('other')]));
-    // The open prompt's page also follows in its slices (editor header, readiness checklist).
-    expect(slices([event('version.saved', 'open')], page('versions'))).toEqual(['editor', 'readiness']);
+    expect(keys([event('version.saved', 'other')], page('versions'))).not.toContain(JSON.stringify(queryKeys.readiness('open')));
+    // The open prompt's page also follows in its editor (the header; a clean draft moves on).
+    expect(slices([event('version.saved', 'open')], page('versions'))).toEqual(['editor']);
     expect(slices([event('version.saved', 'other')], page('versions'))).toEqual([]);
   });
 
@@ -40,9 +41,9 @@ describe('refetchPlan: event kind -> query keys to invalidate and slices to relo
     for (const key of [queryKeys.versions('b'), queryKeys.version('b', 3), queryKeys.history('b', history), queryKeys.integrations]) expect(reaches(key)).toBe(false);
   });
 
-  it('a promotion refetches what the API serves (API tab) and reloads the open prompt\'s checklist', () => {
-    expect(keys([event('version.promoted', 'open')], page('history'))).toContain(JSON.stringify(queryKeys.served('open')));
-    expect(slices([event('version.promoted', 'open')], page('history'))).toEqual(['editor', 'readiness']);
+  it('a promotion refetches what the API serves (API tab) and the readiness checklist', () => {
+    for (const key of [queryKeys.served('open'), queryKeys.readiness('open')]) expect(keys([event('version.promoted', 'open')], page('history'))).toContain(JSON.stringify(key));
+    expect(slices([event('version.promoted', 'open')], page('history'))).toEqual(['editor']);
   });
 
   it('a sharing change refetches that prompt\'s Sharing tab, whatever is open', () => {
@@ -52,18 +53,18 @@ describe('refetchPlan: event kind -> query keys to invalidate and slices to relo
 
   it('a run reloads Logs only where they show: any prompt on the Logs screen, its own on a prompt Logs tab, nowhere else', () => {
     expect(slices([event('run.logged', 'other')], { name: 'logs' })).toEqual(['logs']);
-    // The open prompt's readiness checklist counts runs too.
-    expect(slices([event('run.logged', 'open')], page('logs'))).toEqual(['logs', 'readiness']);
+    expect(slices([event('run.logged', 'open')], page('logs'))).toEqual(['logs']);
     expect(slices([event('run.logged', 'other')], page('logs'))).toEqual([]);
-    expect(slices([event('run.logged', 'open')], page('versions'))).toEqual(['readiness']);
+    expect(slices([event('run.logged', 'open')], page('versions'))).toEqual([]);
     expect(slices([event('run.logged', 'open')], { name: 'library' })).toEqual([]);
-    expect(keys([event('run.logged', 'open')])).toEqual([]);
+    // The prompt's readiness checklist counts runs (and ratings, test cases) too.
+    for (const kind of ['run.logged', 'run.rated', 'testcase.changed', 'readiness.changed'] as const) expect(keys([event(kind, 'open')])).toEqual(sorted([queryKeys.readiness('open')]));
   });
 
   it('reset and access.changed (no prompt named) invalidate every query and reload every slice', () => {
     for (const kind of ['reset', 'access.changed'] as const) {
       expect(refetchPlan([event(kind), event('version.saved', 'open')], page()).invalidate).toEqual([queryKeys.all]);
-      expect(slices([event(kind)], page())).toEqual(['editor', 'logs', 'readiness']);
+      expect(slices([event(kind)], page())).toEqual(['editor', 'logs']);
     }
   });
 
@@ -98,7 +99,7 @@ describe('refetchPlan: event kind -> query keys to invalidate and slices to relo
           expect(plan.invalidate.some((k) => covers(k, queryKeys.versions('other')))).toBe(false);
         }
         // The page of a prompt that is not open is never reloaded in its slices.
-        if (route.name !== 'editor' && !everything) for (const t of ['editor', 'readiness'] satisfies SliceTarget[]) expect(plan.slices.has(t)).toBe(false);
+        if (route.name !== 'editor' && !everything) for (const t of ['editor'] satisfies SliceTarget[]) expect(plan.slices.has(t)).toBe(false);
       }),
     );
   });

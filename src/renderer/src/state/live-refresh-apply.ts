@@ -14,6 +14,5 @@ export function applyRefetch(plan: RefetchPlan, s: AppState, client: QueryClient
   const showing = s.route.current.name === 'editor' ? s.route.current.promptName : null;
   const open = (slice: { promptName: string | null; status: string }) => showing !== null && slice.promptName === showing && slice.status === 'ready';
   if (targets.has('editor') && open(s.editor)) void s.editor.followChanges();
-  if (targets.has('readiness') && open(s.readiness)) void s.readiness.load();
   if (targets.has('logs') && s.logs.status === 'ready') void s.logs.refresh();
 }

@@ -6,9 +6,9 @@ import type { Route } from './route';
  * What on screen is still loaded by its own slice (not yet a query), refetched only when it shows
  * the prompt an event is about.
  */
-export type SliceTarget = 'editor' | 'readiness' | 'logs';
+export type SliceTarget = 'editor' | 'logs';
 
-const ALL_SLICES: readonly SliceTarget[] = ['editor', 'readiness', 'logs'];
+const ALL_SLICES: readonly SliceTarget[] = ['editor', 'logs'];
 
 /** Which queries and slices one event kind touches. */
 interface Rule {
@@ -26,6 +26,8 @@ interface Rule {
 
 /** A version's content or status moved: the Versions and History tabs, and what the API serves. */
 const VERSIONS: readonly PromptPart[] = ['versions', 'version', 'compare', 'history', 'served'];
+/** The same, and the readiness checklist (it is computed for the version chat serves). */
+const VERSIONS_READINESS: readonly PromptPart[] = [...VERSIONS, 'readiness'];
 
 /**
  * THE mapping "event kind -> what to refetch". Queries are invalidated by key whatever the screen
@@ -36,15 +38,16 @@ const REFETCH: Record<ChangeKind, Rule> = {
   'prompt.created': { lists: true, workspace: ['accessLists'] },
   'prompt.updated': { lists: true, parts: ['served'], open: ['editor'] },
   'prompt.deleted': { lists: true, open: ['editor'], workspace: ['accessLists'] },
-  'version.saved': { lists: true, parts: VERSIONS, open: ['editor', 'readiness'] },
+  'version.saved': { lists: true, parts: VERSIONS_READINESS, open: ['editor'] },
   'version.updated': { lists: true, parts: VERSIONS, open: ['editor'] },
-  'version.promoted': { lists: true, parts: VERSIONS, open: ['editor', 'readiness'] },
+  'version.promoted': { lists: true, parts: VERSIONS_READINESS, open: ['editor'] },
   'deployment.pinned': { lists: true, parts: VERSIONS, open: ['editor'] },
   'sharing.changed': { lists: true, parts: ['sharing'], open: ['editor'], workspace: ['accessLists'] },
-  'run.logged': { open: ['readiness'] },
-  'run.rated': { open: ['readiness'] },
-  'testcase.changed': { open: ['readiness'] },
-  'readiness.changed': { open: ['readiness'] },
+  // The checklist counts runs, ratings and test cases.
+  'run.logged': { parts: ['readiness'] },
+  'run.rated': { parts: ['readiness'] },
+  'testcase.changed': { parts: ['readiness'] },
+  'readiness.changed': { parts: ['readiness'] },
   'access.changed': { everything: true },
   'member.changed': { workspace: ['members'] },
   'key.changed': { workspace: ['keys'] },

@@ -27,7 +27,7 @@ export interface PromotionFilter {
 }
 
 /** The parts of one prompt's page that are queries: what an event about the prompt may touch. */
-export type PromptPart = 'versions' | 'version' | 'compare' | 'history' | 'sharing' | 'served';
+export type PromptPart = 'versions' | 'version' | 'compare' | 'history' | 'sharing' | 'served' | 'readiness';
 
 export const queryKeys = {
   /** Every query: after `reset` (the data folder changed under us) or an access change. */
@@ -51,6 +51,10 @@ export const queryKeys = {
   served: (name: string) => ['prompt', name, 'served'] as const,
   /** Its sharing level, owner and shares, with what the member may do (`allowed`). */
   sharing: (name: string) => ['prompt', name, 'sharing'] as const,
+  /** Its readiness checklist (for the version chat serves). */
+  readiness: (name: string) => ['prompt', name, 'readiness'] as const,
+  /** Whether the checklist is required before access is widened (Settings). */
+  readinessSettings: ['readiness-settings'] as const,
   /** Members matching a "Share with" search. */
   userSearch: (text: string) => ['users', 'search', text] as const,
   integrations: ['integrations'] as const,

@@ -1,27 +1,40 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { Readiness, ReadinessSettings, ReadinessTickItem } from '../../../shared/schemas/readiness';
 import type { DataLoggingLevel } from '../../../shared/schemas/runs';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { queryClient } from '../lib/query-client';
+import { queryKeys } from './query-keys';
 import type { SliceCreator } from './store';
 
-type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+/** One prompt's readiness checklist. */
+export const readinessQuery = (name: string) => queryOptions({ queryKey: queryKeys.readiness(name), queryFn: () => unwrap(api.readiness.get({ name })) });
 
+/** Settings → Workspace: whether widening access needs every item passed. */
+export const readinessSettingsQuery = queryOptions({ queryKey: queryKeys.readinessSettings, queryFn: () => unwrap(api.readiness.settings()) });
+
+/** The Readiness tab's checklist: `data` null until it arrives (a failed refetch keeps the last one). */
+export function useReadiness(name: string) {
+  const q = useQuery(readinessQuery(name));
+  return { data: q.data ?? null, error: q.isError ? toFormError(q.error).message : null, retry: () => void q.refetch() };
+}
+
+/**
+ * The Readiness tab's changes (ticks, the data-logging choice, title and description) and the
+ * workspace setting's switch. The checklist and the setting are queries (above): a change writes
+ * the server's answer into them or invalidates them.
+ */
 export interface ReadinessSlice {
   readiness: {
-    /** The prompt the checklist belongs to; answers for another prompt are dropped. */
+    /** The prompt the checklist belongs to; answers for another prompt change no message here. */
     promptName: string | null;
-    data: Readiness | null;
-    status: LoadStatus;
-    error: string | null;
     /** A tick or a data-logging choice is in flight. */
     busy: boolean;
     /** Why the last tick failed: shown above the checklist. */
     actionError: string | null;
-    /** Settings → Workspace: whether widening access needs every item passed. */
-    settings: ReadinessSettings | null;
+    /** Why the last change of the workspace setting failed. */
     settingsError: string | null;
     reset(promptName: string): void;
-    load(): Promise<void>;
     tick(item: ReadinessTickItem, ticked: boolean): Promise<void>;
     /** Records the current data-logging level as chosen (choosing the default counts). */
     chooseLogging(level: DataLoggingLevel): Promise<void>;
@@ -29,13 +42,13 @@ export interface ReadinessSlice {
     detailsError: FormError | null;
     /** Changes the prompt's title and description (item 3); true when saved. */
     saveDetails(title: string, description: string): Promise<boolean>;
-    loadSettings(): Promise<void>;
     setRequired(required: boolean): Promise<void>;
   };
 }
 
 type State = ReadinessSlice['readiness'];
-let latestLoad = 0;
+
+const reloadChecklist = (name: string) => queryClient.invalidateQueries({ queryKey: queryKeys.readiness(name) });
 
 export const createReadinessSlice: SliceCreator<ReadinessSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ readiness: { ...s.readiness, ...partial } }));
@@ -48,44 +61,24 @@ export const createReadinessSlice: SliceCreator<ReadinessSlice> = (set, get) => 
     patch({ busy: true, actionError: null });
     try {
       const data = await call(promptName);
-      if (!current(promptName)) return;
-      patch({ busy: false, ...(data ? { data } : {}) });
-      if (!data) await get().readiness.load();
+      if (data) queryClient.setQueryData(queryKeys.readiness(promptName), data);
+      else await reloadChecklist(promptName);
+      if (current(promptName)) patch({ busy: false });
     } catch (error) {
-      if (!current(promptName)) return;
-      patch({ busy: false, actionError: toFormError(error).message });
-      void get().readiness.load();
+      void reloadChecklist(promptName);
+      if (current(promptName)) patch({ busy: false, actionError: toFormError(error).message });
     }
   };
 
   return {
     readiness: {
       promptName: null,
-      data: null,
-      status: 'idle',
-      error: null,
       busy: false,
       actionError: null,
-      settings: null,
       settingsError: null,
       detailsError: null,
       reset(promptName) {
-        latestLoad += 1;
-        patch({ promptName, data: null, status: 'idle', error: null, busy: false, actionError: null, detailsError: null });
-      },
-      async load() {
-        const { promptName, status } = get().readiness;
-        if (!promptName) return;
-        const request = ++latestLoad;
-        patch({ status: status === 'ready' ? 'ready' : 'loading', error: null });
-        try {
-          const data = await unwrap(api.readiness.get({ name: promptName }));
-          if (request !== latestLoad || !current(promptName)) return;
-          patch({ data, status: 'ready' });
-        } catch (error) {
-          if (request !== latestLoad || !current(promptName)) return;
-          patch({ status: 'error', error: toFormError(error).message });
-        }
+        patch({ promptName, busy: false, actionError: null, detailsError: null });
       },
       tick: (item, ticked) => change((name) => unwrap(api.readiness.tick({ name, item, ticked }))),
       chooseLogging: (level) =>
@@ -105,27 +98,23 @@ export const createReadinessSlice: SliceCreator<ReadinessSlice> = (set, get) => 
             editor: s.editor.prompt?.name === saved.name ? { ...s.editor, prompt: { ...s.editor.prompt, title: saved.title, description: saved.description } } : s.editor,
           }));
           patch({ busy: false });
-          await get().readiness.load();
+          await reloadChecklist(promptName);
           return true;
         } catch (error) {
           if (current(promptName)) patch({ busy: false, detailsError: toFormError(error) });
           return false;
         }
       },
-      async loadSettings() {
-        try {
-          patch({ settings: await unwrap(api.readiness.settings()), settingsError: null });
-        } catch (error) {
-          patch({ settingsError: toFormError(error).message });
-        }
-      },
       async setRequired(required) {
-        const before = get().readiness.settings;
-        patch({ settings: { requiredForWidening: required }, settingsError: null });
+        const before = queryClient.getQueryData<ReadinessSettings>(queryKeys.readinessSettings);
+        // Shown at once; the server's answer settles it, a refusal puts the previous value back.
+        queryClient.setQueryData<ReadinessSettings>(queryKeys.readinessSettings, { requiredForWidening: required });
+        patch({ settingsError: null });
         try {
-          patch({ settings: await unwrap(api.readiness.setRequired({ required })) });
+          queryClient.setQueryData(queryKeys.readinessSettings, await unwrap(api.readiness.setRequired({ required })));
         } catch (error) {
-          patch({ settings: before, settingsError: toFormError(error).message });
+          queryClient.setQueryData(queryKeys.readinessSettings, before);
+          patch({ settingsError: toFormError(error).message });
         }
       },
     },

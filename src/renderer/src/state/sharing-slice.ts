@@ -11,6 +11,7 @@ import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import { queryClient } from '../lib/query-client';
 import { queryKeys } from './query-keys';
+import { readinessQuery } from './readiness-slice';
 import type { SliceCreator } from './store';
 
 export const PERMISSION_LABELS: Record<SharePermission, string> = {
@@ -165,7 +166,7 @@ export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
         if (!info || busy || info.level === level || !promptName) return;
         if (widensAccess(info.level, level)) {
           // The checklist decides what is open; the core refuses for itself when it is required.
-          const readiness = await unwrap(api.readiness.get({ name: promptName })).catch(() => null);
+          const readiness = await queryClient.fetchQuery(readinessQuery(promptName)).catch(() => null);
           if (!current(promptName)) return;
           const open = readiness?.items.filter((i) => i.status === 'open').map((i) => i.title) ?? [];
           if (readiness && open.length > 0) {

@@ -100,7 +100,7 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
         {tab === 'sharing' && <SharingPanel promptName={promptName} />}
         {tab === 'api' && <ApiPanel promptName={promptName} />}
         {tab === 'logs' && <PromptLogsPanel promptName={promptName} />}
-        {tab === 'readiness' && <ReadinessPanel />}
+        {tab === 'readiness' && <ReadinessPanel promptName={promptName} />}
       </div>
       <PromoteDialog />
       <RestoreConfirm />

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ReadinessItem, ReadinessStatus, ReadinessTickItem } from '../../../../shared/schemas/readiness';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -10,6 +10,7 @@ import { messageForField } from '../../lib/field-errors';
 import { goToFixTarget } from '../../lib/fix-target';
 import type { Route } from '../../state/route';
 import { mayEditPrompt } from '../../state/editor-slice';
+import { useReadiness } from '../../state/readiness-slice';
 import { useAppStore } from '../../state/store';
 
 const STATUS_LABELS: Record<ReadinessStatus, string> = { pass: 'Passed', open: 'Open', not_applicable: 'Not applicable' };
@@ -31,21 +32,14 @@ const day = (iso: string) => iso.slice(0, 10);
  * fix it and, for the manual ones, a tick that records who and when. Read-only for members who
  * may not tick (the core says per item: `canTick`).
  */
-export function ReadinessPanel() {
-  const load = useAppStore((s) => s.readiness.load);
-  const data = useAppStore((s) => s.readiness.data);
-  const status = useAppStore((s) => s.readiness.status);
-  const error = useAppStore((s) => s.readiness.error);
+export function ReadinessPanel({ promptName }: { promptName: string }) {
+  const { data, error, retry } = useReadiness(promptName);
   const actionError = useAppStore((s) => s.readiness.actionError);
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   if (!data) {
-    if (status === 'error') {
+    if (error) {
       return (
-        <Banner tone="error" action={<Button size="sm" onClick={() => void load()}>Try again</Button>}>
+        <Banner tone="error" action={<Button size="sm" onClick={retry}>Try again</Button>}>
           Could not load the readiness checklist: {error}
         </Banner>
       );

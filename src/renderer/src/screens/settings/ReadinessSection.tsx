@@ -1,18 +1,18 @@
-import { useEffect } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Switch } from '../../components/Switch';
+import { toFormError } from '../../lib/field-errors';
+import { readinessSettingsQuery } from '../../state/readiness-slice';
 import { useAppStore } from '../../state/store';
 import { SettingsSection } from './SettingsSection';
 
 /** Settings → Deployment readiness: an admin makes the checklist required before access is widened to everyone. */
 export function ReadinessSection() {
-  const settings = useAppStore((s) => s.readiness.settings);
-  const error = useAppStore((s) => s.readiness.settingsError);
-  const load = useAppStore((s) => s.readiness.loadSettings);
+  const q = useQuery(readinessSettingsQuery);
+  const settings = q.data ?? null;
+  const changeError = useAppStore((s) => s.readiness.settingsError);
+  const error = changeError ?? (q.isError ? toFormError(q.error).message : null);
   const setRequired = useAppStore((s) => s.readiness.setRequired);
   const isAdmin = useAppStore((s) => s.session.info?.currentUser.role === 'admin');
-  useEffect(() => {
-    void load();
-  }, [load]);
   return (
     <SettingsSection
       title="Deployment readiness"
