@@ -11,7 +11,7 @@ import { mountRoutes, type ServedApi } from './route';
 import type { Workspace } from '../core/workspace';
 import { z } from 'zod';
 import { documentedBody, openApiDocument } from './openapi';
-import { COMPAT_OPERATIONS, compatDoorOf, mountCompat } from './compat';
+import { COMPAT_ROUTES, compatDoorOf, mountCompat } from './compat';
 import { DOCS_CSP, docsPage } from './docs-page';
 import { malformedPath, malformedQuery } from './request-path';
 import { MCP_PATH, mountMcp } from '../mcp/mcp-doors';
@@ -54,7 +54,7 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   });
 
   // Every route is declared once (routes/*.ts, compat/*.ts): served from, and documented by, its declaration.
-  const operations = [...NATIVE_ROUTES, ...COMPAT_OPERATIONS];
+  const operations = [...NATIVE_ROUTES, ...COMPAT_ROUTES];
   const api: ServedApi = { workspace, version, document: openApiDocument(version, operations) };
   // Health and the OpenAPI document are public, mounted before the key check.
   mountRoutes(

@@ -6,7 +6,7 @@ import type { Operation } from './openapi';
  * to everyone, key or not (issue 10, item 13): the routes are public (the OpenAPI document), so
  * asking for a key first would only make a mistyped path look like a missing key.
  *
- * @param operations the documented operations (NATIVE_OPERATIONS and COMPAT_OPERATIONS)
+ * @param operations the declared routes (NATIVE_ROUTES and COMPAT_ROUTES)
  * @returns a test of a raw (still percent-encoded) URL pathname
  */
 export function knownPathTest(operations: readonly Operation[]): (pathname: string) => boolean {

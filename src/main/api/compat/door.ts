@@ -1,6 +1,5 @@
-import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
+import type { Context, Handler, MiddlewareHandler } from 'hono';
 import type { ApiEnv } from '../env';
-import type { Operation } from '../openapi';
 import type { RouteDeclaration } from '../route';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 
@@ -23,12 +22,4 @@ export interface CompatDoor {
   fallback?: Handler<ApiEnv>;
   /** The response for an error raised anywhere under `prefix`, the key check included. */
   errorResponse: (error: AppErrorShape, c: Context<ApiEnv>, headers?: Record<string, string>) => Response;
-}
-
-/** A door not yet moved to declared routes: a Hono app and a separate operation list. */
-export interface LegacyCompatDoor {
-  prefix: string;
-  routes: Hono<ApiEnv>;
-  operations: Operation[];
-  errorResponse: CompatDoor['errorResponse'];
 }

@@ -1,16 +1,13 @@
 import { Context, Hono } from 'hono';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 import type { ApiEnv } from '../env';
-import type { Operation } from '../openapi';
-import { mountRoutes, type ServedApi } from '../route';
-import type { CompatDoor, LegacyCompatDoor } from './door';
+import { mountRoutes, type RouteDeclaration, type ServedApi } from '../route';
+import type { CompatDoor } from './door';
 import { conductorDoor } from './conductor';
 import { openWebUiDoor } from './openwebui';
 import { respanDoor } from './respan';
 
-const DOORS: readonly (CompatDoor | LegacyCompatDoor)[] = [conductorDoor, openWebUiDoor, respanDoor];
-
-const isDeclared = (door: CompatDoor | LegacyCompatDoor): door is CompatDoor => Array.isArray(door.routes);
+const DOORS: readonly CompatDoor[] = [conductorDoor, openWebUiDoor, respanDoor];
 
 /**
  * Serves each compat door (Conductor, Open WebUI, Respan) under its prefix (`/compat/<product>`):
@@ -18,10 +15,6 @@ const isDeclared = (door: CompatDoor | LegacyCompatDoor): door is CompatDoor => 
  */
 export function mountCompat(app: Hono<ApiEnv>, api: ServedApi): void {
   for (const door of DOORS) {
-    if (!isDeclared(door)) {
-      app.route(door.prefix, door.routes);
-      continue;
-    }
     const served = new Hono<ApiEnv>();
     if (door.before) served.use('*', door.before);
     mountRoutes(served, door.routes, api, door.prefix);
@@ -31,7 +24,7 @@ export function mountCompat(app: Hono<ApiEnv>, api: ServedApi): void {
 }
 
 /** The compat door a request path is under (its errors then take that product's shape), if any. */
-export function compatDoorOf(pathname: string): Pick<CompatDoor, 'prefix' | 'errorResponse'> | undefined {
+export function compatDoorOf(pathname: string): CompatDoor | undefined {
   return DOORS.find((door) => pathname === door.prefix || pathname.startsWith(`${door.prefix}/`));
 }
 
@@ -52,4 +45,4 @@ export function compatRefusal(url: string, headers: Record<string, string>, erro
 }
 
 /** Every compat route, for the OpenAPI document and the known-path check (openapi.test.ts compares them with the served routes). */
-export const COMPAT_OPERATIONS: Operation[] = DOORS.flatMap((door): readonly Operation[] => (isDeclared(door) ? door.routes : door.operations));
+export const COMPAT_ROUTES: readonly RouteDeclaration[] = DOORS.flatMap((door) => door.routes);

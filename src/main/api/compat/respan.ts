@@ -1,10 +1,10 @@
-import { Hono, type Context } from 'hono';
+import type { Context, Handler } from 'hono';
 import type { ApiEnv } from '../env';
-import type { Operation } from '../openapi';
-import type { LegacyCompatDoor } from './door';
+import { route } from '../route';
+import type { CompatDoor } from './door';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 import { problemResponse } from '../problem';
-import { parseWith, readJson, versionParam } from '../body';
+import { parseWith, versionParam } from '../body';
 import { AppError, invalid } from '../../core/errors';
 import {
   RespanCommitSchema,
@@ -31,18 +31,6 @@ import {
   type RespanList,
 } from '../../core/compat/respan';
 import { respanPageLink } from '../../core/compat/respan-pages';
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-type Handler = (c: Context<ApiEnv>) => Response | Promise<Response>;
-
-/**
- * Respan's reference writes every path with a trailing slash; its Python SDK
- * (python-sdks/respan/src/respan/constants/prompt_constants.py) calls them without one and does
- * not follow redirects. Each route answers both spellings.
- */
-function route(app: Hono<ApiEnv>, method: Method, path: string, handler: Handler): void {
-  app.on(method, [path, path.slice(0, -1)], handler);
-}
 
 /**
  * A page as Django REST framework answers it: `next`/`previous` are absolute URLs of this list
@@ -79,70 +67,199 @@ function listQuery(c: Context<ApiEnv>, allowed: ReadonlySet<string>) {
 const ctxOf = (c: Context<ApiEnv>) => c.get('ctx');
 const id = (c: Context<ApiEnv>) => c.req.param('id')!;
 
-/** Seed 004 (Respan): prompts, versions, commit and deploy, with and without trailing slashes. */
-const routes = new Hono<ApiEnv>();
-route(routes, 'GET', '/api/prompts/list/', (c) => {
-  const input = listQuery(c, LIST_QUERY);
-  return c.json(paged(c, respanListPrompts(ctxOf(c), input), listParams(input)));
-});
-route(routes, 'POST', '/api/prompts/list/', async (c) => {
-  const input = { ...(await readJson(c, RespanListSchema)), ...listQuery(c, LIST_QUERY) };
-  return c.json(paged(c, respanListPrompts(ctxOf(c), input), listParams(input)));
-});
-route(routes, 'GET', '/api/prompts/summary/', (c) => c.json(respanSummary(ctxOf(c), listQuery(c, new Set(['search'])))));
-route(routes, 'POST', '/api/prompts/summary/', async (c) => c.json(respanSummary(ctxOf(c), await readJson(c, RespanListSchema))));
-route(routes, 'POST', '/api/prompts/', async (c) => c.json(respanCreatePrompt(ctxOf(c), await readJson(c, RespanCreatePromptSchema)), 201));
-route(routes, 'GET', '/api/prompts/:id/', (c) => c.json(respanGetPrompt(ctxOf(c), id(c))));
-route(routes, 'PATCH', '/api/prompts/:id/', async (c) => c.json(respanUpdatePrompt(ctxOf(c), id(c), await readJson(c, RespanUpdatePromptSchema))));
-route(routes, 'DELETE', '/api/prompts/:id/', (c) => c.json(respanDeletePrompt(ctxOf(c), id(c))));
-route(routes, 'POST', '/api/prompts/:id/versions/', async (c) => c.json(respanCreateVersion(ctxOf(c), id(c), await readJson(c, RespanVersionSchema)), 201));
-route(routes, 'GET', '/api/prompts/:id/versions/', (c) => {
-  const input = listQuery(c, VERSIONS_QUERY);
-  return c.json(paged(c, respanListVersions(ctxOf(c), id(c), input), { page_size: input.page_size }));
-});
-route(routes, 'GET', '/api/prompts/:id/versions/:version/', (c) => c.json(respanGetVersion(ctxOf(c), id(c), versionParam(c, 'version'))));
-route(routes, 'PATCH', '/api/prompts/:id/versions/:version/', async (c) =>
-  c.json(respanUpdateVersion(ctxOf(c), id(c), versionParam(c, 'version'), await readJson(c, RespanUpdateVersionSchema))),
-);
-route(routes, 'DELETE', '/api/prompts/:id/versions/:version/', (c) => {
-  respanDeleteVersion(ctxOf(c), id(c), versionParam(c, 'version'));
-  return c.body(null, 204);
-});
-route(routes, 'POST', '/api/prompts/:id/versions/:version/commit/', (c) => c.json(respanCommitVersion(ctxOf(c), id(c), versionParam(c, 'version'))));
-route(routes, 'POST', '/api/prompts/:id/commits/', async (c) => c.json(respanCommitDraft(ctxOf(c), id(c), await readJson(c, RespanCommitSchema)), 201));
-route(routes, 'POST', '/api/prompts/:id/deployments/', async (c) => {
-  const { version } = await readJson(c, RespanDeploySchema);
-  return c.json(respanDeploy(ctxOf(c), id(c), version));
-});
-// Django's own answer to a URL it has no view for (or a method a view lacks, where DRF would say
-// 405): {"detail": "Not found."}, in JSON like every other error of this door (respanError).
-routes.all('*', () => {
-  throw new AppError('not_found', 'Not found.');
-});
-
 const E = { 400: 'Invalid input, or a change Promptdesk refuses ({"detail": ...})', 401: 'Missing or invalid key', 403: 'The key or member may not do this', 404: 'Not found, or not visible to this key' };
 const TAG = 'compat: respan';
 const P = '/compat/respan/api/prompts';
 const PAGE_QUERY = { page: 'Page from 1, or "last" (past the last page: 404 "Invalid page.")', page_size: 'Items per page, default 25, at most 100' };
 
-const OPERATIONS: Operation[] = [
-  { method: 'get', path: `${P}/list/`, summary: 'Seed 004: list prompts (the SDK\'s PromptAPI.list)', tag: TAG, query: { ...PAGE_QUERY, search: 'Words to match, as the native list\'s query', sort_by: '-id (default, newest first), -current_version__updated_at or name' }, responses: { 200: '{ count, next, previous, results }: next/previous are URLs or null', ...E } },
-  { method: 'post', path: `${P}/list/`, summary: 'Seed 004: list prompts (page parameters in the query or the body)', tag: TAG, body: RespanListSchema, responses: { 200: '{ count, next, previous, results }', ...E } },
-  { method: 'get', path: `${P}/summary/`, summary: 'Seed 004: prompts summary', tag: TAG, responses: { 200: '{ total_count, total_prompts, deployed_prompts, total_versions }', ...E } },
-  { method: 'post', path: `${P}/summary/`, summary: 'Seed 004: prompts summary with filters', tag: TAG, body: RespanListSchema, responses: { 200: '{ total_count, ... }', ...E } },
-  { method: 'post', path: `${P}/`, summary: 'Seed 004: create a prompt (an empty body makes "Untitled")', tag: TAG, body: RespanCreatePromptSchema, responses: { 201: 'The prompt', ...E } },
-  { method: 'get', path: `${P}/{id}/`, summary: 'Seed 004: retrieve a prompt with its current and live versions', tag: TAG, responses: { 200: 'The prompt', ...E } },
-  { method: 'patch', path: `${P}/{id}/`, summary: 'Seed 004: update a prompt; {"deploy": true} deploys the newest committed version', tag: TAG, body: RespanUpdatePromptSchema, responses: { 200: 'The prompt', ...E } },
-  { method: 'delete', path: `${P}/{id}/`, summary: 'Seed 004: delete a prompt', tag: TAG, responses: { 200: '{ message, deleted_at }', ...E } },
-  { method: 'post', path: `${P}/{id}/versions/`, summary: 'Seed 004: create a prompt version (readonly/deploy flags take effect)', tag: TAG, body: RespanVersionSchema, responses: { 201: 'The version', ...E } },
-  { method: 'get', path: `${P}/{id}/versions/`, summary: 'Seed 004: list prompt versions, newest first', tag: TAG, query: PAGE_QUERY, responses: { 200: '{ count, next, previous, results }', ...E } },
-  { method: 'get', path: `${P}/{id}/versions/{version}/`, summary: 'Seed 004: retrieve a prompt version', tag: TAG, responses: { 200: 'The version', ...E } },
-  { method: 'patch', path: `${P}/{id}/versions/{version}/`, summary: 'Seed 004: update a version; readonly=true commits, deploy=true deploys', tag: TAG, body: RespanUpdateVersionSchema, responses: { 200: 'The version', ...E } },
-  { method: 'delete', path: `${P}/{id}/versions/{version}/`, summary: 'Seed 004: delete a prompt version (not the deployed one)', tag: TAG, responses: { 204: 'Deleted', ...E } },
-  { method: 'post', path: `${P}/{id}/versions/{version}/commit/`, summary: 'Seed 004: commit a version (read-only)', tag: TAG, responses: { 200: 'The version', ...E } },
-  { method: 'post', path: `${P}/{id}/commits/`, summary: 'Seed 004: commit the draft (the newest version, if uncommitted)', tag: TAG, body: RespanCommitSchema, responses: { 201: 'The committed version', ...E } },
-  { method: 'post', path: `${P}/{id}/deployments/`, summary: 'Seed 004: deploy a committed version as the live version', tag: TAG, body: RespanDeploySchema, responses: { 200: 'The deployed version', ...E } },
+/**
+ * Seed 004 (Respan): prompts, versions, commit and deploy, each route declared once. Respan's
+ * reference writes every path with a trailing slash; its Python SDK
+ * (python-sdks/respan/src/respan/constants/prompt_constants.py) calls them without one and does
+ * not follow redirects, so each route answers both spellings (slashOptional).
+ */
+const ROUTES = [
+  route({
+    method: 'get',
+    path: `${P}/list/`,
+    slashOptional: true,
+    summary: "Seed 004: list prompts (the SDK's PromptAPI.list)",
+    tag: TAG,
+    query: { ...PAGE_QUERY, search: "Words to match, as the native list's query", sort_by: '-id (default, newest first), -current_version__updated_at or name' },
+    responses: { 200: '{ count, next, previous, results }: next/previous are URLs or null', ...E },
+    handler: (c) => {
+      const input = listQuery(c, LIST_QUERY);
+      return c.json(paged(c, respanListPrompts(ctxOf(c), input), listParams(input)));
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${P}/list/`,
+    slashOptional: true,
+    summary: 'Seed 004: list prompts (page parameters in the query or the body)',
+    tag: TAG,
+    body: RespanListSchema,
+    responses: { 200: '{ count, next, previous, results }', ...E },
+    handler: async (c, { body }) => {
+      const input = { ...(await body()), ...listQuery(c, LIST_QUERY) };
+      return c.json(paged(c, respanListPrompts(ctxOf(c), input), listParams(input)));
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${P}/summary/`,
+    slashOptional: true,
+    summary: 'Seed 004: prompts summary',
+    tag: TAG,
+    responses: { 200: '{ total_count, total_prompts, deployed_prompts, total_versions }', ...E },
+    handler: (c) => c.json(respanSummary(ctxOf(c), listQuery(c, new Set(['search'])))),
+  }),
+  route({
+    method: 'post',
+    path: `${P}/summary/`,
+    slashOptional: true,
+    summary: 'Seed 004: prompts summary with filters',
+    tag: TAG,
+    body: RespanListSchema,
+    responses: { 200: '{ total_count, ... }', ...E },
+    handler: async (c, { body }) => c.json(respanSummary(ctxOf(c), await body())),
+  }),
+  route({
+    method: 'post',
+    path: `${P}/`,
+    slashOptional: true,
+    summary: 'Seed 004: create a prompt (an empty body makes "Untitled")',
+    tag: TAG,
+    body: RespanCreatePromptSchema,
+    responses: { 201: 'The prompt', ...E },
+    handler: async (c, { body }) => c.json(respanCreatePrompt(ctxOf(c), await body()), 201),
+  }),
+  route({
+    method: 'get',
+    path: `${P}/{id}/`,
+    slashOptional: true,
+    summary: 'Seed 004: retrieve a prompt with its current and live versions',
+    tag: TAG,
+    responses: { 200: 'The prompt', ...E },
+    handler: (c) => c.json(respanGetPrompt(ctxOf(c), id(c))),
+  }),
+  route({
+    method: 'patch',
+    path: `${P}/{id}/`,
+    slashOptional: true,
+    summary: 'Seed 004: update a prompt; {"deploy": true} deploys the newest committed version',
+    tag: TAG,
+    body: RespanUpdatePromptSchema,
+    responses: { 200: 'The prompt', ...E },
+    handler: async (c, { body }) => c.json(respanUpdatePrompt(ctxOf(c), id(c), await body())),
+  }),
+  route({
+    method: 'delete',
+    path: `${P}/{id}/`,
+    slashOptional: true,
+    summary: 'Seed 004: delete a prompt',
+    tag: TAG,
+    responses: { 200: '{ message, deleted_at }', ...E },
+    handler: (c) => c.json(respanDeletePrompt(ctxOf(c), id(c))),
+  }),
+  route({
+    method: 'post',
+    path: `${P}/{id}/versions/`,
+    slashOptional: true,
+    summary: 'Seed 004: create a prompt version (readonly/deploy flags take effect)',
+    tag: TAG,
+    body: RespanVersionSchema,
+    responses: { 201: 'The version', ...E },
+    handler: async (c, { body }) => c.json(respanCreateVersion(ctxOf(c), id(c), await body()), 201),
+  }),
+  route({
+    method: 'get',
+    path: `${P}/{id}/versions/`,
+    slashOptional: true,
+    summary: 'Seed 004: list prompt versions, newest first',
+    tag: TAG,
+    query: PAGE_QUERY,
+    responses: { 200: '{ count, next, previous, results }', ...E },
+    handler: (c) => {
+      const input = listQuery(c, VERSIONS_QUERY);
+      return c.json(paged(c, respanListVersions(ctxOf(c), id(c), input), { page_size: input.page_size }));
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${P}/{id}/versions/{version}/`,
+    slashOptional: true,
+    summary: 'Seed 004: retrieve a prompt version',
+    tag: TAG,
+    responses: { 200: 'The version', ...E },
+    handler: (c) => c.json(respanGetVersion(ctxOf(c), id(c), versionParam(c, 'version'))),
+  }),
+  route({
+    method: 'patch',
+    path: `${P}/{id}/versions/{version}/`,
+    slashOptional: true,
+    summary: 'Seed 004: update a version; readonly=true commits, deploy=true deploys',
+    tag: TAG,
+    body: RespanUpdateVersionSchema,
+    responses: { 200: 'The version', ...E },
+    handler: async (c, { body }) => {
+      const version = versionParam(c, 'version');
+      return c.json(respanUpdateVersion(ctxOf(c), id(c), version, await body()));
+    },
+  }),
+  route({
+    method: 'delete',
+    path: `${P}/{id}/versions/{version}/`,
+    slashOptional: true,
+    summary: 'Seed 004: delete a prompt version (not the deployed one)',
+    tag: TAG,
+    responses: { 204: 'Deleted', ...E },
+    handler: (c) => {
+      respanDeleteVersion(ctxOf(c), id(c), versionParam(c, 'version'));
+      return c.body(null, 204);
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${P}/{id}/versions/{version}/commit/`,
+    slashOptional: true,
+    summary: 'Seed 004: commit a version (read-only)',
+    tag: TAG,
+    responses: { 200: 'The version', ...E },
+    handler: (c) => c.json(respanCommitVersion(ctxOf(c), id(c), versionParam(c, 'version'))),
+  }),
+  route({
+    method: 'post',
+    path: `${P}/{id}/commits/`,
+    slashOptional: true,
+    summary: 'Seed 004: commit the draft (the newest version, if uncommitted)',
+    tag: TAG,
+    body: RespanCommitSchema,
+    responses: { 201: 'The committed version', ...E },
+    handler: async (c, { body }) => c.json(respanCommitDraft(ctxOf(c), id(c), await body()), 201),
+  }),
+  route({
+    method: 'post',
+    path: `${P}/{id}/deployments/`,
+    slashOptional: true,
+    summary: 'Seed 004: deploy a committed version as the live version',
+    tag: TAG,
+    body: RespanDeploySchema,
+    responses: { 200: 'The deployed version', ...E },
+    handler: async (c, { body }) => {
+      const { version } = await body();
+      return c.json(respanDeploy(ctxOf(c), id(c), version));
+    },
+  }),
 ];
+
+/**
+ * Django's own answer to a URL it has no view for (or a method a view lacks, where DRF would say
+ * 405): {"detail": "Not found."}, in JSON like every other error of this door (respanError).
+ */
+const djangoNotFound: Handler<ApiEnv> = () => {
+  throw new AppError('not_found', 'Not found.');
+};
 
 /**
  * Errors as Django REST framework answers them, `{"detail": "..."}` (problem+json already has
@@ -155,4 +272,4 @@ function respanError(error: AppErrorShape, _c: Context<ApiEnv>, headers?: Record
 }
 
 /** Respan's (Keywords AI's) prompts API (seed 004), as its Python SDK calls it. */
-export const respanDoor: LegacyCompatDoor = { prefix: '/compat/respan', routes, operations: OPERATIONS, errorResponse: respanError };
+export const respanDoor: CompatDoor = { prefix: '/compat/respan', routes: ROUTES, fallback: djangoNotFound, errorResponse: respanError };

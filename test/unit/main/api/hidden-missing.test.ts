@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '../../../../src/main/api/openapi';
 import { NATIVE_ROUTES } from '../../../../src/main/api/routes';
-import { COMPAT_OPERATIONS } from '../../../../src/main/api/compat';
+import { COMPAT_ROUTES } from '../../../../src/main/api/compat';
 import { DEFAULT_RATE_LIMITS } from '../../../../src/main/api/rate-limit';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
@@ -22,7 +22,7 @@ import { SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 
 const addVersion = (ctx: Ctx, name: string, text: string) => saveVersion(ctx, SaveVersionInput.parse({ name, template: { kind: 'text', text } }));
 
-const OPERATIONS: Operation[] = [...NATIVE_ROUTES, ...COMPAT_OPERATIONS];
+const OPERATIONS: Operation[] = [...NATIVE_ROUTES, ...COMPAT_ROUTES];
 const opKey = (op: Operation) => `${op.method.toUpperCase()} ${op.path}`;
 
 /** A valid body for every operation that takes one, so requests get past validation to the lookup. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../../../helpers/host';
 import { http, type RawResponse } from '../../../helpers/http';
 import { NATIVE_ROUTES } from '../../../../src/main/api/routes';
-import { COMPAT_OPERATIONS } from '../../../../src/main/api/compat';
+import { COMPAT_ROUTES } from '../../../../src/main/api/compat';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { addUser } from '../../../../src/main/core/users/users-service';
 import { createPrompt, setApiSettings, updatePrompt } from '../../../../src/main/core/prompts/prompts-service';
@@ -372,7 +372,7 @@ afterAll(() => t.stop());
 
 describe('a committed write answers success, for every key scope set that allows it (item 3)', () => {
   it('covers every write operation in the OpenAPI document', () => {
-    const writes = [...NATIVE_ROUTES, ...COMPAT_OPERATIONS]
+    const writes = [...NATIVE_ROUTES, ...COMPAT_ROUTES]
       .filter((op) => op.method !== 'get' && !NOT_WRITES.has(`${op.method} ${op.path}`))
       .map((op) => `${op.method} ${op.path}`);
     expect(writes.filter((w) => !(w in CASES))).toEqual([]);
