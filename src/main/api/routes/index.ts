@@ -9,6 +9,7 @@ import { VERSIONS_ROUTES } from './versions';
 import { READINESS_ROUTES } from './readiness';
 import { SHARING_ROUTES } from './sharing';
 import { KEYS_ROUTES, MEMBERS_ROUTES } from './members';
+import { SYNC_ROUTES } from './sync';
 
 /**
  * Every route of the native API (`/api/v1`), each declared once in its area's file with its
@@ -27,4 +28,5 @@ export const NATIVE_ROUTES: readonly RouteDeclaration[] = [
   ...SHARING_ROUTES,
   ...MEMBERS_ROUTES,
   ...KEYS_ROUTES,
+  ...SYNC_ROUTES,
 ];

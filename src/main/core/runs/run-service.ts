@@ -28,6 +28,7 @@ import type {
 } from '../../../shared/schemas/runs';
 import type { ModelSettings } from '../../../shared/schemas/template';
 import type { PromptVersion } from '../../../shared/schemas/prompts';
+import { levelKeeps } from '../logs/logging-level';
 
 type Variables = Record<string, string | number | boolean>;
 
@@ -232,8 +233,7 @@ function planReply(ctx: Ctx, input: { conversationId: string; message: string; m
 /** What the logs keep of a run, by the prompt's data-logging level (read when the run ends). */
 function logRecord(ctx: Ctx, plan: RunPlan, run: ActiveRun, startedAt: number): LogRecord {
   const level = ctx.store.prompts.getRowByName(plan.promptName)?.data_logging ?? plan.conversation.dataLogging;
-  const full = level === 'full';
-  const keepsShape = level !== 'none';
+  const { text: full, shape: keepsShape } = levelKeeps(level);
   const key = ctx.via?.key;
   return {
     id: run.id,

@@ -50,8 +50,10 @@ export function alignVariables(detected: string[], metadata: VariableMeta[]): Va
  * `options.number` asks for an explicit number (Conductor's `version=N` creates version N): it
  * must be above every number the prompt ever used (the high-water mark, deleted numbers
  * included), else 409 naming `version`; the numbers skipped are never given afterwards.
+ * `options.id` keeps the id a desktop gave a version it saved offline (core/sync), so the
+ * server and the replica name it alike.
  */
-export function saveVersion(ctx: Ctx, input: SaveParsed, options: { number?: number } = {}): PromptVersion {
+export function saveVersion(ctx: Ctx, input: SaveParsed, options: { number?: number; id?: string } = {}): PromptVersion {
   assertActive(ctx.actor);
   const detected = validateTemplate(input.template, input.displayMessage);
   const { store } = ctx;
@@ -74,7 +76,7 @@ export function saveVersion(ctx: Ctx, input: SaveParsed, options: { number?: num
     }
     const now = nowIso(ctx);
     store.versions.insert({
-      id: randomUUID(),
+      id: options.id ?? randomUUID(),
       promptId: row.id,
       number: next,
       template: input.template,

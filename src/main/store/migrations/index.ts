@@ -16,8 +16,10 @@ import { ratedBy } from './0180-rated-by';
 import { changes } from './0190-changes';
 import { accessConfirmed } from './0210-access-confirmed';
 import { team } from './0220-team';
+import { syncSeq } from './0230-sync-seq';
+import { syncReplica } from './0240-sync-replica';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team, syncSeq, syncReplica];
 
 export type { Migration };

@@ -69,6 +69,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /compat/respan/api/prompts/{id}/versions/{version}/': { description: 'changed' },
   'POST /compat/respan/api/prompts/{id}/deployments/': { version: 1 },
   'POST /compat/respan/api/prompts/{id}/commits/': { description: 'probe' },
+  'POST /api/v1/sync/push': { protocol: 1, ops: [] },
 };
 
 /** Query strings an operation needs to reach its lookup (required parameters). */
@@ -97,6 +98,11 @@ const NO_PROMPT = new Set([
   'GET /api/v1/openapi.json',
   // The change stream names no prompt in its request; its events are checked in changes-feed.test.ts.
   'GET /api/v1/changes',
+  // The sync names no prompt in its request: what a pull carries (removals by key, never a hidden
+  // id) and how a push op on a hidden prompt answers are checked in core/sync/sync.test.ts.
+  'GET /api/v1/sync/pull',
+  'POST /api/v1/sync/push',
+  'GET /api/v1/sync/changes',
   'GET /api/v1/members',
   'POST /api/v1/members',
   'GET /api/v1/keys',

@@ -89,6 +89,19 @@ function fixture(): Fixture {
 }
 
 const CASES: Record<string, Case> = {
+  // Sync protocol 1 (docs/sync.md): an offline save pushed by a desktop, numbered by the server.
+  'post /api/v1/sync/push': {
+    scope: 'write',
+    request: (f) => ({
+      method: 'POST',
+      path: '/api/v1/sync/push',
+      body: { protocol: 1, ops: [{ id: crypto.randomUUID(), kind: 'version.save', promptId: f.id, versionId: crypto.randomUUID(), template: { kind: 'text', text: `pushed ${f.tag}` } }] },
+    }),
+    check: (f, res) => {
+      once(texts(f), `pushed ${f.tag}`);
+      expect(res.json().results).toMatchObject([{ status: 'applied', number: 5 }]);
+    },
+  },
   'post /api/v1/prompts': {
     scope: 'write',
     request: (f) => ({ method: 'POST', path: '/api/v1/prompts', body: { name: `new-${f.tag}`, title: 'New' } }),

@@ -1,0 +1,127 @@
+import type { Store } from '../../store/store';
+import type { Clock } from '../context';
+import type { OpResult, SyncOp } from '../../../shared/schemas/sync';
+import type { DataLoggingLevel, RunSource, RunStatus } from '../../../shared/schemas/runs';
+import { limitToLevel } from '../logs/logging-level';
+import { acknowledgeVersion, replicaOf } from './replica-apply';
+
+/**
+ * The outbox: what this desktop made on team prompts and the server has not acknowledged. It is
+ * not a second copy of the changes: it is the rows marked pending by migration 0240's triggers
+ * in the same transaction that wrote them (a save survives a kill -9 with its place in the queue),
+ * and each op's id is the id of its row (version, promotion, run), so an op rebuilt after a
+ * crash or a lost answer carries the same id and the server applies it at most once.
+ *
+ * Ops go in three phases, each built after the previous one's answers are applied: versions
+ * (their final numbers arrive), then promotion requests (naming versions whose numbers are now
+ * final), then runs of synced versions.
+ */
+export type OutboxPhase = 'versions' | 'promotions' | 'runs';
+export const OUTBOX_PHASES: readonly OutboxPhase[] = ['versions', 'promotions', 'runs'];
+
+/** Ops per push page and bytes of JSON per page (the server's body limit is 1 MiB). */
+export const PUSH_PAGE_OPS = 100;
+export const PUSH_PAGE_BYTES = 512 * 1024;
+
+/** The ops of one phase, in order. Runs are cut to their prompt's data-logging level here, before they leave the machine. */
+export function outboxOps(store: Store, phase: OutboxPhase, limit = 1000): SyncOp[] {
+  const repo = replicaOf(store);
+  if (phase === 'versions') {
+    return repo.pendingVersions().slice(0, limit).map((v) => ({
+      id: v.id,
+      kind: 'version.save',
+      promptId: v.prompt_id,
+      versionId: v.id,
+      template: JSON.parse(v.template),
+      variables: JSON.parse(v.variables),
+      modelSettings: JSON.parse(v.model_settings),
+      displayMessage: v.display_message,
+      commitMessage: v.commit_message,
+    }));
+  }
+  if (phase === 'promotions') {
+    return repo
+      .pendingPromotions()
+      .filter((p) => p.version_id !== null && p.version_state === 'synced')
+      .slice(0, limit)
+      .map((p) => ({ id: p.id, kind: 'promotion.request', promptId: p.prompt_id, versionId: p.version_id!, expectPublished: p.previous_version, notes: p.notes }));
+  }
+  return repo.pendingRuns(limit).map((run) => {
+    // What may leave the machine: the stricter of the level the run was logged under and the prompt's level now.
+    const kept = limitToLevel(
+      {
+        dataLogging: run['data_logging'] as DataLoggingLevel,
+        variableNames: run['variable_names'] as string | null,
+        variables: run['variables'] as string | null,
+        messages: run['messages'] as string | null,
+        output: run['output'] as string | null,
+        outputChars: run['output_chars'] as number | null,
+        error: run['error'] as string | null,
+      },
+      run.prompt_logging as DataLoggingLevel,
+    );
+    return {
+      id: run.id,
+      kind: 'run.log',
+      promptId: run.prompt_id,
+      versionId: run.version_id,
+      source: run['source'] as RunSource,
+      model: String(run['model']),
+      status: run['status'] as RunStatus,
+      startedAt: Number(run['started_at']),
+      latencyMs: run['latency_ms'] as number | null,
+      ttftMs: run['ttft_ms'] as number | null,
+      tokensIn: run['tokens_in'] as number | null,
+      tokensOut: run['tokens_out'] as number | null,
+      ...kept,
+    };
+  });
+}
+
+/** Splits ops into push pages within {@link PUSH_PAGE_OPS} and {@link PUSH_PAGE_BYTES} (an op alone may exceed the bytes). */
+export function pushPages(ops: SyncOp[]): SyncOp[][] {
+  const pages: SyncOp[][] = [];
+  let page: SyncOp[] = [];
+  let bytes = 0;
+  for (const op of ops) {
+    const size = JSON.stringify(op).length;
+    if (page.length > 0 && (page.length >= PUSH_PAGE_OPS || bytes + size > PUSH_PAGE_BYTES)) {
+      pages.push(page);
+      page = [];
+      bytes = 0;
+    }
+    page.push(op);
+    bytes += size;
+  }
+  if (page.length > 0) pages.push(page);
+  return pages;
+}
+
+/**
+ * Applies the server's answers to the ops sent: a saved version takes its final number; a
+ * promotion request leaves the outbox whatever the answer (the next pull shows the server's
+ * history), a conflict or refusal leaving a notice saying who promoted what and when; a run is
+ * marked synced, or, refused, kept here only.
+ */
+export function applyResults(store: Store, clock: Clock, ops: SyncOp[], results: OpResult[]): void {
+  const repo = replicaOf(store);
+  const byId = new Map(ops.map((op) => [op.id, op]));
+  const at = clock.now().toISOString();
+  for (const result of results) {
+    const op = byId.get(result.id);
+    if (!op) continue;
+    const notice = (kind: string, message: string, detail: unknown) =>
+      store.tx(() => repo.addNotice({ id: `${kind}:${op.id}`, kind, prompt_id: op.promptId, message, detail: JSON.stringify(detail), at }));
+    if (op.kind === 'version.save') {
+      if (result.status === 'applied' && result.number !== undefined) acknowledgeVersion(store, op.versionId, result.number);
+      else if (result.status === 'rejected') notice('version.rejected', `A version saved offline was not accepted: ${result.error.message}`, result.error);
+    } else if (op.kind === 'promotion.request') {
+      store.tx(() => repo.deletePromotion(op.id));
+      if (result.status === 'conflict') notice('promotion.conflict', result.message, result.published);
+      else if (result.status === 'rejected') notice('promotion.rejected', `A promotion made offline was not applied: ${result.error.message}`, result.error);
+    } else {
+      store.tx(() => repo.setRunState(op.id, result.status === 'applied' ? 'synced' : null));
+      if (result.status === 'rejected') notice('run.rejected', `A run was not sent to the team: ${result.error.message}`, result.error);
+    }
+  }
+}

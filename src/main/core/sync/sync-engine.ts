@@ -1,0 +1,199 @@
+import type { Ctx } from '../context';
+import type { Workspace } from '../workspace';
+import { applyPullPage, REPLICA_SETTINGS, replicaOf } from './replica-apply';
+import { applyResults, OUTBOX_PHASES, outboxOps, pushPages } from './outbox';
+import { SyncHttpError, type SyncClient } from './sync-client';
+
+export type SyncState = 'online' | 'offline' | 'syncing';
+
+/** What the sync indicator shows (channel `sync:status`). */
+export interface SyncStatus {
+  state: SyncState;
+  server: string;
+  /** When the last complete sync (push and pull) ended; null before the first. */
+  lastSyncedAt: string | null;
+  /** Changes made here that wait for the server (versions, promotions, runs). */
+  pending: number;
+  lastError: string | null;
+  notices: { id: string; kind: string; message: string; at: string }[];
+}
+
+export interface SyncEngineOptions {
+  /** What the engine needs of a workspace (a `Workspace` fits). */
+  workspace: Pick<Workspace, 'store' | 'clock' | 'changes' | 'owner' | 'runtime'>;
+  client: SyncClient;
+  /** Entities per pull page (default 100). */
+  pullLimit?: number;
+  /** Milliseconds a burst of local changes is gathered before a sync (default 300). */
+  debounceMs?: number;
+  /** Reconnect delays of the server signal after a failure: from `minMs`, doubling, at most `maxMs`. */
+  backoff?: { minMs: number; maxMs: number };
+}
+
+export interface SyncEngine {
+  /** Pushes what waits, then pulls until the replica is current; resolves with the status after. Concurrent calls share one run (then one more). */
+  syncNow(): Promise<SyncStatus>;
+  status(): SyncStatus;
+  /** Background sync: after local changes to team prompts and runs, and when the server signals one; never on a timer. */
+  start(): void;
+  stop(): void;
+  onStatus(listener: (status: SyncStatus) => void): () => void;
+}
+
+/**
+ * The desktop's sync engine (docs/sync.md). One per data folder that joined a team; the server
+ * address and transport are the client's (sync-client.ts), so a proxy or a test fetch can stand
+ * between. Offline (the server unreachable) is a state, not an error: saves go on locally and
+ * wait in the outbox; the next sync sends them.
+ */
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const { workspace, client } = options;
+  const { store, clock } = workspace;
+  const pullLimit = options.pullLimit ?? 100;
+  const debounceMs = options.debounceMs ?? 300;
+  const backoff = options.backoff ?? { minMs: 1000, maxMs: 60_000 };
+  const listeners = new Set<(status: SyncStatus) => void>();
+  let state: SyncState = 'offline';
+  let lastSyncedAt: string | null = null;
+  let lastError: string | null = null;
+  let running: Promise<SyncStatus> | null = null;
+  let again = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = true;
+  let unsubscribe: (() => void) | null = null;
+  let follow: AbortController | null = null;
+
+  const status = (): SyncStatus => ({
+    state,
+    server: client.serverUrl,
+    lastSyncedAt,
+    pending: replicaOf(store).countPending(),
+    lastError,
+    notices: replicaOf(store)
+      .notices(20)
+      .map((n) => ({ id: n.id, kind: n.kind, message: n.message, at: n.at })),
+  });
+  const emit = () => {
+    const now = status();
+    for (const listener of listeners) listener(now);
+  };
+
+  async function push(): Promise<void> {
+    for (const phase of OUTBOX_PHASES) {
+      // Built per phase, after the previous phase's answers: promotions name final numbers.
+      for (const page of pushPages(outboxOps(store, phase))) {
+        const answer = await client.push(page);
+        applyResults(store, clock, page, answer.results);
+      }
+    }
+  }
+
+  async function pull(): Promise<void> {
+    for (;;) {
+      const cursor = store.settings.get<string>(REPLICA_SETTINGS.cursor) ?? '0.0';
+      const page = await client.pull(cursor, pullLimit);
+      applyPullPage(store, clock, page);
+      if (!page.hasMore) return;
+    }
+  }
+
+  async function once(): Promise<SyncStatus> {
+    state = 'syncing';
+    emit();
+    try {
+      await push();
+      await pull();
+      state = 'online';
+      lastError = null;
+      lastSyncedAt = clock.now().toISOString();
+    } catch (error) {
+      // A refusal (4xx/5xx) means the server is there; anything else (refused, reset, cut, timed out) is offline.
+      state = error instanceof SyncHttpError ? 'online' : 'offline';
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    workspace.changes.poke();
+    emit();
+    return status();
+  }
+
+  function syncNow(): Promise<SyncStatus> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let result = await once();
+      while (again) {
+        again = false;
+        result = await once();
+      }
+      running = null;
+      return result;
+    })();
+    return running;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void syncNow();
+    }, debounceMs);
+  }
+
+  async function followServer(): Promise<void> {
+    let delay = backoff.minMs;
+    while (!stopped) {
+      follow = new AbortController();
+      try {
+        let opened = false;
+        await client.follow(() => {
+          if (!opened) {
+            opened = true;
+            delay = backoff.minMs;
+          }
+          schedule();
+        }, follow.signal);
+      } catch {
+        // Offline or refused: try again after the backoff.
+      }
+      if (stopped) return;
+      // Whatever ended the stream, changes may have been missed meanwhile: sync, then reconnect.
+      schedule();
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, backoff.maxMs);
+    }
+  }
+
+  return {
+    syncNow,
+    status,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      // Local changes to team prompts (saves, promotions) and runs wait for a sync; the replica's own writes (a pull) do too, harmlessly.
+      // As the data folder's owner (an admin here): every local change is seen, whoever made it.
+      const actAs = (): Ctx => ({ store, clock, actor: store.users.get(workspace.owner.id) ?? workspace.owner, runtime: workspace.runtime });
+      unsubscribe = workspace.changes.subscribe(actAs, undefined, (event) => {
+        if (event.kind === 'run.logged' || event.kind.startsWith('version.') || event.kind === 'prompt.updated') {
+          if (replicaOf(store).countPending() > 0) schedule();
+        }
+      });
+      void followServer();
+      schedule();
+    },
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      unsubscribe?.();
+      unsubscribe = null;
+      follow?.abort();
+    },
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

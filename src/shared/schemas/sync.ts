@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { ModelSettingsSchema, TemplateSchema, VariableMetaSchema } from './template';
+import { DATA_LOGGING_LEVELS, RUN_SOURCES, RUN_STATUSES } from './runs';
+
+/**
+ * The sync protocol between a desktop replica and a team server (docs/sync.md). Versioned: a
+ * request names `protocol`, and a server refuses a number it does not speak (400, field
+ * `protocol`). Everything here is JSON over `/api/v1/sync/*`.
+ */
+export const SYNC_PROTOCOL = 1;
+
+/** Ids are UUIDs made by whoever created the row (a desktop for its offline saves and runs). */
+const Id = z.string().uuid('must be a UUID');
+const Text = (max: number) => z.string().max(max);
+
+/** `version.save`: a version saved on a desktop; the server gives its final number. */
+export const VersionSaveOp = z.object({
+  id: Id,
+  kind: z.literal('version.save'),
+  promptId: Id,
+  /** The version's id on the desktop; the server keeps it, so both sides name it alike. */
+  versionId: Id,
+  template: TemplateSchema,
+  variables: z.array(VariableMetaSchema).max(200).default([]),
+  modelSettings: ModelSettingsSchema.default({ models: [] }),
+  displayMessage: Text(2000).nullable().default(null),
+  commitMessage: Text(1000).default(''),
+});
+
+/** `promotion.request`: "promote this version, expecting `expectPublished` to be in production". */
+export const PromotionRequestOp = z.object({
+  id: Id,
+  kind: z.literal('promotion.request'),
+  promptId: Id,
+  versionId: Id,
+  /** The number published when the member promoted (null: none was). */
+  expectPublished: z.number().int().min(1).nullable(),
+  notes: Text(2000).default(''),
+});
+
+/** `run.log`: a run made on a desktop, already cut to what its prompt's data-logging level lets leave the machine. */
+export const RunLogOp = z.object({
+  id: Id,
+  kind: z.literal('run.log'),
+  promptId: Id,
+  /** The version run, by id (null: an unsaved draft). */
+  versionId: Id.nullable(),
+  source: z.enum(RUN_SOURCES),
+  model: Text(300),
+  status: z.enum(RUN_STATUSES),
+  startedAt: z.number().int().min(0),
+  latencyMs: z.number().int().min(0).nullable(),
+  ttftMs: z.number().int().min(0).nullable(),
+  tokensIn: z.number().int().min(0).nullable(),
+  tokensOut: z.number().int().min(0).nullable(),
+  dataLogging: z.enum(DATA_LOGGING_LEVELS),
+  variableNames: Text(100_000).nullable(),
+  variables: Text(400_000).nullable(),
+  messages: Text(400_000).nullable(),
+  output: Text(400_000).nullable(),
+  outputChars: z.number().int().min(0).nullable(),
+  error: Text(10_000).nullable(),
+});
+
+export const SyncOp = z.discriminatedUnion('kind', [VersionSaveOp, PromotionRequestOp, RunLogOp]);
+export type SyncOp = z.output<typeof SyncOp>;
+
+/** The most ops one push carries (the body limit of 1 MiB bounds it too). */
+export const MAX_PUSH_OPS = 200;
+
+export const PushInput = z.object({
+  protocol: z.literal(SYNC_PROTOCOL, { message: `This server speaks sync protocol ${SYNC_PROTOCOL}` }),
+  ops: z.array(SyncOp).max(MAX_PUSH_OPS),
+});
+
+/** Who promoted what and when: what the loser of a promotion race is shown. */
+export interface PublishedBy {
+  version: number | null;
+  promotedBy: { id: string; name: string; email: string } | null;
+  promotedAt: string | null;
+}
+
+export type OpResult =
+  | { id: string; status: 'applied'; number?: number; version?: number }
+  | { id: string; status: 'conflict'; message: string; published: PublishedBy }
+  | { id: string; status: 'rejected'; error: { code: string; message: string; field?: string } };
+
+export interface PushAnswer {
+  protocol: typeof SYNC_PROTOCOL;
+  results: OpResult[];
+}
+
+export const PullQuery = z.object({
+  cursor: z.string().regex(/^\d{1,15}\.\d{1,15}$/, 'is the nextCursor of a previous page (or 0.0 to start)').default('0.0'),
+  limit: z.coerce.number().int().min(1, 'is 1 to 500').max(500, 'is 1 to 500').default(100),
+});
+
+/** A member as replicated (no keys, no passwords). */
+export interface SyncUser {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'member';
+  isActive: boolean;
+  createdAt: string;
+}
+
+/** Rows as the server stores them (column names), copied into the replica as they are. */
+export type SyncRow = Record<string, string | number | null>;
+
+export interface PromptSnapshot {
+  kind: 'prompt';
+  seq: number;
+  prompt: SyncRow;
+  versions: SyncRow[];
+  promotions: SyncRow[];
+  shares: SyncRow[];
+  testCases: SyncRow[];
+  /** Every member the rows above name (owner, authors, promoters, shares). */
+  users: SyncUser[];
+}
+
+/** `removed.key`: SHA-256 of `<member id>:<prompt id>` (core/sync/removal-key.ts), never the id itself. */
+export type PullEntity = PromptSnapshot | { kind: 'removed'; seq: number; key: string } | { kind: 'user'; seq: number; user: SyncUser };
+
+export interface PullAnswer {
+  protocol: typeof SYNC_PROTOCOL;
+  teamId: string;
+  /** The member the credential stands for (the replica acts as them on team prompts). */
+  member: SyncUser;
+  entities: PullEntity[];
+  /** Runs of replicated prompts, after the cursor's run part. */
+  runs: SyncRow[];
+  nextCursor: string;
+  hasMore: boolean;
+}

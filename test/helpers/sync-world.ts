@@ -1,0 +1,61 @@
+import type { Ctx } from '../../src/main/core/context';
+import { issueDeviceToken } from '../../src/main/core/team/devices';
+import { createSyncClient, type SyncFetch } from '../../src/main/core/sync/sync-client';
+import { createSyncEngine, type SyncEngine } from '../../src/main/core/sync/sync-engine';
+import type { Workspace } from '../../src/main/core/workspace';
+import { startTestHost, type TestHost } from './host';
+import { testWorkspace } from './workspace';
+
+/** A transport between a desktop and the server that a test can take offline or tamper with. */
+export interface Line {
+  offline: boolean;
+  /** Called with each request and its real answer; may return another (a cut body) or throw (a lost answer). */
+  tamper?: (url: string, init: RequestInit, answer: Response) => Promise<Response>;
+  /** Bodies of the pushes sent, as the server received them. */
+  pushed: string[];
+  fetch: SyncFetch;
+}
+
+export function line(): Line {
+  const l: Line = {
+    offline: false,
+    pushed: [],
+    fetch: async (url, init) => {
+      if (l.offline) throw new TypeError('fetch failed (offline)');
+      if (url.includes('/sync/push') && typeof init.body === 'string') l.pushed.push(init.body);
+      const answer = await fetch(url, init);
+      return l.tamper ? l.tamper(url, init, answer) : answer;
+    },
+  };
+  return l;
+}
+
+export interface Desktop {
+  workspace: Workspace;
+  engine: SyncEngine;
+  line: Line;
+  /** The desktop acting as the joined member (after the first sync replicated them). */
+  as(): Ctx;
+  cleanup(): void;
+}
+
+/** A desktop data folder joined to `server` as `memberId` with a device token, over its own line. */
+export function desktop(server: TestHost, memberId: string, options: { pullLimit?: number } = {}): Desktop {
+  const { token } = issueDeviceToken(server.host.workspace.store, server.host.workspace.clock, memberId, 'test desktop');
+  const local = testWorkspace({ changesPollMs: 10 });
+  const l = line();
+  const client = createSyncClient({ serverUrl: `http://127.0.0.1:${server.port}`, credential: token, fetch: l.fetch });
+  const engine = createSyncEngine({ workspace: local.workspace, client, pullLimit: options.pullLimit });
+  return {
+    workspace: local.workspace,
+    engine,
+    line: l,
+    as: () => local.workspace.as(memberId),
+    cleanup: () => {
+      engine.stop();
+      local.cleanup();
+    },
+  };
+}
+
+export { startTestHost };
