@@ -51,20 +51,23 @@ describe('refetchPlan: event kind -> query keys to invalidate and slices to relo
     expect(keys([event('version.saved', 'other')], page())).not.toContain(JSON.stringify(queryKeys.sharing('other')));
   });
 
-  it('a run reloads Logs only where they show: any prompt on the Logs screen, its own on a prompt Logs tab, nowhere else', () => {
-    expect(slices([event('run.logged', 'other')], { name: 'logs' })).toEqual(['logs']);
-    expect(slices([event('run.logged', 'open')], page('logs'))).toEqual(['logs']);
-    expect(slices([event('run.logged', 'other')], page('logs'))).toEqual([]);
-    expect(slices([event('run.logged', 'open')], page('versions'))).toEqual([]);
-    expect(slices([event('run.logged', 'open')], { name: 'library' })).toEqual([]);
+  it('a run refetches the runs of the global Logs screen and of its own prompt\'s Logs tab, never another prompt\'s', () => {
+    const plan = refetchPlan([event('run.logged', 'a')], { name: 'logs' }).invalidate;
+    const reaches = (key: readonly unknown[]) => plan.some((prefix) => covers(prefix, key));
+    const filter = { source: 'api' };
+    for (const key of [queryKeys.logRuns(null, filter), queryKeys.logStats(null, {}), queryKeys.logRuns('a', filter), queryKeys.logStats('a', filter)]) expect(reaches(key)).toBe(true);
+    for (const key of [queryKeys.logRuns('b', filter), queryKeys.logStats('b', {}), queryKeys.logSettings]) expect(reaches(key)).toBe(false);
+    // Nothing is reloaded in a slice for a run, whatever shows.
+    for (const route of [{ name: 'logs' } as const, page('logs'), page('versions')]) expect(slices([event('run.logged', 'open')], route)).toEqual([]);
     // The prompt's readiness checklist counts runs (and ratings, test cases) too.
-    for (const kind of ['run.logged', 'run.rated', 'testcase.changed', 'readiness.changed'] as const) expect(keys([event(kind, 'open')])).toEqual(sorted([queryKeys.readiness('open')]));
+    for (const kind of ['run.logged', 'run.rated'] as const) expect(keys([event(kind, 'open')])).toEqual(sorted([queryKeys.readiness('open'), queryKeys.logScope(null), queryKeys.logScope('open')]));
+    for (const kind of ['testcase.changed', 'readiness.changed'] as const) expect(keys([event(kind, 'open')])).toEqual(sorted([queryKeys.readiness('open')]));
   });
 
   it('reset and access.changed (no prompt named) invalidate every query and reload every slice', () => {
     for (const kind of ['reset', 'access.changed'] as const) {
       expect(refetchPlan([event(kind), event('version.saved', 'open')], page()).invalidate).toEqual([queryKeys.all]);
-      expect(slices([event(kind)], page())).toEqual(['editor', 'logs']);
+      expect(slices([event(kind)], page())).toEqual(['editor']);
     }
   });
 

@@ -3,12 +3,12 @@ import { queryKeys, type PromptPart } from './query-keys';
 import type { Route } from './route';
 
 /**
- * What on screen is still loaded by its own slice (not yet a query), refetched only when it shows
- * the prompt an event is about.
+ * What on screen is still loaded by its own slice (not a query): the editor, whose draft follows
+ * the prompt only without unsaved edits. Reloaded only when it shows the prompt an event is about.
  */
-export type SliceTarget = 'editor' | 'logs';
+export type SliceTarget = 'editor';
 
-const ALL_SLICES: readonly SliceTarget[] = ['editor', 'logs'];
+const ALL_SLICES: readonly SliceTarget[] = ['editor'];
 
 /** Which queries and slices one event kind touches. */
 interface Rule {
@@ -18,6 +18,8 @@ interface Rule {
   parts?: readonly PromptPart[];
   /** Slices refetched when the named prompt's page is open. */
   open?: readonly SliceTarget[];
+  /** Logged runs: the global Logs screen's and the named prompt's Logs tab's runs and counts. */
+  runs?: true;
   /** Workspace lists in Settings (and the launcher's "no model" note for integrations). */
   workspace?: readonly ('members' | 'accessLists' | 'keys' | 'integrations')[];
   /** Names no prompt and may concern any of them: every query and every loaded slice. */
@@ -44,8 +46,8 @@ const REFETCH: Record<ChangeKind, Rule> = {
   'deployment.pinned': { lists: true, parts: VERSIONS, open: ['editor'] },
   'sharing.changed': { lists: true, parts: ['sharing'], open: ['editor'], workspace: ['accessLists'] },
   // The checklist counts runs, ratings and test cases.
-  'run.logged': { parts: ['readiness'] },
-  'run.rated': { parts: ['readiness'] },
+  'run.logged': { parts: ['readiness'], runs: true },
+  'run.rated': { parts: ['readiness'], runs: true },
   'testcase.changed': { parts: ['readiness'] },
   'readiness.changed': { parts: ['readiness'] },
   'access.changed': { everything: true },
@@ -54,13 +56,6 @@ const REFETCH: Record<ChangeKind, Rule> = {
   'integration.changed': { workspace: ['integrations'] },
   reset: { everything: true },
 };
-
-/** The prompt whose Logs are on screen: null on the global Logs screen, undefined when no Logs show. */
-function logsScope(route: Route): string | null | undefined {
-  if (route.name === 'logs') return null;
-  if (route.name === 'editor' && route.tab === 'logs') return route.promptName;
-  return undefined;
-}
 
 /** What a burst of events refetches: query keys to invalidate, and slices to reload. */
 export interface RefetchPlan {
@@ -71,16 +66,15 @@ export interface RefetchPlan {
 
 /**
  * What to refetch after `events`, given the screen `route` shows: the union over the events of
- * REFETCH (query keys of the prompt each event names; slices when it names the prompt whose page
- * is open) plus the `logs` slice for a run of a prompt whose logs are on screen (any prompt on
- * the Logs screen). Pure: applying it is live-refresh-apply.ts.
+ * REFETCH: query keys of the prompt each event names (a run: its Logs tab's runs and the global
+ * Logs screen's), and the editor when the event names the prompt whose page is open. Pure:
+ * applying it is live-refresh-apply.ts.
  */
 export function refetchPlan(events: readonly ChangeEvent[], route: Route): RefetchPlan {
   const keys = new Map<string, readonly unknown[]>();
   const add = (key: readonly unknown[]) => keys.set(JSON.stringify(key), key);
   const slices = new Set<SliceTarget>();
   const openPrompt = route.name === 'editor' ? route.promptName : null;
-  const logs = logsScope(route);
   for (const event of events) {
     const rule = REFETCH[event.kind];
     const name = event.prompt?.name;
@@ -92,7 +86,10 @@ export function refetchPlan(events: readonly ChangeEvent[], route: Route): Refet
     for (const list of rule.workspace ?? []) add(queryKeys[list]);
     if (name !== undefined) for (const part of rule.parts ?? []) add(queryKeys.part(name, part));
     if (openPrompt !== null && name === openPrompt) for (const slice of rule.open ?? []) slices.add(slice);
-    if (event.kind.startsWith('run.') && logs !== undefined && (logs === null || name === logs)) slices.add('logs');
+    if (rule.runs) {
+      add(queryKeys.logScope(null));
+      if (name !== undefined) add(queryKeys.logScope(name));
+    }
   }
   // Every query already covers any other key.
   const invalidate = keys.has('[]') ? [queryKeys.all] : [...keys.values()];

@@ -1,13 +1,12 @@
-import type { LogDetail, LogEntry, LogExportStatus, LogFilter, LogSettings, LogStats } from '../../../shared/schemas/logs';
+import type { LogDetail, LogExportStatus, LogFilter } from '../../../shared/schemas/logs';
 import type { DataLoggingLevel, RunSource, RunStatus } from '../../../shared/schemas/runs';
-import type { User } from '../../../shared/schemas/users';
 import { bridgeAuthHeaders } from '../lib/bridge';
 import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import { localDayRange } from '../lib/local-day';
+import { queryClient } from '../lib/query-client';
+import { queryKeys } from './query-keys';
 import type { AppState, SliceCreator } from './store';
-
-type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 export const LOGS_PAGE_SIZE = 100;
 /** Older runs stay on the server: past this the table stops paging and suggests filters or export. */
@@ -61,31 +60,24 @@ export interface LogExportJob {
 }
 
 export interface LogsSlice {
-  /** The Logs screen and a prompt's Logs tab (one at a time): filters, loaded rows, detail, export, settings. */
+  /**
+   * The Logs screen and a prompt's Logs tab (one at a time): the filter form, the open run, the
+   * export job and the settings changes. The runs, counts, a run in full and the retention
+   * settings are queries (logs-queries.ts) keyed by `scope` and `applied`.
+   */
   logs: {
     /** The prompt the view is fixed to (its Logs tab), or null on the global screen. */
     scope: string | null;
-    /** The member the view was loaded for: after a member switch everything starts over. */
+    /** The member the view was opened for: after a member switch the export job is dropped. */
     viewerId: string | null;
     filter: LogsFilterForm;
-    /** A filter the server (or the form) refused, shown next to its field. */
+    /** The server's filter for the last form that parsed: the key of the runs and counts shown. */
+    applied: LogFilter;
+    /** A filter the form refused, shown next to its field (the last good results stay). */
     filterError: FormError | null;
-    items: LogEntry[];
-    nextCursor: string | null;
-    status: LoadStatus;
-    loadingMore: boolean;
-    error: string | null;
-    stats: LogStats | null;
-    statsError: string | null;
-    /** Members for the "Member" filter; null hides it (e.g. the acting member may not list them). */
-    members: User[] | null;
+    /** The run open in the drawer. */
     detailId: string | null;
-    detail: LogDetail | null;
-    detailStatus: LoadStatus;
-    detailError: string | null;
     exportJob: LogExportJob | null;
-    settings: LogSettings | null;
-    settingsError: string | null;
     retentionError: FormError | null;
     settingsBusy: boolean;
     /** What the last settings or data-logging change did, announced politely. */
@@ -98,15 +90,12 @@ export interface LogsSlice {
     open(scope: string | null): void;
     setFilter(partial: Partial<LogsFilterForm>): void;
     clearFilters(): void;
-    /** Reloads the first page and the counts for the current filter. */
+    /** Refetches the runs and the counts of the view. */
     refresh(): Promise<void>;
-    loadMore(): Promise<void>;
-    loadMembers(): Promise<void>;
-    openDetail(id: string): Promise<void>;
+    openDetail(id: string): void;
     closeDetail(): void;
     startExport(format: LogExportStatus['format']): Promise<void>;
     dismissExport(): void;
-    loadSettings(): Promise<void>;
     /** True when saved (null keeps logs forever). */
     setRetention(days: number | null): Promise<boolean>;
     purge(): Promise<void>;
@@ -176,29 +165,12 @@ async function downloadExport(url: string, fileName: string): Promise<void> {
   }
 }
 
-// Only the newest request of each kind may write; slower earlier answers are dropped.
-let latestList = 0;
-let latestStats = 0;
-let latestDetail = 0;
+// A poll or download of an export dismissed or replaced since changes nothing on screen.
 let latestExport = 0;
 let exportTimer: number | undefined;
 
-const FRESH_VIEW = {
-  items: [],
-  nextCursor: null,
-  status: 'idle',
-  loadingMore: false,
-  error: null,
-  stats: null,
-  statsError: null,
-  filterError: null,
-  detailId: null,
-  detail: null,
-  detailStatus: 'idle',
-  detailError: null,
-  notice: null,
-  actionError: null,
-} satisfies Partial<State>;
+/** The filter the view starts from in `scope`: every run (of the prompt, on its Logs tab). */
+const unfiltered = (scope: string | null): LogFilter => (scope ? { prompt: scope } : {});
 
 export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ logs: { ...s.logs, ...partial } }));
@@ -208,15 +180,11 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
     patch({ exportJob: { ...job, ...partial } });
   };
 
-  const loadStats = async (filter: LogFilter) => {
-    const request = ++latestStats;
-    try {
-      // Runs per day are counted over the days of this user's zone, as the date filters are.
-      const stats = await unwrap(api.logs.stats({ ...filter, tz: Intl.DateTimeFormat().resolvedOptions().timeZone }));
-      if (request === latestStats) patch({ stats, statsError: null });
-    } catch (error) {
-      if (request === latestStats) patch({ statsError: toFormError(error).message });
-    }
+  /** Takes the form: a filter that parses becomes the key of what shows; one that does not says why. */
+  const applyForm = (filter: LogsFilterForm) => {
+    const parsed = toLogFilter(get().logs.scope, filter);
+    if ('error' in parsed) patch({ filter, filterError: parsed.error });
+    else patch({ filter, applied: parsed.filter, filterError: null });
   };
 
   const pollExport = (exportId: number, id: string) => {
@@ -251,13 +219,14 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
       scope: null,
       viewerId: null,
       filter: NO_LOG_FILTER,
-      ...FRESH_VIEW,
-      members: null,
+      applied: unfiltered(null),
+      filterError: null,
+      detailId: null,
       exportJob: null,
-      settings: null,
-      settingsError: null,
       retentionError: null,
       settingsBusy: false,
+      notice: null,
+      actionError: null,
       loggingBusy: false,
       loggingPending: null,
       open(scope) {
@@ -266,94 +235,40 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
         if (logs.viewerId !== viewerId) {
           latestExport += 1;
           window.clearTimeout(exportTimer);
-          patch({ viewerId, exportJob: null, settings: null, settingsError: null, retentionError: null, members: null, status: 'idle' });
+          patch({ viewerId, exportJob: null, retentionError: null });
         }
-        if (logs.scope !== scope || get().logs.status === 'idle') {
-          latestList += 1;
-          latestStats += 1;
-          latestDetail += 1;
+        if (logs.scope !== scope) {
           // A finished export belonged to the other view; one still running carries on to its download.
           const job = logs.exportJob;
           const finished = job !== null && (job.error !== null || (job.status !== null && job.status.state !== 'running' && !job.downloading));
-          patch({ scope, filter: NO_LOG_FILTER, ...FRESH_VIEW, ...(finished ? { exportJob: null } : {}) });
+          patch({
+            scope,
+            filter: NO_LOG_FILTER,
+            applied: unfiltered(scope),
+            filterError: null,
+            detailId: null,
+            notice: null,
+            actionError: null,
+            ...(finished ? { exportJob: null } : {}),
+          });
         }
-        void get().logs.refresh();
       },
       setFilter(partial) {
         const filter = { ...get().logs.filter, ...partial };
         const unchanged = (Object.keys(partial) as (keyof LogsFilterForm)[]).every((k) => get().logs.filter[k] === filter[k]);
-        if (unchanged) return;
-        patch({ filter });
-        void get().logs.refresh();
+        if (!unchanged) applyForm(filter);
       },
       clearFilters() {
-        patch({ filter: NO_LOG_FILTER });
-        void get().logs.refresh();
+        applyForm(NO_LOG_FILTER);
       },
       async refresh() {
-        const { scope, filter: form, status } = get().logs;
-        const parsed = toLogFilter(scope, form);
-        const request = ++latestList;
-        if ('error' in parsed) {
-          // Keep showing the last good results while the form says what to fix.
-          patch({ filterError: parsed.error, status: status === 'idle' ? 'ready' : status, loadingMore: false });
-          return;
-        }
-        patch({ status: status === 'ready' ? 'ready' : 'loading', loadingMore: false, error: null, filterError: null });
-        void loadStats(parsed.filter);
-        try {
-          const page = await unwrap(api.logs.list({ ...parsed.filter, limit: LOGS_PAGE_SIZE }));
-          if (request !== latestList) return;
-          patch({ items: page.items, nextCursor: page.nextCursor, status: 'ready' });
-        } catch (error) {
-          if (request !== latestList) return;
-          const formError = toFormError(error);
-          // A field the server refused (a date, say) belongs next to that field, not instead of the table.
-          if (formError.field) patch({ filterError: formError, status: 'ready' });
-          else patch({ status: 'error', error: formError.message });
-        }
+        await queryClient.invalidateQueries({ queryKey: queryKeys.logScope(get().logs.scope) });
       },
-      async loadMore() {
-        const { scope, filter: form, nextCursor, loadingMore, items, status } = get().logs;
-        if (!nextCursor || loadingMore || status !== 'ready' || items.length >= MAX_LOG_ROWS) return;
-        const parsed = toLogFilter(scope, form);
-        if ('error' in parsed) return;
-        const request = latestList;
-        patch({ loadingMore: true });
-        try {
-          const page = await unwrap(api.logs.list({ ...parsed.filter, cursor: nextCursor, limit: LOGS_PAGE_SIZE }));
-          if (request !== latestList) return;
-          const seen = new Set(get().logs.items.map((item) => item.id));
-          const fresh = page.items.filter((item) => !seen.has(item.id));
-          patch({ items: [...get().logs.items, ...fresh].slice(0, MAX_LOG_ROWS), nextCursor: page.nextCursor, loadingMore: false });
-        } catch (error) {
-          if (request !== latestList) return;
-          patch({ loadingMore: false, error: toFormError(error).message });
-        }
-      },
-      async loadMembers() {
-        try {
-          const users = await unwrap(api.users.list());
-          patch({ members: [...users].sort((a, b) => (a.name || a.email).localeCompare(b.name || b.email)) });
-        } catch {
-          // Forbidden (or failing): the view works without the member filter, so it is hidden.
-          patch({ members: null });
-        }
-      },
-      async openDetail(id) {
-        const request = ++latestDetail;
-        const entry = get().logs.items.find((item) => item.id === id) ?? null;
-        patch({ detailId: id, detail: entry ? { ...entry, ...NOT_LOADED } : null, detailStatus: 'loading', detailError: null });
-        try {
-          const detail = await unwrap(api.logs.get({ id }));
-          if (request === latestDetail) patch({ detail, detailStatus: 'ready' });
-        } catch (error) {
-          if (request === latestDetail) patch({ detailStatus: 'error', detailError: toFormError(error).message });
-        }
+      openDetail(id) {
+        patch({ detailId: id });
       },
       closeDetail() {
-        latestDetail += 1;
-        patch({ detailId: null, detail: null, detailStatus: 'idle', detailError: null });
+        patch({ detailId: null });
       },
       async startExport(format) {
         const { scope, filter: form } = get().logs;
@@ -378,20 +293,13 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
         window.clearTimeout(exportTimer);
         patch({ exportJob: null });
       },
-      async loadSettings() {
-        try {
-          patch({ settings: await unwrap(api.logs.settings()), settingsError: null });
-        } catch (error) {
-          patch({ settingsError: toFormError(error).message });
-        }
-      },
       async setRetention(days) {
         if (get().logs.settingsBusy) return false;
         patch({ settingsBusy: true, retentionError: null, notice: null, actionError: null });
         try {
           const settings = await unwrap(api.logs.setRetention({ days }));
+          queryClient.setQueryData(queryKeys.logSettings, settings);
           patch({
-            settings,
             settingsBusy: false,
             notice: settings.retentionDays === null ? 'Logs are kept forever' : `Logs are kept for ${plural(settings.retentionDays, 'day')}`,
           });
@@ -407,8 +315,10 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
         try {
           const settings = await unwrap(api.logs.purge());
           const removed = settings.lastPurge?.removed ?? 0;
-          patch({ settings, settingsBusy: false, notice: `Purged: ${plural(removed, 'run')} removed` });
-          void get().logs.refresh();
+          queryClient.setQueryData(queryKeys.logSettings, settings);
+          patch({ settingsBusy: false, notice: `Purged: ${plural(removed, 'run')} removed` });
+          // Every view's runs and counts may have lost rows.
+          void queryClient.invalidateQueries({ queryKey: queryKeys.logs });
         } catch (error) {
           patch({ settingsBusy: false, actionError: toFormError(error).message });
         }
@@ -441,7 +351,7 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
 };
 
 /** What a row does not carry, until logs:get answers. */
-const NOT_LOADED = {
+export const NOT_LOADED = {
   variables: null,
   variableNames: null,
   messages: null,

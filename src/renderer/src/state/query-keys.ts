@@ -6,6 +6,8 @@
  * - `['prompts', ...]`: lists of prompts (Library pages, the Chat launcher).
  * - `['prompt', name, ...]`: everything about one prompt (versions, one version, a comparison,
  *   promotion history, ...), so a change to that prompt refreshes only its own queries.
+ * - `['logs', ...]`: runs by scope (`['logs', 'runs', prompt or '*', ...]`: a run of a prompt
+ *   refetches that prompt's Logs tab and the global screen only), one run, retention settings.
  * - `['members', ...]`: the workspace's members and what each may access; `['keys']`: API keys;
  *   `['integrations']`: the model integrations the member may use.
  *
@@ -58,6 +60,14 @@ export const queryKeys = {
   /** Members matching a "Share with" search. */
   userSearch: (text: string) => ['users', 'search', text] as const,
   integrations: ['integrations'] as const,
+  /** Everything about logged runs (after a purge). */
+  logs: ['logs'] as const,
+  /** The runs and counts shown for a scope: a prompt's Logs tab, or null for the global screen ('*'). */
+  logScope: (scope: string | null) => ['logs', 'runs', scope ?? '*'] as const,
+  logRuns: (scope: string | null, filter: object) => ['logs', 'runs', scope ?? '*', 'list', filter] as const,
+  logStats: (scope: string | null, filter: object) => ['logs', 'runs', scope ?? '*', 'stats', filter] as const,
+  logRun: (id: string) => ['logs', 'run', id] as const,
+  logSettings: ['logs', 'settings'] as const,
   /** Members and their access lists. */
   members: ['members'] as const,
   memberList: ['members', 'list'] as const,

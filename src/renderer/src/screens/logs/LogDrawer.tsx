@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { LogDetail } from '../../../../shared/schemas/logs';
@@ -5,8 +6,10 @@ import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { Link } from '../../components/Link';
 import { useCopy } from '../../lib/clipboard';
+import { toFormError } from '../../lib/field-errors';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
-import { DATA_LOGGING_LABELS, SOURCE_LABELS } from '../../state/logs-slice';
+import { DATA_LOGGING_LABELS, NOT_LOADED, SOURCE_LABELS } from '../../state/logs-slice';
+import { logRunQuery, useLogRuns } from '../../state/logs-queries';
 import { useAppStore } from '../../state/store';
 import { formatCount, formatMs } from './log-format';
 import { RunStatusBadge, ratingLabel } from './RunBadges';
@@ -18,18 +21,20 @@ import { RunStatusBadge, ratingLabel } from './RunBadges';
 export function LogDrawer() {
   const detailId = useAppStore((s) => s.logs.detailId);
   if (detailId === null) return null;
-  return <Drawer key={detailId} />;
+  return <Drawer key={detailId} detailId={detailId} />;
 }
 
-function Drawer() {
+function Drawer({ detailId }: { detailId: string }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const close = useAppStore((s) => s.logs.closeDetail);
-  const detail = useAppStore((s) => s.logs.detail);
-  const status = useAppStore((s) => s.logs.detailStatus);
-  const error = useAppStore((s) => s.logs.detailError);
-  const detailId = useAppStore((s) => s.logs.detailId);
-  const openDetail = useAppStore((s) => s.logs.openDetail);
+  // Until the run answers, its row's own fields show.
+  const row = useLogRuns().items.find((item) => item.id === detailId);
+  const partial = row ? { ...row, ...NOT_LOADED } : undefined;
+  const q = useQuery(logRunQuery(detailId, partial));
+  const detail = q.data ?? partial ?? null;
+  const status = q.isError ? 'error' : q.isPlaceholderData || q.isPending ? 'loading' : 'ready';
+  const error = q.isError ? toFormError(q.error).message : null;
 
   useEffect(() => {
     const dialog = ref.current;
@@ -76,7 +81,7 @@ function Drawer() {
         </header>
         <div className="log-drawer__body">
           {status === 'error' && (
-            <Banner tone="error" action={detailId && <Button size="sm" onClick={() => void openDetail(detailId)}>Try again</Button>}>
+            <Banner tone="error" action={<Button size="sm" onClick={() => void q.refetch()}>Try again</Button>}>
               Could not load this run: {error}
             </Banner>
           )}

@@ -1,5 +1,4 @@
 import { useEffect, useState, type InputHTMLAttributes } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { RUN_SOURCES, type RunStatus } from '../../../../shared/schemas/runs';
 import { SearchField } from '../../components/SearchField';
 import { SelectField } from '../../components/SelectField';
@@ -7,6 +6,7 @@ import { TextField } from '../../components/TextField';
 import { fieldIsUnder, messageForField } from '../../lib/field-errors';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { RUN_STATUS_LABELS, SOURCE_LABELS, type LogsFilterForm } from '../../state/logs-slice';
+import { useLogMembers, useLogRuns } from '../../state/logs-queries';
 import { useAppStore } from '../../state/store';
 
 const TYPING_DEBOUNCE_MS = 250;
@@ -54,10 +54,11 @@ function useDebouncedSetter(field: keyof LogsFilterForm) {
 }
 
 function useFilterError(field: keyof LogsFilterForm): string | null {
-  return useAppStore((s) => {
-    const error = s.logs.filterError;
-    return error && fieldIsUnder(error.field, field) ? messageForField(error) : null;
-  });
+  const formError = useAppStore((s) => s.logs.filterError);
+  const serverError = useLogRuns().fieldError;
+  // The form's own refusal first, else a field the server refused.
+  const error = formError ?? serverError;
+  return error && fieldIsUnder(error.field, field) ? messageForField(error) : null;
 }
 
 interface TypedFilterProps extends Pick<InputHTMLAttributes<HTMLInputElement>, 'placeholder' | 'inputMode' | 'spellCheck'> {
@@ -119,7 +120,7 @@ function ChoiceFilter({
 }
 
 function MemberFilter() {
-  const members = useAppStore(useShallow((s) => s.logs.members));
+  const members = useLogMembers();
   const userId = useAppStore((s) => s.logs.filter.userId);
   const setFilter = useAppStore((s) => s.logs.setFilter);
   if (!members) return null;

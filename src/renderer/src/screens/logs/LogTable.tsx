@@ -4,6 +4,7 @@ import type { LogEntry } from '../../../../shared/schemas/logs';
 import { Button } from '../../components/Button';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
 import { MAX_LOG_ROWS, SOURCE_LABELS } from '../../state/logs-slice';
+import { useLogRuns, useLogStats } from '../../state/logs-queries';
 import { useAppStore } from '../../state/store';
 import { fitColumns } from './fit-columns';
 import { formatMs, formatTokens, runnerLabel } from './log-format';
@@ -101,14 +102,10 @@ function outputCell(entry: LogEntry): ReactNode {
  * the next page. Up/Down (and Page Up/Down, Home, End) move between rows; Enter opens one.
  */
 export function LogTable({ showPrompt }: { showPrompt: boolean }) {
-  const items = useAppStore((s) => s.logs.items);
-  const total = useAppStore((s) => s.logs.stats?.total ?? null);
-  const hasMore = useAppStore((s) => s.logs.nextCursor !== null);
-  const loadingMore = useAppStore((s) => s.logs.loadingMore);
+  const { items, hasMore, loadingMore, moreError, refreshing: busy, loadMore } = useLogRuns();
+  const total = useLogStats().stats?.total ?? null;
   // After a failed page the footer offers "Try again" instead of retrying on every scroll.
-  const moreFailed = useAppStore((s) => s.logs.status === 'ready' && s.logs.error !== null);
-  const busy = useAppStore((s) => s.logs.status === 'loading');
-  const loadMore = useAppStore((s) => s.logs.loadMore);
+  const moreFailed = moreError !== null;
   const openDetail = useAppStore((s) => s.logs.openDetail);
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useWidth(scrollRef);
@@ -134,7 +131,7 @@ export function LogTable({ showPrompt }: { showPrompt: boolean }) {
   const capped = items.length >= MAX_LOG_ROWS;
 
   useEffect(() => {
-    if (hasMore && !capped && !loadingMore && !moreFailed && lastIndex >= items.length - LOAD_AHEAD) void loadMore();
+    if (hasMore && !capped && !loadingMore && !moreFailed && lastIndex >= items.length - LOAD_AHEAD) loadMore();
   }, [hasMore, capped, loadingMore, moreFailed, lastIndex, items.length, loadMore]);
 
   // Focus follows the keyboard once the target row has been rendered.
@@ -257,9 +254,7 @@ export function LogTable({ showPrompt }: { showPrompt: boolean }) {
 }
 
 function TableFooter({ shown, total, hasMore, capped }: { shown: number; total: number | null; hasMore: boolean; capped: boolean }) {
-  const loadingMore = useAppStore((s) => s.logs.loadingMore);
-  const error = useAppStore((s) => (s.logs.status === 'ready' ? s.logs.error : null));
-  const loadMore = useAppStore((s) => s.logs.loadMore);
+  const { loadingMore, moreError: error, loadMore } = useLogRuns();
   return (
     <div className="logs-table__footer">
       <p role="status" className="logs-table__loaded">
@@ -277,7 +272,7 @@ function TableFooter({ shown, total, hasMore, capped }: { shown: number; total: 
       {error && (
         <p className="logs-table__more-error" role="alert">
           Could not load more runs: {error}{' '}
-          <Button size="sm" onClick={() => void loadMore()}>
+          <Button size="sm" onClick={loadMore}>
             Try again
           </Button>
         </p>

@@ -4,6 +4,7 @@ import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
 import { LogsIcon } from '../../app/nav-icons';
 import { isLogFilterActive, plural } from '../../state/logs-slice';
+import { useLogRuns, useLogStats } from '../../state/logs-queries';
 import { useAppStore } from '../../state/store';
 import { ExportButtons, ExportStatus } from './ExportBar';
 import { LogCharts } from './LogCharts';
@@ -18,7 +19,6 @@ import { LogTable } from './LogTable';
 export function LogsView({ promptName = null }: { promptName?: string | null }) {
   const open = useAppStore((s) => s.logs.open);
   const closeDetail = useAppStore((s) => s.logs.closeDetail);
-  const loadMembers = useAppStore((s) => s.logs.loadMembers);
   const showPrompt = promptName === null;
 
   useEffect(() => {
@@ -26,10 +26,6 @@ export function LogsView({ promptName = null }: { promptName?: string | null }) 
     // Leaving the view (say, by the drawer's link to the prompt) must not reopen the drawer later.
     return () => closeDetail();
   }, [open, closeDetail, promptName]);
-
-  useEffect(() => {
-    void loadMembers();
-  }, [loadMembers]);
 
   return (
     <div className="logs-view">
@@ -42,9 +38,10 @@ export function LogsView({ promptName = null }: { promptName?: string | null }) 
 
 /** Filters, counts, export and charts; left out while there is nothing at all to filter. */
 function Controls({ showPrompt }: { showPrompt: boolean }) {
-  const nothingYet = useAppStore(
-    (s) => s.logs.status === 'ready' && s.logs.items.length === 0 && s.logs.stats?.total === 0 && !isLogFilterActive(s.logs.filter),
-  );
+  const runs = useLogRuns();
+  const { stats } = useLogStats();
+  const filtered = useAppStore((s) => isLogFilterActive(s.logs.filter));
+  const nothingYet = !runs.loading && !runs.error && runs.items.length === 0 && stats?.total === 0 && !filtered;
   if (nothingYet) return null;
   return (
     <>
@@ -57,11 +54,11 @@ function Controls({ showPrompt }: { showPrompt: boolean }) {
 }
 
 function SummaryBar() {
-  const total = useAppStore((s) => s.logs.stats?.total ?? null);
-  const errors = useAppStore((s) => s.logs.stats?.errors ?? 0);
+  const { stats, error: statsError } = useLogStats();
+  const total = stats?.total ?? null;
+  const errors = stats?.errors ?? 0;
   const filtered = useAppStore((s) => isLogFilterActive(s.logs.filter));
-  const statsError = useAppStore((s) => s.logs.statsError);
-  const refreshing = useAppStore((s) => s.logs.status === 'loading');
+  const refreshing = useLogRuns().refreshing;
   const refresh = useAppStore((s) => s.logs.refresh);
   const clearFilters = useAppStore((s) => s.logs.clearFilters);
   return (
@@ -97,27 +94,26 @@ function SummaryBar() {
 }
 
 function Charts({ showPrompt }: { showPrompt: boolean }) {
-  const stats = useAppStore((s) => s.logs.stats);
+  const { stats } = useLogStats();
   if (!stats || stats.total === 0) return null;
   return <LogCharts stats={stats} showPrompt={showPrompt} />;
 }
 
 function LogsBody({ promptName }: { promptName: string | null }) {
-  const status = useAppStore((s) => s.logs.status);
-  const error = useAppStore((s) => s.logs.error);
-  const count = useAppStore((s) => s.logs.items.length);
+  const { loading, error, items } = useLogRuns();
+  const count = items.length;
   const filtered = useAppStore((s) => isLogFilterActive(s.logs.filter));
   const clearFilters = useAppStore((s) => s.logs.clearFilters);
   const refresh = useAppStore((s) => s.logs.refresh);
 
-  if (status === 'error') {
+  if (error) {
     return (
       <Banner tone="error" action={<Button size="sm" onClick={() => void refresh()}>Try again</Button>}>
         Could not load the logs: {error}
       </Banner>
     );
   }
-  if (status === 'idle' || (status === 'loading' && count === 0)) {
+  if (loading) {
     return <div className="skeleton-list" aria-busy="true" aria-label="Loading runs" />;
   }
   if (count === 0 && filtered) {

@@ -1,26 +1,24 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { TextField } from '../../components/TextField';
 import { ActionNotice } from '../../components/ActionNotice';
-import { messageForField } from '../../lib/field-errors';
+import { messageForField, toFormError } from '../../lib/field-errors';
 import { absoluteTime } from '../../lib/relative-time';
 import { plural } from '../../state/logs-slice';
+import { logSettingsQuery } from '../../state/logs-queries';
 import { useAppStore } from '../../state/store';
 
 type Mode = 'days' | 'forever';
 
 /** Admins only: how long logs are kept, and removing older ones now. */
 export function RetentionSettings() {
-  const loadSettings = useAppStore((s) => s.logs.loadSettings);
-  const settings = useAppStore((s) => s.logs.settings);
-  const settingsError = useAppStore((s) => s.logs.settingsError);
+  const q = useQuery(logSettingsQuery);
+  const settings = q.data ?? null;
+  const settingsError = q.isError ? toFormError(q.error).message : null;
   const notice = useAppStore((s) => s.logs.notice);
   const actionError = useAppStore((s) => s.logs.actionError);
-
-  useEffect(() => {
-    void loadSettings();
-  }, [loadSettings]);
 
   return (
     <section className="panel logs-retention" aria-labelledby="logs-retention-title">
@@ -41,7 +39,7 @@ function RetentionForm({ days }: { days: number | null }) {
   const setRetention = useAppStore((s) => s.logs.setRetention);
   const busy = useAppStore((s) => s.logs.settingsBusy);
   const error = useAppStore((s) => s.logs.retentionError);
-  const lastPurge = useAppStore((s) => s.logs.settings?.lastPurge ?? null);
+  const lastPurge = useQuery(logSettingsQuery).data?.lastPurge ?? null;
   const purge = useAppStore((s) => s.logs.purge);
   const [mode, setMode] = useState<Mode>(days === null ? 'forever' : 'days');
   const [text, setText] = useState(days === null ? '90' : String(days));
