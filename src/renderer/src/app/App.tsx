@@ -1,9 +1,12 @@
+// First: takes #invite= / #authorize= out of the address before the router reads it.
+import '../lib/team-hash';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useAppStore } from '../state/store';
 import { Nav } from './Nav';
 import { SignInScreen } from './SignInScreen';
 import { ScreenOutlet } from './ScreenOutlet';
 import { useAppLifecycle, useAppReadyFlag } from './use-app-lifecycle';
+import { TeamGate } from '../screens/team/TeamGate';
 
 export function App() {
   useAppLifecycle();
@@ -12,8 +15,11 @@ export function App() {
   // Screens load their data as they mount: none mounts before the first app:info has answered
   // (a sign-in link's exchange included), so nothing is asked as nobody and refused with a 401.
   const started = useAppStore((s) => s.session.info !== null || s.session.infoStatus === 'error');
-  if (needsSignIn) return <SignInScreen />;
-  if (!started) return <div className="shell" aria-busy="true" />;
+  // A team server signs members in with their password instead (screens/team/TeamGate.tsx).
+  return <TeamGate>{needsSignIn ? <SignInScreen /> : !started ? <div className="shell" aria-busy="true" /> : <Shell />}</TeamGate>;
+}
+
+function Shell() {
   return (
     <div className="shell">
       <Nav />

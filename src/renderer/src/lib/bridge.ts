@@ -3,6 +3,7 @@ import type { Channel } from '../../../shared/contract/contract';
 import type { AppErrorShape } from '../../../shared/schemas/common';
 import type { User } from '../../../shared/schemas/users';
 import type { SignInInput } from '../../../shared/schemas/session';
+import { csrfHeaders } from './team';
 
 /** The contract's channel names (core/channel-map.ts), inlined at build time by electron.vite.config.ts (and vitest.config.ts). */
 declare const __PROMPTDESK_CHANNELS__: readonly Channel[];
@@ -64,7 +65,13 @@ export const isBrowserSession = () => window.promptdesk === undefined;
  */
 export function bridgeAuthHeaders(): Record<string, string> {
   const token = currentToken();
-  return token ? { [SESSION_HEADER]: token } : {};
+  // A team server's session is an HttpOnly cookie the browser sends itself; its CSRF token goes along (lib/team.ts).
+  return token ? { [SESSION_HEADER]: token } : csrfHeaders();
+}
+
+/** A team server's cookie session started or ended (lib/team.ts): what follows the session reconnects. */
+export function sessionCookieChanged(): void {
+  for (const listener of tokenListeners) listener();
 }
 
 /** A failed sign-in, with the field at fault (`key` or `link`). */
@@ -111,7 +118,7 @@ export function createBrowserBridge(): DesktopApi {
   return buildDesktopApi(__PROMPTDESK_CHANNELS__, async (channel, input) => {
     const response = await fetch(`/bridge/${encodeURIComponent(channel)}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', [SESSION_HEADER]: currentToken() },
+      headers: { 'Content-Type': 'application/json', [SESSION_HEADER]: currentToken(), ...csrfHeaders() },
       body: JSON.stringify(input),
     });
     if (response.headers.get('content-type')?.includes('problem+json')) {

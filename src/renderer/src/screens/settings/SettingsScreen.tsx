@@ -8,9 +8,12 @@ import { WorkspaceSection } from './WorkspaceSection';
 import { ReadinessSection } from './ReadinessSection';
 import { useAppStore } from '../../state/store';
 import { Banner } from '../../components/Banner';
+import { TeamAccountSection } from '../team/TeamAccountSection';
+import { useIsTeamServer } from '../team/team-status';
 
 export function SettingsScreen() {
   const infoError = useAppStore((s) => s.session.infoError);
+  const isTeam = useIsTeamServer();
 
   return (
     <div className="screen screen--narrow">
@@ -27,7 +30,8 @@ export function SettingsScreen() {
       <KeysSection />
       <WorkspaceSection />
       <ReadinessSection />
-      <ActingAsSection />
+      {/* No "Acting as" on a team server: each member signs in as themselves. */}
+      {isTeam ? <TeamAccountSection /> : <ActingAsSection />}
       <MembersSection />
     </div>
   );
