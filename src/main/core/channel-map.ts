@@ -10,6 +10,7 @@ import { RUNS_CHANNELS } from './runs/runs-channels';
 import { REFINE_CHANNELS } from './refine/refine-channels';
 import { LOGS_CHANNELS } from './logs/logs-channels';
 import { READINESS_CHANNELS } from './readiness/readiness-channels';
+import { SYNC_CHANNELS } from './sync/sync-channels';
 import type { ChannelSpec } from './channel';
 
 /**
@@ -31,6 +32,7 @@ export const CHANNEL_MAP = {
   ...REFINE_CHANNELS,
   ...LOGS_CHANNELS,
   ...READINESS_CHANNELS,
+  ...SYNC_CHANNELS,
 } satisfies Record<`${string}:${string}`, ChannelSpec>;
 
 export type ChannelMap = typeof CHANNEL_MAP;

@@ -62,6 +62,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let stopped = true;
   let unsubscribe: (() => void) | null = null;
   let follow: AbortController | null = null;
+  let wakeFollow: (() => void) | null = null;
 
   const status = (): SyncStatus => ({
     state,
@@ -161,7 +162,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (stopped) return;
       // Whatever ended the stream, changes may have been missed meanwhile: sync, then reconnect.
       schedule();
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await new Promise<void>((resolve) => {
+        const wait = setTimeout(resolve, delay);
+        wakeFollow = () => {
+          clearTimeout(wait);
+          resolve();
+        };
+      });
+      wakeFollow = null;
       delay = Math.min(delay * 2, backoff.maxMs);
     }
   }
@@ -190,6 +198,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       unsubscribe?.();
       unsubscribe = null;
       follow?.abort();
+      wakeFollow?.();
     },
     onStatus(listener) {
       listeners.add(listener);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { desktop, startTestHost, type Desktop } from '../../../../helpers/sync-world';
 import type { TestHost } from '../../../../helpers/host';
 import { member, seedPrompt } from '../../../../helpers/workspace';
@@ -17,6 +17,9 @@ import { createKey } from '../../../../../src/main/core/keys/keys-service';
 import { http } from '../../../../helpers/http';
 import { createSyncEngine } from '../../../../../src/main/core/sync/sync-engine';
 import { createSyncClient } from '../../../../../src/main/core/sync/sync-client';
+import { attachSyncEngine } from '../../../../../src/main/core/sync/sync-service';
+import { dispatch } from '../../../../../src/main/core/handlers';
+import { serviceHandlers } from '../../../../helpers/handlers';
 import { expectProblem } from '../../../../helpers/host';
 
 let server: TestHost | undefined;
@@ -332,5 +335,68 @@ describe('team logs', () => {
       expect(JSON.stringify(row)).not.toContain(text);
     }
     if (level === 'none') expect(row['variable_names']).toBeNull();
+  });
+});
+
+describe('background sync', () => {
+  it('a local save is pushed and a save on the server is pulled without syncNow: driven by the change streams, not a timer', async () => {
+    const s = await team();
+    const ada = member(s.owner, 'ada@example.com');
+    seedPrompt(s.owner, 'greet', 'Hello {{who}}');
+    setSharingLevel(s.owner, { name: 'greet', level: 'library_edit' });
+    const d = join(s, ada.actor.id);
+    await d.engine.syncNow();
+    const pushes = () => d.line.pushed.length;
+    d.engine.start();
+    const mine = save(d.as(), 'greet', 'From the desktop {{who}}');
+    await vi.waitFor(() => expect(versions(s.host.workspace.store, 'greet').map((v) => v.id)).toContain(mine.id), { timeout: 10_000, interval: 20 });
+    expect(pushes()).toBeGreaterThan(0);
+    const theirs = save(s.owner, 'greet', 'From the server {{who}}');
+    await vi.waitFor(() => expect(versions(d.workspace.store, 'greet').map((v) => v.id)).toContain(theirs.id), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(d.engine.status()).toMatchObject({ state: 'online', pending: 0 }), { timeout: 10_000, interval: 20 });
+  });
+
+  it('runs the member may read come down with the replica and are not sent back', async () => {
+    const s = await team();
+    const ada = member(s.owner, 'ada@example.com');
+    const v = seedPrompt(s.owner, 'greet', 'Hello {{who}}');
+    setSharingLevel(s.owner, { name: 'greet', level: 'library_view' });
+    seedPrompt(s.owner, 'secret', 'Shh {{x}}');
+    const run = (name: string, promptId: string) => ({
+      id: crypto.randomUUID(), promptId, promptName: name, version: 1, source: 'api' as const, userId: s.owner.actor.id, keyLabel: 'k', model: 'local:m', status: 'success' as const,
+      startedAt: Date.now(), latencyMs: 5, ttftMs: 1, tokensIn: 1, tokensOut: 1, dataLogging: 'full' as const, variableNames: '[]', variables: '{}', messages: '[]', output: 'out', outputChars: 3, error: null, conversationId: null,
+    });
+    const readable = run('greet', v.promptId);
+    await s.host.workspace.runtime.logs.append(readable);
+    await s.host.workspace.runtime.logs.append(run('secret', s.owner.store.prompts.getRowByName('secret')!.id));
+    const d = join(s, ada.actor.id);
+    expect(await d.engine.syncNow()).toMatchObject({ pending: 0 });
+    expect(d.workspace.store.db.prepare('SELECT id, sync_state AS state FROM run_logs').all()).toEqual([{ id: readable.id, state: 'synced' }]);
+    await d.engine.syncNow();
+    expect(d.line.pushed).toEqual([]);
+  });
+});
+
+describe('the sync indicator\'s channels', () => {
+  it('sync:status is null until joined; then status, sync:now and the versions not yet synced', async () => {
+    const s = await team();
+    const ada = member(s.owner, 'ada@example.com');
+    seedPrompt(s.owner, 'greet', 'Hello {{who}}');
+    setSharingLevel(s.owner, { name: 'greet', level: 'library_edit' });
+    const d = join(s, ada.actor.id);
+    const handlers = serviceHandlers();
+    const ctx = d.workspace.as(d.workspace.owner.id);
+    expect(await dispatch(handlers, ctx, 'sync:status', {})).toEqual({ ok: true, value: null });
+    attachSyncEngine(d.workspace.store, d.engine);
+    expect(await dispatch(handlers, ctx, 'sync:now', {})).toMatchObject({ ok: true, value: { state: 'online', pending: 0, lastSyncedAt: expect.any(String) } });
+    d.line.offline = true;
+    save(d.as(), 'greet', 'Offline {{who}}');
+    expect(await dispatch(handlers, ctx, 'sync:status', {})).toMatchObject({ ok: true, value: { pending: 1 } });
+    expect(await dispatch(handlers, ctx, 'sync:unsynced-versions', { name: 'greet' })).toEqual({ ok: true, value: { numbers: [2] } });
+    expect(await dispatch(handlers, ctx, 'sync:now', {})).toMatchObject({ ok: true, value: { state: 'offline', pending: 1, lastError: expect.stringContaining('offline') } });
+    d.line.offline = false;
+    await dispatch(handlers, ctx, 'sync:now', {});
+    expect(await dispatch(handlers, ctx, 'sync:unsynced-versions', { name: 'greet' })).toEqual({ ok: true, value: { numbers: [] } });
+    attachSyncEngine(d.workspace.store, null);
   });
 });
