@@ -19,6 +19,8 @@ import { serveMcpStdio } from '../mcp/mcp-doors';
 import { resolveServeMode } from '../core/team/serve-mode';
 import { mountTeamWeb } from './team-web';
 import { createInvite, INVITE_TTL_MS, InviteInput } from '../core/team/invites';
+import { joinTeam } from '../core/team/join-team';
+import { hostname } from 'node:os';
 
 const USAGE = `promptdesk ${APP_VERSION}
 
@@ -28,6 +30,7 @@ Usage:
   promptdesk users invite --data-dir DIR --email EMAIL [--name NAME] [--admin]    (team server: prints a one-time invite link)
   promptdesk users add --data-dir DIR --email EMAIL --name NAME [--admin]
   promptdesk users login-link --data-dir DIR --user EMAIL [--url http://127.0.0.1:PORT]
+  promptdesk team join --data-dir DIR --url URL [--device-name NAME]    (join a team server: prints the address to sign in at)
   promptdesk keys create --data-dir DIR --user EMAIL [--name LABEL] [--scopes read,run,write,admin] [--expires YYYY-MM-DD]
   promptdesk mcp --data-dir DIR --key KEY    (MCP over stdio, as the key's member; or PROMPTDESK_API_KEY=KEY)
 `;
@@ -173,6 +176,27 @@ function usersInvite(args: string[]): void {
   }
 }
 
+/**
+ * `team join`: this data folder joins a team server as the member who signs in at the printed
+ * address (RFC 8252 loopback redirect + PKCE, core/team/join-team.ts); the device token is kept
+ * sealed in the folder. Waits until the member allows the device (or 5 minutes).
+ */
+async function teamJoin(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, url: { type: 'string' }, 'device-name': { type: 'string' } } });
+  const serverUrl = required(values, 'url');
+  const workspace = openWorkspace(resolve(required(values, 'data-dir')));
+  try {
+    const link = await joinTeam(workspace.store, workspace.runtime.secrets, {
+      serverUrl,
+      deviceName: values['device-name'] ?? `${hostname()} (headless)`,
+      openBrowser: (url) => void process.stdout.write(`Open this address, sign in and allow the device:\n${url}\n`),
+    });
+    process.stdout.write(`Joined ${link.team.name} as ${link.member.email}\n`);
+  } finally {
+    workspace.close();
+  }
+}
+
 function usersAdd(args: string[]): void {
   const { values } = parseArgs({
     args,
@@ -265,6 +289,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'users' && sub === 'add') usersAdd(rest);
     else if (command === 'users' && sub === 'login-link') usersLoginLink(rest);
     else if (command === 'users' && sub === 'invite') usersInvite(rest);
+    else if (command === 'team' && sub === 'join') await teamJoin(rest);
     else if (command === 'keys' && sub === 'create') keysCreate(rest);
     else if (command === 'mcp') await mcp(argv.slice(1));
     else if (command === '--version' || command === '-v') process.stdout.write(`${APP_VERSION}\n`);

@@ -17,8 +17,10 @@ export class TeamError extends Error {
 
 /** `X-CSRF-Token` with this site's CSRF cookie, or nothing when there is none (not a team server, or signed out). */
 export function csrfHeaders(): Record<string, string> {
-  if (typeof document === 'undefined') return {};
-  const match = /(?:^|;\s*)__Host-promptdesk_csrf=([^;]+)/.exec(document.cookie);
+  // Through globalThis: this module also loads in Node (renderer unit tests), where there is no document.
+  const cookie = (globalThis as { document?: { cookie: string } }).document?.cookie;
+  if (cookie === undefined) return {};
+  const match = /(?:^|;\s*)__Host-promptdesk_csrf=([^;]+)/.exec(cookie);
   return match ? { 'X-CSRF-Token': decodeURIComponent(match[1]!) } : {};
 }
 

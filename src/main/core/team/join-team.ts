@@ -1,0 +1,150 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppError, invalid } from '../errors';
+import type { Store } from '../../store/store';
+import type { SecretBox } from '../integrations/secret-box';
+import type { User } from '../../../shared/schemas/users';
+import type { TeamInfo } from './team-server';
+
+/**
+ * The desktop side of "Join a team workspace" (RFC 8252 §7.3 loopback redirect + PKCE, RFC 7636):
+ * listen on 127.0.0.1 at a free port, open the server's `/team/authorize` in the member's browser,
+ * receive the one-time code at the loopback address (checking `state`), exchange it with the
+ * `code_verifier` for a device token, and keep the token sealed with the workspace's secret box
+ * (Electron: safeStorage; headless: the key file), never in clear. The server side is
+ * core/team/device-grants.ts.
+ */
+
+/** Where a desktop keeps the team it joined (the token sealed). */
+export const TEAM_LINK_SETTING = 'team.link';
+/** How long the member has to sign in and allow the device (ms). */
+export const JOIN_TIMEOUT_MS = 5 * 60_000;
+
+interface StoredLink {
+  serverUrl: string;
+  team: TeamInfo;
+  member: User;
+  /** The device token sealed with the secret box, base64. */
+  sealedToken: string;
+  joinedAt: string;
+}
+
+/** A joined team, as the sync engine needs it: where, as whom, and the device token (unsealed). */
+export interface TeamLink {
+  serverUrl: string;
+  team: TeamInfo;
+  member: User;
+  token: string;
+  joinedAt: string;
+}
+
+export interface JoinTeamOptions {
+  /** The team server's address (`https://prompts.example.com`). */
+  serverUrl: string;
+  /** How this device is listed under the member's devices. */
+  deviceName: string;
+  /** Opens the address in the member's browser (Electron: shell.openExternal of this exact URL; headless: print it). */
+  openBrowser: (url: string) => void | Promise<void>;
+  /** The fetch for the code exchange (tests, a proxy). */
+  fetch?: typeof fetch;
+  /** Milliseconds to wait for the member (default {@link JOIN_TIMEOUT_MS}). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The server's origin, or `invalid_input` on field `serverUrl`. */
+function serverOrigin(raw: string): string {
+  try {
+    const url = new URL(raw.trim());
+    if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password) return url.origin;
+  } catch {
+    // refused below
+  }
+  throw invalid('Enter the team server’s address, like https://prompts.example.com', 'serverUrl');
+}
+
+const PAGE = (text: string) => `<!doctype html><meta charset="utf-8"><title>Promptdesk</title><p>${text}</p>`;
+
+/** Waits for the browser at `http://127.0.0.1:PORT/callback?code=…&state=…`; resolves with the code. */
+function awaitCallback(server: Server, state: string, timeoutMs: number, signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new AppError('unauthenticated', 'Nobody allowed this device in time: join again')), timeoutMs);
+    signal?.addEventListener('abort', () => reject(new AppError('invalid_input', 'Joining was cancelled')), { once: true });
+    server.on('request', (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const code = url.searchParams.get('code');
+      // Anything but our own callback with our own state (another page, a forged request) is turned away; we keep waiting.
+      if (url.pathname !== '/callback' || !code || url.searchParams.get('state') !== state) {
+        res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE('This is not the answer Promptdesk is waiting for.'));
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE('This device may now sync. You can close this tab and go back to Promptdesk.'));
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+/**
+ * Joins a team server as the member who signs in in the browser, and keeps the device token
+ * sealed in this workspace (see the module comment).
+ *
+ * @returns the team, the member and the token (to hand to the sync engine)
+ * @throws AppError `invalid_input` (field `serverUrl`), `unauthenticated` (timed out, or the server refused the code)
+ */
+export async function joinTeam(store: Store, secrets: SecretBox, options: JoinTeamOptions): Promise<TeamLink> {
+  const origin = serverOrigin(options.serverUrl);
+  const verifier = randomBytes(48).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const state = randomBytes(16).toString('base64url');
+  // RFC 8252 §8.3: the loopback IP literal, not "localhost"; any free port.
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  try {
+    const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+    const authorize = new URL('/team/authorize', origin);
+    for (const [k, v] of Object.entries({ redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', device_name: options.deviceName, state })) {
+      authorize.searchParams.set(k, v);
+    }
+    const code = awaitCallback(server, state, options.timeoutMs ?? JOIN_TIMEOUT_MS, options.signal);
+    await options.openBrowser(authorize.toString());
+    const answer = await (options.fetch ?? fetch)(new URL('/api/v1/team/token', origin).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: await code, code_verifier: verifier, redirect_uri: redirectUri }),
+    });
+    if (!answer.ok) {
+      const problem = (await answer.json().catch(() => null)) as { detail?: string } | null;
+      throw new AppError('unauthenticated', problem?.detail ?? `The team server refused this device (${answer.status})`);
+    }
+    const body = (await answer.json()) as { deviceToken: string; member: User; team: TeamInfo };
+    const link: StoredLink = {
+      serverUrl: origin,
+      team: body.team,
+      member: body.member,
+      sealedToken: secrets.encrypt(body.deviceToken).toString('base64'),
+      joinedAt: new Date().toISOString(),
+    };
+    store.settings.set(TEAM_LINK_SETTING, link);
+    return { serverUrl: origin, team: body.team, member: body.member, token: body.deviceToken, joinedAt: link.joinedAt };
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+/** The team this desktop joined, with its device token unsealed; null when it joined none (or left). */
+export function teamLinkOf(store: Store, secrets: SecretBox): TeamLink | null {
+  const link = store.settings.get<StoredLink | null>(TEAM_LINK_SETTING);
+  if (!link) return null;
+  return { serverUrl: link.serverUrl, team: link.team, member: link.member, token: secrets.decrypt(Buffer.from(link.sealedToken, 'base64')), joinedAt: link.joinedAt };
+}
+
+/** Forgets the joined team and its token here (the member revokes the device on the server to end it there too). */
+export function leaveTeam(store: Store): void {
+  store.settings.set(TEAM_LINK_SETTING, null);
+}
