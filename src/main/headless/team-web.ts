@@ -5,7 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { ApiEnv } from '../api/env';
 import { readJson, parseWith } from '../api/body';
-import { AuthThrottle } from '../api/auth-throttle';
+import { AuthThrottle, limitAddress } from '../api/auth-throttle';
 import { DEFAULT_RATE_LIMITS } from '../api/rate-limit';
 import { AppError } from '../core/errors';
 import type { Ctx } from '../core/context';
@@ -44,7 +44,8 @@ export interface TeamDoor {
 function clientAddress(c: Context<ApiEnv>, trustProxy: boolean): string {
   const forwarded = trustProxy ? c.req.header('x-forwarded-for') : undefined;
   const last = forwarded?.split(',').at(-1)?.trim();
-  return last || getConnInfo(c).remote.address || 'unknown';
+  // One spelling per client (every loopback form is one address), as the API's own limits do.
+  return limitAddress(last || getConnInfo(c).remote.address);
 }
 
 const cookieOptions = { prefix: 'host' as const, path: '/', secure: true, sameSite: 'Strict' as const, maxAge: Math.floor(TEAM_SESSION_MAX_MS / 1000) };
