@@ -26,7 +26,7 @@ export interface Operation {
    * services enforce them, route-scopes.test.ts checks the two agree).
    */
   scopes?: readonly KeyScope[];
-  /** Health and this document are the only operations without a key. */
+  /** No key in a header: health, this document, and Conductor's token exchange (its key is in the body). */
   public?: boolean;
 }
 

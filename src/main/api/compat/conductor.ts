@@ -85,6 +85,8 @@ const ROUTES = [
     path: `${P}/token`,
     summary: 'Conductor: exchange {keyId, keySecret} (key prefix, key) for a one-hour token sent as X-Authorization',
     tag: TAG,
+    // The exchange is how a client without a token gets one: the key travels in the body, not a header.
+    public: true,
     body: TokenRequestSchema,
     responses: { 200: '{ token }', 400: E[400], 401: 'Invalid keyId or keySecret', 429: 'Too many failed authentications' },
     handler: async (c, { body }) => {
@@ -99,6 +101,7 @@ const ROUTES = [
     path: `${P}/prompts`,
     summary: 'Conductor: every prompt the caller may read (MessageTemplate[])',
     tag: TAG,
+    scopes: ['read'],
     responses: { 200: 'MessageTemplate[]', 401: E[401] },
     handler: (c) => c.json(conductorList(c.get('ctx'))),
   }),
@@ -107,6 +110,7 @@ const ROUTES = [
     path: `${P}/prompts/test`,
     summary: 'Conductor: render and run prompt text on an integration (PromptTemplateTestRequest); answers the model text',
     tag: TAG,
+    scopes: ['write', 'run'],
     body: ConductorTestRequestSchema,
     responses: { 200: 'The model text (a JSON string)', 400: E[400], 401: E[401], 403: 'Key lacks write/run scope, or integration not allowed', 404: 'Integration not found', 502: 'Provider error (a provider rate limit too: retryable true)', 504: 'The provider did not answer in time' },
     handler: async (c, { body }) => {
@@ -120,6 +124,7 @@ const ROUTES = [
     path: `${P}/prompts/{name}`,
     summary: 'Seed 001: create or update a prompt (raw text body; ?description=&version=&models=)',
     tag: TAG,
+    scopes: ['write'],
     textBody: true,
     query: SAVE_QUERY,
     responses: { 200: 'No body', 400: E[400], 401: 'Missing or invalid key', 403: 'No UPDATE permission on the existing prompt', 404: SAVE_NOT_FOUND, ...SAVE_ERRORS },
@@ -133,6 +138,7 @@ const ROUTES = [
     path: `${P}/prompts/{name}`,
     summary: 'Conductor: save a prompt with version control (as PUT; autoIncrement=true saves the next version)',
     tag: TAG,
+    scopes: ['write'],
     textBody: true,
     query: { ...SAVE_QUERY, autoIncrement: 'true: save as a new version' },
     responses: { 200: 'No body', 400: E[400], 401: E[401], 403: 'No UPDATE permission on the existing prompt', 404: SAVE_NOT_FOUND, ...SAVE_ERRORS },
@@ -147,6 +153,7 @@ const ROUTES = [
     path: `${P}/prompts/{name}`,
     summary: 'Conductor: a prompt as MessageTemplate (newest version, or ?version=)',
     tag: TAG,
+    scopes: ['read'],
     query: { version: 'A saved version' },
     responses: { 200: 'MessageTemplate', ...E },
     handler: (c) => c.json(conductorGet(c.get('ctx'), promptName(c), versionQuery(c, 'version'))),
@@ -156,6 +163,7 @@ const ROUTES = [
     path: `${P}/prompts/{name}`,
     summary: 'Conductor: delete a prompt',
     tag: TAG,
+    scopes: ['write'],
     responses: { 200: 'No body', ...E },
     handler: (c) => {
       conductorDelete(c.get('ctx'), promptName(c));
@@ -167,6 +175,7 @@ const ROUTES = [
     path: `${P}/prompts/{name}/versions`,
     summary: 'Conductor: every saved version as MessageTemplate',
     tag: TAG,
+    scopes: ['read'],
     responses: { 200: 'MessageTemplate[]', ...E },
     handler: (c) => c.json(conductorVersions(c.get('ctx'), promptName(c))),
   }),
@@ -175,6 +184,7 @@ const ROUTES = [
     path: `${P}/prompts/{name}/tags`,
     summary: 'Conductor: the prompt tags as {key, value, type} (a tag key:value)',
     tag: TAG,
+    scopes: ['read'],
     responses: { 200: 'Tag[]', ...E },
     handler: (c) => c.json(conductorTags(c.get('ctx'), promptName(c))),
   }),
@@ -183,6 +193,7 @@ const ROUTES = [
     path: `${P}/prompts/{name}/tags`,
     summary: 'Conductor: add tags ([{key, value}], stored as key:value)',
     tag: TAG,
+    scopes: ['write'],
     responses: { 200: 'No body', ...E },
     handler: async (c) => {
       conductorChangeTags(c.get('ctx'), promptName(c), await readJsonArray(c), 'add');
@@ -194,6 +205,7 @@ const ROUTES = [
     path: `${P}/prompts/{name}/tags`,
     summary: 'Conductor: remove tags ([{key, value}])',
     tag: TAG,
+    scopes: ['write'],
     responses: { 200: 'No body', ...E },
     handler: async (c) => {
       conductorChangeTags(c.get('ctx'), promptName(c), await readJsonArray(c), 'remove');
