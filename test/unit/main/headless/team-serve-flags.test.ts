@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resolveServeMode, type ServeFlags } from '../../../../src/main/core/team/serve-mode';
+import { resolveServeMode, teamAllowList, type ServeFlags } from '../../../../src/main/core/team/serve-mode';
+import type { IncomingMessage } from 'node:http';
 import { main } from '../../../../src/main/headless/cli';
 import { openWorkspace } from '../../../../src/main/core/workspace';
 import { ensureTeam } from '../../../../src/main/core/team/team-server';
@@ -155,5 +156,20 @@ describe('team server over TLS (node:https)', () => {
     } finally {
       dir.cleanup();
     }
+  });
+});
+
+describe('team allow-list (Host / Origin / X-Forwarded-Host)', () => {
+  const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
+  it('answers the public host and origin besides loopback; X-Forwarded-Host counts only with --trust-proxy', () => {
+    const proxied = teamAllowList('127.0.0.1', () => 'https://prompts.example.com', true);
+    expect(proxied.hosts(4319)).toEqual(new Set(['127.0.0.1:4319', 'localhost:4319', '[::1]:4319', 'prompts.example.com']));
+    expect(proxied.origins(4319).has('https://prompts.example.com')).toBe(true);
+    expect(proxied.origins(4319).has('http://prompts.example.com')).toBe(false);
+    expect(proxied.check!(req({ 'x-forwarded-host': 'prompts.example.com' }), 4319)).toBeNull();
+    expect(proxied.check!(req({ 'x-forwarded-host': 'evil.example' }), 4319)).toMatch(/X-Forwarded-Host/);
+    expect(proxied.check!(req({}), 4319)).toBeNull();
+    const direct = teamAllowList('0.0.0.0', () => 'https://prompts.example.com', false);
+    expect(direct.check!(req({ 'x-forwarded-host': 'evil.example' }), 4319)).toBeNull();
   });
 });

@@ -5,7 +5,8 @@ import { expectProblem } from '../../../helpers/host';
 import { CHANNELS } from '../../../../src/main/core/channel-map';
 import { seedPrompt } from '../../../helpers/workspace';
 import { SIGN_IN_REFUSED } from '../../../../src/main/core/team/password-sign-in';
-import { FREE_FAILURES } from '../../../../src/main/core/team/sign-in-throttle';
+import { FREE_FAILURES, FREE_FAILURES_PER_ADDRESS } from '../../../../src/main/core/team/sign-in-throttle';
+import { setUserActive } from '../../../../src/main/core/users/users-service';
 
 const PASSWORD = 'a long enough passphrase';
 
@@ -92,6 +93,16 @@ describe('team server: invite, password, cookie session', () => {
     expectProblem(await bridge('app:info', {}, bob), 401);
     bob = { ...(await t.signIn('bob@example.com', 'another passphrase')), userId: bob.userId };
   });
+
+  it('deactivating a member ends their sessions at once, and for good', async () => {
+    const fay = await t.join('fay@example.com', PASSWORD);
+    expect((await bridge('app:info', {}, fay)).status).toBe(200);
+    setUserActive(t.owner, fay.userId, false);
+    expectProblem(await bridge('app:info', {}, fay), 401);
+    setUserActive(t.owner, fay.userId, true);
+    expectProblem(await bridge('app:info', {}, fay), 401);
+  });
+
 
   it('no "Acting as": the switch is refused, even for an admin; API-key sign-in too', async () => {
     const admin = await t.join('root@example.com', PASSWORD, 'admin');
@@ -218,5 +229,23 @@ describe('team server: Host and Origin use the public URL', () => {
   it('refuses a foreign Host and Origin before anything runs', async () => {
     expectProblem(await t.call('GET', '/team/status', undefined, null, { host: 'evil.example' }), 403);
     expectProblem(await t.call('POST', '/team/sign-in', { email: 'a@b.c', password: 'x' }, null, { origin: 'https://evil.example' }), 403);
+  });
+});
+
+describe('team server: the per-address limit', () => {
+  it('without --trust-proxy, X-Forwarded-For is ignored: new accounts from "new" addresses still hit the address limit', async () => {
+    const own = await startTeamHost();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i <= FREE_FAILURES_PER_ADDRESS; i += 1) {
+        const res = await own.call('POST', '/team/sign-in', { email: `nobody${i}@example.com`, password: 'wrong password xx' }, null, { 'x-forwarded-for': `10.0.0.${i}` });
+        statuses.push(res.status);
+      }
+      // Each account failed once only: the 429 can come from the (loopback) address alone.
+      expect(statuses.slice(0, FREE_FAILURES_PER_ADDRESS - 1).every((s) => s === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+    } finally {
+      await own.stop();
+    }
   });
 });
