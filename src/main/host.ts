@@ -14,6 +14,7 @@ import { invalid } from './core/errors';
 import { storageWarnings } from './core/storage/storage-warnings';
 import { ensureTeam, teamOf } from './core/team/team-server';
 import { teamAllowList } from './core/team/serve-mode';
+import { startTeamSync, stopTeamSync } from './core/sync/sync-service';
 import type { ApiServerState, AppInfo } from '../shared/schemas/app';
 import packageJson from '../../package.json';
 
@@ -130,6 +131,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     }),
     async close() {
       clearInterval(retention);
+      stopTeamSync(workspace);
       for (const run of workspace.runtime.runs.active()) run.abort.abort();
       await Promise.all(workspace.runtime.runs.active().map((run) => run.done));
       await host.server?.close();
@@ -164,5 +166,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   if (team && !team.publicUrl && host.server) ensureTeam(workspace.store, host.server.url, team.name);
   // `promptdesk users login-link` runs in another process: it finds the server's address here.
   if (options.mode === 'headless' && host.server) workspace.store.settings.set(SERVED_URL_SETTING, host.server.url);
+  // A desktop (or headless host) that joined a team syncs in the background (docs/sync.md);
+  // PROMPTDESK_TEAM_SYNC_URL sends it through another address (a proxy between, in tests).
+  if (!team) startTeamSync(workspace, { serverUrl: process.env['PROMPTDESK_TEAM_SYNC_URL'] });
   return host;
 }

@@ -2,7 +2,10 @@ import type { Ctx } from '../context';
 import type { Store } from '../../store/store';
 import { requirePrompt } from '../sharing/access';
 import { assertActive } from '../users/users-service';
-import type { SyncEngine, SyncStatus } from './sync-engine';
+import { createSyncEngine, type SyncEngine, type SyncStatus } from './sync-engine';
+import { createSyncClient, type SyncFetch } from './sync-client';
+import { teamLinkOf } from '../team/join-team';
+import type { Workspace } from '../workspace';
 import { replicaOf } from './replica-apply';
 
 const engines = new WeakMap<Store, SyncEngine>();
@@ -15,6 +18,32 @@ export function attachSyncEngine(store: Store, engine: SyncEngine | null): void 
 
 /** The sync engine of a data folder, if it joined a team. */
 export const syncEngineOf = (store: Store): SyncEngine | undefined => engines.get(store);
+
+/**
+ * Starts the background sync of a data folder that joined a team (core/team/join-team.ts keeps
+ * the link, its device token sealed), once: the engine is attached (the `sync:*` channels use it)
+ * and started. `serverUrl` replaces the joined address (a proxy in between, tests) and `fetch` the
+ * transport. Returns null when the folder joined no team.
+ *
+ * @example const engine = startTeamSync(workspace); // after joinTeam, or at start
+ */
+export function startTeamSync(workspace: Workspace, options: { serverUrl?: string; fetch?: SyncFetch } = {}): SyncEngine | null {
+  const running = syncEngineOf(workspace.store);
+  if (running) return running;
+  const link = teamLinkOf(workspace.store, workspace.runtime.secrets);
+  if (!link) return null;
+  const client = createSyncClient({ serverUrl: options.serverUrl || link.serverUrl, credential: link.token, fetch: options.fetch });
+  const engine = createSyncEngine({ workspace, client });
+  attachSyncEngine(workspace.store, engine);
+  engine.start();
+  return engine;
+}
+
+/** Stops and detaches the data folder's sync (the host closing, the member leaving the team). */
+export function stopTeamSync(workspace: Pick<Workspace, 'store'>): void {
+  syncEngineOf(workspace.store)?.stop();
+  attachSyncEngine(workspace.store, null);
+}
 
 /**
  * What the sync indicator shows: online / offline / syncing, when it last synced, how many

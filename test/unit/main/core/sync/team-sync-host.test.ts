@@ -1,0 +1,47 @@
+import { afterEach, expect, it, vi } from 'vitest';
+import { startHost, type Host } from '../../../../../src/main/host';
+import { issueDeviceToken } from '../../../../../src/main/core/team/devices';
+import { TEAM_LINK_SETTING } from '../../../../../src/main/core/team/join-team';
+import { syncEngineOf } from '../../../../../src/main/core/sync/sync-service';
+import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
+import { member, seedPrompt, tempDir } from '../../../../helpers/workspace';
+import { startTestHost, type TestHost } from '../../../../helpers/host';
+
+let server: TestHost | undefined;
+let desktop: Host | undefined;
+const dirs: (() => void)[] = [];
+afterEach(async () => {
+  await desktop?.close();
+  await server?.stop();
+  for (const cleanup of dirs.splice(0)) cleanup();
+  desktop = server = undefined;
+});
+
+it('a host whose data folder joined a team syncs in the background from start, and stops with the host', async () => {
+  server = await startTestHost();
+  const ada = member(server.owner, 'ada@example.com');
+  seedPrompt(server.owner, 'greet', 'Hello {{who}}');
+  setSharingLevel(server.owner, { name: 'greet', level: 'library_view' });
+  const { token } = issueDeviceToken(server.host.workspace.store, server.host.workspace.clock, ada.actor.id, 'laptop');
+  const dir = tempDir();
+  dirs.push(dir.cleanup);
+  // What joinTeam leaves in the data folder (core/team/join-team.ts): the link, its token sealed.
+  const first = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0 });
+  expect(syncEngineOf(first.workspace.store)).toBeUndefined();
+  first.workspace.store.settings.set(TEAM_LINK_SETTING, {
+    serverUrl: `http://127.0.0.1:${server.port}`,
+    team: { name: 'Team' },
+    member: ada.actor,
+    sealedToken: first.workspace.runtime.secrets.encrypt(token).toString('base64'),
+    joinedAt: new Date().toISOString(),
+  });
+  await first.close();
+  desktop = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0 });
+  const store = desktop.workspace.store;
+  const teamOf = (name: string) => (store.db.prepare('SELECT team_id FROM prompts WHERE name = ?').get(name) as { team_id: string } | undefined)?.team_id;
+  await vi.waitFor(() => expect(teamOf('greet')).toEqual(expect.any(String)), { timeout: 10_000, interval: 20 });
+  expect(syncEngineOf(store)!.status()).toMatchObject({ server: `http://127.0.0.1:${server.port}` });
+  await desktop.close();
+  expect(syncEngineOf(store)).toBeUndefined();
+  desktop = undefined;
+});
