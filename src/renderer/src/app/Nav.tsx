@@ -3,6 +3,7 @@ import { Link } from '../components/Link';
 import type { Route } from '../state/route';
 import { useAppStore } from '../state/store';
 import { ChatIcon, LibraryIcon, LogsIcon, SettingsIcon } from './nav-icons';
+import { SyncIndicator } from '../components/SyncIndicator';
 
 interface NavItem {
   label: string;
@@ -46,6 +47,7 @@ export function Nav() {
           })}
         </ul>
       </div>
+      <SyncIndicator />
       <CurrentUser />
     </nav>
   );

@@ -3,10 +3,13 @@ import { CommittedMarker, StatusBadge } from '../../components/StatusBadge';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
 import { useVersions } from '../../state/versions-queries';
 import { VersionActions } from './VersionActions';
+import { UnsyncedMarker } from './UnsyncedMarker';
+import { useUnsyncedVersions } from '../../state/sync-queries';
 
 export function VersionTable({ promptName }: { promptName: string }) {
   const { items, deployment } = useVersions(promptName);
   const served = deployment?.servedVersion ?? null;
+  const unsynced = useUnsyncedVersions(promptName);
   return (
     <div className="table-wrap">
       <table className="data-table versions-table">
@@ -25,7 +28,7 @@ export function VersionTable({ promptName }: { promptName: string }) {
         </thead>
         <tbody>
           {items.map((version) => (
-            <VersionRow key={version.number} promptName={promptName} version={version} served={served === version.number} />
+            <VersionRow key={version.number} promptName={promptName} version={version} served={served === version.number} unsynced={unsynced.has(version.number)} />
           ))}
         </tbody>
       </table>
@@ -33,12 +36,13 @@ export function VersionTable({ promptName }: { promptName: string }) {
   );
 }
 
-function VersionRow({ promptName, version, served }: { promptName: string; version: VersionSummary; served: boolean }) {
+function VersionRow({ promptName, version, served, unsynced }: { promptName: string; version: VersionSummary; served: boolean; unsynced: boolean }) {
   return (
     <tr className={served ? 'is-served' : undefined}>
       <th scope="row" className="data-table__version">
         <span className="version-number">v{version.number}</span>
         {served && <span className="served-marker">Served by API</span>}
+        {unsynced && <UnsyncedMarker />}
       </th>
       <td>
         <div className="status-cell">

@@ -1,0 +1,48 @@
+import { relativeTime, absoluteTime } from '../lib/relative-time';
+import { useSyncNow, useSyncStatus } from '../state/sync-queries';
+import { Button } from './Button';
+
+const LABELS = { online: 'Online', offline: 'Offline', syncing: 'Syncing…' } as const;
+
+/**
+ * The team sync indicator (docs/sync.md): online / offline / syncing, when it last synced, how
+ * many changes wait, the newest notice, and "Sync now". Nothing when this data folder joined no team.
+ */
+export function SyncIndicator() {
+  const { data: status } = useSyncStatus();
+  const syncNow = useSyncNow();
+  if (!status) return null;
+  const state = syncNow.isPending ? 'syncing' : status.state;
+  const notice = status.notices[0];
+  return (
+    <section className="sync-indicator" aria-label="Team sync">
+      <p className="sync-indicator__state" role="status">
+        <span className={`sync-dot sync-dot--${state}`} aria-hidden="true" />
+        <span>{LABELS[state]}</span>
+        {status.pending > 0 && (
+          <span className="sync-indicator__pending">{` · ${status.pending} ${status.pending === 1 ? 'change waits' : 'changes wait'}`}</span>
+        )}
+      </p>
+      <p className="sync-indicator__meta">
+        {status.lastSyncedAt ? (
+          <>
+            Last synced{' '}
+            <time dateTime={status.lastSyncedAt} title={absoluteTime(status.lastSyncedAt)}>
+              {relativeTime(status.lastSyncedAt)}
+            </time>
+          </>
+        ) : (
+          'Not synced yet'
+        )}
+      </p>
+      {notice && (
+        <p className="sync-indicator__notice" title={notice.message}>
+          {notice.message}
+        </p>
+      )}
+      <Button size="sm" onClick={() => syncNow.mutate()} disabled={syncNow.isPending}>
+        Sync now
+      </Button>
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+import { useEffect } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from '../lib/api';
+import { onChanges } from '../lib/app-events';
+
+/** The sync's query keys (its own prefix: nothing else invalidates them). */
+export const syncKeys = {
+  all: ['sync'] as const,
+  status: ['sync', 'status'] as const,
+  unsynced: (promptName: string) => ['sync', 'unsynced', promptName] as const,
+};
+
+/**
+ * How often the indicator re-reads the status while the window is open: a view refresh for
+ * "last synced N min ago" and offline -> online, not a sync (the engine syncs on change events
+ * and the server's signal, docs/sync.md).
+ */
+export const SYNC_STATUS_REFRESH_MS = 15_000;
+
+/** The sync status (null: this data folder joined no team); re-read after every change batch. */
+export function useSyncStatus() {
+  const client = useQueryClient();
+  useEffect(() => onChanges(() => void client.invalidateQueries({ queryKey: syncKeys.all })), [client]);
+  return useQuery({ queryKey: syncKeys.status, queryFn: () => unwrap(api.sync.status({})), refetchInterval: SYNC_STATUS_REFRESH_MS });
+}
+
+/** "Sync now": answers the status after, which replaces the shown one. */
+export function useSyncNow() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.sync.now({})),
+    onSuccess: (status) => {
+      client.setQueryData(syncKeys.status, status);
+      // A pull may rewrite what is on screen without a change event (a version's final number,
+      // its author as the server recorded it): refetch everything shown.
+      void client.invalidateQueries({ predicate: (query) => query.queryKey !== syncKeys.status });
+    },
+  });
+}
+
+/** The numbers of a prompt's versions saved here and not yet on the team server. */
+export function useUnsyncedVersions(promptName: string): ReadonlySet<number> {
+  const q = useQuery({ queryKey: syncKeys.unsynced(promptName), queryFn: () => unwrap(api.sync.unsyncedVersions({ name: promptName })) });
+  return new Set(q.data?.numbers ?? []);
+}
