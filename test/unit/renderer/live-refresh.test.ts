@@ -16,7 +16,7 @@ const sorted = (keys: readonly (readonly unknown[])[]) => keys.map((k) => JSON.s
 const keys = (events: ChangeEvent[], route: Route = { name: 'library' }) => sorted(refetchPlan(events, route).invalidate);
 const slices = (events: ChangeEvent[], route: Route) => [...refetchPlan(events, route).slices].sort();
 const page = (tab?: 'versions' | 'history' | 'logs'): Route => ({ name: 'editor', promptName: 'open', ...(tab ? { tab } : {}) });
-const versionParts = (name: string) => (['versions', 'version', 'compare', 'history', 'served', 'readiness'] as const).map((part) => queryKeys.part(name, part));
+const versionParts = (name: string) => (['versions', 'version', 'compare', 'history', 'served', 'runnable', 'readiness'] as const).map((part) => queryKeys.part(name, part));
 
 /** Whether invalidating `prefix` reaches the query `key` (TanStack Query's prefix match). */
 const covers = (prefix: readonly unknown[], key: readonly unknown[]) => prefix.every((part, i) => JSON.stringify(part) === JSON.stringify(key[i]));
@@ -61,7 +61,8 @@ describe('refetchPlan: event kind -> query keys to invalidate and slices to relo
     for (const route of [{ name: 'logs' } as const, page('logs'), page('versions')]) expect(slices([event('run.logged', 'open')], route)).toEqual([]);
     // The prompt's readiness checklist counts runs (and ratings, test cases) too.
     for (const kind of ['run.logged', 'run.rated'] as const) expect(keys([event(kind, 'open')])).toEqual(sorted([queryKeys.readiness('open'), queryKeys.logScope(null), queryKeys.logScope('open')]));
-    for (const kind of ['testcase.changed', 'readiness.changed'] as const) expect(keys([event(kind, 'open')])).toEqual(sorted([queryKeys.readiness('open')]));
+    expect(keys([event('testcase.changed', 'open')])).toEqual(sorted([queryKeys.testCases('open'), queryKeys.readiness('open')]));
+    expect(keys([event('readiness.changed', 'open')])).toEqual(sorted([queryKeys.readiness('open')]));
   });
 
   it('reset and access.changed (no prompt named) invalidate every query and reload every slice', () => {

@@ -2,6 +2,7 @@ import type { PromptDetail } from '../../../shared/schemas/prompts';
 import { analyzeTemplate, type MessageRole, type Template, type TemplateAnalysis, type VariableMeta } from '../../../shared/template/template';
 import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { queryClient } from '../lib/query-client';
 import {
   EMPTY_VARIABLE,
   draftFromVersion,
@@ -15,6 +16,7 @@ import {
   type VariableDraft,
 } from './editor-draft';
 import { draftWithProposal } from './refine-conversation';
+import { queryKeys } from './query-keys';
 import type { SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -218,6 +220,8 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
           const version = await unwrap(
             api.versions.save(draftToSaveInput(draft, prompt.name, prompt.latest?.number ?? 0, commitMessage)),
           );
+          // The new version is selectable at once wherever the prompt's versions show (the test panel's, the Versions tab).
+          void queryClient.invalidateQueries({ queryKey: queryKeys.prompt(prompt.name) });
           const { draft: current } = get().editor;
           // Edits typed while the save was in flight stay, and still count as unsaved.
           const savedKey = draftKey(draft);

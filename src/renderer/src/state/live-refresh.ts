@@ -27,7 +27,7 @@ interface Rule {
 }
 
 /** A version's content or status moved: the Versions and History tabs, and what the API serves. */
-const VERSIONS: readonly PromptPart[] = ['versions', 'version', 'compare', 'history', 'served'];
+const VERSIONS: readonly PromptPart[] = ['versions', 'version', 'compare', 'history', 'served', 'runnable'];
 /** The same, and the readiness checklist (it is computed for the version chat serves). */
 const VERSIONS_READINESS: readonly PromptPart[] = [...VERSIONS, 'readiness'];
 
@@ -48,7 +48,7 @@ const REFETCH: Record<ChangeKind, Rule> = {
   // The checklist counts runs, ratings and test cases.
   'run.logged': { parts: ['readiness'], runs: true },
   'run.rated': { parts: ['readiness'], runs: true },
-  'testcase.changed': { parts: ['readiness'] },
+  'testcase.changed': { parts: ['testcases', 'readiness'] },
   'readiness.changed': { parts: ['readiness'] },
   'access.changed': { everything: true },
   'member.changed': { workspace: ['members'] },

@@ -29,7 +29,7 @@ export interface PromotionFilter {
 }
 
 /** The parts of one prompt's page that are queries: what an event about the prompt may touch. */
-export type PromptPart = 'versions' | 'version' | 'compare' | 'history' | 'sharing' | 'served' | 'readiness';
+export type PromptPart = 'versions' | 'version' | 'compare' | 'history' | 'sharing' | 'served' | 'readiness' | 'runnable' | 'testcases';
 
 export const queryKeys = {
   /** Every query: after `reset` (the data folder changed under us) or an access change. */
@@ -53,6 +53,10 @@ export const queryKeys = {
   served: (name: string) => ['prompt', name, 'served'] as const,
   /** Its sharing level, owner and shares, with what the member may do (`allowed`). */
   sharing: (name: string) => ['prompt', name, 'sharing'] as const,
+  /** What running it needs (variables, models, the version chat serves): the test panel and chat. */
+  runnable: (name: string) => ['prompt', name, 'runnable'] as const,
+  /** Its saved test cases (its editors'). */
+  testCases: (name: string) => ['prompt', name, 'testcases'] as const,
   /** Its readiness checklist (for the version chat serves). */
   readiness: (name: string) => ['prompt', name, 'readiness'] as const,
   /** Whether the checklist is required before access is widened (Settings). */

@@ -1,9 +1,13 @@
-import type { VersionSummary } from '../../../shared/schemas/prompts';
 import type { Integration } from '../../../shared/schemas/integrations';
 import type { StartRunInput, TestCase } from '../../../shared/schemas/runs';
 import type { VariableMeta } from '../../../shared/template/template';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { queryClient } from '../lib/query-client';
+import { queryKeys } from './query-keys';
+import { runnableQuery } from './run-queries';
+import { versionQuery, versionsQuery } from './versions-queries';
+import { integrationsQuery } from './workspace-queries';
 import { API_RUN_TRANSPORT, createRunBatchDriver, newRun, type TestRun } from './run-batch';
 import { draftToSaveInput, variableMetadata, type EditorDraft } from './editor-draft';
 import { mayEditPrompt } from './editor-slice';
@@ -43,9 +47,9 @@ export interface TestPanelSlice {
     expanded: boolean;
     /** Models the member may run this prompt on: the prompt's own first. */
     models: string[];
+    /** Whether the models are known and chosen (the panel's controls wait for it). */
     status: LoadStatus;
     loadError: string | null;
-    versions: VersionSummary[];
     /** Values as typed, by variable name; a name not here shows (and sends) its default. */
     values: Record<string, string>;
     /** null runs the editor's draft. */
@@ -56,8 +60,7 @@ export interface TestPanelSlice {
     batch: TestBatch | null;
     /** Why Run did not start at all (no model chosen, template problem). */
     runProblem: string | null;
-    cases: TestCase[];
-    casesStatus: LoadStatus;
+    /** Why the last delete of a case failed. */
     casesError: string | null;
     caseName: string;
     caseSaving: boolean;
@@ -67,7 +70,6 @@ export interface TestPanelSlice {
     reset(promptName: string, memberId: string | null): void;
     setExpanded(expanded: boolean): void;
     load(): Promise<void>;
-    refreshVersions(): Promise<void>;
     setValue(name: string, value: string): void;
     setVersion(version: number | null): Promise<void>;
     toggleModel(model: string, selected: boolean): void;
@@ -90,15 +92,12 @@ const FRESH = {
   models: [],
   status: 'idle',
   loadError: null,
-  versions: [],
   values: {},
   version: null,
   versionVariables: null,
   selectedModels: [],
   batch: null,
   runProblem: null,
-  cases: [],
-  casesStatus: 'idle',
   casesError: null,
   caseName: '',
   caseSaving: false,
@@ -107,8 +106,6 @@ const FRESH = {
 } satisfies Partial<State>;
 
 let batchSeq = 0;
-let latestLoad = 0;
-let latestVersion = 0;
 
 /** The variables the panel shows: the draft's, or the chosen version's. */
 export function panelVariables(state: {
@@ -128,6 +125,9 @@ export function shownValue(values: Record<string, string>, meta: VariableMeta): 
 function modelsOf(integrations: Integration[]): string[] {
   return integrations.filter((i) => i.usable).flatMap((i) => i.models.map((m) => `${i.name}:${m}`));
 }
+
+/** The prompt's test cases as cached (the Test cases list's query); none until it has answered. */
+const casesNow = (name: string | null) => (name ? (queryClient.getQueryData<TestCase[]>(queryKeys.testCases(name)) ?? []) : []);
 
 function caseValues(testCase: TestCase): Record<string, string> {
   return Object.fromEntries(Object.entries(testCase.variables).map(([k, v]) => [k, String(v)]));
@@ -187,22 +187,6 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
     driver.pump(batch.id);
   };
 
-  const loadCases = async (promptName: string) => {
-    // Test cases belong to the prompt's editors; others get none.
-    if (mayEditPrompt(get()) === false) {
-      patch({ cases: [], casesStatus: 'ready', casesError: null });
-      return;
-    }
-    patch({ casesStatus: get().testPanel.casesStatus === 'ready' ? 'ready' : 'loading', casesError: null });
-    try {
-      const cases = await unwrap(api.testcases.list({ name: promptName }));
-      if (get().testPanel.promptName === promptName) patch({ cases, casesStatus: 'ready' });
-    } catch (error) {
-      if (get().testPanel.promptName !== promptName) return;
-      patch({ casesStatus: 'error', casesError: toFormError(error).message });
-    }
-  };
-
   return {
     testPanel: {
       promptName: null,
@@ -214,26 +198,23 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         if (current.promptName === promptName && current.memberId === memberId) return;
         void cancelBatch();
         stopFollowing();
-        latestLoad += 1;
-        latestVersion += 1;
         patch({ promptName, memberId, ...FRESH });
       },
       setExpanded(expanded) {
         patch({ expanded });
       },
       async load() {
-        const { promptName } = get().testPanel;
+        const { promptName, memberId: member } = get().testPanel;
         if (!promptName) return;
-        const request = ++latestLoad;
         // A reload (coming back to the tab) keeps what is on screen until the answers arrive.
         patch({ status: get().testPanel.status === 'ready' ? 'ready' : 'loading', loadError: null });
         const [prepared, versions, integrations] = await Promise.allSettled([
-          unwrap(api.runs.prepare({ name: promptName })),
-          unwrap(api.versions.list({ name: promptName })),
-          unwrap(api.integrations.list()),
-          loadCases(promptName),
+          queryClient.fetchQuery(runnableQuery(promptName)),
+          queryClient.fetchQuery(versionsQuery(promptName)),
+          queryClient.fetchQuery(integrationsQuery),
         ]);
-        if (request !== latestLoad) return;
+        // Answers for another prompt or member (the panel was reset meanwhile) change nothing.
+        if (get().testPanel.promptName !== promptName || get().testPanel.memberId !== member) return;
         // A prompt never saved has nothing to prepare yet; its draft still runs on any usable model.
         const models =
           prepared.status === 'fulfilled'
@@ -248,10 +229,9 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         const { memberId, selectedModels } = get().testPanel;
         // The choice survives tab switches (kept in the store) and reloads (kept in this browser).
         const remembered = rememberedModels(localStorage, memberId, promptName);
-        const list = versions.status === 'fulfilled' ? versions.value : [];
+        const list = versions.status === 'fulfilled' ? versions.value.items : [];
         patch({
           models,
-          versions: list,
           status: 'ready',
           selectedModels: startingModels(models, selectedModels, remembered),
         });
@@ -260,29 +240,20 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         const active = (prepared.status === 'fulfilled' ? prepared.value.version : null) ?? list[0]?.number;
         if (mayEditPrompt(get()) === false && get().testPanel.version === null && active !== undefined) void get().testPanel.setVersion(active);
       },
-      async refreshVersions() {
-        const { promptName } = get().testPanel;
-        if (!promptName) return;
-        try {
-          const versions = await unwrap(api.versions.list({ name: promptName }));
-          if (get().testPanel.promptName === promptName) patch({ versions });
-        } catch {
-          // The selector keeps the list it has.
-        }
-      },
       setValue(name, value) {
         patch({ values: { ...get().testPanel.values, [name]: value }, caseNotice: null });
       },
       async setVersion(version) {
         const { promptName } = get().testPanel;
-        const request = ++latestVersion;
         patch({ version, versionVariables: null, runProblem: null });
         if (version === null || !promptName) return;
+        // Only the version still chosen takes its answer (another may have been chosen since).
+        const chosen = () => get().testPanel.promptName === promptName && get().testPanel.version === version;
         try {
-          const saved = await unwrap(api.versions.get({ name: promptName, number: version }));
-          if (request === latestVersion) patch({ versionVariables: saved.variables });
+          const saved = await queryClient.fetchQuery(versionQuery(promptName, version));
+          if (chosen()) patch({ versionVariables: saved.variables });
         } catch (error) {
-          if (request === latestVersion) patch({ versionVariables: [], runProblem: `Could not read v${version}: ${toFormError(error).message}` });
+          if (chosen()) patch({ versionVariables: [], runProblem: `Could not read v${version}: ${toFormError(error).message}` });
         }
       },
       toggleModel(model, selected) {
@@ -305,7 +276,8 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         launch('inputs', runs, []);
       },
       async runAllCases() {
-        const { cases, selectedModels } = get().testPanel;
+        const { promptName, selectedModels } = get().testPanel;
+        const cases = casesNow(promptName);
         if (cases.length === 0) return;
         const runs = cases.flatMap((c) => selectedModels.map((model) => newRun(model, caseValues(c), { id: c.id, name: c.name })));
         launch(
@@ -339,34 +311,33 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         patch({ caseSaving: true, caseError: null, caseNotice: null });
         try {
           const saved = await unwrap(api.testcases.save({ name: promptName, caseName, variables }));
+          queryClient.setQueryData<TestCase[]>(queryKeys.testCases(promptName), (cases) =>
+            [...(cases ?? []).filter((c) => c.id !== saved.id), saved].sort((a, b) => a.name.localeCompare(b.name)),
+          );
           if (get().testPanel.promptName !== promptName) return;
-          const others = get().testPanel.cases.filter((c) => c.id !== saved.id);
-          patch({
-            caseSaving: false,
-            caseName: '',
-            cases: [...others, saved].sort((a, b) => a.name.localeCompare(b.name)),
-            caseNotice: `Saved test case “${saved.name}”`,
-          });
+          patch({ caseSaving: false, caseName: '', caseNotice: `Saved test case “${saved.name}”` });
         } catch (error) {
           if (get().testPanel.promptName === promptName) patch({ caseSaving: false, caseError: toFormError(error) });
         }
       },
       loadCase(id) {
-        const testCase = get().testPanel.cases.find((c) => c.id === id);
+        const testCase = casesNow(get().testPanel.promptName).find((c) => c.id === id);
         if (testCase) patch({ values: caseValues(testCase), caseNotice: `Loaded “${testCase.name}” into the inputs` });
       },
       async deleteCase(id) {
-        const { promptName, cases } = get().testPanel;
+        const { promptName } = get().testPanel;
         if (!promptName) return;
-        const testCase = cases.find((c) => c.id === id);
-        patch({ cases: cases.filter((c) => c.id !== id), casesError: null, caseNotice: null });
+        const testCase = casesNow(promptName).find((c) => c.id === id);
+        // Gone from the list at once; a refusal brings the list back as it is.
+        queryClient.setQueryData<TestCase[]>(queryKeys.testCases(promptName), (cases) => cases?.filter((c) => c.id !== id));
+        patch({ casesError: null, caseNotice: null });
         try {
           await unwrap(api.testcases.delete({ name: promptName, id }));
           if (testCase) patch({ caseNotice: `Deleted “${testCase.name}”` });
         } catch (error) {
           if (get().testPanel.promptName !== promptName) return;
           patch({ casesError: `Could not delete: ${toFormError(error).message}` });
-          void loadCases(promptName);
+          void queryClient.invalidateQueries({ queryKey: queryKeys.testCases(promptName) });
         }
       },
       attach() {

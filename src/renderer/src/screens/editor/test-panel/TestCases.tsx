@@ -1,25 +1,31 @@
 import { useState, type FormEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useQuery } from '@tanstack/react-query';
 import type { TestCase } from '../../../../../shared/schemas/runs';
 import { Button } from '../../../components/Button';
 import { Label } from '../../../components/ButtonLabel';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { TextField } from '../../../components/TextField';
-import { messageForField } from '../../../lib/field-errors';
+import { messageForField, toFormError } from '../../../lib/field-errors';
 import { mayEditPrompt } from '../../../state/editor-slice';
+import { testCasesQuery } from '../../../state/run-queries';
 import { useAppStore } from '../../../state/store';
+
+const NO_CASES: TestCase[] = [];
 
 /** Named sets of variable values: save the inputs as one, load one back, run them all. */
 export function TestCases() {
-  const cases = useAppStore(useShallow((s) => s.testPanel.cases));
-  const status = useAppStore((s) => s.testPanel.casesStatus);
-  const error = useAppStore((s) => s.testPanel.casesError);
+  const promptName = useAppStore((s) => s.testPanel.promptName ?? '');
+  const canEdit = useAppStore(mayEditPrompt);
+  // Test cases belong to the prompt's editors: nobody else asks for them.
+  const q = useQuery({ ...testCasesQuery(promptName), enabled: canEdit === true && promptName !== '' });
+  const cases = q.data ?? NO_CASES;
+  const deleteError = useAppStore((s) => s.testPanel.casesError);
+  const error = deleteError ?? (q.isError ? toFormError(q.error).message : null);
   const notice = useAppStore((s) => s.testPanel.caseNotice);
   const runAllCases = useAppStore((s) => s.testPanel.runAllCases);
   const canRun = useAppStore((s) => s.testPanel.selectedModels.length > 0);
   const [deleting, setDeleting] = useState<TestCase | null>(null);
   const deleteCase = useAppStore((s) => s.testPanel.deleteCase);
-  const canEdit = useAppStore(mayEditPrompt);
 
   if (canEdit === false) {
     return (
@@ -47,7 +53,7 @@ export function TestCases() {
         {notice}
       </p>
       {error && <p className="field__error">{error}</p>}
-      {status === 'ready' && cases.length === 0 && <p className="panel__empty">No test cases yet. Fill in the variables and save them as one.</p>}
+      {q.data && cases.length === 0 && <p className="panel__empty">No test cases yet. Fill in the variables and save them as one.</p>}
       {cases.length > 0 && (
         <ul className="test-cases__list" aria-label="Saved test cases">
           {cases.map((testCase) => (

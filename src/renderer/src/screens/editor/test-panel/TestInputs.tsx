@@ -7,6 +7,7 @@ import { SelectField } from '../../../components/SelectField';
 import { mayEditPrompt, mayRunPrompt } from '../../../state/editor-slice';
 import { useAppStore } from '../../../state/store';
 import { isBusy, panelVariables, shownValue } from '../../../state/test-panel-slice';
+import { useVersions } from '../../../state/versions-queries';
 import { NoModelNotice, onSendShortcut } from '../../chat/run-bits';
 
 const DRAFT = 'draft';
@@ -57,7 +58,7 @@ export function TestInputs() {
 }
 
 function VersionSelect() {
-  const versions = useAppStore(useShallow((s) => s.testPanel.versions));
+  const versions = useVersions(useAppStore((s) => s.testPanel.promptName ?? '')).items;
   const version = useAppStore((s) => s.testPanel.version);
   const setVersion = useAppStore((s) => s.testPanel.setVersion);
   const canEdit = useAppStore((s) => mayEditPrompt(s) !== false);

@@ -16,10 +16,8 @@ export function TestPanel() {
   const setExpanded = useAppStore((s) => s.testPanel.setExpanded);
   const reset = useAppStore((s) => s.testPanel.reset);
   const load = useAppStore((s) => s.testPanel.load);
-  const refreshVersions = useAppStore((s) => s.testPanel.refreshVersions);
   const attach = useAppStore((s) => s.testPanel.attach);
   const detach = useAppStore((s) => s.testPanel.detach);
-  const latestVersion = useAppStore((s) => s.editor.prompt?.latestVersion ?? null);
   const memberId = useAppStore((s) => s.session.info?.currentUser.id ?? null);
   const bodyId = useId();
 
@@ -29,11 +27,6 @@ export function TestPanel() {
     reset(promptName, memberId);
     void load();
   }, [promptName, memberId, reset, load]);
-
-  // A version saved from the editor becomes selectable at once.
-  useEffect(() => {
-    if (latestVersion !== null && useAppStore.getState().testPanel.status === 'ready') void refreshVersions();
-  }, [latestVersion, refreshVersions]);
 
   // Results stream while the Editor tab shows; coming back picks them up where they were.
   useEffect(() => {

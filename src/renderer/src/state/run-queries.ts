@@ -1,0 +1,12 @@
+import { queryOptions } from '@tanstack/react-query';
+import { api, unwrap } from '../lib/api';
+import { queryKeys } from './query-keys';
+
+/**
+ * What running a prompt needs, for the test panel (and chat): its variables, the models the
+ * member may run it on and the version chat serves; and the prompt's saved test cases.
+ */
+export const runnableQuery = (name: string) => queryOptions({ queryKey: queryKeys.runnable(name), queryFn: () => unwrap(api.runs.prepare({ name })) });
+
+/** The prompt's test cases, by name (they belong to its editors). */
+export const testCasesQuery = (name: string) => queryOptions({ queryKey: queryKeys.testCases(name), queryFn: () => unwrap(api.testcases.list({ name })) });
