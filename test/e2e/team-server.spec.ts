@@ -53,7 +53,7 @@ async function startTeamServer(dataDir: string): Promise<{ url: string; stop(): 
 test('team server: invite link -> set password -> signed in -> library; sign out; sign in; allow a desktop', async ({ page, context, dataDir }) => {
   const server = await startTeamServer(dataDir);
   try {
-    const link = await cli(['users', 'invite', '--data-dir', dataDir, '--email', 'ada@example.com', '--name', 'Ada Lovelace']);
+    const link = await cli(['users', 'invite', '--data-dir', dataDir, '--email', 'ada@example.com', '--name', 'Ada Lovelace', '--admin']);
     expect(link.startsWith(`${server.url}/#invite=`)).toBe(true);
 
     // The invite: who it is for, and the password rule shown at the field.
@@ -128,6 +128,19 @@ test('team server: invite link -> set password -> signed in -> library; sign out
     const { deviceToken } = (await token.json()) as { deviceToken: string };
     const whoami = () => fetch(`${server.url}/api/v1/team/device`, { headers: { authorization: `Bearer ${deviceToken}` } });
     expect((await whoami()).status).toBe(200);
+
+    // An admin invites from Settings too: the link shows once; a bad address is refused at the field.
+    await page.goto(`${server.url}/#/settings`);
+    const inviteForm = page.getByRole('form', { name: 'Invite a member' });
+    await inviteForm.getByLabel('Email').fill('not an email');
+    await inviteForm.getByRole('button', { name: 'Create invite link' }).click();
+    await expect(inviteForm.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+    await inviteForm.getByLabel('Email').fill('bob@example.com');
+    await inviteForm.getByRole('button', { name: 'Create invite link' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Send this link' })).toContainText(`${server.url}/#invite=`);
+    await expect(page.getByRole('table', { name: 'Pending invites' })).toContainText('bob@example.com');
+    await inviteForm.scrollIntoViewIfNeeded();
+    await screenshot(page, 'team-settings-invite');
 
     // The device is listed in Settings, and revoking it refuses its token at once.
     await page.goto(`${server.url}/#/settings`);

@@ -13,10 +13,10 @@ import type { Workspace } from '../core/workspace';
 import { teamOf } from '../core/team/team-server';
 import { csrfMatches, endTeamSession, startTeamSession, teamSession, TEAM_SESSION_MAX_MS, type TeamSession } from '../core/team/team-sessions';
 import { changePassword, signInWithPassword } from '../core/team/password-sign-in';
-import { acceptInvite, createInvite, describeInvite, InviteInput } from '../core/team/invites';
+import { acceptInvite, createInvite, describeInvite, InviteInput, listInvites, revokeInvite } from '../core/team/invites';
 import { listDevices, requireDevice, revokeDevice } from '../core/team/devices';
 import { authorizeDevice, AuthorizeInput, checkLoopbackRedirect, exchangeDeviceCode, TokenInput } from '../core/team/device-grants';
-import { AcceptInviteInput, ChangePasswordInput, DeviceRefInput, InviteCodeInput, TeamSignInInput, type DeviceInfo, type TeamStatus } from '../../shared/schemas/team';
+import { AcceptInviteInput, ChangePasswordInput, DeviceRefInput, InviteCodeInput, InviteRefInput, TeamSignInInput, type DeviceInfo, type TeamStatus } from '../../shared/schemas/team';
 import type { User } from '../../shared/schemas/users';
 
 /** The session cookie (`__Host-` prefix: Secure, Path=/, no Domain, so no other host can set or read it). */
@@ -164,6 +164,18 @@ export function mountTeamWeb(app: Hono<ApiEnv>, opts: TeamWebOptions): TeamDoor 
     const input = await readJson(c, InviteInput);
     const { code, link, invite } = createInvite(ctx, input);
     return c.json({ code, link, invite }, 201);
+  });
+
+  app.get('/team/invites', (c) => {
+    const ctx = ctxOf(sessionOf(c).member);
+    return c.json({ invites: listInvites(ctx) }, 200, { 'Cache-Control': 'no-store' });
+  });
+
+  app.post('/team/invites/revoke', async (c) => {
+    const ctx = ctxOf(sessionOf(c).member);
+    const { inviteId } = await readJson(c, InviteRefInput);
+    revokeInvite(ctx, inviteId);
+    return c.body(null, 204);
   });
 
   app.get('/team/devices', (c) => {

@@ -30,6 +30,16 @@ export const ChangePasswordInput = z.object({
 });
 
 export const DeviceRefInput = z.object({ deviceId: z.string().min(1).max(64) });
+export const InviteRefInput = z.object({ inviteId: z.string().min(1).max(64) });
+
+/** A pending invite as an admin sees it (never its code). */
+export interface InviteInfo {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'member';
+  expiresAt: string;
+}
 
 /** What `GET /team/status` answers: the team (null: no team server) and who this browser is signed in as. */
 export interface TeamStatus {

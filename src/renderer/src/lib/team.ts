@@ -1,5 +1,5 @@
 import type { AppErrorShape } from '../../../shared/schemas/common';
-import type { DeviceInfo, TeamStatus } from '../../../shared/schemas/team';
+import type { DeviceInfo, InviteInfo, TeamStatus } from '../../../shared/schemas/team';
 import type { User } from '../../../shared/schemas/users';
 
 /**
@@ -63,3 +63,7 @@ export const listDevices = () => call<{ devices: DeviceInfo[] }>('GET', '/team/d
 export const revokeDevice = (deviceId: string) => call<{ device: DeviceInfo }>('POST', '/team/devices/revoke', { deviceId });
 /** The member allows a desktop: the loopback address to send the browser to, with its one-time code. */
 export const authorizeDevice = (request: Record<string, string>) => call<{ redirect: string }>('POST', '/team/authorize', request);
+/** Admins: invite someone (the link is shown once). */
+export const createInvite = (input: { email: string; name?: string; role: 'admin' | 'member' }) => call<{ code: string; link: string; invite: InviteInfo }>('POST', '/team/invites', input);
+export const listInvites = () => call<{ invites: InviteInfo[] }>('GET', '/team/invites');
+export const revokeInvite = (inviteId: string) => call<void>('POST', '/team/invites/revoke', { inviteId });

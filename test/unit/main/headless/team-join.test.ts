@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTeamHost, type TeamBrowser, type TeamHost } from '../../../helpers/team-host';
 import { testWorkspace } from '../../../helpers/workspace';
 import { http } from '../../../helpers/http';
 import { joinTeam, leaveTeam, teamLinkOf, TEAM_LINK_SETTING } from '../../../../src/main/core/team/join-team';
+
+// Passwords are hashed with scrypt at OWASP's cost (128 MiB, ~0.3 s each): on a loaded 2-core machine a test doing several takes seconds.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const PASSWORD = 'a long enough passphrase';
 let t: TeamHost;
@@ -20,7 +23,7 @@ async function browserAllows(authorizeUrl: string, as: TeamBrowser, tamper?: (re
   const url = new URL(authorizeUrl);
   const first = await t.call('GET', `${url.pathname}${url.search}`);
   expect(first.status).toBe(302);
-  const request = new URLSearchParams(decodeURIComponent(first.headers.location!.split('#authorize=')[1]!));
+  const request = new URLSearchParams(decodeURIComponent(String(first.headers.location).split('#authorize=')[1]!));
   const allowed = await t.call('POST', '/team/authorize', Object.fromEntries(request), as);
   const redirect = new URL(allowed.json().redirect);
   tamper?.(redirect);

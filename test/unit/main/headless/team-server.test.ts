@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { browserOf, startTeamHost, type TeamBrowser, type TeamHost } from '../../../helpers/team-host';
 import { expectProblem } from '../../../helpers/host';
 import { CHANNELS } from '../../../../src/main/core/channel-map';
@@ -7,6 +7,9 @@ import { seedPrompt } from '../../../helpers/workspace';
 import { SIGN_IN_REFUSED } from '../../../../src/main/core/team/password-sign-in';
 import { FREE_FAILURES, FREE_FAILURES_PER_ADDRESS } from '../../../../src/main/core/team/sign-in-throttle';
 import { setUserActive } from '../../../../src/main/core/users/users-service';
+
+// Passwords are hashed with scrypt at OWASP's cost (128 MiB, ~0.3 s each): on a loaded 2-core machine a test doing several takes seconds.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const PASSWORD = 'a long enough passphrase';
 
@@ -109,6 +112,24 @@ describe('team server: invite, password, cookie session', () => {
     const res = await bridge('session:switch', { userId: ada.userId }, admin);
     expect(res.json()).toMatchObject({ ok: false, error: { code: 'forbidden', field: 'userId' } });
     expectProblem(await t.call('POST', '/bridge/sign-in', { key: 'pd_whatever' }), 403);
+  });
+});
+
+describe('team server: invites from the web door (admins only)', () => {
+  it('an admin invites, lists and revokes; a revoked invite cannot be accepted; a member may not invite', async () => {
+    const admin = await t.join('lead@example.com', PASSWORD, 'admin');
+    const made = await t.call('POST', '/team/invites', { email: 'hal@example.com', role: 'member' }, admin);
+    expect(made.status).toBe(201);
+    const { code, link, invite } = made.json();
+    expect(link).toBe(`${t.origin}/#invite=${code}`);
+    const listed = (await t.call('GET', '/team/invites', undefined, admin)).json().invites as { id: string; email: string }[];
+    expect(listed.map((i) => i.email)).toContain('hal@example.com');
+    expect(JSON.stringify(listed)).not.toContain(code);
+    expect((await t.call('POST', '/team/invites/revoke', { inviteId: invite.id }, admin)).status).toBe(204);
+    expectProblem(await t.call('POST', '/team/accept-invite', { code, password: PASSWORD }), 401, 'code');
+    expectProblem(await t.call('POST', '/team/invites', { email: 'ivy@example.com' }, ada), 403);
+    expectProblem(await t.call('GET', '/team/invites', undefined, ada), 403);
+    expectProblem(await t.call('POST', '/team/invites', { email: 'not an email' }, admin), 400, 'email');
   });
 });
 
@@ -247,5 +268,6 @@ describe('team server: the per-address limit', () => {
     } finally {
       await own.stop();
     }
-  });
+    // 21 scrypt runs of 128 MiB each: seconds on a loaded 2-core machine.
+  }, 120_000);
 });

@@ -9,6 +9,7 @@ import { ReadinessSection } from './ReadinessSection';
 import { useAppStore } from '../../state/store';
 import { Banner } from '../../components/Banner';
 import { TeamAccountSection } from '../team/TeamAccountSection';
+import { TeamInvitesSection } from '../team/TeamInvitesSection';
 import { useIsTeamServer } from '../team/team-status';
 
 export function SettingsScreen() {
@@ -32,6 +33,7 @@ export function SettingsScreen() {
       <ReadinessSection />
       {/* No "Acting as" on a team server: each member signs in as themselves. */}
       {isTeam ? <TeamAccountSection /> : <ActingAsSection />}
+      {isTeam && <TeamInvitesSection />}
       <MembersSection />
     </div>
   );

@@ -42,7 +42,7 @@ export function TeamSignInScreen({ teamName, onSignedIn, notice }: { teamName: s
             {otherError}
           </p>
         )}
-        <form className="sign-in__form" onSubmit={(e) => void submit(e)} aria-label="Sign in">
+        <form className="sign-in__form" noValidate onSubmit={(e) => void submit(e)} aria-label="Sign in">
           <TextField label="Email" type="email" autoComplete="username" value={email} error={errorFor('email')} onChange={(e) => setEmail(e.target.value)} />
           <TextField label="Password" type="password" autoComplete="current-password" value={password} error={errorFor('password')} onChange={(e) => setPassword(e.target.value)} />
           <Button type="submit" variant="primary" disabled={busy}>

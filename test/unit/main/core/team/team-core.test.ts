@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { member, testWorkspace } from '../../../../helpers/workspace';
 import { ensureTeam } from '../../../../../src/main/core/team/team-server';
@@ -14,6 +14,9 @@ import { setUserActive } from '../../../../../src/main/core/users/users-service'
 import { grantSwitch } from '../../../../../src/main/core/sessions/member-switch';
 import { AppError } from '../../../../../src/main/core/errors';
 import type { Clock } from '../../../../../src/main/core/context';
+
+// Passwords are hashed with scrypt at OWASP's cost (128 MiB, ~0.3 s each): on a loaded 2-core machine a test doing several takes seconds.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
