@@ -18,6 +18,8 @@ import { http } from '../../../../helpers/http';
 import { createSyncEngine } from '../../../../../src/main/core/sync/sync-engine';
 import { createSyncClient } from '../../../../../src/main/core/sync/sync-client';
 import { attachSyncEngine } from '../../../../../src/main/core/sync/sync-service';
+import { applyPullPage } from '../../../../../src/main/core/sync/replica-apply';
+import { outboxOps } from '../../../../../src/main/core/sync/outbox';
 import { dispatch } from '../../../../../src/main/core/handlers';
 import { serviceHandlers } from '../../../../helpers/handlers';
 import { expectProblem } from '../../../../helpers/host';
@@ -176,6 +178,30 @@ describe('push', () => {
     expect(res.status).toBe(200);
     expect(res.json().results.map((r: { number: number }) => r.number)).toEqual([2, 3]);
     expect(versions(s.host.workspace.store, 'greet')).toHaveLength(3);
+  });
+
+  it('a pull that meets a version the server took but never acknowledged gives it its final number, and this desktop\'s runs of it follow', async () => {
+    const s = await team();
+    const ada = member(s.owner, 'ada@example.com');
+    seedPrompt(s.owner, 'greet', 'Hello {{who}}');
+    setSharingLevel(s.owner, { name: 'greet', level: 'library_edit' });
+    const d = join(s, ada.actor.id);
+    await d.engine.syncNow();
+    const mine = save(d.as(), 'greet', 'Mine {{who}}'); // provisional v2
+    save(s.owner, 'greet', 'Theirs {{who}}'); // the server's v2
+    const prompt = d.workspace.store.prompts.getRowByName('greet')!;
+    const runId = crypto.randomUUID();
+    await d.workspace.store.logs.insertMany([
+      { id: runId, promptId: prompt.id, promptName: 'greet', version: mine.number, source: 'test', userId: ada.actor.id, keyLabel: null, model: 'local:m', status: 'success',
+        startedAt: Date.now(), latencyMs: 1, ttftMs: 1, tokensIn: 1, tokensOut: 1, dataLogging: 'full', variableNames: '[]', variables: '{}', messages: '[]', output: 'o', outputChars: 1, error: null, conversationId: null },
+    ]);
+    // The push reached the server (v3 there) but its answer never came back; then a pull arrives first.
+    const key = createKey(s.owner, { userEmail: ada.actor.email, label: 'k' }).key;
+    const client = createSyncClient({ serverUrl: `http://127.0.0.1:${s.port}`, credential: key });
+    await client.push(outboxOps(d.workspace.store, 'versions'));
+    applyPullPage(d.workspace.store, d.workspace.clock, await client.pull('0.0', 100));
+    expect(versions(d.workspace.store, 'greet').map((v) => [v.id === mine.id ? 'mine' : 'other', v.number, v.state])).toEqual([['other', 1, 'synced'], ['other', 2, 'synced'], ['mine', 3, 'synced']]);
+    expect(d.workspace.store.logs.get(runId)!.version).toBe(3);
   });
 
   it('refuses another protocol and unknown ops, naming the field', async () => {
