@@ -4,6 +4,7 @@ import { desktop, startTestHost, type Desktop } from '../../../../helpers/sync-w
 import type { TestHost } from '../../../../helpers/host';
 import { member, seedPrompt } from '../../../../helpers/workspace';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
+import { promoteVersion } from '../../../../../src/main/core/versions/lifecycle';
 import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { SaveVersionInput } from '../../../../../src/shared/schemas/prompts';
 import { limitToLevel, levelKeeps, stricterLevel, type LoggedText } from '../../../../../src/main/core/logs/logging-level';
@@ -18,8 +19,14 @@ const versions = (store: Store) =>
     state: string | null;
   }[];
 
+const promotions = (store: Store) =>
+  store.db.prepare("SELECT h.version, h.previous_version AS previous FROM promotions h JOIN prompts p ON p.id = h.prompt_id WHERE p.name = 'greet' ORDER BY h.seq").all() as { version: number; previous: number | null }[];
+const statuses = (store: Store) =>
+  store.db.prepare("SELECT v.number, v.status FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id WHERE p.name = 'greet' ORDER BY v.number").all() as { number: number; status: string }[];
+
 type Step =
   | { kind: 'save'; who: 0 | 1 | 'server' }
+  | { kind: 'promote'; who: 0 | 1 | 'server' }
   | { kind: 'sync'; who: 0 | 1 }
   | { kind: 'offline'; who: 0 | 1; value: boolean }
   | { kind: 'cut-next-pull' | 'lose-next-push'; who: 0 | 1 };
@@ -27,6 +34,7 @@ type Step =
 const who = fc.constantFrom<0 | 1>(0, 1);
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('save' as const), who: fc.constantFrom<0 | 1 | 'server'>(0, 1, 'server') }),
+  fc.record({ kind: fc.constant('promote' as const), who: fc.constantFrom<0 | 1 | 'server'>(0, 1, 'server') }),
   fc.record({ kind: fc.constant('sync' as const), who }),
   fc.record({ kind: fc.constant('offline' as const), who, value: fc.boolean() }),
   fc.record({ kind: fc.constantFrom('cut-next-pull' as const, 'lose-next-push' as const), who }),
@@ -41,7 +49,7 @@ afterEach(async () => {
 });
 
 describe('sync convergence (fast-check)', () => {
-  it('whatever the interleaving of offline saves, syncs, lost answers and cut pages: dense server numbers, each save once, replicas equal to the server', async () => {
+  it('whatever the interleaving of offline saves and promotions, syncs, lost answers and cut pages: dense server numbers, each save once, one linear promotion history, replicas equal to the server', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
         for (const d of open.splice(0)) d.cleanup();
@@ -74,6 +82,12 @@ describe('sync convergence (fast-check)', () => {
         const as = (ctx: Ctx, n: number) => saved.push(saveVersion(ctx, SaveVersionInput.parse({ name: 'greet', template: { kind: 'text', text: `save ${n} {{who}}` } })).id);
         for (const st of steps) {
           if (st.kind === 'save') as(st.who === 'server' ? s.owner : desks[st.who]!.as(), saved.length);
+          else if (st.kind === 'promote') {
+            // Promote the newest version that is not in production there (offline on a desktop: a request).
+            const ctx = st.who === 'server' ? s.owner : desks[st.who]!.as();
+            const candidate = ctx.store.versions.list(ctx.store.prompts.getRowByName('greet')!.id).find((v) => v.status === 'draft');
+            if (candidate) promoteVersion(ctx, { name: 'greet', number: candidate.number, notes: '' });
+          }
           else if (st.kind === 'sync') await desks[st.who]!.engine.syncNow();
           else if (st.kind === 'offline') desks[st.who]!.line.offline = st.value;
           else if (st.kind === 'cut-next-pull') faults[st.who]!.cut = true;
@@ -86,6 +100,15 @@ describe('sync convergence (fast-check)', () => {
         expect(onServer.map((v) => v.number)).toEqual(onServer.map((_, i) => i + 1));
         expect(onServer.map((v) => v.id).sort()).toEqual([versions(s.host.workspace.store)[0]!.id, ...saved].sort());
         for (const d of desks) expect(versions(d.workspace.store)).toEqual(onServer.map((v) => ({ ...v, state: 'synced' })));
+        // Promotions: one chain on the server (each names the one before it), at most one published, every replica the same.
+        const chain = promotions(s.host.workspace.store);
+        chain.forEach((p, i) => expect(p.previous).toBe(i === 0 ? null : chain[i - 1]!.version));
+        const published = statuses(s.host.workspace.store).filter((v) => v.status === 'published');
+        expect(published.map((v) => v.number)).toEqual(chain.length ? [chain.at(-1)!.version] : []);
+        for (const d of desks) {
+          expect(promotions(d.workspace.store)).toEqual(chain);
+          expect(statuses(d.workspace.store)).toEqual(statuses(s.host.workspace.store));
+        }
       }),
       { numRuns: 12 },
     );
