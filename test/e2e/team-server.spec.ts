@@ -6,6 +6,7 @@ import { cli, expect, screenshot, test } from './fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 const PASSWORD = 'a long team passphrase';
+const NEW_PASSWORD = 'another long passphrase';
 
 /** A free loopback port (the team server's public URL must name its port before it starts). */
 function freePort(): Promise<number> {
@@ -88,6 +89,15 @@ test('team server: invite link -> set password -> signed in -> library; sign out
     await expect(page.getByText('No desktop syncs as you yet')).toBeVisible();
     await account.scrollIntoViewIfNeeded();
     await screenshot(page, 'team-settings');
+    // Change password: the current one is checked at its field, then the new one works (below).
+    const passwordForm = account.getByRole('form', { name: 'Change password' });
+    await passwordForm.getByLabel('Current password').fill('not the current one');
+    await passwordForm.getByLabel('New password').fill(NEW_PASSWORD);
+    await passwordForm.getByRole('button', { name: 'Change password' }).click();
+    await expect(passwordForm.getByLabel('Current password')).toHaveAttribute('aria-invalid', 'true');
+    await passwordForm.getByLabel('Current password').fill(PASSWORD);
+    await passwordForm.getByRole('button', { name: 'Change password' }).click();
+    await expect(passwordForm.getByRole('status')).toContainText('Password changed');
     await account.getByRole('button', { name: 'Sign out' }).click();
 
     // The sign-in screen: a wrong password is refused at the field, the right one signs in.
@@ -99,7 +109,7 @@ test('team server: invite link -> set password -> signed in -> library; sign out
     await expect(signIn.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
     await expect(signIn.getByText('Wrong email or password')).toBeVisible();
     await screenshot(page, 'team-sign-in');
-    await signIn.getByLabel('Password').fill(PASSWORD);
+    await signIn.getByLabel('Password').fill(NEW_PASSWORD);
     await signIn.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Ada Lovelace');
 

@@ -67,3 +67,5 @@ export const authorizeDevice = (request: Record<string, string>) => call<{ redir
 export const createInvite = (input: { email: string; name?: string; role: 'admin' | 'member' }) => call<{ code: string; link: string; invite: InviteInfo }>('POST', '/team/invites', input);
 export const listInvites = () => call<{ invites: InviteInfo[] }>('GET', '/team/invites');
 export const revokeInvite = (inviteId: string) => call<void>('POST', '/team/invites/revoke', { inviteId });
+/** Changes the signed-in member's password; their other sessions end. */
+export const changePassword = (input: { currentPassword: string; newPassword: string }) => call<void>('POST', '/team/password', input);

@@ -1,6 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Button } from '../../components/Button';
-import { listDevices, revokeDevice, TeamError } from '../../lib/team';
+import { changePassword, listDevices, revokeDevice, TeamError } from '../../lib/team';
+import { TextField } from '../../components/TextField';
+import { messageForField, type FormError } from '../../lib/field-errors';
 import { useAppStore } from '../../state/store';
 import { SettingsSection } from '../settings/SettingsSection';
 import type { DeviceInfo } from '../../../../shared/schemas/team';
@@ -9,7 +11,7 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'Ne
 
 /**
  * Settings on a team server, instead of "Acting as": who is signed in (and Sign out), and the
- * member's devices (desktops that joined with "Join a team workspace"), each revocable: its token
+ * member's devices (desktops that joined: core/team/join-team.ts), each revocable: its token
  * is refused from the next request on.
  */
 export function TeamAccountSection() {
@@ -50,6 +52,7 @@ export function TeamAccountSection() {
           </Button>
         </p>
       )}
+      <PasswordForm />
       <h3 className="team-devices__title">Your devices</h3>
       {error && (
         <p className="field__error" role="alert">
@@ -59,7 +62,9 @@ export function TeamAccountSection() {
       {devices === null ? (
         <p className="muted">Loading…</p>
       ) : devices.length === 0 ? (
-        <p className="muted">No desktop syncs as you yet. In the desktop app, choose “Join a team workspace”.</p>
+        <p className="muted">
+          No desktop syncs as you yet. A desktop or headless host joins with <code>promptdesk team join --url {location.origin}</code>.
+        </p>
       ) : (
         <div className="table-wrap">
         <table className="data-table" aria-label="Your devices">
@@ -91,5 +96,48 @@ export function TeamAccountSection() {
         </div>
       )}
     </SettingsSection>
+  );
+}
+
+/** Change password: the current one is checked, the new one follows the server's rule; the member's other sessions end. */
+function PasswordForm() {
+  const [currentPassword, setCurrent] = useState('');
+  const [newPassword, setNext] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<FormError | null>(null);
+  const [done, setDone] = useState(false);
+  const errorFor = (field: string) => (error && error.field === field ? messageForField(error) : null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setDone(false);
+    try {
+      await changePassword({ currentPassword, newPassword });
+      setCurrent('');
+      setNext('');
+      setDone(true);
+    } catch (failure) {
+      setError(failure instanceof TeamError ? { message: failure.error.message, field: failure.error.field } : { message: String(failure) });
+    }
+    setBusy(false);
+  };
+
+  return (
+    <form className="team-invite" noValidate onSubmit={(e) => void submit(e)} aria-label="Change password">
+      <h3 className="team-devices__title">Change password</h3>
+      <TextField label="Current password" type="password" autoComplete="current-password" value={currentPassword} error={errorFor('currentPassword')} onChange={(e) => setCurrent(e.target.value)} />
+      <TextField label="New password" type="password" autoComplete="new-password" hint="At least 12 characters." value={newPassword} error={errorFor('newPassword')} onChange={(e) => setNext(e.target.value)} />
+      {error && !['currentPassword', 'newPassword'].includes(error.field ?? '') && (
+        <p className="field__error" role="alert">
+          {error.message}
+        </p>
+      )}
+      <Button type="submit" disabled={busy}>
+        Change password
+      </Button>
+      {done && <p role="status">Password changed. You stay signed in here; your other sessions have ended.</p>}
+    </form>
   );
 }
