@@ -1,8 +1,9 @@
 /**
- * The editor's save/dirty rule when a change arrives from elsewhere (editor.followChanges, called
- * by state/live-refresh.ts): a clean draft follows the newest version; unsaved edits and their
- * base version are kept while the prompt's facts (the newest number the header shows) move; this
- * window's own save message stays.
+ * The editor's save/dirty rule when the prompt changes (editor.follow, handed each answer of the
+ * prompt's query by screens/editor/use-follow-prompt.ts, which an event from elsewhere or a
+ * version action here refetches): a clean draft follows the newest version; unsaved edits and
+ * their base version are kept while the prompt's facts (the newest number the header shows)
+ * move; this window's own save message stays; a prompt no longer found says so (editor.lost).
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
@@ -39,6 +40,21 @@ vi.mock('../../../src/renderer/src/lib/api', () => {
 const EDITOR_SLICE = '../../../src/renderer/src/state/editor-slice';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const { createEditorSlice } = (await import(/* @vite-ignore */ `${EDITOR_SLICE}`)) as { createEditorSlice: (...args: any[]) => object };
+const API = '../../../src/renderer/src/lib/api';
+const { ApiError, api, unwrap } = (await import(/* @vite-ignore */ `${API}`)) as {
+  ApiError: new (error: { message: string; code: string }) => Error;
+  api: { prompts: { get(input: { name: string }): Promise<unknown> } };
+  unwrap(pending: Promise<unknown>): Promise<PromptDetail>;
+};
+
+/** What the prompt's query hands the editor: the server's answer, or its refusal. */
+async function followServer(store: { getState(): { editor: { follow(fresh: PromptDetail): void; lost(error: unknown): void } } }) {
+  try {
+    store.getState().editor.follow(await unwrap(api.prompts.get({ name: 'note' })));
+  } catch (error) {
+    store.getState().editor.lost(error);
+  }
+}
 
 const version = (number: number, text: string) => ({
   number,
@@ -63,11 +79,11 @@ beforeEach(() => {
   world.missing = false;
 });
 
-describe('editor.followChanges', () => {
+describe('editor.follow / editor.lost', () => {
   it('without unsaved edits, the page starts over from the newer version', async () => {
     const store = editorStore();
     world.fresh = prompt(2, 'Hello again');
-    await store.getState().editor.followChanges();
+    await followServer(store);
     const { editor } = store.getState();
     expect(editor.prompt.latest.number).toBe(2);
     expect(editor.draft.text).toBe('Hello again');
@@ -78,7 +94,7 @@ describe('editor.followChanges', () => {
     const store = editorStore();
     store.getState().editor.setText('My edit');
     world.fresh = prompt(2, 'Hello again', { title: 'Renamed' });
-    await store.getState().editor.followChanges();
+    await followServer(store);
     const { editor } = store.getState();
     expect(editor.draft.text).toBe('My edit');
     expect(editor.dirty).toBe(true);
@@ -92,7 +108,7 @@ describe('editor.followChanges', () => {
     store.setState((s: { editor: object }) => ({ editor: { ...s.editor, savedMessage: 'Saved version 1' } }));
     world.fresh = prompt(1, 'Hello', { publishedVersion: 1 });
     (world.fresh.latest as { status: string }).status = 'published';
-    await store.getState().editor.followChanges();
+    await followServer(store);
     const { editor } = store.getState();
     expect(editor.savedMessage).toBe('Saved version 1');
     expect(editor.prompt.publishedVersion).toBe(1);
@@ -102,8 +118,23 @@ describe('editor.followChanges', () => {
   it('a prompt deleted or hidden elsewhere shows the not-found error, as a fresh load would', async () => {
     const store = editorStore();
     world.missing = true;
-    await store.getState().editor.followChanges();
+    await followServer(store);
     expect(store.getState().editor.status).toBe('error');
     expect(store.getState().editor.loadError.message).toMatch(/No prompt named note/);
+  });
+
+  it('any other failure to read the prompt again keeps the page as it was', () => {
+    const store = editorStore();
+    store.getState().editor.lost(new ApiError({ code: 'internal', message: 'Disk busy' }));
+    expect(store.getState().editor.status).toBe('ready');
+    store.getState().editor.lost(new Error('offline'));
+    expect(store.getState().editor.status).toBe('ready');
+  });
+
+  it('an answer for another prompt (the page moved on) changes nothing', () => {
+    const store = editorStore();
+    store.getState().editor.follow({ ...prompt(5, 'Elsewhere'), name: 'other' } as PromptDetail);
+    expect(store.getState().editor.prompt.latest.number).toBe(1);
+    expect(store.getState().editor.draft.text).toBe('Hello');
   });
 });

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { CHANGE_KINDS, type ChangeEvent, type ChangeKind } from '../../../src/shared/schemas/changes';
-import { debounceEvents, refetchPlan, type SliceTarget } from '../../../src/renderer/src/state/live-refresh';
+import { debounceEvents, refetchKeys } from '../../../src/renderer/src/state/live-refresh';
 import { queryKeys } from '../../../src/renderer/src/state/query-keys';
-import type { Route } from '../../../src/renderer/src/state/route';
 
 let seq = 0;
 const event = (kind: ChangeKind, prompt?: string): ChangeEvent => ({
@@ -13,97 +12,94 @@ const event = (kind: ChangeKind, prompt?: string): ChangeEvent => ({
   ...(prompt === undefined ? {} : { prompt: { id: `id-${prompt}`, name: prompt } }),
 });
 const sorted = (keys: readonly (readonly unknown[])[]) => keys.map((k) => JSON.stringify(k)).sort();
-const keys = (events: ChangeEvent[], route: Route = { name: 'library' }) => sorted(refetchPlan(events, route).invalidate);
-const slices = (events: ChangeEvent[], route: Route) => [...refetchPlan(events, route).slices].sort();
-const page = (tab?: 'versions' | 'history' | 'logs'): Route => ({ name: 'editor', promptName: 'open', ...(tab ? { tab } : {}) });
-const versionParts = (name: string) => (['versions', 'version', 'compare', 'history', 'served', 'runnable', 'readiness'] as const).map((part) => queryKeys.part(name, part));
+const keys = (events: ChangeEvent[]) => sorted(refetchKeys(events));
+const versionParts = (name: string) => (['detail', 'versions', 'version', 'compare', 'history', 'served', 'runnable', 'readiness'] as const).map((part) => queryKeys.part(name, part));
 
 /** Whether invalidating `prefix` reaches the query `key` (TanStack Query's prefix match). */
 const covers = (prefix: readonly unknown[], key: readonly unknown[]) => prefix.every((part, i) => JSON.stringify(part) === JSON.stringify(key[i]));
+const reaches = (events: ChangeEvent[], key: readonly unknown[]) => refetchKeys(events).some((prefix) => covers(prefix, key));
 
-describe('refetchPlan: event kind -> query keys to invalidate and slices to reload', () => {
-  it('a version saved elsewhere invalidates the lists of prompts and that prompt\'s versions, any opened version, comparisons and History', () => {
-    expect(keys([event('version.saved', 'other')], page('versions'))).toEqual(sorted([queryKeys.prompts, ...versionParts('other')]));
-    expect(keys([event('version.saved', 'other')], page('versions'))).not.toContain(JSON.stringify(queryKeys.readiness('open')));
-    // The open prompt's page also follows in its editor (the header; a clean draft moves on).
-    expect(slices([event('version.saved', 'open')], page('versions'))).toEqual(['editor']);
-    expect(slices([event('version.saved', 'other')], page('versions'))).toEqual([]);
+const filter = { query: '', tag: '', ownerId: '', sort: 'updated', offset: 25 };
+const history = { userId: '', from: '', to: '' };
+/** Every query about one prompt, one of each kind. */
+const promptQueries = (name: string) => [
+  queryKeys.promptDetail(name),
+  queryKeys.versions(name),
+  queryKeys.version(name, 3),
+  queryKeys.comparison(name, 1, 2),
+  queryKeys.history(name, history),
+  queryKeys.sharing(name),
+  queryKeys.served(name),
+  queryKeys.readiness(name),
+  queryKeys.runnable(name),
+  queryKeys.testCases(name),
+  queryKeys.logRuns(name, {}),
+];
+
+describe('refetchKeys: event kind -> query keys to invalidate', () => {
+  it('a version saved elsewhere invalidates the lists of prompts and that prompt itself (its open editor follows), its versions, any opened version, comparisons, History, what the API serves and its checklist', () => {
+    expect(keys([event('version.saved', 'other')])).toEqual(sorted([queryKeys.prompts, ...versionParts('other')]));
   });
 
   it('the keys an event invalidates cover the queries that show it, and never another prompt\'s', () => {
-    const saved = refetchPlan([event('version.promoted', 'a')], { name: 'library' }).invalidate;
-    const reaches = (key: readonly unknown[]) => saved.some((prefix) => covers(prefix, key));
-    const filter = { query: '', tag: '', ownerId: '', sort: 'updated', offset: 25 };
-    const history = { userId: '', from: '', to: '' };
-    for (const key of [queryKeys.library(filter), queryKeys.launcher('x'), queryKeys.versions('a'), queryKeys.version('a', 3), queryKeys.comparison('a', 1, 2), queryKeys.history('a', history)]) {
-      expect(reaches(key)).toBe(true);
+    for (const key of [queryKeys.library(filter), queryKeys.launcher('x'), queryKeys.promptDetail('a'), queryKeys.versions('a'), queryKeys.version('a', 3), queryKeys.comparison('a', 1, 2), queryKeys.history('a', history)]) {
+      expect(reaches([event('version.promoted', 'a')], key)).toBe(true);
     }
-    for (const key of [queryKeys.versions('b'), queryKeys.version('b', 3), queryKeys.history('b', history), queryKeys.integrations]) expect(reaches(key)).toBe(false);
+    for (const key of [...promptQueries('b'), queryKeys.integrations]) expect(reaches([event('version.promoted', 'a')], key)).toBe(false);
   });
 
   it('a promotion refetches what the API serves (API tab) and the readiness checklist', () => {
-    for (const key of [queryKeys.served('open'), queryKeys.readiness('open')]) expect(keys([event('version.promoted', 'open')], page('history'))).toContain(JSON.stringify(key));
-    expect(slices([event('version.promoted', 'open')], page('history'))).toEqual(['editor']);
+    for (const key of [queryKeys.served('open'), queryKeys.readiness('open')]) expect(reaches([event('version.promoted', 'open')], key)).toBe(true);
   });
 
-  it('a sharing change refetches that prompt\'s Sharing tab, whatever is open', () => {
-    expect(keys([event('sharing.changed', 'other')], page())).toContain(JSON.stringify(queryKeys.sharing('other')));
-    expect(keys([event('version.saved', 'other')], page())).not.toContain(JSON.stringify(queryKeys.sharing('other')));
+  it('a sharing change refetches that prompt\'s Sharing tab and the prompt (its header), not its versions', () => {
+    expect(reaches([event('sharing.changed', 'other')], queryKeys.sharing('other'))).toBe(true);
+    expect(reaches([event('sharing.changed', 'other')], queryKeys.promptDetail('other'))).toBe(true);
+    expect(reaches([event('sharing.changed', 'other')], queryKeys.versions('other'))).toBe(false);
+    expect(reaches([event('version.saved', 'other')], queryKeys.sharing('other'))).toBe(false);
   });
 
   it('a run refetches the runs of the global Logs screen and of its own prompt\'s Logs tab, never another prompt\'s', () => {
-    const plan = refetchPlan([event('run.logged', 'a')], { name: 'logs' }).invalidate;
-    const reaches = (key: readonly unknown[]) => plan.some((prefix) => covers(prefix, key));
-    const filter = { source: 'api' };
-    for (const key of [queryKeys.logRuns(null, filter), queryKeys.logStats(null, {}), queryKeys.logRuns('a', filter), queryKeys.logStats('a', filter)]) expect(reaches(key)).toBe(true);
-    for (const key of [queryKeys.logRuns('b', filter), queryKeys.logStats('b', {}), queryKeys.logSettings]) expect(reaches(key)).toBe(false);
-    // Nothing is reloaded in a slice for a run, whatever shows.
-    for (const route of [{ name: 'logs' } as const, page('logs'), page('versions')]) expect(slices([event('run.logged', 'open')], route)).toEqual([]);
+    const f = { source: 'api' };
+    for (const key of [queryKeys.logRuns(null, f), queryKeys.logStats(null, {}), queryKeys.logRuns('a', f), queryKeys.logStats('a', f)]) expect(reaches([event('run.logged', 'a')], key)).toBe(true);
+    for (const key of [queryKeys.logRuns('b', f), queryKeys.logStats('b', {}), queryKeys.logSettings, queryKeys.promptDetail('a')]) expect(reaches([event('run.logged', 'a')], key)).toBe(false);
     // The prompt's readiness checklist counts runs (and ratings, test cases) too.
     for (const kind of ['run.logged', 'run.rated'] as const) expect(keys([event(kind, 'open')])).toEqual(sorted([queryKeys.readiness('open'), queryKeys.logScope(null), queryKeys.logScope('open')]));
     expect(keys([event('testcase.changed', 'open')])).toEqual(sorted([queryKeys.testCases('open'), queryKeys.readiness('open')]));
     expect(keys([event('readiness.changed', 'open')])).toEqual(sorted([queryKeys.readiness('open')]));
   });
 
-  it('reset and access.changed (no prompt named) invalidate every query and reload every slice', () => {
+  it('a prompt deleted or changed elsewhere refetches the prompt, so its open page says not found or shows the new facts', () => {
+    for (const kind of ['prompt.deleted', 'prompt.updated'] as const) expect(reaches([event(kind, 'a')], queryKeys.promptDetail('a'))).toBe(true);
+  });
+
+  it('reset and access.changed (no prompt named) invalidate every query', () => {
     for (const kind of ['reset', 'access.changed'] as const) {
-      expect(refetchPlan([event(kind), event('version.saved', 'open')], page()).invalidate).toEqual([queryKeys.all]);
-      expect(slices([event(kind)], page())).toEqual(['editor']);
+      expect(refetchKeys([event('version.saved', 'open'), event(kind), event('run.logged', 'x')])).toEqual([queryKeys.all]);
     }
   });
 
   it('workspace events refetch their Settings list and touch no prompt; an integration change re-asks whether a model is usable', () => {
-    expect(keys([event('member.changed')], page())).toEqual(sorted([queryKeys.members]));
-    expect(keys([event('key.changed')], page())).toEqual(sorted([queryKeys.keys]));
-    expect(keys([event('integration.changed')], page())).toEqual(sorted([queryKeys.integrations]));
+    expect(keys([event('member.changed')])).toEqual(sorted([queryKeys.members]));
+    expect(keys([event('key.changed')])).toEqual(sorted([queryKeys.keys]));
+    expect(keys([event('integration.changed')])).toEqual(sorted([queryKeys.integrations]));
     // Who may access which prompt moves with sharing and with prompts coming and going.
     for (const kind of ['prompt.created', 'prompt.deleted', 'sharing.changed'] as const) expect(keys([event(kind, 'a')])).toContain(JSON.stringify(queryKeys.accessLists));
-    expect(slices([event('member.changed'), event('key.changed'), event('integration.changed')], page())).toEqual([]);
   });
 
-  it('property: a burst refetches the union of its events, each key at most once, whatever the order', () => {
-    const anEvent = fc.record({ kind: fc.constantFrom(...CHANGE_KINDS), prompt: fc.option(fc.constantFrom('open', 'other'), { nil: undefined }) });
-    const aRoute = fc.constantFrom<Route>({ name: 'library' }, { name: 'logs' }, page(), page('versions'), page('history'), page('logs'));
+  it('property: a burst invalidates the union of its events\' keys, each once, whatever the order; a prompt\'s queries only for an event naming it (or one naming none)', () => {
+    const anEvent = fc.record({ kind: fc.constantFrom(...CHANGE_KINDS), prompt: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }) });
     fc.assert(
-      fc.property(fc.array(anEvent, { maxLength: 30 }), aRoute, (specs, route) => {
+      fc.property(fc.array(anEvent, { maxLength: 30 }), (specs) => {
         const events = specs.map((s) => event(s.kind, s.prompt));
-        const plan = refetchPlan(events, route);
-        const unionSlices = new Set(events.flatMap((e) => [...refetchPlan([e], route).slices]));
-        const unionKeys = new Set(events.flatMap((e) => keys([e], route)));
-        expect(plan.slices).toEqual(unionSlices);
-        expect(refetchPlan([...events].reverse(), route).slices).toEqual(unionSlices);
-        const planKeys = sorted(plan.invalidate);
+        const planKeys = keys(events);
         expect(new Set(planKeys).size).toBe(planKeys.length);
-        if (unionKeys.has('[]')) expect(planKeys).toEqual(['[]']);
-        else expect(planKeys).toEqual([...unionKeys].sort());
-        expect(keys([...events].reverse(), route)).toEqual(planKeys);
-        // A prompt's own queries are only invalidated for an event naming it (or one naming none).
+        expect(keys([...events].reverse())).toEqual(planKeys);
+        const union = new Set(events.flatMap((e) => keys([e])));
+        if (union.has('[]')) expect(planKeys).toEqual(['[]']);
+        else expect(planKeys).toEqual([...union].sort());
         const everything = events.some((e) => e.kind === 'reset' || e.kind === 'access.changed');
-        if (!everything && !events.some((e) => e.prompt?.name === 'other')) {
-          expect(plan.invalidate.some((k) => covers(k, queryKeys.versions('other')))).toBe(false);
-        }
-        // The page of a prompt that is not open is never reloaded in its slices.
-        if (route.name !== 'editor' && !everything) for (const t of ['editor'] satisfies SliceTarget[]) expect(plan.slices.has(t)).toBe(false);
+        if (!everything && !events.some((e) => e.prompt?.name === 'b')) for (const key of promptQueries('b')) expect(reaches(events, key)).toBe(false);
       }),
     );
   });

@@ -7,7 +7,7 @@ import { routeHref } from '../state/route';
 import { queryKeys } from '../state/query-keys';
 import { useAppStore, type AppState } from '../state/store';
 import { followSystemTheme } from '../state/theme';
-import { debounceEvents, refetchPlan } from '../state/live-refresh';
+import { debounceEvents, refetchKeys } from '../state/live-refresh';
 import { applyRefetch } from '../state/live-refresh-apply';
 
 /** Wires the store to the world outside React: the URL, the OS theme and main-process events. */
@@ -24,10 +24,7 @@ export function useAppLifecycle(): void {
     const stopSession = onSessionEnded(() => useAppStore.getState().session.sessionEnded());
     // The UI is live: changes made anywhere (another window, the CLI, the HTTP API) refetch what
     // they touch on screen, once per burst (state/live-refresh.ts holds the mapping).
-    const burst = debounceEvents((events) => {
-      const state = useAppStore.getState();
-      applyRefetch(refetchPlan(events, state.route.current), state, queryClient);
-    });
+    const burst = debounceEvents((events) => applyRefetch(refetchKeys(events), queryClient));
     const stopChanges = onChanges((events) => burst.push(events));
     const stopEvents = () => {
       stopChanges();

@@ -1,6 +1,7 @@
 import type { PromptDetail } from '../../../shared/schemas/prompts';
 import { analyzeTemplate, type MessageRole, type Template, type TemplateAnalysis, type VariableMeta } from '../../../shared/template/template';
 import { ApiError, api, unwrap } from '../lib/api';
+import { promptQuery } from './prompt-detail';
 import { toFormError, type FormError } from '../lib/field-errors';
 import { queryClient } from '../lib/query-client';
 import {
@@ -70,18 +71,16 @@ export interface EditorSlice {
      */
     applyTemplate(template: Template, variables: readonly VariableMeta[]): void;
     /**
-     * Re-reads the prompt's lifecycle facts (published, pinned, the latest version's status)
-     * after a promotion or pin, leaving the draft and its base version alone.
+     * Follows the prompt as the server now has it (each answer of its query, prompt-detail.ts):
+     * without unsaved edits the page starts over from a newer version; with them the draft and its
+     * base stay and only the prompt's facts move (the header then says a newer version was saved).
+     * The same version takes its new status, and this window's save message stays.
      */
-    refreshMeta(): Promise<void>;
-    /**
-     * Follows a change made elsewhere (another window, the CLI, the API): without unsaved edits
-     * the page starts over from the newest version; with them the draft and its base stay and
-     * only the prompt's facts move (the header then says a newer version was saved).
-     */
-    followChanges(): Promise<void>;
-    /** Takes the API settings (access, key required) from the server's answer; the draft stays. */
-    applyApiSettings(prompt: Pick<PromptDetail, 'name' | 'apiAccess' | 'apiKeyRequired'>): void;
+    follow(fresh: PromptDetail): void;
+    /** The prompt could not be read again: deleted or hidden elsewhere shows not found, as a fresh load would. */
+    lost(error: unknown): void;
+    /** A version action of this window moved the prompt on: the last save's message is old news. */
+    clearSavedMessage(): void;
   };
 }
 
@@ -161,7 +160,8 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
           dirty: false,
         });
         try {
-          const prompt = await unwrap(api.prompts.get({ name: promptName }));
+          // Through the query cache, so the page's prompt query (useFollowPrompt) shares this answer.
+          const prompt = await queryClient.fetchQuery(promptQuery(promptName));
           if (get().editor.promptName !== promptName) return;
           patch({ ...startFrom(prompt), status: 'ready' });
         } catch (error) {
@@ -252,46 +252,9 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
         if (get().editor.promptName !== prompt.name) return;
         patch({ ...startFrom(prompt), status: 'ready', loadError: null, saveError: null, savedMessage: null, saveForbidden: false });
       },
-      async refreshMeta() {
-        const { promptName } = get().editor;
-        if (!promptName) return;
-        try {
-          const fresh = await unwrap(api.prompts.get({ name: promptName }));
-          const { prompt } = get().editor;
-          if (!prompt || get().editor.promptName !== promptName) return;
-          const { latest } = prompt;
-          const freshLatest = fresh.latest;
-          // A newer version saved elsewhere must not move the draft's base silently.
-          const sameLatest = latest !== null && freshLatest !== null && freshLatest.number === latest.number;
-          patch({
-            prompt: {
-              ...prompt,
-              publishedVersion: fresh.publishedVersion,
-              pinnedVersion: fresh.pinnedVersion,
-              // The newest number moves (the header says a newer version exists); the draft's base does not.
-              latestVersion: fresh.latestVersion,
-              latest: sameLatest ? { ...latest, status: freshLatest.status, committed: freshLatest.committed } : latest,
-            },
-            // Something else happened to the prompt since (a promotion, a version saved elsewhere): the save is old news.
-            savedMessage: null,
-          });
-        } catch {
-          // The header keeps what it showed; the action's own result is already on screen.
-        }
-      },
-      async followChanges() {
-        const { promptName } = get().editor;
-        if (!promptName) return;
-        let fresh: PromptDetail;
-        try {
-          fresh = await unwrap(api.prompts.get({ name: promptName }));
-        } catch (error) {
-          // Deleted, or no longer visible to this member: the page says so, as a fresh load would.
-          if (error instanceof ApiError && error.code === 'not_found' && get().editor.promptName === promptName) patch({ status: 'error', loadError: toFormError(error) });
-          return;
-        }
-        const { prompt, dirty, saving } = get().editor;
-        if (!prompt || get().editor.promptName !== promptName) return;
+      follow(fresh) {
+        const { prompt, dirty, saving, promptName, status } = get().editor;
+        if (!prompt || promptName !== fresh.name || status !== 'ready') return;
         const newer = (fresh.latest?.number ?? 0) > (prompt.latest?.number ?? 0);
         if (newer && !dirty && !saving) {
           patch({ ...startFrom(fresh), saveError: null, savedMessage: null });
@@ -302,10 +265,11 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
         // The draft's base never moves under unsaved edits; everything else is the server's now.
         patch({ prompt: { ...fresh, latest: sameLatest ? { ...latest, status: fresh.latest!.status, committed: fresh.latest!.committed } : latest } });
       },
-      applyApiSettings({ name, apiAccess, apiKeyRequired }) {
-        const { prompt, promptName } = get().editor;
-        if (!prompt || promptName !== name) return;
-        patch({ prompt: { ...prompt, apiAccess, apiKeyRequired } });
+      lost(error) {
+        if (error instanceof ApiError && error.code === 'not_found' && get().editor.status === 'ready') patch({ status: 'error', loadError: toFormError(error) });
+      },
+      clearSavedMessage() {
+        if (get().editor.savedMessage !== null) patch({ savedMessage: null });
       },
     },
   };

@@ -329,13 +329,9 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
         patch({ loggingBusy: true, loggingPending: level, notice: null, actionError: null });
         try {
           const prompt = await unwrap(api.prompts.setLogging({ name: scope, level }));
+          // The page reads the prompt's query (the editor follows it): the server's answer is the prompt now.
+          queryClient.setQueryData(queryKeys.promptDetail(scope), prompt);
           if (get().logs.scope !== scope) return patch({ loggingBusy: false, loggingPending: null });
-          // The editor holds the prompt the page shows; only the logging level changed.
-          set((s) =>
-            s.editor.prompt?.id === prompt.id
-              ? { editor: { ...s.editor, prompt: { ...s.editor.prompt, dataLogging: prompt.dataLogging } } }
-              : {},
-          );
           patch({ loggingBusy: false, loggingPending: null, notice: `Data logging: ${DATA_LOGGING_LABELS[prompt.dataLogging]}` });
         } catch (error) {
           if (get().logs.scope !== scope) return patch({ loggingBusy: false, loggingPending: null });

@@ -12,6 +12,7 @@ import {
   type ApiCall,
   type SnippetLanguage,
 } from './api-snippets';
+import { queryClient } from '../lib/query-client';
 import { queryKeys } from './query-keys';
 import { sharingAllows } from './sharing-slice';
 import type { SharingInfo } from '../../../shared/schemas/sharing';
@@ -121,8 +122,9 @@ export const createPromptApiSlice: SliceCreator<PromptApiSlice> = (set, get) => 
     patch({ busy: true, notice: null, actionError: null });
     try {
       const prompt = await unwrap(api.prompts.setApi({ name: promptName, ...input }));
+      // The page header and the switches read the prompt: the server's answer is the prompt now.
+      queryClient.setQueryData(queryKeys.promptDetail(promptName), prompt);
       if (!current(promptName)) return;
-      get().editor.applyApiSettings(prompt);
       patch({ busy: false, notice: describe(prompt) });
     } catch (error) {
       if (!current(promptName)) return;

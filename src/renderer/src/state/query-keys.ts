@@ -29,7 +29,7 @@ export interface PromotionFilter {
 }
 
 /** The parts of one prompt's page that are queries: what an event about the prompt may touch. */
-export type PromptPart = 'versions' | 'version' | 'compare' | 'history' | 'sharing' | 'served' | 'readiness' | 'runnable' | 'testcases';
+export type PromptPart = 'detail' | 'versions' | 'version' | 'compare' | 'history' | 'sharing' | 'served' | 'readiness' | 'runnable' | 'testcases';
 
 export const queryKeys = {
   /** Every query: after `reset` (the data folder changed under us) or an access change. */
@@ -44,6 +44,8 @@ export const queryKeys = {
   prompt: (name: string) => ['prompt', name] as const,
   /** One part of a prompt's page, every variant (each opened version, each pair compared, each filter). */
   part: (name: string, part: PromptPart) => ['prompt', name, part] as const,
+  /** The prompt itself (the page header's facts; the editor's draft starts from it and follows it). */
+  promptDetail: (name: string) => ['prompt', name, 'detail'] as const,
   /** The versions list with the API deployment (the Versions tab's table and summary). */
   versions: (name: string) => ['prompt', name, 'versions'] as const,
   version: (name: string, number: number) => ['prompt', name, 'version', number] as const,

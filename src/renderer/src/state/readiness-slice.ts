@@ -92,11 +92,9 @@ export const createReadinessSlice: SliceCreator<ReadinessSlice> = (set, get) => 
         patch({ busy: true, detailsError: null });
         try {
           const saved = await unwrap(api.prompts.update({ name: promptName, title, description }));
+          // The page header shows the title and description too: the server's answer is the prompt now.
+          queryClient.setQueryData(queryKeys.promptDetail(promptName), saved);
           if (!current(promptName)) return false;
-          // The page header shows the title and description too: it takes the saved ones.
-          set((s) => ({
-            editor: s.editor.prompt?.name === saved.name ? { ...s.editor, prompt: { ...s.editor.prompt, title: saved.title, description: saved.description } } : s.editor,
-          }));
           patch({ busy: false });
           await reloadChecklist(promptName);
           return true;

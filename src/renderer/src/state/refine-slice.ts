@@ -2,6 +2,7 @@ import type { RefinePreparation, RefineProposal, RefineStarted } from '../../../
 import type { TestCase } from '../../../shared/schemas/runs';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { queryClient } from '../lib/query-client';
 import { createRunFollower, type StreamRun } from '../lib/run-follower';
 import { NOTHING_HEARD_YET, followRun, type WatchRun } from '../lib/run-stream';
 import {
@@ -16,6 +17,7 @@ import {
   type TrialSide,
 } from './refine-conversation';
 import { API_RUN_TRANSPORT, createRunBatchDriver, isBusy, newRun, type TestRun } from './run-batch';
+import { queryKeys } from './query-keys';
 import type { SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -374,7 +376,8 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
             if (editor.promptName === promptName) {
               patch({ notice: `Saved version ${version.number}: “${version.commitMessage}”. Your unsaved edits stay in the editor, based on the version they started from.` });
             }
-            void editor.refreshMeta();
+            // The header learns the newer version: the editor follows the prompt's query.
+            void queryClient.invalidateQueries({ queryKey: queryKeys.promptDetail(promptName) });
           }
           void get().refine.prepare();
         } catch (error) {

@@ -66,8 +66,14 @@ export const createVersionsSlice: SliceCreator<VersionsSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ versions: { ...s.versions, ...partial } }));
   const current = (name: string) => get().versions.promptName === name;
 
-  /** After any change: every query of the prompt and the page header move. */
-  const refreshAll = (name: string) => Promise.all([invalidatePrompt(name), get().editor.refreshMeta()]);
+  /**
+   * After any change: every query of the prompt moves, the page header with it (the editor
+   * follows the prompt's query), and this window's last save message is old news.
+   */
+  const refreshAll = (name: string) => {
+    get().editor.clearSavedMessage();
+    return invalidatePrompt(name);
+  };
 
   /** Runs one lifecycle call; on success says what happened, on failure shows the server's reason. */
   const run = async <T>(call: (name: string) => Promise<T>, describe: (value: T) => string, after?: (value: T, name: string) => Promise<void>) => {

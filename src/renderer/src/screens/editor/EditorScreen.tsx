@@ -17,6 +17,7 @@ import { EditorWithRefine } from '../refine/RefineWorkspace';
 import { Breadcrumb, PromptHeader } from './PromptHeader';
 import { PANEL_ID, PromptTabs, tabId } from './PromptTabs';
 import { useUnloadGuard } from './use-editor-shortcuts';
+import { useFollowPrompt } from './use-follow-prompt';
 
 interface EditorScreenProps {
   promptName: string;
@@ -36,6 +37,8 @@ export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
   // The store may still hold the previous prompt for one render: only this prompt counts.
   const status = useAppStore((s) => (s.editor.promptName === promptName ? s.editor.status : 'loading'));
   const loadError = useAppStore((s) => s.editor.loadError);
+  // The page follows the prompt as it changes (here or elsewhere) while it is open.
+  useFollowPrompt(promptName);
 
   useEffect(() => {
     resetVersions(promptName);
