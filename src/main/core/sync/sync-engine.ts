@@ -95,6 +95,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const page = await client.pull(cursor, pullLimit);
       applyPullPage(store, clock, page);
       if (!page.hasMore) return;
+      // Another sync was asked for meanwhile (a local save) and something waits to be sent: end
+      // this pass so the next one pushes first, then pulls on from the cursor. Else a team whose
+      // runs arrive faster than this desktop pulls them would hold its saves back for good.
+      if (again && replicaOf(store).countPending() > 0) return;
     }
   }
 
