@@ -1,8 +1,10 @@
 import type { RunnablePrompt, RunStarted, RunStatus, RunUsage } from '../../../shared/schemas/runs';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { queryClient } from '../lib/query-client';
 import { createRunFollower } from '../lib/run-follower';
 import { NOTHING_HEARD_YET, followRun } from '../lib/run-stream';
+import { runnableQuery } from './run-queries';
 import type { SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -107,7 +109,6 @@ const FRESH = {
   ...FRESH_CONVERSATION,
 } satisfies Partial<State>;
 
-let latestPrepare = 0;
 let turnSeq = 0;
 const nextId = () => `t${++turnSeq}`;
 /** Answers being followed, by run id; streams end when the chat leaves the screen. */
@@ -222,11 +223,13 @@ export const createChatSlice: SliceCreator<ChatSlice> = (set, get) => {
       ...FRESH,
       async open(promptName) {
         abandon();
-        const request = ++latestPrepare;
         patch({ ...FRESH, promptName, prepareStatus: 'loading' });
+        // The answer is for this prompt: it lands only while the chat still opens it (not after
+        // Back, another prompt or a member switch); opening it twice asks once (the query cache).
+        const opening = () => get().chat.promptName === promptName && get().chat.prepareStatus === 'loading';
         try {
-          const prepared = await unwrap(api.runs.prepare({ name: promptName }));
-          if (request !== latestPrepare) return;
+          const prepared = await queryClient.fetchQuery(runnableQuery(promptName));
+          if (!opening()) return;
           patch({
             prepared,
             prepareStatus: 'ready',
@@ -234,12 +237,11 @@ export const createChatSlice: SliceCreator<ChatSlice> = (set, get) => {
             model: prepared.defaultModel ?? prepared.models[0] ?? '',
           });
         } catch (error) {
-          if (request !== latestPrepare) return;
+          if (!opening()) return;
           patch({ prepareStatus: 'error', prepareError: toFormError(error).message });
         }
       },
       close() {
-        latestPrepare += 1;
         abandon();
         patch(FRESH);
       },
@@ -309,7 +311,6 @@ export const createChatSlice: SliceCreator<ChatSlice> = (set, get) => {
         follower.detach();
       },
       reset() {
-        latestPrepare += 1;
         abandon();
         patch(FRESH);
       },

@@ -29,7 +29,7 @@ export interface PromotionFilter {
 }
 
 /** The parts of one prompt's page that are queries: what an event about the prompt may touch. */
-export type PromptPart = 'detail' | 'versions' | 'version' | 'compare' | 'history' | 'sharing' | 'served' | 'readiness' | 'runnable' | 'testcases';
+export type PromptPart = 'detail' | 'versions' | 'version' | 'compare' | 'history' | 'sharing' | 'served' | 'readiness' | 'runnable' | 'refine' | 'testcases';
 
 export const queryKeys = {
   /** Every query: after `reset` (the data folder changed under us) or an access change. */
@@ -57,6 +57,8 @@ export const queryKeys = {
   sharing: (name: string) => ['prompt', name, 'sharing'] as const,
   /** What running it needs (variables, models, the version chat serves): the test panel and chat. */
   runnable: (name: string) => ['prompt', name, 'runnable'] as const,
+  /** What Refine needs (reviser models, whether the member may save). */
+  refinePrep: (name: string) => ['prompt', name, 'refine'] as const,
   /** Its saved test cases (its editors'). */
   testCases: (name: string) => ['prompt', name, 'testcases'] as const,
   /** Its readiness checklist (for the version chat serves). */

@@ -18,6 +18,7 @@ import {
 } from './refine-conversation';
 import { API_RUN_TRANSPORT, createRunBatchDriver, isBusy, newRun, type TestRun } from './run-batch';
 import { queryKeys } from './query-keys';
+import { refinePrepQuery, testCasesQuery } from './run-queries';
 import type { SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -128,7 +129,6 @@ const FRESH = {
 
 let turnSeq = 0;
 let trialSeq = 0;
-let latestPrepare = 0;
 const nextId = () => `r${++turnSeq}`;
 
 function answerFor(started: RefineStarted): RefineAnswerTurn {
@@ -219,7 +219,8 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
 
   const loadCases = async (promptName: string) => {
     try {
-      const cases = await unwrap(api.testcases.list({ name: promptName }));
+      // Shared with the test panel's list (one cache entry per prompt).
+      const cases = await queryClient.fetchQuery(testCasesQuery(promptName));
       if (get().refine.promptName === promptName) patch({ cases, casesError: null });
     } catch (error) {
       if (get().refine.promptName === promptName) patch({ cases: [], casesError: toFormError(error).message });
@@ -247,11 +248,12 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
       async prepare() {
         const { promptName } = get().refine;
         if (!promptName) return;
-        const request = ++latestPrepare;
         patch({ prepStatus: get().refine.prepStatus === 'ready' ? 'ready' : 'loading', prepError: null });
+        // Keyed by the prompt: an answer lands only while Refine still works on that prompt, and
+        // two asks for it at once are one request (the query cache).
         try {
-          const prep = await unwrap(api.refine.prepare({ name: promptName }));
-          if (request !== latestPrepare || get().refine.promptName !== promptName) return;
+          const prep = await queryClient.fetchQuery(refinePrepQuery(promptName));
+          if (get().refine.promptName !== promptName) return;
           const { model, trialModel } = get().refine;
           const first = prep.defaultModel ?? prep.models[0] ?? '';
           patch({
@@ -265,7 +267,7 @@ export const createRefineSlice: SliceCreator<RefineSlice> = (set, get) => {
           if (prep.canSave) await loadCases(promptName);
           else patch({ cases: [] });
         } catch (error) {
-          if (request !== latestPrepare || get().refine.promptName !== promptName) return;
+          if (get().refine.promptName !== promptName) return;
           patch({ prepStatus: 'error', prepError: toFormError(error).message });
         }
       },
