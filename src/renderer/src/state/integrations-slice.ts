@@ -48,10 +48,6 @@ export interface IntegrationsSlice {
     editor: IntegrationEditorTarget | null;
     saving: boolean;
     saveError: FormError | null;
-    testing: boolean;
-    testResult: IntegrationTestResult | null;
-    /** The test call itself failed (bad input, no permission), as opposed to the provider refusing. */
-    testError: FormError | null;
     deleteTarget: string | null;
     deleting: boolean;
     notice: string | null;
@@ -61,11 +57,8 @@ export interface IntegrationsSlice {
     closeEditor(): void;
     /** True when saved (the dialog then closes). */
     save(draft: IntegrationDraft): Promise<boolean>;
-    /** The field was changed: its message from the last save or test goes. */
+    /** The field was changed: its message from the last save goes. */
     clearFieldError(field: string): void;
-    test(draft: IntegrationDraft): Promise<void>;
-    /** The form's connection settings changed: the last result no longer describes them. */
-    clearTest(): void;
     requestDelete(id: string): void;
     cancelDelete(): void;
     confirmDelete(): Promise<void>;
@@ -75,8 +68,6 @@ export interface IntegrationsSlice {
 
 type State = IntegrationsSlice['integrations'];
 
-// A test answer for a form that has changed (or closed) since describes nothing on screen.
-let latestTest = 0;
 
 export function emptyDraft(): IntegrationDraft {
   return {
@@ -109,6 +100,15 @@ function keyField(draft: IntegrationDraft): { apiKey?: string } {
   if (draft.apiKey.trim() !== '') return { apiKey: draft.apiKey.trim() };
   if (draft.removeKey) return { apiKey: '' };
   return {};
+}
+
+/**
+ * Tries the form's connection settings (kind, URL, key; an integration being edited may keep its
+ * stored key): the provider's answer, with the models it lists. The dialog runs it as a mutation
+ * it resets when those settings change, so an answer for earlier settings never shows.
+ */
+export function testConnection(draft: IntegrationDraft, id: string | null): Promise<IntegrationTestResult> {
+  return unwrap(api.integrations.test({ ...(id === null ? {} : { id }), kind: draft.kind, baseUrl: draft.baseUrl, ...keyField(draft) }));
 }
 
 export function toSaveInput(draft: IntegrationDraft, id: string | null): SaveIntegrationInput {
@@ -161,10 +161,6 @@ const reloadIntegrations = () => queryClient.invalidateQueries({ queryKey: query
 
 export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ integrations: { ...s.integrations, ...partial } }));
-  const forgetTest = () => {
-    latestTest += 1;
-    patch({ testing: false, testResult: null, testError: null });
-  };
 
   return {
     integrations: {
@@ -172,9 +168,6 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
       editor: null,
       saving: false,
       saveError: null,
-      testing: false,
-      testResult: null,
-      testError: null,
       deleteTarget: null,
       deleting: false,
       notice: null,
@@ -188,13 +181,11 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
         }
       },
       openEditor(id) {
-        forgetTest();
         patch({ editor: { id }, saveError: null, notice: null, actionError: null });
         void get().integrations.loadStorage();
       },
       closeEditor() {
         if (get().integrations.saving) return;
-        forgetTest();
         patch({ editor: null, saveError: null });
       },
       async save(draft) {
@@ -203,7 +194,6 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
         patch({ saving: true, saveError: null, notice: null, actionError: null });
         try {
           const saved = await unwrap(api.integrations.save(toSaveInput(draft, editor.id)));
-          forgetTest();
           queryClient.setQueryData<Integration[]>(queryKeys.integrations, (items) => upsert(items ?? [], saved, editor.id));
           patch({ saving: false, editor: null, notice: `${editor.id === null ? 'Added' : 'Saved'} integration ${saved.name}` });
           void reloadIntegrations();
@@ -214,30 +204,8 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
         }
       },
       clearFieldError(field) {
-        const { saveError, testError } = get().integrations;
-        const matches = (e: FormError | null) => e && (e.field === undefined || e.field === field || e.field.startsWith(`${field}.`));
-        if (matches(saveError)) patch({ saveError: null });
-        if (matches(testError)) patch({ testError: null });
-      },
-      async test(draft) {
-        const { editor } = get().integrations;
-        if (!editor) return;
-        const request = ++latestTest;
-        patch({ testing: true, testResult: null, testError: null });
-        try {
-          const result = await unwrap(
-            api.integrations.test({ ...(editor.id === null ? {} : { id: editor.id }), kind: draft.kind, baseUrl: draft.baseUrl, ...keyField(draft) }),
-          );
-          if (request !== latestTest) return;
-          patch({ testing: false, testResult: result });
-        } catch (error) {
-          if (request !== latestTest) return;
-          patch({ testing: false, testError: toFormError(error) });
-        }
-      },
-      clearTest() {
-        const { testing, testResult, testError } = get().integrations;
-        if (testing || testResult || testError) forgetTest();
+        const { saveError } = get().integrations;
+        if (saveError && (saveError.field === undefined || saveError.field === field || saveError.field.startsWith(`${field}.`))) patch({ saveError: null });
       },
       requestDelete(id) {
         patch({ deleteTarget: id, notice: null, actionError: null });
@@ -260,7 +228,6 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
         }
       },
       reset() {
-        forgetTest();
         patch({
           editor: null,
           saving: false,

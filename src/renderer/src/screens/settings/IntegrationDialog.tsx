@@ -1,3 +1,4 @@
+import { useMutation, type UseMutationResult } from '@tanstack/react-query';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { INTEGRATION_KINDS, type Integration, type IntegrationKind, type IntegrationTestResult } from '../../../../shared/schemas/integrations';
 import { Banner } from '../../components/Banner';
@@ -6,13 +7,14 @@ import { Dialog } from '../../components/Dialog';
 import { LockIcon } from '../../components/LockIcon';
 import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
-import { fieldIsUnder, messageForField, type FormError } from '../../lib/field-errors';
+import { fieldIsUnder, messageForField, toFormError, type FormError } from '../../lib/field-errors';
 import {
   INTEGRATION_KIND_LABELS,
   addModels,
   draftFrom,
   integrationById,
   emptyDraft,
+  testConnection,
   type IntegrationDraft,
 } from '../../state/integrations-slice';
 import { useAppStore } from '../../state/store';
@@ -55,10 +57,12 @@ function IntegrationForm({ integration }: { integration: Integration | null }) {
   const save = useAppStore((s) => s.integrations.save);
   const saving = useAppStore((s) => s.integrations.saving);
   const saveError = useAppStore((s) => s.integrations.saveError);
-  const testError = useAppStore((s) => s.integrations.testError);
   const clearFieldError = useAppStore((s) => s.integrations.clearFieldError);
-  const clearTest = useAppStore((s) => s.integrations.clearTest);
-  const testResult = useAppStore((s) => s.integrations.testResult);
+  // Test connection: one attempt at a time, for the settings as they were when pressed.
+  const connection = useMutation({ mutationFn: (tried: IntegrationDraft) => testConnection(tried, integration?.id ?? null) });
+  const testResult = connection.data ?? null;
+  // The test call itself failed (bad input, no permission), as opposed to the provider refusing.
+  const testError = connection.error ? toFormError(connection.error) : null;
   const close = useAppStore((s) => s.integrations.closeEditor);
   const [draft, setDraft] = useState<IntegrationDraft>(() => (integration ? draftFrom(integration) : emptyDraft()));
   const [pendingModel, setPendingModel] = useState('');
@@ -70,7 +74,10 @@ function IntegrationForm({ integration }: { integration: Integration | null }) {
   const update = (field: FormField, changes: Partial<IntegrationDraft>) => {
     setDraft((d) => ({ ...d, ...changes }));
     clearFieldError(field);
-    if (CONNECTION_FIELDS.includes(field)) clearTest();
+    // New connection settings: the last result (or one still on its way) no longer describes them.
+    // Any field clears a test error that belongs to no field or to this one.
+    const errorHere = testError !== null && (testError.field === undefined || fieldIsUnder(testError.field, field));
+    if (CONNECTION_FIELDS.includes(field) || errorHere) connection.reset();
   };
 
   const submit = async (event: FormEvent) => {
@@ -125,7 +132,7 @@ function IntegrationForm({ integration }: { integration: Integration | null }) {
           weakError={errorFor('allowWeakKeyStorage')}
           onChange={(changes, field = 'apiKey') => update(field, changes)}
         />
-        <ConnectionTest draft={draft} onUseModels={(models) => update('models', { models })} />
+        <ConnectionTest draft={draft} connection={connection} onUseModels={(models) => update('models', { models })} />
         <ModelListField
           models={draft.models}
           error={errorFor('models')}
@@ -280,11 +287,16 @@ function WeakStorageConsent({ checked, error, onChange }: { checked: boolean; er
   );
 }
 
-function ConnectionTest({ draft, onUseModels }: { draft: IntegrationDraft; onUseModels(models: string[]): void }) {
-  const test = useAppStore((s) => s.integrations.test);
-  const testing = useAppStore((s) => s.integrations.testing);
-  const result = useAppStore((s) => s.integrations.testResult);
-  const testError = useAppStore((s) => s.integrations.testError);
+interface ConnectionTestProps {
+  draft: IntegrationDraft;
+  connection: UseMutationResult<IntegrationTestResult, unknown, IntegrationDraft>;
+  onUseModels(models: string[]): void;
+}
+
+function ConnectionTest({ draft, connection, onUseModels }: ConnectionTestProps) {
+  const testing = connection.isPending;
+  const result = connection.data ?? null;
+  const testError = connection.error ? toFormError(connection.error) : null;
   // Errors that belong to a field are shown next to it; the rest here.
   const otherError = testError && !FORM_FIELDS.some((f) => fieldIsUnder(testError.field, f)) ? testError.message : null;
   // Once taken, the offer stays away until the next test even if the list is then edited by hand.
@@ -296,7 +308,7 @@ function ConnectionTest({ draft, onUseModels }: { draft: IntegrationDraft; onUse
   return (
     <div className="integration-test">
       <div className="integration-test__row">
-        <Button disabled={testing || draft.baseUrl.trim() === ''} onClick={() => void test(draft)}>
+        <Button disabled={testing || draft.baseUrl.trim() === ''} onClick={() => connection.mutate(draft)}>
           {testing ? 'Testing…' : 'Test connection'}
         </Button>
         {isIdle && <p className="integration-test__idle">Checks the URL and key, and lists the models.</p>}
