@@ -1,7 +1,7 @@
 import type { ChangeEvent, ChangeKind } from '../../../shared/schemas/changes';
 import { queryKeys, type PromptPart } from './query-keys';
 
-/** Which queries and slices one event kind touches. */
+/** Which queries one event kind touches. */
 interface Rule {
   /** Lists of prompts (Library, Chat launcher): they show every visible prompt. */
   lists?: true;
