@@ -70,7 +70,8 @@ export function loopbackAllowList(bindHost: string): AllowList {
 /**
  * Wraps a request listener so a foreign Host or Origin is refused before any routing,
  * body parsing or authentication runs. No response ever carries CORS headers. `allow`
- * defaults to the loopback allow-list of `bindHost`.
+ * defaults to the loopback allow-list of `bindHost`. Host is compared, and passed on, in lower
+ * case: host names are case-insensitive.
  */
 export function guardLoopback(
   getPort: () => number,
@@ -89,6 +90,9 @@ export function guardLoopback(
     }
     const refused = allow.check?.(req, port);
     if (refused) return reject(req, res, refused, shape);
+    // Host names are case-insensitive (RFC 9110 §4.2.3): `LOCALHOST:4411` was allowed above, and
+    // is handed on in the one spelling the rest (the adapter's URL, the routes) expects.
+    req.headers.host = host;
     next(req, res);
   };
 }
