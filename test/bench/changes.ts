@@ -4,6 +4,9 @@
  *    log writer's group commit, 20,000 logs, best of 3 (the triggers' row is the cost of run.logged).
  * 2. Commit to listener: ms from a committed version save to its event reaching a subscriber,
  *    500 saves, with the default 50 ms poll (the delay is the poll, not the query).
+ * 3. Delivery per poll with 1 / 100 / 1,000 open streams of one member (issue 13, F1): 100 version
+ *    saves committed, then one poll (poke) hands them to every stream; ms per poll, median of 5.
+ *    Each stream's member check reads the member again, as the doors' checks do.
  */
 import { randomUUID } from 'node:crypto';
 import { seedPrompt, testWorkspace } from '../helpers/workspace';
@@ -62,7 +65,37 @@ async function deliveryLatency(): Promise<number[]> {
   return samples;
 }
 
+function pollCost(streams: number): number {
+  const t = testWorkspace();
+  seedPrompt(t.owner, 'bench', 'one');
+  const stops: (() => void)[] = [];
+  let delivered = 0;
+  const store = t.workspace.store;
+  try {
+    for (let i = 0; i < streams; i++) {
+      const member = () => ({ ...t.owner, actor: store.users.get(t.owner.actor.id)! });
+      // The same identity for one member's streams, as the doors pass it (ignored by a feed without it).
+      stops.push((t.workspace.changes.subscribe as (...a: unknown[]) => () => void)(member, t.workspace.changes.latestSeq(), () => delivered++, undefined, { identity: `member:${t.owner.actor.id}` }));
+    }
+    const samples: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 100; i++) saveVersion(t.owner, SaveVersionInput.parse({ name: 'bench', template: { kind: 'text', text: `v${round}-${i}` } }));
+      const start = performance.now();
+      t.workspace.changes.poke();
+      samples.push(performance.now() - start);
+    }
+    if (delivered !== streams * 500) throw new Error(`delivered ${delivered}, expected ${streams * 500}`);
+    return summarize(samples).p50;
+  } finally {
+    for (const stop of stops) stop();
+    t.cleanup();
+  }
+}
+
 async function main(): Promise<void> {
+  for (const streams of [1, 100, 1000]) {
+    process.stdout.write(`one poll, 100 events -> ${String(streams).padStart(5)} streams of one member   ${ms(pollCost(streams))}\n`);
+  }
   const best = async (withTriggers: boolean) => Math.min(await logCost(withTriggers), await logCost(withTriggers), await logCost(withTriggers));
   const without = await best(false);
   const withT = await best(true);

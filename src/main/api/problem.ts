@@ -9,6 +9,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  unavailable: 503,
   provider_error: 502,
   provider_timeout: 504,
   // RFC 4918: the server cannot store what the request needs; the code tells full from read-only.
@@ -26,6 +27,7 @@ const TITLES: Record<ErrorCode, string> = {
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   rate_limited: 'Too many requests',
+  unavailable: 'Service unavailable',
   provider_error: 'Model provider error',
   provider_timeout: 'Model provider timeout',
   insufficient_storage: 'Disk full',

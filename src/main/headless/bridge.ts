@@ -109,12 +109,13 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
   // signed-out or deactivated member's stream ends. Last-Event-ID resumes after a reconnect.
   app.get('/bridge/changes', (c) => {
     const member = (): Ctx => sessionCtx(c);
-    member();
+    const ctx = member();
     const lastId = c.req.header('last-event-id');
     if (lastId !== undefined && !/^\d{1,15}$/.test(lastId)) throw invalid("Last-Event-ID is a sequence number (an event's id: 0 or more)", 'Last-Event-ID');
-    const from = lastId === undefined ? workspace.changes.latestSeq() : Number(lastId);
-    c.header('Promptdesk-Seq', String(from));
-    return streamChanges(c, workspace, member, from, DEFAULT_HEARTBEAT_S * 1000);
+    const since = lastId === undefined ? undefined : Number(lastId);
+    // The tab's session (or a team member's cookie session) is the credential its stream counts under.
+    const credential = opts.team ? `member:${ctx.actor.id}` : `session:${c.req.header(SESSION_HEADER) ?? ''}`;
+    return streamChanges(c, workspace, member, since, DEFAULT_HEARTBEAT_S * 1000, { memberId: ctx.actor.id, credential });
   });
 
   app.post('/bridge/:channel', async (c) => {

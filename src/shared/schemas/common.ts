@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',
+  /** The server is at a capacity limit for everyone (e.g. open change streams): retry after `retryAfter`. */
+  'unavailable',
   /** The model provider answered with an error (its message is passed on). */
   'provider_error',
   /** The model provider did not answer (or stopped answering) in time. */

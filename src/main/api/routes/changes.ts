@@ -5,26 +5,35 @@ import type { Workspace } from '../../core/workspace';
 import type { Ctx } from '../../core/context';
 import type { ChangeEvent } from '../../../shared/schemas/changes';
 import { AppError, invalid } from '../../core/errors';
-import { liveKeyUser, requireApiScope } from '../../core/keys/keys-service';
+import { requireApiScope, streamKeyCtx } from '../../core/keys/keys-service';
+import { MAX_BUFFERED_EVENTS, type StreamHolder } from '../../core/changes/stream-limits';
 import { route } from '../route';
 import { ERRORS } from './responses';
 
 /** Seconds between heartbeat comments when the client does not ask (`?heartbeat=`). */
 export const DEFAULT_HEARTBEAT_S = 15;
-/** Events queued for a client that does not read: past this the stream ends (resume with Last-Event-ID). */
-const MAX_QUEUED = 10_000;
+/** The one value of query parameter `name`, or undefined; sent twice is a 400 naming it (which one would win is a guess). */
+function singleQuery(c: Context<ApiEnv>, name: string): string | undefined {
+  const values = c.req.queries(name);
+  if (values && values.length > 1) throw invalid(`${name} may be given once`, name);
+  return values?.[0];
+}
 
-/** A sequence number from the Last-Event-ID header or `?since=`, naming the field it came from. */
+/**
+ * A sequence number from the Last-Event-ID header or `?since=`, naming the field it came from.
+ * An empty Last-Event-ID header counts as absent (then `?since=` applies), as EventSource sends none.
+ */
 function resumePoint(c: Context<ApiEnv>): number | undefined {
   const header = c.req.header('last-event-id');
-  const [raw, field] = header !== undefined ? [header, 'Last-Event-ID'] : [c.req.query('since'), 'since'];
+  const since = singleQuery(c, 'since');
+  const [raw, field] = header !== undefined && header !== '' ? [header, 'Last-Event-ID'] : [since, 'since'];
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d{1,15}$/.test(raw)) throw invalid(`${field} is a sequence number (an event's id: 0 or more)`, field);
   return Number(raw);
 }
 
 function heartbeatSeconds(c: Context<ApiEnv>): number {
-  const raw = c.req.query('heartbeat');
+  const raw = singleQuery(c, 'heartbeat');
   if (raw === undefined) return DEFAULT_HEARTBEAT_S;
   const value = Number(raw);
   if (!/^\d+(\.\d+)?$/.test(raw) || value < 0.05 || value > 300) throw invalid('heartbeat is seconds between keep-alive comments, 0.05 to 300', 'heartbeat');
@@ -34,10 +43,14 @@ function heartbeatSeconds(c: Context<ApiEnv>): number {
 /**
  * `GET /api/v1/changes`: the change stream (core/changes) as server-sent events, for the key's
  * member: `id:` = seq, `event:` = kind, `data:` = the ChangeEvent JSON. Resumes after the
- * Last-Event-ID header (or `?since=`); without either it starts now. A `: heartbeat` comment every
- * `?heartbeat=` seconds (default 15) keeps idle connections open. The `Promptdesk-Seq` header
- * names the sequence number the stream starts after (resume from it if it breaks first). The key is checked again for
- * every batch: revoked, expired or a deactivated member ends the stream.
+ * Last-Event-ID header (or `?since=`); without either it starts now. A resume point that lost
+ * events (older than what is kept, or newer than the stream) starts with one `reset` event. A
+ * `: heartbeat` comment every `?heartbeat=` seconds (default 15) keeps idle connections open. The
+ * `Promptdesk-Seq` header names the sequence number the stream really starts after (the newest,
+ * after a reset): resume from it if the stream breaks before the first event. The key is checked
+ * again on every poll and at least every second (streamKeyCtx): revoked, expired or a
+ * deactivated member ends the stream. Open streams are capped per key, per member and in all
+ * (core/changes/stream-limits.ts): 429 or 503 with Retry-After.
  */
 export const CHANGES_ROUTES = [
   route({
@@ -55,55 +68,62 @@ export const CHANGES_ROUTES = [
       const since = resumePoint(c);
       const heartbeatMs = heartbeatSeconds(c) * 1000;
       const key = ctx.via?.key;
-      // Evaluated for every batch, so access and the key's life apply at delivery time.
-      const member = (): Ctx => {
-        const info = key ? workspace.store.keys.get(key.id) : undefined;
-        const user = info ? liveKeyUser(workspace.store, workspace.clock.now(), info) : null;
-        if (!user) throw new AppError('unauthenticated', 'The API key is no longer valid');
-        return { ...ctx, actor: user };
-      };
+      if (!key) throw new AppError('unauthenticated', 'The API key is no longer valid');
+      // Evaluated on every poll, so access and the key's life apply at delivery time.
+      const member = (): Ctx => streamKeyCtx(ctx, key.id);
       member();
-      // Subscribed from an explicit point, so the header below names exactly where the stream starts.
-      const from = since ?? workspace.changes.latestSeq();
-      c.header('Promptdesk-Seq', String(from));
-      return streamChanges(c, workspace, member, from, heartbeatMs);
+      return streamChanges(c, workspace, member, since, heartbeatMs, { memberId: ctx.actor.id, credential: `key:${key.id}` });
     },
   }),
 ];
 
 /**
- * Streams the change feed to one client as server-sent events from `from` (a seq): `id:` = seq,
- * `event:` = kind, `data:` = the ChangeEvent JSON, a `: heartbeat` comment every `heartbeatMs`.
- * `member` is evaluated for every batch (it throws once the caller's key or session has ended,
- * which ends the stream). Shared by `GET /api/v1/changes` and the headless bridge's stream.
+ * Streams the change feed to one client as server-sent events after `since` (a seq; undefined:
+ * from now on): `id:` = seq, `event:` = kind, `data:` = the ChangeEvent JSON, a `: heartbeat`
+ * comment every `heartbeatMs`; sets the `Promptdesk-Seq` header to where it really starts.
+ * `member` is evaluated on every poll (it throws once the caller's key or session has ended, which
+ * ends the stream); `holder`'s credential is also the feed identity its checks are shared under.
+ * Takes a slot of the workspace's stream limits first, and gives it back when the stream ends;
+ * a client that stops reading is cut off once MAX_BUFFERED_EVENTS wait for it.
+ * Shared by `GET /api/v1/changes` and the headless bridge's stream.
+ * @throws AppError rate_limited (429) or unavailable (503) with retryAfter: over a stream limit
  */
-export function streamChanges(c: Context<ApiEnv>, workspace: Workspace, member: () => Ctx, from: number, heartbeatMs: number): Response {
+export function streamChanges(c: Context<ApiEnv>, workspace: Workspace, member: () => Ctx, since: number | undefined, heartbeatMs: number, holder: StreamHolder): Response {
+  const release = workspace.changes.streams.acquire(holder);
+  // Never echo a resume point that lost events: after its reset the stream goes on from the newest.
+  const from = since === undefined || workspace.changes.resumeLost(since) ? workspace.changes.latestSeq() : since;
+  c.header('Promptdesk-Seq', String(from));
   return streamSSE(c, async (stream) => {
     const queue: ChangeEvent[] = [];
     let ended = false;
     let wake: (() => void) | null = null;
-    const stop = workspace.changes.subscribe(
-      member,
-      from,
-      (event) => {
-        // A client that stopped reading: drop what is queued and end; it resumes from the last id it got.
-        if (queue.length >= MAX_QUEUED) {
-          queue.length = 0;
-          ended = true;
-          stop();
-        } else queue.push(event);
-        wake?.();
-      },
-      () => {
-        ended = true;
-        wake?.();
-      },
-    );
-    stream.onAbort(() => {
+    // However the stream ends, its subscription and its slot go at once, even while a write to a
+    // client that stopped reading is still pending.
+    const finish = () => {
       ended = true;
       stop();
+      release();
       wake?.();
-    });
+    };
+    const stop = workspace.changes.subscribe(
+      member,
+      since ?? from,
+      (event) => {
+        if (ended) return;
+        if (queue.length < MAX_BUFFERED_EVENTS) {
+          queue.push(event);
+          wake?.();
+          return;
+        }
+        // A client that stopped reading: drop what is queued and cut it off; it resumes from the last id it got.
+        queue.length = 0;
+        finish();
+        stream.abort();
+      },
+      finish,
+      { identity: holder.credential },
+    );
+    stream.onAbort(finish);
     try {
       // Sent at once so a client knows it is connected (and proxies flush headers).
       await stream.write(': connected\n\n');
@@ -124,7 +144,7 @@ export function streamChanges(c: Context<ApiEnv>, workspace: Workspace, member: 
         if (beat && !ended) await stream.write(': heartbeat\n\n');
       }
     } finally {
-      stop();
+      finish();
     }
   });
 }

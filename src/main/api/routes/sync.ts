@@ -59,10 +59,11 @@ export const SYNC_ROUTES = [
       syncCaller(original, device, 'read');
       const raw = c.req.header('last-event-id') ?? c.req.query('since');
       if (raw !== undefined && !/^\d{1,15}$/.test(raw)) throw invalid('since is a sequence number (an event id: 0 or more)', 'since');
-      const from = raw === undefined ? workspace.changes.latestSeq() : Number(raw);
-      c.header('Promptdesk-Seq', String(from));
-      // Re-checked for every batch: a revoked device or deactivated member ends the stream.
-      return streamChanges(c, workspace, () => liveSyncCaller(original, device), from, SIGNAL_HEARTBEAT_S * 1000);
+      const since = raw === undefined ? undefined : Number(raw);
+      // Re-checked on every poll: a revoked device or deactivated member ends the stream. Counted
+      // under the stream limits like every change stream (its device, or its key, is the credential).
+      const credential = device ? `device:${device.deviceId}` : `key:${original.via?.key?.id ?? 'none'}`;
+      return streamChanges(c, workspace, () => liveSyncCaller(original, device), since, SIGNAL_HEARTBEAT_S * 1000, { memberId: original.actor.id, credential });
     },
   }),
 ];

@@ -1,8 +1,13 @@
 import type { Store } from '../../store/store';
 import type { Ctx } from '../context';
 import type { ChangeEvent, ChangeKind } from '../../../shared/schemas/changes';
-import type { SharePermission, SharingLevel } from '../../../shared/schemas/sharing';
+import type { Action, SharePermission, SharingLevel } from '../../../shared/schemas/sharing';
 import { subjectOf, visibleActions, type AccessSubject } from '../sharing/access';
+import { TEST_CASES_ACTION } from '../runs/test-cases-service';
+import { READINESS_ACTION } from '../readiness/readiness-service';
+import { RUN_LOGS_ACTION } from '../logs/logs-service';
+import { SERVED_VERSION_ACTION } from '../runs/run-service';
+import { StreamLimits } from './stream-limits';
 
 /**
  * The change stream (issue 13). Rows are written by triggers in the same transaction as the
@@ -11,29 +16,55 @@ import { subjectOf, visibleActions, type AccessSubject } from '../sharing/access
  * (one primary-key lookup) every `pollMs` while anyone is subscribed: `PRAGMA data_version` would
  * not see this connection's own commits, and the poll is cheaper than the read it guards.
  * Each subscriber has its own cursor, so a slow or resuming one never holds others back.
+ *
+ * Cost (attack F1): a poll reads each new row once for all subscribers, checks each subscriber's
+ * member once (subscribers sharing an `identity` share one check), decides visibility once per
+ * (row, member and door) and hands the same event object to every stream of that member, so
+ * delivery does not grow with the number of streams one member holds beyond the hand-over. A
+ * poll handles at most one page of rows synchronously and yields before the next.
  */
 export interface ChangeFeed {
   /** The newest committed `seq` (0 before any change). */
   latestSeq(): number;
   /**
+   * Whether resuming after `since` has lost events (the one rule, for a resume and for an open
+   * stream alike): `since` is newer than the stream (another data folder) or rows after it were
+   * pruned. Such a subscriber gets one `reset` event (seq = the newest) and continues from there.
+   */
+  resumeLost(since: number): boolean;
+  /**
    * Delivers, in order and once each, every event after `since` that the member may see when it
-   * is delivered (undefined: from now on). `member` is called for every batch so a role change,
-   * deactivation or revoked key applies at once; if it throws, the subscription ends and `onEnd`
-   * gets the error. A `since` outside the retained window gets one `reset` event first.
+   * is delivered (undefined: from now on). `member` is called once per poll that has rows for this
+   * subscriber, and at least every `recheckMs` while it is idle, so a role change, deactivation,
+   * revoked or expired key applies at once; if it throws, the subscription ends and `onEnd` gets
+   * the error. A `since` outside the retained window gets one `reset` event first, and so does an
+   * open subscription whose next rows were pruned before it read them.
    * Delivery is asynchronous: nothing is delivered before this returns.
+   * @param options.identity subscribers with the same identity (e.g. `key:<id>`) share one
+   *   `member()` call per poll: their checks must be the same function of the same credential
    * @returns unsubscribe (idempotent)
    */
-  subscribe(member: () => Ctx, since: number | undefined, listener: (event: ChangeEvent) => void, onEnd?: (error: unknown) => void): () => void;
+  subscribe(
+    member: () => Ctx,
+    since: number | undefined,
+    listener: (event: ChangeEvent) => void,
+    onEnd?: (error: unknown) => void,
+    options?: { identity?: string },
+  ): () => void;
   /** How many subscriptions are open (a door that forgets to unsubscribe shows here: tests count it). */
   subscriberCount(): number;
-  /** Checks for new rows now rather than at the next poll (after a local write, in tests). */
+  /** Checks for new rows now rather than at the next poll, and checks every subscriber's member again. */
   poke(): void;
+  /** The open-stream caps every streaming door takes a slot from (core/changes/stream-limits.ts). */
+  readonly streams: StreamLimits;
   close(): void;
 }
 
 export interface ChangeFeedOptions {
   /** How often the table is polled while anyone is subscribed (ms, default 50). */
   pollMs?: number;
+  /** How often idle subscribers' members are checked again (ms, default 1000): an expired key ends its stream within this. */
+  recheckMs?: number;
 }
 
 export interface ChangeRow {
@@ -72,14 +103,59 @@ function eventOf(row: ChangeRow, name: string | null): ChangeEvent {
   return event;
 }
 
+/** What a `sharing.changed` row of the prompt's own columns recorded of the OLD row (migration 0250). */
+interface OldAccess {
+  owner: string;
+  level: SharingLevel;
+  api: number;
+}
+
+/**
+ * Per prompt event kind, what a member must be allowed to do with the prompt to receive it: the
+ * action of the service that shows the thing the event is about (imported from it, never copied),
+ * or `visible` for what the prompt list shows to anyone who can see the prompt at all.
+ * Runs are also the runner's own (see deliverable). Every version event goes to whoever may run
+ * the prompt: any save, edit, promotion, pin or deletion may change the version served to them
+ * (pinned, else published, else newest), whose number and variables the run form and MCP's
+ * prompt list show them; the event carries a number and column names, never text.
+ */
+export const EVENT_ACTION: Record<Exclude<ChangeKind, 'member.changed' | 'key.changed' | 'integration.changed' | 'access.changed' | 'reset'>, Action | 'visible'> = {
+  'prompt.created': 'visible',
+  'prompt.updated': 'visible',
+  'prompt.deleted': 'visible',
+  'sharing.changed': 'visible',
+  'version.saved': SERVED_VERSION_ACTION,
+  'version.updated': SERVED_VERSION_ACTION,
+  'version.promoted': SERVED_VERSION_ACTION,
+  'deployment.pinned': SERVED_VERSION_ACTION,
+  'run.logged': RUN_LOGS_ACTION,
+  'run.rated': RUN_LOGS_ACTION,
+  'testcase.changed': TEST_CASES_ACTION,
+  'readiness.changed': READINESS_ACTION,
+};
+
+/**
+ * Whether `ctx`'s member could see the prompt before the access change in `row` (its recorded
+ * old owner, level and API access, with their share as it is: a share change is its own row).
+ * A row without the record (written before migration 0250) counts as yes.
+ */
+function couldSeeBefore(ctx: Ctx, row: ChangeRow): boolean {
+  if (!row.access || !row.prompt_id) return true;
+  const old = JSON.parse(row.access) as OldAccess;
+  const share = ctx.store.shares.permissionOf(row.prompt_id, ctx.actor.id);
+  return visibleActions(ctx, { ownerId: old.owner, sharingLevel: old.level, share }, old.api === 1).size > 0;
+}
+
 /**
  * The event as `ctx`'s member may receive it, or null: the one delivery rule.
  * - Prompt events: only if the prompt is visible to them now (visibleActions, the rule every read
- *   uses; API callers also need the prompt's API access). A deleted prompt is judged by who could
- *   see it when it was deleted. Runs: the runner, or members who may read the prompt.
+ *   uses; API callers also need the prompt's API access) and they may do what the service showing
+ *   that thing requires (EVENT_ACTION: test cases need edit, versions read, ...). A deleted prompt
+ *   is judged by who could see it when it was deleted. Runs: also the runner.
  * - A prompt they cannot see: nothing, except a sharing change that concerns them (their share,
- *   or the prompt's level/API access/owner) which becomes `access.changed` with no prompt: the
- *   prompt may just have been hidden from them, so they refetch their list; nothing names it.
+ *   or the prompt's level/API access/owner when they could see it before) which becomes
+ *   `access.changed` with no prompt: the prompt may just have been hidden from them, so they
+ *   refetch their list; nothing names it. Members who never could see it hear nothing.
  * - Workspace events: members and keys reach admins and the member concerned; integrations reach admins.
  */
 export function deliverable(ctx: Ctx, row: ChangeRow, deletedAccess: (promptId: string) => DeletedAccess | undefined): ChangeEvent | null {
@@ -104,10 +180,13 @@ export function deliverable(ctx: Ctx, row: ChangeRow, deletedAccess: (promptId: 
   }
   const allowed = visibleActions(ctx, subject, api);
   if (allowed.size === 0) {
-    const concernsThem = row.kind === 'sharing.changed' && (row.user_id === null || row.user_id === actor.id);
+    if (row.kind !== 'sharing.changed') return null;
+    const concernsThem = row.user_id === null ? couldSeeBefore(ctx, row) : row.user_id === actor.id;
     return concernsThem ? { seq: row.seq, kind: 'access.changed', at: row.at } : null;
   }
-  if (row.kind.startsWith('run.') && !allowed.has('read') && row.user_id !== actor.id) return null;
+  const needs = EVENT_ACTION[row.kind as keyof typeof EVENT_ACTION] ?? 'visible';
+  const runnersOwn = row.kind.startsWith('run.') && row.user_id === actor.id;
+  if (needs !== 'visible' && !allowed.has(needs) && !runnersOwn) return null;
   return eventOf(row, live ? live.name : row.prompt_name);
 }
 
@@ -116,12 +195,17 @@ interface Subscriber {
   member: () => Ctx;
   listener: (event: ChangeEvent) => void;
   onEnd?: (error: unknown) => void;
+  identity: string | undefined;
   closed: boolean;
 }
+
+/** One `reset` event: the subscriber refetches everything and continues after `seq`. */
+const resetAt = (seq: number): ChangeEvent => ({ seq, kind: 'reset', at: new Date().toISOString() });
 
 /** The feed over one store; see ChangeFeed. */
 export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}): ChangeFeed {
   const pollMs = options.pollMs ?? 50;
+  const recheckMs = options.recheckMs ?? 1000;
   const db = store.db;
   const latest = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM changes');
   const oldest = db.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM changes');
@@ -130,14 +214,18 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
     "SELECT access FROM changes WHERE prompt_id = ? AND kind = 'prompt.deleted' ORDER BY seq DESC LIMIT 1",
   );
   const subscribers = new Set<Subscriber>();
+  const streams = new StreamLimits();
   let timer: NodeJS.Timeout | null = null;
   let pumping = false;
+  let again = false;
+  let lastCheck = Date.now();
 
   const latestSeq = () => latest.get()?.seq ?? 0;
   const deletedAccess = (promptId: string) => {
     const found = deletedRow.get(promptId);
     return found ? (JSON.parse(found.access) as DeletedAccess) : undefined;
   };
+  const lost = (since: number, newest: number) => since > newest || (since < newest && (oldest.get()?.seq ?? newest + 1) > since + 1);
 
   function end(sub: Subscriber, error: unknown): void {
     if (sub.closed) return;
@@ -150,68 +238,122 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
     sub.onEnd?.(error);
   }
 
-  function pumpOne(sub: Subscriber, newest: number): void {
-    while (!sub.closed && sub.cursor < newest) {
-      const rows = after.all(sub.cursor, PAGE);
-      if (rows.length === 0) break;
-      let ctx: Ctx;
-      try {
-        ctx = sub.member();
-      } catch (error) {
-        end(sub, error);
-        return;
-      }
-      for (const row of rows) {
-        if (sub.closed) return;
-        sub.cursor = row.seq;
-        const event = deliverable(ctx, row, deletedAccess);
-        try {
-          if (event) sub.listener(event);
-        } catch (error) {
-          // A listener that throws ends its own subscription, never the others' delivery.
-          end(sub, error);
-          return;
-        }
-      }
+  /** Hands `event` to one subscriber; a listener that throws ends its own subscription, never the others' delivery. */
+  function deliver(sub: Subscriber, event: ChangeEvent): void {
+    try {
+      sub.listener(event);
+    } catch (error) {
+      end(sub, error);
     }
   }
 
-  function pump(): void {
+  /**
+   * Each subscriber's member, checked now: once per identity (or per subscriber without one).
+   * A check that throws ends every subscriber that shares it.
+   */
+  function contexts(subs: Subscriber[]): Map<Subscriber, Ctx> {
+    const shared = new Map<string, Ctx | { failed: unknown }>();
+    const out = new Map<Subscriber, Ctx>();
+    for (const sub of subs) {
+      if (sub.closed) continue;
+      let result = sub.identity === undefined ? undefined : shared.get(sub.identity);
+      if (result === undefined) {
+        try {
+          result = sub.member();
+        } catch (error) {
+          result = { failed: error };
+        }
+        if (sub.identity !== undefined) shared.set(sub.identity, result);
+      }
+      if ('failed' in result) end(sub, result.failed);
+      else out.set(sub, result);
+    }
+    return out;
+  }
+
+  /** One poll: a page of new rows to every subscriber behind, or (when due or poked) a check of idle ones. */
+  function pumpPage(force: boolean): void {
+    const newest = latestSeq();
+    const behind = [...subscribers].filter((sub) => sub.cursor < newest);
+    if (force || Date.now() - lastCheck >= recheckMs) {
+      lastCheck = Date.now();
+      const idle = [...subscribers].filter((sub) => sub.cursor >= newest);
+      contexts(idle);
+    }
+    if (behind.length === 0) return;
+    // Rows this subscriber has not read were pruned: the same reset a resume from there gets.
+    for (const sub of behind) {
+      if (!sub.closed && lost(sub.cursor, newest)) {
+        sub.cursor = newest;
+        deliver(sub, resetAt(newest));
+      }
+    }
+    const live = behind.filter((sub) => !sub.closed && sub.cursor < newest);
+    if (live.length === 0) return;
+    const from = live.reduce((min, sub) => Math.min(min, sub.cursor), Number.POSITIVE_INFINITY);
+    const rows = after.all(from, PAGE);
+    const ctxOf = contexts(live);
+    // Subscribers grouped by who they see as: one decision per (row, group).
+    const groups = new Map<string, { ctx: Ctx; subs: Subscriber[] }>();
+    for (const [sub, ctx] of ctxOf) {
+      const viewer = `${ctx.actor.id}|${ctx.via ? 'api' : 'app'}`;
+      const group = groups.get(viewer);
+      if (group) group.subs.push(sub);
+      else groups.set(viewer, { ctx, subs: [sub] });
+    }
+    for (const row of rows) {
+      for (const { ctx, subs } of groups.values()) {
+        let event: ChangeEvent | null | undefined;
+        for (const sub of subs) {
+          if (sub.closed || sub.cursor >= row.seq) continue;
+          sub.cursor = row.seq;
+          if (event === undefined) event = deliverable(ctx, row, deletedAccess);
+          if (event) deliver(sub, event);
+        }
+      }
+    }
+    // More than a page: the rest after other work had a turn (a poll never holds the loop for long).
+    if (rows.length === PAGE) again = true;
+  }
+
+  function pump(force = false): void {
     // A listener that writes (and so could poke) must not re-enter the loop over subscribers.
-    if (pumping) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
     pumping = true;
+    again = false;
     try {
-      const newest = latestSeq();
-      for (const sub of [...subscribers]) pumpOne(sub, newest);
+      pumpPage(force);
     } finally {
       pumping = false;
     }
+    if (again && subscribers.size > 0) setImmediate(() => pump());
   }
 
   return {
     latestSeq,
-    subscribe(member, since, listener, onEnd) {
+    resumeLost: (since) => lost(since, latestSeq()),
+    subscribe(member, since, listener, onEnd, subscribeOptions) {
       const newest = latestSeq();
-      const sub: Subscriber = { cursor: newest, member, listener, onEnd, closed: false };
-      let reset = false;
-      if (since !== undefined) {
-        // Rows since+1.. must all still be there: else some were pruned (or `since` is from
-        // another stream) and the client must start over.
-        const first = oldest.get()?.seq ?? newest + 1;
-        if (since > newest || (since < newest && first > since + 1)) reset = true;
-        else sub.cursor = since;
-      }
+      const sub: Subscriber = { cursor: newest, member, listener, onEnd, identity: subscribeOptions?.identity, closed: false };
+      // Rows since+1.. must all still be there: else some were pruned (or `since` is from
+      // another stream) and the client must start over.
+      const reset = since !== undefined && lost(since, newest);
+      if (since !== undefined && !reset) sub.cursor = since;
       subscribers.add(sub);
-      timer ??= setInterval(pump, pollMs).unref();
+      timer ??= setInterval(() => pump(), pollMs).unref();
       setImmediate(() => {
         if (sub.closed) return;
-        if (reset) listener({ seq: newest, kind: 'reset', at: new Date().toISOString() });
+        if (reset) deliver(sub, resetAt(newest));
         pump();
       });
       return () => end(sub, undefined);
     },
     subscriberCount: () => subscribers.size,
-    poke: pump,
+    poke: () => pump(true),
+    streams,
     close() {
       for (const sub of [...subscribers]) end(sub, undefined);
     },

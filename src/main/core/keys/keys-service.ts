@@ -133,6 +133,21 @@ export function liveKeyUser(store: Store, now: Date, info: ApiKeyInfo): User | n
 }
 
 /**
+ * `ctx` (a call made with API key `keyId`) as it stands now, for something that outlives the
+ * call: a change stream, an MCP session and its streams. The one check of whether a stream's key
+ * is still good, used by every stream door and re-run by the change feed on every poll and at
+ * least every second while idle (core/changes), so an expired key ends its streams without any
+ * new event. Same key and member; a role change applies at once.
+ * @throws AppError unauthenticated once the key is revoked, deleted or expired or its member deactivated
+ */
+export function streamKeyCtx(ctx: Ctx, keyId: string): Ctx {
+  const info = ctx.store.keys.get(keyId);
+  const user = info ? liveKeyUser(ctx.store, ctx.clock.now(), info) : null;
+  if (!user) throw new AppError('unauthenticated', 'The API key is no longer valid');
+  return { ...ctx, actor: user };
+}
+
+/**
  * The member a presented key acts as. Looks up by prefix, then compares hashes in constant
  * time; any malformed, unknown, revoked, expired or deactivated key is the same 401.
  */

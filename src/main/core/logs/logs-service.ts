@@ -1,3 +1,4 @@
+import type { Action } from '../../../shared/schemas/sharing';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
@@ -129,6 +130,12 @@ export function listLogs(ctx: Ctx, input: z.output<typeof ListLogsInput>): LogPa
 }
 
 /**
+ * Who may see another member's logged runs of a prompt (and so hear of their run.logged/rated,
+ * core/changes); the runner always sees their own, admins every run.
+ */
+export const RUN_LOGS_ACTION: Action = 'read';
+
+/**
  * The log row, if the list would show it to the caller: admins see every run, a member their
  * own runs and the runs of prompts they may read; over the HTTP API, never a run of a prompt
  * whose API access is off. Decided by the prompt's id, as the list's SQL
@@ -147,7 +154,7 @@ function visibleRow(ctx: Ctx, id: string): LogRow {
   if (ctx.actor.role !== 'admin' && row.user_id !== ctx.actor.id) {
     try {
       if (!prompt) throw notFound('Log entry');
-      requirePrompt(ctx, prompt.name, 'read');
+      requirePrompt(ctx, prompt.name, RUN_LOGS_ACTION);
     } catch {
       throw notFound('Log entry');
     }

@@ -25,7 +25,8 @@ export function listPrompts(ctx: Ctx, input: ListParsed, scope: PromptScope = 'l
   assertActive(ctx.actor);
   const { prompts } = ctx.store;
   const viewer = viewerOf(ctx);
-  if (ctx.via?.key) requireScope(ctx.via.key, 'read');
+  // The runnable list shows what the member may run (run is not read): a `run` key suffices.
+  if (ctx.via?.key) requireScope(ctx.via.key, scope === 'runnable' ? 'run' : 'read');
   const apiOnly = ctx.via !== undefined;
   const words = toMatchQuery(input.query);
   // The chat launcher lists prompts the member may only run (Chat only, run shares): its search

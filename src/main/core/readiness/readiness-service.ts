@@ -80,6 +80,9 @@ function readinessOf(ctx: Ctx, row: PromptRow): Readiness {
   };
 }
 
+/** Who may see a prompt's readiness checklist (and so hear of readiness.changed, core/changes). */
+export const READINESS_ACTION: Action = 'read';
+
 /**
  * The deployment readiness checklist of a prompt (seed 000), for whoever may read the prompt:
  * the seven items for the version chat and the library serve (the published version, else the
@@ -91,7 +94,7 @@ function readinessOf(ctx: Ctx, row: PromptRow): Readiness {
  */
 export function getReadiness(ctx: Ctx, name: string): Readiness {
   assertActive(ctx.actor);
-  return readinessOf(ctx, requirePrompt(ctx, name, 'read'));
+  return readinessOf(ctx, requirePrompt(ctx, name, READINESS_ACTION));
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Action } from '../../../shared/schemas/sharing';
 import { storageErrorOf } from '../../store/storage-errors';
 import { randomUUID } from 'node:crypto';
 import { streamText } from 'ai';
@@ -119,10 +120,16 @@ export function offeredModels(ctx: Ctx, settings: ModelSettings): string[] {
   return [...new Set([...own, ...usableModels(ctx)])];
 }
 
+/**
+ * Who may see which version a prompt serves and its variables (the run form, MCP's prompt list),
+ * and so hear of version saves, edits, promotions and pins (core/changes): anyone who may run it.
+ */
+export const SERVED_VERSION_ACTION: Action = 'run';
+
 /** A Chat-only prompt's run form: variables and models, never its template. */
 export function prepareRun(ctx: Ctx, name: string): RunnablePrompt {
-  const version = servedVersion(ctx, name, undefined, 'run');
-  const row = requirePrompt(ctx, name, 'run');
+  const version = servedVersion(ctx, name, undefined, SERVED_VERSION_ACTION);
+  const row = requirePrompt(ctx, name, SERVED_VERSION_ACTION);
   const analysis = analyzeTemplate(version.template);
   const detected = analysis.ok ? analysis.variables : [];
   const models = offeredModels(ctx, version.modelSettings);

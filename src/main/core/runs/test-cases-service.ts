@@ -5,10 +5,14 @@ import { nowIso } from '../context';
 import { notFound } from '../errors';
 import { requirePrompt } from '../sharing/access';
 import type { SaveTestCaseInput, TestCase } from '../../../shared/schemas/runs';
+import type { Action } from '../../../shared/schemas/sharing';
+
+/** Who may see a prompt's test cases (and so hear of their changes, core/changes): its editors. */
+export const TEST_CASES_ACTION: Action = 'edit';
 
 /** Named sets of variable values for the editor's test panel; they belong to the prompt's editors. */
 export function listTestCases(ctx: Ctx, name: string): TestCase[] {
-  const row = requirePrompt(ctx, name, 'edit');
+  const row = requirePrompt(ctx, name, TEST_CASES_ACTION);
   return ctx.store.testCases.list(row.id);
 }
 

@@ -18,8 +18,9 @@ import { accessConfirmed } from './0210-access-confirmed';
 import { team } from './0220-team';
 import { syncSeq } from './0230-sync-seq';
 import { syncReplica } from './0240-sync-replica';
+import { changesOldAccess } from './0250-changes-old-access';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team, syncSeq, syncReplica];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team, syncSeq, syncReplica, changesOldAccess];
 
 export type { Migration };
