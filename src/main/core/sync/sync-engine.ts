@@ -24,7 +24,7 @@ export interface SyncEngineOptions {
   client: SyncClient;
   /** Entities per pull page (default 100). */
   pullLimit?: number;
-  /** Milliseconds a burst of local changes is gathered before a sync (default 300). */
+  /** Milliseconds a burst of local changes is gathered before a sync (default 300; the server's signal waits at most 50). */
   debounceMs?: number;
   /** Reconnect delays of the server signal after a failure: from `minMs`, doubling, at most `maxMs`. */
   backoff?: { minMs: number; maxMs: number };
@@ -51,6 +51,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { store, clock } = workspace;
   const pullLimit = options.pullLimit ?? 100;
   const debounceMs = options.debounceMs ?? 300;
+  const signalDebounceMs = Math.min(debounceMs, 50);
   const backoff = options.backoff ?? { minMs: 1000, maxMs: 60_000 };
   const listeners = new Set<(status: SyncStatus) => void>();
   let state: SyncState = 'offline';
@@ -138,13 +139,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return running;
   }
 
-  function schedule(): void {
+  /** A sync after `delay` ms, unless one is due sooner: a burst of changes makes one sync. */
+  let due = Infinity;
+  function schedule(delay = debounceMs): void {
     if (stopped) return;
+    const at = Date.now() + delay;
+    if (timer && at >= due) return;
     if (timer) clearTimeout(timer);
+    due = at;
     timer = setTimeout(() => {
       timer = null;
+      due = Infinity;
       void syncNow();
-    }, debounceMs);
+    }, delay);
   }
 
   async function followServer(): Promise<void> {
@@ -158,7 +165,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             opened = true;
             delay = backoff.minMs;
           }
-          schedule();
+          // The server's events come already batched by its change feed: a short wait gathers the rest.
+          schedule(signalDebounceMs);
         }, follow.signal);
       } catch {
         // Offline or refused: try again after the backoff.
