@@ -2,11 +2,11 @@ import type { Hono } from 'hono';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { ApiEnv } from '../api/env';
-import { MAX_BODY_BYTES } from '../api/body';
+import { MAX_BODY_BYTES, parseJsonText, readBodyText } from '../api/body';
+import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors';
-import { sessionStillValid } from '../core/sessions/sign-in';
-import { authenticateKey } from '../core/keys/keys-service';
+import { authenticateKey, streamKeyCtx } from '../core/keys/keys-service';
 import type { Ctx } from '../core/context';
 import type { Workspace } from '../core/workspace';
 import { createMcpServer } from './mcp-server';
@@ -18,17 +18,27 @@ export const MCP_PATH = '/mcp';
 export interface McpSessionLimits {
   /** Sessions one API key may hold; a new one closes that key's least recently used. */
   perKey: number;
-  /** Sessions in all; a new one closes the least recently used. */
+  /**
+   * Sessions one member may hold over all their keys (below `total`); a new one closes that
+   * member's least recently used. A member can make many keys: this is what keeps them from
+   * filling the server.
+   */
+  perMember: number;
+  /**
+   * Sessions in all. When full, a new session closes the least recently used session of the
+   * same member, never another member's; a member holding none is refused (503, Retry-After).
+   */
   total: number;
   /** A session without a request for this long is closed (ms). */
   idleMs: number;
 }
 
-export const DEFAULT_MCP_SESSION_LIMITS: McpSessionLimits = { perKey: 8, total: 128, idleMs: 30 * 60_000 };
+export const DEFAULT_MCP_SESSION_LIMITS: McpSessionLimits = { perKey: 8, perMember: 16, total: 128, idleMs: 30 * 60_000 };
 
 interface McpSession {
   id: string;
   keyId: string;
+  memberId: string;
   /** The context of the session's latest request (the key middleware's). */
   ctx: Ctx;
   lastSeen: number;
@@ -46,12 +56,55 @@ const sessionNotFound = () =>
   });
 
 /**
- * The same member and key, read again: throws (ending the session's change subscription) once
- * the key is revoked or expired or the member deactivated; a role change applies at once.
+ * A POST's JSON-RPC body, read and parsed under the API's JSON rules (api/body.ts: size, UTF-8,
+ * at most 32 levels deep, value count, forbidden keys), so `/mcp` holds bodies to the same rules
+ * as `/api/v1`. A body that breaks one is a JSON-RPC Invalid Request (-32600, HTTP 400) naming
+ * what is wrong; too large stays the API's 413. Other methods have no body.
  */
-function stillValid(ctx: Ctx, keyId: string): Ctx {
-  if (!sessionStillValid(ctx.store, ctx.clock, { userId: ctx.actor.id, keyId })) throw new AppError('unauthenticated', 'The API key of this MCP session no longer works');
-  return { ...ctx, actor: ctx.store.users.get(ctx.actor.id)! };
+async function jsonRpcBody(c: Context<ApiEnv>): Promise<{ parsedBody?: unknown } | Response> {
+  if (c.req.method !== 'POST') return {};
+  const text = await readBodyText(c);
+  try {
+    return { parsedBody: parseJsonText(text) };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const data = { code: error.code, ...(error.field ? { field: error.field } : {}) };
+    return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32600, message: error.message, data }, id: null }), {
+      status: 400,
+      headers: { 'Content-Type': 'application/json' },
+    });
+  }
+}
+
+/**
+ * The session's standing GET stream, counted under the workspace's stream limits (the same slots
+ * as the change feed's streams): the slot is given back when the stream ends or the client goes.
+ */
+function countedStream(response: Response, release: () => void): Response {
+  if (!response.body || response.status !== 200) {
+    release();
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /**
@@ -59,9 +112,12 @@ function stillValid(ctx: Ctx, keyId: string): Ctx {
  * `notifications/prompts/list_changed` on the client's standing GET stream. Every request (POST,
  * GET, DELETE) first passes the key middleware (api/auth.ts: key, rate budget) and, server-wide,
  * the Host/Origin guards. A session belongs to the key that initialized it: another key (or a
- * closed or expired session) gets the same 404 as an unknown id. Sessions are bounded per key and
- * in all, and closed after `limits.idleMs` without a request (McpSessionLimits); the spec has the
- * client initialize again on a 404.
+ * closed or expired session) gets the same 404 as an unknown id. Sessions are bounded per key, per
+ * member and in all, one member never evicting another's, and closed after `limits.idleMs`
+ * without a request (McpSessionLimits); the spec has the client initialize again on a 404. A
+ * session ends as soon as its key is revoked or expires or its member is deactivated
+ * (streamKeyCtx, checked by the change feed), closing its GET stream. The GET stream takes a slot
+ * of the change streams' limits (core/changes/stream-limits.ts).
  */
 export function mountMcp(app: Hono<ApiEnv>, workspace: Workspace, version: string, limits: McpSessionLimits = DEFAULT_MCP_SESSION_LIMITS): void {
   const sessions = new Map<string, McpSession>();
@@ -75,9 +131,20 @@ export function mountMcp(app: Hono<ApiEnv>, workspace: Workspace, version: strin
 
   /** A new session for `ctx`'s key (kept once initialized), making room under the limits first. */
   async function open(ctx: Ctx, keyId: string): Promise<McpSession> {
-    const mine = [...sessions.values()].filter((s) => s.keyId === keyId);
-    if (mine.length >= limits.perKey) await leastRecent(mine).close();
-    if (sessions.size >= limits.total) await leastRecent([...sessions.values()]).close();
+    const memberId = ctx.actor.id;
+    const ofKey = [...sessions.values()].filter((s) => s.keyId === keyId);
+    if (ofKey.length >= limits.perKey) await leastRecent(ofKey).close();
+    const ofMember = [...sessions.values()].filter((s) => s.memberId === memberId);
+    if (ofMember.length >= limits.perMember) await leastRecent(ofMember).close();
+    if (sessions.size >= limits.total) {
+      const own = [...sessions.values()].filter((s) => s.memberId === memberId);
+      if (own.length === 0) {
+        const error = new AppError('unavailable', `The server holds ${limits.total} MCP sessions, its limit: retry later`);
+        error.retryAfter = 5;
+        throw error;
+      }
+      await leastRecent(own).close();
+    }
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: true,
@@ -87,8 +154,9 @@ export function mountMcp(app: Hono<ApiEnv>, workspace: Workspace, version: strin
         sessions.set(id, session);
       },
     });
-    const session: McpSession = { id: '', keyId, ctx, lastSeen: Date.now(), used: ++uses, transport, close: () => server.close() };
-    const server = createMcpServer(() => stillValid(session.ctx, keyId), version, workspace.changes);
+    const session: McpSession = { id: '', keyId, memberId, ctx, lastSeen: Date.now(), used: ++uses, transport, close: () => server.close() };
+    // The key ended (revoked, expired, member deactivated): the session, and its GET stream, end with it.
+    const server = createMcpServer(() => streamKeyCtx(session.ctx, keyId), version, workspace.changes, () => void server.close(), `key:${keyId}`);
     const before = server.onclose;
     server.onclose = () => {
       before?.();
@@ -102,10 +170,12 @@ export function mountMcp(app: Hono<ApiEnv>, workspace: Workspace, version: strin
     const ctx = c.get('ctx');
     const keyId = c.get('apiKey').id;
     const id = c.req.header('mcp-session-id');
+    const body = await jsonRpcBody(c);
+    if (body instanceof Response) return body;
     if (id === undefined) {
       // No session yet: only an initialize POST may open one (the transport answers anything else 400).
       const session = await open(ctx, keyId);
-      const response = await session.transport.handleRequest(c.req.raw);
+      const response = await session.transport.handleRequest(c.req.raw, body);
       if (!sessions.has(session.id)) await session.close();
       return response;
     }
@@ -114,7 +184,14 @@ export function mountMcp(app: Hono<ApiEnv>, workspace: Workspace, version: strin
     session.ctx = ctx;
     session.lastSeen = Date.now();
     session.used = ++uses;
-    return session.transport.handleRequest(c.req.raw);
+    if (c.req.method !== 'GET') return session.transport.handleRequest(c.req.raw, body);
+    const release = workspace.changes.streams.acquire({ memberId: ctx.actor.id, credential: `key:${keyId}` });
+    try {
+      return countedStream(await session.transport.handleRequest(c.req.raw), release);
+    } catch (error) {
+      release();
+      throw error;
+    }
   });
 }
 

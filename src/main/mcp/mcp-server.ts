@@ -1,11 +1,8 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CallToolRequestSchema,
   ErrorCode,
-  GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListToolsRequestSchema,
-  McpError,
   type CallToolResult,
   type GetPromptResult,
   type Prompt,
@@ -13,12 +10,14 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Ctx } from '../core/context';
-import { AppError } from '../core/errors';
+import { AppError, invalid } from '../core/errors';
+import { refuseUnknownFields } from '../core/unknown-fields';
 import { everyListedPrompt } from '../core/prompts/prompts-service';
 import { renderPrompt } from '../core/render/render-service';
 import { beginApiRun, prepareRun } from '../core/runs/run-service';
 import { requirePrompt } from '../core/sharing/access';
 import type { PromptRow } from '../store/repos/prompts-repo';
+import type { PromptSummary } from '../../shared/schemas/prompts';
 import { parseWith } from '../api/body';
 import { PromptNameSchema } from '../../shared/schemas/prompts';
 import { ModelRefSchema, RunApiBody } from '../../shared/schemas/runs';
@@ -43,15 +42,31 @@ export function toMcpMessages(messages: readonly ChatMessage[]): PromptMessage[]
 }
 
 /**
+ * A JSON-RPC error as the SDK sends it (`code`, `message`, `data` of the thrown value). Not the
+ * SDK's McpError, whose message already carries "MCP error <code>: ", which clients then prefix
+ * again ("MCP error -32602: MCP error -32602: ...").
+ */
+export class McpRefusal extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'McpRefusal';
+  }
+}
+
+/**
  * A refusal of the services as a JSON-RPC error: a bad argument, a missing variable, a hidden or
  * missing prompt (the same `not_found` for both) are `InvalidParams` (-32602, as the spec has for
  * an unknown prompt); a refusal of access is `InvalidRequest`; `data` keeps the service's code
- * and field (`variables.<name>` for a missing argument).
+ * and field (`variables.<name>` for a missing argument, `arguments.<name>` for a bad one).
  */
 function mcpErrorOf(error: unknown): unknown {
   if (!(error instanceof AppError)) return error;
   const code = ['invalid_input', 'not_found', 'payload_too_large'].includes(error.code) ? ErrorCode.InvalidParams : ErrorCode.InvalidRequest;
-  return new McpError(code, error.message, { code: error.code, ...(error.field ? { field: error.field } : {}) });
+  return new McpRefusal(code, error.message, { code: error.code, ...(error.field ? { field: error.field } : {}) });
 }
 
 /** Runs a handler, answering the services' refusals as JSON-RPC errors (mcpErrorOf). */
@@ -72,6 +87,28 @@ function toolError(error: unknown): CallToolResult {
 /** MCP prompt arguments are strings; absent arguments are no variables. */
 const PromptArguments = z.record(z.string(), z.string()).default({});
 
+/**
+ * `value` as MCP prompt arguments (an object of strings, absent = none), else a -32602 naming
+ * the argument at fault (`field` = `<at>.<name>`): the spec's arguments are text, and a number or
+ * an array is the caller's mistake, not an internal error.
+ */
+function promptArguments(value: unknown, at: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`${at} must be an object of argument name to text value`, at);
+  for (const [name, text] of Object.entries(value)) {
+    if (typeof text !== 'string') throw invalid(`Argument "${name.slice(0, 60)}" must be text (a JSON string), not ${Array.isArray(text) ? 'an array' : text === null ? 'null' : typeof text}`, `${at}.${name.slice(0, 100)}`);
+  }
+  return parseWith(PromptArguments, value);
+}
+
+/**
+ * The loose request shapes the handlers are registered with: the SDK would answer a params
+ * member of the wrong type with -32603 and a raw validation dump before our handler runs, so
+ * params are checked here, as -32602 naming the member.
+ */
+const LooseGetPrompt = z.looseObject({ method: z.literal('prompts/get'), params: z.looseObject({ name: z.unknown().optional(), arguments: z.unknown().optional() }) });
+const LooseCallTool = z.looseObject({ method: z.literal('tools/call'), params: z.looseObject({ name: z.unknown().optional(), arguments: z.unknown().optional() }) });
+
 const RunPromptArguments = z.object({
   name: PromptNameSchema,
   arguments: PromptArguments,
@@ -79,6 +116,14 @@ const RunPromptArguments = z.object({
 });
 
 const SearchArguments = z.object({ query: z.string().max(500) });
+
+/** `run_prompt` and `search_prompts` arguments are refused when unknown, as the native API's body members are. */
+function toolArguments<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const args = value ?? {};
+  if (typeof args !== 'object' || Array.isArray(args)) throw invalid('arguments must be an object', 'arguments');
+  refuseUnknownFields(schema, args as Record<string, unknown>, {});
+  return parseWith(schema, args);
+}
 
 const TOOLS = [
   {
@@ -94,16 +139,18 @@ const TOOLS = [
         model: { type: 'string', description: 'integrationName:modelName; omitted: the prompt\'s own model' },
       },
       required: ['name'],
+      additionalProperties: false,
     },
   },
   {
     name: 'search_prompts',
     title: 'Search the Promptdesk library',
-    description: `Full-text search over the Promptdesk prompts you may see (name, title, description, tags, text). At most ${MCP_SEARCH_LIMIT} results, recently updated first.`,
+    description: `Searches the prompts prompts/list shows (those you may run) by name, title, description and tags, and by text those you may also read. At most ${MCP_SEARCH_LIMIT} results, recently updated first.`,
     inputSchema: {
       type: 'object' as const,
       properties: { query: { type: 'string', description: 'Words to look for' } },
       required: ['query'],
+      additionalProperties: false,
     },
   },
 ];
@@ -114,12 +161,35 @@ const chain = (first: (() => void) | undefined, then: () => void) => () => {
   then();
 };
 
+/**
+ * The prompts MCP offers the member: those they may run (run is not read: the `run` scope is
+ * enough) that have a saved version, Chat only ones included; the list behind `prompts/list`.
+ */
+function offeredPrompts(ctx: Ctx, query?: string): PromptSummary[] {
+  // Nothing saved yet: nothing to get or run.
+  return everyListedPrompt(ctx, { sort: 'name', ...(query === undefined ? {} : { query }) }, 'runnable').filter((summary) => summary.latestVersion !== null);
+}
+
+/**
+ * `search_prompts`: the offered prompts (what prompts/list shows) that match `query` by name,
+ * title, description or tags, and, among those the member may also read (a key with `read`), by
+ * their text too (the library search). A prompt the member may only run is never matched by its
+ * text, which they may not probe. Recently updated first, at most MCP_SEARCH_LIMIT.
+ */
+function searchMcpPrompts(ctx: Ctx, query: string): PromptSummary[] {
+  const found = new Map(offeredPrompts(ctx, query).map((p) => [p.name, p]));
+  const reads = !ctx.via?.key || ctx.via.key.scopes.includes('read');
+  if (reads) {
+    const offered = new Set(offeredPrompts(ctx).map((p) => p.name));
+    for (const p of everyListedPrompt(ctx, { query }, 'library')) if (offered.has(p.name) && !found.has(p.name)) found.set(p.name, p);
+  }
+  return [...found.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, MCP_SEARCH_LIMIT);
+}
+
 /** `prompts/list`: the prompts the member may run that have a saved version, with their variables as arguments. */
 function listMcpPrompts(ctx: Ctx): Prompt[] {
   const prompts: Prompt[] = [];
-  for (const summary of everyListedPrompt(ctx, { sort: 'name' }, 'runnable')) {
-    // Nothing saved yet: nothing to get or run.
-    if (summary.latestVersion === null) continue;
+  for (const summary of offeredPrompts(ctx)) {
     const form = prepareRun(ctx, summary.name);
     prompts.push({
       name: form.name,
@@ -136,8 +206,9 @@ function listMcpPrompts(ctx: Ctx): Prompt[] {
  * rendered text is the template's text: a member who may only run the prompt gets an error
  * pointing at run_prompt, never the text (run is not read).
  */
-function getMcpPrompt(ctx: Ctx, name: string, args: Record<string, string> | undefined): GetPromptResult {
-  const asked = parseWith(PromptNameSchema, name);
+function getMcpPrompt(ctx: Ctx, name: unknown, rawArgs: unknown): GetPromptResult {
+  const { name: asked } = parseWith(z.object({ name: PromptNameSchema }), { name });
+  const args = promptArguments(rawArgs, 'arguments');
   let row: PromptRow;
   try {
     // Hidden or missing: the same not_found, before anything else (requirePrompt's order).
@@ -149,7 +220,7 @@ function getMcpPrompt(ctx: Ctx, name: string, args: Record<string, string> | und
     const runnable = requirePrompt(ctx, asked, 'run');
     throw new AppError('forbidden', `You may run "${runnable.name}" but not read its text: use the run_prompt tool to get its answer`);
   }
-  const rendered = renderPrompt(ctx, { name: row.name, variables: parseWith(PromptArguments, args) });
+  const rendered = renderPrompt(ctx, { name: row.name, variables: args });
   return { description: row.description || row.title, messages: toMcpMessages(rendered.messages) };
 }
 
@@ -178,16 +249,25 @@ const LIST_CHANGING: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
  * prompt list; a burst of changes delivered together is one notification.
  * @returns unsubscribe
  */
-function announceListChanges(server: Server, feed: ChangeFeed, ctxOf: () => Ctx): () => void {
+function announceListChanges(server: Server, feed: ChangeFeed, ctxOf: () => Ctx, onAccessEnded?: () => void, identity?: string): () => void {
   let pending = false;
-  return feed.subscribe(ctxOf, undefined, (event) => {
-    if (!LIST_CHANGING.has(event.kind) || pending) return;
-    pending = true;
-    setImmediate(() => {
-      pending = false;
-      void server.sendPromptListChanged().catch(() => undefined);
-    });
-  });
+  return feed.subscribe(
+    ctxOf,
+    undefined,
+    (event) => {
+      if (!LIST_CHANGING.has(event.kind) || pending) return;
+      pending = true;
+      setImmediate(() => {
+        pending = false;
+        void server.sendPromptListChanged().catch(() => undefined);
+      });
+    },
+    // The feed ends a subscription whose ctxOf throws (key revoked or expired, member deactivated).
+    (error) => {
+      if (error !== undefined) onAccessEnded?.();
+    },
+    identity === undefined ? undefined : { identity },
+  );
 }
 
 /**
@@ -200,8 +280,11 @@ function announceListChanges(server: Server, feed: ChangeFeed, ctxOf: () => Ctx)
  * @param changes the change stream: `listChanged: true` and list_changed notifications once the
  *   client is initialized, for the member `ctxOf()` returns (if it throws, notifications stop);
  *   omitted: `listChanged: false`
+ * @param onAccessEnded called once the feed finds `ctxOf()` throwing (the key revoked or expired,
+ *   the member deactivated): the HTTP door ends the session there
+ * @param identity the feed identity `ctxOf`'s check is shared under (e.g. `key:<id>`)
  */
-export function createMcpServer(ctxOf: () => Ctx, version: string, changes?: ChangeFeed): Server {
+export function createMcpServer(ctxOf: () => Ctx, version: string, changes?: ChangeFeed, onAccessEnded?: () => void, identity?: string): Server {
   // The low-level Server, not McpServer: the prompt list differs by member and changes as the
   // library does, while McpServer registers a fixed set of prompts with static argument schemas.
   const server = new Server(
@@ -214,33 +297,34 @@ export function createMcpServer(ctxOf: () => Ctx, version: string, changes?: Cha
   if (changes) {
     // Only once the client is initialized may the server send it notifications.
     server.oninitialized = () => {
-      const unsubscribe = announceListChanges(server, changes, ctxOf);
+      const unsubscribe = announceListChanges(server, changes, ctxOf, onAccessEnded, identity);
       server.onclose = chain(server.onclose, unsubscribe);
     };
   }
   server.setRequestHandler(ListPromptsRequestSchema, () => answering(() => ({ prompts: listMcpPrompts(ctxOf()) })));
-  server.setRequestHandler(GetPromptRequestSchema, (request) => answering(() => getMcpPrompt(ctxOf(), request.params.name, request.params.arguments)));
+  server.setRequestHandler(LooseGetPrompt, (request) => answering(() => getMcpPrompt(ctxOf(), request.params.name, request.params.arguments)));
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const ctx = ctxOf();
+  server.setRequestHandler(LooseCallTool, async (request, extra): Promise<CallToolResult> => {
+    // Outside the tool's own refusals: an ended key is the protocol's unauthenticated error, as on every other request.
+    const ctx = await answering(() => ctxOf());
     try {
       if (request.params.name === 'run_prompt') {
-        const input = parseWith(RunPromptArguments, request.params.arguments ?? {});
+        const input = toolArguments(RunPromptArguments, request.params.arguments);
         const body = parseWith(RunApiBody, { variables: input.arguments, model: input.model });
         const { finished } = beginApiRun(ctx, input.name, body, { signal: extra.signal }, 'mcp');
         const result = await finished;
         return { content: [{ type: 'text', text: result.output }] };
       }
       if (request.params.name === 'search_prompts') {
-        const { query } = parseWith(SearchArguments, request.params.arguments ?? {});
-        const found = everyListedPrompt(ctx, { query }).slice(0, MCP_SEARCH_LIMIT);
+        const { query } = toolArguments(SearchArguments, request.params.arguments);
+        const found = searchMcpPrompts(ctx, query);
         const lines = found.map((p) => `${p.name}: ${p.title}${p.description ? ` - ${p.description}` : ''}`);
         return { content: [{ type: 'text', text: lines.length ? lines.join('\n') : 'No prompts match' }] };
       }
     } catch (error) {
       return toolError(error);
     }
-    throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+    throw new McpRefusal(ErrorCode.InvalidParams, `Unknown tool: ${String(request.params.name).slice(0, 100)}`, { field: 'name' });
   });
   return server;
 }
