@@ -6,6 +6,7 @@ import { ACTIONS } from '../../../shared/schemas/sharing';
 import type { KeyScope, User } from '../../../shared/schemas/users';
 import { requireScope } from '../keys/keys-service';
 import { assertActive } from '../users/users-service';
+import { REPLICA_MEMBER_SETTING } from '../sync/replica-member';
 
 const BY_LEVEL: Record<SharingLevel, Action[]> = {
   private: [],
@@ -27,6 +28,11 @@ export interface AccessSubject {
   sharingLevel: SharingLevel;
   /** The actor's individual share on this prompt, if any. */
   share: SharePermission | null;
+  /**
+   * A team prompt in a desktop's replica (docs/sync.md): whoever acts on this desktop acts on it
+   * as the member the desktop joined the team as, so the rules give exactly what the server would.
+   */
+  actAs?: User;
 }
 
 /**
@@ -34,17 +40,32 @@ export interface AccessSubject {
  * Owners and admins may do everything; sharing and deleting are theirs alone.
  */
 export function allowedActions(actor: User, subject: AccessSubject): Set<Action> {
+  actor = subject.actAs ?? actor;
   if (!actor.isActive) return new Set();
   if (actor.role === 'admin' || actor.id === subject.ownerId) return new Set(ACTIONS);
   return new Set([...BY_LEVEL[subject.sharingLevel], ...(subject.share ? BY_SHARE[subject.share] : [])]);
 }
 
 export function subjectOf(ctx: Ctx, row: PromptRow): AccessSubject {
+  const actAs = teamMemberFor(ctx, row);
   return {
     ownerId: row.owner_id,
     sharingLevel: row.sharing_level,
-    share: ctx.store.shares.permissionOf(row.id, ctx.actor.id),
+    share: ctx.store.shares.permissionOf(row.id, (actAs ?? ctx.actor).id),
+    ...(actAs ? { actAs } : {}),
   };
+}
+
+/**
+ * For a team prompt held in a desktop's replica (`prompts.team_id`, migration 0240), the member
+ * the desktop joined as: local people act on team prompts as that member (docs/sync.md), so a
+ * save or promotion allowed here is one the server will take. Undefined for a personal prompt
+ * (and on a team server, whose prompts carry no team_id).
+ */
+function teamMemberFor(ctx: Ctx, row: PromptRow): User | undefined {
+  if (!(row as PromptRow & { team_id?: string | null }).team_id) return undefined;
+  const memberId = ctx.store.settings.get<string>(REPLICA_MEMBER_SETTING);
+  return memberId ? ctx.store.users.get(memberId) : undefined;
 }
 
 /**

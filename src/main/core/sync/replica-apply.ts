@@ -6,6 +6,7 @@ import type { LogRecord } from '../../store/repos/logs-repo';
 import { syncReplicaRepo } from '../../store/repos/sync-replica-repo';
 import { indexedTemplateText } from '../prompts/prompts-service';
 import { removalKey } from './removal-key';
+import { REPLICA_MEMBER_SETTING } from './replica-member';
 
 const repos = new WeakMap<Store, ReturnType<typeof syncReplicaRepo>>();
 /** The replica repository of a store, prepared once per store. */
@@ -16,7 +17,7 @@ export function replicaOf(store: Store): ReturnType<typeof syncReplicaRepo> {
 }
 
 /** Where this desktop's replica stands (settings rows, written in the same transaction as each page). */
-export const REPLICA_SETTINGS = { cursor: 'sync.cursor', teamId: 'sync.replica_team', memberId: 'sync.member_id' } as const;
+export const REPLICA_SETTINGS = { cursor: 'sync.cursor', teamId: 'sync.replica_team', memberId: REPLICA_MEMBER_SETTING } as const;
 
 /** The suffix a personal prompt gets when a team prompt arrives under its name. */
 export const PERSONAL_SUFFIX = '-personal';

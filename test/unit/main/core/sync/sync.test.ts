@@ -7,7 +7,7 @@ import { ACTORS, MATRIX_ACTIONS, expected } from '../../../../fixtures/permissio
 import { SHARING_LEVELS } from '../../../../../src/shared/schemas/sharing';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
 import { promoteVersion } from '../../../../../src/main/core/versions/lifecycle';
-import { createPrompt, setDataLogging } from '../../../../../src/main/core/prompts/prompts-service';
+import { createPrompt, getPrompt, setDataLogging } from '../../../../../src/main/core/prompts/prompts-service';
 import { addShare, removeShare, setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { CreatePromptInput, SaveVersionInput } from '../../../../../src/shared/schemas/prompts';
 import { DATA_LOGGING_LEVELS, type DataLoggingLevel } from '../../../../../src/shared/schemas/runs';
@@ -82,6 +82,26 @@ describe('a fresh replica', () => {
     s.host.workspace.store.tx(() => s.host.workspace.store.users.setActive(ada.actor.id, false));
     const res = await http(s.port, 'GET', '/api/v1/sync/pull', { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(401);
+  });
+});
+
+describe('acting on team prompts here', () => {
+  it('whoever uses the desktop acts on a team prompt as the joined member: what the server would refuse is refused here too', async () => {
+    const s = await team();
+    const ada = member(s.owner, 'ada@example.com');
+    seedPrompt(s.owner, 'viewable', 'View {{who}}');
+    setSharingLevel(s.owner, { name: 'viewable', level: 'library_view' });
+    seedPrompt(s.owner, 'editable', 'Edit {{who}}');
+    setSharingLevel(s.owner, { name: 'editable', level: 'library_edit' });
+    const d = join(s, ada.actor.id);
+    await d.engine.syncNow();
+    const here = d.workspace.as(d.workspace.owner.id); // the desktop's own admin
+    expect(getPrompt(here, 'viewable').allowed).toEqual(['read', 'run']);
+    expect(() => save(here, 'viewable', 'Changed {{who}}')).toThrow(/permission to edit/);
+    expect(save(here, 'editable', 'Changed {{who}}').number).toBe(2);
+    createPrompt(here, CreatePromptInput.parse({ name: 'mine', title: 'Mine' }));
+    expect(getPrompt(here, 'mine').allowed).toContain('delete');
+    expect(await d.engine.syncNow()).toMatchObject({ pending: 0, notices: [] });
   });
 });
 
