@@ -6,7 +6,7 @@ import type { Ctx } from '../../core/context';
 import type { ChangeEvent } from '../../../shared/schemas/changes';
 import { AppError, invalid } from '../../core/errors';
 import { requireApiScope, streamKeyCtx } from '../../core/keys/keys-service';
-import { MAX_BUFFERED_EVENTS, type StreamHolder } from '../../core/changes/stream-limits';
+import { DEFAULT_STREAM_LIMITS, MAX_BUFFERED_EVENTS, type StreamHolder } from '../../core/changes/stream-limits';
 import { route } from '../route';
 import { ERRORS } from './responses';
 
@@ -61,7 +61,12 @@ export const CHANGES_ROUTES = [
     tag: 'changes',
     scopes: ['read'],
     query: { since: 'Resume after this sequence number (the Last-Event-ID header wins); absent: from now on', heartbeat: 'Seconds between ": heartbeat" comments, 0.05-300 (default 15)' },
-    responses: { 200: 'text/event-stream of { seq, kind, at, prompt?: { id, name }, version?, previousVersion?, runId?, fields? }', ...ERRORS },
+    responses: {
+      200: 'text/event-stream of { seq, kind, at, prompt?: { id, name }, version?, previousVersion?, runId?, fields? }',
+      ...ERRORS,
+      429: `This key (${DEFAULT_STREAM_LIMITS.perKey}) or its member (${DEFAULT_STREAM_LIMITS.perMember}) already holds its open streams (see Retry-After)`,
+      503: `The server holds its open streams in all (${DEFAULT_STREAM_LIMITS.total}; see Retry-After)`,
+    },
     handler: (c, { api: { workspace } }) => {
       const ctx = c.get('ctx');
       requireApiScope(ctx, 'read');
