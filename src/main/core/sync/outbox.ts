@@ -1,6 +1,6 @@
 import type { Store } from '../../store/store';
 import type { Clock } from '../context';
-import type { OpResult, SyncOp } from '../../../shared/schemas/sync';
+import { RunLogOp, type OpResult, type SyncOp } from '../../../shared/schemas/sync';
 import type { DataLoggingLevel, RunSource, RunStatus } from '../../../shared/schemas/runs';
 import { limitToLevel } from '../logs/logging-level';
 import { acknowledgeVersion, replicaOf } from './replica-apply';
@@ -60,7 +60,7 @@ export function outboxOps(store: Store, phase: OutboxPhase, limit = 1000): SyncO
       },
       run.prompt_logging as DataLoggingLevel,
     );
-    return {
+    const op: SyncOp = {
       id: run.id,
       kind: 'run.log',
       promptId: run.prompt_id,
@@ -75,7 +75,20 @@ export function outboxOps(store: Store, phase: OutboxPhase, limit = 1000): SyncO
       tokensOut: run['tokens_out'] as number | null,
       ...kept,
     };
+    return fitsPush(op) ? op : { ...op, ...limitToLevel(kept, 'metadata') };
   });
+}
+
+/** The most bytes of JSON one run may take in a push (the server's body limit is 1 MiB for the whole page). */
+export const MAX_RUN_OP_BYTES = 900 * 1024;
+
+/**
+ * Whether a run's op can be sent as it is: its text within the protocol's limits (RunLogOp) and
+ * its JSON within {@link MAX_RUN_OP_BYTES}. One that cannot (a long output) is sent as Metadata
+ * only: the server gets less, never more, and the outbox is never blocked by a page it refuses.
+ */
+function fitsPush(op: SyncOp): boolean {
+  return RunLogOp.safeParse(op).success && JSON.stringify(op).length <= MAX_RUN_OP_BYTES;
 }
 
 /** Splits ops into push pages within {@link PUSH_PAGE_OPS} and {@link PUSH_PAGE_BYTES} (an op alone may exceed the bytes). */

@@ -384,6 +384,29 @@ describe('team logs', () => {
   });
 });
 
+describe('team logs, large runs', () => {
+  it('a run too large for a push is sent as Metadata only, and nothing waits behind it', async () => {
+    const s = await team();
+    const ada = member(s.owner, 'ada@example.com');
+    seedPrompt(s.owner, 'greet', 'Hello {{who}}');
+    setSharingLevel(s.owner, { name: 'greet', level: 'library_edit' });
+    const d = join(s, ada.actor.id);
+    await d.engine.syncNow();
+    const prompt = d.workspace.store.prompts.getRowByName('greet')!;
+    const big = 'x'.repeat(500_000);
+    await d.workspace.store.logs.insertMany([
+      { id: crypto.randomUUID(), promptId: prompt.id, promptName: 'greet', version: 1, source: 'chat', userId: ada.actor.id, keyLabel: null, model: 'local:m', status: 'success',
+        startedAt: Date.now(), latencyMs: 5, ttftMs: 1, tokensIn: 1, tokensOut: 2, dataLogging: 'full', variableNames: '["who"]', variables: '{"who":"a"}',
+        messages: '[]', output: big, outputChars: big.length, error: null, conversationId: null },
+    ]);
+    save(d.as(), 'greet', 'After the big run {{who}}');
+    expect(await d.engine.syncNow()).toMatchObject({ state: 'online', pending: 0 });
+    const row = s.host.workspace.store.db.prepare("SELECT data_logging, output, variables, variable_names, output_chars FROM run_logs WHERE prompt_name = 'greet'").get();
+    expect(row).toEqual({ data_logging: 'metadata', output: null, variables: null, variable_names: '["who"]', output_chars: 500_000 });
+    expect(versions(s.host.workspace.store, 'greet')).toHaveLength(2);
+  });
+});
+
 describe('background sync', () => {
   it('a local save is pushed and a save on the server is pulled without syncNow: driven by the change streams, not a timer', async () => {
     const s = await team();
