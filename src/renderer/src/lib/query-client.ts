@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, type QueryKey } from '@tanstack/react-query';
 
 /**
  * The renderer's one cache of server state (TanStack Query): every list and record a screen
@@ -18,3 +18,13 @@ export const queryClient = new QueryClient({
     mutations: { retry: false },
   },
 });
+
+/**
+ * Writes the server's answer (or a value shown before it arrives) into the query `queryKey`. A
+ * fetch of that query already on its way is cancelled first: it was asked before the change, so
+ * its older answer must not land on top of this one (TanStack Query's optimistic-update rule).
+ */
+export async function writeQuery<T>(queryKey: QueryKey, data: T | ((old: T | undefined) => T | undefined)): Promise<void> {
+  await queryClient.cancelQueries({ queryKey, exact: true });
+  queryClient.setQueryData<T>(queryKey, data as T);
+}

@@ -8,7 +8,7 @@ import type {
 } from '../../../shared/schemas/integrations';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import { queryClient } from '../lib/query-client';
+import { queryClient, writeQuery } from '../lib/query-client';
 import { queryKeys } from './query-keys';
 import type { SliceCreator } from './store';
 
@@ -194,7 +194,7 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
         patch({ saving: true, saveError: null, notice: null, actionError: null });
         try {
           const saved = await unwrap(api.integrations.save(toSaveInput(draft, editor.id)));
-          queryClient.setQueryData<Integration[]>(queryKeys.integrations, (items) => upsert(items ?? [], saved, editor.id));
+          await writeQuery<Integration[]>(queryKeys.integrations, (items) => upsert(items ?? [], saved, editor.id));
           patch({ saving: false, editor: null, notice: `${editor.id === null ? 'Added' : 'Saved'} integration ${saved.name}` });
           void reloadIntegrations();
           return true;
@@ -220,7 +220,7 @@ export const createIntegrationsSlice: SliceCreator<IntegrationsSlice> = (set, ge
         patch({ deleting: true, notice: null, actionError: null });
         try {
           await unwrap(api.integrations.delete({ id: deleteTarget }));
-          queryClient.setQueryData<Integration[]>(queryKeys.integrations, (items) => items?.filter((i) => i.id !== deleteTarget));
+          await writeQuery<Integration[]>(queryKeys.integrations, (items) => items?.filter((i) => i.id !== deleteTarget));
           patch({ deleting: false, deleteTarget: null, notice: `Deleted integration ${name}` });
         } catch (error) {
           patch({ deleting: false, deleteTarget: null, actionError: toFormError(error).message });

@@ -2,7 +2,7 @@ import type { ApiKeyInfo, ApiKeyListItem, KeyScope, User } from '../../../shared
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import { localDayEnd } from '../lib/local-day';
-import { queryClient } from '../lib/query-client';
+import { queryClient, writeQuery } from '../lib/query-client';
 import { queryKeys } from './query-keys';
 import type { SliceCreator } from './store';
 
@@ -139,7 +139,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => {
         patch({ revoking: true, notice: null, actionError: null });
         try {
           const info = await unwrap(api.keys.revoke({ keyId: revokeTarget }));
-          queryClient.setQueryData<ApiKeyListItem[]>(queryKeys.keys, (items) => items?.map((k) => (k.id === info.id ? { ...k, ...info } : k)));
+          await writeQuery<ApiKeyListItem[]>(queryKeys.keys, (items) => items?.map((k) => (k.id === info.id ? { ...k, ...info } : k)));
           patch({ revoking: false, revokeTarget: null, notice: `Revoked key ${label}` });
         } catch (error) {
           patch({ revoking: false, revokeTarget: null, actionError: toFormError(error).message });

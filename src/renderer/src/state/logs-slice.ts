@@ -4,7 +4,7 @@ import { bridgeAuthHeaders } from '../lib/bridge';
 import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
 import { localDayRange } from '../lib/local-day';
-import { queryClient } from '../lib/query-client';
+import { queryClient, writeQuery } from '../lib/query-client';
 import { queryKeys } from './query-keys';
 import type { AppState, SliceCreator } from './store';
 
@@ -298,7 +298,7 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
         patch({ settingsBusy: true, retentionError: null, notice: null, actionError: null });
         try {
           const settings = await unwrap(api.logs.setRetention({ days }));
-          queryClient.setQueryData(queryKeys.logSettings, settings);
+          await writeQuery(queryKeys.logSettings, settings);
           patch({
             settingsBusy: false,
             notice: settings.retentionDays === null ? 'Logs are kept forever' : `Logs are kept for ${plural(settings.retentionDays, 'day')}`,
@@ -315,7 +315,7 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
         try {
           const settings = await unwrap(api.logs.purge());
           const removed = settings.lastPurge?.removed ?? 0;
-          queryClient.setQueryData(queryKeys.logSettings, settings);
+          await writeQuery(queryKeys.logSettings, settings);
           patch({ settingsBusy: false, notice: `Purged: ${plural(removed, 'run')} removed` });
           // Every view's runs and counts may have lost rows.
           void queryClient.invalidateQueries({ queryKey: queryKeys.logs });
@@ -330,7 +330,7 @@ export const createLogsSlice: SliceCreator<LogsSlice> = (set, get) => {
         try {
           const prompt = await unwrap(api.prompts.setLogging({ name: scope, level }));
           // The page reads the prompt's query (the editor follows it): the server's answer is the prompt now.
-          queryClient.setQueryData(queryKeys.promptDetail(scope), prompt);
+          await writeQuery(queryKeys.promptDetail(scope), prompt);
           if (get().logs.scope !== scope) return patch({ loggingBusy: false, loggingPending: null });
           patch({ loggingBusy: false, loggingPending: null, notice: `Data logging: ${DATA_LOGGING_LABELS[prompt.dataLogging]}` });
         } catch (error) {

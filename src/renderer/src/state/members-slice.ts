@@ -2,7 +2,7 @@ import type { AccessEntry } from '../../../shared/schemas/sharing';
 import type { AddUserInput, User } from '../../../shared/schemas/users';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import { queryClient } from '../lib/query-client';
+import { queryClient, writeQuery } from '../lib/query-client';
 import { queryKeys } from './query-keys';
 import type { SliceCreator } from './store';
 
@@ -75,7 +75,7 @@ export const createMembersSlice: SliceCreator<MembersSlice> = (set, get) => {
         patch({ busyId: userId, notice: null, actionError: null });
         try {
           const user = await unwrap(api.users.setActive({ userId, isActive }));
-          queryClient.setQueryData<User[]>(queryKeys.memberList, (users) => users?.map((u) => (u.id === user.id ? user : u)));
+          await writeQuery<User[]>(queryKeys.memberList, (users) => users?.map((u) => (u.id === user.id ? user : u)));
           patch({ busyId: null, notice: `${nameOf(user)} ${user.isActive ? 'reactivated' : 'deactivated'}` });
           void queryClient.invalidateQueries({ queryKey: queryKeys.memberAccess(userId) });
         } catch (error) {

@@ -12,7 +12,7 @@ import {
   type ApiCall,
   type SnippetLanguage,
 } from './api-snippets';
-import { queryClient } from '../lib/query-client';
+import { writeQuery } from '../lib/query-client';
 import { queryKeys } from './query-keys';
 import { sharingAllows } from './sharing-slice';
 import type { SharingInfo } from '../../../shared/schemas/sharing';
@@ -123,7 +123,7 @@ export const createPromptApiSlice: SliceCreator<PromptApiSlice> = (set, get) => 
     try {
       const prompt = await unwrap(api.prompts.setApi({ name: promptName, ...input }));
       // The page header and the switches read the prompt: the server's answer is the prompt now.
-      queryClient.setQueryData(queryKeys.promptDetail(promptName), prompt);
+      await writeQuery(queryKeys.promptDetail(promptName), prompt);
       if (!current(promptName)) return;
       patch({ busy: false, notice: describe(prompt) });
     } catch (error) {

@@ -3,7 +3,7 @@ import type { Readiness, ReadinessSettings, ReadinessTickItem } from '../../../s
 import type { DataLoggingLevel } from '../../../shared/schemas/runs';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import { queryClient } from '../lib/query-client';
+import { queryClient, writeQuery } from '../lib/query-client';
 import { queryKeys } from './query-keys';
 import type { SliceCreator } from './store';
 
@@ -61,7 +61,7 @@ export const createReadinessSlice: SliceCreator<ReadinessSlice> = (set, get) => 
     patch({ busy: true, actionError: null });
     try {
       const data = await call(promptName);
-      if (data) queryClient.setQueryData(queryKeys.readiness(promptName), data);
+      if (data) await writeQuery(queryKeys.readiness(promptName), data);
       else await reloadChecklist(promptName);
       if (current(promptName)) patch({ busy: false });
     } catch (error) {
@@ -93,7 +93,7 @@ export const createReadinessSlice: SliceCreator<ReadinessSlice> = (set, get) => 
         try {
           const saved = await unwrap(api.prompts.update({ name: promptName, title, description }));
           // The page header shows the title and description too: the server's answer is the prompt now.
-          queryClient.setQueryData(queryKeys.promptDetail(promptName), saved);
+          await writeQuery(queryKeys.promptDetail(promptName), saved);
           if (!current(promptName)) return false;
           patch({ busy: false });
           await reloadChecklist(promptName);
@@ -106,12 +106,12 @@ export const createReadinessSlice: SliceCreator<ReadinessSlice> = (set, get) => 
       async setRequired(required) {
         const before = queryClient.getQueryData<ReadinessSettings>(queryKeys.readinessSettings);
         // Shown at once; the server's answer settles it, a refusal puts the previous value back.
-        queryClient.setQueryData<ReadinessSettings>(queryKeys.readinessSettings, { requiredForWidening: required });
+        await writeQuery<ReadinessSettings>(queryKeys.readinessSettings, { requiredForWidening: required });
         patch({ settingsError: null });
         try {
-          queryClient.setQueryData(queryKeys.readinessSettings, await unwrap(api.readiness.setRequired({ required })));
+          await writeQuery(queryKeys.readinessSettings, await unwrap(api.readiness.setRequired({ required })));
         } catch (error) {
-          queryClient.setQueryData(queryKeys.readinessSettings, before);
+          await writeQuery(queryKeys.readinessSettings, before);
           patch({ settingsError: toFormError(error).message });
         }
       },

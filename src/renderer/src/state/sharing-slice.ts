@@ -9,7 +9,7 @@ import type { User } from '../../../shared/schemas/users';
 import { widensAccess } from '../../../shared/schemas/readiness';
 import { ApiError, api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import { queryClient } from '../lib/query-client';
+import { queryClient, writeQuery } from '../lib/query-client';
 import { queryKeys } from './query-keys';
 import { readinessQuery } from './readiness-slice';
 import type { SliceCreator } from './store';
@@ -89,7 +89,7 @@ export function shareCandidates(users: readonly User[], info: Pick<SharingInfo, 
 }
 
 const sharingNow = (name: string) => queryClient.getQueryData<SharingInfo>(queryKeys.sharing(name)) ?? null;
-const showSharing = (name: string, info: SharingInfo) => queryClient.setQueryData(queryKeys.sharing(name), info);
+const showSharing = (name: string, info: SharingInfo) => writeQuery(queryKeys.sharing(name), info);
 
 export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
   const patch = (partial: Partial<State>) => set((s) => ({ sharing: { ...s.sharing, ...partial } }));
@@ -107,7 +107,7 @@ export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
     patch({ busy: true, actionError: null, notice: null });
     try {
       const info = await call(promptName);
-      showSharing(promptName, info);
+      await showSharing(promptName, info);
       if (!current(promptName)) return false;
       patch({ busy: false, notice: describe(info) });
       return true;
@@ -127,7 +127,7 @@ export const createSharingSlice: SliceCreator<SharingSlice> = (set, get) => {
   const applyLevel = async (name: string, level: SharingLevel) => {
     const info = sharingNow(name);
     if (!info) return;
-    showSharing(name, { ...info, level });
+    await showSharing(name, { ...info, level });
     await change(
       (prompt) => unwrap(api.sharing.setLevel({ name: prompt, level })),
       (next) => `Sharing level set to ${SHARING_LEVEL_LABELS[next.level]}`,

@@ -3,7 +3,7 @@ import type { StartRunInput, TestCase } from '../../../shared/schemas/runs';
 import type { VariableMeta } from '../../../shared/template/template';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
-import { queryClient } from '../lib/query-client';
+import { queryClient, writeQuery } from '../lib/query-client';
 import { queryKeys } from './query-keys';
 import { runnableQuery } from './run-queries';
 import { versionQuery, versionsQuery } from './versions-queries';
@@ -311,7 +311,7 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         patch({ caseSaving: true, caseError: null, caseNotice: null });
         try {
           const saved = await unwrap(api.testcases.save({ name: promptName, caseName, variables }));
-          queryClient.setQueryData<TestCase[]>(queryKeys.testCases(promptName), (cases) =>
+          await writeQuery<TestCase[]>(queryKeys.testCases(promptName), (cases) =>
             [...(cases ?? []).filter((c) => c.id !== saved.id), saved].sort((a, b) => a.name.localeCompare(b.name)),
           );
           if (get().testPanel.promptName !== promptName) return;
@@ -329,7 +329,7 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
         if (!promptName) return;
         const testCase = casesNow(promptName).find((c) => c.id === id);
         // Gone from the list at once; a refusal brings the list back as it is.
-        queryClient.setQueryData<TestCase[]>(queryKeys.testCases(promptName), (cases) => cases?.filter((c) => c.id !== id));
+        await writeQuery<TestCase[]>(queryKeys.testCases(promptName), (cases) => cases?.filter((c) => c.id !== id));
         patch({ casesError: null, caseNotice: null });
         try {
           await unwrap(api.testcases.delete({ name: promptName, id }));
