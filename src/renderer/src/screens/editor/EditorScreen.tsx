@@ -18,6 +18,8 @@ import { Breadcrumb, PromptHeader } from './PromptHeader';
 import { PANEL_ID, PromptTabs, tabId } from './PromptTabs';
 import { useUnloadGuard } from './use-editor-shortcuts';
 import { useFollowPrompt } from './use-follow-prompt';
+import { useDeletedWatch } from './use-deleted-watch';
+import { LostDraft } from './LostDraft';
 
 interface EditorScreenProps {
   promptName: string;
@@ -37,8 +39,10 @@ export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
   // The store may still hold the previous prompt for one render: only this prompt counts.
   const status = useAppStore((s) => (s.editor.promptName === promptName ? s.editor.status : 'loading'));
   const loadError = useAppStore((s) => s.editor.loadError);
+  const dirty = useAppStore((s) => s.editor.promptName === promptName && s.editor.dirty);
   // The page follows the prompt as it changes (here or elsewhere) while it is open.
   useFollowPrompt(promptName);
+  const deleted = useDeletedWatch(promptName);
 
   useEffect(() => {
     resetVersions(promptName);
@@ -54,6 +58,15 @@ export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
     // A prompt the member may run but not read (Chat only, a run share): trying again cannot
     // help, so point to where it can be used.
     const runOnly = !missing && loadError.message.toLowerCase().includes('permission');
+    // Lost while holding unsaved edits (deleted, or hidden from this member): keep them.
+    if (missing && dirty) {
+      return (
+        <div className="screen">
+          <Breadcrumb />
+          <LostDraft promptName={promptName} deleted={deleted} />
+        </div>
+      );
+    }
     return (
       <div className="screen">
         <Breadcrumb />
