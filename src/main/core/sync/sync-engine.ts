@@ -65,16 +65,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let follow: AbortController | null = null;
   let wakeFollow: (() => void) | null = null;
 
-  const status = (): SyncStatus => ({
-    state,
-    server: client.serverUrl,
-    lastSyncedAt,
-    pending: replicaOf(store).countPending(),
-    lastError,
-    notices: replicaOf(store)
-      .notices(20)
-      .map((n) => ({ id: n.id, kind: n.kind, message: n.message, at: n.at })),
-  });
+  // The store's part of the status, as last read: a sync still in flight when its host closes
+  // the store answers with it instead of throwing from a closed database.
+  let stored: Pick<SyncStatus, 'pending' | 'notices'> = { pending: 0, notices: [] };
+  const status = (): SyncStatus => {
+    try {
+      stored = {
+        pending: replicaOf(store).countPending(),
+        notices: replicaOf(store)
+          .notices(20)
+          .map((n) => ({ id: n.id, kind: n.kind, message: n.message, at: n.at })),
+      };
+    } catch {
+      // Closed (the host is shutting down): the last reading stands.
+    }
+    return { state, server: client.serverUrl, lastSyncedAt, lastError, ...stored };
+  };
   const emit = () => {
     const now = status();
     for (const listener of listeners) listener(now);
@@ -117,7 +123,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       state = error instanceof SyncHttpError ? 'online' : 'offline';
       lastError = error instanceof Error ? error.message : String(error);
     }
-    workspace.changes.poke();
+    try {
+      // Whoever follows the local change stream hears of what the pull wrote now, not at the next poll.
+      workspace.changes.poke();
+    } catch {
+      // The feed closed with its host: nobody is listening.
+    }
     emit();
     return status();
   }

@@ -4,7 +4,9 @@ import { issueDeviceToken } from '../../../../../src/main/core/team/devices';
 import { TEAM_LINK_SETTING } from '../../../../../src/main/core/team/join-team';
 import { syncEngineOf } from '../../../../../src/main/core/sync/sync-service';
 import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
-import { member, seedPrompt, tempDir } from '../../../../helpers/workspace';
+import { member, seedPrompt, tempDir, testWorkspace } from '../../../../helpers/workspace';
+import { createSyncClient } from '../../../../../src/main/core/sync/sync-client';
+import { createSyncEngine } from '../../../../../src/main/core/sync/sync-engine';
 import { startTestHost, type TestHost } from '../../../../helpers/host';
 
 let server: TestHost | undefined;
@@ -44,4 +46,29 @@ it('a host whose data folder joined a team syncs in the background from start, a
   await desktop.close();
   expect(syncEngineOf(store)).toBeUndefined();
   desktop = undefined;
+});
+
+it('a sync still in flight when its data folder closes ends quietly (offline), never an unhandled error', async () => {
+  server = await startTestHost();
+  const ada = member(server.owner, 'ada@example.com');
+  seedPrompt(server.owner, 'greet', 'Hello {{who}}');
+  setSharingLevel(server.owner, { name: 'greet', level: 'library_view' });
+  const { token } = issueDeviceToken(server.host.workspace.store, server.host.workspace.clock, ada.actor.id, 'laptop');
+  const local = testWorkspace();
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const client = createSyncClient({
+    serverUrl: `http://127.0.0.1:${server.port}`,
+    credential: token,
+    fetch: async (url, init) => {
+      const answer = await fetch(url, init);
+      await held; // the answer arrives after the folder closed
+      return answer;
+    },
+  });
+  const engine = createSyncEngine({ workspace: local.workspace, client });
+  const syncing = engine.syncNow();
+  local.cleanup(); // closes the store
+  release();
+  expect(await syncing).toMatchObject({ state: 'offline', lastError: expect.any(String) });
 });
