@@ -5,7 +5,8 @@ import { member, seedPrompt } from '../../../helpers/workspace';
 import { createKey, revokeKey } from '../../../../src/main/core/keys/keys-service';
 import { updatePrompt } from '../../../../src/main/core/prompts/prompts-service';
 import { UpdatePromptInput } from '../../../../src/shared/schemas/prompts';
-import { DEFAULT_STREAM_LIMITS } from '../../../../src/main/core/changes/stream-limits';
+import { DEFAULT_STREAM_LIMITS, MAX_BUFFERED_EVENTS } from '../../../../src/main/core/changes/stream-limits';
+import { createApiApp } from '../../../../src/main/api/app';
 
 /*
  * Issue 13, attack F1/F6/F8/F9 over real HTTP on loopback: the open-stream caps shared by the
@@ -121,6 +122,26 @@ describe('open change streams are capped per key, per member and in all (F1)', (
       await eventually(() => limits.count() === 0);
       limits.settings = { ...DEFAULT_STREAM_LIMITS };
     }
+  });
+});
+
+describe('a client that stops reading (F1)', () => {
+  it(`is cut off once ${MAX_BUFFERED_EVENTS} events wait for it: its subscription and slot go, nothing more is queued`, async () => {
+    // In process, so the response body is never read at all (no socket buffer in between).
+    const app = createApiApp({ workspace: t.host.workspace, version: 'test' });
+    const feed = t.host.workspace.changes;
+    const subscribers = feed.subscriberCount();
+    const loopback = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 50000, remoteFamily: 'IPv4' } } };
+    const res = await app.request('/api/v1/changes?heartbeat=300', { headers: auth(t.key) }, loopback);
+    expect(res.status).toBe(200);
+    await eventually(() => feed.subscriberCount() === subscribers + 1 && feed.streams.count() === 1);
+    for (let i = 0; i <= MAX_BUFFERED_EVENTS + 200; i++) updatePrompt(t.owner, UpdatePromptInput.parse({ name: 'feed', title: `Unread ${i}` }));
+    feed.poke();
+    await eventually(() => {
+      feed.poke();
+      return feed.subscriberCount() === subscribers && feed.streams.count() === 0;
+    });
+    await res.body?.cancel().catch(() => undefined);
   });
 });
 
