@@ -61,13 +61,16 @@ export function syncServerRepo(db: Db) {
   const testCases = db.prepare<[string], SyncRow>(`SELECT ${cols('test_cases')} FROM test_cases WHERE prompt_id = ? ORDER BY name`);
   const user = db.prepare<[string], UserRow>('SELECT id, email, name, role, is_active, created_at FROM users WHERE id = ?');
   // The runs of prompts the member may read (the library's visibility, prompts-repo VISIBLE), in log order.
+  // `+l.prompt_id` keeps SQLite off the prompt_id index: through it, a page read every run of every
+  // visible prompt and sorted them all by seq before the LIMIT (O(log size) per page, bench:team);
+  // walking the log by seq from the cursor stops after the page.
   const runsFor = db.prepare<{ cursor: number; limit: number; viewer: string }, SyncRow & { seq: number }>(`
     SELECT l.seq, ${SYNC_COLUMNS.run_logs.map((c) => `l.${c}`).join(', ')} FROM run_logs l
-    WHERE l.seq > :cursor AND l.prompt_id IN (SELECT p.id FROM prompts p WHERE ${VISIBLE.library})
+    WHERE l.seq > :cursor AND +l.prompt_id IN (SELECT p.id FROM prompts p WHERE ${VISIBLE.library})
     ORDER BY l.seq LIMIT :limit`);
   const runsAll = db.prepare<{ cursor: number; limit: number }, SyncRow & { seq: number }>(`
     SELECT l.seq, ${SYNC_COLUMNS.run_logs.map((c) => `l.${c}`).join(', ')} FROM run_logs l
-    WHERE l.seq > :cursor AND l.prompt_id IN (SELECT id FROM prompts) ORDER BY l.seq LIMIT :limit`);
+    WHERE l.seq > :cursor AND +l.prompt_id IN (SELECT id FROM prompts) ORDER BY l.seq LIMIT :limit`);
   const opResult = db.prepare<[string], { user_id: string; result: string }>('SELECT user_id, result FROM sync_ops WHERE id = ?');
   const recordOp = db.prepare('INSERT INTO sync_ops (id, user_id, kind, result, applied_at) VALUES (?, ?, ?, ?, ?)');
   const versionById = db.prepare<[string], { prompt_id: string; number: number }>('SELECT prompt_id, number FROM prompt_versions WHERE id = ?');
