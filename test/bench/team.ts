@@ -23,7 +23,8 @@
  *   for 1,000,000 runs).
  *
  * Flags (defaults are the issue's size): --members 200 --desktops 50 --prompts 20000
- * --runs 1000000 --samples 100 [--keep] (keep the data folders). The figures are a report: the
+ * --runs 1000000 --samples 100 [--light-pull no] (light desktops push only) [--keep] (keep the data
+ * folders). The figures are a report: the
  * script exits 0 unless something was lost or refused.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -54,6 +55,7 @@ const { values } = parseArgs({
     prompts: { type: 'string', default: '20000' },
     runs: { type: 'string', default: '1000000' },
     samples: { type: 'string', default: '100' },
+    'light-pull': { type: 'string', default: 'yes' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -62,6 +64,8 @@ const DESKTOPS = Number(values.desktops);
 const PROMPTS = Number(values.prompts);
 const RUNS = Number(values.runs);
 const SAMPLES = Number(values.samples);
+/** `--light-pull no`: light desktops only push (the server's write side alone, without every desktop pulling every run back). */
+const LIGHT_PULL = values['light-pull'] !== 'no';
 if (DESKTOPS < 3 || MEMBERS < DESKTOPS) throw new Error('--desktops must be at least 3 and at most --members');
 
 const ROOT = join(__dirname, '../..');
@@ -190,7 +194,7 @@ async function lightDesktop(client: SyncClient, startCursor: string, count: numb
       if (result.status === 'applied') figures.applied++;
       else figures.refused++;
     }
-    for (;;) {
+    while (LIGHT_PULL) {
       const page = await again(figures, () => client.pull(cursor, 500));
       figures.pulls++;
       figures.pulledRuns += page.runs.length;
@@ -201,7 +205,7 @@ async function lightDesktop(client: SyncClient, startCursor: string, count: numb
 }
 
 async function main(): Promise<void> {
-  log(`bench:team — members ${MEMBERS}, desktops ${DESKTOPS} (2 real + ${DESKTOPS - 2} light), prompts ${PROMPTS}, runs ${RUNS}, latency samples ${SAMPLES}`);
+  log(`bench:team — members ${MEMBERS}, desktops ${DESKTOPS} (2 real + ${DESKTOPS - 2} light${LIGHT_PULL ? '' : ', pushing only'}), prompts ${PROMPTS}, runs ${RUNS}, latency samples ${SAMPLES}`);
   log(`data under ${root}`);
   const serverDir = join(root, 'server');
   mkdirSync(serverDir, { mode: 0o700 });
@@ -255,20 +259,27 @@ async function main(): Promise<void> {
     const underLoad: number[] = [];
     const idle: number[] = [];
     const ctxA = a.workspace.as(memberA);
+    let timedOut = 0;
     for (let i = 0; i < SAMPLES; i++) {
       const busy = !loadDone;
       const started = performance.now();
       const v = saveVersion(ctxA, SaveVersionInput.parse({ name: 'latency', template: { kind: 'text', text: `probe ${i + 1} {{x}}` } }));
       const deadline = started + 60_000;
-      while (inB.get(v.id)!.n === 0) {
-        if (performance.now() > deadline) throw new Error(`sample ${i}: not on desktop B after 60 s`);
-        await new Promise((r) => setTimeout(r, 5));
+      while (inB.get(v.id)!.n === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      if (inB.get(v.id)!.n === 0) {
+        timedOut++;
+        const [sa, sb] = [a.engine.status(), b.engine.status()];
+        log(`sample ${i}: not in B's replica after 60 s (A: ${sa.state}, ${sa.pending} pending, ${sa.lastError ?? 'no error'}; B: ${sb.state}, ${sb.lastError ?? 'no error'})`);
+        process.exitCode = 1;
+        continue;
       }
       (busy ? underLoad : idle).push(performance.now() - started);
     }
     const loadMs = await load;
     a.engine.stop();
     b.engine.stop();
+    // A pass may still be running: let it end before the folders close.
+    await Promise.all([a.engine.syncNow(), b.engine.syncNow()]);
 
     const runsPerSecond = figures.applied / (loadMs / 1000);
     log('');
@@ -283,6 +294,7 @@ async function main(): Promise<void> {
       const sorted = [...list].sort((x, y) => x - y);
       log(`sync latency ${label} (save on A -> in B's replica, n=${sorted.length}): p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`);
     }
+    if (timedOut > 0) log(`sync latency: ${timedOut} of ${SAMPLES} saves not in B's replica after 60 s`);
     clearInterval(rssTimer);
     log(`server RSS: now ${(rssKb(pid) / 1024).toFixed(0)} MiB, peak sampled ${(peakRss / 1024).toFixed(0)} MiB, high-water (VmHWM) ${(rssKb(pid, 'VmHWM') / 1024).toFixed(0)} MiB`);
     const dbBytes = statSync(join(serverDir, DB_FILE)).size + (() => {
