@@ -21,7 +21,14 @@ export const SYNC_STATUS_REFRESH_MS = 15_000;
 export function useSyncStatus() {
   const client = useQueryClient();
   useEffect(() => onChanges(() => void client.invalidateQueries({ queryKey: syncKeys.all })), [client]);
-  return useQuery({ queryKey: syncKeys.status, queryFn: () => unwrap(api.sync.status({})), refetchInterval: SYNC_STATUS_REFRESH_MS });
+  const q = useQuery({ queryKey: syncKeys.status, queryFn: () => unwrap(api.sync.status({})), refetchInterval: SYNC_STATUS_REFRESH_MS });
+  // A sync that ended may have renumbered versions (their final numbers) without a change event:
+  // what is on screen is read again once per completed sync.
+  const lastSyncedAt = q.data?.lastSyncedAt ?? null;
+  useEffect(() => {
+    if (lastSyncedAt) void client.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'sync' || query.queryKey[1] !== 'status' });
+  }, [client, lastSyncedAt]);
+  return q;
 }
 
 /** "Sync now": answers the status after, which replaces the shown one. */
@@ -33,7 +40,7 @@ export function useSyncNow() {
       client.setQueryData(syncKeys.status, status);
       // A pull may rewrite what is on screen without a change event (a version's final number,
       // its author as the server recorded it): refetch everything shown.
-      void client.invalidateQueries({ predicate: (query) => query.queryKey !== syncKeys.status });
+      void client.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'sync' || query.queryKey[1] !== 'status' });
     },
   });
 }
