@@ -46,6 +46,11 @@ export interface HostOptions {
    * loopback), TLS when given. The folder records it is a team's (core/team/team-server.ts).
    */
   team?: { publicUrl?: string; trustProxy?: boolean; tls?: TlsFiles; name?: string };
+  /**
+   * Opens a team server's sign-in page in the system browser when this folder joins a team
+   * (Electron: electron/open-external.ts). Absent (headless), the renderer opens it in a tab.
+   */
+  openExternal?: (url: string) => Promise<void>;
 }
 
 export interface Host {
@@ -127,6 +132,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
         workspace.store.settings.set('api', settings);
         await applyApi(settings.enabled, settings.port);
         return { ...api };
+      },
+      team: {
+        openBrowser: options.openExternal ?? null,
+        // PROMPTDESK_TEAM_SYNC_URL: as at start (below), a proxy between in tests.
+        startSync: () => void startTeamSync(workspace, { serverUrl: process.env['PROMPTDESK_TEAM_SYNC_URL'] }),
+        stopSync: () => stopTeamSync(workspace),
       },
     }),
     async close() {

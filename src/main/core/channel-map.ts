@@ -11,6 +11,7 @@ import { REFINE_CHANNELS } from './refine/refine-channels';
 import { LOGS_CHANNELS } from './logs/logs-channels';
 import { READINESS_CHANNELS } from './readiness/readiness-channels';
 import { SYNC_CHANNELS } from './sync/sync-channels';
+import { TEAM_CHANNELS } from './team/team-channels';
 import type { ChannelSpec } from './channel';
 
 /**
@@ -33,6 +34,7 @@ export const CHANNEL_MAP = {
   ...LOGS_CHANNELS,
   ...READINESS_CHANNELS,
   ...SYNC_CHANNELS,
+  ...TEAM_CHANNELS,
 } satisfies Record<`${string}:${string}`, ChannelSpec>;
 
 export type ChannelMap = typeof CHANNEL_MAP;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppInfo } from '../../shared/schemas/app';
 import type { User } from '../../shared/schemas/users';
 import type { Ctx } from './context';
+import type { TeamHostHooks } from './team/team-link-service';
 
 /** What the contract needs from the process hosting it (the Electron shell or the headless host). */
 export interface HostInfo {
@@ -10,6 +11,8 @@ export interface HostInfo {
   configureApi(ctx: Ctx, settings: { enabled: boolean; port: number }): Promise<AppInfo['api']>;
   /** Makes another member the one this session acts as, if core/sessions/member-switch.ts allows it. */
   switchMember(ctx: Ctx, input: { userId: string; key?: string }): User;
+  /** Joining a team workspace (core/team/team-channels.ts): how the sign-in page opens, the sync's start and stop. */
+  team?: TeamHostHooks;
 }
 
 /**

@@ -7,6 +7,7 @@ import { registerIpc } from '../ipc/register';
 import { forwardChanges } from '../ipc/window-changes';
 import { denyPermissions, enforceCsp, lockNavigation, secureWebPreferences } from './security';
 import { safeStorageBox } from './safe-storage-box';
+import { openTeamSignIn } from './open-external';
 
 const rendererUrl = (): string =>
   process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(join(__dirname, '../renderer/index.html')).href;
@@ -85,6 +86,7 @@ export async function boot(): Promise<void> {
       nativeBinding: electronNativeBinding(),
       secrets: () => safeStorageBox(),
       exportsDir: app.getPath('downloads'),
+      openExternal: openTeamSignIn,
     });
   } catch (error) {
     // A data file Promptdesk refuses (not a database, newer schema, corrupt) is left untouched.

@@ -233,6 +233,15 @@ export function mountTeamWeb(app: Hono<ApiEnv>, opts: TeamWebOptions): TeamDoor 
     return c.json({ member: device.member, deviceId: device.deviceId, team: teamOf(store) }, 200, { 'Cache-Control': 'no-store' });
   });
 
+  // A desktop leaving the team revokes its own token (Settings → Team → Leave team); its member or
+  // an admin can do the same under the member's devices.
+  app.delete('/api/v1/team/device', (c) => {
+    const bearer = c.req.header('authorization')?.replace(/^bearer\s+/i, '').trim();
+    const device = requireDevice(workspace, bearer);
+    revokeDevice(device.ctx, device.deviceId);
+    return c.body(null, 204);
+  });
+
   return {
     memberCtx: (c) => ctxOf(sessionOf(c).member),
     signOut: (c) => {

@@ -54,3 +54,10 @@ export interface DeviceInfo {
   createdAt: string;
   lastSeenAt: string | null;
 }
+
+/** Settings → Team: join the team server at `serverUrl` (checked by core/team/join-team.ts teamServerOrigin), listed as `deviceName` (default: this computer's name). */
+export const TeamJoinInput = z.object({
+  serverUrl: z.string().trim().min(1, 'Enter the team server’s address, like https://prompts.example.com').max(2000),
+  deviceName: z.string().trim().max(100, 'At most 100 characters').optional(),
+});
+export type TeamJoinInput = z.input<typeof TeamJoinInput>;

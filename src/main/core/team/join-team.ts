@@ -28,6 +28,8 @@ interface StoredLink {
   /** The device token sealed with the secret box, base64. */
   sealedToken: string;
   joinedAt: string;
+  /** How this device is listed under the member's devices (absent in links stored before it was kept). */
+  deviceName?: string;
 }
 
 /** A joined team, as the sync engine needs it: where, as whom, and the device token (unsealed). */
@@ -37,6 +39,8 @@ export interface TeamLink {
   member: User;
   token: string;
   joinedAt: string;
+  /** How this device is listed on the server ('' when the link predates it). */
+  deviceName: string;
 }
 
 export interface JoinTeamOptions {
@@ -53,15 +57,32 @@ export interface JoinTeamOptions {
   signal?: AbortSignal;
 }
 
-/** The server's origin, or `invalid_input` on field `serverUrl`. */
-function serverOrigin(raw: string): string {
+/** Whether a URL's host is this machine's loopback (where plain http carries nothing over a network). */
+const isLoopbackHost = (hostname: string): boolean => hostname === '[::1]' || hostname === 'localhost' || /^127(\.\d{1,3}){3}$/.test(hostname);
+
+/**
+ * The team server's origin from what the member typed: `https://…`, or `http://` on loopback
+ * only (a device token and a sign-in must never cross a network in clear; tests serve on
+ * 127.0.0.1). No user name or password in it. The one rule for the CLI's `team join` and the
+ * app's Settings → Team.
+ *
+ * @throws AppError `invalid_input` on field `serverUrl`
+ * @example teamServerOrigin(' https://prompts.example.com/team ') // 'https://prompts.example.com'
+ */
+export function teamServerOrigin(raw: string): string {
+  let url: URL | null = null;
   try {
-    const url = new URL(raw.trim());
-    if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password) return url.origin;
+    url = new URL(raw.trim());
   } catch {
     // refused below
   }
-  throw invalid('Enter the team server’s address, like https://prompts.example.com', 'serverUrl');
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+    throw invalid('Enter the team server’s address, like https://prompts.example.com', 'serverUrl');
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw invalid('Use https:// for a team server (http:// only on this computer’s loopback address)', 'serverUrl');
+  }
+  return url.origin;
 }
 
 const PAGE = (text: string) => `<!doctype html><meta charset="utf-8"><title>Promptdesk</title><p>${text}</p>`;
@@ -94,7 +115,7 @@ function awaitCallback(server: Server, state: string, timeoutMs: number, signal?
  * @throws AppError `invalid_input` (field `serverUrl`), `unauthenticated` (timed out, or the server refused the code)
  */
 export async function joinTeam(store: Store, secrets: SecretBox, options: JoinTeamOptions): Promise<TeamLink> {
-  const origin = serverOrigin(options.serverUrl);
+  const origin = teamServerOrigin(options.serverUrl);
   const verifier = randomBytes(48).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const state = randomBytes(16).toString('base64url');
@@ -128,9 +149,10 @@ export async function joinTeam(store: Store, secrets: SecretBox, options: JoinTe
       member: body.member,
       sealedToken: secrets.encrypt(body.deviceToken).toString('base64'),
       joinedAt: new Date().toISOString(),
+      deviceName: options.deviceName,
     };
     store.settings.set(TEAM_LINK_SETTING, link);
-    return { serverUrl: origin, team: body.team, member: body.member, token: body.deviceToken, joinedAt: link.joinedAt };
+    return { serverUrl: origin, team: body.team, member: body.member, token: body.deviceToken, joinedAt: link.joinedAt, deviceName: options.deviceName };
   } finally {
     server.closeAllConnections();
     server.close();
@@ -141,7 +163,7 @@ export async function joinTeam(store: Store, secrets: SecretBox, options: JoinTe
 export function teamLinkOf(store: Store, secrets: SecretBox): TeamLink | null {
   const link = store.settings.get<StoredLink | null>(TEAM_LINK_SETTING);
   if (!link) return null;
-  return { serverUrl: link.serverUrl, team: link.team, member: link.member, token: secrets.decrypt(Buffer.from(link.sealedToken, 'base64')), joinedAt: link.joinedAt };
+  return { serverUrl: link.serverUrl, team: link.team, member: link.member, token: secrets.decrypt(Buffer.from(link.sealedToken, 'base64')), joinedAt: link.joinedAt, deviceName: link.deviceName ?? '' };
 }
 
 /** Forgets the joined team and its token here (the member revokes the device on the server to end it there too). */
