@@ -82,6 +82,23 @@ export const CHANGES_ROUTES = [
   }),
 ];
 
+/** Events written to a stream in one write before other work (requests, other streams) gets a turn. */
+const WRITE_BATCH = 500;
+
+/**
+ * One event as a server-sent event block (`event:`, `data:`, `id:`, as hono's writeSSE writes it),
+ * made once per event object: the feed hands the same object to every stream of one member.
+ */
+const sseBlocks = new WeakMap<ChangeEvent, string>();
+function sseBlock(event: ChangeEvent): string {
+  let block = sseBlocks.get(event);
+  if (block === undefined) {
+    block = `event: ${event.kind}\ndata: ${JSON.stringify(event)}\nid: ${event.seq}\n\n`;
+    sseBlocks.set(event, block);
+  }
+  return block;
+}
+
 /**
  * Streams the change feed to one client as server-sent events after `since` (a seq; undefined:
  * from now on): `id:` = seq, `event:` = kind, `data:` = the ChangeEvent JSON, a `: heartbeat`
@@ -134,8 +151,10 @@ export function streamChanges(c: Context<ApiEnv>, workspace: Workspace, member: 
       await stream.write(': connected\n\n');
       for (;;) {
         while (queue.length > 0) {
-          const event = queue.shift()!;
-          await stream.writeSSE({ id: String(event.seq), event: event.kind, data: JSON.stringify(event) });
+          // One write per batch, then a turn for everything else: writes to a buffered socket
+          // resolve at once, so a loop of them would hold the event loop for every stream's backlog.
+          await stream.write(queue.splice(0, WRITE_BATCH).map(sseBlock).join(''));
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
         if (ended) break;
         const beat = await new Promise<boolean>((resolve) => {
