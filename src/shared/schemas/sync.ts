@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ModelSettingsSchema, TemplateSchema, VariableMetaSchema } from './template';
+import { ModelSettingsSchema, TemplateSchema, VariableMetaSchema, VariablesSchema } from './template';
+import { CreatePromptInput, PromptNameSchema, TagsSchema } from './prompts';
+import { SHARING_LEVELS } from './sharing';
 import { DATA_LOGGING_LEVELS, RUN_SOURCES, RUN_STATUSES } from './runs';
 
 /**
@@ -62,7 +64,68 @@ export const RunLogOp = z.object({
   error: Text(10_000).nullable(),
 });
 
-export const SyncOp = z.discriminatedUnion('kind', [VersionSaveOp, PromotionRequestOp, RunLogOp]);
+/**
+ * A prompt's metadata as a desktop edits it (the editor's details and its data-logging level).
+ * Sharing, API access, owner and name are not here: they are the server's to decide.
+ */
+export const PromptMeta = z.object({
+  title: CreatePromptInput.shape.title,
+  description: z.string().max(2000),
+  tags: TagsSchema,
+  slashCommand: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'Use 1-32 lowercase letters, digits, "_" or "-"').nullable(),
+  dataLogging: z.enum(DATA_LOGGING_LEVELS),
+});
+export type PromptMeta = z.output<typeof PromptMeta>;
+export const PROMPT_META_FIELDS = ['title', 'description', 'tags', 'slashCommand', 'dataLogging'] as const satisfies readonly (keyof PromptMeta)[];
+
+/** `prompt.create`: a personal prompt moved to the team (its versions follow as `version.save`, in number order). */
+export const PromptCreateOp = PromptMeta.extend({
+  id: Id,
+  kind: z.literal('prompt.create'),
+  /** The prompt's id on the desktop; the server keeps it. */
+  promptId: Id,
+  name: PromptNameSchema,
+  sharingLevel: z.enum(SHARING_LEVELS),
+});
+
+/**
+ * `prompt.update`: metadata edited on a desktop. `changes` holds only the fields edited there,
+ * `base` what the server had for each when it was first edited there: the server applies a field
+ * only if it still holds `base` (else that field is a conflict naming who changed it).
+ */
+export const PromptUpdateOp = z.object({
+  id: Id,
+  kind: z.literal('prompt.update'),
+  promptId: Id,
+  changes: PromptMeta.partial(),
+  base: PromptMeta.partial(),
+});
+
+/** A test case as the server had it when a desktop first changed it (null: made on the desktop). */
+export const TestCaseBase = z.object({ name: z.string().max(100), variables: VariablesSchema }).nullable();
+const TestCaseId = z.string().min(1).max(64);
+
+/** `testcase.put`: a test case made or changed on a desktop (by id; the server keeps it). */
+export const TestCasePutOp = z.object({
+  id: Id,
+  kind: z.literal('testcase.put'),
+  promptId: Id,
+  testCaseId: TestCaseId,
+  name: z.string().trim().min(1).max(100),
+  variables: VariablesSchema,
+  base: TestCaseBase,
+});
+
+/** `testcase.delete`: a test case deleted on a desktop; the server deletes it only if it still holds `base`. */
+export const TestCaseDeleteOp = z.object({
+  id: Id,
+  kind: z.literal('testcase.delete'),
+  promptId: Id,
+  testCaseId: TestCaseId,
+  base: TestCaseBase,
+});
+
+export const SyncOp = z.discriminatedUnion('kind', [VersionSaveOp, PromotionRequestOp, RunLogOp, PromptCreateOp, PromptUpdateOp, TestCasePutOp, TestCaseDeleteOp]);
 export type SyncOp = z.output<typeof SyncOp>;
 
 /** The most ops one push carries (the body limit of 1 MiB bounds it too). */
@@ -81,8 +144,9 @@ export interface PublishedBy {
 }
 
 export type OpResult =
-  | { id: string; status: 'applied'; number?: number; version?: number }
-  | { id: string; status: 'conflict'; message: string; published: PublishedBy }
+  | { id: string; status: 'applied'; number?: number; version?: number; message?: string }
+  /** `published` for a promotion request; `detail` for the other ops (what was refused, whose and when). */
+  | { id: string; status: 'conflict'; message: string; published?: PublishedBy; detail?: Record<string, unknown> }
   | { id: string; status: 'rejected'; error: { code: string; message: string; field?: string } };
 
 export interface PushAnswer {

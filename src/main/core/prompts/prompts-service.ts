@@ -13,6 +13,7 @@ import { promptFromRow, type PromptRow, type PromptScope } from '../../store/rep
 import { templateText, type Template } from '../../../shared/template/template';
 import { assertActive } from '../users/users-service';
 import { indexedPrefix, MAX_INDEXED_CHARS, toMatchQuery } from '../search/search-text';
+import { recordAuthors } from '../sync/sync-authors';
 
 type CreateParsed = z.output<typeof CreatePromptInput>;
 type ListParsed = z.output<typeof ListPromptsInput>;
@@ -81,12 +82,18 @@ export function getPrompt(ctx: Ctx, name: string): PromptDetail {
   return promptDetail(ctx, requirePrompt(ctx, name, 'read'), true);
 }
 
-export function createPrompt(ctx: Ctx, input: CreateParsed): PromptDetail {
+/**
+ * Creates a prompt owned by the actor. `options.id` keeps an id made elsewhere (a desktop moving
+ * a personal prompt to the team, core/sync: both sides then name it alike).
+ *
+ * @throws AppError `conflict` (field `name` or `slashCommand`) when either is taken
+ */
+export function createPrompt(ctx: Ctx, input: CreateParsed, options: { id?: string } = {}): PromptDetail {
   assertActive(ctx.actor);
   requireApiScope(ctx, 'write');
   const { store } = ctx;
   const now = nowIso(ctx);
-  const id = randomUUID();
+  const id = options.id ?? randomUUID();
   store.tx(() => {
     if (store.prompts.getRowByName(input.name)) throw nameTaken();
     const slashCommand = input.slashCommand ?? null;
@@ -192,6 +199,7 @@ export function setDataLogging(ctx: Ctx, name: string, level: DataLoggingLevel):
     const row = requirePrompt(ctx, name, 'edit');
     const readable = mayReadBack(ctx, row);
     ctx.store.prompts.setDataLogging(row.id, level, ctx.actor.id, nowIso(ctx));
+    if (row.data_logging !== level) recordAuthors(ctx, row.id, ['dataLogging']);
     return { id: row.id, readable };
   });
   return promptWriteResult(ctx, id, readable);
@@ -207,14 +215,16 @@ export function updatePrompt(ctx: Ctx, input: z.output<typeof UpdatePromptInput>
     if (slashCommand && slashCommand !== row.slash_command && store.prompts.slashCommandTaken(slashCommand)) {
       throw conflict(`The slash command /${slashCommand} is already used by another prompt`, 'slashCommand');
     }
-    store.prompts.updateMeta({
-      id: row.id,
+    const meta = {
       title: input.title ?? row.title,
       description: input.description ?? row.description,
       tags: input.tags ?? (JSON.parse(row.tags) as string[]),
       slashCommand,
-      now: nowIso(ctx),
-    });
+    };
+    store.prompts.updateMeta({ id: row.id, ...meta, now: nowIso(ctx) });
+    // Who changed which field: what a team sync conflict names (core/sync/sync-authors.ts).
+    const before = { title: row.title, description: row.description, tags: JSON.parse(row.tags) as string[], slashCommand: row.slash_command };
+    recordAuthors(ctx, row.id, (Object.keys(meta) as (keyof typeof meta)[]).filter((f) => JSON.stringify(meta[f]) !== JSON.stringify(before[f])));
     const updated = store.prompts.getRowByName(input.name)!;
     const latest = updated.latest_version ? store.versions.get(updated.id, updated.latest_version) : undefined;
     reindexPrompt(ctx, updated, latest?.template ?? { kind: 'text', text: '' });

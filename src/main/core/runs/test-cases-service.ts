@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
-import { notFound } from '../errors';
+import { conflict, notFound } from '../errors';
+import { recordAuthors, testCaseItem } from '../sync/sync-authors';
 import { requirePrompt } from '../sharing/access';
 import type { SaveTestCaseInput, TestCase } from '../../../shared/schemas/runs';
 import type { Action } from '../../../shared/schemas/sharing';
@@ -19,7 +20,27 @@ export function listTestCases(ctx: Ctx, name: string): TestCase[] {
 export function saveTestCase(ctx: Ctx, input: z.output<typeof SaveTestCaseInput>): TestCase {
   return ctx.store.tx(() => {
     const row = requirePrompt(ctx, input.name, 'edit');
-    return ctx.store.testCases.save(randomUUID(), row.id, input.caseName, input.variables, nowIso(ctx));
+    const saved = ctx.store.testCases.save(randomUUID(), row.id, input.caseName, input.variables, nowIso(ctx));
+    recordAuthors(ctx, row.id, [testCaseItem(saved.id)]);
+    return saved;
+  });
+}
+
+/**
+ * Writes a test case under a given id (made, or replaced with this name and these values): the
+ * team server applying a desktop's `testcase.put` (core/sync/sync-server-ops.ts), so both sides
+ * name the case alike. A name another case of the prompt holds is refused at the field.
+ *
+ * @throws AppError `conflict` (field `caseName`) for a name another case holds; as requirePrompt
+ */
+export function putTestCase(ctx: Ctx, name: string, id: string, caseName: string, variables: TestCase['variables']): TestCase {
+  return ctx.store.tx(() => {
+    const row = requirePrompt(ctx, name, 'edit');
+    const holder = ctx.store.testCases.list(row.id).find((c) => c.name === caseName);
+    if (holder && holder.id !== id) throw conflict(`The test case name "${caseName}" is already used`, 'caseName');
+    const saved = ctx.store.testCases.put(id, row.id, caseName, variables, nowIso(ctx));
+    recordAuthors(ctx, row.id, [testCaseItem(id)]);
+    return saved;
   });
 }
 
@@ -27,6 +48,7 @@ export function deleteTestCase(ctx: Ctx, name: string, id: string): { deleted: t
   ctx.store.tx(() => {
     const row = requirePrompt(ctx, name, 'edit');
     if (!ctx.store.testCases.remove(row.id, id)) throw notFound('Test case');
+    recordAuthors(ctx, row.id, [testCaseItem(id)]);
   });
   return { deleted: true };
 }

@@ -69,6 +69,18 @@ function teamMemberFor(ctx: Ctx, row: PromptRow): User | undefined {
 }
 
 /**
+ * The one answer to changing a team prompt's sharing (level, shares, API access) on a desktop:
+ * "Sharing, membership and permission changes are the server's to decide" (issue 14). A change
+ * made here would be overwritten by the next pull, so it is refused at once, at every door.
+ */
+export const TEAM_SHARING_REFUSED = 'Change sharing on the team server: who may see and change a team prompt is decided there';
+
+/** Whether a prompt is a team prompt held in a desktop's replica (migration 0240's `team_id`; a team server's own prompts have none). */
+export function isTeamReplica(row: PromptRow): boolean {
+  return !!(row as PromptRow & { team_id?: string | null }).team_id;
+}
+
+/**
  * What the actor may do with a prompt as seen through their door: nothing (hidden = missing) for
  * an API caller when the prompt's API access is off, admins included; else allowedActions. An
  * empty set means the prompt does not exist for them. requirePrompt and the change stream's
@@ -135,6 +147,7 @@ export function requirePrompt(ctx: Ctx, name: string, action: Action): PromptRow
   const allowed = visibleActions(ctx, subjectOf(ctx, row), row.api_access === 1);
   if (allowed.size === 0) throw promptNotFound();
   if (via?.key) requireScope(via.key, SCOPE_FOR[action]);
+  if (action === 'share' && isTeamReplica(row)) throw new AppError('forbidden', TEAM_SHARING_REFUSED);
   if (!allowed.has(action)) throw new AppError('forbidden', `You do not have permission to ${VERBS[action]} "${row.name}"`);
   return row;
 }

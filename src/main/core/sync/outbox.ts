@@ -4,6 +4,7 @@ import { RunLogOp, type OpResult, type SyncOp } from '../../../shared/schemas/sy
 import type { DataLoggingLevel, RunSource, RunStatus } from '../../../shared/schemas/runs';
 import { limitToLevel } from '../logs/logging-level';
 import { acknowledgeVersion, replicaOf } from './replica-apply';
+import { applyPromptResults, promptOps, testCaseOps } from './prompt-outbox';
 
 /**
  * The outbox: what this desktop made on team prompts and the server has not acknowledged. It is
@@ -16,8 +17,12 @@ import { acknowledgeVersion, replicaOf } from './replica-apply';
  * (their final numbers arrive), then promotion requests (naming versions whose numbers are now
  * final), then runs of synced versions.
  */
-export type OutboxPhase = 'versions' | 'promotions' | 'runs';
-export const OUTBOX_PHASES: readonly OutboxPhase[] = ['versions', 'promotions', 'runs'];
+export type OutboxPhase = 'prompts' | 'versions' | 'testcases' | 'promotions' | 'runs';
+/**
+ * `prompts` first: a prompt moved to the team must exist on the server before its versions and
+ * test cases (they wait for its acknowledgement), and metadata edits go with it (prompt-outbox.ts).
+ */
+export const OUTBOX_PHASES: readonly OutboxPhase[] = ['prompts', 'versions', 'testcases', 'promotions', 'runs'];
 
 /** Ops per push page and bytes of JSON per page (the server's body limit is 1 MiB). */
 export const PUSH_PAGE_OPS = 100;
@@ -26,6 +31,8 @@ export const PUSH_PAGE_BYTES = 512 * 1024;
 /** The ops of one phase, in order. Runs are cut to their prompt's data-logging level here, before they leave the machine. */
 export function outboxOps(store: Store, phase: OutboxPhase, limit = 1000): SyncOp[] {
   const repo = replicaOf(store);
+  if (phase === 'prompts') return promptOps(store).slice(0, limit);
+  if (phase === 'testcases') return testCaseOps(store).slice(0, limit);
   if (phase === 'versions') {
     return repo.pendingVersions().slice(0, limit).map((v) => ({
       id: v.id,
@@ -123,6 +130,10 @@ export function applyResults(store: Store, clock: Clock, ops: SyncOp[], results:
   for (const result of results) {
     const op = byId.get(result.id);
     if (!op) continue;
+    if (op.kind === 'prompt.create' || op.kind === 'prompt.update' || op.kind === 'testcase.put' || op.kind === 'testcase.delete') {
+      applyPromptResults(store, clock, op, result);
+      continue;
+    }
     const notice = (kind: string, message: string, detail: unknown) =>
       store.tx(() => repo.addNotice({ id: `${kind}:${op.id}`, kind, prompt_id: op.promptId, message, detail: JSON.stringify(detail), at }));
     if (op.kind === 'version.save') {
@@ -132,7 +143,7 @@ export function applyResults(store: Store, clock: Clock, ops: SyncOp[], results:
       store.tx(() => repo.deletePromotion(op.id));
       if (result.status === 'conflict') notice('promotion.conflict', result.message, result.published);
       else if (result.status === 'rejected') notice('promotion.rejected', `A promotion made offline was not applied: ${result.error.message}`, result.error);
-    } else {
+    } else if (op.kind === 'run.log') {
       store.tx(() => repo.setRunState(op.id, result.status === 'applied' ? 'synced' : null));
       if (result.status === 'rejected') notice('run.rejected', `A run was not sent to the team: ${result.error.message}`, result.error);
     }

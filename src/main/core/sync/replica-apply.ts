@@ -7,6 +7,7 @@ import { syncReplicaRepo } from '../../store/repos/sync-replica-repo';
 import { indexedTemplateText } from '../prompts/prompts-service';
 import { removalKey } from './removal-key';
 import { REPLICA_MEMBER_SETTING } from './replica-member';
+import { editsOf, keepLocalEdits } from './prompt-outbox';
 
 const repos = new WeakMap<Store, ReturnType<typeof syncReplicaRepo>>();
 /** The replica repository of a store, prepared once per store. */
@@ -93,6 +94,8 @@ function applySnapshot(store: Store, clock: Clock, teamId: string, snap: PromptS
     }
   }
   const prompt: SyncRow = { ...snap.prompt };
+  // Metadata and test cases edited here and not yet acknowledged are not overwritten (docs/sync.md "Conflicts").
+  const restoreCases = keepLocalEdits(store, prompt);
   const slash = prompt['slash_command'];
   if (typeof slash === 'string' && repo.holderOfSlash(slash, id)) prompt['slash_command'] = null;
   repo.upsertPrompt(prompt, teamId);
@@ -115,6 +118,7 @@ function applySnapshot(store: Store, clock: Clock, teamId: string, snap: PromptS
   repo.replacePromotions(id, snap.promotions);
   repo.replaceShares(id, snap.shares);
   repo.replaceTestCases(id, snap.testCases);
+  restoreCases();
   reindex(store, id);
 }
 
@@ -158,7 +162,8 @@ function runRecord(row: SyncRow): LogRecord {
  */
 export function applyPullPage(store: Store, clock: Clock, page: PullAnswer): void {
   const repo = replicaOf(store);
-  store.tx(() => {
+  // Marked as the server's writes: migration 0260's triggers record no local edit for them.
+  store.tx(() => editsOf(store).applying(() => {
     repo.upsertUser(page.member);
     // Removals name prompts by a key only a holder can compute (removal-key.ts): computed once per page.
     let held: Map<string, string> | null = null;
@@ -185,7 +190,7 @@ export function applyPullPage(store: Store, clock: Clock, page: PullAnswer): voi
     store.settings.set(REPLICA_SETTINGS.cursor, page.nextCursor);
     store.settings.set(REPLICA_SETTINGS.teamId, page.teamId);
     store.settings.set(REPLICA_SETTINGS.memberId, page.member.id);
-  });
+  }));
 }
 
 /** Records the server's number for a version saved here (its final number; never changed again). */

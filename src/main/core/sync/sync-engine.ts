@@ -207,7 +207,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // As the data folder's owner (an admin here): every local change is seen, whoever made it.
       const actAs = (): Ctx => ({ store, clock, actor: store.users.get(workspace.owner.id) ?? workspace.owner, runtime: workspace.runtime });
       unsubscribe = workspace.changes.subscribe(actAs, undefined, (event) => {
-        if (event.kind === 'run.logged' || event.kind.startsWith('version.') || event.kind === 'prompt.updated') {
+        if (event.kind === 'run.logged' || event.kind.startsWith('version.') || event.kind === 'prompt.updated' || event.kind === 'testcase.changed') {
           if (replicaOf(store).countPending() > 0) schedule();
         }
       });

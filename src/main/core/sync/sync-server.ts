@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import type { Store } from '../../store/store';
-import { AppError, conflict, fromZodError, notFound, promptNotFound } from '../errors';
+import { AppError, conflict, fromZodError, notFound } from '../errors';
 import { allowedActions, requirePrompt, subjectOf } from '../sharing/access';
 import { assertActive } from '../users/users-service';
 import { saveVersion } from '../versions/versions-service';
 import { promoteVersion } from '../versions/lifecycle';
 import { limitToLevel } from '../logs/logging-level';
 import { removalKey } from './removal-key';
+import { promptFor } from './op-prompt';
+import { applyPromptOp, isPromptOp } from './sync-server-ops';
 import { SaveVersionInput } from '../../../shared/schemas/prompts';
 import { syncServerRepo, USER_COLUMNS, type SyncTable } from '../../store/repos/sync-server-repo';
 import {
@@ -153,12 +155,6 @@ function publishedBy(ctx: Ctx, promptId: string) {
   };
 }
 
-/** The prompt an op names, if the member may see it (else the same not-found as a prompt that never existed). */
-function promptFor(ctx: Ctx, promptId: string): PromptRow {
-  const row = ctx.store.prompts.getRowById(promptId);
-  if (!row || allowedActions(ctx.actor, subjectOf(ctx, row)).size === 0) throw promptNotFound('promptId');
-  return row;
-}
 
 /** A version of `row` by the id the desktop gave it, as its (final) number. */
 function numberOf(ctx: Ctx, row: PromptRow, versionId: string): number {
@@ -168,6 +164,7 @@ function numberOf(ctx: Ctx, row: PromptRow, versionId: string): number {
 }
 
 function applyOp(ctx: Ctx, op: SyncOp): OpResult {
+  if (isPromptOp(op)) return applyPromptOp(ctx, op);
   switch (op.kind) {
     case 'version.save': {
       const row = promptFor(ctx, op.promptId);

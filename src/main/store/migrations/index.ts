@@ -19,8 +19,9 @@ import { team } from './0220-team';
 import { syncSeq } from './0230-sync-seq';
 import { syncReplica } from './0240-sync-replica';
 import { changesOldAccess } from './0250-changes-old-access';
+import { syncPromptOps } from './0260-sync-prompt-ops';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team, syncSeq, syncReplica, changesOldAccess];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team, syncSeq, syncReplica, changesOldAccess, syncPromptOps];
 
 export type { Migration };

@@ -56,6 +56,10 @@ function pick(table: SyncTable, row: SyncRow): SyncRow {
   return Object.fromEntries(SYNC_COLUMNS[table].map((c) => [c, row[c] ?? null]));
 }
 
+/** A prompt moved to the team whose creation the server has not acknowledged: nothing of it is sent before (migration 0260). */
+const NOT_BEING_CREATED = (alias: string) =>
+  `NOT EXISTS (SELECT 1 FROM sync_prompt_edits c WHERE c.prompt_id = ${alias}.prompt_id AND c.kind = 'create')`;
+
 /** The desktop's reads and writes for its team replica (core/sync/replica-apply.ts, outbox.ts). */
 export function syncReplicaRepo(db: Db) {
   const upsertUser = db.prepare(`INSERT INTO users (id, email, name, role, is_active, created_at) VALUES (:id, :email, :name, :role, :isActive, :createdAt)
@@ -108,19 +112,20 @@ export function syncReplicaRepo(db: Db) {
   const markRunsSynced = db.prepare("UPDATE run_logs SET sync_state = 'synced' WHERE id = ?");
   const setRunState = db.prepare('UPDATE run_logs SET sync_state = ? WHERE id = ?');
   const pendingVersions = db.prepare<[], PendingVersionRow>(`SELECT v.id, v.prompt_id, v.number, v.template, v.variables, v.model_settings, v.display_message, v.commit_message
-    FROM prompt_versions v WHERE v.sync_state = 'pending' ORDER BY v.prompt_id, v.number`);
+    FROM prompt_versions v WHERE v.sync_state = 'pending' AND ${NOT_BEING_CREATED('v')} ORDER BY v.prompt_id, v.number`);
   const pendingPromotions = db.prepare<[], PendingPromotionRow>(`SELECT h.id, h.prompt_id, h.version, h.previous_version, h.notes, v.id AS version_id, v.sync_state AS version_state
     FROM promotions h LEFT JOIN prompt_versions v ON v.prompt_id = h.prompt_id AND v.number = h.version
     WHERE h.sync_state = 'pending' ORDER BY h.prompt_id, h.seq`);
   // A run is sent once the version it ran is the server's (its number final); a draft run (no version) at once.
   const pendingRuns = db.prepare<{ limit: number }, PendingRunRow>(`SELECT l.seq, l.*, v.id AS version_id, p.data_logging AS prompt_logging
     FROM run_logs l JOIN prompts p ON p.id = l.prompt_id LEFT JOIN prompt_versions v ON v.prompt_id = l.prompt_id AND v.number = l.version
-    WHERE l.sync_state = 'pending' AND (l.version IS NULL OR v.sync_state = 'synced') ORDER BY l.seq LIMIT :limit`);
+    WHERE l.sync_state = 'pending' AND (l.version IS NULL OR v.sync_state = 'synced') AND ${NOT_BEING_CREATED('l')} ORDER BY l.seq LIMIT :limit`);
   const deletePromotion = db.prepare('DELETE FROM promotions WHERE id = ?');
   const countPending = db.prepare<[], { n: number }>(`SELECT
       (SELECT count(*) FROM prompt_versions WHERE sync_state = 'pending')
     + (SELECT count(*) FROM promotions WHERE sync_state = 'pending')
-    + (SELECT count(*) FROM run_logs WHERE sync_state = 'pending') AS n`);
+    + (SELECT count(*) FROM run_logs WHERE sync_state = 'pending')
+    + (SELECT count(*) FROM sync_prompt_edits) + (SELECT count(*) FROM sync_test_case_edits) AS n`);
   const addNotice = db.prepare('INSERT OR REPLACE INTO sync_notices (id, kind, prompt_id, message, detail, at) VALUES (?, ?, ?, ?, ?, ?)');
   const notices = db.prepare<[number], NoticeRow>('SELECT * FROM sync_notices ORDER BY at DESC, id LIMIT ?');
   const promptLogging = db.prepare<[string], { data_logging: string; team_id: string | null }>('SELECT data_logging, team_id FROM prompts WHERE id = ?');
