@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../../../../../src/main/core/context';
+import { AppError } from '../../../../../src/main/core/errors';
 import type { Workspace } from '../../../../../src/main/core/workspace';
 import type { ChangeEvent, ChangeKind } from '../../../../../src/shared/schemas/changes';
 import { createPrompt, deletePrompt, setApiSettings, setDataLogging, updatePrompt } from '../../../../../src/main/core/prompts/prompts-service';
@@ -201,7 +202,14 @@ describe('change stream: no event leaks a hidden prompt (permission matrix)', ()
         const write = () => {
           if (kind === 'save') saveVersion(owner, SaveVersionInput.parse({ name, template: { kind: 'text', text: `v ${n}` } }));
           else if (kind === 'update') updatePrompt(owner, UpdatePromptInput.parse({ name, title: `t ${n} ${Math.random()}` }));
-          else if (kind === 'promote') promoteVersion(owner, { name, number: 1 + (n % 2), notes: '' });
+          else if (kind === 'promote') {
+            // Promoting the other version archives this one; promoting an archived one is refused (nothing written).
+            try {
+              promoteVersion(owner, { name, number: 1 + (n % 2), notes: '' });
+            } catch (error) {
+              if (!(error instanceof AppError && error.code === 'conflict')) throw error;
+            }
+          }
           else if (kind === 'pin') pinDeployment(owner, name, n % 2 === 0 ? null : 1);
           else saveTestCase(owner, { name, caseName: `c${n}`, variables: { who: 'x' } } as never);
         };
