@@ -15,6 +15,7 @@ import { storageWarnings } from './core/storage/storage-warnings';
 import { ensureTeam, teamOf } from './core/team/team-server';
 import { teamAllowList } from './core/team/serve-mode';
 import { startTeamSync, stopTeamSync } from './core/sync/sync-service';
+import { routedFetch } from './core/sync/routed-fetch';
 import type { ApiServerState, AppInfo } from '../shared/schemas/app';
 import packageJson from '../../package.json';
 
@@ -63,6 +64,22 @@ export interface Host {
   api: ApiServerState;
   server: RunningServer | null;
   close(): Promise<void>;
+}
+
+/**
+ * PROMPTDESK_TEAM_SYNC_URL (`http://HOST:PORT`): the sync's connections go to that address (a TCP
+ * proxy between, as in tests) while each request keeps the team server's own URL and Host, which
+ * the team server checks against its public URL. Unset or malformed: straight to the server.
+ */
+function teamSyncRoute(): { fetch?: ReturnType<typeof routedFetch> } {
+  const raw = process.env['PROMPTDESK_TEAM_SYNC_URL'];
+  if (!raw) return {};
+  try {
+    const via = new URL(raw);
+    return { fetch: routedFetch(Number(via.port || (via.protocol === 'https:' ? 443 : 80)), via.hostname.replace(/^\[|\]$/g, '')) };
+  } catch {
+    return {};
+  }
 }
 
 interface ApiSettings {
@@ -136,7 +153,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       team: {
         openBrowser: options.openExternal ?? null,
         // PROMPTDESK_TEAM_SYNC_URL: as at start (below), a proxy between in tests.
-        startSync: () => void startTeamSync(workspace, { serverUrl: process.env['PROMPTDESK_TEAM_SYNC_URL'] }),
+        startSync: () => void startTeamSync(workspace, teamSyncRoute()),
         stopSync: () => stopTeamSync(workspace),
       },
     }),
@@ -179,6 +196,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
   if (options.mode === 'headless' && host.server) workspace.store.settings.set(SERVED_URL_SETTING, host.server.url);
   // A desktop (or headless host) that joined a team syncs in the background (docs/sync.md);
   // PROMPTDESK_TEAM_SYNC_URL sends it through another address (a proxy between, in tests).
-  if (!team) startTeamSync(workspace, { serverUrl: process.env['PROMPTDESK_TEAM_SYNC_URL'] });
+  if (!team) startTeamSync(workspace, teamSyncRoute());
   return host;
 }

@@ -9,6 +9,7 @@ import { apiServerControl } from '../../state/api-server-slice';
 import { useAppStore } from '../../state/store';
 import { Detail, SettingsSection } from './SettingsSection';
 import { ActionNotice } from '../../components/ActionNotice';
+import { useTeamState } from '../team/team-status';
 
 function describeState(api: ApiServerState): { label: string; tone: 'ok' | 'off' | 'error' } {
   if (api.error) return { label: 'Error', tone: 'error' };
@@ -21,15 +22,24 @@ export function ApiServerSection() {
   const api = useAppStore((s) => s.session.info?.api);
   // Where the controls are shown, the error sits next to the Port field instead of in the State row.
   const errorByPort = useAppStore((s) => apiServerControl(s) === 'allowed');
+  const team = useTeamState();
+  const publicUrl = team.kind === 'team' ? team.status.team?.publicUrl : undefined;
   return (
     <SettingsSection
       title="API server"
       description={
-        <p>
-          Other tools on this computer can fetch and render prompts over HTTP. The server is bound to the loopback
-          address, so it is not reachable from other machines on the network. Calls need an API key unless a prompt
-          allows keyless calls from this computer.
-        </p>
+        publicUrl ? (
+          <p>
+            This team server answers at its public address, <code>{publicUrl}</code>: members’ desktops sync there and
+            programs call <code>{`${publicUrl}/api/v1`}</code> with a member’s API key.
+          </p>
+        ) : (
+          <p>
+            Other tools on this computer can fetch and render prompts over HTTP. The server is bound to the loopback
+            address, so it is not reachable from other machines on the network. Calls need an API key unless a prompt
+            allows keyless calls from this computer.
+          </p>
+        )
       }
     >
       {!api ? (

@@ -11,6 +11,7 @@ import { useAppStore } from '../../state/store';
 import { memberAccessQuery, useMembers } from '../../state/workspace-queries';
 import { SettingsSection } from './SettingsSection';
 import { ActionNotice } from '../../components/ActionNotice';
+import { useIsTeamServer } from '../team/team-status';
 
 const ROLE_OPTIONS = [
   { value: 'member', label: ROLE_LABELS.member },
@@ -24,20 +25,24 @@ const displayName = (user: { name: string; email: string }) => user.name || user
 export function MembersSection() {
   const { items: users, status, error } = useMembers();
   const isAdmin = useAppStore((s) => s.session.info?.currentUser.role === 'admin');
+  // On a team server every member signs in with their own password: they join by invite, never added without one.
+  const isTeam = useIsTeamServer();
 
   return (
     <SettingsSection
       title="Members"
       description={
         <p>
-          People who work in this workspace and own prompts. Admins add members and can deactivate them; a deactivated
-          member keeps their prompts but can no longer act.
+          People who work in this workspace and own prompts.{' '}
+          {isTeam ? 'Admins invite members (Invite members, above) and can deactivate them' : 'Admins add members and can deactivate them'}; a
+          deactivated member keeps their prompts but can no longer act.
         </p>
       }
     >
       <MembersNotice />
       {error && <Banner tone="error">Could not load members: {error}</Banner>}
-      {isAdmin && <AddMemberForm />}
+      {isAdmin && !isTeam && <AddMemberForm />}
+      {isAdmin && isTeam && <p className="muted">To add someone, invite them under Invite members: they set their own password.</p>}
       {status === 'loading' && users.length === 0 && <p className="muted">Loading…</p>}
       {users.length > 0 && (
         <table className="members-table">

@@ -11,6 +11,7 @@ import { Banner } from '../../components/Banner';
 import { TeamAccountSection } from '../team/TeamAccountSection';
 import { TeamInvitesSection } from '../team/TeamInvitesSection';
 import { useIsTeamServer } from '../team/team-status';
+import { TeamJoinSection } from '../team/TeamJoinSection';
 
 export function SettingsScreen() {
   const infoError = useAppStore((s) => s.session.infoError);
@@ -34,6 +35,8 @@ export function SettingsScreen() {
       {/* No "Acting as" on a team server: each member signs in as themselves. */}
       {isTeam ? <TeamAccountSection /> : <ActingAsSection />}
       {isTeam && <TeamInvitesSection />}
+      {/* A desktop or headless host joins a team; a team server joins none. */}
+      {!isTeam && <TeamJoinSection />}
       <MembersSection />
     </div>
   );
