@@ -55,11 +55,22 @@ const sessionNotFound = () =>
     headers: { 'Content-Type': 'application/json' },
   });
 
+/** Whether `text` parses as JSON (asked only after the API's rules refused it, to choose the JSON-RPC code). */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A POST's JSON-RPC body, read and parsed under the API's JSON rules (api/body.ts: size, UTF-8,
  * at most 32 levels deep, value count, forbidden keys), so `/mcp` holds bodies to the same rules
  * as `/api/v1`. A body that breaks one is a JSON-RPC Invalid Request (-32600, HTTP 400) naming
- * what is wrong; too large stays the API's 413. Other methods have no body.
+ * what is wrong, or Parse error (-32700) when it is not JSON; too large stays the API's 413.
+ * Other methods have no body.
  */
 async function jsonRpcBody(c: Context<ApiEnv>): Promise<{ parsedBody?: unknown } | Response> {
   if (c.req.method !== 'POST') return {};
@@ -69,7 +80,9 @@ async function jsonRpcBody(c: Context<ApiEnv>): Promise<{ parsedBody?: unknown }
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const data = { code: error.code, ...(error.field ? { field: error.field } : {}) };
-    return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32600, message: error.message, data }, id: null }), {
+    // JSON-RPC's Parse error for text that is not JSON at all; Invalid Request for JSON the rules refuse.
+    const code = text.trim() === '' || !isJson(text) ? -32700 : -32600;
+    return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message: error.message, data }, id: null }), {
       status: 400,
       headers: { 'Content-Type': 'application/json' },
     });

@@ -128,5 +128,8 @@ describe('MCP sessions per member (issue 13 attack F3)', () => {
     expect(answer.error.code).toBe(-32600);
     expect(answer.error.message).toContain('32 levels');
     expect(answer.error.data.field).toMatch(/^params\._meta\.deeper/);
+    const broken = await door.request(MCP_PATH, { method: 'POST', headers: { ...HEADERS, 'x-test-key': 'c' }, body: '{"jsonrpc": "2.0", ' });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { error: { code: number } }).error.code).toBe(-32700);
   });
 });
