@@ -266,6 +266,10 @@ describe('faults between desktop and server', () => {
     const seed = Number(process.env['CONVERGENCE_SEED'] ?? 20261130);
     const [schedule] = fc.sample(fc.array(step, { minLength: 60, maxLength: 60 }), { seed, numRuns: 1 });
     const desktop = (w: 'a' | 'b') => (w === 'a' ? a : b);
+    /** Each promotion requested on a desktop: who, which version, and which version it expected in production (ids: numbers move). */
+    const requests: { member: string; versionId: string; expectedId: string | null }[] = [];
+    const versionIdAt = (store: Store, name: string, where: string, value?: number) =>
+      (store.db.prepare(`SELECT v.id FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id WHERE p.name = ? AND ${where}`).get(...(value === undefined ? [name] : [name, value])) as { id: string } | undefined)?.id ?? null;
     const faultsBefore = a.proxy.log.length + b.proxy.log.length;
     for (const [i, s] of schedule!.entries()) {
       const ctx = s.kind === 'save' || s.kind === 'promote' ? (s.who === 'server' ? owner() : desktop(s.who).as()) : null;
@@ -273,7 +277,10 @@ describe('faults between desktop and server', () => {
         if (s.kind === 'save') save(ctx!, s.prompt, `${s.who} step ${i} {{who}}`);
         else if (s.kind === 'promote') {
           const newest = ctx!.store.prompts.getRowByName(s.prompt)!.latest_version!;
+          const expectedId = versionIdAt(ctx!.store, s.prompt, "v.status = 'published'");
+          const versionId = versionIdAt(ctx!.store, s.prompt, 'v.number = ?', newest)!;
           promoteVersion(ctx!, { name: s.prompt, number: newest, notes: `step ${i}` });
+          if (s.who !== 'server' && versionId !== expectedId) requests.push({ member: ctx!.actor.id, versionId, expectedId });
         } else if (s.kind === 'run') logRun(desktop(s.who), s.prompt);
         else if (s.kind === 'fault') desktop(s.who).proxy.queue(s.fault);
         else if (s.kind === 'offline') desktop(s.who).proxy.offline();
@@ -288,6 +295,18 @@ describe('faults between desktop and server', () => {
     b.proxy.online();
     await settle();
     checkConverged(names);
+    // A promotion requested offline was applied only if what it expected was still in production.
+    const store = server.workspace.store;
+    for (const name of names) {
+      const applied = store.db
+        .prepare('SELECT h.version, h.previous_version AS previous, h.promoted_by AS by FROM promotions h JOIN prompts p ON p.id = h.prompt_id WHERE p.name = ? ORDER BY h.seq')
+        .all(name) as { version: number; previous: number | null; by: string }[];
+      for (const h of applied.filter((row) => row.by === a.memberId || row.by === b.memberId)) {
+        const versionId = versionIdAt(store, name, 'v.number = ?', h.version);
+        const previousId = h.previous === null ? null : versionIdAt(store, name, 'v.number = ?', h.previous);
+        expect(requests, `seed ${seed}: ${name} v${h.version} promoted over v${h.previous} as requested`).toContainEqual({ member: h.by, versionId, expectedId: previousId });
+      }
+    }
     // The schedule really went through faulty connections.
     const kinds = new Set([...a.proxy.log, ...b.proxy.log].slice(faultsBefore).map((e) => e.fault));
     expect([...kinds].filter((k) => k !== 'pass').length, `seed ${seed}: faults used ${[...kinds].join(', ')}`).toBeGreaterThanOrEqual(3);
