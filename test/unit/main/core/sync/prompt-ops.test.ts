@@ -41,7 +41,11 @@ async function world(names = ['ada@example.com', 'bob@example.com']) {
 const meta = (store: Store, name = 'greet') =>
   store.db.prepare('SELECT title, description, tags, slash_command AS slash, data_logging AS logging FROM prompts WHERE name = ?').get(name);
 const cases = (store: Store, name = 'greet') =>
-  store.db.prepare('SELECT c.id, c.name, c.variables FROM test_cases c JOIN prompts p ON p.id = c.prompt_id WHERE p.name = ? ORDER BY c.name').all(name);
+  store.db.prepare('SELECT c.id, c.name, c.variables FROM test_cases c JOIN prompts p ON p.id = c.prompt_id WHERE p.name = ? ORDER BY c.name').all(name) as {
+    id: string;
+    name: string;
+    variables: string;
+  }[];
 const versionsOf = (store: Store, name: string) =>
   store.db
     .prepare('SELECT v.id, v.number, v.status, v.template FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id WHERE p.name = ? ORDER BY v.number')
@@ -174,7 +178,7 @@ describe('test cases edited on a desktop (testcase.put / testcase.delete)', () =
     saveTestCase(s.owner, { name: 'greet', caseName: 'keep me', variables: { who: '2' } });
     a.line.offline = false;
     await a.engine.syncNow();
-    expect(cases(a.workspace.store).map((c) => (c as { variables: string }).variables)).toEqual(['{"who":"2"}']);
+    expect(cases(a.workspace.store).map((c) => c.variables)).toEqual(['{"who":"2"}']);
     expect(notices(a)[0]?.message).toMatch(new RegExp(`^Not deleted: ${s.owner.actor.name} changed test case "keep me" of "greet" at 2026-`));
   });
 });
