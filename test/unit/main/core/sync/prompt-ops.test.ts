@@ -15,6 +15,8 @@ import { dispatch } from '../../../../../src/main/core/handlers';
 import { serviceHandlers } from '../../../../helpers/handlers';
 import type { Ctx } from '../../../../../src/main/core/context';
 import type { Store } from '../../../../../src/main/store/store';
+import { createKey } from '../../../../../src/main/core/keys/keys-service';
+import { http } from '../../../../helpers/http';
 
 let server: TestHost | undefined;
 const desktops: Desktop[] = [];
@@ -273,5 +275,50 @@ describe('sharing of a team prompt is the server\'s to decide', () => {
     const owner = a.workspace.as(a.workspace.owner.id);
     createPrompt(owner, CreatePromptInput.parse({ name: 'solo', title: 'Solo' }));
     expect(setSharingLevel(owner, { name: 'solo', level: 'library_view' }).level).toBe('library_view');
+  });
+});
+
+describe('hidden = missing for every new op kind', () => {
+  const uuid = () => crypto.randomUUID();
+  const OPS: Record<string, (promptId: string) => Record<string, unknown>> = {
+    'prompt.update': (promptId) => ({ id: uuid(), kind: 'prompt.update', promptId, changes: { description: 'x' }, base: { description: '' } }),
+    'testcase.put': (promptId) => ({ id: uuid(), kind: 'testcase.put', promptId, testCaseId: uuid(), name: 'c', variables: { x: 1 }, base: null }),
+    'testcase.delete': (promptId) => ({ id: uuid(), kind: 'testcase.delete', promptId, testCaseId: uuid(), base: { name: 'c', variables: {} } }),
+  };
+  it.each(Object.keys(OPS))('%s on a prompt the member may not see answers like one on a prompt that never existed', async (kind) => {
+    const s = (server = await startTestHost());
+    const ada = member(s.owner, 'ada@example.com');
+    const secret = seedPrompt(s.owner, 'secret', 'Hidden {{x}}');
+    const key = createKey(s.owner, { userEmail: ada.actor.email, label: 'k' }).key;
+    const push = async (promptId: string) =>
+      (await http(s.port, 'POST', '/api/v1/sync/push', { headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ protocol: 1, ops: [OPS[kind]!(promptId)] }) })).json()
+        .results[0];
+    const hidden = await push(secret.promptId);
+    const missing = await push(uuid());
+    expect(hidden.status).toBe('rejected');
+    expect(hidden.error).toEqual(missing.error);
+    expect(hidden.error).toEqual({ code: 'not_found', message: 'Prompt not found', field: 'promptId' });
+    expect(JSON.stringify(hidden)).not.toContain('secret');
+    expect(s.host.workspace.store.prompts.getRowByName('secret')!.description).toBe('');
+  });
+
+  it('prompt.create under a name a hidden prompt holds answers as under a visible one: the name is taken, at the field', async () => {
+    const s = (server = await startTestHost());
+    const ada = member(s.owner, 'ada@example.com');
+    seedPrompt(s.owner, 'secret', 'Hidden {{x}}');
+    seedPrompt(s.owner, 'shown', 'Shown {{x}}');
+    setSharingLevel(s.owner, { name: 'shown', level: 'library_view' });
+    const key = createKey(s.owner, { userEmail: ada.actor.email, label: 'k' }).key;
+    const create = async (name: string) =>
+      (
+        await http(s.port, 'POST', '/api/v1/sync/push', {
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ protocol: 1, ops: [{ id: uuid(), kind: 'prompt.create', promptId: uuid(), name, sharingLevel: 'private', title: 'T', description: '', tags: [], slashCommand: null, dataLogging: 'full' }] }),
+        })
+      ).json().results[0];
+    const hidden = await create('secret');
+    const visible = await create('shown');
+    expect(hidden.error).toEqual(visible.error);
+    expect(hidden.error).toMatchObject({ code: 'conflict', field: 'name' });
   });
 });
