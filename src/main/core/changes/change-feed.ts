@@ -7,6 +7,7 @@ import { TEST_CASES_ACTION } from '../runs/test-cases-service';
 import { READINESS_ACTION } from '../readiness/readiness-service';
 import { RUN_LOGS_ACTION } from '../logs/logs-service';
 import { SERVED_VERSION_ACTION } from '../runs/run-service';
+import { VERSIONS_ACTION } from '../versions/versions-service';
 import { StreamLimits } from './stream-limits';
 
 /**
@@ -114,20 +115,22 @@ interface OldAccess {
  * Per prompt event kind, what a member must be allowed to do with the prompt to receive it: the
  * action of the service that shows the thing the event is about (imported from it, never copied),
  * or `visible` for what the prompt list shows to anyone who can see the prompt at all.
- * Runs are also the runner's own (see deliverable). Every version event goes to whoever may run
- * the prompt: any save, edit, promotion, pin or deletion may change the version served to them
- * (pinned, else published, else newest), whose number and variables the run form and MCP's
- * prompt list show them; the event carries a number and column names, never text.
+ * A list means any one of them. Runs are also the runner's own (see deliverable). Every version
+ * event goes to whoever may list the versions (a reader's Versions tab) or run the prompt: any
+ * save, edit, promotion, pin or deletion may change the version served to a runner (pinned, else
+ * published, else newest), whose number and variables the run form and MCP's prompt list show
+ * them; the event carries a number and column names, never text.
  */
-export const EVENT_ACTION: Record<Exclude<ChangeKind, 'member.changed' | 'key.changed' | 'integration.changed' | 'access.changed' | 'reset'>, Action | 'visible'> = {
+const VERSION_EVENT_ACTIONS: readonly Action[] = [VERSIONS_ACTION, SERVED_VERSION_ACTION];
+export const EVENT_ACTION: Record<Exclude<ChangeKind, 'member.changed' | 'key.changed' | 'integration.changed' | 'access.changed' | 'reset'>, Action | readonly Action[] | 'visible'> = {
   'prompt.created': 'visible',
   'prompt.updated': 'visible',
   'prompt.deleted': 'visible',
   'sharing.changed': 'visible',
-  'version.saved': SERVED_VERSION_ACTION,
-  'version.updated': SERVED_VERSION_ACTION,
-  'version.promoted': SERVED_VERSION_ACTION,
-  'deployment.pinned': SERVED_VERSION_ACTION,
+  'version.saved': VERSION_EVENT_ACTIONS,
+  'version.updated': VERSION_EVENT_ACTIONS,
+  'version.promoted': VERSION_EVENT_ACTIONS,
+  'deployment.pinned': VERSION_EVENT_ACTIONS,
   'run.logged': RUN_LOGS_ACTION,
   'run.rated': RUN_LOGS_ACTION,
   'testcase.changed': TEST_CASES_ACTION,
@@ -186,7 +189,8 @@ export function deliverable(ctx: Ctx, row: ChangeRow, deletedAccess: (promptId: 
   }
   const needs = EVENT_ACTION[row.kind as keyof typeof EVENT_ACTION] ?? 'visible';
   const runnersOwn = row.kind.startsWith('run.') && row.user_id === actor.id;
-  if (needs !== 'visible' && !allowed.has(needs) && !runnersOwn) return null;
+  const permitted = needs === 'visible' || (typeof needs === 'string' ? allowed.has(needs) : needs.some((action) => allowed.has(action)));
+  if (!permitted && !runnersOwn) return null;
   return eventOf(row, live ? live.name : row.prompt_name);
 }
 

@@ -97,9 +97,12 @@ export function saveVersion(ctx: Ctx, input: SaveParsed, options: { number?: num
 }
 
 
+/** What a member must be allowed to do with a prompt to list its versions (also who hears of them live). */
+export const VERSIONS_ACTION: Action = 'read';
+
 export function listVersions(ctx: Ctx, name: string): VersionSummary[] {
   assertActive(ctx.actor);
-  return ctx.store.versions.list(requirePrompt(ctx, name, 'read').id);
+  return ctx.store.versions.list(requirePrompt(ctx, name, VERSIONS_ACTION).id);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Ctx } from '../../../../../src/main/core/context';
 import type { ChangeEvent, ChangeKind } from '../../../../../src/shared/schemas/changes';
 import { AppError } from '../../../../../src/main/core/errors';
 import { createPrompt, deletePrompt, getPrompt, setApiSettings, updatePrompt } from '../../../../../src/main/core/prompts/prompts-service';
-import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
+import { listVersions, saveVersion } from '../../../../../src/main/core/versions/versions-service';
 import { pinDeployment, promoteVersion } from '../../../../../src/main/core/versions/lifecycle';
 import { addShare, setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { listTestCases, saveTestCase } from '../../../../../src/main/core/runs/test-cases-service';
@@ -118,14 +118,23 @@ describe('change stream: each event kind reaches exactly those the service shows
     }
   }
 
+  /** Version events: a reader's Versions tab lists them, a runner's run form is served one of them. */
+  function versionsShown(ctx: Ctx, level: SharingLevel): unknown {
+    try {
+      return listVersions(ctx, promptOf(level));
+    } catch {
+      return prepareRun(ctx, promptOf(level));
+    }
+  }
+
   /** Per kind, the service call that shows what the event is about. */
   const SHOWN_BY: Record<Exclude<ChangeKind, 'member.changed' | 'key.changed' | 'integration.changed' | 'access.changed' | 'reset' | 'prompt.created' | 'prompt.deleted'>, (ctx: Ctx, level: SharingLevel) => unknown> = {
     'prompt.updated': (ctx, level) => visibleTo(ctx, promptOf(level)),
     'sharing.changed': (ctx, level) => visibleTo(ctx, promptOf(level)),
-    'version.saved': (ctx, level) => prepareRun(ctx, promptOf(level)),
-    'version.updated': (ctx, level) => prepareRun(ctx, promptOf(level)),
-    'version.promoted': (ctx, level) => prepareRun(ctx, promptOf(level)),
-    'deployment.pinned': (ctx, level) => prepareRun(ctx, promptOf(level)),
+    'version.saved': versionsShown,
+    'version.updated': versionsShown,
+    'version.promoted': versionsShown,
+    'deployment.pinned': versionsShown,
     'testcase.changed': (ctx, level) => listTestCases(ctx, promptOf(level)),
     'readiness.changed': (ctx, level) => getReadiness(ctx, promptOf(level)),
     'run.logged': (ctx, level) => getLog(ctx, runIds[level]),
