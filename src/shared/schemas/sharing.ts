@@ -47,7 +47,15 @@ export interface SharingInfo {
   shares: Share[];
   /** What the asking member may do, so the UI offers only what will work. */
   allowed: Action[];
+  /** A team prompt held on a desktop: its sharing is changed on the team server only ({@link TEAM_SHARING_REFUSED}). */
+  decidedOnTeamServer?: boolean;
 }
+
+/**
+ * The one answer to changing a team prompt's sharing (level, shares, API access) on a desktop
+ * (core/sharing/access.ts requirePrompt); the Sharing tab shows the same words next to its controls.
+ */
+export const TEAM_SHARING_REFUSED = 'Change sharing on the team server: who may see and change a team prompt is decided there';
 
 /** One row of "who has access to what" for a member. */
 export interface AccessEntry {

@@ -2,7 +2,7 @@ import { AppError, promptNotFound } from '../errors';
 import type { Ctx } from '../context';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { Action, SharePermission, SharingLevel } from '../../../shared/schemas/sharing';
-import { ACTIONS } from '../../../shared/schemas/sharing';
+import { ACTIONS, TEAM_SHARING_REFUSED } from '../../../shared/schemas/sharing';
 import type { KeyScope, User } from '../../../shared/schemas/users';
 import { requireScope } from '../keys/keys-service';
 import { assertActive } from '../users/users-service';
@@ -69,11 +69,11 @@ function teamMemberFor(ctx: Ctx, row: PromptRow): User | undefined {
 }
 
 /**
- * The one answer to changing a team prompt's sharing (level, shares, API access) on a desktop:
- * "Sharing, membership and permission changes are the server's to decide" (issue 14). A change
- * made here would be overwritten by the next pull, so it is refused at once, at every door.
+ * "Sharing, membership and permission changes are the server's to decide" (issue 14): a change of
+ * a team prompt's sharing on a desktop would be overwritten by the next pull, so requirePrompt
+ * refuses the `share` action on one at once, at every door, with {@link TEAM_SHARING_REFUSED}.
  */
-export const TEAM_SHARING_REFUSED = 'Change sharing on the team server: who may see and change a team prompt is decided there';
+export { TEAM_SHARING_REFUSED };
 
 /** Whether a prompt is a team prompt held in a desktop's replica (migration 0240's `team_id`; a team server's own prompts have none). */
 export function isTeamReplica(row: PromptRow): boolean {

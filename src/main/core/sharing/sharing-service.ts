@@ -3,7 +3,7 @@ import type { Ctx } from '../context';
 import { nowIso } from '../context';
 import { AppError, invalid } from '../errors';
 import { canonicalEmail } from '../users/email-identity';
-import { allowedActions, requirePrompt, subjectOf } from './access';
+import { allowedActions, isTeamReplica, requirePrompt, subjectOf } from './access';
 import { assertMayWiden } from '../readiness/readiness-service';
 import type { AddShareInput, RemoveShareInput, SetSharingLevelInput, SharingInfo } from '../../../shared/schemas/sharing';
 import { ACTIONS } from '../../../shared/schemas/sharing';
@@ -16,6 +16,7 @@ function sharingInfo(ctx: Ctx, row: PromptRow): SharingInfo {
     owner: { id: row.owner_id, name: row.owner_name, email: row.owner_email },
     shares: ctx.store.shares.list(row.id),
     allowed: ACTIONS.filter((a) => allowed.has(a)),
+    ...(isTeamReplica(row) ? { decidedOnTeamServer: true } : {}),
   };
 }
 

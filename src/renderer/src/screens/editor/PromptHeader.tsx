@@ -6,6 +6,7 @@ import { mayEditPrompt } from '../../state/editor-slice';
 import { useAppStore } from '../../state/store';
 import { editorPromotion } from '../../state/version-offers';
 import { RefineButton } from '../refine/RefineWorkspace';
+import { MoveToTeamButton } from './MoveToTeam';
 
 export function Breadcrumb() {
   return (
@@ -63,6 +64,7 @@ export function PromptHeader({ showActions }: { showActions: boolean }) {
       </div>
       <div className="editor-header__actions">
         <SaveStatus />
+        <MoveToTeamButton promptName={prompt.name} />
         <RefineButton />
         {showActions && (
           <>

@@ -3,6 +3,7 @@ import {
   SHARE_PERMISSIONS,
   SHARING_LEVEL_LABELS,
   SHARING_LEVELS,
+  TEAM_SHARING_REFUSED,
   type Share,
   type SharePermission,
 } from '../../../../shared/schemas/sharing';
@@ -23,7 +24,9 @@ const PERMISSION_OPTIONS = SHARE_PERMISSIONS.map((value) => ({ value, label: PER
 /** The Sharing tab: who may find, run and edit this prompt. The server decides; this offers what `allowed` says. */
 export function SharingPanel({ promptName }: { promptName: string }) {
   const { info, error, retry } = useSharing(promptName);
-  const canShare = sharingAllows(info, 'share');
+  // A team prompt on a desktop: the team server decides (the core refuses too, with the same words).
+  const onTeamServer = info?.decidedOnTeamServer === true;
+  const canShare = sharingAllows(info, 'share') && !onTeamServer;
 
   if (!info) {
     if (error) {
@@ -41,7 +44,7 @@ export function SharingPanel({ promptName }: { promptName: string }) {
       {!canShare && (
         <p className="sharing__readonly">
           <LockIcon />
-          Only the owner or an admin can change sharing
+          {onTeamServer ? TEAM_SHARING_REFUSED : 'Only the owner or an admin can change sharing'}
         </p>
       )}
       <LevelSection promptName={promptName} canShare={canShare} />
