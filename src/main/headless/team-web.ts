@@ -5,8 +5,8 @@ import { HTTPException } from 'hono/http-exception';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { ApiEnv } from '../api/env';
 import { readJson, parseWith } from '../api/body';
-import { AuthThrottle, limitAddress } from '../api/auth-throttle';
-import { DEFAULT_RATE_LIMITS } from '../api/rate-limit';
+import { setTeamClientAddress } from '../api/routes/team';
+import { limitAddress } from '../api/auth-throttle';
 import { AppError } from '../core/errors';
 import type { Ctx } from '../core/context';
 import type { Workspace } from '../core/workspace';
@@ -15,7 +15,7 @@ import { csrfMatches, endTeamSession, startTeamSession, teamSession, TEAM_SESSIO
 import { changePassword, signInWithPassword } from '../core/team/password-sign-in';
 import { acceptInvite, createInvite, describeInvite, InviteInput, listInvites, revokeInvite } from '../core/team/invites';
 import { listDevices, requireDevice, revokeDevice } from '../core/team/devices';
-import { authorizeDevice, AuthorizeInput, checkLoopbackRedirect, exchangeDeviceCode, TokenInput } from '../core/team/device-grants';
+import { authorizeDevice, AuthorizeInput, checkLoopbackRedirect } from '../core/team/device-grants';
 import { AcceptInviteInput, ChangePasswordInput, DeviceRefInput, InviteCodeInput, InviteRefInput, TeamSignInInput, type DeviceInfo, type TeamStatus } from '../../shared/schemas/team';
 import type { User } from '../../shared/schemas/users';
 
@@ -67,15 +67,14 @@ const deviceInfo = (d: { id: string; name: string; createdAt: string; lastSeenAt
 
 /**
  * The team server's web door: email + password sign-in, invites, password change, the member's
- * devices and the desktop authorization (RFC 8252 + PKCE) under `/team/*`, the device-token
- * exchange at `POST /api/v1/team/token`, and CSRF protection of every state-changing request to
+ * devices and the desktop authorization (RFC 8252 + PKCE) under `/team/*`, a device revoking
+ * itself at `DELETE /api/v1/team/device` (the exchange and "who am I" are api/routes/team.ts), and CSRF protection of every state-changing request to
  * `/team/*` and `/bridge/*`. Mount it before the bridge (middleware runs in mount order).
  * Services: core/team/*.
  */
 export function mountTeamWeb(app: Hono<ApiEnv>, opts: TeamWebOptions): TeamDoor {
   const { workspace, trustProxy } = opts;
   const { store, clock } = workspace;
-  const tokenThrottle = new AuthThrottle(DEFAULT_RATE_LIMITS.failedAuthPerMinute);
 
   /** The cookie's session, or `unauthenticated`. */
   const sessionOf = (c: Context<ApiEnv>): TeamSession => teamSession(store, clock, sessionIdOf(c));
@@ -206,32 +205,10 @@ export function mountTeamWeb(app: Hono<ApiEnv>, opts: TeamWebOptions): TeamDoor 
     return c.json(authorizeDevice(ctx, input));
   });
 
-  // The desktop's own call (no browser, no cookie): code + verifier -> device token. Failed
-  // exchanges are limited per client like failed API keys.
-  app.post('/api/v1/team/token', async (c) => {
-    const input = await readJson(c, TokenInput);
-    const client = { address: clientAddress(c, trustProxy), userAgent: c.req.header('user-agent') };
-    const wait = tokenThrottle.waitBefore(client, undefined);
-    if (wait > 0) throw AppError.rateLimited('Too many failed code exchanges; wait and retry', wait);
-    try {
-      const { deviceToken, member, team } = exchangeDeviceCode(store, clock, input);
-      return c.json({ deviceToken, member, team }, 200, { 'Cache-Control': 'no-store' });
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'unauthenticated') {
-        const after = tokenThrottle.recordFailure(client, undefined);
-        if (after > 0) throw AppError.rateLimited('Too many failed code exchanges; wait and retry', after);
-      }
-      throw error;
-    }
-  });
-
-  // A desktop checks its device token (and learns who and where it syncs as). Not an OpenAPI
-  // operation, so the API-key check skips it; the device token is checked here, on every call.
-  app.get('/api/v1/team/device', (c) => {
-    const bearer = c.req.header('authorization')?.replace(/^bearer\s+/i, '').trim();
-    const device = requireDevice(workspace, bearer);
-    return c.json({ member: device.member, deviceId: device.deviceId, team: teamOf(store) }, 200, { 'Cache-Control': 'no-store' });
-  });
+  // The code exchange (POST /api/v1/team/token) and "who is this device" (GET /api/v1/team/device)
+  // are declared routes (api/routes/team.ts, in the OpenAPI document); the exchange's failure
+  // throttle tells clients apart as this door does.
+  setTeamClientAddress(store, (c) => clientAddress(c, trustProxy));
 
   // A desktop leaving the team revokes its own token (Settings → Team → Leave team); its member or
   // an admin can do the same under the member's devices.

@@ -10,6 +10,7 @@ import { READINESS_ROUTES } from './readiness';
 import { SHARING_ROUTES } from './sharing';
 import { KEYS_ROUTES, MEMBERS_ROUTES } from './members';
 import { SYNC_ROUTES } from './sync';
+import { TEAM_ROUTES } from './team';
 
 /**
  * Every route of the native API (`/api/v1`), each declared once in its area's file with its
@@ -29,4 +30,5 @@ export const NATIVE_ROUTES: readonly RouteDeclaration[] = [
   ...MEMBERS_ROUTES,
   ...KEYS_ROUTES,
   ...SYNC_ROUTES,
+  ...TEAM_ROUTES,
 ];
