@@ -207,6 +207,42 @@ test('team journey: two authors join through the UI, sync offline saves and prom
     await expect(table).toContainText('Ada Author', { timeout: 20_000 });
     await expect(table).toContainText('Bob Author');
     await screenshot(lead, 'team-journey-lead-logs');
+
+    // The lead's Settings on the team server: members are invited (no member without a password), the API is at the public URL.
+    await nav(lead, 'Settings');
+    await expect(lead.getByRole('region', { name: 'Invite members' })).toBeVisible();
+    const members = lead.getByRole('region', { name: 'Members', exact: true });
+    await expect(members.getByRole('button', { name: 'Add member' })).toHaveCount(0);
+    await expect(members).toContainText('invite them under Invite members');
+    const apiServer = lead.getByRole('region', { name: 'API server', exact: true });
+    await expect(apiServer).toContainText(`This team server answers at its public address, ${serverUrl}`);
+    await expect(apiServer).not.toContainText('loopback');
+    await expect(lead.getByRole('region', { name: 'Team', exact: true })).toHaveCount(0);
+    await apiServer.scrollIntoViewIfNeeded();
+    await screenshot(lead, 'team-server-settings-api');
+    await members.scrollIntoViewIfNeeded();
+    await screenshot(lead, 'team-server-settings-members');
+
+    // Bob leaves: the dialog says what happens; the server refuses his token after; the team prompt leaves his library.
+    await nav(bob, 'Settings');
+    const bobTeam = bob.getByRole('region', { name: 'Team', exact: true });
+    await bobTeam.getByRole('button', { name: 'Leave team' }).click();
+    const dialog = bob.getByRole('dialog', { name: /Leave / });
+    await expect(dialog).toContainText('This device’s token is revoked on the team server');
+    await expect(dialog).toContainText('removed from this computer');
+    await screenshot(bob, 'team-leave-confirm');
+    await dialog.getByRole('button', { name: 'Leave team' }).click();
+    await expect(bobTeam).toContainText('This device’s token was revoked on the server; 1 team prompt removed from this computer');
+    await expect(bobTeam.getByLabel('Team server URL')).toBeVisible();
+    await expect(bob.getByRole('region', { name: 'Team sync' })).toHaveCount(0);
+    // A server that does not answer is named at the field.
+    await bobTeam.getByLabel('Team server URL').fill(`http://127.0.0.1:${await freePort()}`);
+    await bobTeam.getByRole('button', { name: 'Join a team workspace' }).click();
+    await expect(bobTeam.getByText(/Cannot reach http:\/\/127\.0\.0\.1:\d+/)).toBeVisible();
+    await bobTeam.scrollIntoViewIfNeeded();
+    await screenshot(bob, 'team-left-unreachable');
+    await nav(bob, 'Library');
+    await expect(bob.getByText('No prompts yet')).toBeVisible();
   } finally {
     for (const context of contexts) await context.close();
     for (const desktop of desktops) await desktop.stop();

@@ -63,7 +63,8 @@ export function TeamAccountSection() {
         <p className="muted">Loading…</p>
       ) : devices.length === 0 ? (
         <p className="muted">
-          No desktop syncs as you yet. A desktop or headless host joins with <code>promptdesk team join --url {location.origin}</code>.
+          No desktop syncs as you yet. A desktop or headless host joins in its Settings → Team with this address, or with{' '}
+          <code>promptdesk team join --url {location.origin}</code>.
         </p>
       ) : (
         <div className="table-wrap">

@@ -19,6 +19,8 @@ const SYNC_LABELS = { online: 'Online', offline: 'Offline', syncing: 'Syncing…
  */
 export function TeamJoinSection() {
   const { data: link, error } = useTeamLink();
+  // What leaving did: shown after the joined view is gone.
+  const [leftNotice, setLeftNotice] = useState<string | null>(null);
   // A team server joins no other (its page shows Your account and Invite members instead).
   if (link?.isTeamServer) return null;
   return (
@@ -32,7 +34,14 @@ export function TeamJoinSection() {
       }
     >
       {error && <Banner tone="error">Could not read the team link: {error.message}</Banner>}
-      {!link ? <p className="muted">Loading…</p> : link.joined ? <JoinedTeam joined={link.joined} /> : <JoinForm joining={link.joining} lastError={link.lastError} />}
+      {leftNotice && !link?.joined && <p role="status">{leftNotice}</p>}
+      {!link ? (
+        <p className="muted">Loading…</p>
+      ) : link.joined ? (
+        <JoinedTeam joined={link.joined} onLeft={setLeftNotice} />
+      ) : (
+        <JoinForm joining={link.joining} lastError={link.lastError} />
+      )}
     </SettingsSection>
   );
 }
@@ -112,7 +121,7 @@ function JoinForm({ joining, lastError }: { joining: { serverUrl: string; author
   );
 }
 
-function JoinedTeam({ joined }: { joined: Joined }) {
+function JoinedTeam({ joined, onLeft }: { joined: Joined; onLeft: (message: string) => void }) {
   const { data: sync } = useSyncStatus();
   const leave = useLeaveTeam();
   const [confirming, setConfirming] = useState(false);
@@ -123,10 +132,11 @@ function JoinedTeam({ joined }: { joined: Joined }) {
     setConfirming(false);
     try {
       const left = await leave.mutateAsync();
-      setNotice(
+      const removed = `${left.removedPrompts} team ${left.removedPrompts === 1 ? 'prompt' : 'prompts'}`;
+      onLeft(
         left.revokedOnServer
-          ? `Left the team. This device’s token was revoked on the server; ${left.removedPrompts} team prompts were removed from this computer.`
-          : `Left the team here (${left.removedPrompts} team prompts removed), but the server could not be reached: revoke this device under Your devices on the server.`,
+          ? `Left the team. This device’s token was revoked on the server; ${removed} removed from this computer.`
+          : `Left the team here (${removed} removed), but the server could not be reached: revoke this device under Your devices on the server.`,
       );
     } catch (failure) {
       setNotice(toFormError(failure).message);
@@ -173,8 +183,9 @@ function JoinedTeam({ joined }: { joined: Joined }) {
           description={
             <>
               <p>
-                This device’s token is revoked on the team server, and the team’s {joined.teamPrompts} prompts (their
-                versions and runs) are <strong>removed from this computer</strong>. Your personal prompts stay.
+                This device’s token is revoked on the team server, and the team’s {joined.teamPrompts}{' '}
+                {joined.teamPrompts === 1 ? 'prompt (its versions and runs) is' : 'prompts (their versions and runs) are'}{' '}
+                <strong>removed from this computer</strong>. Your personal prompts stay.
               </p>
               {pending > 0 && (
                 <p>
