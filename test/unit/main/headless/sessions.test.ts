@@ -76,6 +76,9 @@ const ADMIN_CALLS: Partial<Record<Channel, () => unknown>> = {
   'logs:purge': () => ({}),
   'readiness:set-required': () => ({ required: true }),
   'session:switch': () => ({ userId: host.workspace.owner.id }),
+  // Joining or leaving a team changes the whole folder (core/team/team-link-service.ts): an admin's.
+  'team:join': () => ({ serverUrl: 'http://127.0.0.1:1' }),
+  'team:leave': () => ({}),
 };
 /** Calls any member may make (on what they may see). A new channel must be put in one list. */
 const MEMBER_CHANNELS: Channel[] = [
@@ -87,6 +90,7 @@ const MEMBER_CHANNELS: Channel[] = [
   'refine:prepare', 'refine:start', 'refine:watch', 'refine:cancel', 'refine:save',
   'testcases:save', 'testcases:delete', 'logs:list', 'logs:get', 'logs:stats', 'logs:rate', 'logs:export', 'logs:export-status',
   'logs:settings', 'prompts:update', 'readiness:get', 'readiness:tick', 'readiness:settings',
+  'team:link',
 ];
 
 /** What an admin call could change, to check a refused call changed nothing. */
