@@ -35,7 +35,7 @@ export const SYNC_ROUTES = [
     method: 'post',
     path: '/api/v1/sync/push',
     summary:
-      'Sync protocol 1, push: ops made on a desktop (version.save, promotion.request, run.log), each applied at most once by its id (a retry answers the stored result); results in order: applied (with the final version number), conflict (a promotion whose expected published version no longer is: who promoted what and when) or rejected (the error)',
+      'Sync protocol 1, push: ops made on a desktop (version.save, promotion.request, run.log, prompt.create, prompt.update, testcase.put, testcase.delete), each applied at most once by its id (a retry answers the stored result); results in order: applied (with the final version number), conflict (a promotion whose expected published version no longer is: who promoted what and when; a metadata field or test case changed on the server since the desktop\'s base: who changed what and when) or rejected (the error)',
     tag: 'sync',
     scopes: ['write'],
     body: PushInput,
