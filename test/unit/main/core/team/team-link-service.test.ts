@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
 import { startTeamHost, type TeamBrowser, type TeamHost } from '../../../../helpers/team-host';
 import { member, testWorkspace } from '../../../../helpers/workspace';
 import { http } from '../../../../helpers/http';
@@ -77,6 +78,19 @@ describe('team server address (the one rule of the CLI and Settings → Team)', 
   const refused = ['http://prompts.example.com', 'http://10.0.0.5:4411', 'http://127.0.0.1.example.com', 'http://[::2]:80', 'ftp://prompts.example.com', 'prompts.example.com', '', 'https://ada:secret@prompts.example.com', 'javascript:alert(1)', 'file:///etc/passwd'];
   it.each(refused)('%j is refused at the field serverUrl', (raw) => {
     expect(() => teamServerOrigin(raw)).toThrow(expect.objectContaining({ code: 'invalid_input', field: 'serverUrl' }));
+  });
+
+  it('property: any https URL gives its origin; plain http to any non-loopback domain is refused at the field', () => {
+    fc.assert(
+      fc.property(fc.webUrl({ validSchemes: ['https'], withQueryParameters: true, withFragments: true }), (url) => {
+        expect(teamServerOrigin(url)).toBe(new URL(url).origin);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.domain().filter((d) => d !== 'localhost'), fc.integer({ min: 1, max: 65535 }), (domain, port) => {
+        expect(() => teamServerOrigin(`http://${domain}:${port}/`)).toThrow(expect.objectContaining({ field: 'serverUrl' }));
+      }),
+    );
   });
 });
 
