@@ -86,6 +86,27 @@ describe('prompt metadata edited on a desktop (prompt.update)', () => {
     expect(notices(a)).toEqual([]);
   });
 
+  it('an edit and its place in the outbox are one transaction: a rolled-back edit leaves nothing to send, a committed one survives closing the store', async () => {
+    const { desks } = await world();
+    const [a] = desks as [Desktop];
+    const store = a.workspace.store;
+    const outbox = () => store.db.prepare('SELECT (SELECT count(*) FROM sync_prompt_edits) + (SELECT count(*) FROM sync_test_case_edits) AS n').get() as { n: number };
+    expect(() =>
+      store.tx(() => {
+        updatePrompt(a.as(), { name: 'greet', description: 'never committed' });
+        saveTestCase(a.as(), { name: 'greet', caseName: 'never', variables: {} });
+        throw new Error('crash before commit');
+      }),
+    ).toThrow('crash before commit');
+    expect(outbox().n).toBe(0);
+    updatePrompt(a.as(), { name: 'greet', description: 'committed' });
+    // The outbox is rows of the data folder: another connection (a restarted process) sees it.
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(store.db.name, { readonly: true });
+    expect((other.prepare('SELECT kind FROM sync_prompt_edits').all() as { kind: string }[]).map((r) => r.kind)).toEqual(['update']);
+    other.close();
+  });
+
   it('the same field changed on the server and offline: the server keeps its value, the desktop is told who changed what, when, and its own value', async () => {
     const { s, desks } = await world();
     const [a, b] = desks as [Desktop, Desktop];
