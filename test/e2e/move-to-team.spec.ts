@@ -64,6 +64,15 @@ test('move to team: confirm, versions keep their numbers, a taken name is refuse
     await screenshot(page, 'move-to-team-taken');
     await refused.getByRole('button', { name: 'Cancel' }).click();
     await expect(page.getByRole('button', { name: 'Move to team…' })).toBeVisible();
+    // The smallest supported window: the header's buttons, the new one included, stay inside it.
+    await page.setViewportSize({ width: 1000, height: 700 });
+    for (const name of ['Move to team…', 'Save']) {
+      const box = await page.getByRole('button', { name, exact: true }).boundingBox();
+      expect(box!.x + box!.width, name).toBeLessThanOrEqual(1000);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1000);
+    await screenshot(page, 'small-move-to-team');
+    await page.setViewportSize({ width: 1360, height: 860 });
 
     await page.goto(`${desk.url}/#/prompts/greet/sharing`);
     await expect(page.getByText('Change sharing on the team server')).toBeVisible();
