@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, screenshot, startServer, test, type Server } from './fixtures';
 import { bridge } from './flows';
+import { layoutProblems } from './layout';
 import { openWorkspace } from '../../src/main/core/workspace';
 import { TEAM_LINK_SETTING } from '../../src/main/core/team/join-team';
 
@@ -70,7 +71,7 @@ test('move to team: confirm, versions keep their numbers, a taken name is refuse
       const box = await page.getByRole('button', { name, exact: true }).boundingBox();
       expect(box!.x + box!.width, name).toBeLessThanOrEqual(1000);
     }
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1000);
+    expect(await layoutProblems(page)).toEqual({ cutOff: [], sideways: [] });
     await screenshot(page, 'small-move-to-team');
     await page.setViewportSize({ width: 1360, height: 860 });
 
