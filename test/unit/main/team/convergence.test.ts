@@ -313,6 +313,27 @@ describe('faults between desktop and server', () => {
   });
 });
 
+describe('background sync across processes', () => {
+  it('a desktop syncing in the background gets a server save and sends its own without being told, through its proxy', async () => {
+    const c = await startDesktop(server, 'cy-laptop', 'cy@example.com', { background: true });
+    try {
+      teamPrompt('background');
+      const inC = (id: string) => versions(c.workspace.store, 'background').some((v) => v.id === id && v.state === 'synced');
+      const first = versions(server.workspace.store, 'background')[0]!;
+      // The server's change signal (a stream through the proxy) wakes C's engine: no sync command is sent.
+      await vi.waitFor(() => expect(inC(first.id)).toBe(true), { timeout: 15_000, interval: 20 });
+      const mine = save(c.as(), 'background', 'From C {{who}}');
+      await vi.waitFor(() => expect(versions(server.workspace.store, 'background').map((v) => v.id)).toContain(mine.id), { timeout: 15_000, interval: 20 });
+      await vi.waitFor(() => expect(inC(mine.id)).toBe(true), { timeout: 15_000, interval: 20 });
+      expect(c.proxy.log.length).toBeGreaterThan(1);
+    } finally {
+      await c.stop();
+    }
+    await settle();
+    checkConverged(['background']);
+  });
+});
+
 describe('crashes (kill -9)', () => {
   it('a desktop killed mid-push, after the server committed, re-sends on restart and nothing is duplicated', async () => {
     teamPrompt('crash-push');
