@@ -70,6 +70,7 @@ const BODIES: Record<string, unknown> = {
   'POST /compat/respan/api/prompts/{id}/deployments/': { version: 1 },
   'POST /compat/respan/api/prompts/{id}/commits/': { description: 'probe' },
   'POST /api/v1/sync/push': { protocol: 1, ops: [] },
+  'POST /api/v1/team/token': { code: 'not-a-code', code_verifier: 'v'.repeat(43) },
 };
 
 /** Query strings an operation needs to reach its lookup (required parameters). */
@@ -102,6 +103,8 @@ const NO_PROMPT = new Set([
   // id) and how a push op on a hidden prompt answers are checked in core/sync/sync.test.ts.
   'GET /api/v1/sync/pull',
   'POST /api/v1/sync/push',
+  'POST /api/v1/team/token',
+  'GET /api/v1/team/device',
   'GET /api/v1/sync/changes',
   'GET /api/v1/members',
   'POST /api/v1/members',

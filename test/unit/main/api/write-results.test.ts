@@ -35,6 +35,8 @@ const NOT_WRITES = new Set([
   'post /api/v1/prompts/{name}/refine',
   // Conductor: exchanging a key for a token and testing unsaved text store nothing but a log.
   'post /compat/conductor/api/token',
+  // Keyless like Conductor's token exchange: a one-time sign-in code for a device token (core/team/device-grants.ts).
+  'post /api/v1/team/token',
   'post /compat/conductor/api/prompts/test',
   'post /compat/respan/api/prompts/list/',
   'post /compat/respan/api/prompts/summary/',

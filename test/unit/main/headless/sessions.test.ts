@@ -90,7 +90,7 @@ const MEMBER_CHANNELS: Channel[] = [
   'refine:prepare', 'refine:start', 'refine:watch', 'refine:cancel', 'refine:save',
   'testcases:save', 'testcases:delete', 'logs:list', 'logs:get', 'logs:stats', 'logs:rate', 'logs:export', 'logs:export-status',
   'logs:settings', 'prompts:update', 'readiness:get', 'readiness:tick', 'readiness:settings',
-  'team:link',
+  'team:link', 'sync:status', 'sync:now', 'sync:unsynced-versions', 'sync:move-to-team',
 ];
 
 /** What an admin call could change, to check a refused call changed nothing. */
