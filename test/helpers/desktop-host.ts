@@ -5,10 +5,11 @@
  * token sealed in the folder: core/team/join-team.ts teamLinkOf), its traffic going through
  * 127.0.0.1:VIA_PORT (a fault proxy) while it addresses the server by its public URL.
  *
- *   node --import tsx test/helpers/desktop-host.ts DATA_DIR VIA_PORT [background]
+ *   node --import tsx test/helpers/desktop-host.ts DATA_DIR VIA_PORT
  *
- * With `background`, the engine syncs on local changes and the server's signal, as the host does
- * by itself; without, only when told, so a test knows which connection each queued fault hits.
+ * The engine syncs only when told (`promptdesk serve` starts it in the background, on local changes
+ * and the server's signal: test/helpers/team.ts runs that for `background` desktops), so a test
+ * knows which connection each queued fault hits.
  *
  * stdout: `READY {"port":N}` once listening, then `RESULT <id> <SyncStatus JSON>` for each
  * `sync <id>` (or `status <id>`) line read on stdin. Nothing here imports vitest.
@@ -21,9 +22,9 @@ import { createSyncClient } from '../../src/main/core/sync/sync-client';
 import { createSyncEngine } from '../../src/main/core/sync/sync-engine';
 import { attachSyncEngine, syncEngineOf } from '../../src/main/core/sync/sync-service';
 import { teamLinkOf } from '../../src/main/core/team/join-team';
-import { routedFetch } from './routed-fetch';
+import { routedFetch } from '../../src/main/core/sync/routed-fetch';
 
-async function main(dataDir: string, viaPort: number, background: boolean): Promise<void> {
+async function main(dataDir: string, viaPort: number): Promise<void> {
   const host = await startHost({
     dataDir,
     mode: 'headless',
@@ -40,7 +41,6 @@ async function main(dataDir: string, viaPort: number, background: boolean): Prom
   const client = createSyncClient({ serverUrl: link.serverUrl, credential: link.token, fetch: routedFetch(viaPort), timeoutMs: 3000 });
   const engine = createSyncEngine({ workspace: host.workspace, client, debounceMs: 50, backoff: { minMs: 100, maxMs: 1000 } });
   attachSyncEngine(store, engine);
-  if (background) engine.start();
 
   createInterface({ input: process.stdin }).on('line', (line) => {
     const [command, id] = line.trim().split(/\s+/);
@@ -57,9 +57,9 @@ async function main(dataDir: string, viaPort: number, background: boolean): Prom
   process.once('SIGINT', stop);
 }
 
-const [dataDir, viaPort, mode] = process.argv.slice(2);
+const [dataDir, viaPort] = process.argv.slice(2);
 if (!dataDir || !viaPort) {
-  process.stderr.write('usage: desktop-host.ts DATA_DIR VIA_PORT [background]\n');
+  process.stderr.write('usage: desktop-host.ts DATA_DIR VIA_PORT\n');
   process.exit(2);
 }
-void main(dataDir, Number(viaPort), mode === 'background');
+void main(dataDir, Number(viaPort));

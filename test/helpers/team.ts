@@ -29,8 +29,8 @@ export function freePort(): Promise<number> {
 }
 
 /** A child process running a TypeScript entry under `node --import tsx` (not the tsx binary, which forks: SIGKILL would miss the real process). */
-function node(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+function node(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 }
 
 /** Resolves with the first stdout line matching `pattern`; rejects when the process exits first or after {@link START_MS}. */
@@ -186,7 +186,7 @@ export interface TeamDesktop {
   as(): ReturnType<Workspace['as']>;
   /** "Sync now" in the desktop process: push, then pull; the status after. */
   sync(): Promise<SyncStatus>;
-  /** Sends "sync now" without waiting (to kill the process while it runs). */
+  /** Sends "sync now" without waiting (to kill the process while it runs); desktops started without `background` only. */
   syncInFlight(): void;
   kill9(): Promise<void>;
   restart(): Promise<void>;
@@ -194,10 +194,13 @@ export interface TeamDesktop {
 }
 
 /**
- * A desktop host as its own process (test/helpers/desktop-host.ts), with its own data folder,
- * joined to `server` as `email` through the real join path ({@link joinDesktop}), its traffic to
- * the server going through its own fault proxy. `background`: sync on local changes and the
- * server's signal (else only on `sync()`).
+ * A desktop host as its own process, with its own data folder, joined to `server` as `email`
+ * through the real join path ({@link joinDesktop}), its traffic to the server going through its
+ * own fault proxy. With `background`, the process is `promptdesk serve --data-dir DIR` itself
+ * (PROMPTDESK_TEAM_SYNC_URL = the proxy): it syncs on local changes and the server's signal, and
+ * `sync()` is the `sync:now` channel over its bridge with the session it prints. Without, it is
+ * test/helpers/desktop-host.ts (the same host, its engine syncing only on `sync()`), so a test
+ * knows which connection each queued fault hits.
  */
 export async function startDesktop(server: TeamServer, name: string, email: string, options: { background?: boolean } = {}): Promise<TeamDesktop> {
   const dir = tempDir();
@@ -209,8 +212,19 @@ export async function startDesktop(server: TeamServer, name: string, email: stri
   let port = 0;
   let next = 0;
   const waiting = new Map<string, (status: SyncStatus) => void>();
+  let session = '';
   const start = async () => {
-    const proc = node(['test/helpers/desktop-host.ts', dataDir, String(proxy.port), ...(options.background ? ['background'] : [])]);
+    if (options.background) {
+      const proc = node(['src/main/headless/cli.ts', 'serve', '--data-dir', dataDir, '--port', '0'], { PROMPTDESK_TEAM_SYNC_URL: proxy.url });
+      child = proc;
+      const ready = await waitForLine(proc, /Open http:\/\/127\.0\.0\.1:(\d+)\/#session=(\S+)\n/, `desktop ${name}`);
+      port = Number(ready[1]);
+      session = ready[2]!;
+      proc.stdout!.resume();
+      proc.stderr!.resume();
+      return;
+    }
+    const proc = node(['test/helpers/desktop-host.ts', dataDir, String(proxy.port)]);
     child = proc;
     const ready = await waitForLine(proc, /READY (\{.*\})\n/, `desktop ${name}`);
     port = (JSON.parse(ready[1]!) as { port: number }).port;
@@ -250,8 +264,16 @@ export async function startDesktop(server: TeamServer, name: string, email: stri
       return child;
     },
     as: () => workspace.as(memberId),
-    sync: () =>
-      new Promise<SyncStatus>((resolve, reject) => {
+    sync: async () => {
+      if (options.background) {
+        const res = await http(port, 'POST', '/bridge/sync:now', { headers: { 'content-type': 'application/json', 'x-promptdesk-session': session }, body: '{}' });
+        if (res.status !== 200) throw new Error(`desktop ${name}: sync:now answered ${res.status} ${res.text}`);
+        // The bridge answers a channel's result as { ok, value } (or { ok: false, error }).
+        const answer = res.json() as { ok: boolean; value?: SyncStatus; error?: unknown };
+        if (!answer.ok || !answer.value) throw new Error(`desktop ${name}: sync:now refused: ${res.text}`);
+        return answer.value;
+      }
+      return new Promise<SyncStatus>((resolve, reject) => {
         const proc = child;
         if (!proc) return reject(new Error(`desktop ${name} is not running`));
         const id = send('sync');
@@ -263,7 +285,8 @@ export async function startDesktop(server: TeamServer, name: string, email: stri
           proc.off('exit', exited);
           resolve(status);
         });
-      }),
+      });
+    },
     syncInFlight: () => void send('sync'),
     kill9: async () => {
       await kill9(child);

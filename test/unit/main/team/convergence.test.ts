@@ -314,7 +314,7 @@ describe('faults between desktop and server', () => {
 });
 
 describe('background sync across processes', () => {
-  it('a desktop syncing in the background gets a server save and sends its own without being told, through its proxy', async () => {
+  it('promptdesk serve on a joined folder syncs in the background: a server save arrives and its own is sent without being told, through its proxy', async () => {
     const c = await startDesktop(server, 'cy-laptop', 'cy@example.com', { background: true });
     try {
       teamPrompt('background');
@@ -326,6 +326,8 @@ describe('background sync across processes', () => {
       await vi.waitFor(() => expect(versions(server.workspace.store, 'background').map((v) => v.id)).toContain(mine.id), { timeout: 15_000, interval: 20 });
       await vi.waitFor(() => expect(inC(mine.id)).toBe(true), { timeout: 15_000, interval: 20 });
       expect(c.proxy.log.length).toBeGreaterThan(1);
+      // "Sync now" through the host's own door (the sync:now channel over its bridge).
+      expect(await c.sync()).toMatchObject({ state: 'online', pending: 0, lastError: null });
     } finally {
       await c.stop();
     }
