@@ -11,6 +11,12 @@ import { SaveVersionInput } from '../../../../src/shared/schemas/prompts';
 import type { Ctx } from '../../../../src/main/core/context';
 import type { Store } from '../../../../src/main/store/store';
 import type { SyncStatus } from '../../../../src/main/core/sync/sync-engine';
+import { setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
+import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
+import { createKey } from '../../../../src/main/core/keys/keys-service';
+import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
+import { startFakeProvider } from '../../../helpers/fake-provider';
+import { http } from '../../../helpers/http';
 
 /**
  * Issue 14's sync proven across processes: a team server (`promptdesk serve --team`) and two
@@ -187,6 +193,33 @@ describe('offline work on two desktops converges through the team server', () =>
     checkConverged(['runs']);
     const rows = server.workspace.store.db.prepare("SELECT user_id AS user FROM run_logs WHERE prompt_name = 'runs' ORDER BY user_id").all() as { user: string }[];
     expect(rows.map((r) => r.user).sort()).toEqual([a.memberId, a.memberId, b.memberId].sort());
+  });
+
+  it('a run through a desktop\'s local API (a real run against a model provider) reaches the team log once', async () => {
+    const provider = await startFakeProvider();
+    try {
+      teamPrompt('api-run');
+      setApiSettings(owner(), { name: 'api-run', apiAccess: true });
+      await a.sync();
+      // The desktop's own settings: a model provider, and an API key of its member for local apps.
+      const local = a.workspace.as(a.workspace.owner.id);
+      saveIntegration(local, SaveIntegrationInput.parse({ name: 'local', kind: 'openai-compatible', baseUrl: `${provider.url}/v1`, models: ['echo'] }));
+      const key = createKey(local, { userEmail: 'ada@example.com', label: 'local app' }).key;
+      const res = await http(a.port, 'POST', '/api/v1/prompts/api-run/run', {
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ variables: { who: 'local app' }, model: 'local:echo' }),
+      });
+      expect(res.status, res.text).toBe(200);
+      const runId = res.json().runId as string;
+      loggedRuns.add(runId);
+      await vi.waitFor(() => expect(a.workspace.store.logs.get(runId)).toBeTruthy(), { timeout: 10_000, interval: 10 });
+      a.proxy.queue({ kind: 'cutResponse', afterBytes: 40 });
+      await settle();
+      checkConverged(['api-run']);
+      expect(server.workspace.store.db.prepare('SELECT user_id AS user, source FROM run_logs WHERE id = ?').get(runId)).toEqual({ user: a.memberId, source: 'api' });
+    } finally {
+      await provider.close();
+    }
   });
 
   it('a member who loses access loses the prompt (and its runs) from their replica at the next sync', async () => {
