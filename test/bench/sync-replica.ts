@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHost } from '../../src/main/host';
 import { openWorkspace } from '../../src/main/core/workspace';
-import { addUser } from '../../src/main/core/users/users-service';
+import { admitMember } from '../../src/main/core/users/users-service';
 import { createPrompt } from '../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../src/main/core/versions/versions-service';
 import { setSharingLevel } from '../../src/main/core/sharing/sharing-service';
@@ -38,7 +38,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 async function main(): Promise<void> {
   const server = await startHost({ dataDir: join(dir, 'server'), mode: 'headless', port: 0 });
   const owner = server.workspace.as(server.workspace.owner.id);
-  const ada = addUser(owner, AddUserInput.parse({ email: 'ada@example.com', name: 'Ada' }));
+  const ada = admitMember(owner, AddUserInput.parse({ email: 'ada@example.com', name: 'Ada' }));
   let t0 = performance.now();
   for (let i = 0; i < PROMPTS; i++) {
     const name = `p${i}`;

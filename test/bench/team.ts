@@ -34,7 +34,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { openWorkspace, DB_FILE, type Workspace } from '../../src/main/core/workspace';
-import { addUser } from '../../src/main/core/users/users-service';
+import { admitMember } from '../../src/main/core/users/users-service';
 import { createPrompt } from '../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../src/main/core/versions/versions-service';
 import { setSharingLevel } from '../../src/main/core/sharing/sharing-service';
@@ -80,7 +80,7 @@ function seed(dataDir: string) {
   const owner = workspace.as(workspace.owner.id);
   const started = performance.now();
   const members = workspace.store.tx(() =>
-    Array.from({ length: MEMBERS }, (_, i) => addUser(owner, AddUserInput.parse({ email: `member${i}@example.com`, name: `Member ${i}` }))),
+    Array.from({ length: MEMBERS }, (_, i) => admitMember(owner, AddUserInput.parse({ email: `member${i}@example.com`, name: `Member ${i}` }))),
   );
   const versions: { promptId: string; versionId: string }[] = [];
   for (let from = 0; from < PROMPTS; from += 500) {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWorkspace, type OpenWorkspaceOptions, type Workspace } from '../../src/main/core/workspace';
 import type { Ctx } from '../../src/main/core/context';
-import { addUser } from '../../src/main/core/users/users-service';
+// A fixture makes member rows directly (admitMember), on a local folder or a team server alike.
+import { admitMember } from '../../src/main/core/users/users-service';
 import { createPrompt, setApiSettings } from '../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../src/main/core/versions/versions-service';
 import { CreatePromptInput, SaveVersionInput } from '../../src/shared/schemas/prompts';
@@ -31,7 +32,7 @@ export function testWorkspace(options: Omit<OpenWorkspaceOptions, 'clock'> = {})
 }
 
 export function member(ctx: Ctx, email: string, name = email.split('@')[0]!): Ctx {
-  const user = addUser(ctx, AddUserInput.parse({ email, name }));
+  const user = admitMember(ctx, AddUserInput.parse({ email, name }));
   return { ...ctx, actor: user };
 }
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock, Ctx } from '../context';
 import { AppError, conflict, notFound } from '../errors';
-import { addUser, assertAdmin } from '../users/users-service';
+import { admitMember, assertAdmin } from '../users/users-service';
 import { requireApiScope } from '../keys/keys-service';
 import { admitMemberEmail, canonicalEmail } from '../users/email-identity';
 import { AddUserInput, EmailSchema, type User } from '../../../shared/schemas/users';
@@ -115,7 +115,7 @@ export async function acceptInvite(store: Store, clock: Clock, input: { code: st
       const inviter = store.users.get(invite.invitedBy);
       if (!inviter || !inviter.isActive || inviter.role !== 'admin') throw new AppError('unauthenticated', INVITE_REFUSED, 'code');
       const name = input.name?.trim() || invite.name;
-      member = addUser({ store, clock, actor: inviter } as Ctx, AddUserInput.parse({ email: invite.email, name, role: invite.role }));
+      member = admitMember({ store, clock, actor: inviter } as Ctx, AddUserInput.parse({ email: invite.email, name, role: invite.role }));
     }
     if (!member.isActive) throw new AppError('unauthenticated', INVITE_REFUSED, 'code');
     if (!tables.useInvite(invite.id, member.id, now)) throw new AppError('unauthenticated', INVITE_REFUSED, 'code');

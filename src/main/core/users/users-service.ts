@@ -9,6 +9,7 @@ import { admitMemberEmail } from './email-identity';
 import { voidLoginLinks } from '../sessions/sign-in';
 import { revokeDevicesOf } from '../team/devices';
 import { endTeamSessionsOf } from '../team/team-sessions';
+import { isTeamServer } from '../team/team-server';
 import { endTokensOf } from '../keys/tokens';
 
 export function assertActive(actor: User): void {
@@ -35,9 +36,22 @@ function insertUser(store: Store, clock: Clock, input: z.output<typeof AddUserIn
 }
 
 export function addUser(ctx: Ctx, input: z.output<typeof AddUserInput>): User {
+  // On a team server a member signs in with a password they set from an invite; a member added
+  // here would have none, so every door (CLI, API, UI) is pointed at invites instead.
+  if (isTeamServer(ctx.store)) {
+    throw new AppError('conflict', 'On a team server members are invited (promptdesk users invite, or Settings > Invite members), so they set their own password', 'email');
+  }
+  return admitMember(ctx, input);
+}
+
+/**
+ * The one way a member row is made, by an admin: `addUser` on a local folder, accepting an
+ * invite on a team server (core/team/invites.ts). Look-alike addresses are stopped here.
+ * @throws forbidden (not an admin), conflict (email taken or a look-alike of one)
+ */
+export function admitMember(ctx: Ctx, input: z.output<typeof AddUserInput>): User {
   assertAdmin(ctx.actor);
   requireApiScope(ctx, 'admin');
-  // Every door (CLI, API, UI) adds members here, so look-alike addresses are stopped in one place.
   return ctx.store.tx(() => insertUser(ctx.store, ctx.clock, { ...input, email: admitMemberEmail(ctx.store, input.email) }));
 }
 

@@ -10,7 +10,8 @@ import { SignInThrottle, FREE_FAILURES, FREE_FAILURES_PER_ADDRESS } from '../../
 import { endTeamSession, startTeamSession, teamSession, TEAM_SESSION_IDLE_MS } from '../../../../../src/main/core/team/team-sessions';
 import { authorizeDevice, checkLoopbackRedirect, exchangeDeviceCode } from '../../../../../src/main/core/team/device-grants';
 import { authenticateDevice } from '../../../../../src/main/core/team/devices';
-import { setUserActive } from '../../../../../src/main/core/users/users-service';
+import { addUser, setUserActive } from '../../../../../src/main/core/users/users-service';
+import { AddUserInput } from '../../../../../src/shared/schemas/users';
 import { grantSwitch } from '../../../../../src/main/core/sessions/member-switch';
 import { AppError } from '../../../../../src/main/core/errors';
 import type { Clock } from '../../../../../src/main/core/context';
@@ -100,6 +101,21 @@ describe('invites', () => {
       refusal(acceptInvite(workspace.store, workspace.clock, { code: 'nope', password: PASSWORD })),
     ]);
     expect(new Set(answers.map((a) => JSON.stringify(a.toJSON()))).size).toBe(1);
+  });
+
+  it('a team server admits members only by invite: addUser (every door: CLI users add, POST members, users:add) is refused at email and adds no one', async () => {
+    const { workspace, owner } = teamWorld();
+    const before = workspace.store.users.list().length;
+    const error = await refusal(() => addUser(owner, AddUserInput.parse({ email: 'pwless@example.com', name: 'No Password' })));
+    expect([error.code, error.field]).toEqual(['conflict', 'email']);
+    expect(error.message).toContain('invite');
+    expect(workspace.store.users.list()).toHaveLength(before);
+    const local = testWorkspace();
+    try {
+      expect(addUser(local.owner, AddUserInput.parse({ email: 'fine@example.com', name: 'Fine' })).email).toBe('fine@example.com');
+    } finally {
+      local.cleanup();
+    }
   });
 
   it('only an admin invites; a member with a password cannot be invited again', async () => {
