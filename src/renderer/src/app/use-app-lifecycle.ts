@@ -9,6 +9,7 @@ import { useAppStore, type AppState } from '../state/store';
 import { followSystemTheme } from '../state/theme';
 import { debounceEvents, refetchKeys } from '../state/live-refresh';
 import { applyRefetch } from '../state/live-refresh-apply';
+import { keepEditorDrafts } from '../state/draft-keeper';
 
 /** Wires the store to the world outside React: the URL, the OS theme and main-process events. */
 export function useAppLifecycle(): void {
@@ -22,6 +23,8 @@ export function useAppLifecycle(): void {
     const stopTheme = followSystemTheme(() => useAppStore.getState().session.theme);
     // Headless: a call refused for want of a session brings back the sign-in screen.
     const stopSession = onSessionEnded(() => useAppStore.getState().session.sessionEnded());
+    // Unsaved editor drafts outlive a session that ends under them (and a reload).
+    const stopDrafts = keepEditorDrafts(useAppStore, sessionStorage);
     // The UI is live: changes made anywhere (another window, the CLI, the HTTP API) refetch what
     // they touch on screen, once per burst (state/live-refresh.ts holds the mapping).
     const burst = debounceEvents((events) => applyRefetch(refetchKeys(events), queryClient));
@@ -35,6 +38,7 @@ export function useAppLifecycle(): void {
       stopTheme();
       stopEvents();
       stopSession();
+      stopDrafts();
     };
   }, []);
 }

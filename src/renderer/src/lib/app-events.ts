@@ -1,6 +1,6 @@
 import type { AppEvent } from '../../../shared/contract/channels';
 import type { ChangeEvent } from '../../../shared/schemas/changes';
-import { bridgeAuthHeaders, onSessionTokenChanged } from './bridge';
+import { bridgeAuthHeaders, onSessionTokenChanged, reportSessionEnded } from './bridge';
 
 /** Receives a batch of change events (shared/schemas/changes.ts), in commit order. */
 export type ChangesListener = (events: ChangeEvent[]) => void;
@@ -71,8 +71,12 @@ const browserStream = (() => {
         const headers: Record<string, string> = { ...auth, Accept: 'text/event-stream' };
         if (lastId !== null) headers['Last-Event-ID'] = lastId;
         const response = await fetch('/bridge/changes', { headers, signal: controller.signal });
-        // The session has ended: the next sign-in (a new token) reconnects.
-        if (response.status === 401) return;
+        // The session has ended (revoked or expired key, restart, idle): say so now, not at the
+        // next click; the next sign-in (a new token) reconnects.
+        if (response.status === 401) {
+          reportSessionEnded();
+          return;
+        }
         if (!response.ok || !response.body) throw new Error(`changes stream: ${response.status}`);
         if (lastId === null) lastId = response.headers.get('promptdesk-seq');
         retryMs = FIRST_RETRY_MS;

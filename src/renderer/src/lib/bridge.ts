@@ -113,6 +113,14 @@ export function onSessionEnded(listener: () => void): () => void {
   return () => sessionEndedListeners.delete(listener);
 }
 
+/**
+ * The server refused this tab's session (a 401 on a bridge call or on the change stream): the
+ * sign-in screen comes back at once, not at the next click.
+ */
+export function reportSessionEnded(): void {
+  for (const listener of sessionEndedListeners) listener();
+}
+
 export function createBrowserBridge(): DesktopApi {
   takeSessionFromUrl();
   return buildDesktopApi(__PROMPTDESK_CHANNELS__, async (channel, input) => {
@@ -122,7 +130,7 @@ export function createBrowserBridge(): DesktopApi {
       body: JSON.stringify(input),
     });
     if (response.headers.get('content-type')?.includes('problem+json')) {
-      if (response.status === 401) for (const listener of sessionEndedListeners) listener();
+      if (response.status === 401) reportSessionEnded();
       return { ok: false, error: await problemOf(response) };
     }
     // An allowed member switch comes with this tab's new session.

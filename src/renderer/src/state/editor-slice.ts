@@ -70,6 +70,8 @@ export interface EditorSlice {
      * saved as usual. Variable notes the draft has are kept; see draftWithProposal.
      */
     applyTemplate(template: Template, variables: readonly VariableMeta[]): void;
+    /** Puts back a draft kept from before (state/draft-keeper.ts: the session ended, the tab reloaded). */
+    restoreDraft(draft: EditorDraft): void;
     /**
      * Follows the prompt as the server now has it (each answer of its query, prompt-detail.ts):
      * without unsaved edits the page starts over from a newer version; with them the draft and its
@@ -247,6 +249,9 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
       },
       applyTemplate(template, variables) {
         updateDraft((d) => draftWithProposal(d, template, variables));
+      },
+      restoreDraft(draft) {
+        updateDraft(() => draft);
       },
       replacePrompt(prompt) {
         if (get().editor.promptName !== prompt.name) return;

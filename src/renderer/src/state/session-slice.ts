@@ -89,7 +89,10 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => {
       sessionEnded() {
         // Only a tab that had a session: a first visit is told by loadInfo, without this message.
         if (get().session.needsSignIn || get().session.info === null) return;
-        patch({ needsSignIn: true, signInError: { message: 'Your session has ended (you signed out, it was unused for a day, the server restarted, a key it rested on was revoked or expired, or a member it acted for was deactivated): sign in again' } });
+        const why = '(you signed out, it was unused for a day, the server restarted, a key it rested on was revoked or expired, or a member it acted for was deactivated)';
+        // The draft itself is kept by state/draft-keeper.ts and comes back after signing in as the same member.
+        const message = get().editor.dirty ? `Your session has ended ${why}: sign in again; your unsaved changes are kept` : `Your session has ended ${why}: sign in again`;
+        patch({ needsSignIn: true, signInError: { message } });
       },
       async signOut() {
         await signOut();

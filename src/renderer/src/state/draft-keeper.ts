@@ -1,0 +1,102 @@
+import { newMessage, type EditorDraft } from './editor-draft';
+
+/**
+ * Keeps the editor's unsaved draft in this tab's sessionStorage, per member and prompt, so a
+ * session that ends under it (key revoked or expired, server restart, a day unused: the sign-in
+ * screen replaces the app) or a reload does not throw the work away. After signing in again as
+ * the same member and opening the prompt, the draft comes back; another member signing in to the
+ * tab never gets it (the key names the member).
+ *
+ * sessionStorage, like the session token (lib/bridge.ts): per tab, gone with the tab, survives
+ * the reload a sign-in does.
+ */
+
+/** The part of the Web Storage interface used here (sessionStorage in the app; a Map in tests). */
+export interface DraftStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+const PREFIX = 'promptdesk.draft:';
+
+/** The storage key of `memberId`'s draft of `promptName` (JSON, so no name can forge another pair). */
+export function draftStorageKey(memberId: string, promptName: string): string {
+  return PREFIX + JSON.stringify([memberId, promptName]);
+}
+
+/** Stores the draft; a full storage keeps nothing rather than failing the edit. */
+export function keepDraft(storage: DraftStorage, memberId: string, promptName: string, draft: EditorDraft): void {
+  try {
+    storage.setItem(draftStorageKey(memberId, promptName), JSON.stringify(draft));
+  } catch {
+    // Quota exceeded or storage disabled: the draft is still on screen, only not kept.
+  }
+}
+
+export function dropKeptDraft(storage: DraftStorage, memberId: string, promptName: string): void {
+  storage.removeItem(draftStorageKey(memberId, promptName));
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/**
+ * `memberId`'s kept draft of `promptName`, or null (none, or not a draft: a stored value is read
+ * as untrusted). Chat messages get fresh ids, so they cannot collide with ones made after a reload.
+ */
+export function readKeptDraft(storage: DraftStorage, memberId: string, promptName: string): EditorDraft | null {
+  const raw = storage.getItem(draftStorageKey(memberId, promptName));
+  if (raw === null) return null;
+  try {
+    const d = JSON.parse(raw) as Partial<EditorDraft>;
+    const fields = [d.text, d.models, d.temperature, d.maxTokens, d.displayMessage];
+    if ((d.mode !== 'text' && d.mode !== 'chat') || !fields.every(isString) || !Array.isArray(d.messages) || typeof d.variables !== 'object' || d.variables === null) return null;
+    if (!d.messages.every((m) => isString(m?.content) && isString(m?.role))) return null;
+    return { ...(d as EditorDraft), messages: d.messages.map((m) => newMessage(m.role, m.content)) };
+  } catch {
+    return null;
+  }
+}
+
+/** What the keeper reads of the app store. */
+export interface DraftKeeperState {
+  session: { info: { currentUser: { id: string } } | null };
+  editor: {
+    promptName: string | null;
+    status: 'idle' | 'loading' | 'ready' | 'error';
+    draft: EditorDraft;
+    dirty: boolean;
+    restoreDraft(draft: EditorDraft): void;
+  };
+}
+
+interface StoreLike<S> {
+  getState(): S;
+  subscribe(listener: (state: S, previous: S) => void): () => void;
+}
+
+/**
+ * Follows the editor in `store`: a dirty draft is written (each edit), a clean ready one removes
+ * the kept copy (saved or discarded), and when a prompt's page becomes ready with a kept draft of
+ * the signed-in member, the draft is put back (dirty, as it was). A prompt lost while dirty (the
+ * LostDraft page) keeps its copy too.
+ * @returns stop following
+ */
+export function keepEditorDrafts<S extends DraftKeeperState>(store: StoreLike<S>, storage: DraftStorage): () => void {
+  return store.subscribe((state, previous) => {
+    const { editor } = state;
+    const member = state.session.info?.currentUser.id;
+    if (member === undefined || editor.promptName === null) return;
+    const becameReady = editor.status === 'ready' && (previous.editor.status !== 'ready' || previous.editor.promptName !== editor.promptName);
+    if (becameReady && !editor.dirty) {
+      const kept = readKeptDraft(storage, member, editor.promptName);
+      // Restoring calls back here with the draft dirty, which keeps it again.
+      if (kept) return editor.restoreDraft(kept);
+    }
+    if (editor.dirty) {
+      if (editor.draft !== previous.editor.draft || !previous.editor.dirty || becameReady) keepDraft(storage, member, editor.promptName, editor.draft);
+    } else if (editor.status === 'ready') {
+      dropKeptDraft(storage, member, editor.promptName);
+    }
+  });
+}

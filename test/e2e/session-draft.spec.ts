@@ -1,0 +1,51 @@
+import { expect, screenshot, test } from './fixtures';
+import { bridge } from './flows';
+
+/**
+ * Issue 13 attack N1: a member's session ends under a dirty draft (an admin revokes the key they
+ * signed in with). The tab says so at once (its change stream was refused), without a click, and
+ * says the unsaved changes are kept; signing in again as the same member brings the draft back,
+ * still unsaved. A tab signed in as another member never sees it.
+ */
+test('session ended by a key revocation: the sign-in says so at once, and the draft comes back after signing in again', async ({ page, server }) => {
+  await bridge(server, 'prompts:create', { name: 'ui-shared', title: 'ui-shared' });
+  await bridge(server, 'versions:save', { name: 'ui-shared', template: { kind: 'text', text: 'Saved text {{who}}' }, commitMessage: 'v1' });
+  await bridge(server, 'sharing:set-level', { name: 'ui-shared', level: 'library_edit' });
+  await bridge(server, 'users:add', { email: 'dave@example.com', name: 'Dave' });
+  await bridge(server, 'users:add', { email: 'carol@example.com', name: 'Carol' });
+  const first = await bridge<{ key: string; info: { id: string } }>(server, 'keys:create', { userEmail: 'dave@example.com', label: 'first' });
+  const second = await bridge<{ key: string }>(server, 'keys:create', { userEmail: 'dave@example.com', label: 'second' });
+  const carolKey = await bridge<{ key: string }>(server, 'keys:create', { userEmail: 'carol@example.com', label: 'carol' });
+
+  const signIn = page.getByRole('main', { name: 'Sign in to Promptdesk' });
+  const signInWith = async (key: string) => {
+    await signIn.getByLabel('API key').fill(key);
+    await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+  };
+  await page.goto(`${server.url}/#/prompts/ui-shared`);
+  await signInWith(first.key);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Dave');
+  await page.getByLabel('Template').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText('DAVE WORK IN PROGRESS {{who}}');
+
+  await bridge(server, 'keys:revoke', { keyId: first.info.id });
+  // No click, no key press: the refused change stream brings the sign-in screen.
+  await expect(signIn.getByText('sign in again; your unsaved changes are kept')).toBeVisible();
+  await screenshot(page, 'session-ended-draft-kept');
+
+  // Another member signing in to this tab does not get Dave's draft.
+  await signInWith(carolKey.key);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Carol');
+  await expect(page.getByLabel('Template')).toContainText('Saved text');
+  await expect(page.getByText('DAVE WORK IN PROGRESS')).toHaveCount(0);
+  await page.evaluate(`fetch('/bridge/sign-out', { method: 'POST', headers: { 'X-Promptdesk-Session': sessionStorage.getItem('promptdesk.session') ?? '' } })`);
+  await page.reload();
+
+  await signInWith(second.key);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Dave');
+  await expect(page.getByLabel('Template')).toContainText('DAVE WORK IN PROGRESS');
+  await expect(page.getByText('Unsaved changes').first()).toBeVisible();
+  await screenshot(page, 'session-ended-draft-restored');
+});
