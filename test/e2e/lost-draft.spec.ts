@@ -3,10 +3,13 @@ import { expect, openApp, screenshot, test, type Server } from './fixtures';
 import { bridge, bridgeAs } from './flows';
 
 /**
- * Issue 13 attack F10: a member editing a prompt keeps their unsaved draft when the prompt is
- * taken from them (made private by its owner) or deleted, with the right reason, and can copy it
- * or save it as a new prompt. Two members, each in their own tab on the same headless host.
+ * Issue 13 attack F10 (and N2, N3 of the second round): a member editing a prompt keeps their
+ * unsaved draft when the prompt is taken from them (made private by its owner) or deleted, and
+ * can copy it or save it as a new prompt. The page says the same for both (a reload cannot tell
+ * them apart: hidden = missing), and when the prompt becomes visible again the editor comes back
+ * with the draft. Two members, each in their own tab on the same headless host.
  */
+const LOST = 'This prompt is no longer available to you';
 
 /** A prompt the owner shares Library Edit, with one saved version. */
 async function sharedPrompt(server: Server, name: string): Promise<void> {
@@ -42,10 +45,20 @@ test('access removed while editing: the draft stays with the reason, and saves a
   await editDraft(bob, 'ui-shared', 'B DIRTY DRAFT for {{who}}');
 
   await bridge(server, 'sharing:set-level', { name: 'ui-shared', level: 'private' });
-  await expect(bob.getByRole('heading', { name: 'You no longer have access to this prompt' })).toBeVisible();
+  await expect(bob.getByRole('heading', { name: LOST })).toBeVisible();
+  await expect(bob.getByText('was deleted, or its sharing changed')).toBeVisible();
   await expect(bob.getByLabel('Your unsaved draft')).toHaveValue('B DIRTY DRAFT for {{who}}');
   await expect(bob.getByText('Prompt not found')).toHaveCount(0);
   await screenshot(bob, 'lost-draft-access');
+
+  // Shared again: the editor comes back by itself, the draft still there and unsaved.
+  await bridge(server, 'sharing:set-level', { name: 'ui-shared', level: 'library_edit' });
+  await expect(bob.getByRole('heading', { name: LOST })).toHaveCount(0);
+  await expect(bob.getByLabel('Template')).toContainText('B DIRTY DRAFT for');
+  await expect(bob.getByText('Unsaved changes').first()).toBeVisible();
+  await screenshot(bob, 'lost-draft-access-restored');
+  await bridge(server, 'sharing:set-level', { name: 'ui-shared', level: 'private' });
+  await expect(bob.getByRole('heading', { name: LOST })).toBeVisible();
 
   await bob.getByRole('button', { name: 'Save as new prompt' }).click();
   // A name that is taken is refused at the field, nothing is lost.
@@ -62,14 +75,16 @@ test('access removed while editing: the draft stays with the reason, and saves a
   expect(original.latest.template.text).toBe('Original text of ui-shared');
 });
 
-test('deleted while editing: the draft stays, the page says it was deleted, and it can be copied', async ({ page, server }) => {
+test('deleted while editing: the draft stays under the same words as access removed, and it can be copied', async ({ page, server }) => {
   await openApp(page, server);
   await sharedPrompt(server, 'ui-gone');
   const carol = await memberTab(page, server, 'carol@example.com');
   await editDraft(carol, 'ui-gone', 'C DIRTY DRAFT');
 
   await bridge(server, 'prompts:delete', { name: 'ui-gone' });
-  await expect(carol.getByRole('heading', { name: 'This prompt was deleted' })).toBeVisible();
+  // The same heading as for a prompt hidden from her: a reload says "not found" for both.
+  await expect(carol.getByRole('heading', { name: LOST })).toBeVisible();
+  await expect(carol.getByText('deleted while you were editing')).toHaveCount(0);
   await expect(carol.getByLabel('Your unsaved draft')).toHaveValue('C DIRTY DRAFT');
   await carol.getByRole('button', { name: 'Copy draft' }).click();
   await expect(carol.getByRole('button', { name: /^(Copied|Copy failed: select the text)$/ })).toBeVisible();

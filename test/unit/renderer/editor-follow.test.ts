@@ -131,7 +131,39 @@ describe('editor.follow / editor.lost', () => {
     expect(store.getState().editor.status).toBe('ready');
   });
 
-  it('an answer for another prompt (the page moved on) changes nothing', () => {
+  it('lost with unsaved edits, then answering again (access restored): back to the editor, the draft and its base kept', async () => {
+    const store = editorStore();
+    store.getState().editor.setText('My edit');
+    world.missing = true;
+    await followServer(store);
+    expect(store.getState().editor.status).toBe('error');
+    world.missing = false;
+    world.fresh = prompt(2, 'Newer elsewhere');
+    await followServer(store);
+    const { editor } = store.getState();
+    expect(editor.status).toBe('ready');
+    expect(editor.loadError).toBeNull();
+    expect(editor.draft.text).toBe('My edit');
+    expect(editor.dirty).toBe(true);
+    expect(editor.prompt.latest.number).toBe(1);
+    expect(editor.prompt.latestVersion).toBe(2);
+  });
+
+  it('not found without edits (a load refused it), then answering again: the page opens the prompt as it is now', () => {
+    const store = editorStore();
+    store.setState((s: { editor: object }) => ({ editor: { ...s.editor, status: 'error', prompt: null, loadError: { message: 'No prompt named note' } } }));
+    store.getState().editor.follow(prompt(3, 'Back'));
+    const { editor } = store.getState();
+    expect(editor.status).toBe('ready');
+    expect(editor.draft.text).toBe('Back');
+    expect(editor.dirty).toBe(false);
+  });
+
+  it('an answer for another prompt (the page moved on) changes nothing, even on a lost page', () => {
+    const lostStore = editorStore();
+    lostStore.setState((s: { editor: object }) => ({ editor: { ...s.editor, status: 'error' } }));
+    lostStore.getState().editor.follow({ ...prompt(5, 'Elsewhere'), name: 'other' } as PromptDetail);
+    expect(lostStore.getState().editor.status).toBe('error');
     const store = editorStore();
     store.getState().editor.follow({ ...prompt(5, 'Elsewhere'), name: 'other' } as PromptDetail);
     expect(store.getState().editor.prompt.latest.number).toBe(1);

@@ -76,7 +76,8 @@ export interface EditorSlice {
      * Follows the prompt as the server now has it (each answer of its query, prompt-detail.ts):
      * without unsaved edits the page starts over from a newer version; with them the draft and its
      * base stay and only the prompt's facts move (the header then says a newer version was saved).
-     * The same version takes its new status, and this window's save message stays.
+     * The same version takes its new status, and this window's save message stays. A page that had
+     * lost the prompt (deleted or hidden) returns to the editor when it answers again, draft kept.
      */
     follow(fresh: PromptDetail): void;
     /** The prompt could not be read again: deleted or hidden elsewhere shows not found, as a fresh load would. */
@@ -258,8 +259,20 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
         patch({ ...startFrom(prompt), status: 'ready', loadError: null, saveError: null, savedMessage: null, saveForbidden: false });
       },
       follow(fresh) {
-        const { prompt, dirty, saving, promptName, status } = get().editor;
-        if (!prompt || promptName !== fresh.name || status !== 'ready') return;
+        if (get().editor.promptName !== fresh.name) return;
+        // The page could not read the prompt (deleted or hidden: the lost-draft page, or not found)
+        // and it answers again (access restored): back to the editor. Unsaved edits stay, on their
+        // base, as below; without any, the page starts from the prompt as it is now.
+        if (get().editor.status === 'error') {
+          const { prompt: lostPrompt, dirty: lostDirty } = get().editor;
+          if (!lostPrompt || !lostDirty) {
+            patch({ ...startFrom(fresh), status: 'ready', loadError: null, saveError: null, savedMessage: null, saveForbidden: false });
+            return;
+          }
+          patch({ status: 'ready', loadError: null, saveError: null });
+        }
+        const { prompt, dirty, saving, status } = get().editor;
+        if (!prompt || status !== 'ready') return;
         const newer = (fresh.latest?.number ?? 0) > (prompt.latest?.number ?? 0);
         if (newer && !dirty && !saving) {
           patch({ ...startFrom(fresh), saveError: null, savedMessage: null });

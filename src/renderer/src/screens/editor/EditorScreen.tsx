@@ -18,7 +18,6 @@ import { Breadcrumb, PromptHeader } from './PromptHeader';
 import { PANEL_ID, PromptTabs, tabId } from './PromptTabs';
 import { useUnloadGuard } from './use-editor-shortcuts';
 import { useFollowPrompt } from './use-follow-prompt';
-import { useDeletedWatch } from './use-deleted-watch';
 import { LostDraft } from './LostDraft';
 
 interface EditorScreenProps {
@@ -42,7 +41,6 @@ export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
   const dirty = useAppStore((s) => s.editor.promptName === promptName && s.editor.dirty);
   // The page follows the prompt as it changes (here or elsewhere) while it is open.
   useFollowPrompt(promptName);
-  const deleted = useDeletedWatch(promptName);
 
   useEffect(() => {
     resetVersions(promptName);
@@ -58,12 +56,13 @@ export function EditorScreen({ promptName, tab, version }: EditorScreenProps) {
     // A prompt the member may run but not read (Chat only, a run share): trying again cannot
     // help, so point to where it can be used.
     const runOnly = !missing && loadError.message.toLowerCase().includes('permission');
-    // Lost while holding unsaved edits (deleted, or hidden from this member): keep them.
+    // Lost while holding unsaved edits (deleted, or hidden from this member: one message, as a
+    // reload cannot tell them apart either): keep them. The page comes back when it answers again.
     if (missing && dirty) {
       return (
         <div className="screen">
           <Breadcrumb />
-          <LostDraft promptName={promptName} deleted={deleted} />
+          <LostDraft promptName={promptName} />
         </div>
       );
     }

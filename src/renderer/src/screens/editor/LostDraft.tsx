@@ -13,11 +13,13 @@ import './lost-draft.css';
 
 /**
  * What the editor shows when the open prompt stops answering (deleted, or hidden from this
- * member) while it holds unsaved edits: the draft stays on screen, read-only, with the reason, a
- * Copy button and "Save as new prompt" (create a prompt with the name typed here, then save the
- * draft as its first version; a refused name shows at the field).
+ * member) while it holds unsaved edits: the draft stays on screen, read-only, with a Copy button
+ * and "Save as new prompt" (create a prompt with the name typed here, then save the draft as its
+ * first version; a refused name shows at the field). One message for deleted and hidden: a reload
+ * says "not found" for both (hidden = missing), so the live page may not tell them apart. When the
+ * prompt answers again (access restored), editor.follow brings the editor back with the draft.
  */
-export function LostDraft({ promptName, deleted }: { promptName: string; deleted: boolean }) {
+export function LostDraft({ promptName }: { promptName: string }) {
   const draft = useAppStore((s) => s.editor.draft);
   const navigate = useAppStore((s) => s.route.navigate);
   const discardChanges = useAppStore((s) => s.editor.discardChanges);
@@ -48,11 +50,11 @@ export function LostDraft({ promptName, deleted }: { promptName: string; deleted
   return (
     <section className="lost-draft" aria-labelledby="lost-draft-title">
       <h2 id="lost-draft-title" className="lost-draft__title">
-        {deleted ? 'This prompt was deleted' : 'You no longer have access to this prompt'}
+        This prompt is no longer available to you
       </h2>
       <p>
-        {deleted ? `“${promptName}” was deleted while you were editing it.` : `“${promptName}” is no longer shared with you, so it cannot be saved here.`} Your unsaved
-        changes are kept below: copy them, or save them as a new prompt.
+        “{promptName}” was deleted, or its sharing changed, so it cannot be saved here. Your unsaved changes are kept below: copy
+        them, or save them as a new prompt. If it becomes available to you again, the editor comes back with your draft.
       </p>
       <TextAreaField label="Your unsaved draft" readOnly rows={10} value={text} spellCheck={false} />
       <div className="lost-draft__actions">

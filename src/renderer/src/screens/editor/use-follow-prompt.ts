@@ -16,7 +16,9 @@ export function useFollowPrompt(name: string): void {
   const lost = useAppStore((s) => s.editor.lost);
   useEffect(() => {
     if (q.data) follow(q.data);
-  }, [q.data, follow]);
+    // dataUpdatedAt too: an answer equal to the last one keeps its reference (structural sharing),
+    // and after an error it still has to bring the page back (access restored, prompt unchanged).
+  }, [q.data, q.dataUpdatedAt, follow]);
   useEffect(() => {
     if (q.error) lost(q.error);
   }, [q.error, lost]);
