@@ -3,7 +3,7 @@ import type { Clock } from '../context';
 import { AppError, notFound } from '../errors';
 import { authenticateKey } from '../keys/keys-service';
 import { canonicalEmail } from '../users/email-identity';
-import { KEY_SCOPES, type User } from '../../../shared/schemas/users';
+import { KEY_SCOPES, type KeyScope, type User } from '../../../shared/schemas/users';
 import type { Store } from '../../store/store';
 import { loginLinksRepo } from '../../store/repos/login-links-repo';
 import { groundsOf, type Session, type SessionGround } from './session-registry';
@@ -27,7 +27,7 @@ function links(store: Store) {
  * in with it ends when it stops working): the key must authenticate and carry every scope, because
  * a UI session can do everything its member can and a narrowed key must not open more than it
  * grants. Throws `unauthenticated` (an invalid, revoked or expired key) or `forbidden` (a key
- * limited to some scopes), on field `fieldName` (default `key`).
+ * limited to some scopes: the message names the missing ones), on field `fieldName` (default `key`).
  */
 export function signInWithKey(store: Store, clock: Clock, key: string, fieldName = 'key'): { user: User; keyId: string } {
   let found: ReturnType<typeof authenticateKey>;
@@ -36,10 +36,25 @@ export function signInWithKey(store: Store, clock: Clock, key: string, fieldName
   } catch {
     throw new AppError('unauthenticated', 'This API key is not valid (it may be mistyped, revoked or expired)', fieldName);
   }
-  if (!KEY_SCOPES.every((s) => found.key.scopes.includes(s))) {
-    throw new AppError('forbidden', 'This key is limited to some scopes; signing in needs a key with all of them (read, run, write, admin)', fieldName);
-  }
+  const missing = missingSignInScopes(found.key.scopes);
+  if (missing.length > 0) throw new AppError('forbidden', signInScopesMessage(missing), fieldName);
   return { user: found.user, keyId: found.key.id };
+}
+
+/**
+ * The scopes a key lacks to sign in to the app (in KEY_SCOPES order; empty: it may). A UI session
+ * acts with everything its member may do (there is no scope-limited session), so signing in
+ * needs every scope; the key form says so next to its scopes (screens/settings/KeysSection.tsx).
+ */
+export function missingSignInScopes(scopes: readonly KeyScope[]): KeyScope[] {
+  return KEY_SCOPES.filter((s) => !scopes.includes(s));
+}
+
+/** The refusal of a key that lacks `missing` scopes: names exactly what is missing. */
+function signInScopesMessage(missing: readonly KeyScope[]): string {
+  const list = missing.length === 1 ? missing[0]! : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]!}`;
+  const noun = missing.length === 1 ? 'scope' : 'scopes';
+  return `This key lacks the ${list} ${noun}; signing in to the app needs a key with every scope (read, run, write, admin). Make one in Settings → API keys with all four ticked, or promptdesk keys create`;
 }
 
 /** A member is active and, if they proved themselves with an API key, it is theirs and neither revoked nor expired. */

@@ -81,6 +81,10 @@ function NewKeyForm() {
   const errorFor = (field: FormField) => (createError && fieldIsUnder(createError.field, field) ? messageForField(createError) : null);
   const formError = createError && !FORM_FIELDS.some((f) => fieldIsUnder(createError.field, f)) ? createError.message : null;
   const scopesError = errorFor('scopes');
+  // A UI session acts with everything its member may do, so sign-in takes only a key with every
+  // scope (core/sessions/sign-in.ts); the form's defaults (read, run) are for API clients.
+  const signInHintId = useId();
+  const signInHint = !KEY_SCOPES.every((s) => scopes.includes(s));
 
   const toggleScope = (scope: KeyScope, on: boolean) => {
     setScopes((current) => (on ? [...current, scope] : current.filter((s) => s !== scope)));
@@ -143,7 +147,11 @@ function NewKeyForm() {
           }}
         />
       </div>
-      <fieldset className="key-form__scopes" aria-describedby={scopesError ? scopesHintId : undefined} aria-invalid={scopesError ? true : undefined}>
+      <fieldset
+        className="key-form__scopes"
+        aria-describedby={scopesError ? scopesHintId : signInHint ? signInHintId : undefined}
+        aria-invalid={scopesError ? true : undefined}
+      >
         <legend className="field__label">Scopes</legend>
         <div className="key-form__scope-list">
           {KEY_SCOPES.map((scope) => (
@@ -159,6 +167,14 @@ function NewKeyForm() {
         {scopesError && (
           <p id={scopesHintId} className="field__error">
             {scopesError}
+          </p>
+        )}
+        {signInHint && (
+          <p id={signInHintId} className="field__hint">
+            To sign in to the app with this key (a browser tab of promptdesk serve), it needs every scope.{' '}
+            <Button variant="ghost" size="sm" onClick={() => setScopes([...KEY_SCOPES])}>
+              Tick all four
+            </Button>
           </p>
         )}
       </fieldset>
