@@ -12,6 +12,7 @@ import { API_RUN_TRANSPORT, createRunBatchDriver, newRun, type TestRun } from '.
 import { draftToSaveInput, variableMetadata, type EditorDraft } from './editor-draft';
 import { mayEditPrompt } from './editor-slice';
 import { rememberModels, rememberedModels, startingModels } from './test-panel-models';
+import { createResultsKeeper } from './test-panel-results';
 import type { AppState, SliceCreator } from './store';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -66,7 +67,10 @@ export interface TestPanelSlice {
     caseSaving: boolean;
     caseError: FormError | null;
     caseNotice: string | null;
-    /** Starts over for another prompt or member; the same pair keeps inputs and results. */
+    /**
+     * Starts over for another prompt or member; the same pair keeps inputs and results, and a
+     * prompt the same member comes back to shows its latest results again (runs picked up).
+     */
     reset(promptName: string, memberId: string | null): void;
     setExpanded(expanded: boolean): void;
     load(): Promise<void>;
@@ -160,6 +164,8 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
   );
   const cancelBatch = () => driver.cancel();
   const stopFollowing = () => driver.stopFollowing();
+  // Each prompt's latest results, kept while the panel shows another (test-panel-results.ts).
+  const results = createResultsKeeper<TestBatch>();
 
   const launch = (kind: TestBatch['kind'], runs: TestRun[], cases: TestBatch['cases']) => {
     const { version, selectedModels } = get().testPanel;
@@ -196,9 +202,12 @@ export const createTestPanelSlice: SliceCreator<TestPanelSlice> = (set, get) => 
       reset(promptName, memberId) {
         const current = get().testPanel;
         if (current.promptName === promptName && current.memberId === memberId) return;
-        void cancelBatch();
         stopFollowing();
-        patch({ promptName, memberId, ...FRESH });
+        // Another prompt of the same member: this one's results are put aside, its runs go on (as
+        // chat's turns do) and show again on return. Another member: nothing of them stays.
+        if (current.batch && current.promptName !== null && current.memberId === memberId) results.keep(current.memberId, current.promptName, current.batch);
+        else void cancelBatch();
+        patch({ promptName, memberId, ...FRESH, batch: results.take(memberId, promptName) });
       },
       setExpanded(expanded) {
         patch({ expanded });
