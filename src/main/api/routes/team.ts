@@ -49,8 +49,9 @@ export const TEAM_ROUTES = [
     responses: { 200: '{ deviceToken, member, team }: the token is shown once', 400: 'Invalid input', 401: 'Unknown, used, expired or mismatched code (field code)', 404: 'Not a team server', 429: 'Too many failed exchanges from this client' },
     handler: async (c, { body, api }) => {
       const { store, clock } = api.workspace;
-      requireTeamServer(store);
+      // The body first, as every route with one: a malformed exchange is a 400 naming the field anywhere.
       const input = await body();
+      requireTeamServer(store);
       const address = clientAddressOf.get(store)?.(c) ?? limitAddress(getConnInfo(c).remote.address);
       const client = { address, userAgent: c.req.header('user-agent') };
       let throttle = throttles.get(store);
