@@ -8,13 +8,19 @@ import { QueryClient, type QueryKey } from '@tanstack/react-query';
  *
  * - `retry: false`: a failed load shows its message in place at once, as the screens always did;
  *   "Try again" refetches.
- * - `staleTime: 0` with refetch on mount: opening a screen reads it afresh, as before; change
- *   events keep what is on screen current in between.
+ * - `staleTime: FRESH_MS`: an answer younger than that is reused by the next component or
+ *   `fetchQuery` that asks (the test panel's load, then its inputs and the model picker mounting
+ *   with it; quick switches between prompts), instead of a second identical request (with 0,
+ *   opening one editor asked versions, deployment and integrations twice each, issue 13 attack
+ *   N4). Freshness never hides a change: every change event invalidates what it touches whatever
+ *   its age (state/live-refresh.ts), and older answers are read again on mount as before.
  * - No refetch on window focus or reconnect: the change stream already says what moved.
  */
+export const FRESH_MS = 10_000;
+
 export const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { retry: false, staleTime: 0, refetchOnWindowFocus: false, refetchOnReconnect: false },
+    queries: { retry: false, staleTime: FRESH_MS, refetchOnWindowFocus: false, refetchOnReconnect: false },
     mutations: { retry: false },
   },
 });

@@ -1,8 +1,10 @@
 import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { useCombobox } from 'downshift';
+import { useQuery } from '@tanstack/react-query';
 import type { Integration, ModelCheck } from '../../../../shared/schemas/integrations';
 import { api, unwrap } from '../../lib/api';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
+import { integrationsQuery } from '../../state/workspace-queries';
 import { enterChoice, modelLines, modelSuggestions, withModel, withoutModel } from '../../state/model-picker';
 
 const CHECK_DEBOUNCE_MS = 250;
@@ -19,22 +21,17 @@ function knownModels(integrations: Integration[]): string[] {
   return integrations.filter((i) => i.usable).flatMap((i) => i.models.map((m) => `${i.name}:${m}`));
 }
 
-/** The integrations' known models, read once per picker. */
+/**
+ * The integrations' known models, from the workspace's integrations query (shared with the test
+ * panel and the launcher, refreshed by integration.changed): not a fetch of its own per picker.
+ * Without the list the field still takes typed references (and the checks still warn).
+ */
 function useKnownModels(): string[] {
-  const [known, setKnown] = useState<string[]>([]);
-  useEffect(() => {
-    let current = true;
-    unwrap(api.integrations.list()).then(
-      (items) => current && setKnown(knownModels(items)),
-      // Without the list the field still takes typed references (and the checks still warn).
-      () => undefined,
-    );
-    return () => {
-      current = false;
-    };
-  }, []);
-  return known;
+  const { data } = useQuery(integrationsQuery);
+  return useMemo(() => (data ? knownModels(data) : NO_MODELS), [data]);
 }
+
+const NO_MODELS: string[] = [];
 
 /** The core's verdict on each chosen reference (integrations:check-models), refreshed as they change. */
 function useModelChecks(models: string[]): Map<string, ModelCheck> {
