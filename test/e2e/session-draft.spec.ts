@@ -33,12 +33,14 @@ test('session ended by a key revocation: the sign-in says so at once, and the dr
   await bridge(server, 'keys:revoke', { keyId: first.info.id });
   // No click, no key press: the refused change stream brings the sign-in screen.
   await expect(signIn.getByText('sign in again; your unsaved changes are kept')).toBeVisible();
+  // Meanwhile the owner saves v2: the kept draft must not overwrite it unseen.
+  await bridge(server, 'versions:save', { name: 'ui-shared', template: { kind: 'text', text: 'Owner v2 {{who}}' }, commitMessage: 'v2', baseVersion: 1 });
   await screenshot(page, 'session-ended-draft-kept');
 
   // Another member signing in to this tab does not get Dave's draft.
   await signInWith(carolKey.key);
   await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Carol');
-  await expect(page.getByLabel('Template')).toContainText('Saved text');
+  await expect(page.getByLabel('Template')).toContainText('Owner v2');
   await expect(page.getByText('DAVE WORK IN PROGRESS')).toHaveCount(0);
   await page.evaluate(`fetch('/bridge/sign-out', { method: 'POST', headers: { 'X-Promptdesk-Session': sessionStorage.getItem('promptdesk.session') ?? '' } })`);
   await page.reload();
@@ -47,5 +49,13 @@ test('session ended by a key revocation: the sign-in says so at once, and the dr
   await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Dave');
   await expect(page.getByLabel('Template')).toContainText('DAVE WORK IN PROGRESS');
   await expect(page.getByText('Unsaved changes').first()).toBeVisible();
+  // Still based on v1: the header says v2 was saved, and saving meets the conflict check.
+  await expect(page.getByText('A newer version was saved (v2)')).toBeVisible();
   await screenshot(page, 'session-ended-draft-restored');
+  await page.keyboard.press('ControlOrMeta+s');
+  await page.getByRole('dialog', { name: 'Save version' }).getByLabel('Commit message').fill('mine');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(/Version 2 was saved after you started editing version 1/)).toBeVisible();
+  const latest = await bridge<{ latest: { number: number; template: { text: string } } }>(server, 'prompts:get', { name: 'ui-shared' });
+  expect([latest.latest.number, latest.latest.template.text]).toEqual([2, 'Owner v2 {{who}}']);
 });

@@ -37,12 +37,12 @@ class MapStorage {
   }
 }
 
-const prompt = (name: string, text: string) =>
+const prompt = (name: string, text: string, number = 1) =>
   ({
     name,
     title: name,
-    latest: { number: 1, template: { kind: 'text', text }, variables: [], modelSettings: {}, status: 'draft', committed: false },
-    latestVersion: 1,
+    latest: { number, template: { kind: 'text', text }, variables: [], modelSettings: {}, status: 'draft', committed: false },
+    latestVersion: number,
     allowed: ['read', 'edit', 'run'],
   }) as unknown as PromptDetail;
 
@@ -55,12 +55,18 @@ function tab(member: string, storage: MapStorage) {
     store,
     stop,
     /** Opens `name` as editor.load does once the server answered. */
-    open(name: string, text = 'Saved text') {
+    open(name: string, text = 'Saved text', number = 1) {
       store.setState((s: { editor: object }) => ({ editor: { ...s.editor, promptName: name, status: 'loading', dirty: false } }));
-      store.getState().editor.replacePrompt(prompt(name, text));
+      store.getState().editor.replacePrompt(prompt(name, text, number));
     },
     get editor() {
-      return store.getState().editor as { draft: { text: string }; dirty: boolean; setText(t: string): void; discardChanges(): void };
+      return store.getState().editor as {
+        draft: { text: string };
+        dirty: boolean;
+        prompt: { latest: { number: number }; latestVersion: number };
+        setText(t: string): void;
+        discardChanges(): void;
+      };
     },
   };
 }
@@ -77,6 +83,21 @@ describe('keeping unsaved drafts across a session end', () => {
     after.open('ui-shared');
     expect(after.editor.draft.text).toBe('DAVE WORK IN PROGRESS');
     expect(after.editor.dirty).toBe(true);
+  });
+
+  it('a version saved meanwhile is not overwritten unseen: the draft stays based on the version it started from', () => {
+    const storage = new MapStorage();
+    const before = tab('dave', storage);
+    before.open('ui-shared', 'Saved text', 3);
+    before.editor.setText('my edit on v3');
+    before.stop();
+
+    const after = tab('dave', storage);
+    after.open('ui-shared', 'Someone else’s v4', 4);
+    expect(after.editor.draft.text).toBe('my edit on v3');
+    // The save names v3 as its base, so the server's "v4 was saved after you started editing v3" applies.
+    expect(after.editor.prompt.latest.number).toBe(3);
+    expect(after.editor.prompt.latestVersion).toBe(4);
   });
 
   it('never shown to another member signing in to the tab, nor on another prompt', () => {
@@ -124,7 +145,10 @@ describe('keeping unsaved drafts across a session end', () => {
 
   it('a stored value that is not a draft is ignored', () => {
     const storage = new MapStorage();
-    for (const junk of ['{', '42', '{"mode":"text"}', JSON.stringify({ mode: 'chat', text: '', messages: [{ role: 1 }], variables: {}, models: '', temperature: '', maxTokens: '', displayMessage: '' })]) {
+    const draft = { mode: 'text', text: '', messages: [], variables: {}, models: '', temperature: '', maxTokens: '', displayMessage: '' };
+    const junks = ['{', '42', 'null', '{"mode":"text"}', JSON.stringify({ draft }), JSON.stringify({ draft, baseVersion: -1 }), JSON.stringify({ draft: { ...draft, mode: 'chat', messages: [{ role: 1 }] }, baseVersion: 1 })];
+    expect(keeper.readKeptDraft({ getItem: () => JSON.stringify({ draft, baseVersion: 2 }), setItem() {}, removeItem() {} }, 'dave', 'p')).not.toBeNull();
+    for (const junk of junks) {
       storage.setItem(keeper.draftStorageKey('dave', 'p'), junk);
       expect(keeper.readKeptDraft(storage, 'dave', 'p')).toBeNull();
     }

@@ -25,10 +25,16 @@ export function draftStorageKey(memberId: string, promptName: string): string {
   return PREFIX + JSON.stringify([memberId, promptName]);
 }
 
+/** A kept draft and the version it was started from (its save's `baseVersion`). */
+export interface KeptDraft {
+  draft: EditorDraft;
+  baseVersion: number;
+}
+
 /** Stores the draft; a full storage keeps nothing rather than failing the edit. */
-export function keepDraft(storage: DraftStorage, memberId: string, promptName: string, draft: EditorDraft): void {
+export function keepDraft(storage: DraftStorage, memberId: string, promptName: string, kept: KeptDraft): void {
   try {
-    storage.setItem(draftStorageKey(memberId, promptName), JSON.stringify(draft));
+    storage.setItem(draftStorageKey(memberId, promptName), JSON.stringify(kept));
   } catch {
     // Quota exceeded or storage disabled: the draft is still on screen, only not kept.
   }
@@ -44,15 +50,17 @@ const isString = (value: unknown): value is string => typeof value === 'string';
  * `memberId`'s kept draft of `promptName`, or null (none, or not a draft: a stored value is read
  * as untrusted). Chat messages get fresh ids, so they cannot collide with ones made after a reload.
  */
-export function readKeptDraft(storage: DraftStorage, memberId: string, promptName: string): EditorDraft | null {
+export function readKeptDraft(storage: DraftStorage, memberId: string, promptName: string): KeptDraft | null {
   const raw = storage.getItem(draftStorageKey(memberId, promptName));
   if (raw === null) return null;
   try {
-    const d = JSON.parse(raw) as Partial<EditorDraft>;
+    const kept = JSON.parse(raw) as { draft?: Partial<EditorDraft>; baseVersion?: unknown } | null;
+    const d = kept?.draft;
+    if (!d || typeof kept.baseVersion !== 'number' || !Number.isInteger(kept.baseVersion) || kept.baseVersion < 0) return null;
     const fields = [d.text, d.models, d.temperature, d.maxTokens, d.displayMessage];
     if ((d.mode !== 'text' && d.mode !== 'chat') || !fields.every(isString) || !Array.isArray(d.messages) || typeof d.variables !== 'object' || d.variables === null) return null;
     if (!d.messages.every((m) => isString(m?.content) && isString(m?.role))) return null;
-    return { ...(d as EditorDraft), messages: d.messages.map((m) => newMessage(m.role, m.content)) };
+    return { draft: { ...(d as EditorDraft), messages: d.messages.map((m) => newMessage(m.role, m.content)) }, baseVersion: kept.baseVersion };
   } catch {
     return null;
   }
@@ -66,7 +74,8 @@ export interface DraftKeeperState {
     status: 'idle' | 'loading' | 'ready' | 'error';
     draft: EditorDraft;
     dirty: boolean;
-    restoreDraft(draft: EditorDraft): void;
+    prompt: { latest: { number: number } | null } | null;
+    restoreDraft(draft: EditorDraft, baseVersion: number): void;
   };
 }
 
@@ -78,7 +87,8 @@ interface StoreLike<S> {
 /**
  * Follows the editor in `store`: a dirty draft is written (each edit), a clean ready one removes
  * the kept copy (saved or discarded), and when a prompt's page becomes ready with a kept draft of
- * the signed-in member, the draft is put back (dirty, as it was). A prompt lost while dirty (the
+ * the signed-in member, the draft is put back (dirty, as it was) on the version it was started
+ * from, so a version saved meanwhile is not overwritten unseen (the save's conflict check). A prompt lost while dirty (the
  * LostDraft page) keeps its copy too.
  * @returns stop following
  */
@@ -91,10 +101,13 @@ export function keepEditorDrafts<S extends DraftKeeperState>(store: StoreLike<S>
     if (becameReady && !editor.dirty) {
       const kept = readKeptDraft(storage, member, editor.promptName);
       // Restoring calls back here with the draft dirty, which keeps it again.
-      if (kept) return editor.restoreDraft(kept);
+      if (kept) return editor.restoreDraft(kept.draft, kept.baseVersion);
     }
     if (editor.dirty) {
-      if (editor.draft !== previous.editor.draft || !previous.editor.dirty || becameReady) keepDraft(storage, member, editor.promptName, editor.draft);
+      const baseVersion = editor.prompt?.latest?.number ?? 0;
+      if (editor.draft !== previous.editor.draft || !previous.editor.dirty || becameReady || editor.prompt !== previous.editor.prompt) {
+        keepDraft(storage, member, editor.promptName, { draft: editor.draft, baseVersion });
+      }
     } else if (editor.status === 'ready') {
       dropKeptDraft(storage, member, editor.promptName);
     }

@@ -70,8 +70,13 @@ export interface EditorSlice {
      * saved as usual. Variable notes the draft has are kept; see draftWithProposal.
      */
     applyTemplate(template: Template, variables: readonly VariableMeta[]): void;
-    /** Puts back a draft kept from before (state/draft-keeper.ts: the session ended, the tab reloaded). */
-    restoreDraft(draft: EditorDraft): void;
+    /**
+     * Puts back a draft kept from before (state/draft-keeper.ts: the session ended, the tab
+     * reloaded), started from version `baseVersion`: when a newer one was saved since, the draft
+     * stays based on the older number, as unsaved edits do when a newer version arrives (`follow`),
+     * so saving it meets the server's "saved after you started editing" check.
+     */
+    restoreDraft(draft: EditorDraft, baseVersion: number): void;
     /**
      * Follows the prompt as the server now has it (each answer of its query, prompt-detail.ts):
      * without unsaved edits the page starts over from a newer version; with them the draft and its
@@ -251,8 +256,11 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
       applyTemplate(template, variables) {
         updateDraft((d) => draftWithProposal(d, template, variables));
       },
-      restoreDraft(draft) {
-        updateDraft(() => draft);
+      restoreDraft(draft, baseVersion) {
+        const { prompt, savedKey, variableNames } = get().editor;
+        const base = prompt?.latest && baseVersion < prompt.latest.number ? { prompt: { ...prompt, latest: { ...prompt.latest, number: baseVersion } } } : {};
+        // One change: the draft and its base arrive together (draft-keeper.ts follows each change).
+        patch({ ...base, draft, ...analyze(draft, variableNames), dirty: draftKey(draft) !== savedKey, savedMessage: null });
       },
       replacePrompt(prompt) {
         if (get().editor.promptName !== prompt.name) return;
