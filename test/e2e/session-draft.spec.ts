@@ -59,3 +59,32 @@ test('session ended by a key revocation: the sign-in says so at once, and the dr
   const latest = await bridge<{ latest: { number: number; template: { text: string } } }>(server, 'prompts:get', { name: 'ui-shared' });
   expect([latest.latest.number, latest.latest.template.text]).toEqual([2, 'Owner v2 {{who}}']);
 });
+
+test('hidden while signed out: the kept draft shows on the lost-draft page after signing in, and returns to the editor when shared again', async ({ page, server }) => {
+  await bridge(server, 'prompts:create', { name: 'hide-me', title: 'hide-me' });
+  await bridge(server, 'versions:save', { name: 'hide-me', template: { kind: 'text', text: 'Saved text' }, commitMessage: 'v1' });
+  await bridge(server, 'sharing:set-level', { name: 'hide-me', level: 'library_edit' });
+  await bridge(server, 'users:add', { email: 'dave@example.com', name: 'Dave' });
+  const first = await bridge<{ key: string; info: { id: string } }>(server, 'keys:create', { userEmail: 'dave@example.com', label: 'first' });
+  const second = await bridge<{ key: string }>(server, 'keys:create', { userEmail: 'dave@example.com', label: 'second' });
+  const signIn = page.getByRole('main', { name: 'Sign in to Promptdesk' });
+  const signInWith = async (key: string) => {
+    await signIn.getByLabel('API key').fill(key);
+    await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+  };
+  await page.goto(`${server.url}/#/prompts/hide-me`);
+  await signInWith(first.key);
+  await page.getByLabel('Template').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText('HIDDEN DRAFT');
+  await bridge(server, 'keys:revoke', { keyId: first.info.id });
+  await expect(signIn.getByText('your unsaved changes are kept')).toBeVisible();
+  await bridge(server, 'sharing:set-level', { name: 'hide-me', level: 'private' });
+
+  await signInWith(second.key);
+  await expect(page.getByRole('heading', { name: 'This prompt is no longer available to you' })).toBeVisible();
+  await expect(page.getByLabel('Your unsaved draft')).toHaveValue('HIDDEN DRAFT');
+  await bridge(server, 'sharing:set-level', { name: 'hide-me', level: 'library_edit' });
+  await expect(page.getByLabel('Template')).toContainText('HIDDEN DRAFT');
+  await expect(page.getByText('Unsaved changes').first()).toBeVisible();
+});

@@ -100,6 +100,39 @@ describe('keeping unsaved drafts across a session end', () => {
     expect(after.editor.prompt.latestVersion).toBe(4);
   });
 
+  it('a prompt not found after signing in again (hidden meanwhile) shows the draft for the lost-draft page, and it comes back when the prompt does', () => {
+    const storage = new MapStorage();
+    const before = tab('dave', storage);
+    before.open('ui-shared', 'Saved text', 2);
+    before.editor.setText('kept while hidden');
+    before.stop();
+
+    const after = tab('dave', storage);
+    after.store.setState((s: { editor: object }) => ({ editor: { ...s.editor, promptName: 'ui-shared', status: 'error', prompt: null, loadError: { message: 'No prompt named ui-shared' } } }));
+    expect(after.editor.draft.text).toBe('kept while hidden');
+    expect(after.editor.dirty).toBe(true);
+    // Shared again: the page's query answers, the editor opens with the draft on its old base.
+    (after.store.getState().editor as { follow(p: PromptDetail): void }).follow(prompt('ui-shared', 'Newer', 3));
+    expect(after.editor.draft.text).toBe('kept while hidden');
+    expect(after.editor.dirty).toBe(true);
+    expect(after.editor.prompt.latest.number).toBe(2);
+    expect(after.editor.prompt.latestVersion).toBe(3);
+  });
+
+  it('a draft on a page that never read its prompt can be discarded (leaving it, confirmed), and is no longer kept', () => {
+    const storage = new MapStorage();
+    const before = tab('dave', storage);
+    before.open('gone');
+    before.editor.setText('draft of a deleted prompt');
+    before.stop();
+    const after = tab('dave', storage);
+    after.store.setState((s: { editor: object }) => ({ editor: { ...s.editor, promptName: 'gone', status: 'error', prompt: null, loadError: { message: 'No prompt named gone' } } }));
+    expect(after.editor.dirty).toBe(true);
+    after.editor.discardChanges();
+    expect(after.editor.dirty).toBe(false);
+    expect(storage.items.size).toBe(0);
+  });
+
   it('never shown to another member signing in to the tab, nor on another prompt', () => {
     const storage = new MapStorage();
     const dave = tab('dave', storage);

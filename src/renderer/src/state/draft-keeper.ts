@@ -88,8 +88,9 @@ interface StoreLike<S> {
  * Follows the editor in `store`: a dirty draft is written (each edit), a clean ready one removes
  * the kept copy (saved or discarded), and when a prompt's page becomes ready with a kept draft of
  * the signed-in member, the draft is put back (dirty, as it was) on the version it was started
- * from, so a version saved meanwhile is not overwritten unseen (the save's conflict check). A prompt lost while dirty (the
- * LostDraft page) keeps its copy too.
+ * from, so a version saved meanwhile is not overwritten unseen (the save's conflict check). A
+ * prompt lost while dirty (the LostDraft page) keeps its copy too, and a prompt that cannot be
+ * opened at all (not found) gets its kept draft back for that page.
  * @returns stop following
  */
 export function keepEditorDrafts<S extends DraftKeeperState>(store: StoreLike<S>, storage: DraftStorage): () => void {
@@ -97,18 +98,23 @@ export function keepEditorDrafts<S extends DraftKeeperState>(store: StoreLike<S>
     const { editor } = state;
     const member = state.session.info?.currentUser.id;
     if (member === undefined || editor.promptName === null) return;
-    const becameReady = editor.status === 'ready' && (previous.editor.status !== 'ready' || previous.editor.promptName !== editor.promptName);
-    if (becameReady && !editor.dirty) {
+    const became = (status: 'ready' | 'error') => editor.status === status && (previous.editor.status !== status || previous.editor.promptName !== editor.promptName);
+    const becameReady = became('ready');
+    // Opened and not found (deleted, or hidden while signed out): the draft shows on the lost-draft
+    // page (Copy, Save as new prompt), and comes back to the editor if the prompt answers again.
+    if ((becameReady || became('error')) && !editor.dirty) {
       const kept = readKeptDraft(storage, member, editor.promptName);
       // Restoring calls back here with the draft dirty, which keeps it again.
       if (kept) return editor.restoreDraft(kept.draft, kept.baseVersion);
     }
     if (editor.dirty) {
-      const baseVersion = editor.prompt?.latest?.number ?? 0;
+      // A page that never read the prompt (not found) keeps the base the kept copy already had.
+      const baseVersion = editor.prompt?.latest?.number ?? readKeptDraft(storage, member, editor.promptName)?.baseVersion ?? 0;
       if (editor.draft !== previous.editor.draft || !previous.editor.dirty || becameReady || editor.prompt !== previous.editor.prompt) {
         keepDraft(storage, member, editor.promptName, { draft: editor.draft, baseVersion });
       }
-    } else if (editor.status === 'ready') {
+    } else if (editor.status === 'ready' || (previous.editor.dirty && previous.editor.promptName === editor.promptName && editor.status !== 'loading')) {
+      // Clean on an open page, or just made clean (saved, discarded) on a lost one: nothing to keep.
       dropKeptDraft(storage, member, editor.promptName);
     }
   });

@@ -252,6 +252,8 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (set, get) => {
       discardChanges() {
         const { prompt } = get().editor;
         if (prompt) patch({ ...startFrom(prompt), saveError: null, savedMessage: null, saveForbidden: false });
+        // A draft put back on a page that never read its prompt (not found): discarding empties it.
+        else if (get().editor.dirty) patch({ draft: initialDraft, ...analyze(initialDraft, []), savedKey: draftKey(initialDraft), dirty: false });
       },
       applyTemplate(template, variables) {
         updateDraft((d) => draftWithProposal(d, template, variables));
