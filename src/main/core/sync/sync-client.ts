@@ -29,8 +29,11 @@ export interface SyncClient {
   pull(cursor: string, limit: number): Promise<PullAnswer>;
   push(ops: SyncOp[]): Promise<PushAnswer>;
   /**
-   * Follows the server's change signal (`GET /api/v1/sync/changes`) and calls `onChange` for each
-   * event; resolves when the stream ends, rejects when it cannot be opened. `signal` closes it.
+   * Follows the server's change signal (`GET /api/v1/sync/changes`) and calls `onChange` once
+   * when the stream opens (the server is reachable again, and whatever changed while the stream
+   * was closed, here or there, is due: the server itself sends only `: connected` then) and for
+   * each event after; resolves when the stream ends, rejects when it cannot be opened. `signal`
+   * closes it.
    */
   follow(onChange: () => void, signal: AbortSignal): Promise<void>;
 }
@@ -75,6 +78,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     async follow(onChange, signal) {
       const res = await doFetch(`${base}/api/v1/sync/changes`, { method: 'GET', headers: { ...headers, accept: 'text/event-stream' }, signal });
       if (!res.ok || !res.body) throw new SyncHttpError(res.status, null);
+      onChange();
       const decoder = new TextDecoder();
       let buffer = '';
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
