@@ -85,8 +85,8 @@ interface StoreLike<S> {
 }
 
 /**
- * Follows the editor in `store`: a dirty draft is written (each edit), a clean ready one removes
- * the kept copy (saved or discarded), and when a prompt's page becomes ready with a kept draft of
+ * Follows the editor in `store`: a dirty draft is written (each edit), a draft made clean removes
+ * the kept copy (saved, discarded), and when a prompt's page becomes ready with a kept draft of
  * the signed-in member, the draft is put back (dirty, as it was) on the version it was started
  * from, so a version saved meanwhile is not overwritten unseen (the save's conflict check). A
  * prompt lost while dirty (the LostDraft page) keeps its copy too, and a prompt that cannot be
@@ -108,13 +108,14 @@ export function keepEditorDrafts<S extends DraftKeeperState>(store: StoreLike<S>
       if (kept) return editor.restoreDraft(kept.draft, kept.baseVersion);
     }
     if (editor.dirty) {
-      // A page that never read the prompt (not found) keeps the base the kept copy already had.
-      const baseVersion = editor.prompt?.latest?.number ?? readKeptDraft(storage, member, editor.promptName)?.baseVersion ?? 0;
       if (editor.draft !== previous.editor.draft || !previous.editor.dirty || becameReady || editor.prompt !== previous.editor.prompt) {
+        // A page that never read the prompt (not found) keeps the base the kept copy already had.
+        const baseVersion = editor.prompt?.latest?.number ?? readKeptDraft(storage, member, editor.promptName)?.baseVersion ?? 0;
         keepDraft(storage, member, editor.promptName, { draft: editor.draft, baseVersion });
       }
-    } else if (editor.status === 'ready' || (previous.editor.dirty && previous.editor.promptName === editor.promptName && editor.status !== 'loading')) {
-      // Clean on an open page, or just made clean (saved, discarded) on a lost one: nothing to keep.
+    } else if (previous.editor.dirty && previous.editor.promptName === editor.promptName && editor.status !== 'loading') {
+      // Just made clean (saved, discarded, typed back to what is saved): nothing to keep. (Not a
+      // load starting over, which is 'loading'; and nothing to do on the store's other changes.)
       dropKeptDraft(storage, member, editor.promptName);
     }
   });
