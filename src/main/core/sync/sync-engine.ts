@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import type { Workspace } from '../workspace';
 import { applyPullPage, REPLICA_SETTINGS, replicaOf } from './replica-apply';
-import { applyResults, OUTBOX_PHASES, outboxOps, pushPages } from './outbox';
+import { applyResults, OUTBOX_PHASES, outboxOps, pushPages, type OutboxPhase } from './outbox';
 import { SyncHttpError, type SyncClient } from './sync-client';
 
 export type SyncState = 'online' | 'offline' | 'syncing';
@@ -31,7 +31,7 @@ export interface SyncEngineOptions {
 }
 
 export interface SyncEngine {
-  /** Pushes what waits, then pulls until the replica is current; resolves with the status after. Concurrent calls share one run (then one more). */
+  /** Pushes what waits, pulls until the replica is current, then pushes runs (cut to the levels just pulled); resolves with the status after. Concurrent calls share one run (then one more). */
   syncNow(): Promise<SyncStatus>;
   status(): SyncStatus;
   /** Background sync: after local changes to team prompts and runs, and when the server signals one; never on a timer. */
@@ -86,8 +86,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (const listener of listeners) listener(now);
   };
 
-  async function push(): Promise<void> {
-    for (const phase of OUTBOX_PHASES) {
+  async function push(phases: readonly OutboxPhase[]): Promise<void> {
+    for (const phase of phases) {
       // Built per phase, after the previous phase's answers: promotions name final numbers.
       for (const page of pushPages(outboxOps(store, phase))) {
         const answer = await client.push(page);
@@ -96,16 +96,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
-  async function pull(): Promise<void> {
+  /** Pulls until the replica is current (true) or a pass is cut short for a save waiting to be sent (false). */
+  async function pull(): Promise<boolean> {
     for (;;) {
       const cursor = store.settings.get<string>(REPLICA_SETTINGS.cursor) ?? '0.0';
       const page = await client.pull(cursor, pullLimit);
       applyPullPage(store, clock, page);
-      if (!page.hasMore) return;
+      if (!page.hasMore) return true;
       // Another sync was asked for meanwhile (a local save) and something waits to be sent: end
       // this pass so the next one pushes first, then pulls on from the cursor. Else a team whose
       // runs arrive faster than this desktop pulls them would hold its saves back for good.
-      if (again && replicaOf(store).countPending() > 0) return;
+      if (again && replicaOf(store).countPending() > 0) return false;
     }
   }
 
@@ -113,8 +114,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     state = 'syncing';
     emit();
     try {
-      await push();
-      await pull();
+      await push(OUTBOX_PHASES.filter((phase) => phase !== 'runs'));
+      // Runs leave only after a complete pull: their text is cut to each prompt's logging level
+      // as the server has it now (set to None meanwhile: nothing of the text is sent), never to
+      // a level this replica has not heard changed yet. A pass cut short sends them next pass.
+      if (await pull()) await push(['runs']);
       state = 'online';
       lastError = null;
       lastSyncedAt = clock.now().toISOString();
