@@ -5,7 +5,7 @@ import { AppError, invalid } from '../errors';
 import type { Store } from '../../store/store';
 import type { SecretBox } from '../integrations/secret-box';
 import type { User } from '../../../shared/schemas/users';
-import type { TeamInfo } from './team-server';
+import { isTeamServer, type TeamInfo } from './team-server';
 
 /**
  * The desktop side of "Join a team workspace" (RFC 8252 §7.3 loopback redirect + PKCE, RFC 7636):
@@ -85,6 +85,19 @@ export function teamServerOrigin(raw: string): string {
   return url.origin;
 }
 
+/**
+ * Whether this data folder may start joining a team: not a team server itself, and not joined
+ * already (a second join would put another member's replica over this one's, and its unsent
+ * changes would leave as someone else). The one rule for Settings → Team and `promptdesk team
+ * join`; checked again just before a join is kept, so two joins at once cannot both land.
+ *
+ * @throws AppError `invalid_input` on field `serverUrl`
+ */
+export function assertMayJoin(store: Store, secrets: SecretBox): void {
+  if (isTeamServer(store)) throw invalid('This is a team server: desktops join it, it joins no other', 'serverUrl');
+  if (teamLinkOf(store, secrets)) throw invalid('This workspace already joined a team: leave it first', 'serverUrl');
+}
+
 const PAGE = (text: string) => `<!doctype html><meta charset="utf-8"><title>Promptdesk</title><p>${text}</p>`;
 
 /** Waits for the browser at `http://127.0.0.1:PORT/callback?code=…&state=…`; resolves with the code. */
@@ -112,9 +125,11 @@ function awaitCallback(server: Server, state: string, timeoutMs: number, signal?
  * sealed in this workspace (see the module comment).
  *
  * @returns the team, the member and the token (to hand to the sync engine)
- * @throws AppError `invalid_input` (field `serverUrl`), `unauthenticated` (timed out, or the server refused the code)
+ * @throws AppError `invalid_input` (field `serverUrl`: a bad address, a team server, or a folder
+ *   that already joined: {@link assertMayJoin}), `unauthenticated` (timed out, or the server refused the code)
  */
 export async function joinTeam(store: Store, secrets: SecretBox, options: JoinTeamOptions): Promise<TeamLink> {
+  assertMayJoin(store, secrets);
   const origin = teamServerOrigin(options.serverUrl);
   const verifier = randomBytes(48).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
@@ -133,10 +148,14 @@ export async function joinTeam(store: Store, secrets: SecretBox, options: JoinTe
     }
     const code = awaitCallback(server, state, options.timeoutMs ?? JOIN_TIMEOUT_MS, options.signal);
     await options.openBrowser(authorize.toString());
+    const granted = await code;
+    // Another door may have joined while the member was signing in (the app and the CLI on one
+    // folder): refuse before the code becomes a device token nobody would hold.
+    assertMayJoin(store, secrets);
     const answer = await (options.fetch ?? fetch)(new URL('/api/v1/team/token', origin).toString(), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: await code, code_verifier: verifier, redirect_uri: redirectUri }),
+      body: JSON.stringify({ code: granted, code_verifier: verifier, redirect_uri: redirectUri }),
     });
     if (!answer.ok) {
       const problem = (await answer.json().catch(() => null)) as { detail?: string } | null;
@@ -151,6 +170,7 @@ export async function joinTeam(store: Store, secrets: SecretBox, options: JoinTe
       joinedAt: new Date().toISOString(),
       deviceName: options.deviceName,
     };
+    assertMayJoin(store, secrets);
     store.settings.set(TEAM_LINK_SETTING, link);
     return { serverUrl: origin, team: body.team, member: body.member, token: body.deviceToken, joinedAt: link.joinedAt, deviceName: options.deviceName };
   } finally {

@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import { AppError, invalid } from '../errors';
 import { assertActive, assertAdmin } from '../users/users-service';
-import { joinTeam, leaveTeam, teamLinkOf, teamServerOrigin, type TeamLink } from './join-team';
+import { assertMayJoin, joinTeam, leaveTeam, teamLinkOf, teamServerOrigin, type TeamLink } from './join-team';
 import { isTeamServer, type TeamInfo } from './team-server';
 import { REPLICA_SETTINGS, replicaOf } from '../sync/replica-apply';
 import type { Store } from '../../store/store';
@@ -120,8 +120,7 @@ export async function startTeamJoin(
   fetchImpl: typeof fetch = fetch,
 ): Promise<{ authorizeUrl: string; openedByHost: boolean }> {
   assertAdmin(ctx.actor);
-  if (isTeamServer(ctx.store)) throw invalid('This is a team server: desktops join it, it joins no other', 'serverUrl');
-  if (teamLinkOf(ctx.store, ctx.runtime.secrets)) throw invalid('This workspace already joined a team: leave it first', 'serverUrl');
+  assertMayJoin(ctx.store, ctx.runtime.secrets);
   const origin = teamServerOrigin(input.serverUrl);
   await probeTeamServer(origin, fetchImpl);
   pending.get(ctx.store)?.abort.abort();

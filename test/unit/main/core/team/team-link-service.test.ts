@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { startTeamHost, type TeamBrowser, type TeamHost } from '../../../../helpers/team-host';
 import { member, testWorkspace } from '../../../../helpers/workspace';
 import { http } from '../../../../helpers/http';
-import { teamServerOrigin, teamLinkOf } from '../../../../../src/main/core/team/join-team';
+import { joinTeam, TEAM_LINK_SETTING, teamServerOrigin, teamLinkOf } from '../../../../../src/main/core/team/join-team';
 import { leaveTeamWorkspace, startTeamJoin, teamLinkStatus, type TeamHostHooks } from '../../../../../src/main/core/team/team-link-service';
 import { startTeamSync, stopTeamSync } from '../../../../../src/main/core/sync/sync-service';
 import { createPrompt } from '../../../../../src/main/core/prompts/prompts-service';
@@ -175,6 +175,51 @@ describe('Join a team workspace and leave it (core/team/team-link-service.ts, re
       expect(teamLinkStatus(ctx).joined).toBeNull();
     } finally {
       stopTeamSync(desktop.workspace);
+      desktop.cleanup();
+    }
+  });
+});
+
+// Attack 14 F4: `promptdesk team join` went around the app's "already joined" refusal and put
+// another member's link over this folder's replica. One rule (assertMayJoin) for both doors.
+describe('a folder that already joined refuses a second join, whichever door', () => {
+  const doors = {
+    'Settings → Team (startTeamJoin)': (w: Workspace) => startTeamJoin(w.as(w.owner.id), { serverUrl: t.origin, deviceName: 'again' }, hooksFor(w)).then(() => undefined),
+    'promptdesk team join (joinTeam)': (w: Workspace) =>
+      joinTeam(w.store, w.runtime.secrets, { serverUrl: t.origin, deviceName: 'again', openBrowser: (url) => void browserAllows(url), timeoutMs: 10_000 }).then(() => undefined),
+  };
+  it.each(Object.entries(doors))('%s: refused at serverUrl with the app\'s words; the link, its member and its token stay', async (_door, join) => {
+    const desktop = testWorkspace();
+    try {
+      const first = await joinTeam(desktop.workspace.store, desktop.workspace.runtime.secrets, { serverUrl: t.origin, deviceName: 'first', openBrowser: (url) => void browserAllows(url) });
+      const stored = JSON.stringify(desktop.workspace.store.settings.get(TEAM_LINK_SETTING));
+      await expect(join(desktop.workspace)).rejects.toMatchObject({ code: 'invalid_input', field: 'serverUrl', message: 'This workspace already joined a team: leave it first' });
+      expect(JSON.stringify(desktop.workspace.store.settings.get(TEAM_LINK_SETTING))).toBe(stored);
+      expect(teamLinkOf(desktop.workspace.store, desktop.workspace.runtime.secrets)?.token).toBe(first.token);
+    } finally {
+      desktop.cleanup();
+    }
+  });
+
+  it('a join that was waiting for the browser while another door joined is refused before its code becomes a token', async () => {
+    const desktop = testWorkspace();
+    try {
+      let other: Promise<unknown> = Promise.resolve();
+      const late = joinTeam(desktop.workspace.store, desktop.workspace.runtime.secrets, {
+        serverUrl: t.origin,
+        deviceName: 'late',
+        openBrowser: async (url) => {
+          // The app joins first, then the member allows the CLI's request.
+          other = joinTeam(desktop.workspace.store, desktop.workspace.runtime.secrets, { serverUrl: t.origin, deviceName: 'app', openBrowser: (u) => void browserAllows(u) });
+          await other;
+          await browserAllows(url);
+        },
+      });
+      await expect(late).rejects.toMatchObject({ field: 'serverUrl', message: 'This workspace already joined a team: leave it first' });
+      expect(teamLinkOf(desktop.workspace.store, desktop.workspace.runtime.secrets)?.deviceName).toBe('app');
+      const devices = (await t.call('GET', '/team/devices', undefined, ada)).json().devices as { name: string }[];
+      expect(devices.map((d) => d.name)).not.toContain('late');
+    } finally {
       desktop.cleanup();
     }
   });
