@@ -15,6 +15,7 @@ import { storageWarnings } from './core/storage/storage-warnings';
 import { ensureTeam, teamOf } from './core/team/team-server';
 import { teamAllowList } from './core/team/serve-mode';
 import { startTeamSync, stopTeamSync } from './core/sync/sync-service';
+import { watchTeamLink } from './core/team/team-link-watch';
 import { routedFetch } from './core/sync/routed-fetch';
 import type { ApiServerState, AppInfo } from '../shared/schemas/app';
 import packageJson from '../../package.json';
@@ -113,6 +114,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   // for the owner, or a switch an admin made). Checked on every call, as a browser session is,
   // so revoking the consent key or deactivating the member returns the window to the owner.
   let acting: { userId: string; keyId: string | null } = { userId: workspace.owner.id, keyId: null };
+  let stopLinkWatch: () => void = () => undefined;
   const host: Host = {
     workspace,
     api,
@@ -159,6 +161,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     }),
     async close() {
       clearInterval(retention);
+      stopLinkWatch();
       stopTeamSync(workspace);
       for (const run of workspace.runtime.runs.active()) run.abort.abort();
       await Promise.all(workspace.runtime.runs.active().map((run) => run.done));
@@ -196,6 +199,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
   if (options.mode === 'headless' && host.server) workspace.store.settings.set(SERVED_URL_SETTING, host.server.url);
   // A desktop (or headless host) that joined a team syncs in the background (docs/sync.md);
   // PROMPTDESK_TEAM_SYNC_URL sends it through another address (a proxy between, in tests).
-  if (!team) startTeamSync(workspace, teamSyncRoute());
+  if (!team) {
+    startTeamSync(workspace, teamSyncRoute());
+    // A `promptdesk team join` made from another process while this host runs: sync without a restart.
+    stopLinkWatch = watchTeamLink(workspace.store, () => void startTeamSync(workspace, teamSyncRoute()));
+  }
   return host;
 }

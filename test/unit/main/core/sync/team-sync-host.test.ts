@@ -1,5 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import { startHost, type Host } from '../../../../../src/main/host';
+import { openWorkspace } from '../../../../../src/main/core/workspace';
 import { issueDeviceToken } from '../../../../../src/main/core/team/devices';
 import { TEAM_LINK_SETTING } from '../../../../../src/main/core/team/join-team';
 import { syncEngineOf } from '../../../../../src/main/core/sync/sync-service';
@@ -71,4 +72,32 @@ it('a sync still in flight when its data folder closes ends quietly (offline), n
   local.cleanup(); // closes the store
   release();
   expect(await syncing).toMatchObject({ state: 'offline', lastError: expect.any(String) });
+});
+
+// Attack 14 F8: `promptdesk team join` run while the folder's host is running printed "Joined",
+// but the host did not sync until it restarted.
+it('a join written by another process while the host runs (the CLI) starts its background sync, no restart', async () => {
+  server = await startTestHost();
+  const ada = member(server.owner, 'ada@example.com');
+  seedPrompt(server.owner, 'greet', 'Hello {{who}}');
+  setSharingLevel(server.owner, { name: 'greet', level: 'library_view' });
+  const { token } = issueDeviceToken(server.host.workspace.store, server.host.workspace.clock, ada.actor.id, 'laptop');
+  const dir = tempDir();
+  dirs.push(dir.cleanup);
+  desktop = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0 });
+  expect(syncEngineOf(desktop.workspace.store)).toBeUndefined();
+  // The CLI opens the same folder on its own connection and keeps the link there, as joinTeam does.
+  const cli = openWorkspace(dir.dir);
+  cli.store.settings.set(TEAM_LINK_SETTING, {
+    serverUrl: `http://127.0.0.1:${server.port}`,
+    team: { name: 'Team' },
+    member: ada.actor,
+    sealedToken: cli.runtime.secrets.encrypt(token).toString('base64'),
+    joinedAt: new Date().toISOString(),
+  });
+  cli.close();
+  const store = desktop.workspace.store;
+  const teamOf = (name: string) => (store.db.prepare('SELECT team_id FROM prompts WHERE name = ?').get(name) as { team_id: string } | undefined)?.team_id;
+  await vi.waitFor(() => expect(teamOf('greet')).toEqual(expect.any(String)), { timeout: 15_000, interval: 50 });
+  expect(syncEngineOf(store)!.status()).toMatchObject({ server: `http://127.0.0.1:${server.port}` });
 });
