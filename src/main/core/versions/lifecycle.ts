@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
-import { conflict, invalid } from '../errors';
+import { AppError, conflict, invalid } from '../errors';
 import { assertActive } from '../users/users-service';
 import { reindexPrompt } from '../prompts/prompts-service';
-import { requirePrompt } from '../sharing/access';
+import { isTeamReplica, requirePrompt } from '../sharing/access';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { PromptVersion, UpdateVersionInput, WrittenVersion } from '../../../shared/schemas/prompts';
 import { mayReadBack, writtenVersion } from '../sharing/read-back';
@@ -113,8 +113,17 @@ export function unarchiveVersion(ctx: Ctx, name: string, number: number): Writte
 }
 
 /**
+ * Why a desktop refuses to commit a team prompt's version: protocol 1 has no op for a commit, so
+ * one made here would be undone by the next pull without a word (attack 14 F6).
+ */
+export const TEAM_COMMIT_REFUSED = 'Commit team versions on the team server: a commit made on this desktop is not sent to the team';
+
+/**
  * Marks a version read-only (seed 004 "commit"); committing twice is harmless. Answers the
- * version without its text for a caller who may not read it (writtenVersion).
+ * version without its text for a caller who may not read it (writtenVersion). Every door (the
+ * Versions tab, the API, Respan's readonly/deploy) comes here.
+ *
+ * @throws AppError `forbidden` ({@link TEAM_COMMIT_REFUSED}) for a team prompt held in a desktop's replica
  */
 export function commitVersion(ctx: Ctx, name: string, number: number): WrittenVersion {
   assertActive(ctx.actor);
@@ -123,6 +132,7 @@ export function commitVersion(ctx: Ctx, name: string, number: number): WrittenVe
     const row = requirePrompt(ctx, name, 'edit');
     const readable = mayReadBack(ctx, row);
     versionOf(ctx, row, number);
+    if (isTeamReplica(row)) throw new AppError('forbidden', TEAM_COMMIT_REFUSED, 'number');
     store.versions.commit(row.id, number, nowIso(ctx));
     return writtenVersion(versionOf(ctx, row, number), readable);
   });
