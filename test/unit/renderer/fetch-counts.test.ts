@@ -99,7 +99,9 @@ describe('fetches per action (a fake bridge counts them)', () => {
     console.info('6 quick switches between 2 prompts:', counts());
     expect(calls.get('integrations:list')).toBe(1);
     expect(calls.get('versions:list')).toBe(2);
-    expect(calls.get('prompts:get')).toBe(2);
+    expect(calls.get('deployment:get')).toBe(2);
+    // The prompt itself is read afresh on each opening (as before): once per switch, never twice.
+    expect(calls.get('prompts:get')).toBe(6);
   });
 
   it('one event refetches each list on screen once, however many components show it', async () => {

@@ -8,22 +8,30 @@ import { QueryClient, type QueryKey } from '@tanstack/react-query';
  *
  * - `retry: false`: a failed load shows its message in place at once, as the screens always did;
  *   "Try again" refetches.
- * - `staleTime: FRESH_MS`: an answer younger than that is reused by the next component or
- *   `fetchQuery` that asks (the test panel's load, then its inputs and the model picker mounting
- *   with it; quick switches between prompts), instead of a second identical request (with 0,
- *   opening one editor asked versions, deployment and integrations twice each, issue 13 attack
- *   N4). Freshness never hides a change: every change event invalidates what it touches whatever
- *   its age (state/live-refresh.ts), and older answers are read again on mount as before.
+ * - `staleTime: 0` with refetch on mount: opening a screen reads it afresh, as before; change
+ *   events keep what is on screen current in between.
  * - No refetch on window focus or reconnect: the change stream already says what moved.
  */
-export const FRESH_MS = 10_000;
 
 export const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { retry: false, staleTime: FRESH_MS, refetchOnWindowFocus: false, refetchOnReconnect: false },
+    queries: { retry: false, staleTime: 0, refetchOnWindowFocus: false, refetchOnReconnect: false },
     mutations: { retry: false },
   },
 });
+
+/**
+ * How long (ms) an answer of a query read by several parts of a page at once is reused instead of
+ * asked again: the versions list with its deployment and the workspace's integrations. The test
+ * panel's load fetches them, then its inputs, the model picker and the launcher note mount on the
+ * answers; with staleTime 0 each mount asked again (opening one editor read versions, deployment
+ * and integrations twice each, and every quick switch between prompts twice more: issue 13
+ * attack N4). Safe for these because every change to them is an event that invalidates them
+ * whatever their age (state/live-refresh.ts: version.*, deployment.pinned, integration.changed,
+ * access.changed) and this window's own changes invalidate them too. Queries whose changes are
+ * not all events (Refine's preparation) keep staleTime 0.
+ */
+export const FRESH_MS = 10_000;
 
 /**
  * Writes the server's answer (or a value shown before it arrives) into the query `queryKey`. A

@@ -3,6 +3,7 @@ import type { UserRef, VersionSummary } from '../../../shared/schemas/prompts';
 import type { Promotion } from '../../../shared/schemas/versions';
 import { api, unwrap } from '../lib/api';
 import { toFormError, type FormError } from '../lib/field-errors';
+import { FRESH_MS } from '../lib/query-client';
 import { localDayRange } from '../lib/local-day';
 import { queryKeys, type PromotionFilter } from './query-keys';
 import { useAppStore } from './store';
@@ -18,6 +19,8 @@ import { useAppStore } from './store';
 export const versionsQuery = (name: string) =>
   queryOptions({
     queryKey: queryKeys.versions(name),
+    // Read by the test panel's load and several components mounting with it: one request (FRESH_MS).
+    staleTime: FRESH_MS,
     queryFn: async () => {
       const [items, deployment] = await Promise.all([unwrap(api.versions.list({ name })), unwrap(api.deployment.get({ name }))]);
       return { items, deployment };

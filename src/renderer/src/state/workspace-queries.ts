@@ -3,6 +3,7 @@ import type { Integration } from '../../../shared/schemas/integrations';
 import type { ApiKeyListItem, User } from '../../../shared/schemas/users';
 import { api, unwrap } from '../lib/api';
 import { toFormError } from '../lib/field-errors';
+import { FRESH_MS } from '../lib/query-client';
 import { queryKeys } from './query-keys';
 
 /**
@@ -21,7 +22,12 @@ export const memberAccessQuery = (userId: string) =>
 export const keysQuery = queryOptions({ queryKey: queryKeys.keys, queryFn: () => unwrap(api.keys.list()) });
 
 /** The model integrations the member may see, each saying whether they may use it. */
-export const integrationsQuery = queryOptions({ queryKey: queryKeys.integrations, queryFn: () => unwrap(api.integrations.list()) });
+export const integrationsQuery = queryOptions({
+  queryKey: queryKeys.integrations,
+  queryFn: () => unwrap(api.integrations.list()),
+  // The test panel, the model picker and the launcher note read it at once: one request (FRESH_MS).
+  staleTime: FRESH_MS,
+});
 
 /** What a Settings list shows: its items ([] until they arrive), whether it is still loading, its error. */
 export interface SettingsList<T> {

@@ -59,7 +59,10 @@ export function TestPanel() {
 }
 
 function TestPanelBody() {
-  const status = useAppStore((s) => s.testPanel.status);
+  // Until the panel is reset for the page's prompt (an effect, after the first render), it still
+  // holds the previous prompt's state: showing it would flash that prompt's results and make its
+  // inputs and test cases ask the server about it again (issue 13 attack N4).
+  const status = useAppStore((s) => (s.testPanel.promptName === s.editor.promptName ? s.testPanel.status : 'loading'));
   const loadError = useAppStore((s) => s.testPanel.loadError);
   const load = useAppStore((s) => s.testPanel.load);
   if (status === 'error') {
