@@ -57,6 +57,17 @@ export function subjectOf(ctx: Ctx, row: PromptRow): AccessSubject {
 }
 
 /**
+ * Whom a change to `row` is recorded as (a version's author, a promotion's promoter): on a team
+ * prompt held in a desktop's replica, the member the desktop joined as (whoever uses the
+ * desktop acts as them, and the server records them when the change arrives), so the history
+ * shows the member from the first moment, not the local account that happened to be signed in;
+ * else the actor. Returns a user id.
+ */
+export function recordedActorId(ctx: Ctx, row: PromptRow): string {
+  return (teamMemberFor(ctx, row) ?? ctx.actor).id;
+}
+
+/**
  * For a team prompt held in a desktop's replica (`prompts.team_id`, migration 0240), the member
  * the desktop joined as: local people act on team prompts as that member (docs/sync.md), so a
  * save or promotion allowed here is one the server will take. Undefined for a personal prompt

@@ -5,7 +5,7 @@ import { nowIso } from '../context';
 import { AppError, conflict, invalid } from '../errors';
 import { assertActive } from '../users/users-service';
 import { reindexPrompt } from '../prompts/prompts-service';
-import { isTeamReplica, requirePrompt } from '../sharing/access';
+import { isTeamReplica, recordedActorId, requirePrompt } from '../sharing/access';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { PromptVersion, UpdateVersionInput, WrittenVersion } from '../../../shared/schemas/prompts';
 import { mayReadBack, writtenVersion } from '../sharing/read-back';
@@ -65,7 +65,7 @@ export function promoteVersion(ctx: Ctx, input: z.output<typeof PromoteInput>): 
       promptId: row.id,
       version: input.number,
       previousVersion: previous,
-      promotedBy: ctx.actor.id,
+      promotedBy: recordedActorId(ctx, row),
       promotedAt: now,
       notes: input.notes.trim(),
     });

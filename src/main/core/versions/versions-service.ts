@@ -8,7 +8,7 @@ import type { PromptVersion, SaveVersionInput, VersionSummary } from '../../../s
 import { analyzeTemplate, isTemplateEmpty, type Template, type VariableMeta } from '../../../shared/template/template';
 import { parseTemplate } from '../../../shared/template/parse';
 import { reindexPrompt } from '../prompts/prompts-service';
-import { requirePrompt } from '../sharing/access';
+import { recordedActorId, requirePrompt } from '../sharing/access';
 import type { Action } from '../../../shared/schemas/sharing';
 import { assertActive } from '../users/users-service';
 
@@ -84,7 +84,7 @@ export function saveVersion(ctx: Ctx, input: SaveParsed, options: { number?: num
       modelSettings: input.modelSettings,
       displayMessage: input.displayMessage?.trim() || null,
       commitMessage: input.commitMessage.trim(),
-      authorId: ctx.actor.id,
+      authorId: recordedActorId(ctx, row),
       createdAt: now,
     });
     store.prompts.setLatestVersion(row.id, next, now);
