@@ -8,7 +8,7 @@ import { assertActive } from '../users/users-service';
 import { saveVersion } from '../versions/versions-service';
 import { promoteVersion } from '../versions/lifecycle';
 import { limitToLevel } from '../logs/logging-level';
-import { removalKey } from './removal-key';
+import { noteSent, removalFor } from './sent-prompts';
 import { promptFor } from './op-prompt';
 import { applyPromptOp, isPromptOp } from './sync-server-ops';
 import { SaveVersionInput } from '../../../shared/schemas/prompts';
@@ -83,7 +83,9 @@ function snapshotOf(ctx: Ctx, promptId: string, seq: number): PromptSnapshot {
  * holds the prompt can match (removal-key.ts: hidden = missing, not even the id is said);
  * members come as `user`. Once the sequence is exhausted, the
  * runs of readable prompts follow, by the log's own sequence. Ordered by the server's counters
- * only, never by a clock; bounded by `limit` entries and {@link PULL_PAGE_BYTES}.
+ * only, never by a clock; bounded by `limit` entries and {@link PULL_PAGE_BYTES}. The page
+ * records which prompts it sends the member (sent-prompts.ts), so removals reach only replicas
+ * that may hold the prompt.
  *
  * @throws AppError `unauthenticated` for a deactivated member
  */
@@ -91,9 +93,10 @@ export function pullPage(ctx: Ctx, query: z.output<typeof PullQuery>): PullAnswe
   assertActive(ctx.actor);
   const repo = syncServerOf(ctx.store);
   const [promptCursor, runCursor] = query.cursor.split('.').map(Number) as [number, number];
-  // Made (once) before the read transaction below, which then only reads.
+  // Made (once) before the transaction below.
   const teamId = teamIdOf(ctx.store);
-  // One read transaction: every entry and snapshot of the page is from the same commit.
+  // One transaction: every entry and snapshot of the page is from the same commit, and what it
+  // records as sent (sent-prompts.ts) is exactly what the page carries.
   return ctx.store.db.transaction(() => {
     const entries = repo.since(promptCursor, query.limit + 1);
     const entities: PullEntity[] = [];
@@ -112,7 +115,18 @@ export function pullPage(ctx: Ctx, query: z.output<typeof PullQuery>): PullAnswe
         entity = { kind: 'user', seq: entry.seq, user };
       } else {
         const row = entry.kind === 'prompt' ? ctx.store.prompts.getRowById(entry.id) : undefined;
-        entity = row && replicates(ctx, row) ? snapshotOf(ctx, entry.id, entry.seq) : { kind: 'removed', seq: entry.seq, key: removalKey(ctx.actor.id, entry.id) };
+        if (row && replicates(ctx, row)) {
+          entity = snapshotOf(ctx, entry.id, entry.seq);
+          noteSent(repo, ctx, entry.id);
+        } else {
+          const removal = removalFor(repo, ctx, entry.id, entry.seq, promptCursor);
+          // Nothing for a replica that never held it; the cursor still moves past the entry.
+          if (!removal) {
+            nextPrompt = entry.seq;
+            continue;
+          }
+          entity = removal;
+        }
       }
       entities.push(entity);
       bytes += JSON.stringify(entity).length;

@@ -71,8 +71,13 @@ export function syncServerRepo(db: Db) {
   const runsAll = db.prepare<{ cursor: number; limit: number }, SyncRow & { seq: number }>(`
     SELECT l.seq, ${SYNC_COLUMNS.run_logs.map((c) => `l.${c}`).join(', ')} FROM run_logs l
     WHERE l.seq > :cursor AND +l.prompt_id IN (SELECT id FROM prompts) ORDER BY l.seq LIMIT :limit`);
-  const opResult = db.prepare<[string], { user_id: string; result: string }>('SELECT user_id, result FROM sync_ops WHERE id = ?');
-  const recordOp = db.prepare('INSERT INTO sync_ops (id, user_id, kind, result, applied_at) VALUES (?, ?, ?, ?, ?)');
+  const opResult = db.prepare<[string], { user_id: string; result: string; content_hash: string | null }>('SELECT user_id, result, content_hash FROM sync_ops WHERE id = ?');
+  const recordOp = db.prepare('INSERT INTO sync_ops (id, user_id, kind, result, applied_at, content_hash) VALUES (?, ?, ?, ?, ?, ?)');
+  const markSent = db.prepare('INSERT INTO sync_sent (user_id, prompt_id, removed_seq) VALUES (?, ?, NULL) ON CONFLICT (user_id, prompt_id) DO UPDATE SET removed_seq = NULL');
+  const sentRow = db.prepare<[string, string], { removed_seq: number | null }>('SELECT removed_seq FROM sync_sent WHERE user_id = ? AND prompt_id = ?');
+  const markRemoved = db.prepare('UPDATE sync_sent SET removed_seq = ? WHERE user_id = ? AND prompt_id = ? AND removed_seq IS NULL');
+  const newestSeq = db.prepare<[], { seq: number }>('SELECT seq FROM sync_clock');
+  const newestRun = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM run_logs');
   const versionById = db.prepare<[string], { prompt_id: string; number: number }>('SELECT prompt_id, number FROM prompt_versions WHERE id = ?');
   return {
     /** Up to `limit` entries of the sequence after `cursor`, oldest first. */
@@ -91,7 +96,15 @@ export function syncServerRepo(db: Db) {
     /** Runs after `cursor` (run_logs.seq) of the prompts `viewer` may read; viewer null: an admin, every prompt. */
     runs: (viewer: string | null, cursor: number, limit: number) => (viewer === null ? runsAll.all({ cursor, limit }) : runsFor.all({ cursor, limit, viewer })),
     opResult: (id: string) => opResult.get(id),
-    recordOp: (id: string, userId: string, kind: string, result: string, at: string) => recordOp.run(id, userId, kind, result, at),
+    recordOp: (id: string, userId: string, kind: string, result: string, at: string, contentHash: string) => recordOp.run(id, userId, kind, result, at, contentHash),
+    /** Records that a snapshot of the prompt went to the member's replica (and that it was not removed since). */
+    markSent: (userId: string, promptId: string) => markSent.run(userId, promptId),
+    /** Whether the prompt was ever sent to the member, and the seq of the first removal sent since (null: none yet). */
+    sent: (userId: string, promptId: string) => sentRow.get(userId, promptId),
+    /** Records the seq of the first removal sent since the prompt was last sent (a later one keeps it). */
+    markRemoved: (userId: string, promptId: string, seq: number) => markRemoved.run(seq, userId, promptId),
+    /** The newest seq of the server's sequence and of its run log (0 when empty): no cursor can be past them. */
+    newest: () => ({ prompt: newestSeq.get()?.seq ?? 0, run: newestRun.get()?.seq ?? 0 }),
     /** Which prompt a version id belongs to and its number, if any. */
     versionById: (id: string) => versionById.get(id),
   };
