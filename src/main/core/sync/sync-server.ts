@@ -85,9 +85,12 @@ function snapshotOf(ctx: Ctx, promptId: string, seq: number): PromptSnapshot {
  * runs of readable prompts follow, by the log's own sequence. Ordered by the server's counters
  * only, never by a clock; bounded by `limit` entries and {@link PULL_PAGE_BYTES}. The page
  * records which prompts it sends the member (sent-prompts.ts), so removals reach only replicas
- * that may hold the prompt.
+ * that may hold the prompt. A cursor past the server's newest change (a server restored from an
+ * older backup) is refused rather than answered with nothing: the desktop would miss every
+ * change up to its own cursor.
  *
- * @throws AppError `unauthenticated` for a deactivated member
+ * @throws AppError `unauthenticated` for a deactivated member; `conflict` (409) at field `cursor`
+ *   for a cursor past the server's sequence or run log
  */
 export function pullPage(ctx: Ctx, query: z.output<typeof PullQuery>): PullAnswer {
   assertActive(ctx.actor);
@@ -98,6 +101,13 @@ export function pullPage(ctx: Ctx, query: z.output<typeof PullQuery>): PullAnswe
   // One transaction: every entry and snapshot of the page is from the same commit, and what it
   // records as sent (sent-prompts.ts) is exactly what the page carries.
   return ctx.store.db.transaction(() => {
+    const newest = repo.newest();
+    if (promptCursor > newest.prompt || runCursor > newest.run) {
+      throw conflict(
+        `This cursor is past the server's newest change (${newest.prompt}.${newest.run}): the server was probably restored from an older backup; pull again from 0.0`,
+        'cursor',
+      );
+    }
     const entries = repo.since(promptCursor, query.limit + 1);
     const entities: PullEntity[] = [];
     let bytes = 0;

@@ -186,3 +186,22 @@ describe('removals reach only replicas that held the prompt (F5: hidden = missin
     expect(removed((await pullRaw(s.port, key, back.nextCursor)).json())).toEqual(want);
   });
 });
+
+describe('pull cursor (F8)', () => {
+  it('a cursor past the server\'s sequence or run log is refused with 409 at cursor; one at the newest is fine', async () => {
+    const s = (server = await startTestHost());
+    const ada = member(s.owner, 'ada@example.com');
+    seedPrompt(s.owner, 'greet', 'Hello {{who}}');
+    setSharingLevel(s.owner, { name: 'greet', level: 'library_view' });
+    const key = keyOf(s, ada.actor.email);
+    const end = (await pullRaw(s.port, key, '0.0')).json().nextCursor as string;
+    const [p, r] = end.split('.').map(Number) as [number, number];
+    const clock = (s.host.workspace.store.db.prepare('SELECT seq FROM sync_clock').get() as { seq: number }).seq;
+    expect((await pullRaw(s.port, key, `${clock}.${r}`)).status).toBe(200);
+    for (const cursor of [`${clock + 1}.${r}`, `${p}.${r + 1}`, '999999.999999', `0.${r + 5}`]) {
+      const res = await pullRaw(s.port, key, cursor);
+      expectProblem(res, 409, 'cursor');
+      expect(res.json().detail ?? res.json().title, cursor).toMatch(/past the server's newest change/);
+    }
+  });
+});
