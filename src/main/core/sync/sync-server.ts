@@ -9,6 +9,7 @@ import { saveVersion } from '../versions/versions-service';
 import { promoteVersion } from '../versions/lifecycle';
 import { limitToLevel } from '../logs/logging-level';
 import { noteSent, removalFor } from './sent-prompts';
+import { opContentHash } from './op-content-hash';
 import { promptFor } from './op-prompt';
 import { applyPromptOp, isPromptOp } from './sync-server-ops';
 import { SaveVersionInput } from '../../../shared/schemas/prompts';
@@ -276,7 +277,8 @@ const TRANSIENT = new Set(['insufficient_storage', 'read_only_storage', 'rate_li
 /**
  * Applies a push (docs/sync.md): each op at most once, in order. The op's effect and its result
  * are committed together in `sync_ops`, keyed by the op's id, so a retry after a lost answer
- * returns the stored result and changes nothing. An op refused for a reason that will not change
+ * returns the stored result and changes nothing; the same id with other content (op-content-hash.ts)
+ * is answered `rejected` (conflict at field `id`, naming the id). An op refused for a reason that will not change
  * (not found, forbidden, invalid) is answered `rejected` and kept too; a failure of the server
  * itself (disk full) fails the whole request so the desktop retries later.
  *
@@ -292,9 +294,14 @@ export function applyPush(ctx: Ctx, input: z.output<typeof PushInput>): PushAnsw
   const results = ctx.store.tx(() => input.ops.map((op) =>
     ctx.store.tx((): OpResult => {
       const prior = repo.opResult(op.id);
+      const hash = opContentHash(op);
       if (prior) {
-        if (prior.user_id === ctx.actor.id) return JSON.parse(prior.result) as OpResult;
-        return { id: op.id, status: 'rejected', error: { code: 'conflict', message: 'This op id was already used', field: 'id' } };
+        if (prior.user_id !== ctx.actor.id) return { id: op.id, status: 'rejected', error: { code: 'conflict', message: 'This op id was already used', field: 'id' } };
+        // A retry says the same; other content under a used id is another op, refused, never silently answered as the first.
+        if (prior.content_hash !== null && prior.content_hash !== hash) {
+          return { id: op.id, status: 'rejected', error: { code: 'conflict', message: `Op ${op.id} was already applied with other content; send a change under a new op id`, field: 'id' } };
+        }
+        return JSON.parse(prior.result) as OpResult;
       }
       let result: OpResult;
       try {
@@ -303,7 +310,7 @@ export function applyPush(ctx: Ctx, input: z.output<typeof PushInput>): PushAnsw
         if (!(error instanceof AppError) || TRANSIENT.has(error.code)) throw error;
         result = { id: op.id, status: 'rejected', error: error.toJSON() };
       }
-      repo.recordOp(op.id, ctx.actor.id, op.kind, JSON.stringify(result), ctx.clock.now().toISOString());
+      repo.recordOp(op.id, ctx.actor.id, op.kind, JSON.stringify(result), ctx.clock.now().toISOString(), hash);
       return result;
     }),
   ));

@@ -205,3 +205,44 @@ describe('pull cursor (F8)', () => {
     }
   });
 });
+
+describe('push op ids (F8)', () => {
+  it('the same op id with other content is refused naming the id; the same content (any key order) answers the first result', async () => {
+    const s = (server = await startTestHost());
+    const ada = member(s.owner, 'ada@example.com');
+    const greet = seedPrompt(s.owner, 'greet', 'Hello {{who}}');
+    setSharingLevel(s.owner, { name: 'greet', level: 'library_edit' });
+    const key = keyOf(s, ada.actor.email);
+    const op = versionOp(greet.promptId, 'One {{who}}');
+    const first = (await push(s.port, key, [op])).json().results[0];
+    expect(first).toMatchObject({ status: 'applied', number: 2 });
+    const reordered = Object.fromEntries(Object.entries(op).reverse());
+    expect((await push(s.port, key, [reordered, op])).json().results).toEqual([first, first]);
+    const other = { ...op, template: { kind: 'text', text: 'Other {{who}}' } };
+    const [twice, inPage] = (await push(s.port, key, [other, versionOp(greet.promptId, 'x', op.id)])).json().results;
+    for (const r of [twice, inPage]) {
+      expect(r).toMatchObject({ id: op.id, status: 'rejected', error: { code: 'conflict', field: 'id' } });
+      expect(r.error.message).toContain(op.id);
+    }
+    // Nothing of the second content was kept.
+    const texts = s.host.workspace.store.db.prepare('SELECT template FROM prompt_versions WHERE prompt_id = ?').all(greet.promptId) as { template: string }[];
+    expect(texts.map((t) => t.template).join()).not.toContain('Other');
+  });
+
+  it('the content hash ignores key order and a run\'s level-cut text, and sees any other field (property)', () => {
+    const base = RunLogOp.parse({
+      id: crypto.randomUUID(), kind: 'run.log', promptId: crypto.randomUUID(), versionId: null, source: 'chat', model: 'm', status: 'success',
+      startedAt: Date.UTC(2026, 0, 1), latencyMs: 1, ttftMs: 1, tokensIn: 1, tokensOut: 1, dataLogging: 'full',
+      variableNames: '["a"]', variables: '{"a":"x"}', messages: '[]', output: 'o', outputChars: 1, error: null,
+    });
+    const cut = { ...base, dataLogging: 'none' as const, variableNames: null, variables: null, messages: null, output: null, outputChars: null };
+    expect(opContentHash(cut)).toBe(opContentHash(base));
+    fc.assert(
+      fc.property(fc.constantFrom('model', 'startedAt', 'tokensIn', 'status'), fc.integer({ min: 2, max: 1000 }), (field, n) => {
+        const changed = { ...base, [field]: field === 'model' ? `m${n}` : field === 'status' ? 'error' : (base[field as 'tokensIn'] as number) + n };
+        expect(opContentHash(changed as typeof base)).not.toBe(opContentHash(base));
+      }),
+    );
+  });
+
+});
