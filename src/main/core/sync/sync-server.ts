@@ -10,6 +10,7 @@ import { promoteVersion } from '../versions/lifecycle';
 import { limitToLevel } from '../logs/logging-level';
 import { noteSent, removalFor } from './sent-prompts';
 import { opContentHash } from './op-content-hash';
+import { boundedRunStart } from './run-start';
 import { promptFor } from './op-prompt';
 import { applyPromptOp, isPromptOp } from './sync-server-ops';
 import { SaveVersionInput } from '../../../shared/schemas/prompts';
@@ -250,7 +251,7 @@ function applyOp(ctx: Ctx, op: SyncOp): OpResult {
           keyLabel: null,
           model: op.model,
           status: op.status,
-          startedAt: op.startedAt,
+          startedAt: boundedRunStart(op.startedAt, ctx.clock.now().getTime()),
           latencyMs: op.latencyMs,
           ttftMs: op.ttftMs,
           tokensIn: op.tokensIn,

@@ -19,7 +19,7 @@ function world(n: number) {
   const v = seedPrompt(server.owner, 'greet', 'Hello {{who}}');
   setSharingLevel(server.owner, { name: 'greet', level: 'library_view' });
   const ops = Array.from({ length: n }, () => ({
-    id: crypto.randomUUID(), kind: 'run.log', promptId: v.promptId, versionId: v.id, source: 'chat', model: 'local:m', status: 'success', startedAt: 1, latencyMs: 5,
+    id: crypto.randomUUID(), kind: 'run.log', promptId: v.promptId, versionId: v.id, source: 'chat', model: 'local:m', status: 'success', startedAt: Date.now(), latencyMs: 5,
     ttftMs: 1, tokensIn: 1, tokensOut: 1, dataLogging: 'metadata', variableNames: '["who"]', variables: null, messages: null, output: null, outputChars: 2, error: null,
   }));
   const input = PushInput.parse({ protocol: 1, ops });

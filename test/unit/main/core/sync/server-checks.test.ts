@@ -246,3 +246,38 @@ describe('push op ids (F8)', () => {
   });
 
 });
+
+describe('run start times (F8)', () => {
+  it('boundedRunStart: before the floor refused at startedAt, ahead of the skew logged at now, anything between kept (property)', () => {
+    const now = Date.UTC(2026, 10, 30, 8, 0);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 45 }), (startedAt) => {
+        if (startedAt < RUN_START_FLOOR_MS) expect(() => boundedRunStart(startedAt, now)).toThrow(expect.objectContaining({ code: 'invalid_input', field: 'startedAt' }));
+        else if (startedAt > now + RUN_START_SKEW_MS) expect(boundedRunStart(startedAt, now)).toBe(now);
+        else expect(boundedRunStart(startedAt, now)).toBe(startedAt);
+      }),
+    );
+  });
+
+  it('a pushed run from 1970 is rejected naming startedAt, one from the future is logged at the server\'s now', async () => {
+    const s = (server = await startTestHost());
+    const ada = member(s.owner, 'ada@example.com');
+    const greet = seedPrompt(s.owner, 'greet', 'Hello {{who}}');
+    setSharingLevel(s.owner, { name: 'greet', level: 'library_edit' });
+    const key = keyOf(s, ada.actor.email);
+    const run = (startedAt: number) => ({
+      id: crypto.randomUUID(), kind: 'run.log', promptId: greet.promptId, versionId: null, source: 'chat', model: 'm', status: 'success', startedAt,
+      latencyMs: 1, ttftMs: 1, tokensIn: 1, tokensOut: 1, dataLogging: 'none', variableNames: null, variables: null, messages: null, output: null, outputChars: null, error: null,
+    });
+    const now = s.host.workspace.clock.now().getTime();
+    const [old, future, fine] = [run(1), run(now + 50 * 365 * 86_400_000), run(now - 60_000)];
+    const results = (await push(s.port, key, [old, future, fine])).json().results;
+    expect(results[0]).toMatchObject({ status: 'rejected', error: { code: 'invalid_input', field: 'startedAt' } });
+    expect(results.slice(1).map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+    expect(s.host.workspace.store.logs.get(old.id)).toBeFalsy();
+    const logged = s.host.workspace.store.logs.get(future.id)!;
+    expect(logged.started_at).toBeGreaterThanOrEqual(now);
+    expect(logged.started_at).toBeLessThan(now + RUN_START_SKEW_MS);
+    expect(s.host.workspace.store.logs.get(fine.id)!.started_at).toBe(fine.startedAt);
+  });
+});
