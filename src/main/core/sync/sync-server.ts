@@ -13,6 +13,7 @@ import { opContentHash } from './op-content-hash';
 import { boundedRunStart } from './run-start';
 import { promptFor } from './op-prompt';
 import { applyPromptOp, isPromptOp } from './sync-server-ops';
+import { teamOf } from '../team/team-server';
 import { SaveVersionInput } from '../../../shared/schemas/prompts';
 import { syncServerRepo, USER_COLUMNS, type SyncTable } from '../../store/repos/sync-server-repo';
 import {
@@ -42,8 +43,14 @@ export function syncServerOf(store: Store): ReturnType<typeof syncServerRepo> {
 export const PULL_PAGE_BYTES = 4 * 1024 * 1024;
 const TEAM_ID_SETTING = 'sync.team_id';
 
-/** This data folder's id as a team (made once): a replica tags the prompts it holds with it. */
+/**
+ * This data folder's id as a team: a replica tags the prompts it holds with it. On a team server
+ * it is the team's own id (`teamOf`, what `/team/status` and the device routes say), so the team
+ * has one id; a folder pulled from without `--team` (tests, scripts) makes one once.
+ */
 export function teamIdOf(store: Store): string {
+  const team = teamOf(store);
+  if (team) return team.id;
   const known = store.settings.get<string>(TEAM_ID_SETTING);
   if (known) return known;
   const id = randomUUID();

@@ -281,3 +281,14 @@ describe('run start times (F8)', () => {
     expect(s.host.workspace.store.logs.get(fine.id)!.started_at).toBe(fine.startedAt);
   });
 });
+
+describe('one team id (F8)', () => {
+  it('the pull\'s teamId is the id /team/status names', async () => {
+    const t = (teamHost = await startTeamHost());
+    const key = keyOf(t, t.host.workspace.owner.email);
+    const status = (await t.call('GET', '/team/status')).json();
+    expect(status.team.id).toMatch(/^[0-9a-f-]{36}$/);
+    const page = (await pullRaw(t.port, key, '0.0')).json();
+    expect(page.teamId).toBe(status.team.id);
+  });
+});
