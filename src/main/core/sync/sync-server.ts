@@ -204,7 +204,11 @@ function applyOp(ctx: Ctx, op: SyncOp): OpResult {
       // The same version arriving under another op id (a rebuilt queue) is the same save.
       const existing = syncServerOf(ctx.store).versionById(op.versionId);
       if (existing) {
-        if (existing.prompt_id !== row.id) throw conflict('This version id is already used', 'versionId');
+        if (existing.prompt_id !== row.id) {
+          // Hidden = missing: a version id of a prompt the member may not see answers as an op on a prompt that never existed.
+          promptFor(ctx, existing.prompt_id);
+          throw conflict('This version id is already used', 'versionId');
+        }
         requirePrompt(ctx, row.name, 'edit');
         return { id: op.id, status: 'applied', number: existing.number };
       }

@@ -247,6 +247,32 @@ describe('push op ids (F8)', () => {
 
 });
 
+describe('version ids of hidden prompts (F8)', () => {
+  it('a version id of a hidden prompt answers exactly like an op on a prompt that never existed; of a visible one, "already used"', async () => {
+    const s = (server = await startTestHost());
+    const ada = member(s.owner, 'ada@example.com');
+    const greet = seedPrompt(s.owner, 'greet', 'Hello {{who}}');
+    const open = seedPrompt(s.owner, 'open', 'Open {{who}}');
+    setSharingLevel(s.owner, { name: 'greet', level: 'library_edit' });
+    setSharingLevel(s.owner, { name: 'open', level: 'library_edit' });
+    const secret = seedPrompt(s.owner, 'secret', 'Shh {{x}}');
+    const key = keyOf(s, ada.actor.email);
+    const hiddenVersion = s.host.workspace.store.db.prepare('SELECT id FROM prompt_versions WHERE prompt_id = ?').get(secret.promptId) as { id: string };
+    const openVersion = s.host.workspace.store.db.prepare('SELECT id FROM prompt_versions WHERE prompt_id = ?').get(open.promptId) as { id: string };
+    const [hidden, missing, used] = (
+      await push(s.port, key, [
+        versionOp(greet.promptId, 'x', undefined, hiddenVersion.id),
+        versionOp(crypto.randomUUID(), 'x'),
+        versionOp(greet.promptId, 'x', undefined, openVersion.id),
+      ])
+    ).json().results;
+    expect(hidden.status).toBe('rejected');
+    expect(hidden.error).toEqual(missing.error);
+    expect(JSON.stringify(hidden)).not.toMatch(/secret|already used/);
+    expect(used.error).toMatchObject({ code: 'conflict', field: 'versionId', message: 'This version id is already used' });
+  });
+});
+
 describe('run start times (F8)', () => {
   it('boundedRunStart: before the floor refused at startedAt, ahead of the skew logged at now, anything between kept (property)', () => {
     const now = Date.UTC(2026, 10, 30, 8, 0);
