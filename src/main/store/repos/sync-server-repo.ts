@@ -73,7 +73,8 @@ export function syncServerRepo(db: Db) {
     WHERE l.seq > :cursor AND +l.prompt_id IN (SELECT id FROM prompts) ORDER BY l.seq LIMIT :limit`);
   const opResult = db.prepare<[string], { user_id: string; result: string; content_hash: string | null }>('SELECT user_id, result, content_hash FROM sync_ops WHERE id = ?');
   const recordOp = db.prepare('INSERT INTO sync_ops (id, user_id, kind, result, applied_at, content_hash) VALUES (?, ?, ?, ?, ?, ?)');
-  const markSent = db.prepare('INSERT INTO sync_sent (user_id, prompt_id, removed_seq) VALUES (?, ?, NULL) ON CONFLICT (user_id, prompt_id) DO UPDATE SET removed_seq = NULL');
+  // Writes only what changes: a prompt sent again (every pull of a changed prompt) leaves its row as it is.
+  const markSent = db.prepare('INSERT INTO sync_sent (user_id, prompt_id, removed_seq) VALUES (?, ?, NULL) ON CONFLICT (user_id, prompt_id) DO UPDATE SET removed_seq = NULL WHERE removed_seq IS NOT NULL');
   const sentRow = db.prepare<[string, string], { removed_seq: number | null }>('SELECT removed_seq FROM sync_sent WHERE user_id = ? AND prompt_id = ?');
   const markRemoved = db.prepare('UPDATE sync_sent SET removed_seq = ? WHERE user_id = ? AND prompt_id = ? AND removed_seq IS NULL');
   const newestSeq = db.prepare<[], { seq: number }>('SELECT seq FROM sync_clock');
