@@ -1,10 +1,11 @@
 import type { Store } from '../../store/store';
-import type { Clock } from '../context';
+import type { Clock, Ctx } from '../context';
 import { RunLogOp, type OpResult, type SyncOp } from '../../../shared/schemas/sync';
 import type { DataLoggingLevel, RunSource, RunStatus } from '../../../shared/schemas/runs';
 import { limitToLevel } from '../logs/logging-level';
 import { acknowledgeVersion, replicaOf } from './replica-apply';
 import { applyPromptResults, promptOps, testCaseOps } from './prompt-outbox';
+import { keepAsPersonal, losesWork } from './keep-unsent';
 
 /**
  * The outbox: what this desktop made on team prompts and the server has not acknowledged. It is
@@ -121,31 +122,51 @@ export function pushPages(ops: SyncOp[]): SyncOp[][] {
  * Applies the server's answers to the ops sent: a saved version takes its final number; a
  * promotion request leaves the outbox whatever the answer (the next pull shows the server's
  * history), a conflict or refusal leaving a notice saying who promoted what and when; a run is
- * marked synced, or, refused, kept here only.
+ * marked synced, or, refused, kept here only. A refusal that would lose the member's work (any
+ * refused version; a metadata or test-case edit on a prompt now hidden or view-only) keeps the
+ * prompt's unsent work as a personal prompt owned by `keeper()`'s actor (core/sync/keep-unsent.ts).
  */
-export function applyResults(store: Store, clock: Clock, ops: SyncOp[], results: OpResult[]): void {
+export function applyResults(store: Store, clock: Clock, ops: SyncOp[], results: OpResult[], keeper?: () => Ctx): void {
   const repo = replicaOf(store);
   const byId = new Map(ops.map((op) => [op.id, op]));
   const at = clock.now().toISOString();
+  // A refusal that would drop the member's work (a version, or edits on a prompt they lost) keeps
+  // the prompt's unsent work as a personal prompt first, while the prompt is still held here
+  // (the pull that follows takes a lost prompt away); its other answers then have nothing to settle.
+  const kept = new Set<string>();
+  if (keeper) {
+    for (const result of results) {
+      const op = byId.get(result.id);
+      if (!op || op.kind === 'prompt.create' || kept.has(op.promptId) || !losesWork(op, result) || result.status !== 'rejected') continue;
+      kept.add(op.promptId);
+      keepAsPersonal(keeper(), op.promptId, result.error.message);
+    }
+  }
   for (const result of results) {
     const op = byId.get(result.id);
     if (!op) continue;
+    if (kept.has(op.promptId) && op.kind !== 'prompt.create') continue;
     if (op.kind === 'prompt.create' || op.kind === 'prompt.update' || op.kind === 'testcase.put' || op.kind === 'testcase.delete') {
       applyPromptResults(store, clock, op, result);
       continue;
     }
+    // The prompt's name as the member knew it (still held here: the pull that may take it away comes after).
+    const name = store.prompts.getRowById(op.promptId)?.name ?? op.promptId;
     const notice = (kind: string, message: string, detail: unknown) =>
       store.tx(() => repo.addNotice({ id: `${kind}:${op.id}`, kind, prompt_id: op.promptId, message, detail: JSON.stringify(detail), at }));
     if (op.kind === 'version.save') {
       if (result.status === 'applied' && result.number !== undefined) acknowledgeVersion(store, op.versionId, result.number);
-      else if (result.status === 'rejected') notice('version.rejected', `A version saved offline was not accepted: ${result.error.message}`, result.error);
+      else if (result.status === 'rejected') {
+        // Without a keeper (no folder owner to own a copy) the notice itself keeps the text.
+        notice('version.rejected', `A version of "${name}" saved offline was not accepted: ${result.error.message}`, { error: result.error, prompt: name, template: op.template, variables: op.variables, modelSettings: op.modelSettings });
+      }
     } else if (op.kind === 'promotion.request') {
       store.tx(() => repo.deletePromotion(op.id));
       if (result.status === 'conflict') notice('promotion.conflict', result.message, result.published);
-      else if (result.status === 'rejected') notice('promotion.rejected', `A promotion made offline was not applied: ${result.error.message}`, result.error);
+      else if (result.status === 'rejected') notice('promotion.rejected', `A promotion of "${name}" made offline was not applied: ${result.error.message}`, result.error);
     } else if (op.kind === 'run.log') {
       store.tx(() => repo.setRunState(op.id, result.status === 'applied' ? 'synced' : null));
-      if (result.status === 'rejected') notice('run.rejected', `A run was not sent to the team: ${result.error.message}`, result.error);
+      if (result.status === 'rejected') notice('run.rejected', `A run of "${name}" was not sent to the team: ${result.error.message}`, result.error);
     }
   }
 }

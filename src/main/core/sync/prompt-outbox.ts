@@ -80,6 +80,7 @@ export function testCaseOps(store: Store): SyncOp[] {
 export function applyPromptResults(store: Store, clock: Clock, op: SyncOp, result: OpResult): void {
   const edits = editsOf(store);
   const at = clock.now().toISOString();
+  const name = store.prompts.getRowById(op.promptId)?.name ?? op.promptId;
   const notice = (kind: string, message: string, detail: unknown) =>
     replicaOf(store).addNotice({ id: `${kind}:${op.id}`, kind, prompt_id: op.promptId, message, detail: JSON.stringify(detail), at });
   store.tx(() => {
@@ -100,7 +101,7 @@ export function applyPromptResults(store: Store, clock: Clock, op: SyncOp, resul
     } else if (op.kind === 'prompt.update') {
       const edit = edits.promptEdit(op.promptId);
       if (result.status === 'conflict') notice('prompt.conflict', result.message, result.detail);
-      if (result.status === 'rejected') notice('prompt.rejected', `Your changes to a prompt's details were not applied: ${result.error.message}`, { error: result.error, yours: op.changes });
+      if (result.status === 'rejected') notice('prompt.rejected', `Your changes to the details of "${name}" were not applied: ${result.error.message}`, { error: result.error, yours: op.changes });
       if (!edit || edit.op_id !== op.id) return;
       const row = store.prompts.getRowById(op.promptId);
       const local = row ? metaOfRow(row) : null;
@@ -109,7 +110,7 @@ export function applyPromptResults(store: Store, clock: Clock, op: SyncOp, resul
       else edits.dropPromptEdit(op.promptId, op.id);
     } else if (op.kind === 'testcase.put' || op.kind === 'testcase.delete') {
       if (result.status === 'conflict') notice('testcase.conflict', result.message, result.detail);
-      if (result.status === 'rejected') notice('testcase.rejected', `A test case change was not applied: ${result.error.message}`, { error: result.error, op });
+      if (result.status === 'rejected') notice('testcase.rejected', `A test case change on "${name}" was not applied: ${result.error.message}`, { error: result.error, op });
       const current = store.testCases.get(op.promptId, op.testCaseId);
       const same =
         op.kind === 'testcase.delete'

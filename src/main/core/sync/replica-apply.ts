@@ -158,9 +158,11 @@ function runRecord(row: SyncRow): LogRecord {
  * commit leaves the replica and its cursor as they were. Idempotent: prompt snapshots replace
  * what the replica holds of them, removals of what is absent and runs already held change
  * nothing. Versions made here and not yet acknowledged are kept and renumbered after the
- * server's (see placeParked).
+ * server's (see placeParked). `beforeRemoving` is called with each team prompt the page takes
+ * away, inside the transaction, before it goes (the engine keeps its unsent work:
+ * core/sync/keep-unsent.ts keepUnsentOf).
  */
-export function applyPullPage(store: Store, clock: Clock, page: PullAnswer): void {
+export function applyPullPage(store: Store, clock: Clock, page: PullAnswer, beforeRemoving?: (promptId: string) => void): void {
   const repo = replicaOf(store);
   // Marked as the server's writes: migration 0260's triggers record no local edit for them.
   store.tx(() => editsOf(store).applying(() => {
@@ -177,6 +179,8 @@ export function applyPullPage(store: Store, clock: Clock, page: PullAnswer): voi
         const promptId = held.get(entity.key);
         const rowid = promptId === undefined ? undefined : repo.teamPromptRowid(promptId);
         if (promptId !== undefined && rowid !== undefined) {
+          // Work made here since the last push (a save during this pass) is kept before the prompt goes.
+          beforeRemoving?.(promptId);
           store.prompts.unindex(rowid);
           repo.removePrompt(promptId);
         }

@@ -3,6 +3,7 @@ import type { Workspace } from '../workspace';
 import { applyPullPage, REPLICA_SETTINGS, replicaOf } from './replica-apply';
 import { applyResults, OUTBOX_PHASES, outboxOps, pushPages, type OutboxPhase } from './outbox';
 import { SyncHttpError, type SyncClient } from './sync-client';
+import { keepUnsentOf } from './keep-unsent';
 
 export type SyncState = 'online' | 'offline' | 'syncing';
 
@@ -86,12 +87,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (const listener of listeners) listener(now);
   };
 
+  // As the data folder's owner (an admin here): every local change is seen, whoever made it, and
+  // work the team refused is kept as the owner's personal prompt (outbox.ts applyResults).
+  const actAs = (): Ctx => ({ store, clock, actor: store.users.get(workspace.owner.id) ?? workspace.owner, runtime: workspace.runtime });
+
   async function push(phases: readonly OutboxPhase[]): Promise<void> {
     for (const phase of phases) {
       // Built per phase, after the previous phase's answers: promotions name final numbers.
       for (const page of pushPages(outboxOps(store, phase))) {
         const answer = await client.push(page);
-        applyResults(store, clock, page, answer.results);
+        applyResults(store, clock, page, answer.results, actAs);
       }
     }
   }
@@ -101,7 +106,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (;;) {
       const cursor = store.settings.get<string>(REPLICA_SETTINGS.cursor) ?? '0.0';
       const page = await client.pull(cursor, pullLimit);
-      applyPullPage(store, clock, page);
+      applyPullPage(store, clock, page, (promptId) => void keepUnsentOf(actAs(), promptId, 'you may no longer change it on the team'));
       if (!page.hasMore) return true;
       // Another sync was asked for meanwhile (a local save) and something waits to be sent: end
       // this pass so the next one pushes first, then pulls on from the cursor. Else a team whose
@@ -208,8 +213,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (!stopped) return;
       stopped = false;
       // Local changes to team prompts (saves, promotions) and runs wait for a sync; the replica's own writes (a pull) do too, harmlessly.
-      // As the data folder's owner (an admin here): every local change is seen, whoever made it.
-      const actAs = (): Ctx => ({ store, clock, actor: store.users.get(workspace.owner.id) ?? workspace.owner, runtime: workspace.runtime });
       unsubscribe = workspace.changes.subscribe(actAs, undefined, (event) => {
         if (event.kind === 'run.logged' || event.kind.startsWith('version.') || event.kind === 'prompt.updated' || event.kind === 'testcase.changed') {
           if (replicaOf(store).countPending() > 0) schedule();

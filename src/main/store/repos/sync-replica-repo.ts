@@ -126,6 +126,11 @@ export function syncReplicaRepo(db: Db) {
     + (SELECT count(*) FROM promotions WHERE sync_state = 'pending')
     + (SELECT count(*) FROM run_logs WHERE sync_state = 'pending')
     + (SELECT count(*) FROM sync_prompt_edits) + (SELECT count(*) FROM sync_test_case_edits) AS n`);
+  // A team prompt's unsent work kept as a personal prompt (core/sync/keep-unsent.ts) leaves the team's outbox: kept here only.
+  const settleVersions = db.prepare("UPDATE prompt_versions SET sync_state = NULL WHERE prompt_id = ? AND sync_state = 'pending'");
+  const settlePromotions = db.prepare("DELETE FROM promotions WHERE prompt_id = ? AND sync_state = 'pending'");
+  const settleRuns = db.prepare(`UPDATE run_logs SET sync_state = NULL WHERE prompt_id = ? AND sync_state = 'pending'
+    AND version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM prompt_versions v WHERE v.prompt_id = run_logs.prompt_id AND v.number = run_logs.version AND v.sync_state = 'synced')`);
   const addNotice = db.prepare('INSERT OR REPLACE INTO sync_notices (id, kind, prompt_id, message, detail, at) VALUES (?, ?, ?, ?, ?, ?)');
   const notices = db.prepare<[number], NoticeRow>('SELECT * FROM sync_notices ORDER BY at DESC, id LIMIT ?');
   const promptLogging = db.prepare<[string], { data_logging: string; team_id: string | null }>('SELECT data_logging, team_id FROM prompts WHERE id = ?');
@@ -208,6 +213,12 @@ export function syncReplicaRepo(db: Db) {
     pendingRuns: (limit: number) => pendingRuns.all({ limit }),
     deletePromotion: (id: string) => deletePromotion.run(id),
     countPending: () => countPending.get()!.n,
+    /** Takes a prompt's unsent versions and promotions out of the outbox, with the runs of those versions (which could never be sent). */
+    settleUnsent(promptId: string) {
+      settleVersions.run(promptId);
+      settlePromotions.run(promptId);
+      settleRuns.run(promptId);
+    },
     addNotice: (n: NoticeRow) => addNotice.run(n.id, n.kind, n.prompt_id, n.message, n.detail, n.at),
     notices: (limit: number) => notices.all(limit),
     promptLogging: (id: string) => promptLogging.get(id),

@@ -135,8 +135,10 @@ describe('prompt metadata edited on a desktop (prompt.update)', () => {
     a.line.offline = false;
     const status = await a.engine.syncNow();
     expect(status).toMatchObject({ state: 'online', pending: 0 });
-    const rejected = status.notices.find((n) => n.kind === 'prompt.rejected');
-    expect(rejected?.message).toBe("Your changes to a prompt's details were not applied: Prompt not found");
+    // The server's words are those of a prompt that never existed; the member's edit is kept here (rejected-work.test.ts).
+    const kept = status.notices.find((n) => n.kind === 'kept.personal');
+    expect(kept?.message).toBe('Your unsent work on "greet" could not go to the team (Prompt not found): saved as personal prompt "greet-unsynced", so nothing is lost');
+    expect(a.workspace.store.prompts.getRowByName('greet-unsynced')).toMatchObject({ description: 'will be refused' });
   });
 });
 
