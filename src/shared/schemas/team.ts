@@ -61,3 +61,5 @@ export const TeamJoinInput = z.object({
   deviceName: z.string().trim().max(100, 'At most 100 characters').optional(),
 });
 export type TeamJoinInput = z.input<typeof TeamJoinInput>;
+/** Leave team: `keepUnsent` (default true) keeps changes not yet synced as personal prompts `<name>-unsynced`. */
+export const TeamLeaveInput = z.object({ keepUnsent: z.boolean().default(true) }).strict();

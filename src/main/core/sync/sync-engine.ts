@@ -5,7 +5,11 @@ import { applyResults, OUTBOX_PHASES, outboxOps, pushPages, type OutboxPhase } f
 import { SyncHttpError, type SyncClient } from './sync-client';
 import { keepUnsentOf } from './keep-unsent';
 
-export type SyncState = 'online' | 'offline' | 'syncing';
+/** `revoked`: the server refused this device's token (401: revoked by the member or an admin, or the member deactivated); only leaving and joining again helps. */
+export type SyncState = 'online' | 'offline' | 'syncing' | 'revoked';
+
+/** What the status says of a device the team server no longer accepts. */
+export const DEVICE_REVOKED = 'This device was revoked on the team server: leave the team (your unsent changes can be kept as personal prompts) and join again';
 
 /** What the sync indicator shows (channel `sync:status`). */
 export interface SyncStatus {
@@ -129,8 +133,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       lastSyncedAt = clock.now().toISOString();
     } catch (error) {
       // A refusal (4xx/5xx) means the server is there; anything else (refused, reset, cut, timed out) is offline.
-      state = error instanceof SyncHttpError ? 'online' : 'offline';
-      lastError = error instanceof Error ? error.message : String(error);
+      // 401 is the server no longer accepting this device: no sync will ever work again with this token.
+      const revoked = error instanceof SyncHttpError && error.status === 401;
+      state = revoked ? 'revoked' : error instanceof SyncHttpError ? 'online' : 'offline';
+      lastError = revoked ? DEVICE_REVOKED : error instanceof Error ? error.message : String(error);
     }
     try {
       // Whoever follows the local change stream hears of what the pull wrote now, not at the next poll.

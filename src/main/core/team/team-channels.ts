@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { channel, NoInput, type HostInfo } from '../channel';
 import { AppError } from '../errors';
-import { TeamJoinInput } from '../../../shared/schemas/team';
+import { TeamJoinInput, TeamLeaveInput } from '../../../shared/schemas/team';
 import { leaveTeamWorkspace, startTeamJoin, teamLinkStatus, type TeamHostHooks } from './team-link-service';
 
 /** The host's team hooks; a host without them (a test host) cannot join. */
@@ -19,5 +19,5 @@ export const TEAM_CHANNELS = {
     startTeamJoin(ctx, { serverUrl: input.serverUrl, deviceName: input.deviceName || `${hostname()} (${host.appInfo(ctx).mode === 'headless' ? 'headless' : 'desktop'})` }, hooksOf(host)),
   ),
   /** Leaves: revokes the device on the server when reachable, removes the team's prompts here. */
-  'team:leave': channel(NoInput, (ctx, _input, host) => leaveTeamWorkspace(ctx, hooksOf(host))),
+  'team:leave': channel(TeamLeaveInput, (ctx, input, host) => leaveTeamWorkspace(ctx, hooksOf(host), fetch, { keepUnsent: input.keepUnsent })),
 };

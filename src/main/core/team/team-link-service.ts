@@ -4,6 +4,7 @@ import { assertActive, assertAdmin } from '../users/users-service';
 import { assertMayJoin, joinTeam, leaveTeam, teamLinkOf, teamServerOrigin, type TeamLink } from './join-team';
 import { isTeamServer, type TeamInfo } from './team-server';
 import { REPLICA_SETTINGS, replicaOf } from '../sync/replica-apply';
+import { keepUnsentOf } from '../sync/keep-unsent';
 import type { Store } from '../../store/store';
 import type { User } from '../../../shared/schemas/users';
 
@@ -175,12 +176,20 @@ function dropReplica(store: Store): number {
  * on the server when it answers (`DELETE /api/v1/team/device`; unreachable, the member revokes it
  * under Your devices), removes the team's prompts from this computer, with changes not yet
  * synced (a replica the member may no longer be entitled to is not kept: hidden = missing), and
- * forgets the link. Personal prompts stay.
+ * forgets the link. Personal prompts stay. With `keepUnsent` (the default), each team prompt
+ * holding work not yet synced (versions, details, test cases) is first kept as a personal prompt
+ * `<name>-unsynced` (core/sync/keep-unsent.ts), so leaving, for instance from a revoked device,
+ * loses none of it.
  *
- * @returns whether the server revoked the token, and how many team prompts were removed
+ * @returns whether the server revoked the token, how many team prompts were removed, and the personal prompts made of unsent work
  * @throws AppError `invalid_input` when this folder joined no team, `forbidden` (not an admin)
  */
-export async function leaveTeamWorkspace(ctx: Ctx, hooks: TeamHostHooks, fetchImpl: typeof fetch = fetch): Promise<{ revokedOnServer: boolean; removedPrompts: number }> {
+export async function leaveTeamWorkspace(
+  ctx: Ctx,
+  hooks: TeamHostHooks,
+  fetchImpl: typeof fetch = fetch,
+  options: { keepUnsent?: boolean } = {},
+): Promise<{ revokedOnServer: boolean; removedPrompts: number; keptAsPersonal: string[] }> {
   assertAdmin(ctx.actor);
   const join = pending.get(ctx.store);
   if (join) {
@@ -189,7 +198,7 @@ export async function leaveTeamWorkspace(ctx: Ctx, hooks: TeamHostHooks, fetchIm
   }
   const link = teamLinkOf(ctx.store, ctx.runtime.secrets);
   if (!link) {
-    if (join) return { revokedOnServer: false, removedPrompts: 0 };
+    if (join) return { revokedOnServer: false, removedPrompts: 0, keptAsPersonal: [] };
     throw new AppError('invalid_input', 'This workspace joined no team');
   }
   hooks.stopSync();
@@ -205,8 +214,16 @@ export async function leaveTeamWorkspace(ctx: Ctx, hooks: TeamHostHooks, fetchIm
   } catch {
     revokedOnServer = false;
   }
+  // Unsent work (a revoked device cannot send it any more) becomes personal prompts unless the member chose to drop it.
+  const keptAsPersonal: string[] = [];
+  if (options.keepUnsent ?? true) {
+    for (const id of replicaOf(ctx.store).teamPromptIds()) {
+      const name = keepUnsentOf(ctx, id, 'you left the team before it was synced');
+      if (name) keptAsPersonal.push(name);
+    }
+  }
   const removedPrompts = dropReplica(ctx.store);
   leaveTeam(ctx.store);
   failures.delete(ctx.store);
-  return { revokedOnServer, removedPrompts };
+  return { revokedOnServer, removedPrompts, keptAsPersonal };
 }

@@ -1,8 +1,7 @@
 import { relativeTime, absoluteTime } from '../lib/relative-time';
 import { useSyncNow, useSyncStatus } from '../state/sync-queries';
 import { Button } from './Button';
-
-const LABELS = { online: 'Online', offline: 'Offline', syncing: 'Syncing…' } as const;
+import { DEVICE_REVOKED_TEXT, SYNC_LABELS as LABELS } from '../lib/sync-labels';
 
 /**
  * The team sync indicator (docs/sync.md): online / offline / syncing, when it last synced, how
@@ -35,14 +34,23 @@ export function SyncIndicator() {
           'Not synced yet'
         )}
       </p>
-      {notice && (
-        <p className="sync-indicator__notice" title={notice.message}>
-          {notice.message}
+      {state === 'revoked' ? (
+        // Sync now cannot help a revoked token: say what can (Settings → Team keeps the unsent work when leaving).
+        <p className="sync-indicator__notice sync-indicator__notice--revoked" role="alert">
+          {DEVICE_REVOKED_TEXT}. Leave the team in Settings → Team and join again.
         </p>
+      ) : (
+        <>
+          {notice && (
+            <p className="sync-indicator__notice" title={notice.message}>
+              {notice.message}
+            </p>
+          )}
+          <Button size="sm" onClick={() => syncNow.mutate()} disabled={syncNow.isPending}>
+            Sync now
+          </Button>
+        </>
       )}
-      <Button size="sm" onClick={() => syncNow.mutate()} disabled={syncNow.isPending}>
-        Sync now
-      </Button>
     </section>
   );
 }

@@ -45,7 +45,7 @@ export function useJoinTeam() {
 export function useLeaveTeam() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => unwrap(api.team.leave({})),
+    mutationFn: (input: { keepUnsent: boolean }) => unwrap(api.team.leave(input)),
     onSettled: () => {
       void client.invalidateQueries({ queryKey: teamLinkKeys.link });
       void client.invalidateQueries({ queryKey: syncKeys.all });

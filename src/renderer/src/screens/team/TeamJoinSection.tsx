@@ -9,8 +9,7 @@ import { useAppStore } from '../../state/store';
 import { useSyncStatus } from '../../state/sync-queries';
 import { useJoinTeam, useLeaveTeam, useTeamLink } from '../../state/team-link-queries';
 import { Detail, SettingsSection } from '../settings/SettingsSection';
-
-const SYNC_LABELS = { online: 'Online', offline: 'Offline', syncing: 'Syncing…' } as const;
+import { DEVICE_REVOKED_TEXT, SYNC_LABELS } from '../../lib/sync-labels';
 
 /**
  * Settings → Team on a desktop or a headless host (core/team/team-link-service.ts): join a team
@@ -127,16 +126,20 @@ function JoinedTeam({ joined, onLeft }: { joined: Joined; onLeft: (message: stri
   const [confirming, setConfirming] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const pending = sync?.pending ?? 0;
+  const revoked = sync?.state === 'revoked';
+  // Unsent work is kept as personal prompts unless the member unticks it.
+  const [keepUnsent, setKeepUnsent] = useState(true);
 
   const doLeave = async () => {
     setConfirming(false);
     try {
-      const left = await leave.mutateAsync();
+      const left = await leave.mutateAsync({ keepUnsent });
       const removed = `${left.removedPrompts} team ${left.removedPrompts === 1 ? 'prompt' : 'prompts'}`;
+      const kept = left.keptAsPersonal.length > 0 ? ` Your unsent changes were saved as personal ${left.keptAsPersonal.length === 1 ? 'prompt' : 'prompts'} ${left.keptAsPersonal.join(', ')}.` : '';
       onLeft(
-        left.revokedOnServer
+        (left.revokedOnServer
           ? `Left the team. This device’s token was revoked on the server; ${removed} removed from this computer.`
-          : `Left the team here (${removed} removed), but the server could not be reached: revoke this device under Your devices on the server.`,
+          : `Left the team here (${removed} removed), but the server could not be reached: revoke this device under Your devices on the server.`) + kept,
       );
     } catch (failure) {
       setNotice(toFormError(failure).message);
@@ -162,7 +165,7 @@ function JoinedTeam({ joined, onLeft }: { joined: Joined; onLeft: (message: stri
         <Detail label="Sync">
           {sync ? (
             <>
-              <span className={`sync-dot sync-dot--${sync.state}`} aria-hidden="true" /> {SYNC_LABELS[sync.state]}
+              <span className={`sync-dot sync-dot--${sync.state}`} aria-hidden="true" /> {revoked ? DEVICE_REVOKED_TEXT : SYNC_LABELS[sync.state]}
               {pending > 0 && ` · ${pending} ${pending === 1 ? 'change waits' : 'changes wait'}`}
               {sync.lastSyncedAt ? ` · last synced ${relativeTime(sync.lastSyncedAt)}` : ' · not synced yet'}
             </>
@@ -188,12 +191,20 @@ function JoinedTeam({ joined, onLeft }: { joined: Joined; onLeft: (message: stri
                 <strong>removed from this computer</strong>. Your personal prompts stay.
               </p>
               {pending > 0 && (
-                <p>
-                  <strong>
-                    {pending} {pending === 1 ? 'change' : 'changes'} not yet synced will be lost.
-                  </strong>{' '}
-                  Cancel and use Sync now while online to keep {pending === 1 ? 'it' : 'them'}.
-                </p>
+                <>
+                  <p>
+                    <strong>
+                      {pending} {pending === 1 ? 'change is' : 'changes are'} not yet synced.
+                    </strong>{' '}
+                    {revoked
+                      ? `${DEVICE_REVOKED_TEXT}, so ${pending === 1 ? 'it' : 'they'} cannot be sent to the team any more.`
+                      : `Cancel and use Sync now while online to send ${pending === 1 ? 'it' : 'them'} to the team.`}
+                  </p>
+                  <label className="scope-option">
+                    <input type="checkbox" checked={keepUnsent} onChange={(event) => setKeepUnsent(event.target.checked)} />
+                    <span>Keep my unsent changes as personal prompts (named “…-unsynced”)</span>
+                  </label>
+                </>
               )}
               <p>You can join again later: the team prompts are copied back.</p>
             </>

@@ -149,7 +149,7 @@ describe('Join a team workspace and leave it (core/team/team-link-service.ts, re
 
       const token = teamLinkOf(desktop.workspace.store, desktop.workspace.runtime.secrets)!.token;
       const left = await leaveTeamWorkspace(ctx, hooks);
-      expect(left).toEqual({ revokedOnServer: true, removedPrompts: 1 });
+      expect(left).toEqual({ revokedOnServer: true, removedPrompts: 1, keptAsPersonal: [] });
       expect((await t.call('GET', '/api/v1/team/device', undefined, null, { authorization: `Bearer ${token}` })).status).toBe(401);
       expect(teamLinkStatus(ctx)).toMatchObject({ joined: null, joining: null });
       expect(syncEngineOf(desktop.workspace.store)).toBeUndefined();
@@ -171,7 +171,7 @@ describe('Join a team workspace and leave it (core/team/team-link-service.ts, re
       await browserAllows(authorizeUrl);
       await hooks.started;
       const refused = (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch;
-      expect(await leaveTeamWorkspace(ctx, hooks, refused)).toEqual({ revokedOnServer: false, removedPrompts: expect.any(Number) });
+      expect(await leaveTeamWorkspace(ctx, hooks, refused)).toEqual({ revokedOnServer: false, removedPrompts: expect.any(Number), keptAsPersonal: [] });
       expect(teamLinkStatus(ctx).joined).toBeNull();
     } finally {
       stopTeamSync(desktop.workspace);
