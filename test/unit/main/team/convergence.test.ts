@@ -185,8 +185,9 @@ describe('offline work on two desktops converges through the team server', () =>
     await a.sync();
     await b.sync();
     const made = [logRun(a, 'runs'), logRun(a, 'runs'), logRun(b, 'runs')];
-    // A's push reaches the server and is committed; its answer is cut after 20 bytes.
-    a.proxy.queue({ kind: 'cutResponse', afterBytes: 20 });
+    // Runs leave after the pull (their logging level as the server has it now): the pull passes;
+    // A's push of runs reaches the server and is committed, its answer cut after 20 bytes.
+    a.proxy.queue({ kind: 'pass' }, { kind: 'cutResponse', afterBytes: 20 });
     expect(await a.sync()).toMatchObject({ state: 'offline', pending: 2 });
     expect(runIds(server.workspace.store, made.slice(0, 2))).toEqual(made.slice(0, 2).map((id) => [id, 1]));
     await settle();
@@ -213,7 +214,8 @@ describe('offline work on two desktops converges through the team server', () =>
       const runId = res.json().runId as string;
       loggedRuns.add(runId);
       await vi.waitFor(() => expect(a.workspace.store.logs.get(runId)).toBeTruthy(), { timeout: 10_000, interval: 10 });
-      a.proxy.queue({ kind: 'cutResponse', afterBytes: 40 });
+      // The pull passes; the push of the run (after it) loses its answer.
+      a.proxy.queue({ kind: 'pass' }, { kind: 'cutResponse', afterBytes: 40 });
       await settle();
       checkConverged(['api-run']);
       expect(server.workspace.store.db.prepare('SELECT user_id AS user, source FROM run_logs WHERE id = ?').get(runId)).toEqual({ user: a.memberId, source: 'api' });
