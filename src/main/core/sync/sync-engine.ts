@@ -131,12 +131,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       state = 'online';
       lastError = null;
       lastSyncedAt = clock.now().toISOString();
+      retryMs = backoff.minMs;
     } catch (error) {
       // A refusal (4xx/5xx) means the server is there; anything else (refused, reset, cut, timed out) is offline.
       // 401 is the server no longer accepting this device: no sync will ever work again with this token.
       const revoked = error instanceof SyncHttpError && error.status === 401;
       state = revoked ? 'revoked' : error instanceof SyncHttpError ? 'online' : 'offline';
       lastError = revoked ? DEVICE_REVOKED : error instanceof Error ? error.message : String(error);
+      // Changes still waiting after a lost connection or a server failure (5xx) are tried again
+      // with the backoff, even while the signal stream stays open and quiet; a refusal of the
+      // request itself (4xx: too large, revoked) would only be refused again.
+      const refused = error instanceof SyncHttpError && error.status < 500;
+      if (!refused && countPendingSafe() > 0) {
+        schedule(retryMs);
+        retryMs = Math.min(retryMs * 2, backoff.maxMs);
+      }
     }
     try {
       // Whoever follows the local change stream hears of what the pull wrote now, not at the next poll.
@@ -167,6 +176,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   /** A sync after `delay` ms, unless one is due sooner: a burst of changes makes one sync. */
   let due = Infinity;
+  let retryMs = backoff.minMs;
+  const countPendingSafe = (): number => {
+    try {
+      return replicaOf(store).countPending();
+    } catch {
+      return 0; // closed with its host
+    }
+  };
   function schedule(delay = debounceMs): void {
     if (stopped) return;
     const at = Date.now() + delay;

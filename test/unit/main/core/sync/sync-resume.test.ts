@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTestHost, type TestHost } from '../../../../helpers/host';
+import { desktop } from '../../../../helpers/sync-world';
 import { startFaultProxy, type FaultProxy } from '../../../../helpers/fault-proxy';
 import { member, seedPrompt, testWorkspace } from '../../../../helpers/workspace';
 import { issueDeviceToken } from '../../../../../src/main/core/team/devices';
@@ -62,5 +63,31 @@ describe('background sync after the server comes back', () => {
     const serverIds = () => (server!.host.workspace.store.db.prepare('SELECT id FROM prompt_versions').all() as { id: string }[]).map((r) => r.id);
     await vi.waitFor(() => expect(serverIds()).toContain(mine.id), { timeout: 10_000, interval: 20 });
     await vi.waitFor(() => expect(engine!.status()).toMatchObject({ state: 'online', pending: 0, lastError: null }), { timeout: 10_000, interval: 20 });
+  });
+});
+
+describe('background sync while the server is reachable but a push fails', () => {
+  it('a push answered 503 (or cut) is tried again with the backoff, though the signal stream stays open and quiet', async () => {
+    server = await startTestHost();
+    const ada = member(server.owner, 'ada@example.com');
+    seedPrompt(server.owner, 'greet', 'Hello {{who}}');
+    setSharingLevel(server.owner, { name: 'greet', level: 'library_edit' });
+    const d = desktop(server, ada.actor.id);
+    cleanups.push(d.cleanup);
+    expect(await d.engine.syncNow()).toMatchObject({ state: 'online' });
+    let failures = 2;
+    d.line.tamper = async (url, _init, answer) => {
+      if (!url.includes('/sync/push') || failures === 0) return answer;
+      failures--;
+      if (failures === 1) return new Response(JSON.stringify({ title: 'Busy', status: 503, detail: 'Try later' }), { status: 503, headers: { 'content-type': 'application/problem+json' } });
+      throw new TypeError('fetch failed (connection reset)');
+    };
+    d.engine.start();
+    const mine = saveVersion(d.as(), SaveVersionInput.parse({ name: 'greet', template: { kind: 'text', text: 'Busy server {{who}}' } }));
+    // The server took the save at the first try (only its answers are lost): the desktop knows it
+    // only when a later push is answered, which nothing but the retry sends.
+    await vi.waitFor(() => expect(d.engine.status()).toMatchObject({ state: 'online', pending: 0 }), { timeout: 15_000, interval: 20 });
+    expect(failures).toBe(0);
+    expect(d.workspace.store.db.prepare('SELECT sync_state AS state FROM prompt_versions WHERE id = ?').get(mine.id)).toEqual({ state: 'synced' });
   });
 });
