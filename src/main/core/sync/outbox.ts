@@ -133,14 +133,19 @@ export function applyResults(store: Store, clock: Clock, ops: SyncOp[], results:
   // A refusal that would drop the member's work (a version, or edits on a prompt they lost) keeps
   // the prompt's unsent work as a personal prompt first, while the prompt is still held here
   // (the pull that follows takes a lost prompt away); its other answers then have nothing to settle.
-  const kept = new Set<string>();
+  const kept = new Map<string, string>();
   if (keeper) {
     for (const result of results) {
       const op = byId.get(result.id);
       if (!op || op.kind === 'prompt.create' || kept.has(op.promptId) || !losesWork(op, result) || result.status !== 'rejected') continue;
-      kept.add(op.promptId);
-      keepAsPersonal(keeper(), op.promptId, result.error.message);
+      kept.set(op.promptId, result.error.message);
     }
+    // Versions of those prompts the server took in this page are the team's: acknowledged first, not copied.
+    for (const result of results) {
+      const op = byId.get(result.id);
+      if (op?.kind === 'version.save' && kept.has(op.promptId) && result.status === 'applied' && result.number !== undefined) acknowledgeVersion(store, op.versionId, result.number);
+    }
+    for (const [promptId, reason] of kept) keepAsPersonal(keeper(), promptId, reason);
   }
   for (const result of results) {
     const op = byId.get(result.id);

@@ -103,3 +103,32 @@ describe('a pull that takes a prompt away', () => {
     expect(after.notices.map((n) => n.message)).toContainEqual(expect.stringContaining('saved as personal prompt "log-metadata-unsynced"'));
   });
 });
+
+describe('a page where the server took one version of a prompt and refused the next', () => {
+  it('the taken one stays the team\'s (acknowledged), only the refused one is kept as a personal prompt', async () => {
+    server = await startTestHost();
+    const bob = member(server.owner, 'bob@example.com');
+    seedPrompt(server.owner, 'log-metadata', 'Hello {{x}}');
+    setSharingLevel(server.owner, { name: 'log-metadata', level: 'library_edit' });
+    d = desktop(server, bob.actor.id);
+    await d.engine.syncNow();
+    d.line.offline = true;
+    const taken = saveVersion(d.as(), SaveVersionInput.parse({ name: 'log-metadata', template: { kind: 'text', text: 'TAKEN {{x}}' } }));
+    saveVersion(d.as(), SaveVersionInput.parse({ name: 'log-metadata', template: { kind: 'text', text: 'REFUSED {{x}}' } }));
+    d.line.offline = false;
+    // The server's answer to the second op is turned into a refusal (a rule only the server has).
+    d.line.tamper = async (url, _init, answer) => {
+      if (!url.includes('/sync/push')) return answer;
+      const body = (await answer.json()) as { results: Record<string, unknown>[] };
+      const last = body.results[body.results.length - 1]!;
+      body.results[body.results.length - 1] = { id: last['id'], status: 'rejected', error: { code: 'invalid_input', message: 'Refused for this test', field: 'template' } };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    await d.engine.syncNow();
+    d.line.tamper = undefined;
+    const copy = d.workspace.store.prompts.getRowByName('log-metadata-unsynced')!;
+    const copied = (d.workspace.store.db.prepare('SELECT template FROM prompt_versions WHERE prompt_id = ?').all(copy.id) as { template: string }[]).map((r) => JSON.parse(r.template).text);
+    expect(copied).toEqual(['REFUSED {{x}}']);
+    expect(d.workspace.store.db.prepare('SELECT number, sync_state AS state FROM prompt_versions WHERE id = ?').get(taken.id)).toEqual({ number: 2, state: 'synced' });
+  });
+});
