@@ -116,14 +116,24 @@ export function listUsers(ctx: Ctx): User[] {
   return ctx.store.users.list();
 }
 
+/** Settings key of the folder owner's user id, written when the owner is first chosen. */
+export const OWNER_SETTING = 'workspace.owner';
+
 /**
- * The workspace owner: on first start the workspace gets one admin (the OS user on a desktop).
- * Later starts return the first admin.
+ * The workspace owner: on first start the workspace gets one admin (the OS user on a desktop,
+ * `who`). Recorded in
+ * settings (OWNER_SETTING); a folder opened before the record existed takes its first-inserted
+ * active admin. If the recorded owner is no longer an active admin, the first-inserted active one.
  */
 export function ensureFirstAdmin(store: Store, clock: Clock, who: { name: string; email: string }): User {
   return store.tx(() => {
-    const existing = store.users.list().find((u) => u.role === 'admin' && u.isActive);
-    if (existing) return existing;
-    return insertUser(store, clock, { ...who, role: 'admin' });
+    // The owner is recorded once: a joined desktop also holds the team's admins (copied by the
+    // sync), and picking "an active admin" would let one of them become this folder's owner.
+    const recorded = store.settings.get<string>(OWNER_SETTING);
+    const owner = recorded === undefined ? undefined : store.users.get(recorded);
+    if (owner && owner.role === 'admin' && owner.isActive) return owner;
+    const chosen = store.users.firstActiveAdmin() ?? insertUser(store, clock, { ...who, role: 'admin' });
+    store.settings.set(OWNER_SETTING, chosen.id);
+    return chosen;
   });
 }

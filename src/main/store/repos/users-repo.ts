@@ -24,6 +24,8 @@ export function usersRepo(db: Db) {
   const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
   const all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY name COLLATE NOCASE');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+  // rowid order is insertion order: the folder's own first admin comes before any member a team replica copied in.
+  const firstActiveAdmin = db.prepare<[], UserRow>("SELECT * FROM users WHERE role = 'admin' AND is_active = 1 ORDER BY rowid LIMIT 1");
   const insert = db.prepare('INSERT INTO users (id, email, name, role, is_active, created_at) VALUES (?, ?, ?, ?, 1, ?)');
   const setActive = db.prepare('UPDATE users SET is_active = ? WHERE id = ?');
   return {
@@ -36,6 +38,10 @@ export function usersRepo(db: Db) {
       return row ? userFromRow(row) : undefined;
     },
     list: () => all.all().map(userFromRow),
+    firstActiveAdmin: () => {
+      const row = firstActiveAdmin.get();
+      return row ? userFromRow(row) : undefined;
+    },
     count: () => count.get()!.n,
     setActive: (id: string, isActive: boolean) => setActive.run(isActive ? 1 : 0, id),
     insert: (user: User) => insert.run(user.id, user.email, user.name, user.role, user.createdAt),
