@@ -106,6 +106,7 @@ export function unarchiveVersion(ctx: Ctx, name: string, number: number): Writte
     const row = requirePrompt(ctx, name, 'promote');
     const readable = mayReadBack(ctx, row);
     const version = versionOf(ctx, row, number);
+    refuseUnsentTeamVersionChange(row, TEAM_UNARCHIVE_REFUSED);
     if (version.status !== 'archived') throw conflict(`Version ${number} is ${version.status}, not archived`, 'number');
     store.versions.setStatus(row.id, number, 'draft', nowIso(ctx));
     return writtenVersion(versionOf(ctx, row, number), readable);
@@ -117,6 +118,27 @@ export function unarchiveVersion(ctx: Ctx, name: string, number: number): Writte
  * one made here would be undone by the next pull without a word (attack 14 F6).
  */
 export const TEAM_COMMIT_REFUSED = 'Commit team versions on the team server: a commit made on this desktop is not sent to the team';
+
+/** The same refusal for an in-place edit of a team draft (attack 14b N4): protocol 1 has no op for it. */
+export const TEAM_EDIT_REFUSED = 'Edit team drafts in place on the team server: a change made on this desktop is not sent to the team (save a new version instead)';
+
+/** The same refusal for deleting a team version (attack 14b N4): protocol 1 has no op for it. */
+export const TEAM_DELETE_REFUSED = 'Delete team versions on the team server: a change made on this desktop is not sent to the team';
+
+/** The same refusal for returning an archived team version to draft (attack 14b N4): not a promotion, so not sent. */
+export const TEAM_UNARCHIVE_REFUSED = 'Unarchive team versions on the team server: a change made on this desktop is not sent to the team';
+
+/**
+ * The one rule for changes to an existing version that protocol 1 does not push (commit, in-place
+ * edit, delete, unarchive; docs/sync.md "Not pushed"): refused for a team prompt held in a
+ * desktop's replica, since the next pull would undo them without a word. New versions and
+ * promotions are pushed and never come here.
+ *
+ * @throws AppError `forbidden` at `number` with the given message for a replica's team prompt
+ */
+export function refuseUnsentTeamVersionChange(row: PromptRow, message: string): void {
+  if (isTeamReplica(row)) throw new AppError('forbidden', message, 'number');
+}
 
 /**
  * Marks a version read-only (seed 004 "commit"); committing twice is harmless. Answers the
@@ -132,7 +154,7 @@ export function commitVersion(ctx: Ctx, name: string, number: number): WrittenVe
     const row = requirePrompt(ctx, name, 'edit');
     const readable = mayReadBack(ctx, row);
     versionOf(ctx, row, number);
-    if (isTeamReplica(row)) throw new AppError('forbidden', TEAM_COMMIT_REFUSED, 'number');
+    refuseUnsentTeamVersionChange(row, TEAM_COMMIT_REFUSED);
     store.versions.commit(row.id, number, nowIso(ctx));
     return writtenVersion(versionOf(ctx, row, number), readable);
   });
@@ -162,6 +184,7 @@ export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInpu
     const row = requirePrompt(ctx, input.name, 'edit');
     const readable = mayReadBack(ctx, row);
     const version = versionOf(ctx, row, input.number);
+    refuseUnsentTeamVersionChange(row, TEAM_EDIT_REFUSED);
     const reason = immutableReason(version, row.pinned_version);
     if (reason) throw conflict(`${reason}: save a new version instead of editing it`, 'number');
     const template = input.template ?? version.template;
@@ -189,6 +212,7 @@ export function deleteVersion(ctx: Ctx, name: string, number: number): { deleted
   store.tx(() => {
     const row = requirePrompt(ctx, name, 'edit');
     const version = versionOf(ctx, row, number);
+    refuseUnsentTeamVersionChange(row, TEAM_DELETE_REFUSED);
     if (version.status === 'published') throw conflict(`Version ${number} is in production: promote another version before deleting it`, 'number');
     if (row.pinned_version === number) throw conflict(`Version ${number} is pinned to the API deployment: unpin it first`, 'number');
     store.versions.delete(row.id, number);
