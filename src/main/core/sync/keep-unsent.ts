@@ -53,16 +53,20 @@ export function losesWork(op: SyncOp, result: OpResult): boolean {
  * the versions' text in its detail. Through the services (createPrompt, saveVersion,
  * putTestCase), so the copy obeys every rule a prompt made by hand does.
  *
+ * With `everyVersion` (the server is behind this desktop, server-behind.ts: versions marked
+ * synced may be missing there) every version held here is kept, in order, pending or not.
+ *
  * @returns the copy's name, or null when the prompt is not held here any more (nothing to keep)
  */
-export function keepAsPersonal(ctx: Ctx, promptId: string, reason: string): string | null {
+export function keepAsPersonal(ctx: Ctx, promptId: string, reason: string, options: { everyVersion?: boolean } = {}): string | null {
   const { store } = ctx;
   const row = store.prompts.getRowById(promptId);
   if (!row) return null;
   const repo = replicaOf(store);
   const pending = repo.pendingVersions().filter((v) => v.prompt_id === promptId);
-  const versions: KeptVersion[] =
-    pending.length > 0
+  const versions: KeptVersion[] = options.everyVersion
+    ? held(store, promptId)
+    : pending.length > 0
       ? pending.map((v) => ({
           template: JSON.parse(v.template) as Template,
           variables: JSON.parse(v.variables) as VariableMeta[],
@@ -120,6 +124,15 @@ export function keepUnsentOf(ctx: Ctx, promptId: string, reason: string): string
     (edit !== undefined && edit.kind !== 'create') ||
     edits.testCaseEditsOf(promptId).some((e) => e.deleted !== 1);
   return unsent ? keepAsPersonal(ctx, promptId, reason) : null;
+}
+
+/** Every version held here, oldest first. */
+function held(store: Store, promptId: string): KeptVersion[] {
+  return store.versions
+    .list(promptId)
+    .map((s) => s.number)
+    .sort((a, b) => a - b)
+    .flatMap((n) => newest(store, promptId, n));
 }
 
 /** The newest version held here, as a one-element list (none: empty). */

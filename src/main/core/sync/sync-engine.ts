@@ -4,9 +4,13 @@ import { applyPullPage, REPLICA_SETTINGS, replicaOf } from './replica-apply';
 import { applyResults, OUTBOX_PHASES, outboxOps, pushPages, type OutboxPhase } from './outbox';
 import { SyncHttpError, type SyncClient } from './sync-client';
 import { keepUnsentOf } from './keep-unsent';
+import { isServerBehind, markServerBehind, serverBehindMessage } from './server-behind';
 
-/** `revoked`: the server refused this device's token (401: revoked by the member or an admin, or the member deactivated); only leaving and joining again helps. */
-export type SyncState = 'online' | 'offline' | 'syncing' | 'revoked';
+/**
+ * `revoked`: the server refused this device's token (401: revoked by the member or an admin, or the member deactivated); only leaving and joining again helps.
+ * `behind`: the server's newest change is older than this desktop's cursor (409 at `cursor`: restored from a backup); `lastError` says so (server-behind.ts).
+ */
+export type SyncState = 'online' | 'offline' | 'syncing' | 'revoked' | 'behind';
 
 /** What the status says of a device the team server no longer accepts. */
 export const DEVICE_REVOKED = 'This device was revoked on the team server: leave the team (your unsent changes can be kept as personal prompts) and join again';
@@ -130,6 +134,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (await pull()) await push(['runs']);
       state = 'online';
       lastError = null;
+      markServerBehind(store, null);
       lastSyncedAt = clock.now().toISOString();
       retryMs = backoff.minMs;
     } catch (error) {
@@ -138,6 +143,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const revoked = error instanceof SyncHttpError && error.status === 401;
       state = revoked ? 'revoked' : error instanceof SyncHttpError ? 'online' : 'offline';
       lastError = revoked ? DEVICE_REVOKED : error instanceof Error ? error.message : String(error);
+      // The server restored from an older backup: its own state, not "Online", and remembered
+      // (a setting) so Leave keeps what the server may no longer hold (team-link-service.ts).
+      if (isServerBehind(error)) {
+        state = 'behind';
+        lastError = serverBehindMessage(error);
+        try {
+          markServerBehind(store, lastError);
+        } catch {
+          // Closed with its host: the status still says it.
+        }
+      }
       // Changes still waiting after a lost connection or a server failure (5xx) are tried again
       // with the backoff, even while the signal stream stays open and quiet; a refusal of the
       // request itself (4xx: too large, revoked) would only be refused again.

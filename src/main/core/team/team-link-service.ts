@@ -4,7 +4,8 @@ import { assertActive, assertAdmin } from '../users/users-service';
 import { assertMayJoin, joinTeam, leaveTeam, teamLinkOf, teamServerOrigin, type TeamLink } from './join-team';
 import { isTeamServer, type TeamInfo } from './team-server';
 import { REPLICA_SETTINGS, replicaOf } from '../sync/replica-apply';
-import { keepUnsentOf } from '../sync/keep-unsent';
+import { keepAsPersonal, keepUnsentOf } from '../sync/keep-unsent';
+import { markServerBehind, serverBehindOf } from '../sync/server-behind';
 import type { Store } from '../../store/store';
 import type { User } from '../../../shared/schemas/users';
 
@@ -215,13 +216,19 @@ export async function leaveTeamWorkspace(
     revokedOnServer = false;
   }
   // Unsent work (a revoked device cannot send it any more) becomes personal prompts unless the member chose to drop it.
+  // While the server is behind this desktop (restored from a backup, attack 14b N2), versions
+  // marked synced here may be missing there: every team prompt is kept with all its versions.
   const keptAsPersonal: string[] = [];
+  const behind = serverBehindOf(ctx.store) !== null;
   if (options.keepUnsent ?? true) {
     for (const id of replicaOf(ctx.store).teamPromptIds()) {
-      const name = keepUnsentOf(ctx, id, 'you left the team before it was synced');
+      const name = behind
+        ? keepAsPersonal(ctx, id, 'you left the team while its server was behind this desktop (restored from a backup?)', { everyVersion: true })
+        : keepUnsentOf(ctx, id, 'you left the team before it was synced');
       if (name) keptAsPersonal.push(name);
     }
   }
+  markServerBehind(ctx.store, null);
   const removedPrompts = dropReplica(ctx.store);
   leaveTeam(ctx.store);
   failures.delete(ctx.store);

@@ -41,6 +41,12 @@ export function SyncIndicator() {
         </p>
       ) : (
         <>
+          {state === 'behind' && status.lastError && (
+            // The server restored from an older backup (409 at cursor): its words, not "Online".
+            <p className="sync-indicator__notice sync-indicator__notice--revoked" role="alert">
+              {status.lastError}
+            </p>
+          )}
           {notice && (
             <p className="sync-indicator__notice" title={notice.message}>
               {notice.message}
