@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { openApp, screenshot, startServer, test, type Server } from './fixtures';
 import { bridge } from './flows';
 import { layoutProblems } from './layout';
-import { openWorkspace } from '../../src/main/core/workspace';
-import { TEAM_LINK_SETTING } from '../../src/main/core/team/join-team';
+import { linkDesktopFolder } from './team-link';
 
 /**
  * Moving a personal prompt to the team (docs/sync.md): on a desktop (a headless host) joined to a
@@ -28,15 +27,7 @@ test('move to team: confirm, versions keep their numbers, a taken name is refuse
     await bridge(team, 'sharing:set-level', { name: 'greet', level: 'library_edit' });
     await bridge(team, 'prompts:create', { name: 'taken', title: 'Private to the team owner' });
 
-    const local = openWorkspace(deskDir);
-    local.store.settings.set(TEAM_LINK_SETTING, {
-      serverUrl: team.url,
-      team: { name: 'Team' },
-      member: ada,
-      sealedToken: local.runtime.secrets.encrypt(key).toString('base64'),
-      joinedAt: new Date().toISOString(),
-    });
-    local.close();
+    linkDesktopFolder(deskDir, team.url, ada, key);
     desk = await startServer(deskDir);
     for (const name of ['mine', 'taken']) {
       await bridge(desk, 'prompts:create', { name, title: `My ${name}` });

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, screenshot, startServer, test, type Server } from './fixtures';
 import { bridge } from './flows';
-import { openWorkspace } from '../../src/main/core/workspace';
-import { TEAM_LINK_SETTING } from '../../src/main/core/team/join-team';
+import { linkDesktopFolder } from './team-link';
 
 /**
  * The team sync indicator and "not yet synced" (docs/sync.md): a desktop (a headless host with its
@@ -26,16 +25,7 @@ test('sync indicator: online, offline with a change waiting, not yet synced, bac
     await bridge(team, 'versions:save', { name: 'greet', template: { kind: 'text', text: 'Hello {{who}}' }, commitMessage: 'First' });
     await bridge(team, 'sharing:set-level', { name: 'greet', level: 'library_edit' });
 
-    // What "Join a team workspace" leaves in the desktop's folder: the link, its credential sealed.
-    const local = openWorkspace(deskDir);
-    local.store.settings.set(TEAM_LINK_SETTING, {
-      serverUrl: team.url,
-      team: { name: 'Team' },
-      member: ada,
-      sealedToken: local.runtime.secrets.encrypt(key).toString('base64'),
-      joinedAt: new Date().toISOString(),
-    });
-    local.close();
+    linkDesktopFolder(deskDir, team.url, ada, key);
     desk = await startServer(deskDir);
     await openApp(page, desk);
     const indicator = page.getByRole('region', { name: 'Team sync' });

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, screenshot, startServer, test, type Server } from './fixtures';
 import { bridge, nav } from './flows';
-import { openWorkspace } from '../../src/main/core/workspace';
-import { TEAM_LINK_SETTING } from '../../src/main/core/team/join-team';
+import { linkDesktopFolder } from './team-link';
 
 /**
  * A desktop whose credential the team server revoked (attack 14 F3): the sidebar and Settings →
@@ -23,15 +22,7 @@ test('revoked device: says so, and leaving keeps the unsent change as a personal
     await bridge(team, 'prompts:create', { name: 'greet', title: 'Greeting' });
     await bridge(team, 'versions:save', { name: 'greet', template: { kind: 'text', text: 'Hello {{who}}' }, commitMessage: 'First' });
     await bridge(team, 'sharing:set-level', { name: 'greet', level: 'library_edit' });
-    const local = openWorkspace(deskDir);
-    local.store.settings.set(TEAM_LINK_SETTING, {
-      serverUrl: team.url,
-      team: { name: 'Team' },
-      member: ada,
-      sealedToken: local.runtime.secrets.encrypt(key).toString('base64'),
-      joinedAt: new Date().toISOString(),
-    });
-    local.close();
+    linkDesktopFolder(deskDir, team.url, ada, key);
     desk = await startServer(deskDir);
     await openApp(page, desk);
     const indicator = page.getByRole('region', { name: 'Team sync' });

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, screenshot, startServer, test, type Server } from './fixtures';
 import { bridge } from './flows';
-import { openWorkspace } from '../../src/main/core/workspace';
-import { TEAM_LINK_SETTING } from '../../src/main/core/team/join-team';
+import { linkDesktopFolder } from './team-link';
 
 /** Commit on a team prompt's version is refused on a desktop with words saying where to do it (attack 14 F6). */
 test('team version: Commit on a desktop shows why it is refused, and the version stays a draft', async ({ page }) => {
@@ -19,15 +18,7 @@ test('team version: Commit on a desktop shows why it is refused, and the version
     await bridge(team, 'prompts:create', { name: 'shared-edit', title: 'Shared edit' });
     await bridge(team, 'versions:save', { name: 'shared-edit', template: { kind: 'text', text: 'Hello {{who}}' }, commitMessage: 'First' });
     await bridge(team, 'sharing:set-level', { name: 'shared-edit', level: 'library_edit' });
-    const local = openWorkspace(deskDir);
-    local.store.settings.set(TEAM_LINK_SETTING, {
-      serverUrl: team.url,
-      team: { name: 'Team' },
-      member: ada,
-      sealedToken: local.runtime.secrets.encrypt(key).toString('base64'),
-      joinedAt: new Date().toISOString(),
-    });
-    local.close();
+    linkDesktopFolder(deskDir, team.url, ada, key);
     desk = await startServer(deskDir);
     await openApp(page, desk);
     await expect(page.getByRole('region', { name: 'Team sync' }).getByRole('status')).toHaveText('Online');
