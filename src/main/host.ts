@@ -1,3 +1,4 @@
+import { overrideRateLimit } from './core/keys/rate-limit-setting';
 import type { Hono } from 'hono';
 import { createApiApp } from './api/app';
 import type { RateLimits } from './api/rate-limit';
@@ -39,6 +40,8 @@ export interface HostOptions {
   exportsDir?: string;
   /** API rate limits and slow-client timeouts (tests make them small). */
   limits?: RateLimits;
+  /** `serve --rate-limit N`: requests per second per key for this run, over the saved setting (core/keys/rate-limit-setting.ts). */
+  rateLimit?: number;
   timeouts?: Timeouts;
   /** Adds routes to the API app before it listens (the headless renderer and bridge). */
   mount?: (app: Hono<ApiEnv>, host: Host) => void;
@@ -99,6 +102,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     limits: options.providerLimits,
     exportsDir: options.exportsDir,
   });
+  if (options.rateLimit !== undefined) overrideRateLimit(workspace.store, options.rateLimit);
   // Retention is applied at start and then daily.
   const retain = () => applyRetention(workspace);
   retain();

@@ -21,6 +21,7 @@ export { MAX_BODY_BYTES } from './body';
 export interface ApiAppOptions {
   workspace: Workspace;
   version: string;
+  /** Fixed limits; left out, the per-key limit is the workspace's setting (core/keys/rate-limit-setting.ts), applied live. */
   limits?: RateLimits;
   /** Extra routes mounted by the host (the headless renderer and its bridge). */
   mount?: (app: Hono<ApiEnv>) => void;
@@ -32,7 +33,9 @@ function clientAborted(error: unknown): boolean {
 }
 
 /** The HTTP API: health, then key-authenticated `/api/v1`. Host/Origin are checked before this runs. */
-export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_LIMITS }: ApiAppOptions): Hono<ApiEnv> {
+export function createApiApp({ workspace, version, mount, limits: fixedLimits }: ApiAppOptions): Hono<ApiEnv> {
+  // Without fixed limits (tests and benches pass theirs), the per-key limit is the workspace's setting.
+  const limits = fixedLimits ?? DEFAULT_RATE_LIMITS;
   const app = new Hono<ApiEnv>();
   // Before any route: a path that cannot be decoded is the client's fault (400), not a crash
   // in whichever handler first decodes it.
@@ -76,7 +79,7 @@ export function createApiApp({ workspace, version, mount, limits = DEFAULT_RATE_
   // One instance, so /api/v1 and /compat share each key's rate budget.
   // /mcp (the MCP door) is no OpenAPI operation, yet needs the key as /api/v1 does.
   const known = knownPathTest(operations);
-  const auth = requireKey(workspace, limits, (pathname) => pathname === MCP_PATH || known(pathname));
+  const auth = requireKey(workspace, limits, (pathname) => pathname === MCP_PATH || known(pathname), fixedLimits === undefined);
   app.use('/api/v1/*', auth);
   mountRoutes(
     app,

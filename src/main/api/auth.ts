@@ -9,6 +9,7 @@ import type { Workspace } from '../core/workspace';
 import type { ApiEnv } from './env';
 import { RateLimiter, type RateLimits } from './rate-limit';
 import { AuthThrottle, limitAddress, type ClientSignals } from './auth-throttle';
+import { BURST_FACTOR, currentRateLimit } from '../core/keys/rate-limit-setting';
 
 const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'access_token', 'token', 'authorization'];
 
@@ -63,9 +64,13 @@ export function clientSignals(c: Context<ApiEnv>): ClientSignals {
  * Failed authentications are limited per presented key and per client, never per address
  * alone (see {@link AuthThrottle}); requests per key are limited too (429 + Retry-After).
  * `knownPath`: whether a path names an operation; other paths skip the key check and reach the 404.
+ * `liveRate`: the per-key limit is the workspace's setting, read per request, instead of `limits`'.
  */
-export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: (pathname: string) => boolean = () => true): MiddlewareHandler<ApiEnv> {
+export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: (pathname: string) => boolean = () => true, liveRate = false): MiddlewareHandler<ApiEnv> {
   const perKey = new RateLimiter(limits.perKeyPerSecond, limits.perKeyBurst);
+  // The workspace's setting (core/keys/rate-limit-setting.ts), read per request so a change in
+  // Settings applies to the next one; fixed `limits` (tests, benches) stay as given.
+  const perKeyPerSecond = liveRate ? () => currentRateLimit(workspace.store) : () => limits.perKeyPerSecond;
   const throttle = new AuthThrottle(limits.failedAuthPerMinute);
   /**
    * Runs one authentication attempt under the failed-authentication throttle, for a key and for
@@ -114,8 +119,11 @@ export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: 
         // A Conductor access token (core/keys/tokens.ts) stands for the key it was made from.
         const authenticate = looksLikeToken(key) ? authenticateToken : authenticateKey;
         const { user, key: info } = authenticate(workspace.store, workspace.clock, key);
-        const wait = perKey.take(info.id);
-        if (wait > 0) throw AppError.rateLimited(`Rate limit for this key reached (${limits.perKeyPerSecond} requests/s); retry after ${wait} s`, wait);
+        const perSecond = perKeyPerSecond();
+        if (liveRate) perKey.setRate(perSecond, perSecond * BURST_FACTOR);
+        // 0 is no limit (the setting's "off").
+        const wait = perSecond === 0 ? 0 : perKey.take(info.id);
+        if (wait > 0) throw AppError.rateLimited(`Rate limit for this key reached (${perSecond} requests/s); retry after ${wait} s`, wait);
         c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: user, via: { kind: 'api', key: info, loopback } });
         c.set('apiKey', info);
       }

@@ -10,10 +10,19 @@ export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
+    private perSecond: number,
+    private burst: number,
     private readonly now: () => number = () => Date.now(),
   ) {}
+
+  /**
+   * Changes the refill rate and burst (a saved setting, applied to the next request). Buckets
+   * keep their tokens, capped at the new burst when next refilled.
+   */
+  setRate(perSecond: number, burst: number): void {
+    this.perSecond = perSecond;
+    this.burst = burst;
+  }
 
   /** Takes a token; returns 0 when allowed, else the seconds to wait before retrying. */
   take(id: string): number {
@@ -67,4 +76,5 @@ export interface RateLimits {
   failedAuthPerMinute: number;
 }
 
+/** Fixed limits for hosts that pass none of their own; the per-key figures are the setting's default (core/keys/rate-limit-setting.ts). */
 export const DEFAULT_RATE_LIMITS: RateLimits = { perKeyPerSecond: 1000, perKeyBurst: 2000, failedAuthPerMinute: 30 };

@@ -8,6 +8,7 @@ import { mountRendererFiles } from './renderer-files';
 import { openWorkspace } from '../core/workspace';
 import { addUser } from '../core/users/users-service';
 import { createKey } from '../core/keys/keys-service';
+import { parseRateLimit } from '../core/keys/rate-limit-setting';
 import { AddUserInput, CreateKeyInput } from '../../shared/schemas/users';
 import { parseWith } from '../api/body';
 import { AppError } from '../core/errors';
@@ -25,7 +26,7 @@ import { hostname } from 'node:os';
 const USAGE = `promptdesk ${APP_VERSION}
 
 Usage:
-  promptdesk serve --data-dir DIR [--port PORT] [--host 127.0.0.1] [--provider-timeout SECONDS]
+  promptdesk serve --data-dir DIR [--port PORT] [--host 127.0.0.1] [--provider-timeout SECONDS] [--rate-limit N]
   promptdesk serve --team --data-dir DIR --public-url URL [--host 0.0.0.0] [--port PORT] [--tls-cert FILE --tls-key FILE | --trust-proxy]
   promptdesk users invite --data-dir DIR --email EMAIL [--name NAME] [--admin]    (team server: prints a one-time invite link)
   promptdesk users add --data-dir DIR --email EMAIL --name NAME [--admin]
@@ -55,6 +56,20 @@ function providerTimeout(raw: string | undefined) {
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new UsageError('--provider-timeout takes seconds, from 0.1 to 3600');
   return { responseTimeoutMs: seconds * 1000, idleTimeoutMs: seconds * 1000 };
+}
+
+/**
+ * --rate-limit N: requests per second per key for this run (0 = no limit), over the value saved
+ * in Settings; core/keys/rate-limit-setting.ts parseRateLimit is the rule, its refusal a usage error.
+ */
+function rateLimitFlag(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return parseRateLimit(raw, 'rate-limit');
+  } catch (error) {
+    if (error instanceof AppError) throw new UsageError(`--rate-limit ${JSON.stringify(raw).slice(0, 60)}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The serve flags as core/team/serve-mode.ts rules them; a refusal is a usage error naming the flag. */
@@ -87,6 +102,7 @@ async function serve(args: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       'provider-timeout': { type: 'string' },
+      'rate-limit': { type: 'string' },
       team: { type: 'boolean' },
       'public-url': { type: 'string' },
       'tls-cert': { type: 'string' },
@@ -95,7 +111,8 @@ async function serve(args: string[]): Promise<void> {
     },
   });
   const mode = serveMode(values);
-  if (mode.team) return serveTeam(values, mode);
+  const rateLimit = rateLimitFlag(values['rate-limit']);
+  if (mode.team) return serveTeam(values, mode, rateLimit);
   const dataDir = resolve(required(values, 'data-dir'));
   // Each browser session acts as one member; the printed link is the workspace owner's.
   const sessions = new SessionRegistry();
@@ -106,6 +123,7 @@ async function serve(args: string[]): Promise<void> {
     port: parsePort(values.port),
     host: values.host,
     providerLimits: providerTimeout(values['provider-timeout']),
+    rateLimit,
     mount: (app, h) => {
       mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions });
       mountRendererFiles(app, rendererDir);
@@ -128,7 +146,7 @@ async function serve(args: string[]): Promise<void> {
  * `serve --team`: the team server. Members sign in with email and password on the web UI
  * (headless/team-web.ts), so no owner link is printed and there is no "Acting as".
  */
-async function serveTeam(values: { 'data-dir'?: string; port?: string; 'provider-timeout'?: string }, mode: Extract<ReturnType<typeof resolveServeMode>, { team: true }>): Promise<void> {
+async function serveTeam(values: { 'data-dir'?: string; port?: string; 'provider-timeout'?: string }, mode: Extract<ReturnType<typeof resolveServeMode>, { team: true }>, rateLimit?: number): Promise<void> {
   const dataDir = resolve(required(values, 'data-dir'));
   const tls = mode.tls ? readTls(mode.tls) : undefined;
   const rendererDir = join(__dirname, '../renderer');
@@ -138,6 +156,7 @@ async function serveTeam(values: { 'data-dir'?: string; port?: string; 'provider
     port: parsePort(values.port),
     host: mode.host,
     providerLimits: providerTimeout(values['provider-timeout']),
+    rateLimit,
     team: { publicUrl: mode.publicUrl, trustProxy: mode.trustProxy, tls },
     mount: (app, h) => {
       const team = mountTeamWeb(app, { workspace: h.workspace, trustProxy: mode.trustProxy });

@@ -69,6 +69,7 @@ const ADMIN_CALLS: Partial<Record<Channel, () => unknown>> = {
   'users:access': () => ({ userId: carol.id }),
   'keys:create': () => ({ userEmail: carol.email, label: 'taken' }),
   'keys:revoke': () => ({ keyId: zedKeyId }),
+  'keys:setRateLimit': () => ({ perSecond: 50 }),
   'integrations:save': () => ({ name: 'sneaky', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:2/v1', models: ['x'] }),
   'integrations:delete': () => ({ id: integrationId }),
   'integrations:test': () => ({ kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1' }),
@@ -85,7 +86,7 @@ const MEMBER_CHANNELS: Channel[] = [
   'app:info', 'prompts:list', 'prompts:runnable', 'prompts:get', 'prompts:create', 'prompts:delete', 'prompts:set-api',
   'versions:save', 'versions:list', 'versions:get', 'versions:commit', 'versions:promote', 'versions:unarchive', 'versions:restore',
   'versions:delete', 'versions:compare', 'promotions:list', 'deployment:get', 'deployment:pin', 'sharing:get', 'sharing:set-level',
-  'sharing:add', 'sharing:remove', 'render:preview', 'users:list', 'users:search', 'keys:list', 'integrations:list', 'integrations:check-models',
+  'sharing:add', 'sharing:remove', 'render:preview', 'users:list', 'users:search', 'keys:list', 'keys:rateLimit', 'integrations:list', 'integrations:check-models',
   'integrations:secret-storage', 'prompts:set-logging', 'runs:prepare', 'runs:start', 'runs:watch', 'runs:cancel', 'testcases:list',
   'refine:prepare', 'refine:start', 'refine:watch', 'refine:cancel', 'refine:save',
   'testcases:save', 'testcases:delete', 'logs:list', 'logs:get', 'logs:stats', 'logs:rate', 'logs:export', 'logs:export-status',
@@ -101,6 +102,7 @@ const adminState = () => ({
   api: host.workspace.store.settings.get('api') ?? null,
   retention: host.workspace.store.settings.get('logs.retention') ?? null,
   readinessRequired: host.workspace.store.settings.get('readiness.requiredForWidening') ?? null,
+  rateLimit: host.workspace.store.settings.get('api.rateLimitPerSecond') ?? null,
 });
 
 describe('a member session cannot call any admin channel', () => {
