@@ -9,7 +9,7 @@ const self = new Map();
 const dt = profile.timeDeltas;
 for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (dt[i] ?? 0));
 const LAYERS = [
-  ['idle', (f, u) => f === '(idle)'],
+  ['idle', (f) => f === '(idle)'],
   ['GC', (f) => f === '(garbage collector)'],
   ['Hono routing/context', (f, u) => /node_modules\/hono\//.test(u)],
   ['node-server adapter (Request/Response)', (f, u) => /@hono\/node-server/.test(u)],
