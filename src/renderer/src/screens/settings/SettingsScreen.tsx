@@ -1,6 +1,7 @@
 import { ActingAsSection } from './ActingAsSection';
 import { AppearanceSection } from './AppearanceSection';
 import { ApiServerSection } from './ApiServerSection';
+import { RateLimitSection } from './RateLimitSection';
 import { IntegrationsSection } from './IntegrationsSection';
 import { KeysSection } from './KeysSection';
 import { MembersSection } from './MembersSection';
@@ -28,6 +29,7 @@ export function SettingsScreen() {
       {infoError && <Banner tone="error">Could not read the app settings: {infoError}</Banner>}
       <AppearanceSection />
       <ApiServerSection />
+      <RateLimitSection />
       <IntegrationsSection />
       <KeysSection />
       <WorkspaceSection />
