@@ -38,6 +38,8 @@ export interface HostOptions {
   /** Provider timeouts and response cap (tests make them small). */
   providerLimits?: OpenWorkspaceOptions['limits'];
   exportsDir?: string;
+  /** OpenTelemetry export of runs (`serve --otlp-endpoint`, environment, export bounds): core/telemetry. */
+  telemetry?: OpenWorkspaceOptions['telemetry'];
   /** API rate limits and slow-client timeouts (tests make them small). */
   limits?: RateLimits;
   /** `serve --rate-limit N`: requests per second per key for this run, over the saved setting (core/keys/rate-limit-setting.ts). */
@@ -101,6 +103,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     secrets: options.secrets,
     limits: options.providerLimits,
     exportsDir: options.exportsDir,
+    telemetry: options.telemetry,
   });
   if (options.rateLimit !== undefined) overrideRateLimit(workspace.store, options.rateLimit);
   // Retention is applied at start and then daily.

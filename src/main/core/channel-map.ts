@@ -12,6 +12,7 @@ import { LOGS_CHANNELS } from './logs/logs-channels';
 import { READINESS_CHANNELS } from './readiness/readiness-channels';
 import { SYNC_CHANNELS } from './sync/sync-channels';
 import { TEAM_CHANNELS } from './team/team-channels';
+import { TELEMETRY_CHANNELS } from './telemetry/telemetry-channels';
 import type { ChannelSpec } from './channel';
 
 /**
@@ -35,6 +36,7 @@ export const CHANNEL_MAP = {
   ...READINESS_CHANNELS,
   ...SYNC_CHANNELS,
   ...TEAM_CHANNELS,
+  ...TELEMETRY_CHANNELS,
 } satisfies Record<`${string}:${string}`, ChannelSpec>;
 
 export type ChannelMap = typeof CHANNEL_MAP;

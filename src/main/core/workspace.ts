@@ -47,6 +47,8 @@ export interface OpenWorkspaceOptions {
   exportsDir?: string;
   /** How often the change stream polls for commits (ms); tests shorten it. */
   changesPollMs?: number;
+  /** OpenTelemetry export of runs: `serve --otlp-endpoint`, the environment, export bounds (core/telemetry). */
+  telemetry?: RuntimeOptions['telemetry'];
 }
 
 export function openWorkspace(dataDir: string, options: OpenWorkspaceOptions = {}): Workspace {
@@ -60,6 +62,7 @@ export function openWorkspace(dataDir: string, options: OpenWorkspaceOptions = {
     secrets: (options.secrets ?? fileSecretBox)(dataDir),
     limits: options.limits,
     exportsDir: options.exportsDir,
+    telemetry: options.telemetry,
   });
   const changes = createChangeFeed(store, { pollMs: options.changesPollMs });
   return {
@@ -75,6 +78,8 @@ export function openWorkspace(dataDir: string, options: OpenWorkspaceOptions = {
       return { store, clock, actor, runtime };
     },
     close: () => {
+      // Spans still queued get one bounded try (export timeout) in the background.
+      void runtime.telemetry.shutdown();
       changes.close();
       store.close();
     },

@@ -9,6 +9,7 @@ import { openWorkspace } from '../core/workspace';
 import { addUser } from '../core/users/users-service';
 import { createKey } from '../core/keys/keys-service';
 import { parseRateLimit } from '../core/keys/rate-limit-setting';
+import { checkEndpoint } from '../core/telemetry/otlp-config';
 import { AddUserInput, CreateKeyInput } from '../../shared/schemas/users';
 import { parseWith } from '../api/body';
 import { AppError } from '../core/errors';
@@ -26,7 +27,7 @@ import { hostname } from 'node:os';
 const USAGE = `promptdesk ${APP_VERSION}
 
 Usage:
-  promptdesk serve --data-dir DIR [--port PORT] [--host 127.0.0.1] [--provider-timeout SECONDS] [--rate-limit N]
+  promptdesk serve --data-dir DIR [--port PORT] [--host 127.0.0.1] [--provider-timeout SECONDS] [--rate-limit N] [--otlp-endpoint URL]
   promptdesk serve --team --data-dir DIR --public-url URL [--host 0.0.0.0] [--port PORT] [--tls-cert FILE --tls-key FILE | --trust-proxy]
   promptdesk users invite --data-dir DIR --email EMAIL [--name NAME] [--admin]    (team server: prints a one-time invite link)
   promptdesk users add --data-dir DIR --email EMAIL --name NAME [--admin]
@@ -72,6 +73,27 @@ function rateLimitFlag(raw: string | undefined): number | undefined {
   }
 }
 
+/**
+ * --otlp-endpoint URL: send every run as an OpenTelemetry span to this collector's traces URL
+ * (over OTEL_EXPORTER_OTLP_* and Settings); core/telemetry/otlp-config.ts checkEndpoint is the rule.
+ */
+function otlpFlag(raw: string | undefined): { flagEndpoint?: string } {
+  if (raw === undefined) return {};
+  try {
+    return { flagEndpoint: checkEndpoint(raw, '--otlp-endpoint') };
+  } catch (error) {
+    if (error instanceof AppError) throw new UsageError(`--otlp-endpoint ${JSON.stringify(raw).slice(0, 80)}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Says why runs are not exported when the flag, a variable or Settings could not be used. */
+function warnTelemetry(host: { workspace: { runtime: { telemetry: { config: { enabled: boolean } | null; counters(): { lastError: { message: string } | null } } } } }): void {
+  const { telemetry } = host.workspace.runtime;
+  const error = telemetry.counters().lastError;
+  if (!telemetry.config?.enabled && error) process.stderr.write(`promptdesk: warning: runs are not exported to OpenTelemetry: ${error.message}\n`);
+}
+
 /** The serve flags as core/team/serve-mode.ts rules them; a refusal is a usage error naming the flag. */
 function serveMode(values: { host?: string; team?: boolean; 'public-url'?: string; 'tls-cert'?: string; 'tls-key'?: string; 'trust-proxy'?: boolean }) {
   try {
@@ -103,6 +125,7 @@ async function serve(args: string[]): Promise<void> {
       host: { type: 'string' },
       'provider-timeout': { type: 'string' },
       'rate-limit': { type: 'string' },
+      'otlp-endpoint': { type: 'string' },
       team: { type: 'boolean' },
       'public-url': { type: 'string' },
       'tls-cert': { type: 'string' },
@@ -112,7 +135,8 @@ async function serve(args: string[]): Promise<void> {
   });
   const mode = serveMode(values);
   const rateLimit = rateLimitFlag(values['rate-limit']);
-  if (mode.team) return serveTeam(values, mode, rateLimit);
+  const telemetry = otlpFlag(values['otlp-endpoint']);
+  if (mode.team) return serveTeam(values, mode, rateLimit, telemetry);
   const dataDir = resolve(required(values, 'data-dir'));
   // Each browser session acts as one member; the printed link is the workspace owner's.
   const sessions = new SessionRegistry();
@@ -124,6 +148,7 @@ async function serve(args: string[]): Promise<void> {
     host: values.host,
     providerLimits: providerTimeout(values['provider-timeout']),
     rateLimit,
+    telemetry,
     mount: (app, h) => {
       mountBridge(app, { workspace: h.workspace, handlers: h.handlers, sessions });
       mountRendererFiles(app, rendererDir);
@@ -134,6 +159,7 @@ async function serve(args: string[]): Promise<void> {
   process.stdout.write(`API: ${host.server.url}/api/v1\n`);
   process.stdout.write(`Open ${host.server.url}/#session=${sessions.create(host.workspace.owner.id)}\n`);
   for (const warning of host.storageWarnings()) process.stderr.write(`promptdesk: warning: ${warning}\n`);
+  warnTelemetry(host);
   process.stdout.write(`Other members sign in with their API key, or a link from: promptdesk users login-link --data-dir ${values['data-dir']} --user EMAIL\n`);
   const stop = () => {
     void host.close().then(() => process.exit(0));
@@ -146,7 +172,7 @@ async function serve(args: string[]): Promise<void> {
  * `serve --team`: the team server. Members sign in with email and password on the web UI
  * (headless/team-web.ts), so no owner link is printed and there is no "Acting as".
  */
-async function serveTeam(values: { 'data-dir'?: string; port?: string; 'provider-timeout'?: string }, mode: Extract<ReturnType<typeof resolveServeMode>, { team: true }>, rateLimit?: number): Promise<void> {
+async function serveTeam(values: { 'data-dir'?: string; port?: string; 'provider-timeout'?: string }, mode: Extract<ReturnType<typeof resolveServeMode>, { team: true }>, rateLimit?: number, telemetry: { flagEndpoint?: string } = {}): Promise<void> {
   const dataDir = resolve(required(values, 'data-dir'));
   const tls = mode.tls ? readTls(mode.tls) : undefined;
   const rendererDir = join(__dirname, '../renderer');
@@ -157,6 +183,7 @@ async function serveTeam(values: { 'data-dir'?: string; port?: string; 'provider
     host: mode.host,
     providerLimits: providerTimeout(values['provider-timeout']),
     rateLimit,
+    telemetry,
     team: { publicUrl: mode.publicUrl, trustProxy: mode.trustProxy, tls },
     mount: (app, h) => {
       const team = mountTeamWeb(app, { workspace: h.workspace, trustProxy: mode.trustProxy });
@@ -168,6 +195,7 @@ async function serveTeam(values: { 'data-dir'?: string; port?: string; 'provider
   process.stdout.write(`Promptdesk ${APP_VERSION} team server for ${dataDir}\n`);
   process.stdout.write(`Listening on ${host.server.url}; members open ${mode.publicUrl}\n`);
   for (const warning of host.storageWarnings()) process.stderr.write(`promptdesk: warning: ${warning}\n`);
+  warnTelemetry(host);
   process.stdout.write(`Members sign in with email and password. Invite one with: promptdesk users invite --data-dir ${values['data-dir']} --email EMAIL\n`);
   const stop = () => {
     void host.close().then(() => process.exit(0));

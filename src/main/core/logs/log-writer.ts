@@ -1,5 +1,6 @@
 import type { LogRecord } from '../../store/repos/logs-repo';
 import type { Store } from '../../store/store';
+import type { RunSpanExtras } from '../telemetry/run-span';
 
 /**
  * Group commit for run logs. Each run's record is queued; all records queued by the time the
@@ -8,7 +9,8 @@ import type { Store } from '../../store/store';
  * durable, yet a burst of runs pays for one fsync, not one each.
  */
 export interface LogWriter {
-  append(record: LogRecord): Promise<void>;
+  /** `extras`: what the run knew beyond its row (sampling, provider, finish reason), for its span only; never stored. */
+  append(record: LogRecord, extras?: RunSpanExtras): Promise<void>;
   /** Resolves when everything queued so far is committed. */
   drain(): Promise<void>;
 }
@@ -16,11 +18,16 @@ export interface LogWriter {
 interface Pending {
   /** null marks a drain() waiter. */
   record: LogRecord | null;
+  extras?: RunSpanExtras;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
-export function createLogWriter(store: Store, maxBatch = 500): LogWriter {
+/**
+ * @param onCommitted told of each record once its transaction committed, before its caller is
+ *   answered (the OpenTelemetry export, core/telemetry/run-telemetry.ts); it must not throw or wait.
+ */
+export function createLogWriter(store: Store, maxBatch = 500, onCommitted?: (record: LogRecord, extras: RunSpanExtras | undefined) => void): LogWriter {
   const queue: Pending[] = [];
   let scheduled = false;
 
@@ -30,9 +37,19 @@ export function createLogWriter(store: Store, maxBatch = 500): LogWriter {
       const batch = queue.splice(0, maxBatch);
       try {
         store.logs.insertMany(batch.flatMap((p) => (p.record ? [p.record] : [])));
-        for (const p of batch) p.resolve();
       } catch (error) {
         for (const p of batch) p.reject(error);
+        continue;
+      }
+      for (const p of batch) {
+        if (p.record && onCommitted) {
+          try {
+            onCommitted(p.record, p.extras);
+          } catch {
+            // An export problem never fails a run whose log is safely written.
+          }
+        }
+        p.resolve();
       }
     }
   };
@@ -44,9 +61,9 @@ export function createLogWriter(store: Store, maxBatch = 500): LogWriter {
   };
 
   return {
-    append(record) {
+    append(record, extras) {
       return new Promise<void>((resolve, reject) => {
-        queue.push({ record, resolve, reject });
+        queue.push({ record, extras, resolve, reject });
         schedule();
       });
     },

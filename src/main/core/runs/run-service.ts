@@ -30,6 +30,7 @@ import type {
 import type { ModelSettings } from '../../../shared/schemas/template';
 import type { PromptVersion } from '../../../shared/schemas/prompts';
 import { levelKeeps } from '../logs/logging-level';
+import type { RunSpanExtras } from '../telemetry/run-span';
 
 type Variables = Record<string, string | number | boolean>;
 
@@ -277,6 +278,14 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
   const guard = guardedFetch(ctx.runtime.limits);
   const { runs } = ctx.runtime;
   plan.conversation.running = true;
+  // For the run's OpenTelemetry span only (core/telemetry); never logged.
+  const span: RunSpanExtras = {
+    provider: { kind: plan.model.target.kind, baseUrl: plan.model.target.baseUrl, name: plan.model.target.name },
+    modelId: plan.model.modelId,
+    temperature: plan.settings.temperature,
+    maxTokens: plan.settings.maxTokens,
+    topP: plan.sampling?.topP,
+  };
   try {
     const result = streamText({
       model: languageModel(plan.model.target, plan.model.modelId, guard),
@@ -298,7 +307,10 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
         run.output += part.text;
         onDelta?.(part.text);
         runs.notify(run);
+      } else if (part.type === 'finish-step') {
+        span.responseModel = part.response.modelId;
       } else if (part.type === 'finish') {
+        span.finishReason = part.rawFinishReason ?? part.finishReason;
         run.usage = { inputTokens: part.totalUsage.inputTokens ?? null, outputTokens: part.totalUsage.outputTokens ?? null };
       } else if (part.type === 'error') {
         throw part.error;
@@ -320,7 +332,7 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
     if (!plan.ephemeral) runs.saveConversation(plan.conversation);
   }
   try {
-    await ctx.runtime.logs.append(logRecord(ctx, plan, run, startedAt));
+    await ctx.runtime.logs.append(logRecord(ctx, plan, run, startedAt), { ...span, errorCode: run.error?.code });
   } catch (error) {
     run.status = 'error';
     // A full disk or read-only folder is named (507), as everywhere else; anything else stays internal.

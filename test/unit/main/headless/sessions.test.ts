@@ -80,6 +80,10 @@ const ADMIN_CALLS: Partial<Record<Channel, () => unknown>> = {
   // Joining or leaving a team changes the whole folder (core/team/team-link-service.ts): an admin's.
   'team:join': () => ({ serverUrl: 'http://127.0.0.1:1' }),
   'team:leave': () => ({}),
+  // Where runs are exported and with which credentials (core/telemetry): the workspace's, an admin's.
+  'telemetry:status': () => ({}),
+  'telemetry:save': () => ({ enabled: true, endpoint: 'http://127.0.0.1:1/v1/traces' }),
+  'telemetry:test': () => ({}),
 };
 /** Calls any member may make (on what they may see). A new channel must be put in one list. */
 const MEMBER_CHANNELS: Channel[] = [
@@ -103,6 +107,7 @@ const adminState = () => ({
   retention: host.workspace.store.settings.get('logs.retention') ?? null,
   readinessRequired: host.workspace.store.settings.get('readiness.requiredForWidening') ?? null,
   rateLimit: host.workspace.store.settings.get('api.rateLimitPerSecond') ?? null,
+  telemetry: host.workspace.store.settings.get('telemetry.otlp') ?? null,
 });
 
 describe('a member session cannot call any admin channel', () => {
