@@ -29,7 +29,23 @@ export default defineConfig({
     define: channelNames,
     root: resolve('src/renderer'),
     build: {
-      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+      // electron-vite leaves the renderer unminified; minified, the first screen's JavaScript is a
+      // third of the size (issue 15: initial renderer JS < 500 KB; `npm run bench:ui` prints it).
+      minify: true,
+      rolldownOptions: {
+        input: { index: resolve('src/renderer/index.html') },
+        output: {
+          // Screens other than the Library are import()ed (src/renderer/src/app/lazy-screens.tsx);
+          // these groups keep libraries whole in chunks of their own, so an app change does not
+          // make the browser fetch React again, and CodeMirror arrives only with the editor.
+          codeSplitting: {
+            groups: [
+              { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+              { name: 'codemirror', test: /node_modules[\\/](@codemirror|@lezer|style-mod|w3c-keyname|crelt|@marijn)[\\/]/ },
+            ],
+          },
+        },
+      },
     },
     plugins: [react()],
   },

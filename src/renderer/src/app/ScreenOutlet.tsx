@@ -1,13 +1,19 @@
 import { EmptyState } from '../components/EmptyState';
 import { Link } from '../components/Link';
-import { ChatScreen } from '../screens/chat/ChatScreen';
-import { EditorScreen } from '../screens/editor/EditorScreen';
 import { LibraryScreen } from '../screens/library/LibraryScreen';
-import { LogsScreen } from '../screens/logs/LogsScreen';
-import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { useAppStore } from '../state/store';
+import { ChatScreen, EditorScreen, LazyPart, LogsScreen, SettingsScreen } from './lazy-screens';
 
+/** The screen the route names; all but the Library (the first screen) load their code on demand. */
 export function ScreenOutlet() {
+  return (
+    <LazyPart placeholderClass="screen">
+      <RouteScreen />
+    </LazyPart>
+  );
+}
+
+function RouteScreen() {
   const route = useAppStore((s) => s.route.current);
   switch (route.name) {
     case 'library':

@@ -10,6 +10,7 @@ import { followSystemTheme } from '../state/theme';
 import { debounceEvents, refetchKeys } from '../state/live-refresh';
 import { applyRefetch } from '../state/live-refresh-apply';
 import { keepEditorDrafts } from '../state/draft-keeper';
+import { lazyPartsLoading, prefetchScreens, subscribeLazyLoading } from './lazy-screens';
 
 /** Wires the store to the world outside React: the URL, the OS theme and main-process events. */
 export function useAppLifecycle(): void {
@@ -45,9 +46,13 @@ export function useAppLifecycle(): void {
 
 /** Tests and the Electron shell wait on `html[data-app-ready]`: set once the first screen has its data. */
 export function useAppReadyFlag(): void {
-  const ready = useSyncExternalStore(subscribeReady, () => firstScreenReady(useAppStore.getState()));
+  const ready = useSyncExternalStore(subscribeReady, () => firstScreenReady(useAppStore.getState()) && !lazyPartsLoading());
   useEffect(() => {
-    if (ready) document.documentElement.dataset.appReady = 'true';
+    // Read again here: a lazy part's placeholder counts itself in a layout effect of this commit.
+    if (!ready || lazyPartsLoading()) return;
+    document.documentElement.dataset.appReady = 'true';
+    // The first screen is up: fetch the other screens' code while the user reads it.
+    prefetchScreens();
   }, [ready]);
 }
 
@@ -55,9 +60,11 @@ export function useAppReadyFlag(): void {
 function subscribeReady(onChange: () => void): () => void {
   const stopStore = useAppStore.subscribe(onChange);
   const stopQueries = queryClient.getQueryCache().subscribe(onChange);
+  const stopLazy = subscribeLazyLoading(onChange);
   return () => {
     stopStore();
     stopQueries();
+    stopLazy();
   };
 }
 

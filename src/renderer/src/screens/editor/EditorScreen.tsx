@@ -6,13 +6,8 @@ import { EmptyState } from '../../components/EmptyState';
 import { Link } from '../../components/Link';
 import { type PromptTab } from '../../state/route';
 import { useAppStore } from '../../state/store';
-import { ApiPanel } from '../api/ApiPanel';
-import { HistoryPanel } from '../history/HistoryPanel';
-import { PromptLogsPanel } from '../logs/PromptLogsPanel';
-import { ReadinessPanel } from '../readiness/ReadinessPanel';
-import { SharingPanel } from '../sharing/SharingPanel';
+import { ApiPanel, HistoryPanel, LazyPart, PromptLogsPanel, ReadinessPanel, SharingPanel, VersionsPanel } from '../../app/lazy-screens';
 import { PromoteDialog } from '../versions/PromoteDialog';
-import { VersionsPanel } from '../versions/VersionsPanel';
 import { EditorWithRefine } from '../refine/RefineWorkspace';
 import { Breadcrumb, PromptHeader } from './PromptHeader';
 import { PANEL_ID, PromptTabs, tabId } from './PromptTabs';
@@ -109,13 +104,15 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
       </div>
       <ActionError tab={tab} />
       <div role="tabpanel" id={PANEL_ID} aria-labelledby={tabId(tab)} className="tabpanel">
-        {tab === 'editor' && <EditorWithRefine />}
-        {tab === 'versions' && <VersionsPanel promptName={promptName} openedVersion={version} />}
-        {tab === 'history' && <HistoryPanel promptName={promptName} />}
-        {tab === 'sharing' && <SharingPanel promptName={promptName} />}
-        {tab === 'api' && <ApiPanel promptName={promptName} />}
-        {tab === 'logs' && <PromptLogsPanel promptName={promptName} />}
-        {tab === 'readiness' && <ReadinessPanel promptName={promptName} />}
+        <LazyPart placeholderClass="skeleton-list">
+          {tab === 'editor' && <EditorWithRefine />}
+          {tab === 'versions' && <VersionsPanel promptName={promptName} openedVersion={version} />}
+          {tab === 'history' && <HistoryPanel promptName={promptName} />}
+          {tab === 'sharing' && <SharingPanel promptName={promptName} />}
+          {tab === 'api' && <ApiPanel promptName={promptName} />}
+          {tab === 'logs' && <PromptLogsPanel promptName={promptName} />}
+          {tab === 'readiness' && <ReadinessPanel promptName={promptName} />}
+        </LazyPart>
       </div>
       <PromoteDialog />
       <RestoreConfirm />
