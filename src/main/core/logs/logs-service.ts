@@ -6,7 +6,7 @@ import { AppError, invalid, notFound, promptNotFound } from '../errors';
 import { assertActive, assertAdmin } from '../users/users-service';
 import { canReadText, requirePrompt } from '../sharing/access';
 import { toMatchQuery } from '../search/search-text';
-import type { Cursor, LogQuery, LogRow } from '../../store/repos/logs-repo';
+import type { Cursor, LatencyGroup, LogQuery, LogRow } from '../../store/repos/logs-repo';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type {
   ExportLogsInput,
@@ -28,8 +28,6 @@ export type LogFilterParsed = z.output<typeof LogFilterSchema>;
 const DAY_MS = 86_400_000;
 const RETENTION_KEY = 'logs.retention';
 const LAST_PURGE_KEY = 'logs.lastPurge';
-/** Percentiles are taken over the newest runs matching the filter, which bounds the work. */
-export const LATENCY_SAMPLE = 20_000;
 
 /** An instant the schema has checked; refused naming the field if it somehow was not. */
 function instant(value: string, field: 'from' | 'to'): number {
@@ -204,28 +202,26 @@ export function rateRun(ctx: Ctx, input: z.output<typeof RateRunInput>): LogDeta
   return getLog(ctx, input.id);
 }
 
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const value = sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-  return Number(value.toPrecision(2));
-}
+/** Versions the latency chart shows: the ones with most finished runs for the filter. */
+export const LATENCY_VERSIONS = 12;
+
+/** Nearest-rank position (0-based) of percentile `p` among `runs` ascending values. */
+const rankOf = (runs: number, p: number) => Math.min(runs - 1, Math.ceil((p / 100) * runs) - 1);
 
 /**
- * Where the newest `sample` runs begin, from the per-day counts: the latency query then reads
- * those days only instead of walking back through every older row that fails the filter.
+ * The latency chart's versions: most finished runs first; equal counts by prompt name (code-unit
+ * order), then version (the draft first), so the choice never depends on the order rows are read.
  */
-function sampleStart(days: { start: number; runs: number }[], sample: number): number | null {
-  let runs = 0;
-  for (let i = days.length - 1; i >= 0; i--) {
-    runs += days[i]!.runs;
-    if (runs >= sample) return i === 0 ? null : days[i]!.start;
-  }
-  return null;
+function busiestVersions(groups: LatencyGroup[]): LatencyGroup[] {
+  const byName = (a: LatencyGroup, b: LatencyGroup) => (a.prompt < b.prompt ? -1 : a.prompt > b.prompt ? 1 : 0) || (a.version ?? 0) - (b.version ?? 0);
+  return [...groups].sort((a, b) => b.runs - a.runs || byName(a, b)).slice(0, LATENCY_VERSIONS);
 }
 
 /**
- * Counts and chart series over the filter: runs and errors per day (the calendar days of `tz`,
- * the viewer's zone, UTC when left out), latency by version.
+ * Counts and chart series over the filter, exact: runs and errors per day (the calendar days of
+ * `tz`, the viewer's zone, UTC when left out), and p50/p95 latency (nearest rank, two significant
+ * digits) by version over every finished run the filter matches, for the LATENCY_VERSIONS
+ * versions with most of them. Visibility is resolveFilter's, as for the list.
  */
 export function logStats(ctx: Ctx, input: LogFilterParsed & { tz?: string }): LogStats {
   const { tz, ...filter } = input;
@@ -236,24 +232,10 @@ export function logStats(ctx: Ctx, input: LogFilterParsed & { tz?: string }): Lo
   // 'error', the same rows the former second query with statuses ['error'] counted).
   const perDay = ctx.store.logs.perDay(query, grid);
   const total = perDay.reduce((sum, d) => sum + d.runs, 0);
-  const since = sampleStart(perDay, LATENCY_SAMPLE);
-  let samples = ctx.store.logs.latencies(query, LATENCY_SAMPLE, since);
-  // Runs still going have no latency yet: if they left the window short, take the full walk.
-  if (since !== null && samples.length < LATENCY_SAMPLE) samples = ctx.store.logs.latencies(query, LATENCY_SAMPLE);
-  const groups = new Map<string, { prompt: string; version: number | null; latencies: number[] }>();
-  for (const row of samples) {
-    const key = `${row.prompt_name}\u0000${row.version ?? 'draft'}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { prompt: row.prompt_name, version: row.version, latencies: [] }));
-    group.latencies.push(row.latency_ms);
-  }
-  const latencyByVersion = [...groups.values()]
-    .sort((a, b) => b.latencies.length - a.latencies.length)
-    .slice(0, 12)
-    .map((g) => {
-      const sorted = g.latencies.sort((a, b) => a - b);
-      return { prompt: g.prompt, version: g.version, runs: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
-    })
+  const twoDigits = (ms: number) => Number(ms.toPrecision(2));
+  const latencyByVersion = ctx.store.logs
+    .latencyRanks(query, busiestVersions, (runs) => [rankOf(runs, 50), rankOf(runs, 95)])
+    .map(({ prompt, version, runs, values: [p50, p95] }) => ({ prompt, version, runs, p50: twoDigits(p50!), p95: twoDigits(p95!) }))
     .sort((a, b) => a.prompt.localeCompare(b.prompt) || (a.version ?? 0) - (b.version ?? 0));
   return {
     total,

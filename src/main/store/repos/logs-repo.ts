@@ -252,6 +252,18 @@ export interface LatencySample {
   latency_ms: number;
 }
 
+/** The finished runs of one prompt version (by the name the runs recorded) that a filter matches. */
+export interface LatencyGroup {
+  prompt: string;
+  version: number | null;
+  runs: number;
+}
+
+/** A group with the latencies (ms) at the positions asked for, in the order asked. */
+export interface LatencyRanked extends LatencyGroup {
+  values: number[];
+}
+
 export interface LogsRepoDay {
   /** The day's first millisecond (epoch ms). */
   start: number;
@@ -570,6 +582,59 @@ export function logsRepo(db: Db) {
         const finished = rows.filter((r): r is LatencySample => r.latency_ms !== null);
         if (finished.length >= limit || rows.length < n) return finished.slice(0, limit);
       }
+    },
+    /**
+     * Exact latency order statistics by (prompt name, version), over every finished run the
+     * filter matches: `choose` picks the groups from all of them (with their run counts), `ranks`
+     * names the 0-based positions wanted in a group's ascending latencies; the answer holds the
+     * latencies at those positions (ms). The rule (which groups, which positions) is the
+     * caller's. Read from the run_logs_latency index (migration 0310, sorted by name, version,
+     * latency and carrying every filtered column): the groups are counted over its entries, a
+     * position is one ORDER BY latency OFFSET k walk in its group. A text search with few
+     * matches reads them and sorts here; one with many tests each entry against the matches
+     * once, in one pass.
+     */
+    latencyRanks(input: LogQuery, choose: (groups: LatencyGroup[]) => LatencyGroup[], ranks: (runs: number) => number[]): LatencyRanked[] {
+      const found = withMatch(input);
+      if (!found) return [];
+      const params: Record<string, unknown> = {};
+      const finished = 'l.latency_ms IS NOT NULL';
+      const inMemory = (rows: [string, number | null, number][]): LatencyRanked[] => {
+        const all = new Map<string, { group: LatencyGroup; latencies: number[] }>();
+        for (const [prompt, version, latency] of rows) {
+          const key = `${prompt}\u0000${version}`;
+          let entry = all.get(key);
+          if (!entry) all.set(key, (entry = { group: { prompt, version, runs: 0 }, latencies: [] }));
+          entry.group.runs += 1;
+          entry.latencies.push(latency);
+        }
+        return choose([...all.values()].map((e) => e.group)).map((group) => {
+          const sorted = all.get(`${group.prompt}\u0000${group.version}`)!.latencies.sort((a, b) => a - b);
+          return { ...group, values: ranks(group.runs).map((k) => sorted[k]!) };
+        });
+      };
+      if (found.match !== undefined) {
+        const mode: TextMode = few(found.match, STATS_SMALL_MATCH) ? 'drive' : 'in';
+        const from = mode === 'drive' ? 'run_logs l' : 'run_logs l INDEXED BY run_logs_latency';
+        const rows = prepared(`SELECT l.prompt_name, l.version, l.latency_ms FROM ${from} WHERE ${finished} AND ${where(withFloor(found), params, 'all', mode)}`)
+          .raw(true)
+          .all(params) as [string, number | null, number][];
+        return inMemory(rows);
+      }
+      const scope = where(found, params, 'all');
+      const counted = prepared(
+        `SELECT l.prompt_name, l.version, count(*) FROM run_logs l INDEXED BY run_logs_latency WHERE ${finished} AND ${scope} GROUP BY l.prompt_name, l.version`,
+      )
+        .raw(true)
+        .all(params) as [string, number | null, number][];
+      const at = prepared(
+        `SELECT l.latency_ms FROM run_logs l INDEXED BY run_logs_latency WHERE l.prompt_name = :groupPrompt AND l.version IS :groupVersion AND ${finished} AND ${scope}
+          ORDER BY l.latency_ms LIMIT 1 OFFSET :rank`,
+      ).pluck();
+      return choose(counted.map(([prompt, version, runs]) => ({ prompt, version, runs }))).map((group) => ({
+        ...group,
+        values: ranks(group.runs).map((rank) => at.get({ ...params, groupPrompt: group.prompt, groupVersion: group.version, rank }) as number),
+      }));
     },
     /** Logged error texts in seq order, after `afterSeq`, a page of at most `limit`. */
     errorsAfter: (afterSeq: number, limit: number) => errorsAfter.all(afterSeq, limit),

@@ -1,0 +1,210 @@
+/**
+ * Issue 15 target 3: every figure of the Logs statistics (count, errors, runs and errors per day
+ * in the viewer's zone, p50/p95 latency by version) equals a naive recomputation over the runs
+ * the list shows for the same filter and caller, for random logs and random filters: an admin,
+ * members who may read some prompts (their own runs of the others included), a caller over the
+ * HTTP API (runs of API-off prompts left out), text search, time zones. The list's rows are the
+ * visibility rule the stats must follow (one rule, resolveFilter + logs-repo `where`).
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
+import type { Ctx } from '../../../../src/main/core/context';
+import type { LogRecord } from '../../../../src/main/store/repos/logs-repo';
+import { listLogs, logStats } from '../../../../src/main/core/logs/logs-service';
+import { zoneDays } from '../../../../src/main/core/logs/zone-days';
+import { deletePrompt, setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
+import { addShare, setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
+import { AddShareInput } from '../../../../src/shared/schemas/sharing';
+import { ListLogsInput, LogStatsInput, type LogEntry, type LogStats } from '../../../../src/shared/schemas/logs';
+import type { RunSource, RunStatus } from '../../../../src/shared/schemas/runs';
+import { AppError } from '../../../../src/main/core/errors';
+
+let t: ReturnType<typeof testWorkspace>;
+let actors: Ctx[];
+let prompts: { name: string; id: string }[];
+const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'gone'];
+const WORDS = ['apple', 'apples', 'banana', 'cherry', 'date'];
+const SOURCES: RunSource[] = ['api', 'chat', 'test', 'refine'];
+const STATUSES: RunStatus[] = ['success', 'error', 'cancelled'];
+const MODELS = ['local:echo', 'openai:gpt-4o'];
+const START = Date.parse('2025-12-20T00:00:00Z');
+const HOUR = 3_600_000;
+
+beforeAll(() => {
+  t = testWorkspace();
+  const admin = t.owner;
+  const ann = member(admin, 'ann@example.com');
+  const ben = member(admin, 'ben@example.com');
+  actors = [admin, ann, ben, { ...ann, via: { kind: 'api', key: null, loopback: true } }];
+  // alpha: Ann's, private. beta: admin's, Library View. gamma: admin's, Chat only (Ann and Ben
+  // may run it, not read it), shared with Ben by name. delta: Ben's, API access on. gone: deleted.
+  seedPrompt(ann, 'alpha', 'A {{x}}');
+  seedPrompt(admin, 'beta', 'B {{x}}', { api: true });
+  setSharingLevel(admin, { name: 'beta', level: 'library_view' });
+  seedPrompt(admin, 'gamma', 'G {{x}}');
+  setSharingLevel(admin, { name: 'gamma', level: 'chat_only' });
+  addShare(admin, AddShareInput.parse({ name: 'gamma', email: 'ben@example.com', permission: 'view' }));
+  seedPrompt(ben, 'delta', 'D {{x}}');
+  setApiSettings(ben, { name: 'delta', apiAccess: true });
+  seedPrompt(admin, 'gone', 'X {{x}}');
+  prompts = NAMES.map((name) => ({ name, id: t.workspace.store.prompts.getRowByName(name)!.id }));
+  deletePrompt(admin, 'gone');
+});
+afterAll(() => t.cleanup());
+
+const rowArb = fc.record({
+  prompt: fc.nat(NAMES.length - 1),
+  version: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null, freq: 5 }),
+  source: fc.constantFrom(...SOURCES),
+  status: fc.constantFrom(...STATUSES),
+  user: fc.nat(2),
+  model: fc.constantFrom(...MODELS),
+  // Five days by the hour, so zone days and UTC days differ.
+  at: fc.integer({ min: 0, max: 5 * 24 - 1 }),
+  // Few values: ties in latency and in group sizes.
+  latency: fc.option(fc.integer({ min: 1, max: 12 }).map((n) => n * 100), { nil: null, freq: 6 }),
+  words: fc.option(fc.subarray(WORDS, { minLength: 1 }), { nil: null, freq: 4 }),
+});
+
+const filterArb = fc.record(
+  {
+    prompt: fc.constantFrom(...NAMES.slice(0, 4)),
+    source: fc.subarray(SOURCES, { minLength: 1 }),
+    status: fc.subarray(STATUSES, { minLength: 1 }),
+    version: fc.integer({ min: 1, max: 3 }),
+    user: fc.nat(2),
+    model: fc.constantFrom(...MODELS),
+    from: fc.integer({ min: 0, max: 60 }),
+    to: fc.integer({ min: 61, max: 130 }),
+    q: fc.constantFrom('apple', 'app', 'banana cherry', 'date', 'nothing'),
+    tz: fc.constantFrom('UTC', 'Europe/Paris', 'Asia/Kolkata', 'America/Los_Angeles'),
+  },
+  { requiredKeys: [] },
+);
+
+type Value<A> = A extends fc.Arbitrary<infer T> ? T : never;
+type RowSpec = Value<typeof rowArb>;
+type FilterSpec = Value<typeof filterArb>;
+
+function toRecord(r: RowSpec, i: number): LogRecord {
+  const text = r.words ? r.words.join(' ') : null;
+  return {
+    id: `run-${i}`, promptId: prompts[r.prompt]!.id, promptName: prompts[r.prompt]!.name, version: r.version, source: r.source,
+    userId: actors[r.user]!.actor.id, keyLabel: null, model: r.model, status: r.status, startedAt: START + r.at * HOUR + i,
+    latencyMs: r.latency, ttftMs: null, tokensIn: 1, tokensOut: 1, dataLogging: text ? 'full' : 'none', variableNames: null,
+    variables: text ? JSON.stringify({ x: text }) : null, messages: null, output: text ? `out ${r.words!.at(-1)}` : null,
+    outputChars: null, error: null, conversationId: null,
+  };
+}
+
+/** The filter as the screen sends it. */
+function toInput(f: FilterSpec) {
+  return LogStatsInput.parse({
+    ...(f.prompt !== undefined ? { prompt: f.prompt } : {}),
+    ...(f.source ? { source: f.source } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.version !== undefined ? { version: f.version } : {}),
+    ...(f.user !== undefined ? { userId: actors[f.user]!.actor.id } : {}),
+    ...(f.model ? { model: f.model } : {}),
+    ...(f.from !== undefined ? { from: new Date(START + f.from * HOUR).toISOString() } : {}),
+    ...(f.to !== undefined ? { to: new Date(START + f.to * HOUR).toISOString() } : {}),
+    ...(f.q ? { q: f.q } : {}),
+    ...(f.tz ? { tz: f.tz } : {}),
+  });
+}
+
+/** Every run the list shows for the filter, page by page. */
+function listed(ctx: Ctx, input: ReturnType<typeof toInput>): LogEntry[] {
+  const { tz: _tz, ...filter } = input;
+  const out: LogEntry[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = listLogs(ctx, ListLogsInput.parse({ ...filter, limit: 7, ...(cursor ? { cursor } : {}) }));
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+const nearestRank = (sorted: number[], p: number) => Number(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!.toPrecision(2));
+
+/** The figures recomputed the slow, obvious way from the listed runs. */
+function naive(entries: LogEntry[], tz: string | undefined): LogStats {
+  const { grid, label } = zoneDays(tz);
+  const days = new Map<number, { runs: number; errors: number }>();
+  for (const e of entries) {
+    const start = grid.startOf(Date.parse(e.startedAt));
+    const day = days.get(start) ?? { runs: 0, errors: 0 };
+    day.runs += 1;
+    day.errors += e.status === 'error' ? 1 : 0;
+    days.set(start, day);
+  }
+  const groups = new Map<string, { prompt: string; version: number | null; latencies: number[] }>();
+  for (const e of entries) {
+    if (e.latencyMs === null) continue;
+    const key = `${e.prompt}\u0000${e.version}`;
+    const group = groups.get(key) ?? { prompt: e.prompt, version: e.version, latencies: [] };
+    group.latencies.push(e.latencyMs);
+    groups.set(key, group);
+  }
+  const byVersion = (a: { prompt: string; version: number | null }, b: { prompt: string; version: number | null }) =>
+    (a.prompt < b.prompt ? -1 : a.prompt > b.prompt ? 1 : 0) || (a.version ?? 0) - (b.version ?? 0);
+  return {
+    total: entries.length,
+    errors: entries.filter((e) => e.status === 'error').length,
+    days: [...days.entries()].sort((a, b) => a[0] - b[0]).map(([start, d]) => ({ day: label(start), ...d })),
+    latencyByVersion: [...groups.values()]
+      .sort((a, b) => b.latencies.length - a.latencies.length || byVersion(a, b))
+      .slice(0, 12)
+      .map((g) => {
+        const sorted = g.latencies.sort((a, b) => a - b);
+        return { prompt: g.prompt, version: g.version, runs: sorted.length, p50: nearestRank(sorted, 50), p95: nearestRank(sorted, 95) };
+      })
+      .sort((a, b) => a.prompt.localeCompare(b.prompt) || (a.version ?? 0) - (b.version ?? 0)),
+  };
+}
+
+const outcome = <T>(fn: () => T): { value: T } | { error: string } => {
+  try {
+    return { value: fn() };
+  } catch (error) {
+    if (error instanceof AppError) return { error: `${error.code} ${error.message}` };
+    throw error;
+  }
+};
+
+describe('log statistics are exact', () => {
+  it('equal a recomputation over the listed runs, for random logs x filters x callers (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 90 }), fc.array(filterArb, { minLength: 1, maxLength: 4 }), (rows, filters) => {
+        const { logs } = t.workspace.store;
+        logs.purgeBefore(Number.MAX_SAFE_INTEGER);
+        logs.insertMany(rows.map(toRecord));
+        for (const f of filters) {
+          const input = toInput(f);
+          for (const ctx of actors) {
+            const got = outcome(() => logStats(ctx, input));
+            const want = outcome(() => naive(listed(ctx, input), input.tz));
+            expect(got).toEqual(want);
+          }
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('takes every finished run of a version into its percentiles, beyond any sample', () => {
+    const { logs } = t.workspace.store;
+    logs.purgeBefore(Number.MAX_SAFE_INTEGER);
+    // 25,000 runs: the newest 20,000 are fast, the oldest 5,000 slow. A sample of the newest
+    // 20,000 (what the charts showed before) says p95 = 100 ms; all of them say 900 ms.
+    const rows = Array.from({ length: 25_000 }, (_, i) =>
+      toRecord({ prompt: 1, version: 1, source: 'api', status: 'success', user: 0, model: MODELS[0]!, at: 0, latency: i < 5_000 ? 900 : 100, words: null }, i),
+    );
+    logs.insertMany(rows);
+    const stats = logStats(t.owner, LogStatsInput.parse({}));
+    expect(stats.latencyByVersion).toEqual([{ prompt: 'beta', version: 1, runs: 25_000, p50: 100, p95: 900 }]);
+    expect(stats.total).toBe(25_000);
+  });
+});
