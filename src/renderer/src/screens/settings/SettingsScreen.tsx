@@ -7,6 +7,7 @@ import { KeysSection } from './KeysSection';
 import { MembersSection } from './MembersSection';
 import { WorkspaceSection } from './WorkspaceSection';
 import { ReadinessSection } from './ReadinessSection';
+import { TelemetrySection } from './TelemetrySection';
 import { useAppStore } from '../../state/store';
 import { Banner } from '../../components/Banner';
 import { TeamAccountSection } from '../team/TeamAccountSection';
@@ -34,6 +35,7 @@ export function SettingsScreen() {
       <KeysSection />
       <WorkspaceSection />
       <ReadinessSection />
+      <TelemetrySection />
       {/* No "Acting as" on a team server: each member signs in as themselves. */}
       {isTeam ? <TeamAccountSection /> : <ActingAsSection />}
       {isTeam && <TeamInvitesSection />}
