@@ -28,7 +28,7 @@ test('Settings → API rate limit: a bad value is refused next to the field; a s
   await field.fill('1.5');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(field).toHaveAccessibleDescription(/whole number of requests per second per key, from 0 \(no limit\) to 1,000,000/);
-  await field.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await field.evaluate((el) => (el as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'center' }));
   await screenshot(page, 'settings-rate-limit-invalid');
   expect(await bridge<RateLimitState>(server, 'keys:rateLimit', {})).toMatchObject({ perSecond: 1000, saved: 1000 });
 
@@ -36,7 +36,7 @@ test('Settings → API rate limit: a bad value is refused next to the field; a s
   await field.fill('2');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved: 2 requests/s per key.' })).toBeVisible();
-  await field.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await field.evaluate((el) => (el as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'center' }));
   await screenshot(page, 'settings-rate-limit-saved');
   const answers = [];
   for (let i = 0; i < 8; i++) answers.push(await render());

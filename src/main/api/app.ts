@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { documentedBody, openApiDocument } from './openapi';
 import { COMPAT_ROUTES, compatDoorOf, mountCompat } from './compat';
 import { DOCS_CSP, docsPage } from './docs-page';
-import { malformedPath, malformedQuery } from './request-path';
+import { malformedPath, malformedQuery, requestTarget } from './request-path';
 import { MCP_PATH, mountMcp } from '../mcp/mcp-doors';
 
 export { MAX_BODY_BYTES } from './body';
@@ -40,7 +40,7 @@ export function createApiApp({ workspace, version, mount, limits: fixedLimits }:
   // Before any route: a path that cannot be decoded is the client's fault (400), not a crash
   // in whichever handler first decodes it.
   app.use('*', async (c, next) => {
-    const url = new URL(c.req.url);
+    const url = requestTarget(c.req.url);
     const problem = malformedPath(url.pathname);
     // Thrown, so onError answers it in a compat door's shape under one (problem+json elsewhere).
     if (problem) throw invalid(problem, 'path');

@@ -24,8 +24,22 @@ LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
  *
  * @example limitAddress('::ffff:127.0.0.1') === limitAddress('::1') // 'loopback'
  */
+// limitAddress is pure and asked on every request, mostly for the same few addresses; the BlockList
+// check builds a SocketAddress each time. Bounded: cleared whole past LIMIT_ADDRESS_MEMO entries.
+const LIMIT_ADDRESS_MEMO = 1024;
+const limitAddressMemo = new Map<string, string>();
+
 export function limitAddress(address: string | undefined): string {
   if (!address) return 'unknown';
+  const known = limitAddressMemo.get(address);
+  if (known !== undefined) return known;
+  if (limitAddressMemo.size >= LIMIT_ADDRESS_MEMO) limitAddressMemo.clear();
+  const answer = limitAddressOf(address);
+  limitAddressMemo.set(address, answer);
+  return answer;
+}
+
+function limitAddressOf(address: string): string {
   const bare = address.toLowerCase().replace(/%.*$/, '');
   const family = isIP(bare);
   if (family === 0) return bare;
@@ -84,6 +98,8 @@ export class AuthThrottle {
    * the client's budget decides; with one, only that credential's.
    */
   waitBefore(client: ClientSignals, credential: string | undefined): number {
+    // No failure recorded anywhere: no bucket to peek, so no wait, without hashing anything.
+    if (this.failures.size === 0) return 0;
     return credential === undefined ? this.failures.peek(`client:${clientFingerprint(client)}`) : this.failures.peek(`cred:${credentialId(credential)}`);
   }
 

@@ -9,6 +9,7 @@ import type { Workspace } from '../core/workspace';
 import type { ApiEnv } from './env';
 import { RateLimiter, type RateLimits } from './rate-limit';
 import { AuthThrottle, limitAddress, type ClientSignals } from './auth-throttle';
+import { requestTarget } from './request-path';
 import { BURST_FACTOR, currentRateLimit } from '../core/keys/rate-limit-setting';
 
 const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'access_token', 'token', 'authorization'];
@@ -91,7 +92,7 @@ export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: 
     }
   };
   return async (c, next) => {
-    const url = new URL(c.req.url);
+    const url = requestTarget(c.req.url);
     // No operation lives there: the 404 problem+json answers, key or not (see knownPathTest).
     if (!knownPath(url.pathname)) return next();
     const client = clientSignals(c);
@@ -102,7 +103,8 @@ export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: 
     const loopback = limitAddress(client.address) === 'loopback';
     const key = presentedKey(c.req.header('authorization'), c.req.header('x-authorization'));
     throttled(client, key, () => {
-      if (KEY_QUERY_PARAMS.some((p) => url.searchParams.has(p))) {
+      const params = url.search === '' ? undefined : new URLSearchParams(url.search);
+      if (params && KEY_QUERY_PARAMS.some((p) => params.has(p))) {
         throw new AppError('unauthenticated', 'API keys in the URL are refused (they end up in logs): send it in the Authorization header');
       }
       if (!key) {

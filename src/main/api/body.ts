@@ -83,17 +83,56 @@ export async function readBodyText(c: Context): Promise<string> {
     if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
     return bodyTextOf(bytes, type);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      incoming.resume();
-      throw tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  return bodyTextOf(Buffer.concat(chunks), type);
+  return bodyTextOf(await readIncoming(incoming), type);
+}
+
+/**
+ * The bytes of a Node request, at most MAX_BODY_BYTES (413 beyond: the rest is drained, not
+ * kept). Listens for its events rather than iterating it: an async iterator per request cost
+ * more than the read itself on the render path. A request already read (ended) is empty, as
+ * iterating it was; one that fails rejects with its error (a client gone: ECONNRESET 'aborted').
+ */
+function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
+  if (incoming.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        cleanup();
+        // Drained, not kept, so the connection can answer the 413.
+        incoming.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    // Closed before its end (a client gone mid-body): the error iterating it raised.
+    const onClose = () => {
+      if (incoming.readableEnded) return;
+      cleanup();
+      reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('close', onClose);
+  });
 }
 
 export const MAX_JSON_DEPTH = 32;
@@ -150,7 +189,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, extra
 }
 
 /** The native API (`/api/v1/...`); compat doors (`/compat/...`) ignore extra members as their products do. */
-const isNativePath = (c: Context) => new URL(c.req.url).pathname.startsWith('/api/');
+const isNativePath = (c: Context) => c.req.path.startsWith('/api/');
 
 /**
  * `value` parsed by `schema`, for input already read (a query, a path, a compat body).

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Context } from 'hono';
 
 /**
@@ -7,8 +7,14 @@ import type { Context } from 'hono';
  * variables' effect on the messages) and not otherwise. Strong: the bytes are identical.
  */
 export function etagOf(body: string): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+  return `"${sha256Base64url(body).slice(0, 32)}"`;
 }
+
+// crypto.hash (Node 20.12+/21.7+) hashes in one call, without a Hash object per answer; the same SHA-256.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+const sha256Base64url = oneShot
+  ? (text: string) => oneShot('sha256', text, 'base64url')
+  : (text: string) => crypto.createHash('sha256').update(text).digest('base64url');
 
 /** Whether an If-None-Match header (a list, weak tags and `*` allowed) matches `tag`. */
 function matches(header: string | undefined, tag: string): boolean {

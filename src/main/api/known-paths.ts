@@ -1,5 +1,7 @@
 import type { Operation } from './openapi';
 
+const KNOWN_PATH_MEMO = 4096;
+
 /**
  * Whether a request path names an operation of the API (any method): `/api/v1/prompts/{name}`
  * matches `/api/v1/prompts/greet`; a trailing slash is optional. An unknown path answers 404
@@ -18,5 +20,16 @@ export function knownPathTest(operations: readonly Operation[]): (pathname: stri
       .join('[^/]+');
     return new RegExp(`^${body}/?$`);
   });
-  return (pathname) => patterns.some((pattern) => pattern.test(pathname));
+  // Asked on every keyed request, mostly for the same few paths: answers are kept (the routes
+  // never change), at most KNOWN_PATH_MEMO, cleared whole past that (a scan of random paths).
+  const memo = new Map<string, boolean>();
+  return (pathname) => {
+    let known = memo.get(pathname);
+    if (known === undefined) {
+      known = patterns.some((pattern) => pattern.test(pathname));
+      if (memo.size >= KNOWN_PATH_MEMO) memo.clear();
+      memo.set(pathname, known);
+    }
+    return known;
+  };
 }

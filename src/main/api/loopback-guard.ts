@@ -60,9 +60,18 @@ export interface AllowList {
 
 /** The loopback server's allow-list: {@link allowedHosts} and their `http://` origins. */
 export function loopbackAllowList(bindHost: string): AllowList {
+  // Asked on every request; the sets depend on the port alone, so they are kept for the last one.
+  let memo: { port: number; hosts: Set<string>; origins: Set<string> } | undefined;
+  const forPort = (port: number) => {
+    if (memo?.port !== port) {
+      const hosts = allowedHosts(port, bindHost);
+      memo = { port, hosts, origins: allowedOrigins(hosts) };
+    }
+    return memo;
+  };
   return {
-    hosts: (port) => allowedHosts(port, bindHost),
-    origins: (port) => allowedOrigins(allowedHosts(port, bindHost)),
+    hosts: (port) => forPort(port).hosts,
+    origins: (port) => forPort(port).origins,
     hostHint: 'Host not allowed: use 127.0.0.1, localhost or [::1] with this port',
   };
 }

@@ -67,3 +67,21 @@ function decoded(text: string): string | null {
     return null;
   }
 }
+
+/**
+ * The path and query of a request URL that is already a serialised absolute URL (a fetch
+ * Request's `url`, which the Node adapter builds with `new URL(...).href`): the same `pathname`
+ * and `search` as `new URL(href)`, by slicing, without parsing it again on every request.
+ *
+ * @example requestTarget('http://127.0.0.1:4319/api/v1/prompts?q=a#x') // { pathname: '/api/v1/prompts', search: '?q=a' }
+ */
+export function requestTarget(href: string): { pathname: string; search: string } {
+  const start = href.indexOf('/', href.indexOf('//') + 2);
+  if (start === -1) return { pathname: '/', search: '' };
+  const hash = href.indexOf('#', start);
+  const end = hash === -1 ? href.length : hash;
+  const query = href.indexOf('?', start);
+  if (query === -1 || query > end) return { pathname: href.slice(start, end), search: '' };
+  // `new URL` gives '' for a lone '?'.
+  return { pathname: href.slice(start, query), search: end - query > 1 ? href.slice(query, end) : '' };
+}

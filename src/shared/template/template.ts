@@ -31,13 +31,22 @@ function templateTexts(template: Template): string[] {
   return template.kind === 'text' ? [template.text] : template.messages.map((m) => m.content);
 }
 
-type ParsedTexts = { ok: true; parsed: TemplateSegment[][]; variables: string[] } | { ok: false; problem: LocatedProblem };
+export type ParsedTexts = { ok: true; parsed: TemplateSegment[][]; variables: string[] } | { ok: false; problem: LocatedProblem };
 
 /**
  * Parses every text of a template once; variables in order of first appearance. At most
  * MAX_TEMPLATE_VARIABLES distinct ones across all messages (saving, reading and rendering alike):
  * past that the parse stops at the first excess variable.
  */
+/**
+ * A template parsed as renderTemplate parses it (its segments and variables, or its first
+ * problem), for a caller that renders the same immutable template many times and keeps this
+ * (core/render/render-service.ts, per stored version object). Treat it as read-only.
+ */
+export function parseForRender(template: Template): ParsedTexts {
+  return parseTexts(template, {});
+}
+
 function parseTexts(template: Template, options: ParseOptions): ParsedTexts {
   const variables: string[] = [];
   const seen = new Set<string>();
@@ -134,8 +143,8 @@ export function renderTemplate(
   supplied: Record<string, VariableValue>,
   metadata: VariableMeta[] = [],
   maxChars: number = MAX_RENDERED_CHARS,
+  analysis: ParsedTexts = parseForRender(template),
 ): RenderResult {
-  const analysis = parseTexts(template, {});
   if (!analysis.ok) return { ok: false, problem: analysis.problem };
 
   const defaults = new Map(metadata.filter((m) => m.default !== undefined).map((m) => [m.name, m.default!]));

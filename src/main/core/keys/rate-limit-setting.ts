@@ -43,7 +43,8 @@ const MESSAGE = `The rate limit is a whole number of requests per second per key
 export function parseRateLimit(value: unknown, field = 'perSecond'): number {
   const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,10}\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(number) || number < 0 || number > MAX_RATE_LIMIT) throw invalid(MESSAGE, field);
-  return number;
+  // -0 is 0 (and would print as "0" yet compare apart in Object.is).
+  return number === 0 ? 0 : number;
 }
 
 interface Live {

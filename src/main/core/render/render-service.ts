@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { AppError, invalid } from '../errors';
 import type { PreviewRenderInput, RenderedPrompt, RenderInput } from '../../../shared/schemas/prompts';
-import { renderTemplate, type Template, type VariableMeta, type VariableValue } from '../../../shared/template/template';
+import { parseForRender, renderTemplate, type ParsedTexts, type Template, type VariableMeta, type VariableValue } from '../../../shared/template/template';
 import { servedVersion } from '../versions/versions-service';
 import { requirePrompt } from '../sharing/access';
 import { requireApiScope } from '../keys/keys-service';
@@ -12,8 +12,8 @@ import { requireApiScope } from '../keys/keys-service';
  * malformed template (400, `template`), or output past MAX_RENDERED_CHARS (413
  * `payload_too_large`, `variables`: the values times their uses make it too long).
  */
-export function renderOrThrow(template: Template, variables: Record<string, VariableValue>, metadata: VariableMeta[]) {
-  const result = renderTemplate(template, variables, metadata);
+export function renderOrThrow(template: Template, variables: Record<string, VariableValue>, metadata: VariableMeta[], analysis?: ParsedTexts) {
+  const result = renderTemplate(template, variables, metadata, undefined, analysis);
   if (result.ok) return result;
   if (result.missing) {
     const [first] = result.missing;
@@ -29,6 +29,17 @@ export function renderOrThrow(template: Template, variables: Record<string, Vari
   );
 }
 
+// Parsed templates of stored versions, by the version object the store's read cache hands out
+// (store/read-cache.ts): that object is shared and read-only until any write clears the cache, when
+// a new object (and a new parse) comes, so an edited draft or a new version is never served stale.
+const parsedTemplates = new WeakMap<Template, ParsedTexts>();
+
+function parsedTemplate(template: Template): ParsedTexts {
+  let parsed = parsedTemplates.get(template);
+  if (!parsed) parsedTemplates.set(template, (parsed = parseForRender(template)));
+  return parsed;
+}
+
 /** Renders the served (or asked-for) version of a prompt with the caller's variables. */
 export function renderPrompt(ctx: Ctx, input: z.output<typeof RenderInput>): RenderedPrompt {
   // The rendered text is the template's text: rendering needs read permission. A run-only
@@ -37,7 +48,7 @@ export function renderPrompt(ctx: Ctx, input: z.output<typeof RenderInput>): Ren
   requirePrompt(ctx, input.name, 'read');
   requireApiScope(ctx, 'run');
   const version = servedVersion(ctx, input.name, input.version, 'read');
-  const { messages, text, unusedVariables } = renderOrThrow(version.template, input.variables, version.variables);
+  const { messages, text, unusedVariables } = renderOrThrow(version.template, input.variables, version.variables, parsedTemplate(version.template));
   return { prompt: input.name, version: version.number, messages, text, unusedVariables };
 }
 

@@ -20,6 +20,7 @@ import { seedPrompt, tempDir } from '../../../helpers/workspace';
 const INVALID: unknown[] = [-1, 1.5, 'abc', 1e9, MAX_RATE_LIMIT + 1, '1e3', '-1', '1.5', '', ' ', Number.NaN, Infinity, null, true, {}, []];
 const VALID: [unknown, number][] = [
   [0, 0],
+  [-0, 0],
   [1, 1],
   [5, 5],
   [1000, 1000],
@@ -54,7 +55,8 @@ describe('parseRateLimit: the one rule for the value', () => {
       fc.property(fc.oneof(fc.integer({ min: -2 * MAX_RATE_LIMIT, max: 2 * MAX_RATE_LIMIT }), fc.double({ noNaN: true })), (value) => {
         const ok = Number.isInteger(value) && value >= 0 && value <= MAX_RATE_LIMIT;
         for (const given of [value, String(value)]) {
-          if (ok) expect(parseRateLimit(given)).toBe(value);
+          // Math.abs: -0 is 0.
+          if (ok) expect(parseRateLimit(given)).toBe(Math.abs(value));
           else expect(() => parseRateLimit(given)).toThrow(AppError);
         }
       }),
