@@ -30,6 +30,7 @@ import {
   type SyncUser,
 } from '../../../shared/schemas/sync';
 import type { PromptRow } from '../../store/repos/prompts-repo';
+import type { LogRecord } from '../../store/repos/logs-repo';
 
 const repos = new WeakMap<Store, ReturnType<typeof syncServerRepo>>();
 /** The sync repository of a store, prepared once per store. */
@@ -196,7 +197,8 @@ function numberOf(ctx: Ctx, row: PromptRow, versionId: string): number {
   return found.number;
 }
 
-function applyOp(ctx: Ctx, op: SyncOp): OpResult {
+/** `logged`: the runs this op wrote, exported as spans once the page commits (core/telemetry). */
+function applyOp(ctx: Ctx, op: SyncOp, logged: LogRecord[]): OpResult {
   if (isPromptOp(op)) return applyPromptOp(ctx, op);
   switch (op.kind) {
     case 'version.save': {
@@ -251,33 +253,33 @@ function applyOp(ctx: Ctx, op: SyncOp): OpResult {
       const version = op.versionId === null ? null : numberOf(ctx, row, op.versionId);
       // The desktop cut the run to its level already; the server's level, if stricter, cuts again.
       const kept = limitToLevel(op, row.data_logging);
-      ctx.store.logs.insertMany([
-        {
-          id: op.id,
-          promptId: row.id,
-          promptName: row.name,
-          version,
-          source: op.source,
-          userId: ctx.actor.id,
-          keyLabel: null,
-          model: op.model,
-          status: op.status,
-          startedAt: boundedRunStart(op.startedAt, ctx.clock.now().getTime()),
-          latencyMs: op.latencyMs,
-          ttftMs: op.ttftMs,
-          tokensIn: op.tokensIn,
-          tokensOut: op.tokensOut,
-          dataLogging: kept.dataLogging,
-          variableNames: kept.variableNames,
-          variables: kept.variables,
-          messages: kept.messages,
-          output: kept.output,
-          outputChars: kept.outputChars,
-          error: kept.error,
-          conversationId: null,
-          testCaseId: null,
-        },
-      ]);
+      const record: LogRecord = {
+        id: op.id,
+        promptId: row.id,
+        promptName: row.name,
+        version,
+        source: op.source,
+        userId: ctx.actor.id,
+        keyLabel: null,
+        model: op.model,
+        status: op.status,
+        startedAt: boundedRunStart(op.startedAt, ctx.clock.now().getTime()),
+        latencyMs: op.latencyMs,
+        ttftMs: op.ttftMs,
+        tokensIn: op.tokensIn,
+        tokensOut: op.tokensOut,
+        dataLogging: kept.dataLogging,
+        variableNames: kept.variableNames,
+        variables: kept.variables,
+        messages: kept.messages,
+        output: kept.output,
+        outputChars: kept.outputChars,
+        error: kept.error,
+        conversationId: null,
+        testCaseId: null,
+      };
+      ctx.store.logs.insertMany([record]);
+      logged.push(record);
       return { id: op.id, status: 'applied', version: version ?? undefined };
     }
   }
@@ -303,6 +305,7 @@ export function applyPush(ctx: Ctx, input: z.output<typeof PushInput>): PushAnsw
   // synchronous=FULL, so a commit per op cost an fsync per op (bench:team: ~140 runs/s). A server
   // failure mid-page now rolls the whole page back; the desktop retries it, and each op still
   // applies at most once.
+  const logged: LogRecord[] = [];
   const results = ctx.store.tx(() => input.ops.map((op) =>
     ctx.store.tx((): OpResult => {
       const prior = repo.opResult(op.id);
@@ -317,7 +320,7 @@ export function applyPush(ctx: Ctx, input: z.output<typeof PushInput>): PushAnsw
       }
       let result: OpResult;
       try {
-        result = applyOp(ctx, op);
+        result = applyOp(ctx, op, logged);
       } catch (error) {
         if (!(error instanceof AppError) || TRANSIENT.has(error.code)) throw error;
         result = { id: op.id, status: 'rejected', error: error.toJSON() };
@@ -326,5 +329,8 @@ export function applyPush(ctx: Ctx, input: z.output<typeof PushInput>): PushAnsw
       return result;
     }),
   ));
+  // After the commit: a team's runs reach its collector from the server, cut to the server's level
+  // (same trace and span ids as the desktop's own export of the run, run-telemetry.ts).
+  for (const record of logged) ctx.runtime.telemetry.record(record);
   return { protocol: SYNC_PROTOCOL, results };
 }

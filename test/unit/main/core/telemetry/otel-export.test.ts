@@ -17,6 +17,9 @@ import { RunApiBody, StartRunInput, type DataLoggingLevel } from '../../../../..
 import { StartRefineInput } from '../../../../../src/shared/schemas/refine';
 import { SaveVersionInput } from '../../../../../src/shared/schemas/prompts';
 import { SaveTelemetryInput, type OtlpProtocol } from '../../../../../src/shared/schemas/telemetry';
+import { applyPush } from '../../../../../src/main/core/sync/sync-server';
+import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
+import { PushInput } from '../../../../../src/shared/schemas/sync';
 
 const SECRET_VALUE = 'Zanzibar-7741-secret';
 const SECRET_VAR = 'patientname';
@@ -126,6 +129,8 @@ describe('every run is one GenAI client span', () => {
     for (const source of ['chat', 'test', 'api', 'mcp'] as const) {
       expect(spanOf(spans, runs[source])!.attributes).toMatchObject({ 'promptdesk.prompt.version': 2, 'gen_ai.request.temperature': 0.3, 'gen_ai.request.max_tokens': 200 });
     }
+    // The receiver holds the spans before the exporter has read its answer: settle, then count.
+    await t.workspace.runtime.telemetry.flush();
     expect(telemetryStatus(t.owner).counters).toMatchObject({ exported: 5, dropped: 0, failed: 0, queued: 0 });
   });
 
@@ -138,6 +143,35 @@ describe('every run is one GenAI client span', () => {
     expect(span.attributes['error.type']).toMatch(/^[a-z_]+$/);
     expect(span.attributes['error.type']).not.toBe('_OTHER');
     expect(span.attributes['promptdesk.run.status']).toBe('error');
+  });
+});
+
+describe('runs a team member pushes', () => {
+  it('the team server exports them once committed, cut to its own level, with the run id as trace id', async () => {
+    const { owner } = world();
+    const ada = member(owner, 'ada@example.com');
+    setSharingLevel(owner, { name: 'greet', level: 'library_view' });
+    setDataLogging(owner, 'greet', 'none');
+    const promptId = owner.store.prompts.getRowByName('greet')!.id;
+    const ops = ['success', 'error'].map((status) => ({
+      id: crypto.randomUUID(), kind: 'run.log', promptId, versionId: null, source: 'chat', model: 'local:echo', status, startedAt: Date.now() - 1000, latencyMs: 250,
+      ttftMs: 40, tokensIn: 3, tokensOut: 5, dataLogging: 'metadata', variableNames: `["${SECRET_VAR}"]`, variables: null, messages: null, output: null, outputChars: 12,
+      error: status === 'error' ? `Provider said no about ${SECRET_VALUE}` : null,
+    }));
+    const input = PushInput.parse({ protocol: 1, ops });
+    expect(applyPush(ada, input).results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    // A retried page applies nothing again, and exports nothing again.
+    applyPush(ada, input);
+    const spans = await receiver.waitForSpans(2);
+    await owner.runtime.telemetry.flush();
+    expect(receiver.spans()).toHaveLength(2);
+    expect(spans.map((s) => s.traceId).sort()).toEqual(ops.map((op) => traceIdOf(op.id)).sort());
+    const raw = Buffer.concat(receiver.requests.map((r) => r.raw)).toString('latin1');
+    expect(raw).not.toContain(SECRET_VAR);
+    expect(raw).not.toContain(SECRET_VALUE);
+    const failed = spans.find((s) => s.traceId === traceIdOf(ops[1]!.id))!;
+    expect(failed.status.code).toBe(2);
+    expect(failed.attributes).toMatchObject({ 'promptdesk.member.id': ada.actor.id, 'promptdesk.data_logging': 'none', 'gen_ai.request.model': 'echo', 'gen_ai.usage.output_tokens': 5 });
   });
 });
 
@@ -271,6 +305,7 @@ describe('a dead collector never slows runs', () => {
     await receiver.up();
     const spans = await receiver.waitForSpans(3);
     expect(spans.map((s) => s.traceId).sort()).toEqual(runIds.map(traceIdOf).sort());
+    await t.workspace.runtime.telemetry.flush();
     expect(telemetryStatus(t.owner).counters).toMatchObject({ exported: 3, dropped: 0 });
   }, 30_000);
 
@@ -290,6 +325,7 @@ describe('a dead collector never slows runs', () => {
     const runId = await apiRun(owner);
     const spans = await receiver.waitForSpans(1);
     expect(spans.map((s) => s.traceId)).toEqual([traceIdOf(runId)]);
+    await t.workspace.runtime.telemetry.flush();
     expect(telemetryStatus(t.owner).counters).toMatchObject({ exported: 1, failed: 0 });
   }, 30_000);
 
