@@ -37,20 +37,18 @@ export function createApiApp({ workspace, version, mount, limits: fixedLimits }:
   // Without fixed limits (tests and benches pass theirs), the per-key limit is the workspace's setting.
   const limits = fixedLimits ?? DEFAULT_RATE_LIMITS;
   const app = new Hono<ApiEnv>();
-  // Before any route: a path that cannot be decoded is the client's fault (400), not a crash
-  // in whichever handler first decodes it.
+  // One middleware for both (each layer is another async step on every request).
   app.use('*', async (c, next) => {
+    // Before any route: a path that cannot be decoded is the client's fault (400), not a crash
+    // in whichever handler first decodes it.
     const url = requestTarget(c.req.url);
     const problem = malformedPath(url.pathname);
     // Thrown, so onError answers it in a compat door's shape under one (problem+json elsewhere).
     if (problem) throw invalid(problem, 'path');
     const query = malformedQuery(url.search);
     if (query) throw invalid(query, 'query');
-    await next();
-  });
-  // Set before the handler runs: editing headers after a response exists makes Hono rebuild it as
-  // a stream, which is several times slower to write on Node.
-  app.use('*', async (c, next) => {
+    // Set before the handler runs: editing headers after a response exists makes Hono rebuild it as
+    // a stream, which is several times slower to write on Node.
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
     await next();

@@ -46,6 +46,16 @@ export function acceptedFields(schema: unknown): Set<string> | undefined {
   }
 }
 
+// Schemas are module-level and never change after they are built: each one's members are worked
+// out once, not on every request (null: it takes any member).
+const acceptedBySchema = new WeakMap<object, Set<string> | null>();
+
+function acceptedFieldsOf(schema: z.ZodType): Set<string> | undefined {
+  let known = acceptedBySchema.get(schema);
+  if (known === undefined) acceptedBySchema.set(schema, (known = acceptedFields(schema) ?? null));
+  return known ?? undefined;
+}
+
 /**
  * Refuses (AppError invalid, 400, `field` the member) the first top-level member of `body` that
  * `schema` does not read; a schema that takes any member (a record, a loose object) refuses none.
@@ -54,7 +64,7 @@ export function acceptedFields(schema: unknown): Set<string> | undefined {
  * @example refuseUnknownFields(z.object({ name: z.string() }), { name: 'x', enabled: false }, {}) // throws: Unknown field "enabled": this call takes "name"
  */
 export function refuseUnknownFields(schema: z.ZodType, body: Record<string, unknown>, extra: Record<string, unknown>): void {
-  const known = acceptedFields(schema);
+  const known = acceptedFieldsOf(schema);
   if (!known) return;
   for (const key of Object.keys(body)) {
     if (Object.hasOwn(extra, key)) throw invalid(`"${key}" comes from the path, not the body: leave it out of the body`, key);

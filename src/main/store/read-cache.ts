@@ -13,7 +13,16 @@ export const EXTERNAL_CHECK_MS = 50;
 
 export function createReadCache(db: Db, now: () => number = Date.now) {
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
-  const entries = new Map<string, unknown>();
+  // One table per memoised read, keyed by its argument (or its arguments joined): no key string is
+  // built per read for the one-argument reads every API request repeats. `size` counts them all.
+  const tables: Map<string | number | null, unknown>[] = [];
+  let size = 0;
+  const entries = {
+    clear(): void {
+      for (const table of tables) table.clear();
+      size = 0;
+    },
+  };
   let seenVersion = dataVersion.get() as number;
   let checkedAt = now();
   let inTransaction = 0;
@@ -30,15 +39,19 @@ export function createReadCache(db: Db, now: () => number = Date.now) {
   }
 
   return {
-    memo<A extends (string | number | null)[], R>(name: string, read: (...args: A) => R): (...args: A) => R {
+    memo<A extends (string | number | null)[], R>(_name: string, read: (...args: A) => R): (...args: A) => R {
+      const table = new Map<string | number | null, unknown>();
+      tables.push(table);
       return (...args: A): R => {
         if (inTransaction > 0 || db.inTransaction) return read(...args);
         fresh();
-        const key = `${name}\u0000${args.join('\u0000')}`;
-        if (entries.has(key)) return entries.get(key) as R;
+        const key = args.length === 1 ? args[0]! : args.join('\u0000');
+        const hit = table.get(key);
+        if (hit !== undefined || table.has(key)) return hit as R;
         const value = read(...args);
-        if (entries.size >= 20_000) entries.clear();
-        entries.set(key, value);
+        if (size >= 20_000) entries.clear();
+        table.set(key, value);
+        size++;
         return value;
       };
     },
