@@ -71,7 +71,7 @@ function applySnapshot(store: Store, clock: Clock, teamId: string, snap: PromptS
   const repo = replicaOf(store);
   const id = String(snap.prompt['id']);
   const name = String(snap.prompt['name']);
-  for (const user of snap.users) repo.upsertUser(user);
+  for (const user of snap.users) repo.upsertUser(user, teamId);
   const holder = repo.holderOfName(name, id);
   if (holder) {
     if (holder.team_id === null) {
@@ -166,11 +166,11 @@ export function applyPullPage(store: Store, clock: Clock, page: PullAnswer, befo
   const repo = replicaOf(store);
   // Marked as the server's writes: migration 0260's triggers record no local edit for them.
   store.tx(() => editsOf(store).applying(() => {
-    repo.upsertUser(page.member);
+    repo.upsertUser(page.member, page.teamId);
     // Removals name prompts by a key only a holder can compute (removal-key.ts): computed once per page.
     let held: Map<string, string> | null = null;
     for (const entity of page.entities) {
-      if (entity.kind === 'user') repo.upsertUser(entity.user);
+      if (entity.kind === 'user') repo.upsertUser(entity.user, page.teamId);
       else if (entity.kind === 'prompt') {
         applySnapshot(store, clock, page.teamId, entity);
         held = null;

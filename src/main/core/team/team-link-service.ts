@@ -168,6 +168,10 @@ function dropReplica(store: Store): number {
       repo.removePrompt(id);
     }
     for (const key of Object.values(REPLICA_SETTINGS)) store.settings.set(key, null);
+    // The membership ends here: its notices go (kept.personal of an earlier sync must not greet the
+    // next join; this Leave's own copies are in its answer), and its members become this folder's own.
+    repo.clearNotices();
+    repo.forgetTeamMembers();
     return ids.length;
   });
 }

@@ -11,6 +11,7 @@ import { revokeDevicesOf } from '../team/devices';
 import { endTeamSessionsOf } from '../team/team-sessions';
 import { isTeamServer } from '../team/team-server';
 import { endTokensOf } from '../keys/tokens';
+import { refuseTeamMemberChange } from './team-members';
 
 export function assertActive(actor: User): void {
   if (!actor.isActive) throw new AppError('unauthenticated', 'This member has been deactivated');
@@ -58,6 +59,8 @@ export function admitMember(ctx: Ctx, input: z.output<typeof AddUserInput>): Use
 /**
  * Deactivation takes effect at once: the member's keys stop working until they are reactivated,
  * and their sessions and unused sign-in links end for good (reactivating brings none back).
+ *
+ * @throws AppError `forbidden` at `userId` for a team member on a joined desktop (refuseTeamMemberChange), `not_found`, `invalid_input`
  */
 export function setUserActive(ctx: Ctx, userId: string, isActive: boolean): User {
   assertAdmin(ctx.actor);
@@ -76,6 +79,7 @@ function changeActive(ctx: Ctx, userId: string, isActive: boolean): User {
   return store.tx(() => {
     const user = store.users.get(userId);
     if (!user) throw notFound('Member');
+    refuseTeamMemberChange(store, user.id);
     if (!isActive && user.id === ctx.actor.id) throw invalid('You cannot deactivate yourself', 'userId');
     if (!isActive && user.role === 'admin' && store.users.list().filter((u) => u.role === 'admin' && u.isActive).length === 1) {
       throw invalid('The last active admin cannot be deactivated', 'userId');

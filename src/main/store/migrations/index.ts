@@ -20,10 +20,11 @@ import { syncSeq } from './0230-sync-seq';
 import { syncReplica } from './0240-sync-replica';
 import { changesOldAccess } from './0250-changes-old-access';
 import { syncPromptOps } from './0260-sync-prompt-ops';
+import { teamMembers } from './0270-team-members';
 import { syncSent } from './0290-sync-sent';
 import { logsStats } from './0310-logs-stats';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team, syncSeq, syncReplica, changesOldAccess, syncPromptOps, syncSent, logsStats];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team, syncSeq, syncReplica, changesOldAccess, syncPromptOps, teamMembers, syncSent, logsStats];
 
 export type { Migration };

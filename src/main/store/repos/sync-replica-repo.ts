@@ -62,8 +62,11 @@ const NOT_BEING_CREATED = (alias: string) =>
 
 /** The desktop's reads and writes for its team replica (core/sync/replica-apply.ts, outbox.ts). */
 export function syncReplicaRepo(db: Db) {
-  const upsertUser = db.prepare(`INSERT INTO users (id, email, name, role, is_active, created_at) VALUES (:id, :email, :name, :role, :isActive, :createdAt)
-    ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, role = excluded.role, is_active = excluded.is_active`);
+  // team_id marks the row as the team's (migration 0270): a desktop refuses to change it (core/users/team-members.ts).
+  const upsertUser = db.prepare(`INSERT INTO users (id, email, name, role, is_active, created_at, team_id) VALUES (:id, :email, :name, :role, :isActive, :createdAt, :teamId)
+    ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, role = excluded.role, is_active = excluded.is_active, team_id = excluded.team_id`);
+  const forgetTeamMembers = db.prepare('UPDATE users SET team_id = NULL WHERE team_id IS NOT NULL');
+  const clearNotices = db.prepare('DELETE FROM sync_notices');
   const userByEmail = db.prepare<[string], { id: string }>('SELECT id FROM users WHERE email = ?');
   const holderOfName = db.prepare<[string, string], { id: string; team_id: string | null }>('SELECT id, team_id FROM prompts WHERE name = ? AND id <> ?');
   const holderOfSlash = db.prepare<[string, string], { id: string }>('SELECT id FROM prompts WHERE slash_command = ? AND id <> ?');
@@ -136,12 +139,16 @@ export function syncReplicaRepo(db: Db) {
   const promptLogging = db.prepare<[string], { data_logging: string; team_id: string | null }>('SELECT data_logging, team_id FROM prompts WHERE id = ?');
 
   return {
-    /** Inserts or refreshes a member by id; an email another local member holds is kept apart (see docs/sync.md). */
-    upsertUser(user: SyncUser) {
+    /** Inserts or refreshes a member by id, marked as `teamId`'s; an email another local member holds is kept apart (see docs/sync.md). */
+    upsertUser(user: SyncUser, teamId: string) {
       const holder = userByEmail.get(user.email);
       const email = holder && holder.id !== user.id ? `${user.id}@team.invalid` : user.email;
-      upsertUser.run({ id: user.id, email, name: user.name, role: user.role, isActive: user.isActive ? 1 : 0, createdAt: user.createdAt });
+      upsertUser.run({ id: user.id, email, name: user.name, role: user.role, isActive: user.isActive ? 1 : 0, createdAt: user.createdAt, teamId });
     },
+    /** Leave: the team's members become this folder's own (no pull changes them any more). */
+    forgetTeamMembers: () => forgetTeamMembers.run(),
+    /** Leave or a new join: what the sync told the member about the membership that ended goes with it. */
+    clearNotices: () => clearNotices.run(),
     holderOfName: (name: string, exceptId: string) => holderOfName.get(name, exceptId),
     holderOfSlash: (slash: string, exceptId: string) => holderOfSlash.get(slash, exceptId),
     nameTaken: (name: string) => nameTaken.get(name) !== undefined,

@@ -24,8 +24,9 @@ export function usersRepo(db: Db) {
   const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
   const all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY name COLLATE NOCASE');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
-  // rowid order is insertion order: the folder's own first admin comes before any member a team replica copied in.
-  const firstActiveAdmin = db.prepare<[], UserRow>("SELECT * FROM users WHERE role = 'admin' AND is_active = 1 ORDER BY rowid LIMIT 1");
+  // rowid order is insertion order: the folder's own first admin comes before any member a team
+  // replica copied in, and those (team_id set, migration 0270) are never taken.
+  const firstActiveAdmin = db.prepare<[], UserRow>("SELECT * FROM users WHERE role = 'admin' AND is_active = 1 AND team_id IS NULL ORDER BY rowid LIMIT 1");
   const insert = db.prepare('INSERT INTO users (id, email, name, role, is_active, created_at) VALUES (?, ?, ?, ?, 1, ?)');
   const setActive = db.prepare('UPDATE users SET is_active = ? WHERE id = ?');
   return {

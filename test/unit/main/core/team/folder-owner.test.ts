@@ -21,7 +21,7 @@ describe('the folder owner survives the team members a replica copies in', () =>
     expect(first.store.settings.get(OWNER_SETTING)).toBe(ownerId);
     const replica = syncReplicaRepo(first.store.db);
     first.store.tx(() => {
-      for (const [id, name] of [['t-al', 'al'], ['t-aaron', 'Aaron'], ['t-0', '0 first']] as const) replica.upsertUser(teamAdmin(id, name));
+      for (const [id, name] of [['t-al', 'al'], ['t-aaron', 'Aaron'], ['t-0', '0 first']] as const) replica.upsertUser(teamAdmin(id, name), 'team-1');
     });
     first.close();
     const again = openWorkspace(dir);
@@ -37,7 +37,7 @@ describe('the folder owner survives the team members a replica copies in', () =>
     cleanups.push(cleanup);
     const first = openWorkspace(dir);
     const ownerId = first.owner.id;
-    syncReplicaRepo(first.store.db).upsertUser(teamAdmin('t-al', 'al'));
+    syncReplicaRepo(first.store.db).upsertUser(teamAdmin('t-al', 'al'), 'team-1');
     first.store.db.prepare('DELETE FROM settings WHERE key = ?').run(OWNER_SETTING);
     expect(first.store.settings.get(OWNER_SETTING)).toBeUndefined();
     first.close();

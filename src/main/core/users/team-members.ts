@@ -1,0 +1,33 @@
+import type { Statement } from 'better-sqlite3';
+import { AppError } from '../errors';
+import type { Store } from '../../store/store';
+
+/**
+ * Why a desktop refuses to change a member its team replica copied in (attack 14b N3): "sharing,
+ * membership and permission changes are the server's to decide" (issue 14). Protocol 1 sends no
+ * member change, and the next pull that sends the member again undoes it (or, until then, the
+ * member is locked out of their own replica here).
+ */
+export const TEAM_MEMBER_CHANGE_REFUSED = 'Change members on the team server: a change made on this desktop is not sent to the team';
+
+const teamIdStatements = new WeakMap<Store, Statement<[string], { team_id: string | null }>>();
+
+/** The team a member row was replicated from (migration 0270's `users.team_id`); null for the folder's own members. */
+export function memberTeamOf(store: Store, userId: string): string | null {
+  let statement = teamIdStatements.get(store);
+  if (!statement) teamIdStatements.set(store, (statement = store.db.prepare('SELECT team_id FROM users WHERE id = ?')));
+  return statement.get(userId)?.team_id ?? null;
+}
+
+/**
+ * The one rule for member changes on a joined desktop (activate, deactivate, and any other change
+ * users-service offers): refused for a member the team replica copied in, at every door (IPC,
+ * bridge, HTTP, CLI), since nothing of it reaches the team server. The folder's own members, and
+ * every member on a team server (whose rows are never replicated), stay changeable. Leave makes
+ * the team's members the folder's own (core/team/team-link-service.ts).
+ *
+ * @throws AppError `forbidden` at `userId` ({@link TEAM_MEMBER_CHANGE_REFUSED}) for a replicated team member
+ */
+export function refuseTeamMemberChange(store: Store, userId: string): void {
+  if (memberTeamOf(store, userId) !== null) throw new AppError('forbidden', TEAM_MEMBER_CHANGE_REFUSED, 'userId');
+}
