@@ -77,7 +77,8 @@ const tracesUrl = (base: string) => `${base.replace(/\/+$/, '')}/v1/traces`;
  * order puts programmatic config first; here the flag and the variables are the operator's, the
  * form is the member's). OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is used as is,
  * OTEL_EXPORTER_OTLP_ENDPOINT gets `/v1/traces`; a flag or variable endpoint turns export on
- * (OTEL_SDK_DISABLED=true turns everything off). Headers: the form's, then the variables' over them.
+ * (OTEL_SDK_DISABLED=true turns everything off). Headers: the form's (only when the endpoint in
+ * effect is on the form's collector), then the variables' over them.
  *
  * @throws AppError `invalid` naming the flag or variable whose value is not an http(s) URL or a known protocol
  */
@@ -108,7 +109,9 @@ export function resolveTelemetry(stored: StoredTelemetry, storedHeaders: Record<
     protocolSource = 'env';
     break;
   }
-  const headers = { ...storedHeaders };
+  // Saved headers (credentials) go only to the collector they were saved for, never to a flag's or variable's.
+  const sameCollector = endpoint !== null && stored.endpoint !== '' && new URL(endpoint).origin === new URL(stored.endpoint).origin;
+  const headers = sameCollector ? { ...storedHeaders } : {};
   for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']) {
     if (env[name]) Object.assign(headers, parseOtlpHeaders(env[name], name));
   }

@@ -54,6 +54,13 @@ describe('flag > OTEL_EXPORTER_OTLP_* > Settings > off', () => {
     expect(got.headers).toEqual({ Authorization: 'Basic env', 'x-team': 'a' });
   });
 
+  it('saved headers never follow a flag or variable to another collector', () => {
+    const saved = { Authorization: 'Basic saved' };
+    expect(resolveTelemetry(SETTINGS, saved, FLAG, {}).headers).toEqual({});
+    expect(resolveTelemetry(SETTINGS, saved, undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: BASE }).headers).toEqual({});
+    expect(resolveTelemetry(SETTINGS, saved, 'http://settings:4318/other/v1/traces', {}).headers).toEqual(saved);
+  });
+
   it.each([
     ['--otlp-endpoint', { flag: 'ftp://x/v1/traces' }],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', { env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' } }],
