@@ -26,6 +26,8 @@ export type LogFilter = z.input<typeof LogFilterSchema>;
 /** The charts' input: the filter, and the IANA time zone whose calendar days the per-day counts follow (UTC when left out). */
 export const LogStatsInput = LogFilterSchema.extend({
   tz: z.string().max(64).optional(),
+  /** Wait for exact figures even where they take longer than the screen should wait (see LogStats.approximate). */
+  exact: z.boolean().optional(),
 });
 export type LogStatsInput = z.input<typeof LogStatsInput>;
 
@@ -100,6 +102,13 @@ export interface LogStats {
   days: { day: string; runs: number; errors: number }[];
   /** Latency percentiles per version (milliseconds, to two significant digits). */
   latencyByVersion: { prompt: string; version: number | null; runs: number; p50: number | null; p95: number | null }[];
+  /**
+   * Present (true) when the figures are estimates: a text search matching many runs cannot be
+   * counted exactly in the time the screen waits, so the newest runs are counted exactly and the
+   * older days scaled by the share of them that matched. Ask again with `exact: true` for exact
+   * figures (slower).
+   */
+  approximate?: true;
 }
 
 export interface LogExportStatus {

@@ -6,7 +6,7 @@ import { AppError, invalid, notFound, promptNotFound } from '../errors';
 import { assertActive, assertAdmin } from '../users/users-service';
 import { canReadText, requirePrompt } from '../sharing/access';
 import { toMatchQuery } from '../search/search-text';
-import type { Cursor, LatencyGroup, LogQuery, LogRow } from '../../store/repos/logs-repo';
+import type { Cursor, LatencyGroup, LogQuery, LogRow, LogsRepoDay } from '../../store/repos/logs-repo';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type {
   ExportLogsInput,
@@ -218,30 +218,85 @@ function busiestVersions(groups: LatencyGroup[]): LatencyGroup[] {
 }
 
 /**
+ * A text search matching at least this many runs is estimated unless `exact` is asked for: its
+ * exact figures test every candidate run against the matches (0.6-2 s on 1,000,000 logs, see
+ * `npm run bench:stats`), past what the screen should wait.
+ */
+export const ESTIMATE_ABOVE_MATCHES = 100_000;
+/** An estimate counts exactly the newest days holding at least this many candidate runs. */
+const ESTIMATE_WINDOW = 50_000;
+
+/**
+ * Where the newest `wanted` runs begin, from per-day counts (oldest first): the start of the
+ * day that reaches them, null when every day is needed.
+ */
+function windowStart(days: LogsRepoDay[], wanted: number): number | null {
+  let runs = 0;
+  for (let i = days.length - 1; i > 0; i--) {
+    runs += days[i]!.runs;
+    if (runs >= wanted) return days[i]!.start;
+  }
+  return null;
+}
+
+/**
  * Counts and chart series over the filter, exact: runs and errors per day (the calendar days of
  * `tz`, the viewer's zone, UTC when left out), and p50/p95 latency (nearest rank, two significant
  * digits) by version over every finished run the filter matches, for the LATENCY_VERSIONS
  * versions with most of them. Visibility is resolveFilter's, as for the list.
+ *
+ * A text search matching ESTIMATE_ABOVE_MATCHES runs or more is answered `approximate` unless
+ * `exact` is true: every filter but the text is counted exactly per day; the newest days holding
+ * ESTIMATE_WINDOW of those runs are counted with the search, exactly; an older day's runs and
+ * errors are its counts without the search scaled by the share that matched in those newest days,
+ * and the percentiles are those of the newest days. The screen shows it as such and asks again
+ * with `exact` (LogCharts, logs-queries.ts).
  */
-export function logStats(ctx: Ctx, input: LogFilterParsed & { tz?: string }): LogStats {
-  const { tz, ...filter } = input;
+export function logStats(
+  ctx: Ctx,
+  input: LogFilterParsed & { tz?: string; exact?: boolean },
+  /** The thresholds above, for tests that cannot log 100,000 runs. */
+  estimate: { above: number; window: number } = { above: ESTIMATE_ABOVE_MATCHES, window: ESTIMATE_WINDOW },
+): LogStats {
+  const { tz, exact, ...filter } = input;
   const { grid, label } = zoneDays(tz);
   const query = resolveFilter(ctx, filter);
-  const wantsErrors = !query.statuses || query.statuses.includes('error');
-  // One pass counts runs and errors per day (the errors of the filter are its rows with status
-  // 'error', the same rows the former second query with statuses ['error'] counted).
-  const perDay = ctx.store.logs.perDay(query, grid);
+  const { logs } = ctx.store;
+  let perDay: LogsRepoDay[];
+  let scope = query;
+  let approximate = false;
+  if (!exact && logs.matchesAtLeast(query, estimate.above)) {
+    const { match: _match, ...withoutText } = query;
+    const candidates = logs.perDay(withoutText, grid);
+    const since = windowStart(candidates, estimate.window);
+    if (since !== null) {
+      approximate = true;
+      scope = { ...query, from: Math.max(query.from ?? since, since) };
+      const recent = logs.perDay(scope, grid);
+      const share = (pick: (d: LogsRepoDay) => number, of: LogsRepoDay[]) => of.filter((d) => d.start >= since).reduce((n, d) => n + pick(d), 0);
+      const runShare = share((d) => d.runs, recent) / Math.max(1, share((d) => d.runs, candidates));
+      const candidateErrors = share((d) => d.errors, candidates);
+      const errorShare = candidateErrors === 0 ? runShare : share((d) => d.errors, recent) / candidateErrors;
+      const older = candidates
+        .filter((d) => d.start < since)
+        .map((d) => ({ start: d.start, runs: Math.round(d.runs * runShare), errors: Math.round(d.errors * errorShare) }))
+        .map((d) => ({ ...d, errors: Math.min(d.errors, d.runs) }))
+        .filter((d) => d.runs > 0);
+      perDay = [...older, ...recent];
+    } else perDay = logs.perDay(query, grid);
+  } else perDay = logs.perDay(query, grid);
   const total = perDay.reduce((sum, d) => sum + d.runs, 0);
   const twoDigits = (ms: number) => Number(ms.toPrecision(2));
-  const latencyByVersion = ctx.store.logs
-    .latencyRanks(query, busiestVersions, (runs) => [rankOf(runs, 50), rankOf(runs, 95)])
+  const latencyByVersion = logs
+    .latencyRanks(scope, busiestVersions, (runs) => [rankOf(runs, 50), rankOf(runs, 95)])
     .map(({ prompt, version, runs, values: [p50, p95] }) => ({ prompt, version, runs, p50: twoDigits(p50!), p95: twoDigits(p95!) }))
     .sort((a, b) => a.prompt.localeCompare(b.prompt) || (a.version ?? 0) - (b.version ?? 0));
   return {
     total,
-    errors: wantsErrors ? perDay.reduce((sum, d) => sum + d.errors, 0) : 0,
-    days: perDay.map((d) => ({ day: label(d.start), runs: d.runs, errors: wantsErrors ? d.errors : 0 })),
+    errors: perDay.reduce((sum, d) => sum + d.errors, 0),
+    days: perDay.map((d) => ({ day: label(d.start), runs: d.runs, errors: d.errors })),
     latencyByVersion,
+    ...(approximate ? { approximate: true as const } : {}),
   };
 }
 

@@ -636,6 +636,12 @@ export function logsRepo(db: Db) {
         values: ranks(group.runs).map((rank) => at.get({ ...params, groupPrompt: group.prompt, groupVersion: group.version, rank }) as number),
       }));
     },
+    /** Whether the filter's text search matches at least `limit` runs (its other filters left out); false without a search. */
+    matchesAtLeast(input: LogQuery, limit: number): boolean {
+      if (input.match === undefined) return false;
+      const found = withMatch(input);
+      return found !== null && !few(found.match!, limit);
+    },
     /** Logged error texts in seq order, after `afterSeq`, a page of at most `limit`. */
     errorsAfter: (afterSeq: number, limit: number) => errorsAfter.all(afterSeq, limit),
     /** Replaces the error text of the given logs (seq -> text), in one transaction. */

@@ -34,6 +34,17 @@ export const logStatsQuery = (scope: string | null, filter: LogFilter) =>
     placeholderData: keepPreviousData,
   });
 
+/**
+ * The same counts, exact: asked only when the first answer was an estimate (a text search
+ * matching many runs, LogStats.approximate), and shown in its place when it lands. No placeholder:
+ * another filter's exact figures must never stand in for this one's.
+ */
+export const logStatsExactQuery = (scope: string | null, filter: LogFilter) =>
+  queryOptions({
+    queryKey: queryKeys.logStatsExact(scope, filter),
+    queryFn: () => unwrap(api.logs.stats({ ...filter, tz: Intl.DateTimeFormat().resolvedOptions().timeZone, exact: true })),
+  });
+
 /** One run in full; until it answers, the row's own fields show (`placeholder`). */
 export const logRunQuery = (id: string, placeholder?: LogDetail) =>
   queryOptions({ queryKey: queryKeys.logRun(id), queryFn: () => unwrap(api.logs.get({ id })), ...(placeholder ? { placeholderData: placeholder } : {}) });
@@ -69,7 +80,9 @@ export function useLogStats() {
   const scope = useAppStore((s) => s.logs.scope);
   const applied = useAppStore((s) => s.logs.applied);
   const q = useQuery(logStatsQuery(scope, applied));
-  return { stats: q.data ?? null, error: q.isError ? toFormError(q.error).message : null };
+  const exact = useQuery({ ...logStatsExactQuery(scope, applied), enabled: q.data?.approximate === true });
+  const stats = q.data?.approximate && exact.data ? exact.data : (q.data ?? null);
+  return { stats, error: q.isError ? toFormError(q.error).message : null };
 }
 
 /** Members for the "Member" filter, by name; null hides it (e.g. the acting member may not list them). */

@@ -74,6 +74,8 @@ export const queryKeys = {
   logScope: (scope: string | null) => ['logs', 'runs', scope ?? '*'] as const,
   logRuns: (scope: string | null, filter: object) => ['logs', 'runs', scope ?? '*', 'list', filter] as const,
   logStats: (scope: string | null, filter: object) => ['logs', 'runs', scope ?? '*', 'stats', filter] as const,
+  /** The same counts, waited for exactly (asked when the first answer was an estimate). */
+  logStatsExact: (scope: string | null, filter: object) => ['logs', 'runs', scope ?? '*', 'stats', filter, 'exact'] as const,
   logRun: (id: string) => ['logs', 'run', id] as const,
   logSettings: ['logs', 'settings'] as const,
   /** Members and their access lists. */

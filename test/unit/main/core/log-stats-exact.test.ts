@@ -194,6 +194,38 @@ describe('log statistics are exact', () => {
     );
   });
 
+  it('an estimate is marked approximate, exact on its newest days; asked with exact it equals the recomputation (fast-check)', () => {
+    // Thresholds scaled down (5 matches, a window of 10 runs) stand for 100,000 and 50,000.
+    const estimate = { above: 5, window: 10 };
+    let estimated = 0;
+    fc.assert(
+      fc.property(fc.array(rowArb, { minLength: 20, maxLength: 90 }), filterArb, fc.nat(3), (rows, f, who) => {
+        const { logs } = t.workspace.store;
+        logs.purgeBefore(Number.MAX_SAFE_INTEGER);
+        logs.insertMany(rows.map(toRecord));
+        const ctx = actors[who]!;
+        // Broad filters (a zone, statuses): enough runs for an estimate.
+        const input = toInput({ tz: f.tz, status: f.status, q: 'apple' });
+        const want = outcome(() => naive(listed(ctx, input), input.tz));
+        expect(outcome(() => logStats(ctx, { ...input, exact: true }, estimate))).toEqual(want);
+        const got = outcome(() => logStats(ctx, input, estimate));
+        if (!('value' in got) || !('value' in want) || !got.value.approximate) {
+          expect(got).toEqual(want);
+          return;
+        }
+        estimated += 1;
+        // The newest days are counted with the search; older ones are never more than the runs without it.
+        const newest = got.value.days.at(-1)!;
+        expect(want.value.days.find((d) => d.day === newest.day)).toEqual(newest);
+        const { q: _q, ...withoutText } = input;
+        const all = naive(listed(ctx, withoutText), input.tz).days;
+        for (const day of got.value.days) expect(day.runs).toBeLessThanOrEqual(all.find((d) => d.day === day.day)?.runs ?? 0);
+      }),
+      { numRuns: 60 },
+    );
+    expect(estimated).toBeGreaterThan(10);
+  });
+
   it('takes every finished run of a version into its percentiles, beyond any sample', () => {
     const { logs } = t.workspace.store;
     logs.purgeBefore(Number.MAX_SAFE_INTEGER);

@@ -8,6 +8,7 @@ import { useLogRuns, useLogStats } from '../../state/logs-queries';
 import { useAppStore } from '../../state/store';
 import { ExportButtons, ExportStatus } from './ExportBar';
 import { LogCharts } from './LogCharts';
+import { ApproximateNote } from './ApproximateNote';
 import { LogDrawer } from './LogDrawer';
 import { LogFilters } from './LogFilters';
 import { LogTable } from './LogTable';
@@ -75,6 +76,7 @@ function SummaryBar() {
             <strong>{plural(total, 'run')}</strong>
             {filtered ? (total === 1 ? ' matches' : ' match') : ''}
             {errors > 0 && <span className="logs-summary__errors"> · {plural(errors, 'error')}</span>}
+            <ApproximateNote stats={stats} />
           </>
         )}
       </p>
