@@ -23,6 +23,12 @@ import packageJson from '../../package.json';
 
 export const APP_VERSION: string = packageJson.version;
 
+/**
+ * How long after the server listens the start jobs (retention purge, redaction of logged provider
+ * errors) run: both read the run log, so they wait until the first screens and API calls are answered.
+ */
+const START_JOBS_DELAY_MS = 1000;
+
 /** Where a headless host records the address it serves on (read by `users login-link`). */
 export const SERVED_URL_SETTING = 'headless.url';
 
@@ -106,12 +112,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
     telemetry: options.telemetry,
   });
   if (options.rateLimit !== undefined) overrideRateLimit(workspace.store, options.rateLimit);
-  // Retention is applied at start and then daily.
+  // Retention is applied soon after start and then daily; with provider errors logged before
+  // redaction (or before the key they quote was stored), it runs after the server listens, so the
+  // first answers do not wait for work that grows with the logs (see START_JOBS_DELAY_MS).
   const retain = () => applyRetention(workspace);
-  retain();
-  // Provider errors logged before redaction (or before the key they quote was stored).
-  redactLoggedErrors(workspace);
   const retention = setInterval(retain, 86_400_000).unref();
+  const startJobs = setTimeout(() => {
+    try {
+      retain();
+      redactLoggedErrors(workspace);
+    } catch (error) {
+      console.error('[host] retention or error redaction at start failed; retried daily', error);
+    }
+  }, START_JOBS_DELAY_MS).unref();
   const saved = workspace.store.settings.get<ApiSettings>('api') ?? { enabled: true, port: DEFAULT_API_PORT };
   const bindHost = options.host ?? '127.0.0.1';
   const port = options.port ?? saved.port;
@@ -168,6 +181,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     }),
     async close() {
       clearInterval(retention);
+      clearTimeout(startJobs);
       stopLinkWatch();
       stopTeamSync(workspace);
       for (const run of workspace.runtime.runs.active()) run.abort.abort();

@@ -23,6 +23,7 @@ import { mountTeamWeb } from './team-web';
 import { createInvite, INVITE_TTL_MS, InviteInput } from '../core/team/invites';
 import { joinTeam } from '../core/team/join-team';
 import { hostname } from 'node:os';
+import { checkCommand } from './check-command';
 
 const USAGE = `promptdesk ${APP_VERSION}
 
@@ -35,6 +36,7 @@ Usage:
   promptdesk team join --data-dir DIR --url URL [--device-name NAME]    (join a team server: prints the address to sign in at)
   promptdesk keys create --data-dir DIR --user EMAIL [--name LABEL] [--scopes read,run,write,admin] [--expires YYYY-MM-DD]
   promptdesk mcp --data-dir DIR --key KEY    (MCP over stdio, as the key's member; or PROMPTDESK_API_KEY=KEY)
+  promptdesk check --data-dir DIR [--quick]    (full check of the data folder, open or not: exit 0 healthy, 1 with what to do)
 `;
 
 class UsageError extends Error {}
@@ -339,6 +341,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'team' && sub === 'join') await teamJoin(rest);
     else if (command === 'keys' && sub === 'create') keysCreate(rest);
     else if (command === 'mcp') await mcp(argv.slice(1));
+    else if (command === 'check') return checkCommand(argv.slice(1), (message) => new UsageError(message));
     else if (command === '--version' || command === '-v') process.stdout.write(`${APP_VERSION}\n`);
     else if (command === undefined || command === '--help' || command === 'help') process.stdout.write(USAGE);
     else throw new UsageError(`Unknown command: ${argv.join(' ')}`);

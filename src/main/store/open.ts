@@ -6,6 +6,9 @@ import { checkSideFiles } from './side-files';
 import { checkpointAndSeal } from './wal-seal';
 import { ensurePrivateFile } from './private-files';
 import { storageErrorOf, withStorageCause } from './storage-errors';
+import { clearLeftMarkers, leftOpenMarkers, openElsewhere, writeOpenMarker, type LeftMarker } from './open-markers';
+import { checkRecord, damagedMessage, isCorruption, recordLastCheck, runCheck, type CheckOutcome } from './full-check';
+import type { DataCheckKind, DataCheckReason } from '../../shared/schemas/data-check';
 
 export type Db = Database.Database;
 
@@ -80,15 +83,11 @@ function configure(db: Db, path: string): void {
   }
 }
 
-function checkIntegrity(db: Db, path: string): void {
-  const result = pragmaValue(db, 'quick_check');
-  if (result !== 'ok') {
-    throw new StoreError(
-      `${path} is damaged (integrity check: ${String(result)}). It was left untouched: restore it from a copy ` +
-        `(the .bak files beside it were made before each upgrade), or move it out of the folder to start empty.`,
-      'corrupt',
-    );
-  }
+/** Refuses a database the check found damaged, with the sentence naming the file and what to do. */
+function checkIntegrity(db: Db, path: string, kind: DataCheckKind = 'quick'): CheckOutcome {
+  const outcome = runCheck(db, kind);
+  if (outcome.problems.length > 0) throw new StoreError(damagedMessage(path, outcome), 'corrupt');
+  return outcome;
 }
 
 function refuseNewerSchema(current: number, path: string, migrations: readonly Migration[]): void {
@@ -101,24 +100,37 @@ function refuseNewerSchema(current: number, path: string, migrations: readonly M
   }
 }
 
+/** Migrations recorded as applied; none when the table does not exist yet (reads only). */
+function appliedMigrations(db: Db): { version: number; hash: string }[] {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  return table ? (db.prepare('SELECT version, hash FROM schema_migrations').all() as { version: number; hash: string }[]) : [];
+}
+
+/**
+ * Every migration not yet applied, not only those above user_version: a number slotted in below the
+ * newest (0130 after 0150 shipped) must still run on a database already at 0150. schema_migrations
+ * records each applied one; a database without those records is older than it.
+ */
+function pendingMigrations(db: Db, migrations: readonly Migration[], applied = appliedMigrations(db)): Migration[] {
+  const current = pragmaValue(db, 'user_version') as number;
+  const done = new Set(applied.map((row) => row.version));
+  return migrations.filter((m) => m.version > current || (done.size > 0 && !done.has(m.version)));
+}
+
 function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
   const current = pragmaValue(db, 'user_version') as number;
   const newest = migrations.at(-1)?.version ?? 0;
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL, applied_at TEXT NOT NULL
   ) STRICT`);
-  const applied = db.prepare('SELECT version, hash FROM schema_migrations').all() as { version: number; hash: string }[];
+  const applied = appliedMigrations(db);
   for (const row of applied) {
     const known = migrations.find((m) => m.version === row.version);
     if (known && migrationHash(known) !== row.hash) {
       throw new StoreError(`Migration ${row.version} (${known.name}) changed after it was applied`, 'edited_migration');
     }
   }
-  // Every migration not yet applied, not only those above user_version: a number slotted in
-  // below the newest (0130 after 0150 shipped) must still run on a database already at 0150.
-  // schema_migrations records each applied one; a database without those records is older than it.
-  const done = new Set(applied.map((row) => row.version));
-  const pending = migrations.filter((m) => m.version > current || (done.size > 0 && !done.has(m.version)));
+  const pending = pendingMigrations(db, migrations, applied);
   if (pending.length === 0) return;
 
   // A copy of the data as it was, in case a migration turns out wrong in the field.
@@ -130,13 +142,18 @@ function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, hash, applied_at) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
+    // Two opens of a new folder at once (two `team join`, attack 14b N6): the other one may have
+    // migrated it since the reads above. Under the write lock (immediate), only what is still
+    // unrecorded runs, so the second open waits for the first instead of failing "table exists".
+    const recorded = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
     for (const migration of pending) {
+      if (recorded.has(migration.version)) continue;
       db.exec(migration.sql);
       migration.up?.(db);
       record.run(migration.version, migration.name, migrationHash(migration), new Date().toISOString());
     }
     db.pragma(`user_version = ${newest}`);
-  })();
+  }).immediate();
 }
 
 function openOrRefuse(path: string, options: OpenStoreOptions, readonly: boolean): Db {
@@ -164,27 +181,58 @@ function asStoreError(error: unknown, path: string): unknown {
   return error;
 }
 
+/** Why the full check ran at this open, and what it found; null reason when it did not run. */
+export interface OpenCheck {
+  reason: Exclude<DataCheckReason, 'on-demand'> | null;
+  outcome: CheckOutcome | null;
+  /** Markers of processes gone without closing the folder (open-markers.ts), cleared once the check passed. */
+  left: LeftMarker[];
+}
+
+/**
+ * When the full check runs at open (the one rule): after an unclean shutdown — a marker of a gone
+ * process beside the database (open-markers.ts), or a -wal left with no process holding the folder
+ * (a folder last opened by a Promptdesk from before the markers, or whose markers were removed) —
+ * and before a pending migration. A folder that was closed cleanly opens without it.
+ */
+export function checkReason(left: readonly LeftMarker[], walLeft: boolean, migrationPending: boolean): OpenCheck['reason'] {
+  if (left.length > 0 || walLeft) return 'unclean-shutdown';
+  return migrationPending ? 'migration' : null;
+}
+
 /**
  * Everything that can refuse a data folder, before anything in it is written: the file is SQLite,
- * its side files belong to it (side-files.ts), its schema is not from a newer Promptdesk, and it
- * passes quick_check. The last two need SQLite: they run on a read-only connection, which applies
+ * its side files belong to it (side-files.ts), its schema is not from a newer Promptdesk, and, when
+ * checkReason says so, it passes quick_check. The last two need SQLite: they run on a read-only connection, which applies
  * a WAL in memory only and cannot checkpoint it into the file when it closes (or, with no -wal and
  * no -shm, on a read-write one that removes the two it creates, so a refusal adds no file).
  */
-function checkBeforeWriting(path: string, options: OpenStoreOptions, migrations: readonly Migration[]): void {
+function checkBeforeWriting(path: string, options: OpenStoreOptions, migrations: readonly Migration[]): OpenCheck {
   assertSqliteFile(path);
   const sides = checkSideFiles(path);
   if ('message' in sides) throw new StoreError(sides.message, 'side_files');
   refuseNewerSchema(sides.userVersion, path, migrations);
-  if (!existsSync(path) || statSync(path).size === 0) return;
+  const left = leftOpenMarkers(path);
+  if (!existsSync(path) || statSync(path).size === 0) return { reason: null, outcome: null, left };
   // A read-only connection creates the -wal and -shm it needs and leaves them behind. With neither
-  // there, nothing is in a WAL to protect: a read-write connection reads the same, and as the last
+  // there, nothing is in a WAL to protect: a read-write one reads the same, and as the last
   // one to close it removes the two files it made (with an empty WAL it has nothing to checkpoint).
   const noSideFiles = !existsSync(`${path}-wal`) && !existsSync(`${path}-shm`);
+  // The last connection to close removes the -wal: one still there with nobody holding the folder was not closed.
+  const walLeft = existsSync(`${path}-wal`) && !openElsewhere(path);
   const db = openOrRefuse(path, options, !noSideFiles);
   try {
     refuseNewerSchema(pragmaValue(db, 'user_version') as number, path, migrations);
-    checkIntegrity(db, path);
+    let pending: boolean;
+    try {
+      pending = pendingMigrations(db, migrations).length > 0;
+    } catch (error) {
+      // The schema cannot be read: only the check can say what is wrong (it refuses below).
+      if (!isCorruption(error)) throw error;
+      pending = true;
+    }
+    const reason = checkReason(left, walLeft, pending);
+    return { reason, outcome: reason ? checkIntegrity(db, path) : null, left };
   } catch (error) {
     throw asStoreError(error, path);
   } finally {
@@ -193,21 +241,67 @@ function checkBeforeWriting(path: string, options: OpenStoreOptions, migrations:
 }
 
 /**
+ * The on-demand check of a data folder that may or may not be open elsewhere (`promptdesk check`):
+ * the checks every open makes (SQLite file, side files, schema not newer), then the full check on
+ * a connection that writes nothing (as checkBeforeWriting's). Reads only; a StoreError names the
+ * file and what to do when the side files or schema refuse it, or the file cannot be read.
+ *
+ * @returns the check's outcome: `problems` empty means healthy
+ */
+export function checkStoreFile(path: string, kind: DataCheckKind, options: OpenStoreOptions = {}): CheckOutcome {
+  if (!existsSync(path)) throw new StoreError(`${path} does not exist: there is no Promptdesk data to check in this folder`, 'not_a_database');
+  assertSqliteFile(path);
+  const sides = checkSideFiles(path);
+  if ('message' in sides) throw new StoreError(sides.message, 'side_files');
+  const migrations = options.migrations ?? MIGRATIONS;
+  refuseNewerSchema(sides.userVersion, path, migrations);
+  if (statSync(path).size === 0) return { kind, problems: [], ms: 0 };
+  const noSideFiles = !existsSync(`${path}-wal`) && !existsSync(`${path}-shm`);
+  const db = openOrRefuse(path, options, !noSideFiles);
+  try {
+    refuseNewerSchema(pragmaValue(db, 'user_version') as number, path, migrations);
+    return runCheck(db, kind);
+  } catch (error) {
+    throw asStoreError(error, path);
+  } finally {
+    db.close();
+  }
+}
+
+/** What each open did about the full check, for the store that opened (see createStore). */
+const openChecks = new WeakMap<Db, OpenCheck>();
+
+/** Why the full check ran when `db` was opened, and its outcome (reason null: it did not run). */
+export function openCheckOf(db: Db): OpenCheck | undefined {
+  return openChecks.get(db);
+}
+
+/**
  * Opens (creating if needed) a Promptdesk store and brings its schema up to date.
- * Refuses, without writing a byte in the folder, a file that is not SQLite, is corrupt, is from a
- * newer version, or whose side files (-wal, -journal) do not belong to it; the StoreError message
- * names the file and what to do. A new database file is created 0600 (its side files follow).
+ * Refuses, without writing a byte in the folder, a file that is not SQLite, is from a newer version,
+ * whose side files (-wal, -journal) do not belong to it, or, when the full check runs (checkReason:
+ * after an unclean shutdown, before a migration), is damaged; the StoreError message names the file
+ * and what to do. Then writes this open's marker (open-markers.ts), removed when `db.close()` is
+ * called, and records the check it ran (full-check.ts). A new database file is created 0600 (its
+ * side files follow).
  *
  * @example const db = openStore(join(dataDir, 'promptdesk.db'));
  */
 export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   const migrations = options.migrations ?? MIGRATIONS;
   const inMemory = path === ':memory:';
+  let check: OpenCheck = { reason: null, outcome: null, left: [] };
+  let marker: ReturnType<typeof writeOpenMarker> | null = null;
   if (!inMemory) {
-    checkBeforeWriting(path, options, migrations);
+    check = checkBeforeWriting(path, options, migrations);
     try {
       ensurePrivateFile(path);
+      // Written and flushed before the first write: from here a crash leaves it for the next open.
+      marker = writeOpenMarker(path);
+      clearLeftMarkers(check.left);
+      if (check.reason && check.outcome) recordLastCheck(path, checkRecord(path, check.outcome, check.reason));
     } catch (error) {
+      marker?.remove();
       throw asStoreError(error, path);
     }
   }
@@ -221,9 +315,22 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
     migrate(db, path, migrations);
     // Fold a recovered WAL into the file and start a generation this store has sealed.
     if (!inMemory) checkpointAndSeal(db, path);
-    return db;
   } catch (error) {
     db.close();
+    marker?.remove();
     throw asStoreError(error, path);
   }
+  if (marker) {
+    // Every clean close (the store's, a test's, the CLI's) clears the marker, after SQLite has
+    // checkpointed and removed its WAL; a process that dies keeps it.
+    const close = db.close.bind(db);
+    const openMarker = marker;
+    db.close = () => {
+      const result = close();
+      openMarker.remove();
+      return result;
+    };
+  }
+  openChecks.set(db, check);
+  return db;
 }

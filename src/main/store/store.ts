@@ -23,6 +23,8 @@ const CHECKPOINT_CHECK_MS = 2000;
 export interface Store {
   db: Db;
   path: string;
+  /** The better-sqlite3 binary the store was opened with (Electron's ABI), for the check's worker. */
+  nativeBinding: string | undefined;
   users: ReturnType<typeof usersRepo>;
   keys: ReturnType<typeof keysRepo>;
   prompts: ReturnType<typeof promptsRepo>;
@@ -59,6 +61,7 @@ export function createStore(path: string, options?: OpenStoreOptions): Store {
   return {
     db,
     path,
+    nativeBinding: options?.nativeBinding,
     users: { ...users, get: memo('users.get', users.get) },
     keys: {
       ...keys,

@@ -13,6 +13,7 @@ import { AddUserInput, type User } from '../../../../src/shared/schemas/users';
 import { SaveIntegrationInput } from '../../../../src/shared/schemas/integrations';
 import { tempDir } from '../../../helpers/workspace';
 import { http } from '../../../helpers/http';
+import { readLastCheck } from '../../../../src/main/store/full-check';
 import { startBridgeHost, type BridgeHost } from '../../../helpers/host';
 
 let host: Host;
@@ -84,6 +85,9 @@ const ADMIN_CALLS: Partial<Record<Channel, () => unknown>> = {
   'telemetry:status': () => ({}),
   'telemetry:save': () => ({ enabled: true, endpoint: 'http://127.0.0.1:1/v1/traces' }),
   'telemetry:test': () => ({}),
+  // The data folder's full check (core/storage/data-check.ts): its status and "Check now" are an admin's.
+  'storage:checkStatus': () => ({}),
+  'storage:checkNow': () => ({}),
 };
 /** Calls any member may make (on what they may see). A new channel must be put in one list. */
 const MEMBER_CHANNELS: Channel[] = [
@@ -108,6 +112,7 @@ const adminState = () => ({
   readinessRequired: host.workspace.store.settings.get('readiness.requiredForWidening') ?? null,
   rateLimit: host.workspace.store.settings.get('api.rateLimitPerSecond') ?? null,
   telemetry: host.workspace.store.settings.get('telemetry.otlp') ?? null,
+  lastCheck: readLastCheck(host.workspace.store.path),
 });
 
 describe('a member session cannot call any admin channel', () => {
