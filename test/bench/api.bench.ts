@@ -8,7 +8,9 @@
  * Each server gets 50 keep-alive connections (autocannon in a separate process: throughput,
  * p50/p99 in whole ms, errors) and then one connection (latency-runner.cjs: p50/p99 in µs
  * resolution). The Promptdesk host runs in this process, so the event-loop delay measured here
- * under its load is the server's own.
+ * under its load is the server's own, and so is the CPU time per request printed for each server
+ * (process.cpuUsage over the 50-connection run / requests answered): steadier than req/s when
+ * other work shares the cores.
  * Targets (issue 15, target 1): Promptdesk >= 70% of same-work's throughput, p99 <= 1.5x
  * same-work's, 0 errors; single-connection p99 < 1 ms; event-loop delay reported.
  *
@@ -62,6 +64,8 @@ interface LatencyResult {
 interface Measured {
   load: LoadResult;
   single: LatencyResult;
+  /** This process's CPU time (user + system) per request answered during the 50-connection run, in µs. */
+  cpuPerRequest: number;
   lagP99?: number;
   lagMax?: number;
 }
@@ -72,7 +76,7 @@ const messagesOf = (i: number) => [
 ];
 
 /** 50 connections for `seconds` (after a warm-up of half that), and the event-loop delay of this process meanwhile. */
-async function load(url: string, body: string, auth: string, profileTo?: string): Promise<{ result: LoadResult; lagP99: number; lagMax: number }> {
+async function load(url: string, body: string, auth: string, profileTo?: string): Promise<{ result: LoadResult; lagP99: number; lagMax: number; cpuPerRequest: number }> {
   await run(process.execPath, [RUNNER, url, body, auth, String(Math.max(1, Math.round(SECONDS / 2)))], { maxBuffer: 1 << 20 });
   const session = profileTo ? new Session() : undefined;
   if (session) {
@@ -83,14 +87,19 @@ async function load(url: string, body: string, auth: string, profileTo?: string)
   }
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
+  // The servers run in this process and nothing else does meanwhile (the load is another
+  // process): CPU per request is steadier than req/s while other work shares the cores.
+  const cpuBefore = process.cpuUsage();
   const { stdout } = await run(process.execPath, [RUNNER, url, body, auth, String(SECONDS)], { maxBuffer: 1 << 20 });
+  const cpu = process.cpuUsage(cpuBefore);
   lag.disable();
   if (session && profileTo) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(profileTo, JSON.stringify(profile));
     session.disconnect();
   }
-  return { result: JSON.parse(stdout) as LoadResult, lagP99: lag.percentile(99) / 1e6, lagMax: lag.max / 1e6 };
+  const result = JSON.parse(stdout) as LoadResult;
+  return { result, lagP99: lag.percentile(99) / 1e6, lagMax: lag.max / 1e6, cpuPerRequest: (cpu.user + cpu.system) / Math.max(1, result.total) };
 }
 
 async function single(url: string, body: string, auth: string): Promise<LatencyResult> {
@@ -99,8 +108,8 @@ async function single(url: string, body: string, auth: string): Promise<LatencyR
 }
 
 async function measure(url: string, body: string, auth: string, profileTo?: string): Promise<Measured> {
-  const { result, lagP99, lagMax } = await load(url, body, auth, profileTo);
-  return { load: result, single: await single(url, body, auth), lagP99, lagMax };
+  const { result, lagP99, lagMax, cpuPerRequest } = await load(url, body, auth, profileTo);
+  return { load: result, single: await single(url, body, auth), cpuPerRequest, lagP99, lagMax };
 }
 
 function listenLoopback(server: Server): Promise<string> {
@@ -173,6 +182,7 @@ function row(label: string, m: Measured): string {
     `p50 ${String(l.p50).padStart(3)} ms`,
     `p99 ${String(l.p99).padStart(3)} ms`,
     `${l.non2xx} non-2xx, ${l.errors} errors (${n(l.total)} requests)`,
+    `CPU ${m.cpuPerRequest.toFixed(1).padStart(5)} µs/request`,
     `| 1 connection: p50 ${ms(m.single.p50)}  p99 ${ms(m.single.p99)}  (${n(m.single.count)} requests, ${m.single.non2xx + m.single.errors} failed)`,
   ].join('  ');
 }
@@ -238,6 +248,9 @@ async function main(): Promise<void> {
       const share = (pd.load.rps / same.load.rps) * 100;
       const p99Ratio = pd.load.p99 / Math.max(1, same.load.p99);
       console.log(`same-work / bare: ${((same.load.rps / bare.load.rps) * 100).toFixed(1)}%   Promptdesk / bare: ${((pd.load.rps / bare.load.rps) * 100).toFixed(1)}%`);
+      console.log(
+        `CPU per request: same-work ${same.cpuPerRequest.toFixed(1)} µs, Promptdesk ${pd.cpuPerRequest.toFixed(1)} µs: Promptdesk's work is ${((same.cpuPerRequest / pd.cpuPerRequest) * 100).toFixed(1)}% as cheap (what the throughput share tends to on a quiet machine)`,
+      );
       console.log('targets:');
       console.log(verdict(share >= 70, `Promptdesk throughput ${share.toFixed(1)}% of same-work (target >= 70%)`));
       console.log(verdict(p99Ratio <= 1.5, `Promptdesk p99 at 50 connections ${p99Ratio.toFixed(2)}x same-work's (${pd.load.p99} vs ${same.load.p99} ms, whole ms; target <= 1.5x)`));
