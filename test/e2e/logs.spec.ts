@@ -176,8 +176,11 @@ test('API runs land in Logs: filter, read one, search, export, and the prompt ta
   await screenshot(page, 'prompt-logs-tab');
 
   // Data logging None: a new run keeps no variables and no output.
-  await page.getByRole('radio', { name: 'None' }).check();
+  // click, not check(): check() reads the radio right after the click, and between the server's
+  // answer and the editor following the prompt's query the choice can show the old level for a frame.
+  await page.getByRole('radio', { name: 'None' }).click();
   await expect(page.getByText('Data logging: None')).toBeVisible();
+  await expect(page.getByRole('radio', { name: 'None' })).toBeChecked();
   await screenshot(page, 'prompt-logs-data-logging');
   expect(await run(server, apiKey, 'greeter', { person: 'Secret Sam' })).toBe(200);
   await page.getByRole('button', { name: 'Refresh' }).click();
