@@ -11,7 +11,7 @@
  *    server was killed with SIGKILL (each sample is preceded by a start and a kill -9), (c) a
  *    folder with a migration pending (a copy of the folder whose newest migration record is
  *    removed and rerun; one sample, since each needs a fresh copy). Also what the start recorded as its
- *    last check (storage.lastCheck), when there is one.
+ *    last check (promptdesk.db-check), when there is one.
  * 3. Seconds to the first line through `node bin/promptdesk.js`, `npm run serve` and `npx
  *    promptdesk` on an empty folder (median of 5).
  *
@@ -30,6 +30,8 @@ import { openWorkspace, DB_FILE } from '../../src/main/core/workspace';
 import { applyRetention } from '../../src/main/core/logs/logs-service';
 import { redactLoggedErrors } from '../../src/main/core/integrations/integrations';
 import { summarize, time } from './stats';
+import { readLastCheck } from '../../src/main/store/full-check';
+import { MIGRATIONS } from '../../src/main/store/migrations';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'promptdesk.js');
@@ -95,19 +97,10 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   });
 }
 
-/** What the last start recorded as its check (null before the check existed, or when none ran yet). */
+/** What the last start (or check) recorded as the last full check (store/full-check.ts). */
 function lastCheck(dir: string): string {
-  const db = new Database(join(dir, DB_FILE), { readonly: true, fileMustExist: true });
-  try {
-    const row = db.prepare("SELECT value FROM settings WHERE key = 'storage.lastCheck'").get() as { value: string } | undefined;
-    if (!row) return 'none recorded';
-    const check = JSON.parse(row.value) as { at: string; reason: string; result: string; kind: string; ms?: number };
-    return `${check.reason} (${check.kind}) ${check.result}${check.ms === undefined ? '' : ` in ${s(check.ms)}`}`;
-  } catch {
-    return 'none recorded';
-  } finally {
-    db.close();
-  }
+  const check = readLastCheck(join(dir, DB_FILE));
+  return check ? `${check.reason} (${check.kind}) ${check.result} in ${s(check.ms)} at ${check.at}` : 'none recorded';
 }
 
 function report(label: string, samples: Served[], extra = ''): void {
@@ -160,23 +153,34 @@ async function coldStarts(folder: StartFolder): Promise<void> {
   }
   report('(b) after kill -9', unclean, `   last check: ${lastCheck(folder.dir)}`);
 
-  // (c) A copy whose newest migration is pending again: its record is removed and user_version
-  // lowered, so the start reruns it (its SQL must be rerunnable; when not, the case is skipped).
+  // (c) A copy with a migration pending again: the newest migration whose SQL can run a second
+  // time (tried in a transaction that is rolled back) loses its record, so the start reruns it,
+  // after the check and the VACUUM INTO backup every migration makes.
   const copy = mkdtempSync(join(tmpdir(), 'promptdesk-bench-start-migrate-'));
   try {
     for (const name of readdirSync(folder.dir)) if (name.startsWith(DB_FILE)) copyFileSync(join(folder.dir, name), join(copy, name));
     const db = new Database(join(copy, DB_FILE));
-    const newest = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version DESC LIMIT 1').get() as { version: number; name: string };
-    const previous = db.prepare('SELECT max(version) AS v FROM schema_migrations WHERE version < ?').get(newest.version) as { v: number };
-    db.prepare('DELETE FROM schema_migrations WHERE version = ?').run(newest.version);
-    db.pragma(`user_version = ${previous.v}`);
+    let pending: (typeof MIGRATIONS)[number] | undefined;
+    for (const migration of [...MIGRATIONS].reverse().slice(0, 8)) {
+      try {
+        db.transaction(() => {
+          db.exec(migration.sql);
+          throw new Error('rollback');
+        })();
+      } catch (error) {
+        if ((error as Error).message === 'rollback' && !migration.up) {
+          pending = migration;
+          break;
+        }
+      }
+    }
+    if (pending) db.prepare('DELETE FROM schema_migrations WHERE version = ?').run(pending.version);
     db.close();
-    try {
+    if (!pending) console.log('(c) migration pending: skipped (none of the newest migrations can run twice)');
+    else {
       const served = await serve(copy, folder.key);
-      report(`(c) migration ${newest.version} pending`, [served], `   last check: ${lastCheck(copy)}`);
+      report(`(c) migration ${pending.version} pending`, [served], `   last check: ${lastCheck(copy)}`);
       await stop(served.child, 'SIGTERM');
-    } catch (error) {
-      console.log(`(c) migration ${newest.version} pending: skipped (${(error as Error).message.split('\n').slice(0, 2).join(' ')})`);
     }
   } finally {
     rmSync(copy, { recursive: true, force: true });
