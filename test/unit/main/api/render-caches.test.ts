@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { createKey, revokeKey } from '../../../../src/main/core/keys/keys-service';
 import { promoteVersion, updateVersion } from '../../../../src/main/core/versions/lifecycle';
@@ -119,5 +120,41 @@ describe('the memoised pure helpers answer as their uncached forms', () => {
     for (let round = 0; round < 3; round++) for (const [address, expected] of cases) expect(limitAddress(address)).toBe(expected);
     for (let i = 0; i < 3000; i++) limitAddress(`10.0.${i >> 8}.${i & 255}`);
     for (const [address, expected] of cases) expect(limitAddress(address)).toBe(expected);
+  });
+});
+
+describe('the body read by events (api/body.ts readIncoming)', () => {
+  it('a client gone mid-body is no crash: nothing logged as an error, the next request answered', async () => {
+    seedPrompt(t.owner, 'cut', 'C {{x}}', { api: true });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      for (let i = 0; i < 5; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const socket = connect(t.port, '127.0.0.1', () => {
+            socket.write(
+              `POST /api/v1/prompts/cut/render HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\nAuthorization: Bearer ${t.key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"variables":`,
+            );
+            setTimeout(() => socket.destroy(), 20);
+          });
+          socket.on('close', () => resolve());
+          socket.on('error', reject);
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await render('cut', t.key, { x: '1' })).json().text).toBe('C 1');
+      expect(errors.mock.calls.filter((call) => String(call[0]).startsWith('[api]'))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('a body past the limit is 413 and the connection still answers; bodies in many chunks are read whole', async () => {
+    seedPrompt(t.owner, 'big', 'B {{x}}', { api: true });
+    const huge = JSON.stringify({ variables: { x: 'y'.repeat(1024 * 1024) } });
+    const tooLarge = await http(t.port, 'POST', '/api/v1/prompts/big/render', { headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' }, body: huge });
+    expectProblem(tooLarge, 413);
+    const value = 'z'.repeat(200_000);
+    const whole = await render('big', t.key, { x: value });
+    expect(whole.json().text).toBe(`B ${value}`);
   });
 });
