@@ -22,6 +22,8 @@ export interface OtlpReceiver {
   requests: ReceivedExport[];
   /** Every span of every accepted request. */
   spans(): ReceivedSpan[];
+  /** Spans accepted so far (also when `keep` is false). */
+  spanCount(): number;
   /** Closes the port (connection refused) until {@link up}. */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -115,8 +117,13 @@ function spansOf(request: any, json: boolean): ReceivedSpan[] {
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/** Starts a receiver on 127.0.0.1 (port 0 = a free one). */
-export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
+/**
+ * Starts a receiver on 127.0.0.1 (port 0 = a free one). `keep: false` only counts what it
+ * accepts (a bench's long run would otherwise hold every body).
+ */
+export async function startOtlpReceiver(port = 0, options: { keep?: boolean } = {}): Promise<OtlpReceiver> {
+  const keep = options.keep ?? true;
+  let accepted = 0;
   const { request: RequestType, response: ResponseType } = await types();
   const requests: ReceivedExport[] = [];
   let failures = 0;
@@ -147,7 +154,9 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
     } catch {
       return void res.writeHead(400, { 'content-type': 'text/plain' }).end('cannot decode ExportTraceServiceRequest');
     }
-    requests.push({ contentType: type, headers: req.headers, raw, spans: spansOf(decoded, json) });
+    const spans = spansOf(decoded, json);
+    accepted += spans.length;
+    if (keep) requests.push({ contentType: type, headers: req.headers, raw, spans });
     if (json) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     else res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(ResponseType.encode(ResponseType.create({})).finish()));
   };
@@ -178,6 +187,7 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
     port: bound,
     requests,
     spans,
+    spanCount: () => accepted,
     down: stop,
     async up() {
       hanging = false;

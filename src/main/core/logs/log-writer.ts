@@ -24,8 +24,8 @@ interface Pending {
 }
 
 /**
- * @param onCommitted told of each record once its transaction committed, before its caller is
- *   answered (the OpenTelemetry export, core/telemetry/run-telemetry.ts); it must not throw or wait.
+ * @param onCommitted told of each record once its transaction committed, on the turn after its
+ *   caller's promise settled (the OpenTelemetry export, core/telemetry/run-telemetry.ts); it must not wait.
  */
 export function createLogWriter(store: Store, maxBatch = 500, onCommitted?: (record: LogRecord, extras: RunSpanExtras | undefined) => void): LogWriter {
   const queue: Pending[] = [];
@@ -41,15 +41,20 @@ export function createLogWriter(store: Store, maxBatch = 500, onCommitted?: (rec
         for (const p of batch) p.reject(error);
         continue;
       }
-      for (const p of batch) {
-        if (p.record && onCommitted) {
-          try {
-            onCommitted(p.record, p.extras);
-          } catch {
-            // An export problem never fails a run whose log is safely written.
-          }
-        }
-        p.resolve();
+      for (const p of batch) p.resolve();
+      // After the callers are answered, not before: making and serialising spans is the export's
+      // cost, never a run's (the answers go out on this turn, the spans on the next).
+      if (onCommitted) setImmediate(() => tell(batch));
+    }
+  };
+
+  const tell = (batch: Pending[]) => {
+    for (const p of batch) {
+      if (!p.record) continue;
+      try {
+        onCommitted!(p.record, p.extras);
+      } catch {
+        // An export problem never fails a run whose log is safely written.
       }
     }
   };
