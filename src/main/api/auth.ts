@@ -48,14 +48,33 @@ function presentedKey(authorization: string | undefined, xAuthorization: string 
   return key === '' ? undefined : key;
 }
 
-/** The signals {@link AuthThrottle} tells local clients apart by. */
+/**
+ * The signals {@link AuthThrottle} tells local clients apart by. Each is read when first asked
+ * (then kept): a request with a good key, while no authentication has failed, needs only the
+ * address, and this runs on every request.
+ */
 export function clientSignals(c: Context<ApiEnv>): ClientSignals {
+  const read = new Map<keyof ClientSignals, string | undefined>();
+  const once = (name: keyof ClientSignals, get: () => string | undefined) => {
+    if (!read.has(name)) read.set(name, get());
+    return read.get(name);
+  };
   return {
-    address: getConnInfo(c).remote.address,
-    userAgent: c.req.header('user-agent'),
-    origin: c.req.header('origin'),
-    referer: c.req.header('referer'),
-    fetchSite: c.req.header('sec-fetch-site'),
+    get address() {
+      return once('address', () => getConnInfo(c).remote.address);
+    },
+    get userAgent() {
+      return once('userAgent', () => c.req.header('user-agent'));
+    },
+    get origin() {
+      return once('origin', () => c.req.header('origin'));
+    },
+    get referer() {
+      return once('referer', () => c.req.header('referer'));
+    },
+    get fetchSite() {
+      return once('fetchSite', () => c.req.header('sec-fetch-site'));
+    },
   };
 }
 
