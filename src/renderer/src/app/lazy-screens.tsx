@@ -83,7 +83,7 @@ function LoadingPlaceholder({ className }: { className: string }) {
     };
   }, []);
   // Empty and the size of what comes: no spinner flashing by, no layout jump when it arrives.
-  return <div className={className} aria-busy="true" />;
+  return <div className={className} aria-busy="true" data-lazy-placeholder="" />;
 }
 
 /**
