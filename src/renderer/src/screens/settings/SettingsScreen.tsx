@@ -8,6 +8,7 @@ import { MembersSection } from './MembersSection';
 import { WorkspaceSection } from './WorkspaceSection';
 import { ReadinessSection } from './ReadinessSection';
 import { TelemetrySection } from './TelemetrySection';
+import { DataCheckSection } from './DataCheckSection';
 import { useAppStore } from '../../state/store';
 import { Banner } from '../../components/Banner';
 import { TeamAccountSection } from '../team/TeamAccountSection';
@@ -34,6 +35,7 @@ export function SettingsScreen() {
       <IntegrationsSection />
       <KeysSection />
       <WorkspaceSection />
+      <DataCheckSection />
       <ReadinessSection />
       <TelemetrySection />
       {/* No "Acting as" on a team server: each member signs in as themselves. */}
