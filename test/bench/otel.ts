@@ -85,7 +85,7 @@ async function main() {
   const deadUrl = dead.url;
   await dead.close();
   console.log(`bench:otel: ${RUNS} logged runs per phase, bursts of ${BURST}; collector ${receiver.url} (protobuf); dead collector ${deadUrl} (refused)`);
-  const rows = [];
+  const rows: Awaited<ReturnType<typeof phase>>[] = [];
   for (const mode of ['off', 'up', 'dead', 'off', 'up', 'dead'] as Mode[]) rows.push(await phase(mode, receiver.url, deadUrl));
   const fmt = (n: number, d = 1) => n.toFixed(d).padStart(9);
   console.log('mode   µs/run  slowest burst ms  heap Δ MB   exported   dropped    failed    queued');
