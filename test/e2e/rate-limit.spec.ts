@@ -21,12 +21,14 @@ test('Settings → API rate limit: a bad value is refused next to the field; a s
 
   await openApp(page, server);
   await nav(page, 'Settings');
-  const field = page.getByLabel('Requests per second per key');
+  // Scoped to its section: other Settings sections have a Save button too.
+  const section = page.getByRole('region', { name: 'API rate limit' });
+  const field = section.getByLabel('Requests per second per key');
   await expect(field).toHaveValue('1000');
 
   // Not a whole number: the core's message next to the field, and nothing saved.
   await field.fill('1.5');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await section.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(field).toHaveAccessibleDescription(/whole number of requests per second per key, from 0 \(no limit\) to 1,000,000/);
   await field.evaluate((el) => (el as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'center' }));
   await screenshot(page, 'settings-rate-limit-invalid');
@@ -34,8 +36,8 @@ test('Settings → API rate limit: a bad value is refused next to the field; a s
 
   // 2 per second (burst 4): without a restart, a quick run of requests from one key meets 429.
   await field.fill('2');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Saved: 2 requests/s per key.' })).toBeVisible();
+  await section.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(section.getByRole('status').filter({ hasText: 'Saved: 2 requests/s per key.' })).toBeVisible();
   await field.evaluate((el) => (el as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'center' }));
   await screenshot(page, 'settings-rate-limit-saved');
   const answers = [];
@@ -47,8 +49,8 @@ test('Settings → API rate limit: a bad value is refused next to the field; a s
 
   // 0: off, for the next request on.
   await field.fill('0');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Saved: no limit.' })).toBeVisible();
+  await section.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(section.getByRole('status').filter({ hasText: 'Saved: no limit.' })).toBeVisible();
   const statuses = await Promise.all(Array.from({ length: 40 }, () => render().then((a) => a.status)));
   expect(new Set(statuses)).toEqual(new Set([200]));
 });
