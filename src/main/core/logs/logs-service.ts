@@ -6,7 +6,7 @@ import { AppError, invalid, notFound, promptNotFound } from '../errors';
 import { assertActive, assertAdmin } from '../users/users-service';
 import { canReadText, requirePrompt } from '../sharing/access';
 import { toMatchQuery } from '../search/search-text';
-import type { Cursor, LatencyGroup, LogQuery, LogRow, LogsRepoDay } from '../../store/repos/logs-repo';
+import type { Cursor, DayGrid, LatencyGroup, LogQuery, LogRow, LogsRepoDay } from '../../store/repos/logs-repo';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type {
   ExportLogsInput,
@@ -223,20 +223,27 @@ function busiestVersions(groups: LatencyGroup[]): LatencyGroup[] {
  * `npm run bench:stats`), past what the screen should wait.
  */
 export const ESTIMATE_ABOVE_MATCHES = 100_000;
-/** An estimate counts exactly the newest days holding at least this many candidate runs. */
+/**
+ * An estimate counts exactly the newest days holding this many logged runs (any filter), which
+ * bounds the matches it reads; four times more while they hold fewer than ESTIMATE_SAMPLE runs the
+ * other filters keep.
+ */
 const ESTIMATE_WINDOW = 50_000;
+const ESTIMATE_SAMPLE = 2_000;
 
 /**
- * Where the newest `wanted` runs begin, from per-day counts (oldest first): the start of the
- * day that reaches them, null when every day is needed.
+ * Where an estimate's exactly counted days begin: the newest days holding `window` logged runs,
+ * widened until they hold `sample` of the candidate runs; null when that is every day.
  */
-function windowStart(days: LogsRepoDay[], wanted: number): number | null {
-  let runs = 0;
-  for (let i = days.length - 1; i > 0; i--) {
-    runs += days[i]!.runs;
-    if (runs >= wanted) return days[i]!.start;
+function estimateStart(logs: Ctx['store']['logs'], grid: DayGrid, candidates: LogsRepoDay[], window: number, sample: number): number | null {
+  if (candidates.length === 0) return null;
+  for (let runs = window; ; runs *= 4) {
+    const at = logs.startOfNewest(runs);
+    if (at === null) return null;
+    const since = grid.startOf(at);
+    if (since <= candidates[0]!.start) return null;
+    if (candidates.reduce((n, d) => n + (d.start >= since ? d.runs : 0), 0) >= sample) return since;
   }
-  return null;
 }
 
 /**
@@ -247,7 +254,7 @@ function windowStart(days: LogsRepoDay[], wanted: number): number | null {
  *
  * A text search matching ESTIMATE_ABOVE_MATCHES runs or more is answered `approximate` unless
  * `exact` is true: every filter but the text is counted exactly per day; the newest days holding
- * ESTIMATE_WINDOW of those runs are counted with the search, exactly; an older day's runs and
+ * ESTIMATE_WINDOW logged runs (widened to hold ESTIMATE_SAMPLE of those) are counted with the search, exactly; an older day's runs and
  * errors are its counts without the search scaled by the share that matched in those newest days,
  * and the percentiles are those of the newest days. The screen shows it as such and asks again
  * with `exact` (LogCharts, logs-queries.ts).
@@ -256,7 +263,7 @@ export function logStats(
   ctx: Ctx,
   input: LogFilterParsed & { tz?: string; exact?: boolean },
   /** The thresholds above, for tests that cannot log 100,000 runs. */
-  estimate: { above: number; window: number } = { above: ESTIMATE_ABOVE_MATCHES, window: ESTIMATE_WINDOW },
+  estimate: { above: number; window: number; sample: number } = { above: ESTIMATE_ABOVE_MATCHES, window: ESTIMATE_WINDOW, sample: ESTIMATE_SAMPLE },
 ): LogStats {
   const { tz, exact, ...filter } = input;
   const { grid, label } = zoneDays(tz);
@@ -268,7 +275,7 @@ export function logStats(
   if (!exact && logs.matchesAtLeast(query, estimate.above)) {
     const { match: _match, ...withoutText } = query;
     const candidates = logs.perDay(withoutText, grid);
-    const since = windowStart(candidates, estimate.window);
+    const since = estimateStart(logs, grid, candidates, estimate.window, estimate.sample);
     if (since !== null) {
       approximate = true;
       scope = { ...query, from: Math.max(query.from ?? since, since) };

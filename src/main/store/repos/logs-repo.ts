@@ -321,6 +321,8 @@ export function logsRepo(db: Db) {
   // Two subqueries: SQLite reads min() or max() from an end of the index only when it is alone.
   const bounds = db.prepare<[], { lo: number | null; hi: number | null }>('SELECT (SELECT min(started_at) FROM run_logs) AS lo, (SELECT max(started_at) FROM run_logs) AS hi');
   const lowestSeqSince = db.prepare<[number], number | null>('SELECT min(seq) FROM run_logs INDEXED BY run_logs_started WHERE started_at >= ?').pluck();
+  // Index entries only (the rowid order would read the wide rows).
+  const startOfNewest = db.prepare<[number], number>('SELECT started_at FROM run_logs INDEXED BY run_logs_started ORDER BY started_at DESC LIMIT 1 OFFSET ?').pluck();
   const statements = new Map<string, ReturnType<Db['prepare']>>();
   const prepared = (sql: string) => {
     let statement = statements.get(sql);
@@ -636,6 +638,8 @@ export function logsRepo(db: Db) {
         values: ranks(group.runs).map((rank) => at.get({ ...params, groupPrompt: group.prompt, groupVersion: group.version, rank }) as number),
       }));
     },
+    /** When the newest `runs` logged runs (any filter left out) begin (ms); null when there are fewer. */
+    startOfNewest: (runs: number): number | null => startOfNewest.get(Math.max(0, runs - 1)) ?? null,
     /** Whether the filter's text search matches at least `limit` runs (its other filters left out); false without a search. */
     matchesAtLeast(input: LogQuery, limit: number): boolean {
       if (input.match === undefined) return false;

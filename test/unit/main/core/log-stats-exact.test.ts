@@ -195,8 +195,8 @@ describe('log statistics are exact', () => {
   });
 
   it('an estimate is marked approximate, exact on its newest days; asked with exact it equals the recomputation (fast-check)', () => {
-    // Thresholds scaled down (5 matches, a window of 10 runs) stand for 100,000 and 50,000.
-    const estimate = { above: 5, window: 10 };
+    // Thresholds scaled down (5 matches, a window of 10 runs, 4 candidates) stand for 100,000, 50,000 and 2,000.
+    const estimate = { above: 5, window: 10, sample: 4 };
     let estimated = 0;
     fc.assert(
       fc.property(fc.array(rowArb, { minLength: 20, maxLength: 90 }), filterArb, fc.nat(3), (rows, f, who) => {
