@@ -104,5 +104,19 @@ export async function boot(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => void host?.close());
+  // Quit only once the data folder is closed: the close removes its open marker, and a quit that
+  // left it would make the next start run the full check as after a crash (store/open-markers.ts).
+  let closing: Promise<void> | null = null;
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (!host || closed) return;
+    event.preventDefault();
+    closing ??= host
+      .close()
+      .catch((error: unknown) => console.error('[shell] closing the data folder failed', error))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
 }
