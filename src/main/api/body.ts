@@ -94,6 +94,8 @@ export async function readBodyText(c: Context): Promise<string> {
  */
 function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
   if (incoming.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  // Gone before it was read: no event will come, so answer now as iterating it failed.
+  if (incoming.destroyed) return Promise.reject(incoming.errored ?? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
