@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHANNELS } from '../../../../src/main/core/channel-map';
@@ -101,8 +101,13 @@ beforeAll(async () => {
   await boot();
 });
 afterAll(async () => {
-  electron.appEvents.get('will-quit')?.();
-  await new Promise((r) => setTimeout(r, 50));
+  const quit = { prevented: false, preventDefault: () => void (quit.prevented = true) };
+  electron.state.quit.mockClear();
+  electron.appEvents.get('will-quit')?.(quit);
+  // The quit waits for the data folder to close (its open marker removed), then quits again.
+  expect(quit.prevented).toBe(true);
+  await vi.waitFor(() => expect(electron.state.quit).toHaveBeenCalled());
+  expect(readdirSync(dataDir).filter((name) => name.includes('.db-open.'))).toEqual([]);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
