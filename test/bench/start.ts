@@ -31,6 +31,7 @@ import { applyRetention } from '../../src/main/core/logs/logs-service';
 import { redactLoggedErrors } from '../../src/main/core/integrations/integrations';
 import { summarize, time } from './stats';
 import { readLastCheck } from '../../src/main/store/full-check';
+import { checkStoreFile } from '../../src/main/store/open';
 import { MIGRATIONS } from '../../src/main/store/migrations';
 
 const ROOT = join(__dirname, '..', '..');
@@ -61,7 +62,7 @@ interface Served {
 }
 
 /** Spawns `promptdesk serve` on `dir` and polls GET /api/v1/prompts with `key` until 200 (60 s at most). */
-async function serve(dir: string, key: string): Promise<Served> {
+async function serve(dir: string, key: string, limitMs = 60_000): Promise<Served> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', dir, '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -77,7 +78,7 @@ async function serve(dir: string, key: string): Promise<Served> {
   child.once('exit', () => (exited = true));
   for (;;) {
     if (exited) throw new Error(`promptdesk serve exited before answering:\n${output}`);
-    if (performance.now() - started > 60_000) throw new Error(`no 200 within 60 s:\n${output}`);
+    if (performance.now() - started > limitMs) throw new Error(`no 200 within ${limitMs / 1000} s:\n${output}`);
     try {
       const response = await fetch(`http://127.0.0.1:${port}/api/v1/prompts`, { headers: { authorization: `Bearer ${key}` } });
       await response.arrayBuffer();
@@ -116,13 +117,10 @@ function phases(folder: StartFolder): void {
   const node = summarize(Array.from({ length: RUNS }, () => time(() => spawnSync(process.execPath, [CLI, '--version']))[1]));
   console.log(`  process start (node bin/promptdesk.js --version)   p50 ${s(node.p50)}`);
   console.log(`  side-file check (plain reads)                      ${s(time(() => checkSideFiles(path))[1])}`);
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    console.log(`  PRAGMA quick_check                                 ${s(time(() => db.pragma('quick_check'))[1])}`);
-    console.log(`  PRAGMA integrity_check                             ${s(time(() => db.pragma('integrity_check'))[1])}`);
-  } finally {
-    db.close();
-  }
+  // As `promptdesk check` runs them (checkStoreFile): a connection that leaves no -wal behind, which
+  // the next open would take for one a crash left.
+  console.log(`  PRAGMA quick_check                                 ${s(time(() => checkStoreFile(path, 'quick'))[1])}`);
+  console.log(`  PRAGMA integrity_check                             ${s(time(() => checkStoreFile(path, 'full'))[1])}`);
   const [workspace, openMs] = time(() => openWorkspace(folder.dir));
   try {
     console.log(`  openWorkspace (store open, its checks, owner, runtime)  ${s(openMs)}   last check: ${lastCheck(folder.dir)}`);
@@ -178,7 +176,7 @@ async function coldStarts(folder: StartFolder): Promise<void> {
     db.close();
     if (!pending) console.log('(c) migration pending: skipped (none of the newest migrations can run twice)');
     else {
-      const served = await serve(copy, folder.key);
+      const served = await serve(copy, folder.key, 600_000);
       report(`(c) migration ${pending.version} pending`, [served], `   last check: ${lastCheck(copy)}`);
       await stop(served.child, 'SIGTERM');
     }
