@@ -1,5 +1,7 @@
 import type { Ctx } from '../../src/main/core/context';
 import { issueDeviceToken } from '../../src/main/core/team/devices';
+import { TEAM_LINK_SETTING } from '../../src/main/core/team/join-team';
+import type { User } from '../../src/shared/schemas/users';
 import { createSyncClient, type SyncFetch } from '../../src/main/core/sync/sync-client';
 import { createSyncEngine, type SyncEngine } from '../../src/main/core/sync/sync-engine';
 import type { Workspace } from '../../src/main/core/workspace';
@@ -59,3 +61,22 @@ export function desktop(server: TestHost, memberId: string, options: { pullLimit
 }
 
 export { startTestHost };
+
+/**
+ * What joinTeam keeps in a desktop's data folder (core/team/join-team.ts): the link to `server`
+ * as `member`, with a device token of theirs (a new one unless `token` is given) sealed with the
+ * folder's secret box. Leave, the host's background sync and the CLI read it from there.
+ *
+ * @returns the device token
+ */
+export function keepTeamLink(server: TestHost, workspace: Pick<Workspace, 'store' | 'runtime'>, member: User, token?: string): string {
+  const device = token ?? issueDeviceToken(server.host.workspace.store, server.host.workspace.clock, member.id, 'laptop').token;
+  workspace.store.settings.set(TEAM_LINK_SETTING, {
+    serverUrl: `http://127.0.0.1:${server.port}`,
+    team: { name: 'Team' },
+    member,
+    sealedToken: workspace.runtime.secrets.encrypt(device).toString('base64'),
+    joinedAt: new Date().toISOString(),
+  });
+  return device;
+}

@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { MIGRATIONS, type Migration } from './migrations';
 import { checkSideFiles } from './side-files';
 import { checkpointAndSeal } from './wal-seal';
-import { ensurePrivateFile } from './private-files';
+import { ensurePrivateFile, partialPathFor } from './private-files';
 import { storageErrorOf, withStorageCause } from './storage-errors';
 import { clearLeftMarkers, leftOpenMarkers, openElsewhere, writeOpenMarker, type LeftMarker } from './open-markers';
 import { checkRecord, damagedMessage, isCorruption, recordLastCheck, runCheck, type CheckOutcome } from './full-check';
@@ -156,6 +156,33 @@ function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
   }).immediate();
 }
 
+/**
+ * A new database appears whole or not at all (attack 14b N6): it is made and migrated under a
+ * name of its own beside `path`, then linked to `path`, which fails when another process (two
+ * `team join` of a new folder at once) linked its own first: that one is used and this one
+ * dropped. No process then sees a half-made database, or the rollback journal SQLite writes while
+ * switching a new file to WAL, under the real name (which the side-file check refuses).
+ */
+function createWhole(path: string, options: OpenStoreOptions, migrations: readonly Migration[]): void {
+  const partial = partialPathFor(path);
+  ensurePrivateFile(partial);
+  try {
+    const db = new Database(partial, { nativeBinding: options.nativeBinding });
+    try {
+      configure(db, partial);
+      migrate(db, partial, migrations);
+    } finally {
+      // The last connection to close folds the WAL into the file and removes -wal and -shm.
+      db.close();
+    }
+    linkSync(partial, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    for (const file of [partial, `${partial}-wal`, `${partial}-shm`, `${partial}-journal`]) rmSync(file, { force: true });
+  }
+}
+
 function openOrRefuse(path: string, options: OpenStoreOptions, readonly: boolean): Db {
   try {
     return new Database(path, { nativeBinding: options.nativeBinding, readonly, fileMustExist: readonly });
@@ -294,6 +321,13 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
   let marker: ReturnType<typeof writeOpenMarker> | null = null;
   if (!inMemory) {
     check = checkBeforeWriting(path, options, migrations);
+    if (!existsSync(path)) {
+      try {
+        createWhole(path, options, migrations);
+      } catch (error) {
+        throw asStoreError(error, path);
+      }
+    }
     try {
       ensurePrivateFile(path);
       // Written and flushed before the first write: from here a crash leaves it for the next open.

@@ -37,7 +37,14 @@ export function ensurePrivateDir(dir: string): void {
  */
 export function ensurePrivateFile(path: string): void {
   if (existsSync(path)) return;
-  closeSync(openSync(path, 'wx', PRIVATE_FILE_MODE));
+  try {
+    closeSync(openSync(path, 'wx', PRIVATE_FILE_MODE));
+  } catch (error) {
+    // Another process created it between the check and the open (two opens of a new data folder
+    // at once, attack 14b N6): it exists, as asked, and its creator sets the mode.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
   chmodPrivate(path);
 }
 

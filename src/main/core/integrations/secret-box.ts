@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { partialPathFor } from '../../store/private-files';
 import { join } from 'node:path';
 import type { SecretStorageInfo } from '../../../shared/schemas/integrations';
 
@@ -48,7 +49,7 @@ export function fileSecretBox(dataDir: string, env: NodeJS.ProcessEnv = process.
     return aesBox(key, { backend: 'file', message: `Provider keys are encrypted with the key in $${SECRET_KEY_ENV}.` });
   }
   const path = join(dataDir, SECRET_KEY_FILE);
-  if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  if (!existsSync(path)) createKeyFile(path);
   if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
     throw new Error(`${path} is readable by other users; run "chmod 600 ${path}" (it encrypts your provider keys)`);
   }
@@ -58,6 +59,24 @@ export function fileSecretBox(dataDir: string, env: NodeJS.ProcessEnv = process.
     backend: 'file',
     message: `Provider keys are encrypted with a key kept in ${path} (readable by you only). Set $${SECRET_KEY_ENV} to keep it elsewhere.`,
   });
+}
+
+/**
+ * Writes a new key file whole or not at all: into a 0600 file beside it, then linked to its name,
+ * which fails if the name exists. Two processes opening a new data folder at once (attack 14b
+ * N6) then both use the key of the one that linked first, never a half-written file or a key the
+ * other one replaced.
+ */
+function createKeyFile(path: string): void {
+  const partial = partialPathFor(path);
+  writeFileSync(partial, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(partial, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(partial, { force: true });
+  }
 }
 
 /**

@@ -98,6 +98,59 @@ export function assertMayJoin(store: Store, secrets: SecretBox): void {
   if (teamLinkOf(store, secrets)) throw invalid('This workspace already joined a team: leave it first', 'serverUrl');
 }
 
+/** Settings key of the join under way in this folder: {@link JoinLease}. */
+export const JOIN_LEASE_SETTING = 'team.joining';
+
+/** What a second join of one folder is told while the first one waits for its member (attack 14b N6). */
+export const JOIN_IN_PROGRESS = 'Another join of this folder is in progress (another window or promptdesk team join): finish or cancel it there, or wait until it gives up, then try again';
+
+/** The join holding a folder: its process, its own token, and when it gives up for sure (epoch ms). */
+interface JoinLease {
+  pid: number;
+  token: string;
+  until: number;
+}
+
+/** Whether a process still runs (EPERM: it does, as another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The one place two joins of one folder meet (two `promptdesk team join`, or the CLI and the app,
+ * started together): the first takes the folder's join lease in an immediate transaction, any
+ * other process is refused with {@link JOIN_IN_PROGRESS} until it ends. A lease of a process gone
+ * (kill -9) or past its time is taken over; within one process a new join replaces the one still
+ * waiting (Settings → Team's "a new call replaces a join still waiting").
+ *
+ * @returns the token that releases the lease ({@link releaseJoinLease})
+ * @throws AppError `conflict` at `serverUrl` while another process joins this folder
+ */
+export function takeJoinLease(store: Store, timeoutMs: number): string {
+  return store.tx(() => {
+    const held = store.settings.get<JoinLease | null>(JOIN_LEASE_SETTING);
+    if (held && held.pid !== process.pid && held.until > Date.now() && isRunning(held.pid)) {
+      throw new AppError('conflict', JOIN_IN_PROGRESS, 'serverUrl');
+    }
+    const token = randomBytes(12).toString('base64url');
+    // A minute past the member's time: the code exchange after the browser answers is covered too.
+    store.settings.set(JOIN_LEASE_SETTING, { pid: process.pid, token, until: Date.now() + timeoutMs + 60_000 } satisfies JoinLease);
+    return token;
+  });
+}
+
+/** Ends a join's lease, unless a newer join of this process took it over. */
+export function releaseJoinLease(store: Store, token: string): void {
+  store.tx(() => {
+    if (store.settings.get<JoinLease | null>(JOIN_LEASE_SETTING)?.token === token) store.settings.set(JOIN_LEASE_SETTING, null);
+  });
+}
+
 const PAGE = (text: string) => `<!doctype html><meta charset="utf-8"><title>Promptdesk</title><p>${text}</p>`;
 
 /** Waits for the browser at `http://127.0.0.1:PORT/callback?code=…&state=…`; resolves with the code. */
@@ -126,11 +179,22 @@ function awaitCallback(server: Server, state: string, timeoutMs: number, signal?
  *
  * @returns the team, the member and the token (to hand to the sync engine)
  * @throws AppError `invalid_input` (field `serverUrl`: a bad address, a team server, or a folder
- *   that already joined: {@link assertMayJoin}), `unauthenticated` (timed out, or the server refused the code)
+ *   that already joined: {@link assertMayJoin}), `conflict` at `serverUrl` (another process is
+ *   joining this folder: {@link takeJoinLease}), `unauthenticated` (timed out, or the server refused the code)
  */
 export async function joinTeam(store: Store, secrets: SecretBox, options: JoinTeamOptions): Promise<TeamLink> {
   assertMayJoin(store, secrets);
   const origin = teamServerOrigin(options.serverUrl);
+  const lease = takeJoinLease(store, options.timeoutMs ?? JOIN_TIMEOUT_MS);
+  try {
+    return await joinHolding(store, secrets, options, origin);
+  } finally {
+    releaseJoinLease(store, lease);
+  }
+}
+
+/** joinTeam once it holds the folder's join lease. */
+async function joinHolding(store: Store, secrets: SecretBox, options: JoinTeamOptions, origin: string): Promise<TeamLink> {
   const verifier = randomBytes(48).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const state = randomBytes(16).toString('base64url');

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { desktop, startTestHost, type Desktop } from '../../../../helpers/sync-world';
+import { desktop, keepTeamLink, startTestHost, type Desktop } from '../../../../helpers/sync-world';
 import type { TestHost } from '../../../../helpers/host';
 import { member, seedPrompt } from '../../../../helpers/workspace';
 import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
-import { revokeDevicesOf, issueDeviceToken } from '../../../../../src/main/core/team/devices';
-import { TEAM_LINK_SETTING } from '../../../../../src/main/core/team/join-team';
+import { revokeDevicesOf } from '../../../../../src/main/core/team/devices';
 import { leaveTeamWorkspace, type TeamHostHooks } from '../../../../../src/main/core/team/team-link-service';
 import { DEVICE_REVOKED } from '../../../../../src/main/core/sync/sync-engine';
 import { SaveVersionInput } from '../../../../../src/shared/schemas/prompts';
@@ -31,14 +30,7 @@ async function revokedWithUnsentWork() {
   d = desktop(server, ada.actor.id);
   await d.engine.syncNow();
   // What joinTeam keeps (leaving revokes this token on the server and reads the link).
-  const { token } = issueDeviceToken(server.host.workspace.store, server.host.workspace.clock, ada.actor.id, 'laptop');
-  d.workspace.store.settings.set(TEAM_LINK_SETTING, {
-    serverUrl: `http://127.0.0.1:${server.port}`,
-    team: { name: 'Team' },
-    member: ada.actor,
-    sealedToken: d.workspace.runtime.secrets.encrypt(token).toString('base64'),
-    joinedAt: new Date().toISOString(),
-  });
+  keepTeamLink(server, d.workspace, ada.actor);
   d.line.offline = true;
   for (const i of [1, 2, 3]) saveVersion(d.as(), SaveVersionInput.parse({ name: 'greet', template: { kind: 'text', text: `UNSENT-${i} {{who}}` } }));
   revokeDevicesOf(server.host.workspace.store, ada.actor.id, new Date().toISOString());

@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { desktop, startTestHost, type Desktop } from '../../../../helpers/sync-world';
+import { desktop, keepTeamLink, startTestHost, type Desktop } from '../../../../helpers/sync-world';
 import type { TestHost } from '../../../../helpers/host';
 import { member, seedPrompt } from '../../../../helpers/workspace';
 import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
-import { issueDeviceToken } from '../../../../../src/main/core/team/devices';
-import { TEAM_LINK_SETTING } from '../../../../../src/main/core/team/join-team';
 import { leaveTeamWorkspace, type TeamHostHooks } from '../../../../../src/main/core/team/team-link-service';
 import { REPLICA_SETTINGS } from '../../../../../src/main/core/sync/replica-apply';
 import { SERVER_BEHIND } from '../../../../../src/main/core/sync/server-behind';
@@ -34,14 +32,7 @@ async function joined(restored: boolean) {
   setSharingLevel(server.owner, { name: 'other', level: 'library_edit' });
   d = desktop(server, ada.actor.id);
   await d.engine.syncNow();
-  const { token } = issueDeviceToken(server.host.workspace.store, server.host.workspace.clock, ada.actor.id, 'laptop');
-  d.workspace.store.settings.set(TEAM_LINK_SETTING, {
-    serverUrl: `http://127.0.0.1:${server.port}`,
-    team: { name: 'Team' },
-    member: ada.actor,
-    sealedToken: d.workspace.runtime.secrets.encrypt(token).toString('base64'),
-    joinedAt: new Date().toISOString(),
-  });
+  keepTeamLink(server, d.workspace, ada.actor);
   for (const b of ['B1', 'B2']) saveVersion(d.as(), SaveVersionInput.parse({ name: 'greet', template: { kind: 'text', text: `after backup ${b}` } }));
   expect(await d.engine.syncNow()).toMatchObject({ state: 'online', pending: 0, lastError: null });
   if (restored) d.workspace.store.settings.set(REPLICA_SETTINGS.cursor, '999999.0');

@@ -2,13 +2,13 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { startHost, type Host } from '../../../../../src/main/host';
 import { openWorkspace } from '../../../../../src/main/core/workspace';
 import { issueDeviceToken } from '../../../../../src/main/core/team/devices';
-import { TEAM_LINK_SETTING } from '../../../../../src/main/core/team/join-team';
 import { syncEngineOf } from '../../../../../src/main/core/sync/sync-service';
 import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { member, seedPrompt, tempDir, testWorkspace } from '../../../../helpers/workspace';
 import { createSyncClient } from '../../../../../src/main/core/sync/sync-client';
 import { createSyncEngine } from '../../../../../src/main/core/sync/sync-engine';
 import { startTestHost, type TestHost } from '../../../../helpers/host';
+import { keepTeamLink } from '../../../../helpers/sync-world';
 
 let server: TestHost | undefined;
 let desktop: Host | undefined;
@@ -25,19 +25,12 @@ it('a host whose data folder joined a team syncs in the background from start, a
   const ada = member(server.owner, 'ada@example.com');
   seedPrompt(server.owner, 'greet', 'Hello {{who}}');
   setSharingLevel(server.owner, { name: 'greet', level: 'library_view' });
-  const { token } = issueDeviceToken(server.host.workspace.store, server.host.workspace.clock, ada.actor.id, 'laptop');
   const dir = tempDir();
   dirs.push(dir.cleanup);
   // What joinTeam leaves in the data folder (core/team/join-team.ts): the link, its token sealed.
   const first = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0 });
   expect(syncEngineOf(first.workspace.store)).toBeUndefined();
-  first.workspace.store.settings.set(TEAM_LINK_SETTING, {
-    serverUrl: `http://127.0.0.1:${server.port}`,
-    team: { name: 'Team' },
-    member: ada.actor,
-    sealedToken: first.workspace.runtime.secrets.encrypt(token).toString('base64'),
-    joinedAt: new Date().toISOString(),
-  });
+  keepTeamLink(server, first.workspace, ada.actor);
   await first.close();
   desktop = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0 });
   const store = desktop.workspace.store;
@@ -81,20 +74,13 @@ it('a join written by another process while the host runs (the CLI) starts its b
   const ada = member(server.owner, 'ada@example.com');
   seedPrompt(server.owner, 'greet', 'Hello {{who}}');
   setSharingLevel(server.owner, { name: 'greet', level: 'library_view' });
-  const { token } = issueDeviceToken(server.host.workspace.store, server.host.workspace.clock, ada.actor.id, 'laptop');
   const dir = tempDir();
   dirs.push(dir.cleanup);
   desktop = await startHost({ dataDir: dir.dir, mode: 'headless', port: 0 });
   expect(syncEngineOf(desktop.workspace.store)).toBeUndefined();
   // The CLI opens the same folder on its own connection and keeps the link there, as joinTeam does.
   const cli = openWorkspace(dir.dir);
-  cli.store.settings.set(TEAM_LINK_SETTING, {
-    serverUrl: `http://127.0.0.1:${server.port}`,
-    team: { name: 'Team' },
-    member: ada.actor,
-    sealedToken: cli.runtime.secrets.encrypt(token).toString('base64'),
-    joinedAt: new Date().toISOString(),
-  });
+  keepTeamLink(server, cli, ada.actor);
   cli.close();
   const store = desktop.workspace.store;
   const teamOf = (name: string) => (store.db.prepare('SELECT team_id FROM prompts WHERE name = ?').get(name) as { team_id: string } | undefined)?.team_id;

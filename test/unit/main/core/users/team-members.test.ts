@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { desktop, type Desktop } from '../../../../helpers/sync-world';
+import { desktop, keepTeamLink, type Desktop } from '../../../../helpers/sync-world';
+import { replicaOf } from '../../../../../src/main/core/sync/replica-apply';
+import { leaveTeamWorkspace } from '../../../../../src/main/core/team/team-link-service';
 import { startTestHost, type TestHost } from '../../../../helpers/host';
 import { member } from '../../../../helpers/workspace';
 import { setUserActive } from '../../../../../src/main/core/users/users-service';
@@ -125,7 +127,7 @@ describe('member changes on a joined desktop vs the team server', () => {
     }
   });
 
-  it('the refusal is the same for a replicated team admin; after Leave the members are the folder\'s own again', async () => {
+  it('the refusal is the same for a replicated team admin; Leave makes the members the folder\'s own again and clears the membership\'s notices', async () => {
     server = await startTestHost();
     const ada = member(server.owner, 'ada@example.com');
     d = desktop(server, ada.actor.id);
@@ -136,10 +138,11 @@ describe('member changes on a joined desktop vs the team server', () => {
     expect(memberTeamOf(d.workspace.store, teamAdmin)).not.toBeNull();
     expect(() => setUserActive(admin, teamAdmin, false)).toThrow(expect.objectContaining({ code: 'forbidden', message: TEAM_MEMBER_CHANGE_REFUSED, field: 'userId' }));
     expect(() => setUserActive(admin, ada.actor.id, false)).toThrow(expect.objectContaining({ code: 'forbidden', field: 'userId' }));
-    d.engine.stop();
-    const { replicaOf } = await import('../../../../../src/main/core/sync/replica-apply');
-    // What Leave does to the replica's members (team-link-service.ts dropReplica).
-    replicaOf(d.workspace.store).forgetTeamMembers();
+    // A notice of this membership (a kept.personal from an earlier sync) must not greet the next join (attack 14b N6).
+    replicaOf(d.workspace.store).addNotice({ id: 'n1', kind: 'kept.personal', prompt_id: null, message: 'Your unsent work on "x" …', detail: '{}', at: new Date().toISOString() });
+    keepTeamLink(server, d.workspace, ada.actor);
+    await leaveTeamWorkspace(admin, { openBrowser: null, startSync: () => undefined, stopSync: () => d?.engine.stop() });
+    expect(d.workspace.store.db.prepare('SELECT count(*) FROM sync_notices').pluck().get()).toBe(0);
     expect(memberTeamOf(d.workspace.store, teamAdmin)).toBeNull();
     expect(setUserActive(admin, ada.actor.id, false).isActive).toBe(false);
   });
