@@ -14,20 +14,23 @@
  * Targets (issue 15, target 1): Promptdesk >= 70% of same-work's throughput, p99 <= 1.5x
  * same-work's, 0 errors; single-connection p99 < 1 ms; event-loop delay reported.
  *
- * Environment: BENCH_PROMPTS (10000), BENCH_SECONDS per 50-connection run (5),
+ * Environment: BENCH_HONO=1 (a fourth server: the same work as one Hono route on @hono/node-server,
+ * Promptdesk's framework without its guards), BENCH_PROMPTS (10000), BENCH_SECONDS per 50-connection run (5),
  * BENCH_SINGLE_SECONDS per single-connection run (3), BENCH_ONLY=promptdesk (skip the other two
  * servers, for profiling), BENCH_CPU_PROFILE=FILE (write a V8 CPU profile of this process during
  * Promptdesk's 50-connection run only: seeding and the other servers stay out of it).
  */
 import { execFile } from 'node:child_process';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import { Hono } from 'hono';
+import { getRequestListener } from '@hono/node-server';
 import { startHost } from '../../src/main/host';
 import { createPrompt, setApiSettings } from '../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../src/main/core/versions/versions-service';
@@ -39,7 +42,12 @@ const PROMPTS = Number(process.env['BENCH_PROMPTS'] ?? 10_000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const SINGLE_SECONDS = Number(process.env['BENCH_SINGLE_SECONDS'] ?? 3);
 const ONLY_PROMPTDESK = process.env['BENCH_ONLY'] === 'promptdesk';
+// A fourth server: the same work inside Hono on @hono/node-server (Promptdesk's framework and
+// adapter, none of its guards): what the framework alone costs.
+const WITH_HONO = process.env['BENCH_HONO'] === '1';
 const CPU_PROFILE = process.env['BENCH_CPU_PROFILE'];
+// With BENCH_HONO=1: profile the Hono same-work server instead of Promptdesk (to compare the two).
+const PROFILE_HONO = WITH_HONO && process.env['BENCH_PROFILE_HONO'] === '1';
 const RUNNER = join(__dirname, 'load-runner.cjs');
 const LATENCY_RUNNER = join(__dirname, 'latency-runner.cjs');
 
@@ -171,6 +179,43 @@ function sameWorkServer(key: string, prompts: Map<string, { version: number; mes
   });
 }
 
+/** sameWorkServer's work as one Hono route, served through @hono/node-server as Promptdesk is. */
+function honoSameWorkServer(key: string, prompts: Map<string, { version: number; messages: { role: string; content: string }[] }>): Server {
+  const keyPattern = /^pd_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+  const keys = new Map([[key.slice(0, 15), createHash('sha256').update(key).digest()]]);
+  const app = new Hono();
+  app.post('/api/v1/prompts/:name/render', async (c) => {
+    const presented = (c.req.header('authorization') ?? '').replace(/^Bearer\s+/i, '');
+    const match = keyPattern.exec(presented);
+    const stored = match ? keys.get(`pd_${match[1]}`) : undefined;
+    const hash = createHash('sha256').update(presented).digest();
+    if (!stored || !timingSafeEqual(hash, stored)) return c.json({ title: 'Unauthorized', status: 401 }, 401);
+    const name = c.req.param('name');
+    const prompt = prompts.get(name);
+    if (!prompt) return c.json({ title: 'Not found', status: 404 }, 404);
+    // Read from the Node request, as Promptdesk does (api/body.ts): c.req.text() goes through a web stream and costs far more.
+    const incoming = (c.env as { incoming: IncomingMessage }).incoming;
+    const raw = await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+    const { variables } = JSON.parse(raw.toString('utf8')) as { variables: Record<string, string> };
+    const used = new Set<string>();
+    const messages = prompt.messages.map((m) => ({
+      role: m.role,
+      content: m.content.replace(/\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g, (_, v: string) => {
+        used.add(v);
+        return variables[v] ?? '';
+      }),
+    }));
+    const text = messages.map((m) => m.content).join('\n\n');
+    const unusedVariables = Object.keys(variables).filter((v) => !used.has(v));
+    return c.body(JSON.stringify({ prompt: name, version: prompt.version, messages, text, unusedVariables }), 200, { 'Content-Type': 'application/json' });
+  });
+  return createServer(getRequestListener(app.fetch));
+}
+
 const n = (v: number) => Math.round(v).toLocaleString('en');
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 
@@ -219,6 +264,7 @@ async function main(): Promise<void> {
     let bare: Measured | undefined;
     let same: Measured | undefined;
     let sameAnswer = '';
+    let hono: Measured | undefined;
     if (!ONLY_PROMPTDESK) {
       const b = bareServer();
       servers.push(b);
@@ -230,18 +276,26 @@ async function main(): Promise<void> {
       sameAnswer = await (await fetch(sameUrl, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body })).text();
       same = await measure(sameUrl, body, auth);
       await new Promise((resolve) => s.close(resolve));
+      if (WITH_HONO) {
+        const h = honoSameWorkServer(key, prompts);
+        servers.push(h);
+        hono = await measure(`${await listenLoopback(h)}${path}`, body, auth, PROFILE_HONO ? CPU_PROFILE : undefined);
+        await new Promise((resolve) => h.close(resolve));
+      }
     }
 
     const target = `${host.server!.url}${path}`;
     const promptdeskAnswer = await (await fetch(target, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body })).text();
-    const pd = await measure(target, body, auth, CPU_PROFILE);
+    const pd = await measure(target, body, auth, PROFILE_HONO ? undefined : CPU_PROFILE);
     await host.close();
 
     console.log(`library: ${n(PROMPTS)} prompts; render of one prompt (3 variables); autocannon in a separate process`);
     console.log(`50 connections, keep-alive, ${SECONDS} s per server (after ${Math.max(1, Math.round(SECONDS / 2))} s of warm-up); then 1 connection for ${SINGLE_SECONDS} s`);
     if (bare) console.log(row('bare', bare));
     if (same) console.log(row('same-work', same));
+    if (hono) console.log(row('same+Hono', hono));
     console.log(row('Promptdesk', pd));
+    if (hono && same) console.log(`same work in Hono + @hono/node-server: ${((hono.load.rps / same.load.rps) * 100).toFixed(1)}% of same-work's throughput, CPU ${hono.cpuPerRequest.toFixed(1)} µs/request`);
     if (same) console.log(`same-work answers what Promptdesk answers: ${sameAnswer === promptdeskAnswer ? 'yes, byte for byte' : `no\n  same-work:  ${sameAnswer}\n  Promptdesk: ${promptdeskAnswer}`}`);
     console.log(`Promptdesk server event-loop delay under 50 connections: p99 ${pd.lagP99!.toFixed(1)} ms  max ${pd.lagMax!.toFixed(1)} ms`);
     if (bare && same) {
