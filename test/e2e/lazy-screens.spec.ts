@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Route } from '@playwright/test';
 import { readRendererBundle } from '../helpers/renderer-bundle';
-import { bridge, saveVersion } from './flows';
+import { bridge, nav, saveVersion } from './flows';
 import { expect, openApp, screenshot, test } from './fixtures';
 
 const RENDERER = join(__dirname, '..', '..', 'out', 'renderer');
@@ -96,4 +96,19 @@ test('a page loaded straight onto a lazy screen or tab is ready only once that s
     if (route.panel) expect(atReady.tabpanel ?? '', `${route.hash}: its tab when ready`).toMatch(route.panel);
   }
   await screenshot(page, 'lazy-api-tab-after-reload');
+});
+
+test('a screen whose code cannot be fetched offers a reload in its place; the rest of the window keeps working', async ({ page, server }) => {
+  // As when the app was rebuilt under an open window: the Settings chunk's file is gone.
+  await page.route(/\/assets\/SettingsScreen-[^/]+\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await openApp(page, server);
+  await expect(page.locator('html[data-screens-prefetched="true"]')).toBeAttached();
+  await nav(page, 'Settings');
+  await expect(page.getByRole('heading', { name: 'This screen could not be loaded' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Reload' })).toBeVisible();
+  await screenshot(page, 'lazy-load-failed');
+  await nav(page, 'Logs');
+  await expect(page.getByRole('heading', { name: 'Logs', level: 1 })).toBeVisible();
+  await nav(page, 'Library');
+  await expect(page.getByRole('searchbox', { name: 'Search prompts' })).toBeEditable();
 });

@@ -6,8 +6,9 @@ import { ChatScreen, EditorScreen, LazyPart, LogsScreen, SettingsScreen } from '
 
 /** The screen the route names; all but the Library (the first screen) load their code on demand. */
 export function ScreenOutlet() {
+  const route = useAppStore((s) => s.route.current.name);
   return (
-    <LazyPart placeholderClass="screen">
+    <LazyPart placeholderClass="screen" failureClass="screen" resetKey={route}>
       <RouteScreen />
     </LazyPart>
   );

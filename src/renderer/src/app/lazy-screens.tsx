@@ -2,7 +2,9 @@
 // JavaScript stays small (issue 15: < 500 KB), and fetched after the first paint so opening one
 // later does not wait on the network. Chunks load from the page's own origin (script-src 'self'),
 // by relative URL: file:// under Electron, the headless host's /assets in a browser.
-import { lazy, Suspense, useLayoutEffect, type ComponentType, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useLayoutEffect, type ComponentType, type ReactNode } from 'react';
+import { Button } from '../components/Button';
+import { EmptyState } from '../components/EmptyState';
 
 /** `import()` of each lazily loaded module; the same promise serves the prefetch and the render. */
 const loaders = {
@@ -86,12 +88,61 @@ function LoadingPlaceholder({ className }: { className: string }) {
   return <div className={className} aria-busy="true" data-lazy-placeholder="" />;
 }
 
+/** What Chromium and Vite's preload helper throw when a chunk's file cannot be fetched. */
+const isLoadFailure = (error: unknown): boolean =>
+  error instanceof Error && /dynamically imported module|Importing a module script failed|Unable to preload/i.test(error.message);
+
+/**
+ * A chunk that cannot be fetched (the app was rebuilt or updated under an open window, so its old
+ * file names are gone) says so in place of the screen instead of blanking the whole window; any
+ * other error goes on up as before. React keeps a failed lazy import failed, so only a reload
+ * fetches it again; moving to another screen (`resetKey`) shows that screen.
+ */
+class LoadFailed extends Component<{ resetKey: string; frameClass?: string; children: ReactNode }, { error: unknown; key: string }> {
+  override state = { error: null as unknown, key: this.props.resetKey };
+
+  static getDerivedStateFromError(error: unknown): { error: unknown } {
+    return { error };
+  }
+
+  static getDerivedStateFromProps(props: { resetKey: string }, state: { key: string }): { error: null; key: string } | null {
+    return props.resetKey === state.key ? null : { error: null, key: props.resetKey };
+  }
+
+  override render() {
+    const { error } = this.state;
+    if (error === null) return this.props.children;
+    if (!isLoadFailure(error)) throw error;
+    return (
+      <div className={this.props.frameClass}>
+        <EmptyState
+          title="This screen could not be loaded"
+          action={
+            <Button variant="primary" onClick={() => location.reload()}>
+              Reload
+            </Button>
+          }
+        >
+          <p>Promptdesk may have been updated while this window was open. Reloading loads the new version.</p>
+        </EmptyState>
+      </div>
+    );
+  }
+}
+
 /**
  * Shows lazily loaded `children`, with a quiet placeholder of `placeholderClass` (e.g. `screen`,
- * the box the screen itself fills) until their chunk has arrived.
+ * the box the screen itself fills) until their chunk has arrived, or a Reload offer if it cannot
+ * be fetched, framed by `failureClass` (`screen` for a whole screen). `resetKey` names what is shown
+ * (the route, the tab): a new one clears a failure.
  */
-export function LazyPart({ placeholderClass, children }: { placeholderClass: string; children: ReactNode }) {
-  return <Suspense fallback={<LoadingPlaceholder className={placeholderClass} />}>{children}</Suspense>;
+export function LazyPart(props: { placeholderClass: string; failureClass?: string; resetKey: string; children: ReactNode }) {
+  const { placeholderClass, failureClass, resetKey, children } = props;
+  return (
+    <LoadFailed resetKey={resetKey} frameClass={failureClass}>
+      <Suspense fallback={<LoadingPlaceholder className={placeholderClass} />}>{children}</Suspense>
+    </LoadFailed>
+  );
 }
 
 let prefetched = false;

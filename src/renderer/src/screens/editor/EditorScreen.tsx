@@ -104,7 +104,7 @@ function PromptPage({ promptName, tab, version }: EditorScreenProps) {
       </div>
       <ActionError tab={tab} />
       <div role="tabpanel" id={PANEL_ID} aria-labelledby={tabId(tab)} className="tabpanel">
-        <LazyPart placeholderClass="skeleton-list">
+        <LazyPart placeholderClass="skeleton-list" resetKey={tab}>
           {tab === 'editor' && <EditorWithRefine />}
           {tab === 'versions' && <VersionsPanel promptName={promptName} openedVersion={version} />}
           {tab === 'history' && <HistoryPanel promptName={promptName} />}
