@@ -14,6 +14,7 @@ import { templateText, type Template } from '../../../shared/template/template';
 import { assertActive } from '../users/users-service';
 import { indexedPrefix, MAX_INDEXED_CHARS, toMatchQuery } from '../search/search-text';
 import { recordAuthors } from '../sync/sync-authors';
+import { refuseUnsentTeamChange } from '../sync/unsent-team-change';
 
 type CreateParsed = z.output<typeof CreatePromptInput>;
 type ListParsed = z.output<typeof ListPromptsInput>;
@@ -139,11 +140,20 @@ export function freePromptName(ctx: Ctx, base: string, reserved: ReadonlySet<str
   return name;
 }
 
+/** Why a desktop refuses to delete a team prompt: protocol 1 has no op for it, and the next pull that sends the prompt brings it back. */
+export const TEAM_PROMPT_DELETE_REFUSED = 'Delete team prompts on the team server: a change made on this desktop is not sent to the team (leave the team to remove its prompts from this computer)';
+
+/**
+ * Deletes a prompt with everything of it, at every door (app, API, compat doors).
+ *
+ * @throws AppError `forbidden` at `name` ({@link TEAM_PROMPT_DELETE_REFUSED}) for a team prompt held in a desktop's replica
+ */
 export function deletePrompt(ctx: Ctx, name: string): { deleted: true } {
   assertActive(ctx.actor);
   const { store } = ctx;
   store.tx(() => {
     const row = requirePrompt(ctx, name, 'delete');
+    refuseUnsentTeamChange(row, TEAM_PROMPT_DELETE_REFUSED, 'name');
     store.prompts.unindex(row.rowid);
     store.prompts.delete(row.id);
   });

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { nowIso } from '../context';
-import { AppError, conflict, invalid } from '../errors';
+import { conflict, invalid } from '../errors';
 import { assertActive } from '../users/users-service';
 import { reindexPrompt } from '../prompts/prompts-service';
-import { isTeamReplica, recordedActorId, requirePrompt } from '../sharing/access';
+import { recordedActorId, requirePrompt } from '../sharing/access';
+import { refuseUnsentTeamChange } from '../sync/unsent-team-change';
 import type { PromptRow } from '../../store/repos/prompts-repo';
 import type { PromptVersion, UpdateVersionInput, WrittenVersion } from '../../../shared/schemas/prompts';
 import { mayReadBack, writtenVersion } from '../sharing/read-back';
@@ -106,7 +107,7 @@ export function unarchiveVersion(ctx: Ctx, name: string, number: number): Writte
     const row = requirePrompt(ctx, name, 'promote');
     const readable = mayReadBack(ctx, row);
     const version = versionOf(ctx, row, number);
-    refuseUnsentTeamVersionChange(row, TEAM_UNARCHIVE_REFUSED);
+    refuseUnsentTeamChange(row, TEAM_UNARCHIVE_REFUSED);
     if (version.status !== 'archived') throw conflict(`Version ${number} is ${version.status}, not archived`, 'number');
     store.versions.setStatus(row.id, number, 'draft', nowIso(ctx));
     return writtenVersion(versionOf(ctx, row, number), readable);
@@ -128,17 +129,8 @@ export const TEAM_DELETE_REFUSED = 'Delete team versions on the team server: a c
 /** The same refusal for returning an archived team version to draft (attack 14b N4): not a promotion, so not sent. */
 export const TEAM_UNARCHIVE_REFUSED = 'Unarchive team versions on the team server: a change made on this desktop is not sent to the team';
 
-/**
- * The one rule for changes to an existing version that protocol 1 does not push (commit, in-place
- * edit, delete, unarchive; docs/sync.md "Not pushed"): refused for a team prompt held in a
- * desktop's replica, since the next pull would undo them without a word. New versions and
- * promotions are pushed and never come here.
- *
- * @throws AppError `forbidden` at `number` with the given message for a replica's team prompt
- */
-export function refuseUnsentTeamVersionChange(row: PromptRow, message: string): void {
-  if (isTeamReplica(row)) throw new AppError('forbidden', message, 'number');
-}
+/** The same refusal for pinning (or unpinning) the API deployment of a team prompt: the pin is not sent, and each pull sets the server's. */
+export const TEAM_PIN_REFUSED = 'Pin the API deployment of team prompts on the team server: a change made on this desktop is not sent to the team';
 
 /**
  * Marks a version read-only (seed 004 "commit"); committing twice is harmless. Answers the
@@ -154,7 +146,7 @@ export function commitVersion(ctx: Ctx, name: string, number: number): WrittenVe
     const row = requirePrompt(ctx, name, 'edit');
     const readable = mayReadBack(ctx, row);
     versionOf(ctx, row, number);
-    refuseUnsentTeamVersionChange(row, TEAM_COMMIT_REFUSED);
+    refuseUnsentTeamChange(row, TEAM_COMMIT_REFUSED);
     store.versions.commit(row.id, number, nowIso(ctx));
     return writtenVersion(versionOf(ctx, row, number), readable);
   });
@@ -184,7 +176,7 @@ export function updateVersion(ctx: Ctx, input: z.output<typeof UpdateVersionInpu
     const row = requirePrompt(ctx, input.name, 'edit');
     const readable = mayReadBack(ctx, row);
     const version = versionOf(ctx, row, input.number);
-    refuseUnsentTeamVersionChange(row, TEAM_EDIT_REFUSED);
+    refuseUnsentTeamChange(row, TEAM_EDIT_REFUSED);
     const reason = immutableReason(version, row.pinned_version);
     if (reason) throw conflict(`${reason}: save a new version instead of editing it`, 'number');
     const template = input.template ?? version.template;
@@ -212,7 +204,7 @@ export function deleteVersion(ctx: Ctx, name: string, number: number): { deleted
   store.tx(() => {
     const row = requirePrompt(ctx, name, 'edit');
     const version = versionOf(ctx, row, number);
-    refuseUnsentTeamVersionChange(row, TEAM_DELETE_REFUSED);
+    refuseUnsentTeamChange(row, TEAM_DELETE_REFUSED);
     if (version.status === 'published') throw conflict(`Version ${number} is in production: promote another version before deleting it`, 'number');
     if (row.pinned_version === number) throw conflict(`Version ${number} is pinned to the API deployment: unpin it first`, 'number');
     store.versions.delete(row.id, number);
@@ -245,12 +237,15 @@ export function getDeployment(ctx: Ctx, name: string): Deployment {
 /**
  * Pins the API deployment to a version (or back to following promotions with null).
  * A pinned version is deployed, so it is committed: it can no longer change.
+ *
+ * @throws AppError `forbidden` at `version` ({@link TEAM_PIN_REFUSED}) for a team prompt held in a desktop's replica
  */
 export function pinDeployment(ctx: Ctx, name: string, version: number | null): Deployment {
   assertActive(ctx.actor);
   const { store } = ctx;
   const id = store.tx(() => {
     const row = requirePrompt(ctx, name, 'promote');
+    refuseUnsentTeamChange(row, TEAM_PIN_REFUSED, 'version');
     const now = nowIso(ctx);
     if (version !== null) {
       versionOf(ctx, row, version);
