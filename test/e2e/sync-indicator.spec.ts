@@ -37,6 +37,31 @@ test('sync indicator: online, offline with a change waiting, not yet synced, bac
     await bridge(desk, 'versions:save', { name: 'greet', template: { kind: 'text', text: 'Hi {{who}}, offline' }, commitMessage: 'Offline edit' });
     await indicator.getByRole('button', { name: 'Sync now' }).click();
     await expect(indicator.getByRole('status')).toHaveText('Offline · 1 change waits');
+    // At every sidebar width the separator is between the two on one line, or clipped when the
+    // count wraps: a line never starts with "·" (attack 14b, sidebar).
+    for (const width of [1000, 1280]) {
+      await page.setViewportSize({ width, height: 700 });
+      const [state, label, sep, count] = await Promise.all(
+        ['.sync-indicator__state', '.sync-indicator__label', '.sync-indicator__sep', '.sync-indicator__pending'].map((css) => indicator.locator(css).first().boundingBox()),
+      );
+      const wrapped = count!.y >= label!.y + label!.height;
+      if (wrapped) expect(sep!.x + sep!.width, `${width}px`).toBeLessThanOrEqual(state!.x);
+      else {
+        expect(sep!.x, `${width}px`).toBeGreaterThanOrEqual(label!.x + label!.width - 1);
+        expect(sep!.x + sep!.width, `${width}px`).toBeLessThanOrEqual(state!.x + state!.width);
+      }
+      await screenshot(page, `sync-waits-${width}`);
+    }
+    // A sidebar too narrow for one line (the next navigation drops this style): the count wraps,
+    // its separator is clipped, and its own words are whole inside the sidebar.
+    await page.addStyleTag({ content: ':root { --sidebar-width: 150px; }' });
+    const [state, label, sep, count] = await Promise.all(
+      ['.sync-indicator__state', '.sync-indicator__label', '.sync-indicator__sep', '.sync-indicator__pending'].map((css) => indicator.locator(css).first().boundingBox()),
+    );
+    expect(count!.y).toBeGreaterThanOrEqual(label!.y + label!.height);
+    expect(sep!.x + sep!.width).toBeLessThanOrEqual(state!.x);
+    expect(count!.x + count!.width).toBeLessThanOrEqual(state!.x + state!.width);
+    await screenshot(page, 'sync-waits-wrapped');
     await page.goto(`${desk.url}/#/prompts/greet/versions`);
     const row = page.getByRole('row', { name: /v2/ });
     await expect(row.getByText('Not yet synced')).toBeVisible();

@@ -17,9 +17,13 @@ export function SyncIndicator() {
     <section className="sync-indicator" aria-label="Team sync">
       <p className="sync-indicator__state" role="status">
         <span className={`sync-dot sync-dot--${state}`} aria-hidden="true" />
-        <span>{LABELS[state]}</span>
+        <span className="sync-indicator__label">{LABELS[state]}</span>
         {status.pending > 0 && (
-          <span className="sync-indicator__pending">{` · ${status.pending} ${status.pending === 1 ? 'change waits' : 'changes wait'}`}</span>
+          // The separator is clipped when the count wraps to its own line (styles.css): never a line starting with "·".
+          <span className="sync-indicator__pending">
+            <span className="sync-indicator__sep" aria-hidden="true">{' · '}</span>
+            {`${status.pending} ${status.pending === 1 ? 'change waits' : 'changes wait'}`}
+          </span>
         )}
       </p>
       <p className="sync-indicator__meta">
