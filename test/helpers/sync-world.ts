@@ -6,7 +6,8 @@ import { createSyncClient, type SyncFetch } from '../../src/main/core/sync/sync-
 import { createSyncEngine, type SyncEngine } from '../../src/main/core/sync/sync-engine';
 import type { Workspace } from '../../src/main/core/workspace';
 import { startTestHost, type TestHost } from './host';
-import { testWorkspace } from './workspace';
+import { member, seedPrompt, testWorkspace } from './workspace';
+import { setSharingLevel } from '../../src/main/core/sharing/sharing-service';
 
 /** A transport between a desktop and the server that a test can take offline or tamper with. */
 export interface Line {
@@ -79,4 +80,24 @@ export function keepTeamLink(server: TestHost, workspace: Pick<Workspace, 'store
     joinedAt: new Date().toISOString(),
   });
   return device;
+}
+
+/**
+ * The world most sync tests start from: a team server whose owner made `prompt` (one version,
+ * `text`) editable by everyone in the library, a member `email`, and a desktop joined as them
+ * that has synced once. `beforeJoin` adds to the server first (as its owner). The caller stops
+ * both (desktop.cleanup(), server.stop()).
+ */
+export async function sharedPromptWorld(
+  prompt: string,
+  options: { email?: string; text?: string; beforeJoin?: (owner: Ctx) => void } = {},
+): Promise<{ server: TestHost; member: Ctx; desktop: Desktop }> {
+  const server = await startTestHost();
+  const joined = member(server.owner, options.email ?? 'ada@example.com');
+  seedPrompt(server.owner, prompt, options.text ?? 'Hello {{who}}');
+  setSharingLevel(server.owner, { name: prompt, level: 'library_edit' });
+  options.beforeJoin?.(server.owner);
+  const d = desktop(server, joined.actor.id);
+  await d.engine.syncNow();
+  return { server, member: joined, desktop: d };
 }

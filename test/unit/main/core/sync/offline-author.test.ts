@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { desktop, startTestHost, type Desktop } from '../../../../helpers/sync-world';
+import { desktop, sharedPromptWorld, startTestHost, type Desktop } from '../../../../helpers/sync-world';
 import type { TestHost } from '../../../../helpers/host';
 import { member, seedPrompt } from '../../../../helpers/workspace';
-import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
 import { listPromotions, promoteVersion } from '../../../../../src/main/core/versions/lifecycle';
 import { listVersions } from '../../../../../src/main/core/versions/versions-service';
@@ -22,12 +21,9 @@ afterEach(async () => {
 // author until the server's history replaced them with the member.
 describe('who a change made here is recorded as', () => {
   it('on a team prompt, whoever uses the desktop (its owner, another local member): the joined member, offline and after the sync alike', async () => {
-    server = await startTestHost();
-    const ada = member(server.owner, 'ada@example.com');
-    seedPrompt(server.owner, 'greet', 'Hello {{who}}');
-    setSharingLevel(server.owner, { name: 'greet', level: 'library_edit' });
-    d = desktop(server, ada.actor.id);
-    await d.engine.syncNow();
+    const world = await sharedPromptWorld('greet');
+    ({ server, desktop: d } = world);
+    const ada = world.member;
     d.line.offline = true;
     const owner = d.workspace.as(d.workspace.owner.id);
     const local = member(owner, 'local@example.com').actor;

@@ -1,9 +1,7 @@
 import { afterEach, expect, it, onTestFinished, vi } from 'vitest';
-import { desktop, startTestHost, type Desktop } from '../../../../helpers/sync-world';
+import { sharedPromptWorld, type Desktop } from '../../../../helpers/sync-world';
 import type { TestHost } from '../../../../helpers/host';
-import { member, seedPrompt } from '../../../../helpers/workspace';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
-import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { SaveVersionInput } from '../../../../../src/shared/schemas/prompts';
 
 let server: TestHost | undefined;
@@ -17,12 +15,7 @@ afterEach(async () => {
 // bench:team found it: with a team's runs arriving faster than a desktop pulls them, the pull
 // never ran out of pages, so a save made meanwhile waited for a push that never came.
 it('a local save is pushed while a pull that never runs out of pages goes on', async () => {
-  server = await startTestHost();
-  const ada = member(server.owner, 'ada@example.com');
-  seedPrompt(server.owner, 'greet', 'Hello {{who}}');
-  setSharingLevel(server.owner, { name: 'greet', level: 'library_edit' });
-  d = desktop(server, ada.actor.id);
-  await d.engine.syncNow();
+  ({ server, desktop: d } = await sharedPromptWorld('greet'));
   // From now on every pull page says there is more (the server's log grows faster than it drains).
   let endless = true;
   let pulls = 0;

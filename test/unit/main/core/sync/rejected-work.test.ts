@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { desktop, startTestHost, type Desktop } from '../../../../helpers/sync-world';
+import { sharedPromptWorld, type Desktop } from '../../../../helpers/sync-world';
 import type { TestHost } from '../../../../helpers/host';
-import { member, seedPrompt } from '../../../../helpers/workspace';
 import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { updatePrompt } from '../../../../../src/main/core/prompts/prompts-service';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
@@ -13,6 +12,8 @@ import type { Ctx } from '../../../../../src/main/core/context';
 
 let server: TestHost | undefined;
 let d: Desktop | undefined;
+/** Bob, on a prompt whose template uses {{x}}. */
+const BOB = { email: 'bob@example.com', text: 'Hello {{x}}' };
 afterEach(async () => {
   d?.cleanup();
   await server?.stop();
@@ -45,14 +46,11 @@ const heldText = (d: Desktop) =>
 describe('a refused op never drops the member\'s work', () => {
   const cases = Object.keys(WORK).flatMap((kind) => Object.entries(LOSSES).map(([loss, level]) => [kind, loss, level] as const));
   it.each(cases)('%s, prompt %s while offline: the work is kept as a personal prompt, the notice names the prompt', async (kind, _loss, level) => {
-    server = await startTestHost();
-    const bob = member(server.owner, 'bob@example.com');
-    seedPrompt(server.owner, 'log-metadata', 'Hello {{x}}');
-    setSharingLevel(server.owner, { name: 'log-metadata', level: 'library_edit' });
-    // One test case to delete, and a draft v2 so that promoting v1 is a real request.
-    saveTestCase(server.owner, SaveTestCaseInput.parse({ name: 'log-metadata', caseName: 'smoke', variables: { x: 'a' } }));
-    d = desktop(server, bob.actor.id);
-    await d.engine.syncNow();
+    ({ server, desktop: d } = await sharedPromptWorld('log-metadata', {
+      ...BOB,
+      // One test case to delete, and a draft v2 so that promoting v1 is a real request.
+      beforeJoin: (owner) => saveTestCase(owner, SaveTestCaseInput.parse({ name: 'log-metadata', caseName: 'smoke', variables: { x: 'a' } })),
+    }));
     d.line.offline = true;
     await WORK[kind]!.does(d.as());
     const pending = d.engine.status().pending;
@@ -79,12 +77,7 @@ describe('a refused op never drops the member\'s work', () => {
 
 describe('a pull that takes a prompt away', () => {
   it('keeps a version saved after this pass pushed (it never reached the server) as a personal prompt', async () => {
-    server = await startTestHost();
-    const bob = member(server.owner, 'bob@example.com');
-    seedPrompt(server.owner, 'log-metadata', 'Hello {{x}}');
-    setSharingLevel(server.owner, { name: 'log-metadata', level: 'library_edit' });
-    d = desktop(server, bob.actor.id);
-    await d.engine.syncNow();
+    ({ server, desktop: d } = await sharedPromptWorld('log-metadata', BOB));
     setSharingLevel(server.owner, { name: 'log-metadata', level: 'private' });
     const desk = d;
     let saved = false;
@@ -106,12 +99,7 @@ describe('a pull that takes a prompt away', () => {
 
 describe('a page where the server took one version of a prompt and refused the next', () => {
   it('the taken one stays the team\'s (acknowledged), only the refused one is kept as a personal prompt', async () => {
-    server = await startTestHost();
-    const bob = member(server.owner, 'bob@example.com');
-    seedPrompt(server.owner, 'log-metadata', 'Hello {{x}}');
-    setSharingLevel(server.owner, { name: 'log-metadata', level: 'library_edit' });
-    d = desktop(server, bob.actor.id);
-    await d.engine.syncNow();
+    ({ server, desktop: d } = await sharedPromptWorld('log-metadata', BOB));
     d.line.offline = true;
     const taken = saveVersion(d.as(), SaveVersionInput.parse({ name: 'log-metadata', template: { kind: 'text', text: 'TAKEN {{x}}' } }));
     saveVersion(d.as(), SaveVersionInput.parse({ name: 'log-metadata', template: { kind: 'text', text: 'REFUSED {{x}}' } }));

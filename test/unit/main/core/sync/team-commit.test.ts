@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { desktop, startTestHost, type Desktop } from '../../../../helpers/sync-world';
+import { desktop, sharedPromptWorld, startTestHost, type Desktop } from '../../../../helpers/sync-world';
 import type { TestHost } from '../../../../helpers/host';
 import { member, seedPrompt } from '../../../../helpers/workspace';
-import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { commitVersion, TEAM_COMMIT_REFUSED } from '../../../../../src/main/core/versions/lifecycle';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
 import { SaveVersionInput } from '../../../../../src/shared/schemas/prompts';
@@ -24,12 +23,7 @@ const committed = (d: Desktop, name: string) =>
 // without a word (protocol 1 has no op for it). Now refused where the rule lives, at every door.
 describe('Commit on a desktop', () => {
   it('a team prompt\'s version (synced or saved offline) is refused with the words the Versions tab shows; nothing changes, before or after a sync', async () => {
-    server = await startTestHost();
-    const ada = member(server.owner, 'ada@example.com');
-    seedPrompt(server.owner, 'shared-edit', 'Hello {{who}}');
-    setSharingLevel(server.owner, { name: 'shared-edit', level: 'library_edit' });
-    d = desktop(server, ada.actor.id);
-    await d.engine.syncNow();
+    ({ server, desktop: d } = await sharedPromptWorld('shared-edit'));
     d.line.offline = true;
     saveVersion(d.as(), SaveVersionInput.parse({ name: 'shared-edit', template: { kind: 'text', text: 'Offline {{who}}' } }));
     const before = committed(d, 'shared-edit');
