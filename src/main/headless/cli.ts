@@ -157,17 +157,19 @@ async function serve(args: string[]): Promise<void> {
     },
   });
   if (!host.server) throw new Error(host.api.error ?? 'The server did not start');
+  // Before the first line is printed: a stop right after it still closes the folder cleanly
+  // (a SIGTERM before the handler would leave the open marker, and the next start would check).
+  const stop = () => {
+    void host.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   process.stdout.write(`Promptdesk ${APP_VERSION} serving ${dataDir}\n`);
   process.stdout.write(`API: ${host.server.url}/api/v1\n`);
   process.stdout.write(`Open ${host.server.url}/#session=${sessions.create(host.workspace.owner.id)}\n`);
   for (const warning of host.storageWarnings()) process.stderr.write(`promptdesk: warning: ${warning}\n`);
   warnTelemetry(host);
   process.stdout.write(`Other members sign in with their API key, or a link from: promptdesk users login-link --data-dir ${values['data-dir']} --user EMAIL\n`);
-  const stop = () => {
-    void host.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 /**
@@ -194,16 +196,18 @@ async function serveTeam(values: { 'data-dir'?: string; port?: string; 'provider
     },
   });
   if (!host.server) throw new Error(host.api.error ?? 'The server did not start');
-  process.stdout.write(`Promptdesk ${APP_VERSION} team server for ${dataDir}\n`);
-  process.stdout.write(`Listening on ${host.server.url}; members open ${mode.publicUrl}\n`);
-  for (const warning of host.storageWarnings()) process.stderr.write(`promptdesk: warning: ${warning}\n`);
-  warnTelemetry(host);
-  process.stdout.write(`Members sign in with email and password. Invite one with: promptdesk users invite --data-dir ${values['data-dir']} --email EMAIL\n`);
+  // Before the first line is printed: a stop right after it still closes the folder cleanly
+  // (a SIGTERM before the handler would leave the open marker, and the next start would check).
   const stop = () => {
     void host.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.stdout.write(`Promptdesk ${APP_VERSION} team server for ${dataDir}\n`);
+  process.stdout.write(`Listening on ${host.server.url}; members open ${mode.publicUrl}\n`);
+  for (const warning of host.storageWarnings()) process.stderr.write(`promptdesk: warning: ${warning}\n`);
+  warnTelemetry(host);
+  process.stdout.write(`Members sign in with email and password. Invite one with: promptdesk users invite --data-dir ${values['data-dir']} --email EMAIL\n`);
 }
 
 /**
