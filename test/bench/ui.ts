@@ -4,8 +4,10 @@
  *
  * Builds the app first when out/ is missing or older than a file under src/ (the seed runs src/,
  * the server out/: both must know the same migrations)
- * (set PROMPTDESK_BENCH_OUT=DIR to measure another build, e.g. one made from an older commit with
- * `npx electron-vite build --outDir DIR`; it is never rebuilt). Then:
+ * (set PROMPTDESK_BENCH_OUT=DIR to measure another whole build; it is never rebuilt). Side by side
+ * in one run: BENCH_UI_COMPARE_RENDERER=DIR (another build's renderer folder, e.g. from
+ * `npx electron-vite build --outDir node_modules/.cache/pd-before` on an older commit) is served by
+ * this build's server from a second folder with the same seed, and the loads alternate. Then:
  * - prints every JS/CSS asset (raw and gzip bytes, 1 KB = 1,000 bytes) and the sums: initial JS
  *   (index.html's module script + modulepreloads + their static imports) and total JS;
  * - seeds 200 prompts x 3 versions in a temp folder, starts `promptdesk serve` on it, and loads the
@@ -21,7 +23,7 @@
  * browser process's first page) is printed apart and left out of p50/max.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
@@ -61,9 +63,9 @@ function buildIfNeeded(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'ignore' });
 }
 
-function printSizes(): void {
-  const bundle = readRendererBundle(join(OUT, 'renderer'));
-  console.log(`renderer assets (${join(OUT, 'renderer')}), raw / gzip; * = initial (loaded before the first screen):`);
+function printSizes(rendererDir: string): void {
+  const bundle = readRendererBundle(rendererDir);
+  console.log(`renderer assets (${rendererDir}), raw / gzip; * = initial (loaded before the first screen):`);
   for (const a of [...bundle.js, ...bundle.css]) console.log(`  ${a.initial ? '*' : ' '} ${a.file.padEnd(44)} ${kb(a.raw).padStart(10)}  ${kb(a.gzip).padStart(10)}`);
   const { initialJs: i, totalJs: t } = bundle;
   console.log(`initial JS: ${kb(i.raw)} raw, ${kb(i.gzip)} gzip in ${i.files} file(s)   target < 500 KB raw`);
@@ -94,9 +96,9 @@ interface Serve {
   child: ChildProcess;
 }
 
-function serve(dataDir: string): Promise<Serve> {
-  // `node -e` so PROMPTDESK_BENCH_OUT can point at another build's cli.js (bin/promptdesk.js loads out/'s).
-  const code = `require(${JSON.stringify(join(OUT, 'main', 'cli.js'))}).main(process.argv.slice(1))`;
+function serve(dataDir: string, outDir: string): Promise<Serve> {
+  // `node -e` so another build's cli.js can serve (bin/promptdesk.js loads out/'s).
+  const code = `require(${JSON.stringify(join(outDir, 'main', 'cli.js'))}).main(process.argv.slice(1))`;
   const child = spawn(process.execPath, ['-e', code, 'serve', '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
@@ -169,7 +171,12 @@ async function coldLoad(browser: Browser, openUrl: string, openEditor: boolean):
     await page.addInitScript({ content: WATCH_FIRST_SCREEN });
     await page.goto(openUrl);
     // A function, not a string: the page's CSP (no 'unsafe-eval') refuses a string predicate.
-    await page.waitForFunction(() => (globalThis as { __firstScreen?: unknown }).__firstScreen !== undefined, null, { timeout: 30_000 });
+    await page
+      .waitForFunction(() => (globalThis as { __firstScreen?: unknown }).__firstScreen !== undefined, null, { timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        const shown = (await page.locator('body').innerText()).slice(0, 300);
+        throw new Error(`${openUrl}: the Library never became interactive; the page shows: ${shown}`, { cause: error });
+      });
     const load = (await page.evaluate(READ_LOAD)) as Load;
     if (!openEditor) return { load };
     // As a user reading the list would, let the after-first-paint prefetch finish (it marks the
@@ -184,45 +191,89 @@ async function coldLoad(browser: Browser, openUrl: string, openEditor: boolean):
 
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
+/**
+ * A build that serves `rendererDir` from this build's server (out/main): an old commit's server
+ * cannot open a folder seeded by today's migrations, and the comparison is about the renderer.
+ */
+function hybridBuild(rendererDir: string): string {
+  // Inside the checkout, so the copied main/ resolves its packages from node_modules.
+  mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'bench-ui-build-'));
+  for (const part of ['main', 'preload']) cpSync(join(OUT, part), join(dir, part), { recursive: true });
+  cpSync(rendererDir, join(dir, 'renderer'), { recursive: true });
+  return dir;
+}
+
+function printLoads(label: string, loads: Load[], editor: number | undefined): void {
+  const interactive = summarize(loads.map((l) => l.interactive));
+  const rendered = summarize(loads.map((l) => l.rendered));
+  const dcl = summarize(loads.map((l) => l.domContentLoaded));
+  const last = loads.at(-1)!;
+  console.log(`${label}:`);
+  console.log(`  interactive: p50 ${ms(interactive.p50)}  max ${ms(interactive.max)}   target < 1 s   (${loads.map((l) => ms(l.interactive)).join(', ')})`);
+  console.log(`  rendered:    p50 ${ms(rendered.p50)}  max ${ms(rendered.max)}`);
+  console.log(`  DOMContentLoaded: p50 ${ms(dcl.p50)}`);
+  console.log(`  JS fetched before interactive: ${last.jsFiles} file(s), ${kb(last.jsBytes)}`);
+  if (editor !== undefined) console.log(`  library row -> editor on screen (after idle prefetch): ${ms(editor)}`);
+}
+
+interface Side {
+  label: string;
+  outDir: string;
+  dataDir: string;
+  server?: Serve;
+  loads: Load[];
+  editor?: number;
+}
+
 async function main(): Promise<void> {
   buildIfNeeded();
-  printSizes();
+  const compare = process.env['BENCH_UI_COMPARE_RENDERER'];
+  const sides: Side[] = [{ label: `this build (${join(OUT, 'renderer')})`, outDir: OUT, dataDir: '', loads: [] }];
+  const temps: string[] = [];
+  if (compare) {
+    const outDir = hybridBuild(resolve(ROOT, compare));
+    temps.push(outDir);
+    sides.push({ label: `compared renderer (${resolve(ROOT, compare)})`, outDir, dataDir: '', loads: [] });
+  }
+  for (const side of sides) printSizes(join(side.outDir, 'renderer'));
   const found = findChromium(systemBrowserProbe());
   if (!found.found) throw new Error(found.message);
-  const dataDir = mkdtempSync(join(tmpdir(), 'promptdesk-bench-ui-'));
-  let server: Serve | undefined;
   let browser: Browser | undefined;
   try {
-    seed(dataDir);
-    server = await serve(dataDir);
-    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
-    const warm = await coldLoad(browser, server.openUrl, false);
-    console.log(`warm-up load (left out): interactive ${ms(warm.load.interactive)}`);
-    const loads: Load[] = [];
-    let editor: number | undefined;
-    for (let i = 0; i < LOADS; i++) {
-      const result = await coldLoad(browser, server.openUrl, i === LOADS - 1);
-      loads.push(result.load);
-      editor = result.editor ?? editor;
+    for (const side of sides) {
+      // Each side its own folder with the same seed (one server per folder).
+      side.dataDir = mkdtempSync(join(tmpdir(), 'promptdesk-bench-ui-'));
+      temps.push(side.dataDir);
+      seed(side.dataDir);
+      side.server = await serve(side.dataDir, side.outDir);
     }
-    const interactive = summarize(loads.map((l) => l.interactive));
-    const rendered = summarize(loads.map((l) => l.rendered));
-    const dcl = summarize(loads.map((l) => l.domContentLoaded));
-    const last = loads.at(-1)!;
-    console.log(`first screen (${PROMPTS} prompts, Library), ${LOADS} cold loads, each in a new browser context of ${found.path}:`);
-    console.log(`  interactive: p50 ${ms(interactive.p50)}  max ${ms(interactive.max)}   target < 1 s   (${loads.map((l) => ms(l.interactive)).join(', ')})`);
-    console.log(`  rendered:    p50 ${ms(rendered.p50)}  max ${ms(rendered.max)}`);
-    console.log(`  DOMContentLoaded: p50 ${ms(dcl.p50)}`);
-    console.log(`  JS fetched before interactive: ${last.jsFiles} file(s), ${kb(last.jsBytes)}`);
-    if (editor !== undefined) console.log(`library row -> editor on screen (after idle prefetch): ${ms(editor)}`);
+    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+    for (const side of sides) {
+      const warm = await coldLoad(browser, side.server!.openUrl, false);
+      console.log(`warm-up load (left out), ${side.label}: interactive ${ms(warm.load.interactive)}`);
+    }
+    // Interleaved, so a burst of load from other work on the machine hits both sides alike.
+    for (let i = 0; i < LOADS; i++) {
+      for (const side of sides) {
+        const result = await coldLoad(browser, side.server!.openUrl, i === LOADS - 1);
+        side.loads.push(result.load);
+        side.editor = result.editor ?? side.editor;
+      }
+    }
+    console.log(`first screen (${PROMPTS} prompts, Library), ${LOADS} cold loads per side, each in a new browser context of ${found.path}:`);
+    for (const side of sides) printLoads(side.label, side.loads, side.editor);
   } finally {
     await browser?.close();
-    if (server && server.child.exitCode === null) {
-      const exited = new Promise((done) => server!.child.once('exit', done));
-      server.child.kill('SIGTERM');
-      await exited;
+    for (const side of sides) {
+      const child = side.server?.child;
+      if (child && child.exitCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
   }
 }
 
