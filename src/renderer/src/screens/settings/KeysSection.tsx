@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { KEY_SCOPES, type ApiKeyListItem, type KeyScope } from '../../../../shared/schemas/users';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
+import { SettingsTable } from '../../components/SettingsTable';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
 import { SelectField } from '../../components/SelectField';
@@ -189,30 +190,16 @@ function NewKeyForm() {
 
 function KeysTable({ items, showMember }: { items: ApiKeyListItem[]; showMember: boolean }) {
   return (
-    <div className="keys-table-wrap">
-      <table className="members-table keys-table" aria-label="API keys">
-        <thead>
-          <tr>
-            <th scope="col">Label</th>
-            {showMember && <th scope="col">Member</th>}
-            <th scope="col">Key</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((key) => (
-            <KeyRow key={key.id} item={key} showMember={showMember} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SettingsTable
+      label="API keys"
+      columns={['Label', showMember && 'Member', 'Key', 'Scopes', 'Created', 'Last used', 'Expires', 'Status']}
+      className="members-table keys-table"
+      wrapClassName="keys-table-wrap"
+    >
+      {items.map((key) => (
+        <KeyRow key={key.id} item={key} showMember={showMember} />
+      ))}
+    </SettingsTable>
   );
 }
 

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { User } from '../../../../shared/schemas/users';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
+import { SettingsTable } from '../../components/SettingsTable';
 import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
 import { messageForField, toFormError } from '../../lib/field-errors';
@@ -45,24 +46,11 @@ export function MembersSection() {
       {isAdmin && isTeam && <p className="muted">To add someone, invite them under Invite members: they set their own password.</p>}
       {status === 'loading' && users.length === 0 && <p className="muted">Loading…</p>}
       {users.length > 0 && (
-        <table className="members-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <MemberRows key={user.id} user={user} isAdmin={isAdmin} />
-            ))}
-          </tbody>
-        </table>
+        <SettingsTable columns={['Name', 'Email', 'Role', 'Status']} className="members-table" wrapClassName={null}>
+          {users.map((user) => (
+            <MemberRows key={user.id} user={user} isAdmin={isAdmin} />
+          ))}
+        </SettingsTable>
       )}
     </SettingsSection>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Button } from '../../components/Button';
+import { SettingsTable } from '../../components/SettingsTable';
 import { changePassword, listDevices, revokeDevice, TeamError } from '../../lib/team';
 import { TextField } from '../../components/TextField';
 import { messageForField, type FormError } from '../../lib/field-errors';
@@ -67,34 +68,20 @@ export function TeamAccountSection() {
           <code>promptdesk team join --url {location.origin}</code>.
         </p>
       ) : (
-        <div className="table-wrap">
-        <table className="data-table" aria-label="Your devices">
-          <thead>
-            <tr>
-              <th scope="col">Device</th>
-              <th scope="col">Added</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+        <SettingsTable label="Your devices" columns={['Device', 'Added', 'Last seen']}>
+          {devices.map((device) => (
+            <tr key={device.id}>
+              <td>{device.name}</td>
+              <td>{when(device.createdAt)}</td>
+              <td>{when(device.lastSeenAt)}</td>
+              <td>
+                <Button size="sm" variant="danger" aria-label={`Revoke ${device.name}`} onClick={() => void revoke(device)}>
+                  Revoke
+                </Button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {devices.map((device) => (
-              <tr key={device.id}>
-                <td>{device.name}</td>
-                <td>{when(device.createdAt)}</td>
-                <td>{when(device.lastSeenAt)}</td>
-                <td>
-                  <Button size="sm" variant="danger" aria-label={`Revoke ${device.name}`} onClick={() => void revoke(device)}>
-                    Revoke
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        </div>
+          ))}
+        </SettingsTable>
       )}
     </SettingsSection>
   );

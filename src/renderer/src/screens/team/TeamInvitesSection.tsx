@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Button } from '../../components/Button';
+import { SettingsTable } from '../../components/SettingsTable';
 import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
 import { messageForField, type FormError } from '../../lib/field-errors';
@@ -75,34 +76,20 @@ export function TeamInvitesSection() {
         </p>
       )}
       {invites.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table" aria-label="Pending invites">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {invites.map((invite) => (
-                <tr key={invite.id}>
-                  <td>{invite.email}</td>
-                  <td>{invite.role === 'admin' ? 'Admin' : 'Member'}</td>
-                  <td>{new Date(invite.expiresAt).toLocaleDateString()}</td>
-                  <td>
-                    <Button size="sm" aria-label={`Revoke the invite for ${invite.email}`} onClick={() => void revokeInvite(invite.id).then(load, (f: unknown) => setError(formError(f)))}>
-                      Revoke
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable label="Pending invites" columns={['Email', 'Role', 'Expires']}>
+          {invites.map((invite) => (
+            <tr key={invite.id}>
+              <td>{invite.email}</td>
+              <td>{invite.role === 'admin' ? 'Admin' : 'Member'}</td>
+              <td>{new Date(invite.expiresAt).toLocaleDateString()}</td>
+              <td>
+                <Button size="sm" aria-label={`Revoke the invite for ${invite.email}`} onClick={() => void revokeInvite(invite.id).then(load, (f: unknown) => setError(formError(f)))}>
+                  Revoke
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       )}
     </SettingsSection>
   );
