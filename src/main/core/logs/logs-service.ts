@@ -202,19 +202,61 @@ export function rateRun(ctx: Ctx, input: z.output<typeof RateRunInput>): LogDeta
   return getLog(ctx, input.id);
 }
 
-/** Versions the latency chart shows: the ones with most finished runs for the filter. */
+/** Versions the latency chart shows: the ones with most finished runs among the newest LATENCY_SAMPLE. */
 export const LATENCY_VERSIONS = 12;
+/** Which versions the chart shows is decided over the newest finished runs matching the filter, which bounds that work. */
+export const LATENCY_SAMPLE = 20_000;
 
 /** Nearest-rank position (0-based) of percentile `p` among `runs` ascending values. */
 const rankOf = (runs: number, p: number) => Math.min(runs - 1, Math.ceil((p / 100) * runs) - 1);
 
 /**
- * The latency chart's versions: most finished runs first; equal counts by prompt name (code-unit
- * order), then version (the draft first), so the choice never depends on the order rows are read.
+ * The latency chart's versions: those with most runs in `sample` (the newest finished runs that
+ * match); equal counts by prompt name (code-unit order), then version (the draft first), so the
+ * choice never depends on the order rows are read.
  */
-function busiestVersions(groups: LatencyGroup[]): LatencyGroup[] {
+export function busiestVersions(sample: { prompt_name: string; version: number | null }[]): { prompt: string; version: number | null }[] {
+  const counts = new Map<string, { prompt: string; version: number | null; runs: number }>();
+  for (const row of sample) {
+    const key = `${row.prompt_name}\u0000${row.version}`;
+    const group = counts.get(key) ?? { prompt: row.prompt_name, version: row.version, runs: 0 };
+    group.runs += 1;
+    counts.set(key, group);
+  }
   const byName = (a: LatencyGroup, b: LatencyGroup) => (a.prompt < b.prompt ? -1 : a.prompt > b.prompt ? 1 : 0) || (a.version ?? 0) - (b.version ?? 0);
-  return [...groups].sort((a, b) => b.runs - a.runs || byName(a, b)).slice(0, LATENCY_VERSIONS);
+  return [...counts.values()].sort((a, b) => b.runs - a.runs || byName(a, b)).slice(0, LATENCY_VERSIONS);
+}
+
+/**
+ * Where the newest `sample` runs begin, from the per-day counts: the latency sample then reads
+ * those days only instead of walking back through every older row that fails the filter.
+ */
+function sampleStart(days: { start: number; runs: number }[], sample: number): number | null {
+  let runs = 0;
+  for (let i = days.length - 1; i >= 0; i--) {
+    runs += days[i]!.runs;
+    if (runs >= sample) return i === 0 ? null : days[i]!.start;
+  }
+  return null;
+}
+
+/**
+ * p50/p95 latency by version over every finished run `query` matches, exact, for the versions
+ * busiestVersions picks from the newest LATENCY_SAMPLE of them; `days` are the query's exact
+ * per-day counts (they bound the sample's walk).
+ */
+function latencyByVersion(ctx: Ctx, query: LogQuery, days: LogsRepoDay[]): LogStats['latencyByVersion'] {
+  const { logs } = ctx.store;
+  const since = sampleStart(days, LATENCY_SAMPLE);
+  let sample = logs.latencies(query, LATENCY_SAMPLE, since);
+  // Runs still going have no latency yet: if they left the window short, take the full walk.
+  if (since !== null && sample.length < LATENCY_SAMPLE) sample = logs.latencies(query, LATENCY_SAMPLE);
+  const twoDigits = (ms: number) => Number(ms.toPrecision(2));
+  return logs
+    .latencyRanks(query, busiestVersions(sample), (runs) => [rankOf(runs, 50), rankOf(runs, 95)])
+    .filter((g) => g.runs > 0)
+    .map(({ prompt, version, runs, values: [p50, p95] }) => ({ prompt, version, runs, p50: twoDigits(p50!), p95: twoDigits(p95!) }))
+    .sort((a, b) => a.prompt.localeCompare(b.prompt) || (a.version ?? 0) - (b.version ?? 0));
 }
 
 /**
@@ -271,6 +313,8 @@ export function logStats(
   const { logs } = ctx.store;
   let perDay: LogsRepoDay[];
   let scope = query;
+  /** The per-day counts of `scope`, exact. */
+  let scoped: LogsRepoDay[];
   let approximate = false;
   if (!exact && logs.matchesAtLeast(query, estimate.above)) {
     const { match: _match, ...withoutText } = query;
@@ -289,20 +333,16 @@ export function logStats(
         .map((d) => ({ start: d.start, runs: Math.round(d.runs * runShare), errors: Math.round(d.errors * errorShare) }))
         .map((d) => ({ ...d, errors: Math.min(d.errors, d.runs) }))
         .filter((d) => d.runs > 0);
+      scoped = recent;
       perDay = [...older, ...recent];
-    } else perDay = logs.perDay(query, grid);
-  } else perDay = logs.perDay(query, grid);
+    } else perDay = scoped = logs.perDay(query, grid);
+  } else perDay = scoped = logs.perDay(query, grid);
   const total = perDay.reduce((sum, d) => sum + d.runs, 0);
-  const twoDigits = (ms: number) => Number(ms.toPrecision(2));
-  const latencyByVersion = logs
-    .latencyRanks(scope, busiestVersions, (runs) => [rankOf(runs, 50), rankOf(runs, 95)])
-    .map(({ prompt, version, runs, values: [p50, p95] }) => ({ prompt, version, runs, p50: twoDigits(p50!), p95: twoDigits(p95!) }))
-    .sort((a, b) => a.prompt.localeCompare(b.prompt) || (a.version ?? 0) - (b.version ?? 0));
   return {
     total,
     errors: perDay.reduce((sum, d) => sum + d.errors, 0),
     days: perDay.map((d) => ({ day: label(d.start), runs: d.runs, errors: d.errors })),
-    latencyByVersion,
+    latencyByVersion: latencyByVersion(ctx, scope, scoped),
     ...(approximate ? { approximate: true as const } : {}),
   };
 }

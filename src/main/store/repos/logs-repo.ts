@@ -586,57 +586,53 @@ export function logsRepo(db: Db) {
       }
     },
     /**
-     * Exact latency order statistics by (prompt name, version), over every finished run the
-     * filter matches: `choose` picks the groups from all of them (with their run counts), `ranks`
-     * names the 0-based positions wanted in a group's ascending latencies; the answer holds the
-     * latencies at those positions (ms). The rule (which groups, which positions) is the
-     * caller's. Read from the run_logs_latency index (migration 0310, sorted by name, version,
-     * latency and carrying every filtered column): the groups are counted over its entries, a
-     * position is one ORDER BY latency OFFSET k walk in its group. A text search with few
-     * matches reads them and sorts here; one with many tests each entry against the matches
-     * once, in one pass.
+     * Exact latency order statistics of the given prompt versions (by the name the runs
+     * recorded), over every finished run of each the filter matches: its run count, and the
+     * latencies (ms) at the 0-based positions `ranks(runs)` names in its ascending latencies.
+     * Read from the run_logs_latency index (migration 0310, sorted by name, version, latency,
+     * carrying every filtered column): a version's runs are counted over its range, a position
+     * read by one ORDER BY latency OFFSET walk from the nearer end. With a text search, the
+     * matching runs of those versions are read once and sorted here.
      */
-    latencyRanks(input: LogQuery, choose: (groups: LatencyGroup[]) => LatencyGroup[], ranks: (runs: number) => number[]): LatencyRanked[] {
+    latencyRanks(input: LogQuery, groups: { prompt: string; version: number | null }[], ranks: (runs: number) => number[]): LatencyRanked[] {
       const found = withMatch(input);
-      if (!found) return [];
+      if (!found || groups.length === 0) return [];
       const params: Record<string, unknown> = {};
       const finished = 'l.latency_ms IS NOT NULL';
-      const inMemory = (rows: [string, number | null, number][]): LatencyRanked[] => {
-        const all = new Map<string, { group: LatencyGroup; latencies: number[] }>();
-        for (const [prompt, version, latency] of rows) {
-          const key = `${prompt}\u0000${version}`;
-          let entry = all.get(key);
-          if (!entry) all.set(key, (entry = { group: { prompt, version, runs: 0 }, latencies: [] }));
-          entry.group.runs += 1;
-          entry.latencies.push(latency);
-        }
-        return choose([...all.values()].map((e) => e.group)).map((group) => {
-          const sorted = all.get(`${group.prompt}\u0000${group.version}`)!.latencies.sort((a, b) => a - b);
-          return { ...group, values: ranks(group.runs).map((k) => sorted[k]!) };
-        });
-      };
       if (found.match !== undefined) {
         const mode: TextMode = few(found.match, STATS_SMALL_MATCH) ? 'drive' : 'in';
         const from = mode === 'drive' ? 'run_logs l' : 'run_logs l INDEXED BY run_logs_latency';
-        const rows = prepared(`SELECT l.prompt_name, l.version, l.latency_ms FROM ${from} WHERE ${finished} AND ${where(withFloor(found), params, 'all', mode)}`)
+        params['groups'] = JSON.stringify(groups.map((g) => [g.prompt, g.version]));
+        const rows = prepared(
+          `SELECT l.prompt_name, l.version, l.latency_ms FROM ${from} WHERE ${finished} AND ${where(withFloor(found), params, 'all', mode)}
+            AND EXISTS (SELECT 1 FROM json_each(:groups) g WHERE g.value ->> 0 = l.prompt_name AND g.value ->> 1 IS l.version)`,
+        )
           .raw(true)
           .all(params) as [string, number | null, number][];
-        return inMemory(rows);
+        const byGroup = new Map<string, number[]>();
+        for (const [prompt, version, latency] of rows) {
+          const key = `${prompt}\u0000${version}`;
+          let list = byGroup.get(key);
+          if (!list) byGroup.set(key, (list = []));
+          list.push(latency);
+        }
+        return groups.map(({ prompt, version }) => {
+          const sorted = (byGroup.get(`${prompt}\u0000${version}`) ?? []).sort((a, b) => a - b);
+          return { prompt, version, runs: sorted.length, values: sorted.length === 0 ? [] : ranks(sorted.length).map((k) => sorted[k]!) };
+        });
       }
-      const scope = where(found, params, 'all');
-      const counted = prepared(
-        `SELECT l.prompt_name, l.version, count(*) FROM run_logs l INDEXED BY run_logs_latency WHERE ${finished} AND ${scope} GROUP BY l.prompt_name, l.version`,
-      )
-        .raw(true)
-        .all(params) as [string, number | null, number][];
-      const at = prepared(
-        `SELECT l.latency_ms FROM run_logs l INDEXED BY run_logs_latency WHERE l.prompt_name = :groupPrompt AND l.version IS :groupVersion AND ${finished} AND ${scope}
-          ORDER BY l.latency_ms LIMIT 1 OFFSET :rank`,
-      ).pluck();
-      return choose(counted.map(([prompt, version, runs]) => ({ prompt, version, runs }))).map((group) => ({
-        ...group,
-        values: ranks(group.runs).map((rank) => at.get({ ...params, groupPrompt: group.prompt, groupVersion: group.version, rank }) as number),
-      }));
+      const scope = `l.prompt_name = :groupPrompt AND l.version IS :groupVersion AND ${finished} AND ${where(found, params, 'all')}`;
+      const count = prepared(`SELECT count(*) FROM run_logs l INDEXED BY run_logs_latency WHERE ${scope}`).pluck();
+      const up = prepared(`SELECT l.latency_ms FROM run_logs l INDEXED BY run_logs_latency WHERE ${scope} ORDER BY l.latency_ms LIMIT 1 OFFSET :rank`).pluck();
+      const down = prepared(`SELECT l.latency_ms FROM run_logs l INDEXED BY run_logs_latency WHERE ${scope} ORDER BY l.latency_ms DESC LIMIT 1 OFFSET :rank`).pluck();
+      return groups.map(({ prompt, version }) => {
+        const at = { ...params, groupPrompt: prompt, groupVersion: version };
+        const runs = count.get(at) as number;
+        if (runs === 0) return { prompt, version, runs, values: [] };
+        // From the nearer end: p95 walks 5% of the version's runs, not 95%.
+        const values = ranks(runs).map((rank) => (rank < runs / 2 ? up.get({ ...at, rank }) : down.get({ ...at, rank: runs - 1 - rank })) as number);
+        return { prompt, version, runs, values };
+      });
     },
     /** When the newest `runs` logged runs (any filter left out) begin (ms); null when there are fewer. */
     startOfNewest: (runs: number): number | null => startOfNewest.get(Math.max(0, runs - 1)) ?? null,
