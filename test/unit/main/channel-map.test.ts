@@ -17,6 +17,7 @@ import { LOGS_CHANNELS } from '../../../src/main/core/logs/logs-channels';
 import { READINESS_CHANNELS } from '../../../src/main/core/readiness/readiness-channels';
 import { SYNC_CHANNELS } from '../../../src/main/core/sync/sync-channels';
 import { TEAM_CHANNELS } from '../../../src/main/core/team/team-channels';
+import { TELEMETRY_CHANNELS } from '../../../src/main/core/telemetry/telemetry-channels';
 import viteConfig from '../../../electron.vite.config';
 import { serviceHandlers } from '../../helpers/handlers';
 import { startBridgeHost, type BridgeHost } from '../../helpers/host';
@@ -35,7 +36,7 @@ describe('every door exposes exactly the channel map', () => {
   });
 
   it('no area declares a channel another area declares too (a spread would silently keep one)', () => {
-    const areas = [HOST_CHANNELS, PROMPTS_CHANNELS, VERSIONS_CHANNELS, SHARING_CHANNELS, RENDER_CHANNELS, USERS_CHANNELS, KEYS_CHANNELS, INTEGRATIONS_CHANNELS, RUNS_CHANNELS, REFINE_CHANNELS, LOGS_CHANNELS, READINESS_CHANNELS, SYNC_CHANNELS, TEAM_CHANNELS];
+    const areas = [HOST_CHANNELS, PROMPTS_CHANNELS, VERSIONS_CHANNELS, SHARING_CHANNELS, RENDER_CHANNELS, USERS_CHANNELS, KEYS_CHANNELS, INTEGRATIONS_CHANNELS, RUNS_CHANNELS, REFINE_CHANNELS, LOGS_CHANNELS, READINESS_CHANNELS, SYNC_CHANNELS, TEAM_CHANNELS, TELEMETRY_CHANNELS];
     const declared = areas.flatMap((area) => Object.keys(area));
     expect(declared.sort()).toEqual(MAP_NAMES);
   });
