@@ -54,7 +54,8 @@ function processStart(pid: number): number | null {
 
 const OWN_START = processStart(process.pid);
 
-function running(pid: number): boolean {
+/** Whether process `pid` runs on this machine (also used by core/team/join-team.ts's join lease). */
+export function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

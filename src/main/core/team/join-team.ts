@@ -6,6 +6,7 @@ import type { Store } from '../../store/store';
 import type { SecretBox } from '../integrations/secret-box';
 import type { User } from '../../../shared/schemas/users';
 import { isTeamServer, type TeamInfo } from './team-server';
+import { running } from '../../store/open-markers';
 
 /**
  * The desktop side of "Join a team workspace" (RFC 8252 §7.3 loopback redirect + PKCE, RFC 7636):
@@ -111,16 +112,6 @@ interface JoinLease {
   until: number;
 }
 
-/** Whether a process still runs (EPERM: it does, as another user). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The one place two joins of one folder meet (two `promptdesk team join`, or the CLI and the app,
  * started together): the first takes the folder's join lease in an immediate transaction, any
@@ -134,7 +125,7 @@ function isRunning(pid: number): boolean {
 export function takeJoinLease(store: Store, timeoutMs: number): string {
   return store.tx(() => {
     const held = store.settings.get<JoinLease | null>(JOIN_LEASE_SETTING);
-    if (held && held.pid !== process.pid && held.until > Date.now() && isRunning(held.pid)) {
+    if (held && held.pid !== process.pid && held.until > Date.now() && running(held.pid)) {
       throw new AppError('conflict', JOIN_IN_PROGRESS, 'serverUrl');
     }
     const token = randomBytes(12).toString('base64url');
