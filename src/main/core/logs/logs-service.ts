@@ -205,7 +205,7 @@ export function rateRun(ctx: Ctx, input: z.output<typeof RateRunInput>): LogDeta
 /** Versions the latency chart shows: the ones with most finished runs among the newest LATENCY_SAMPLE. */
 export const LATENCY_VERSIONS = 12;
 /** Which versions the chart shows is decided over the newest finished runs matching the filter, which bounds that work. */
-export const LATENCY_SAMPLE = 20_000;
+export const LATENCY_SAMPLE = 2_000;
 
 /** Nearest-rank position (0-based) of percentile `p` among `runs` ascending values. */
 const rankOf = (runs: number, p: number) => Math.min(runs - 1, Math.ceil((p / 100) * runs) - 1);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 import type { Ctx } from '../../../../src/main/core/context';
 import type { LogRecord } from '../../../../src/main/store/repos/logs-repo';
-import { listLogs, logStats } from '../../../../src/main/core/logs/logs-service';
+import { LATENCY_SAMPLE, listLogs, logStats } from '../../../../src/main/core/logs/logs-service';
 import { zoneDays } from '../../../../src/main/core/logs/zone-days';
 import { deletePrompt, setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
 import { addShare, setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
@@ -155,9 +155,9 @@ function naive(entries: LogEntry[], tz: string | undefined): LogStats {
     total: entries.length,
     errors: entries.filter((e) => e.status === 'error').length,
     days: [...days.entries()].sort((a, b) => a[0] - b[0]).map(([start, d]) => ({ day: label(start), ...d })),
-    // The versions shown: most runs among the newest 20,000 finished ones (the list is newest first).
+    // The versions shown: most runs among the newest LATENCY_SAMPLE finished ones (the list is newest first).
     latencyByVersion: [...groups.values()]
-      .map((g) => ({ ...g, recent: entries.filter((e) => e.latencyMs !== null).slice(0, 20_000).filter((e) => e.prompt === g.prompt && e.version === g.version).length }))
+      .map((g) => ({ ...g, recent: entries.filter((e) => e.latencyMs !== null).slice(0, LATENCY_SAMPLE).filter((e) => e.prompt === g.prompt && e.version === g.version).length }))
       .filter((g) => g.recent > 0)
       .sort((a, b) => b.recent - a.recent || byVersion(a, b))
       .slice(0, 12)
