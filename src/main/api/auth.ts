@@ -7,10 +7,10 @@ import { looksLikeDeviceToken, requireDevice } from '../core/team/devices';
 import { KEYLESS_REFUSED } from '../core/sharing/access';
 import type { Workspace } from '../core/workspace';
 import type { ApiEnv } from './env';
-import { RateLimiter, type RateLimits } from './rate-limit';
+import type { RateLimits } from './rate-limit';
 import { AuthThrottle, limitAddress, type ClientSignals } from './auth-throttle';
 import { requestTarget } from './request-path';
-import { BURST_FACTOR, currentRateLimit } from '../core/keys/rate-limit-setting';
+import { chargeKey, fixKeyRate } from '../core/keys/key-rate-limit';
 
 const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'access_token', 'token', 'authorization'];
 
@@ -87,10 +87,10 @@ export function clientSignals(c: Context<ApiEnv>): ClientSignals {
  * `liveRate`: the per-key limit is the workspace's setting, read per request, instead of `limits`'.
  */
 export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: (pathname: string) => boolean = () => true, liveRate = false): MiddlewareHandler<ApiEnv> {
-  const perKey = new RateLimiter(limits.perKeyPerSecond, limits.perKeyBurst);
-  // The workspace's setting (core/keys/rate-limit-setting.ts), read per request so a change in
-  // Settings applies to the next one; fixed `limits` (tests, benches) stay as given.
-  const perKeyPerSecond = liveRate ? () => currentRateLimit(workspace.store) : () => limits.perKeyPerSecond;
+  // The per-key budget is the store's, shared with the other doors a key's requests come through
+  // (core/keys/key-rate-limit.ts): the workspace's setting, read per request, unless fixed `limits`
+  // (tests, benches) are given.
+  if (!liveRate) fixKeyRate(workspace.store, limits.perKeyPerSecond, limits.perKeyBurst);
   const throttle = new AuthThrottle(limits.failedAuthPerMinute);
   /**
    * Runs one authentication attempt under the failed-authentication throttle, for a key and for
@@ -140,11 +140,7 @@ export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: 
         // A Conductor access token (core/keys/tokens.ts) stands for the key it was made from.
         const authenticate = looksLikeToken(key) ? authenticateToken : authenticateKey;
         const { user, key: info } = authenticate(workspace.store, workspace.clock, key);
-        const perSecond = perKeyPerSecond();
-        if (liveRate) perKey.setRate(perSecond, perSecond * BURST_FACTOR);
-        // 0 is no limit (the setting's "off").
-        const wait = perSecond === 0 ? 0 : perKey.take(info.id);
-        if (wait > 0) throw AppError.rateLimited(`Rate limit for this key reached (${perSecond} requests/s); retry after ${wait} s`, wait);
+        chargeKey(workspace.store, info.id);
         c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: user, via: { kind: 'api', key: info, loopback } });
         c.set('apiKey', info);
       }

@@ -13,6 +13,7 @@ import { dispatch, isChannel, type createHandlers } from '../core/handlers';
 import type { Workspace } from '../core/workspace';
 import { groundsOf, type Session, type SessionRegistry } from '../core/sessions/session-registry';
 import { grantSwitch } from '../core/sessions/member-switch';
+import { chargeSessionCall } from '../core/keys/key-rate-limit';
 import { redeemLoginLink, sessionStillValid, signInWithKey } from '../core/sessions/sign-in';
 import { loginSecretOf, SignInInput } from '../../shared/schemas/session';
 import { DEFAULT_HEARTBEAT_S, streamChanges } from '../api/routes/changes';
@@ -128,6 +129,8 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
       return c.json(await dispatch(opts.handlers, teamCtx, channel, await readJson(c, z.unknown())));
     }
     const session = callerSession(c);
+    // A model call of a session signed in with a key spends that key's budget (the UI's other calls do not).
+    chargeSessionCall(workspace.store, session, channel);
     const ctx = ctxOf(session);
     const input = await readJson(c, z.unknown());
     if (channel === 'session:switch') {

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chargeKey } from './key-rate-limit';
 import type { Clock } from '../context';
 import { AppError } from '../errors';
 import { authenticateKey, liveKeyUser } from './keys-service';
@@ -61,8 +62,10 @@ function namesKey(keyId: string, key: ApiKeyInfo): boolean {
  * `keySecret` the key itself. A wrong pair, a revoked or expired key and a deactivated member are the same
  * 401, naming nothing. The token expires after TOKEN_LIFETIME_MS, or with the key if sooner.
  *
+ * Minting spends one request of the key's rate limit (core/keys/key-rate-limit.ts).
+ *
  * @returns the token and its expiry (ISO 8601)
- * @throws AppError `unauthenticated`
+ * @throws AppError `unauthenticated`; `rate_limited` (429) when the key's budget is used up
  */
 export function issueToken(store: Store, clock: Clock, keyId: string, keySecret: string): { token: string; expiresAt: string } {
   let key: ApiKeyInfo;
@@ -73,6 +76,8 @@ export function issueToken(store: Store, clock: Clock, keyId: string, keySecret:
     throw error;
   }
   if (!namesKey(keyId, key)) throw new AppError('unauthenticated', CREDENTIALS_REFUSED);
+  // Minting is a request made with the key: it spends the key's budget (the tokens made then share it).
+  chargeKey(store, key.id);
   const now = clock.now().getTime();
   const keyEnd = key.expiresAt ? Date.parse(key.expiresAt) : Infinity;
   const expires = Math.min(now + TOKEN_LIFETIME_MS, keyEnd);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { chargeKey } from '../keys/key-rate-limit';
 import type { Clock } from '../context';
 import { AppError, notFound } from '../errors';
 import { authenticateKey } from '../keys/keys-service';
@@ -28,6 +29,7 @@ function links(store: Store) {
  * a UI session can do everything its member can and a narrowed key must not open more than it
  * grants. Throws `unauthenticated` (an invalid, revoked or expired key) or `forbidden` (a key
  * limited to some scopes: the message names the missing ones), on field `fieldName` (default `key`).
+ * A sign-in spends one request of the key's rate limit (core/keys/key-rate-limit.ts): rate_limited (429) when it is used up.
  */
 export function signInWithKey(store: Store, clock: Clock, key: string, fieldName = 'key'): { user: User; keyId: string } {
   let found: ReturnType<typeof authenticateKey>;
@@ -38,6 +40,8 @@ export function signInWithKey(store: Store, clock: Clock, key: string, fieldName
   }
   const missing = missingSignInScopes(found.key.scopes);
   if (missing.length > 0) throw new AppError('forbidden', signInScopesMessage(missing), fieldName);
+  // A sign-in is a request made with the key: it spends the key's budget like any other door.
+  chargeKey(store, found.key.id);
   return { user: found.user, keyId: found.key.id };
 }
 
