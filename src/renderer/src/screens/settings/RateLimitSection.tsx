@@ -18,7 +18,7 @@ export function RateLimitSection() {
   return (
     <SettingsSection
       title="API rate limit"
-      description="How many requests per second each API key may make to this computer's API (the API, the compatible APIs and MCP). A key may send twice that at once before it waits; past it, calls are answered 429 with Retry-After."
+      description="How many requests per second each API key may make to this computer's API (the API, the compatible APIs and MCP, signing in with the key, and the model runs of a browser session signed in with it; the session's other screens are never refused). Prompts with Key required off have no key and no limit. A key may send twice that at once before it waits; past it, calls are answered 429 with Retry-After."
     >
       {q.data ? (
         // Not keyed on the figure: after a save the form stays, with its message.
