@@ -601,12 +601,16 @@ export function logsRepo(db: Db) {
       const finished = 'l.latency_ms IS NOT NULL';
       if (found.match !== undefined) {
         const mode: TextMode = few(found.match, STATS_SMALL_MATCH) ? 'drive' : 'in';
-        const from = mode === 'drive' ? 'run_logs l' : 'run_logs l INDEXED BY run_logs_latency';
         params['groups'] = JSON.stringify(groups.map((g) => [g.prompt, g.version]));
-        const rows = prepared(
-          `SELECT l.prompt_name, l.version, l.latency_ms FROM ${from} WHERE ${finished} AND ${where(withFloor(found), params, 'all', mode)}
-            AND EXISTS (SELECT 1 FROM json_each(:groups) g WHERE g.value ->> 0 = l.prompt_name AND g.value ->> 1 IS l.version)`,
-        )
+        // Few matches: read them and keep those of the versions. Many: walk each version's index
+        // range (CROSS JOIN keeps the versions outside), not the whole index, testing the matches.
+        const sql =
+          mode === 'drive'
+            ? `SELECT l.prompt_name, l.version, l.latency_ms FROM run_logs l WHERE ${finished} AND ${where(withFloor(found), params, 'all', mode)}
+                AND EXISTS (SELECT 1 FROM json_each(:groups) g WHERE g.value ->> 0 = l.prompt_name AND g.value ->> 1 IS l.version)`
+            : `SELECT l.prompt_name, l.version, l.latency_ms FROM json_each(:groups) g CROSS JOIN run_logs l INDEXED BY run_logs_latency
+                ON l.prompt_name = g.value ->> 0 AND l.version IS g.value ->> 1 WHERE ${finished} AND ${where(withFloor(found), params, 'all', mode)}`;
+        const rows = prepared(sql)
           .raw(true)
           .all(params) as [string, number | null, number][];
         const byGroup = new Map<string, number[]>();

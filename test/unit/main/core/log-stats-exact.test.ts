@@ -230,6 +230,19 @@ describe('log statistics are exact', () => {
     expect(estimated).toBeGreaterThan(10);
   });
 
+  it('is exact for a text search with more matches than are read one by one (22,500 > 20,000), by version', () => {
+    const { logs } = t.workspace.store;
+    logs.purgeBefore(Number.MAX_SAFE_INTEGER);
+    const rows = Array.from({ length: 25_000 }, (_, i) =>
+      toRecord({ prompt: i % 3, version: (i % 4) + 1 > 3 ? null : (i % 4) + 1, source: 'api', status: i % 17 === 0 ? 'error' : 'success', user: i % 3, model: MODELS[0]!, at: i % 100, latency: i % 9 === 0 ? null : ((i * 7919) % 3000) + 1, words: i % 10 === 0 ? ['date'] : ['apple'] }, i),
+    );
+    logs.insertMany(rows);
+    for (const ctx of actors) {
+      const input = LogStatsInput.parse({ q: 'apple', exact: true });
+      expect(logStats(ctx, input)).toEqual(naive(listed(ctx, input), undefined));
+    }
+  });
+
   it('takes every finished run of a version into its percentiles, beyond any sample', () => {
     const { logs } = t.workspace.store;
     logs.purgeBefore(Number.MAX_SAFE_INTEGER);
