@@ -51,6 +51,8 @@ export interface HostOptions {
   /** `serve --rate-limit N`: requests per second per key for this run, over the saved setting (core/keys/rate-limit-setting.ts). */
   rateLimit?: number;
   timeouts?: Timeouts;
+  /** Internal (tests), not a setting: false serves render without its fast path (api/fast-render.ts). Default on. */
+  fastRender?: boolean;
   /** Adds routes to the API app before it listens (the headless renderer and bridge). */
   mount?: (app: Hono<ApiEnv>, host: Host) => void;
   /**
@@ -196,8 +198,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   if (team?.publicUrl) ensureTeam(workspace.store, team.publicUrl, team.name);
   const app = createApiApp({ workspace, version: APP_VERSION, limits: options.limits, mount: (a) => options.mount?.(a, host) });
   const listenOptions = team
-    ? { tls: team.tls, allow: teamAllowList(bindHost, () => teamOf(workspace.store)?.publicUrl ?? host.server?.url ?? 'http://127.0.0.1', !!team.trustProxy) }
-    : {};
+    ? { tls: team.tls, allow: teamAllowList(bindHost, () => teamOf(workspace.store)?.publicUrl ?? host.server?.url ?? 'http://127.0.0.1', !!team.trustProxy), fastRender: options.fastRender }
+    : { fastRender: options.fastRender };
   async function applyApi(enabled: boolean, port: number): Promise<void> {
     await host.server?.close();
     host.server = null;

@@ -18,7 +18,9 @@
  * Promptdesk's framework without its guards), BENCH_PROMPTS (10000), BENCH_SECONDS per 50-connection run (5),
  * BENCH_SINGLE_SECONDS per single-connection run (3), BENCH_ONLY=promptdesk (skip the other two
  * servers, for profiling), BENCH_CPU_PROFILE=FILE (write a V8 CPU profile of this process during
- * Promptdesk's 50-connection run only: seeding and the other servers stay out of it).
+ * Promptdesk's 50-connection run only: seeding and the other servers stay out of it),
+ * BENCH_FAST_RENDER=0 (Promptdesk without render's fast path, api/fast-render.ts: every request
+ * through the Hono app, as before it; run both ways alternately to compare).
  */
 import { execFile } from 'node:child_process';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -46,6 +48,7 @@ const ONLY_PROMPTDESK = process.env['BENCH_ONLY'] === 'promptdesk';
 // adapter, none of its guards): what the framework alone costs.
 const WITH_HONO = process.env['BENCH_HONO'] === '1';
 const CPU_PROFILE = process.env['BENCH_CPU_PROFILE'];
+const FAST_RENDER = process.env['BENCH_FAST_RENDER'] !== '0';
 // With BENCH_HONO=1: profile the Hono same-work server instead of Promptdesk (to compare the two).
 const PROFILE_HONO = WITH_HONO && process.env['BENCH_PROFILE_HONO'] === '1';
 const RUNNER = join(__dirname, 'load-runner.cjs');
@@ -244,7 +247,9 @@ async function main(): Promise<void> {
       port: 0,
       // The per-key limit is on but out of reach: its bucket is taken on every request, as in use.
       limits: { perKeyPerSecond: 1e9, perKeyBurst: 1e9, failedAuthPerMinute: 60 },
+      fastRender: FAST_RENDER,
     });
+    console.log(`Promptdesk render fast path: ${FAST_RENDER ? 'on' : 'off (BENCH_FAST_RENDER=0: every request through the Hono app)'}`);
     const ctx = host.workspace.as(host.workspace.owner.id);
     const prompts = new Map<string, { version: number; messages: { role: string; content: string }[] }>();
     host.workspace.store.db.transaction(() => {

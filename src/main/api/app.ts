@@ -2,8 +2,9 @@ import { Hono, type Context } from 'hono';
 import type { AppErrorShape } from '../../shared/schemas/common';
 import type { ApiEnv } from './env';
 import { AppError, invalid, toErrorShape } from '../core/errors';
-import { problemResponse } from './problem';
-import { requireKey } from './auth';
+import { problemResponse, SECURITY_HEADERS } from './problem';
+import { keyGate } from './auth';
+import { registerFastRender } from './fast-render';
 import { knownPathTest } from './known-paths';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit';
 import { NATIVE_ROUTES } from './routes';
@@ -49,8 +50,8 @@ export function createApiApp({ workspace, version, mount, limits: fixedLimits }:
     if (query) throw invalid(query, 'query');
     // Set before the handler runs: editing headers after a response exists makes Hono rebuild it as
     // a stream, which is several times slower to write on Node.
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Content-Type-Options', SECURITY_HEADERS['X-Content-Type-Options']);
+    c.header('Referrer-Policy', SECURITY_HEADERS['Referrer-Policy']);
     await next();
   });
 
@@ -77,7 +78,10 @@ export function createApiApp({ workspace, version, mount, limits: fixedLimits }:
   // One instance, so /api/v1 and /compat share each key's rate budget.
   // /mcp (the MCP door) is no OpenAPI operation, yet needs the key as /api/v1 does.
   const known = knownPathTest(operations);
-  const auth = requireKey(workspace, limits, (pathname) => pathname === MCP_PATH || known(pathname), fixedLimits === undefined);
+  const gate = keyGate(workspace, limits, (pathname) => pathname === MCP_PATH || known(pathname), fixedLimits === undefined);
+  const auth = gate.middleware;
+  // The render route's fast path in front of this app (api/fast-render.ts) checks keys with this same gate.
+  registerFastRender(app, gate);
   app.use('/api/v1/*', auth);
   mountRoutes(
     app,

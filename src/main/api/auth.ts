@@ -11,6 +11,7 @@ import type { RateLimits } from './rate-limit';
 import { AuthThrottle, limitAddress, type ClientSignals } from './auth-throttle';
 import { requestTarget } from './request-path';
 import { chargeKey, fixKeyRate } from '../core/keys/key-rate-limit';
+import { handedAdmission } from './handover';
 
 const KEY_QUERY_PARAMS = ['key', 'api_key', 'apikey', 'access_token', 'token', 'authorization'];
 
@@ -54,28 +55,86 @@ function presentedKey(authorization: string | undefined, xAuthorization: string 
  * address, and this runs on every request.
  */
 export function clientSignals(c: Context<ApiEnv>): ClientSignals {
-  const read = new Map<keyof ClientSignals, string | undefined>();
-  const once = (name: keyof ClientSignals, get: () => string | undefined) => {
-    if (!read.has(name)) read.set(name, get());
-    return read.get(name);
-  };
-  return {
-    get address() {
-      return once('address', () => getConnInfo(c).remote.address);
-    },
-    get userAgent() {
-      return once('userAgent', () => c.req.header('user-agent'));
-    },
-    get origin() {
-      return once('origin', () => c.req.header('origin'));
-    },
-    get referer() {
-      return once('referer', () => c.req.header('referer'));
-    },
-    get fetchSite() {
-      return once('fetchSite', () => c.req.header('sec-fetch-site'));
-    },
-  };
+  return clientSignalsOf(
+    () => getConnInfo(c).remote.address,
+    (name) => c.req.header(name),
+  );
+}
+
+/**
+ * {@link clientSignals} from any request: `address` gives the socket's remote address, `header`
+ * one request header by its lower-case name (undefined when absent). Each is asked at most once.
+ */
+export function clientSignalsOf(address: () => string | undefined, header: (name: string) => string | undefined): ClientSignals {
+  return new LazySignals(address, header);
+}
+
+/** {@link clientSignalsOf}'s answer: each signal read on first use and kept (one object per request, no Map). */
+class LazySignals implements ClientSignals {
+  private read = 0;
+  private values: { address?: string; userAgent?: string; origin?: string; referer?: string; fetchSite?: string } = {};
+
+  constructor(
+    private readonly readAddress: () => string | undefined,
+    private readonly header: (name: string) => string | undefined,
+  ) {}
+
+  /** Bit per signal in `read`: set once the signal was asked for. */
+  private once<K extends keyof ClientSignals>(name: K, bit: number, get: () => string | undefined): string | undefined {
+    if ((this.read & bit) === 0) {
+      this.read |= bit;
+      this.values[name] = get();
+    }
+    return this.values[name];
+  }
+
+  get address() {
+    return this.once('address', 1, this.readAddress);
+  }
+  get userAgent() {
+    return this.once('userAgent', 2, () => this.header('user-agent'));
+  }
+  get origin() {
+    return this.once('origin', 4, () => this.header('origin'));
+  }
+  get referer() {
+    return this.once('referer', 8, () => this.header('referer'));
+  }
+  get fetchSite() {
+    return this.once('fetchSite', 16, () => this.header('sec-fetch-site'));
+  }
+}
+
+/** What the key check reads of a request: from a Hono context, or straight from node:http (api/fast-render.ts). */
+export interface KeyRequest {
+  method: string;
+  /** The path as sent (still percent-encoded). */
+  pathname: string;
+  /** The query with its `?`, or '' (as `new URL(...).search`). */
+  search: string;
+  /** One request header by its lower-case name, repeated ones joined with ", " (as fetch's Headers.get). */
+  header(name: string): string | undefined;
+  client: ClientSignals;
+}
+
+/** Who an admitted request acts as: the context its handler runs with, and the key or device it presented. */
+export interface Admission {
+  ctx: ApiEnv['Variables']['ctx'];
+  apiKey?: ApiEnv['Variables']['apiKey'];
+  device?: ApiEnv['Variables']['device'];
+}
+
+/** The key check of one API server: one throttle and one rate budget per key, for every door that calls it. */
+export interface KeyGate {
+  /**
+   * Checks a request's key under the failed-authentication throttle and the per-key rate limit
+   * (both counted here, once per call): null for a path that names no operation (it reaches
+   * the 404 without a key), else who it acts as.
+   * @throws AppError unauthenticated (401), rate_limited (429 with retryAfter seconds), forbidden
+   */
+  admit(request: KeyRequest): Admission | null;
+  /** The Hono middleware: uses the admission the fast render path already made for this request (api/handover.ts), else {@link KeyGate.admit}. */
+  middleware: MiddlewareHandler<ApiEnv>;
 }
 
 /**
@@ -87,6 +146,11 @@ export function clientSignals(c: Context<ApiEnv>): ClientSignals {
  * `liveRate`: the per-key limit is the workspace's setting, read per request, instead of `limits`'.
  */
 export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: (pathname: string) => boolean = () => true, liveRate = false): MiddlewareHandler<ApiEnv> {
+  return keyGate(workspace, limits, knownPath, liveRate).middleware;
+}
+
+/** The {@link KeyGate} behind {@link requireKey} (same arguments): the fast render path calls its `admit`. */
+export function keyGate(workspace: Workspace, limits: RateLimits, knownPath: (pathname: string) => boolean = () => true, liveRate = false): KeyGate {
   // The per-key budget is the store's, shared with the other doors a key's requests come through
   // (core/keys/key-rate-limit.ts): the workspace's setting, read per request, unless fixed `limits`
   // (tests, benches) are given.
@@ -110,41 +174,58 @@ export function requireKey(workspace: Workspace, limits: RateLimits, knownPath: 
       throw error;
     }
   };
-  return async (c, next) => {
-    const url = requestTarget(c.req.url);
+  const admit = (request: KeyRequest): Admission | null => {
     // No operation lives there: the 404 problem+json answers, key or not (see knownPathTest).
+    if (!knownPath(request.pathname)) return null;
+    const { client, pathname, method } = request;
+    const loopback = limitAddress(client.address) === 'loopback';
+    const key = presentedKey(request.header('authorization'), request.header('x-authorization'));
+    return throttled(client, key, (): Admission => {
+      const params = request.search === '' ? undefined : new URLSearchParams(request.search);
+      if (params && KEY_QUERY_PARAMS.some((p) => params.has(p))) {
+        throw new AppError('unauthenticated', 'API keys in the URL are refused (they end up in logs): send it in the Authorization header');
+      }
+      if (!key) {
+        if (!KEYLESS_ROUTE.test(pathname) || !['GET', 'POST'].includes(method)) {
+          throw new AppError('unauthenticated', KEYLESS_REFUSED);
+        }
+        // Acts as the workspace owner, but the prompt's own keyless rule limits it to read/run.
+        return { ctx: { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: workspace.owner, via: { kind: 'api', key: null, loopback } } };
+      }
+      if (looksLikeDeviceToken(key) && DEVICE_ROUTE.test(pathname)) {
+        const device = requireDevice(workspace, key);
+        return { ctx: device.ctx, device };
+      }
+      // A Conductor access token (core/keys/tokens.ts) stands for the key it was made from.
+      const authenticate = looksLikeToken(key) ? authenticateToken : authenticateKey;
+      const { user, key: info } = authenticate(workspace.store, workspace.clock, key);
+      chargeKey(workspace.store, info.id);
+      return { ctx: { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: user, via: { kind: 'api', key: info, loopback } }, apiKey: info };
+    });
+  };
+  const apply = (c: Context<ApiEnv>, admission: Admission) => {
+    c.set('ctx', admission.ctx);
+    if (admission.device) c.set('device', admission.device);
+    if (admission.apiKey) c.set('apiKey', admission.apiKey);
+  };
+  const middleware: MiddlewareHandler<ApiEnv> = async (c, next) => {
+    // Already checked (and counted) by the fast render path, which handed the request on.
+    const handed = handedAdmission(c.env);
+    if (handed) {
+      if ('refused' in handed) throw handed.refused;
+      apply(c, handed.admitted);
+      return next();
+    }
+    const url = requestTarget(c.req.url);
     if (!knownPath(url.pathname)) return next();
     const client = clientSignals(c);
     if (c.req.method === 'POST' && CREDENTIAL_EXCHANGE.test(url.pathname)) {
       c.set('throttled', (credential, attempt) => throttled(client, credential, () => attempt({ store: workspace.store, clock: workspace.clock })));
       return next();
     }
-    const loopback = limitAddress(client.address) === 'loopback';
-    const key = presentedKey(c.req.header('authorization'), c.req.header('x-authorization'));
-    throttled(client, key, () => {
-      const params = url.search === '' ? undefined : new URLSearchParams(url.search);
-      if (params && KEY_QUERY_PARAMS.some((p) => params.has(p))) {
-        throw new AppError('unauthenticated', 'API keys in the URL are refused (they end up in logs): send it in the Authorization header');
-      }
-      if (!key) {
-        if (!KEYLESS_ROUTE.test(url.pathname) || !['GET', 'POST'].includes(c.req.method)) {
-          throw new AppError('unauthenticated', KEYLESS_REFUSED);
-        }
-        // Acts as the workspace owner, but the prompt's own keyless rule limits it to read/run.
-        c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: workspace.owner, via: { kind: 'api', key: null, loopback } });
-      } else if (looksLikeDeviceToken(key) && DEVICE_ROUTE.test(url.pathname)) {
-        const device = requireDevice(workspace, key);
-        c.set('ctx', device.ctx);
-        c.set('device', device);
-      } else {
-        // A Conductor access token (core/keys/tokens.ts) stands for the key it was made from.
-        const authenticate = looksLikeToken(key) ? authenticateToken : authenticateKey;
-        const { user, key: info } = authenticate(workspace.store, workspace.clock, key);
-        chargeKey(workspace.store, info.id);
-        c.set('ctx', { store: workspace.store, clock: workspace.clock, runtime: workspace.runtime, actor: user, via: { kind: 'api', key: info, loopback } });
-        c.set('apiKey', info);
-      }
-    });
+    const admission = admit({ method: c.req.method, pathname: url.pathname, search: url.search, header: (name) => c.req.header(name), client });
+    if (admission) apply(c, admission);
     await next();
   };
+  return { admit, middleware };
 }

@@ -68,14 +68,18 @@ function assertNoLoneSurrogateEscapes(text: string): void {
   }
 }
 
+/** Whether a request's Content-Length header (its text, undefined when absent) declares more than MAX_BODY_BYTES: a 413 before anything is read. */
+export function declaredTooLarge(contentLength: string | undefined): boolean {
+  return Number(contentLength ?? '0') > MAX_BODY_BYTES;
+}
+
 /**
  * The request body as text, at most MAX_BODY_BYTES (413 beyond), checked by bodyTextOf. On Node
  * it reads the socket stream directly: building a WHATWG Request with a streamed body costs
  * several times more than the whole render, and this is the API's hot path.
  */
 export async function readBodyText(c: Context): Promise<string> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (declaredTooLarge(c.req.header('content-length'))) throw tooLarge();
   const type = c.req.header('content-type') ?? '';
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (!incoming) {
@@ -83,7 +87,25 @@ export async function readBodyText(c: Context): Promise<string> {
     if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
     return bodyTextOf(bytes, type);
   }
-  return bodyTextOf(await readIncoming(incoming), type);
+  return bodyTextOf(await requestBytes(incoming), type);
+}
+
+// The bodies the fast render path (api/fast-render.ts) read before handing its request on to the
+// Hono app: read here from the kept promise, not the spent stream. Only handed-on requests are kept.
+const readBodies = new WeakMap<IncomingMessage, Promise<Buffer>>();
+
+/**
+ * The body of a Node request: the bytes kept for it ({@link keepBody}), else read now (see
+ * readIncoming: at most MAX_BODY_BYTES, else a 413 AppError; a client gone mid-body rejects with
+ * ECONNRESET 'aborted'). The caller checks the declared Content-Length first (readBodyText).
+ */
+export function requestBytes(incoming: IncomingMessage): Promise<Buffer> {
+  return readBodies.get(incoming) ?? readIncoming(incoming);
+}
+
+/** Keeps the outcome of reading `incoming`'s body (readIncoming's promise), for {@link requestBytes} when the request is handed on. */
+export function keepBody(incoming: IncomingMessage, bytes: Promise<Buffer>): void {
+  readBodies.set(incoming, bytes);
 }
 
 /**
@@ -92,7 +114,7 @@ export async function readBodyText(c: Context): Promise<string> {
  * more than the read itself on the render path. A request already read (ended) is empty, as
  * iterating it was; one that fails rejects with its error (a client gone: ECONNRESET 'aborted').
  */
-function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
+export function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
   if (incoming.readableEnded) return Promise.resolve(Buffer.alloc(0));
   // Gone before it was read: no event will come, so answer now as iterating it failed.
   if (incoming.destroyed) return Promise.reject(incoming.errored ?? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
@@ -179,6 +201,16 @@ export function parseJsonText(text: string): unknown {
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, extra: Record<string, unknown> = {}): Promise<z.output<S>> {
   const type = c.req.header('content-type') ?? '';
   const text = await readBodyText(c);
+  return jsonBodyOf(text, type, schema, extra, isNativePath(c));
+}
+
+/**
+ * The rules of {@link readJson} after the read: `text` (bodyTextOf's) sent as `type`, parsed with
+ * `schema` and `extra` (members from the path) merged in; `native`: on the native API, where
+ * unknown members are refused naming them.
+ * @throws AppError 415 (not JSON), 400 naming the field
+ */
+export function jsonBodyOf<S extends z.ZodType>(text: string, type: string, schema: S, extra: Record<string, unknown>, native: boolean): z.output<S> {
   let body: unknown = {};
   // An empty body (e.g. POST .../commit) is an empty object whatever its declared type.
   if (text.trim() !== '') {
@@ -186,7 +218,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, extra
     body = parseJsonText(text);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The body must be a JSON object');
-  if (isNativePath(c)) refuseUnknownFields(schema, body as Record<string, unknown>, extra);
+  if (native) refuseUnknownFields(schema, body as Record<string, unknown>, extra);
   return parseWith(schema, { ...body, ...extra });
 }
 
@@ -227,7 +259,12 @@ export function intQuery(c: Context, name: string): number | undefined {
  * (a run once ignored `?version=2` and answered with the served version instead).
  */
 export function askedVersion(c: Context, bodyVersion: number | undefined): number | undefined {
-  const query = versionQuery(c, 'version');
+  return askedVersionOf(c.req.query('version'), bodyVersion);
+}
+
+/** {@link askedVersion} from the `version` query parameter's decoded text (undefined when absent). */
+export function askedVersionOf(queryText: string | undefined, bodyVersion: number | undefined): number | undefined {
+  const query = optionalVersionNumberFromText(queryText, 'version');
   if (query !== undefined && bodyVersion !== undefined && query !== bodyVersion) {
     throw invalid(`Ask for one version: ?version=${query} and the body's version ${bodyVersion} differ`, 'version');
   }

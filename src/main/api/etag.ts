@@ -16,6 +16,9 @@ const sha256Base64url = oneShot
   ? (text: string) => oneShot('sha256', text, 'base64url')
   : (text: string) => crypto.createHash('sha256').update(text).digest('base64url');
 
+/** The Cache-Control of an answer with an ETag: caches revalidate every time rather than serve a stale copy. */
+export const ETAG_CACHE_CONTROL = 'private, no-cache';
+
 /** Whether an If-None-Match header (a list, weak tags and `*` allowed) matches `tag`. */
 function matches(header: string | undefined, tag: string): boolean {
   if (!header) return false;
@@ -34,7 +37,7 @@ function matches(header: string | undefined, tag: string): boolean {
 export function jsonWithETag(c: Context, value: unknown): Response {
   const body = JSON.stringify(value);
   const tag = etagOf(body);
-  const headers = { ETag: tag, 'Cache-Control': 'private, no-cache' };
+  const headers = { ETag: tag, 'Cache-Control': ETAG_CACHE_CONTROL };
   if (matches(c.req.header('if-none-match'), tag)) return c.body(null, 304, headers);
   return c.body(body, 200, { ...headers, 'Content-Type': 'application/json' });
 }

@@ -65,6 +65,9 @@ export function toProblem(error: AppErrorShape): Problem {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/** Headers every API answer carries (the app's first middleware sets them; the fast render path writes them itself). */
+export const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' } as const;
+
 // Headers go in at construction: @hono/node-server's fast Response ignores later header edits.
 /**
  * The problem+json response for an error. `extraMembers` adds members a compat door's clients

@@ -7,6 +7,7 @@ import type { ApiEnv } from './env';
 import { guardLoopback, type AllowList, type RefusalShape } from './loopback-guard';
 import { compatRefusal } from './compat';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+import { withFastRender } from './fast-render';
 
 export interface RunningServer {
   server: Server;
@@ -139,6 +140,11 @@ export interface ListenOptions {
   tls?: TlsFiles;
   /** Hosts and Origins answered (default: loopback only; a team server adds its public URL). */
   allow?: AllowList;
+  /**
+   * Internal, not a setting: false serves render through the Hono app alone, without the fast
+   * path in front of it (api/fast-render.ts), for tests that compare both. Default on.
+   */
+  fastRender?: boolean;
 }
 
 /**
@@ -148,7 +154,10 @@ export interface ListenOptions {
 
 export async function listen(app: Hono<ApiEnv>, host: string, port: number, timeouts: Timeouts = DEFAULT_TIMEOUTS, options: ListenOptions = {}): Promise<RunningServer> {
   let boundPort = port;
-  const listener = guardLoopback(() => boundPort, host, getRequestListener(app.fetch, { errorHandler: adapterErrorResponse }), doorShape, options.allow);
+  const honoListener = getRequestListener(app.fetch, { errorHandler: adapterErrorResponse });
+  // The render route's fast path sits behind the Host/Origin guard, in front of the app.
+  const served = options.fastRender === false ? honoListener : withFastRender(app, honoListener);
+  const listener = guardLoopback(() => boundPort, host, served, doorShape, options.allow);
   const server = createHttpServer(listener, timeouts, options.tls);
   try {
     boundPort = await listenOn(server, port, host);
