@@ -90,8 +90,9 @@ function otlpFlag(raw: string | undefined): { flagEndpoint?: string } {
 }
 
 /** Says why runs are not exported when the flag, a variable or Settings could not be used. */
-function warnTelemetry(host: { workspace: { runtime: { telemetry: { config: { enabled: boolean } | null; counters(): { lastError: { message: string } | null } } } } }): void {
+function warnTelemetry(host: { workspace: { runtime: { telemetry: { config: { enabled: boolean; warning: string | null } | null; counters(): { lastError: { message: string } | null } } } } }): void {
   const { telemetry } = host.workspace.runtime;
+  if (telemetry.config?.warning) process.stderr.write(`promptdesk: warning: runs are not exported to OpenTelemetry: ${telemetry.config.warning}\n`);
   const error = telemetry.counters().lastError;
   if (!telemetry.config?.enabled && error) process.stderr.write(`promptdesk: warning: runs are not exported to OpenTelemetry: ${error.message}\n`);
 }

@@ -67,6 +67,8 @@ export interface TelemetryStatus {
     protocolSource: TelemetrySource;
     /** Header names in effect (values never leave the core). */
     headerNames: string[];
+    /** Why export asked for is off anyway (OTEL_SDK_DISABLED=true over a flag, variable or Settings); null otherwise. */
+    warning: string | null;
   };
   /** Since the app started: spans the collector took, spans dropped because the queue was full, spans whose export failed. */
   counters: { exported: number; dropped: number; failed: number; queued: number; maxQueueSize: number };

@@ -1,7 +1,7 @@
 import type { Action } from '../../../shared/schemas/sharing';
 import { storageErrorOf } from '../../store/storage-errors';
 import { randomUUID } from 'node:crypto';
-import { streamText } from 'ai';
+import { createIdGenerator, streamText } from 'ai';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { AppError, invalid, notFound, promptNotFound } from '../errors';
@@ -271,6 +271,13 @@ function logRecord(ctx: Ctx, plan: RunPlan, run: ActiveRun, startedAt: number): 
   };
 }
 
+/**
+ * The ids the AI SDK gives a response whose provider sent none: marked, so a span's
+ * gen_ai.response.id is only ever the provider's own (core/telemetry/run-span.ts).
+ */
+const LOCAL_RESPONSE_ID = 'promptdesk-local';
+const localResponseId = createIdGenerator({ prefix: LOCAL_RESPONSE_ID, size: 24 });
+
 /** Calls the provider, streaming into the run; logs it; never throws (the run carries the error). */
 async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text: string) => void): Promise<void> {
   const startedAt = ctx.clock.now().getTime();
@@ -300,6 +307,7 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
       maxRetries: 0,
       // The error also arrives as an 'error' part below, where it is handled; no console noise.
       onError: () => undefined,
+      _internal: { generateId: localResponseId },
     });
     for await (const part of result.fullStream) {
       if (part.type === 'text-delta') {
@@ -309,6 +317,7 @@ async function execute(ctx: Ctx, plan: RunPlan, run: ActiveRun, onDelta?: (text:
         runs.notify(run);
       } else if (part.type === 'finish-step') {
         span.responseModel = part.response.modelId;
+        if (part.response.id && !part.response.id.startsWith(`${LOCAL_RESPONSE_ID}-`)) span.responseId = part.response.id;
       } else if (part.type === 'finish') {
         span.finishReason = part.rawFinishReason ?? part.finishReason;
         run.usage = { inputTokens: part.totalUsage.inputTokens ?? null, outputTokens: part.totalUsage.outputTokens ?? null };

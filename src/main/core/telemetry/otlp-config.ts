@@ -23,6 +23,8 @@ export interface EffectiveTelemetry {
   protocol: OtlpProtocol;
   protocolSource: TelemetrySource;
   headers: Record<string, string>;
+  /** Why a collector that was asked for gets nothing (OTEL_SDK_DISABLED=true over a flag, variable or Settings); null otherwise. */
+  warning: string | null;
 }
 
 /**
@@ -34,7 +36,8 @@ export interface EffectiveTelemetry {
  */
 export function parseOtlpHeaders(raw: string, field = 'headers'): Record<string, string> {
   if (!OtlpHeadersSchema.safeParse(raw).success) throw invalid('Write headers as key=value pairs separated by commas, e.g. Authorization=Basic%20cGs6c2s=', field);
-  const headers: Record<string, string> = {};
+  // No prototype: a header named `__proto__` is a header, not a prototype change.
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const pair of raw.split(',')) {
     const at = pair.indexOf('=');
     if (at < 0) continue;
@@ -68,8 +71,45 @@ export function checkEndpoint(raw: string, field: string): string {
   return parsed.data;
 }
 
-/** OTEL_EXPORTER_OTLP_ENDPOINT is a base URL: the SDK and every collector client append `/v1/traces` to it. */
-const tracesUrl = (base: string) => `${base.replace(/\/+$/, '')}/v1/traces`;
+/**
+ * OTEL_EXPORTER_OTLP_ENDPOINT is a base URL: the signal path `/v1/traces` is appended to its path
+ * (OTLP exporter spec, "Endpoint URLs for OTLP/HTTP"), before any query string, so
+ * `http://h:4318/base/?token=x` sends to `http://h:4318/base/v1/traces?token=x`. (The JS SDK's own
+ * env reader, otlp-exporter-base appendResourcePathToUrl, appends to the whole string and would
+ * put the path inside the query; the Go SDK joins paths as here.)
+ */
+export function tracesUrl(base: string): string {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/traces`;
+  return url.toString();
+}
+
+/**
+ * A collector URL as Settings and messages show it: query values and any userinfo masked like
+ * header values (`token=…ET77`, the last 4 characters of a value longer than 8), so a credential
+ * someone put in the URL is not shown in full. Text that is not a URL comes back as is.
+ *
+ * @example maskEndpoint('http://h:4318/v1/traces?token=QSEKRET77') // 'http://h:4318/v1/traces?token=…ET77'
+ */
+export function maskEndpoint(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return endpoint;
+  }
+  const userinfo = url.username || url.password ? '…@' : '';
+  const query = [...url.searchParams].map(([key, value]) => `${encodeURIComponent(key)}=…${value.length > 8 ? encodeURIComponent(value.slice(-4)) : ''}`).join('&');
+  // The fragment is never sent to the collector: left out.
+  return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query ? `?${query}` : ''}`;
+}
+
+const ASKED_BY: Record<TelemetrySource, string> = {
+  flag: '--otlp-endpoint',
+  env: 'OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT',
+  settings: 'Settings → Telemetry',
+  default: 'the default',
+};
 
 /**
  * The effective export: each setting from the first source that sets it, in the order
@@ -115,6 +155,11 @@ export function resolveTelemetry(stored: StoredTelemetry, storedHeaders: Record<
   for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']) {
     if (env[name]) Object.assign(headers, parseOtlpHeaders(env[name], name));
   }
-  if (/^true$/i.test(env['OTEL_SDK_DISABLED']?.trim() ?? '')) enabled = false;
-  return { enabled: enabled && endpoint !== null, endpoint, endpointSource, protocol, protocolSource, headers };
+  let warning: string | null = null;
+  if (/^true$/i.test(env['OTEL_SDK_DISABLED']?.trim() ?? '')) {
+    // Documented to turn it all off; said out loud when someone asked for export (attack 15a F6).
+    if (enabled && endpoint !== null) warning = `OTEL_SDK_DISABLED=true turns export off, over ${ASKED_BY[endpointSource]}`;
+    enabled = false;
+  }
+  return { enabled: enabled && endpoint !== null, endpoint, endpointSource, protocol, protocolSource, headers, warning };
 }

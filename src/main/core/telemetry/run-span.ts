@@ -18,6 +18,8 @@ export interface RunSpanExtras {
   topP?: number;
   finishReason?: string;
   responseModel?: string;
+  /** The response id the provider sent (OpenAI's `chatcmpl-…`, Anthropic's `msg_…`); absent when it sent none. */
+  responseId?: string;
   /** The AppError code of a failed run (provider_error, timeout...): error.type. */
   errorCode?: string;
 }
@@ -38,6 +40,9 @@ export const GEN_AI = {
   finishReasons: 'gen_ai.response.finish_reasons',
   timeToFirstChunk: 'gen_ai.response.time_to_first_chunk',
   conversationId: 'gen_ai.conversation.id',
+  responseId: 'gen_ai.response.id',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
   promptName: 'gen_ai.prompt.name',
   inputMessages: 'gen_ai.input.messages',
   outputMessages: 'gen_ai.output.messages',
@@ -87,6 +92,32 @@ export function providerName(provider: RunSpanExtras['provider'], modelRef: stri
   return provider.name;
 }
 
+/**
+ * server.address / server.port of the provider a run called: the integration's base URL host and
+ * its port (the scheme's default, 443 or 80, when the URL names none). Absent without a provider
+ * (a pushed team run) or with a base URL that does not parse.
+ */
+export function serverAttributes(provider: RunSpanExtras['provider']): Attributes {
+  if (!provider) return {};
+  let url: URL;
+  try {
+    url = new URL(provider.baseUrl);
+  } catch {
+    return {};
+  }
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : url.protocol === 'http:' ? 80 : undefined;
+  // An IPv6 host comes bracketed from URL; the convention wants the bare address.
+  const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return port === undefined ? { [GEN_AI.serverAddress]: address } : { [GEN_AI.serverAddress]: address, [GEN_AI.serverPort]: port };
+}
+
+/**
+ * Run sources whose conversation the app keeps and continues (runs:start's replies): their
+ * conversation id groups the turns of one conversation. Other runs (API, MCP, refine turns) get a
+ * fresh id per run, which would only be noise for a collector grouping by gen_ai.conversation.id.
+ */
+const CONVERSATION_SOURCES: ReadonlySet<string> = new Set(['chat', 'test']);
+
 const textPart = (content: string) => ({ type: 'text', content });
 
 /**
@@ -94,7 +125,7 @@ const textPart = (content: string) => ({ type: 'text', content });
  * gen_ai.system_instructions (`[{type:'text',content}]`), the rest as gen_ai.input.messages
  * (`[{role, parts:[{type:'text',content}]}]`), the output as gen_ai.output.messages.
  */
-function contentAttributes(messagesJson: string | null, output: string | null, finishReason: string | undefined): Attributes {
+function contentAttributes(messagesJson: string | null, output: string | null, finishReason: string | undefined, status: LogRecord['status']): Attributes {
   const attributes: Attributes = {};
   if (messagesJson !== null) {
     const messages = JSON.parse(messagesJson) as ChatMessage[];
@@ -103,8 +134,11 @@ function contentAttributes(messagesJson: string | null, output: string | null, f
     if (lead > 0) attributes[GEN_AI.systemInstructions] = JSON.stringify(messages.slice(0, lead).map((m) => textPart(m.content)));
     attributes[GEN_AI.inputMessages] = JSON.stringify(messages.slice(lead).map((m) => ({ role: m.role, parts: [textPart(m.content)] })));
   }
-  if (output !== null) {
-    attributes[GEN_AI.outputMessages] = JSON.stringify([{ role: 'assistant', parts: [textPart(output)], finish_reason: finishReason ?? 'stop' }]);
+  // A failed or cancelled run generated nothing, or only what arrived before it ended: no output
+  // message for nothing, and a failed run's partial one ends in "error" (the convention's finish
+  // reason for it) unless the provider said why it stopped.
+  if (output !== null && (status === 'success' || output !== '')) {
+    attributes[GEN_AI.outputMessages] = JSON.stringify([{ role: 'assistant', parts: [textPart(output)], finish_reason: finishReason ?? (status === 'error' ? 'error' : 'stop') }]);
   }
   return attributes;
 }
@@ -147,8 +181,10 @@ export function runSpan(record: LogRecord, extras: RunSpanExtras = {}): RunSpan 
   };
   if (record.version !== null) attributes[PROMPTDESK.promptVersion] = record.version;
   if (record.userId) attributes[PROMPTDESK.memberId] = record.userId;
-  if (record.conversationId) attributes[GEN_AI.conversationId] = record.conversationId;
+  if (record.conversationId && CONVERSATION_SOURCES.has(record.source)) attributes[GEN_AI.conversationId] = record.conversationId;
   if (extras.responseModel) attributes[GEN_AI.responseModel] = extras.responseModel;
+  if (extras.responseId) attributes[GEN_AI.responseId] = extras.responseId;
+  Object.assign(attributes, serverAttributes(extras.provider));
   if (record.tokensIn !== null) attributes[GEN_AI.inputTokens] = record.tokensIn;
   if (record.tokensOut !== null) attributes[GEN_AI.outputTokens] = record.tokensOut;
   if (extras.temperature !== undefined) attributes[GEN_AI.temperature] = extras.temperature;
@@ -159,8 +195,8 @@ export function runSpan(record: LogRecord, extras: RunSpanExtras = {}): RunSpan 
   if (record.ttftMs !== null) attributes[GEN_AI.timeToFirstChunk] = record.ttftMs / 1000;
   if (kept.variableNames !== null) attributes[PROMPTDESK.variableNames] = JSON.parse(kept.variableNames) as string[];
   if (kept.outputChars !== null) attributes[PROMPTDESK.outputChars] = kept.outputChars;
-  Object.assign(attributes, contentAttributes(kept.messages, kept.output, extras.finishReason));
   const failed = record.status === 'error';
+  Object.assign(attributes, contentAttributes(kept.messages, kept.output, extras.finishReason, record.status));
   // Under None the kept error is the bare code, which error.type already carries; a text only where the level keeps it.
   const message = failed && kept.dataLogging !== 'none' ? (kept.error ?? undefined) : undefined;
   return {

@@ -9,7 +9,7 @@ import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-t
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { LogRecord } from '../../store/repos/logs-repo';
 import type { TelemetryStatus, TelemetryTestResult } from '../../../shared/schemas/telemetry';
-import type { EffectiveTelemetry } from './otlp-config';
+import { maskEndpoint, type EffectiveTelemetry } from './otlp-config';
 import { runSpan, type RunSpanExtras } from './run-span';
 import packageJson from '../../../../package.json';
 
@@ -229,9 +229,10 @@ export function createRunTelemetry(bounds: Partial<ExportLimits> = {}): RunTelem
       await bounded(provider.forceFlush(), timeoutMs + 2000);
       void provider.shutdown().catch(() => undefined);
       const result = outcome as ExportResult | null;
-      if (result === null) return { ok: false, message: `The collector at ${target.endpoint} did not answer in ${timeoutMs / 1000} s` };
-      if (result.code === ExportResultCode.SUCCESS) return { ok: true, message: `The collector at ${target.endpoint} took the test span` };
-      return { ok: false, message: `The collector at ${target.endpoint} refused the test span: ${errorText(result)}` };
+      const shown = maskEndpoint(target.endpoint);
+      if (result === null) return { ok: false, message: `The collector at ${shown} did not answer in ${timeoutMs / 1000} s` };
+      if (result.code === ExportResultCode.SUCCESS) return { ok: true, message: `The collector at ${shown} took the test span` };
+      return { ok: false, message: `The collector at ${shown} refused the test span: ${errorText(result)}` };
     },
     async flush() {
       // forceFlush settles at the first failed batch; keep on until every held span is settled (bounded).

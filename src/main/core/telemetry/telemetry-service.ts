@@ -5,7 +5,7 @@ import { assertAdmin } from '../users/users-service';
 import type { Store } from '../../store/store';
 import type { SecretBox } from '../integrations/secret-box';
 import type { SaveTelemetryInput, TelemetryStatus, TelemetryTestResult } from '../../../shared/schemas/telemetry';
-import { DEFAULT_STORED, TELEMETRY_SETTING, headersHint, parseOtlpHeaders, resolveTelemetry, type EffectiveTelemetry, type StoredTelemetry } from './otlp-config';
+import { DEFAULT_STORED, TELEMETRY_SETTING, headersHint, maskEndpoint, parseOtlpHeaders, resolveTelemetry, type EffectiveTelemetry, type StoredTelemetry } from './otlp-config';
 import type { RunTelemetry } from './run-telemetry';
 
 /** Where a host's telemetry config comes from besides Settings: `serve --otlp-endpoint` and the process environment. */
@@ -64,11 +64,13 @@ export function telemetryStatus(ctx: Ctx): TelemetryStatus {
     settings: { enabled: saved.enabled, endpoint: saved.endpoint, protocol: saved.protocol, headersHint: saved.headersHint },
     effective: {
       enabled: config?.enabled ?? false,
-      endpoint: config?.endpoint ?? null,
+      // A token in the URL's query (a flag's or variable's) is shown masked, like a header value.
+      endpoint: config?.endpoint ? maskEndpoint(config.endpoint) : null,
       endpointSource: config?.endpointSource ?? 'default',
       protocol: config?.protocol ?? saved.protocol,
       protocolSource: config?.protocolSource ?? 'default',
       headerNames: Object.keys(config?.headers ?? {}),
+      warning: config?.warning ?? null,
     },
     ...ctx.runtime.telemetry.counters(),
   };

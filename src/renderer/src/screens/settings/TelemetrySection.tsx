@@ -156,6 +156,7 @@ function TelemetryForm({ status }: { status: TelemetryStatus }) {
       <dl className="details" aria-label="Export status">
         <Detail label="Exporting">{effective.enabled && effective.endpoint ? `Yes, to ${effective.endpoint} (${effective.protocol})` : 'No'}</Detail>
         {overridden && <Detail label="Set by">{`${SOURCE_LABEL[effective.endpointSource]}, over these settings`}</Detail>}
+        {effective.warning && <Detail label="Warning">{`Runs are not exported: ${effective.warning}`}</Detail>}
         <Detail label="Exported">{counters.exported.toLocaleString('en-US')}</Detail>
         <Detail label="Dropped">{`${counters.dropped.toLocaleString('en-US')} (queue full at ${counters.maxQueueSize.toLocaleString('en-US')})`}</Detail>
         <Detail label="Failed">{counters.failed.toLocaleString('en-US')}</Detail>

@@ -147,6 +147,37 @@ describe('every run is one GenAI client span', () => {
   });
 });
 
+describe('attack 15a F4/F5: what a span says about the call', () => {
+  it('a failed run at Full: no output message, no finish reasons (the provider gave none), error.type set', async () => {
+    const { owner } = world();
+    setDataLogging(owner, 'greet', 'full');
+    const runId = await chatRun(owner, 'chat', 'local:error-500');
+    const span = spanOf(await receiver.waitForSpans(1), runId)!;
+    expect(span.status.code).toBe(2);
+    expect(span.attributes['error.type']).toMatch(/^[a-z_]+$/);
+    expect(span.attributes).not.toHaveProperty('gen_ai.output.messages');
+    expect(span.attributes).not.toHaveProperty('gen_ai.response.finish_reasons');
+    expect(span.attributes).not.toHaveProperty('gen_ai.response.id');
+    // The input still went out: it is what was sent.
+    expect(span.attributes['gen_ai.input.messages']).toEqual(expect.any(String));
+  });
+
+  it('server.address / server.port from the integration, gen_ai.response.id as the provider sent it; a conversation id only for kept conversations', async () => {
+    const { owner } = world();
+    const runs = { chat: await chatRun(owner, 'chat'), test: await chatRun(owner, 'test'), api: await apiRun(owner, 'api'), mcp: await apiRun(owner, 'mcp'), refine: await refineRun(owner) };
+    const spans = await receiver.waitForSpans(5);
+    const { port } = new URL(provider.url);
+    for (const [source, runId] of Object.entries(runs)) {
+      const span = spanOf(spans, runId)!;
+      expect(span.attributes, source).toMatchObject({ 'server.address': '127.0.0.1', 'server.port': Number(port) });
+      // The fake provider's own ids (OpenAI's chatcmpl-… shape), never one the SDK made up.
+      expect(span.attributes['gen_ai.response.id'], source).toMatch(/^chatcmpl-fake\d+$/);
+      if (source === 'chat' || source === 'test') expect(span.attributes['gen_ai.conversation.id'], source).toBe(getLog(owner, runId).conversationId);
+      else expect(span.attributes, source).not.toHaveProperty('gen_ai.conversation.id');
+    }
+  });
+});
+
 describe('runs a team member pushes', () => {
   it('the team server exports them once committed, cut to its own level, with the run id as trace id', async () => {
     const { owner } = world();

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { errorOf } from '../../../../helpers/errors';
 import { tempDir } from '../../../../helpers/workspace';
 import { main } from '../../../../../src/main/headless/cli';
-import { DEFAULT_STORED, headersHint, parseOtlpHeaders, resolveTelemetry, type StoredTelemetry } from '../../../../../src/main/core/telemetry/otlp-config';
+import { DEFAULT_STORED, headersHint, maskEndpoint, parseOtlpHeaders, resolveTelemetry, tracesUrl, type StoredTelemetry } from '../../../../../src/main/core/telemetry/otlp-config';
 
 const SETTINGS: StoredTelemetry = { ...DEFAULT_STORED, enabled: true, endpoint: 'http://settings:4318/v1/traces', protocol: 'http/json' };
 const FLAG = 'http://flag:4318/v1/traces';
@@ -43,6 +43,20 @@ describe('flag > OTEL_EXPORTER_OTLP_* > Settings > off', () => {
     expect(resolveTelemetry(SETTINGS, {}, FLAG, { OTEL_SDK_DISABLED: 'true' }).enabled).toBe(false);
   });
 
+  it.each([
+    ['the flag', FLAG, {}, SETTINGS, 'OTEL_SDK_DISABLED=true turns export off, over --otlp-endpoint'],
+    ['a variable', undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: BASE }, DEFAULT_STORED, 'OTEL_SDK_DISABLED=true turns export off, over OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT'],
+    ['Settings', undefined, {}, SETTINGS, 'OTEL_SDK_DISABLED=true turns export off, over Settings → Telemetry'],
+    ['nothing (export was off anyway)', undefined, {}, DEFAULT_STORED, null],
+    ['Settings switched off', undefined, {}, { ...SETTINGS, enabled: false }, null],
+  ] as const)('attack 15a F6: OTEL_SDK_DISABLED=true over %s warns', (_label, flag, env, stored, warning) => {
+    const got = resolveTelemetry(stored, {}, flag, { ...env, OTEL_SDK_DISABLED: 'TRUE' });
+    expect(got.enabled).toBe(false);
+    expect(got.warning).toBe(warning);
+    // Without the variable, never a warning.
+    expect(resolveTelemetry(stored, {}, flag, env).warning).toBeNull();
+  });
+
   it('the protocol variables: traces-specific first, grpc refused naming the variable', () => {
     expect(resolveTelemetry(SETTINGS, {}, undefined, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' })).toMatchObject({ protocol: 'http/protobuf', protocolSource: 'env' });
     expect(resolveTelemetry(SETTINGS, {}, undefined, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }).protocol).toBe('http/json');
@@ -71,6 +85,40 @@ describe('flag > OTEL_EXPORTER_OTLP_* > Settings > off', () => {
   });
 });
 
+describe('attack 15a F7: base endpoints with a query, and what is shown of a URL', () => {
+  it.each([
+    ['http://c:4318', 'http://c:4318/v1/traces'],
+    ['http://c:4318/', 'http://c:4318/v1/traces'],
+    ['http://c:4318/base//', 'http://c:4318/base/v1/traces'],
+    ['http://c:4318/base/?token=QSEKRET77', 'http://c:4318/base/v1/traces?token=QSEKRET77'],
+    ['https://c/api/public/otel?a=1&b=2', 'https://c/api/public/otel/v1/traces?a=1&b=2'],
+  ])('OTEL_EXPORTER_OTLP_ENDPOINT=%s sends to %s', (base, expected) => {
+    expect(tracesUrl(base)).toBe(expected);
+    expect(resolveTelemetry(DEFAULT_STORED, {}, undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: base }).endpoint).toBe(expected);
+  });
+
+  it.each([
+    ['http://c:4318/v1/traces', 'http://c:4318/v1/traces'],
+    ['http://c:4318/v1/traces?token=QSEKRET77', 'http://c:4318/v1/traces?token=…ET77'],
+    ['http://c:4318/v1/traces?k=short&long=abcdefghijkl#frag', 'http://c:4318/v1/traces?k=…&long=…ijkl'],
+    ['http://user:pa55word@c:4318/v1/traces', 'http://…@c:4318/v1/traces'],
+    ['http://c:4318/v1/traces#frag', 'http://c:4318/v1/traces'],
+    ['not a url', 'not a url'],
+  ])('shows %s as %s', (url, shown) => {
+    expect(maskEndpoint(url)).toBe(shown);
+  });
+
+  it('never shows a query value longer than 8 characters in full', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 9, maxLength: 40 }), (value) => {
+        const shown = maskEndpoint(`http://c:4318/v1/traces?t=${encodeURIComponent(value)}`);
+        expect(shown.startsWith('http://c:4318/v1/traces?t=…')).toBe(true);
+        expect(decodeURIComponent(shown.slice(shown.indexOf('…') + 1))).toBe(value.slice(-4));
+      }),
+    );
+  });
+});
+
 describe('OTLP headers text', () => {
   it('parses what it writes (URL-encoded values), for any header values', () => {
     const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}$/);
@@ -82,6 +130,14 @@ describe('OTLP headers text', () => {
         expect(text === '' ? {} : parseOtlpHeaders(text)).toEqual(headers);
       }),
     );
+  });
+
+  it('a header named __proto__ is a header (found by the property above)', () => {
+    const parsed = parseOtlpHeaders('__proto__=!,a=b');
+    expect(Object.entries(parsed)).toEqual([
+      ['__proto__', '!'],
+      ['a', 'b'],
+    ]);
   });
 
   it('is shown back as names with at most the last 4 characters of a long value', () => {
