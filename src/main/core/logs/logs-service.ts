@@ -267,8 +267,8 @@ function latencyByVersion(ctx: Ctx, query: LogQuery, days: LogsRepoDay[]): LogSt
 export const ESTIMATE_ABOVE_MATCHES = 100_000;
 /**
  * An estimate counts exactly the newest days holding this many logged runs (any filter), which
- * bounds the matches it reads; four times more while they hold fewer than ESTIMATE_SAMPLE runs the
- * other filters keep.
+ * bounds the matches it reads; four times more if they hold fewer than ESTIMATE_SAMPLE runs the
+ * other filters keep, and no estimate (the exact answer) if those still do.
  */
 const ESTIMATE_WINDOW = 50_000;
 const ESTIMATE_SAMPLE = 2_000;
@@ -279,13 +279,16 @@ const ESTIMATE_SAMPLE = 2_000;
  */
 function estimateStart(logs: Ctx['store']['logs'], grid: DayGrid, candidates: LogsRepoDay[], window: number, sample: number): number | null {
   if (candidates.length === 0) return null;
-  for (let runs = window; ; runs *= 4) {
+  // Widened once at most: past that the other filters are narrow, and the exact answer was
+  // measured cheaper than a window reading most of the matches (bench:stats, member + text + error).
+  for (let runs = window; runs <= window * 4; runs *= 4) {
     const at = logs.startOfNewest(runs);
     if (at === null) return null;
     const since = grid.startOf(at);
     if (since <= candidates[0]!.start) return null;
     if (candidates.reduce((n, d) => n + (d.start >= since ? d.runs : 0), 0) >= sample) return since;
   }
+  return null;
 }
 
 /**
