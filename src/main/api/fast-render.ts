@@ -96,7 +96,13 @@ export function fastRender(gate: KeyGate, next: Listener): Listener {
         'Content-Length': Buffer.byteLength(body),
       });
       res.end(body);
-    }, handOn);
+    }, handOn)
+      // Nothing above should throw (every refusal is handed on); if writing the answer does, the
+      // connection is closed rather than the process brought down by an unhandled rejection.
+      .catch((error: unknown) => {
+        console.error('[api]', error);
+        res.destroy();
+      });
   };
 }
 
