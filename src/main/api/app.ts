@@ -15,7 +15,7 @@ import { documentedBody, openApiDocument } from './openapi';
 import { COMPAT_ROUTES, compatDoorOf, mountCompat } from './compat';
 import { DOCS_CSP, docsPage } from './docs-page';
 import { malformedPath, malformedQuery, requestTarget } from './request-path';
-import { MCP_PATH, mountMcp } from '../mcp/mcp-doors';
+import { MCP_PATH, mcpErrorResponse, mountMcp } from '../mcp/mcp-doors';
 
 export { MAX_BODY_BYTES } from './body';
 
@@ -96,8 +96,11 @@ export function createApiApp({ workspace, version, mount, limits: fixedLimits }:
 
   // A compat door answers errors in its product's own shape (see compat/index.ts); the rest in problem+json.
   const answer = (c: Context<ApiEnv>, error: AppErrorShape, headers: Record<string, string> = {}) => {
-    const door = compatDoorOf(new URL(c.req.url).pathname);
-    return door ? door.errorResponse(error, c, headers) : problemResponse(error, headers);
+    const pathname = new URL(c.req.url).pathname;
+    const door = compatDoorOf(pathname);
+    if (door) return door.errorResponse(error, c, headers);
+    // MCP answers its 429 as a JSON-RPC error (mcp/mcp-doors.ts); its other errors stay problem+json.
+    return (pathname === MCP_PATH ? mcpErrorResponse(error, headers) : undefined) ?? problemResponse(error, headers);
   };
   app.notFound((c) => answer(c, { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }));
   app.onError((error, c) => {

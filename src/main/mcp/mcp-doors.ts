@@ -3,6 +3,8 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { ApiEnv } from '../api/env';
 import { MAX_BODY_BYTES, parseJsonText, readBodyText } from '../api/body';
+import { SECURITY_HEADERS, toProblem } from '../api/problem';
+import type { AppErrorShape } from '../../shared/schemas/common';
 import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors';
@@ -46,6 +48,23 @@ interface McpSession {
   used: number;
   transport: WebStandardStreamableHTTPServerTransport;
   close(): Promise<void>;
+}
+
+/**
+ * The 429 of `/mcp` (the per-key rate limit, the failed-authentication limit) in this door's own
+ * shape, a JSON-RPC error with no id (as the SDK's Streamable HTTP transport answers a request it
+ * refuses, and as this door's 400 and 404 do), HTTP 429 with Retry-After; the problem+json members
+ * (type, title, status, detail, code) ride along so a caller of several doors reads it the same way.
+ * Other errors: undefined (the API's problem+json answers them).
+ */
+export function mcpErrorResponse(error: AppErrorShape, headers: Record<string, string> = {}): Response | undefined {
+  if (error.code !== 'rate_limited') return undefined;
+  const problem = toProblem(error);
+  const data = { code: error.code, ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }) };
+  return new Response(JSON.stringify({ ...problem, jsonrpc: '2.0', error: { code: -32000, message: error.message, data }, id: null }), {
+    status: problem.status,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...SECURITY_HEADERS, ...headers },
+  });
 }
 
 /** JSON-RPC's answer to an unknown (closed, expired, another key's) session: the client starts a new one. */

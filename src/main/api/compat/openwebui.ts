@@ -261,6 +261,8 @@ export function openWebUiErrorResponse(error: AppErrorShape, c: Context<ApiEnv>,
     detail = OWUI_MESSAGES.NOT_FOUND;
   } else if (error.code === 'conflict') {
     code = 400;
+  } else if (error.code === 'rate_limited') {
+    detail = OWUI_MESSAGES.RATE_LIMIT_EXCEEDED;
   }
   const body: Record<string, unknown> = { ...problem, status: code, detail };
   // Starlette's 405 is no refused input: say what it is (Promptdesk has no error code for it).

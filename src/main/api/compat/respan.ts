@@ -31,6 +31,7 @@ import {
   type RespanList,
 } from '../../core/compat/respan';
 import { respanPageLink } from '../../core/compat/respan-pages';
+import { drfThrottled } from '../../core/compat/respan-messages';
 
 /**
  * A page as Django REST framework answers it: `next`/`previous` are absolute URLs of this list
@@ -283,6 +284,8 @@ const djangoNotFound: Handler<ApiEnv> = () => {
  * for a refused change (e.g. deleting the live version), so Promptdesk's 409 conflicts answer 400.
  */
 function respanError(error: AppErrorShape, _c: Context<ApiEnv>, headers?: Record<string, string>): Response {
+  // A 429 reads as DRF's Throttled (its `detail`), with Promptdesk's own text as `reason`.
+  if (error.code === 'rate_limited') return problemResponse({ ...error, message: drfThrottled(error.retryAfter) }, headers, { reason: error.message });
   const shown: AppErrorShape = error.code === 'conflict' ? { ...error, code: 'invalid_input' } : error;
   return problemResponse(shown, headers, shown.field ? { [shown.field]: [shown.message] } : {});
 }

@@ -26,6 +26,8 @@ export const OWUI_MESSAGES = {
   PINNED_VERSION: 'Cannot delete the pinned version: unpin the API deployment first',
   /** routers/prompts.py get_prompt_diff. */
   DIFF_NOT_FOUND: 'One or both history entries not found',
+  /** ERROR_MESSAGES.RATE_LIMIT_EXCEEDED: Open WebUI's 429 (its sign-in limiter); every 429 of this door, the reason beside it. */
+  RATE_LIMIT_EXCEEDED: 'API rate limit exceeded',
   /** Starlette's answer for a path no route serves. */
   ROUTE_NOT_FOUND: 'Not Found',
   /** Starlette's answer for a served path asked with another method. */

@@ -130,3 +130,61 @@ describe('F3: a prompt with "Key required" off has no key, so no per-key limit (
     expect(statuses).toEqual(Array(12).fill(200));
   });
 });
+
+describe("F9: a door's 429 in the door's own error shape, with the problem+json members and Retry-After", () => {
+  const get = (path: string) => (key: string) => http(served.port, 'GET', path, { headers: { authorization: `Bearer ${key}` } });
+  const DOOR_429 = [
+    {
+      door: 'Open WebUI (FastAPI detail: ERROR_MESSAGES.RATE_LIMIT_EXCEEDED)',
+      call: get('/compat/openwebui/api/v1/prompts/'),
+      check: (body: Record<string, unknown>) => expect(body).toMatchObject({ detail: 'API rate limit exceeded', reason: expect.stringMatching(/1 requests\/s/) }),
+      contentType: /^application\/problem\+json/,
+    },
+    {
+      door: 'Respan (DRF Throttled detail)',
+      call: get('/compat/respan/api/prompts/list/'),
+      check: (body: Record<string, unknown>) => expect(body).toMatchObject({ detail: expect.stringMatching(/^Request was throttled\. Expected available in \d+ seconds?\.$/), reason: expect.stringMatching(/1 requests\/s/) }),
+      contentType: /^application\/problem\+json/,
+    },
+    {
+      door: 'Conductor (message, retryable)',
+      call: (key: string) => http(served.port, 'GET', '/compat/conductor/api/prompts', { headers: { 'x-authorization': key } }),
+      check: (body: Record<string, unknown>) => expect(body).toMatchObject({ message: expect.stringMatching(/1 requests\/s/), retryable: true }),
+      contentType: /^application\/problem\+json/,
+    },
+    {
+      door: 'MCP (JSON-RPC error, id null)',
+      call: (key: string) =>
+        http(served.port, 'POST', '/mcp', {
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+        }),
+      check: (body: Record<string, unknown>) =>
+        expect(body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: expect.stringMatching(/1 requests\/s/), data: { code: 'rate_limited', retryAfter: expect.any(Number) } } }),
+      contentType: /^application\/json/,
+    },
+    {
+      door: 'native /api/v1 (problem+json)',
+      call: get('/api/v1/prompts'),
+      check: (body: Record<string, unknown>) => expect(body.detail).toMatch(/1 requests\/s/),
+      contentType: /^application\/problem\+json/,
+    },
+  ];
+
+  it.each(DOOR_429)('$door', async ({ call, check, contentType }) => {
+    const { key } = freshKey();
+    setRateLimit(owner(), { perSecond: 1 });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    // Burst 2, then refused (whatever the first two answered: the door's own statuses are not the point here).
+    await call(key);
+    await call(key);
+    const refused = await call(key);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['content-type']).toMatch(contentType);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const body = refused.json() as Record<string, unknown>;
+    check(body);
+    // Every door keeps the problem+json members, so one reader handles them all.
+    expect(body).toMatchObject({ status: 429, code: 'rate_limited', type: expect.any(String), title: expect.any(String) });
+  });
+});
