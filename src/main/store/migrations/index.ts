@@ -23,8 +23,9 @@ import { syncPromptOps } from './0260-sync-prompt-ops';
 import { teamMembers } from './0270-team-members';
 import { syncSent } from './0290-sync-sent';
 import { logsStats } from './0310-logs-stats';
+import { logsVersion } from './0320-logs-version';
 
 /** Every migration in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team, syncSeq, syncReplica, changesOldAccess, syncPromptOps, teamMembers, syncSent, logsStats];
+export const MIGRATIONS: readonly Migration[] = [initial, versionsLifecycle, sharing, apiAccess, compatExtra, runsAndLogs, versionHighWater, searchText, loginLinks, versionUpdatedBy, openWebUiSnapshots, respanVersionParams, readiness, ratedBy, changes, accessConfirmed, team, syncSeq, syncReplica, changesOldAccess, syncPromptOps, teamMembers, syncSent, logsStats, logsVersion];
 
 export type { Migration };

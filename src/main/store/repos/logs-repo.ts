@@ -180,7 +180,7 @@ function columnsOf(query: Query, part: Part): Set<Column> {
 }
 
 /**
- * The indexes of run_logs (migration 0060): what leads each, which columns it carries, and a
+ * The indexes of run_logs (migrations 0060, 0320): what leads each, which columns it carries, and a
  * guess at the share of rows one lead value selects. Nothing runs ANALYZE on a user's
  * database, so SQLite cannot tell a filter on one of 20 members from one on 2 of 4 sources
  * and often walked the time index with a table lookup per row, or sorted. Reading an index
@@ -200,6 +200,8 @@ const INDEXES: { name: string; covers: Column[]; share: number; leads: (q: Query
   // A member's readable prompts: several lead values, so rows come out of time order.
   { name: 'run_logs_prompt', covers: ['prompt_id', 'status', 'source', 'model', 'user_id'], share: 0.15, leads: (_q, part, ordered) => part === 'shared' && !ordered },
   { name: 'run_logs_model', covers: ['model', 'status', 'source'], share: 0.2, leads: (q) => q.model !== undefined },
+  // Migration 0320: one version is a quarter of the logs or less, and this index carries every filtered column.
+  { name: 'run_logs_version', covers: ['version', 'status', 'prompt_id', 'source', 'model', 'user_id'], share: 0.25, leads: (q) => q.version !== undefined },
   { name: 'run_logs_source', covers: ['source', 'status', 'model'], share: 0.3, leads: (q, _part, ordered) => !!q.sources?.length && (!ordered || q.sources.length === 1) },
   { name: 'run_logs_started', covers: ['status'], share: 1, leads: () => true },
 ];

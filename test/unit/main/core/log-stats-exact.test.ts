@@ -219,8 +219,9 @@ describe('log statistics are exact', () => {
         }
         estimated += 1;
         // The newest days are counted with the search; older ones are never more than the runs without it.
-        const newest = got.value.days.at(-1)!;
-        expect(want.value.days.find((d) => d.day === newest.day)).toEqual(newest);
+        // An estimate may be empty: no run of its newest days matched, so every older day scales to 0.
+        const newest = got.value.days.at(-1);
+        if (newest) expect(want.value.days.find((d) => d.day === newest.day)).toEqual(newest);
         const { q: _q, ...withoutText } = input;
         const all = naive(listed(ctx, withoutText), input.tz).days;
         for (const day of got.value.days) expect(day.runs).toBeLessThanOrEqual(all.find((d) => d.day === day.day)?.runs ?? 0);
@@ -241,7 +242,8 @@ describe('log statistics are exact', () => {
       const input = LogStatsInput.parse({ q: 'apple', exact: true });
       expect(logStats(ctx, input)).toEqual(naive(listed(ctx, input), undefined));
     }
-  });
+    // The recomputation pages through 25,000 runs for each of four callers: slow on a shared machine.
+  }, 180_000);
 
   it('takes every finished run of a version into its percentiles, beyond any sample', () => {
     const { logs } = t.workspace.store;
