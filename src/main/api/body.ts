@@ -169,9 +169,14 @@ export const MAX_JSON_DEPTH = 32;
 function checkShape(value: unknown, depth = 0, path = ''): void {
   if (typeof value !== 'object' || value === null) return;
   if (depth >= MAX_JSON_DEPTH) throw invalid(`The body is nested deeper than ${MAX_JSON_DEPTH} levels`, path || undefined);
-  for (const [key, child] of Object.entries(value)) {
+  // JSON.parse makes plain objects and arrays whose members are all own and enumerable, so for-in
+  // walks exactly Object.entries' members without building an array of pairs per object; a child's
+  // path is only spelled out for a child that is itself an object or array (a scalar has no depth).
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
     if (isForbiddenKey(key)) throw invalid(`The key "${key}" is not allowed`, path ? `${path}.${key}` : key);
-    checkShape(child, depth + 1, path ? `${path}.${key}` : key);
+    const child = record[key];
+    if (typeof child === 'object' && child !== null) checkShape(child, depth + 1, path ? `${path}.${key}` : key);
   }
 }
 

@@ -54,6 +54,9 @@ function pathOf(text: string, stack: Frame[]): string | undefined {
  * it does not validate: malformed JSON is left for JSON.parse to refuse.
  */
 export function assertJsonValueCount(text: string, max: number = MAX_JSON_VALUES): void {
+  // Each value is counted at its own character (a `:`, a `,` or a `[`), so a text of at most `max`
+  // characters cannot hold more than `max` values: no scan needed (most bodies are that short).
+  if (text.length <= max) return;
   const stack: Frame[] = [];
   let values = 0;
   let expectKey = false;

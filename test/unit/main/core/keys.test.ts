@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authenticateKey, createKey } from '../../../../src/main/core/keys/keys-service';
@@ -29,6 +30,15 @@ describe('API keys', () => {
     t.workspace.store.db.pragma('wal_checkpoint(TRUNCATE)');
     const file = readFileSync(join(t.dir, 'promptdesk.db')).toString('latin1');
     expect(file).not.toContain(key.slice(16));
+  });
+
+  it("stores the key's plain SHA-256 (the one-shot digest equals the Hash object's, so keys stored before still authenticate)", () => {
+    const { key } = createKey(t.owner, { userEmail: t.owner.actor.email, label: 'x' });
+    const stored = t.workspace.store.keys.getByPrefix(key.slice(0, 15));
+    expect(Buffer.from(stored!.hash).equals(createHash('sha256').update(key).digest())).toBe(true);
+    // A key whose secret differs in its last character only is refused.
+    const other = key.slice(0, -1) + (key.endsWith('a') ? 'b' : 'a');
+    expect(() => authenticateKey(t.workspace.store, t.workspace.clock, other)).toThrowError(/Missing or invalid API key/);
   });
 
   it.each([
