@@ -42,22 +42,24 @@ export function bodyTextOf(bytes: Uint8Array, contentType: string): string {
 const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
 const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
+/** The code unit of the `\uXXXX` escape at `at` in `text`, or NaN when there is none there. */
+function escapedUnitAt(text: string, at: number): number {
+  const hex = text.slice(at + 2, at + 6);
+  return text[at] === '\\' && text[at + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(hex) ? Number.parseInt(hex, 16) : NaN;
+}
+
 /**
  * Refuses a JSON text with a `\uD800`-`\uDFFF` escape that is not half of a pair. One linear
  * scan over the backslashes (an escaped backslash `\\` is skipped whole, so `\\ud800` is text).
  */
 function assertNoLoneSurrogateEscapes(text: string): void {
-  const unit = (at: number) => {
-    const hex = text.slice(at + 2, at + 6);
-    return text[at] === '\\' && text[at + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(hex) ? Number.parseInt(hex, 16) : NaN;
-  };
   for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', i)) {
-    const code = unit(i);
+    const code = escapedUnitAt(text, i);
     if (Number.isNaN(code)) {
       i += 2;
       continue;
     }
-    if (isHigh(code) && isLow(unit(i + 6))) {
+    if (isHigh(code) && isLow(escapedUnitAt(text, i + 6))) {
       i += 12;
       continue;
     }
@@ -118,45 +120,67 @@ export function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
   if (incoming.readableEnded) return Promise.resolve(Buffer.alloc(0));
   // Gone before it was read: no event will come, so answer now as iterating it failed.
   if (incoming.destroyed) return Promise.reject(incoming.errored ?? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      incoming.off('data', onData);
-      incoming.off('end', onEnd);
-      incoming.off('error', onError);
-      incoming.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        cleanup();
+  return new Promise((resolve, reject) => new IncomingRead(incoming, resolve, reject).listen());
+}
+
+/**
+ * One body being read by {@link readIncoming}: its chunks and its four listeners, removed together
+ * once it settles. A class rather than named closures per request: its bookkeeping is on the
+ * prototype, and only the four listeners are made per read.
+ */
+class IncomingRead {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private readonly onData: (chunk: Buffer) => void;
+  private readonly onEnd: () => void;
+  private readonly onError: (error: Error) => void;
+  private readonly onClose: () => void;
+
+  constructor(
+    private readonly incoming: IncomingMessage,
+    resolve: (bytes: Buffer) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.onData = (chunk) => {
+      this.size += chunk.length;
+      if (this.size > MAX_BODY_BYTES) {
+        this.cleanup();
         // Drained, not kept, so the connection can answer the 413.
         incoming.resume();
         reject(tooLarge());
         return;
       }
-      chunks.push(chunk);
+      this.chunks.push(chunk);
     };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    this.onEnd = () => {
+      this.cleanup();
+      resolve(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size));
     };
-    const onError = (error: Error) => {
-      cleanup();
+    this.onError = (error) => {
+      this.cleanup();
       reject(error);
     };
     // Closed before its end (a client gone mid-body): the error iterating it raised.
-    const onClose = () => {
+    this.onClose = () => {
       if (incoming.readableEnded) return;
-      cleanup();
+      this.cleanup();
       reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
     };
-    incoming.on('data', onData);
-    incoming.on('end', onEnd);
-    incoming.on('error', onError);
-    incoming.on('close', onClose);
-  });
+  }
+
+  listen(): void {
+    this.incoming.on('data', this.onData);
+    this.incoming.on('end', this.onEnd);
+    this.incoming.on('error', this.onError);
+    this.incoming.on('close', this.onClose);
+  }
+
+  private cleanup(): void {
+    this.incoming.off('data', this.onData);
+    this.incoming.off('end', this.onEnd);
+    this.incoming.off('error', this.onError);
+    this.incoming.off('close', this.onClose);
+  }
 }
 
 export const MAX_JSON_DEPTH = 32;

@@ -26,6 +26,22 @@ const RENDER_TARGET = /^\/api\/v1\/prompts\/([A-Za-z0-9][A-Za-z0-9._-]*)\/render
  */
 const headersSentOnce = (req: IncomingMessage) => req.rawHeaders.length === 2 * Object.keys(req.headers).length;
 
+/** One request header of `req` by its lower-case name, as the key check reads it (a header sent once: headersSentOnce). */
+function headerOf(req: IncomingMessage): (name: string) => string | undefined {
+  return (name) => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+}
+
+/** Hands an admitted request on to the app (`next`) with its key check's outcome and the body read for it. */
+function handOn(req: IncomingMessage, res: ServerResponse, next: Listener, admitted: Admission, read: Promise<Buffer>): void {
+  handOver(req, { admitted });
+  // The app reads the body from this same outcome (body.ts requestBytes).
+  keepBody(req, read);
+  next(req, res);
+}
+
 /**
  * A fast path for the render route in front of the Hono app, on node:http's own request and
  * response (no fetch Request/Response objects, no router, no middleware chain). It calls the same
@@ -44,10 +60,7 @@ export function fastRender(gate: KeyGate, next: Listener): Listener {
     const url = req.url ?? '';
     const target = req.method === 'POST' ? RENDER_TARGET.exec(url) : null;
     if (!target || req.headers['if-none-match'] !== undefined || !headersSentOnce(req)) return next(req, res);
-    const header = (name: string) => {
-      const value = req.headers[name];
-      return typeof value === 'string' ? value : undefined;
-    };
+    const header = headerOf(req);
     const query = url.indexOf('?');
     let admitted: Admission | null;
     try {
@@ -70,12 +83,6 @@ export function fastRender(gate: KeyGate, next: Listener): Listener {
       return next(req, res);
     }
     const read = readIncoming(req);
-    const handOn = () => {
-      handOver(req, { admitted });
-      // The app reads the body from this same outcome (body.ts requestBytes).
-      keepBody(req, read);
-      next(req, res);
-    };
     read.then((bytes) => {
       let body: string;
       try {
@@ -84,7 +91,7 @@ export function fastRender(gate: KeyGate, next: Listener): Listener {
         body = JSON.stringify(renderPrompt(ctx, { ...input, version: askedVersionOf(target[2], input.version) }));
       } catch {
         // Every refusal (400, 404, 413, ...) is answered by the app, from the same functions.
-        return handOn();
+        return handOn(req, res, next, admitted, read);
       }
       // The headers @hono/node-server writes for the route's answer (etag.ts jsonWithETag), in its order.
       res.writeHead(200, {
@@ -96,7 +103,7 @@ export function fastRender(gate: KeyGate, next: Listener): Listener {
         'Content-Length': Buffer.byteLength(body),
       });
       res.end(body);
-    }, handOn)
+    }, () => handOn(req, res, next, admitted, read))
       // Nothing above should throw (every refusal is handed on); if writing the answer does, the
       // connection is closed rather than the process brought down by an unhandled rejection.
       .catch((error: unknown) => {
