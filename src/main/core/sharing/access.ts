@@ -39,12 +39,29 @@ export interface AccessSubject {
  * Everything `actor` may do with a prompt: the single place the sharing rules live.
  * Owners and admins may do everything; sharing and deleting are theirs alone.
  */
-export function allowedActions(actor: User, subject: AccessSubject): Set<Action> {
+export function allowedActions(actor: User, subject: AccessSubject): ReadonlySet<Action> {
   actor = subject.actAs ?? actor;
-  if (!actor.isActive) return new Set();
-  if (actor.role === 'admin' || actor.id === subject.ownerId) return new Set(ACTIONS);
-  return new Set([...BY_LEVEL[subject.sharingLevel], ...(subject.share ? BY_SHARE[subject.share] : [])]);
+  if (!actor.isActive) return NOTHING;
+  if (actor.role === 'admin' || actor.id === subject.ownerId) return EVERYTHING;
+  return GRANTED[subject.sharingLevel][subject.share ?? 'none'];
 }
+
+// The tables above give every (sharing level, share) pair one fixed set of actions: each set is
+// built once here rather than on every request (the render path asks on every call); callers only read them.
+const NOTHING: ReadonlySet<Action> = new Set();
+const EVERYTHING: ReadonlySet<Action> = new Set(ACTIONS);
+const grantedBy = (level: SharingLevel) => ({
+  none: new Set(BY_LEVEL[level]) as ReadonlySet<Action>,
+  view: new Set([...BY_LEVEL[level], ...BY_SHARE.view]) as ReadonlySet<Action>,
+  run: new Set([...BY_LEVEL[level], ...BY_SHARE.run]) as ReadonlySet<Action>,
+  edit: new Set([...BY_LEVEL[level], ...BY_SHARE.edit]) as ReadonlySet<Action>,
+});
+const GRANTED: Record<SharingLevel, Record<SharePermission | 'none', ReadonlySet<Action>>> = {
+  private: grantedBy('private'),
+  chat_only: grantedBy('chat_only'),
+  library_view: grantedBy('library_view'),
+  library_edit: grantedBy('library_edit'),
+};
 
 export function subjectOf(ctx: Ctx, row: PromptRow): AccessSubject {
   const actAs = teamMemberFor(ctx, row);
@@ -98,8 +115,8 @@ export function isTeamReplica(row: PromptRow): boolean {
  * delivery (core/changes) decide visibility here, the latter also for a deleted prompt from the
  * subject recorded at deletion.
  */
-export function visibleActions(ctx: Ctx, subject: AccessSubject, apiAccess: boolean): Set<Action> {
-  if (ctx.via && !apiAccess) return new Set();
+export function visibleActions(ctx: Ctx, subject: AccessSubject, apiAccess: boolean): ReadonlySet<Action> {
+  if (ctx.via && !apiAccess) return NOTHING;
   return allowedActions(ctx.actor, subject);
 }
 
