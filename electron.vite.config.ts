@@ -15,6 +15,8 @@ export default defineConfig({
           // The Electron shell and the headless CLI share one core; the CLI never imports electron.
           electron: resolve('src/main/electron/index.ts'),
           cli: resolve('src/main/headless/cli.ts'),
+          // The exact Logs statistics' worker thread (core/logs/log-stats-worker.ts loads it by file).
+          'log-stats-thread': resolve('src/main/core/logs/log-stats-thread.ts'),
         },
       },
     },
