@@ -8,6 +8,7 @@ import { indexedTemplateText } from '../prompts/prompts-service';
 import { removalKey } from './removal-key';
 import { REPLICA_MEMBER_SETTING } from './replica-member';
 import { editsOf, keepLocalEdits } from './prompt-outbox';
+import { NumberClashError } from './server-behind';
 
 const repos = new WeakMap<Store, ReturnType<typeof syncReplicaRepo>>();
 /** The replica repository of a store, prepared once per store. */
@@ -197,13 +198,19 @@ export function applyPullPage(store: Store, clock: Clock, page: PullAnswer, befo
   }));
 }
 
-/** Records the server's number for a version saved here (its final number; never changed again). */
+/**
+ * Records the server's number for a version saved here (its final number; never changed again).
+ * Throws {@link NumberClashError} (nothing changed) when another version here already holds that
+ * number: the server was restored from an older backup (attack 14c C1), see server-behind.ts.
+ */
 export function acknowledgeVersion(store: Store, versionId: string, number: number): void {
   const repo = replicaOf(store);
   store.tx(() => {
     const state = repo.versionState(versionId);
     if (!state || state.sync_state !== 'pending') return;
     const parked = parkPending(store, state.prompt_id);
+    // Parked versions have negative numbers now: whatever holds `number` is another, synced one.
+    if (store.versions.get(state.prompt_id, number)) throw new NumberClashError(store.prompts.getRowById(state.prompt_id)?.name ?? state.prompt_id, number);
     // The others follow the server's newest number; they stay provisional until their own answer.
     placeParked(store, state.prompt_id, parked, number, new Map([[versionId, number]]));
   });

@@ -4,11 +4,11 @@ import { applyPullPage, REPLICA_SETTINGS, replicaOf } from './replica-apply';
 import { applyResults, OUTBOX_PHASES, outboxOps, pushPages, type OutboxPhase } from './outbox';
 import { SyncHttpError, type SyncClient } from './sync-client';
 import { keepUnsentOf } from './keep-unsent';
-import { isServerBehind, markServerBehind, serverBehindMessage } from './server-behind';
+import { isServerBehind, markServerBehind, serverBehindMessage, serverBehindOf } from './server-behind';
 
 /**
  * `revoked`: the server refused this device's token (401: revoked by the member or an admin, or the member deactivated); only leaving and joining again helps.
- * `behind`: the server's newest change is older than this desktop's cursor (409 at `cursor`: restored from a backup); `lastError` says so (server-behind.ts).
+ * `behind`: the server's newest change is older than this desktop's cursor (409 at `cursor`: restored from a backup), or a push was answered with a number held here by another version; `lastError` says so (server-behind.ts). Nothing is sent or pulled until Leave.
  */
 export type SyncState = 'online' | 'offline' | 'syncing' | 'revoked' | 'behind';
 
@@ -124,6 +124,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   async function once(): Promise<SyncStatus> {
+    // The server was found behind this desktop (restored from a backup, attack 14c C1): a push
+    // would be given numbers this replica holds for other versions, and a pull from the cursor
+    // would skip what the server lost. Nothing is sent or pulled; saves wait here, shown as
+    // pending, until Leave (which keeps every team prompt) and joining again (docs/sync.md).
+    const behind = serverBehindOfSafe();
+    if (behind !== null) {
+      state = 'behind';
+      lastError = behind;
+      emit();
+      return status();
+    }
     state = 'syncing';
     emit();
     try {
@@ -158,7 +169,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // with the backoff, even while the signal stream stays open and quiet; a refusal of the
       // request itself (4xx: too large, revoked) would only be refused again.
       const refused = error instanceof SyncHttpError && error.status < 500;
-      if (!refused && countPendingSafe() > 0) {
+      if (!refused && state !== 'behind' && countPendingSafe() > 0) {
         schedule(retryMs);
         retryMs = Math.min(retryMs * 2, backoff.maxMs);
       }
@@ -193,6 +204,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   /** A sync after `delay` ms, unless one is due sooner: a burst of changes makes one sync. */
   let due = Infinity;
   let retryMs = backoff.minMs;
+  const serverBehindOfSafe = (): string | null => {
+    try {
+      return serverBehindOf(store);
+    } catch {
+      return null; // closed with its host
+    }
+  };
   const countPendingSafe = (): number => {
     try {
       return replicaOf(store).countPending();
