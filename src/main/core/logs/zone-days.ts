@@ -1,8 +1,10 @@
 import { invalid } from '../errors';
-import { UTC_DAYS, type DayGrid } from '../../store/repos/logs-repo';
+import { UTC_DAYS, type DayGrid, type ZoneOffset } from '../../store/repos/logs-repo';
 
 /** Longer than any calendar day (23 to 25 hours), shorter than any two. */
 const PAST_NEXT_DAY_START_MS = 26 * 3_600_000;
+/** How far apart DayGrid.offsets looks at a zone's offset: no zone changes its clock twice within 12 hours. */
+const OFFSET_PROBE_MS = 12 * 3_600_000;
 
 /**
  * The calendar days of an IANA time zone (`Europe/Paris`), for the per-day charts: a day there
@@ -39,6 +41,35 @@ export function zoneDays(zone: string | undefined): { grid: DayGrid; label: (sta
     while (localMidnight(t - 1) === day) t -= 60_000 * 15;
     return t;
   };
+  /** The zone's UTC offset at `ms` (ms; whole seconds, as the zone data has them). */
+  const offsetAt = (ms: number): number => wall(ms) - Math.floor(ms / 1000) * 1000;
+  /**
+   * Probed every OFFSET_PROBE_MS, each change found to the millisecond by halving: a clock
+   * change is rarer than that in every zone, so none is missed between probes.
+   */
+  const offsets = (from: number, to: number): ZoneOffset[] => {
+    const pieces: ZoneOffset[] = [];
+    let offset = offsetAt(from);
+    for (let before = from; before < to; ) {
+      const probe = Math.min(before + OFFSET_PROBE_MS, to);
+      if (offsetAt(probe) === offset) {
+        before = probe;
+        continue;
+      }
+      // offsetAt(before) is `offset`, offsetAt(probe) is not: the change is in (before, probe].
+      let [lo, hi] = [before, probe];
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (offsetAt(mid) === offset) lo = mid;
+        else hi = mid;
+      }
+      pieces.push({ offset, until: hi });
+      offset = offsetAt(hi);
+      before = hi;
+    }
+    pieces.push({ offset, until: Infinity });
+    return pieces;
+  };
   const label = (start: number) => isoDay(localMidnight(start));
-  return { grid: { startOf, next: (start) => startOf(start + PAST_NEXT_DAY_START_MS) }, label };
+  return { grid: { startOf, next: (start) => startOf(start + PAST_NEXT_DAY_START_MS), offsets }, label };
 }

@@ -279,10 +279,27 @@ export interface DayGrid {
   startOf(ms: number): number;
   /** The first millisecond of the day after the one starting at `start`. */
   next(start: number): number;
+  /**
+   * The zone's UTC offsets over the instants `from`..`to` (ms), oldest first: each piece's
+   * `offset` (ms, added to an instant gives its wall clock) holds before its `until` (ms, the
+   * first instant of the next piece; Infinity for the last). The local day of an instant `t` is
+   * `floor((t + offset) / 86,400,000)`, which lets SQL group by day with a short CASE.
+   */
+  offsets(from: number, to: number): ZoneOffset[];
+}
+
+/** One stretch of a zone's time line with one UTC offset (see DayGrid.offsets). */
+export interface ZoneOffset {
+  offset: number;
+  until: number;
 }
 
 /** UTC days: arithmetic, and the queries below keep their plain day-number form for them. */
-export const UTC_DAYS: DayGrid = { startOf: (ms) => Math.floor(ms / DAY_MS) * DAY_MS, next: (start) => start + DAY_MS };
+export const UTC_DAYS: DayGrid = {
+  startOf: (ms) => Math.floor(ms / DAY_MS) * DAY_MS,
+  next: (start) => start + DAY_MS,
+  offsets: () => [{ offset: 0, until: Infinity }],
+};
 
 export function logsRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO run_logs (id, prompt_id, prompt_name, version, source, user_id, key_label, model, status,
@@ -497,27 +514,24 @@ export function logsRepo(db: Db) {
       const days = (rows: LogsRepoDay[]) => rows.filter((d) => d.runs > 0);
       const utc = grid === UTC_DAYS;
       if (found.match !== undefined && few(found.match, STATS_SMALL_MATCH)) {
-        // Few matches: read them, then group (sorting a few thousand rows is cheap).
-        if (utc) {
-          const rows = prepared(
-            `SELECT l.started_at / ${DAY_MS} AS day, count(*) AS runs, count(CASE WHEN l.status = 'error' THEN 1 END) AS errors
-              FROM run_logs l WHERE ${where(found, params, 'all', 'drive')} GROUP BY day ORDER BY day`,
-          ).all(params) as { day: number; runs: number; errors: number }[];
-          return days(rows.map(({ day, runs, errors }) => ({ start: day * DAY_MS, runs, errors })));
-        }
-        // Another zone's days are not a division: group the matches here.
-        const rows = prepared(`SELECT l.started_at AS at, l.status = 'error' AS failed FROM run_logs l WHERE ${where(found, params, 'all', 'drive')}`)
-          .raw(true)
-          .all(params) as [number, number][];
-        const byDay = new Map<number, LogsRepoDay>();
-        for (const [at, failed] of rows) {
-          const start = grid.startOf(at);
-          const day = byDay.get(start) ?? { start, runs: 0, errors: 0 };
-          day.runs += 1;
-          day.errors += failed;
-          byDay.set(start, day);
-        }
-        return [...byDay.values()].sort((a, b) => a.start - b.start);
+        // Few matches: read them and group them in SQL by local day number, started_at plus the
+        // zone's offset (one CASE arm per clock change in the span, worked out once), so a zone
+        // costs what UTC does; a day's start is then worked out once per day, not per row.
+        const { lo, hi } = bounds.get()!;
+        if (lo === null || hi === null) return [];
+        const pieces = grid.offsets(Math.max(lo, found.from ?? lo), Math.max(lo, Math.min(hi, (found.to ?? hi + 1) - 1)));
+        // CAST: a JS number is bound as REAL, which would make the division below a real one.
+        const arms = pieces.slice(0, -1).map((piece, i) => {
+          Object.assign(params, { [`until${i}`]: piece.until, [`offset${i}`]: piece.offset });
+          return `WHEN l.started_at < :until${i} THEN CAST(:offset${i} AS INTEGER) `;
+        });
+        params['offsetLast'] = pieces.at(-1)!.offset;
+        const offset = arms.length === 0 ? 'CAST(:offsetLast AS INTEGER)' : `CASE ${arms.join('')}ELSE CAST(:offsetLast AS INTEGER) END`;
+        const rows = prepared(
+          `SELECT (l.started_at + ${offset}) / ${DAY_MS} AS day, min(l.started_at) AS at, count(*) AS runs, count(CASE WHEN l.status = 'error' THEN 1 END) AS errors
+            FROM run_logs l WHERE ${where(found, params, 'all', 'drive')} GROUP BY day ORDER BY day`,
+        ).all(params) as { day: number; at: number; runs: number; errors: number }[];
+        return days(rows.map(({ day, at, runs, errors }) => ({ start: utc ? day * DAY_MS : grid.startOf(at), runs, errors })));
       }
       const query = withFloor(found);
       const { lo, hi } = bounds.get()!;

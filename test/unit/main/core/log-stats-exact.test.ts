@@ -28,7 +28,13 @@ const WORDS = ['apple', 'apples', 'banana', 'cherry', 'date'];
 const SOURCES: RunSource[] = ['api', 'chat', 'test', 'refine'];
 const STATUSES: RunStatus[] = ['success', 'error', 'cancelled'];
 const MODELS = ['local:echo', 'openai:gpt-4o'];
-const START = Date.parse('2025-12-20T00:00:00Z');
+/**
+ * Where the five days of runs begin: no clock change, then spans holding one (Europe/Paris on
+ * the last Sundays of March and October 2026, America/New_York on 8 March and 1 November 2026).
+ * The first property draws one per case; the other tests keep the first.
+ */
+const STARTS = ['2025-12-20', '2026-03-27', '2026-10-23', '2026-03-06', '2026-10-29'].map((day) => Date.parse(`${day}T00:00:00Z`));
+let START = STARTS[0]!;
 const HOUR = 3_600_000;
 
 beforeAll(() => {
@@ -80,7 +86,7 @@ const filterArb = fc.record({
   from: rarely(fc.integer({ min: 0, max: 60 })),
   to: rarely(fc.integer({ min: 61, max: 130 })),
   q: rarely(fc.constantFrom('apple', 'app', 'banana cherry', 'date', 'nothing')),
-  tz: rarely(fc.constantFrom('UTC', 'Europe/Paris', 'Asia/Kolkata', 'America/Los_Angeles')),
+  tz: rarely(fc.constantFrom('UTC', 'Europe/Paris', 'Asia/Kolkata', 'America/Los_Angeles', 'America/New_York', 'Asia/Kathmandu')),
 });
 
 type Value<A> = A extends fc.Arbitrary<infer T> ? T : never;
@@ -181,17 +187,22 @@ const outcome = <T>(fn: () => T): { value: T } | { error: string } => {
 describe('log statistics are exact', () => {
   it('equal a recomputation over the listed runs, for random logs x filters x callers (fast-check)', () => {
     fc.assert(
-      fc.property(fc.array(rowArb, { minLength: 40, maxLength: 250, size: 'max' }), fc.array(filterArb, { minLength: 1, maxLength: 4 }), (rows, filters) => {
-        const { logs } = t.workspace.store;
-        logs.purgeBefore(Number.MAX_SAFE_INTEGER);
-        logs.insertMany(rows.map(toRecord));
-        for (const f of filters) {
-          const input = toInput(f);
-          for (const ctx of actors) {
-            const got = outcome(() => logStats(ctx, input));
-            const want = outcome(() => naive(listed(ctx, input), input.tz));
-            expect(got).toEqual(want);
+      fc.property(fc.array(rowArb, { minLength: 40, maxLength: 250, size: 'max' }), fc.array(filterArb, { minLength: 1, maxLength: 4 }), fc.constantFrom(...STARTS), (rows, filters, start) => {
+        START = start;
+        try {
+          const { logs } = t.workspace.store;
+          logs.purgeBefore(Number.MAX_SAFE_INTEGER);
+          logs.insertMany(rows.map(toRecord));
+          for (const f of filters) {
+            const input = toInput(f);
+            for (const ctx of actors) {
+              const got = outcome(() => logStats(ctx, input));
+              const want = outcome(() => naive(listed(ctx, input), input.tz));
+              expect(got).toEqual(want);
+            }
           }
+        } finally {
+          START = STARTS[0]!;
         }
       }),
       { numRuns: 40, endOnFailure: true },

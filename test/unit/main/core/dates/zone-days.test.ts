@@ -30,6 +30,35 @@ describe('zoneDays', () => {
     );
   });
 
+  // Logs statistics group a search's matches in SQL by floor((t + offset) / day) (logs-repo perDay).
+  it('offsets: the piece holding an instant gives its local day, at each clock change and between them', () => {
+    const DAY = 86_400_000;
+    const dayOf = (pieces: { offset: number; until: number }[], ms: number) => {
+      const { offset } = pieces.find((p) => ms < p.until)!;
+      return new Date(Math.floor((ms + offset) / DAY) * DAY).toISOString().slice(0, 10);
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES, 'Asia/Kathmandu'),
+        fc.integer({ min: Date.parse('2010-01-01T00:00:00Z'), max: Date.parse('2035-01-01T00:00:00Z') }),
+        fc.integer({ min: 0, max: 400 * 86_400_000 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }),
+        (zone, from, length, at) => {
+          const to = from + length;
+          const pieces = zoneDays(zone).grid.offsets(from, to);
+          expect(pieces.at(-1)!.until).toBe(Infinity);
+          for (const [i, piece] of pieces.entries()) {
+            if (i > 0) expect(piece.until).toBeGreaterThan(pieces[i - 1]!.until);
+            if (i > 0) expect(piece.offset).not.toBe(pieces[i - 1]!.offset);
+          }
+          const instants = [from, to, ...at.map((x) => from + Math.floor(x * length)), ...pieces.slice(0, -1).flatMap((p) => [p.until - 1, p.until])];
+          for (const ms of instants) expect(dayOf(pieces, ms)).toBe(localDate(zone, ms));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses a zone it does not know, naming tz', () => {
     expect(() => zoneDays('Mars/Olympus')).toThrow(expect.objectContaining({ code: 'invalid_input', field: 'tz' }));
   });
