@@ -45,3 +45,31 @@ export function kill9(child: ChildProcess): Promise<void> {
     child.kill('SIGKILL');
   });
 }
+
+/**
+ * What another SQLite client does to a folder a running Promptdesk holds (attack 14c S1): the
+ * `sqlite3` shell (when installed) reads `SELECT count(*) FROM prompts` with a read/write open, then
+ * a second process asks for the EXCLUSIVE lock the shell's close takes. A closing WAL connection
+ * that gets that lock (no other process holds its SHARED lock on the database) checkpoints and
+ * deletes the -wal. The better-sqlite3 in node_modules (SQLite 3.53) no longer takes it at close,
+ * so the second process asks up front (locking_mode=EXCLUSIVE, no busy wait): SQLITE_BUSY while the
+ * holder keeps its locks, and the -wal deleted at its close, like the shell, when it does not. The
+ * shell runs first: after it removed a -wal, a later open would make a new one.
+ */
+export function foreignRead(dbPath: string): void {
+  const shell = spawnSync('sqlite3', [dbPath, 'select count(*) from prompts'], { encoding: 'utf8', timeout: 30_000 });
+  if (shell.error && (shell.error as NodeJS.ErrnoException).code !== 'ENOENT') throw shell.error;
+  const script = `
+    const Database = require('better-sqlite3');
+    const db = new Database(${JSON.stringify(dbPath)}, { timeout: 0 });
+    try {
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.prepare('SELECT count(*) AS n FROM prompts').get();
+    } catch (error) {
+      if (error.code !== 'SQLITE_BUSY') throw error;
+    } finally {
+      db.close();
+    }`;
+  const result = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  if (result.status !== 0) throw new Error(`the reader failed: ${result.stderr}`);
+}

@@ -1,14 +1,15 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, linkSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, rmSync, statSync } from 'node:fs';
 import { MIGRATIONS, type Migration } from './migrations';
-import { checkSideFiles } from './side-files';
+import { checkSideFiles, readFileSeal } from './side-files';
+import { dbFilesHeld, holdDbFiles, readDbFileAt } from './db-file-reads';
 import { checkpointAndSeal } from './wal-seal';
 import { ensurePrivateFile, partialPathFor } from './private-files';
 import { storageErrorOf, withStorageCause } from './storage-errors';
 import { clearLeftMarkers, leftOpenMarkers, openElsewhere, writeOpenMarker, type LeftMarker } from './open-markers';
-import { checkRecord, damagedMessage, isCorruption, recordLastCheck, runCheck, type CheckOutcome } from './full-check';
-import type { DataCheckKind, DataCheckReason } from '../../shared/schemas/data-check';
+import { checkRecord, damagedMessage, isCorruption, readLastCheck, recordLastCheck, runCheck, type CheckOutcome } from './full-check';
+import type { DataCheck, DataCheckKind, DataCheckReason } from '../../shared/schemas/data-check';
 
 export type Db = Database.Database;
 
@@ -35,16 +36,24 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
 
 function assertSqliteFile(path: string): void {
   if (!existsSync(path) || statSync(path).size === 0) return;
-  const fd = openSync(path, 'r');
-  try {
-    const header = Buffer.alloc(16);
-    readSync(fd, header, 0, 16, 0);
-    if (header.toString('latin1') !== SQLITE_HEADER) {
-      throw new StoreError(`${path} is not a Promptdesk database (not an SQLite file); it was left untouched`, 'not_a_database');
-    }
-  } finally {
-    closeSync(fd);
+  const header = readDbFileAt(path, 0, 16);
+  if (header.toString('latin1') !== SQLITE_HEADER) {
+    throw new StoreError(`${path} is not a Promptdesk database (not an SQLite file); it was left untouched`, 'not_a_database');
   }
+}
+
+/**
+ * The checks made with plain file reads (the file is SQLite, its side files belong to it, the
+ * schema is not newer). Skipped when a connection of this process already holds the file (a second
+ * open of a folder this process serves): its side files are that connection's own, and a node:fs
+ * read would drop its locks (db-file-reads.ts); the schema is checked again through SQLite.
+ */
+function checkFileBeforeOpening(path: string, migrations: readonly Migration[]): void {
+  if (dbFilesHeld(path)) return;
+  assertSqliteFile(path);
+  const sides = checkSideFiles(path);
+  if ('message' in sides) throw new StoreError(sides.message, 'side_files');
+  refuseNewerSchema(sides.userVersion, path, migrations);
 }
 
 function migrationHash(migration: Migration): string {
@@ -219,12 +228,28 @@ export interface OpenCheck {
 /**
  * When the full check runs at open (the one rule): after an unclean shutdown — a marker of a gone
  * process beside the database (open-markers.ts), or a -wal left with no process holding the folder
- * (a folder last opened by a Promptdesk from before the markers, or whose markers were removed) —
- * and before a pending migration. A folder that was closed cleanly opens without it.
+ * (a folder last opened by a Promptdesk from before the markers, or whose markers were removed) —,
+ * when the last recorded check (at open, Check now or `promptdesk check`; full-check.ts readLastCheck)
+ * found damage, and before a pending migration. A folder that was closed cleanly and last found
+ * healthy (or never checked) opens without it.
  */
-export function checkReason(left: readonly LeftMarker[], walLeft: boolean, migrationPending: boolean): OpenCheck['reason'] {
+export function checkReason(
+  left: readonly LeftMarker[],
+  walLeft: boolean,
+  migrationPending: boolean,
+  lastCheck: Pick<DataCheck, 'result'> | null = null,
+): OpenCheck['reason'] {
   if (left.length > 0 || walLeft) return 'unclean-shutdown';
+  if (lastCheck?.result === 'damaged') return 'last-check-damaged';
   return migrationPending ? 'migration' : null;
+}
+
+/**
+ * Which check runs at open: quick_check, or the kind of a last check that found damage (an index
+ * only integrity_check sees would pass quick_check and be forgotten).
+ */
+export function checkKindAtOpen(lastCheck: Pick<DataCheck, 'result' | 'kind'> | null): DataCheckKind {
+  return lastCheck?.result === 'damaged' ? lastCheck.kind : 'quick';
 }
 
 /**
@@ -235,10 +260,7 @@ export function checkReason(left: readonly LeftMarker[], walLeft: boolean, migra
  * no -shm, on a read-write one that removes the two it creates, so a refusal adds no file).
  */
 function checkBeforeWriting(path: string, options: OpenStoreOptions, migrations: readonly Migration[]): OpenCheck {
-  assertSqliteFile(path);
-  const sides = checkSideFiles(path);
-  if ('message' in sides) throw new StoreError(sides.message, 'side_files');
-  refuseNewerSchema(sides.userVersion, path, migrations);
+  checkFileBeforeOpening(path, migrations);
   const left = leftOpenMarkers(path);
   if (!existsSync(path) || statSync(path).size === 0) return { reason: null, outcome: null, left };
   // A read-only connection creates the -wal and -shm it needs and leaves them behind. With neither
@@ -258,8 +280,9 @@ function checkBeforeWriting(path: string, options: OpenStoreOptions, migrations:
       if (!isCorruption(error)) throw error;
       pending = true;
     }
-    const reason = checkReason(left, walLeft, pending);
-    return { reason, outcome: reason ? checkIntegrity(db, path) : null, left };
+    const last = readLastCheck(path);
+    const reason = checkReason(left, walLeft, pending, last);
+    return { reason, outcome: reason ? checkIntegrity(db, path, checkKindAtOpen(last)) : null, left };
   } catch (error) {
     throw asStoreError(error, path);
   } finally {
@@ -277,11 +300,8 @@ function checkBeforeWriting(path: string, options: OpenStoreOptions, migrations:
  */
 export function checkStoreFile(path: string, kind: DataCheckKind, options: OpenStoreOptions = {}): CheckOutcome {
   if (!existsSync(path)) throw new StoreError(`${path} does not exist: there is no Promptdesk data to check in this folder`, 'not_a_database');
-  assertSqliteFile(path);
-  const sides = checkSideFiles(path);
-  if ('message' in sides) throw new StoreError(sides.message, 'side_files');
   const migrations = options.migrations ?? MIGRATIONS;
-  refuseNewerSchema(sides.userVersion, path, migrations);
+  checkFileBeforeOpening(path, migrations);
   if (statSync(path).size === 0) return { kind, problems: [], ms: 0 };
   const noSideFiles = !existsSync(`${path}-wal`) && !existsSync(`${path}-shm`);
   const db = openOrRefuse(path, options, !noSideFiles);
@@ -307,7 +327,7 @@ export function openCheckOf(db: Db): OpenCheck | undefined {
  * Opens (creating if needed) a Promptdesk store and brings its schema up to date.
  * Refuses, without writing a byte in the folder, a file that is not SQLite, is from a newer version,
  * whose side files (-wal, -journal) do not belong to it, or, when the full check runs (checkReason:
- * after an unclean shutdown, before a migration), is damaged; the StoreError message names the file
+ * after an unclean shutdown or a check that found damage, before a migration), is damaged; the StoreError message names the file
  * and what to do. Then writes this open's marker (open-markers.ts), removed when `db.close()` is
  * called, and records the check it ran (full-check.ts). A new database file is created 0600 (its
  * side files follow).
@@ -339,7 +359,11 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
       throw asStoreError(error, path);
     }
   }
+  // The file's seal, read while nothing of this process holds it (see checkpointAndSeal).
+  const fileSeals = inMemory || dbFilesHeld(path) ? [] : [readFileSeal(path)];
   const db = openOrRefuse(path, options, false);
+  // From here until close, nothing in this process may read the files with node:fs (db-file-reads.ts).
+  const release = inMemory ? () => {} : holdDbFiles(path);
   try {
     if (inMemory) {
       refuseNewerSchema(pragmaValue(db, 'user_version') as number, path, migrations);
@@ -348,20 +372,22 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Db {
     configure(db, path);
     migrate(db, path, migrations);
     // Fold a recovered WAL into the file and start a generation this store has sealed.
-    if (!inMemory) checkpointAndSeal(db, path);
+    if (!inMemory) checkpointAndSeal(db, path, true, fileSeals);
   } catch (error) {
     db.close();
+    release();
     marker?.remove();
     throw asStoreError(error, path);
   }
-  if (marker) {
+  if (!inMemory) {
     // Every clean close (the store's, a test's, the CLI's) clears the marker, after SQLite has
     // checkpointed and removed its WAL; a process that dies keeps it.
     const close = db.close.bind(db);
     const openMarker = marker;
     db.close = () => {
       const result = close();
-      openMarker.remove();
+      release();
+      openMarker?.remove();
       return result;
     };
   }

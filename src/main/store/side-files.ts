@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { endianness } from 'node:os';
+import { readDbFileAt, withDbFile } from './db-file-reads';
 
 /**
  * Checks, with plain file reads and before SQLite ever opens the folder, that `promptdesk.db` and
@@ -51,16 +52,8 @@ function sizeOf(path: string): number | null {
   return existsSync(path) ? statSync(path).size : null;
 }
 
-function readAt(path: string, position: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const read = readSync(fd, buffer, 0, length, position);
-    return buffer.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
-}
+/** Raw reads go through db-file-reads.ts: they refuse while this process's SQLite holds the file. */
+const readAt = readDbFileAt;
 
 /** The database header's page size in bytes (the stored value 1 means 65536). */
 function pageSizeOf(header: Buffer): number {
@@ -131,8 +124,7 @@ interface WalSummary {
 function readWal(walPath: string, dbPageSize: number | null): WalSummary | SideFileProblem {
   const name = basename(walPath);
   const moveAway = `Move ${name} out of the folder (keep a copy) and start Promptdesk again; the database is used without it.`;
-  const fd = openSync(walPath, 'r');
-  try {
+  return withDbFile(walPath, (fd) => {
     const header = Buffer.alloc(WAL_HEADER);
     if (readSync(fd, header, 0, WAL_HEADER, 0) < WAL_HEADER) {
       // SQLite treats a WAL shorter than its header as empty.
@@ -194,9 +186,7 @@ function readWal(walPath: string, dbPageSize: number | null): WalSummary | SideF
       }
     }
     return summary;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 export interface SideFileCheck {

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { readFileSeal, readSealRecord, SEAL_SUFFIX, type SealRecord } from './side-files';
+import { readSealRecord, SEAL_SUFFIX, type SealRecord } from './side-files';
 import { writeFileAtomic } from './private-files';
 
 type Db = Database.Database;
@@ -26,10 +26,17 @@ function walBytes(dbPath: string): number {
  * (a generation SQLite started on its own would carry no new seal) and calls this at open and
  * whenever the WAL passes CHECKPOINT_WAL_BYTES.
  *
+ * The seals the database file may show are known without reading it: its header is page 1 as last
+ * checkpointed, so after a complete checkpoint it is the connection's own application_id, and
+ * otherwise one the generation's record already lists (each seal is recorded before it is
+ * committed). The file itself is never read here: a node:fs read of an open database drops this
+ * process's SQLite locks (db-file-reads.ts, attack 14c S1).
+ *
  * @param wait whether a checkpoint may wait for readers in other processes (busy_timeout); the
  *   periodic call passes false so the event loop never blocks on another process.
+ * @param fileSeals seals the file was read to show before this process's SQLite opened it (the open's)
  */
-export function checkpointAndSeal(db: Db, dbPath: string, wait = true): void {
+export function checkpointAndSeal(db: Db, dbPath: string, wait = true, fileSeals: readonly number[] = []): void {
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;
   if (!wait) db.pragma('busy_timeout = 0');
   let reset = false;
@@ -42,11 +49,11 @@ export function checkpointAndSeal(db: Db, dbPath: string, wait = true): void {
   // Not reset: the WAL still holds the generation's earlier seals, and the file may show any of them.
   const earlier: SealRecord = (!reset && readSealRecord(dbPath)) || { wal: [], file: [] };
   const seal = randomInt(1, 2 ** 31);
+  const current = db.pragma('application_id', { simple: true }) as number;
   const record: SealRecord = {
     wal: [...new Set([...earlier.wal, seal])].slice(-MAX_SEALS),
-    file: [...new Set([...earlier.file, readFileSeal(dbPath), seal])].slice(-MAX_SEALS),
+    file: [...new Set([...earlier.file, ...fileSeals, current, seal])].slice(-MAX_SEALS),
   };
-  const current = db.pragma('application_id', { simple: true }) as number;
   writeFileAtomic(`${dbPath}${SEAL_SUFFIX}`, `${JSON.stringify(record)}\n`);
   try {
     db.pragma(`application_id = ${seal}`);
