@@ -9,6 +9,7 @@ import { KEY_SCOPES, type ApiKeyInfo, type ApiKeyListItem, type CreateKeyInput, 
 import { canonicalEmail } from '../users/email-identity';
 import type { Store } from '../../store/store';
 import { parseInstant } from '../../../shared/schemas/instant';
+import { refuseTeamMemberCredential } from '../users/team-members';
 
 /** `pd_` + 12-char lookup prefix + `_` + 43-char secret (256 bits). */
 const KEY_PATTERN = /^pd_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -75,7 +76,9 @@ export function withinCallerKey(ctx: Ctx, scopes: readonly KeyScope[] | undefine
 
 /**
  * Creates a key for a member (yourself, or anyone if you are an admin). The plain key is
- * returned once; only its SHA-256 and a short visible prefix are stored.
+ * returned once; only its SHA-256 and a short visible prefix are stored. On a joined desktop, a
+ * member the team replica copied in gets none (`forbidden` at `userEmail`, team-members.ts
+ * refuseTeamMemberCredential).
  */
 export function createKey(ctx: Ctx, input: z.input<typeof CreateKeyInput> & { scopes?: KeyScope[] }): { key: string; info: ApiKeyInfo } {
   assertActive(ctx.actor);
@@ -84,6 +87,7 @@ export function createKey(ctx: Ctx, input: z.input<typeof CreateKeyInput> & { sc
   const owner = store.users.getByEmail(canonicalEmail(input.userEmail));
   if (!owner) throw notFound(`Member ${input.userEmail}`);
   if (owner.id !== ctx.actor.id) assertAdmin(ctx.actor);
+  refuseTeamMemberCredential(store, owner.id, 'userEmail');
   const now = ctx.clock.now();
   const bounded = withinCallerKey(ctx, input.scopes, expiryOf(input.expiresAt, now));
   const prefix = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);

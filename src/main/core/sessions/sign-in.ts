@@ -9,6 +9,7 @@ import type { Store } from '../../store/store';
 import { loginLinksRepo } from '../../store/repos/login-links-repo';
 import { groundsOf, type Session, type SessionGround } from './session-registry';
 import { isTeamServer } from '../team/team-server';
+import { refuseTeamMemberCredential } from '../users/team-members';
 
 /** How long a sign-in link from `promptdesk users login-link` stays usable. */
 export const LOGIN_LINK_TTL_MS = 15 * 60_000;
@@ -83,7 +84,9 @@ export function sessionStillValid(store: Store, clock: Clock, session: Pick<Sess
 /**
  * Makes a one-time sign-in link secret for the member with `email` (43 url-safe characters,
  * 256 bits), usable once within {@link LOGIN_LINK_TTL_MS}. Only its hash is stored.
- * Throws `not_found` (field `user`) for an unknown email, `invalid_input` for a deactivated member.
+ * Throws `not_found` (field `user`) for an unknown email, `forbidden` (field `user`) for a member
+ * a joined desktop's team replica copied in (team-members.ts refuseTeamMemberCredential),
+ * `invalid_input` for a deactivated member.
  *
  * @example `${serverUrl}/#login=${createLoginLink(store, clock, 'ada@example.com').secret}`
  */
@@ -92,6 +95,7 @@ export function createLoginLink(store: Store, clock: Clock, email: string): { se
   if (isTeamServer(store)) throw new AppError('invalid_input', 'This is a team server: members sign in with email and password (invite one with promptdesk users invite)', 'user');
   const user = store.users.getByEmail(canonicalEmail(email));
   if (!user) throw notFound(`Member ${email}`, 'user');
+  refuseTeamMemberCredential(store, user.id, 'user');
   if (!user.isActive) throw new AppError('invalid_input', `${user.name} is deactivated`, 'user');
   const now = clock.now();
   const secret = randomBytes(32).toString('base64url');

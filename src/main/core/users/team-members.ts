@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { AppError } from '../errors';
 import type { Store } from '../../store/store';
+import { REPLICA_MEMBER_SETTING } from '../sync/replica-member';
 
 /**
  * Why a desktop refuses to change a member its team replica copied in (attack 14b N3): "sharing,
@@ -30,4 +31,25 @@ export function memberTeamOf(store: Store, userId: string): string | null {
  */
 export function refuseTeamMemberChange(store: Store, userId: string): void {
   if (memberTeamOf(store, userId) !== null) throw new AppError('forbidden', TEAM_MEMBER_CHANGE_REFUSED, 'userId');
+}
+
+/** Why a desktop refuses API keys and sign-in links for a member its team replica copied in (attack 14c L3). */
+export const TEAM_MEMBER_CREDENTIAL_REFUSED = 'Create keys and sign-in links for team members on the team server: on this desktop they would act as a member it did not join as';
+
+/**
+ * The one rule for credentials (API keys, one-time sign-in links) on a joined desktop, sibling of
+ * {@link refuseTeamMemberChange}: refused for a member the team replica copied in other than the
+ * member this desktop joined as, at every door (keys-service createKey: IPC, bridge, HTTP, CLI
+ * `keys create`; sign-in.ts createLoginLink: CLI `users login-link`). A key or link for another
+ * team member would let anyone at this desktop act locally as them (a team admin included)
+ * though the team never gave it. The joined member's own key (a local app's, README) and the
+ * folder's own members stay allowed; a team server's members are never replicated rows, so it
+ * refuses nothing there.
+ *
+ * @param field the input field naming the member (`userEmail` for keys, `user` for links)
+ * @throws AppError `forbidden` at `field` ({@link TEAM_MEMBER_CREDENTIAL_REFUSED}) for another replicated team member
+ */
+export function refuseTeamMemberCredential(store: Store, userId: string, field: string): void {
+  if (memberTeamOf(store, userId) === null || store.settings.get<string>(REPLICA_MEMBER_SETTING) === userId) return;
+  throw new AppError('forbidden', TEAM_MEMBER_CREDENTIAL_REFUSED, field);
 }
