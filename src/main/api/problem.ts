@@ -15,6 +15,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   // RFC 4918: the server cannot store what the request needs; the code tells full from read-only.
   insufficient_storage: 507,
   read_only_storage: 507,
+  // A server-side fault, but the user's to act on (promptdesk check, restore a copy): its own type.
+  data_damaged: 500,
   internal: 500,
 };
 
@@ -32,6 +34,7 @@ const TITLES: Record<ErrorCode, string> = {
   provider_timeout: 'Model provider timeout',
   insufficient_storage: 'Disk full',
   read_only_storage: 'Data folder is read-only',
+  data_damaged: 'Database file damaged',
   internal: 'Internal error',
 };
 

@@ -1,6 +1,6 @@
 import type { AppErrorShape, ErrorCode } from '../../shared/schemas/common';
 import type { ZodError } from 'zod';
-import { storageErrorOf } from '../store/storage-errors';
+import { damagedErrorOf, storageErrorOf } from '../store/storage-errors';
 
 /** A failure a caller can act on. Every door maps it the same way (IPC result, problem+json, CLI). */
 export class AppError extends Error {
@@ -164,8 +164,8 @@ export function fromZodError(error: ZodError): AppError {
 
 export function toErrorShape(error: unknown): AppErrorShape {
   if (error instanceof AppError) return error.toJSON();
-  // A full disk or a read-only folder is the user's to fix: say so, at every door, instead of "internal".
-  const storage = storageErrorOf(error);
+  // A full disk, a read-only folder or a damaged file is the user's to fix: say so, at every door, instead of "internal".
+  const storage = storageErrorOf(error) ?? damagedErrorOf(error);
   if (storage) return storage;
   return { code: 'internal', message: 'Something went wrong inside Promptdesk; the change was not saved' };
 }

@@ -14,7 +14,7 @@ import { AddUserInput, CreateKeyInput } from '../../shared/schemas/users';
 import { parseWith } from '../api/body';
 import { AppError } from '../core/errors';
 import { StoreError } from '../store/open';
-import { storageErrorOf } from '../store/storage-errors';
+import { damagedErrorOf, storageErrorOf } from '../store/storage-errors';
 import { SessionRegistry } from '../core/sessions/session-registry';
 import { createLoginLink, LOGIN_LINK_TTL_MS } from '../core/sessions/sign-in';
 import { serveMcpStdio } from '../mcp/mcp-doors';
@@ -361,8 +361,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`promptdesk: ${error.message}${field}\n`);
       return 1;
     }
-    // A full disk or read-only folder gets the same sentence as in the app and the API.
-    process.stderr.write(`promptdesk: ${storageErrorOf(error)?.message ?? (error as Error).message}\n`);
+    // A full disk, read-only folder or damaged file gets the same sentence as in the app and the API.
+    process.stderr.write(`promptdesk: ${(storageErrorOf(error) ?? damagedErrorOf(error))?.message ?? (error as Error).message}\n`);
     return 1;
   }
 }

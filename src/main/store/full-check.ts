@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { writeFileAtomic } from './private-files';
@@ -11,7 +11,7 @@ import type { DataCheck, DataCheckKind, DataCheckReason } from '../../shared/sch
  * `full`, compares every index with its table (integrity_check). Both are O(size of the file):
  * 7-15 s for quick_check and about 19 s for integrity_check on a folder with a million logged runs
  * (npm run bench:start), so it runs only when it matters (see open.ts: after an unclean shutdown,
- * before a migration) and on demand (`promptdesk check`, Settings → Data check). The last check is
+ * after a recorded check that found damage, before a migration) and on demand (`promptdesk check`, Settings → Data check). The last check is
  * kept in `promptdesk.db-check` beside the database, a file rather than a setting, so a check of a
  * database that cannot be opened (the CLI's) can be read without writing into it.
  */
@@ -51,20 +51,51 @@ export function isCorruption(error: unknown): boolean {
   return (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT')) || /malformed/i.test((error as Error | null)?.message ?? '');
 }
 
-/** The sentence a damaged database is refused (or reported) with: which file, and what to do. */
-export function damagedMessage(dbPath: string, outcome: CheckOutcome): string {
+/** How the damaged sentence is worded: `whileOpen` for a database a running Promptdesk serves. */
+export interface DamagedWording {
+  /** The folder is open in a running Promptdesk (Check now, or `promptdesk check` beside a running host). */
+  whileOpen?: boolean;
+}
+
+/** The upgrade backups beside `dbPath` (open.ts names them `<db>.before-v<N>-<ms>.bak`), newest first. */
+function backupsBeside(dbPath: string): string[] {
+  const dir = dirname(dbPath);
+  const prefix = `${basename(dbPath)}.before-`;
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.startsWith(prefix) && name.endsWith('.bak'))
+      .map((name) => ({ name, at: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+      .sort((a, b) => b.at - a.at)
+      .map((file) => file.name);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The sentence a damaged database is refused (or reported) with: which file, which check found it
+ * (quick_check or integrity_check), and what to do — a backup is named only when one exists, and
+ * for a folder a running Promptdesk serves it says to quit it first (it keeps writing that file).
+ */
+export function damagedMessage(dbPath: string, outcome: CheckOutcome, wording: DamagedWording = {}): string {
   const first = outcome.problems.slice(0, 3).join('; ');
   const more = outcome.problems.length > 3 ? ` (and ${outcome.problems.length - 3} more)` : '';
-  return (
-    `${dbPath} is damaged (integrity check: ${first}${more}). It was left untouched: restore it from a copy ` +
-    `(the .bak files beside it were made before each upgrade), or move it out of the folder to start empty.`
-  );
+  const check = outcome.kind === 'full' ? 'integrity check' : 'quick check';
+  const backups = backupsBeside(dbPath);
+  const copy =
+    backups.length === 0
+      ? 'restore it from a copy'
+      : `restore it from a copy (${backups[0]} beside it was made before an upgrade${backups.length > 1 ? `; ${backups.length - 1} older .bak file(s) too` : ''})`;
+  const act = wording.whileOpen
+    ? `Quit Promptdesk (and any promptdesk serve using this folder) first, then ${copy}, or move it out of the folder to start empty.`
+    : `It was left untouched: ${copy}, or move it out of the folder to start empty.`;
+  return `${dbPath} is damaged (${check}: ${first}${more}). ${act}`;
 }
 
 /** The record of one check, as kept beside the database and shown in Settings. */
-export function checkRecord(dbPath: string, outcome: CheckOutcome, reason: DataCheckReason, at = new Date()): DataCheck {
+export function checkRecord(dbPath: string, outcome: CheckOutcome, reason: DataCheckReason, wording: DamagedWording = {}, at = new Date()): DataCheck {
   const ok = outcome.problems.length === 0;
-  return { at: at.toISOString(), kind: outcome.kind, reason, result: ok ? 'ok' : 'damaged', ms: outcome.ms, message: ok ? null : damagedMessage(dbPath, outcome) };
+  return { at: at.toISOString(), kind: outcome.kind, reason, result: ok ? 'ok' : 'damaged', ms: outcome.ms, message: ok ? null : damagedMessage(dbPath, outcome, wording) };
 }
 
 /** The last check recorded beside `dbPath`, or null (none yet, or an unreadable record). */

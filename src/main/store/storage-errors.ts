@@ -8,6 +8,8 @@ const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM']);
 
 export const DISK_FULL_MESSAGE =
   'Disk full: nothing was saved. Free some space on the disk that holds the Promptdesk data folder, then try again.';
+export const DAMAGED_MESSAGE =
+  'The database file is damaged, so this could not be read or saved: run promptdesk check --data-dir <data folder> (or Settings → Data check) to see what is wrong and what to do.';
 export const READ_ONLY_MESSAGE =
   'The Promptdesk data folder is read-only: nothing was saved. Make the folder and its files writable by you (or move it to a writable disk), then try again.';
 
@@ -21,7 +23,7 @@ function codeOf(error: unknown): string | null {
  * a full disk or quota (SQLITE_FULL, ENOSPC, EDQUOT) is `insufficient_storage`, a folder that cannot
  * be written (SQLITE_READONLY and its extended codes, EROFS, EACCES, EPERM) is `read_only_storage`;
  * both say nothing was saved (SQLite rolls the statement back; exports remove their partial file).
- * Null for anything else. Used by toErrorShape, so IPC, HTTP, the bridge and the CLI agree.
+ * Null for anything else (a damaged file: damagedErrorOf). Used by toErrorShape, so IPC, HTTP, the bridge and the CLI agree.
  *
  * @example storageErrorOf(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }))?.code // 'insufficient_storage'
  */
@@ -31,6 +33,22 @@ export function storageErrorOf(error: unknown): AppErrorShape | null {
     if (!code) continue;
     if (DISK_FULL.has(code)) return { code: 'insufficient_storage', message: DISK_FULL_MESSAGE };
     if (code.startsWith('SQLITE_READONLY') || READ_ONLY.has(code)) return { code: 'read_only_storage', message: READ_ONLY_MESSAGE };
+  }
+  return null;
+}
+
+/**
+ * A damaged database file inside `error` (or its `cause` chain) as the error every door answers
+ * with: SQLITE_CORRUPT and its extended codes (SQLITE_CORRUPT_VTAB from a search index, …) and
+ * SQLITE_NOTADB, met by a read or a write (SQLite rolls a write back), are `data_damaged` (500),
+ * pointing to `promptdesk check`. Null for anything else. Used by toErrorShape and the CLI.
+ *
+ * @example damagedErrorOf(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT_VTAB' }))?.code // 'data_damaged'
+ */
+export function damagedErrorOf(error: unknown): AppErrorShape | null {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = codeOf(current);
+    if (code && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) return { code: 'data_damaged', message: DAMAGED_MESSAGE };
   }
   return null;
 }

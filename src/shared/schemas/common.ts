@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'insufficient_storage',
   /** The data folder cannot be written (read-only disk or permissions): nothing was saved. */
   'read_only_storage',
+  /** SQLite found the database file damaged (SQLITE_CORRUPT*, SQLITE_NOTADB) while reading or writing: run `promptdesk check`. */
+  'data_damaged',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,11 +1,12 @@
 /**
  * The data folder's full check (src/main/store/full-check.ts): when it ran, how thoroughly, why
  * and what it found. `quick` is SQLite's quick_check (every page and record; run at open after an
- * unclean shutdown or before a migration), `full` its integrity_check (also every index against
+ * unclean shutdown or before a migration; at open after a damaged result, the kind that found it), `full` its integrity_check (also every index against
  * its table; on demand).
  */
 export type DataCheckKind = 'quick' | 'full';
-export type DataCheckReason = 'unclean-shutdown' | 'migration' | 'on-demand';
+/** Why a check ran: at open after a crash, after a recorded check that found damage, or before a migration; or asked for. */
+export type DataCheckReason = 'unclean-shutdown' | 'last-check-damaged' | 'migration' | 'on-demand';
 
 export interface DataCheck {
   /** ISO 8601 instant the check finished. */

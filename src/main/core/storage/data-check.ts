@@ -1,8 +1,10 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ctx } from '../context';
 import { assertAdmin } from '../users/users-service';
-import { checkRecord, readLastCheck, recordLastCheck, runCheck, runCheckInWorker, type CheckOutcome } from '../../store/full-check';
+import { CHECK_SUFFIX, checkRecord, readLastCheck, recordLastCheck, runCheck, runCheckInWorker, type CheckOutcome } from '../../store/full-check';
 import { checkStoreFile, type OpenStoreOptions } from '../../store/open';
+import { openElsewhere } from '../../store/open-markers';
 import { storageWarnings } from './storage-warnings';
 import type { DataCheck, DataCheckKind, DataCheckStatus } from '../../../shared/schemas/data-check';
 import type { Store } from '../../store/store';
@@ -37,7 +39,8 @@ export async function checkDataNow(ctx: Pick<Ctx, 'store' | 'actor'>): Promise<D
     running = (async () => {
       const outcome: CheckOutcome =
         store.path === ':memory:' ? runCheck(store.db, 'full') : await runCheckInWorker(store.path, 'full', store.nativeBinding);
-      const check = checkRecord(store.path, outcome, 'on-demand');
+      // The app keeps serving this file: the sentence says to quit it before restoring or moving it.
+      const check = checkRecord(store.path, outcome, 'on-demand', { whileOpen: true });
       if (store.path !== ':memory:') recordLastCheck(store.path, check);
       return check;
     })().finally(() => inProgress.delete(store));
@@ -62,24 +65,35 @@ export interface FolderCheck {
 /**
  * `promptdesk check --data-dir DIR`: the checks every open makes (SQLite file, side files, schema,
  * file permissions), then the full check (`full`: integrity_check; `quick`: quick_check) on a
- * connection that writes nothing, whether or not the folder is open elsewhere. A healthy result is
- * recorded as the last check; a refusal or damage changes nothing in the folder.
+ * connection that writes nothing, whether or not the folder is open elsewhere. Its result, healthy
+ * or damaged, is recorded as the last check (reason on-demand), so a damaged one makes the next
+ * start check again (store/open.ts checkReason); a refusal (not a folder, no database, side files,
+ * schema) changes nothing. `checked` lists only checks that passed, in order.
  */
 export function checkDataFolder(dataDir: string, kind: DataCheckKind, options: OpenStoreOptions = {}): FolderCheck {
   const dbPath = join(dataDir, DB_FILE);
+  const folder = statSync(dataDir, { throwIfNoEntry: false });
+  if (folder && !folder.isDirectory()) {
+    const problem = `${dataDir} is a file, not a folder: --data-dir takes the folder that holds ${DB_FILE} (the file was left untouched)`;
+    return { dbPath, checked: [], check: null, problem, warnings: [] };
+  }
   const warnings = storageWarnings(dataDir);
-  const checked = [
-    `${DB_FILE} is an SQLite database of a Promptdesk this version can open, and its side files (-wal, -journal, -seal) belong to it`,
-  ];
   let outcome: CheckOutcome;
   try {
     outcome = checkStoreFile(dbPath, kind, options);
   } catch (error) {
-    return { dbPath, checked, check: null, problem: (error as Error).message, warnings };
+    return { dbPath, checked: [], check: null, problem: (error as Error).message, warnings };
   }
-  checked.push(`file permissions: ${warnings.length === 0 ? 'private to you' : `${warnings.length} warning(s)`}`);
-  checked.push(`${kind === 'full' ? 'integrity_check (every page, record and index)' : 'quick_check (every page and record)'}: ${outcome.problems.length === 0 ? 'ok' : 'damaged'} in ${(outcome.ms / 1000).toFixed(1)} s`);
-  const check = checkRecord(dbPath, outcome, 'on-demand');
-  if (check.result === 'ok') recordLastCheck(dbPath, check);
+  const checked = [
+    `${DB_FILE} is an SQLite database of a Promptdesk this version can open, and its side files (-wal, -journal, -seal) belong to it`,
+    `file permissions: ${warnings.length === 0 ? 'private to you' : `${warnings.length} warning(s)`}`,
+    `${kind === 'full' ? 'integrity_check (every page, record and index)' : 'quick_check (every page and record)'}: ${outcome.problems.length === 0 ? 'ok' : 'damaged'} in ${(outcome.ms / 1000).toFixed(1)} s`,
+  ];
+  const check = checkRecord(dbPath, outcome, 'on-demand', { whileOpen: openElsewhere(dbPath) });
+  try {
+    recordLastCheck(dbPath, check);
+  } catch (error) {
+    warnings.push(`The result could not be recorded in ${dbPath}${CHECK_SUFFIX}: ${(error as Error).message}`);
+  }
   return { dbPath, checked, check, problem: check.message, warnings };
 }

@@ -4,7 +4,7 @@ import { http, type RawResponse } from '../../../helpers/http';
 import { dispatch } from '../../../../src/main/core/handlers';
 import { toErrorShape } from '../../../../src/main/core/errors';
 import { toProblem } from '../../../../src/main/api/problem';
-import { storageErrorOf } from '../../../../src/main/store/storage-errors';
+import { damagedErrorOf, storageErrorOf } from '../../../../src/main/store/storage-errors';
 import { startFakeProvider } from '../../../helpers/fake-provider';
 import { seedPrompt } from '../../../helpers/workspace';
 import { saveIntegration } from '../../../../src/main/core/integrations/integrations';
@@ -129,5 +129,29 @@ describe('storageErrorOf: one mapping of storage failures for every door', () =>
     expect(problem.status).toBe(expected ? 507 : 500);
     // Never the raw SQLite or system text.
     expect(problem.detail).not.toContain(code);
+  });
+});
+
+describe('damagedErrorOf: a damaged database file, met by a read or a write, is one answer at every door', () => {
+  const error = (code: string, message = 'database disk image is malformed') => Object.assign(new Error(message), { code });
+  const cases: [string, string | null][] = [
+    ['SQLITE_CORRUPT', 'data_damaged'],
+    ['SQLITE_CORRUPT_VTAB', 'data_damaged'],
+    ['SQLITE_CORRUPT_INDEX', 'data_damaged'],
+    ['SQLITE_CORRUPT_SEQUENCE', 'data_damaged'],
+    ['SQLITE_NOTADB', 'data_damaged'],
+    ['SQLITE_FULL', null],
+    ['SQLITE_BUSY', null],
+    ['SQLITE_CONSTRAINT_UNIQUE', null],
+  ];
+  it.each(cases)('%s -> %s, directly, as a cause, and as the HTTP problem', (code, expected) => {
+    expect(damagedErrorOf(error(code))?.code ?? null).toBe(expected);
+    expect(damagedErrorOf(new Error('search failed', { cause: error(code) }))?.code ?? null).toBe(expected);
+    if (!expected) return;
+    const problem = toProblem(toErrorShape(error(code)));
+    expect(problem).toMatchObject({ code: 'data_damaged', status: 500, type: 'urn:promptdesk:problem:data_damaged' });
+    // Points to the check, never says a read "was not saved", never the raw SQLite text.
+    expect(problem.detail).toMatch(/database file is damaged.*promptdesk check/);
+    expect(problem.detail).not.toMatch(/change was not saved|malformed/);
   });
 });

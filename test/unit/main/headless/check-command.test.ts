@@ -56,17 +56,29 @@ describe('promptdesk check --data-dir DIR', () => {
     expect(readFileSync(`${f.path}-wal`).equals(wal)).toBe(true);
   });
 
-  it('a damaged page: exit 1, one sentence naming the file and what to do, nothing changed', () => {
+  it('a damaged page (full and --quick): exit 1, one sentence naming the file, the check that ran and what to do; the result is recorded, nothing else changed; the next open checks and refuses', () => {
     const f = folder();
     const bytes = readFileSync(f.path);
     bytes.fill(0x41, 8192, 8192 + 4096);
     writeFileSync(f.path, bytes);
-    const before = hashFolder(f.dir);
-    const result = check('--data-dir', f.dir);
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/integrity_check .*: damaged/);
-    expect(result.stderr).toMatch(/promptdesk: .*promptdesk\.db is damaged .*restore it from a copy.*or move it out of the folder/s);
-    expect(hashFolder(f.dir)).toEqual(before);
+    const data = () => Object.fromEntries(Object.entries(hashFolder(f.dir)).filter(([name]) => !name.endsWith('-check')));
+    const before = data();
+    for (const [args, kind, line, named] of [
+      [[], 'full', /integrity_check .*: damaged/, /\(integrity check: /],
+      [['--quick'], 'quick', /quick_check .*: damaged/, /\(quick check: /],
+    ] as const) {
+      const result = check('--data-dir', f.dir, ...args);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(line);
+      expect(result.stderr).toMatch(/promptdesk: .*promptdesk\.db is damaged .*It was left untouched: restore it from a copy, or move it out of the folder/s);
+      expect(result.stderr).toMatch(named);
+      // No upgrade backup beside it: none is pointed to.
+      expect(result.stderr).not.toMatch(/\.bak/);
+      expect(readLastCheck(f.path)).toMatchObject({ kind, reason: 'on-demand', result: 'damaged' });
+      expect(data()).toEqual(before);
+    }
+    expect(() => openStore(f.path)).toThrowError(/promptdesk\.db is damaged \(quick check: /);
+    expect(data()).toEqual(before);
   });
 
   it('a side file of another database: exit 1 naming promptdesk.db-wal, nothing changed', () => {
@@ -79,6 +91,8 @@ describe('promptdesk check --data-dir DIR', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/promptdesk: promptdesk\.db-wal was not written by this database.*move promptdesk\.db-wal out of the folder/s);
     expect(result.stdout).not.toMatch(/Healthy/);
+    // Nothing is said to have passed before the refusal.
+    expect(result.stdout).not.toMatch(/belong to it/);
     expect(hashFolder(mine.dir)).toEqual(before);
   });
 
@@ -88,7 +102,21 @@ describe('promptdesk check --data-dir DIR', () => {
     const result = check('--data-dir', dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/promptdesk\.db does not exist/);
+    expect(result.stdout).not.toMatch(/belong to it/);
     expect(existsSync(join(dir, 'promptdesk.db'))).toBe(false);
+    // A missing folder: the same, and it is not created.
+    const missing = check('--data-dir', join(dir, 'missing'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/promptdesk\.db does not exist/);
+    expect(missing.stdout).not.toMatch(/belong to it/);
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
+    // A plain file: said in a sentence, not a raw ENOTDIR, and left untouched.
+    const file = join(dir, 'afile');
+    writeFileSync(file, 'x');
+    const plain = check('--data-dir', file);
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toBe(`promptdesk: ${file} is a file, not a folder: --data-dir takes the folder that holds promptdesk.db (the file was left untouched)\n`);
+    expect(readFileSync(file, 'utf8')).toBe('x');
     const usage = check();
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/--data-dir is required/);

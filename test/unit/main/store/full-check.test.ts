@@ -2,9 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkReason, checkStoreFile, openCheckOf, openStore, StoreError } from '../../../../src/main/store/open';
+import { checkKindAtOpen, checkReason, checkStoreFile, openCheckOf, openStore, StoreError } from '../../../../src/main/store/open';
 import { leftOpenMarkers, OPEN_MARKER_INFIX } from '../../../../src/main/store/open-markers';
-import { readLastCheck } from '../../../../src/main/store/full-check';
+import { checkRecord, readLastCheck, recordLastCheck } from '../../../../src/main/store/full-check';
+import { createStore } from '../../../../src/main/store/store';
+import { checkDataFolder } from '../../../../src/main/core/storage/data-check';
 import { MIGRATIONS } from '../../../../src/main/store/migrations';
 import { hashFolder } from '../../../helpers/data-folder';
 import { holdOpen, kill9, openAndKill } from '../../../helpers/crash';
@@ -48,12 +50,16 @@ function reopen(path: string, migrations = MIGRATIONS): string | null {
 }
 
 describe('when the full check runs at open (checkReason)', () => {
-  it('unclean shutdown wins, then a pending migration; otherwise never (property)', () => {
+  it('unclean shutdown wins, then a last check that found damage, then a pending migration; otherwise never (property)', () => {
+    const lastChecks = fc.constantFrom(null, { result: 'ok' as const, kind: 'full' as const }, { result: 'damaged' as const, kind: 'full' as const }, { result: 'damaged' as const, kind: 'quick' as const });
     fc.assert(
-      fc.property(fc.nat(3), fc.boolean(), fc.boolean(), (left, walLeft, pending) => {
-        const reason = checkReason(Array.from({ length: left }, (_, i) => ({ file: `m${i}`, pid: i, openedAt: null })), walLeft, pending);
+      fc.property(fc.nat(3), fc.boolean(), fc.boolean(), lastChecks, (left, walLeft, pending, last) => {
+        const reason = checkReason(Array.from({ length: left }, (_, i) => ({ file: `m${i}`, pid: i, openedAt: null })), walLeft, pending, last);
         if (left > 0 || walLeft) expect(reason).toBe('unclean-shutdown');
+        else if (last?.result === 'damaged') expect(reason).toBe('last-check-damaged');
         else expect(reason).toBe(pending ? 'migration' : null);
+        // The kind that found the damage runs again (integrity_check sees what quick_check cannot).
+        expect(checkKindAtOpen(last)).toBe(last?.result === 'damaged' ? last.kind : 'quick');
       }),
     );
   });
@@ -176,5 +182,74 @@ describe('on demand (storage:checkNow)', () => {
     const status = await pending;
     expect(status).toMatchObject({ running: false, lastCheck: { reason: 'on-demand', kind: 'full', result: 'ok', message: null } });
     expect(readLastCheck(path)).toEqual(status.lastCheck);
+  });
+});
+
+/** Who recorded the damaged result: Settings' Check now on the open store, `promptdesk check`, or a start's check (recorded by hand, as an older Promptdesk could leave it). */
+const recorders: { by: string; record: (path: string) => Promise<void> }[] = [
+  {
+    by: 'Check now',
+    record: async (path) => {
+      const t = testWorkspace();
+      cleanups.push(t.cleanup);
+      const store = createStore(path);
+      try {
+        const status = await checkDataNow({ store, actor: t.owner.actor });
+        expect(status.lastCheck).toMatchObject({ result: 'damaged', reason: 'on-demand', kind: 'full' });
+        expect(status.lastCheck!.message).toMatch(/integrity check: .*Quit Promptdesk .*first, then restore it from a copy, or move it out/s);
+      } finally {
+        store.close();
+      }
+    },
+  },
+  {
+    by: 'promptdesk check',
+    record: async (path) => {
+      const result = checkDataFolder(join(path, '..'), 'quick');
+      expect(result.check).toMatchObject({ result: 'damaged', reason: 'on-demand', kind: 'quick' });
+      expect(result.problem).toMatch(/\(quick check: .*It was left untouched: restore it from a copy, or move it out/s);
+    },
+  },
+  {
+    by: 'a start',
+    record: async (path) => {
+      recordLastCheck(path, checkRecord(path, checkStoreFile(path, 'quick'), 'unclean-shutdown'));
+    },
+  },
+];
+
+describe('a last check that found damage x who recorded it x the next start', () => {
+  for (const { by, record } of recorders) {
+    it(`recorded by ${by}: every next start checks again and refuses while damaged; once repaired it passes, records ok, and the start after skips`, async () => {
+      const path = seeded();
+      const healthy = readFileSync(path);
+      corruptPage(path);
+      // A clean folder: the damage is not looked for at open.
+      expect(reopen(path)).toBeNull();
+      await record(path);
+      const recorded = readLastCheck(path)!;
+      expect(recorded.result).toBe('damaged');
+      const dir = join(path, '..');
+      const before = hashFolder(dir);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        expect(() => openStore(path)).toThrowError(/promptdesk\.db is damaged \((quick|integrity) check: .*It was left untouched/s);
+        expect(hashFolder(dir)).toEqual(before);
+        expect(readLastCheck(path)).toEqual(recorded);
+      }
+      // Restored from a copy: the start checks (the kind that found it), passes and records it.
+      writeFileSync(path, healthy);
+      expect(reopen(path)).toBe('last-check-damaged');
+      expect(readLastCheck(path)).toMatchObject({ reason: 'last-check-damaged', kind: recorded.kind, result: 'ok', message: null });
+      expect(reopen(path)).toBeNull();
+    });
+  }
+
+  it('the damaged sentence names the newest upgrade backup only when one exists', () => {
+    const path = seeded();
+    corruptPage(path);
+    const outcome = checkStoreFile(path, 'full');
+    expect(checkRecord(path, outcome, 'on-demand').message).not.toMatch(/\.bak/);
+    writeFileSync(`${path}.before-v12-1000.bak`, '');
+    expect(checkRecord(path, outcome, 'on-demand').message).toMatch(/restore it from a copy \(promptdesk\.db\.before-v12-1000\.bak beside it was made before an upgrade\)/);
   });
 });

@@ -8,6 +8,7 @@ import type { DataCheck } from '../../../../shared/schemas/data-check';
 
 const REASONS: Record<DataCheck['reason'], string> = {
   'unclean-shutdown': 'after Promptdesk was not closed cleanly (a crash, kill -9 or power loss)',
+  'last-check-damaged': 'at start, because the check before it found damage',
   migration: 'before an upgrade of the data',
   'on-demand': 'on demand',
 };
@@ -19,9 +20,10 @@ const KINDS: Record<DataCheck['kind'], string> = {
 const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 /**
- * Settings → Data check (admins): when the data folder was last checked in full, how, why and what
- * was found, and "Check now". The check runs by itself only when it matters (after an unclean
- * shutdown, before an upgrade of the data); "Check now" runs the full one without stopping the app.
+ * Settings → Data check (admins): when the data folder was last checked, how, why and what was
+ * found, and "Check now". The quick check runs by itself only when it matters (after an unclean
+ * shutdown, after a check that found damage, before an upgrade of the data); "Check now" runs the
+ * full one (integrity_check) without stopping the app.
  */
 export function DataCheckSection() {
   const isAdmin = useAppStore((s) => s.session.info?.currentUser.role === 'admin');
@@ -29,7 +31,7 @@ export function DataCheckSection() {
   return (
     <SettingsSection
       title="Data check"
-      description="Promptdesk checks its database in full after it was not closed cleanly and before an upgrade; a clean start skips it, so large histories open fast. Check now reads every page and index; the app keeps working meanwhile."
+      description="At start, Promptdesk runs a quick check (every page and record) after it was not closed cleanly and before an upgrade, and checks again while the last check found damage; a clean start skips it, so large histories open fast. Check now runs the full check (every page, record and index); the app keeps working meanwhile."
     >
       <DataCheckBody />
     </SettingsSection>
