@@ -8,8 +8,8 @@ import { checkpointAndSeal } from './wal-seal';
 import { ensurePrivateFile, partialPathFor } from './private-files';
 import { storageErrorOf, withStorageCause } from './storage-errors';
 import { clearLeftMarkers, leftOpenMarkers, openElsewhere, writeOpenMarker, type LeftMarker } from './open-markers';
-import { checkRecord, damagedMessage, isCorruption, recordLastCheck, runCheck, type CheckOutcome } from './full-check';
-import type { DataCheckKind, DataCheckReason } from '../../shared/schemas/data-check';
+import { checkRecord, damagedMessage, isCorruption, readLastCheck, recordLastCheck, runCheck, type CheckOutcome } from './full-check';
+import type { DataCheck, DataCheckKind, DataCheckReason } from '../../shared/schemas/data-check';
 
 export type Db = Database.Database;
 
@@ -228,12 +228,28 @@ export interface OpenCheck {
 /**
  * When the full check runs at open (the one rule): after an unclean shutdown — a marker of a gone
  * process beside the database (open-markers.ts), or a -wal left with no process holding the folder
- * (a folder last opened by a Promptdesk from before the markers, or whose markers were removed) —
- * and before a pending migration. A folder that was closed cleanly opens without it.
+ * (a folder last opened by a Promptdesk from before the markers, or whose markers were removed) —,
+ * when the last recorded check (at open, Check now or `promptdesk check`; full-check.ts readLastCheck)
+ * found damage, and before a pending migration. A folder that was closed cleanly and last found
+ * healthy (or never checked) opens without it.
  */
-export function checkReason(left: readonly LeftMarker[], walLeft: boolean, migrationPending: boolean): OpenCheck['reason'] {
+export function checkReason(
+  left: readonly LeftMarker[],
+  walLeft: boolean,
+  migrationPending: boolean,
+  lastCheck: Pick<DataCheck, 'result'> | null = null,
+): OpenCheck['reason'] {
   if (left.length > 0 || walLeft) return 'unclean-shutdown';
+  if (lastCheck?.result === 'damaged') return 'last-check-damaged';
   return migrationPending ? 'migration' : null;
+}
+
+/**
+ * Which check runs at open: quick_check, or the kind of a last check that found damage (an index
+ * only integrity_check sees would pass quick_check and be forgotten).
+ */
+export function checkKindAtOpen(lastCheck: Pick<DataCheck, 'result' | 'kind'> | null): DataCheckKind {
+  return lastCheck?.result === 'damaged' ? lastCheck.kind : 'quick';
 }
 
 /**
@@ -264,8 +280,9 @@ function checkBeforeWriting(path: string, options: OpenStoreOptions, migrations:
       if (!isCorruption(error)) throw error;
       pending = true;
     }
-    const reason = checkReason(left, walLeft, pending);
-    return { reason, outcome: reason ? checkIntegrity(db, path) : null, left };
+    const last = readLastCheck(path);
+    const reason = checkReason(left, walLeft, pending, last);
+    return { reason, outcome: reason ? checkIntegrity(db, path, checkKindAtOpen(last)) : null, left };
   } catch (error) {
     throw asStoreError(error, path);
   } finally {
@@ -310,7 +327,7 @@ export function openCheckOf(db: Db): OpenCheck | undefined {
  * Opens (creating if needed) a Promptdesk store and brings its schema up to date.
  * Refuses, without writing a byte in the folder, a file that is not SQLite, is from a newer version,
  * whose side files (-wal, -journal) do not belong to it, or, when the full check runs (checkReason:
- * after an unclean shutdown, before a migration), is damaged; the StoreError message names the file
+ * after an unclean shutdown or a check that found damage, before a migration), is damaged; the StoreError message names the file
  * and what to do. Then writes this open's marker (open-markers.ts), removed when `db.close()` is
  * called, and records the check it ran (full-check.ts). A new database file is created 0600 (its
  * side files follow).
