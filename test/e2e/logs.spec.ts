@@ -299,3 +299,37 @@ test('members see their logs without the admin settings, and cannot change data 
   await expect(page.getByText('Only people who can edit this prompt can change its data logging')).toBeVisible();
   await screenshot(page, 'prompt-logs-member');
 });
+
+test('while a new search is counted, the summary marks the previous figures as updating, then shows the new count', async ({ page, server, apiKey, provider }) => {
+  await setUp(server, apiKey, provider, { greeter: 'Greet {{person}} warmly.' });
+  for (const person of ['Ada', 'Grace', 'Linus']) expect(await run(server, apiKey, 'greeter', { person })).toBe(200);
+  await openApp(page, server);
+  await nav(page, 'Logs');
+  const summary = page.locator('.logs-summary__count');
+  await expect(summary).toContainText('3 runs');
+  await expect(summary).toHaveAttribute('aria-busy', 'false');
+
+  // The stats call for the search is held back until the check below has seen the summary.
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/bridge\/logs(%3A|:)stats$/, async (route) => {
+    if (route.request().postData()?.includes('Grace')) await released;
+    await route.continue();
+  });
+  await page.getByLabel('Search inputs and outputs').fill('Grace');
+  await expect(bodyRows(page)).toHaveCount(1);
+  // The table already answers; the count is still the previous filter's, and says so.
+  await expect(summary).toHaveAttribute('aria-busy', 'true');
+  await expect(summary).toContainText('3 runs match');
+  await expect(summary.getByRole('status')).toHaveText('updating…');
+  await expect(summary).toHaveClass(/logs-stale/);
+  await expect(page.getByText('Showing the newest 1 of 3 runs')).toHaveCount(0);
+  await screenshot(page, 'logs-stats-updating');
+
+  release();
+  await expect(summary).toContainText('1 run matches');
+  await expect(summary).toHaveAttribute('aria-busy', 'false');
+  await expect(summary.getByRole('status')).toHaveCount(0);
+  await expect(summary).not.toHaveClass(/logs-stale/);
+  await screenshot(page, 'logs-stats-updated');
+});

@@ -75,14 +75,18 @@ export function useLogRuns() {
   };
 }
 
-/** The counts and charts for what the table shows. */
+/**
+ * The counts and charts for what the table shows. While another filter's figures stand in for
+ * this one's (keepPreviousData), `updating` is true: the screen marks them as not this answer.
+ */
 export function useLogStats() {
   const scope = useAppStore((s) => s.logs.scope);
   const applied = useAppStore((s) => s.logs.applied);
   const q = useQuery(logStatsQuery(scope, applied));
-  const exact = useQuery({ ...logStatsExactQuery(scope, applied), enabled: q.data?.approximate === true });
-  const stats = q.data?.approximate && exact.data ? exact.data : (q.data ?? null);
-  return { stats, error: q.isError ? toFormError(q.error).message : null };
+  // Only this filter's own estimate asks for the exact figures, not the previous filter's.
+  const exact = useQuery({ ...logStatsExactQuery(scope, applied), enabled: q.data?.approximate === true && !q.isPlaceholderData });
+  const stats = q.data?.approximate && !q.isPlaceholderData && exact.data ? exact.data : (q.data ?? null);
+  return { stats, updating: q.isPlaceholderData, error: q.isError ? toFormError(q.error).message : null };
 }
 
 /** Members for the "Member" filter, by name; null hides it (e.g. the acting member may not list them). */

@@ -103,7 +103,9 @@ function outputCell(entry: LogEntry): ReactNode {
  */
 export function LogTable({ showPrompt }: { showPrompt: boolean }) {
   const { items, hasMore, loadingMore, moreError, refreshing: busy, loadMore } = useLogRuns();
-  const total = useLogStats().stats?.total ?? null;
+  // Another filter's count (while this one's loads) is no total for these rows.
+  const { stats, updating } = useLogStats();
+  const total = updating ? null : (stats?.total ?? null);
   // After a failed page the footer offers "Try again" instead of retrying on every scroll.
   const moreFailed = moreError !== null;
   const openDetail = useAppStore((s) => s.logs.openDetail);

@@ -55,7 +55,7 @@ function Controls({ showPrompt }: { showPrompt: boolean }) {
 }
 
 function SummaryBar() {
-  const { stats, error: statsError } = useLogStats();
+  const { stats, updating, error: statsError } = useLogStats();
   const total = stats?.total ?? null;
   const errors = stats?.errors ?? 0;
   const filtered = useAppStore((s) => isLogFilterActive(s.logs.filter));
@@ -64,7 +64,7 @@ function SummaryBar() {
   const clearFilters = useAppStore((s) => s.logs.clearFilters);
   return (
     <div className="logs-summary">
-      <p className="logs-summary__count" aria-live="polite">
+      <p className={`logs-summary__count${updating ? ' logs-stale' : ''}`} aria-live="polite" aria-busy={updating}>
         {total === null ? (
           statsError ? (
             <span className="field__error">Could not count the runs: {statsError}</span>
@@ -76,7 +76,7 @@ function SummaryBar() {
             <strong>{plural(total, 'run')}</strong>
             {filtered ? (total === 1 ? ' matches' : ' match') : ''}
             {errors > 0 && <span className="logs-summary__errors"> · {plural(errors, 'error')}</span>}
-            <ApproximateNote stats={stats} />
+            <ApproximateNote stats={stats} updating={updating} />
           </>
         )}
       </p>
@@ -96,9 +96,13 @@ function SummaryBar() {
 }
 
 function Charts({ showPrompt }: { showPrompt: boolean }) {
-  const { stats } = useLogStats();
+  const { stats, updating } = useLogStats();
   if (!stats || stats.total === 0) return null;
-  return <LogCharts stats={stats} showPrompt={showPrompt} />;
+  return (
+    <div className={`logs-charts-slot${updating ? ' logs-stale' : ''}`} aria-busy={updating}>
+      <LogCharts stats={stats} showPrompt={showPrompt} />
+    </div>
+  );
 }
 
 function LogsBody({ promptName }: { promptName: string | null }) {
