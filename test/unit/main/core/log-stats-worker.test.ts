@@ -3,7 +3,8 @@
  * read-only connection (core/logs/log-stats-worker.ts), so the main process keeps answering.
  * The worker's answer equals logStats with `exact: true` for random filters x callers (the
  * filter, visibility included, is resolved once on the main thread); refusals are the same; and
- * through the bridge's `logs:stats`, an API call made while an exact call runs is answered first.
+ * through the bridge's `logs:stats`, an API call made while an exact call runs is answered first;
+ * a burst of calls runs at most STATS_WORKERS threads at once.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { http } from '../../../helpers/http';
 import type { Ctx } from '../../../../src/main/core/context';
 import type { LogRecord } from '../../../../src/main/store/repos/logs-repo';
 import { logStats } from '../../../../src/main/core/logs/logs-service';
-import { logStatsInWorker } from '../../../../src/main/core/logs/log-stats-worker';
+import { logStatsInWorker, STATS_WORKERS, statsWorkersRunning } from '../../../../src/main/core/logs/log-stats-worker';
 import { setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
 import { createKey } from '../../../../src/main/core/keys/keys-service';
 import { LogStatsInput } from '../../../../src/shared/schemas/logs';
@@ -81,6 +82,24 @@ describe('exact log statistics in a worker thread', () => {
       }),
       { numRuns: 12 },
     );
+  }, 120_000);
+
+  it('runs at most STATS_WORKERS threads at once; every call of a burst gets its own exact answer', async () => {
+    const inputs = ['apple', 'banana', 'cherry', 'apple banana', 'app', 'nothing'].map((q) => LogStatsInput.parse({ q }));
+    let most = 0;
+    let pending = true;
+    const watch = (async () => {
+      while (pending) {
+        most = Math.max(most, statsWorkersRunning());
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const answers = await Promise.all(inputs.map((input) => logStatsInWorker(callers[1]!, input)));
+    pending = false;
+    await watch;
+    expect(answers).toEqual(inputs.map((input) => logStats(callers[1]!, { ...input, exact: true })));
+    expect(most).toBe(STATS_WORKERS);
+    expect(statsWorkersRunning()).toBe(0);
   }, 120_000);
 
   it('refuses as logStats does: a prompt the member may not see is not found, naming the field', async () => {
