@@ -14,6 +14,11 @@ test('the Library is ready before any other screen code arrives; after the prefe
   const bundle = readRendererBundle(RENDERER);
   const initial = new Set(bundle.js.filter((a) => a.initial).map((a) => a.file.replace(/^assets\//, '')));
   const requested: string[] = [];
+  // A plain (non-team) host: the page's "is this a team server?" gets a normal answer, no 404 logged.
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   page.on('request', (request) => {
     const file = /\/assets\/([^/?#]+\.js)$/.exec(new URL(request.url()).pathname)?.[1];
     if (file) requested.push(file);
@@ -46,6 +51,24 @@ test('the Library is ready before any other screen code arrives; after the prefe
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
   expect(requested.slice(before), 'no JavaScript fetched after the prefetch').toEqual([]);
+  expect(consoleErrors, 'no console error from loading and using the app').toEqual([]);
+});
+
+test('a screen whose code is slow to arrive shows a calm loading indicator in its place, then the screen', async ({ page, server }) => {
+  // A slow link: the Settings chunk takes 2.5 s (the prefetch and the click wait on the same fetch).
+  await page.route(/\/assets\/SettingsScreen-[^/]+\.js$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await route.continue();
+  });
+  await openApp(page, server);
+  await nav(page, 'Settings');
+  const main = page.getByRole('main');
+  const indicator = main.locator('[data-lazy-placeholder]').getByRole('status');
+  await expect(indicator).toHaveText('Loading…');
+  await screenshot(page, 'lazy-slow-loading');
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible({ timeout: 10_000 });
+  await expect(main.locator('[data-lazy-placeholder]')).toHaveCount(0);
+  await screenshot(page, 'lazy-slow-loaded');
 });
 
 /** In the page before its scripts: what the page showed at the moment html[data-app-ready] was set. */

@@ -18,6 +18,7 @@ import { redeemLoginLink, sessionStillValid, signInWithKey } from '../core/sessi
 import { loginSecretOf, SignInInput } from '../../shared/schemas/session';
 import { DEFAULT_HEARTBEAT_S, streamChanges } from '../api/routes/changes';
 import type { TeamDoor } from './team-web';
+import type { TeamStatus } from '../../shared/schemas/team';
 
 /** The header a browser tab sends its session token in, and receives a new one in after a switch. */
 export const SESSION_HEADER = 'x-promptdesk-session';
@@ -67,6 +68,12 @@ export function mountBridge(app: Hono<ApiEnv>, opts: BridgeOptions): void {
   };
   /** The caller's session as a service context (a team server: the cookie session's member). */
   const sessionCtx = (c: Context<ApiEnv>): Ctx => (opts.team ? opts.team.memberCtx(c) : ctxOf(callerSession(c)));
+
+  if (!opts.team) {
+    // The page asks every host whether it is a team server (renderer lib/team.ts teamStatus): a
+    // plain host answers "no" as a normal status, so a page load logs no 404 in the console.
+    app.get('/team/status', (c) => c.json({ team: null, member: null } satisfies TeamStatus, 200, { 'Cache-Control': 'no-store' }));
+  }
 
   app.post('/bridge/sign-in', async (c) => {
     if (opts.team) throw new AppError('forbidden', 'On a team server, sign in with your email and password');

@@ -2,9 +2,10 @@
 // JavaScript stays small (issue 15: < 500 KB), and fetched after the first paint so opening one
 // later does not wait on the network. Chunks load from the page's own origin (script-src 'self'),
 // by relative URL: file:// under Electron, the headless host's /assets in a browser.
-import { Component, lazy, Suspense, useLayoutEffect, type ComponentType, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useEffect, useLayoutEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { Button } from '../components/Button';
 import { EmptyState } from '../components/EmptyState';
+import './lazy-screens.css';
 
 /** `import()` of each lazily loaded module; the same promise serves the prefetch and the render. */
 const loaders = {
@@ -84,9 +85,28 @@ function LoadingPlaceholder({ className }: { className: string }) {
       for (const listener of listeners) listener();
     };
   }, []);
-  // Empty and the size of what comes: no spinner flashing by, no layout jump when it arrives.
-  return <div className={className} aria-busy="true" data-lazy-placeholder="" />;
+  // The size of what comes (no layout jump when it arrives), and empty at first: on loopback the
+  // code is here in a few ms and an indicator would only flash by. Past SLOW_LOAD_MS (a slow link
+  // to a team server) a calm "Loading…" says the screen is on its way instead of a blank pane.
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setSlow(true), SLOW_LOAD_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  return (
+    <div className={className} aria-busy="true" data-lazy-placeholder="">
+      {slow && (
+        <div className="lazy-loading" role="status">
+          <span className="lazy-loading__dots" aria-hidden="true" />
+          Loading…
+        </div>
+      )}
+    </div>
+  );
 }
+
+/** How long a lazy part's code may take before its placeholder says it is loading (ms). */
+export const SLOW_LOAD_MS = 300;
 
 /** What Chromium and Vite's preload helper throw when a chunk's file cannot be fetched. */
 const isLoadFailure = (error: unknown): boolean =>
