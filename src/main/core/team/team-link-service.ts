@@ -41,6 +41,8 @@ export interface TeamLinkStatus {
     joinedAt: string;
     /** Team prompts held here (what leaving removes). */
     teamPrompts: number;
+    /** Whether Leave (keeping unsent work) keeps every team prompt with all its versions, not only unsent work ({@link leaveKeepsEveryPrompt}). */
+    leaveKeepsEveryPrompt: boolean;
   } | null;
   /** A join waiting for the member to sign in and allow the device. */
   joining: { serverUrl: string; authorizeUrl: string } | null;
@@ -81,6 +83,17 @@ export async function probeTeamServer(origin: string, fetchImpl: typeof fetch = 
 }
 
 /**
+ * What Leave keeps (when the member keeps unsent work): true while the server is behind this
+ * desktop (restored from a backup, core/sync/server-behind.ts), since versions marked synced
+ * here may be missing there: every team prompt is kept with all its versions as personal
+ * `<name>-unsynced`. Else false: only unsent work is kept. Read by leaveTeamWorkspace and shown
+ * by Settings → Team's Leave dialog (attack 14c L1), so the dialog says what Leave will do.
+ */
+export function leaveKeepsEveryPrompt(store: Store): boolean {
+  return serverBehindOf(store) !== null;
+}
+
+/**
  * Where this data folder stands: joined (which team, as whom, this device's name), joining, or
  * neither. Any active member may read it.
  */
@@ -97,6 +110,7 @@ export function teamLinkStatus(ctx: Ctx): TeamLinkStatus {
       deviceName: link.deviceName,
       joinedAt: link.joinedAt,
       teamPrompts: replicaOf(ctx.store).teamPromptIds().length,
+      leaveKeepsEveryPrompt: leaveKeepsEveryPrompt(ctx.store),
     },
     joining: join ? { serverUrl: join.serverUrl, authorizeUrl: join.authorizeUrl } : null,
     lastError: failures.get(ctx.store) ?? null,
@@ -223,7 +237,7 @@ export async function leaveTeamWorkspace(
   // While the server is behind this desktop (restored from a backup, attack 14b N2), versions
   // marked synced here may be missing there: every team prompt is kept with all its versions.
   const keptAsPersonal: string[] = [];
-  const behind = serverBehindOf(ctx.store) !== null;
+  const behind = leaveKeepsEveryPrompt(ctx.store);
   if (options.keepUnsent ?? true) {
     for (const id of replicaOf(ctx.store).teamPromptIds()) {
       const name = behind

@@ -10,6 +10,7 @@ import { useSyncStatus } from '../../state/sync-queries';
 import { useJoinTeam, useLeaveTeam, useTeamLink } from '../../state/team-link-queries';
 import { Detail, SettingsSection } from '../settings/SettingsSection';
 import { DEVICE_REVOKED_TEXT, SYNC_LABELS } from '../../lib/sync-labels';
+import { leaveTeamText } from '../../lib/leave-team-text';
 
 /**
  * Settings → Team on a desktop or a headless host (core/team/team-link-service.ts): join a team
@@ -129,13 +130,14 @@ function JoinedTeam({ joined, onLeft }: { joined: Joined; onLeft: (message: stri
   const revoked = sync?.state === 'revoked';
   // Unsent work is kept as personal prompts unless the member unticks it.
   const [keepUnsent, setKeepUnsent] = useState(true);
+  const text = leaveTeamText({ teamPrompts: joined.teamPrompts, keepsEveryPrompt: joined.leaveKeepsEveryPrompt, pending, revoked });
 
   const doLeave = async () => {
     setConfirming(false);
     try {
       const left = await leave.mutateAsync({ keepUnsent });
       const removed = `${left.removedPrompts} team ${left.removedPrompts === 1 ? 'prompt' : 'prompts'}`;
-      const kept = left.keptAsPersonal.length > 0 ? ` Your unsent changes were saved as personal ${left.keptAsPersonal.length === 1 ? 'prompt' : 'prompts'} ${left.keptAsPersonal.join(', ')}.` : '';
+      const kept = text.keptNotice(left.keptAsPersonal);
       onLeft(
         (left.revokedOnServer
           ? `Left the team. This device’s token was revoked on the server; ${removed} removed from this computer.`
@@ -185,26 +187,17 @@ function JoinedTeam({ joined, onLeft }: { joined: Joined; onLeft: (message: stri
           title={`Leave ${joined.team.name}?`}
           description={
             <>
-              <p>
-                This device’s token is revoked on the team server, and the team’s {joined.teamPrompts}{' '}
-                {joined.teamPrompts === 1 ? 'prompt (its versions and runs) is' : 'prompts (their versions and runs) are'}{' '}
-                <strong>removed from this computer</strong>. Your personal prompts stay.
-              </p>
-              {pending > 0 && (
-                <>
-                  <p>
-                    <strong>
-                      {pending} {pending === 1 ? 'change is' : 'changes are'} not yet synced.
-                    </strong>{' '}
-                    {revoked
-                      ? `${DEVICE_REVOKED_TEXT}, so ${pending === 1 ? 'it' : 'they'} cannot be sent to the team any more.`
-                      : `Cancel and use Sync now while online to send ${pending === 1 ? 'it' : 'them'} to the team.`}
-                  </p>
-                  <label className="scope-option">
-                    <input type="checkbox" checked={keepUnsent} onChange={(event) => setKeepUnsent(event.target.checked)} />
-                    <span>Keep my unsent changes as personal prompts (named “…-unsynced”)</span>
-                  </label>
-                </>
+              <p>{text.removal}</p>
+              {text.waiting && (
+                <p>
+                  <strong>{text.waiting}</strong>
+                </p>
+              )}
+              {text.keepLabel && (
+                <label className="scope-option">
+                  <input type="checkbox" checked={keepUnsent} onChange={(event) => setKeepUnsent(event.target.checked)} />
+                  <span>{text.keepLabel}</span>
+                </label>
               )}
               <p>You can join again later: the team prompts are copied back.</p>
             </>

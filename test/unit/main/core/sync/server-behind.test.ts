@@ -4,7 +4,7 @@ import type { TestHost } from '../../../../helpers/host';
 import { member, seedPrompt } from '../../../../helpers/workspace';
 import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
-import { leaveTeamWorkspace, type TeamHostHooks } from '../../../../../src/main/core/team/team-link-service';
+import { leaveTeamWorkspace, teamLinkStatus, type TeamHostHooks } from '../../../../../src/main/core/team/team-link-service';
 import { REPLICA_SETTINGS } from '../../../../../src/main/core/sync/replica-apply';
 import { SERVER_BEHIND, serverBehindOf } from '../../../../../src/main/core/sync/server-behind';
 import { SaveVersionInput } from '../../../../../src/shared/schemas/prompts';
@@ -56,6 +56,8 @@ describe('a team server behind this desktop (409 at cursor)', () => {
       expect(status.lastError).toMatch(new RegExp(`^${SERVER_BEHIND.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: This cursor is past the server's newest change \\(\\d+\\.\\d+\\)`));
     }
     expect(SERVER_BEHIND).toBe('The team server is behind this desktop (restored from a backup?)');
+    // What the Leave dialog is told (attack 14c L1): Leave keeps every team prompt now.
+    expect(teamLinkStatus(desk.workspace.as(desk.workspace.owner.id)).joined).toMatchObject({ teamPrompts: 2, leaveKeepsEveryPrompt: true });
     // A cursor the server would accept again does not end it: the replica may hold what the server lost.
     desk.workspace.store.settings.set(REPLICA_SETTINGS.cursor, '0.0');
     expect(await desk.engine.syncNow()).toMatchObject({ state: 'behind' });
@@ -117,6 +119,7 @@ describe('a team server behind this desktop (409 at cursor)', () => {
 
   it('Leave after a sync that succeeded keeps only unsent work (none here), as before', async () => {
     const desk = await joined(false);
+    expect(teamLinkStatus(desk.workspace.as(desk.workspace.owner.id)).joined).toMatchObject({ teamPrompts: 2, leaveKeepsEveryPrompt: false });
     const left = await leaveTeamWorkspace(desk.workspace.as(desk.workspace.owner.id), hooks);
     expect(left).toMatchObject({ removedPrompts: 2, keptAsPersonal: [] });
   });
