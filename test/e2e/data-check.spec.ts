@@ -29,7 +29,9 @@ test('Settings → Data check: a clean start checks nothing, a kill -9 makes the
   await nav(page, 'Settings');
   const last = section.getByRole('definition');
   await expect(section.getByText('after Promptdesk was not closed cleanly (a crash, kill -9 or power loss)')).toBeVisible();
-  await expect(section.getByText('Quick check (every page and record)')).toBeVisible();
+  await expect(section.getByText('Quick check (every page and record)', { exact: true })).toBeVisible();
+  // The section says what runs by itself (the quick check) and what Check now runs (attack 15b F5).
+  await expect(section.getByText(/At start, Promptdesk runs a quick check .*Check now runs the full check/)).toBeVisible();
   await expect(last.filter({ hasText: 'Healthy' })).toBeVisible();
   await section.scrollIntoViewIfNeeded();
   await screenshot(page, 'settings-data-check-after-kill');
@@ -37,7 +39,7 @@ test('Settings → Data check: a clean start checks nothing, a kill -9 makes the
   // Check now: the full check, on demand.
   await section.getByRole('button', { name: 'Check now' }).click();
   await expect(section.getByText('on demand', { exact: true })).toBeVisible();
-  await expect(section.getByText('Full check (every page, record and index)')).toBeVisible();
+  await expect(section.getByText('Full check (every page, record and index)', { exact: true })).toBeVisible();
   await expect(section.getByRole('button', { name: 'Check now' })).toBeEnabled();
   await section.scrollIntoViewIfNeeded();
   await screenshot(page, 'settings-data-check-now');
