@@ -252,4 +252,19 @@ describe('a last check that found damage x who recorded it x the next start', ()
     writeFileSync(`${path}.before-v12-1000.bak`, '');
     expect(checkRecord(path, outcome, 'on-demand').message).toMatch(/restore it from a copy \(promptdesk\.db\.before-v12-1000\.bak beside it was made before an upgrade\)/);
   });
+
+  it('promptdesk check of a folder a running Promptdesk holds says to quit it first; of a closed one, that it was left untouched', () => {
+    const path = seeded();
+    corruptPage(path);
+    // Opened before any check found the damage (a clean folder is not checked at open).
+    const db = openStore(path);
+    try {
+      const problem = checkDataFolder(join(path, '..'), 'full').problem!;
+      expect(problem).toMatch(/\(integrity check: .*\)\. Quit Promptdesk \(and any promptdesk serve using this folder\) first, then restore it from a copy/s);
+      expect(problem).not.toMatch(/left untouched/);
+    } finally {
+      db.close();
+    }
+    expect(checkDataFolder(join(path, '..'), 'full').problem).toMatch(/\(integrity check: .*\)\. It was left untouched: restore it from a copy/s);
+  });
 });
