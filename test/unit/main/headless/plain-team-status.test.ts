@@ -14,7 +14,8 @@ afterAll(() => t.stop());
 
 describe('GET /team/status on a host that is not a team server', () => {
   it('answers 200 { team: null, member: null }, not stored, with or without a session', async () => {
-    for (const headers of [{}, { 'x-promptdesk-session': t.ownerToken }]) {
+    const asked: Record<string, string>[] = [{}, { 'x-promptdesk-session': t.ownerToken }];
+    for (const headers of asked) {
       const res = await http(t.port, 'GET', '/team/status', { headers });
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
