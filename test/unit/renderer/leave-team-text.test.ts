@@ -10,7 +10,7 @@ describe('the Leave dialog words what Leave does', () => {
     const text = leaveTeamText(s);
     if (s.keepsEveryPrompt) {
       expect(text.removal).not.toMatch(/removed from this computer/);
-      expect(text.removal).toMatch(/4 team prompts .* each is kept with all its versions as a personal prompt named “…-unsynced”/);
+      expect(text.removal).toMatch(/each of the 4 team prompts is kept, with all its versions, as a personal prompt named “…-unsynced”/);
       expect(text.keepLabel).toBe('Keep every team prompt as a personal prompt (named “…-unsynced”)');
       expect(text.keptNotice(['a-unsynced', 'b-unsynced'])).toBe(' Every team prompt was kept, with all its versions, as personal prompts a-unsynced, b-unsynced.');
     } else {

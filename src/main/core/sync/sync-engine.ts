@@ -63,9 +63,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const signalDebounceMs = Math.min(debounceMs, 50);
   const backoff = options.backoff ?? { minMs: 1000, maxMs: 60_000 };
   const listeners = new Set<(status: SyncStatus) => void>();
-  let state: SyncState = 'offline';
+  // A server found behind before a restart is still behind (only Leave clears the mark): said
+  // from the start, not "Offline" until the first sync.
+  const behindAtStart = serverBehindOf(store);
+  let state: SyncState = behindAtStart === null ? 'offline' : 'behind';
   let lastSyncedAt: string | null = null;
-  let lastError: string | null = null;
+  let lastError: string | null = behindAtStart;
   let running: Promise<SyncStatus> | null = null;
   let again = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -132,6 +135,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (behind !== null) {
       state = 'behind';
       lastError = behind;
+      poke();
       emit();
       return status();
     }
@@ -174,14 +178,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         retryMs = Math.min(retryMs * 2, backoff.maxMs);
       }
     }
+    poke();
+    emit();
+    return status();
+  }
+
+  /** Whoever follows the local change stream (the renderer's status, what a pull wrote) hears of it now, not at the next poll. */
+  function poke(): void {
     try {
-      // Whoever follows the local change stream hears of what the pull wrote now, not at the next poll.
       workspace.changes.poke();
     } catch {
       // The feed closed with its host: nobody is listening.
     }
-    emit();
-    return status();
   }
 
   function syncNow(): Promise<SyncStatus> {

@@ -34,7 +34,7 @@ const prompts = (n: number) => `${n} team ${n === 1 ? 'prompt' : 'prompts'}`;
 export function leaveTeamText(s: LeaveSituation): LeaveText {
   if (s.keepsEveryPrompt) {
     return {
-      removal: `The team server is behind this computer (restored from a backup?), so it may lack versions synced here. This device’s token is revoked on the team server, and the ${prompts(s.teamPrompts)} leave the team’s copy on this computer, but each is kept with all its versions as a personal prompt named “…-unsynced”, unless you untick the box. Your personal prompts stay.`,
+      removal: `The team server is behind this computer (restored from a backup?) and may lack versions synced here, so each of the ${prompts(s.teamPrompts)} is kept, with all its versions, as a personal prompt named “…-unsynced” (unless you untick the box). This device’s token is revoked on the team server. Your personal prompts stay.`,
       waiting: s.pending > 0 ? `${s.pending} ${s.pending === 1 ? 'change was' : 'changes were'} not sent while the server is behind; ${s.pending === 1 ? 'it is' : 'they are'} kept in those copies.` : null,
       keepLabel: 'Keep every team prompt as a personal prompt (named “…-unsynced”)',
       keptNotice: (kept) => (kept.length > 0 ? ` Every team prompt was kept, with all its versions, as personal ${kept.length === 1 ? 'prompt' : 'prompts'} ${kept.join(', ')}.` : ''),
