@@ -7,9 +7,9 @@ import { bridge } from './flows';
 import { linkDesktopFolder } from './team-link';
 
 /**
- * Attack 14b N3: on a joined desktop, Settings → Members refuses to deactivate a member the team
- * replicated, with the rule's words beside the action and nothing changed; the folder's own
- * member still deactivates.
+ * Attack 14b N3 / 14c L4: on a joined desktop, Settings → Members disables Deactivate for a
+ * member the team replicated (the core marks it managedByTeam; its change is refused at every
+ * door), and says where to change it; the folder's own member still deactivates.
  */
 test('members on a joined desktop: a team member is changed on the team server, a local one here', async ({ page }) => {
   const dirs = [mkdtempSync(join(tmpdir(), 'promptdesk-team-')), mkdtempSync(join(tmpdir(), 'promptdesk-desk-'))];
@@ -27,12 +27,15 @@ test('members on a joined desktop: a team member is changed on the team server, 
     await expect(page.getByRole('region', { name: 'Team sync' }).getByRole('status')).toHaveText('Online');
     await page.goto(`${desk.url}/#/settings`);
 
-    await page.getByRole('button', { name: 'Deactivate Ada Author' }).click();
-    await expect(page.getByText('Change members on the team server: a change made on this desktop is not sent to the team')).toBeVisible();
-    await expect(page.getByRole('row', { name: /Ada Author/ })).toContainText('Active');
-    await expect(page.getByRole('button', { name: 'Deactivate Ada Author' })).toBeVisible();
-    await page.getByRole('button', { name: 'Deactivate Ada Author' }).scrollIntoViewIfNeeded();
-    await screenshot(page, 'team-member-refused');
+    // Attack 14c L4: no Deactivate the core would refuse; the row says where the change is made.
+    const adaRow = page.getByRole('row', { name: /Ada Author/ });
+    await expect(adaRow).toContainText('Active');
+    await expect(adaRow.getByRole('button', { name: 'Deactivate Ada Author' })).toBeDisabled();
+    await expect(adaRow.getByRole('button', { name: 'Deactivate Ada Author' })).toHaveAttribute('title', 'Change this on the team server');
+    await expect(page.getByText('Members who came with the team (their Deactivate is disabled): change this on the team server.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Deactivate Dan Local' })).toBeEnabled();
+    await adaRow.scrollIntoViewIfNeeded();
+    await screenshot(page, 'team-member-managed');
 
     await page.getByRole('button', { name: 'Deactivate Dan Local' }).click();
     await expect(page.getByRole('button', { name: 'Reactivate Dan Local' })).toBeVisible();

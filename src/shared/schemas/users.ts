@@ -25,6 +25,8 @@ export interface User {
   role: 'admin' | 'member';
   isActive: boolean;
   createdAt: string;
+  /** Member lists on a joined desktop only: a member the team replicated, changed only on the team server (core/users/team-members.ts). */
+  managedByTeam?: boolean;
 }
 
 /** What a key may be used for, within its member's own permissions. */

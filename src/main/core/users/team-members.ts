@@ -30,7 +30,17 @@ export function memberTeamOf(store: Store, userId: string): string | null {
  * @throws AppError `forbidden` at `userId` ({@link TEAM_MEMBER_CHANGE_REFUSED}) for a replicated team member
  */
 export function refuseTeamMemberChange(store: Store, userId: string): void {
-  if (memberTeamOf(store, userId) !== null) throw new AppError('forbidden', TEAM_MEMBER_CHANGE_REFUSED, 'userId');
+  if (isTeamManagedMember(store, userId)) throw new AppError('forbidden', TEAM_MEMBER_CHANGE_REFUSED, 'userId');
+}
+
+/**
+ * The outcome of {@link refuseTeamMemberChange} without throwing: whether a member is changed only
+ * on the team server (a member a joined desktop's replica copied in). listUsers marks such
+ * members `managedByTeam`, so Settings → Members offers no Deactivate/Reactivate it would refuse
+ * (attack 14c L4).
+ */
+export function isTeamManagedMember(store: Store, userId: string): boolean {
+  return memberTeamOf(store, userId) !== null;
 }
 
 /** Why a desktop refuses API keys and sign-in links for a member its team replica copied in (attack 14c L3). */

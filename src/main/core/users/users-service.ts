@@ -11,7 +11,7 @@ import { revokeDevicesOf } from '../team/devices';
 import { endTeamSessionsOf } from '../team/team-sessions';
 import { isTeamServer } from '../team/team-server';
 import { endTokensOf } from '../keys/tokens';
-import { refuseTeamMemberChange } from './team-members';
+import { isTeamManagedMember, refuseTeamMemberChange } from './team-members';
 
 export function assertActive(actor: User): void {
   if (!actor.isActive) throw new AppError('unauthenticated', 'This member has been deactivated');
@@ -114,10 +114,14 @@ export function requireActiveMember(store: Store, userId: string): User {
   return user;
 }
 
+/**
+ * Every member of this folder. On a joined desktop, a member the team replica copied in carries
+ * `managedByTeam: true` (team-members.ts isTeamManagedMember: changed only on the team server).
+ */
 export function listUsers(ctx: Ctx): User[] {
   assertActive(ctx.actor);
   requireApiScope(ctx, 'read');
-  return ctx.store.users.list();
+  return ctx.store.users.list().map((user) => (isTeamManagedMember(ctx.store, user.id) ? { ...user, managedByTeam: true } : user));
 }
 
 /** Settings key of the folder owner's user id, written when the owner is first chosen. */

@@ -19,23 +19,42 @@ export function MoveToTeamButton({ promptName }: { promptName: string }) {
   const joined = useSyncStatus().data != null;
   const { info } = useSharing(promptName);
   const [open, setOpen] = useState(false);
+  // Said once the move succeeded (the button itself goes: the prompt is a team prompt now).
+  const [moved, setMoved] = useState(false);
+  if (moved && info?.decidedOnTeamServer) {
+    return (
+      <p className="muted" role="status" title="It is a team prompt now: its sharing is changed on the team server">
+        Moved “{promptName}” to the team.
+      </p>
+    );
+  }
   if (!joined || !info || info.decidedOnTeamServer || !info.allowed.includes('share')) return null;
   return (
     <>
       <Button onClick={() => setOpen(true)}>Move to team…</Button>
-      {open && <MoveToTeamDialog promptName={promptName} level={info.level} onClose={() => setOpen(false)} />}
+      {open && (
+        <MoveToTeamDialog
+          promptName={promptName}
+          level={info.level}
+          onClose={() => setOpen(false)}
+          onMoved={() => {
+            setMoved(true);
+            setOpen(false);
+          }}
+        />
+      )}
     </>
   );
 }
 
-function MoveToTeamDialog({ promptName, level, onClose }: { promptName: string; level: keyof typeof SHARING_LEVEL_LABELS; onClose(): void }) {
+function MoveToTeamDialog({ promptName, level, onClose, onMoved }: { promptName: string; level: keyof typeof SHARING_LEVEL_LABELS; onClose(): void; onMoved(): void }) {
   const client = useQueryClient();
   const move = useMutation({
     mutationFn: () => unwrap(api.sync.moveToTeam({ name: promptName })),
     onSuccess: () => {
       // The prompt is now a team prompt: its sharing, owner and sync marks read again.
       void client.invalidateQueries();
-      onClose();
+      onMoved();
     },
   });
   const error = move.error ? toFormError(move.error) : null;

@@ -10,6 +10,7 @@ import { fieldIsUnder, messageForField } from '../../lib/field-errors';
 import { absoluteTime, relativeTime } from '../../lib/relative-time';
 import { useAppStore } from '../../state/store';
 import { STATUS_LABELS, versionOffers } from '../../state/version-offers';
+import { TEAM_MANAGED_REASON, useTeamManagedPrompt } from '../../state/team-managed';
 import { useHistory, useVersions } from '../../state/versions-queries';
 
 
@@ -156,13 +157,14 @@ function RollbackActions({ promptName, number }: { promptName: string; number: n
   const busy = useAppStore((s) => s.versions.busy || s.versions.promoting);
   const unarchive = useAppStore((s) => s.versions.unarchive);
   const openPromote = useAppStore((s) => s.versions.openPromote);
+  const teamManaged = useTeamManagedPrompt(promptName);
   if (!status) return null;
   // History offers only the rollback steps (unarchive, promote); commit state does not matter here.
   const offers = versionOffers({ number, status, committed: true }, null, null);
   return (
     <div className="row-actions">
       {offers.unarchive && (
-        <Button size="sm" disabled={busy} onClick={() => void unarchive(number)}>
+        <Button size="sm" disabled={busy || teamManaged} title={teamManaged ? TEAM_MANAGED_REASON : undefined} onClick={() => void unarchive(number)}>
           <Label visible="Unarchive" hidden={` v${number}`} />
         </Button>
       )}

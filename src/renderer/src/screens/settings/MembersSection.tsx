@@ -13,6 +13,7 @@ import { memberAccessQuery, useMembers } from '../../state/workspace-queries';
 import { SettingsSection } from './SettingsSection';
 import { ActionNotice } from '../../components/ActionNotice';
 import { useIsTeamServer } from '../team/team-status';
+import { TEAM_MANAGED_REASON } from '../../state/team-managed';
 
 const ROLE_OPTIONS = [
   { value: 'member', label: ROLE_LABELS.member },
@@ -51,6 +52,9 @@ export function MembersSection() {
             <MemberRows key={user.id} user={user} isAdmin={isAdmin} />
           ))}
         </SettingsTable>
+      )}
+      {isAdmin && users.some((user) => user.managedByTeam) && (
+        <p className="muted">Members who came with the team (their Deactivate is disabled): {TEAM_MANAGED_REASON.toLowerCase()}.</p>
       )}
     </SettingsSection>
   );
@@ -156,7 +160,9 @@ function MemberRows({ user, isAdmin }: { user: User; isAdmin: boolean }) {
               <Button
                 size="sm"
                 variant={user.isActive ? 'secondary' : 'primary'}
-                disabled={busy}
+                // A member the team replicated is changed on the team server (core: isTeamManagedMember).
+                disabled={busy || user.managedByTeam === true}
+                title={user.managedByTeam ? TEAM_MANAGED_REASON : undefined}
                 aria-label={`${user.isActive ? 'Deactivate' : 'Reactivate'} ${name}`}
                 onClick={() => void setActive(user.id, !user.isActive)}
               >

@@ -3,6 +3,7 @@ import { Label } from '../../components/ButtonLabel';
 import { useAppStore } from '../../state/store';
 import { versionOffers } from '../../state/version-offers';
 import { useVersions } from '../../state/versions-queries';
+import { TEAM_MANAGED_REASON, useTeamManagedPrompt } from '../../state/team-managed';
 
 interface VersionActionsProps {
   promptName: string;
@@ -28,6 +29,8 @@ export function VersionActions({ promptName, number, withOpen = true }: VersionA
   const commit = useAppStore((s) => s.versions.commit);
   const requestRestore = useAppStore((s) => s.versions.requestRestore);
   const pin = useAppStore((s) => s.versions.pin);
+  // Commit, Unarchive and Pin of a team version are the team server's (core: refuseUnsentTeamChange).
+  const teamManaged = useTeamManagedPrompt(promptName);
   if (!status) return null;
   const offers = versionOffers({ number, status, committed }, newest, deployment);
 
@@ -44,12 +47,12 @@ export function VersionActions({ promptName, number, withOpen = true }: VersionA
         </Button>
       )}
       {offers.commit && (
-        <Button size="sm" variant="ghost" disabled={busy} onClick={() => void commit(number)} title="Make this version read-only: edits then make a new version">
+        <Button size="sm" variant="ghost" disabled={busy || teamManaged} onClick={() => void commit(number)} title={teamManaged ? TEAM_MANAGED_REASON : 'Make this version read-only: edits then make a new version'}>
           <Label visible="Commit" hidden={` v${number}`} />
         </Button>
       )}
       {offers.unarchive && (
-        <Button size="sm" disabled={busy} onClick={() => void unarchive(number)} title="Make it a draft again so it can be promoted">
+        <Button size="sm" disabled={busy || teamManaged} onClick={() => void unarchive(number)} title={teamManaged ? TEAM_MANAGED_REASON : 'Make it a draft again so it can be promoted'}>
           <Label visible="Unarchive" hidden={` v${number}`} />
         </Button>
       )}
@@ -59,7 +62,7 @@ export function VersionActions({ promptName, number, withOpen = true }: VersionA
         </Button>
       )}
       {offers.pin && (
-        <Button size="sm" variant="ghost" disabled={busy} onClick={() => void pin(number)} title="Serve this version from the API whatever is published">
+        <Button size="sm" variant="ghost" disabled={busy || teamManaged} onClick={() => void pin(number)} title={teamManaged ? TEAM_MANAGED_REASON : 'Serve this version from the API whatever is published'}>
           <Label visible="Pin" hidden={` v${number}`} after=" to API" />
         </Button>
       )}

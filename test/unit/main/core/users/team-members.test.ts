@@ -4,7 +4,7 @@ import { replicaOf } from '../../../../../src/main/core/sync/replica-apply';
 import { leaveTeamWorkspace } from '../../../../../src/main/core/team/team-link-service';
 import { startTestHost, type TestHost } from '../../../../helpers/host';
 import { member } from '../../../../helpers/workspace';
-import { setUserActive } from '../../../../../src/main/core/users/users-service';
+import { listUsers, setUserActive } from '../../../../../src/main/core/users/users-service';
 import { memberTeamOf, TEAM_MEMBER_CHANGE_REFUSED } from '../../../../../src/main/core/users/team-members';
 import { createKey } from '../../../../../src/main/core/keys/keys-service';
 import { createApiApp } from '../../../../../src/main/api/app';
@@ -125,6 +125,28 @@ describe('member changes on a joined desktop vs the team server', () => {
       expect(memberTeamOf(ws.store, target) !== null).toBe(kind === 'replicated team member');
       expect(memberTeamOf(ws.store, ws.owner.id)).toBeNull();
     }
+  });
+
+  // Attack 14c L4: Settings → Members offered Deactivate on every replicated member, always refused.
+  it('the member list marks managedByTeam exactly the members whose change is refused, on the desktop (channel and HTTP alike)', async () => {
+    const { ws, admin } = await world('desktop', 'local member', false);
+    const listed = listUsers(admin);
+    expect(listed.length).toBeGreaterThan(3);
+    for (const user of listed) {
+      let refused = false;
+      try {
+        setUserActive(admin, user.id, user.isActive);
+      } catch (error) {
+        refused = (error as { message: string }).message === TEAM_MEMBER_CHANGE_REFUSED;
+      }
+      expect(user.managedByTeam === true, user.email).toBe(refused);
+    }
+    expect(listed.filter((u) => u.managedByTeam).map((u) => u.email)).toEqual(expect.arrayContaining(['ada@example.com', 'bob@example.com']));
+    const answer = await dispatch(serviceHandlers(), admin, 'users:list', {});
+    expect(answer.ok && answer.value).toEqual(listed);
+    // The team server marks nobody: its members are its own.
+    expect(listUsers(server!.owner).some((u) => u.managedByTeam)).toBe(false);
+    expect(ws).toBe(d!.workspace);
   });
 
   it('the refusal is the same for a replicated team admin; Leave makes the members the folder\'s own again and clears the membership\'s notices', async () => {
