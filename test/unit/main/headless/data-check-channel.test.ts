@@ -1,39 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../helpers/workspace';
+import { serveProcess, type ServeProcess } from '../../../helpers/serve-process';
 import { http } from '../../../helpers/http';
 import type { DataCheckStatus } from '../../../../src/shared/schemas/data-check';
 
-const ROOT = join(__dirname, '../../../..');
 const dir = tempDir();
 afterAll(() => dir.cleanup());
 
-interface Served {
-  child: ChildProcess;
-  port: number;
-  session: string;
-}
+const serve = () => serveProcess(dir.dir);
 
-/** `promptdesk serve` in its own process (node --import tsx, so SIGKILL reaches the server itself). */
-function serve(): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless/cli.ts', 'serve', '--data-dir', dir.dir, '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Open http:\/\/127\.0\.0\.1:(\d+)\/#session=(\S+)/.exec(out);
-      // The last line: the signal handlers are installed once it is out.
-      if (match && /Other members sign in/.test(out)) resolve({ child, port: Number(match[1]), session: match[2]! });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
-}
-
-async function status(served: Served, channel = 'storage:checkStatus'): Promise<DataCheckStatus> {
+async function status(served: ServeProcess, channel = 'storage:checkStatus'): Promise<DataCheckStatus> {
   const res = await http(served.port, 'POST', `/bridge/${channel}`, {
     headers: { 'content-type': 'application/json', 'x-promptdesk-session': served.session },
     body: '{}',

@@ -1,0 +1,33 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+
+/** A `promptdesk serve` running in its own process: its child, the port it listens on and the owner's bridge session. */
+export interface ServeProcess {
+  child: ChildProcess;
+  port: number;
+  session: string;
+}
+
+/**
+ * Starts `promptdesk serve --data-dir <dataDir> --port 0` from source in its own process
+ * (node --import tsx, so a SIGKILL reaches the server itself, not a wrapper) and resolves once it
+ * printed its last start line, after which its signal handlers are installed. Rejects with what it
+ * printed if it exits first.
+ */
+export function serveProcess(dataDir: string): Promise<ServeProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless/cli.ts', 'serve', '--data-dir', dataDir, '--port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Open http:\/\/127\.0\.0\.1:(\d+)\/#session=(\S+)/.exec(out);
+      if (match && /Other members sign in/.test(out)) resolve({ child, port: Number(match[1]), session: match[2]! });
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+}
