@@ -94,10 +94,15 @@ export async function sharedPromptWorld(
 ): Promise<{ server: TestHost; member: Ctx; desktop: Desktop }> {
   const server = await startTestHost();
   const joined = member(server.owner, options.email ?? 'ada@example.com');
-  seedPrompt(server.owner, prompt, options.text ?? 'Hello {{who}}');
-  setSharingLevel(server.owner, { name: prompt, level: 'library_edit' });
+  shareInLibrary(server.owner, prompt, options.text ?? 'Hello {{who}}');
   options.beforeJoin?.(server.owner);
   const d = desktop(server, joined.actor.id);
   await d.engine.syncNow();
   return { server, member: joined, desktop: d };
+}
+
+/** Another prompt `name` (one version, `text`) the server's owner makes editable by everyone in the library. */
+export function shareInLibrary(owner: Ctx, name: string, text: string): void {
+  seedPrompt(owner, name, text);
+  setSharingLevel(owner, { name, level: 'library_edit' });
 }

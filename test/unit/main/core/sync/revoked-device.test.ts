@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { desktop, keepTeamLink, startTestHost, type Desktop } from '../../../../helpers/sync-world';
+import { keepTeamLink, shareInLibrary, sharedPromptWorld, type Desktop } from '../../../../helpers/sync-world';
 import type { TestHost } from '../../../../helpers/host';
-import { member, seedPrompt } from '../../../../helpers/workspace';
-import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
 import { revokeDevicesOf } from '../../../../../src/main/core/team/devices';
 import { leaveTeamWorkspace, type TeamHostHooks } from '../../../../../src/main/core/team/team-link-service';
@@ -21,14 +19,9 @@ const hooks: TeamHostHooks = { openBrowser: null, startSync: () => undefined, st
 
 /** A desktop joined as Ada with 3 saves made offline on `greet`, then its device revoked on the server. */
 async function revokedWithUnsentWork() {
-  server = await startTestHost();
-  const ada = member(server.owner, 'ada@example.com');
-  seedPrompt(server.owner, 'greet', 'Hello {{who}}');
-  seedPrompt(server.owner, 'other', 'Other {{who}}');
-  setSharingLevel(server.owner, { name: 'greet', level: 'library_edit' });
-  setSharingLevel(server.owner, { name: 'other', level: 'library_edit' });
-  d = desktop(server, ada.actor.id);
-  await d.engine.syncNow();
+  const world = await sharedPromptWorld('greet', { beforeJoin: (owner) => shareInLibrary(owner, 'other', 'Other {{who}}') });
+  ({ server, desktop: d } = world);
+  const ada = world.member;
   // What joinTeam keeps (leaving revokes this token on the server and reads the link).
   keepTeamLink(server, d.workspace, ada.actor);
   d.line.offline = true;

@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { desktop, keepTeamLink, startTestHost, type Desktop } from '../../../../helpers/sync-world';
+import { keepTeamLink, shareInLibrary, sharedPromptWorld, type Desktop } from '../../../../helpers/sync-world';
 import type { TestHost } from '../../../../helpers/host';
-import { member, seedPrompt } from '../../../../helpers/workspace';
-import { setSharingLevel } from '../../../../../src/main/core/sharing/sharing-service';
 import { saveVersion } from '../../../../../src/main/core/versions/versions-service';
 import { leaveTeamWorkspace, teamLinkStatus, type TeamHostHooks } from '../../../../../src/main/core/team/team-link-service';
 import { REPLICA_SETTINGS } from '../../../../../src/main/core/sync/replica-apply';
@@ -24,14 +22,9 @@ const hooks: TeamHostHooks = { openBrowser: null, startSync: () => undefined, st
  * server is then "restored from a backup": its newest change is older than the desktop's cursor.
  */
 async function joined(restored: boolean) {
-  server = await startTestHost();
-  const ada = member(server.owner, 'ada@example.com');
-  seedPrompt(server.owner, 'greet', 'Hello {{who}}');
-  seedPrompt(server.owner, 'other', 'Other {{who}}');
-  setSharingLevel(server.owner, { name: 'greet', level: 'library_edit' });
-  setSharingLevel(server.owner, { name: 'other', level: 'library_edit' });
-  d = desktop(server, ada.actor.id);
-  await d.engine.syncNow();
+  const world = await sharedPromptWorld('greet', { beforeJoin: (owner) => shareInLibrary(owner, 'other', 'Other {{who}}') });
+  ({ server, desktop: d } = world);
+  const ada = world.member;
   keepTeamLink(server, d.workspace, ada.actor);
   for (const b of ['B1', 'B2']) saveVersion(d.as(), SaveVersionInput.parse({ name: 'greet', template: { kind: 'text', text: `after backup ${b}` } }));
   expect(await d.engine.syncNow()).toMatchObject({ state: 'online', pending: 0, lastError: null });
