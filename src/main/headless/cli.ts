@@ -62,32 +62,31 @@ function providerTimeout(raw: string | undefined) {
 }
 
 /**
- * --rate-limit N: requests per second per key for this run (0 = no limit), over the value saved
- * in Settings; core/keys/rate-limit-setting.ts parseRateLimit is the rule, its refusal a usage error.
+ * A flag whose value a core rule checks: `check`'s refusal (an AppError) becomes a usage error
+ * naming the flag and the value as typed (cut at 80 characters).
  */
-function rateLimitFlag(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
+function checkedFlag<T>(flag: string, raw: string, check: (raw: string) => T): T {
   try {
-    return parseRateLimit(raw, 'rate-limit');
+    return check(raw);
   } catch (error) {
-    if (error instanceof AppError) throw new UsageError(`--rate-limit ${JSON.stringify(raw).slice(0, 60)}: ${error.message}`);
+    if (error instanceof AppError) throw new UsageError(`--${flag} ${JSON.stringify(raw).slice(0, 80)}: ${error.message}`);
     throw error;
   }
 }
 
 /**
+ * --rate-limit N: requests per second per key for this run (0 = no limit), over the value saved
+ * in Settings; core/keys/rate-limit-setting.ts parseRateLimit is the rule.
+ */
+const rateLimitFlag = (raw: string | undefined): number | undefined =>
+  raw === undefined ? undefined : checkedFlag('rate-limit', raw, (value) => parseRateLimit(value, 'rate-limit'));
+
+/**
  * --otlp-endpoint URL: send every run as an OpenTelemetry span to this collector's traces URL
  * (over OTEL_EXPORTER_OTLP_* and Settings); core/telemetry/otlp-config.ts checkEndpoint is the rule.
  */
-function otlpFlag(raw: string | undefined): { flagEndpoint?: string } {
-  if (raw === undefined) return {};
-  try {
-    return { flagEndpoint: checkEndpoint(raw, '--otlp-endpoint') };
-  } catch (error) {
-    if (error instanceof AppError) throw new UsageError(`--otlp-endpoint ${JSON.stringify(raw).slice(0, 80)}: ${error.message}`);
-    throw error;
-  }
-}
+const otlpFlag = (raw: string | undefined): { flagEndpoint?: string } =>
+  raw === undefined ? {} : { flagEndpoint: checkedFlag('otlp-endpoint', raw, (value) => checkEndpoint(value, '--otlp-endpoint')) };
 
 /** Says why runs are not exported when the flag, a variable or Settings could not be used. */
 function warnTelemetry(host: { workspace: { runtime: { telemetry: { config: { enabled: boolean; warning: string | null } | null; counters(): { lastError: { message: string } | null } } } } }): void {
