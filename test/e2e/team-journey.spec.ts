@@ -196,10 +196,12 @@ test('team journey: two authors join through the UI, sync offline saves and prom
       const { runId } = await bridge<{ runId: string }>(desk, 'runs:start', { name: 'greet', variables: { who }, model: 'local:echo' });
       await expect.poll(async () => (await bridge<{ status: string }>(desk, 'runs:watch', { runId })).status, { timeout: 20_000 }).not.toBe('running');
     }
+    // A pass here pulls the other author's run and pushes its own after the pull; on CI's two
+    // loaded cores it has taken over 10 s (a pass, not a hang: the waiting count had cleared).
     await adaSync.getByRole('button', { name: 'Sync now' }).click();
-    await expect(adaSync.getByRole('status')).toHaveText('Online');
+    await expect(adaSync.getByRole('status')).toHaveText('Online', { timeout: 30_000 });
     await bobSync.getByRole('button', { name: 'Sync now' }).click();
-    await expect(bobSync.getByRole('status')).toHaveText('Online');
+    await expect(bobSync.getByRole('status')).toHaveText('Online', { timeout: 30_000 });
 
     // The lead's Logs on the server: both authors' runs.
     await nav(lead, 'Logs');
