@@ -9,6 +9,7 @@ import { RUN_LOGS_ACTION } from '../logs/logs-service';
 import { SERVED_VERSION_ACTION } from '../runs/run-service';
 import { VERSIONS_ACTION } from '../versions/versions-service';
 import { StreamLimits } from './stream-limits';
+import { AppError } from '../errors';
 
 /**
  * The change stream (issue 13). Rows are written by triggers in the same transaction as the
@@ -37,8 +38,11 @@ export interface ChangeFeed {
    * Delivers, in order and once each, every event after `since` that the member may see when it
    * is delivered (undefined: from now on). `member` is called once per poll that has rows for this
    * subscriber, and at least every `recheckMs` while it is idle, so a role change, deactivation,
-   * revoked or expired key applies at once; if it throws, the subscription ends and `onEnd` gets
-   * the error. A `since` outside the retained window gets one `reset` event first, and so does an
+   * revoked or expired key applies at once; if it throws an AppError (a decision: unauthenticated,
+   * forbidden, ...), the subscription ends and `onEnd` gets the error. Any other error (the store
+   * busy with another process's write, a read failing for a moment) skips this subscriber for that
+   * poll, its cursor kept, and it is asked again at the next; only after `TRANSIENT_GRACE_MS` of
+   * nothing but such failures does the subscription end with the last of them. A `since` outside the retained window gets one `reset` event first, and so does an
    * open subscription whose next rows were pruned before it read them.
    * Delivery is asynchronous: nothing is delivered before this returns.
    * @param options.identity subscribers with the same identity (e.g. `key:<id>`) share one
@@ -201,7 +205,16 @@ interface Subscriber {
   onEnd?: (error: unknown) => void;
   identity: string | undefined;
   closed: boolean;
+  /** When `member()` began failing with errors that are not decisions (ms epoch); undefined while it answers. */
+  failingSince?: number;
 }
+
+/**
+ * How long a subscriber's check may keep failing with errors that are not access decisions before
+ * its subscription ends (ms). A stream must survive another process holding the write lock for a
+ * few seconds (busy_timeout is 5 s) without being ended as though access had been revoked.
+ */
+const TRANSIENT_GRACE_MS = 30_000;
 
 /** One `reset` event: the subscriber refetches everything and continues after `seq`. */
 const resetAt = (seq: number): ChangeEvent => ({ seq, kind: 'reset', at: new Date().toISOString() });
@@ -269,8 +282,14 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
         }
         if (sub.identity !== undefined) shared.set(sub.identity, result);
       }
-      if ('failed' in result) end(sub, result.failed);
-      else out.set(sub, result);
+      if (!('failed' in result)) {
+        sub.failingSince = undefined;
+        out.set(sub, result);
+        continue;
+      }
+      const now = Date.now();
+      sub.failingSince ??= now;
+      if (result.failed instanceof AppError || now - sub.failingSince >= TRANSIENT_GRACE_MS) end(sub, result.failed);
     }
     return out;
   }
@@ -330,6 +349,9 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
     again = false;
     try {
       pumpPage(force);
+    } catch {
+      // A read that failed for a moment (another process's checkpoint, a busy lock): cursors only
+      // move as rows are delivered, so the next poll picks up where this one stopped.
     } finally {
       pumping = false;
     }

@@ -175,8 +175,11 @@ export function authenticateKey(store: Store, clock: Clock, presented: string): 
     try {
       store.keys.touch(stored.info.id, now.toISOString());
     } catch (error) {
-      // The last-used time is a convenience: a full disk or read-only folder must not turn reads away.
-      if (!storageErrorOf(error)) throw error;
+      // The last-used time is a convenience: a full disk, a read-only folder or another process
+      // holding the write lock past busy_timeout must not turn reads away.
+      const code = (error as { code?: unknown }).code;
+      const busy = typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+      if (!storageErrorOf(error) && !busy) throw error;
     }
   }
   return { user, key: stored.info };

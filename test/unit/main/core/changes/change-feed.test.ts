@@ -183,6 +183,49 @@ describe('change stream: subscribers are independent', () => {
   });
 });
 
+describe('change stream: a failed member check ends a stream only when it is a decision', () => {
+  it('another process holding the write lock (SQLITE_BUSY) skips one poll; the stream then delivers what it missed', async () => {
+    const t = testWorkspace();
+    try {
+      seedPrompt(t.owner, 'p', 'one');
+      const since = t.workspace.changes.latestSeq();
+      const ended: unknown[] = [];
+      const got: ChangeEvent[] = [];
+      let busy = true;
+      const member = (): Ctx => {
+        if (busy) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+        return t.owner;
+      };
+      t.workspace.changes.subscribe(member, since, (e) => got.push(e), (error) => ended.push(error));
+      updatePrompt(t.owner, UpdatePromptInput.parse({ name: 'p', title: 'One' }));
+      await settle();
+      t.workspace.changes.poke();
+      expect({ got: got.length, ended: ended.length, open: t.workspace.changes.subscriberCount() }).toEqual({ got: 0, ended: 0, open: 1 });
+      busy = false;
+      t.workspace.changes.poke();
+      expect(got.map((e) => e.kind)).toEqual(['prompt.updated']);
+      expect(ended).toEqual([]);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a refusal (the key revoked: unauthenticated) ends the stream at the next check', async () => {
+    const t = testWorkspace();
+    try {
+      const ended: unknown[] = [];
+      t.workspace.changes.subscribe(() => { throw new AppError('unauthenticated', 'Invalid API key'); }, undefined, () => undefined, (error) => ended.push(error));
+      await settle();
+      t.workspace.changes.poke();
+      expect(ended).toHaveLength(1);
+      expect((ended[0] as AppError).code).toBe('unauthenticated');
+      expect(t.workspace.changes.subscriberCount()).toBe(0);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
 describe('change stream: no event leaks a hidden prompt (permission matrix)', () => {
   let t: ReturnType<typeof testWorkspace>;
   let users: Record<Actor, User>;
