@@ -6,6 +6,8 @@ import { isForbiddenKey } from '../../shared/reserved-keys';
 import { assertJsonValueCount } from './json-values';
 import { refuseUnknownFields } from '../core/unknown-fields';
 import { optionalVersionNumberFromText, versionNumberFromText } from '../core/versions/version-number';
+import { RenderInput } from '../../shared/schemas/prompts';
+import { renderInputFast } from '../../shared/schemas/render-input-fast';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -254,11 +256,17 @@ export function jsonBodyOf<S extends z.ZodType>(text: string, type: string, sche
 /** The native API (`/api/v1/...`); compat doors (`/compat/...`) ignore extra members as their products do. */
 const isNativePath = (c: Context) => c.req.path.startsWith('/api/');
 
+// Schemas with a fast check for the inputs they certainly accept (the render route's, on every
+// render): it answers exactly what the schema would, or undefined and the schema parses as usual.
+const FAST_PARSES = new Map<z.ZodType, (value: unknown) => unknown>([[RenderInput, renderInputFast]]);
+
 /**
  * `value` parsed by `schema`, for input already read (a query, a path, a compat body).
  * @throws AppError invalid (400) naming the first failing field (fromZodError)
  */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const fast = FAST_PARSES.get(schema)?.(value);
+  if (fast !== undefined) return fast as z.output<S>;
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw fromZodError(parsed.error);
   return parsed.data;

@@ -39,10 +39,13 @@ export const ModelSettingsSchema = z.object({
   maxTokens: z.number().int(MAX_TOKENS_RANGE).min(1, MAX_TOKENS_RANGE).max(1_000_000, MAX_TOKENS_RANGE).optional(),
 });
 
+/** Characters in one variable name a render or run may send (the key of `variables`). */
+export const MAX_VARIABLE_NAME_CHARS = 200;
+
 export const VariableValueSchema = z.union([z.string().max(MAX_TEMPLATE_CHARS, tooLong('A variable value')), z.number(), z.boolean()]);
 /** Values for a render or run: at most MAX_TEMPLATE_VARIABLES names, as many as a template may use. */
 export const VariablesSchema = z
-  .record(z.string().max(200), VariableValueSchema)
+  .record(z.string().max(MAX_VARIABLE_NAME_CHARS), VariableValueSchema)
   .refine((values) => Object.keys(values).length <= MAX_TEMPLATE_VARIABLES, {
     message: `At most ${MAX_TEMPLATE_VARIABLES.toLocaleString('en-US')} variables: a template never uses more`,
   });
