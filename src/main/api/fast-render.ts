@@ -88,7 +88,9 @@ export function fastRender(gate: KeyGate, next: Listener): Listener {
       try {
         const type = header('content-type') ?? '';
         const input = jsonBodyOf(bodyTextOf(bytes, type), type, RenderInput, { name: target[1] }, true);
-        body = JSON.stringify(renderPrompt(ctx, { ...input, version: askedVersionOf(target[2], input.version) }));
+        // The parsed input is this request's own object: set the asked version on it rather than copy it.
+        input.version = askedVersionOf(target[2], input.version);
+        body = JSON.stringify(renderPrompt(ctx, input));
       } catch {
         // Every refusal (400, 404, 413, ...) is answered by the app, from the same functions.
         return handOn(req, res, next, admitted, read);

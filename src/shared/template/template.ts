@@ -147,23 +147,30 @@ export function renderTemplate(
 ): RenderResult {
   if (!analysis.ok) return { ok: false, problem: analysis.problem };
 
-  const defaults = new Map(metadata.filter((m) => m.default !== undefined).map((m) => [m.name, m.default!]));
+  // Built per render (the API's hot path), so only what the answer needs is allocated: a default
+  // is looked up when a variable is not supplied (the last metadata entry giving one wins).
   const values = new Map<string, string>();
-  const missing: string[] = [];
+  let missing: string[] | undefined;
   for (const name of analysis.variables) {
-    if (suppliesValue(supplied, name)) values.set(name, stringify(supplied[name]!));
-    else if (defaults.has(name)) values.set(name, defaults.get(name)!);
-    else missing.push(name);
+    if (suppliesValue(supplied, name)) {
+      values.set(name, stringify(supplied[name]!));
+      continue;
+    }
+    const fallback = metadata.findLast((m) => m.name === name && m.default !== undefined)?.default;
+    if (fallback !== undefined) values.set(name, fallback);
+    else (missing ??= []).push(name);
   }
-  if (missing.length > 0) return { ok: false, missing };
+  if (missing) return { ok: false, missing };
 
   const separators = 2 * (analysis.parsed.length - 1);
   const chars = analysis.parsed.reduce((sum, segments) => sum + filledLength(segments, values), separators);
   if (chars > maxChars) return { ok: false, tooLarge: { chars, limit: maxChars } };
 
-  const roles: MessageRole[] = template.kind === 'text' ? ['user'] : template.messages.map((m) => m.role);
-  const messages = analysis.parsed.map((segments, index) => ({ role: roles[index]!, content: fill(segments, values) }));
-  const used = new Set(analysis.variables);
-  const unusedVariables = Object.keys(supplied).filter((name) => !used.has(name));
+  const messages = analysis.parsed.map((segments, index) => ({
+    role: template.kind === 'text' ? ('user' as const) : template.messages[index]!.role,
+    content: fill(segments, values),
+  }));
+  // Nothing is missing here, so `values` holds exactly the template's variables.
+  const unusedVariables = Object.keys(supplied).filter((name) => !values.has(name));
   return { ok: true, messages, text: messages.map((m) => m.content).join('\n\n'), unusedVariables };
 }

@@ -3,7 +3,7 @@ import type { Ctx } from '../context';
 import { AppError, invalid } from '../errors';
 import type { PreviewRenderInput, RenderedPrompt, RenderInput } from '../../../shared/schemas/prompts';
 import { parseForRender, renderTemplate, type ParsedTexts, type Template, type VariableMeta, type VariableValue } from '../../../shared/template/template';
-import { servedVersion } from '../versions/versions-service';
+import { servedVersionOf } from '../versions/versions-service';
 import { requirePrompt } from '../sharing/access';
 import { requireApiScope } from '../keys/keys-service';
 
@@ -45,9 +45,9 @@ export function renderPrompt(ctx: Ctx, input: z.output<typeof RenderInput>): Ren
   // The rendered text is the template's text: rendering needs read permission. A run-only
   // member (Chat only, a run share) runs the prompt and gets the model's output, never this.
   // Over the API a key needs the `run` scope too, as before (checked after visibility).
-  requirePrompt(ctx, input.name, 'read');
+  const row = requirePrompt(ctx, input.name, 'read');
   requireApiScope(ctx, 'run');
-  const version = servedVersion(ctx, input.name, input.version, 'read');
+  const version = servedVersionOf(ctx, row, input.version);
   const { messages, text, unusedVariables } = renderOrThrow(version.template, input.variables, version.variables, parsedTemplate(version.template));
   return { prompt: input.name, version: version.number, messages, text, unusedVariables };
 }

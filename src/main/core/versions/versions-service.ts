@@ -172,8 +172,15 @@ export const noSavedVersion = (name: string, doing = 'rendering or running') =>
  * deleted number, and a 409 conflict ("no saved version yet") when the prompt has none.
  */
 export function servedVersion(ctx: Ctx, name: string, number?: number, action: Action = 'read', door: ServingDoor = servingDoor(ctx)): PromptVersion {
-  if (number !== undefined) return getVersion(ctx, name, number, action);
-  const row = requirePrompt(ctx, name, action);
+  return servedVersionOf(ctx, requirePrompt(ctx, name, action), number, door);
+}
+
+/**
+ * {@link servedVersion} of a prompt the caller has already checked (`row`: requirePrompt's answer
+ * for this call), so a render does not run the access rules twice. Same errors after the check.
+ */
+export function servedVersionOf(ctx: Ctx, row: PromptRow, number?: number, door: ServingDoor = servingDoor(ctx)): PromptVersion {
+  if (number !== undefined) return versionOf(ctx, row, number);
   const served = servedNumber(row, door);
   if (served === null) throw noSavedVersion(row.name);
   return versionOf(ctx, row, served);
