@@ -202,7 +202,7 @@ export function rateRun(ctx: Ctx, input: z.output<typeof RateRunInput>): LogDeta
   return getLog(ctx, input.id);
 }
 
-export { ESTIMATE_ABOVE_MATCHES, LATENCY_SAMPLE, LATENCY_VERSIONS, busiestVersions } from './log-stats';
+export { ESTIMATE_ABOVE_MATCHES, FEW_CANDIDATES, LATENCY_SAMPLE, LATENCY_VERSIONS, busiestVersions } from './log-stats';
 
 /**
  * The Logs statistics for the caller (statsOf, log-stats.ts) over what the list would show them:
@@ -214,8 +214,8 @@ export { ESTIMATE_ABOVE_MATCHES, LATENCY_SAMPLE, LATENCY_VERSIONS, busiestVersio
 export function logStats(
   ctx: Ctx,
   input: LogFilterParsed & { tz?: string; exact?: boolean },
-  /** The estimate's thresholds, for tests that cannot log 100,000 runs. */
-  estimate?: EstimateThresholds,
+  /** statsOf's thresholds (each left out: the constant), for tests that cannot log 100,000 runs. */
+  estimate?: Partial<EstimateThresholds>,
 ): LogStats {
   const { tz, exact, ...filter } = input;
   return statsOf(ctx.store.logs, resolveFilter(ctx, filter), { tz, exact }, estimate);

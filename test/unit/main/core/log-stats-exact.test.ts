@@ -7,11 +7,11 @@
  * visibility rule the stats must follow (one rule, resolveFilter + logs-repo `where`).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 import type { Ctx } from '../../../../src/main/core/context';
 import type { LogRecord } from '../../../../src/main/store/repos/logs-repo';
-import { LATENCY_SAMPLE, listLogs, logStats } from '../../../../src/main/core/logs/logs-service';
+import { FEW_CANDIDATES, LATENCY_SAMPLE, listLogs, logStats } from '../../../../src/main/core/logs/logs-service';
 import { zoneDays } from '../../../../src/main/core/logs/zone-days';
 import { deletePrompt, setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
 import { addShare, setSharingLevel } from '../../../../src/main/core/sharing/sharing-service';
@@ -184,34 +184,68 @@ const outcome = <T>(fn: () => T): { value: T } | { error: string } => {
   }
 };
 
+/**
+ * Counts the text searches statsOf answered from the runs they match (logsRepo.fewCandidateRuns
+ * gave rows) and those it answered with its per-day and percentile statements (null), so a
+ * test can say both plans ran.
+ */
+function plans() {
+  const { logs } = t.workspace.store;
+  const original = logs.fewCandidateRuns;
+  const seen = { fromRuns: 0, perDay: 0 };
+  const spy = vi.spyOn(logs, 'fewCandidateRuns').mockImplementation((query, limit) => {
+    const runs = original(query, limit);
+    if (query.match !== undefined) seen[runs ? 'fromRuns' : 'perDay'] += 1;
+    return runs;
+  });
+  return { seen, restore: () => spy.mockRestore() };
+}
+
 describe('log statistics are exact', () => {
   it('equal a recomputation over the listed runs, for random logs x filters x callers (fast-check)', () => {
-    fc.assert(
-      fc.property(fc.array(rowArb, { minLength: 40, maxLength: 250, size: 'max' }), fc.array(filterArb, { minLength: 1, maxLength: 4 }), fc.constantFrom(...STARTS), (rows, filters, start) => {
-        START = start;
-        try {
-          const { logs } = t.workspace.store;
-          logs.purgeBefore(Number.MAX_SAFE_INTEGER);
-          logs.insertMany(rows.map(toRecord));
-          for (const f of filters) {
-            const input = toInput(f);
-            for (const ctx of actors) {
-              const got = outcome(() => logStats(ctx, input));
-              const want = outcome(() => naive(listed(ctx, input), input.tz));
-              expect(got).toEqual(want);
+    const plan = plans();
+    try {
+      fc.assert(
+        fc.property(
+          fc.array(rowArb, { minLength: 40, maxLength: 250, size: 'max' }),
+          fc.array(filterArb, { minLength: 1, maxLength: 4 }),
+          fc.constantFrom(...STARTS),
+          // When a text search is answered from the runs it matches: never, when its other filters
+          // keep at most 12 or 40 runs (here one filter in four: some do, some do not), always.
+          fc.constantFrom(0, 12, 40, FEW_CANDIDATES),
+          (rows, filters, start, candidates) => {
+            START = start;
+            try {
+              const { logs } = t.workspace.store;
+              logs.purgeBefore(Number.MAX_SAFE_INTEGER);
+              logs.insertMany(rows.map(toRecord));
+              for (const f of filters) {
+                const input = toInput(f);
+                for (const ctx of actors) {
+                  const got = outcome(() => logStats(ctx, input, { candidates }));
+                  const want = outcome(() => naive(listed(ctx, input), input.tz));
+                  expect(got).toEqual(want);
+                }
+              }
+            } finally {
+              START = STARTS[0]!;
             }
-          }
-        } finally {
-          START = STARTS[0]!;
-        }
-      }),
-      { numRuns: 40, endOnFailure: true },
-    );
+          },
+        ),
+        { numRuns: 60, endOnFailure: true },
+      );
+    } finally {
+      plan.restore();
+    }
+    // Both plans were compared with the recomputation, many times each.
+    expect(plan.seen.fromRuns).toBeGreaterThan(20);
+    expect(plan.seen.perDay).toBeGreaterThan(20);
   });
 
   it('an estimate is marked approximate, exact on its newest days; asked with exact it equals the recomputation (fast-check)', () => {
-    // Thresholds scaled down (5 matches, a window of 10 runs, 4 candidates) stand for 100,000, 50,000 and 2,000.
-    const estimate = { above: 5, window: 10, sample: 4 };
+    // Thresholds scaled down (5 matches, a window of 10 runs, 4 candidates) stand for 100,000, 50,000 and 2,000;
+    // no search is answered from the runs it matches (FEW_CANDIDATES), which is never an estimate.
+    const estimate = { above: 5, window: 10, sample: 4, candidates: 0 };
     let estimated = 0;
     fc.assert(
       fc.property(fc.array(rowArb, { minLength: 20, maxLength: 90 }), filterArb, fc.nat(3), (rows, f, who) => {
@@ -242,22 +276,44 @@ describe('log statistics are exact', () => {
     expect(estimated).toBeGreaterThan(10);
   });
 
-  it('is exact for a text search with more matches than are read one by one (22,500 > 20,000), by version, x filters', () => {
+  it('is exact for a text search with more matches than are read one by one (22,500 > 20,000), with other filters keeping more or fewer runs than FEW_CANDIDATES', () => {
     const { logs } = t.workspace.store;
     logs.purgeBefore(Number.MAX_SAFE_INTEGER);
     const rows = Array.from({ length: 25_000 }, (_, i) =>
       toRecord({ prompt: i % 3, version: (i % 4) + 1 > 3 ? null : (i % 4) + 1, source: 'api', status: i % 17 === 0 ? 'error' : 'success', user: i % 3, model: MODELS[0]!, at: i % 100, latency: i % 9 === 0 ? null : ((i * 7919) % 3000) + 1, words: i % 10 === 0 ? ['date'] : ['apple'] }, i),
     );
     logs.insertMany(rows);
-    // Many matches (each per-day arm tests rows against them): alone and with a version (the
-    // members' two visibility arms over run_logs_version), a source and a zone, a status.
-    const filters = [{ q: 'apple' }, { q: 'apple', version: 2 }, { q: 'apple', source: ['api'], tz: 'Europe/Paris' }, { q: 'apple', status: ['error'], version: 1 }];
-    for (const filter of filters) {
-      for (const ctx of actors) {
-        const input = LogStatsInput.parse({ ...filter, exact: true });
-        expect(logStats(ctx, input), JSON.stringify(filter)).toEqual(naive(listed(ctx, input, 500), input.tz));
+    // Many matches. Other filters keeping more than FEW_CANDIDATES runs for the admin (each per-day
+    // arm tests rows against the matches): the search alone, with a source and a zone. Keeping
+    // fewer (the matches read once and tested against them): a version (the members' two
+    // visibility arms over run_logs_version), a status and a version, a prompt in a zone. Each is
+    // also asked with no search answered from its runs (candidates: 0): both plans, every caller.
+    const filters = [
+      { q: 'apple' },
+      { q: 'apple', source: ['api'], tz: 'Europe/Paris' },
+      { q: 'apple', version: 2 },
+      { q: 'apple', status: ['error'], version: 1 },
+      { q: 'apple', prompt: 'beta', tz: 'Asia/Kathmandu' },
+    ];
+    const plan = plans();
+    let refused = 0;
+    try {
+      for (const filter of filters) {
+        for (const ctx of actors) {
+          const input = LogStatsInput.parse({ ...filter, exact: true });
+          // A prompt filter over the API without a key is refused, by the list and the stats alike.
+          const want = outcome(() => naive(listed(ctx, input, 500), input.tz));
+          if ('error' in want) refused += 1;
+          expect(outcome(() => logStats(ctx, input)), JSON.stringify(filter)).toEqual(want);
+          expect(outcome(() => logStats(ctx, input, { candidates: 0 })), JSON.stringify(filter)).toEqual(want);
+        }
       }
+    } finally {
+      plan.restore();
     }
+    // Every answered case once with candidates: 0, and the admin's first two filters by default.
+    expect(plan.seen.perDay).toBe(filters.length * actors.length - refused + 2);
+    expect(plan.seen.fromRuns).toBeGreaterThanOrEqual(3 * actors.length - refused);
     // The recomputation pages through 25,000 runs for each of four callers: slow on a shared machine.
   }, 180_000);
 
