@@ -16,9 +16,30 @@ const OFFSET_PROBE_MS = 12 * 3_600_000;
  * const { grid, label } = zoneDays('Asia/Kolkata');
  * label(grid.startOf(Date.parse('2026-11-24T20:00:00Z'))) // '2026-11-25'
  */
-export function zoneDays(zone: string | undefined): { grid: DayGrid; label: (start: number) => string } {
-  const isoDay = (start: number) => new Date(start).toISOString().slice(0, 10);
+export function zoneDays(zone: string | undefined): ZoneDays {
   if (zone === undefined || zone === '' || zone === 'UTC') return { grid: UTC_DAYS, label: isoDay };
+  let days = ZONES.get(zone);
+  if (!days) {
+    days = daysOf(zone);
+    if (ZONES.size >= MAX_ZONES) ZONES.clear();
+    ZONES.set(zone, days);
+  }
+  return days;
+}
+
+type ZoneDays = { grid: DayGrid; label: (start: number) => string };
+const isoDay = (start: number) => new Date(start).toISOString().slice(0, 10);
+/**
+ * Each zone's days, kept across calls: the statistics ask for them on every call (the screen
+ * refetches on each logged run), and a new formatter plus ICU's first look at a zone cost ~25 ms
+ * (measured on Europe/Paris); the day starts worked out before are kept too (below).
+ */
+const ZONES = new Map<string, ZoneDays>();
+const MAX_ZONES = 64;
+/** Day starts kept per zone: a few years of days; past that the memo starts over. */
+const MAX_DAY_STARTS = 2_000;
+
+function daysOf(zone: string): ZoneDays {
   let parts: Intl.DateTimeFormat;
   try {
     parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
@@ -31,14 +52,22 @@ export function zoneDays(zone: string | undefined): { grid: DayGrid; label: (sta
     return Date.UTC(p['year']!, p['month']! - 1, p['day']!, p['hour']!, p['minute']!, p['second']!);
   };
   const localMidnight = (ms: number) => Math.floor(wall(ms) / 86_400_000) * 86_400_000;
+  // A day's start by its local midnight: each costs about five Intl calls, and the per-day counts
+  // ask for every day of the filter's span (~5 ms for 90 days) on every call.
+  const starts = new Map<number, number>();
   const startOf = (ms: number): number => {
-    const day = localMidnight(ms);
+    const clock = wall(ms);
+    const day = Math.floor(clock / 86_400_000) * 86_400_000;
+    const known = starts.get(day);
+    if (known !== undefined) return known;
     // The instant whose wall clock reads that midnight: the offset at the guess, twice over.
-    let t = day - (wall(ms) - Math.floor(ms / 1000) * 1000);
+    let t = day - (clock - Math.floor(ms / 1000) * 1000);
     t = day - (wall(t) - Math.floor(t / 1000) * 1000);
     // Midnight skipped by a clock change: the day starts at the first local instant after it.
     while (localMidnight(t) < day) t += 60_000 * 15;
     while (localMidnight(t - 1) === day) t -= 60_000 * 15;
+    if (starts.size >= MAX_DAY_STARTS) starts.clear();
+    starts.set(day, t);
     return t;
   };
   /** The zone's UTC offset at `ms` (ms; whole seconds, as the zone data has them). */
