@@ -1,4 +1,5 @@
 import { SYNC_PROTOCOL, type PullAnswer, type PushAnswer, type SyncOp } from '../../../shared/schemas/sync';
+import type { ChangeEvent } from '../../../shared/schemas/changes';
 
 /** The fetch the client uses: global fetch by default; tests and the fault-injecting proxy pass their own. */
 export type SyncFetch = (url: string, init: RequestInit) => Promise<Response>;
@@ -30,12 +31,12 @@ export interface SyncClient {
   push(ops: SyncOp[]): Promise<PushAnswer>;
   /**
    * Follows the server's change signal (`GET /api/v1/sync/changes`) and calls `onChange` once
-   * when the stream opens (the server is reachable again, and whatever changed while the stream
-   * was closed, here or there, is due: the server itself sends only `: connected` then) and for
-   * each event after; resolves when the stream ends, rejects when it cannot be opened. `signal`
-   * closes it.
+   * when the stream opens, with null (the server is reachable again, and whatever changed while
+   * the stream was closed, here or there, is due: the server itself sends only `: connected`
+   * then), and for each event after, with the event as the server sent it (null if its data is
+   * not JSON); resolves when the stream ends, rejects when it cannot be opened. `signal` closes it.
    */
-  follow(onChange: () => void, signal: AbortSignal): Promise<void>;
+  follow(onChange: (event: ChangeEvent | null) => void, signal: AbortSignal): Promise<void>;
 }
 
 /**
@@ -78,7 +79,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     async follow(onChange, signal) {
       const res = await doFetch(`${base}/api/v1/sync/changes`, { method: 'GET', headers: { ...headers, accept: 'text/event-stream' }, signal });
       if (!res.ok || !res.body) throw new SyncHttpError(res.status, null);
-      onChange();
+      onChange(null);
       const decoder = new TextDecoder();
       let buffer = '';
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -88,9 +89,20 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           // Comments (": heartbeat", ": connected") only keep the connection open.
-          if (block.split('\n').some((line) => line.startsWith('data:'))) onChange();
+          const data = block.split('\n').find((line) => line.startsWith('data:'));
+          if (data !== undefined) onChange(eventOf(data.slice(5)));
         }
       }
     },
   };
+}
+
+/** A signal's `data:` as the change event it carries; null when it is not one (still a signal: the engine syncs). */
+function eventOf(data: string): ChangeEvent | null {
+  try {
+    const event = JSON.parse(data) as ChangeEvent | null;
+    return event !== null && typeof event === 'object' && typeof event.kind === 'string' ? event : null;
+  } catch {
+    return null;
+  }
 }

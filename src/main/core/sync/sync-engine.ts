@@ -3,6 +3,7 @@ import type { Workspace } from '../workspace';
 import { applyPullPage, REPLICA_SETTINGS, replicaOf } from './replica-apply';
 import { applyResults, OUTBOX_PHASES, outboxOps, pushPages, type OutboxPhase } from './outbox';
 import { SyncHttpError, type SyncClient } from './sync-client';
+import type { ChangeEvent } from '../../../shared/schemas/changes';
 import { keepUnsentOf } from './keep-unsent';
 import { isServerBehind, markServerBehind, serverBehindMessage, serverBehindOf } from './server-behind';
 
@@ -70,7 +71,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let lastSyncedAt: string | null = null;
   let lastError: string | null = behindAtStart;
   let running: Promise<SyncStatus> | null = null;
+  /** A caller, the server's signal or a retry asked for another pass while one ran. */
   let again = false;
+  /** A local change asked for another pass while one ran: due only if something still waits when it ends. */
+  let againForLocal = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = true;
   let unsubscribe: (() => void) | null = null;
@@ -102,15 +106,30 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // work the team refused is kept as the owner's personal prompt (outbox.ts applyResults).
   const actAs = (): Ctx => ({ store, clock, actor: store.users.get(workspace.owner.id) ?? workspace.owner, runtime: workspace.runtime });
 
+  // Runs this desktop pushed and the server logged: the server's signal for each is this pass's
+  // own write coming back, and needs no pass of its own (the next pull brings it, a no-op here).
+  // Runs are pushed last in a pass, so without this every run made a second pass a moment after.
+  const ownRuns = new Set<string>();
+  const OWN_RUNS_KEPT = 10_000;
+
   async function push(phases: readonly OutboxPhase[]): Promise<void> {
     for (const phase of phases) {
       // Built per phase, after the previous phase's answers: promotions name final numbers.
       for (const page of pushPages(outboxOps(store, phase))) {
         const answer = await client.push(page);
         applyResults(store, clock, page, answer.results, actAs);
+        // A signal that never came (the stream closed meanwhile) leaves its id here: bounded.
+        if (ownRuns.size > OWN_RUNS_KEPT) ownRuns.clear();
+        page.forEach((op, i) => {
+          if (op.kind === 'run.log' && answer.results[i]?.status === 'applied') ownRuns.add(op.id);
+        });
       }
     }
   }
+
+  /** Whether a server signal is only the echo of a run this desktop pushed (consumed: each echoes once). */
+  const isOwnRunEcho = (event: ChangeEvent | null): boolean =>
+    event !== null && event.kind === 'run.logged' && event.runId !== undefined && ownRuns.delete(event.runId);
 
   /** Pulls until the replica is current (true) or a pass is cut short for a save waiting to be sent (false). */
   async function pull(): Promise<boolean> {
@@ -122,7 +141,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // Another sync was asked for meanwhile (a local save) and something waits to be sent: end
       // this pass so the next one pushes first, then pulls on from the cursor. Else a team whose
       // runs arrive faster than this desktop pulls them would hold its saves back for good.
-      if (again && replicaOf(store).countPending() > 0) return false;
+      if ((again || againForLocal) && replicaOf(store).countPending() > 0) return false;
     }
   }
 
@@ -193,14 +212,27 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function syncNow(): Promise<SyncStatus> {
+    return passes('call');
+  }
+
+  /**
+   * Runs a pass, or asks the running one for another after it. `local` (a local change's debounce
+   * ended) wants that pass only if something still waits once the running one ends: the running
+   * pass pushes what waited, and its own pull's writes (runs and prompts it brought) are local
+   * changes too, which must not chain pass after pass.
+   */
+  function passes(reason: 'call' | 'local'): Promise<SyncStatus> {
     if (running) {
-      again = true;
+      if (reason === 'local') againForLocal = true;
+      else again = true;
       return running;
     }
     running = (async () => {
       let result = await once();
-      while (again) {
-        again = false;
+      for (;;) {
+        const next = again || (againForLocal && countPendingSafe() > 0);
+        again = againForLocal = false;
+        if (!next) break;
         result = await once();
       }
       running = null;
@@ -211,6 +243,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   /** A sync after `delay` ms, unless one is due sooner: a burst of changes makes one sync. */
   let due = Infinity;
+  /** The due sync was asked for by something other than local changes (a signal, a retry, the start). */
+  let dueForMore = false;
   let retryMs = backoff.minMs;
   const serverBehindOfSafe = (): string | null => {
     try {
@@ -226,8 +260,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return 0; // closed with its host
     }
   };
-  function schedule(delay = debounceMs): void {
+  function schedule(delay = debounceMs, reason: 'local' | 'other' = 'other'): void {
     if (stopped) return;
+    if (reason === 'other') dueForMore = true;
     const at = Date.now() + delay;
     if (timer && at >= due) return;
     if (timer) clearTimeout(timer);
@@ -235,7 +270,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     timer = setTimeout(() => {
       timer = null;
       due = Infinity;
-      void syncNow();
+      const onlyLocal = !dueForMore;
+      dueForMore = false;
+      // Local changes are due to be pushed: a pass that ran meanwhile may have pushed them already.
+      if (onlyLocal && countPendingSafe() === 0) return;
+      void passes(onlyLocal ? 'local' : 'call');
     }, delay);
   }
 
@@ -245,11 +284,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       follow = new AbortController();
       try {
         let opened = false;
-        await client.follow(() => {
+        await client.follow((event) => {
           if (!opened) {
             opened = true;
             delay = backoff.minMs;
+            // Echoes still due from before the stream closed may never come: the opening syncs anyway.
+            ownRuns.clear();
           }
+          if (isOwnRunEcho(event)) return;
           // The server's events come already batched by its change feed: a short wait gathers the rest.
           schedule(signalDebounceMs);
         }, follow.signal);
@@ -277,10 +319,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     start() {
       if (!stopped) return;
       stopped = false;
-      // Local changes to team prompts (saves, promotions) and runs wait for a sync; the replica's own writes (a pull) do too, harmlessly.
+      // Local changes to team prompts (saves, promotions) and runs wait for a sync. The replica's
+      // own writes (a pull) are changes too: the sync they ask for runs only if something still
+      // waits when its debounce ends (schedule), so a pass's own writes never start the next.
       unsubscribe = workspace.changes.subscribe(actAs, undefined, (event) => {
         if (event.kind === 'run.logged' || event.kind.startsWith('version.') || event.kind === 'prompt.updated' || event.kind === 'testcase.changed') {
-          if (replicaOf(store).countPending() > 0) schedule();
+          if (replicaOf(store).countPending() > 0) schedule(debounceMs, 'local');
         }
       });
       void followServer();
