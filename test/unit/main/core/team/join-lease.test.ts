@@ -1,18 +1,38 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { readdirSync } from 'node:fs';
 import { tempDir, testWorkspace } from '../../../../helpers/workspace';
 import { JOIN_IN_PROGRESS, JOIN_LEASE_SETTING, releaseJoinLease, takeJoinLease } from '../../../../../src/main/core/team/join-team';
 
-const run = promisify(execFile);
 const WORKER = join(__dirname, '..', '..', '..', '..', 'helpers', 'join-lease-worker.ts');
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
+
+/** A join-lease worker process (test/helpers/join-lease-worker.ts): its stdout lines in order, a line to its stdin, its exit. */
+function worker(dataDir: string): { line(): Promise<string>; send(line: string): void; exited: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  cleanups.push(() => child.kill('SIGKILL'));
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin!.on('error', () => {}); // 'release' to a worker that already answered and exited
+  const exited = new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}\n${stderr}`)))));
+  exited.catch(() => {}); // awaited by the test; a failure before that shows as the missing line
+  return {
+    line: async () => {
+      const next = await lines.next();
+      if (next.done) throw new Error(`worker ended without a line\n${stderr}`);
+      return String(next.value).trim();
+    },
+    send: (line) => child.stdin!.write(`${line}\n`),
+    exited,
+  };
+}
 
 // Attack 14b N6: two `team join` started at the same instant on a new folder; one failed with a
 // raw "EEXIST … promptdesk.db" (or "table users already exists", or a -journal refusal).
@@ -23,10 +43,21 @@ describe('two joins of one new folder at the same instant', () => {
       cleanups.push(t.cleanup);
       return join(t.dir, 'data');
     });
-    // tsx compiles each worker first: they meet well after that, at one instant.
-    const startAt = String(Date.now() + 15_000);
+    // Six workers, two per folder. tsx compiles each first (seconds on a loaded machine), so they
+    // say when they are ready and are then told one instant, a moment ahead, to open the folder at.
+    const pairs = folders.map((dir) => [0, 1].map(() => worker(dir)));
+    const all = pairs.flat();
+    expect(await Promise.all(all.map((w) => w.line()))).toEqual(all.map(() => 'ready'));
+    const startAt = Date.now() + 200;
+    for (const w of all) w.send(`go ${startAt}`);
+    // Each pair's two answers; only then may the holder let go (the other has met its lease).
     const answers = await Promise.all(
-      folders.map((dir) => Promise.all([0, 1].map(() => run(process.execPath, ['--import', 'tsx', WORKER, dir, startAt, '3000']).then((r) => r.stdout.trim())))),
+      pairs.map(async (pair) => {
+        const answer = await Promise.all(pair.map((w) => w.line()));
+        for (const w of pair) w.send('release');
+        await Promise.all(pair.map((w) => w.exited));
+        return answer;
+      }),
     );
     for (const pair of answers) expect(pair.sort()).toEqual([JOIN_IN_PROGRESS, 'lease'].sort());
     // The folder was made once, whole: no partial database left beside it.
