@@ -72,43 +72,36 @@ export function clientSignalsOf(address: () => string | undefined, header: (name
 /** {@link clientSignalsOf}'s answer: each signal read on first use and kept (one object per request, no Map). */
 class LazySignals implements ClientSignals {
   private read = 0;
-  private addressValue: string | undefined;
-  private userAgentValue: string | undefined;
-  private originValue: string | undefined;
-  private refererValue: string | undefined;
-  private fetchSiteValue: string | undefined;
+  private values: { address?: string; userAgent?: string; origin?: string; referer?: string; fetchSite?: string } = {};
 
   constructor(
     private readonly readAddress: () => string | undefined,
     private readonly header: (name: string) => string | undefined,
   ) {}
 
-  /** Whether the signal of bit `bit` is asked for the first time (then marked as read). */
-  private first(bit: number): boolean {
-    if ((this.read & bit) !== 0) return false;
-    this.read |= bit;
-    return true;
+  /** Bit per signal in `read`: set once the signal was asked for. */
+  private once<K extends keyof ClientSignals>(name: K, bit: number, get: () => string | undefined): string | undefined {
+    if ((this.read & bit) === 0) {
+      this.read |= bit;
+      this.values[name] = get();
+    }
+    return this.values[name];
   }
 
   get address() {
-    if (this.first(1)) this.addressValue = this.readAddress();
-    return this.addressValue;
+    return this.once('address', 1, this.readAddress);
   }
   get userAgent() {
-    if (this.first(2)) this.userAgentValue = this.header('user-agent');
-    return this.userAgentValue;
+    return this.once('userAgent', 2, () => this.header('user-agent'));
   }
   get origin() {
-    if (this.first(4)) this.originValue = this.header('origin');
-    return this.originValue;
+    return this.once('origin', 4, () => this.header('origin'));
   }
   get referer() {
-    if (this.first(8)) this.refererValue = this.header('referer');
-    return this.refererValue;
+    return this.once('referer', 8, () => this.header('referer'));
   }
   get fetchSite() {
-    if (this.first(16)) this.fetchSiteValue = this.header('sec-fetch-site');
-    return this.fetchSiteValue;
+    return this.once('fetchSite', 16, () => this.header('sec-fetch-site'));
   }
 }
 

@@ -119,33 +119,20 @@ export function keepBody(incoming: IncomingMessage, bytes: Promise<Buffer>): voi
  * iterating it was; one that fails rejects with its error (a client gone: ECONNRESET 'aborted').
  */
 export function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => readIncomingThen(incoming, resolve, reject));
-}
-
-/**
- * {@link readIncoming} with callbacks instead of a promise, for the render fast path (no promise
- * or microtask per request): exactly one of `resolve` (the bytes) and `reject` (a 413 AppError,
- * or the request's error: a client gone is ECONNRESET 'aborted') is called, once, possibly
- * before this returns (a request already ended or gone).
- */
-export function readIncomingThen(incoming: IncomingMessage, resolve: (bytes: Buffer) => void, reject: (error: unknown) => void): void {
-  if (incoming.readableEnded) return resolve(Buffer.alloc(0));
+  if (incoming.readableEnded) return Promise.resolve(Buffer.alloc(0));
   // Gone before it was read: no event will come, so answer now as iterating it failed.
-  if (incoming.destroyed) return reject(incoming.errored ?? abortedError());
-  new IncomingRead(incoming, resolve, reject).listen();
+  if (incoming.destroyed) return Promise.reject(incoming.errored ?? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+  return new Promise((resolve, reject) => new IncomingRead(incoming, resolve, reject).listen());
 }
 
-const abortedError = () => Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
-
 /**
- * One body being read by {@link readIncomingThen}: its chunks and its four listeners. A class
- * rather than named closures per request: its bookkeeping is on the prototype, and only the four
- * listeners are made per read. It settles once: a later error or close finds it settled.
+ * One body being read by {@link readIncoming}: its chunks and its four listeners, removed together
+ * once it settles. A class rather than named closures per request: its bookkeeping is on the
+ * prototype, and only the four listeners are made per read.
  */
 class IncomingRead {
   private readonly chunks: Buffer[] = [];
   private size = 0;
-  private settled = false;
   private readonly onData: (chunk: Buffer) => void;
   private readonly onEnd: () => void;
   private readonly onError: (error: Error) => void;
@@ -157,10 +144,9 @@ class IncomingRead {
     reject: (error: unknown) => void,
   ) {
     this.onData = (chunk) => {
-      if (this.settled) return;
       this.size += chunk.length;
       if (this.size > MAX_BODY_BYTES) {
-        this.settle();
+        this.cleanup();
         // Drained, not kept, so the connection can answer the 413.
         incoming.resume();
         reject(tooLarge());
@@ -169,20 +155,18 @@ class IncomingRead {
       this.chunks.push(chunk);
     };
     this.onEnd = () => {
-      if (this.settled) return;
-      // Its listeners stay: the request has ended, so no data or end comes again, and a later
-      // error or close finds it settled. Four removals per render were measurable on the hot path.
-      this.settled = true;
+      this.cleanup();
       resolve(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size));
     };
     this.onError = (error) => {
-      if (!this.settle()) return;
+      this.cleanup();
       reject(error);
     };
     // Closed before its end (a client gone mid-body): the error iterating it raised.
     this.onClose = () => {
-      if (incoming.readableEnded || !this.settle()) return;
-      reject(abortedError());
+      if (incoming.readableEnded) return;
+      this.cleanup();
+      reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
     };
   }
 
@@ -193,15 +177,11 @@ class IncomingRead {
     this.incoming.on('close', this.onClose);
   }
 
-  /** Marks it settled and removes its listeners; false when it already was. */
-  private settle(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
+  private cleanup(): void {
     this.incoming.off('data', this.onData);
     this.incoming.off('end', this.onEnd);
     this.incoming.off('error', this.onError);
     this.incoming.off('close', this.onClose);
-    return true;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import type { ApiEnv } from './env';
 import { clientSignalsOf, type Admission, type KeyGate } from './auth';
 import { handOver } from './handover';
-import { askedVersionOf, bodyTextOf, declaredTooLarge, jsonBodyOf, keepBody, readIncomingThen } from './body';
+import { askedVersionOf, bodyTextOf, declaredTooLarge, jsonBodyOf, keepBody, readIncoming } from './body';
 import { etagOf, ETAG_CACHE_CONTROL } from './etag';
 import { SECURITY_HEADERS } from './problem';
 import { RenderInput } from '../../shared/schemas/prompts';
@@ -27,16 +27,12 @@ const RENDER_TARGET = /^\/api\/v1\/prompts\/([A-Za-z0-9][A-Za-z0-9._-]*)\/render
 const headersSentOnce = (req: IncomingMessage) => req.rawHeaders.length === 2 * Object.keys(req.headers).length;
 
 /** One request header of `req` by its lower-case name, as the key check reads it (a header sent once: headersSentOnce). */
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value : undefined;
+function headerOf(req: IncomingMessage): (name: string) => string | undefined {
+  return (name) => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
 }
-
-/** {@link headerValue} of `req` as the key check's `header`. */
-const headerOf =
-  (req: IncomingMessage) =>
-  (name: string): string | undefined =>
-    headerValue(req, name);
 
 /** Hands an admitted request on to the app (`next`) with its key check's outcome and the body read for it. */
 function handOn(req: IncomingMessage, res: ServerResponse, next: Listener, admitted: Admission, read: Promise<Buffer>): void {
@@ -81,66 +77,42 @@ export function fastRender(gate: KeyGate, next: Listener): Listener {
     }
     // A known path always gets an admission or a refusal; null (no operation here) is the app's 404.
     if (!admitted) return next(req, res);
+    const ctx = admitted.ctx;
     if (declaredTooLarge(header('content-length'))) {
       handOver(req, { admitted });
       return next(req, res);
     }
-    // Callbacks, not a promise: the answer is written from the body's own end event, with no
-    // promise or microtask per render; a promise is made only for a request handed on.
-    readIncomingThen(
-      req,
-      (bytes) => guarded(res, () => answer(req, res, next, admitted, target, bytes)),
-      (error) => guarded(res, () => handOn(req, res, next, admitted, settledRead(Promise.reject(error)))),
-    );
+    const read = readIncoming(req);
+    read.then((bytes) => {
+      let body: string;
+      try {
+        const type = header('content-type') ?? '';
+        const input = jsonBodyOf(bodyTextOf(bytes, type), type, RenderInput, { name: target[1] }, true);
+        // The parsed input is this request's own object: set the asked version on it rather than copy it.
+        input.version = askedVersionOf(target[2], input.version);
+        body = JSON.stringify(renderPrompt(ctx, input));
+      } catch {
+        // Every refusal (400, 404, 413, ...) is answered by the app, from the same functions.
+        return handOn(req, res, next, admitted, read);
+      }
+      // The headers @hono/node-server writes for the route's answer (etag.ts jsonWithETag), in its order.
+      res.writeHead(200, {
+        'cache-control': ETAG_CACHE_CONTROL,
+        'content-type': 'application/json',
+        etag: etagOf(body),
+        'referrer-policy': SECURITY_HEADERS['Referrer-Policy'],
+        'x-content-type-options': SECURITY_HEADERS['X-Content-Type-Options'],
+        'Content-Length': Buffer.byteLength(body),
+      });
+      res.end(body);
+    }, () => handOn(req, res, next, admitted, read))
+      // Nothing above should throw (every refusal is handed on); if writing the answer does, the
+      // connection is closed rather than the process brought down by an unhandled rejection.
+      .catch((error: unknown) => {
+        console.error('[api]', error);
+        res.destroy();
+      });
   };
-}
-
-/**
- * Runs `work` from inside one of the request's events: nothing in it should throw (every refusal
- * is handed on to the app); if writing the answer does, the connection is closed rather than the
- * process brought down by an exception thrown out of an event listener.
- */
-function guarded(res: ServerResponse, work: () => void): void {
-  try {
-    work();
-  } catch (error) {
-    console.error('[api]', error);
-    res.destroy();
-  }
-}
-
-/** `read` marked as handled: the app may answer without reading it (then nothing reports it unhandled). */
-function settledRead(read: Promise<Buffer>): Promise<Buffer> {
-  read.catch(() => undefined);
-  return read;
-}
-
-/**
- * The render of an admitted request whose body is `bytes`, written as @hono/node-server writes
- * the route's answer; any refusal hands the request on to the app (with the bytes read).
- */
-function answer(req: IncomingMessage, res: ServerResponse, next: Listener, admitted: Admission, target: RegExpExecArray, bytes: Buffer): void {
-  let body: string;
-  try {
-    const type = headerValue(req, 'content-type') ?? '';
-    const input = jsonBodyOf(bodyTextOf(bytes, type), type, RenderInput, { name: target[1] }, true);
-    // The parsed input is this request's own object: set the asked version on it rather than copy it.
-    input.version = askedVersionOf(target[2], input.version);
-    body = JSON.stringify(renderPrompt(admitted.ctx, input));
-  } catch {
-    // Every refusal (400, 404, 413, ...) is answered by the app, from the same functions.
-    return handOn(req, res, next, admitted, Promise.resolve(bytes));
-  }
-  // The headers @hono/node-server writes for the route's answer (etag.ts jsonWithETag), in its order.
-  res.writeHead(200, {
-    'cache-control': ETAG_CACHE_CONTROL,
-    'content-type': 'application/json',
-    etag: etagOf(body),
-    'referrer-policy': SECURITY_HEADERS['Referrer-Policy'],
-    'x-content-type-options': SECURITY_HEADERS['X-Content-Type-Options'],
-    'Content-Length': Buffer.byteLength(body),
-  });
-  res.end(body);
 }
 
 // The key gate of each API app (app.ts createApiApp), which the server puts the fast path in front of.

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connect } from 'node:net';
-import { Readable } from 'node:stream';
-import type { IncomingMessage } from 'node:http';
 import fc from 'fast-check';
 import { createKey, revokeKey } from '../../../../src/main/core/keys/keys-service';
 import { promoteVersion, updateVersion } from '../../../../src/main/core/versions/lifecycle';
@@ -11,8 +9,6 @@ import { addUser } from '../../../../src/main/core/users/users-service';
 import { setApiSettings } from '../../../../src/main/core/prompts/prompts-service';
 import { SaveVersionInput, UpdateVersionInput } from '../../../../src/shared/schemas/prompts';
 import { requestTarget } from '../../../../src/main/api/request-path';
-import { MAX_BODY_BYTES, readIncomingThen } from '../../../../src/main/api/body';
-import { AppError } from '../../../../src/main/core/errors';
 import { knownPathTest } from '../../../../src/main/api/known-paths';
 import { limitAddress } from '../../../../src/main/api/auth-throttle';
 import { NATIVE_ROUTES } from '../../../../src/main/api/routes';
@@ -160,55 +156,5 @@ describe('the body read by events (api/body.ts readIncoming)', () => {
     const value = 'z'.repeat(200_000);
     const whole = await render('big', t.key, { x: value });
     expect(whole.json().text).toBe(`B ${value}`);
-  });
-});
-
-// The fast path reads a render's body with callbacks (readIncomingThen), writing its answer from
-// the body's end event: a second call (an error or close after the end, an end after a 413)
-// would answer the same request twice.
-describe('readIncomingThen settles once', () => {
-  const outcomes = (stream: Readable) => {
-    const seen: string[] = [];
-    readIncomingThen(
-      stream as unknown as IncomingMessage,
-      (bytes) => seen.push(`bytes:${bytes.toString()}`),
-      (error) => seen.push(`error:${error instanceof AppError ? error.code : (error as Error).message}`),
-    );
-    return seen;
-  };
-  const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-  it('the bytes once, whatever the request emits after its end', async () => {
-    const stream = new Readable({ read() {} });
-    const seen = outcomes(stream);
-    stream.push('{"a":');
-    stream.push('1}');
-    stream.push(null);
-    await tick();
-    stream.emit('error', new Error('late'));
-    stream.emit('close');
-    await tick();
-    expect(seen).toEqual(['bytes:{"a":1}']);
-  });
-
-  it('a client gone mid-body: one refusal, nothing after', async () => {
-    const stream = new Readable({ read() {} });
-    const seen = outcomes(stream);
-    stream.push('{"a":');
-    await tick();
-    stream.destroy(new Error('aborted'));
-    await tick();
-    stream.emit('close');
-    expect(seen).toEqual(['error:aborted']);
-  });
-
-  it('past the limit: one 413, and the end that follows the drain adds nothing', async () => {
-    const stream = new Readable({ read() {} });
-    const seen = outcomes(stream);
-    stream.push(Buffer.alloc(MAX_BODY_BYTES + 1, 'x'));
-    stream.push(null);
-    await tick();
-    await tick();
-    expect(seen).toEqual(['error:payload_too_large']);
   });
 });
