@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../lib/api';
 import { onChanges } from '../lib/app-events';
 
@@ -17,11 +17,25 @@ export const syncKeys = {
  */
 export const SYNC_STATUS_REFRESH_MS = 15_000;
 
+/**
+ * How often it re-reads while the status says a pass is running. A pass that ends having written
+ * nothing (a pull with nothing new, a push of runs) makes no change event, so a status read during
+ * it would show "Syncing…" until the next 15-s refresh (CI's team-journey saw it after Sync now).
+ */
+export const SYNCING_REFRESH_MS = 1_000;
+
+/** The status query (null: this data folder joined no team): re-read every SYNC_STATUS_REFRESH_MS, every SYNCING_REFRESH_MS while syncing. */
+export const syncStatusQuery = queryOptions({
+  queryKey: syncKeys.status,
+  queryFn: () => unwrap(api.sync.status({})),
+  refetchInterval: (query) => (query.state.data?.state === 'syncing' ? SYNCING_REFRESH_MS : SYNC_STATUS_REFRESH_MS),
+});
+
 /** The sync status (null: this data folder joined no team); re-read after every change batch. */
 export function useSyncStatus() {
   const client = useQueryClient();
   useEffect(() => onChanges(() => void client.invalidateQueries({ queryKey: syncKeys.all })), [client]);
-  const q = useQuery({ queryKey: syncKeys.status, queryFn: () => unwrap(api.sync.status({})), refetchInterval: SYNC_STATUS_REFRESH_MS });
+  const q = useQuery(syncStatusQuery);
   // A sync that ended may have renumbered versions (their final numbers) without a change event:
   // what is on screen is read again once per completed sync.
   const lastSyncedAt = q.data?.lastSyncedAt ?? null;
