@@ -6,6 +6,14 @@ import { MAX_TEMPLATE_VARIABLES } from '../template/parse';
 
 type RenderInputOutput = z.output<typeof RenderInput>;
 
+// The schema's limits read once: an imported binding can be a property read on each use (CommonJS
+// output, as under tsx), and these are read for every variable of every render.
+const NAME_PATTERN = PROMPT_NAME_PATTERN;
+const MAX_VERSION = MAX_VERSION_NUMBER;
+const MAX_VALUE_CHARS = MAX_TEMPLATE_CHARS;
+const MAX_KEY_CHARS = MAX_VARIABLE_NAME_CHARS;
+const MAX_VARIABLES = MAX_TEMPLATE_VARIABLES;
+
 const innerOf = (schema: unknown): unknown => (schema as { _zod: { def: { innerType?: unknown } } })._zod.def.innerType;
 const defOf = (schema: unknown) => (schema as { _zod: { def: { keyType?: unknown; valueType?: unknown } } })._zod.def;
 
@@ -40,12 +48,12 @@ export function renderInputFast(value: unknown): RenderInputOutput | undefined {
   // Other members are stripped by zod; leave such inputs to it (the native door refuses them earlier).
   for (const key in input) if (key !== 'name' && key !== 'version' && key !== 'variables') return undefined;
   const name = input['name'];
-  if (typeof name !== 'string' || !PROMPT_NAME_PATTERN.test(name)) return undefined;
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) return undefined;
   const version = input['version'];
   if (version === undefined) {
     // Present but undefined: zod keeps the member; rare enough to leave to it.
     if ('version' in input) return undefined;
-  } else if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > MAX_VERSION_NUMBER) return undefined;
+  } else if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > MAX_VERSION) return undefined;
   const sent = input['variables'];
   let variables: Record<string, string | number | boolean>;
   if (sent === undefined) {
@@ -64,14 +72,14 @@ function variablesFast(sent: unknown): Record<string, string | number | boolean>
   if (typeof sent !== 'object' || sent === null || Object.getPrototypeOf(sent) !== Object.prototype) return undefined;
   // Reflect.ownKeys, as zod's record reads them: a symbol or non-enumerable key goes to zod.
   const keys = Reflect.ownKeys(sent);
-  if (keys.length > MAX_TEMPLATE_VARIABLES) return undefined;
+  if (keys.length > MAX_VARIABLES) return undefined;
   const record = sent as Record<string, unknown>;
   const out: Record<string, string | number | boolean> = {};
   for (const key of keys) {
-    if (typeof key !== 'string' || key.length > MAX_VARIABLE_NAME_CHARS || key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(record, key)) return undefined;
+    if (typeof key !== 'string' || key.length > MAX_KEY_CHARS || key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(record, key)) return undefined;
     const item = record[key];
     if (typeof item === 'string') {
-      if (item.length > MAX_TEMPLATE_CHARS) return undefined;
+      if (item.length > MAX_VALUE_CHARS) return undefined;
     } else if (typeof item === 'number') {
       if (!Number.isFinite(item)) return undefined;
     } else if (typeof item !== 'boolean') return undefined;
