@@ -21,6 +21,21 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
 const hashKey = oneShot ? (key: string): Buffer => oneShot('sha256', key, 'buffer') : (key: string): Buffer => createHash('sha256').update(key).digest();
 
+// The stored times every API request reads (a key's expiry and last use), parsed once per text:
+// Date.parse cost about as much as the rest of the key's lookup. Few distinct texts exist at a
+// time (one per key, the last use changing at most once a minute), and the table is bounded.
+const parsedInstants = new Map<string, number>();
+
+/** `Date.parse(text)`, kept for the next request (at most 1,000 texts, then started afresh). */
+function instantOf(text: string): number {
+  let ms = parsedInstants.get(text);
+  if (ms === undefined) {
+    if (parsedInstants.size >= 1000) parsedInstants.clear();
+    parsedInstants.set(text, (ms = Date.parse(text)));
+  }
+  return ms;
+}
+
 const unauthenticated = () => new AppError('unauthenticated', 'Missing or invalid API key');
 
 function expiryOf(value: string | null | undefined, now: Date): string | null {
@@ -135,7 +150,7 @@ export function revokeKey(ctx: Ctx, keyId: string): ApiKeyInfo {
  */
 export function liveKeyUser(store: Store, now: Date, info: ApiKeyInfo): User | null {
   if (info.revokedAt) return null;
-  if (info.expiresAt && Date.parse(info.expiresAt) <= now.getTime()) return null;
+  if (info.expiresAt && instantOf(info.expiresAt) <= now.getTime()) return null;
   const user = store.users.get(info.userId);
   return user && user.isActive ? user : null;
 }
@@ -170,7 +185,7 @@ export function authenticateKey(store: Store, clock: Clock, presented: string): 
   const user = liveKeyUser(store, now, stored.info);
   if (!user) throw unauthenticated();
   // Last-used is kept to the minute: a durable write on every request would cost an fsync each.
-  const last = stored.info.lastUsedAt ? Date.parse(stored.info.lastUsedAt) : 0;
+  const last = stored.info.lastUsedAt ? instantOf(stored.info.lastUsedAt) : 0;
   if (now.getTime() - last >= LAST_USED_RESOLUTION_MS) {
     try {
       store.keys.touch(stored.info.id, now.toISOString());
