@@ -28,11 +28,18 @@ const TOO_MANY_FAILURES = 'Too many failed authentications; wait and retry';
 // sync and device routes: it is no API key, so it opens no other route.
 const DEVICE_ROUTE = /^\/api\/v1\/(sync|team)(\/|$)/;
 
-/** The token of one header: `Bearer <token>` or a bare token; '' when it carries none (empty, a lone "Bearer"). */
-function tokenOf(raw: string): string {
+// The Bearer scheme and the spaces after it, or a lone "Bearer" (then no token follows).
+const BEARER = /^bearer(?:\s+|$)/i;
+
+/**
+ * The token of one header: `Bearer <token>` or a bare token; '' when it carries none (empty, a
+ * lone "Bearer"). One match per header (it runs on every request).
+ * @example tokenOf('Bearer pd_x') // 'pd_x'; tokenOf(' bearer ') // ''; tokenOf('Basic abc') // 'Basic abc'
+ */
+export function tokenOf(raw: string): string {
   const trimmed = raw.trim();
-  if (/^bearer$/i.test(trimmed)) return '';
-  return /^bearer\s+/i.test(trimmed) ? trimmed.replace(/^bearer\s+/i, '') : trimmed;
+  const scheme = BEARER.exec(trimmed);
+  return scheme ? trimmed.slice(scheme[0].length) : trimmed;
 }
 
 /**
