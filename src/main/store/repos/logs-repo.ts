@@ -697,16 +697,16 @@ export function logsRepo(db: Db) {
       if (candidates.length > limit) return null;
       const found = withMatch(input);
       if (!found || candidates.length === 0) return [];
-      let lowest = Infinity;
-      for (const seq of candidates) lowest = Math.min(lowest, seq);
+      let [lowest, highest] = [Infinity, -Infinity];
+      for (const seq of candidates) [lowest, highest] = [Math.min(lowest, seq), Math.max(highest, seq)];
       // The unary + keeps FTS5 from being asked about each candidate rowid (the slow probe above):
-      // it reads its matches from the oldest candidate's on (CAST: see where()), and SQLite tests
-      // each against the candidates' list.
+      // it reads its matches between the candidates' lowest and highest seq (a date filter's span;
+      // CAST: see where()), and SQLite tests each against the candidates' list.
       return prepared(
         `SELECT l.seq, l.started_at, l.status, l.prompt_name, l.version, l.latency_ms FROM run_logs l
-          WHERE l.seq IN (SELECT rowid FROM run_logs_fts WHERE run_logs_fts MATCH :match AND rowid >= CAST(:lowest AS INTEGER)
-            AND +rowid IN (SELECT value FROM json_each(:candidates)))`,
-      ).all({ match: found.match, lowest, candidates: JSON.stringify(candidates) }) as StatsRun[];
+          WHERE l.seq IN (SELECT rowid FROM run_logs_fts WHERE run_logs_fts MATCH :match
+            AND rowid >= CAST(:lowest AS INTEGER) AND rowid <= CAST(:highest AS INTEGER) AND +rowid IN (SELECT value FROM json_each(:candidates)))`,
+      ).all({ match: found.match, lowest, highest, candidates: JSON.stringify(candidates) }) as StatsRun[];
     },
     /** When the newest `runs` logged runs (any filter left out) begin (ms); null when there are fewer. */
     startOfNewest: (runs: number): number | null => startOfNewest.get(Math.max(0, runs - 1)) ?? null,
