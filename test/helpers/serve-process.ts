@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { cliEntry } from './cli-entry';
 
 const ROOT = join(__dirname, '../..');
 
@@ -11,13 +12,13 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `promptdesk serve --data-dir <dataDir> --port 0` from source in its own process
- * (node --import tsx, so a SIGKILL reaches the server itself, not a wrapper) and resolves once it
+ * Starts `promptdesk serve --data-dir <dataDir> --port 0` in its own process (see cliEntry: the
+ * built CLI or the source, never a wrapper, so a SIGKILL reaches the server itself) and resolves once it
  * printed its last start line, after which its signal handlers are installed. Rejects with what it
  * printed if it exits first.
  */
 export function serveProcess(dataDir: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless/cli.ts', 'serve', '--data-dir', dataDir, '--port', '0'], {
+  const child = spawn(process.execPath, [...cliEntry(), 'serve', '--data-dir', dataDir, '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

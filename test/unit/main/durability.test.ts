@@ -9,6 +9,7 @@ import { openWorkspace } from '../../../src/main/core/workspace';
 import { saveIntegration } from '../../../src/main/core/integrations/integrations';
 import { createKey } from '../../../src/main/core/keys/keys-service';
 import { SaveIntegrationInput } from '../../../src/shared/schemas/integrations';
+import { cliEntry } from '../../helpers/cli-entry';
 
 const ROOT = join(__dirname, '../../..');
 
@@ -33,8 +34,8 @@ afterAll(async () => {
 
 /** `promptdesk serve` in its own process, as users run it; resolves with its port. */
 function serve(): Promise<{ child: ChildProcess; port: number }> {
-  // `node --import tsx`, not the tsx binary: that one forks, and SIGKILL would miss the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless/cli.ts', 'serve', '--data-dir', dir.dir, '--port', '0'], {
+  // Never the tsx binary (see cliEntry): that one forks, and SIGKILL would miss the server.
+  const child = spawn(process.execPath, [...cliEntry(), 'serve', '--data-dir', dir.dir, '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

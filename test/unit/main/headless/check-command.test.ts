@@ -7,6 +7,7 @@ import { readLastCheck } from '../../../../src/main/store/full-check';
 import { hashFolder } from '../../../helpers/data-folder';
 import { openAndKill } from '../../../helpers/crash';
 import { tempDir } from '../../../helpers/workspace';
+import { cliEntry } from '../../../helpers/cli-entry';
 
 const ROOT = join(__dirname, '../../../..');
 let cleanups: (() => void)[] = [];
@@ -17,7 +18,7 @@ afterEach(() => {
 
 /** `promptdesk check` as users run it, in its own process. */
 function check(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/headless/cli.ts', 'check', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [...cliEntry(), 'check', ...args], { cwd: ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

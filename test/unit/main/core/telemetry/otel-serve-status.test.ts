@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../helpers/workspace';
 import { http } from '../../../../helpers/http';
 import type { TelemetryStatus } from '../../../../../src/shared/schemas/telemetry';
+import { cliEntry } from '../../../../helpers/cli-entry';
 
 /**
  * Attack 15a F6/F7, as an operator meets them: `promptdesk serve` in its own process with the
@@ -20,7 +21,7 @@ async function serveOnce(args: string[], env: NodeJS.ProcessEnv): Promise<{ stde
   const dir = tempDir();
   dirs.push(dir);
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless/cli.ts', 'serve', '--data-dir', dir.dir, '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...cliEntry(), 'serve', '--data-dir', dir.dir, '--port', '0', ...args], {
     cwd: ROOT,
     env: { ...clean, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
