@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendFileSync, createWriteStream, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -15,7 +15,9 @@ let dir: string;
 let cleanupDir: () => void;
 const ROWS = 5000;
 
-beforeEach(() => {
+// One workspace with its 5,000 runs for the whole file (inserting them is most of a test's time):
+// an export only reads them, and each test exports into a folder of its own.
+beforeAll(() => {
   t = testWorkspace();
   owner = t.owner;
   seedPrompt(owner, 'alpha', 'A {{x}}');
@@ -27,12 +29,12 @@ beforeEach(() => {
     output: `Echo ${i}`, outputChars: 6, error: null, conversationId: null,
   }));
   t.workspace.store.logs.insertMany(rows);
+});
+afterAll(() => t.cleanup());
+beforeEach(() => {
   ({ dir, cleanup: cleanupDir } = tempDir());
 });
-afterEach(() => {
-  t.cleanup();
-  cleanupDir();
-});
+afterEach(() => cleanupDir());
 
 const query = () => resolveFilter(owner, LogFilterSchema.parse({}));
 async function settle(jobs: ExportJobs, started: LogExportStatus): Promise<LogExportStatus> {
