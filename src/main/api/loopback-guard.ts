@@ -32,16 +32,39 @@ export function allowedOrigins(hosts: Set<string>): Set<string> {
   return new Set([...hosts].map((host) => `http://${host}`));
 }
 
-function reject(req: IncomingMessage, res: ServerResponse, detail: string, shape?: RefusalShape): void {
-  const error: AppErrorShape = { code: 'forbidden', message: detail };
+function reject(req: IncomingMessage, res: ServerResponse, detail: string, shape?: RefusalShape, code: 'forbidden' | 'invalid_input' = 'forbidden'): void {
+  const error: AppErrorShape = { code, message: detail };
   const shaped = shape?.(req, error);
   if (shaped) {
     void writeResponse(res, shaped).catch(() => res.destroy());
     return;
   }
   const body = JSON.stringify(toProblem(error));
-  res.writeHead(403, { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(code === 'forbidden' ? 403 : 400, { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** Whether the request carries more than one Host field line (Node keeps the first and drops the rest). */
+function hostSentTwice(req: IncomingMessage): boolean {
+  const raw = req.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host' && ++seen > 1) return true;
+  }
+  return false;
+}
+
+/**
+ * The authority of an absolute-form request target (`POST http://h:1/path HTTP/1.1`), lower-cased;
+ * undefined for the usual origin-form (`/path`) and for `*`. RFC 9112 §3.2.2: with an absolute-form
+ * target, the target's authority is the request's host, whatever the Host header says.
+ */
+function targetAuthority(url: string | undefined): string | undefined {
+  if (url === undefined || url.charCodeAt(0) === 47 /* '/' */ || url === '*') return undefined;
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url);
+  // Neither form (an authority-form CONNECT target or garbage): an empty authority, never allowed.
+  return match ? match[1]!.toLowerCase() : '';
 }
 
 /**
@@ -91,8 +114,12 @@ export function guardLoopback(
 ) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const port = getPort();
+    // RFC 9112 §3.2: more than one Host field line is a 400, whichever comes first.
+    if (hostSentTwice(req)) return reject(req, res, 'Bad request: more than one Host header', shape, 'invalid_input');
     const host = req.headers.host?.toLowerCase();
     if (!host || !allow.hosts(port).has(host)) return reject(req, res, allow.hostHint, shape);
+    const authority = targetAuthority(req.url);
+    if (authority !== undefined && !allow.hosts(port).has(authority)) return reject(req, res, allow.hostHint, shape);
     const origin = req.headers.origin;
     if (origin !== undefined && !allow.origins(port).has(origin.toLowerCase())) {
       return reject(req, res, 'Cross-origin requests are not allowed', shape);

@@ -125,6 +125,22 @@ describe('loopback guard', () => {
     expect((await http(port, 'GET', '/api/v1/health', { headers: { host: `[::1]:${port}` } })).status).toBe(200);
   });
 
+  it('refuses two Host header lines with 400, whichever comes first (RFC 9112 §3.2)', async () => {
+    for (const [first, second] of [[`127.0.0.1:${port}`, 'evil.example'], ['evil.example', `127.0.0.1:${port}`], [`127.0.0.1:${port}`, `127.0.0.1:${port}`]]) {
+      const answer = await rawStatus(port, `GET /api/v1/health HTTP/1.1\r\nHost: ${first}\r\nhost: ${second}\r\nConnection: close\r\n\r\n`);
+      expect(answer).toMatch(/ 400 /);
+    }
+  });
+
+  it('an absolute-form target is judged by its authority, as RFC 9112 §3.2.2 says, not by the Host header', async () => {
+    const foreign = await rawStatus(port, `GET http://evil.example/api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    expect(foreign).toMatch(/ 403 /);
+    const otherPort = await rawStatus(port, `GET http://127.0.0.1:1/api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    expect(otherPort).toMatch(/ 403 /);
+    const own = await rawStatus(port, `GET http://127.0.0.1:${port}/api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    expect(own).toMatch(/ 200 /);
+  });
+
   it('refuses a request with no Host header', async () => {
     expect(await rawStatus(port, 'GET /api/v1/health HTTP/1.0\r\n\r\n')).toMatch(/ 403 /);
   });
