@@ -21,7 +21,8 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   // Two workers for the specs that each start their own server on their own data folder (a test
-  // shares no folder, port or file with another): 13.1 -> about 9 min on this 2-core machine.
+  // shares no folder, port or file with another). One worker keeps a 2-core machine mostly idle
+  // (server starts, page loads, polling): about 4 CPU-minutes in a 7-10 minute run.
   workers: 2,
   projects: [
     { name: 'app', testIgnore: TEAM_SPECS },
