@@ -205,6 +205,31 @@ export interface SideFileCheck {
  * @example const result = checkSideFiles('/data/promptdesk.db'); if ('message' in result) throw …
  */
 export function checkSideFiles(dbPath: string): SideFileCheck | SideFileProblem {
+  // The files are read one after another while another Promptdesk process on the folder may be
+  // checkpointing and resealing between the reads (a new WAL generation and its record): a refusal
+  // counts only if the files were the same before and after the reads that led to it.
+  for (let attempt = 1; ; attempt++) {
+    const before = stampOf(dbPath);
+    const result = checkSideFilesOnce(dbPath);
+    if (!('message' in result) || attempt === STABLE_READ_ATTEMPTS || stampOf(dbPath) === before) return result;
+    Atomics.wait(PAUSE, 0, 0, 10 * attempt);
+  }
+}
+
+const STABLE_READ_ATTEMPTS = 5;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/** Size and modification time (ns) of the database, its WAL and its seal record, as one string. */
+function stampOf(dbPath: string): string {
+  return [dbPath, `${dbPath}-wal`, `${dbPath}${SEAL_SUFFIX}`]
+    .map((path) => {
+      const stat = statSync(path, { throwIfNoEntry: false, bigint: true });
+      return stat ? `${stat.size}:${stat.mtimeNs}:${stat.ino}` : '-';
+    })
+    .join('|');
+}
+
+function checkSideFilesOnce(dbPath: string): SideFileCheck | SideFileProblem {
   const name = basename(dbPath);
   const dbSize = sizeOf(dbPath) ?? 0;
   const header = dbSize > 0 ? readAt(dbPath, 0, 100) : Buffer.alloc(0);

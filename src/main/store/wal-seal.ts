@@ -39,31 +39,49 @@ function walBytes(dbPath: string): number {
 export function checkpointAndSeal(db: Db, dbPath: string, wait = true, fileSeals: readonly number[] = []): void {
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;
   if (!wait) db.pragma('busy_timeout = 0');
-  let reset = false;
+  let truncated = false;
   try {
     const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    reset = row?.busy === 0 && walBytes(dbPath) === 0;
+    truncated = row?.busy === 0;
+    // The record is read, merged and rewritten, and the seal committed, under SQLite's write lock:
+    // another process sealing at the same moment (two opens of one new folder) would otherwise
+    // rewrite the record from its own view and drop this seal, and a third opener would then refuse
+    // a WAL this database wrote as "not written by this database" (attack 14c L5). With the lock
+    // held nobody can append to the WAL, so whether the generation was reset is read there too.
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      // Another process is writing (the periodic call does not wait): seal at the next tick.
+      unsealed.add(db);
+      throw error;
+    }
   } finally {
     if (!wait) db.pragma(`busy_timeout = ${timeout}`);
   }
-  // Not reset: the WAL still holds the generation's earlier seals, and the file may show any of them.
-  const earlier: SealRecord = (!reset && readSealRecord(dbPath)) || { wal: [], file: [] };
-  const seal = randomInt(1, 2 ** 31);
-  const current = db.pragma('application_id', { simple: true }) as number;
-  const record: SealRecord = {
-    wal: [...new Set([...earlier.wal, seal])].slice(-MAX_SEALS),
-    file: [...new Set([...earlier.file, ...fileSeals, current, seal])].slice(-MAX_SEALS),
-  };
-  writeFileAtomic(`${dbPath}${SEAL_SUFFIX}`, `${JSON.stringify(record)}\n`);
   try {
-    db.pragma(`application_id = ${seal}`);
-    unsealed.delete(db);
-  } catch (error) {
-    // The new seal never reached the WAL (a full disk): page-1 writes keep carrying the current one,
-    // and the next timer tick seals again.
-    unsealed.add(db);
-    writeFileAtomic(`${dbPath}${SEAL_SUFFIX}`, `${JSON.stringify({ ...record, wal: [...record.wal, current] })}\n`);
-    throw error;
+    const reset = truncated && walBytes(dbPath) === 0;
+    // Not reset: the WAL still holds the generation's earlier seals, and the file may show any of them.
+    const earlier: SealRecord = (!reset && readSealRecord(dbPath)) || { wal: [], file: [] };
+    const seal = randomInt(1, 2 ** 31);
+    const current = db.pragma('application_id', { simple: true }) as number;
+    const record: SealRecord = {
+      wal: [...new Set([...earlier.wal, seal])].slice(-MAX_SEALS),
+      file: [...new Set([...earlier.file, ...fileSeals, current, seal])].slice(-MAX_SEALS),
+    };
+    writeFileAtomic(`${dbPath}${SEAL_SUFFIX}`, `${JSON.stringify(record)}\n`);
+    try {
+      db.pragma(`application_id = ${seal}`);
+      db.exec('COMMIT');
+      unsealed.delete(db);
+    } catch (error) {
+      // The new seal never reached the WAL (a full disk): page-1 writes keep carrying the current one,
+      // and the next timer tick seals again.
+      unsealed.add(db);
+      writeFileAtomic(`${dbPath}${SEAL_SUFFIX}`, `${JSON.stringify({ ...record, wal: [...record.wal, current] })}\n`);
+      throw error;
+    }
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
   }
 }
 
