@@ -25,14 +25,15 @@ const TARGETS = [
   '/compat/conductor/api/prompts/a\\b',
   '/bridge\\x',
   '*',
-  'http://127.0.0.1:1/a\\b',
+  // Absolute-form, naming this server (the guard refuses any other authority first, with 403).
+  'http://127.0.0.1:{port}/a\\b',
 ];
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 describe('request targets the adapter refuses', () => {
   it('answer 400 problem+json naming the path, for every method, with nothing on stderr', async () => {
     const errors = vi.spyOn(console, 'error');
-    for (const target of TARGETS) {
+    for (const target of TARGETS.map((x) => x.replace('{port}', String(t.port)))) {
       for (const method of METHODS) {
         const res = await http(t.port, method, target, { headers: { authorization: `Bearer ${t.key}` } });
         const label = `${method} ${target}`;
