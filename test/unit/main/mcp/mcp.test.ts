@@ -95,6 +95,9 @@ async function rpcError(promise: Promise<unknown>): Promise<McpError> {
   return error as McpError;
 }
 
+/** Saves made by the list_changed case (a retry must save a new version, not the same text again). */
+let saves = 0;
+
 const textOf = (result: CallToolResult) => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 
 describe.each<Door>(['stdio', 'http'])('MCP over %s, as a member', (door) => {
@@ -189,7 +192,7 @@ describe.each<Door>(['stdio', 'http'])('MCP over %s, as a member', (door) => {
       t.owner,
       SaveVersionInput.parse({
         name: 'runonly',
-        template: { kind: 'text', text: `Recipe for {{dish}} and {{side}} welcome (${door})` },
+        template: { kind: 'text', text: `Recipe for {{dish}} and {{side}} welcome (${door}, save ${++saves})` },
         variables: [{ name: 'side', default: 'bread' }],
       }),
     );
