@@ -216,6 +216,16 @@ interface Subscriber {
  */
 const TRANSIENT_GRACE_MS = 30_000;
 
+/**
+ * With PROMPTDESK_TRACE_CHANGES=1, one stderr line per subscription start and end and per row a
+ * poll hands out (who got what): for finding out, in a process of its own (MCP over stdio), why
+ * an event did not arrive. Off by default; never on stdout, which may carry a protocol.
+ */
+const TRACE_CHANGES = process.env['PROMPTDESK_TRACE_CHANGES'] === '1';
+const traceChanges = (line: string): void => {
+  if (TRACE_CHANGES) process.stderr.write(`[changes ${Date.now()}] ${line}\n`);
+};
+
 /** One `reset` event: the subscriber refetches everything and continues after `seq`. */
 const resetAt = (seq: number): ChangeEvent => ({ seq, kind: 'reset', at: new Date().toISOString() });
 
@@ -246,6 +256,7 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
 
   function end(sub: Subscriber, error: unknown): void {
     if (sub.closed) return;
+    traceChanges(`end at cursor ${sub.cursor}${error === undefined ? '' : `: ${String(error)}`}`);
     sub.closed = true;
     subscribers.delete(sub);
     if (subscribers.size === 0 && timer) {
@@ -331,6 +342,7 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
           if (sub.closed || sub.cursor >= row.seq) continue;
           sub.cursor = row.seq;
           if (event === undefined) event = deliverable(ctx, row, deletedAccess);
+          traceChanges(`row ${row.seq} ${row.kind} -> ${event ? event.kind : 'not shown'}`);
           if (event) deliver(sub, event);
         }
       }
@@ -349,7 +361,8 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
     again = false;
     try {
       pumpPage(force);
-    } catch {
+    } catch (error) {
+      traceChanges(`poll failed: ${String(error)}`);
       // A read that failed for a moment (another process's checkpoint, a busy lock): cursors only
       // move as rows are delivered, so the next poll picks up where this one stopped.
     } finally {
@@ -369,6 +382,7 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
       const reset = since !== undefined && lost(since, newest);
       if (since !== undefined && !reset) sub.cursor = since;
       subscribers.add(sub);
+      traceChanges(`subscribe at ${sub.cursor}${since === undefined ? '' : ` (since ${since})`}`);
       timer ??= setInterval(() => pump(), pollMs).unref();
       setImmediate(() => {
         if (sub.closed) return;

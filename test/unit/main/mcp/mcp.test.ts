@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError, PromptListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startTestHost, type TestHost } from '../../../helpers/host';
@@ -61,6 +61,9 @@ afterAll(async () => {
 
 type Door = 'stdio' | 'http';
 
+/** The stdio child's change-stream trace (PROMPTDESK_TRACE_CHANGES), its last lines: shown when a notification does not come. */
+const childTrace: string[] = [];
+
 /** Settles once an HTTP client's standing GET stream (where server notifications go) is open. */
 let standingStream: Promise<void>;
 
@@ -70,7 +73,18 @@ async function connect(door: Door): Promise<Client> {
   if (door === 'stdio') {
     // `node --import tsx` runs the CLI from source, as the durability test spawns `serve`.
     const args = ['--import', 'tsx', 'src/main/headless/cli.ts', 'mcp', '--data-dir', t.host.workspace.dataDir, '--key', bobKey];
-    await client.connect(new StdioClientTransport({ command: process.execPath, args, cwd: process.cwd(), stderr: 'inherit' }));
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args,
+      cwd: process.cwd(),
+      env: { ...getDefaultEnvironment(), PROMPTDESK_TRACE_CHANGES: '1' },
+      stderr: 'pipe',
+    });
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      childTrace.push(...chunk.toString().split('\n').filter(Boolean));
+      childTrace.splice(0, Math.max(0, childTrace.length - 60));
+    });
+    await client.connect(transport);
   } else {
     const url = new URL(`http://127.0.0.1:${t.port}/mcp`);
     let opened: () => void;
@@ -198,7 +212,12 @@ describe.each<Door>(['stdio', 'http'])('MCP over %s, as a member', (door) => {
     );
     let argumentsListed: unknown;
     for (let notifications = 0; notifications < 5; notifications++) {
-      await changed;
+      // No notification within 15 s: fail with what the child's change stream did (stdio only).
+      let waited: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        waited = setTimeout(() => reject(new Error(door === 'stdio' ? `no list_changed within 15 s; the stdio server's change stream:\n${childTrace.join('\n')}` : 'no list_changed within 15 s')), 15_000);
+      });
+      await Promise.race([changed, late]).finally(() => clearTimeout(waited));
       changed = nextNotification();
       const { prompts } = await client.listPrompts();
       argumentsListed = prompts.find((p) => p.name === 'runonly')?.arguments;
