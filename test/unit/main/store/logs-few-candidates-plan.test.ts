@@ -6,11 +6,10 @@
  * FTS5 about each candidate rowid instead costs ~43 µs a run (logsRepo.fewCandidateRuns): the
  * plan must not do that, as an admin or as a member (both visibility parts).
  */
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 import type { Ctx } from '../../../../src/main/core/context';
-import { logStats } from '../../../../src/main/core/logs/logs-service';
-import { LogStatsInput } from '../../../../src/shared/schemas/logs';
+import { planOf, statementsOf } from '../../../helpers/stats-plans';
 
 let t: ReturnType<typeof testWorkspace>;
 let ann: Ctx;
@@ -31,24 +30,6 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-/** The SQL of the statements logStats prepares for `filter` as `ctx` (first call: nothing cached yet for that shape). */
-function statementsOf(ctx: Ctx, filter: Record<string, unknown>): string[] {
-  const db = t.workspace.store.db;
-  const prepare = vi.spyOn(db, 'prepare');
-  try {
-    logStats(ctx, LogStatsInput.parse(filter));
-    return prepare.mock.calls.map(([sql]) => sql as string);
-  } finally {
-    prepare.mockRestore();
-  }
-}
-
-const planOf = (sql: string) => {
-  // Plans need every parameter bound; their values do not change the plan's indexes.
-  const params = Object.fromEntries([...sql.matchAll(/:(\w+)/g)].map(([, name]) => [name, 1]));
-  return (t.workspace.store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail);
-};
-
 // A prompt the member may read: every run of it is theirs to see, one part. Otherwise two.
 it.each([
   ['admin', { q: 'refund', prompt: 'alpha' }, 1],
@@ -57,17 +38,17 @@ it.each([
   ['member', { q: 'refund', status: ['success'], tz: 'Europe/Paris' }, 2],
 ] as const)('a text search with a narrow filter reads the matches once, never asking FTS5 about each run (%s, %o)', (who, filter, parts) => {
   const ctx = who === 'admin' ? t.owner : ann;
-  const statements = statementsOf(ctx, filter);
+  const statements = statementsOf(t.workspace.store.db, ctx, filter);
   // Nothing else: no per-day, sample or percentile statement testing runs against the matches.
   expect(statements.filter((sql) => sql.includes('run_logs_fts MATCH'))).toHaveLength(1);
   const [runs] = statements.filter((sql) => sql.includes('json_each(:candidates)'));
-  const fts = planOf(runs!).filter((detail) => detail.includes('run_logs_fts'));
+  const fts = planOf(t.workspace.store.db, runs!).filter((detail) => detail.includes('run_logs_fts'));
   // One read of the matches, bounded by a rowid range only (a rowid equality, the per-run probe, shows as '=' in FTS5's plan).
   expect(fts).toHaveLength(1);
   expect(fts[0]).toMatch(/^SCAN run_logs_fts VIRTUAL TABLE INDEX 0:M[^=]*$/);
   // The candidates: one walk of an index per visibility part, index entries alone.
   const [candidates] = statements.filter((sql) => /^SELECT l\.seq FROM run_logs l INDEXED BY/.test(sql));
-  const walks = planOf(candidates!).filter((detail) => /\b(SCAN|SEARCH) l\b/.test(detail));
+  const walks = planOf(t.workspace.store.db, candidates!).filter((detail) => /\b(SCAN|SEARCH) l\b/.test(detail));
   expect(walks).toHaveLength(parts);
   for (const detail of walks) expect(detail).toMatch(/USING COVERING INDEX/);
 });

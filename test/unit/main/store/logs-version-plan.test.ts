@@ -4,11 +4,10 @@
  * 0320 adds run_logs_version; every statement the statistics run for such a filter, as an admin
  * and as a member (both visibility parts), must read it from index entries alone.
  */
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { member, seedPrompt, testWorkspace } from '../../../helpers/workspace';
 import type { Ctx } from '../../../../src/main/core/context';
-import { logStats } from '../../../../src/main/core/logs/logs-service';
-import { LogStatsInput } from '../../../../src/shared/schemas/logs';
+import { planOf, statementsOf } from '../../../helpers/stats-plans';
 
 let t: ReturnType<typeof testWorkspace>;
 let ann: Ctx;
@@ -27,24 +26,6 @@ beforeAll(() => {
 });
 afterAll(() => t.cleanup());
 
-/** The SQL of the statements logStats prepares for `filter` as `ctx` (first call: nothing cached yet for that shape). */
-function statementsOf(ctx: Ctx, filter: Record<string, unknown>): string[] {
-  const db = t.workspace.store.db;
-  const prepare = vi.spyOn(db, 'prepare');
-  try {
-    logStats(ctx, LogStatsInput.parse(filter));
-    return prepare.mock.calls.map(([sql]) => sql as string);
-  } finally {
-    prepare.mockRestore();
-  }
-}
-
-const planOf = (sql: string) => {
-  // Plans need every parameter bound; their values do not change the plan's indexes.
-  const params = Object.fromEntries([...sql.matchAll(/:(\w+)/g)].map(([, name]) => [name, 1]));
-  return (t.workspace.store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail);
-};
-
 it.each([
   ['admin', { version: 2 }],
   ['member', { version: 2 }],
@@ -52,9 +33,9 @@ it.each([
   ['member', { version: 1, source: ['api'] }],
 ] as const)('per-day counts of a version filter without a prompt read run_logs_version from index entries alone (%s, %o)', (who, filter) => {
   const ctx = who === 'admin' ? t.owner : ann;
-  const perDay = statementsOf(ctx, filter).filter((sql) => sql.includes('json_array(count(*)'));
+  const perDay = statementsOf(t.workspace.store.db, ctx, filter).filter((sql) => sql.includes('json_array(count(*)'));
   expect(perDay).toHaveLength(1);
-  const plan = planOf(perDay[0]!);
+  const plan = planOf(t.workspace.store.db, perDay[0]!);
   const walks = plan.filter((detail) => /\b(SCAN|SEARCH) l\b/.test(detail));
   // One walk per visibility part: the admin's one, a member's readable prompts and own runs.
   expect(walks).toHaveLength(who === 'admin' ? 1 : 2);

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { tempDir } from '../../../helpers/workspace';
+import { lineWorker } from '../../../helpers/line-worker';
 import { openWorkspace } from '../../../../src/main/core/workspace';
 
 const WORKER = join(__dirname, '..', '..', '..', 'helpers', 'open-race-worker.ts');
@@ -12,23 +11,8 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-/** An open-race worker process (test/helpers/open-race-worker.ts): its stdout lines in order and a line to its stdin. */
-function worker(dataDir: string, label: string): { line(): Promise<string>; send(line: string): void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dataDir, label], { stdio: ['pipe', 'pipe', 'pipe'] });
-  cleanups.push(() => child.kill('SIGKILL'));
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin!.on('error', () => {});
-  return {
-    line: async () => {
-      const next = await lines.next();
-      if (next.done) throw new Error(`worker ended without a line\n${stderr}`);
-      return String(next.value).trim();
-    },
-    send: (line) => child.stdin!.write(`${line}\n`),
-  };
-}
+/** An open-race worker process (test/helpers/open-race-worker.ts). */
+const worker = (dataDir: string, label: string) => lineWorker(WORKER, [dataDir, label], cleanups);
 
 // Attack 14c L5 and the team journey's three `users invite` at once beside a running server: an
 // opener sometimes refused the folder with "promptdesk.db-wal was not written by this database".

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { tempDir, testWorkspace } from '../../../../helpers/workspace';
+import { lineWorker } from '../../../../helpers/line-worker';
 import { JOIN_IN_PROGRESS, JOIN_LEASE_SETTING, releaseJoinLease, takeJoinLease } from '../../../../../src/main/core/team/join-team';
 
 const WORKER = join(__dirname, '..', '..', '..', '..', 'helpers', 'join-lease-worker.ts');
@@ -13,26 +13,8 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-/** A join-lease worker process (test/helpers/join-lease-worker.ts): its stdout lines in order, a line to its stdin, its exit. */
-function worker(dataDir: string): { line(): Promise<string>; send(line: string): void; exited: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
-  cleanups.push(() => child.kill('SIGKILL'));
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin!.on('error', () => {}); // 'release' to a worker that already answered and exited
-  const exited = new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}\n${stderr}`)))));
-  exited.catch(() => {}); // awaited by the test; a failure before that shows as the missing line
-  return {
-    line: async () => {
-      const next = await lines.next();
-      if (next.done) throw new Error(`worker ended without a line\n${stderr}`);
-      return String(next.value).trim();
-    },
-    send: (line) => child.stdin!.write(`${line}\n`),
-    exited,
-  };
-}
+/** A join-lease worker process (test/helpers/join-lease-worker.ts). */
+const worker = (dataDir: string) => lineWorker(WORKER, [dataDir], cleanups);
 
 // Attack 14b N6: two `team join` started at the same instant on a new folder; one failed with a
 // raw "EEXIST … promptdesk.db" (or "table users already exists", or a -journal refusal).
