@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { chmodPrivate, PRIVATE_FILE_MODE, syncFolder } from './private-files';
@@ -129,14 +129,20 @@ export interface OpenMarker {
 export function writeOpenMarker(dbPath: string, now = new Date()): OpenMarker {
   const file = `${dbPath}${OPEN_MARKER_INFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
   const body: MarkerBody = { pid: process.pid, host: hostname(), started: OWN_START, process: PROCESS_TOKEN, openedAt: now.toISOString() };
-  const fd = openSync(file, 'wx', PRIVATE_FILE_MODE);
+  // Written whole under a `.partial` name (which markerFiles skips), then renamed into place:
+  // another process opening the folder at this instant must never read this marker empty, as an
+  // empty marker counts as left by a crash and that process would delete it (attack: a concurrent
+  // open then failed with ENOENT at the chmod, and this open's crash would have gone unnoticed).
+  const partial = `${file}.partial`;
+  const fd = openSync(partial, 'wx', PRIVATE_FILE_MODE);
   try {
     writeSync(fd, `${JSON.stringify(body)}\n`);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  chmodPrivate(file);
+  chmodPrivate(partial);
+  renameSync(partial, file);
   syncFolder(dirname(file));
   let removed = false;
   return {
