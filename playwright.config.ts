@@ -20,10 +20,11 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  // Two workers for the specs that each start their own server on their own data folder (a test
-  // shares no folder, port or file with another). One worker keeps a 2-core machine mostly idle
-  // (server starts, page loads, polling): about 4 CPU-minutes in a 7-10 minute run.
-  workers: 2,
+  // One worker. Two (the specs each start their own server on their own folder) cut a quiet run
+  // from 6.8 to 4.8 min, but in the fourth full run at two workers two UI specs missed their 10 s
+  // waits (editor-permissions' models combobox, a readiness checkbox) and passed alone at once:
+  // under a second browser's load on 2 cores the waits do not hold. Back to one until they do.
+  workers: 1,
   projects: [
     { name: 'app', testIgnore: TEAM_SPECS },
     { name: 'team', testMatch: TEAM_SPECS, workers: 1, dependencies: ['app'] },
